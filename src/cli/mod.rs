@@ -1,0 +1,104 @@
+//! Stage — **cli**: command line → the library stages. The only module that touches the
+//! terminal, the file system for outputs, and the process exit status.
+//!
+//! Exit status (FORMATS §7): 0 ok; 1 findings/mismatch/changes where a command says so;
+//! 2 bad usage or input that cannot be loaded. A closed stdout pipe is not an error.
+
+pub mod args;
+pub mod output;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::flow::Flow;
+use crate::script::{self, LoadErrors};
+use args::{Cli, Command};
+
+/// Exit status 2: bad usage or input that cannot be loaded.
+pub const EXIT_INPUT: u8 = 2;
+
+/// What a command ends with.
+pub enum Outcome {
+    Ok,
+    /// Exit 1: lint errors, snapshot mismatch, changes under --fail-on-change.
+    Findings,
+    /// Exit 2, after the errors were printed.
+    BadInput,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_INPUT } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::Findings) => ExitCode::from(1),
+        Ok(Outcome::BadInput) => ExitCode::from(EXIT_INPUT),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("recflow: {e}");
+            ExitCode::from(EXIT_INPUT)
+        }
+    }
+}
+
+fn run(cli: Cli) -> std::io::Result<Outcome> {
+    match cli.command {
+        Command::Graph(a) => {
+            let Some(script) = load_or_report(&a.script) else { return Ok(Outcome::BadInput) };
+            let flow = Flow::new(&script);
+            let text = match a.format {
+                args::GraphFormat::Dot => crate::report::graph::to_dot(&script, &flow),
+                args::GraphFormat::Mermaid => todo!("mermaid"),
+            };
+            write_stdout(&text)?;
+            Ok(Outcome::Ok)
+        }
+    }
+}
+
+/// Load a script, printing its load errors to stderr on failure.
+pub fn load_or_report(path: &std::path::Path) -> Option<script::Script> {
+    match script::load_path(path) {
+        Ok(s) => Some(s),
+        Err(errs) => {
+            report_load_errors(&errs);
+            None
+        }
+    }
+}
+
+/// Print load errors to stderr: miette graphical, coloured only when stderr is a terminal.
+pub fn report_load_errors(errs: &LoadErrors) {
+    let width = if std::io::stderr().is_terminal() { 100 } else { 100 };
+    let text = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+        let handler =
+            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode()).with_width(width);
+        let mut out = String::new();
+        for e in &errs.errors {
+            let _ = handler.render_report(&mut out, &script::error::NamedErr(e));
+        }
+        out
+    } else {
+        errs.render_plain(width)
+    };
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes());
+    if errs.errors.len() > 1 {
+        let _ = writeln!(err, "recflow: {} errors; nothing was loaded", errs.errors.len());
+    }
+}
+
+/// Write to stdout; a closed pipe surfaces as `BrokenPipe`, which `main` treats as success.
+pub fn write_stdout(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}

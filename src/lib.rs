@@ -1,0 +1,25 @@
+//! recflow — offline analysis of NICE CXone Studio call scripts.
+//!
+//! The question recflow answers is always the same: *which calls, and which parts of each
+//! call, will actually be recorded — and is that legal?* The crate is a pipeline of stages,
+//! each a module with one typed output:
+//!
+//! | stage | module | input → output |
+//! |---|---|---|
+//! | load | [`script`] | YAML / Studio JSON text → [`script::Script`] (every value keeps its span) |
+//! | snippet | [`snippet`] | SNIPPET `Data` text → parsed / compiled programs |
+//! | flow | [`flow`] | `Script` → [`flow::Flow`] (petgraph graph of actions and branches) |
+//! | render | [`report`] | `Script` / `Flow` → DOT, Mermaid, converted scripts, reports |
+//! | cli | [`cli`] | command line → the stages above; the only module that touches the terminal |
+//!
+//! ```no_run
+//! let script = recflow::script::load_path("scripts/consent-gdpr.yaml".as_ref())?;
+//! let flow = recflow::flow::Flow::new(&script);
+//! println!("{}", recflow::report::graph::to_dot(&script, &flow));
+//! # Ok::<(), recflow::script::LoadErrors>(())
+//! ```
+pub mod cli;
+pub mod flow;
+pub mod report;
+pub mod script;
+pub mod snippet;

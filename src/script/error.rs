@@ -1,0 +1,266 @@
+//! Load errors: everything that stops a script (or tenant / traffic file) from loading.
+//!
+//! Each error carries a stable code, a message (what), labelled spans (where and why) and
+//! help (what to do); they render with miette as file:line:column plus the source excerpt.
+//! All errors of a file are collected and reported at once ([`LoadErrors`]).
+
+use miette::{Diagnostic, LabeledSpan, Severity};
+use std::fmt;
+
+use super::model::{Source, Span};
+
+/// Stable kinds of load error; the code shown is `load::<kebab-name>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LoadErrorKind {
+    /// The file could not be read (missing path, permission, a directory).
+    Io,
+    /// Too large to load.
+    TooLarge,
+    /// Not UTF-8 text.
+    NotUtf8,
+    /// Empty file, or no content.
+    Empty,
+    /// YAML / JSON syntax error, or a structure limit (nesting depth, alias expansion).
+    Syntax,
+    /// A value of the wrong shape (a list where a string belongs, a missing required key).
+    WrongType,
+    /// A key the format does not have (top level, action level).
+    UnknownKey,
+    DuplicateId,
+    DanglingBranch,
+    MissingBegin,
+    DuplicateBegin,
+    DuplicateEvent,
+    InvalidProperty,
+    TooManyParameters,
+    InvalidBranch,
+    SnippetSyntax,
+    /// Tenant / traffic validation.
+    InvalidConfig,
+}
+
+impl LoadErrorKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            LoadErrorKind::Io => "load::io",
+            LoadErrorKind::TooLarge => "load::too-large",
+            LoadErrorKind::NotUtf8 => "load::not-utf8",
+            LoadErrorKind::Empty => "load::empty",
+            LoadErrorKind::Syntax => "load::syntax",
+            LoadErrorKind::WrongType => "load::wrong-type",
+            LoadErrorKind::UnknownKey => "load::unknown-key",
+            LoadErrorKind::DuplicateId => "load::duplicate-id",
+            LoadErrorKind::DanglingBranch => "load::dangling-branch",
+            LoadErrorKind::MissingBegin => "load::missing-begin",
+            LoadErrorKind::DuplicateBegin => "load::duplicate-begin",
+            LoadErrorKind::DuplicateEvent => "load::duplicate-event",
+            LoadErrorKind::InvalidProperty => "load::invalid-property",
+            LoadErrorKind::TooManyParameters => "load::too-many-parameters",
+            LoadErrorKind::InvalidBranch => "load::invalid-branch",
+            LoadErrorKind::SnippetSyntax => "load::snippet-syntax",
+            LoadErrorKind::InvalidConfig => "load::invalid-config",
+        }
+    }
+}
+
+/// One load error. Build with [`LoadError::new`] and the `with_*` methods.
+#[derive(Clone, Debug)]
+pub struct LoadError {
+    pub kind: LoadErrorKind,
+    pub message: String,
+    /// `None` for errors with no text to point at (e.g. a missing file).
+    pub source: Option<Source>,
+    /// The first label is primary.
+    pub labels: Vec<(Span, String)>,
+    pub help: Option<String>,
+    pub severity: Severity,
+}
+
+impl LoadError {
+    pub fn new(kind: LoadErrorKind, message: impl Into<String>) -> Self {
+        LoadError {
+            kind,
+            message: message.into(),
+            source: None,
+            labels: Vec::new(),
+            help: None,
+            severity: Severity::Error,
+        }
+    }
+
+    pub fn with_source(mut self, source: &Source) -> Self {
+        self.source = Some(source.clone());
+        self
+    }
+
+    /// Add a label; the first one added is the primary label.
+    pub fn with_label(mut self, span: Span, text: impl Into<String>) -> Self {
+        self.labels.push((span, text.into()));
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    /// `file:line:column` of the primary label (or just the file name).
+    pub fn location(&self) -> String {
+        match (&self.source, self.labels.first()) {
+            (Some(src), Some((span, _))) => {
+                let (l, c) = src.line_col(span.offset);
+                format!("{}:{l}:{c}", src.name)
+            }
+            (Some(src), None) => src.name.clone(),
+            (None, _) => String::new(),
+        }
+    }
+
+    /// 1-based line and column of the primary label, if any.
+    pub fn line_col(&self) -> Option<(usize, usize)> {
+        let src = self.source.as_ref()?;
+        let (span, _) = self.labels.first()?;
+        Some(src.line_col(span.offset))
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+impl Diagnostic for LoadError {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.kind.code()))
+    }
+
+    fn severity(&self) -> Option<Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| &s.text as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.source.is_none() || self.labels.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.labels.iter().enumerate().map(|(i, (span, text))| {
+            let text = (!text.is_empty()).then(|| text.clone());
+            if i == 0 {
+                LabeledSpan::new_primary_with_span(text, *span)
+            } else {
+                LabeledSpan::new_with_span(text, *span)
+            }
+        })))
+    }
+}
+
+/// All load errors of one file, reported together.
+#[derive(Clone, Debug)]
+pub struct LoadErrors {
+    pub errors: Vec<LoadError>,
+}
+
+impl LoadErrors {
+    pub fn one(e: LoadError) -> Self {
+        LoadErrors { errors: vec![e] }
+    }
+
+    /// Render every error as miette would (graphical, no colour) at the given width:
+    /// the form used in tests and when stderr is not a terminal.
+    pub fn render_plain(&self, width: usize) -> String {
+        let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(width);
+        let mut out = String::new();
+        for e in &self.errors {
+            let named = NamedErr(e);
+            let _ = handler.render_report(&mut out, &named);
+        }
+        out
+    }
+}
+
+impl From<LoadError> for LoadErrors {
+    fn from(e: LoadError) -> Self {
+        LoadErrors::one(e)
+    }
+}
+
+impl fmt::Display for LoadErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.errors.len() {
+            1 => write!(f, "{}", self.errors[0]),
+            n => write!(f, "{n} errors"),
+        }
+    }
+}
+
+impl std::error::Error for LoadErrors {}
+
+/// Wraps a [`LoadError`] so that miette shows the file name: the source code is a
+/// [`NamedSource`] built on the fly.
+pub struct NamedErr<'a>(pub &'a LoadError);
+
+impl fmt::Debug for NamedErr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.0, f)
+    }
+}
+impl fmt::Display for NamedErr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.0, f)
+    }
+}
+impl std::error::Error for NamedErr<'_> {}
+
+impl Diagnostic for NamedErr<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.0.code()
+    }
+    fn severity(&self) -> Option<Severity> {
+        self.0.severity()
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.0.help()
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.0.source.as_ref().map(|_| self as &dyn miette::SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.0.labels()
+    }
+}
+
+impl miette::SourceCode for NamedErr<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let src = self.0.source.as_ref().ok_or(miette::MietteError::OutOfBounds)?;
+        let contents = src.text.read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            src.name.clone(),
+            contents.data(),
+            *contents.span(),
+            contents.line(),
+            contents.column(),
+            contents.line_count(),
+        )))
+    }
+}

@@ -1,0 +1,405 @@
+//! The in-memory script: what both loaders (YAML, Studio JSON) produce and every later stage reads.
+//!
+//! Every value that came from a file keeps its [`Span`] (byte offset + length into
+//! [`Script::source`]) so any diagnostic can point at file:line:column.
+
+use std::sync::Arc;
+
+use crate::snippet;
+
+/// Byte range into the script's source text. `Span::default()` (0, 0) means "no location"
+/// (e.g. a value synthesised by a default).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub offset: usize,
+    pub len: usize,
+}
+
+impl Span {
+    pub const fn new(offset: usize, len: usize) -> Self {
+        Span { offset, len }
+    }
+    pub fn end(&self) -> usize {
+        self.offset + self.len
+    }
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(s: Span) -> Self {
+        miette::SourceSpan::new(s.offset.into(), s.len)
+    }
+}
+
+/// The text a script was loaded from, with its display name (the path as given).
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub name: String,
+    pub text: Arc<str>,
+}
+
+impl Source {
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        Source { name: name.into(), text: text.into() }
+    }
+
+    /// 1-based (line, column) of a byte offset; column counts characters.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..floor_char_boundary(&self.text, offset)];
+        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        (line, col)
+    }
+
+    /// A miette source carrying the file name, for diagnostics.
+    pub fn named(&self) -> miette::NamedSource<Arc<str>> {
+        miette::NamedSource::new(self.name.clone(), self.text.clone())
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Which loader produced a script.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    StudioJson,
+}
+
+/// Index of an action in [`Script::actions`] (newtype: never confuse it with a Studio id).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ActionIx(pub u32);
+
+impl ActionIx {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A loaded, validated script. Invariants established by the loaders:
+/// - action ids are unique; exactly one BEGIN; at most one ONANSWER / ONRELEASE / ONSIGNAL;
+/// - every wired branch target is a valid [`ActionIx`];
+/// - every branch name is one the action type can have; properties are typed per [`Kind`].
+#[derive(Clone, Debug)]
+pub struct Script {
+    pub name: String,
+    pub description: Option<String>,
+    pub source: Source,
+    pub format: Format,
+    /// In file order.
+    pub actions: Vec<Action>,
+    /// Studio JSON `header` fields other than `scriptName`, kept for round-trips (JSON text).
+    pub studio_header: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl Script {
+    pub fn action(&self, ix: ActionIx) -> &Action {
+        &self.actions[ix.index()]
+    }
+
+    /// Find an action by its Studio id (`"2"` and `2` are the same id).
+    pub fn find(&self, id: &str) -> Option<ActionIx> {
+        self.actions.iter().position(|a| a.id == id).map(|i| ActionIx(i as u32))
+    }
+
+    pub fn begin(&self) -> ActionIx {
+        self.actions
+            .iter()
+            .position(|a| matches!(a.kind, Kind::Begin))
+            .map(|i| ActionIx(i as u32))
+            .expect("loader guarantees a BEGIN")
+    }
+
+    /// The event action of a type, if the script has one (ONANSWER / ONRELEASE / ONSIGNAL).
+    pub fn event(&self, event: Event) -> Option<ActionIx> {
+        self.actions.iter().position(|a| a.kind.event() == Some(event)).map(|i| ActionIx(i as u32))
+    }
+
+    pub fn indices(&self) -> impl Iterator<Item = ActionIx> + '_ {
+        (0..self.actions.len() as u32).map(ActionIx)
+    }
+}
+
+/// One Studio action.
+#[derive(Clone, Debug)]
+pub struct Action {
+    /// Studio id, always a string (`2` in YAML becomes `"2"`).
+    pub id: String,
+    pub id_span: Span,
+    /// The whole action (YAML mapping / JSON object).
+    pub span: Span,
+    /// The type as written (`Do Not Record`), and its span.
+    pub type_name: String,
+    pub type_span: Span,
+    /// Typed properties of the modelled type.
+    pub kind: Kind,
+    /// Caption (`label` in both formats).
+    pub label: Option<String>,
+    /// Every property as written, modelled or not, in file order (unknown ones are kept:
+    /// real scripts carry many).
+    pub properties: Vec<Property>,
+    /// In file order. Names are normalised: `default`, `Error`, digits, CASE values.
+    pub branches: Vec<Branch>,
+    /// `consent: {accept: [...]}` annotation on a MENU.
+    pub consent: Option<Consent>,
+    /// `allow: [{rule, reason}]` lint suppressions.
+    pub allow: Vec<Allow>,
+    /// Studio layout data (x, y, libraryId, ...) kept only for round-trips, JSON text.
+    pub studio_extra: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl Action {
+    /// The wired target of a branch by name (exact match after normalisation).
+    pub fn branch(&self, name: &str) -> Option<&Branch> {
+        self.branches.iter().find(|b| b.name == name)
+    }
+
+    /// Span of a property by (case-insensitive) name, falling back to the action's type span.
+    pub fn property_span(&self, name: &str) -> Span {
+        self.properties.iter().find(|p| p.name.eq_ignore_ascii_case(name)).map_or(self.type_span, |p| p.span)
+    }
+
+    /// Caption for humans: label, else the id.
+    pub fn caption(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.id)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Property {
+    /// As written (`SecondsToPlay`); compare case-insensitively.
+    pub name: String,
+    pub name_span: Span,
+    pub value: PropValue,
+    /// Span of the value.
+    pub span: Span,
+}
+
+/// A property value as written. Studio JSON values are strings or lists; YAML may also give
+/// numbers and booleans, which keep their canonical text here.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PropValue {
+    Text(String),
+    List(Vec<String>),
+}
+
+impl PropValue {
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            PropValue::Text(s) => Some(s),
+            PropValue::List(_) => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Branch {
+    /// `default`, `Error`, a digit string, a CASE value... (normalised: `Default` → `default`).
+    pub name: String,
+    pub name_span: Span,
+    /// `None` = not wired (taking it ends the thread, SEMANTICS §2).
+    pub target: Option<ActionIx>,
+    pub target_span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Consent {
+    pub accept: Vec<String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Allow {
+    pub rule: String,
+    pub reason: String,
+    pub span: Span,
+}
+
+/// The three event actions. At most one of each per script.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Event {
+    Answer,
+    Release,
+    Signal,
+}
+
+/// Modelled action types with their typed properties (FORMATS §1 table).
+#[derive(Clone, Debug)]
+pub enum Kind {
+    Begin,
+    End,
+    Hangup,
+    Menu(Menu),
+    Play {
+        phrase: String,
+    },
+    /// `SecondstoPlay`; 0 or empty = 10 s.
+    Music {
+        seconds: f64,
+    },
+    Wait {
+        seconds: f64,
+    },
+    Assign {
+        variable: String,
+        value: String,
+    },
+    Snippet(Snippet),
+    Case {
+        variable: String,
+    },
+    ReqAgent {
+        skill: String,
+        target_agent: Option<String>,
+    },
+    OnAnswer,
+    OnRelease,
+    OnSignal,
+    Indicate(Indicate),
+    LogRecordingPro(LogRecordingPro),
+    RecordAgentOnly,
+    DoNotRecord,
+    /// Any other Studio type: pass-through (takes `default`), reported as unmodelled.
+    Other,
+}
+
+impl Kind {
+    pub fn event(&self) -> Option<Event> {
+        match self {
+            Kind::OnAnswer => Some(Event::Answer),
+            Kind::OnRelease => Some(Event::Release),
+            Kind::OnSignal => Some(Event::Signal),
+            _ => None,
+        }
+    }
+
+    /// Canonical Studio type name (`LOGRECORDINGPRO`); `None` for [`Kind::Other`].
+    pub fn canonical_name(&self) -> Option<&'static str> {
+        Some(match self {
+            Kind::Begin => "BEGIN",
+            Kind::End => "END",
+            Kind::Hangup => "HANGUP",
+            Kind::Menu(_) => "MENU",
+            Kind::Play { .. } => "PLAY",
+            Kind::Music { .. } => "MUSIC",
+            Kind::Wait { .. } => "WAIT",
+            Kind::Assign { .. } => "ASSIGN",
+            Kind::Snippet(_) => "SNIPPET",
+            Kind::Case { .. } => "CASE",
+            Kind::ReqAgent { .. } => "REQAGENT",
+            Kind::OnAnswer => "ONANSWER",
+            Kind::OnRelease => "ONRELEASE",
+            Kind::OnSignal => "ONSIGNAL",
+            Kind::Indicate(_) => "INDICATE",
+            Kind::LogRecordingPro(_) => "LOGRECORDINGPRO",
+            Kind::RecordAgentOnly => "RECORDAGENTONLY",
+            Kind::DoNotRecord => "DONOTRECORD",
+            Kind::Other => return None,
+        })
+    }
+
+    /// IVR media (A-6, lint O001): MENU and PLAY.
+    pub fn is_ivr_media(&self) -> bool {
+        matches!(self, Kind::Menu(_) | Kind::Play { .. })
+    }
+
+    /// Media (A-3, lint M005): MENU, PLAY, MUSIC.
+    pub fn is_media(&self) -> bool {
+        matches!(self, Kind::Menu(_) | Kind::Play { .. } | Kind::Music { .. })
+    }
+}
+
+/// Normalise a type name for matching: uppercase, spaces / underscores / hyphens removed
+/// (`Do Not Record` = `DONOTRECORD`).
+pub fn normalize_type(name: &str) -> String {
+    name.chars().filter(|c| !matches!(c, ' ' | '_' | '-' | '\t')).flat_map(char::to_uppercase).collect()
+}
+
+#[derive(Clone, Debug)]
+pub struct Menu {
+    pub phrase: String,
+    /// Variable that receives the digits (default `MRES`).
+    pub variable: String,
+    pub max_digits: u32,
+    pub timeout: f64,
+    /// `Sensitive` as written; `None` when absent (lint may then infer from the phrase).
+    pub sensitive: Option<bool>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Snippet {
+    /// The `Data` text exactly as the program sees it.
+    pub data: String,
+    /// Maps byte offsets in `data` to byte offsets in the script source.
+    pub map: TextMap,
+    /// Parsed program (syntax checked at load; a syntax error is a load error).
+    pub ast: Arc<snippet::Ast>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Clone, Debug)]
+pub struct Indicate {
+    pub name: String,
+    pub state: OnOff,
+    /// `ActionType` (default `Signal`).
+    pub action_type: String,
+    /// ≤ 9 values, sent as SP1..SP9.
+    pub parameters: Vec<String>,
+    pub tooltip: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Record {
+    Start,
+    Stop,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordType {
+    Call,
+}
+
+#[derive(Clone, Debug)]
+pub struct LogRecordingPro {
+    pub record: Record,
+    pub record_type: RecordType,
+    pub use_statement_id: bool,
+}
+
+/// Maps byte offsets inside a decoded string value (e.g. a YAML block scalar) back to byte
+/// offsets in the source file. Pieces are `(value_offset, source_offset)` pairs sorted by
+/// `value_offset`; an offset maps through the last piece at or before it, so a piece is needed
+/// wherever the decoded text and the source stop running in parallel (start of each line of a
+/// block scalar, after each escape sequence in a quoted string).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TextMap {
+    pub pieces: Vec<(usize, usize)>,
+}
+
+impl TextMap {
+    /// A value that is a verbatim copy of the source starting at `source_offset`.
+    pub fn verbatim(source_offset: usize) -> Self {
+        TextMap { pieces: vec![(0, source_offset)] }
+    }
+
+    pub fn to_source(&self, value_offset: usize) -> usize {
+        match self.pieces.partition_point(|&(v, _)| v <= value_offset) {
+            0 => self.pieces.first().map_or(0, |&(_, s)| s),
+            i => {
+                let (v, s) = self.pieces[i - 1];
+                s + (value_offset - v)
+            }
+        }
+    }
+}
