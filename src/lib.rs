@@ -20,6 +20,7 @@
 //! ```
 pub mod cli;
 pub mod flow;
+pub mod model;
 pub mod report;
 pub mod script;
 pub mod snippet;
