@@ -88,7 +88,7 @@ pub(crate) fn build(raw: RawScript) -> Result<Script, LoadErrors> {
     }
 
     if !b.errors.is_empty() {
-        return Err(LoadErrors { errors: b.errors });
+        return Err(sorted(b.errors));
     }
     let name = match raw.name {
         Some(n) => n.value,
@@ -102,6 +102,12 @@ pub(crate) fn build(raw: RawScript) -> Result<Script, LoadErrors> {
         actions,
         studio_header: raw.studio_header,
     })
+}
+
+/// Errors in file order (by primary label), so the report reads top to bottom.
+pub(crate) fn sorted(mut errors: Vec<LoadError>) -> LoadErrors {
+    errors.sort_by_key(|e| e.labels.first().map_or(0, |(s, _)| s.offset));
+    LoadErrors { errors }
 }
 
 /// Script name when the file gives none (a Studio export without `scriptName`): the file stem.
