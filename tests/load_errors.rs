@@ -216,3 +216,89 @@ actions:
     );
     assert_eq!(e.errors[3].message, "action `s` has both `next` and `branches.default`");
 }
+
+/// Once the Snippet parser reports this program as broken, the error is a load error pointing
+/// into the YAML file, inside the `Data` block. (With a parser that accepts it, the script loads.)
+#[test]
+fn snippet_syntax_points_into_the_file() {
+    let yaml = "\
+script: t
+actions:
+  - {id: b, type: BEGIN, next: s}
+  - id: s
+    type: SNIPPET
+    properties:
+      Data: |
+        ASSIGN x = 1
+        IF x > {
+          TRACE x
+        }
+";
+    let data = "ASSIGN x = 1\nIF x > {\n  TRACE x\n}\n";
+    match recflow::snippet::parse(data) {
+        Ok(_) => {
+            let s = script::load_str("script.yaml", yaml).unwrap();
+            let script::Kind::Snippet(sn) = &s.actions[1].kind else { panic!() };
+            assert_eq!(sn.data, data);
+            let at = sn.map.to_source(data.find("TRACE").unwrap());
+            assert!(yaml[at..].starts_with("TRACE x"));
+        }
+        Err(e) => {
+            let errs = load_err("script.yaml", yaml);
+            assert_eq!(errs.errors.len(), 1);
+            assert_eq!(errs.errors[0].kind, LoadErrorKind::SnippetSyntax);
+            let (span, _) = &errs.errors[0].labels[0];
+            let expect = yaml.find("ASSIGN x = 1").unwrap() + data[..e.offset.min(data.len())].len();
+            let indent = data[..e.offset.min(data.len())].lines().count().saturating_sub(1) * 8;
+            assert!(
+                span.offset >= expect && span.offset <= expect + indent + 8,
+                "{}",
+                errs.render_plain(100)
+            );
+        }
+    }
+}
+
+fn temp_name(path: &std::path::Path) -> String {
+    path.display().to_string()
+}
+
+#[test]
+fn io_missing_path() {
+    let errs = script::load_path(std::path::Path::new("no/such/script.yaml")).unwrap_err();
+    assert_eq!(errs.errors[0].kind, LoadErrorKind::Io);
+    let rendered = errs.render_plain(100);
+    assert!(rendered.contains("cannot read `no/such/script.yaml`"), "{rendered}");
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("load__io", rendered);
+    });
+}
+
+#[test]
+fn not_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("latin1.yaml");
+    std::fs::write(&path, b"script: caf\xe9\nactions: []\n").unwrap();
+    let errs = script::load_path(&path).unwrap_err();
+    assert_eq!(errs.errors[0].kind, LoadErrorKind::NotUtf8);
+    assert_eq!(errs.errors[0].line_col(), Some((1, 12)));
+    let rendered = errs.render_plain(100).replace(&temp_name(&path), "[TEMP]/latin1.yaml");
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("load__not_utf8", rendered);
+    });
+}
+
+#[test]
+fn too_large() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.yaml");
+    // A sparse file: the size check happens before any byte is read.
+    let f = std::fs::File::create(&path).unwrap();
+    f.set_len(script::MAX_FILE_BYTES + 1).unwrap();
+    let errs = script::load_path(&path).unwrap_err();
+    assert_eq!(errs.errors[0].kind, LoadErrorKind::TooLarge);
+    let rendered = errs.render_plain(100).replace(&temp_name(&path), "[TEMP]/huge.yaml");
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("load__too_large", rendered);
+    });
+}
