@@ -77,7 +77,7 @@ fn yaml_action(out: &mut String, script: &Script, a: &Action) {
             let key = yaml_scalar(&p.name, Ctx::Text);
             match &p.value {
                 PropValue::Text(t) => {
-                    let _ = writeln!(out, "      {key}: {}", yaml_value_or_int(t, 6));
+                    let _ = writeln!(out, "      {key}: {}", yaml_prop_value(t, 6));
                 }
                 PropValue::List(items) => {
                     let _ = writeln!(out, "      {key}: {}", yaml_flow_list(items));
@@ -180,10 +180,25 @@ fn yaml_value(s: &str, indent: usize) -> String {
     block_scalar(s, indent).unwrap_or_else(|| yaml_scalar(s, Ctx::Text))
 }
 
-/// Property values may stay plain integers (`SecondstoPlay: 30`): the loader keeps a number's
-/// canonical text, which is the same string.
-fn yaml_value_or_int(s: &str, indent: usize) -> String {
-    if is_canonical_int(s) { s.to_owned() } else { yaml_value(s, indent) }
+/// A property value. Studio writes numbers and booleans as text (`"30"`, `"True"`, `"On"`);
+/// they stay plain (`SecondstoPlay: 30`, `Sensitive: True`) because the loader keeps the text of
+/// a plain scalar exactly as written. `null` / `~` (which read as empty) and anything else YAML
+/// could read differently are quoted.
+fn yaml_prop_value(s: &str, indent: usize) -> String {
+    let bool_word = ["true", "false", "on", "off", "yes", "no"].iter().any(|w| s.eq_ignore_ascii_case(w));
+    if bool_word || is_plain_number(s) { s.to_owned() } else { yaml_value(s, indent) }
+}
+
+/// `12`, `-3`, `2.5`: decimal numbers without leading zeros, short enough for any YAML reader.
+fn is_plain_number(s: &str) -> bool {
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    is_canonical_int(int)
+        && if frac.is_empty() {
+            !s.ends_with('.')
+        } else {
+            frac.len() <= 6 && frac.bytes().all(|b| b.is_ascii_digit())
+        }
+        && s.len() <= 15
 }
 
 fn block_scalar(s: &str, indent: usize) -> Option<String> {
@@ -397,6 +412,14 @@ mod tests {
         assert_eq!(yaml_scalar("", Ctx::Text), "\"\"");
         assert_eq!(yaml_double_quoted("a\"b\\\u{1}\u{2028}"), "\"a\\\"b\\\\\\x01\\L\"");
         assert!(is_canonical_int("0") && is_canonical_int("-12") && !is_canonical_int("-0"));
+        assert!(
+            is_plain_number("2.5")
+                && is_plain_number("30")
+                && !is_plain_number("1.")
+                && !is_plain_number("01")
+        );
+        assert_eq!(yaml_prop_value("True", 0), "True");
+        assert_eq!(yaml_prop_value("null", 0), "\"null\"");
     }
 
     #[test]

@@ -15,7 +15,8 @@
 //! - `properties["<id>"] = {"0": {name, value}, ...}` (an array of `{name, value}` is accepted
 //!   too); values are strings or lists; numbers and booleans are taken as their text.
 //! - `branches["<id>"] = [{to, label, type, index}, ...]`: `type` `default` → branch `default`;
-//!   `case` / `branch` (or any other type) → the `label`; `to` of `-1` / `null` = not wired.
+//!   `case` / `branch` (or any other type) → the `label`; `to` of `-1` / `null` = not wired (a
+//!   string `"-1"` names an action when one has that id).
 
 use serde_json::{Map, Value};
 
@@ -219,7 +220,9 @@ impl Cx<'_> {
                     continue;
                 }
                 seen.push((&k.text, k.span));
-                let list = self.branches(v);
+                // A string "-1" is an id when an action has that id, else "not wired".
+                let minus_one_is_id = raw.actions.iter().any(|a| a.id.value == "-1");
+                let list = self.branches(v, minus_one_is_id);
                 match raw.actions.iter_mut().find(|a| a.id.value == k.text) {
                     Some(a) => a.branches = list,
                     None => self.error(
@@ -431,7 +434,7 @@ impl Cx<'_> {
         None
     }
 
-    fn branches(&mut self, v: &Json) -> Vec<RawBranch> {
+    fn branches(&mut self, v: &Json, minus_one_is_id: bool) -> Vec<RawBranch> {
         let entries: Vec<&Json> = match &v.value {
             JsonValue::Array(items) => items.iter().collect(),
             JsonValue::Object(m) => m.iter().map(|(_, e)| e).collect(),
@@ -510,8 +513,9 @@ impl Cx<'_> {
                 }
                 Some(t) => match &t.value {
                     JsonValue::Null => None,
+                    JsonValue::Number(n) if n == "-1" => None,
+                    JsonValue::Str(s) if s.text == "-1" && !minus_one_is_id => None,
                     _ => match id_text(t) {
-                        Some(s) if s == "-1" => None,
                         Some(s) => Some(Spanned::new(s, t.span)),
                         None => {
                             self.wrong_type(t, "a branch `to`", "an action id (string or number) or -1");
