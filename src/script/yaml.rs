@@ -187,12 +187,13 @@ fn span_of(loc: &serde_saphyr::Location) -> Span {
     }
 }
 
-/// Start and end byte of a node and everything inside it (maps only know their start).
-fn extent(n: &SNode) -> (usize, usize) {
+/// Start and end byte of a node and everything inside it (a collection's own span is only
+/// its start; a flow collection's closing bracket is included).
+fn extent(n: &SNode, src: &str) -> (usize, usize) {
     let s = span(n);
     let (mut lo, mut hi) = (s.offset, s.end());
     let mut widen = |c: &SNode| {
-        let (a, b) = extent(c);
+        let (a, b) = extent(c, src);
         lo = lo.min(a);
         hi = hi.max(b);
     };
@@ -202,26 +203,23 @@ fn extent(n: &SNode) -> (usize, usize) {
             widen(k);
             widen(v);
         }),
-        _ => {}
+        _ => return (lo, hi),
+    }
+    let close = match (src.as_bytes().get(s.offset), &n.value) {
+        (Some(b'['), Node::Seq(_)) => b']',
+        (Some(b'{'), Node::Map(_)) => b'}',
+        _ => return (lo, hi),
+    };
+    let rest = src.as_bytes().get(hi..).unwrap_or_default();
+    let skip = rest.iter().take_while(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b',')).count();
+    if rest.get(skip) == Some(&close) {
+        hi += skip + 1;
     }
     (lo, hi)
 }
 
 fn full_span(n: &SNode, src: &str) -> Span {
-    let (a, mut b) = extent(n);
-    // A flow collection's node span is its opening bracket: include the closing one.
-    let close = match src.as_bytes().get(a) {
-        Some(b'[') if matches!(n.value, Node::Seq(_)) => Some(b']'),
-        Some(b'{') if matches!(n.value, Node::Map(_)) => Some(b'}'),
-        _ => None,
-    };
-    if let Some(close) = close {
-        let rest = src.as_bytes().get(b..).unwrap_or_default();
-        let skip = rest.iter().take_while(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b',')).count();
-        if rest.get(skip) == Some(&close) {
-            b += skip + 1;
-        }
-    }
+    let (a, b) = extent(n, src);
     Span::new(a, b.saturating_sub(a))
 }
 
