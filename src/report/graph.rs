@@ -5,7 +5,8 @@
 //! Recording actions stand out with their own colour and shape (DONOTRECORD, LOGRECORDINGPRO
 //! Start / Stop, RECORDAGENTONLY, recorded statements); BEGIN and the event entry points
 //! (ONANSWER, ONRELEASE, ONSIGNAL) are drawn as entries; a branch that is not wired is a dashed
-//! edge to a small "not wired" node; actions no entry reaches are greyed. A legend lists the
+//! edge to a small "not wired" node; actions no entry reaches are greyed. Edges carry their
+//! branch name, except the single `default` edge of a `next:` action. A legend lists the
 //! styles the script uses. Every label is escaped for its format (docs/graph.md).
 
 use std::fmt::Write as _;
@@ -138,6 +139,11 @@ fn node_lines(a: &Action) -> Vec<String> {
     lines
 }
 
+/// An action whose only branch is a wired `default` (`next:`): its edge needs no label.
+fn is_only_next(a: &Action) -> bool {
+    matches!(a.branches.as_slice(), [b] if b.name == "default" && b.target.is_some())
+}
+
 struct Node<'a> {
     action: &'a Action,
     role: Role,
@@ -232,9 +238,13 @@ pub fn to_dot(script: &Script, flow: &Flow) -> String {
         let _ = writeln!(out, "  a{i} [{attrs}];");
     }
     for (i, n) in nodes.iter().enumerate() {
+        let only_next = is_only_next(n.action);
         for (k, b) in n.action.branches.iter().enumerate() {
             let label = dot_escape(&b.name);
             match b.target {
+                Some(t) if only_next => {
+                    let _ = writeln!(out, "  a{i} -> a{};", t.index());
+                }
                 Some(t) => {
                     let _ = writeln!(out, "  a{i} -> a{} [label=\"{label}\"];", t.index());
                 }
@@ -335,9 +345,13 @@ pub fn to_mermaid(script: &Script, flow: &Flow) -> String {
     }
     let mut unwired = false;
     for (i, n) in nodes.iter().enumerate() {
+        let only_next = is_only_next(n.action);
         for (k, b) in n.action.branches.iter().enumerate() {
             let label = mermaid_escape(&b.name);
             match b.target {
+                Some(t) if only_next => {
+                    let _ = writeln!(out, "  a{i} --> a{}", t.index());
+                }
                 Some(t) => {
                     let _ = writeln!(out, "  a{i} -->|\"{label}\"| a{}", t.index());
                 }
