@@ -26,6 +26,7 @@ enum Role {
     StatementStart,
     StatementStop,
     Sensitive,
+    Consent,
     End,
     Unmodelled,
     Plain,
@@ -45,6 +46,7 @@ impl Role {
                 (true, Record::Stop) => Role::StatementStop,
             },
             Kind::Menu(m) if m.sensitive == Some(true) => Role::Sensitive,
+            Kind::Menu(_) if a.consent.is_some() => Role::Consent,
             Kind::End | Kind::Hangup => Role::End,
             Kind::Other => Role::Unmodelled,
             _ => Role::Plain,
@@ -63,6 +65,7 @@ impl Role {
             Role::StatementStart => "recorded statement Start",
             Role::StatementStop => "recorded statement Stop",
             Role::Sensitive => "sensitive input (Sensitive: True)",
+            Role::Consent => "recording consent question",
             Role::Unmodelled => "unmodelled action (pass-through)",
             Role::End | Role::Plain => return None,
         })
@@ -79,6 +82,7 @@ impl Role {
             Role::StatementStart => "stmtstart",
             Role::StatementStop => "stmtstop",
             Role::Sensitive => "sensitive",
+            Role::Consent => "consent",
             Role::End => "endnode",
             Role::Unmodelled => "unmodelled",
             Role::Plain => "plain",
@@ -96,6 +100,7 @@ impl Role {
             Role::AgentOnly => ("#bde0fe", "#1565c0"),
             Role::StatementStart | Role::StatementStop => ("#fff3b0", "#9a7b00"),
             Role::Sensitive => ("#fde2e4", "#ad1457"),
+            Role::Consent => ("#e0f7fa", "#00838f"),
             Role::End => ("#eeeeee", "#616161"),
             Role::Unmodelled => ("#ffffff", "#9e9e9e"),
             Role::Plain => ("#ffffff", "#424242"),
@@ -115,6 +120,10 @@ fn type_line(a: &Action) -> String {
             if l.use_statement_id { format!("{name} {what} (statement)") } else { format!("{name} {what}") }
         }
         Kind::Menu(m) if m.sensitive == Some(true) => format!("{name} (sensitive)"),
+        Kind::Menu(_) if a.consent.is_some() => {
+            let accept = a.consent.as_ref().map(|c| c.accept.join(", ")).unwrap_or_default();
+            format!("{name} (consent: accept {accept})")
+        }
         Kind::ReqAgent { skill, .. } => format!("{name} {skill}"),
         Kind::Indicate(i) => {
             let state = match i.state {
@@ -206,6 +215,7 @@ fn dot_shape(role: Role) -> &'static str {
         Role::Start | Role::Stop | Role::AgentOnly => "shape=box, penwidth=2",
         Role::StatementStart | Role::StatementStop => "shape=note, penwidth=2",
         Role::Sensitive => "shape=box, style=\"filled,bold\", penwidth=2",
+        Role::Consent => "shape=box, penwidth=2",
         Role::End => "shape=box, style=\"rounded,filled\"",
         Role::Unmodelled => "shape=box, style=\"filled,dashed\"",
         Role::Plain => "shape=box",
@@ -326,7 +336,7 @@ fn mermaid_shape(role: Role) -> (&'static str, &'static str) {
         Role::Dnr | Role::Start | Role::Stop | Role::AgentOnly => ("{{", "}}"),
         Role::StatementStart | Role::StatementStop => ("[/", "/]"),
         Role::End => ("(", ")"),
-        Role::Sensitive | Role::Unmodelled | Role::Plain => ("[", "]"),
+        Role::Sensitive | Role::Consent | Role::Unmodelled | Role::Plain => ("[", "]"),
     }
 }
 
