@@ -319,9 +319,15 @@ impl Walker<'_> {
     /// A required-ish scalar (id, type, label, ...): text and span, or a wrong-type error.
     fn scalar(&mut self, n: &SNode, what: &str) -> Option<Spanned<String>> {
         match self.scalar_text(n) {
-            Some(t) if !matches!(n.value, Node::Null) => Some(Spanned::new(t, span(n))),
+            Some(t) if !matches!(n.value, Node::Null) && !t.trim().is_empty() => {
+                Some(Spanned::new(t, span(n)))
+            }
             Some(_) => {
-                self.wrong_type(n, what, "a string");
+                self.err(
+                    LoadError::new(LoadErrorKind::WrongType, format!("{what} is empty"))
+                        .with_label(span(n), "empty value")
+                        .with_help(format!("give {what} a value")),
+                );
                 None
             }
             None => {
