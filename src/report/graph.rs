@@ -5,7 +5,8 @@
 //! Recording actions stand out with their own colour and shape (DONOTRECORD, LOGRECORDINGPRO
 //! Start / Stop, RECORDAGENTONLY, recorded statements); BEGIN and the event entry points
 //! (ONANSWER, ONRELEASE, ONSIGNAL) are drawn as entries; a branch that is not wired is a dashed
-//! edge to a small "not wired" node; actions no entry reaches are greyed. A legend lists the
+//! edge to a small "not wired" node; actions no entry reaches are greyed. Edges carry their
+//! branch name, except the single `default` edge of a `next:` action. A legend lists the
 //! styles the script uses. Every label is escaped for its format (docs/graph.md).
 
 use std::fmt::Write as _;
@@ -25,6 +26,7 @@ enum Role {
     StatementStart,
     StatementStop,
     Sensitive,
+    Consent,
     End,
     Unmodelled,
     Plain,
@@ -44,6 +46,7 @@ impl Role {
                 (true, Record::Stop) => Role::StatementStop,
             },
             Kind::Menu(m) if m.sensitive == Some(true) => Role::Sensitive,
+            Kind::Menu(_) if a.consent.is_some() => Role::Consent,
             Kind::End | Kind::Hangup => Role::End,
             Kind::Other => Role::Unmodelled,
             _ => Role::Plain,
@@ -62,6 +65,7 @@ impl Role {
             Role::StatementStart => "recorded statement Start",
             Role::StatementStop => "recorded statement Stop",
             Role::Sensitive => "sensitive input (Sensitive: True)",
+            Role::Consent => "recording consent question",
             Role::Unmodelled => "unmodelled action (pass-through)",
             Role::End | Role::Plain => return None,
         })
@@ -78,6 +82,7 @@ impl Role {
             Role::StatementStart => "stmtstart",
             Role::StatementStop => "stmtstop",
             Role::Sensitive => "sensitive",
+            Role::Consent => "consent",
             Role::End => "endnode",
             Role::Unmodelled => "unmodelled",
             Role::Plain => "plain",
@@ -95,6 +100,7 @@ impl Role {
             Role::AgentOnly => ("#bde0fe", "#1565c0"),
             Role::StatementStart | Role::StatementStop => ("#fff3b0", "#9a7b00"),
             Role::Sensitive => ("#fde2e4", "#ad1457"),
+            Role::Consent => ("#e0f7fa", "#00838f"),
             Role::End => ("#eeeeee", "#616161"),
             Role::Unmodelled => ("#ffffff", "#9e9e9e"),
             Role::Plain => ("#ffffff", "#424242"),
@@ -114,6 +120,10 @@ fn type_line(a: &Action) -> String {
             if l.use_statement_id { format!("{name} {what} (statement)") } else { format!("{name} {what}") }
         }
         Kind::Menu(m) if m.sensitive == Some(true) => format!("{name} (sensitive)"),
+        Kind::Menu(_) if a.consent.is_some() => {
+            let accept = a.consent.as_ref().map(|c| c.accept.join(", ")).unwrap_or_default();
+            format!("{name} (consent: accept {accept})")
+        }
         Kind::ReqAgent { skill, .. } => format!("{name} {skill}"),
         Kind::Indicate(i) => {
             let state = match i.state {
@@ -136,6 +146,11 @@ fn node_lines(a: &Action) -> Vec<String> {
         lines.push(format!("“{}”", i.name));
     }
     lines
+}
+
+/// An action whose only branch is a wired `default` (`next:`): its edge needs no label.
+fn is_only_next(a: &Action) -> bool {
+    matches!(a.branches.as_slice(), [b] if b.name == "default" && b.target.is_some())
 }
 
 struct Node<'a> {
@@ -200,6 +215,7 @@ fn dot_shape(role: Role) -> &'static str {
         Role::Start | Role::Stop | Role::AgentOnly => "shape=box, penwidth=2",
         Role::StatementStart | Role::StatementStop => "shape=note, penwidth=2",
         Role::Sensitive => "shape=box, style=\"filled,bold\", penwidth=2",
+        Role::Consent => "shape=box, penwidth=2",
         Role::End => "shape=box, style=\"rounded,filled\"",
         Role::Unmodelled => "shape=box, style=\"filled,dashed\"",
         Role::Plain => "shape=box",
@@ -232,9 +248,13 @@ pub fn to_dot(script: &Script, flow: &Flow) -> String {
         let _ = writeln!(out, "  a{i} [{attrs}];");
     }
     for (i, n) in nodes.iter().enumerate() {
+        let only_next = is_only_next(n.action);
         for (k, b) in n.action.branches.iter().enumerate() {
             let label = dot_escape(&b.name);
             match b.target {
+                Some(t) if only_next => {
+                    let _ = writeln!(out, "  a{i} -> a{};", t.index());
+                }
                 Some(t) => {
                     let _ = writeln!(out, "  a{i} -> a{} [label=\"{label}\"];", t.index());
                 }
@@ -316,7 +336,7 @@ fn mermaid_shape(role: Role) -> (&'static str, &'static str) {
         Role::Dnr | Role::Start | Role::Stop | Role::AgentOnly => ("{{", "}}"),
         Role::StatementStart | Role::StatementStop => ("[/", "/]"),
         Role::End => ("(", ")"),
-        Role::Sensitive | Role::Unmodelled | Role::Plain => ("[", "]"),
+        Role::Sensitive | Role::Consent | Role::Unmodelled | Role::Plain => ("[", "]"),
     }
 }
 
@@ -335,9 +355,13 @@ pub fn to_mermaid(script: &Script, flow: &Flow) -> String {
     }
     let mut unwired = false;
     for (i, n) in nodes.iter().enumerate() {
+        let only_next = is_only_next(n.action);
         for (k, b) in n.action.branches.iter().enumerate() {
             let label = mermaid_escape(&b.name);
             match b.target {
+                Some(t) if only_next => {
+                    let _ = writeln!(out, "  a{i} --> a{}", t.index());
+                }
                 Some(t) => {
                     let _ = writeln!(out, "  a{i} -->|\"{label}\"| a{}", t.index());
                 }
