@@ -702,6 +702,7 @@ pub(crate) fn text_map(src: &str, span: Span, value: &str) -> TextMap {
         return TextMap::verbatim(span.offset);
     }
     let double = raw.starts_with('"');
+    let single = raw.starts_with('\'');
     let rb = raw.as_bytes();
     let mut pieces: Vec<(usize, usize)> = Vec::new();
     let mut push = |v: usize, s: usize| {
@@ -711,7 +712,8 @@ pub(crate) fn text_map(src: &str, span: Span, value: &str) -> TextMap {
             _ => pieces.push((v, abs)),
         }
     };
-    let mut s = 0usize; // byte index into raw
+    // Byte index into raw, past the opening quote so that `''` pairs stay aligned.
+    let mut s = usize::from(double || single);
     for (vi, vc) in value.char_indices() {
         loop {
             let Some(sc) = raw[s..].chars().next() else {
@@ -740,6 +742,12 @@ pub(crate) fn text_map(src: &str, span: Span, value: &str) -> TextMap {
                 while !raw.is_char_boundary(s) {
                     s += 1;
                 }
+                break;
+            }
+            if single && sc == '\'' && rb.get(s + 1) == Some(&b'\'') {
+                // `''` is one quote in the value: map it to the pair.
+                push(vi, s);
+                s += 2;
                 break;
             }
             if sc == vc {
@@ -830,6 +838,17 @@ mod tests {
     #[test]
     fn text_map_single_quoted() {
         check_map("Data: 'x = ''a'' + b'\n", "+ b");
+        check_map("Data: 'z = ''it''''s'' FOO'\n", " FOO");
+        check_map("Data: '''x'\n", "x");
+        // The second quote of `it''s` maps to the second `''` pair, not inside the first.
+        let yaml = "Data: 'z = ''it''''s'''\n";
+        let src = Source::new("t.yaml", yaml);
+        let root = parse_tree(&src).unwrap();
+        let Node::Map(entries) = &root.value else { panic!() };
+        let Node::Str(value) = &entries[0].1.value else { panic!() };
+        assert_eq!(value, "z = 'it''s'");
+        let map = text_map(yaml, span_of(&entries[0].1.defined), value);
+        assert_eq!(map.to_source(8), yaml.find("''''s").unwrap() + 2);
     }
 
     #[test]
