@@ -328,7 +328,7 @@ impl Walker<'_> {
 
     fn scalar_checked(&mut self, n: &SNode, what: &str, non_empty: bool) -> Option<Spanned<String>> {
         match self.scalar_text(n) {
-            Some(t) if !matches!(n.value, Node::Null) && !(non_empty && t.trim().is_empty()) => {
+            Some(t) if !(matches!(n.value, Node::Null) || non_empty && t.trim().is_empty()) => {
                 Some(Spanned::new(t, span(n)))
             }
             Some(_) => {
