@@ -120,7 +120,7 @@ pub(crate) fn snippet_error(id: &str, span: Span, e: &snippet::SyntaxError) -> L
         LoadErrorKind::SnippetSyntax,
         format!("Snippet syntax error in action `{id}`: {}", e.message),
     )
-    .with_label(span, "the Snippet parser stopped here")
+    .with_label(span, e.message.clone())
     .with_help("fix the Snippet code in `Data` (the Snippet subset is in FORMATS §6)")
 }
 

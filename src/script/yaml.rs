@@ -423,7 +423,6 @@ impl Walker<'_> {
         let mut label = None;
         let mut properties = Vec::new();
         let mut branches = Vec::new();
-        let mut next = None;
         let mut consent = None;
         let mut allow = Vec::new();
         let mut ok = true;
@@ -466,18 +465,16 @@ impl Walker<'_> {
                     _ => self.wrong_type(v, "`branches`", "a mapping of branch names to action ids"),
                 },
                 "next" => {
-                    // `next: x` is `branches: {default: x}`; the name span is the `next` key.
+                    // `next: x` is `branches: {default: x}`, in file order (a clash with
+                    // `branches.default` is reported at the later of the two); the name span
+                    // is the `next` key.
                     let target = self.target(v);
-                    next = Some(RawBranch { name: Spanned::new("default".to_owned(), span(k)), target });
+                    branches.push(RawBranch { name: Spanned::new("default".to_owned(), span(k)), target });
                 }
                 "consent" => consent = self.consent(v),
                 "allow" => allow = self.allow(v),
                 _ => self.unknown_key(k, &key, "an action", ACTION_KEYS),
             }
-        }
-        if let Some(b) = next {
-            // Before the explicit branches, so a clash is reported at `branches.default`.
-            branches.insert(0, b);
         }
         let at = entries.first().map_or(whole, |(k, _)| span(k));
         if id.is_none() && !entries.iter().any(|(k, _)| self.key_text(k) == "id") {
