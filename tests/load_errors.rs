@@ -310,3 +310,40 @@ fn empty_required_values() {
     assert!(e.errors.iter().all(|e| e.kind == LoadErrorKind::WrongType));
     assert_eq!(e.errors[1].line_col(), Some((4, 17)));
 }
+
+/// YAML and Studio JSON share `build.rs`: the same semantic mistakes give the same codes and
+/// messages, whatever the format.
+#[test]
+fn studio_json_gets_the_same_checks() {
+    let yaml = "\
+script: t
+actions:
+  - {id: a, type: BEGIN, next: m}
+  - id: m
+    type: MENU
+    branches: {\"1\": qeue, timeout: a}
+  - id: r
+    type: LOGRECORDINGPRO
+    properties: {Record: Strat}
+  - {id: x, type: ONRELEASE}
+  - {id: y, type: ONRELEASE}
+";
+    let json = r#"{"header": {"scriptName": "t"},
+ "actions": {"a": {"actionId": "a", "name": "BEGIN"}, "m": {"actionId": "m", "name": "MENU"},
+             "r": {"actionId": "r", "name": "LOGRECORDINGPRO"},
+             "x": {"actionId": "x", "name": "ONRELEASE"}, "y": {"actionId": "y", "name": "ONRELEASE"}},
+ "properties": {"r": {"0": {"name": "Record", "value": "Strat"}}},
+ "branches": {"a": [{"to": "m", "label": "Default", "type": "default", "index": 0}],
+              "m": [{"to": "qeue", "label": "1", "type": "case", "index": 0},
+                    {"to": "a", "label": "timeout", "type": "branch", "index": 1}]}}
+"#;
+    let summary = |e: LoadErrors| {
+        let mut v: Vec<(LoadErrorKind, String)> = e.errors.into_iter().map(|e| (e.kind, e.message)).collect();
+        v.sort();
+        v
+    };
+    let from_yaml = summary(load_err("t.yaml", yaml));
+    let from_json = summary(load_err("t.json", json));
+    assert_eq!(from_yaml.len(), 4, "{from_yaml:?}");
+    assert_eq!(from_yaml, from_json);
+}
