@@ -21,9 +21,9 @@ use super::raw::{RawAction, RawAllow, RawBranch, RawProperty, RawScript, Spanned
 
 /// Deepest nesting accepted (a script needs 6 levels; serde-saphyr's default is 64).
 const MAX_DEPTH: usize = 64;
-/// Node budget: ~15 nodes per action leaves room for scripts of ~30 000 actions, and bounds
+/// Node budget: ~15 nodes per action leaves room for scripts of ~15 000 actions, and bounds
 /// the memory of the node tree (~150 bytes a node) well under 100 MB.
-const MAX_NODES: usize = 500_000;
+const MAX_NODES: usize = 250_000;
 /// Alias expansion budget (billion-laughs protection): events replayed from aliases.
 const MAX_REPLAYED_EVENTS: usize = 100_000;
 
@@ -139,12 +139,12 @@ fn syntax_error(source: &Source, e: &serde_saphyr::Error) -> LoadError {
         Some(i) => full[..i].trim_end().to_owned(),
         None => full.trim().to_owned(),
     };
-    let message = if message.is_empty() { "invalid YAML".to_owned() } else { message };
+    let (message, limit) = friendly(&message);
     let offset = e.location().and_then(|l| location_offset(source, &l)).unwrap_or(0);
-    let lower = message.to_ascii_lowercase();
-    let help = if lower.contains("budget") || lower.contains("depth") || lower.contains("alias") {
-        "the file exceeds recflow's structure limits (nesting depth, node count, alias expansion); \
-         a Studio script never needs that much: check the file is the script you meant"
+    let help = if limit {
+        "the file exceeds recflow's structure limits (nesting depth, node count, alias expansion, \
+         one document per file); a Studio script never needs that much: check the file is the \
+         script you meant"
     } else {
         "fix the YAML syntax here (FORMATS §1 shows the script format; `docs/script-format.md` has \
          the details)"
@@ -153,6 +153,32 @@ fn syntax_error(source: &Source, e: &serde_saphyr::Error) -> LoadError {
         .with_source(source)
         .with_label(Span::new(offset.min(source.text.len()), 0), "here")
         .with_help(help)
+}
+
+/// serde-saphyr's message in user terms; `true` when a structure limit was hit.
+fn friendly(message: &str) -> (String, bool) {
+    let m = message.trim();
+    let lower = m.to_ascii_lowercase();
+    let limit = |s: String| (s, true);
+    if lower.contains("recursion limit") || lower.contains("depth {") {
+        limit(format!("nesting deeper than {MAX_DEPTH} levels"))
+    } else if lower.contains("nodes {") {
+        limit(format!("more than {MAX_NODES} YAML nodes"))
+    } else if lower.contains("events {") {
+        limit(format!("more than {} YAML events", 4 * MAX_NODES))
+    } else if lower.contains("documents {") {
+        ("more than one YAML document (`---`); a file holds one script".to_owned(), false)
+    } else if lower.contains("alias replay") || lower.contains("aliases {") || lower.contains("anchors {") {
+        limit(format!("aliases expand to more than {MAX_REPLAYED_EVENTS} YAML events (an alias bomb?)"))
+    } else if lower.contains("budget") {
+        limit(m.to_owned())
+    } else if let Some(i) = m.find(", set DuplicateKeyPolicy") {
+        (m[..i].to_owned(), false)
+    } else if m.is_empty() {
+        ("invalid YAML".to_owned(), false)
+    } else {
+        (m.to_owned(), false)
+    }
 }
 
 /// Byte offset of a serde-saphyr location (its byte span, else from line/column).
@@ -292,10 +318,25 @@ impl Walker<'_> {
 
     /// A required-ish scalar (id, type, label, ...): text and span, or a wrong-type error.
     fn scalar(&mut self, n: &SNode, what: &str) -> Option<Spanned<String>> {
+        self.scalar_checked(n, what, false)
+    }
+
+    /// Like [`Self::scalar`], for values that cannot be empty (`id`, `type`, `script`, `rule`).
+    fn required(&mut self, n: &SNode, what: &str) -> Option<Spanned<String>> {
+        self.scalar_checked(n, what, true)
+    }
+
+    fn scalar_checked(&mut self, n: &SNode, what: &str, non_empty: bool) -> Option<Spanned<String>> {
         match self.scalar_text(n) {
-            Some(t) if !matches!(n.value, Node::Null) => Some(Spanned::new(t, span(n))),
+            Some(t) if !(matches!(n.value, Node::Null) || non_empty && t.trim().is_empty()) => {
+                Some(Spanned::new(t, span(n)))
+            }
             Some(_) => {
-                self.wrong_type(n, what, "a string");
+                self.err(
+                    LoadError::new(LoadErrorKind::WrongType, format!("{what} is empty"))
+                        .with_label(span(n), "empty value")
+                        .with_help(format!("give {what} a value")),
+                );
                 None
             }
             None => {
@@ -329,7 +370,7 @@ impl Walker<'_> {
         for (k, v) in entries {
             let key = self.key_text(k);
             match key.as_str() {
-                "script" => name = self.scalar(v, "`script` (the script name)"),
+                "script" => name = self.required(v, "`script` (the script name)"),
                 "description" => match &v.value {
                     Node::Null => {}
                     _ => description = self.scalar(v, "`description`").map(|s| s.value),
@@ -382,7 +423,6 @@ impl Walker<'_> {
         let mut label = None;
         let mut properties = Vec::new();
         let mut branches = Vec::new();
-        let mut next = None;
         let mut consent = None;
         let mut allow = Vec::new();
         let mut ok = true;
@@ -390,11 +430,11 @@ impl Walker<'_> {
             let key = self.key_text(k);
             match key.as_str() {
                 "id" => {
-                    id = self.scalar(v, "an action `id`");
+                    id = self.required(v, "an action `id`");
                     ok &= id.is_some();
                 }
                 "type" => {
-                    type_name = self.scalar(v, "an action `type`");
+                    type_name = self.required(v, "an action `type`");
                     ok &= type_name.is_some();
                 }
                 "label" => {
@@ -425,18 +465,16 @@ impl Walker<'_> {
                     _ => self.wrong_type(v, "`branches`", "a mapping of branch names to action ids"),
                 },
                 "next" => {
-                    // `next: x` is `branches: {default: x}`; the name span is the `next` key.
+                    // `next: x` is `branches: {default: x}`, in file order (a clash with
+                    // `branches.default` is reported at the later of the two); the name span
+                    // is the `next` key.
                     let target = self.target(v);
-                    next = Some(RawBranch { name: Spanned::new("default".to_owned(), span(k)), target });
+                    branches.push(RawBranch { name: Spanned::new("default".to_owned(), span(k)), target });
                 }
                 "consent" => consent = self.consent(v),
                 "allow" => allow = self.allow(v),
                 _ => self.unknown_key(k, &key, "an action", ACTION_KEYS),
             }
-        }
-        if let Some(b) = next {
-            // Before the explicit branches, so a clash is reported at `branches.default`.
-            branches.insert(0, b);
         }
         let at = entries.first().map_or(whole, |(k, _)| span(k));
         if id.is_none() && !entries.iter().any(|(k, _)| self.key_text(k) == "id") {
@@ -597,7 +635,7 @@ impl Walker<'_> {
             for (k, val) in entries {
                 let key = self.key_text(k);
                 match key.as_str() {
-                    "rule" => rule = self.scalar(val, "`allow.rule`"),
+                    "rule" => rule = self.required(val, "`allow.rule`"),
                     "reason" => {
                         if !matches!(val.value, Node::Null) {
                             reason = self.scalar(val, "`allow.reason`");
@@ -661,6 +699,7 @@ pub(crate) fn text_map(src: &str, span: Span, value: &str) -> TextMap {
         return TextMap::verbatim(span.offset);
     }
     let double = raw.starts_with('"');
+    let single = raw.starts_with('\'');
     let rb = raw.as_bytes();
     let mut pieces: Vec<(usize, usize)> = Vec::new();
     let mut push = |v: usize, s: usize| {
@@ -670,7 +709,8 @@ pub(crate) fn text_map(src: &str, span: Span, value: &str) -> TextMap {
             _ => pieces.push((v, abs)),
         }
     };
-    let mut s = 0usize; // byte index into raw
+    // Byte index into raw, past the opening quote so that `''` pairs stay aligned.
+    let mut s = usize::from(double || single);
     for (vi, vc) in value.char_indices() {
         loop {
             let Some(sc) = raw[s..].chars().next() else {
@@ -699,6 +739,12 @@ pub(crate) fn text_map(src: &str, span: Span, value: &str) -> TextMap {
                 while !raw.is_char_boundary(s) {
                     s += 1;
                 }
+                break;
+            }
+            if single && sc == '\'' && rb.get(s + 1) == Some(&b'\'') {
+                // `''` is one quote in the value: map it to the pair.
+                push(vi, s);
+                s += 2;
                 break;
             }
             if sc == vc {
@@ -789,6 +835,17 @@ mod tests {
     #[test]
     fn text_map_single_quoted() {
         check_map("Data: 'x = ''a'' + b'\n", "+ b");
+        check_map("Data: 'z = ''it''''s'' FOO'\n", " FOO");
+        check_map("Data: '''x'\n", "x");
+        // The second quote of `it''s` maps to the second `''` pair, not inside the first.
+        let yaml = "Data: 'z = ''it''''s'''\n";
+        let src = Source::new("t.yaml", yaml);
+        let root = parse_tree(&src).unwrap();
+        let Node::Map(entries) = &root.value else { panic!() };
+        let Node::Str(value) = &entries[0].1.value else { panic!() };
+        assert_eq!(value, "z = 'it''s'");
+        let map = text_map(yaml, span_of(&entries[0].1.defined), value);
+        assert_eq!(map.to_source(8), yaml.find("''''s").unwrap() + 2);
     }
 
     #[test]
