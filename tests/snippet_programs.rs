@@ -327,7 +327,9 @@ fn deep_nesting_is_a_syntax_error_not_a_crash() {
 }
 
 /// (program, initial variables, message fragment).
-const RUNTIME_ERRORS: &[(&str, &[(&str, &str)], &str)] = &[
+type ErrorCase = (&'static str, &'static [(&'static str, &'static str)], &'static str);
+
+const RUNTIME_ERRORS: &[ErrorCase] = &[
     ("x = 1\ny = x / 0", &[], "division by zero (snippet line 2)"),
     ("x = 'a' - 1", &[], "cannot subtract: \"a\" is not a number"),
     ("x = -'a'", &[], "cannot negate"),
