@@ -184,9 +184,9 @@ const PROGRAMS: &[Case] = &[
     ),
     (
         "array index is 1-based",
-        "arr = 'a|b|c'\nx = arr[2]\ny = arr[4]\nz = 'solo'[1]",
+        "arr = 'a|b|c'\nx = arr[2]\ny = arr[4]\nbig = arr[3000000]\nz = 'solo'[1]",
         &[],
-        &[("x", "b"), ("y", ""), ("z", "solo")],
+        &[("x", "b"), ("y", ""), ("z", "solo"), ("big", "")],
     ),
     (
         "array element assignment",

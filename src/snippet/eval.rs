@@ -459,7 +459,7 @@ impl<'p> Run<'p> {
     /// A 1-based array index.
     fn index_number(&self, v: &Val<'_>, at: u32) -> Result<usize, RuntimeError> {
         match num_of(v) {
-            Some(x) if x >= 1.0 && x == x.trunc() && x <= 1_000_000.0 => Ok(x as usize),
+            Some(x) if x >= 1.0 && x == x.trunc() && x <= f64::from(u32::MAX) => Ok(x as usize),
             _ => {
                 Err(self.err(at, format_args!("array index must be a whole number from 1, got {}", show(v))))
             }
