@@ -1,6 +1,6 @@
 //! The abstract interpretation every path rule queries.
 //!
-//! Input: a [`Script`], its [`Flow`] and the [`Facts`]. Output: [`Reach`], every reachable
+//! Input: a [`Script`] and its [`Facts`]. Output: [`Reach`], every reachable
 //! `(point, abstract state)` pair, each with the predecessor that first reached it. The search is
 //! breadth-first from BEGIN, so following predecessors gives the **shortest** counterexample path
 //! to any pair.
@@ -22,7 +22,6 @@ use std::collections::HashMap;
 use std::collections::VecDeque;
 
 use super::infer::{Facts, STATEMENT_VAR};
-use crate::flow::Flow;
 use crate::script::{ActionIx, Event, Kind, OnOff, Record, Script};
 
 /// "No action" in the `u32` action-index fields of [`State`].
@@ -229,7 +228,6 @@ impl Default for Options {
 
 struct Explorer<'a> {
     script: &'a Script,
-    flow: &'a Flow,
     facts: &'a Facts,
     onanswer: Option<ActionIx>,
     onrelease: Option<ActionIx>,
@@ -242,7 +240,7 @@ struct Explorer<'a> {
 }
 
 /// Run the analysis.
-pub fn analyze(script: &Script, flow: &Flow, facts: &Facts) -> Reach {
+pub fn analyze(script: &Script, facts: &Facts) -> Reach {
     let mut signal_buttons = 0u64;
     for (i, b) in facts.buttons.iter().enumerate().take(super::infer::MAX_BUTTONS) {
         if b.signal {
@@ -251,7 +249,6 @@ pub fn analyze(script: &Script, flow: &Flow, facts: &Facts) -> Reach {
     }
     let mut ex = Explorer {
         script,
-        flow,
         facts,
         onanswer: script.event(Event::Answer),
         onrelease: script.event(Event::Release),
@@ -463,18 +460,15 @@ impl Explorer<'_> {
                 }
             }
             Kind::Assign { .. } | Kind::Snippet(_) => {
+                if self.facts.saves_id[ix.index()] {
+                    t.stmt = StmtId::Clear;
+                }
                 for c in &self.facts.copies[ix.index()] {
                     let from_id = c.copies(STATEMENT_VAR)
-                        || (t.stmt == StmtId::Local && c.sources.iter().any(|v| self.facts.is_local_id_var(v)));
+                        || (t.stmt == StmtId::Local
+                            && c.sources.iter().any(|v| self.facts.is_local_id_var(v)));
                     if from_id && t.stmt != StmtId::Clear {
-                        if c.target_is_global() {
-                            t.stmt = StmtId::Clear;
-                        } else {
-                            t.stmt = StmtId::Local;
-                        }
-                    }
-                    if c.target.eq_ignore_ascii_case(STATEMENT_VAR) {
-                        t.stmt = StmtId::Clear;
+                        t.stmt = if c.target_is_global() { StmtId::Clear } else { StmtId::Local };
                     }
                 }
             }
@@ -496,9 +490,9 @@ impl Explorer<'_> {
                 }),
             _ => None,
         };
-        let forced_branch = forced.as_ref().map(|v| {
-            a.branches.iter().position(|b| b.name != "default" && b.name.eq_ignore_ascii_case(v))
-        });
+        let forced_branch = forced
+            .as_ref()
+            .map(|v| a.branches.iter().position(|b| b.name != "default" && b.name.eq_ignore_ascii_case(v)));
         let mut has_default = false;
         for (bi, b) in a.branches.iter().enumerate() {
             if b.name == "default" {

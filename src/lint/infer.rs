@@ -69,6 +69,10 @@ pub struct Facts {
     pub sensitive: Vec<Option<Sensitive>>,
     /// Per action: the copies it makes (ASSIGN, SNIPPET).
     pub copies: Vec<Vec<VarCopy>>,
+    /// Per action: it leaves the statement id in some `Global:` variable (a SNIPPET whose data
+    /// flow ends with a global holding `RecordingStatementId`, copies through locals included;
+    /// an ASSIGN of `{RecordingStatementId}` to a global).
+    pub saves_id: Vec<bool>,
     /// Non-global variables that some copy fills from `RecordingStatementId` (lower case).
     pub local_id_vars: Vec<String>,
     pub buttons: Vec<Button>,
@@ -84,6 +88,7 @@ impl Facts {
             sensitive: vec![None; n],
             copies: vec![Vec::new(); n],
             button_of: vec![None; n],
+            saves_id: vec![false; n],
             ..Facts::default()
         };
         let mut by_name: BTreeMap<String, usize> = BTreeMap::new();
@@ -103,9 +108,14 @@ impl Facts {
                     };
                 }
                 Kind::Assign { variable, value } => {
-                    f.copies[ix.index()].push(VarCopy { target: variable.clone(), sources: template_vars(value) });
+                    let copy = VarCopy { target: variable.clone(), sources: template_vars(value) };
+                    f.saves_id[ix.index()] = copy.target_is_global() && copy.copies(STATEMENT_VAR);
+                    f.copies[ix.index()].push(copy);
                 }
-                Kind::Snippet(s) => f.copies[ix.index()] = snippet_copies(s),
+                Kind::Snippet(s) => {
+                    f.copies[ix.index()] = snippet_copies(s);
+                    f.saves_id[ix.index()] = !s.ast.globals_holding(STATEMENT_VAR).is_empty();
+                }
                 Kind::Indicate(ind) => {
                     let key = ind.name.to_lowercase();
                     let next = by_name.len();
@@ -235,64 +245,11 @@ pub fn template_vars(text: &str) -> Vec<String> {
     out
 }
 
-/// The copies a SNIPPET makes: one per assignment statement (`[ASSIGN] target = expr`).
-/// A line scan of the `Data` text: sources are the identifiers of `expr` outside string
-/// literals plus the `{var}` substitutions inside them.
+/// The copies a SNIPPET makes: one per assignment statement (from the Snippet data flow).
 fn snippet_copies(s: &crate::script::Snippet) -> Vec<VarCopy> {
-    let mut out = Vec::new();
-    for line in s.data.lines() {
-        let line = line.split("//").next().unwrap_or("").trim();
-        let line = strip_keyword(line, "ASSIGN").unwrap_or(line);
-        let Some(eq) = line.find('=') else { continue };
-        let target = line[..eq].trim();
-        let rest = &line[eq + 1..];
-        if rest.starts_with('=') || target.is_empty() || !target.chars().all(is_ident_char) {
-            continue;
-        }
-        if ["IF", "FOR", "FOREACH", "SWITCH", "CASE", "TRACE"].iter().any(|k| strip_keyword(target, k).is_some()) {
-            continue;
-        }
-        out.push(VarCopy { target: target.to_string(), sources: expr_vars(rest) });
-    }
-    out
-}
-
-fn is_ident_char(c: char) -> bool {
-    c.is_alphanumeric() || matches!(c, '_' | ':' | '.')
-}
-
-fn strip_keyword<'a>(line: &'a str, kw: &str) -> Option<&'a str> {
-    let head = line.get(..kw.len())?;
-    let rest = &line[kw.len()..];
-    (head.eq_ignore_ascii_case(kw) && rest.starts_with(char::is_whitespace)).then(|| rest.trim_start())
-}
-
-/// Variables an expression reads: identifiers outside quotes, `{var}` inside them (lower case).
-fn expr_vars(expr: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut chars = expr.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if c == '"' || c == '\'' {
-            let start = i + 1;
-            let mut end = expr.len();
-            for (j, d) in chars.by_ref() {
-                if d == c {
-                    end = j;
-                    break;
-                }
-            }
-            out.extend(template_vars(&expr[start..end]));
-        } else if c.is_alphabetic() || c == '_' {
-            let mut end = expr.len();
-            while let Some(&(j, d)) = chars.peek() {
-                if !is_ident_char(d) {
-                    end = j;
-                    break;
-                }
-                chars.next();
-            }
-            out.push(expr[i..end].to_lowercase());
-        }
-    }
-    out
+    s.ast
+        .assignments()
+        .into_iter()
+        .map(|a| VarCopy { target: a.target, sources: a.sources.iter().map(|v| v.to_lowercase()).collect() })
+        .collect()
 }

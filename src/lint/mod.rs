@@ -57,7 +57,9 @@ pub struct Config {
 
 /// A selector that names no rule.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` names no lint rule (use a code like C001, a name like consent-decline-reaches-agent, or a prefix like C); `recflow rules` lists them")]
+#[error(
+    "`{0}` names no lint rule (use a code like C001, a name like consent-decline-reaches-agent, or a prefix like C); `recflow rules` lists them"
+)]
 pub struct UnknownRule(pub String);
 
 impl Config {
@@ -93,7 +95,7 @@ impl Prepared {
         let options = analysis::Options {
             policies_record: tenant.is_none_or(|t| t.recording_policies.iter().any(|p| p.percent > 0.0)),
         };
-        let reach = analysis::analyze(script, &flow, &facts);
+        let reach = analysis::analyze(script, &facts);
         Prepared { flow, facts, reach, options }
     }
 }
@@ -134,9 +136,10 @@ fn suppress(script: &Script, config: &Config, found: Vec<Diagnostic>) -> Vec<Dia
     let mut out = Vec::with_capacity(found.len());
     for d in found {
         let a = script.action(d.action);
-        let hit = a.allow.iter().position(|al| {
-            al.rule.eq_ignore_ascii_case(d.code) || al.rule.eq_ignore_ascii_case(d.name)
-        });
+        let hit = a
+            .allow
+            .iter()
+            .position(|al| al.rule.eq_ignore_ascii_case(d.code) || al.rule.eq_ignore_ascii_case(d.name));
         match hit {
             Some(i) => used[d.action.index()][i] = true,
             None => out.push(d),
@@ -159,7 +162,13 @@ fn suppress(script: &Script, config: &Config, found: Vec<Diagnostic>) -> Vec<Dia
 
 /// Sort by position (primary span), then code.
 pub fn sort(found: &mut [Diagnostic]) {
-    found.sort_by(|a, b| (a.primary.span.offset, a.code, a.primary.span.len).cmp(&(b.primary.span.offset, b.code, b.primary.span.len)));
+    found.sort_by(|a, b| {
+        (a.primary.span.offset, a.code, a.primary.span.len).cmp(&(
+            b.primary.span.offset,
+            b.code,
+            b.primary.span.len,
+        ))
+    });
 }
 
 /// Helper for rules: the first action of a kind on a node path, searching backwards.

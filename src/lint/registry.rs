@@ -146,7 +146,13 @@ pub fn docs_index() -> String {
          | code | name | severity | flags |\n|---|---|---|---|\n",
     );
     for r in RULES {
-        out.push_str(&format!("| [{c}]({c}.md) | {n} | {s} | {sum} |\n", c = r.code, n = r.name, s = r.severity, sum = r.summary));
+        out.push_str(&format!(
+            "| [{c}]({c}.md) | {n} | {s} | {sum} |\n",
+            c = r.code,
+            n = r.name,
+            s = r.severity,
+            sum = r.summary
+        ));
     }
     out
 }

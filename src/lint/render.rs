@@ -72,7 +72,8 @@ impl miette::Diagnostic for Report<'_> {
 
 /// Human output: each finding as miette renders it (no colour unless `color`), at `width`.
 pub fn human(script: &Script, found: &[Diagnostic], width: usize, color: bool) -> String {
-    let theme = if color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
+    let theme =
+        if color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(width).with_links(false);
     let mut out = String::new();
     for d in found {
@@ -81,8 +82,7 @@ pub fn human(script: &Script, found: &[Diagnostic], width: usize, color: bool) -
             help.push_str("\npath: ");
             help.push_str(&d.path_text(script));
         }
-        let report =
-            Report { d, code: format!("{}({})", d.code, d.name), help, src: script.source.named() };
+        let report = Report { d, code: format!("{}({})", d.code, d.name), help, src: script.source.named() };
         let _ = handler.render_report(&mut out, &report);
     }
     out

@@ -44,8 +44,13 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
                 Kind::Case { .. } => "an unlisted value ends the script thread",
                 _ => "the script thread ends here while the caller waits",
             };
-            Diagnostic::new("M003", ix, span, format!("{what} has no default branch wired: the contact could get stuck"))
-                .label(why)
+            Diagnostic::new(
+                "M003",
+                ix,
+                span,
+                format!("{what} has no default branch wired: the contact could get stuck"),
+            )
+            .label(why)
         } else if matches!(a.kind, Kind::End | Kind::Hangup) || a.kind.event().is_some() || ivr.is_none() {
             continue;
         } else {
@@ -57,7 +62,8 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
             )
             .label("the script thread ends here; the caller hears nothing and hangs up")
         };
-        let mut d = d.help("wire `default` to an action (a retry, an operator queue, or an explicit HANGUP / END)");
+        let mut d =
+            d.help("wire `default` to an action (a retry, an operator queue, or an explicit HANGUP / END)");
         if let Some(n) = ivr.or_else(|| cx.reach.by_action[ix.index()].first().copied()) {
             d = d.path(cx.script, cx.reach, n);
         }

@@ -40,8 +40,10 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
         let a = cx.script.action(menu);
         let Some(consent) = &cx.facts.consent[menu.index()] else { continue };
         let (span, outcome) = match a.branches.get(s.declined_branch as usize) {
-            Some(b) if b.name == "default" => (b.name_span, "no input (or another digit)".to_string()),
-            Some(b) => (b.name_span, format!("declined answer `{}`", b.name)),
+            Some(b) if b.name == "default" => {
+                (b.name_span, "no input or an unlisted digit (`default`)".to_string())
+            }
+            Some(b) => (b.name_span, format!("answer `{}`", b.name)),
             None => (super::action_span(a), "no input".to_string()),
         };
         let inferred = consent.inferred.as_ref().map_or(String::new(), |w| format!(" ({w})"));
@@ -51,7 +53,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
             menu,
             span,
             format!(
-                "the {outcome} of consent question `{}` reaches an agent without DONOTRECORD{inferred}",
+                "declined consent reaches an agent without DONOTRECORD: {outcome} at consent question `{}`{inferred}",
                 a.id
             ),
         )

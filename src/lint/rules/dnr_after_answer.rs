@@ -52,7 +52,9 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
             .label("too late to prevent recording")
             .help("move DONOTRECORD into the IVR, before REQAGENT (on the declined branch of the consent question)")
             .path(cx.script, cx.reach, n);
-        if let Some(r) = last_on_path(cx.script, &path, |k| matches!(k, Kind::ReqAgent { .. } | Kind::OnAnswer)) {
+        if let Some(r) =
+            last_on_path(cx.script, &path, |k| matches!(k, Kind::ReqAgent { .. } | Kind::OnAnswer))
+        {
             d = d.secondary(super::action_span(cx.script.action(r)), "the agent can answer from here on");
         }
         out.push(d);

@@ -57,7 +57,10 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
             .help(format!("in ONRELEASE, add INDICATE `{name}` with State: Off (on every path)"))
             .path(cx.script, cx.reach, n);
             if let Some(r) = onrelease {
-                d = d.secondary(super::action_span(cx.script.action(r)), "this handler does not turn it Off on some path");
+                d = d.secondary(
+                    super::action_span(cx.script.action(r)),
+                    "this handler does not turn it Off on some path",
+                );
             }
             out.push(d);
         }

@@ -53,7 +53,11 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
             super::action_span(cx.script.action(first)),
             format!(
                 "busy loop: {} never waits and has no way out",
-                if members.len() == 1 { "this action loops on itself and".to_string() } else { format!("this cycle of {} actions", members.len()) }
+                if members.len() == 1 {
+                    "this action loops on itself and".to_string()
+                } else {
+                    format!("this cycle of {} actions", members.len())
+                }
             ),
         )
         .label("loops forever")

@@ -29,7 +29,8 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
         if !a.kind.is_media() {
             continue;
         }
-        let Some(n) = cx.reach.by_action[ix.index()].iter().copied().find(|&n| cx.reach.state(n).released) else {
+        let Some(n) = cx.reach.by_action[ix.index()].iter().copied().find(|&n| cx.reach.state(n).released)
+        else {
             continue;
         };
         let mut d = Diagnostic::new(

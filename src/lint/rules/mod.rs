@@ -43,16 +43,8 @@ pub(crate) fn describe(script: &Script, ix: ActionIx) -> String {
     format!("{ty} `{}`", a.id)
 }
 
-pub(crate) fn is_statement_start(kind: &Kind) -> bool {
-    matches!(kind, Kind::LogRecordingPro(l) if l.use_statement_id && l.record == crate::script::Record::Start)
-}
-
 pub(crate) fn is_call_start(kind: &Kind) -> bool {
     matches!(kind, Kind::LogRecordingPro(l) if !l.use_statement_id && l.record == crate::script::Record::Start)
-}
-
-pub(crate) fn is_call_stop(kind: &Kind) -> bool {
-    matches!(kind, Kind::LogRecordingPro(l) if !l.use_statement_id && l.record == crate::script::Record::Stop)
 }
 
 pub(crate) fn is_statement_stop(kind: &Kind) -> bool {

@@ -47,7 +47,8 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let s = cx.reach.state(n);
-        let inferred = sens.inferred.as_ref().map_or(String::new(), |w| format!(" (inferred sensitive: {w})"));
+        let inferred =
+            sens.inferred.as_ref().map_or(String::new(), |w| format!(" (inferred sensitive: {w})"));
         let mut d = Diagnostic::new(
             "P001",
             ix,

@@ -43,7 +43,10 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
                 "M002",
                 ix,
                 super::action_span(cx.script.action(ix)),
-                format!("Signal button `{}` is shown, but the script has no ONSIGNAL: its presses do nothing", b.name),
+                format!(
+                    "Signal button `{}` is shown, but the script has no ONSIGNAL: its presses do nothing",
+                    b.name
+                ),
             )
             .label("sends a signal nobody receives")
             .help("add an ONSIGNAL action with a CASE on SP1 that handles this button's Parameters"),

@@ -29,7 +29,7 @@
 //!   next: done
 //! ```
 
-use crate::lint::analysis::{NodeId, NONE, Point, StmtId};
+use crate::lint::analysis::{NONE, NodeId, Point, StmtId};
 use crate::lint::{Ctx, Diagnostic};
 use crate::script::ActionIx;
 
@@ -40,7 +40,9 @@ pub(crate) fn losses(cx: &Ctx, which: StmtId) -> Vec<NodeId> {
         if !matches!(cx.script.action(ix).kind, crate::script::Kind::LogRecordingPro(_)) {
             continue;
         }
-        out.extend(cx.reach.by_action[ix.index()].iter().copied().filter(|&n| cx.reach.state(n).stmt == which));
+        out.extend(
+            cx.reach.by_action[ix.index()].iter().copied().filter(|&n| cx.reach.state(n).stmt == which),
+        );
     }
     out.extend(cx.reach.ends.iter().copied().filter(|&n| cx.reach.state(n).stmt == which));
     out.sort_unstable();

@@ -50,7 +50,8 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
         .help("copy it into a `Global:` variable (e.g. `Global:_recordingStatementId`): plain variables end with the contact")
         .path(cx.script, cx.reach, n);
         if let Some(c) = copy {
-            d = d.secondary(super::action_span(cx.script.action(c)), "copied into a non-Global variable here");
+            d = d
+                .secondary(super::action_span(cx.script.action(c)), "copied into a non-Global variable here");
         }
         out.push(d);
     }

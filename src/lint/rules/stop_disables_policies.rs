@@ -53,7 +53,10 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
         .help("add a LOGRECORDINGPRO Start after the part that must not be recorded, before REQAGENT")
         .path(cx.script, cx.reach, n);
         if let Some(r) = last_on_path(cx.script, &path, |k| matches!(k, Kind::ReqAgent { .. })) {
-            d = d.secondary(super::action_span(cx.script.action(r)), "no Start between the Stop and this REQAGENT");
+            d = d.secondary(
+                super::action_span(cx.script.action(r)),
+                "no Start between the Stop and this REQAGENT",
+            );
         }
         out.push(d);
     }

@@ -56,7 +56,9 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
             .filter(|p| p.percent < 100.0)
             .filter(|p| {
                 p.matches.skills.is_empty()
-                    || skill.as_ref().is_some_and(|sk| p.matches.skills.iter().any(|x| x.eq_ignore_ascii_case(sk)))
+                    || skill
+                        .as_ref()
+                        .is_some_and(|sk| p.matches.skills.iter().any(|x| x.eq_ignore_ascii_case(sk)))
             })
             .map(|p| format!("`{}` ({}%)", p.name, p.percent))
             .collect();

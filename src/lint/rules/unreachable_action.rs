@@ -32,7 +32,10 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
                 "G001",
                 ix,
                 super::action_span(cx.script.action(ix)),
-                format!("{} is unreachable: no path from BEGIN or an event action leads here", super::describe(cx.script, ix)),
+                format!(
+                    "{} is unreachable: no path from BEGIN or an event action leads here",
+                    super::describe(cx.script, ix)
+                ),
             )
             .label("never runs")
             .help("wire a branch to it, or delete it"),

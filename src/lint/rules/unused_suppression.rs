@@ -27,7 +27,9 @@ pub(crate) fn check(_cx: &crate::lint::Ctx, _out: &mut Vec<Diagnostic>) {}
 pub(crate) fn report(_script: &Script, config: &Config, ix: ActionIx, allow: &Allow) -> Option<Diagnostic> {
     let message = match registry::rule(&allow.rule) {
         Some(rule) if !config.enabled(rule) => return None,
-        Some(rule) => format!("unused suppression: {} ({}) does not fire on this action", rule.code, rule.name),
+        Some(rule) => {
+            format!("unused suppression: {} ({}) does not fire on this action", rule.code, rule.name)
+        }
         None => format!("unused suppression: `{}` names no lint rule", allow.rule),
     };
     Some(
