@@ -21,8 +21,9 @@ use super::raw::{RawAction, RawAllow, RawBranch, RawProperty, RawScript, Spanned
 
 /// Deepest nesting accepted (a script needs 6 levels; serde-saphyr's default is 64).
 const MAX_DEPTH: usize = 64;
-/// Node budget: ~50 nodes per action leaves room for scripts of tens of thousands of actions.
-const MAX_NODES: usize = 2_000_000;
+/// Node budget: ~15 nodes per action leaves room for scripts of ~30 000 actions, and bounds
+/// the memory of the node tree (~150 bytes a node) well under 100 MB.
+const MAX_NODES: usize = 500_000;
 /// Alias expansion budget (billion-laughs protection): events replayed from aliases.
 const MAX_REPLAYED_EVENTS: usize = 100_000;
 

@@ -104,87 +104,115 @@ fn walk_assignments(stmts: &[Stmt], out: &mut Vec<Assignment>) {
     }
 }
 
-/// Set of variable keys that hold an exact copy of the tracked value; `None` = unreachable.
-type State = Option<BTreeSet<String>>;
+/// One path's knowledge: the keys of the variables that hold an exact copy of the tracked value.
+type Holders = BTreeSet<String>;
 
-fn meet(a: State, b: State) -> State {
-    match (a, b) {
-        (None, x) | (x, None) => x,
-        (Some(a), Some(b)) => Some(a.intersection(&b).cloned().collect()),
+/// The possible [`Holders`] at a program point, one per distinct path state (empty =
+/// unreachable). Kept path-sensitive so that `IF … { Global:x = v } ELSE { Global:y = v }` still
+/// counts as "some global holds it on every path".
+type States = Vec<Holders>;
+
+/// More distinct path states than this collapse into their intersection (still a sound "must").
+const MAX_STATES: usize = 32;
+
+fn normalize(mut s: States) -> States {
+    s.sort();
+    s.dedup();
+    if s.len() > MAX_STATES {
+        let mut it = s.into_iter();
+        let first = it.next().unwrap_or_default();
+        let meet = it.fold(first, |acc, h| acc.intersection(&h).cloned().collect());
+        s = vec![meet];
     }
+    s
 }
 
 /// States at the normal end of a block and at its BREAKs.
 struct Out {
-    normal: State,
-    brk: State,
+    normal: States,
+    brk: States,
 }
 
-/// Must-analysis: which variables hold the tracked value on every path through `stmts`.
-fn flow(stmts: &[Stmt], mut s: BTreeSet<String>) -> Out {
-    let mut brk: State = None;
+fn flow(stmts: &[Stmt], mut s: States) -> Out {
+    let mut brk: States = Vec::new();
     for st in stmts {
+        if s.is_empty() {
+            break;
+        }
         match &st.kind {
             StmtKind::Assign { target, index, value } => {
                 let key = key_of(&target.text);
-                let copies = index.is_none() && exact_copy(value).is_some_and(|c| s.contains(&key_of(c)));
-                if copies {
-                    s.insert(key);
-                } else {
-                    s.remove(&key);
+                for h in &mut s {
+                    let copies = index.is_none() && exact_copy(value).is_some_and(|c| h.contains(&key_of(c)));
+                    if copies {
+                        h.insert(key.clone());
+                    } else {
+                        h.remove(&key);
+                    }
                 }
+                s = normalize(s);
             }
             StmtKind::Trace(_) => {}
-            StmtKind::Break => return Out { normal: None, brk: meet(brk, Some(s)) },
+            StmtKind::Break => {
+                brk.append(&mut s);
+            }
             StmtKind::If { then, els, .. } => {
-                let a = flow(then, s.clone());
-                let b = flow(els, s);
-                brk = meet(brk, meet(a.brk, b.brk));
-                match meet(a.normal, b.normal) {
-                    Some(n) => s = n,
-                    None => return Out { normal: None, brk },
-                }
+                let mut a = flow(then, s.clone());
+                let mut b = flow(els, s);
+                brk.append(&mut a.brk);
+                brk.append(&mut b.brk);
+                a.normal.append(&mut b.normal);
+                s = normalize(a.normal);
             }
             StmtKind::Switch { cases, default, .. } => {
-                let mut normal: State = None;
+                let mut normal = Vec::new();
                 let arms = cases.iter().map(|(_, b)| b.as_slice()).chain([default.as_deref().unwrap_or(&[])]);
                 for arm in arms {
-                    let o = flow(arm, s.clone());
-                    brk = meet(brk, o.brk);
-                    normal = meet(normal, o.normal);
+                    let mut o = flow(arm, s.clone());
+                    brk.append(&mut o.brk);
+                    normal.append(&mut o.normal);
                 }
-                match normal {
-                    Some(n) => s = n,
-                    None => return Out { normal: None, brk },
-                }
+                s = normalize(normal);
             }
             StmtKind::For { var, body, .. } | StmtKind::ForEach { var, body, .. } => {
                 let at_least_once = matches!(st.kind, StmtKind::For { .. });
                 let key = key_of(&var.text);
-                let mut entry = s.clone();
-                entry.remove(&key);
-                let mut exit: State = if at_least_once { None } else { Some(entry.clone()) };
-                // Iterate to a fixed point of the loop-head state (it only shrinks).
-                loop {
-                    let o = flow(body, entry.clone());
-                    exit = meet(exit, o.brk);
-                    exit = meet(exit, o.normal.clone());
-                    let Some(mut next) = o.normal else { break };
-                    next.remove(&key);
-                    let next: BTreeSet<String> = entry.intersection(&next).cloned().collect();
-                    if next == entry {
+                let kill = |mut v: States| {
+                    v.iter_mut().for_each(|h| {
+                        h.remove(&key);
+                    });
+                    normalize(v)
+                };
+                let mut cur = kill(s);
+                let mut seen = cur.clone();
+                let mut exit: States = if at_least_once { Vec::new() } else { cur.clone() };
+                // Explore iterations until no new loop-head state appears (bounded; on the bound
+                // everything collapses into one intersection, which stays a sound "must").
+                for round in 0.. {
+                    let mut o = flow(body, cur);
+                    exit.append(&mut o.brk);
+                    exit.extend(o.normal.iter().cloned());
+                    let next: States = kill(o.normal).into_iter().filter(|h| !seen.contains(h)).collect();
+                    if next.is_empty() {
                         break;
                     }
-                    entry = next;
+                    if round == 8 {
+                        exit.extend(next);
+                        exit.extend(seen.drain(..));
+                        exit = normalize(exit);
+                        let all = exit.drain(..).reduce(|a, b| a.intersection(&b).cloned().collect());
+                        exit = all.into_iter().collect();
+                        break;
+                    }
+                    seen.extend(next.iter().cloned());
+                    seen = normalize(seen);
+                    cur = next;
                 }
-                match exit {
-                    Some(n) => s = n,
-                    None => return Out { normal: None, brk },
-                }
+                s = normalize(exit);
             }
         }
     }
-    Out { normal: Some(s), brk }
+    Out { normal: s, brk: normalize(brk) }
 }
 
 impl Ast {
@@ -195,15 +223,14 @@ impl Ast {
         out
     }
 
-    /// `Global:` variables that hold exactly the value `var` had when the snippet started, on
-    /// every path through the snippet that ends normally (copies through locals count:
+    /// `Global:` variables that each hold exactly the value `var` had when the snippet started,
+    /// on every path through the snippet that ends normally (copies through locals count:
     /// `t = RecordingStatementId` then `Global:x = t`). Keys are lower case (`global:x`).
     pub fn globals_holding(&self, var: &str) -> Vec<String> {
-        let start: BTreeSet<String> = [key_of(var)].into();
-        match flow(&self.body, start).normal {
-            Some(s) => s.into_iter().filter(|k| k.starts_with("global:")).collect(),
-            None => Vec::new(),
-        }
+        let start: Holders = [key_of(var)].into();
+        let end = flow(&self.body, vec![start]).normal;
+        let all = end.into_iter().reduce(|a, b| a.intersection(&b).cloned().collect());
+        all.unwrap_or_default().into_iter().filter(|k| k.starts_with("global:")).collect()
     }
 
     /// True when, on every path through the snippet, some `Global:` variable ends up holding
@@ -211,7 +238,9 @@ impl Ast {
     /// `Global:_id = RecordingStatementId` and `ASSIGN Global:_id = "{RecordingStatementId}"`
     /// both count; a copy inside an IF without the same copy in its ELSE does not.
     pub fn copies_into_global(&self, var: &str) -> bool {
-        !self.globals_holding(var).is_empty()
+        let start: Holders = [key_of(var)].into();
+        let end = flow(&self.body, vec![start]).normal;
+        !end.is_empty() && end.iter().all(|h| h.iter().any(|k| k.starts_with("global:")))
     }
 
     /// Spans (offset, len) of every TRACE statement, in source order.
