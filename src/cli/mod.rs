@@ -5,7 +5,9 @@
 //! 2 bad usage or input that cannot be loaded. A closed stdout pipe is not an error.
 
 pub mod args;
+pub mod explain;
 pub mod output;
+pub mod simulate;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -51,6 +53,8 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> std::io::Result<Outcome> {
     match cli.command {
+        Command::Simulate(a) => simulate::run(a),
+        Command::Explain(a) => explain::run(a),
         Command::Graph(a) => {
             let Some(script) = load_or_report(&a.script) else { return Ok(Outcome::BadInput) };
             let flow = Flow::new(&script);
