@@ -25,4 +25,5 @@ pub mod lint;
 pub mod model;
 pub mod report;
 pub mod script;
+pub mod sim;
 pub mod snippet;
