@@ -31,6 +31,14 @@ pub enum Command {
     /// dashed edge to a "not wired" node; unreachable actions are greyed.
     #[command(after_help = GRAPH_EXAMPLES)]
     Graph(GraphArgs),
+    /// Prove consent and ordering properties over every path of one or more scripts.
+    #[command(after_help = LINT_EXAMPLES)]
+    Lint(LintArgs),
+    /// List the lint rules, or print one rule's documentation.
+    #[command(
+        after_help = "Examples:\n  recflow rules                 list every rule: code, name, severity, summary\n  recflow rules C001            the documentation of one rule (code or name)\n  recflow rules statement-id-not-saved"
+    )]
+    Rules(RulesArgs),
     /// Convert a script between recflow YAML and CXone Studio JSON.
     ///
     /// The input format is taken from the extension (.json = Studio JSON, .yaml/.yml = YAML) or
@@ -39,6 +47,145 @@ pub enum Command {
     /// layout (x, y) do not survive a trip through YAML; a script without layout gets a simple one.
     #[command(after_help = CONVERT_EXAMPLES)]
     Convert(ConvertArgs),
+    /// Simulate many seeded calls: what gets recorded, by whom, and what goes wrong.
+    #[command(after_help = SIMULATE_EXAMPLES)]
+    Simulate(SimulateArgs),
+    /// Show one simulated contact's timeline, and which rule decided each recording step.
+    #[command(after_help = EXPLAIN_EXAMPLES)]
+    Explain(ExplainArgs),
+}
+
+const SIMULATE_EXAMPLES: &str = "\
+Examples:
+  recflow simulate scripts/consent-gdpr.yaml
+      10 000 calls? `--calls 10000`; another caller population? `--seed 7`
+  recflow simulate scripts/consent-gdpr.yaml --tenant tenant.yaml --traffic traffic.yaml
+  recflow simulate scripts/consent-gdpr.yaml --format json > report.json
+  recflow simulate scripts/consent-gdpr.yaml --calls-out calls.jsonl
+      one JSON object per contact; then `recflow explain SCRIPT --call I` shows contact I
+
+Without --tenant / --traffic the embedded defaults are used: 20 agents, one policy recording
+100% of calls, 1000 inbound calls with seed 1, menus answered uniformly.";
+
+const EXPLAIN_EXAMPLES: &str = "\
+Examples:
+  recflow explain scripts/consent-gdpr.yaml --call 17
+  recflow explain scripts/consent-gdpr.yaml --call 17 --seed 7 --traffic traffic.yaml --format json
+
+Use the same model options as the `simulate` run: contact 17 is then exactly the contact that
+`simulate` counted (draws depend only on the seed, the contact number, and the files).";
+
+/// Options that define the simulated world; shared by `simulate`, `explain` and `diff`.
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct ModelArgs {
+    /// Tenant file: recording policies, Do Not Record policies, agents (default: embedded).
+    #[arg(long, value_name = "FILE")]
+    pub tenant: Option<PathBuf>,
+    /// Traffic file: calls, directions, menu inputs, durations, agent behaviour (default: embedded).
+    #[arg(long, value_name = "FILE")]
+    pub traffic: Option<PathBuf>,
+    /// Number of calls to simulate (overrides the traffic file; default 1000).
+    #[arg(long, value_name = "N")]
+    pub calls: Option<u64>,
+    /// Random seed (overrides the traffic file; default 1). Same seed, same output.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Never changes the output.
+    #[arg(long, value_name = "J")]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SimulateArgs {
+    /// Script file (.yaml / .yml native format, .json Studio export).
+    pub script: PathBuf,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+    /// Also write one JSON object per contact to this file (JSON Lines, contact order).
+    #[arg(long, value_name = "FILE.jsonl")]
+    pub calls_out: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// Script file (.yaml / .yml native format, .json Studio export).
+    pub script: PathBuf,
+    /// The contact to explain (0-based, as in `--calls-out` and the simulate report).
+    #[arg(long, value_name = "I")]
+    pub call: u64,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Human)]
+    pub format: ExplainFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Human,
+    Json,
+    Yaml,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Human,
+    Json,
+}
+
+const LINT_EXAMPLES: &str = "\
+Examples:
+  recflow lint scripts/*.yaml                      every finding, human-readable
+  recflow lint flow.json --format json             Studio JSON export, machine-readable
+  recflow lint flow.yaml --select C,S --deny warnings
+  recflow lint flow.yaml --ignore G003,unreachable-action
+  recflow lint flow.yaml --tenant tenant.yaml      also check Studio recording vs policy targets (O004)
+  recflow lint flow.yaml --format sarif > lint.sarif
+
+Exit status: 0 no errors; 1 errors (or warnings with --deny warnings); 2 a script could not be loaded
+or bad usage. Suppress one finding with `allow: [{rule: C001, reason: \"...\"}]` on its action.";
+
+#[derive(Debug, clap::Args)]
+pub struct LintArgs {
+    /// Script files (.yaml / .yml native format, .json Studio export).
+    #[arg(required = true)]
+    pub scripts: Vec<PathBuf>,
+    /// Tenant file (recording policies): enables O004 studio-start-inflates-policy.
+    #[arg(long)]
+    pub tenant: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = LintFormat::Human)]
+    pub format: LintFormat,
+    /// Only these rules: codes, names or code prefixes, comma-separated (`C,O001,indicator-left-on`).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Skip these rules: codes, names or code prefixes, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// `--deny warnings`: exit 1 on warnings too.
+    #[arg(long, value_enum)]
+    pub deny: Option<Deny>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    Human,
+    Json,
+    Sarif,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    Warnings,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RulesArgs {
+    /// A rule code (C001) or name (consent-decline-reaches-agent); none lists every rule.
+    pub rule: Option<String>,
 }
 
 const GRAPH_EXAMPLES: &str = "\

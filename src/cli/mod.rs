@@ -6,8 +6,12 @@
 
 pub mod args;
 pub mod convert;
+pub mod explain;
 pub mod graph;
+pub mod lint;
 pub mod output;
+pub mod rules;
+pub mod simulate;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -52,6 +56,10 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> std::io::Result<Outcome> {
     match cli.command {
+        Command::Lint(a) => lint::run(a),
+        Command::Rules(a) => rules::run(a),
+        Command::Simulate(a) => simulate::run(a),
+        Command::Explain(a) => explain::run(a),
         Command::Graph(a) => graph::run(&a),
         Command::Convert(a) => convert::run(&a),
     }

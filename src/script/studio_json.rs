@@ -150,10 +150,19 @@ impl Cx<'_> {
         {
             for (k, v) in fields {
                 match k.text.as_str() {
-                    "scriptName" => raw.name = self.string(v, "`header.scriptName`"),
+                    // Blank name / description count as absent (the name then is the file stem).
+                    "scriptName" => {
+                        raw.name =
+                            self.string(v, "`header.scriptName`").filter(|s| !s.value.trim().is_empty())
+                    }
                     "description" => match &v.value {
                         JsonValue::Null => {}
-                        _ => raw.description = self.string(v, "`header.description`").map(|s| s.value),
+                        _ => {
+                            raw.description = self
+                                .string(v, "`header.description`")
+                                .map(|s| s.value)
+                                .filter(|d| !d.trim().is_empty())
+                        }
                     },
                     _ => {
                         header_map.insert(k.text.clone(), v.to_serde());
@@ -247,6 +256,16 @@ impl Cx<'_> {
 
     fn action(&mut self, key: &JsonStr, v: &Json) -> Option<RawAction> {
         let fields = self.object(v, &format!("action `{}`", key.text))?;
+        if key.text.trim().is_empty() {
+            self.error(
+                LoadErrorKind::WrongType,
+                key.span,
+                "an action id is empty".into(),
+                "empty id",
+                "key each action by its id, e.g. \"2\": {\"actionId\": \"2\", …}",
+            );
+            return None;
+        }
         let id = Spanned::new(key.text.clone(), key.span);
         let mut type_name = None;
         let mut label = None;
@@ -267,9 +286,10 @@ impl Cx<'_> {
                     None => self.wrong_type(f, "`actionId`", "a string or a number"),
                 },
                 "name" => type_name = self.string(f, "the action `name` (its type)"),
+                // Studio exports often carry `"label": ""`: no caption.
                 "label" => match &f.value {
                     JsonValue::Null => {}
-                    _ => label = self.string(f, "`label`").map(|s| s.value),
+                    _ => label = self.string(f, "`label`").map(|s| s.value).filter(|l| !l.trim().is_empty()),
                 },
                 CONSENT_KEY => consent = self.consent(f),
                 ALLOW_KEY => allow = self.allow(f),
@@ -278,6 +298,19 @@ impl Cx<'_> {
                 }
             }
         }
+        let type_name = match type_name {
+            Some(t) if t.value.trim().is_empty() => {
+                self.error(
+                    LoadErrorKind::WrongType,
+                    t.span,
+                    format!("action `{}` has an empty `name` (its type)", key.text),
+                    "empty value",
+                    "give the action type, e.g. \"name\": \"MENU\"",
+                );
+                return None;
+            }
+            t => t,
+        };
         let Some(type_name) = type_name else {
             self.error(
                 LoadErrorKind::WrongType,
@@ -349,7 +382,7 @@ impl Cx<'_> {
             for (k, f) in fields {
                 match k.text.as_str() {
                     "rule" => rule = self.string(f, "`rule`"),
-                    "reason" => reason = self.string(f, "`reason`"),
+                    "reason" => reason = self.string(f, "`reason`").filter(|r| !r.value.trim().is_empty()),
                     _ => self.error(
                         LoadErrorKind::UnknownKey,
                         k.span,

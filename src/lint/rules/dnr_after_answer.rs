@@ -1,0 +1,62 @@
+//! ## What it does
+//! Flags a DONOTRECORD that can run after an agent may have answered: after REQAGENT, or in the
+//! ONANSWER / ONSIGNAL / ONRELEASE handlers of an answered call.
+//!
+//! ## Why is this bad?
+//! DONOTRECORD stops recording from the moment it runs (A-17): everything recorded before —
+//! possibly the start of the agent conversation — is kept. The product help says to run it
+//! "before the Request Agent event is executed (before the agent answers)".
+//!
+//! ## Example
+//! ```yaml
+//! - id: answered
+//!   type: ONANSWER
+//!   next: dnr
+//! - id: dnr
+//!   type: DONOTRECORD
+//! ```
+//!
+//! ## Use instead
+//! ```yaml
+//! - id: consent
+//!   type: MENU
+//!   consent: {accept: ["1"]}
+//!   branches: {"1": queue, default: dnr}
+//! - id: dnr
+//!   type: DONOTRECORD        # in the IVR, before REQAGENT
+//!   next: queue
+//! ```
+
+use crate::lint::analysis::Phase;
+use crate::lint::{Ctx, Diagnostic, last_on_path};
+use crate::script::Kind;
+
+pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
+    for ix in cx.script.indices() {
+        if !matches!(cx.script.action(ix).kind, Kind::DoNotRecord) {
+            continue;
+        }
+        let late = cx.reach.by_action[ix.index()].iter().copied().find(|&n| {
+            let s = cx.reach.state(n);
+            !s.dnr && (s.phase == Phase::Agent || (s.phase == Phase::Queued && !s.released))
+        });
+        let Some(n) = late else { continue };
+        let s = cx.reach.state(n);
+        let path = cx.reach.path_actions(n);
+        let msg = if s.phase == Phase::Agent {
+            "DONOTRECORD runs after the agent answered: the call may already have been recorded"
+        } else {
+            "DONOTRECORD runs after REQAGENT: the agent may already have answered"
+        };
+        let mut d = Diagnostic::new("C002", ix, super::action_span(cx.script.action(ix)), msg)
+            .label("too late to prevent recording")
+            .help("move DONOTRECORD into the IVR, before REQAGENT (on the declined branch of the consent question)")
+            .path(cx.script, cx.reach, n);
+        if let Some(r) =
+            last_on_path(cx.script, &path, |k| matches!(k, Kind::ReqAgent { .. } | Kind::OnAnswer))
+        {
+            d = d.secondary(super::action_span(cx.script.action(r)), "the agent can answer from here on");
+        }
+        out.push(d);
+    }
+}
