@@ -51,7 +51,11 @@ fn sales_qa_example_parses_to_exact_struct() {
                 name: "Sales QA".into(),
                 priority: Some(1),
                 percent: 50.0,
-                matches: Match { direction: vec![Direction::Inbound], skills: vec!["Sales".into()], ..Match::default() },
+                matches: Match {
+                    direction: vec![Direction::Inbound],
+                    skills: vec!["Sales".into()],
+                    ..Match::default()
+                },
                 continue_after_external_transfer: false,
                 continue_after_disposition: false,
             },
@@ -125,7 +129,9 @@ fn keys_left_out_keep_their_defaults_one_by_one() {
 
 #[test]
 fn filters_accept_a_single_string_and_numbers_keep_their_spelling() {
-    let t = ok("do_not_record_policies:\n  - name: Hotline\n    match: {numbers: +15550100, direction: Outbound}\n");
+    let t = ok(
+        "do_not_record_policies:\n  - name: Hotline\n    match: {numbers: +15550100, direction: Outbound}\n",
+    );
     let m = &t.do_not_record_policies[0].matches;
     assert_eq!(m.numbers, vec!["+15550100".to_string()]);
     assert_eq!(m.direction, vec![Direction::Outbound]);
@@ -188,8 +194,8 @@ fn percent_out_of_range() {
         "recording_policies:\n  - {name: Too much, percent: 150}\n  - {name: Negative, percent: -1}\n",
     );
     assert_eq!(e.errors.len(), 2);
-    assert_eq!(e.errors[0].line_col(), Some((2, 32)));
-    assert_eq!(e.errors[1].line_col(), Some((3, 32)));
+    assert_eq!(e.errors[0].line_col(), Some((2, 31)));
+    assert_eq!(e.errors[1].line_col(), Some((3, 31)));
 }
 
 #[test]
@@ -210,14 +216,17 @@ fn duplicate_policy_names_point_at_both() {
     );
     assert_eq!(e.errors.len(), 2);
     // Reported at the later one, the first one as a secondary label.
-    assert_eq!(e.errors[0].line_col(), Some((3, 11)));
+    assert_eq!(e.errors[0].line_col(), Some((3, 12)));
     assert_eq!(e.errors[0].labels.len(), 2);
-    assert_eq!(e.errors[1].line_col(), Some((5, 11)));
+    assert_eq!(e.errors[1].line_col(), Some((5, 12)));
 }
 
 #[test]
 fn duplicate_agent_ids() {
-    let e = snap_errors("config__tenant_duplicate_agent", "agents:\n  - {id: alice}\n  - {id: bob}\n  - {id: Alice}\n");
+    let e = snap_errors(
+        "config__tenant_duplicate_agent",
+        "agents:\n  - {id: alice}\n  - {id: bob}\n  - {id: Alice}\n",
+    );
     assert_eq!(e.errors.len(), 1);
     assert_eq!(e.errors[0].line_col(), Some((4, 10)));
 }
@@ -236,7 +245,10 @@ fn direction_priority_and_missing_names() {
 
 #[test]
 fn duplicate_keys_and_empty_agents() {
-    let e = snap_errors("config__tenant_duplicate_key", "short_call_seconds: 4\nagents: []\nshort_call_seconds: 5\n");
+    let e = snap_errors(
+        "config__tenant_duplicate_key",
+        "short_call_seconds: 4\nagents: []\nshort_call_seconds: 5\n",
+    );
     assert_eq!(e.errors.len(), 2);
 }
 
@@ -267,10 +279,11 @@ fn agents_whose_skills_no_reqagent_uses_are_warnings() {
 #[test]
 fn reqagent_skill_without_agent_is_a_warning_in_the_script() {
     let script = consent_script();
-    let (_, w) = parse_tenant("tenant.yaml", "agents: [{id: sam, skills: [Support]}]\n", Some(&script)).unwrap();
+    let (_, w) =
+        parse_tenant("tenant.yaml", "agents: [{id: sam, skills: [Support]}]\n", Some(&script)).unwrap();
     assert_eq!(w.len(), 2, "{}", render(&w));
     let in_script = w.iter().find(|w| w.message.contains("no agent of tenant")).unwrap();
-    assert_eq!(in_script.location(), "scripts/consent-gdpr.yaml:29:27");
+    assert_eq!(in_script.location(), "scripts/consent-gdpr.yaml:30:25");
     snap!("config__tenant_skill_without_agent_warning", render(&w));
 }
 
@@ -278,7 +291,9 @@ fn reqagent_skill_without_agent_is_a_warning_in_the_script() {
 fn default_tenant_has_no_warnings_for_the_example_script() {
     let (_, w) = parse_tenant("tenant.yaml", default_tenant_yaml(), Some(&consent_script())).unwrap();
     assert!(w.is_empty());
-    let (_, w) = parse_tenant("t.yaml", include_str!("../examples/tenant-sales-qa.yaml"), Some(&consent_script())).unwrap();
+    let (_, w) =
+        parse_tenant("t.yaml", include_str!("../examples/tenant-sales-qa.yaml"), Some(&consent_script()))
+            .unwrap();
     assert!(w.is_empty(), "{}", render(&w));
 }
 

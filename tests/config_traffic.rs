@@ -94,12 +94,18 @@ fn defaults_are_as_formats_says() {
 #[test]
 fn keys_left_out_keep_their_defaults_one_by_one() {
     assert_eq!(ok(""), Traffic::default());
-    assert_eq!(ok(include_str!("../examples/traffic-minimal.yaml")), Traffic { calls: 500, ..Traffic::default() });
+    assert_eq!(
+        ok(include_str!("../examples/traffic-minimal.yaml")),
+        Traffic { calls: 500, ..Traffic::default() }
+    );
     // `durations` with only `talk` keeps the other durations.
     let t = ok("durations:\n  talk: {uniform: [30, 90]}\n");
     assert_eq!(
         t,
-        Traffic { durations: Durations { talk: Dist::Uniform(30.0, 90.0), ..Durations::default() }, ..Traffic::default() }
+        Traffic {
+            durations: Durations { talk: Dist::Uniform(30.0, 90.0), ..Durations::default() },
+            ..Traffic::default()
+        }
     );
     // `agent` with only `rod` keeps the other probabilities.
     let t = ok("agent: {rod: 0.25}\n");
@@ -115,7 +121,10 @@ fn ids_and_digits_as_numbers_or_strings_are_the_same() {
     let a = parse_traffic("t.yaml", "inputs: {2: {1: 3, none: 1}}\n", &script).unwrap();
     let b = parse_traffic("t.yaml", "inputs: {\"2\": {\"1\": 3, ~: 1}}\n", &script).unwrap();
     assert_eq!(a, b);
-    assert_eq!(a.inputs, vec![("2".to_string(), Weighted { items: vec![(Some("1".into()), 3.0), (None, 1.0)] })]);
+    assert_eq!(
+        a.inputs,
+        vec![("2".to_string(), Weighted { items: vec![(Some("1".into()), 3.0), (None, 1.0)] })]
+    );
     let e = parse_traffic("t.yaml", "inputs: {2: {1: 1}, \"2\": {1: 1}}\n", &script).unwrap_err();
     assert_eq!(e.errors.len(), 1);
     assert!(e.errors[0].message.contains("duplicate key `2`"));
@@ -183,7 +192,10 @@ fn negative_and_non_finite_numbers() {
 
 #[test]
 fn probabilities_outside_0_1() {
-    let e = snap_errors("config__traffic_probability", "agent:\n  rod: 1.5\n  conference: -0.1\n  disposition: .nan\n");
+    let e = snap_errors(
+        "config__traffic_probability",
+        "agent:\n  rod: 1.5\n  conference: -0.1\n  disposition: .nan\n",
+    );
     assert_eq!(e.errors.len(), 3);
 }
 
@@ -199,10 +211,14 @@ fn weights_that_do_not_sum_to_a_positive_number() {
 
 #[test]
 fn inputs_naming_no_menu() {
-    let e = snap_errors("config__traffic_inputs_no_menu", "inputs:\n  consnt: {\"1\": 1}\n  queue: {\"1\": 1}\n");
+    let e =
+        snap_errors("config__traffic_inputs_no_menu", "inputs:\n  consnt: {\"1\": 1}\n  queue: {\"1\": 1}\n");
     assert_eq!(e.errors.len(), 2);
     let help = e.errors[0].help.as_deref().unwrap();
-    assert!(help.contains("did you mean `consent`?") && help.contains("MENU ids in script `consent-gdpr`: consent"));
+    assert!(
+        help.contains("did you mean `consent`?")
+            && help.contains("MENU ids in script `consent-gdpr`: consent")
+    );
     assert!(e.errors[1].message.contains("REQAGENT action, not a MENU"));
     assert_eq!(e.errors[0].line_col(), Some((2, 3)));
 }
@@ -295,7 +311,8 @@ fn aliases_within_budget_work() {
 
 #[test]
 fn load_traffic_reads_files() {
-    let t = recflow::model::load_traffic("examples/traffic-busy-day.yaml".as_ref(), &consent_script()).unwrap();
+    let t =
+        recflow::model::load_traffic("examples/traffic-busy-day.yaml".as_ref(), &consent_script()).unwrap();
     assert_eq!(t.calls, 10000);
     let e = recflow::model::load_traffic("examples/missing.yaml".as_ref(), &consent_script()).unwrap_err();
     assert_eq!(e.errors[0].kind, LoadErrorKind::Io);

@@ -9,19 +9,23 @@ use super::node::{Node, Value};
 /// Collects diagnostics for one file.
 pub(crate) struct Ctx<'s> {
     pub src: &'s Source,
-    /// `"tenant"` or `"traffic"`, for messages.
-    pub file_kind: &'static str,
     pub errors: Vec<LoadError>,
     pub warnings: Vec<LoadError>,
 }
 
 impl<'s> Ctx<'s> {
-    pub fn new(src: &'s Source, file_kind: &'static str) -> Self {
-        Ctx { src, file_kind, errors: Vec::new(), warnings: Vec::new() }
+    pub fn new(src: &'s Source) -> Self {
+        Ctx { src, errors: Vec::new(), warnings: Vec::new() }
     }
 
     /// Start an error with this file as its source and one primary label.
-    pub fn err(&self, kind: LoadErrorKind, msg: impl Into<String>, span: Span, label: impl Into<String>) -> LoadError {
+    pub fn err(
+        &self,
+        kind: LoadErrorKind,
+        msg: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> LoadError {
         LoadError::new(kind, msg).with_source(self.src).with_label(span, label)
     }
 
@@ -135,7 +139,12 @@ impl<'s> Ctx<'s> {
             help = format!("did you mean `{best}`? {help}");
         }
         let e = self
-            .err(LoadErrorKind::UnknownKey, format!("unknown key `{text}` in {context}"), key.span, "unknown key")
+            .err(
+                LoadErrorKind::UnknownKey,
+                format!("unknown key `{text}` in {context}"),
+                key.span,
+                "unknown key",
+            )
             .with_help(help);
         self.push(e);
     }
@@ -148,14 +157,24 @@ impl<'s> Ctx<'s> {
         };
         if !x.is_finite() {
             let e = self
-                .err(LoadErrorKind::InvalidConfig, format!("{what} must be a finite number"), node.span, "not finite")
+                .err(
+                    LoadErrorKind::InvalidConfig,
+                    format!("{what} must be a finite number"),
+                    node.span,
+                    "not finite",
+                )
                 .with_help(help.to_string());
             self.push(e);
             return None;
         }
         if x < 0.0 {
             let e = self
-                .err(LoadErrorKind::InvalidConfig, format!("{what} must not be negative"), node.span, "negative")
+                .err(
+                    LoadErrorKind::InvalidConfig,
+                    format!("{what} must not be negative"),
+                    node.span,
+                    "negative",
+                )
                 .with_help(help.to_string());
             self.push(e);
             return None;
@@ -186,12 +205,21 @@ impl<'s> Ctx<'s> {
 
     /// A probability (0..1).
     pub fn probability(&mut self, node: &Node, what: &str) -> Option<f64> {
-        self.in_range(node, what, 0.0, 1.0, "a probability is a number from 0 (never) to 1 (every contact), e.g. 0.25")
+        self.in_range(
+            node,
+            what,
+            0.0,
+            1.0,
+            "a probability is a number from 0 (never) to 1 (every contact), e.g. 0.25",
+        )
     }
 
+    /// `true` / `false`; also the YAML 1.1 spellings `yes` / `no` / `on` / `off` (any case).
     pub fn bool(&mut self, node: &Node, what: &str) -> Option<bool> {
-        match node.value {
-            Value::Bool(b) => Some(b),
+        match &node.value {
+            Value::Bool(b) => Some(*b),
+            Value::Str(s) if ["yes", "on"].iter().any(|t| s.eq_ignore_ascii_case(t)) => Some(true),
+            Value::Str(s) if ["no", "off"].iter().any(|t| s.eq_ignore_ascii_case(t)) => Some(false),
             _ => {
                 self.wrong_type(node, what, "true or false", "write true or false");
                 None
@@ -238,23 +266,35 @@ pub(crate) fn did_you_mean<'a>(text: &str, valid: &[&'a str]) -> Option<&'a str>
     let lower = text.to_lowercase();
     valid
         .iter()
-        .map(|&v| (levenshtein(&lower, &v.to_lowercase()), v))
+        .map(|&v| (edit_distance(&lower, &v.to_lowercase()), v))
         .filter(|&(d, v)| d <= (v.len().max(3) / 3).max(1) || (d <= 2 && v.len() > 3))
         .min_by_key(|&(d, _)| d)
         .map(|(_, v)| v)
 }
 
-fn levenshtein(a: &str, b: &str) -> usize {
+/// Edit distance counting a swap of two neighbours as one edit (optimal string alignment), so
+/// `tlak` is one edit from `talk`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 /// 64-bit FNV-1a: a tiny, fixed, platform-independent hash for digests.
@@ -305,6 +345,9 @@ mod tests {
     fn suggestions() {
         assert_eq!(did_you_mean("precent", &["percent", "priority", "name"]), Some("percent"));
         assert_eq!(did_you_mean("talks", &["talk", "menu"]), Some("talk"));
+        assert_eq!(did_you_mean("tlak", &["menu", "play", "talk"]), Some("talk"));
+        // Keys are short: very different words are not suggested.
+        assert_eq!(did_you_mean("ab", &["menu", "play"]), None);
         assert_eq!(did_you_mean("zzzzzz", &["talk", "menu"]), None);
     }
 

@@ -107,6 +107,9 @@ pub(crate) fn parse(source: &Source) -> Result<Node, LoadError> {
         duplicate_keys: DuplicateKeyPolicy::PassThrough,
         non_finite_float_policy: NonFiniteFloatPolicy::PassThrough,
         leading_zero_numbers_as_strings: true,
+        // Only true/false are booleans: a policy named `N` or `Off` stays a string
+        // (the validators accept yes/no/on/off where a boolean is expected).
+        strict_booleans: true,
         with_snippet: false,
     };
     let text: &str = &source.text;
@@ -114,7 +117,46 @@ pub(crate) fn parse(source: &Source) -> Result<Node, LoadError> {
         // An empty file is an empty mapping: every key takes its default.
         return Ok(Node { value: Value::Map(Vec::new()), span: Span::new(0, 0), defined: Span::new(0, 0) });
     }
-    serde_saphyr::from_str_with_options::<Node>(text, options).map_err(|e| syntax_error(source, &e))
+    let mut root =
+        serde_saphyr::from_str_with_options::<Node>(text, options).map_err(|e| syntax_error(source, &e))?;
+    widen_flow_spans(&mut root, text);
+    Ok(root)
+}
+
+/// serde-saphyr gives a collection the span of its start token (`{`, `[`, or empty). Widen flow collections
+/// (`{...}`, `[...]`, usually on one line) to their closing bracket so a label underlines the
+/// whole value; block collections keep a point span (a label over many lines helps nobody).
+fn widen_flow_spans(node: &mut Node, text: &str) {
+    let children: Vec<&mut Node> = match &mut node.value {
+        Value::Seq(items) => items.iter_mut().collect(),
+        Value::Map(entries) => entries.iter_mut().flat_map(|(k, v)| [k, v]).collect(),
+        _ => return,
+    };
+    let mut end = node.span.offset + 1;
+    for c in children {
+        widen_flow_spans(c, text);
+        end = end.max(c.span.end());
+    }
+    if node.span.len > 1 {
+        return;
+    }
+    let close = match text.as_bytes().get(node.span.offset) {
+        Some(b'{') => b'}',
+        Some(b'[') => b']',
+        _ => return,
+    };
+    // Skip whitespace, commas and comments up to the closing bracket (quotes end every child
+    // scalar's span, so only this punctuation can separate the last child from it).
+    let bytes = text.as_bytes();
+    let mut i = end.min(bytes.len());
+    while i < bytes.len()
+        && (bytes[i].is_ascii_whitespace() || bytes[i] == b',' || bytes[i] == b'"' || bytes[i] == b'\'')
+    {
+        i += 1;
+    }
+    if bytes.get(i) == Some(&close) {
+        node.span.len = i + 1 - node.span.offset;
+    }
 }
 
 fn syntax_error(source: &Source, e: &serde_saphyr::Error) -> LoadError {
@@ -129,7 +171,9 @@ fn syntax_error(source: &Source, e: &serde_saphyr::Error) -> LoadError {
     LoadError::new(LoadErrorKind::Syntax, format!("YAML syntax error: {message}"))
         .with_source(source)
         .with_label(span, "here")
-        .with_help("fix the YAML syntax; tenant and traffic files are YAML mappings (docs/tenant-and-traffic.md)")
+        .with_help(
+            "fix the YAML syntax; tenant and traffic files are YAML mappings (docs/tenant-and-traffic.md)",
+        )
 }
 
 /// Byte span of a serde-saphyr location (byte offsets when known, else line/column).
@@ -269,6 +313,25 @@ mod tests {
         let Value::Map(m) = &n.value else { panic!() };
         let texts: Vec<_> = m.iter().map(|(_, v)| v.scalar_text(&src).unwrap()).collect();
         assert_eq!(texts, ["+15550100", "007", "2"]);
+    }
+
+    #[test]
+    fn flow_collections_span_to_their_closing_bracket() {
+        let text = "a: {id: a}\nb: []\nc: [x, \"y\" ]\nd:\n  - 1\n";
+        let n = p(text);
+        let Value::Map(m) = &n.value else { panic!() };
+        let spans: Vec<&str> = m.iter().map(|(_, v)| &text[v.span.offset..v.span.end()]).collect();
+        assert_eq!(&spans[..3], ["{id: a}", "[]", "[x, \"y\" ]"]);
+        assert_eq!(m[3].1.span.len, 0);
+    }
+
+    #[test]
+    fn only_true_and_false_are_booleans() {
+        let n = p("a: N\nb: yes\nc: true\n");
+        let Value::Map(m) = &n.value else { panic!() };
+        assert_eq!(m[0].1.value, Value::Str("N".into()));
+        assert_eq!(m[1].1.value, Value::Str("yes".into()));
+        assert_eq!(m[2].1.value, Value::Bool(true));
     }
 
     #[test]

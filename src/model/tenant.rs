@@ -97,14 +97,21 @@ pub fn default_tenant_yaml() -> &'static str {
 
 const TOP_KEYS: &[&str] = &["agents", "recording_policies", "do_not_record_policies", "short_call_seconds"];
 const AGENT_KEYS: &[&str] = &["id", "team", "skills", "can_be_recorded"];
-const POLICY_KEYS: &[&str] =
-    &["name", "priority", "percent", "match", "continue_after_external_transfer", "continue_after_disposition"];
+const POLICY_KEYS: &[&str] = &[
+    "name",
+    "priority",
+    "percent",
+    "match",
+    "continue_after_external_transfer",
+    "continue_after_disposition",
+];
 const DNR_POLICY_KEYS: &[&str] = &["name", "match"];
 const MATCH_KEYS: &[&str] = &["direction", "skills", "teams", "agents", "numbers"];
 
 const HELP_TOP: &str = "a tenant file is a mapping with keys agents, recording_policies, do_not_record_policies, \
                         short_call_seconds (docs/tenant-and-traffic.md)";
-const HELP_AGENT: &str = "an agent is a mapping, e.g. {id: alice, team: Sales-A, skills: [Sales], can_be_recorded: true}";
+const HELP_AGENT: &str =
+    "an agent is a mapping, e.g. {id: alice, team: Sales-A, skills: [Sales], can_be_recorded: true}";
 const HELP_POLICY: &str = "a recording policy is a mapping, e.g. {name: Sales QA, priority: 1, percent: 50, match: {skills: [Sales]}}";
 
 /// Load a tenant file. `script`, when given, enables the cross-checks that need it (agents whose
@@ -116,10 +123,14 @@ pub fn load_tenant(path: &Path, script: Option<&Script>) -> Result<(Tenant, Vec<
 
 /// Parse and validate tenant text; `name` is the file name shown in diagnostics. Keys left out
 /// keep the values of [`Tenant::default`]; every error of the file is reported at once.
-pub fn parse_tenant(name: &str, text: &str, script: Option<&Script>) -> Result<(Tenant, Vec<LoadError>), LoadErrors> {
+pub fn parse_tenant(
+    name: &str,
+    text: &str,
+    script: Option<&Script>,
+) -> Result<(Tenant, Vec<LoadError>), LoadErrors> {
     let src = Source::new(name, text);
     let root = node::parse(&src)?;
-    let mut cx = Ctx::new(&src, "tenant");
+    let mut cx = Ctx::new(&src);
     let mut tenant = Tenant::default();
     let mut spans = TenantSpans::default();
     if let Some(entries) = cx.map(&root, "a tenant file", HELP_TOP) {
@@ -175,7 +186,8 @@ struct TenantSpans {
 }
 
 fn parse_agents(cx: &mut Ctx, node: &Node, spans: &mut TenantSpans) -> Option<Vec<Agent>> {
-    let items = cx.seq(node, "`agents`", "`agents` is a list of agents, e.g. - {id: alice, team: Sales-A}")?;
+    let items =
+        cx.seq(node, "`agents`", "`agents` is a list of agents, e.g. - {id: alice, team: Sales-A}")?;
     let before = cx.errors.len();
     if items.is_empty() {
         let e = cx
@@ -186,7 +198,8 @@ fn parse_agents(cx: &mut Ctx, node: &Node, spans: &mut TenantSpans) -> Option<Ve
     let mut agents = Vec::new();
     for item in items {
         let Some(entries) = cx.map(item, "an agent", HELP_AGENT) else { continue };
-        let mut agent = Agent { id: String::new(), team: "default".into(), skills: None, can_be_recorded: true };
+        let mut agent =
+            Agent { id: String::new(), team: "default".into(), skills: None, can_be_recorded: true };
         let mut id_span = None;
         let mut skills_span = None;
         for (key, _, v) in cx.fields(entries, AGENT_KEYS, "an agent") {
@@ -230,7 +243,12 @@ fn parse_agents(cx: &mut Ctx, node: &Node, spans: &mut TenantSpans) -> Option<Ve
             }
             None if entries.iter().all(|(k, _)| k.scalar_text(cx.src).as_deref() != Some("id")) => {
                 let e = cx
-                    .err(LoadErrorKind::WrongType, "an agent has no `id`", item.span, "this agent has no `id`")
+                    .err(
+                        LoadErrorKind::WrongType,
+                        "an agent has no `id`",
+                        item.span,
+                        "this agent has no `id`",
+                    )
                     .with_help("give every agent a unique id, e.g. {id: alice, team: Sales-A}");
                 cx.push(e);
             }
@@ -240,14 +258,27 @@ fn parse_agents(cx: &mut Ctx, node: &Node, spans: &mut TenantSpans) -> Option<Ve
     (cx.errors.len() == before).then_some(agents)
 }
 
-fn parse_name(cx: &mut Ctx, entries: &[(Node, Node)], fields: &[(&str, &Node, &Node)], item: &Node, what: &str) -> Option<(String, Span)> {
+fn parse_name(
+    cx: &mut Ctx,
+    entries: &[(Node, Node)],
+    fields: &[(&str, &Node, &Node)],
+    item: &Node,
+    what: &str,
+) -> Option<(String, Span)> {
     match fields.iter().find(|(k, _, _)| *k == "name") {
         Some((_, _, v)) => {
             let name = cx.string(v, &format!("a {what} `name`"))?;
             if name.trim().is_empty() {
                 let e = cx
-                    .err(LoadErrorKind::InvalidConfig, format!("a {what} `name` must not be empty"), v.span, "empty name")
-                    .with_help("policy names appear in reports (`policy:NAME`); give each policy a unique name");
+                    .err(
+                        LoadErrorKind::InvalidConfig,
+                        format!("a {what} `name` must not be empty"),
+                        v.span,
+                        "empty name",
+                    )
+                    .with_help(
+                        "policy names appear in reports (`policy:NAME`); give each policy a unique name",
+                    );
                 cx.push(e);
                 return None;
             }
@@ -337,6 +368,18 @@ fn parse_priority(cx: &mut Ctx, v: &Node) -> Option<i64> {
             }
         },
         node::Value::Float(f) if f.is_finite() && f == f.trunc() && f.abs() < 9.0e15 => Some(f as i64),
+        node::Value::Float(f) => {
+            let e = cx
+                .err(
+                    LoadErrorKind::WrongType,
+                    format!("`priority` must be an integer, found {f}"),
+                    v.span,
+                    "not an integer",
+                )
+                .with_help(help);
+            cx.push(e);
+            None
+        }
         _ => {
             cx.wrong_type(v, "`priority`", "an integer", help);
             None
@@ -427,14 +470,21 @@ fn check_duplicates(cx: &mut Ctx, spans: &TenantSpans) {
     for (i, (id, span)) in spans.agent_ids.iter().enumerate() {
         if let Some((_, first)) = spans.agent_ids[..i].iter().find(|(o, _)| o.eq_ignore_ascii_case(id)) {
             let e = cx
-                .err(LoadErrorKind::InvalidConfig, format!("duplicate agent id `{id}`"), *span, "given again here")
+                .err(
+                    LoadErrorKind::InvalidConfig,
+                    format!("duplicate agent id `{id}`"),
+                    *span,
+                    "given again here",
+                )
                 .with_label(*first, "first given here")
                 .with_help("agent ids are unique (compared without case); rename or remove one of them");
             cx.push(e);
         }
     }
     for (i, (name, span, _)) in spans.policy_names.iter().enumerate() {
-        if let Some((_, first, _)) = spans.policy_names[..i].iter().find(|(o, _, _)| o.eq_ignore_ascii_case(name)) {
+        if let Some((_, first, _)) =
+            spans.policy_names[..i].iter().find(|(o, _, _)| o.eq_ignore_ascii_case(name))
+        {
             let e = cx
                 .err(LoadErrorKind::InvalidConfig, format!("duplicate policy name `{name}`"), *span, "given again here")
                 .with_label(*first, "first given here")
@@ -491,7 +541,10 @@ fn cross_check(cx: &mut Ctx, tenant: &Tenant, spans: &TenantSpans, script: Optio
             let e = cx
                 .err(
                     LoadErrorKind::InvalidConfig,
-                    format!("agent `{}` has no skill that script `{}` requests: it never answers its calls", agent.id, script.name),
+                    format!(
+                        "agent `{}` has no skill that script `{}` requests: it never answers its calls",
+                        agent.id, script.name
+                    ),
                     *span,
                     "no REQAGENT uses these skills",
                 )

@@ -143,7 +143,8 @@ const DIST_FORMS: &[&str] = &["exp", "uniform"];
 
 const HELP_TOP: &str = "a traffic file is a mapping with keys calls, seed, direction, ani, dnis, inputs, durations, \
                         agent (docs/tenant-and-traffic.md)";
-const HELP_DIST: &str = "a duration is seconds: a number (6), {exp: mean} ({exp: 30}) or {uniform: [a, b]} ({uniform: [2, 8]})";
+const HELP_DIST: &str =
+    "a duration is seconds: a number (6), {exp: mean} ({exp: 30}) or {uniform: [a, b]} ({uniform: [2, 8]})";
 const HELP_WEIGHT: &str = "a weight is a non-negative number; weights are relative (they need not sum to 1)";
 
 /// Load a traffic file, checked against `script` (`inputs` must name its MENUs).
@@ -159,7 +160,10 @@ pub fn parse_traffic(name: &str, text: &str, script: &Script) -> Result<Traffic,
 
 /// [`load_traffic`], also returning warnings (severity Warning), e.g. an `inputs` digit that
 /// the MENU has no branch for (accepted: such an input takes the MENU's `default` branch).
-pub fn load_traffic_with_warnings(path: &Path, script: &Script) -> Result<(Traffic, Vec<LoadError>), LoadErrors> {
+pub fn load_traffic_with_warnings(
+    path: &Path,
+    script: &Script,
+) -> Result<(Traffic, Vec<LoadError>), LoadErrors> {
     let text = crate::script::read_text(path)?;
     parse_traffic_with_warnings(&path.display().to_string(), &text, script)
 }
@@ -172,21 +176,25 @@ pub fn parse_traffic_with_warnings(
 ) -> Result<(Traffic, Vec<LoadError>), LoadErrors> {
     let src = Source::new(name, text);
     let root = node::parse(&src)?;
-    let mut cx = Ctx::new(&src, "traffic");
+    let mut cx = Ctx::new(&src);
     let mut t = Traffic::default();
     if let Some(entries) = cx.map(&root, "a traffic file", HELP_TOP) {
         for (key, _, v) in cx.fields(entries, TOP_KEYS, "a traffic file") {
             match key {
                 "calls" => {
-                    if let Some(n) = whole_number(&mut cx, v, "`calls`", "the number of contacts to simulate, e.g. 10000")
+                    if let Some(n) =
+                        whole_number(&mut cx, v, "`calls`", "the number of contacts to simulate, e.g. 10000")
                     {
                         t.calls = n;
                     }
                 }
                 "seed" => {
-                    if let Some(n) =
-                        whole_number(&mut cx, v, "`seed`", "a whole number ≥ 0; the same seed gives the same run")
-                    {
+                    if let Some(n) = whole_number(
+                        &mut cx,
+                        v,
+                        "`seed`",
+                        "a whole number ≥ 0; the same seed gives the same run",
+                    ) {
                         t.seed = n;
                     }
                 }
@@ -243,7 +251,24 @@ fn whole_number(cx: &mut Ctx, v: &Node, what: &str, help: &str) -> Option<u64> {
         Value::Float(f) if f < 0.0 || !f.is_finite() => {
             let what_is = if f.is_finite() { "negative" } else { "not finite" };
             let e = cx
-                .err(LoadErrorKind::InvalidConfig, format!("{what} must be a finite whole number ≥ 0"), v.span, what_is)
+                .err(
+                    LoadErrorKind::InvalidConfig,
+                    format!("{what} must be a finite whole number ≥ 0"),
+                    v.span,
+                    what_is,
+                )
+                .with_help(help.to_string());
+            cx.push(e);
+            None
+        }
+        Value::Float(f) => {
+            let e = cx
+                .err(
+                    LoadErrorKind::WrongType,
+                    format!("{what} must be a whole number, found {}", fmt_num(f)),
+                    v.span,
+                    "not a whole number",
+                )
                 .with_help(help.to_string());
             cx.push(e);
             None
@@ -260,7 +285,8 @@ fn whole_number(cx: &mut Ctx, v: &Node, what: &str, help: &str) -> Option<u64> {
 fn finish_weights<T>(cx: &mut Ctx, node: &Node, what: &str, items: Vec<(T, f64)>) -> Option<Weighted<T>> {
     let sum: f64 = items.iter().map(|(_, w)| w).sum();
     if !(sum > 0.0 && sum.is_finite()) {
-        let found = if items.is_empty() { "no weights".to_string() } else { format!("they sum to {}", fmt_num(sum)) };
+        let found =
+            if items.is_empty() { "no weights".to_string() } else { format!("they sum to {}", fmt_num(sum)) };
         let e = cx
             .err(
                 LoadErrorKind::InvalidConfig,
@@ -276,7 +302,11 @@ fn finish_weights<T>(cx: &mut Ctx, node: &Node, what: &str, items: Vec<(T, f64)>
 }
 
 fn parse_direction(cx: &mut Ctx, v: &Node) -> Option<Weighted<Direction>> {
-    let entries = cx.map(v, "`direction`", "`direction` maps inbound / outbound to weights, e.g. {inbound: 0.9, outbound: 0.1}")?;
+    let entries = cx.map(
+        v,
+        "`direction`",
+        "`direction` maps inbound / outbound to weights, e.g. {inbound: 0.9, outbound: 0.1}",
+    )?;
     let before = cx.errors.len();
     let mut items = Vec::new();
     for (key, _, w) in cx.fields(entries, DIRECTION_KEYS, "`direction`") {
@@ -291,7 +321,11 @@ fn parse_direction(cx: &mut Ctx, v: &Node) -> Option<Weighted<Direction>> {
 }
 
 /// Entries of a mapping with free-form keys: key text, with duplicates reported.
-fn free_keys<'n>(cx: &mut Ctx, entries: &'n [(Node, Node)], context: &str) -> Vec<(String, &'n Node, &'n Node)> {
+fn free_keys<'n>(
+    cx: &mut Ctx,
+    entries: &'n [(Node, Node)],
+    context: &str,
+) -> Vec<(String, &'n Node, &'n Node)> {
     let mut out: Vec<(String, &Node, &Node)> = Vec::new();
     for (k, v) in entries {
         let text = match k.value {
@@ -304,7 +338,12 @@ fn free_keys<'n>(cx: &mut Ctx, entries: &'n [(Node, Node)], context: &str) -> Ve
         };
         if let Some((_, first, _)) = out.iter().find(|(t, _, _)| *t == text) {
             let e = cx
-                .err(LoadErrorKind::InvalidConfig, format!("duplicate key `{text}` in {context}"), k.span, "given again here")
+                .err(
+                    LoadErrorKind::InvalidConfig,
+                    format!("duplicate key `{text}` in {context}"),
+                    k.span,
+                    "given again here",
+                )
                 .with_label(first.span, "first given here")
                 .with_help("give each key once (`2` and \"2\" are the same key)");
             cx.push(e);
@@ -365,7 +404,10 @@ fn parse_inputs(cx: &mut Ctx, v: &Node, script: &Script) -> Option<Vec<(String, 
                 let e = cx
                     .err(
                         LoadErrorKind::InvalidConfig,
-                        format!("`inputs` names `{id}`, but script `{}` has no action with that id", script.name),
+                        format!(
+                            "`inputs` names `{id}`, but script `{}` has no action with that id",
+                            script.name
+                        ),
                         k.span,
                         "no such MENU",
                     )
@@ -445,7 +487,8 @@ fn parse_inputs(cx: &mut Ctx, v: &Node, script: &Script) -> Option<Vec<(String, 
 }
 
 fn parse_durations(cx: &mut Ctx, v: &Node, d: &mut Durations) {
-    let Some(entries) = cx.map(v, "`durations`", "`durations` maps menu, play, queue_wait, patience, talk to durations")
+    let Some(entries) =
+        cx.map(v, "`durations`", "`durations` maps menu, play, queue_wait, patience, talk to durations")
     else {
         return;
     };
@@ -481,7 +524,10 @@ fn parse_dist(cx: &mut Ctx, v: &Node, key: &str) -> Option<Dist> {
                         let e = cx
                             .err(
                                 LoadErrorKind::InvalidConfig,
-                                format!("`uniform` in {what} needs exactly two bounds [a, b], found {}", ab.len()),
+                                format!(
+                                    "`uniform` in {what} needs exactly two bounds [a, b], found {}",
+                                    ab.len()
+                                ),
                                 fv.span,
                                 "expected [a, b]",
                             )
@@ -500,9 +546,11 @@ fn parse_dist(cx: &mut Ctx, v: &Node, key: &str) -> Option<Dist> {
                                 fv.span,
                                 "lower bound above upper bound",
                             )
-                            .with_label(ab[0].span, "a")
-                            .with_label(ab[1].span, "b")
-                            .with_help(format!("write the bounds lowest first: {{uniform: [{}, {}]}}", fmt_num(b), fmt_num(a)));
+                            .with_help(format!(
+                                "write the bounds lowest first: {{uniform: [{}, {}]}}",
+                                fmt_num(b),
+                                fmt_num(a)
+                            ));
                         cx.push(e);
                         return None;
                     }
@@ -577,7 +625,8 @@ fn parse_agent(cx: &mut Ctx, v: &Node, a: &mut AgentBehaviour) {
 /// Press sequences: each contact presses at most one of them, chosen with these
 /// probabilities (so they must sum to ≤ 1; with the rest the agent presses nothing).
 fn parse_presses(cx: &mut Ctx, v: &Node) -> Option<Vec<PressSequence>> {
-    let help = "a press sequence is {p: 0.3, buttons: [\"Start Recorded Statement\", \"Stop Recorded Statement\"]}";
+    let help =
+        "a press sequence is {p: 0.3, buttons: [\"Start Recorded Statement\", \"Stop Recorded Statement\"]}";
     let items = cx.seq(v, "`agent.presses`", help)?;
     let before = cx.errors.len();
     let mut out = Vec::new();
@@ -627,7 +676,12 @@ fn parse_presses(cx: &mut Ctx, v: &Node) -> Option<Vec<PressSequence>> {
             let given = entries.iter().any(|(k, _)| k.scalar_text(cx.src).as_deref() == Some(key));
             if missing && !given {
                 let e = cx
-                    .err(LoadErrorKind::WrongType, format!("a press sequence has no `{key}`"), item.span, format!("no `{key}`"))
+                    .err(
+                        LoadErrorKind::WrongType,
+                        format!("a press sequence has no `{key}`"),
+                        item.span,
+                        format!("no `{key}`"),
+                    )
                     .with_help(help);
                 cx.push(e);
             }
@@ -675,7 +729,8 @@ impl Traffic {
         }
         let a = &self.agent;
         c.tag("agent");
-        for p in [a.rod, a.supervisor_rod, a.transfer_agent, a.transfer_external, a.conference, a.disposition] {
+        for p in [a.rod, a.supervisor_rod, a.transfer_agent, a.transfer_external, a.conference, a.disposition]
+        {
             c.num(p);
         }
         c.int(a.presses.len() as i128);

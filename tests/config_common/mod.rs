@@ -3,8 +3,8 @@
 #![allow(dead_code)]
 
 use recflow::script::model::{
-    Action, ActionIx, Branch, Format, Kind, LogRecordingPro, Menu, PropValue, Property, Record, RecordType, Script,
-    Source, Span,
+    Action, ActionIx, Branch, Format, Kind, LogRecordingPro, Menu, PropValue, Property, Record, RecordType,
+    Script, Source, Span,
 };
 
 /// The FORMATS §1 example script (MENU `consent` with branches 1, 2, default; REQAGENT Sales).
@@ -15,7 +15,14 @@ fn span_of(text: &str, needle: &str, skip: usize) -> Span {
     Span::new(at + skip, needle.len() - skip)
 }
 
-fn action(text: &str, id: &str, type_name: &str, kind: Kind, branches: &[(&str, &str)], ids: &[&str]) -> Action {
+fn action(
+    text: &str,
+    id: &str,
+    type_name: &str,
+    kind: Kind,
+    branches: &[(&str, &str)],
+    ids: &[&str],
+) -> Action {
     let id_span = span_of(text, &format!("id: {id}\n"), 4);
     let id_span = Span::new(id_span.offset, id.len());
     let mut properties = Vec::new();
@@ -75,7 +82,10 @@ pub fn consent_script() -> Script {
                 record: Record::Start,
                 record_type: RecordType::Call,
                 use_statement_id: false,
-            }), &[("default", "queue")], &ids),
+            }),
+            &[("default", "queue")],
+            &ids,
+        ),
         action(
             text,
             "queue",
