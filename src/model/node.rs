@@ -334,6 +334,32 @@ mod tests {
         assert_eq!(m[2].1.value, Value::Bool(true));
     }
 
+    fn syntax(text: &str) -> LoadError {
+        let e = parse(&Source::new("t.yaml", text)).unwrap_err();
+        assert_eq!(e.kind, LoadErrorKind::Syntax, "{e:?}");
+        e
+    }
+
+    #[test]
+    fn budgets_refuse_deep_nesting_and_alias_bombs() {
+        let t = std::time::Instant::now();
+        syntax(&format!("a: {}{}", "[".repeat(100_000), "]".repeat(100_000)));
+        syntax(&format!("a: {}1{}", "{b: ".repeat(MAX_DEPTH + 1), "}".repeat(MAX_DEPTH + 1)));
+        let block: String = (0..=MAX_DEPTH + 1).map(|i| format!("{}k{i}:\n", "  ".repeat(i))).collect();
+        syntax(&block);
+        // Billion laughs: 10^9 leaves if expanded.
+        let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..9 {
+            bomb += &format!("a{i}: &a{i} [{}]\n", vec![format!("*a{}", i - 1); 10].join(", "));
+        }
+        syntax(&bomb);
+        syntax("a: 1\n---\nb: 2\n");
+        assert!(t.elapsed().as_secs() < 5, "budgets must fail fast: {:?}", t.elapsed());
+        // Nesting within the budget is fine.
+        let ok: String = (0..MAX_DEPTH - 2).map(|i| format!("{}k{i}:\n", "  ".repeat(i))).collect();
+        parse(&Source::new("t.yaml", ok.as_str())).unwrap();
+    }
+
     #[test]
     fn duplicates_and_non_finite_reach_the_validator() {
         let n = p("a: 1\na: .inf\n");
