@@ -1,10 +1,636 @@
-//! `RawScript` → checked `Script`. Every semantic load error lives here so that YAML and
-//! Studio JSON get identical checks and messages. (Filled by the loader work.)
+//! Stage 1b — [`RawScript`] → checked [`Script`].
+//!
+//! Input: what a file says (from `yaml.rs` or `studio_json.rs`). Output: a [`Script`] meeting
+//! the invariants documented on it, or every semantic load error of the file at once. All
+//! semantic checks live here so YAML and Studio JSON get identical checks and messages:
+//! type normalisation, typed properties with defaults, ids, branches, events, SNIPPET syntax.
 
-use super::error::LoadErrors;
-use super::model::Script;
-use super::raw::RawScript;
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
-pub(crate) fn build(_raw: RawScript) -> Result<Script, LoadErrors> {
-    todo!("build: RawScript -> Script with all semantic checks")
+use super::error::{LoadError, LoadErrorKind, LoadErrors};
+use super::model::*;
+use super::raw::{RawAction, RawBranch, RawProperty, RawScript};
+use super::yaml::did_you_mean;
+use crate::snippet;
+
+/// Most INDICATE parameters Studio sends (SP1..SP9).
+pub const MAX_INDICATE_PARAMETERS: usize = 9;
+
+pub(crate) fn build(raw: RawScript) -> Result<Script, LoadErrors> {
+    let mut b = Builder { source: &raw.source, errors: Vec::new() };
+
+    // Ids: first occurrence wins; later ones are errors pointing back at the first.
+    let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, a) in raw.actions.iter().enumerate() {
+        if let Some(&first) = ids.get(a.id.value.as_str()) {
+            let f = &raw.actions[first];
+            b.err(
+                LoadError::new(LoadErrorKind::DuplicateId, format!("duplicate action id `{}`", a.id.value))
+                    .with_label(a.id.span, "defined again here")
+                    .with_label(f.id.span, "first defined here")
+                    .with_help(
+                        "action ids must be unique; rename one of them (and the branches that lead to it)",
+                    ),
+            );
+        } else {
+            ids.insert(&a.id.value, i);
+        }
+    }
+
+    let mut actions = Vec::with_capacity(raw.actions.len());
+    for a in &raw.actions {
+        actions.push(b.action(a, &ids, &raw.actions));
+    }
+
+    // BEGIN and the event actions: exactly one / at most one, reported at the later one.
+    let mut begin: Option<usize> = None;
+    let mut events: BTreeMap<Event, usize> = BTreeMap::new();
+    for (i, a) in actions.iter().enumerate() {
+        if matches!(a.kind, Kind::Begin) {
+            match begin {
+                None => begin = Some(i),
+                Some(first) => b.err(
+                    LoadError::new(LoadErrorKind::DuplicateBegin, "more than one BEGIN action")
+                        .with_label(a.type_span, "another BEGIN here")
+                        .with_label(actions[first].type_span, "first BEGIN here")
+                        .with_help("a script starts at exactly one BEGIN; remove or retype the extra one"),
+                ),
+            }
+        }
+        if let Some(ev) = a.kind.event() {
+            match events.get(&ev) {
+                None => {
+                    events.insert(ev, i);
+                }
+                Some(&first) => {
+                    let name = a.kind.canonical_name().unwrap_or("event");
+                    b.err(
+                        LoadError::new(LoadErrorKind::DuplicateEvent, format!("more than one {name} action"))
+                            .with_label(a.type_span, format!("another {name} here"))
+                            .with_label(actions[first].type_span, format!("first {name} here"))
+                            .with_help(format!(
+                                "a script has at most one {name}; merge the two flows into one {name}"
+                            )),
+                    );
+                }
+            }
+        }
+    }
+    if begin.is_none() {
+        b.err(
+            LoadError::new(LoadErrorKind::MissingBegin, "the script has no BEGIN action")
+                .with_label(raw.actions_span, "no action here has type BEGIN")
+                .with_help(
+                    "add an action `{id: begin, type: BEGIN, next: <first action>}`: calls start there",
+                ),
+        );
+    }
+
+    if !b.errors.is_empty() {
+        return Err(sorted(b.errors));
+    }
+    let name = match raw.name {
+        Some(n) => n.value,
+        None => file_stem(&raw.source.name),
+    };
+    Ok(Script {
+        name,
+        description: raw.description,
+        source: raw.source.clone(),
+        format: raw.format,
+        actions,
+        studio_header: raw.studio_header,
+    })
+}
+
+/// Where a Snippet syntax error sits in the script file: the error's byte range inside the
+/// decoded `Data` text, mapped back through the [`TextMap`].
+pub(crate) fn snippet_span(map: &TextMap, data: &str, e: &snippet::SyntaxError) -> Span {
+    let start = e.offset.min(data.len());
+    let end = e.offset.saturating_add(e.len).min(data.len());
+    let at = map.to_source(start);
+    // The range is contiguous in the file only within one piece of the map; cut it there.
+    let piece_end = map.pieces.iter().map(|&(v, _)| v).find(|&v| v > start).unwrap_or(usize::MAX);
+    Span::new(at, end.min(piece_end).saturating_sub(start))
+}
+
+pub(crate) fn snippet_error(id: &str, span: Span, e: &snippet::SyntaxError) -> LoadError {
+    LoadError::new(
+        LoadErrorKind::SnippetSyntax,
+        format!("Snippet syntax error in action `{id}`: {}", e.message),
+    )
+    .with_label(span, e.message.clone())
+    .with_help("fix the Snippet code in `Data` (the Snippet subset is in FORMATS §6)")
+}
+
+/// Errors in file order (by primary label), so the report reads top to bottom.
+pub(crate) fn sorted(mut errors: Vec<LoadError>) -> LoadErrors {
+    errors.sort_by_key(|e| e.labels.first().map_or(0, |(s, _)| s.offset));
+    LoadErrors { errors }
+}
+
+/// Script name when the file gives none (a Studio export without `scriptName`): the file stem.
+fn file_stem(path: &str) -> String {
+    std::path::Path::new(path)
+        .file_stem()
+        .map_or_else(|| path.to_owned(), |s| s.to_string_lossy().into_owned())
+}
+
+struct Builder<'a> {
+    source: &'a Source,
+    errors: Vec<LoadError>,
+}
+
+/// Which branch names an action type may have.
+enum Branches {
+    None,
+    DefaultOnly,
+    DefaultError,
+    DefaultDigits,
+    Any,
+}
+
+fn allowed_branches(kind: &Kind) -> Branches {
+    match kind {
+        Kind::End | Kind::Hangup => Branches::None,
+        Kind::Menu(_) => Branches::DefaultDigits,
+        Kind::Snippet(_) => Branches::DefaultError,
+        // CASE: any value; unmodelled types keep whatever branches Studio gave them.
+        Kind::Case { .. } | Kind::Other => Branches::Any,
+        _ => Branches::DefaultOnly,
+    }
+}
+
+/// Normalised branch name: `Default` → `default`, `error` → `Error`, others as written.
+pub fn normalize_branch(name: &str) -> String {
+    let t = name.trim();
+    if t.eq_ignore_ascii_case("default") {
+        "default".to_owned()
+    } else if t.eq_ignore_ascii_case("error") {
+        "Error".to_owned()
+    } else {
+        t.to_owned()
+    }
+}
+
+/// A MENU branch: the digits a caller presses (`0`-`9`, `*`, `#`).
+fn is_digit_string(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '*' || c == '#')
+}
+
+impl Builder<'_> {
+    fn err(&mut self, e: LoadError) {
+        self.errors.push(e.with_source(self.source));
+    }
+
+    fn action(&mut self, a: &RawAction, ids: &BTreeMap<&str, usize>, all: &[RawAction]) -> Action {
+        let kind = self.kind(a);
+        let branches = self.branches(a, &kind, ids, all);
+        if let (Some(c), false) = (&a.consent, matches!(kind, Kind::Menu(_))) {
+            self.err(
+                LoadError::new(
+                    LoadErrorKind::InvalidProperty,
+                    format!("`consent` annotation on a {} action", a.type_name.value),
+                )
+                .with_label(c.span, "only a MENU can be the consent question")
+                .with_help("move `consent: {accept: [...]}` to the MENU that asks for consent"),
+            );
+        }
+        let mut allow = Vec::new();
+        for al in &a.allow {
+            match &al.reason {
+                Some(r) if !r.value.trim().is_empty() => {
+                    allow.push(Allow { rule: al.rule.value.clone(), reason: r.value.clone(), span: al.span })
+                }
+                _ => self.err(
+                    LoadError::new(
+                        LoadErrorKind::WrongType,
+                        format!("`allow` of rule {} has no reason", al.rule.value),
+                    )
+                    .with_label(al.span, "reason missing")
+                    .with_help(format!(
+                        "say why the finding is acceptable: `{{rule: {}, reason: \"...\"}}`",
+                        al.rule.value
+                    )),
+                ),
+            }
+        }
+        Action {
+            id: a.id.value.clone(),
+            id_span: a.id.span,
+            span: a.span,
+            type_name: a.type_name.value.clone(),
+            type_span: a.type_name.span,
+            kind,
+            label: a.label.clone(),
+            properties: a
+                .properties
+                .iter()
+                .map(|p| Property {
+                    name: p.name.value.clone(),
+                    name_span: p.name.span,
+                    value: p.value.clone(),
+                    span: p.span,
+                })
+                .collect(),
+            branches,
+            consent: a.consent.as_ref().map(|c| Consent { accept: c.value.clone(), span: c.span }),
+            allow,
+            studio_extra: a.studio_extra.clone(),
+        }
+    }
+
+    fn branches(
+        &mut self,
+        a: &RawAction,
+        kind: &Kind,
+        ids: &BTreeMap<&str, usize>,
+        all: &[RawAction],
+    ) -> Vec<Branch> {
+        let allowed = allowed_branches(kind);
+        let type_name = kind.canonical_name().unwrap_or(&a.type_name.value).to_owned();
+        let mut out: Vec<Branch> = Vec::with_capacity(a.branches.len());
+        for rb in &a.branches {
+            let name = normalize_branch(&rb.name.value);
+            let ok = match allowed {
+                Branches::None => false,
+                Branches::DefaultOnly => name == "default",
+                Branches::DefaultError => name == "default" || name == "Error",
+                Branches::DefaultDigits => name == "default" || is_digit_string(&name),
+                Branches::Any => true,
+            };
+            if !ok {
+                let (expect, help) = match allowed {
+                    Branches::None => (
+                        format!("{type_name} has no branches"),
+                        format!("remove the branches of this {type_name}: the call ends here"),
+                    ),
+                    Branches::DefaultError => (
+                        "SNIPPET branches are `default` and `Error`".to_owned(),
+                        "use `default` (or `next:`) and `Error`".to_owned(),
+                    ),
+                    Branches::DefaultDigits => (
+                        "MENU branches are `default` and digit strings".to_owned(),
+                        "name MENU branches by the digits pressed (\"1\", \"2\", ...) or `default`"
+                            .to_owned(),
+                    ),
+                    _ => (
+                        format!("{type_name} has only a `default` branch"),
+                        "use `next: <id>` (or `branches: {default: <id>}`)".to_owned(),
+                    ),
+                };
+                self.err(
+                    LoadError::new(
+                        LoadErrorKind::InvalidBranch,
+                        format!(
+                            "{type_name} action `{}` cannot have a branch `{}`",
+                            a.id.value, rb.name.value
+                        ),
+                    )
+                    .with_label(rb.name.span, expect)
+                    .with_help(help),
+                );
+                continue;
+            }
+            if let Some(prev) = out.iter().find(|b| b.name == name) {
+                let is_next = |b: &RawBranch| {
+                    self.source.text.get(b.name.span.offset..).is_some_and(|t| t.starts_with("next"))
+                };
+                let message = if name == "default"
+                    && (is_next(rb) || self.text_at(prev.name_span).starts_with("next"))
+                {
+                    format!("action `{}` has both `next` and `branches.default`", a.id.value)
+                } else {
+                    format!("action `{}` has branch `{name}` twice", a.id.value)
+                };
+                self.err(
+                    LoadError::new(LoadErrorKind::InvalidBranch, message)
+                        .with_label(rb.name.span, "given again here")
+                        .with_label(prev.name_span, "first given here")
+                        .with_help("keep one of them (`next: x` is shorthand for `branches: {default: x}`)"),
+                );
+                continue;
+            }
+            let (target, target_span) = match &rb.target {
+                None => (None, rb.name.span),
+                Some(t) => match ids.get(t.value.as_str()) {
+                    Some(&ix) => (Some(ActionIx(ix as u32)), t.span),
+                    None => {
+                        let mut e = LoadError::new(
+                            LoadErrorKind::DanglingBranch,
+                            format!(
+                                "branch `{name}` of action `{}` leads to `{}`, which is not an action id",
+                                a.id.value, t.value
+                            ),
+                        )
+                        .with_label(t.span, "no action has this id");
+                        let candidates = all.iter().map(|x| x.id.value.as_str());
+                        e = match did_you_mean(&t.value, candidates) {
+                            Some(m) => e.with_help(format!(
+                                "did you mean `{m}`? to leave the branch unwired, give it no target"
+                            )),
+                            None => e.with_help(
+                                "point the branch at an existing action id, or give it no target to leave it unwired",
+                            ),
+                        };
+                        self.err(e);
+                        (None, t.span)
+                    }
+                },
+            };
+            out.push(Branch { name, name_span: rb.name.span, target, target_span });
+        }
+        out
+    }
+
+    fn text_at(&self, span: Span) -> &str {
+        self.source.text.get(span.offset..).unwrap_or("")
+    }
+
+    fn kind(&mut self, a: &RawAction) -> Kind {
+        let mut duplicates: BTreeMap<String, &RawProperty> = BTreeMap::new();
+        for p in &a.properties {
+            let key = p.name.value.to_ascii_lowercase();
+            if let Some(first) = duplicates.get(&key) {
+                self.err(
+                    LoadError::new(
+                        LoadErrorKind::InvalidProperty,
+                        format!("property `{}` given twice on action `{}`", p.name.value, a.id.value),
+                    )
+                    .with_label(p.name.span, "given again here")
+                    .with_label(first.name.span, "first given here")
+                    .with_help("property names are case-insensitive; keep one of them"),
+                );
+            } else {
+                duplicates.insert(key, p);
+            }
+        }
+        let props = Props { a, b: self };
+        props.kind()
+    }
+}
+
+/// Typed access to an action's properties (names case-insensitive), recording invalid values.
+struct Props<'a, 'b> {
+    a: &'a RawAction,
+    b: &'a mut Builder<'b>,
+}
+
+impl Props<'_, '_> {
+    fn get(&self, name: &str) -> Option<&RawProperty> {
+        self.a.properties.iter().find(|p| p.name.value.eq_ignore_ascii_case(name))
+    }
+
+    /// A text property; a list where text belongs is an error (`None` = absent).
+    fn text(&mut self, name: &str) -> Option<String> {
+        let p = self.get(name)?;
+        match &p.value {
+            PropValue::Text(t) => Some(t.clone()),
+            PropValue::List(_) => {
+                let (span, pname) = (p.span, p.name.value.clone());
+                self.b.err(
+                    LoadError::new(
+                        LoadErrorKind::WrongType,
+                        format!("property `{pname}` must be a string, found a list"),
+                    )
+                    .with_label(span, "expected a string")
+                    .with_help(format!("write `{pname}` as a single value")),
+                );
+                None
+            }
+        }
+    }
+
+    fn text_or(&mut self, name: &str, default: &str) -> String {
+        match self.text(name) {
+            Some(t) if !t.trim().is_empty() => t,
+            _ => default.to_owned(),
+        }
+    }
+
+    fn invalid(&mut self, name: &str, value: &str, expected: &str, candidates: &[&str]) {
+        let Some(p) = self.get(name) else { return };
+        let (span, pname) = (p.span, p.name.value.clone());
+        let mut e = LoadError::new(
+            LoadErrorKind::InvalidProperty,
+            format!("invalid {pname} value `{value}`: expected {expected}"),
+        )
+        .with_label(span, format!("not {expected}"));
+        e = match did_you_mean(value, candidates.iter().copied()) {
+            Some(m) => e.with_help(format!("did you mean `{m}`?")),
+            None => e.with_help(format!("set {pname} to {expected}")),
+        };
+        self.b.err(e);
+    }
+
+    /// Non-negative finite seconds (an empty value takes the default).
+    fn seconds(&mut self, name: &str, default: f64) -> f64 {
+        let Some(t) = self.text(name) else { return default };
+        let t = t.trim();
+        if t.is_empty() {
+            return default;
+        }
+        match t.parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 => v,
+            _ => {
+                self.invalid(name, t, "a number of seconds (0 or more)", &[]);
+                default
+            }
+        }
+    }
+
+    fn count(&mut self, name: &str, default: u32) -> u32 {
+        let Some(t) = self.text(name) else { return default };
+        let t = t.trim();
+        if t.is_empty() {
+            return default;
+        }
+        match t.parse::<u32>() {
+            Ok(v) if v >= 1 => v,
+            _ => {
+                self.invalid(name, t, "a whole number of 1 or more", &[]);
+                default
+            }
+        }
+    }
+
+    /// `True`/`False` (Studio) or a YAML boolean.
+    fn boolean(&mut self, name: &str) -> Option<bool> {
+        let t = self.text(name)?;
+        let t = t.trim();
+        match t.to_ascii_lowercase().as_str() {
+            "" => None,
+            "true" | "yes" | "on" | "y" => Some(true),
+            "false" | "no" | "off" | "n" => Some(false),
+            _ => {
+                self.invalid(name, t, "True or False", &["True", "False"]);
+                None
+            }
+        }
+    }
+
+    fn kind(mut self) -> Kind {
+        let ty = normalize_type(&self.a.type_name.value);
+        match ty.as_str() {
+            "BEGIN" => Kind::Begin,
+            "END" => Kind::End,
+            "HANGUP" => Kind::Hangup,
+            "MENU" => Kind::Menu(Menu {
+                phrase: self.text_or("Phrase", ""),
+                variable: self.text_or("Variable", "MRES"),
+                max_digits: self.count("MaxDigits", 1),
+                timeout: self.seconds("Timeout", 5.0),
+                sensitive: self.boolean("Sensitive"),
+            }),
+            "PLAY" => Kind::Play { phrase: self.text_or("Phrase", "") },
+            "MUSIC" => Kind::Music { seconds: self.seconds("SecondstoPlay", 0.0) },
+            "WAIT" => Kind::Wait { seconds: self.seconds("Seconds", 5.0) },
+            "ASSIGN" => {
+                Kind::Assign { variable: self.text_or("Variable", ""), value: self.text_or("Value", "") }
+            }
+            "SNIPPET" => self.snippet(),
+            "CASE" => Kind::Case { variable: self.text_or("Variable", "") },
+            "REQAGENT" => Kind::ReqAgent {
+                skill: self.text_or("Skill", "Default"),
+                target_agent: self.text("TargetAgent").filter(|t| !t.trim().is_empty()),
+            },
+            "ONANSWER" => Kind::OnAnswer,
+            "ONRELEASE" => Kind::OnRelease,
+            "ONSIGNAL" => Kind::OnSignal,
+            "INDICATE" => self.indicate(),
+            "LOGRECORDINGPRO" => self.log_recording_pro(),
+            "RECORDAGENTONLY" => Kind::RecordAgentOnly,
+            "DONOTRECORD" => Kind::DoNotRecord,
+            _ => Kind::Other,
+        }
+    }
+
+    fn snippet(&mut self) -> Kind {
+        let (data, map) = match self.get("Data") {
+            Some(p) => match &p.value {
+                PropValue::Text(t) => (t.clone(), p.map.clone()),
+                PropValue::List(_) => {
+                    self.text("Data"); // reports the wrong type
+                    (String::new(), TextMap::default())
+                }
+            },
+            None => (String::new(), TextMap::default()),
+        };
+        let ast = match snippet::parse(&data) {
+            Ok(ast) => ast,
+            Err(e) => {
+                let span = match self.get("Data") {
+                    Some(_) => snippet_span(&map, &data, &e),
+                    None => self.a.type_name.span,
+                };
+                self.b.err(snippet_error(&self.a.id.value, span, &e));
+                snippet::Ast::default()
+            }
+        };
+        Kind::Snippet(Snippet { data, map, ast: Arc::new(ast) })
+    }
+
+    fn indicate(&mut self) -> Kind {
+        let state = match self.text("State") {
+            None => OnOff::On,
+            Some(t) => match t.trim().to_ascii_lowercase().as_str() {
+                "" | "on" | "true" | "yes" | "y" => OnOff::On,
+                "off" | "false" | "no" | "n" => OnOff::Off,
+                _ => {
+                    self.invalid("State", t.trim(), "On or Off", &["On", "Off"]);
+                    OnOff::On
+                }
+            },
+        };
+        let parameters = match self.get("Parameters").map(|p| (p.value.clone(), p.span)) {
+            None => Vec::new(),
+            Some((PropValue::List(l), span)) => {
+                if l.len() > MAX_INDICATE_PARAMETERS {
+                    self.b.err(
+                        LoadError::new(
+                            LoadErrorKind::TooManyParameters,
+                            format!(
+                                "INDICATE action `{}` has {} parameters; Studio sends at most {MAX_INDICATE_PARAMETERS} (SP1..SP9)",
+                                self.a.id.value,
+                                l.len()
+                            ),
+                        )
+                        .with_label(span, format!("{} parameters", l.len()))
+                        .with_help("drop parameters or join several values into one"),
+                    );
+                }
+                l
+            }
+            Some((PropValue::Text(t), _)) if t.is_empty() => Vec::new(),
+            Some((PropValue::Text(t), _)) => vec![t],
+        };
+        Kind::Indicate(Indicate {
+            name: self.text_or("Name", ""),
+            state,
+            action_type: self.text_or("ActionType", "Signal"),
+            parameters,
+            tooltip: self.text("Tooltip").filter(|t| !t.is_empty()),
+        })
+    }
+
+    fn log_recording_pro(&mut self) -> Kind {
+        let record = match self.text("Record") {
+            Some(t) if t.trim().eq_ignore_ascii_case("start") => Record::Start,
+            Some(t) if t.trim().eq_ignore_ascii_case("stop") => Record::Stop,
+            Some(t) => {
+                self.invalid("Record", t.trim(), "Start or Stop", &["Start", "Stop"]);
+                Record::Start
+            }
+            None => {
+                let span = self.a.type_name.span;
+                self.b.err(
+                    LoadError::new(
+                        LoadErrorKind::InvalidProperty,
+                        format!("LOGRECORDINGPRO action `{}` has no Record property", self.a.id.value),
+                    )
+                    .with_label(span, "Record: Start or Stop is required")
+                    .with_help("add `properties: {Record: Start}` (or `Stop`)"),
+                );
+                Record::Start
+            }
+        };
+        let record_type = match self.text("RecordType") {
+            None => RecordType::Call,
+            Some(t) if t.trim().is_empty() || t.trim().eq_ignore_ascii_case("call") => RecordType::Call,
+            Some(t) => {
+                self.invalid("RecordType", t.trim(), "Call", &["Call"]);
+                RecordType::Call
+            }
+        };
+        let use_statement_id = self.boolean("UseRecordingStatementId").unwrap_or(false);
+        Kind::LogRecordingPro(LogRecordingPro { record, record_type, use_statement_id })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A Snippet syntax error inside a block scalar is reported at the same text in the file.
+    #[test]
+    fn snippet_error_maps_into_the_file() {
+        let yaml = "script: t\nactions:\n  - id: s\n    type: SNIPPET\n    properties:\n      Data: |\n        ASSIGN x = 1\n        IF x > {\n          TRACE x\n        }\n";
+        let source = Source::new("t.yaml", yaml);
+        let raw = super::super::yaml::parse(&source).unwrap();
+        let p = &raw.actions[0].properties[0];
+        let PropValue::Text(data) = &p.value else { panic!() };
+        let offset = data.find("{\n  TRACE").unwrap();
+        let e = snippet::SyntaxError { offset, len: 1, message: "expected an expression".into() };
+        let span = snippet_span(&p.map, data, &e);
+        assert_eq!(&yaml[span.offset..span.end()], "{");
+        let err = snippet_error("s", span, &e).with_source(&source);
+        assert_eq!(err.kind, LoadErrorKind::SnippetSyntax);
+        assert_eq!(err.line_col(), Some((8, 16)));
+        let rendered = LoadErrors::one(err).render_plain(100);
+        assert!(rendered.contains("t.yaml:8:16"), "{rendered}");
+        insta::with_settings!({snapshot_path => "../../snapshots", prepend_module_to_snapshot => false}, {
+            insta::assert_snapshot!("load__snippet_syntax", rendered);
+        });
+    }
 }

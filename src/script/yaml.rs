@@ -1,9 +1,853 @@
-//! Native YAML (FORMATS §1) → `RawScript`, with serde-saphyr spans. (Filled by the loader work.)
+//! Stage 1a — native YAML (FORMATS §1) → [`RawScript`].
+//!
+//! Input: the script text. Output: a [`RawScript`] whose every key and value keeps its byte
+//! [`Span`], or the syntax / shape errors of the file (YAML syntax, wrong types, unknown or
+//! missing keys). Semantic checks (ids, branches, property values) are `build.rs`'s job so
+//! that Studio JSON gets the same ones.
+//!
+//! serde-saphyr parses the text into a generic tree of [`serde_saphyr::Spanned`] nodes
+//! ([`Node`]); typed structs with `#[serde(flatten)]` would lose the locations, and we want every
+//! scalar's exact source text anyway (`id: 2`, `State: on`, `y:` as a key). The tree's depth is
+//! bounded by serde-saphyr's budget (`max_depth`), so our own recursion over it is bounded too.
 
-use super::error::LoadErrors;
-use super::model::Source;
-use super::raw::RawScript;
+use std::fmt;
 
-pub(crate) fn parse(_source: &Source) -> Result<RawScript, LoadErrors> {
-    todo!("yaml loader")
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned as SSpanned;
+
+use super::error::{LoadError, LoadErrorKind, LoadErrors};
+use super::model::{Format, PropValue, Source, Span, TextMap};
+use super::raw::{RawAction, RawAllow, RawBranch, RawProperty, RawScript, Spanned};
+
+/// Deepest nesting accepted (a script needs 6 levels; serde-saphyr's default is 64).
+const MAX_DEPTH: usize = 64;
+/// Node budget: ~15 nodes per action leaves room for scripts of ~15 000 actions, and bounds
+/// the memory of the node tree (~150 bytes a node) well under 100 MB.
+const MAX_NODES: usize = 250_000;
+/// Alias expansion budget (billion-laughs protection): events replayed from aliases.
+const MAX_REPLAYED_EVENTS: usize = 100_000;
+
+pub(crate) const TOP_KEYS: &[&str] = &["script", "description", "actions"];
+pub(crate) const ACTION_KEYS: &[&str] =
+    &["id", "type", "label", "properties", "branches", "next", "consent", "allow"];
+const CONSENT_KEYS: &[&str] = &["accept"];
+const ALLOW_KEYS: &[&str] = &["rule", "reason"];
+
+/// A YAML value with its children's locations.
+#[derive(Debug)]
+pub(crate) enum Node {
+    Null,
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Str(String),
+    Seq(Vec<SNode>),
+    Map(Vec<(SNode, SNode)>),
+}
+
+pub(crate) type SNode = SSpanned<Node>;
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+    fn visit_none<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
+        Ok(Node::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
+        Ok(Node::Int(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
+        Ok(Node::Int(v.into()))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Node, E> {
+        Ok(Node::Int(v))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Node, E> {
+        Ok(Node::Int(i128::try_from(v).unwrap_or(i128::MAX)))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
+        Ok(Node::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Node, E> {
+        Ok(Node::Str(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Node, E> {
+        Ok(Node::Str(v))
+    }
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Node, E> {
+        Ok(Node::Str(String::from_utf8_lossy(v).into_owned()))
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+        Node::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
+        let mut v = Vec::new();
+        while let Some(x) = a.next_element()? {
+            v.push(x);
+        }
+        Ok(Node::Seq(v))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
+        let mut v = Vec::new();
+        while let Some(k) = a.next_key()? {
+            let val = a.next_value()?;
+            v.push((k, val));
+        }
+        Ok(Node::Map(v))
+    }
+}
+
+/// Parse YAML text into the spanned node tree, with recflow's budget; syntax errors and
+/// budget breaches become `load::syntax` errors with the parser's line:column.
+pub(crate) fn parse_tree(source: &Source) -> Result<SNode, LoadError> {
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: MAX_DEPTH,
+            max_nodes: MAX_NODES,
+            max_events: 4 * MAX_NODES,
+            max_documents: 1,
+        },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: MAX_REPLAYED_EVENTS,
+            max_replay_stack_depth: 16,
+        },
+        with_snippet: false,
+    };
+    serde_saphyr::from_str_with_options::<SNode>(&source.text, options).map_err(|e| syntax_error(source, &e))
+}
+
+fn syntax_error(source: &Source, e: &serde_saphyr::Error) -> LoadError {
+    let full = e.to_string();
+    // serde-saphyr appends " at line L, column C"; the label shows the place instead.
+    let message = match full.find(" at line ") {
+        Some(i) => full[..i].trim_end().to_owned(),
+        None => full.trim().to_owned(),
+    };
+    let (message, limit) = friendly(&message);
+    let offset = e.location().and_then(|l| location_offset(source, &l)).unwrap_or(0);
+    let help = if limit {
+        "the file exceeds recflow's structure limits (nesting depth, node count, alias expansion, \
+         one document per file); a Studio script never needs that much: check the file is the \
+         script you meant"
+    } else {
+        "fix the YAML syntax here (FORMATS §1 shows the script format; `docs/script-format.md` has \
+         the details)"
+    };
+    LoadError::new(LoadErrorKind::Syntax, format!("invalid YAML: {message}"))
+        .with_source(source)
+        .with_label(Span::new(offset.min(source.text.len()), 0), "here")
+        .with_help(help)
+}
+
+/// serde-saphyr's message in user terms; `true` when a structure limit was hit.
+fn friendly(message: &str) -> (String, bool) {
+    let m = message.trim();
+    let lower = m.to_ascii_lowercase();
+    let limit = |s: String| (s, true);
+    if lower.contains("recursion limit") || lower.contains("depth {") {
+        limit(format!("nesting deeper than {MAX_DEPTH} levels"))
+    } else if lower.contains("nodes {") {
+        limit(format!("more than {MAX_NODES} YAML nodes"))
+    } else if lower.contains("events {") {
+        limit(format!("more than {} YAML events", 4 * MAX_NODES))
+    } else if lower.contains("documents {") {
+        ("more than one YAML document (`---`); a file holds one script".to_owned(), false)
+    } else if lower.contains("alias replay") || lower.contains("aliases {") || lower.contains("anchors {") {
+        limit(format!("aliases expand to more than {MAX_REPLAYED_EVENTS} YAML events (an alias bomb?)"))
+    } else if lower.contains("budget") {
+        limit(m.to_owned())
+    } else if let Some(i) = m.find(", set DuplicateKeyPolicy") {
+        (m[..i].to_owned(), false)
+    } else if m.is_empty() {
+        ("invalid YAML".to_owned(), false)
+    } else {
+        (m.to_owned(), false)
+    }
+}
+
+/// Byte offset of a serde-saphyr location (its byte span, else from line/column).
+fn location_offset(source: &Source, loc: &serde_saphyr::Location) -> Option<usize> {
+    if let Some(b) = loc.span().byte_offset() {
+        return Some((b as usize).min(source.text.len()));
+    }
+    let (line, col) = (loc.line() as usize, loc.column() as usize);
+    if line == 0 {
+        return None;
+    }
+    let mut start = 0;
+    for _ in 1..line {
+        start = source.text[start..].find('\n').map(|i| start + i + 1)?;
+    }
+    let rest = &source.text[start..];
+    let within = rest.char_indices().nth(col.saturating_sub(1)).map_or(rest.len(), |(i, _)| i);
+    Some(start + within)
+}
+
+/// Span of a node as referenced (an alias points at `*name`).
+fn span(n: &SNode) -> Span {
+    span_of(&n.referenced)
+}
+
+fn span_of(loc: &serde_saphyr::Location) -> Span {
+    let s = loc.span();
+    match (s.byte_offset(), s.byte_len()) {
+        (Some(o), Some(l)) => Span::new(o as usize, l as usize),
+        (Some(o), None) => Span::new(o as usize, 0),
+        _ => Span::default(),
+    }
+}
+
+/// Start and end byte of a node and everything inside it (a collection's own span is only
+/// its start; a flow collection's closing bracket is included).
+fn extent(n: &SNode, src: &str) -> (usize, usize) {
+    let s = span(n);
+    let (mut lo, mut hi) = (s.offset, s.end());
+    let mut widen = |c: &SNode| {
+        let (a, b) = extent(c, src);
+        lo = lo.min(a);
+        hi = hi.max(b);
+    };
+    match &n.value {
+        Node::Seq(items) => items.iter().for_each(&mut widen),
+        Node::Map(entries) => entries.iter().for_each(|(k, v)| {
+            widen(k);
+            widen(v);
+        }),
+        _ => return (lo, hi),
+    }
+    let close = match (src.as_bytes().get(s.offset), &n.value) {
+        (Some(b'['), Node::Seq(_)) => b']',
+        (Some(b'{'), Node::Map(_)) => b'}',
+        _ => return (lo, hi),
+    };
+    let rest = src.as_bytes().get(hi..).unwrap_or_default();
+    let skip = rest.iter().take_while(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b',')).count();
+    if rest.get(skip) == Some(&close) {
+        hi += skip + 1;
+    }
+    (lo, hi)
+}
+
+fn full_span(n: &SNode, src: &str) -> Span {
+    let (a, b) = extent(n, src);
+    Span::new(a, b.saturating_sub(a))
+}
+
+fn describe(n: &Node) -> &'static str {
+    match n {
+        Node::Null => "an empty value",
+        Node::Bool(_) => "a boolean",
+        Node::Int(_) | Node::Float(_) => "a number",
+        Node::Str(_) => "a string",
+        Node::Seq(_) => "a list",
+        Node::Map(_) => "a mapping",
+    }
+}
+
+/// Walks the node tree, collecting every shape error.
+struct Walker<'a> {
+    source: &'a Source,
+    errors: Vec<LoadError>,
+}
+
+impl Walker<'_> {
+    fn err(&mut self, e: LoadError) {
+        self.errors.push(e.with_source(self.source));
+    }
+
+    fn wrong_type(&mut self, n: &SNode, what: &str, expected: &str) {
+        let span = full_span(n, &self.source.text);
+        self.err(
+            LoadError::new(
+                LoadErrorKind::WrongType,
+                format!("{what} must be {expected}, found {}", describe(&n.value)),
+            )
+            .with_label(span, format!("expected {expected}"))
+            .with_help(format!("write {what} as {expected} (see docs/script-format.md)")),
+        );
+    }
+
+    /// Source text of a plain scalar (what the user typed: `2`, `on`, `1.50`), else the decoded
+    /// string. Aliases use the anchored definition.
+    fn scalar_text(&self, n: &SNode) -> Option<String> {
+        match &n.value {
+            Node::Str(s) => Some(s.clone()),
+            Node::Null => {
+                let s = span_of(&n.defined);
+                let raw = self.source.text.get(s.offset..s.end()).unwrap_or("");
+                // `~` / `null` written out stay as text; an absent value is empty.
+                Some(if raw == "~" || raw.eq_ignore_ascii_case("null") {
+                    String::new()
+                } else {
+                    raw.to_owned()
+                })
+            }
+            Node::Bool(_) | Node::Int(_) | Node::Float(_) => {
+                let s = span_of(&n.defined);
+                let raw = self.source.text.get(s.offset..s.end()).map(str::to_owned);
+                Some(raw.filter(|r| !r.is_empty()).unwrap_or_else(|| match &n.value {
+                    Node::Bool(b) => b.to_string(),
+                    Node::Int(i) => i.to_string(),
+                    Node::Float(f) => f.to_string(),
+                    _ => String::new(),
+                }))
+            }
+            Node::Seq(_) | Node::Map(_) => None,
+        }
+    }
+
+    fn key_text(&self, k: &SNode) -> String {
+        self.scalar_text(k).unwrap_or_default()
+    }
+
+    /// A required-ish scalar (id, type, label, ...): text and span, or a wrong-type error.
+    fn scalar(&mut self, n: &SNode, what: &str) -> Option<Spanned<String>> {
+        match self.scalar_text(n) {
+            Some(t) if !matches!(n.value, Node::Null) && !t.trim().is_empty() => {
+                Some(Spanned::new(t, span(n)))
+            }
+            Some(_) => {
+                self.err(
+                    LoadError::new(LoadErrorKind::WrongType, format!("{what} is empty"))
+                        .with_label(span(n), "empty value")
+                        .with_help(format!("give {what} a value")),
+                );
+                None
+            }
+            None => {
+                self.wrong_type(n, what, "a string");
+                None
+            }
+        }
+    }
+
+    fn unknown_key(&mut self, key: &SNode, name: &str, place: &str, valid: &[&str]) {
+        let mut e = LoadError::new(LoadErrorKind::UnknownKey, format!("unknown key `{name}` in {place}"))
+            .with_label(span(key), "not a key recflow knows here");
+        let list = valid.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+        e = match did_you_mean(name, valid.iter().copied()) {
+            Some(m) => e.with_help(format!("did you mean `{m}`? valid keys: {list}")),
+            None => e.with_help(format!("valid keys: {list}")),
+        };
+        self.err(e);
+    }
+
+    fn script(&mut self, root: &SNode) -> Option<RawScript> {
+        let Node::Map(entries) = &root.value else {
+            let what = "a script";
+            self.wrong_type(root, what, "a mapping with keys `script`, `description` and `actions`");
+            return None;
+        };
+        let mut name = None;
+        let mut description = None;
+        let mut actions = Vec::new();
+        let mut actions_span = None;
+        for (k, v) in entries {
+            let key = self.key_text(k);
+            match key.as_str() {
+                "script" => name = self.scalar(v, "`script` (the script name)"),
+                "description" => match &v.value {
+                    Node::Null => {}
+                    _ => description = self.scalar(v, "`description`").map(|s| s.value),
+                },
+                "actions" => {
+                    actions_span = Some(span(k));
+                    match &v.value {
+                        Node::Seq(items) => {
+                            for item in items {
+                                if let Some(a) = self.action(item) {
+                                    actions.push(a);
+                                }
+                            }
+                        }
+                        Node::Null => {}
+                        _ => self.wrong_type(v, "`actions`", "a list of actions"),
+                    }
+                }
+                _ => self.unknown_key(k, &key, "the script", TOP_KEYS),
+            }
+        }
+        if name.is_none() && !entries.iter().any(|(k, _)| self.key_text(k) == "script") {
+            let first = entries.first().map_or(Span::default(), |(k, _)| span(k));
+            self.err(
+                LoadError::new(LoadErrorKind::WrongType, "the script has no `script` key (its name)")
+                    .with_label(first, "the top-level mapping starts here")
+                    .with_help("add `script: <name>` at the top of the file"),
+            );
+        }
+        Some(RawScript {
+            source: self.source.clone(),
+            format: Format::Yaml,
+            name,
+            description,
+            actions,
+            studio_header: None,
+            actions_span: actions_span
+                .unwrap_or_else(|| entries.first().map_or(Span::default(), |(k, _)| span(k))),
+        })
+    }
+
+    fn action(&mut self, n: &SNode) -> Option<RawAction> {
+        let Node::Map(entries) = &n.value else {
+            self.wrong_type(n, "an action", "a mapping with `id` and `type`");
+            return None;
+        };
+        let whole = full_span(n, &self.source.text);
+        let mut id = None;
+        let mut type_name = None;
+        let mut label = None;
+        let mut properties = Vec::new();
+        let mut branches = Vec::new();
+        let mut next = None;
+        let mut consent = None;
+        let mut allow = Vec::new();
+        let mut ok = true;
+        for (k, v) in entries {
+            let key = self.key_text(k);
+            match key.as_str() {
+                "id" => {
+                    id = self.scalar(v, "an action `id`");
+                    ok &= id.is_some();
+                }
+                "type" => {
+                    type_name = self.scalar(v, "an action `type`");
+                    ok &= type_name.is_some();
+                }
+                "label" => {
+                    if !matches!(v.value, Node::Null) {
+                        label = self.scalar(v, "`label`").map(|s| s.value);
+                    }
+                }
+                "properties" => match &v.value {
+                    Node::Map(props) => {
+                        for (pk, pv) in props {
+                            if let Some(p) = self.property(pk, pv) {
+                                properties.push(p);
+                            }
+                        }
+                    }
+                    Node::Null => {}
+                    _ => self.wrong_type(v, "`properties`", "a mapping of property names to values"),
+                },
+                "branches" => match &v.value {
+                    Node::Map(bs) => {
+                        for (bk, bv) in bs {
+                            if let Some(b) = self.branch(bk, bv) {
+                                branches.push(b);
+                            }
+                        }
+                    }
+                    Node::Null => {}
+                    _ => self.wrong_type(v, "`branches`", "a mapping of branch names to action ids"),
+                },
+                "next" => {
+                    // `next: x` is `branches: {default: x}`; the name span is the `next` key.
+                    let target = self.target(v);
+                    next = Some(RawBranch { name: Spanned::new("default".to_owned(), span(k)), target });
+                }
+                "consent" => consent = self.consent(v),
+                "allow" => allow = self.allow(v),
+                _ => self.unknown_key(k, &key, "an action", ACTION_KEYS),
+            }
+        }
+        if let Some(b) = next {
+            // Before the explicit branches, so a clash is reported at `branches.default`.
+            branches.insert(0, b);
+        }
+        let at = entries.first().map_or(whole, |(k, _)| span(k));
+        if id.is_none() && !entries.iter().any(|(k, _)| self.key_text(k) == "id") {
+            ok = false;
+            self.err(
+                LoadError::new(LoadErrorKind::WrongType, "action has no `id`")
+                    .with_label(at, "this action")
+                    .with_help("give every action a unique `id` (a string or an integer)"),
+            );
+        }
+        if type_name.is_none() && !entries.iter().any(|(k, _)| self.key_text(k) == "type") {
+            ok = false;
+            self.err(
+                LoadError::new(LoadErrorKind::WrongType, "action has no `type`")
+                    .with_label(id.as_ref().map_or(at, |i| i.span), "this action")
+                    .with_help("give every action a Studio `type`, e.g. `type: MENU`"),
+            );
+        }
+        if !ok {
+            return None;
+        }
+        Some(RawAction {
+            id: id?,
+            span: whole,
+            type_name: type_name?,
+            label,
+            properties,
+            branches,
+            consent,
+            allow,
+            studio_extra: None,
+        })
+    }
+
+    fn property(&mut self, k: &SNode, v: &SNode) -> Option<RawProperty> {
+        let name = Spanned::new(self.key_text(k), span(k));
+        let (value, map) = match &v.value {
+            Node::Seq(items) => {
+                let mut list = Vec::new();
+                for item in items {
+                    match self.scalar_text(item) {
+                        Some(t) => list.push(t),
+                        None => {
+                            self.wrong_type(
+                                item,
+                                &format!("an item of property `{}`", name.value),
+                                "a string",
+                            );
+                            return None;
+                        }
+                    }
+                }
+                (PropValue::List(list), TextMap::default())
+            }
+            Node::Map(_) => {
+                self.wrong_type(v, &format!("property `{}`", name.value), "a string or a list of strings");
+                return None;
+            }
+            _ => {
+                let text = self.scalar_text(v).unwrap_or_default();
+                let map = text_map(&self.source.text, span_of(&v.defined), &text);
+                (PropValue::Text(text), map)
+            }
+        };
+        let vspan = match &v.value {
+            Node::Seq(_) => full_span(v, &self.source.text),
+            // An empty value (`Tooltip:`) points just after the key.
+            Node::Null if span(v).len == 0 => Span::new(span(k).end(), 0),
+            _ => span(v),
+        };
+        Some(RawProperty { name, value, span: vspan, map })
+    }
+
+    fn target(&mut self, v: &SNode) -> Option<Spanned<String>> {
+        match &v.value {
+            Node::Null => None,
+            Node::Seq(_) | Node::Map(_) => {
+                self.wrong_type(v, "a branch target", "an action id (or empty for not wired)");
+                None
+            }
+            _ => self.scalar_text(v).map(|t| Spanned::new(t, span(v))),
+        }
+    }
+
+    fn branch(&mut self, k: &SNode, v: &SNode) -> Option<RawBranch> {
+        if matches!(k.value, Node::Seq(_) | Node::Map(_)) {
+            self.wrong_type(k, "a branch name", "a string");
+            return None;
+        }
+        let name = Spanned::new(self.key_text(k), span(k));
+        if matches!(v.value, Node::Seq(_) | Node::Map(_)) {
+            self.wrong_type(v, &format!("the target of branch `{}`", name.value), "an action id");
+            return None;
+        }
+        let target = self.target(v);
+        Some(RawBranch { name, target })
+    }
+
+    fn consent(&mut self, v: &SNode) -> Option<Spanned<Vec<String>>> {
+        let Node::Map(entries) = &v.value else {
+            self.wrong_type(v, "`consent`", "a mapping like `{accept: [\"1\"]}`");
+            return None;
+        };
+        let mut accept = None;
+        for (k, val) in entries {
+            let key = self.key_text(k);
+            if key != "accept" {
+                self.unknown_key(k, &key, "`consent`", CONSENT_KEYS);
+                continue;
+            }
+            match &val.value {
+                Node::Seq(items) => {
+                    let mut list = Vec::new();
+                    for item in items {
+                        match item.value {
+                            Node::Seq(_) | Node::Map(_) | Node::Null => {
+                                self.wrong_type(item, "a `consent.accept` item", "a digit string");
+                            }
+                            _ => list.extend(self.scalar_text(item)),
+                        }
+                    }
+                    accept = Some(list);
+                }
+                Node::Map(_) | Node::Null => {
+                    self.wrong_type(val, "`consent.accept`", "a list of digit strings");
+                }
+                _ => accept = self.scalar_text(val).map(|t| vec![t]),
+            }
+        }
+        let Some(accept) = accept else {
+            if !entries.iter().any(|(k, _)| self.key_text(k) == "accept") {
+                self.err(
+                    LoadError::new(LoadErrorKind::WrongType, "`consent` has no `accept` list")
+                        .with_label(full_span(v, &self.source.text), "here")
+                        .with_help("write `consent: {accept: [\"1\"]}`: the digits that mean yes"),
+                );
+            }
+            return None;
+        };
+        Some(Spanned::new(accept, full_span(v, &self.source.text)))
+    }
+
+    fn allow(&mut self, v: &SNode) -> Vec<RawAllow> {
+        let Node::Seq(items) = &v.value else {
+            if !matches!(v.value, Node::Null) {
+                self.wrong_type(v, "`allow`", "a list like `[{rule: C001, reason: \"...\"}]`");
+            }
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let Node::Map(entries) = &item.value else {
+                self.wrong_type(item, "an `allow` entry", "a mapping `{rule: CODE, reason: \"...\"}`");
+                continue;
+            };
+            let mut rule = None;
+            let mut reason = None;
+            for (k, val) in entries {
+                let key = self.key_text(k);
+                match key.as_str() {
+                    "rule" => rule = self.scalar(val, "`allow.rule`"),
+                    "reason" => {
+                        if !matches!(val.value, Node::Null) {
+                            reason = self.scalar(val, "`allow.reason`");
+                        }
+                    }
+                    _ => self.unknown_key(k, &key, "an `allow` entry", ALLOW_KEYS),
+                }
+            }
+            match rule {
+                Some(rule) => out.push(RawAllow { rule, reason, span: full_span(item, &self.source.text) }),
+                None if !entries.iter().any(|(k, _)| self.key_text(k) == "rule") => self.err(
+                    LoadError::new(LoadErrorKind::WrongType, "`allow` entry has no `rule`")
+                        .with_label(full_span(item, &self.source.text), "here")
+                        .with_help("write `{rule: C001, reason: \"why this is fine\"}`"),
+                ),
+                None => {}
+            }
+        }
+        out
+    }
+}
+
+/// Parse native YAML into a [`RawScript`].
+pub(crate) fn parse(source: &Source) -> Result<RawScript, LoadErrors> {
+    if is_blank(&source.text) {
+        return Err(LoadError::new(LoadErrorKind::Empty, format!("`{}` is empty", source.name))
+            .with_source(source)
+            .with_label(Span::new(0, 0), "no script here")
+            .with_help("a script needs at least `script: <name>` and `actions: [...]` (see FORMATS §1)")
+            .into());
+    }
+    let root = parse_tree(source)?;
+    let mut w = Walker { source, errors: Vec::new() };
+    let raw = w.script(&root);
+    match raw {
+        Some(raw) if w.errors.is_empty() => Ok(raw),
+        _ => Err(super::build::sorted(w.errors)),
+    }
+}
+
+/// Only whitespace, comments and document markers.
+fn is_blank(text: &str) -> bool {
+    text.lines().all(|l| {
+        let t = l.trim();
+        t.is_empty() || t.starts_with('#') || t == "---" || t == "..."
+    })
+}
+
+/// Build the [`TextMap`] of a decoded scalar `value` whose source node is at `span`.
+///
+/// Walks the decoded text and the source text together: equal characters advance both;
+/// source-only characters (quotes, indentation, line breaks folded away, block headers) are
+/// skipped; an escape sequence in a double-quoted scalar produces one decoded character; a
+/// decoded character with no source counterpart (a folded line break) maps to the current
+/// source position. A new piece starts wherever the two stop running in parallel.
+pub(crate) fn text_map(src: &str, span: Span, value: &str) -> TextMap {
+    let Some(raw) = src.get(span.offset..span.end()) else {
+        return TextMap::verbatim(span.offset);
+    };
+    if raw == value {
+        return TextMap::verbatim(span.offset);
+    }
+    let double = raw.starts_with('"');
+    let rb = raw.as_bytes();
+    let mut pieces: Vec<(usize, usize)> = Vec::new();
+    let mut push = |v: usize, s: usize| {
+        let abs = span.offset + s;
+        match pieces.last() {
+            Some(&(pv, ps)) if ps + (v - pv) == abs => {}
+            _ => pieces.push((v, abs)),
+        }
+    };
+    let mut s = 0usize; // byte index into raw
+    for (vi, vc) in value.char_indices() {
+        loop {
+            let Some(sc) = raw[s..].chars().next() else {
+                // Source exhausted: map the rest to the end of the node.
+                push(vi, raw.len());
+                break;
+            };
+            if double && sc == '\\' && s + 1 < rb.len() {
+                let next = raw[s + 1..].chars().next().unwrap_or(' ');
+                if next == '\n' || next == '\r' {
+                    // Escaped line break: produces nothing; skip it and the next indentation.
+                    s += 1;
+                    while s < rb.len() && matches!(rb[s], b'\n' | b'\r' | b' ' | b'\t') {
+                        s += 1;
+                    }
+                    continue;
+                }
+                let len = match next {
+                    'x' => 4,
+                    'u' => 6,
+                    'U' => 10,
+                    _ => 1 + next.len_utf8(),
+                };
+                push(vi, s);
+                s = (s + len).min(raw.len());
+                while !raw.is_char_boundary(s) {
+                    s += 1;
+                }
+                break;
+            }
+            if sc == vc {
+                push(vi, s);
+                s += sc.len_utf8();
+                break;
+            }
+            if matches!(sc, ' ' | '\t' | '\n' | '\r' | '"' | '\'') {
+                s += sc.len_utf8();
+                continue;
+            }
+            // No source counterpart (e.g. a folded line break): map here, keep the source.
+            push(vi, s);
+            break;
+        }
+    }
+    if pieces.is_empty() {
+        pieces.push((0, span.offset));
+    }
+    TextMap { pieces }
+}
+
+/// The closest candidate to `word` (case-insensitive optimal string alignment distance),
+/// if close enough to be a likely typo.
+pub(crate) fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let w = word.to_lowercase();
+    let limit = (w.chars().count() / 3).clamp(1, 3);
+    candidates
+        .into_iter()
+        .map(|c| (osa(&w, &c.to_lowercase()), c))
+        .filter(|&(d, _)| d <= limit)
+        // Ties go to a candidate the word is a prefix of (`Of` → `Off`, not `On`).
+        .min_by_key(|&(d, c)| (d, !c.to_lowercase().starts_with(&w)))
+        .map(|(_, c)| c)
+}
+
+/// Optimal string alignment distance (Levenshtein plus adjacent transpositions).
+fn osa(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().take(64).collect();
+    let b: Vec<char> = b.chars().take(64).collect();
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    d[0] = (0..=m).collect();
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[n][m]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Decode `node`'s value through serde-saphyr and check that every byte of `needle` in the
+    /// decoded value maps to the same text in the file.
+    fn check_map(yaml: &str, needle: &str) {
+        let src = Source::new("t.yaml", yaml);
+        let root = parse_tree(&src).unwrap();
+        let Node::Map(entries) = &root.value else { panic!() };
+        let v = &entries[0].1;
+        let Node::Str(value) = &v.value else { panic!("not a string: {:?}", v.value) };
+        let map = text_map(yaml, span_of(&v.defined), value);
+        let at = value.find(needle).unwrap_or_else(|| panic!("{needle:?} not in {value:?}"));
+        let s = map.to_source(at);
+        assert_eq!(&yaml[s..s + needle.len()], needle, "value {value:?} map {map:?}");
+    }
+
+    #[test]
+    fn text_map_plain() {
+        check_map("Data: ASSIGN x = 1\n", "x = 1");
+    }
+
+    #[test]
+    fn text_map_plain_multiline() {
+        check_map("Data: ASSIGN x = 1\n  ASSIGN y = 2\n", "ASSIGN y");
+    }
+
+    #[test]
+    fn text_map_single_quoted() {
+        check_map("Data: 'x = ''a'' + b'\n", "+ b");
+    }
+
+    #[test]
+    fn text_map_double_quoted_escapes() {
+        check_map("Data: \"a\\tb\\n\\u00e9 = \\\"q\\\" zz\"\n", "zz");
+        check_map("Data: \"a\\tb\\n\\u00e9 = \\\"q\\\" zz\"\n", "= ");
+    }
+
+    #[test]
+    fn text_map_literal_block() {
+        let y = "Data: |\n  ASSIGN x = 1\n  IF x > 0 {\n    TRACE x\n  }\nnext: 1\n";
+        check_map(y, "TRACE x");
+        check_map(y, "IF x > 0");
+        check_map(y, "}");
+    }
+
+    #[test]
+    fn text_map_folded_block() {
+        let y = "Data: >\n  ASSIGN x = 1\n  more\n\n  ASSIGN y = 2\n";
+        check_map(y, "ASSIGN y = 2");
+        check_map(y, "more");
+    }
+
+    #[test]
+    fn did_you_mean_typos() {
+        assert_eq!(did_you_mean("Strat", ["Start", "Stop"]), Some("Start"));
+        assert_eq!(did_you_mean("actoins", TOP_KEYS.iter().copied()), Some("actions"));
+        assert_eq!(did_you_mean("zzzzzz", ["Start", "Stop"]), None);
+    }
 }
