@@ -317,3 +317,43 @@ fn load_traffic_reads_files() {
     let e = recflow::model::load_traffic("examples/missing.yaml".as_ref(), &consent_script()).unwrap_err();
     assert_eq!(e.errors[0].kind, LoadErrorKind::Io);
 }
+
+// ---- with scripts loaded by the real loader ----
+
+#[test]
+fn examples_validate_against_the_loaded_example_scripts() {
+    let script = recflow::script::load_path("scripts/consent-gdpr.yaml".as_ref()).unwrap();
+    let (t, w) =
+        recflow::model::load_traffic_with_warnings("examples/traffic-busy-day.yaml".as_ref(), &script).unwrap();
+    assert!(w.is_empty(), "{}", render(&w));
+    assert_eq!(t, ok(include_str!("../examples/traffic-busy-day.yaml")));
+    let (tenant, w) = recflow::model::load_tenant("examples/tenant-sales-qa.yaml".as_ref(), Some(&script)).unwrap();
+    assert!(w.is_empty(), "{}", render(&w));
+    assert_eq!(tenant.agents.len(), 5);
+    // Every example traffic file works with every example script that has no MENU in its inputs.
+    for entry in std::fs::read_dir("scripts").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            let script = recflow::script::load_path(&path).unwrap();
+            for traffic in ["examples/traffic-minimal.yaml", "examples/traffic-short-calls.yaml"] {
+                recflow::model::load_traffic(traffic.as_ref(), &script)
+                    .unwrap_or_else(|e| panic!("{traffic} with {}: {}", path.display(), e.render_plain(100)));
+            }
+            recflow::model::load_tenant("examples/tenant-dnr-outbound.yaml".as_ref(), Some(&script))
+                .unwrap_or_else(|e| panic!("{}: {}", path.display(), e.render_plain(100)));
+        }
+    }
+}
+
+#[test]
+fn numeric_studio_ids_from_a_loaded_script() {
+    // A Studio-style script whose MENU id is the number 2.
+    let text = "script: numeric\nactions:\n  - id: 1\n    type: BEGIN\n    next: 2\n  - id: 2\n    type: MENU\n    branches: {\"1\": 3, default: 3}\n  - id: 3\n    type: HANGUP\n";
+    let script = recflow::script::load_str("numeric.yaml", text).unwrap();
+    let a = parse_traffic("t.yaml", "inputs: {2: {1: 1}}\n", &script).unwrap();
+    let b = parse_traffic("t.yaml", "inputs: {\"2\": {\"1\": 1}}\n", &script).unwrap();
+    assert_eq!(a, b);
+    let e = parse_traffic("t.yaml", "inputs: {3: {1: 1}}\n", &script).unwrap_err();
+    assert!(e.errors[0].message.contains("HANGUP action, not a MENU"), "{}", e.render_plain(100));
+    assert!(e.errors[0].help.as_deref().unwrap().contains("MENU ids in script `numeric`: 2"));
+}
