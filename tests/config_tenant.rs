@@ -344,3 +344,26 @@ fn load_tenant_reads_files_and_reports_missing_ones() {
     let e = recflow::model::load_tenant("examples/no-such-tenant.yaml".as_ref(), None).unwrap_err();
     assert_eq!(e.errors[0].kind, LoadErrorKind::Io);
 }
+
+#[test]
+fn cli_prints_the_embedded_defaults() {
+    for (what, check) in [("tenant", 0), ("traffic", 1)] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_recflow"))
+            .args(["defaults", what])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        if check == 0 {
+            assert_eq!(ok(&text), Tenant::default());
+        } else {
+            let t = recflow::model::parse_traffic("stdout", &text, &consent_script()).unwrap();
+            assert_eq!(t, recflow::model::Traffic::default());
+        }
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_recflow"))
+        .args(["defaults", "policies"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

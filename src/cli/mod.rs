@@ -5,6 +5,7 @@
 //! 2 bad usage or input that cannot be loaded. A closed stdout pipe is not an error.
 
 pub mod args;
+pub mod config;
 pub mod convert;
 pub mod graph;
 pub mod output;
@@ -54,6 +55,7 @@ fn run(cli: Cli) -> std::io::Result<Outcome> {
     match cli.command {
         Command::Graph(a) => graph::run(&a),
         Command::Convert(a) => convert::run(&a),
+        Command::Defaults(a) => config::run_defaults(&a),
     }
 }
 
