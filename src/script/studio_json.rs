@@ -18,6 +18,8 @@
 //!   `case` / `branch` (or any other type) → the `label`; `to` of `-1` / `null` = not wired (a
 //!   string `"-1"` names an action when one has that id).
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value};
 
 use super::error::{LoadError, LoadErrorKind, LoadErrors};
@@ -184,20 +186,25 @@ impl Cx<'_> {
             }
         }
 
+        // Action id → index (the first action with that id; `build` reports duplicates).
+        let mut index: BTreeMap<String, usize> = BTreeMap::new();
+        for (i, a) in raw.actions.iter().enumerate() {
+            index.entry(a.id.value.clone()).or_insert(i);
+        }
         if let Some((_, props)) = properties
             && !matches!(props.value, JsonValue::Null)
             && let Some(props) = self.object(props, "`properties`")
         {
-            let mut seen: Vec<(&str, Span)> = Vec::new();
+            let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
             for (k, v) in props {
-                if let Some(&(_, first)) = seen.iter().find(|(id, _)| *id == k.text) {
+                if let Some(&first) = seen.get(k.text.as_str()) {
                     self.duplicate(k, first, "properties of action");
                     continue;
                 }
-                seen.push((&k.text, k.span));
+                seen.insert(&k.text, k.span);
                 let list = self.properties(v);
-                match raw.actions.iter_mut().find(|a| a.id.value == k.text) {
-                    Some(a) => a.properties = list,
+                match index.get(&k.text) {
+                    Some(&i) => raw.actions[i].properties = list,
                     None => self.error(
                         LoadErrorKind::UnknownKey,
                         k.span,
@@ -213,18 +220,18 @@ impl Cx<'_> {
             && !matches!(brs.value, JsonValue::Null)
             && let Some(brs) = self.object(brs, "`branches`")
         {
-            let mut seen: Vec<(&str, Span)> = Vec::new();
+            let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+            // A string "-1" is an id when an action has that id, else "not wired".
+            let minus_one_is_id = index.contains_key("-1");
             for (k, v) in brs {
-                if let Some(&(_, first)) = seen.iter().find(|(id, _)| *id == k.text) {
+                if let Some(&first) = seen.get(k.text.as_str()) {
                     self.duplicate(k, first, "branches of action");
                     continue;
                 }
-                seen.push((&k.text, k.span));
-                // A string "-1" is an id when an action has that id, else "not wired".
-                let minus_one_is_id = raw.actions.iter().any(|a| a.id.value == "-1");
+                seen.insert(&k.text, k.span);
                 let list = self.branches(v, minus_one_is_id);
-                match raw.actions.iter_mut().find(|a| a.id.value == k.text) {
-                    Some(a) => a.branches = list,
+                match index.get(&k.text) {
+                    Some(&i) => raw.actions[i].branches = list,
                     None => self.error(
                         LoadErrorKind::InvalidBranch,
                         k.span,
