@@ -324,10 +324,12 @@ fn load_traffic_reads_files() {
 fn examples_validate_against_the_loaded_example_scripts() {
     let script = recflow::script::load_path("scripts/consent-gdpr.yaml".as_ref()).unwrap();
     let (t, w) =
-        recflow::model::load_traffic_with_warnings("examples/traffic-busy-day.yaml".as_ref(), &script).unwrap();
+        recflow::model::load_traffic_with_warnings("examples/traffic-busy-day.yaml".as_ref(), &script)
+            .unwrap();
     assert!(w.is_empty(), "{}", render(&w));
     assert_eq!(t, ok(include_str!("../examples/traffic-busy-day.yaml")));
-    let (tenant, w) = recflow::model::load_tenant("examples/tenant-sales-qa.yaml".as_ref(), Some(&script)).unwrap();
+    let (tenant, w) =
+        recflow::model::load_tenant("examples/tenant-sales-qa.yaml".as_ref(), Some(&script)).unwrap();
     assert!(w.is_empty(), "{}", render(&w));
     assert_eq!(tenant.agents.len(), 5);
     // Every example traffic file works with every example script that has no MENU in its inputs.
