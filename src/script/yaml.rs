@@ -318,8 +318,17 @@ impl Walker<'_> {
 
     /// A required-ish scalar (id, type, label, ...): text and span, or a wrong-type error.
     fn scalar(&mut self, n: &SNode, what: &str) -> Option<Spanned<String>> {
+        self.scalar_checked(n, what, false)
+    }
+
+    /// Like [`Self::scalar`], for values that cannot be empty (`id`, `type`, `script`, `rule`).
+    fn required(&mut self, n: &SNode, what: &str) -> Option<Spanned<String>> {
+        self.scalar_checked(n, what, true)
+    }
+
+    fn scalar_checked(&mut self, n: &SNode, what: &str, non_empty: bool) -> Option<Spanned<String>> {
         match self.scalar_text(n) {
-            Some(t) if !matches!(n.value, Node::Null) && !t.trim().is_empty() => {
+            Some(t) if !(matches!(n.value, Node::Null) || non_empty && t.trim().is_empty()) => {
                 Some(Spanned::new(t, span(n)))
             }
             Some(_) => {
@@ -361,7 +370,7 @@ impl Walker<'_> {
         for (k, v) in entries {
             let key = self.key_text(k);
             match key.as_str() {
-                "script" => name = self.scalar(v, "`script` (the script name)"),
+                "script" => name = self.required(v, "`script` (the script name)"),
                 "description" => match &v.value {
                     Node::Null => {}
                     _ => description = self.scalar(v, "`description`").map(|s| s.value),
@@ -414,7 +423,6 @@ impl Walker<'_> {
         let mut label = None;
         let mut properties = Vec::new();
         let mut branches = Vec::new();
-        let mut next = None;
         let mut consent = None;
         let mut allow = Vec::new();
         let mut ok = true;
@@ -422,11 +430,11 @@ impl Walker<'_> {
             let key = self.key_text(k);
             match key.as_str() {
                 "id" => {
-                    id = self.scalar(v, "an action `id`");
+                    id = self.required(v, "an action `id`");
                     ok &= id.is_some();
                 }
                 "type" => {
-                    type_name = self.scalar(v, "an action `type`");
+                    type_name = self.required(v, "an action `type`");
                     ok &= type_name.is_some();
                 }
                 "label" => {
@@ -457,18 +465,16 @@ impl Walker<'_> {
                     _ => self.wrong_type(v, "`branches`", "a mapping of branch names to action ids"),
                 },
                 "next" => {
-                    // `next: x` is `branches: {default: x}`; the name span is the `next` key.
+                    // `next: x` is `branches: {default: x}`, in file order (a clash with
+                    // `branches.default` is reported at the later of the two); the name span
+                    // is the `next` key.
                     let target = self.target(v);
-                    next = Some(RawBranch { name: Spanned::new("default".to_owned(), span(k)), target });
+                    branches.push(RawBranch { name: Spanned::new("default".to_owned(), span(k)), target });
                 }
                 "consent" => consent = self.consent(v),
                 "allow" => allow = self.allow(v),
                 _ => self.unknown_key(k, &key, "an action", ACTION_KEYS),
             }
-        }
-        if let Some(b) = next {
-            // Before the explicit branches, so a clash is reported at `branches.default`.
-            branches.insert(0, b);
         }
         let at = entries.first().map_or(whole, |(k, _)| span(k));
         if id.is_none() && !entries.iter().any(|(k, _)| self.key_text(k) == "id") {
@@ -629,7 +635,7 @@ impl Walker<'_> {
             for (k, val) in entries {
                 let key = self.key_text(k);
                 match key.as_str() {
-                    "rule" => rule = self.scalar(val, "`allow.rule`"),
+                    "rule" => rule = self.required(val, "`allow.rule`"),
                     "reason" => {
                         if !matches!(val.value, Node::Null) {
                             reason = self.scalar(val, "`allow.reason`");
@@ -693,6 +699,7 @@ pub(crate) fn text_map(src: &str, span: Span, value: &str) -> TextMap {
         return TextMap::verbatim(span.offset);
     }
     let double = raw.starts_with('"');
+    let single = raw.starts_with('\'');
     let rb = raw.as_bytes();
     let mut pieces: Vec<(usize, usize)> = Vec::new();
     let mut push = |v: usize, s: usize| {
@@ -702,7 +709,8 @@ pub(crate) fn text_map(src: &str, span: Span, value: &str) -> TextMap {
             _ => pieces.push((v, abs)),
         }
     };
-    let mut s = 0usize; // byte index into raw
+    // Byte index into raw, past the opening quote so that `''` pairs stay aligned.
+    let mut s = usize::from(double || single);
     for (vi, vc) in value.char_indices() {
         loop {
             let Some(sc) = raw[s..].chars().next() else {
@@ -731,6 +739,12 @@ pub(crate) fn text_map(src: &str, span: Span, value: &str) -> TextMap {
                 while !raw.is_char_boundary(s) {
                     s += 1;
                 }
+                break;
+            }
+            if single && sc == '\'' && rb.get(s + 1) == Some(&b'\'') {
+                // `''` is one quote in the value: map it to the pair.
+                push(vi, s);
+                s += 2;
                 break;
             }
             if sc == vc {
@@ -821,6 +835,17 @@ mod tests {
     #[test]
     fn text_map_single_quoted() {
         check_map("Data: 'x = ''a'' + b'\n", "+ b");
+        check_map("Data: 'z = ''it''''s'' FOO'\n", " FOO");
+        check_map("Data: '''x'\n", "x");
+        // The second quote of `it''s` maps to the second `''` pair, not inside the first.
+        let yaml = "Data: 'z = ''it''''s'''\n";
+        let src = Source::new("t.yaml", yaml);
+        let root = parse_tree(&src).unwrap();
+        let Node::Map(entries) = &root.value else { panic!() };
+        let Node::Str(value) = &entries[0].1.value else { panic!() };
+        assert_eq!(value, "z = 'it''s'");
+        let map = text_map(yaml, span_of(&entries[0].1.defined), value);
+        assert_eq!(map.to_source(8), yaml.find("''''s").unwrap() + 2);
     }
 
     #[test]
