@@ -58,7 +58,12 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
             .label("too late to prevent recording")
             .help("move DONOTRECORD into the IVR, before REQAGENT (on the declined branch of the consent question)")
             .path(cx.script, cx.reach, n);
-        if let Some(r) =
+        if s.phase == Phase::Ivr {
+            d = d.secondary(
+                super::action_span(cx.script.action(ActionIx(s.ivr_start))),
+                "recording started here",
+            );
+        } else if let Some(r) =
             last_on_path(cx.script, &path, |k| matches!(k, Kind::ReqAgent { .. } | Kind::OnAnswer))
         {
             d = d.secondary(super::action_span(cx.script.action(r)), "the agent can answer from here on");
