@@ -15,7 +15,7 @@ pub fn run(a: LintArgs) -> std::io::Result<Outcome> {
         return Ok(Outcome::BadInput);
     }
     if let Some(path) = &a.tenant {
-        match load_tenant(path) {
+        match super::config::tenant_or_report(Some(path), None) {
             Some(t) => config.tenant = Some(t),
             None => return Ok(Outcome::BadInput),
         }
@@ -69,11 +69,4 @@ pub fn run(a: LintArgs) -> std::io::Result<Outcome> {
     } else {
         Ok(Outcome::Ok)
     }
-}
-
-/// Load `--tenant`, printing its errors.
-fn load_tenant(path: &std::path::Path) -> Option<crate::model::Tenant> {
-    let _ = path;
-    eprintln!("recflow lint: --tenant is not available in this build");
-    None
 }

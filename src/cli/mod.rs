@@ -80,7 +80,7 @@ pub fn load_or_report(path: &std::path::Path) -> Option<script::Script> {
 
 /// Print load errors to stderr: miette graphical, coloured only when stderr is a terminal.
 pub fn report_load_errors(errs: &LoadErrors) {
-    let width = if std::io::stderr().is_terminal() { 100 } else { 100 };
+    let width = 100;
     let text = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
         let handler =
             miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode()).with_width(width);

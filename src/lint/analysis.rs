@@ -29,6 +29,10 @@ pub const NONE: u32 = u32::MAX;
 /// "No signal / unknown" in [`State::signal`].
 pub const NO_SIGNAL: u8 = u8::MAX;
 
+/// Scripts with at most this many LOGRECORDINGPRO / RECORDAGENTONLY actions keep provenance in
+/// the fixed point (see [`State::key`]).
+pub const PRECISE_SOURCES: usize = 12;
+
 /// Upper bound on explored pairs: a guard, far above what the bounded lattice produces on real
 /// scripts; when hit, [`Reach::truncated`] is set and lint says so.
 pub const MAX_NODES: usize = 4_000_000;
@@ -159,6 +163,49 @@ impl State {
     pub fn id_at_risk(&self) -> bool {
         self.stmt != StmtId::Clear
     }
+
+    /// What distinguishes two states for the fixed point. With `precise` (scripts with at most
+    /// [`PRECISE_SOURCES`] recording actions — real scripts), everything, provenance included, so
+    /// every source of a problem gets its own finding. Otherwise everything but *which* action
+    /// caused an armed / stopped / IVR recording or a statement (only whether there is one):
+    /// those fields are then carried along from the first (shortest) path that reached the state,
+    /// so they still agree with the counterexample path, and the number of states per point is
+    /// bounded by a lattice of booleans and small enums whatever the size of the script.
+    fn key(&self, precise: bool) -> StateKey {
+        let who = |v: u32| if precise { v } else { v.min(1) };
+        StateKey {
+            sources: [who(self.ivr_start), who(self.armed), who(self.stopped), who(self.stmt_src)],
+            bits: (self.phase as u16)
+                | (self.released as u16) << 2
+                | (self.dnr as u16) << 3
+                | ((self.ivr_start != NONE) as u16) << 4
+                | (self.pending as u16) << 5
+                | ((self.armed != NONE) as u16) << 6
+                | (self.agent_only as u16) << 7
+                | ((self.stopped != NONE) as u16) << 8
+                | (self.consent_answered as u16) << 9
+                | (self.stmt_open as u16) << 10
+                | (self.stmt as u16) << 11
+                | (self.in_signal as u16) << 13,
+            declined: self.declined,
+            declined_branch: self.declined_branch,
+            signal: self.signal,
+            buttons: self.buttons,
+        }
+    }
+}
+
+/// The fixed-point identity of a [`State`] (see [`State::key`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct StateKey {
+    /// Provenance (`ivr_start`, `armed`, `stopped`, `stmt_src`): the action, or 0/1 for
+    /// "none / some" when the script has many recording actions.
+    sources: [u32; 4],
+    bits: u16,
+    declined: u32,
+    declined_branch: u16,
+    signal: u8,
+    buttons: u64,
 }
 
 /// Where the thread is.
@@ -234,7 +281,8 @@ struct Explorer<'a> {
     onsignal: Option<ActionIx>,
     /// Bitmask of buttons whose press sends a signal.
     signal_buttons: u64,
-    index: HashMap<(Point, State), NodeId>,
+    precise: bool,
+    index: HashMap<(Point, StateKey), NodeId>,
     reach: Reach,
     queue: VecDeque<NodeId>,
 }
@@ -254,6 +302,12 @@ pub fn analyze(script: &Script, facts: &Facts) -> Reach {
         onrelease: script.event(Event::Release),
         onsignal: script.event(Event::Signal),
         signal_buttons,
+        precise: script
+            .actions
+            .iter()
+            .filter(|a| matches!(a.kind, Kind::LogRecordingPro(_) | Kind::RecordAgentOnly))
+            .count()
+            <= PRECISE_SOURCES,
         index: HashMap::new(),
         reach: Reach { by_action: vec![Vec::new(); script.actions.len()], ..Reach::default() },
         queue: VecDeque::new(),
@@ -273,11 +327,13 @@ pub fn analyze(script: &Script, facts: &Facts) -> Reach {
 impl Explorer<'_> {
     fn visit(&mut self, point: Point, state: State, pred: Option<(NodeId, Via)>) {
         let state = state.normalize();
-        if self.index.contains_key(&(point, state)) {
-            return;
-        }
         let id = self.reach.nodes.len() as NodeId;
-        self.index.insert((point, state), id);
+        match self.index.entry((point, state.key(self.precise))) {
+            std::collections::hash_map::Entry::Occupied(_) => return,
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(id);
+            }
+        }
         self.reach.nodes.push((point, state));
         self.reach.pred.push(pred);
         match point {

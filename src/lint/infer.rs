@@ -213,9 +213,11 @@ fn leads_to_decline(script: &Script, flow: &Flow, from: ActionIx) -> Option<&'st
     None
 }
 
-/// The words that make a MENU phrase sensitive (R14 inference), matched as whole words.
+/// The words that make a MENU phrase sensitive (R14 inference), matched as whole words: card data
+/// as PCI DSS means it. Account numbers are not card data (mark such a MENU `Sensitive: True`
+/// when yours are): the same inference `simulate` makes, plus "security code".
 const SENSITIVE_WORDS: &[&str] =
-    &["card number", "credit card", "security code", "account number", "card", "cvv", "cvc", "pin"];
+    &["card number", "credit card", "security code", "card", "cvv", "cvc", "pin"];
 
 /// The first sensitive word in a phrase, if any.
 pub fn sensitive_phrase(phrase: &str) -> Option<&'static str> {

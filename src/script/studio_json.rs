@@ -15,7 +15,8 @@
 //! - `properties["<id>"] = {"0": {name, value}, ...}` (an array of `{name, value}` is accepted
 //!   too); values are strings or lists; numbers and booleans are taken as their text.
 //! - `branches["<id>"] = [{to, label, type, index}, ...]`: `type` `default` → branch `default`;
-//!   `case` / `branch` (or any other type) → the `label`; `to` of `-1` / `null` = not wired (a
+//!   `case` / `branch` (or any other type) → the `label`; order by `index` (else array order);
+//!   `to` of `-1` / `null` = not wired (a
 //!   string `"-1"` names an action when one has that id).
 
 use std::collections::BTreeMap;
@@ -63,6 +64,15 @@ fn id_text(v: &Json) -> Option<String> {
         JsonValue::Number(n) => Some(n.clone()),
         _ => None,
     }
+}
+
+/// Members of an object keyed `"0"`, `"1"`, ... in numeric key order (file order otherwise).
+fn in_key_order(m: &[(JsonStr, Json)]) -> Vec<&Json> {
+    let mut v: Vec<(Option<u64>, &Json)> = m.iter().map(|(k, e)| (k.text.parse::<u64>().ok(), e)).collect();
+    if v.iter().all(|(k, _)| k.is_some()) {
+        v.sort_by_key(|(k, _)| *k);
+    }
+    v.into_iter().map(|(_, e)| e).collect()
 }
 
 impl Cx<'_> {
@@ -402,7 +412,7 @@ impl Cx<'_> {
 
     fn properties(&mut self, v: &Json) -> Vec<RawProperty> {
         let entries: Vec<&Json> = match &v.value {
-            JsonValue::Object(m) => m.iter().map(|(_, e)| e).collect(),
+            JsonValue::Object(m) => in_key_order(m),
             JsonValue::Array(items) => items.iter().collect(),
             JsonValue::Null => return Vec::new(),
             _ => {
@@ -475,9 +485,9 @@ impl Cx<'_> {
     }
 
     fn branches(&mut self, v: &Json, minus_one_is_id: bool) -> Vec<RawBranch> {
-        let entries: Vec<&Json> = match &v.value {
+        let mut entries: Vec<&Json> = match &v.value {
             JsonValue::Array(items) => items.iter().collect(),
-            JsonValue::Object(m) => m.iter().map(|(_, e)| e).collect(),
+            JsonValue::Object(m) => in_key_order(m),
             JsonValue::Null => return Vec::new(),
             _ => {
                 self.wrong_type(
@@ -488,6 +498,19 @@ impl Cx<'_> {
                 return Vec::new();
             }
         };
+        // Studio's branch order is `index`; when every branch has a numeric one, follow it.
+        let index = |e: &Json| match &e.value {
+            JsonValue::Object(m) => {
+                m.iter().find(|(k, _)| k.text == "index").and_then(|(_, v)| match &v.value {
+                    JsonValue::Number(n) => n.parse::<i64>().ok(),
+                    _ => None,
+                })
+            }
+            _ => None,
+        };
+        if entries.iter().all(|e| index(e).is_some()) {
+            entries.sort_by_key(|e| index(e));
+        }
         let mut out = Vec::new();
         for e in entries {
             let Some(fields) = self.object(e, "a branch") else { continue };
@@ -608,6 +631,20 @@ mod tests {
         // Spans point into the JSON.
         let s = a2.type_name.span;
         assert_eq!(&t[s.offset..s.end()], "\"MENU\"");
+    }
+
+    #[test]
+    fn order_follows_index_and_numeric_keys() {
+        let t = r#"{"header": {"scriptName": "s"},
+  "actions": {"1": {"name": "MENU"}},
+  "properties": {"1": {"1": {"name": "B", "value": "b"}, "0": {"name": "A", "value": "a"}}},
+  "branches": {"1": [{"to": -1, "label": "2", "type": "case", "index": 1},
+                     {"to": -1, "label": "1", "type": "case", "index": 0}]}}"#;
+        let r = raw(t).unwrap();
+        let names: Vec<&str> = r.actions[0].properties.iter().map(|p| p.name.value.as_str()).collect();
+        assert_eq!(names, ["A", "B"]);
+        let br: Vec<&str> = r.actions[0].branches.iter().map(|b| b.name.value.as_str()).collect();
+        assert_eq!(br, ["1", "2"]);
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! ## What it does
-//! Flags a reachable cycle of actions that never waits (no MENU, PLAY, MUSIC, or WAIT of more
-//! than 0 s) and has no branch leaving it.
+//! Flags a reachable cycle of actions with no branch leaving it that no event can end: it never
+//! waits (no MENU, PLAY, MUSIC, or WAIT of more than 0 s), or it only ever runs in the IVR (before
+//! REQAGENT no answer or signal can come; only the caller hanging up ends it).
 //!
 //! ## Why is this bad?
-//! Events only interrupt a script while it waits, so nothing can leave this loop: the script
-//! spins until the platform's step limit kills it (`step_limit` in `simulate`).
+//! Events only interrupt a script while it waits, so nothing can leave a busy loop: the script
+//! spins until the platform's step limit kills it (`step_limit` in `simulate`). An IVR loop with
+//! no exit keeps the caller listening until they give up.
 //!
 //! ## Example
 //! ```yaml
@@ -38,13 +40,20 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
         if !cyclic || !reachable[first.index()] {
             continue;
         }
-        let busy = members.iter().all(|&m| {
+        let closed = members.iter().all(|&m| {
             let a = cx.script.action(m);
-            !takes_time(&a.kind)
+            !matches!(a.kind, crate::script::Kind::End | crate::script::Kind::Hangup)
                 && a.branch("default").is_some_and(|b| b.target.is_some())
                 && a.branches.iter().all(|b| b.target.is_some_and(in_scc))
         });
-        if !busy {
+        let busy = members.iter().all(|&m| !takes_time(&cx.script.action(m).kind));
+        let ivr_only = members.iter().all(|&m| {
+            cx.reach.by_action[m.index()].iter().all(|&n| {
+                let s = cx.reach.state(n);
+                s.phase == crate::lint::analysis::Phase::Ivr && !s.released
+            })
+        }) && members.iter().any(|&m| cx.reach.reaches(m));
+        if !closed || !(busy || ivr_only) {
             continue;
         }
         let mut d = Diagnostic::new(
