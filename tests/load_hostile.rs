@@ -222,3 +222,26 @@ fn long_line_renders() {
     assert!(rendered.contains("{id: x, type: HANGUP}"), "{rendered}");
     assert!(rendered.len() < 2_000, "{rendered}");
 }
+
+/// Thousands of mistakes: loading stays fast (bounded "did you mean" searches) and the report
+/// is capped at 100 errors plus a count of the rest.
+#[test]
+fn many_errors_are_capped() {
+    let mut text = String::from("script: t\nactions:\n  - {id: b, type: BEGIN, next: p0}\n");
+    for i in 0..3_000 {
+        text.push_str(&format!("  - {{id: p{i}, type: PLAY, next: nowhere{i}}}\n"));
+    }
+    let e = load_err_within("many.yaml", &text, Duration::from_secs(30));
+    assert_eq!(e.errors.len(), 101);
+    assert!(e.errors[..100].iter().all(|e| e.kind == LoadErrorKind::DanglingBranch));
+    assert_eq!(e.errors[100].message, "2900 more errors not shown (recflow reports the first 100)");
+    assert_eq!(e.errors[0].line_col(), Some((4, 32)));
+    let t = Instant::now();
+    let rendered = e.render_plain(100);
+    assert!(t.elapsed() < Duration::from_secs(10));
+    assert!(
+        rendered.ends_with("help: fix the errors above and load the file again\n"),
+        "{}",
+        &rendered[rendered.len() - 300..]
+    );
+}
