@@ -245,3 +245,18 @@ fn many_errors_are_capped() {
         &rendered[rendered.len() - 300..]
     );
 }
+
+/// A CASE with 60 000 branches loads in bounded time (no quadratic duplicate check).
+#[test]
+fn case_with_many_branches() {
+    let mut text = String::from(
+        "script: t\nactions:\n  - {id: b, type: BEGIN, next: c}\n  - id: c\n    type: CASE\n    branches:\n",
+    );
+    for i in 0..60_000 {
+        text.push_str(&format!("      v{i}: b\n"));
+    }
+    let t = Instant::now();
+    let s = script::load_str("case.yaml", &text).unwrap();
+    assert_eq!(s.actions[1].branches.len(), 60_000);
+    assert!(t.elapsed() < Duration::from_secs(60), "{:?}", t.elapsed());
+}

@@ -273,6 +273,8 @@ impl Builder<'_> {
         let allowed = allowed_branches(kind);
         let type_name = kind.canonical_name().unwrap_or(&a.type_name.value).to_owned();
         let mut out: Vec<Branch> = Vec::with_capacity(a.branches.len());
+        // Normalised name → index in `out` (a CASE may have thousands of branches).
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
         for rb in &a.branches {
             let name = normalize_branch(&rb.name.value);
             let ok = match allowed {
@@ -315,7 +317,7 @@ impl Builder<'_> {
                 );
                 continue;
             }
-            if let Some(prev) = out.iter().find(|b| b.name == name) {
+            if let Some(prev) = seen.get(&name).map(|&i| &out[i]) {
                 let is_next = |b: &RawBranch| {
                     self.source.text.get(b.name.span.offset..).is_some_and(|t| t.starts_with("next"))
                 };
@@ -367,6 +369,7 @@ impl Builder<'_> {
                     }
                 },
             };
+            seen.insert(name.clone(), out.len());
             out.push(Branch { name, name_span: rb.name.span, target, target_span });
         }
         out
