@@ -1,10 +1,15 @@
 //! Measure loading + rendering a file with many load errors.
 //!
-//!     cargo run --release --example many_errors [ACTIONS]
+//!     cargo run --release --example many_errors [ACTIONS] [PADDING_MB]
+//!
+//! The file starts with PADDING_MB of comment lines (errors far into a big file cost the most
+//! to render), then ACTIONS PLAY actions whose branches all dangle.
 use std::time::Instant;
 fn main() {
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(20_000);
-    let mut s = String::from("script: t\nactions:\n  - {id: b, type: BEGIN, next: p0}\n");
+    let pad: usize = std::env::args().nth(2).and_then(|a| a.parse().ok()).unwrap_or(0);
+    let mut s = "# padding comment line, forty bytes long\n".repeat(pad * 1024 * 1024 / 41);
+    s.push_str("script: t\nactions:\n  - {id: b, type: BEGIN, next: p0}\n");
     for i in 0..n {
         s.push_str(&format!("  - {{id: p{i}, type: PLAY, next: nowhere{i}}}\n"));
     }
