@@ -274,11 +274,14 @@ impl NamedErr<'_> {
     }
 }
 
+/// A source text and the byte offsets where its lines start.
+type LineIndex = (std::sync::Arc<str>, std::sync::Arc<[usize]>);
+
 thread_local! {
     /// Line starts of the last source rendered on this thread: every error of a file shares
     /// them, so rendering N errors costs one pass over the file instead of N (miette's own
     /// `str` source scans from the start of the file for every label).
-    static LINE_INDEX: std::cell::RefCell<Option<(std::sync::Arc<str>, std::sync::Arc<[usize]>)>> =
+    static LINE_INDEX: std::cell::RefCell<Option<LineIndex>> =
         const { std::cell::RefCell::new(None) };
 }
 
