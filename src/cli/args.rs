@@ -265,23 +265,3 @@ pub enum GraphFormat {
     Dot,
     Mermaid,
 }
-
-const DEFAULTS_EXAMPLES: &str = "\
-Examples:
-  # Start a tenant file from the defaults (20 agents, one 100% policy)
-  recflow defaults tenant > tenant.yaml
-  # See every traffic default (durations, agent probabilities)
-  recflow defaults traffic";
-
-#[derive(Debug, clap::Args)]
-pub struct DefaultsArgs {
-    /// Which file: `tenant` (policies, agents) or `traffic` (calls, inputs, durations, agents' behaviour).
-    #[arg(value_enum)]
-    pub what: DefaultsWhat,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum DefaultsWhat {
-    Tenant,
-    Traffic,
-}

@@ -121,7 +121,11 @@ pub(crate) fn snippet_error(id: &str, span: Span, e: &snippet::SyntaxError) -> L
         format!("Snippet syntax error in action `{id}`: {}", e.message),
     )
     .with_label(span, e.message.clone())
-    .with_help("fix the Snippet code in `Data` (the Snippet subset is in FORMATS §6)")
+    .with_help(match &e.help {
+        // The parser's own hint is more specific ("there is no ELSE IF: nest an IF").
+        Some(h) => format!("{h} (the Snippet subset is in docs/snippet.md)"),
+        None => "fix the Snippet code in `Data` (the Snippet subset is in docs/snippet.md)".to_string(),
+    })
 }
 
 /// Most errors reported for one file; the rest are counted. Rendering an error costs time
