@@ -23,4 +23,5 @@ pub mod flow;
 pub mod model;
 pub mod report;
 pub mod script;
+pub mod sim;
 pub mod snippet;

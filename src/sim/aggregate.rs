@@ -1,0 +1,325 @@
+//! Streaming aggregation: per-contact [`Outcome`]s → the v1 [`Report`] (FORMATS §5).
+//!
+//! Workers simulate chunks of consecutive contacts, each into its own [`Tally`]; tallies merge
+//! by addition (times are integer milliseconds, so the order of additions never matters) and
+//! example contact ids by minimum. Chunk boundaries depend only on contact indices, so the
+//! report is byte-identical for any number of threads, and memory stays flat in `--calls`.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::compile::Program;
+use super::engine::Engine;
+use super::outcome::{Finding, Initiator, Mode, Outcome, SegmentKind};
+
+/// Contacts per work item.
+pub const CHUNK: u64 = 4096;
+/// Work items simulated in parallel before their output is written in order.
+const BATCH_CHUNKS: u64 = 64;
+
+/// Report version 1 — field names and meanings are public contract (FORMATS §5).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    pub version: u32,
+    pub script: String,
+    pub seed: u64,
+    pub calls: u64,
+    pub recorded: Recorded,
+    pub initiators: Initiators,
+    pub dnr: u64,
+    pub abandoned: u64,
+    pub statements: Statements,
+    pub findings: Findings,
+    pub policies: Vec<PolicyRow>,
+    pub recorded_seconds: Seconds,
+    /// Lowest contact id showing each finding (for `explain` hints), in `Finding::ALL` order.
+    #[serde(skip)]
+    pub finding_examples: [Option<u64>; 7],
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Recorded {
+    pub any: u64,
+    pub full: u64,
+    pub agent_only: u64,
+    pub ivr: u64,
+    pub none: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Initiators {
+    pub studio: u64,
+    pub rod: u64,
+    pub policy: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Statements {
+    pub captured: u64,
+    pub saved: u64,
+    pub lost: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Findings {
+    pub recorded_before_dnr: u64,
+    pub sensitive_while_recording: u64,
+    pub indicator_left_on: u64,
+    pub step_limit: u64,
+    pub rod_blocked: u64,
+    pub stuck: u64,
+    pub media_after_release: u64,
+}
+
+impl Findings {
+    pub fn get(&self, f: Finding) -> u64 {
+        match f {
+            Finding::RecordedBeforeDnr => self.recorded_before_dnr,
+            Finding::SensitiveWhileRecording => self.sensitive_while_recording,
+            Finding::IndicatorLeftOn => self.indicator_left_on,
+            Finding::StepLimit => self.step_limit,
+            Finding::RodBlocked => self.rod_blocked,
+            Finding::Stuck => self.stuck,
+            Finding::MediaAfterRelease => self.media_after_release,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PolicyRow {
+    pub name: String,
+    pub target_percent: f64,
+    pub matched: u64,
+    pub recorded: u64,
+    pub effective_percent: f64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Seconds {
+    pub full: f64,
+    pub agent_only: f64,
+    pub ivr: f64,
+    pub statements: f64,
+}
+
+/// Integer partial sums of a range of contacts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub calls: u64,
+    pub any: u64,
+    pub full: u64,
+    pub agent_only: u64,
+    pub ivr: u64,
+    pub studio: u64,
+    pub rod: u64,
+    pub policy: u64,
+    pub dnr: u64,
+    pub abandoned: u64,
+    pub captured: u64,
+    pub saved: u64,
+    pub lost: u64,
+    pub findings: [u64; 7],
+    pub examples: [Option<u64>; 7],
+    pub policy_matched: Vec<u64>,
+    pub policy_recorded: Vec<u64>,
+    pub ms_full: u64,
+    pub ms_agent_only: u64,
+    pub ms_ivr: u64,
+    pub ms_statements: u64,
+}
+
+impl Tally {
+    pub fn new(policies: usize) -> Self {
+        Tally { policy_matched: vec![0; policies], policy_recorded: vec![0; policies], ..Tally::default() }
+    }
+
+    pub fn add(&mut self, o: &Outcome) {
+        self.calls += 1;
+        let (mut full, mut agent_only, mut ivr, mut studio, mut rod, mut policy) =
+            (false, false, false, false, false, false);
+        for r in &o.recordings {
+            let len = r.to_ms - r.from_ms;
+            match (o.kind_of(r), r.mode) {
+                (SegmentKind::Ivr, _) => {
+                    ivr = true;
+                    self.ms_ivr += len;
+                }
+                (_, Mode::Full) => {
+                    full = true;
+                    self.ms_full += len;
+                }
+                (_, Mode::AgentOnly) => {
+                    agent_only = true;
+                    self.ms_agent_only += len;
+                }
+            }
+            match r.initiator {
+                Initiator::Studio => studio = true,
+                Initiator::Rod => rod = true,
+                Initiator::Policy(_) => policy = true,
+            }
+        }
+        let b = u64::from;
+        self.any += b(full || agent_only || ivr);
+        self.full += b(full);
+        self.agent_only += b(agent_only);
+        self.ivr += b(ivr);
+        self.studio += b(studio);
+        self.rod += b(rod);
+        self.policy += b(policy);
+        self.dnr += b(o.dnr_at_ms.is_some());
+        self.abandoned += b(o.abandoned);
+        for s in &o.statements {
+            self.captured += 1;
+            self.saved += b(s.saved);
+            self.lost += b(!s.saved);
+            self.ms_statements += s.to_ms - s.from_ms;
+        }
+        for f in o.findings() {
+            let i = f as usize;
+            self.findings[i] += 1;
+            self.examples[i] = Some(self.examples[i].map_or(o.id, |e| e.min(o.id)));
+        }
+        let agent_recorded = full || agent_only;
+        for (i, m) in o.policy_matched.iter().enumerate() {
+            if *m {
+                self.policy_matched[i] += 1;
+                self.policy_recorded[i] += b(agent_recorded);
+            }
+        }
+    }
+
+    pub fn merge(&mut self, o: &Tally) {
+        macro_rules! sum { ($($f:ident),*) => { $( self.$f += o.$f; )* } }
+        sum!(calls, any, full, agent_only, ivr, studio, rod, policy, dnr, abandoned, captured, saved, lost);
+        sum!(ms_full, ms_agent_only, ms_ivr, ms_statements);
+        for i in 0..7 {
+            self.findings[i] += o.findings[i];
+            self.examples[i] = match (self.examples[i], o.examples[i]) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
+        for (a, b) in self.policy_matched.iter_mut().zip(&o.policy_matched) {
+            *a += b;
+        }
+        for (a, b) in self.policy_recorded.iter_mut().zip(&o.policy_recorded) {
+            *a += b;
+        }
+    }
+
+    pub fn report(&self, p: &Program) -> Report {
+        let secs = |ms: u64| ms as f64 / 1000.0;
+        let mut rows: Vec<(usize, PolicyRow)> = p
+            .policies
+            .iter()
+            .enumerate()
+            .map(|(i, pol)| {
+                let (m, r) = (self.policy_matched[i], self.policy_recorded[i]);
+                (
+                    pol.file_index,
+                    PolicyRow {
+                        name: pol.name.clone(),
+                        target_percent: pol.percent,
+                        matched: m,
+                        recorded: r,
+                        effective_percent: if m == 0 { 0.0 } else { round3(100.0 * r as f64 / m as f64) },
+                    },
+                )
+            })
+            .collect();
+        rows.sort_by_key(|(i, _)| *i);
+        let f = &self.findings;
+        Report {
+            version: 1,
+            script: p.name.clone(),
+            seed: p.seed,
+            calls: self.calls,
+            recorded: Recorded {
+                any: self.any,
+                full: self.full,
+                agent_only: self.agent_only,
+                ivr: self.ivr,
+                none: self.calls - self.any,
+            },
+            initiators: Initiators { studio: self.studio, rod: self.rod, policy: self.policy },
+            dnr: self.dnr,
+            abandoned: self.abandoned,
+            statements: Statements { captured: self.captured, saved: self.saved, lost: self.lost },
+            findings: Findings {
+                recorded_before_dnr: f[0],
+                sensitive_while_recording: f[1],
+                indicator_left_on: f[2],
+                step_limit: f[3],
+                rod_blocked: f[4],
+                stuck: f[5],
+                media_after_release: f[6],
+            },
+            policies: rows.into_iter().map(|(_, r)| r).collect(),
+            recorded_seconds: Seconds {
+                full: secs(self.ms_full),
+                agent_only: secs(self.ms_agent_only),
+                ivr: secs(self.ms_ivr),
+                statements: secs(self.ms_statements),
+            },
+            finding_examples: self.examples,
+        }
+    }
+}
+
+/// Percentages to 3 decimals: stable text, no float noise in snapshots.
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Simulate contacts `0..calls` on the current rayon pool; `progress` gets the number of
+/// contacts done after each batch.
+pub fn simulate(p: &Program, calls: u64, _jobs_hint: usize, progress: impl FnMut(u64)) -> Report {
+    simulate_chunks(p, calls, None, progress).0.report(p)
+}
+
+/// Like [`simulate`], also handing each batch's JSONL lines (contact order) to `lines` when
+/// given. Returns the tally and the first error `lines` returned, if any (simulation stops).
+pub fn simulate_chunks(
+    p: &Program,
+    calls: u64,
+    mut lines: Option<&mut dyn FnMut(&str) -> std::io::Result<()>>,
+    mut progress: impl FnMut(u64),
+) -> (Tally, std::io::Result<()>) {
+    let want_lines = lines.is_some();
+    let mut total = Tally::new(p.policies.len());
+    let chunks = calls.div_ceil(CHUNK);
+    let mut first = 0;
+    while first < chunks {
+        let last = (first + BATCH_CHUNKS).min(chunks);
+        let parts: Vec<(Tally, String)> = (first..last)
+            .into_par_iter()
+            .map(|c| {
+                let mut engine = Engine::new(p);
+                let mut out = Outcome::default();
+                let mut tally = Tally::new(p.policies.len());
+                let mut text = String::new();
+                for id in c * CHUNK..((c + 1) * CHUNK).min(calls) {
+                    engine.run(id, &mut out);
+                    tally.add(&out);
+                    if want_lines {
+                        out.write_json(p, &mut text);
+                        text.push('\n');
+                    }
+                }
+                (tally, text)
+            })
+            .collect();
+        for (tally, text) in &parts {
+            total.merge(tally);
+            if let Some(sink) = lines.as_mut()
+                && let Err(e) = sink(text)
+            {
+                return (total, Err(e));
+            }
+        }
+        progress((last * CHUNK).min(calls));
+        first = last;
+    }
+    (total, Ok(()))
+}

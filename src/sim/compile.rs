@@ -1,0 +1,550 @@
+//! Compile once: `Script` + `Tenant` + `Traffic` → [`Program`], a compact form the engine
+//! runs millions of times.
+//!
+//! Everything the per-contact loop needs is resolved here to indices and small enums: branch
+//! targets, variable slots, skills, agents, teams, numbers, policies (sorted by priority), MAX
+//! buttons, and random-draw [`Purpose`]s. The loop then does no parsing, no string hashing and
+//! no lookups by name.
+
+use crate::model::{Direction, Dist, Match, Tenant, Traffic};
+use crate::script::{self, Kind, OnOff, Record, Script};
+
+use super::rng::{Purpose, Purposes};
+use super::vars::{Symbols, Template, VarId};
+
+/// A branch target: `None` = not wired (taking it ends the thread, SEMANTICS §2).
+pub type Next = Option<u32>;
+
+/// Duration distribution in milliseconds, with the purpose its draws are keyed by.
+#[derive(Clone, Copy, Debug)]
+pub struct DistMs {
+    pub dist: Dist,
+    pub purpose: Purpose,
+}
+
+#[derive(Clone, Debug)]
+pub enum Op {
+    /// BEGIN, ONANSWER/ONRELEASE/ONSIGNAL reached by a branch, unmodelled types: take `default`.
+    Pass {
+        next: Next,
+    },
+    End,
+    Hangup,
+    Menu(Box<MenuOp>),
+    Play {
+        next: Next,
+        duration: DistMs,
+    },
+    /// MUSIC and WAIT: fixed time. `media` is false for WAIT.
+    Timed {
+        ms: u64,
+        media: bool,
+        next: Next,
+    },
+    Assign {
+        var: VarId,
+        value: Template,
+        next: Next,
+    },
+    Snippet {
+        code: super::vars::SnippetCode,
+        next: Next,
+        error: Next,
+    },
+    Case {
+        var: VarId,
+        values: Vec<(String, Next)>,
+        default: Next,
+    },
+    ReqAgent {
+        skill: u16,
+        next: Next,
+    },
+    Indicate {
+        button: u16,
+        on: bool,
+        params: Vec<String>,
+        next: Next,
+    },
+    Record {
+        start: bool,
+        statement: bool,
+        next: Next,
+    },
+    RecordAgentOnly {
+        next: Next,
+    },
+    DoNotRecord {
+        next: Next,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct MenuOp {
+    pub var: VarId,
+    pub sensitive: bool,
+    /// Digit branches as written (`None` target = not wired).
+    pub digits: Vec<(String, Next)>,
+    pub default: Next,
+    /// Traffic `inputs` for this MENU: choices (`None` = no input) and cumulative weights.
+    pub inputs: Option<(Vec<Option<String>>, Vec<f64>)>,
+    /// Indices into `digits` of the wired ones (uniform choice without traffic inputs).
+    pub wired: Vec<u16>,
+    pub choice: Purpose,
+    pub duration: DistMs,
+}
+
+/// Policy filters resolved to indices. An empty list matches anything.
+#[derive(Clone, Debug, Default)]
+pub struct MatchIx {
+    pub direction: Vec<Direction>,
+    pub skills: Vec<u16>,
+    pub agents: Vec<u16>,
+    pub teams: Vec<u16>,
+    pub numbers: Vec<u16>,
+}
+
+/// What a segment looks like to a policy filter.
+#[derive(Clone, Copy, Debug)]
+pub struct SegmentView {
+    pub direction: Direction,
+    pub skill: Option<u16>,
+    pub agent: Option<u16>,
+    pub team: Option<u16>,
+    pub ani: Option<u16>,
+    pub dnis: Option<u16>,
+}
+
+impl MatchIx {
+    pub fn matches(&self, s: &SegmentView) -> bool {
+        fn ok(list: &[u16], v: Option<u16>) -> bool {
+            list.is_empty() || v.is_some_and(|v| list.contains(&v))
+        }
+        (self.direction.is_empty() || self.direction.contains(&s.direction))
+            && ok(&self.skills, s.skill)
+            && ok(&self.agents, s.agent)
+            && ok(&self.teams, s.team)
+            && (self.numbers.is_empty() || ok(&self.numbers, s.ani) || ok(&self.numbers, s.dnis))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct PolicyIx {
+    pub name: String,
+    /// Position in the tenant file (reports list policies in file order).
+    pub file_index: usize,
+    pub percent: f64,
+    pub filter: MatchIx,
+    pub continue_after_external_transfer: bool,
+    pub continue_after_disposition: bool,
+    pub sample: Purpose,
+}
+
+#[derive(Clone, Debug)]
+pub struct AgentIx {
+    pub id: String,
+    pub team: u16,
+    pub recordable: bool,
+}
+
+/// One agent-side behaviour of the traffic file (probability per contact, uniform time).
+#[derive(Clone, Copy, Debug)]
+pub struct Behaviour {
+    pub p: f64,
+    pub happens: Purpose,
+    pub at: Purpose,
+}
+
+#[derive(Clone, Debug)]
+pub struct PressSeq {
+    pub p: f64,
+    /// Buttons (indices into [`Program::buttons`]) in press order.
+    pub buttons: Vec<u16>,
+    pub happens: Purpose,
+    pub at: Purpose,
+}
+
+/// Fixed draw purposes of every contact.
+#[derive(Clone, Copy, Debug)]
+pub struct Fixed {
+    pub direction: Purpose,
+    pub ani: Purpose,
+    pub dnis: Purpose,
+    pub queue_wait: Purpose,
+    pub patience: Purpose,
+    pub talk: Purpose,
+    pub transfer_agent_pick: Purpose,
+}
+
+/// The compiled script + tenant + traffic.
+#[derive(Clone, Debug)]
+pub struct Program {
+    pub name: String,
+    pub ops: Vec<Op>,
+    /// Studio ids, for paths and explain.
+    pub ids: Vec<String>,
+    /// Canonical type names (`MUSIC`; `pass-through` for unmodelled types), for explain.
+    pub kinds: Vec<&'static str>,
+    pub begin: u32,
+    pub on_answer: Option<u32>,
+    pub on_release: Option<u32>,
+    pub on_signal: Option<u32>,
+    pub symbols: Symbols,
+    pub statement_var: VarId,
+    pub err_var: VarId,
+    pub sp: [VarId; 9],
+    pub purposes: Purposes,
+    pub fixed: Fixed,
+    pub skills: Vec<String>,
+    /// Per skill: the agents that have it.
+    pub agents_by_skill: Vec<Vec<u16>>,
+    /// Per skill: purpose of the answering-agent draw (`agent:<skill>`).
+    pub agent_pick: Vec<Purpose>,
+    pub agents: Vec<AgentIx>,
+    pub teams: Vec<String>,
+    pub numbers: Vec<String>,
+    /// In evaluation order: priority ascending, unnumbered after numbered, file order.
+    pub policies: Vec<PolicyIx>,
+    pub dnr_policies: Vec<MatchIx>,
+    pub short_call_ms: u64,
+    /// MAX button names (case-insensitive: stored lowercase, first spelling kept in `button_names`).
+    pub buttons: Vec<String>,
+    pub button_names: Vec<String>,
+    pub direction: (Vec<Direction>, Vec<f64>),
+    pub ani: (Vec<u16>, Vec<f64>),
+    pub dnis: (Vec<u16>, Vec<f64>),
+    pub queue_wait: Dist,
+    pub patience: Dist,
+    pub talk: Dist,
+    pub rod: Behaviour,
+    pub supervisor_rod: Behaviour,
+    pub transfer_agent: Behaviour,
+    pub transfer_external: Behaviour,
+    pub conference: Behaviour,
+    pub disposition: Behaviour,
+    pub presses: Vec<PressSeq>,
+    pub calls: u64,
+    pub seed: u64,
+}
+
+/// Case-insensitive interner (names compare as in Studio: `Sales` = `sales`).
+fn intern(list: &mut Vec<String>, name: &str) -> u16 {
+    let key = name.to_lowercase();
+    match list.iter().position(|s| s.to_lowercase() == key) {
+        Some(i) => i as u16,
+        None => {
+            list.push(name.to_string());
+            (list.len() - 1) as u16
+        }
+    }
+}
+
+fn cumulative(weights: impl Iterator<Item = f64>) -> Vec<f64> {
+    let mut acc = 0.0;
+    weights
+        .map(|w| {
+            acc += w.max(0.0);
+            acc
+        })
+        .collect()
+}
+
+/// A MENU is sensitive when marked `Sensitive: True`; unmarked, when its phrase asks for card
+/// data (the inference lint also makes, FORMATS §1).
+pub fn menu_is_sensitive(menu: &script::Menu) -> bool {
+    menu.sensitive.unwrap_or_else(|| {
+        let p = menu.phrase.to_lowercase();
+        let words: Vec<&str> = p.split(|c: char| !c.is_alphanumeric()).collect();
+        ["card", "cvv", "cvc", "pin"].iter().any(|w| words.contains(w))
+    })
+}
+
+impl Program {
+    pub fn compile(script: &Script, tenant: &Tenant, traffic: &Traffic) -> Program {
+        let mut symbols = Symbols::new();
+        let mut purposes = Purposes::default();
+        let statement_var = symbols.intern("RecordingStatementId");
+        let err_var = symbols.intern("_ERR");
+        let sp = std::array::from_fn(|i| symbols.intern(&format!("SP{}", i + 1)));
+        let fixed = Fixed {
+            direction: purposes.intern("direction"),
+            ani: purposes.intern("ani"),
+            dnis: purposes.intern("dnis"),
+            queue_wait: purposes.intern("queue_wait"),
+            patience: purposes.intern("patience"),
+            talk: purposes.intern("talk"),
+            transfer_agent_pick: purposes.intern("transfer_agent"),
+        };
+
+        let mut skills: Vec<String> = Vec::new();
+        let mut teams: Vec<String> = Vec::new();
+        let mut numbers: Vec<String> = Vec::new();
+        let mut buttons: Vec<String> = Vec::new();
+
+        let agents: Vec<AgentIx> = tenant
+            .agents
+            .iter()
+            .map(|a| AgentIx {
+                id: a.id.clone(),
+                team: intern(&mut teams, &a.team),
+                recordable: a.can_be_recorded,
+            })
+            .collect();
+
+        // Traffic inputs by MENU id.
+        let play_ms = traffic.durations.play;
+        let menu_ms = traffic.durations.menu;
+        let mut ops = Vec::with_capacity(script.actions.len());
+        for action in &script.actions {
+            let next = |name: &str| action.branch(name).and_then(|b| b.target).map(|t| t.0);
+            let default = next("default");
+            let op = match &action.kind {
+                Kind::Begin | Kind::OnAnswer | Kind::OnRelease | Kind::OnSignal | Kind::Other => {
+                    Op::Pass { next: default }
+                }
+                Kind::End => Op::End,
+                Kind::Hangup => Op::Hangup,
+                Kind::Menu(m) => {
+                    let digits: Vec<(String, Next)> = action
+                        .branches
+                        .iter()
+                        .filter(|b| b.name != "default")
+                        .map(|b| (b.name.clone(), b.target.map(|t| t.0)))
+                        .collect();
+                    let wired = digits
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, d)| d.1.is_some())
+                        .map(|(i, _)| i as u16)
+                        .collect();
+                    let inputs = traffic.inputs.iter().find(|(id, _)| *id == action.id).map(|(_, w)| {
+                        (
+                            w.items.iter().map(|(v, _)| v.clone()).collect(),
+                            cumulative(w.items.iter().map(|(_, p)| *p)),
+                        )
+                    });
+                    Op::Menu(Box::new(MenuOp {
+                        var: symbols.intern(if m.variable.is_empty() { "MRES" } else { &m.variable }),
+                        sensitive: menu_is_sensitive(m),
+                        digits,
+                        default,
+                        inputs,
+                        wired,
+                        choice: purposes.intern(&format!("menu:{}", action.id)),
+                        duration: DistMs {
+                            dist: menu_ms,
+                            purpose: purposes.intern(&format!("menu_time:{}", action.id)),
+                        },
+                    }))
+                }
+                Kind::Play { .. } => Op::Play {
+                    next: default,
+                    duration: DistMs {
+                        dist: play_ms,
+                        purpose: purposes.intern(&format!("play_time:{}", action.id)),
+                    },
+                },
+                Kind::Music { seconds } => {
+                    let s = if *seconds > 0.0 && seconds.is_finite() { *seconds } else { 10.0 };
+                    Op::Timed { ms: secs_to_ms(s), media: true, next: default }
+                }
+                Kind::Wait { seconds } => Op::Timed { ms: secs_to_ms(*seconds), media: false, next: default },
+                Kind::Assign { variable, value } => Op::Assign {
+                    var: symbols.intern(variable),
+                    value: Template::compile(value, &mut symbols),
+                    next: default,
+                },
+                Kind::Snippet(s) => Op::Snippet {
+                    code: super::vars::SnippetCode::compile(&s.ast, &mut symbols),
+                    next: default,
+                    error: next("Error"),
+                },
+                Kind::Case { variable } => Op::Case {
+                    var: symbols.intern(variable),
+                    values: action
+                        .branches
+                        .iter()
+                        .filter(|b| b.name != "default")
+                        .map(|b| (b.name.clone(), b.target.map(|t| t.0)))
+                        .collect(),
+                    default,
+                },
+                Kind::ReqAgent { skill, .. } => {
+                    Op::ReqAgent { skill: intern(&mut skills, skill), next: default }
+                }
+                Kind::Indicate(i) => Op::Indicate {
+                    button: intern(&mut buttons, &i.name),
+                    on: i.state == OnOff::On,
+                    params: i.parameters.clone(),
+                    next: default,
+                },
+                Kind::LogRecordingPro(l) => Op::Record {
+                    start: l.record == Record::Start,
+                    statement: l.use_statement_id,
+                    next: default,
+                },
+                Kind::RecordAgentOnly => Op::RecordAgentOnly { next: default },
+                Kind::DoNotRecord => Op::DoNotRecord { next: default },
+            };
+            ops.push(op);
+        }
+
+        let match_ix =
+            |m: &Match, skills: &mut Vec<String>, teams: &mut Vec<String>, numbers: &mut Vec<String>| {
+                MatchIx {
+                    direction: m.direction.clone(),
+                    skills: m.skills.iter().map(|s| intern(skills, s)).collect(),
+                    // An agent the tenant does not have can never match: u16::MAX.
+                    agents: m
+                        .agents
+                        .iter()
+                        .map(|a| {
+                            agents
+                                .iter()
+                                .position(|x| x.id.eq_ignore_ascii_case(a))
+                                .map_or(u16::MAX, |i| i as u16)
+                        })
+                        .collect(),
+                    teams: m.teams.iter().map(|t| intern(teams, t)).collect(),
+                    numbers: m.numbers.iter().map(|n| intern(numbers, n)).collect(),
+                }
+            };
+
+        // lower priority number first; unnumbered after numbered; ties in file order
+        // (a stable sort keeps file order).
+        let mut order: Vec<usize> = (0..tenant.recording_policies.len()).collect();
+        order.sort_by_key(|&i| match tenant.recording_policies[i].priority {
+            Some(p) => (0, p),
+            None => (1, 0),
+        });
+        let policies: Vec<PolicyIx> = order
+            .iter()
+            .map(|&i| {
+                let p = &tenant.recording_policies[i];
+                PolicyIx {
+                    name: p.name.clone(),
+                    file_index: i,
+                    percent: p.percent,
+                    filter: match_ix(&p.matches, &mut skills, &mut teams, &mut numbers),
+                    continue_after_external_transfer: p.continue_after_external_transfer,
+                    continue_after_disposition: p.continue_after_disposition,
+                    sample: purposes.intern(&format!("policy:{}", p.name)),
+                }
+            })
+            .collect();
+        let dnr_policies: Vec<MatchIx> = tenant
+            .do_not_record_policies
+            .iter()
+            .map(|p| match_ix(&p.matches, &mut skills, &mut teams, &mut numbers))
+            .collect();
+
+        let ani = (
+            traffic.ani.items.iter().map(|(n, _)| intern(&mut numbers, n)).collect(),
+            cumulative(traffic.ani.items.iter().map(|(_, w)| *w)),
+        );
+        let dnis = (
+            traffic.dnis.items.iter().map(|(n, _)| intern(&mut numbers, n)).collect(),
+            cumulative(traffic.dnis.items.iter().map(|(_, w)| *w)),
+        );
+        let presses = traffic
+            .agent
+            .presses
+            .iter()
+            .enumerate()
+            .map(|(i, s)| PressSeq {
+                p: s.p,
+                buttons: s.buttons.iter().map(|b| intern(&mut buttons, b)).collect(),
+                happens: purposes.intern(&format!("presses:{i}")),
+                at: purposes.intern(&format!("presses_at:{i}")),
+            })
+            .collect();
+
+        // Skills are final now: resolve each agent's skills and one pick purpose per skill.
+        let agents_by_skill: Vec<Vec<u16>> = skills
+            .iter()
+            .map(|s| {
+                tenant
+                    .agents
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, a)| {
+                        a.skills.as_ref().is_none_or(|l| l.iter().any(|x| x.eq_ignore_ascii_case(s)))
+                    })
+                    .map(|(i, _)| i as u16)
+                    .collect()
+            })
+            .collect();
+        let agent_pick =
+            skills.iter().map(|s| purposes.intern(&format!("agent:{}", s.to_lowercase()))).collect();
+
+        let mut behaviour = |name: &str, p: f64| Behaviour {
+            p,
+            happens: purposes.intern(name),
+            at: purposes.intern(&format!("{name}_at")),
+        };
+        let a = &traffic.agent;
+        let rod = behaviour("rod", a.rod);
+        let supervisor_rod = behaviour("supervisor_rod", a.supervisor_rod);
+        let transfer_agent = behaviour("transfer", a.transfer_agent);
+        let transfer_external = behaviour("transfer_external", a.transfer_external);
+        let conference = behaviour("conference", a.conference);
+        let disposition = behaviour("disposition", a.disposition);
+
+        let find_event = |e| script.event(e).map(|ix| ix.0);
+        Program {
+            name: script.name.clone(),
+            ids: script.actions.iter().map(|a| a.id.clone()).collect(),
+            kinds: script.actions.iter().map(|a| a.kind.canonical_name().unwrap_or("pass-through")).collect(),
+            begin: script.begin().0,
+            on_answer: find_event(script::Event::Answer),
+            on_release: find_event(script::Event::Release),
+            on_signal: find_event(script::Event::Signal),
+            ops,
+            symbols,
+            statement_var,
+            err_var,
+            sp,
+            fixed,
+            skills,
+            agents_by_skill,
+            agent_pick,
+            agents,
+            teams,
+            numbers,
+            policies,
+            dnr_policies,
+            short_call_ms: secs_to_ms(tenant.short_call_seconds),
+            button_names: buttons.clone(),
+            buttons: buttons.iter().map(|b| b.to_lowercase()).collect(),
+            direction: (
+                traffic.direction.items.iter().map(|(d, _)| *d).collect(),
+                cumulative(traffic.direction.items.iter().map(|(_, w)| *w)),
+            ),
+            ani,
+            dnis,
+            queue_wait: traffic.durations.queue_wait,
+            patience: traffic.durations.patience,
+            talk: traffic.durations.talk,
+            rod,
+            supervisor_rod,
+            transfer_agent,
+            transfer_external,
+            conference,
+            disposition,
+            presses,
+            calls: traffic.calls,
+            seed: traffic.seed,
+            purposes,
+        }
+    }
+
+    /// Studio id of an action index.
+    pub fn id(&self, ix: u32) -> &str {
+        &self.ids[ix as usize]
+    }
+}
+
+/// Seconds → whole milliseconds (negative / non-finite → 0; huge values saturate).
+pub fn secs_to_ms(s: f64) -> u64 {
+    if s.is_finite() && s > 0.0 { (s * 1000.0).round().min(u64::MAX as f64 / 4.0) as u64 } else { 0 }
+}

@@ -1,0 +1,277 @@
+//! What one contact produced (SEMANTICS §5, FORMATS §5 `--calls-out`), and its JSONL line.
+//!
+//! An [`Outcome`] is reused by a worker from contact to contact (`clear` keeps the buffers),
+//! so the hot loop allocates only when a contact is bigger than every one before it.
+
+use std::fmt::Write as _;
+
+use super::compile::Program;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SegmentKind {
+    Ivr,
+    Agent,
+    External,
+}
+
+impl SegmentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SegmentKind::Ivr => "ivr",
+            SegmentKind::Agent => "agent",
+            SegmentKind::External => "external",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Segment {
+    pub kind: SegmentKind,
+    /// Index into [`Program::agents`].
+    pub agent: Option<u16>,
+    pub from_ms: u64,
+    pub to_ms: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Mode {
+    Full,
+    AgentOnly,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Full => "full",
+            Mode::AgentOnly => "agent_only",
+        }
+    }
+}
+
+/// Who started a recording interval.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Initiator {
+    Studio,
+    Rod,
+    /// Index into [`Program::policies`].
+    Policy(u16),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Recording {
+    /// Index into [`Outcome::segments`].
+    pub segment: u32,
+    pub mode: Mode,
+    pub initiator: Initiator,
+    pub from_ms: u64,
+    pub to_ms: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EndedBy {
+    Stop,
+    CallEnd,
+    Transfer,
+    Conference,
+    Dnr,
+    Superseded,
+}
+
+impl EndedBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndedBy::Stop => "stop",
+            EndedBy::CallEnd => "call_end",
+            EndedBy::Transfer => "transfer",
+            EndedBy::Conference => "conference",
+            EndedBy::Dnr => "dnr",
+            EndedBy::Superseded => "superseded",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Statement {
+    /// 1-based number within the contact; the id is `rs-<contact>-<n>` ([`statement_id`]).
+    pub n: u32,
+    pub from_ms: u64,
+    pub to_ms: u64,
+    pub saved: bool,
+    pub ended_by: EndedBy,
+}
+
+/// The statement id LOGRECORDINGPRO writes into `RecordingStatementId`.
+pub fn write_statement_id(out: &mut String, contact: u64, n: u32) {
+    out.clear();
+    let _ = write!(out, "rs-{contact}-{n}");
+}
+
+/// Findings of one contact (FORMATS §5 `findings`), as a bit set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Finding {
+    RecordedBeforeDnr = 0,
+    SensitiveWhileRecording,
+    IndicatorLeftOn,
+    StepLimit,
+    RodBlocked,
+    Stuck,
+    MediaAfterRelease,
+}
+
+impl Finding {
+    /// In report order.
+    pub const ALL: [Finding; 7] = [
+        Finding::RecordedBeforeDnr,
+        Finding::SensitiveWhileRecording,
+        Finding::IndicatorLeftOn,
+        Finding::StepLimit,
+        Finding::RodBlocked,
+        Finding::Stuck,
+        Finding::MediaAfterRelease,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Finding::RecordedBeforeDnr => "recorded_before_dnr",
+            Finding::SensitiveWhileRecording => "sensitive_while_recording",
+            Finding::IndicatorLeftOn => "indicator_left_on",
+            Finding::StepLimit => "step_limit",
+            Finding::RodBlocked => "rod_blocked",
+            Finding::Stuck => "stuck",
+            Finding::MediaAfterRelease => "media_after_release",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Outcome {
+    pub id: u64,
+    pub duration_ms: u64,
+    pub abandoned: bool,
+    pub dnr_at_ms: Option<u64>,
+    pub segments: Vec<Segment>,
+    pub recordings: Vec<Recording>,
+    pub statements: Vec<Statement>,
+    findings: u8,
+    /// Action indices in execution order.
+    pub path: Vec<u32>,
+    /// Per policy (program order): one of this contact's agent segments matched its filters.
+    pub policy_matched: Vec<bool>,
+}
+
+impl Outcome {
+    pub fn clear(&mut self, id: u64, policies: usize) {
+        self.id = id;
+        self.duration_ms = 0;
+        self.abandoned = false;
+        self.dnr_at_ms = None;
+        self.segments.clear();
+        self.recordings.clear();
+        self.statements.clear();
+        self.findings = 0;
+        self.path.clear();
+        self.policy_matched.clear();
+        self.policy_matched.resize(policies, false);
+    }
+
+    pub fn add(&mut self, f: Finding) {
+        self.findings |= 1 << f as u8;
+    }
+
+    pub fn has(&self, f: Finding) -> bool {
+        self.findings & (1 << f as u8) != 0
+    }
+
+    pub fn findings(&self) -> impl Iterator<Item = Finding> + '_ {
+        Finding::ALL.into_iter().filter(|f| self.has(*f))
+    }
+
+    /// Kind of the segment a recording belongs to.
+    pub fn kind_of(&self, r: &Recording) -> SegmentKind {
+        self.segments[r.segment as usize].kind
+    }
+
+    /// The FORMATS §5 JSON object of this contact, on one line (no newline).
+    pub fn write_json(&self, p: &Program, out: &mut String) {
+        let _ = write!(
+            out,
+            "{{\"id\":{},\"duration_ms\":{},\"abandoned\":{},\"dnr_at_ms\":",
+            self.id, self.duration_ms, self.abandoned
+        );
+        match self.dnr_at_ms {
+            Some(t) => {
+                let _ = write!(out, "{t}");
+            }
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"segments\":[");
+        for (i, s) in self.segments.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let _ = write!(out, "{{\"kind\":\"{}\",\"agent\":", s.kind.as_str());
+            match s.agent {
+                Some(a) => json_str(out, &p.agents[a as usize].id),
+                None => out.push_str("null"),
+            }
+            let _ = write!(out, ",\"from_ms\":{},\"to_ms\":{}}}", s.from_ms, s.to_ms);
+        }
+        out.push_str("],\"recordings\":[");
+        for (i, r) in self.recordings.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let _ =
+                write!(out, "{{\"segment\":{},\"mode\":\"{}\",\"initiator\":", r.segment, r.mode.as_str());
+            json_str(out, &initiator_name(p, r.initiator));
+            let _ = write!(out, ",\"from_ms\":{},\"to_ms\":{}}}", r.from_ms, r.to_ms);
+        }
+        out.push_str("],\"statements\":[");
+        let mut id = String::new();
+        for (i, s) in self.statements.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_statement_id(&mut id, self.id, s.n);
+            out.push_str("{\"id\":");
+            json_str(out, &id);
+            let _ = write!(
+                out,
+                ",\"from_ms\":{},\"to_ms\":{},\"saved\":{},\"ended_by\":\"{}\"}}",
+                s.from_ms,
+                s.to_ms,
+                s.saved,
+                s.ended_by.as_str()
+            );
+        }
+        out.push_str("],\"findings\":[");
+        for (i, f) in self.findings().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let _ = write!(out, "\"{}\"", f.as_str());
+        }
+        out.push_str("],\"path\":[");
+        for (i, a) in self.path.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            json_str(out, p.id(*a));
+        }
+        out.push_str("]}");
+    }
+}
+
+/// `studio`, `rod`, or `policy:NAME`.
+pub fn initiator_name(p: &Program, i: Initiator) -> String {
+    match i {
+        Initiator::Studio => "studio".into(),
+        Initiator::Rod => "rod".into(),
+        Initiator::Policy(ix) => format!("policy:{}", p.policies[ix as usize].name),
+    }
+}
+
+/// Append `s` as a JSON string literal.
+pub fn json_str(out: &mut String, s: &str) {
+    out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()));
+}

@@ -1,0 +1,145 @@
+//! Keyed random draws: every draw of a contact is addressed by *(seed, contact, purpose,
+//! occurrence)*, never by the order in which the script consumes draws.
+//!
+//! Why: `diff` compares contact *i* of two script versions. If draws were taken in consumption
+//! order, adding a PLAY before a MENU would hand that MENU a different random number and
+//! reshuffle every caller. Here the MENU `consent` always reads its own slot of the contact's
+//! stream, whatever runs before it.
+//!
+//! Layout: one ChaCha8 stream per contact (`set_stream(contact)`); inside it, a purpose owns a
+//! window of 2^24 words starting at `hash40(purpose) << 24`, and its n-th draw reads the two
+//! words at `2 * n` inside that window (FNV-1a, computed once at compile time).
+
+use rand::Rng;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+/// A draw purpose, resolved at compile time: the FNV-1a hash of its key string (`"queue_wait"`,
+/// `"menu:consent"`, `"policy:Sales QA"`...) and the index of its occurrence counter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Purpose {
+    pub(crate) window: u128,
+    pub(crate) counter: u16,
+}
+
+/// 64-bit FNV-1a.
+pub fn fnv1a(key: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// Interns purpose keys into [`Purpose`]s with dense counter indices.
+#[derive(Debug, Default, Clone)]
+pub struct Purposes {
+    keys: Vec<String>,
+}
+
+impl Purposes {
+    pub fn intern(&mut self, key: &str) -> Purpose {
+        let counter = match self.keys.iter().position(|k| k == key) {
+            Some(i) => i,
+            None => {
+                self.keys.push(key.to_string());
+                self.keys.len() - 1
+            }
+        };
+        // 40 bits of hash × 2^24 words per purpose stays inside ChaCha's 2^68-word stream.
+        let window = u128::from(fnv1a(key) >> 24) << 24;
+        Purpose { window, counter: counter as u16 }
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
+/// The random source of one contact. Reused across contacts by a worker (`reset`).
+pub struct Draws {
+    rng: ChaCha8Rng,
+    counters: Vec<u32>,
+}
+
+impl Draws {
+    pub fn new(seed: u64, purposes: usize) -> Self {
+        Draws { rng: ChaCha8Rng::seed_from_u64(seed), counters: vec![0; purposes] }
+    }
+
+    /// Start contact `contact`: its own stream, every occurrence counter back to 0.
+    pub fn reset(&mut self, contact: u64) {
+        self.rng.set_stream(contact);
+        self.counters.iter_mut().for_each(|c| *c = 0);
+    }
+
+    /// The next raw 64-bit draw of `p` for this contact.
+    pub fn next_u64(&mut self, p: Purpose) -> u64 {
+        let c = &mut self.counters[p.counter as usize];
+        let n = *c;
+        *c = c.wrapping_add(1);
+        self.rng.set_word_pos(p.window + 2 * u128::from(n & 0x7f_ffff));
+        self.rng.next_u64()
+    }
+
+    /// Uniform in [0, 1), 53 bits.
+    pub fn unit(&mut self, p: Purpose) -> f64 {
+        (self.next_u64(p) >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// Uniform in (0, 1): never exactly 0 (for `ln`, and open talk intervals).
+    pub fn open_unit(&mut self, p: Purpose) -> f64 {
+        ((self.next_u64(p) >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// True with probability `prob` (0 never, 1 always).
+    pub fn chance(&mut self, p: Purpose, prob: f64) -> bool {
+        if prob <= 0.0 {
+            return false;
+        }
+        if prob >= 1.0 {
+            return true;
+        }
+        self.unit(p) < prob
+    }
+
+    /// Uniform index in 0..n (n > 0), by multiply-shift (unbiased enough for n ≪ 2^32).
+    pub fn index(&mut self, p: Purpose, n: usize) -> usize {
+        ((u128::from(self.next_u64(p)) * n as u128) >> 64) as usize
+    }
+
+    /// Index into cumulative weights (last = total).
+    pub fn weighted(&mut self, p: Purpose, cumulative: &[f64]) -> usize {
+        let total = *cumulative.last().unwrap_or(&0.0);
+        let x = self.unit(p) * total;
+        cumulative.iter().position(|&c| x < c).unwrap_or(cumulative.len().saturating_sub(1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_purpose_reads_the_same_values_whatever_was_drawn_before() {
+        let mut ps = Purposes::default();
+        let menu = ps.intern("menu:consent");
+        let talk = ps.intern("talk");
+        let mut a = Draws::new(7, ps.len());
+        let mut b = Draws::new(7, ps.len());
+        a.reset(3);
+        b.reset(3);
+        let _ = b.next_u64(talk);
+        let _ = b.next_u64(talk);
+        assert_eq!(a.next_u64(menu), b.next_u64(menu));
+        assert_eq!(a.next_u64(menu), b.next_u64(menu));
+        b.reset(4);
+        a.reset(3);
+        assert_ne!(a.next_u64(menu), b.next_u64(menu), "contacts have their own streams");
+    }
+}
