@@ -366,3 +366,8 @@ fn c8_zero_calls_and_exponent_whole_numbers() {
     assert_eq!(ok("calls: 1e4\nseed: 7.0\n"), Traffic { calls: 10_000, seed: 7, ..Traffic::default() });
     assert!(errors("calls: 1.5e0\n").errors[0].message.contains("whole number, found 1.5"));
 }
+
+#[test]
+fn digest_treats_minus_zero_as_zero() {
+    assert_eq!(ok("agent: {rod: -0.0}\n").digest(), Traffic::default().digest());
+}
