@@ -9,7 +9,13 @@ use clap::{Parser, Subcommand, ValueEnum};
 /// recflow reads Studio scripts (recflow YAML, or the JSON that CXone Studio's API exports)
 /// and answers offline, before the script ships.
 #[derive(Debug, Parser)]
-#[command(name = "recflow", version, about, long_about = None, after_help = EXAMPLES)]
+#[command(
+    name = "recflow",
+    version,
+    about = "Which calls, and which parts of each call, will a CXone Studio script record - and is that legal?",
+    long_about = None,
+    after_help = EXAMPLES
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -17,8 +23,20 @@ pub struct Cli {
 
 const EXAMPLES: &str = "\
 Examples:
+  # What does this script record on 1000 calls (embedded default tenant and traffic)?
+  recflow simulate scripts/consent-gdpr.yaml
+  # ... with your policies and caller mix, as JSON
+  recflow simulate scripts/consent-gdpr.yaml --tenant examples/tenant-sales-qa.yaml \\
+      --traffic examples/traffic-busy-day.yaml --format json
+  # Why was contact 3 (not) recorded? Which rule decided?
+  recflow explain scripts/consent-gdpr.yaml --call 3
+  # Prove consent and ordering properties on every path
+  recflow lint scripts/*.yaml
+  # Draw the flow; convert to the JSON Studio's API accepts
   recflow graph scripts/consent-gdpr.yaml --format mermaid
-  recflow convert scripts/consent-gdpr.yaml --to studio-json > consent-gdpr.json";
+  recflow convert scripts/consent-gdpr.yaml --to studio-json > consent-gdpr.json
+
+Docs: README.md and docs/ in the recflow repository.";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
