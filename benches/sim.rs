@@ -52,7 +52,7 @@ fn main() {
     let p = Program::compile(&script, &Tenant::default(), &traffic());
     let threads = rayon::current_num_threads();
     let start = Instant::now();
-    let report = sim::simulate(&p, 1_000_000, threads, |_| {});
+    let report = sim::simulate(&p, 1_000_000, |_| {});
     let secs = start.elapsed().as_secs_f64();
     println!(
         "max-recorded-statements.yaml: 1 000 000 contacts in {secs:.2} s on {threads} threads = {:.0} contacts/s \

@@ -36,7 +36,7 @@ fn r15_half_policy_plus_30_percent_studio_records_65_percent() {
     let script = recflow::script::load_str("stats.yaml", SCRIPT).unwrap();
     let (tenant, traffic) = world(50.0);
     let p = Program::compile(&script, &tenant, &traffic);
-    let r = sim::simulate(&p, 100_000, 0, |_| {});
+    let r = sim::simulate(&p, 100_000, |_| {});
     let share = r.recorded.any as f64 / r.calls as f64;
     assert!((share - 0.65).abs() < 0.01, "recorded {share}");
     assert_eq!(r.policies[0].matched, 100_000);
@@ -52,7 +52,7 @@ fn percent_sampling_is_unbiased() {
     for percent in [3.0, 37.0, 90.0] {
         let (tenant, traffic) = world(percent);
         let p = Program::compile(&script, &tenant, &traffic);
-        let r = sim::simulate(&p, 40_000, 0, |_| {});
+        let r = sim::simulate(&p, 40_000, |_| {});
         let share = 100.0 * r.recorded.any as f64 / r.calls as f64;
         assert!((share - percent).abs() < 0.75, "{percent}%: {share}");
     }

@@ -274,7 +274,7 @@ fn round3(x: f64) -> f64 {
 
 /// Simulate contacts `0..calls` on the current rayon pool; `progress` gets the number of
 /// contacts done after each batch.
-pub fn simulate(p: &Program, calls: u64, _jobs_hint: usize, progress: impl FnMut(u64)) -> Report {
+pub fn simulate(p: &Program, calls: u64, progress: impl FnMut(u64)) -> Report {
     simulate_chunks(p, calls, None, progress).0.report(p)
 }
 
