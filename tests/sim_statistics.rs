@@ -4,15 +4,17 @@ use recflow::model::{Dist, Match, Policy, Tenant, Traffic, Weighted};
 use recflow::sim::{self, Program};
 
 fn world(percent: f64) -> (Tenant, Traffic) {
-    let mut tenant = Tenant::default();
-    tenant.recording_policies = vec![Policy {
-        name: "Half".into(),
-        priority: Some(1),
-        percent,
-        matches: Match::default(),
-        continue_after_external_transfer: false,
-        continue_after_disposition: false,
-    }];
+    let tenant = Tenant {
+        recording_policies: vec![Policy {
+            name: "Half".into(),
+            priority: Some(1),
+            percent,
+            matches: Match::default(),
+            continue_after_external_transfer: false,
+            continue_after_disposition: false,
+        }],
+        ..Tenant::default()
+    };
     let mut traffic = Traffic::default();
     traffic.durations.queue_wait = Dist::Fixed(10.0);
     traffic.durations.patience = Dist::Fixed(100_000.0);

@@ -665,7 +665,7 @@ impl<'p> Engine<'p> {
                 // Uniform among the others: draw among n - 1 and skip the current agent.
                 let k = self.draws.index(purpose, n - 1);
                 let others = list.iter().copied().filter(|&a| a != cur);
-                others.clone().nth(k).or_else(|| others.last())
+                others.clone().nth(k).or_else(|| others.clone().next_back())
             }
         }
     }
