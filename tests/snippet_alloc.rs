@@ -1,8 +1,9 @@
 //! Compile once, run many: a warm Snippet run allocates nothing (string buffers are reused from
-//! `Vars`). Counted with a wrapping global allocator; this file holds one test so nothing else
-//! allocates concurrently.
+//! `Vars`). Counted with a wrapping global allocator, on the test's own thread only (the test
+//! harness allocates on its threads while it waits).
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use recflow::snippet::{Program, Symbols, Template, Vars, parse};
@@ -10,17 +11,27 @@ use recflow::snippet::{Program, Symbols, Template, Vars, parse};
 struct Counting;
 static ALLOCS: AtomicU64 = AtomicU64::new(0);
 
+thread_local! {
+    static COUNT_HERE: Cell<bool> = const { Cell::new(false) };
+}
+
+fn count() {
+    if COUNT_HERE.with(Cell::get) {
+        ALLOCS.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
 // SAFETY: forwards every call to the system allocator unchanged; only counts.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        count();
         unsafe { System.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        count();
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
@@ -55,10 +66,12 @@ fn warm_runs_do_not_allocate() {
         vars.reset();
     }
     let before = ALLOCS.load(Ordering::Relaxed);
+    COUNT_HERE.with(|c| c.set(true));
     for _ in 0..1000 {
         one_run(&mut vars);
         vars.reset();
     }
+    COUNT_HERE.with(|c| c.set(false));
     let allocs = ALLOCS.load(Ordering::Relaxed) - before;
     assert_eq!(allocs, 0, "warm runs allocated {allocs} times");
     one_run(&mut vars);
