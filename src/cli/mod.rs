@@ -5,6 +5,7 @@
 //! 2 bad usage or input that cannot be loaded. A closed stdout pipe is not an error.
 
 pub mod args;
+pub mod config;
 pub mod convert;
 pub mod explain;
 pub mod graph;
@@ -58,6 +59,7 @@ fn run(cli: Cli) -> std::io::Result<Outcome> {
         Command::Explain(a) => explain::run(a),
         Command::Graph(a) => graph::run(&a),
         Command::Convert(a) => convert::run(&a),
+        Command::Defaults(a) => config::run_defaults(&a),
     }
 }
 

@@ -1,0 +1,39 @@
+//! Tenant / traffic files on the command line: `recflow defaults tenant|traffic` prints the
+//! embedded defaults; [`report_warnings`] prints tenant / traffic warnings (not errors: no
+//! "nothing was loaded" line, exit status unaffected).
+
+use std::io::{IsTerminal, Write};
+
+use super::args::{DefaultsArgs, DefaultsWhat};
+use super::{Outcome, write_stdout};
+use crate::model;
+use crate::script::LoadError;
+
+pub fn run_defaults(a: &DefaultsArgs) -> std::io::Result<Outcome> {
+    let text = match a.what {
+        DefaultsWhat::Tenant => model::default_tenant_yaml(),
+        DefaultsWhat::Traffic => model::default_traffic_yaml(),
+    };
+    write_stdout(text)?;
+    Ok(Outcome::Ok)
+}
+
+/// Print warnings to stderr like load errors (coloured only on a terminal).
+pub fn report_warnings(warnings: &[LoadError]) {
+    if warnings.is_empty() {
+        return;
+    }
+    let errs = crate::script::LoadErrors { errors: warnings.to_vec() };
+    let text = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+        let handler =
+            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode()).with_width(100);
+        let mut out = String::new();
+        for e in &errs.errors {
+            let _ = handler.render_report(&mut out, &crate::script::error::NamedErr(e));
+        }
+        out
+    } else {
+        errs.render_plain(100)
+    };
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
