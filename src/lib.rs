@@ -19,9 +19,11 @@
 //! # Ok::<(), recflow::script::LoadErrors>(())
 //! ```
 pub mod cli;
+pub mod diff;
 pub mod flow;
 pub mod model;
 pub mod report;
 pub mod script;
 pub mod sim;
+pub mod snapshot;
 pub mod snippet;
