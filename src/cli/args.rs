@@ -23,19 +23,67 @@ Examples:
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Draw a script's flow as Graphviz DOT or Mermaid.
-    #[command(
-        after_help = "Examples:\n  recflow graph scripts/consent-gdpr.yaml | dot -Tsvg > flow.svg\n  recflow graph scripts/consent-gdpr.yaml --format mermaid"
-    )]
+    ///
+    /// Each node shows the action id, its type and caption. Recording actions stand out:
+    /// DONOTRECORD (red octagon), LOGRECORDINGPRO Start (green) / Stop (orange), RECORDAGENTONLY
+    /// (blue), recorded statements (yellow note). BEGIN is the start; ONANSWER / ONRELEASE /
+    /// ONSIGNAL are drawn as event entries (double border). A branch that is not wired is a
+    /// dashed edge to a "not wired" node; unreachable actions are greyed.
+    #[command(after_help = GRAPH_EXAMPLES)]
     Graph(GraphArgs),
+    /// Convert a script between recflow YAML and CXone Studio JSON.
+    ///
+    /// The input format is taken from the extension (.json = Studio JSON, .yaml/.yml = YAML) or
+    /// the content. The converted script loads back to the same actions, properties, branches
+    /// and targets, so it lints, simulates and draws exactly like its source. Comments and Studio
+    /// layout (x, y) do not survive a trip through YAML; a script without layout gets a simple one.
+    #[command(after_help = CONVERT_EXAMPLES)]
+    Convert(ConvertArgs),
 }
+
+const GRAPH_EXAMPLES: &str = "\
+Examples:
+  # SVG with Graphviz
+  recflow graph scripts/consent-gdpr.yaml | dot -Tsvg > consent-gdpr.svg
+  # Mermaid, to paste into a ```mermaid block of a GitHub issue or README
+  recflow graph scripts/consent-gdpr.yaml --format mermaid
+  # A Studio export works the same
+  recflow graph scripts/studio-json/consent-gdpr.json";
+
+const CONVERT_EXAMPLES: &str = "\
+Examples:
+  # YAML -> Studio JSON, to import into CXone Studio
+  recflow convert scripts/consent-gdpr.yaml --to studio-json -o consent-gdpr.json
+  # Studio export -> readable YAML, to review in a pull request
+  recflow convert exported.json --to yaml > exported.yaml";
 
 #[derive(Debug, clap::Args)]
 pub struct GraphArgs {
     /// Script file (.yaml / .yml native format, .json Studio export).
     pub script: PathBuf,
-    /// Output format.
+    /// Output format: `dot` (Graphviz) or `mermaid`.
     #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
     pub format: GraphFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ConvertArgs {
+    /// Script file (.yaml / .yml native format, .json Studio export).
+    pub script: PathBuf,
+    /// Format to write.
+    #[arg(long, value_enum)]
+    pub to: ConvertTarget,
+    /// Write to FILE (atomically: a temporary file renamed into place) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ConvertTarget {
+    /// recflow's native YAML script format.
+    Yaml,
+    /// CXone Studio JSON ({header, actions, properties, branches}).
+    StudioJson,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -5,6 +5,8 @@
 //! 2 bad usage or input that cannot be loaded. A closed stdout pipe is not an error.
 
 pub mod args;
+pub mod convert;
+pub mod graph;
 pub mod output;
 
 use std::io::{IsTerminal, Write};
@@ -12,7 +14,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::flow::Flow;
 use crate::script::{self, LoadErrors};
 use args::{Cli, Command};
 
@@ -51,16 +52,8 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> std::io::Result<Outcome> {
     match cli.command {
-        Command::Graph(a) => {
-            let Some(script) = load_or_report(&a.script) else { return Ok(Outcome::BadInput) };
-            let flow = Flow::new(&script);
-            let text = match a.format {
-                args::GraphFormat::Dot => crate::report::graph::to_dot(&script, &flow),
-                args::GraphFormat::Mermaid => todo!("mermaid"),
-            };
-            write_stdout(&text)?;
-            Ok(Outcome::Ok)
-        }
+        Command::Graph(a) => graph::run(&a),
+        Command::Convert(a) => convert::run(&a),
     }
 }
 

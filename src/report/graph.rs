@@ -1,8 +1,435 @@
-//! `recflow graph`: the flow as Graphviz DOT or Mermaid. (Filled by the graph work.)
+//! `recflow graph`: a script's flow as Graphviz DOT or Mermaid.
+//!
+//! Input: a [`Script`] and its [`Flow`]. Output: DOT / Mermaid text (deterministic: nodes in
+//! script order, edges in branch order). Each node shows the action id, its type and caption.
+//! Recording actions stand out with their own colour and shape (DONOTRECORD, LOGRECORDINGPRO
+//! Start / Stop, RECORDAGENTONLY, recorded statements); BEGIN and the event entry points
+//! (ONANSWER, ONRELEASE, ONSIGNAL) are drawn as entries; a branch that is not wired is a dashed
+//! edge to a small "not wired" node; actions no entry reaches are greyed. Edges carry their
+//! branch name, except the single `default` edge of a `next:` action. A legend lists the
+//! styles the script uses. Every label is escaped for its format (docs/graph.md).
 
-use crate::flow::Flow;
-use crate::script::Script;
+use std::fmt::Write as _;
 
-pub fn to_dot(_script: &Script, _flow: &Flow) -> String {
-    todo!("dot")
+use crate::flow::{Entry, Flow};
+use crate::script::{Action, Kind, Record, Script};
+
+/// How an action is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Role {
+    Begin,
+    Event,
+    Dnr,
+    Start,
+    Stop,
+    AgentOnly,
+    StatementStart,
+    StatementStop,
+    Sensitive,
+    Consent,
+    End,
+    Unmodelled,
+    Plain,
+}
+
+impl Role {
+    fn of(a: &Action, is_event_entry: bool) -> Role {
+        match &a.kind {
+            Kind::Begin => Role::Begin,
+            _ if is_event_entry => Role::Event,
+            Kind::DoNotRecord => Role::Dnr,
+            Kind::RecordAgentOnly => Role::AgentOnly,
+            Kind::LogRecordingPro(l) => match (l.use_statement_id, l.record) {
+                (false, Record::Start) => Role::Start,
+                (false, Record::Stop) => Role::Stop,
+                (true, Record::Start) => Role::StatementStart,
+                (true, Record::Stop) => Role::StatementStop,
+            },
+            Kind::Menu(m) if m.sensitive == Some(true) => Role::Sensitive,
+            Kind::Menu(_) if a.consent.is_some() => Role::Consent,
+            Kind::End | Kind::Hangup => Role::End,
+            Kind::Other => Role::Unmodelled,
+            _ => Role::Plain,
+        }
+    }
+
+    /// Legend text; `None` for roles that need no explanation.
+    fn legend(self) -> Option<&'static str> {
+        Some(match self {
+            Role::Begin => "start (BEGIN)",
+            Role::Event => "event entry (ONANSWER / ONRELEASE / ONSIGNAL)",
+            Role::Dnr => "DONOTRECORD: nothing records the call",
+            Role::Start => "LOGRECORDINGPRO Start",
+            Role::Stop => "LOGRECORDINGPRO Stop",
+            Role::AgentOnly => "RECORDAGENTONLY: agent side only",
+            Role::StatementStart => "recorded statement Start",
+            Role::StatementStop => "recorded statement Stop",
+            Role::Sensitive => "sensitive input (Sensitive: True)",
+            Role::Consent => "recording consent question",
+            Role::Unmodelled => "unmodelled action (pass-through)",
+            Role::End | Role::Plain => return None,
+        })
+    }
+
+    fn class(self) -> &'static str {
+        match self {
+            Role::Begin => "begin",
+            Role::Event => "event",
+            Role::Dnr => "dnr",
+            Role::Start => "recstart",
+            Role::Stop => "recstop",
+            Role::AgentOnly => "agentonly",
+            Role::StatementStart => "stmtstart",
+            Role::StatementStop => "stmtstop",
+            Role::Sensitive => "sensitive",
+            Role::Consent => "consent",
+            Role::End => "endnode",
+            Role::Unmodelled => "unmodelled",
+            Role::Plain => "plain",
+        }
+    }
+
+    /// (fill, stroke) colours, shared by both formats.
+    fn colours(self) -> (&'static str, &'static str) {
+        match self {
+            Role::Begin => ("#d9f2d9", "#2e7d32"),
+            Role::Event => ("#e8e0f8", "#5e35b1"),
+            Role::Dnr => ("#f8c4c4", "#b00020"),
+            Role::Start => ("#c6efce", "#1b5e20"),
+            Role::Stop => ("#ffd8a8", "#e65100"),
+            Role::AgentOnly => ("#bde0fe", "#1565c0"),
+            Role::StatementStart | Role::StatementStop => ("#fff3b0", "#9a7b00"),
+            Role::Sensitive => ("#fde2e4", "#ad1457"),
+            Role::Consent => ("#e0f7fa", "#00838f"),
+            Role::End => ("#eeeeee", "#616161"),
+            Role::Unmodelled => ("#ffffff", "#9e9e9e"),
+            Role::Plain => ("#ffffff", "#424242"),
+        }
+    }
+}
+
+/// The second line of a node: the type, with the detail that matters for recording.
+fn type_line(a: &Action) -> String {
+    let name = a.kind.canonical_name().unwrap_or(&a.type_name);
+    match &a.kind {
+        Kind::LogRecordingPro(l) => {
+            let what = match l.record {
+                Record::Start => "Start",
+                Record::Stop => "Stop",
+            };
+            if l.use_statement_id { format!("{name} {what} (statement)") } else { format!("{name} {what}") }
+        }
+        Kind::Menu(m) if m.sensitive == Some(true) => format!("{name} (sensitive)"),
+        Kind::Menu(_) if a.consent.is_some() => {
+            let accept = a.consent.as_ref().map(|c| c.accept.join(", ")).unwrap_or_default();
+            format!("{name} (consent: accept {accept})")
+        }
+        Kind::ReqAgent { skill, .. } => format!("{name} {skill}"),
+        Kind::Indicate(i) => {
+            let state = match i.state {
+                crate::script::OnOff::On => "On",
+                crate::script::OnOff::Off => "Off",
+            };
+            format!("{name} {state}")
+        }
+        _ => name.to_owned(),
+    }
+}
+
+/// Node text as lines: id, type (+ detail), caption when there is one.
+fn node_lines(a: &Action) -> Vec<String> {
+    let mut lines = vec![a.id.clone(), type_line(a)];
+    if let Some(l) = a.label.as_deref().filter(|l| !l.trim().is_empty()) {
+        lines.push(l.to_owned());
+    }
+    if let Kind::Indicate(i) = &a.kind {
+        lines.push(format!("“{}”", i.name));
+    }
+    lines
+}
+
+/// An action whose only branch is a wired `default` (`next:`): its edge needs no label.
+fn is_only_next(a: &Action) -> bool {
+    matches!(a.branches.as_slice(), [b] if b.name == "default" && b.target.is_some())
+}
+
+struct Node<'a> {
+    action: &'a Action,
+    role: Role,
+    reachable: bool,
+}
+
+fn nodes<'a>(script: &'a Script, flow: &Flow) -> Vec<Node<'a>> {
+    let reachable = flow.reachable();
+    script
+        .indices()
+        .map(|ix| {
+            let entry = flow.entries.iter().any(|&(e, i)| i == ix && matches!(e, Entry::Event(_)));
+            let action = script.action(ix);
+            Node { action, role: Role::of(action, entry), reachable: reachable[ix.index()] }
+        })
+        .collect()
+}
+
+/// Roles to explain in the legend, in a fixed order.
+fn legend_roles(nodes: &[Node]) -> Vec<Role> {
+    let mut roles: Vec<Role> = nodes.iter().map(|n| n.role).filter(|r| r.legend().is_some()).collect();
+    roles.sort();
+    roles.dedup();
+    roles
+}
+
+// ---------------------------------------------------------------------------------------------
+// DOT
+// ---------------------------------------------------------------------------------------------
+
+/// Escape text for a DOT double-quoted string used as a label: `"` and `\` are escaped (a
+/// backslash would otherwise start `\n`, `\N`, `\G`...), line breaks become `\n` (centred line)
+/// and other control characters a space. `<`, `>`, `&`, `|`, `{`, `}` need nothing: they are
+/// special only in HTML and record labels, which recflow never uses.
+pub fn dot_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{85}' => out.push_str("\\n"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn dot_label(lines: &[String]) -> String {
+    lines.iter().map(|l| dot_escape(l)).collect::<Vec<_>>().join("\\n")
+}
+
+fn dot_shape(role: Role) -> &'static str {
+    match role {
+        Role::Begin => "shape=oval, penwidth=3",
+        Role::Event => "shape=box, style=\"rounded,filled\", peripheries=2, penwidth=2",
+        Role::Dnr => "shape=octagon, penwidth=2",
+        Role::Start | Role::Stop | Role::AgentOnly => "shape=box, penwidth=2",
+        Role::StatementStart | Role::StatementStop => "shape=note, penwidth=2",
+        Role::Sensitive => "shape=box, style=\"filled,bold\", penwidth=2",
+        Role::Consent => "shape=box, penwidth=2",
+        Role::End => "shape=box, style=\"rounded,filled\"",
+        Role::Unmodelled => "shape=box, style=\"filled,dashed\"",
+        Role::Plain => "shape=box",
+    }
+}
+
+/// The flow as a Graphviz digraph (`recflow graph --format dot | dot -Tsvg > flow.svg`).
+pub fn to_dot(script: &Script, flow: &Flow) -> String {
+    let nodes = nodes(script, flow);
+    let mut out = String::new();
+    let _ = writeln!(out, "digraph \"{}\" {{", dot_escape(&script.name));
+    let _ = writeln!(
+        out,
+        "  graph [rankdir=TB, fontname=\"Helvetica\", labelloc=t, label=\"{}\"];",
+        dot_escape(&script.name)
+    );
+    out.push_str("  node [fontname=\"Helvetica\", fontsize=11, style=filled];\n");
+    out.push_str("  edge [fontname=\"Helvetica\", fontsize=10];\n");
+    for (i, n) in nodes.iter().enumerate() {
+        let (fill, stroke) = n.role.colours();
+        let mut attrs = format!(
+            "label=\"{}\", {}, fillcolor=\"{fill}\", color=\"{stroke}\"",
+            dot_label(&node_lines(n.action)),
+            dot_shape(n.role)
+        );
+        if !n.reachable {
+            attrs
+                .push_str(", fontcolor=\"#9e9e9e\", tooltip=\"unreachable: no path from BEGIN or an event\"");
+        }
+        let _ = writeln!(out, "  a{i} [{attrs}];");
+    }
+    for (i, n) in nodes.iter().enumerate() {
+        let only_next = is_only_next(n.action);
+        for (k, b) in n.action.branches.iter().enumerate() {
+            let label = dot_escape(&b.name);
+            match b.target {
+                Some(t) if only_next => {
+                    let _ = writeln!(out, "  a{i} -> a{};", t.index());
+                }
+                Some(t) => {
+                    let _ = writeln!(out, "  a{i} -> a{} [label=\"{label}\"];", t.index());
+                }
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "  u{i}_{k} [label=\"not wired\", shape=plaintext, style=\"\", fontsize=9, fontcolor=\"#9e9e9e\"];"
+                    );
+                    let _ = writeln!(
+                        out,
+                        "  a{i} -> u{i}_{k} [label=\"{label}\", style=dashed, color=\"#9e9e9e\", fontcolor=\"#9e9e9e\"];"
+                    );
+                }
+            }
+        }
+    }
+    let roles = legend_roles(&nodes);
+    if !roles.is_empty() {
+        out.push_str("  subgraph cluster_legend {\n    label=\"Legend\"; fontsize=10; color=\"#bdbdbd\";\n");
+        for r in &roles {
+            let (fill, stroke) = r.colours();
+            let _ = writeln!(
+                out,
+                "    legend_{} [label=\"{}\", {}, fillcolor=\"{fill}\", color=\"{stroke}\", fontsize=9];",
+                r.class(),
+                dot_escape(r.legend().unwrap_or_default()),
+                dot_shape(*r)
+            );
+        }
+        // Stack the legend entries vertically.
+        let ids: Vec<String> = roles.iter().map(|r| format!("legend_{}", r.class())).collect();
+        if ids.len() > 1 {
+            let _ = writeln!(out, "    {} [style=invis];", ids.join(" -> "));
+        }
+        out.push_str("  }\n");
+    }
+    out.push_str("}\n");
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mermaid
+// ---------------------------------------------------------------------------------------------
+
+/// Escape text for a Mermaid `"..."` label. Mermaid decodes `#name;` / `#code;` entities in
+/// labels, so `"`, `#`, `<`, `>`, `&`, `|` and backquote become entities (`#quot;`, `#35;`,
+/// `#lt;`, `#gt;`, `#amp;`, `#124;`, `#96;`); line breaks become `<br/>`; other control
+/// characters a space. Brackets, braces and unicode are safe inside quotes.
+pub fn mermaid_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '#' => out.push_str("#35;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '&' => out.push_str("#amp;"),
+            '|' => out.push_str("#124;"),
+            '`' => out.push_str("#96;"),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{85}' => out.push_str("<br/>"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn mermaid_label(lines: &[String]) -> String {
+    lines.iter().map(|l| mermaid_escape(l)).collect::<Vec<_>>().join("<br/>")
+}
+
+/// Opening and closing delimiters of a node shape.
+fn mermaid_shape(role: Role) -> (&'static str, &'static str) {
+    match role {
+        Role::Begin => ("([", "])"),
+        Role::Event => ("[[", "]]"),
+        Role::Dnr | Role::Start | Role::Stop | Role::AgentOnly => ("{{", "}}"),
+        Role::StatementStart | Role::StatementStop => ("[/", "/]"),
+        Role::End => ("(", ")"),
+        Role::Sensitive | Role::Consent | Role::Unmodelled | Role::Plain => ("[", "]"),
+    }
+}
+
+/// The flow as a Mermaid flowchart (renders on GitHub inside a ```` ```mermaid ```` block).
+pub fn to_mermaid(script: &Script, flow: &Flow) -> String {
+    let nodes = nodes(script, flow);
+    let mut out = String::from("flowchart TD\n");
+    for (i, n) in nodes.iter().enumerate() {
+        let (open, close) = mermaid_shape(n.role);
+        let _ = writeln!(
+            out,
+            "  a{i}{open}\"{}\"{close}:::{}",
+            mermaid_label(&node_lines(n.action)),
+            n.role.class()
+        );
+    }
+    let mut unwired = false;
+    for (i, n) in nodes.iter().enumerate() {
+        let only_next = is_only_next(n.action);
+        for (k, b) in n.action.branches.iter().enumerate() {
+            let label = mermaid_escape(&b.name);
+            match b.target {
+                Some(t) if only_next => {
+                    let _ = writeln!(out, "  a{i} --> a{}", t.index());
+                }
+                Some(t) => {
+                    let _ = writeln!(out, "  a{i} -->|\"{label}\"| a{}", t.index());
+                }
+                None => {
+                    unwired = true;
+                    let _ = writeln!(out, "  a{i} -.->|\"{label}\"| u{i}_{k}((\"not wired\")):::unwired");
+                }
+            }
+        }
+    }
+    let roles = legend_roles(&nodes);
+    if !roles.is_empty() {
+        out.push_str("  subgraph legend [\"Legend\"]\n    direction TB\n");
+        for r in &roles {
+            let (open, close) = mermaid_shape(*r);
+            let _ = writeln!(
+                out,
+                "    legend_{}{open}\"{}\"{close}:::{}",
+                r.class(),
+                mermaid_escape(r.legend().unwrap_or_default()),
+                r.class()
+            );
+        }
+        out.push_str("  end\n");
+    }
+    // Class definitions for every role drawn (fixed order).
+    let mut used: Vec<Role> = nodes.iter().map(|n| n.role).collect();
+    used.sort();
+    used.dedup();
+    for r in used {
+        let (fill, stroke) = r.colours();
+        let width = if matches!(r, Role::Plain | Role::End) { 1 } else { 2 };
+        let dash = if r == Role::Unmodelled { ",stroke-dasharray:4 3" } else { "" };
+        let _ = writeln!(
+            out,
+            "  classDef {} fill:{fill},stroke:{stroke},stroke-width:{width}px{dash}",
+            r.class()
+        );
+    }
+    if unwired {
+        out.push_str("  classDef unwired fill:#ffffff,stroke:#9e9e9e,stroke-dasharray:3 3,color:#9e9e9e\n");
+    }
+    let unreachable: Vec<String> =
+        nodes.iter().enumerate().filter(|(_, n)| !n.reachable).map(|(i, _)| format!("a{i}")).collect();
+    if !unreachable.is_empty() {
+        out.push_str("  classDef unreachable color:#9e9e9e,stroke-dasharray:2 2\n");
+        let _ = writeln!(out, "  class {} unreachable", unreachable.join(","));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dot_escaping() {
+        assert_eq!(dot_escape("say \"hi\"\\n"), "say \\\"hi\\\"\\\\n");
+        assert_eq!(dot_escape("a\r\nb\tc"), "a\\nb c");
+        assert_eq!(dot_escape("<b> & | {x} é"), "<b> & | {x} é");
+    }
+
+    #[test]
+    fn mermaid_escaping() {
+        assert_eq!(
+            mermaid_escape("a \"b\" #1 <x> & y|z `c`"),
+            "a #quot;b#quot; #35;1 #lt;x#gt; #amp; y#124;z #96;c#96;"
+        );
+        assert_eq!(mermaid_escape("l1\nl2 [x] (y) {z} ü"), "l1<br/>l2 [x] (y) {z} ü");
+    }
 }

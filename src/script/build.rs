@@ -88,7 +88,7 @@ pub(crate) fn build(raw: RawScript) -> Result<Script, LoadErrors> {
     }
 
     if !b.errors.is_empty() {
-        return Err(LoadErrors { errors: b.errors });
+        return Err(sorted(b.errors));
     }
     let name = match raw.name {
         Some(n) => n.value,
@@ -102,6 +102,32 @@ pub(crate) fn build(raw: RawScript) -> Result<Script, LoadErrors> {
         actions,
         studio_header: raw.studio_header,
     })
+}
+
+/// Where a Snippet syntax error sits in the script file: the error's byte range inside the
+/// decoded `Data` text, mapped back through the [`TextMap`].
+pub(crate) fn snippet_span(map: &TextMap, data: &str, e: &snippet::SyntaxError) -> Span {
+    let start = e.offset.min(data.len());
+    let end = e.offset.saturating_add(e.len).min(data.len());
+    let at = map.to_source(start);
+    // The range is contiguous in the file only within one piece of the map; cut it there.
+    let piece_end = map.pieces.iter().map(|&(v, _)| v).find(|&v| v > start).unwrap_or(usize::MAX);
+    Span::new(at, end.min(piece_end).saturating_sub(start))
+}
+
+pub(crate) fn snippet_error(id: &str, span: Span, e: &snippet::SyntaxError) -> LoadError {
+    LoadError::new(
+        LoadErrorKind::SnippetSyntax,
+        format!("Snippet syntax error in action `{id}`: {}", e.message),
+    )
+    .with_label(span, e.message.clone())
+    .with_help("fix the Snippet code in `Data` (the Snippet subset is in FORMATS §6)")
+}
+
+/// Errors in file order (by primary label), so the report reads top to bottom.
+pub(crate) fn sorted(mut errors: Vec<LoadError>) -> LoadErrors {
+    errors.sort_by_key(|e| e.labels.first().map_or(0, |(s, _)| s.offset));
+    LoadErrors { errors }
 }
 
 /// Script name when the file gives none (a Studio export without `scriptName`): the file stem.
@@ -494,22 +520,11 @@ impl Props<'_, '_> {
         let ast = match snippet::parse(&data) {
             Ok(ast) => ast,
             Err(e) => {
-                let at = map.to_source(e.offset.min(data.len()));
-                let end = map.to_source(e.offset.saturating_add(e.len).min(data.len()));
-                // A span that crosses a gap in the map (escape, line break) is cut at the gap.
-                let len = if end >= at && end - at <= e.len.max(1) * 4 { end - at } else { e.len.min(1) };
                 let span = match self.get("Data") {
-                    Some(_) => Span::new(at, len),
+                    Some(_) => snippet_span(&map, &data, &e),
                     None => self.a.type_name.span,
                 };
-                self.b.err(
-                    LoadError::new(
-                        LoadErrorKind::SnippetSyntax,
-                        format!("Snippet syntax error in action `{}`: {}", self.a.id.value, e.message),
-                    )
-                    .with_label(span, e.message.clone())
-                    .with_help("fix the Snippet code in `Data` (the Snippet subset is in FORMATS §6)"),
-                );
+                self.b.err(snippet_error(&self.a.id.value, span, &e));
                 snippet::Ast::default()
             }
         };
@@ -590,5 +605,32 @@ impl Props<'_, '_> {
         };
         let use_statement_id = self.boolean("UseRecordingStatementId").unwrap_or(false);
         Kind::LogRecordingPro(LogRecordingPro { record, record_type, use_statement_id })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A Snippet syntax error inside a block scalar is reported at the same text in the file.
+    #[test]
+    fn snippet_error_maps_into_the_file() {
+        let yaml = "script: t\nactions:\n  - id: s\n    type: SNIPPET\n    properties:\n      Data: |\n        ASSIGN x = 1\n        IF x > {\n          TRACE x\n        }\n";
+        let source = Source::new("t.yaml", yaml);
+        let raw = super::super::yaml::parse(&source).unwrap();
+        let p = &raw.actions[0].properties[0];
+        let PropValue::Text(data) = &p.value else { panic!() };
+        let offset = data.find("{\n  TRACE").unwrap();
+        let e = snippet::SyntaxError { offset, len: 1, message: "expected an expression".into() };
+        let span = snippet_span(&p.map, data, &e);
+        assert_eq!(&yaml[span.offset..span.end()], "{");
+        let err = snippet_error("s", span, &e).with_source(&source);
+        assert_eq!(err.kind, LoadErrorKind::SnippetSyntax);
+        assert_eq!(err.line_col(), Some((8, 16)));
+        let rendered = LoadErrors::one(err).render_plain(100);
+        assert!(rendered.contains("t.yaml:8:16"), "{rendered}");
+        insta::with_settings!({snapshot_path => "../../snapshots", prepend_module_to_snapshot => false}, {
+            insta::assert_snapshot!("load__snippet_syntax", rendered);
+        });
     }
 }

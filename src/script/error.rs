@@ -241,7 +241,36 @@ impl Diagnostic for NamedErr<'_> {
         self.0.source.as_ref().map(|_| self as &dyn miette::SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.0.labels()
+        // A secondary label far from the primary one on a long line would widen the cropped
+        // excerpt past what miette can lay out: leave it out (the message still says it all).
+        let text = self.0.source.as_ref().map(|s| s.text.clone());
+        let primary = self.0.labels.first().map(|(s, _)| s.offset);
+        let labels = self.0.labels()?;
+        Some(Box::new(labels.filter(move |l| {
+            let (Some(text), Some(p)) = (&text, primary) else { return true };
+            if l.primary() || l.offset().abs_diff(p) <= LONG_LINE {
+                return true;
+            }
+            let (ls, le) = Self::line_of(text, l.offset());
+            le - ls <= LONG_LINE
+        })))
+    }
+}
+
+/// Lines longer than this (minified JSON, hostile input) are cropped around the labels when
+/// rendered: miette lays a line out in full and panics past column 65 535.
+const LONG_LINE: usize = 1000;
+/// Bytes of context kept on each side of a label on a cropped line.
+const CROP: usize = 80;
+
+impl NamedErr<'_> {
+    /// The line containing `offset` in `text`, as a byte range.
+    fn line_of(text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let start = text.as_bytes()[..offset].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let end =
+            text.as_bytes()[offset..].iter().position(|&b| b == b'\n').map_or(text.len(), |i| offset + i);
+        (start, end)
     }
 }
 
@@ -253,6 +282,33 @@ impl miette::SourceCode for NamedErr<'_> {
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
         let src = self.0.source.as_ref().ok_or(miette::MietteError::OutOfBounds)?;
+        let text: &str = &src.text;
+        let start = span.offset().min(text.len());
+        let end = (start + span.len()).min(text.len());
+        let (ls, _) = Self::line_of(text, start);
+        let (_, le) = Self::line_of(text, end);
+        if le - ls > LONG_LINE {
+            // Show only the labelled region with a little context, without neighbouring lines.
+            let mut ws = start.saturating_sub(CROP).max(ls);
+            while !text.is_char_boundary(ws) {
+                ws -= 1;
+            }
+            let mut we = (end + CROP).min(le);
+            while !text.is_char_boundary(we) {
+                we += 1;
+            }
+            let line = text.as_bytes()[..ws].iter().filter(|&&b| b == b'\n').count();
+            let column = if context_lines_before == 0 { start - ls } else { ws - ls };
+            let line_count = text.as_bytes()[ws..we].iter().filter(|&&b| b == b'\n').count() + 1;
+            return Ok(Box::new(miette::MietteSpanContents::new_named(
+                src.name.clone(),
+                &text.as_bytes()[ws..we],
+                (ws, we - ws).into(),
+                line,
+                column,
+                line_count,
+            )));
+        }
         let contents = src.text.read_span(span, context_lines_before, context_lines_after)?;
         Ok(Box::new(miette::MietteSpanContents::new_named(
             src.name.clone(),

@@ -6,10 +6,13 @@
 //!
 //! - `yaml.rs`: native YAML (FORMATS §1) → [`raw::RawScript`] (serde-saphyr, with spans);
 //! - `studio_json.rs`: Studio JSON (FORMATS §2) → [`raw::RawScript`];
-//! - `build.rs`: `RawScript` → `Script`: type normalisation, typed properties, every semantic check.
+//! - `build.rs`: `RawScript` → `Script`: type normalisation, typed properties, every semantic check;
+//! - `export.rs`: `Script` → YAML / Studio JSON text (`recflow convert`).
 
 mod build;
 pub mod error;
+pub mod export;
+mod json;
 pub mod model;
 pub mod raw;
 mod studio_json;

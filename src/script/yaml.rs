@@ -21,8 +21,9 @@ use super::raw::{RawAction, RawAllow, RawBranch, RawProperty, RawScript, Spanned
 
 /// Deepest nesting accepted (a script needs 6 levels; serde-saphyr's default is 64).
 const MAX_DEPTH: usize = 64;
-/// Node budget: ~50 nodes per action leaves room for scripts of tens of thousands of actions.
-const MAX_NODES: usize = 2_000_000;
+/// Node budget: ~15 nodes per action leaves room for scripts of ~30 000 actions, and bounds
+/// the memory of the node tree (~150 bytes a node) well under 100 MB.
+const MAX_NODES: usize = 500_000;
 /// Alias expansion budget (billion-laughs protection): events replayed from aliases.
 const MAX_REPLAYED_EVENTS: usize = 100_000;
 
@@ -206,8 +207,21 @@ fn extent(n: &SNode) -> (usize, usize) {
     (lo, hi)
 }
 
-fn full_span(n: &SNode) -> Span {
-    let (a, b) = extent(n);
+fn full_span(n: &SNode, src: &str) -> Span {
+    let (a, mut b) = extent(n);
+    // A flow collection's node span is its opening bracket: include the closing one.
+    let close = match src.as_bytes().get(a) {
+        Some(b'[') if matches!(n.value, Node::Seq(_)) => Some(b']'),
+        Some(b'{') if matches!(n.value, Node::Map(_)) => Some(b'}'),
+        _ => None,
+    };
+    if let Some(close) = close {
+        let rest = src.as_bytes().get(b..).unwrap_or_default();
+        let skip = rest.iter().take_while(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b',')).count();
+        if rest.get(skip) == Some(&close) {
+            b += skip + 1;
+        }
+    }
     Span::new(a, b.saturating_sub(a))
 }
 
@@ -234,7 +248,7 @@ impl Walker<'_> {
     }
 
     fn wrong_type(&mut self, n: &SNode, what: &str, expected: &str) {
-        let span = full_span(n);
+        let span = full_span(n, &self.source.text);
         self.err(
             LoadError::new(
                 LoadErrorKind::WrongType,
@@ -364,7 +378,7 @@ impl Walker<'_> {
             self.wrong_type(n, "an action", "a mapping with `id` and `type`");
             return None;
         };
-        let whole = full_span(n);
+        let whole = full_span(n, &self.source.text);
         let mut id = None;
         let mut type_name = None;
         let mut label = None;
@@ -490,7 +504,7 @@ impl Walker<'_> {
             }
         };
         let vspan = match &v.value {
-            Node::Seq(_) => full_span(v),
+            Node::Seq(_) => full_span(v, &self.source.text),
             // An empty value (`Tooltip:`) points just after the key.
             Node::Null if span(v).len == 0 => Span::new(span(k).end(), 0),
             _ => span(v),
@@ -558,13 +572,13 @@ impl Walker<'_> {
             if !entries.iter().any(|(k, _)| self.key_text(k) == "accept") {
                 self.err(
                     LoadError::new(LoadErrorKind::WrongType, "`consent` has no `accept` list")
-                        .with_label(full_span(v), "here")
+                        .with_label(full_span(v, &self.source.text), "here")
                         .with_help("write `consent: {accept: [\"1\"]}`: the digits that mean yes"),
                 );
             }
             return None;
         };
-        Some(Spanned::new(accept, full_span(v)))
+        Some(Spanned::new(accept, full_span(v, &self.source.text)))
     }
 
     fn allow(&mut self, v: &SNode) -> Vec<RawAllow> {
@@ -595,10 +609,10 @@ impl Walker<'_> {
                 }
             }
             match rule {
-                Some(rule) => out.push(RawAllow { rule, reason, span: full_span(item) }),
+                Some(rule) => out.push(RawAllow { rule, reason, span: full_span(item, &self.source.text) }),
                 None if !entries.iter().any(|(k, _)| self.key_text(k) == "rule") => self.err(
                     LoadError::new(LoadErrorKind::WrongType, "`allow` entry has no `rule`")
-                        .with_label(full_span(item), "here")
+                        .with_label(full_span(item, &self.source.text), "here")
                         .with_help("write `{rule: C001, reason: \"why this is fine\"}`"),
                 ),
                 None => {}
@@ -622,7 +636,7 @@ pub(crate) fn parse(source: &Source) -> Result<RawScript, LoadErrors> {
     let raw = w.script(&root);
     match raw {
         Some(raw) if w.errors.is_empty() => Ok(raw),
-        _ => Err(LoadErrors { errors: w.errors }),
+        _ => Err(super::build::sorted(w.errors)),
     }
 }
 
@@ -718,7 +732,8 @@ pub(crate) fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = 
         .into_iter()
         .map(|c| (osa(&w, &c.to_lowercase()), c))
         .filter(|&(d, _)| d <= limit)
-        .min_by_key(|&(d, _)| d)
+        // Ties go to a candidate the word is a prefix of (`Of` → `Off`, not `On`).
+        .min_by_key(|&(d, c)| (d, !c.to_lowercase().starts_with(&w)))
         .map(|(_, c)| c)
 }
 

@@ -1,0 +1,27 @@
+//! `recflow convert SCRIPT --to yaml|studio-json [-o FILE]`: load a script in either format and
+//! write it in the other (or the same, canonicalised) to stdout or, atomically, to a file.
+
+use super::args::{ConvertArgs, ConvertTarget};
+use super::{Outcome, load_or_report, output, write_stdout};
+use crate::script::export;
+
+pub fn run(a: &ConvertArgs) -> std::io::Result<Outcome> {
+    let Some(script) = load_or_report(&a.script) else { return Ok(Outcome::BadInput) };
+    let text = match a.to {
+        ConvertTarget::Yaml => export::to_yaml(&script),
+        ConvertTarget::StudioJson => export::to_studio_json(&script),
+    };
+    match &a.output {
+        Some(path) => {
+            if let Err(e) = output::write_atomic(path, text.as_bytes()) {
+                eprintln!("recflow: cannot write `{}`: {e}", path.display());
+                return Ok(Outcome::BadInput);
+            }
+            Ok(Outcome::Ok)
+        }
+        None => {
+            write_stdout(&text)?;
+            Ok(Outcome::Ok)
+        }
+    }
+}

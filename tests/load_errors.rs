@@ -1,0 +1,304 @@
+//! One fixture per load-error kind, each with a snapshot of the rendered diagnostic
+//! (`load__<kind>` in `snapshots/`), plus assertions on code, location and count.
+
+use recflow::script::{self, LoadErrorKind, LoadErrors};
+
+fn load_err(name: &str, yaml: &str) -> LoadErrors {
+    match script::load_str(name, yaml) {
+        Ok(_) => panic!("{name} loaded but should not:\n{yaml}"),
+        Err(e) => e,
+    }
+}
+
+/// Load, check every error has `kind` and the primary labels sit at `at` (line, column),
+/// and snapshot the rendered diagnostics.
+fn check(snapshot: &str, yaml: &str, kind: LoadErrorKind, at: &[(usize, usize)]) -> LoadErrors {
+    let errs = load_err("script.yaml", yaml);
+    let kinds: Vec<_> = errs.errors.iter().map(|e| e.kind).collect();
+    assert!(kinds.iter().all(|k| *k == kind), "{snapshot}: kinds {kinds:?}\n{}", errs.render_plain(100));
+    let locs: Vec<_> = errs.errors.iter().map(|e| e.line_col().unwrap()).collect();
+    assert_eq!(locs, at, "{snapshot}:\n{}", errs.render_plain(100));
+    let rendered = errs.render_plain(100);
+    for (l, c) in at {
+        assert!(rendered.contains(&format!("script.yaml:{l}:{c}")), "{rendered}");
+    }
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false, description => yaml}, {
+        insta::assert_snapshot!(snapshot, rendered);
+    });
+    errs
+}
+
+#[test]
+fn empty() {
+    check("load__empty", "# nothing here\n\n", LoadErrorKind::Empty, &[(1, 1)]);
+}
+
+#[test]
+fn syntax() {
+    let yaml = "script: t\nactions:\n  - id: a\n    type: [BEGIN\n";
+    let e = check("load__syntax", yaml, LoadErrorKind::Syntax, &[(4, 11)]);
+    assert!(e.errors[0].message.starts_with("invalid YAML"));
+}
+
+#[test]
+fn wrong_type() {
+    let yaml = "\
+script: t
+actions:
+  - id: b
+    type: [BEGIN, MENU]
+    next: c
+  - id: c
+    type: PLAY
+    properties:
+      Phrase: {text: hello}
+    branches: [c]
+";
+    check("load__wrong_type", yaml, LoadErrorKind::WrongType, &[(4, 11), (9, 15), (10, 15)]);
+}
+
+#[test]
+fn missing_keys() {
+    let yaml = "\
+description: no name
+actions:
+  - type: BEGIN
+  - id: x
+";
+    check("load__missing_key", yaml, LoadErrorKind::WrongType, &[(1, 1), (3, 5), (4, 9)]);
+}
+
+#[test]
+fn unknown_key() {
+    let yaml = "\
+script: t
+acitons: []
+actions:
+  - id: b
+    type: BEGIN
+    nxet: b
+";
+    let e = check("load__unknown_key", yaml, LoadErrorKind::UnknownKey, &[(2, 1), (6, 5)]);
+    assert!(e.errors[0].help.as_deref().unwrap().contains("did you mean `actions`?"));
+    assert!(e.errors[1].help.as_deref().unwrap().contains("did you mean `next`?"));
+}
+
+#[test]
+fn duplicate_id() {
+    let yaml = "\
+script: t
+actions:
+  - {id: begin, type: BEGIN, next: 2}
+  - {id: 2, type: PLAY}
+  - {id: \"2\", type: HANGUP}
+";
+    let e = check("load__duplicate_id", yaml, LoadErrorKind::DuplicateId, &[(5, 10)]);
+    assert_eq!(e.errors[0].labels.len(), 2);
+    assert_eq!(e.errors[0].labels[1].1, "first defined here");
+}
+
+#[test]
+fn dangling_branch() {
+    let yaml = "\
+script: t
+actions:
+  - id: begin
+    type: BEGIN
+    next: queue
+  - id: menu
+    type: MENU
+    branches: {\"1\": qeue, \"2\": ~, default: nowhere}
+  - id: queue
+    type: REQAGENT
+";
+    let e = check("load__dangling_branch", yaml, LoadErrorKind::DanglingBranch, &[(8, 21), (8, 44)]);
+    assert!(e.errors[0].help.as_deref().unwrap().contains("did you mean `queue`?"));
+}
+
+#[test]
+fn missing_begin() {
+    let yaml = "script: t\nactions:\n  - {id: a, type: PLAY}\n";
+    check("load__missing_begin", yaml, LoadErrorKind::MissingBegin, &[(2, 1)]);
+}
+
+#[test]
+fn duplicate_begin() {
+    let yaml = "script: t\nactions:\n  - {id: a, type: BEGIN}\n  - {id: b, type: Begin}\n";
+    check("load__duplicate_begin", yaml, LoadErrorKind::DuplicateBegin, &[(4, 19)]);
+}
+
+#[test]
+fn duplicate_event() {
+    let yaml = "\
+script: t
+actions:
+  - {id: a, type: BEGIN}
+  - {id: r1, type: ONRELEASE}
+  - {id: s1, type: OnSignal}
+  - {id: r2, type: On Release}
+  - {id: s2, type: ONSIGNAL}
+";
+    let e = check("load__duplicate_event", yaml, LoadErrorKind::DuplicateEvent, &[(6, 20), (7, 20)]);
+    assert_eq!(e.errors[0].message, "more than one ONRELEASE action");
+    assert_eq!(e.errors[0].line_col(), Some((6, 20)));
+}
+
+#[test]
+fn invalid_property() {
+    let yaml = "\
+script: t
+actions:
+  - id: a
+    type: BEGIN
+    next: rec
+  - id: rec
+    type: LogRecordingPro
+    properties: {Record: Strat}
+    next: m
+  - id: m
+    type: MENU
+    properties: {Timeout: soon, MaxDigits: 0, Sensitive: maybe}
+  - id: i
+    type: INDICATE
+    properties: {State: Of}
+";
+    let e = check(
+        "load__invalid_property",
+        yaml,
+        LoadErrorKind::InvalidProperty,
+        &[(8, 26), (12, 27), (12, 44), (12, 58), (15, 25)],
+    );
+    assert_eq!(e.errors[0].message, "invalid Record value `Strat`: expected Start or Stop");
+    assert_eq!(e.errors[0].help.as_deref(), Some("did you mean `Start`?"));
+    assert_eq!(e.errors[4].help.as_deref(), Some("did you mean `Off`?"));
+}
+
+#[test]
+fn too_many_parameters() {
+    let yaml = "\
+script: t
+actions:
+  - {id: a, type: BEGIN, next: i}
+  - id: i
+    type: INDICATE
+    properties:
+      Name: Agent screen
+      Parameters: [a, b, c, d, e, f, g, h, i, j]
+";
+    check("load__too_many_parameters", yaml, LoadErrorKind::TooManyParameters, &[(8, 19)]);
+}
+
+#[test]
+fn invalid_branch() {
+    let yaml = "\
+script: t
+actions:
+  - {id: a, type: BEGIN, next: q}
+  - id: q
+    type: REQAGENT
+    branches: {default: e, \"1\": e}
+  - id: e
+    type: END
+    next: q
+  - id: m
+    type: MENU
+    branches: {\"1\": q, timeout: q}
+  - id: s
+    type: SNIPPET
+    next: q
+    branches: {error: q, Default: e}
+";
+    let e = check(
+        "load__invalid_branch",
+        yaml,
+        LoadErrorKind::InvalidBranch,
+        &[(6, 28), (9, 5), (12, 24), (16, 26)],
+    );
+    assert_eq!(e.errors[3].message, "action `s` has both `next` and `branches.default`");
+}
+
+/// Once the Snippet parser reports this program as broken, the error is a load error pointing
+/// into the YAML file, inside the `Data` block. (With a parser that accepts it, the script loads.)
+#[test]
+fn snippet_syntax_points_into_the_file() {
+    let yaml = "\
+script: t
+actions:
+  - {id: b, type: BEGIN, next: s}
+  - id: s
+    type: SNIPPET
+    properties:
+      Data: |
+        ASSIGN x = 1
+        IF x > {
+          TRACE x
+        }
+";
+    let data = "ASSIGN x = 1\nIF x > {\n  TRACE x\n}\n";
+    match recflow::snippet::parse(data) {
+        Ok(_) => {
+            let s = script::load_str("script.yaml", yaml).unwrap();
+            let script::Kind::Snippet(sn) = &s.actions[1].kind else { panic!() };
+            assert_eq!(sn.data, data);
+            let at = sn.map.to_source(data.find("TRACE").unwrap());
+            assert!(yaml[at..].starts_with("TRACE x"));
+        }
+        Err(e) => {
+            let errs = load_err("script.yaml", yaml);
+            assert_eq!(errs.errors.len(), 1);
+            assert_eq!(errs.errors[0].kind, LoadErrorKind::SnippetSyntax);
+            let (span, _) = &errs.errors[0].labels[0];
+            let expect = yaml.find("ASSIGN x = 1").unwrap() + data[..e.offset.min(data.len())].len();
+            let indent = data[..e.offset.min(data.len())].lines().count().saturating_sub(1) * 8;
+            assert!(
+                span.offset >= expect && span.offset <= expect + indent + 8,
+                "{}",
+                errs.render_plain(100)
+            );
+        }
+    }
+}
+
+fn temp_name(path: &std::path::Path) -> String {
+    path.display().to_string()
+}
+
+#[test]
+fn io_missing_path() {
+    let errs = script::load_path(std::path::Path::new("no/such/script.yaml")).unwrap_err();
+    assert_eq!(errs.errors[0].kind, LoadErrorKind::Io);
+    let rendered = errs.render_plain(100);
+    assert!(rendered.contains("cannot read `no/such/script.yaml`"), "{rendered}");
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("load__io", rendered);
+    });
+}
+
+#[test]
+fn not_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("latin1.yaml");
+    std::fs::write(&path, b"script: caf\xe9\nactions: []\n").unwrap();
+    let errs = script::load_path(&path).unwrap_err();
+    assert_eq!(errs.errors[0].kind, LoadErrorKind::NotUtf8);
+    assert_eq!(errs.errors[0].line_col(), Some((1, 12)));
+    let rendered = errs.render_plain(100).replace(&temp_name(&path), "[TEMP]/latin1.yaml");
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("load__not_utf8", rendered);
+    });
+}
+
+#[test]
+fn too_large() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.yaml");
+    // A sparse file: the size check happens before any byte is read.
+    let f = std::fs::File::create(&path).unwrap();
+    f.set_len(script::MAX_FILE_BYTES + 1).unwrap();
+    let errs = script::load_path(&path).unwrap_err();
+    assert_eq!(errs.errors[0].kind, LoadErrorKind::TooLarge);
+    let rendered = errs.render_plain(100).replace(&temp_name(&path), "[TEMP]/huge.yaml");
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("load__too_large", rendered);
+    });
+}
