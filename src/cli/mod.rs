@@ -6,8 +6,10 @@
 
 pub mod args;
 pub mod convert;
+pub mod explain;
 pub mod graph;
 pub mod output;
+pub mod simulate;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -52,6 +54,8 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> std::io::Result<Outcome> {
     match cli.command {
+        Command::Simulate(a) => simulate::run(a),
+        Command::Explain(a) => explain::run(a),
         Command::Graph(a) => graph::run(&a),
         Command::Convert(a) => convert::run(&a),
     }

@@ -2,3 +2,4 @@
 //! reports). Pure functions returning `String`s; the CLI decides where they go.
 
 pub mod graph;
+pub mod simulation;

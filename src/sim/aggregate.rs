@@ -135,7 +135,8 @@ impl Tally {
 
     pub fn add(&mut self, o: &Outcome) {
         self.calls += 1;
-        let (mut full, mut agent_only, mut ivr, mut studio, mut rod, mut policy) = (false, false, false, false, false, false);
+        let (mut full, mut agent_only, mut ivr, mut studio, mut rod, mut policy) =
+            (false, false, false, false, false, false);
         for r in &o.recordings {
             let len = r.to_ms - r.from_ms;
             match (o.kind_of(r), r.mode) {

@@ -25,21 +25,58 @@ pub struct DistMs {
 #[derive(Clone, Debug)]
 pub enum Op {
     /// BEGIN, ONANSWER/ONRELEASE/ONSIGNAL reached by a branch, unmodelled types: take `default`.
-    Pass { next: Next },
+    Pass {
+        next: Next,
+    },
     End,
     Hangup,
     Menu(Box<MenuOp>),
-    Play { next: Next, duration: DistMs },
+    Play {
+        next: Next,
+        duration: DistMs,
+    },
     /// MUSIC and WAIT: fixed time. `media` is false for WAIT.
-    Timed { ms: u64, media: bool, next: Next },
-    Assign { var: VarId, value: Template, next: Next },
-    Snippet { code: super::vars::SnippetCode, next: Next, error: Next },
-    Case { var: VarId, values: Vec<(String, Next)>, default: Next },
-    ReqAgent { skill: u16, next: Next },
-    Indicate { button: u16, on: bool, params: Vec<String>, next: Next },
-    Record { start: bool, statement: bool, next: Next },
-    RecordAgentOnly { next: Next },
-    DoNotRecord { next: Next },
+    Timed {
+        ms: u64,
+        media: bool,
+        next: Next,
+    },
+    Assign {
+        var: VarId,
+        value: Template,
+        next: Next,
+    },
+    Snippet {
+        code: super::vars::SnippetCode,
+        next: Next,
+        error: Next,
+    },
+    Case {
+        var: VarId,
+        values: Vec<(String, Next)>,
+        default: Next,
+    },
+    ReqAgent {
+        skill: u16,
+        next: Next,
+    },
+    Indicate {
+        button: u16,
+        on: bool,
+        params: Vec<String>,
+        next: Next,
+    },
+    Record {
+        start: bool,
+        statement: bool,
+        next: Next,
+    },
+    RecordAgentOnly {
+        next: Next,
+    },
+    DoNotRecord {
+        next: Next,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -245,7 +282,11 @@ impl Program {
         let agents: Vec<AgentIx> = tenant
             .agents
             .iter()
-            .map(|a| AgentIx { id: a.id.clone(), team: intern(&mut teams, &a.team), recordable: a.can_be_recorded })
+            .map(|a| AgentIx {
+                id: a.id.clone(),
+                team: intern(&mut teams, &a.team),
+                recordable: a.can_be_recorded,
+            })
             .collect();
 
         // Traffic inputs by MENU id.
@@ -268,8 +309,12 @@ impl Program {
                         .filter(|b| b.name != "default")
                         .map(|b| (b.name.clone(), b.target.map(|t| t.0)))
                         .collect();
-                    let wired =
-                        digits.iter().enumerate().filter(|(_, d)| d.1.is_some()).map(|(i, _)| i as u16).collect();
+                    let wired = digits
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, d)| d.1.is_some())
+                        .map(|(i, _)| i as u16)
+                        .collect();
                     let inputs = traffic.inputs.iter().find(|(id, _)| *id == action.id).map(|(_, w)| {
                         (
                             w.items.iter().map(|(v, _)| v.clone()).collect(),
@@ -284,12 +329,18 @@ impl Program {
                         inputs,
                         wired,
                         choice: purposes.intern(&format!("menu:{}", action.id)),
-                        duration: DistMs { dist: menu_ms, purpose: purposes.intern(&format!("menu_time:{}", action.id)) },
+                        duration: DistMs {
+                            dist: menu_ms,
+                            purpose: purposes.intern(&format!("menu_time:{}", action.id)),
+                        },
                     }))
                 }
                 Kind::Play { .. } => Op::Play {
                     next: default,
-                    duration: DistMs { dist: play_ms, purpose: purposes.intern(&format!("play_time:{}", action.id)) },
+                    duration: DistMs {
+                        dist: play_ms,
+                        purpose: purposes.intern(&format!("play_time:{}", action.id)),
+                    },
                 },
                 Kind::Music { seconds } => {
                     let s = if *seconds > 0.0 && seconds.is_finite() { *seconds } else { 10.0 };
@@ -316,36 +367,46 @@ impl Program {
                         .collect(),
                     default,
                 },
-                Kind::ReqAgent { skill, .. } => Op::ReqAgent { skill: intern(&mut skills, skill), next: default },
+                Kind::ReqAgent { skill, .. } => {
+                    Op::ReqAgent { skill: intern(&mut skills, skill), next: default }
+                }
                 Kind::Indicate(i) => Op::Indicate {
                     button: intern(&mut buttons, &i.name),
                     on: i.state == OnOff::On,
                     params: i.parameters.clone(),
                     next: default,
                 },
-                Kind::LogRecordingPro(l) => {
-                    Op::Record { start: l.record == Record::Start, statement: l.use_statement_id, next: default }
-                }
+                Kind::LogRecordingPro(l) => Op::Record {
+                    start: l.record == Record::Start,
+                    statement: l.use_statement_id,
+                    next: default,
+                },
                 Kind::RecordAgentOnly => Op::RecordAgentOnly { next: default },
                 Kind::DoNotRecord => Op::DoNotRecord { next: default },
             };
             ops.push(op);
         }
 
-        let match_ix = |m: &Match, skills: &mut Vec<String>, teams: &mut Vec<String>, numbers: &mut Vec<String>| {
-            MatchIx {
-                direction: m.direction.clone(),
-                skills: m.skills.iter().map(|s| intern(skills, s)).collect(),
-                // An agent the tenant does not have can never match: u16::MAX.
-                agents: m
-                    .agents
-                    .iter()
-                    .map(|a| agents.iter().position(|x| x.id.eq_ignore_ascii_case(a)).map_or(u16::MAX, |i| i as u16))
-                    .collect(),
-                teams: m.teams.iter().map(|t| intern(teams, t)).collect(),
-                numbers: m.numbers.iter().map(|n| intern(numbers, n)).collect(),
-            }
-        };
+        let match_ix =
+            |m: &Match, skills: &mut Vec<String>, teams: &mut Vec<String>, numbers: &mut Vec<String>| {
+                MatchIx {
+                    direction: m.direction.clone(),
+                    skills: m.skills.iter().map(|s| intern(skills, s)).collect(),
+                    // An agent the tenant does not have can never match: u16::MAX.
+                    agents: m
+                        .agents
+                        .iter()
+                        .map(|a| {
+                            agents
+                                .iter()
+                                .position(|x| x.id.eq_ignore_ascii_case(a))
+                                .map_or(u16::MAX, |i| i as u16)
+                        })
+                        .collect(),
+                    teams: m.teams.iter().map(|t| intern(teams, t)).collect(),
+                    numbers: m.numbers.iter().map(|n| intern(numbers, n)).collect(),
+                }
+            };
 
         // lower priority number first; unnumbered after numbered; ties in file order
         // (a stable sort keeps file order).
@@ -404,12 +465,15 @@ impl Program {
                     .agents
                     .iter()
                     .enumerate()
-                    .filter(|(_, a)| a.skills.as_ref().is_none_or(|l| l.iter().any(|x| x.eq_ignore_ascii_case(s))))
+                    .filter(|(_, a)| {
+                        a.skills.as_ref().is_none_or(|l| l.iter().any(|x| x.eq_ignore_ascii_case(s)))
+                    })
                     .map(|(i, _)| i as u16)
                     .collect()
             })
             .collect();
-        let agent_pick = skills.iter().map(|s| purposes.intern(&format!("agent:{}", s.to_lowercase()))).collect();
+        let agent_pick =
+            skills.iter().map(|s| purposes.intern(&format!("agent:{}", s.to_lowercase()))).collect();
 
         let mut behaviour = |name: &str, p: f64| Behaviour {
             p,

@@ -16,7 +16,9 @@
 //! never taken and nothing is formatted.
 
 use super::compile::{Behaviour, Next, Op, Program, SegmentView};
-use super::outcome::{EndedBy, Finding, Initiator, Mode, Outcome, Recording, Segment, SegmentKind, Statement};
+use super::outcome::{
+    EndedBy, Finding, Initiator, Mode, Outcome, Recording, Segment, SegmentKind, Statement,
+};
 use super::rng::{Draws, Purpose};
 use super::vars::{SnippetCode, VarId, Vars};
 use crate::model::{Direction, Dist};
@@ -207,7 +209,13 @@ impl<'p> Engine<'p> {
                 self.c.t = self.c.t.max(self.c.ready);
                 if self.c.steps >= STEP_LIMIT {
                     out.add(Finding::StepLimit);
-                    tr!(self, "finding", self.c.pc, None, "step limit: {STEP_LIMIT} actions ran; the contact is ended");
+                    tr!(
+                        self,
+                        "finding",
+                        self.c.pc,
+                        None,
+                        "step limit: {STEP_LIMIT} actions ran; the contact is ended"
+                    );
                     self.c.pc = None;
                     self.events.clear();
                     break;
@@ -277,7 +285,13 @@ impl<'p> Engine<'p> {
                 if self.phase() == Phase::Ivr {
                     self.c.t += dur;
                     out.add(Finding::Stuck);
-                    tr!(self, "finding", at, None, "stuck: the branch taken is not wired; the caller hangs up");
+                    tr!(
+                        self,
+                        "finding",
+                        at,
+                        None,
+                        "stuck: the branch taken is not wired; the caller hangs up"
+                    );
                     self.release(out);
                 } else {
                     tr!(self, "branch", at, None, "the branch taken is not wired: the thread ends");
@@ -314,13 +328,25 @@ impl<'p> Engine<'p> {
             Op::Menu(m) => {
                 if released {
                     out.add(Finding::MediaAfterRelease);
-                    tr!(self, "finding", Some(ix), Some("A-3"), "MENU after release is skipped (media_after_release)");
+                    tr!(
+                        self,
+                        "finding",
+                        Some(ix),
+                        Some("A-3"),
+                        "MENU after release is skipped (media_after_release)"
+                    );
                     return self.goto(m.default, 0, out);
                 }
                 self.ivr_media(ix);
                 if m.sensitive && self.c.rec.is_some() {
                     out.add(Finding::SensitiveWhileRecording);
-                    tr!(self, "finding", Some(ix), Some("R14"), "sensitive MENU runs while the call is being recorded");
+                    tr!(
+                        self,
+                        "finding",
+                        Some(ix),
+                        Some("R14"),
+                        "sensitive MENU runs while the call is being recorded"
+                    );
                 }
                 let choice: Option<&str> = match &m.inputs {
                     Some((values, cum)) => values[self.draws.weighted(m.choice, cum)].as_deref(),
@@ -352,7 +378,13 @@ impl<'p> Engine<'p> {
             Op::Play { next, duration } => {
                 if released {
                     out.add(Finding::MediaAfterRelease);
-                    tr!(self, "finding", Some(ix), Some("A-3"), "PLAY after release is skipped (media_after_release)");
+                    tr!(
+                        self,
+                        "finding",
+                        Some(ix),
+                        Some("A-3"),
+                        "PLAY after release is skipped (media_after_release)"
+                    );
                     return self.goto(*next, 0, out);
                 }
                 tr!(self, "action", Some(ix), None, "PLAY");
@@ -363,7 +395,13 @@ impl<'p> Engine<'p> {
             Op::Timed { ms, media, next } => {
                 if released && *media {
                     out.add(Finding::MediaAfterRelease);
-                    tr!(self, "finding", Some(ix), Some("A-3"), "MUSIC after release is skipped (media_after_release)");
+                    tr!(
+                        self,
+                        "finding",
+                        Some(ix),
+                        Some("A-3"),
+                        "MUSIC after release is skipped (media_after_release)"
+                    );
                     return self.goto(*next, 0, out);
                 }
                 tr!(self, "action", Some(ix), Some("A-1"), "{} {} ms", self.op_name(ix), ms);
@@ -372,7 +410,15 @@ impl<'p> Engine<'p> {
             Op::Assign { var, value, next } => {
                 value.render_into(&self.vars, &mut self.scratch);
                 self.assign(*var, out);
-                tr!(self, "variable", Some(ix), None, "ASSIGN {} = \"{}\"", p.symbols.name(*var), self.vars.get(*var));
+                tr!(
+                    self,
+                    "variable",
+                    Some(ix),
+                    None,
+                    "ASSIGN {} = \"{}\"",
+                    p.symbols.name(*var),
+                    self.vars.get(*var)
+                );
                 self.goto(*next, 0, out);
             }
             Op::Snippet { code, next, error } => match code {
@@ -381,13 +427,27 @@ impl<'p> Engine<'p> {
                     for (var, value) in list {
                         value.render_into(&self.vars, &mut self.scratch);
                         self.assign(*var, out);
-                        tr!(self, "variable", Some(ix), None, "{} = \"{}\"", p.symbols.name(*var), self.vars.get(*var));
+                        tr!(
+                            self,
+                            "variable",
+                            Some(ix),
+                            None,
+                            "{} = \"{}\"",
+                            p.symbols.name(*var),
+                            self.vars.get(*var)
+                        );
                     }
                     self.goto(*next, 0, out);
                 }
                 SnippetCode::Unsupported(line) => {
                     let _ = error;
-                    tr!(self, "note", Some(ix), None, "SNIPPET not simulated (statement `{line}`): takes default");
+                    tr!(
+                        self,
+                        "note",
+                        Some(ix),
+                        None,
+                        "SNIPPET not simulated (statement `{line}`): takes default"
+                    );
                     self.goto(*next, 0, out);
                 }
             },
@@ -501,7 +561,14 @@ impl<'p> Engine<'p> {
             tr!(self, "action", Some(ix), None, "REQAGENT: the contact is already routed; nothing happens");
             return;
         }
-        tr!(self, "action", Some(ix), None, "REQAGENT skill `{}`: the IVR segment ends, the caller queues", p.skills[skill as usize]);
+        tr!(
+            self,
+            "action",
+            Some(ix),
+            None,
+            "REQAGENT skill `{}`: the IVR segment ends, the caller queues",
+            p.skills[skill as usize]
+        );
         let t = self.c.t;
         self.close_segment(t, None, out);
         if let Some((seq, start)) = self.c.ivr_pending.take() {
@@ -520,7 +587,13 @@ impl<'p> Engine<'p> {
         let wait = self.sample_ms(p.queue_wait, p.fixed.queue_wait);
         let patience = self.sample_ms(p.patience, p.fixed.patience);
         if patience < wait {
-            tr!(self, "note", Some(ix), None, "queue wait {wait} ms > patience {patience} ms: the caller will abandon");
+            tr!(
+                self,
+                "note",
+                Some(ix),
+                None,
+                "queue wait {wait} ms > patience {patience} ms: the caller will abandon"
+            );
             self.push_event(t + patience, EvKind::Abandon);
         } else {
             tr!(self, "note", Some(ix), None, "an agent answers after {wait} ms");
@@ -567,7 +640,9 @@ impl<'p> Engine<'p> {
                 self.end_statement(t, EndedBy::Conference, out);
             }
             EvKind::Disposition if in_agent && !self.c.external => self.disposition(out),
-            EvKind::Rod { supervisor } if in_agent && (supervisor || !self.c.external) => self.rod(supervisor, out),
+            EvKind::Rod { supervisor } if in_agent && (supervisor || !self.c.external) => {
+                self.rod(supervisor, out)
+            }
             EvKind::Press { seq, pos } if in_agent && !self.c.external => {
                 let button = p.presses[seq as usize].buttons[pos as usize];
                 self.press(button);
@@ -745,12 +820,25 @@ impl<'p> Engine<'p> {
         if let Some(a) = agent
             && !p.agents[a as usize].recordable
         {
-            tr!(self, "recording", None, Some("R2"), "not recorded: agent {} cannot be recorded", p.agents[a as usize].id);
+            tr!(
+                self,
+                "recording",
+                None,
+                Some("R2"),
+                "not recorded: agent {} cannot be recorded",
+                p.agents[a as usize].id
+            );
             return;
         }
         if let Some(mode) = self.studio_mode() {
-            tr!(self, "recording", None, Some(if mode == Mode::AgentOnly { "R5" } else { "R3" }),
-                "Studio records this segment ({}); policies are not evaluated", mode.as_str());
+            tr!(
+                self,
+                "recording",
+                None,
+                Some(if mode == Mode::AgentOnly { "R5" } else { "R3" }),
+                "Studio records this segment ({}); policies are not evaluated",
+                mode.as_str()
+            );
             self.open_rec(mode, Initiator::Studio);
             return;
         }
@@ -760,7 +848,13 @@ impl<'p> Engine<'p> {
             return;
         }
         if self.c.policies_off {
-            tr!(self, "recording", None, Some("R6"), "policies are not evaluated: a Stop or a disposition ended them for this contact");
+            tr!(
+                self,
+                "recording",
+                None,
+                Some("R6"),
+                "policies are not evaluated: a Stop or a disposition ended them for this contact"
+            );
             return;
         }
         let Some(d) = deciding else {
@@ -770,7 +864,14 @@ impl<'p> Engine<'p> {
         self.c.deciding = Some(d);
         let pol = &p.policies[d as usize];
         if p.dnr_policies.iter().any(|m| m.matches(&view)) {
-            tr!(self, "recording", None, Some("R9"), "a Do Not Record policy matches: policy `{}` does not record", pol.name);
+            tr!(
+                self,
+                "recording",
+                None,
+                Some("R9"),
+                "a Do Not Record policy matches: policy `{}` does not record",
+                pol.name
+            );
             return;
         }
         let sampled = match self.samples[d as usize] {
@@ -782,10 +883,26 @@ impl<'p> Engine<'p> {
             s => s == 1,
         };
         if sampled {
-            tr!(self, "recording", None, Some("R8"), "policy `{}` ({}%) records: the contact is sampled in", pol.name, pol.percent);
+            tr!(
+                self,
+                "recording",
+                None,
+                Some("R8"),
+                "policy `{}` ({}%) records: the contact is sampled in",
+                pol.name,
+                pol.percent
+            );
             self.open_rec(Mode::Full, Initiator::Policy(d));
         } else {
-            tr!(self, "recording", None, Some("A-9"), "policy `{}` ({}%) decides, but the contact is sampled out", pol.name, pol.percent);
+            tr!(
+                self,
+                "recording",
+                None,
+                Some("A-9"),
+                "policy `{}` ({}%) decides, but the contact is sampled out",
+                pol.name,
+                pol.percent
+            );
         }
     }
 
@@ -796,15 +913,35 @@ impl<'p> Engine<'p> {
             tr!(self, "recording", None, Some("R10"), "Studio recording continues on the external segment");
             self.open_rec(mode, Initiator::Studio);
         } else if self.c.rod_on {
-            tr!(self, "recording", None, Some("R10"), "recording on demand continues on the external segment");
+            tr!(
+                self,
+                "recording",
+                None,
+                Some("R10"),
+                "recording on demand continues on the external segment"
+            );
             self.open_rec(Mode::Full, Initiator::Rod);
         } else if let Some(Initiator::Policy(d)) = prev {
             let pol = &self.p.policies[d as usize];
             if pol.continue_after_external_transfer {
-                tr!(self, "recording", None, Some("R10"), "policy `{}` continues after the external transfer", pol.name);
+                tr!(
+                    self,
+                    "recording",
+                    None,
+                    Some("R10"),
+                    "policy `{}` continues after the external transfer",
+                    pol.name
+                );
                 self.open_rec(Mode::Full, Initiator::Policy(d));
             } else {
-                tr!(self, "recording", None, Some("A-11"), "policy `{}` stops at the external transfer", pol.name);
+                tr!(
+                    self,
+                    "recording",
+                    None,
+                    Some("A-11"),
+                    "policy `{}` stops at the external transfer",
+                    pol.name
+                );
             }
         }
     }
@@ -841,7 +978,14 @@ impl<'p> Engine<'p> {
             && !p.agents[a as usize].recordable
         {
             out.add(Finding::RodBlocked);
-            tr!(self, "finding", None, Some("R2"), "ROD refused: agent {} cannot be recorded (rod_blocked)", p.agents[a as usize].id);
+            tr!(
+                self,
+                "finding",
+                None,
+                Some("R2"),
+                "ROD refused: agent {} cannot be recorded (rod_blocked)",
+                p.agents[a as usize].id
+            );
             return;
         }
         self.c.rod_on = true;
@@ -857,7 +1001,13 @@ impl<'p> Engine<'p> {
                 self.open_rec(Mode::Full, Initiator::Rod);
             }
             Some(Active { mode: Mode::AgentOnly, .. }) => {
-                tr!(self, "recording", None, Some("A-8"), "ROD during an agent-only recording changes nothing");
+                tr!(
+                    self,
+                    "recording",
+                    None,
+                    Some("A-8"),
+                    "ROD during an agent-only recording changes nothing"
+                );
             }
             Some(_) => {
                 tr!(self, "recording", None, Some("R7"), "already recorded by Studio / ROD: nothing changes");
@@ -878,8 +1028,14 @@ impl<'p> Engine<'p> {
         }
         match p.on_signal {
             Some(os) => {
-                tr!(self, "event", Some(os), None, "the agent presses `{name}`: ONSIGNAL fires (SP1 = \"{}\")",
-                    params.first().map_or("", String::as_str));
+                tr!(
+                    self,
+                    "event",
+                    Some(os),
+                    None,
+                    "the agent presses `{name}`: ONSIGNAL fires (SP1 = \"{}\")",
+                    params.first().map_or("", String::as_str)
+                );
                 self.c.pc = Some(os);
                 self.c.ready = self.c.t;
             }
@@ -914,7 +1070,13 @@ impl<'p> Engine<'p> {
     fn studio_start(&mut self, ix: u32, agent_only: bool, out: &mut Outcome) {
         let what = if agent_only { "RECORDAGENTONLY" } else { "LOGRECORDINGPRO Start" };
         if self.phase() == Phase::Released {
-            tr!(self, "action", Some(ix), None, "{what} after release: the call has ended, nothing to record");
+            tr!(
+                self,
+                "action",
+                Some(ix),
+                None,
+                "{what} after release: the call has ended, nothing to record"
+            );
             return;
         }
         if self.c.dnr {
@@ -928,15 +1090,33 @@ impl<'p> Engine<'p> {
                     self.open_rec(Mode::Full, Initiator::Studio);
                 }
                 self.c.ivr_pending = Some((seq, ix));
-                tr!(self, "recording", Some(ix), Some("R4"), "{what} in the IVR: records the ivr segment until REQAGENT");
+                tr!(
+                    self,
+                    "recording",
+                    Some(ix),
+                    Some("R4"),
+                    "{what} in the IVR: records the ivr segment until REQAGENT"
+                );
             }
             (Phase::Ivr | Phase::Queued, true) => {
                 self.c.rao_seq = Some(seq);
-                tr!(self, "recording", Some(ix), Some("R5"), "{what}: agent-only recording armed for the agent segment");
+                tr!(
+                    self,
+                    "recording",
+                    Some(ix),
+                    Some("R5"),
+                    "{what}: agent-only recording armed for the agent segment"
+                );
             }
             (Phase::Queued, false) => {
                 self.c.start_seq = Some(seq);
-                tr!(self, "recording", Some(ix), Some("R4"), "{what} while queued: armed, Studio records from answer");
+                tr!(
+                    self,
+                    "recording",
+                    Some(ix),
+                    Some("R4"),
+                    "{what} while queued: armed, Studio records from answer"
+                );
             }
             (_, _) => {
                 if agent_only {
@@ -957,7 +1137,14 @@ impl<'p> Engine<'p> {
         if let Some(a) = self.c.seg.and_then(|s| out.segments[s].agent)
             && !p.agents[a as usize].recordable
         {
-            tr!(self, "recording", None, Some("R2"), "armed, but agent {} cannot be recorded", p.agents[a as usize].id);
+            tr!(
+                self,
+                "recording",
+                None,
+                Some("R2"),
+                "armed, but agent {} cannot be recorded",
+                p.agents[a as usize].id
+            );
             return;
         }
         let t = self.c.t;
@@ -968,12 +1155,26 @@ impl<'p> Engine<'p> {
             }
             Some(Active { initiator: Initiator::Policy(_), .. }) => {
                 self.close_rec(t, out);
-                tr!(self, "recording", None, Some("R7"), "Studio takes over from the policy recording ({})", mode.as_str());
+                tr!(
+                    self,
+                    "recording",
+                    None,
+                    Some("R7"),
+                    "Studio takes over from the policy recording ({})",
+                    mode.as_str()
+                );
                 self.open_rec(mode, Initiator::Studio);
             }
             Some(Active { initiator: Initiator::Studio, mode: m, .. }) if m != mode => {
                 self.close_rec(t, out);
-                tr!(self, "recording", None, Some("A-7"), "Studio recording switches to {}: the later action decides", mode.as_str());
+                tr!(
+                    self,
+                    "recording",
+                    None,
+                    Some("A-7"),
+                    "Studio recording switches to {}: the later action decides",
+                    mode.as_str()
+                );
                 self.open_rec(mode, Initiator::Studio);
             }
             Some(_) => {
@@ -1016,11 +1217,23 @@ impl<'p> Engine<'p> {
         self.c.dnr = true;
         out.dnr_at_ms = Some(t);
         let stopped = self.close_rec(t, out).is_some();
-        tr!(self, "recording", Some(ix), Some("R1"), "DONOTRECORD: nothing records this contact from now{}",
-            if stopped { "; the active recording stops (A-17)" } else { "" });
+        tr!(
+            self,
+            "recording",
+            Some(ix),
+            Some("R1"),
+            "DONOTRECORD: nothing records this contact from now{}",
+            if stopped { "; the active recording stops (A-17)" } else { "" }
+        );
         if !out.recordings.is_empty() {
             out.add(Finding::RecordedBeforeDnr);
-            tr!(self, "finding", Some(ix), Some("A-17"), "recorded_before_dnr: what was recorded before is kept");
+            tr!(
+                self,
+                "finding",
+                Some(ix),
+                Some("A-17"),
+                "recorded_before_dnr: what was recorded before is kept"
+            );
         }
         self.end_statement(t, EndedBy::Dnr, out);
     }
@@ -1029,7 +1242,13 @@ impl<'p> Engine<'p> {
 
     fn statement_start(&mut self, ix: u32, out: &mut Outcome) {
         if self.phase() == Phase::Released {
-            tr!(self, "statement", Some(ix), Some("R13"), "statement Start after release: the call has ended");
+            tr!(
+                self,
+                "statement",
+                Some(ix),
+                Some("R13"),
+                "statement Start after release: the call has ended"
+            );
             return;
         }
         if self.c.dnr {
@@ -1045,8 +1264,14 @@ impl<'p> Engine<'p> {
         out.statements.push(Statement { n, from_ms: t, to_ms: t, saved: false, ended_by: EndedBy::CallEnd });
         self.c.stmt_open = Some(out.statements.len() - 1);
         self.c.stmt_in_var = self.c.stmt_open;
-        tr!(self, "statement", Some(ix), Some("A-16"), "recorded statement starts; RecordingStatementId = \"{}\"",
-            self.vars.get(self.p.statement_var));
+        tr!(
+            self,
+            "statement",
+            Some(ix),
+            Some("A-16"),
+            "recorded statement starts; RecordingStatementId = \"{}\"",
+            self.vars.get(self.p.statement_var)
+        );
     }
 
     fn statement_stop(&mut self, ix: u32, out: &mut Outcome) {
@@ -1060,7 +1285,13 @@ impl<'p> Engine<'p> {
     /// Every LOGRECORDINGPRO without UseRecordingStatementId clears the id (R13).
     fn clear_statement_var(&mut self, ix: u32, out: &mut Outcome) {
         if self.c.stmt_in_var.is_some() {
-            tr!(self, "statement", Some(ix), Some("R13"), "RecordingStatementId is overwritten by this LOGRECORDINGPRO");
+            tr!(
+                self,
+                "statement",
+                Some(ix),
+                Some("R13"),
+                "RecordingStatementId is overwritten by this LOGRECORDINGPRO"
+            );
         }
         self.release_statement_id(out);
         self.vars.set(self.p.statement_var, "");
@@ -1073,8 +1304,19 @@ impl<'p> Engine<'p> {
         super::outcome::write_statement_id(&mut self.id_buf, out.id, out.statements[i].n);
         let saved = self.globals.iter().any(|g| self.vars.get(*g) == self.id_buf);
         out.statements[i].saved = saved;
-        tr!(self, "statement", None, Some("R13"), "statement \"{}\" is {}", self.id_buf,
-            if saved { "saved: a Global: variable holds its id" } else { "lost: no Global: variable holds its id" });
+        tr!(
+            self,
+            "statement",
+            None,
+            Some("R13"),
+            "statement \"{}\" is {}",
+            self.id_buf,
+            if saved {
+                "saved: a Global: variable holds its id"
+            } else {
+                "lost: no Global: variable holds its id"
+            }
+        );
     }
 
     fn end_statement(&mut self, t: u64, by: EndedBy, out: &mut Outcome) {
@@ -1096,8 +1338,14 @@ impl<'p> Engine<'p> {
         }
         if !self.c.buttons_on.is_empty() {
             out.add(Finding::IndicatorLeftOn);
-            tr!(self, "finding", None, None, "indicator_left_on: `{}` is still On when the contact ends",
-                self.p.button_names[self.c.buttons_on[0].0 as usize]);
+            tr!(
+                self,
+                "finding",
+                None,
+                None,
+                "indicator_left_on: `{}` is still On when the contact ends",
+                self.p.button_names[self.c.buttons_on[0].0 as usize]
+            );
         }
         self.release_statement_id(out);
         let end = self.c.call_end.unwrap_or(t);
@@ -1107,8 +1355,14 @@ impl<'p> Engine<'p> {
             && out.recordings.iter().any(|r| matches!(r.initiator, Initiator::Policy(_)))
         {
             out.recordings.retain(|r| !matches!(r.initiator, Initiator::Policy(_)));
-            tr!(self, "recording", None, Some("R12"), "short call ({} ms connected): policy recordings are discarded",
-                end - first);
+            tr!(
+                self,
+                "recording",
+                None,
+                Some("R12"),
+                "short call ({} ms connected): policy recordings are discarded",
+                end - first
+            );
         }
         out.statements.retain(|s| s.to_ms > s.from_ms);
     }

@@ -221,7 +221,8 @@ impl Outcome {
             if i > 0 {
                 out.push(',');
             }
-            let _ = write!(out, "{{\"segment\":{},\"mode\":\"{}\",\"initiator\":", r.segment, r.mode.as_str());
+            let _ =
+                write!(out, "{{\"segment\":{},\"mode\":\"{}\",\"initiator\":", r.segment, r.mode.as_str());
             json_str(out, &initiator_name(p, r.initiator));
             let _ = write!(out, ",\"from_ms\":{},\"to_ms\":{}}}", r.from_ms, r.to_ms);
         }

@@ -10,8 +10,8 @@
 //! window of 2^24 words starting at `hash40(purpose) << 24`, and its n-th draw reads the two
 //! words at `2 * n` inside that window (FNV-1a, computed once at compile time).
 
-use rand::SeedableRng;
 use rand::Rng;
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 /// A draw purpose, resolved at compile time: the FNV-1a hash of its key string (`"queue_wait"`,

@@ -149,13 +149,16 @@ impl SnippetCode {
             let Some((lhs, rhs)) = body.split_once('=') else { return SnippetCode::Unsupported(line.into()) };
             let (lhs, rhs) = (lhs.trim(), rhs.trim());
             let name_ok = |n: &str| {
-                !n.is_empty() && n.chars().all(|c| c.is_alphanumeric() || c == '_' || c == ':') && !n.starts_with(':')
+                !n.is_empty()
+                    && n.chars().all(|c| c.is_alphanumeric() || c == '_' || c == ':')
+                    && !n.starts_with(':')
             };
             if !name_ok(lhs) || rhs.starts_with('=') {
                 return SnippetCode::Unsupported(line.into());
             }
             let value = if rhs.len() >= 2
-                && ((rhs.starts_with('"') && rhs.ends_with('"')) || (rhs.starts_with('\'') && rhs.ends_with('\'')))
+                && ((rhs.starts_with('"') && rhs.ends_with('"'))
+                    || (rhs.starts_with('\'') && rhs.ends_with('\'')))
             {
                 Template::compile(&rhs[1..rhs.len() - 1], symbols)
             } else if rhs.parse::<f64>().is_ok() {

@@ -1,0 +1,145 @@
+//! `recflow simulate`: load → compile → simulate in parallel → render the report; optionally
+//! stream every contact to a JSONL file (atomic: complete or absent).
+
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+use super::args::{ModelArgs, ReportFormat, SimulateArgs};
+use super::output::AtomicFile;
+use super::{Outcome, load_or_report, report_load_errors, write_stdout};
+use crate::model::{Tenant, Traffic};
+use crate::report::simulation as render;
+use crate::script::{LoadError, LoadErrorKind, LoadErrors, Script};
+use crate::sim::{self, Program};
+
+/// The simulated world of a command: script, tenant, traffic, with `--calls` / `--seed`
+/// applied. Shared by `simulate`, `explain` (and `diff`).
+pub struct Model {
+    pub script: Script,
+    pub tenant: Tenant,
+    pub traffic: Traffic,
+}
+
+impl Model {
+    pub fn program(&self) -> Program {
+        Program::compile(&self.script, &self.tenant, &self.traffic)
+    }
+}
+
+/// Load the tenant and traffic files of `args` (embedded defaults when absent).
+pub fn load_world(args: &ModelArgs, script: &Script) -> Result<(Tenant, Traffic), LoadErrors> {
+    let unsupported = |flag: &str, path: &std::path::Path| {
+        LoadErrors::one(
+            LoadError::new(
+                LoadErrorKind::InvalidConfig,
+                format!(
+                    "cannot read {flag} `{}`: tenant/traffic files are not supported by this build",
+                    path.display()
+                ),
+            )
+            .with_help("run without the option to use the embedded defaults"),
+        )
+    };
+    let _ = script;
+    let tenant = match &args.tenant {
+        Some(path) => return Err(unsupported("--tenant", path)),
+        None => Tenant::default(),
+    };
+    let mut traffic = match &args.traffic {
+        Some(path) => return Err(unsupported("--traffic", path)),
+        None => Traffic::default(),
+    };
+    if let Some(calls) = args.calls {
+        traffic.calls = calls;
+    }
+    if let Some(seed) = args.seed {
+        traffic.seed = seed;
+    }
+    Ok((tenant, traffic))
+}
+
+/// Load everything a model command needs, printing load errors (→ exit 2) on failure.
+pub fn load_model(script: &std::path::Path, args: &ModelArgs) -> Option<Model> {
+    let script = load_or_report(script)?;
+    match load_world(args, &script) {
+        Ok((tenant, traffic)) => Some(Model { script, tenant, traffic }),
+        Err(errs) => {
+            report_load_errors(&errs);
+            None
+        }
+    }
+}
+
+/// A rayon pool with `--jobs` threads (default: all cores).
+pub fn pool(jobs: Option<usize>) -> std::io::Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| std::io::Error::other(format!("cannot start worker threads: {e}")))
+}
+
+/// The model options to repeat in an `explain` hint so it shows the same contact.
+pub fn model_flags(args: &ModelArgs) -> String {
+    let mut s = String::new();
+    if let Some(t) = &args.tenant {
+        s += &format!(" --tenant {}", t.display());
+    }
+    if let Some(t) = &args.traffic {
+        s += &format!(" --traffic {}", t.display());
+    }
+    if let Some(seed) = args.seed {
+        s += &format!(" --seed {seed}");
+    }
+    s
+}
+
+pub fn run(a: SimulateArgs) -> std::io::Result<Outcome> {
+    let Some(model) = load_model(&a.script, &a.model) else { return Ok(Outcome::BadInput) };
+    let program = model.program();
+    let calls = model.traffic.calls;
+
+    // Progress only for a terminal, and only once the run has taken a second.
+    let started = Instant::now();
+    let bar = indicatif::ProgressBar::hidden();
+    bar.set_length(calls);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} calls  {per_sec}  eta {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let tty = std::io::stderr().is_terminal();
+    let mut shown = false;
+    let progress = |done: u64| {
+        if tty && !shown && started.elapsed() > Duration::from_secs(1) {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            shown = true;
+        }
+        bar.set_position(done);
+    };
+
+    let pool = pool(a.model.jobs)?;
+    let tally = match &a.calls_out {
+        Some(path) => {
+            let mut file = AtomicFile::create(path).map_err(|e| {
+                std::io::Error::new(e.kind(), format!("cannot write `{}`: {e}", path.display()))
+            })?;
+            let mut write = |text: &str| std::io::Write::write_all(&mut file, text.as_bytes());
+            let (tally, result) =
+                pool.install(|| sim::simulate_chunks(&program, calls, Some(&mut write), progress));
+            result?;
+            file.commit()?;
+            tally
+        }
+        None => pool.install(|| sim::simulate_chunks(&program, calls, None, progress)).0,
+    };
+    bar.finish_and_clear();
+    let report = tally.report(&program);
+    let text = match a.format {
+        ReportFormat::Json => render::report_json(&report),
+        ReportFormat::Yaml => render::report_yaml(&report),
+        ReportFormat::Human => {
+            render::report_human(&report, &a.script.display().to_string(), &model_flags(&a.model))
+        }
+    };
+    write_stdout(&text)?;
+    Ok(Outcome::Ok)
+}

@@ -1,0 +1,188 @@
+//! Rendering of simulation results: the v1 [`Report`] (human / JSON / YAML, FORMATS §5) and
+//! an `explain` timeline (human / JSON).
+
+use std::fmt::Write as _;
+
+use crate::sim::explain::Explanation;
+use crate::sim::outcome::{Finding, initiator_name, write_statement_id};
+use crate::sim::{Program, Report};
+
+/// FORMATS §5 JSON, pretty-printed, with a final newline.
+pub fn report_json(r: &Report) -> String {
+    let mut s = serde_json::to_string_pretty(r).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+pub fn report_yaml(r: &Report) -> String {
+    serde_saphyr::to_string(r).unwrap_or_default()
+}
+
+fn pct(n: u64, of: u64) -> f64 {
+    if of == 0 { 0.0 } else { 100.0 * n as f64 / of as f64 }
+}
+
+fn hours(secs: f64) -> String {
+    if secs >= 3600.0 { format!("{:.1} h", secs / 3600.0) } else { format!("{:.1} min", secs / 60.0) }
+}
+
+/// A terminal report: counts with percentages, policy target vs effective (R15), recorded
+/// time per mode, statements, and each finding with an example contact and the `explain`
+/// command that shows it. `flags` are the model options to repeat in those commands.
+pub fn report_human(r: &Report, script_path: &str, flags: &str) -> String {
+    let mut s = String::new();
+    let n = r.calls;
+    let _ = writeln!(s, "{} — {} calls, seed {}", r.script, n, r.seed);
+    let _ = writeln!(s);
+    let line = |s: &mut String, label: &str, v: u64| {
+        let _ = writeln!(s, "  {label:<26} {v:>9}  {:>6.1}%", pct(v, n));
+    };
+    let _ = writeln!(s, "Recorded (contacts)");
+    line(&mut s, "any call recording", r.recorded.any);
+    line(&mut s, "full (agent/external)", r.recorded.full);
+    line(&mut s, "agent only", r.recorded.agent_only);
+    line(&mut s, "IVR segment", r.recorded.ivr);
+    line(&mut s, "not recorded", r.recorded.none);
+    let _ = writeln!(s, "Started by");
+    line(&mut s, "Studio actions", r.initiators.studio);
+    line(&mut s, "recording on demand", r.initiators.rod);
+    line(&mut s, "recording policies", r.initiators.policy);
+    let _ = writeln!(s, "Calls");
+    line(&mut s, "Do Not Record set", r.dnr);
+    line(&mut s, "abandoned in queue", r.abandoned);
+    let _ = writeln!(s);
+    if !r.policies.is_empty() {
+        let _ = writeln!(s, "Recording policies: target vs effective (R15: Studio and ROD add to policies)");
+        for p in &r.policies {
+            let _ = writeln!(
+                s,
+                "  {:<26} target {:>5.1}%  effective {:>5.1}%  ({} of {} matching contacts recorded)",
+                p.name, p.target_percent, p.effective_percent, p.recorded, p.matched
+            );
+        }
+        let _ = writeln!(s);
+    }
+    let rs = &r.recorded_seconds;
+    let _ = writeln!(
+        s,
+        "Recorded time: full {}, agent only {}, IVR {}, statements {}",
+        hours(rs.full),
+        hours(rs.agent_only),
+        hours(rs.ivr),
+        hours(rs.statements)
+    );
+    let st = &r.statements;
+    let _ =
+        writeln!(s, "Recorded statements: {} captured, {} saved, {} lost", st.captured, st.saved, st.lost);
+    let _ = writeln!(s);
+    let found: Vec<Finding> = Finding::ALL.into_iter().filter(|f| r.findings.get(*f) > 0).collect();
+    if found.is_empty() {
+        let _ = writeln!(s, "Findings: none");
+    } else {
+        let _ = writeln!(s, "Findings");
+        for f in found {
+            let count = r.findings.get(f);
+            let _ =
+                writeln!(s, "  {:<26} {count:>9}  {:>6.1}%  {}", f.as_str(), pct(count, n), finding_help(f));
+            if let Some(id) = r.finding_examples[f as usize] {
+                let _ =
+                    writeln!(s, "      e.g. contact {id}: recflow explain {script_path} --call {id}{flags}");
+            }
+        }
+    }
+    s
+}
+
+fn finding_help(f: Finding) -> &'static str {
+    match f {
+        Finding::RecordedBeforeDnr => "recorded before Do Not Record was set (kept; A-17)",
+        Finding::SensitiveWhileRecording => "sensitive MENU ran while the call was recorded (R14)",
+        Finding::IndicatorLeftOn => "a MAX button was still On at the end (§4)",
+        Finding::StepLimit => "the script ran 10 000 actions: a runaway loop",
+        Finding::RodBlocked => "recording on demand refused by DNR or the agent (R1/R2)",
+        Finding::Stuck => "an unwired branch ended the IVR: the caller hung up",
+        Finding::MediaAfterRelease => "MENU/PLAY/MUSIC after ONRELEASE was skipped (A-3)",
+    }
+}
+
+/// `m:ss.mmm`.
+fn clock(ms: u64) -> String {
+    format!("{}:{:02}.{:03}", ms / 60_000, (ms / 1000) % 60, ms % 1000)
+}
+
+pub fn explain_human(p: &Program, ex: &Explanation, script_path: &str) -> String {
+    let o = &ex.outcome;
+    let mut s = String::new();
+    let _ = writeln!(s, "contact {} of {} (seed {})", o.id, script_path, p.seed);
+    let _ = writeln!(s);
+    for st in &ex.steps {
+        let action = st.action.as_deref().map_or(String::new(), |a| format!("[{a}] "));
+        let rule = st.rule.map_or(String::new(), |r| format!("  ({r})"));
+        let _ = writeln!(s, "{:>10}  {:<9} {action}{}{rule}", clock(st.t_ms), st.kind, st.text);
+    }
+    let _ = writeln!(s);
+    let _ = writeln!(s, "duration {}{}", clock(o.duration_ms), if o.abandoned { ", abandoned" } else { "" });
+    if let Some(t) = o.dnr_at_ms {
+        let _ = writeln!(s, "Do Not Record at {}", clock(t));
+    }
+    let _ = writeln!(s, "segments:");
+    for (i, seg) in o.segments.iter().enumerate() {
+        let agent = seg.agent.map_or(String::new(), |a| format!(" ({})", p.agents[a as usize].id));
+        let _ =
+            writeln!(s, "  {i}: {}{agent} {} – {}", seg.kind.as_str(), clock(seg.from_ms), clock(seg.to_ms));
+    }
+    if o.recordings.is_empty() {
+        let _ = writeln!(s, "recordings: none");
+    } else {
+        let _ = writeln!(s, "recordings:");
+        for r in &o.recordings {
+            let _ = writeln!(
+                s,
+                "  segment {} {} by {}: {} – {}",
+                r.segment,
+                r.mode.as_str(),
+                initiator_name(p, r.initiator),
+                clock(r.from_ms),
+                clock(r.to_ms)
+            );
+        }
+    }
+    let mut id = String::new();
+    for st in &o.statements {
+        write_statement_id(&mut id, o.id, st.n);
+        let _ = writeln!(
+            s,
+            "statement {id}: {} – {}, ended by {}, {}",
+            clock(st.from_ms),
+            clock(st.to_ms),
+            st.ended_by.as_str(),
+            if st.saved { "saved" } else { "lost" }
+        );
+    }
+    let findings: Vec<&str> = o.findings().map(|f| f.as_str()).collect();
+    let _ = writeln!(
+        s,
+        "findings: {}",
+        if findings.is_empty() { "none".to_string() } else { findings.join(", ") }
+    );
+    let path: Vec<&str> = o.path.iter().map(|a| p.id(*a)).collect();
+    let _ = writeln!(s, "path: {}", path.join(" → "));
+    s
+}
+
+/// `{"version": 1, "script", "seed", "contact": <calls-out object>, "timeline": [...]}`.
+pub fn explain_json(p: &Program, ex: &Explanation) -> String {
+    let mut line = String::new();
+    ex.outcome.write_json(p, &mut line);
+    let contact: serde_json::Value = serde_json::from_str(&line).unwrap_or(serde_json::Value::Null);
+    let v = serde_json::json!({
+        "version": 1,
+        "script": p.name,
+        "seed": p.seed,
+        "contact": contact,
+        "timeline": ex.steps,
+    });
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    s.push('\n');
+    s
+}
