@@ -6,10 +6,12 @@
 
 pub mod args;
 pub mod convert;
+pub mod diff;
 pub mod explain;
 pub mod graph;
 pub mod output;
 pub mod simulate;
+pub mod snapshot;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -58,6 +60,8 @@ fn run(cli: Cli) -> std::io::Result<Outcome> {
         Command::Explain(a) => explain::run(a),
         Command::Graph(a) => graph::run(&a),
         Command::Convert(a) => convert::run(&a),
+        Command::Diff(a) => diff::run(a),
+        Command::Snapshot(a) => snapshot::run(a),
     }
 }
 

@@ -129,12 +129,11 @@ pub fn unified(old_name: &str, new_name: &str, old: &str, new: &str, context: us
         let a1 = (h1.old.end + context).min(a.len());
         let b1 = h1.new.end + (a1 - h1.old.end);
         let _ = writeln!(s, "@@ -{},{} +{},{} @@", a0 + 1, a1 - a0, b0 + 1, b1.min(b.len()) - b0);
-        let (mut i, mut j) = (a0, b0);
+        let mut i = a0;
         for h in &hs[first..=last] {
             while i < h.old.start {
                 let _ = writeln!(s, " {}", a[i]);
                 i += 1;
-                j += 1;
             }
             for line in &a[h.old.clone()] {
                 let _ = writeln!(s, "-{line}");
@@ -143,12 +142,10 @@ pub fn unified(old_name: &str, new_name: &str, old: &str, new: &str, context: us
                 let _ = writeln!(s, "+{line}");
             }
             i = h.old.end;
-            j = h.new.end;
         }
-        while i < a1 && j < b.len() {
-            let _ = writeln!(s, " {}", a[i]);
-            i += 1;
-            j += 1;
+        // Trailing context: the lines after the last hunk are the same in both texts.
+        for line in &a[i..a1] {
+            let _ = writeln!(s, " {line}");
         }
     }
     if hs.is_empty() {

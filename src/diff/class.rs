@@ -134,7 +134,7 @@ impl OutcomeClass {
     /// `studio/full@ivr, dnr, !recorded_before_dnr`, `none, stmt-lost:1, !stuck`.
     pub fn name(&self, p: &Program) -> String {
         let mut s = String::new();
-        let mut sep = |s: &mut String| {
+        let sep = |s: &mut String| {
             if !s.is_empty() {
                 s.push_str(", ");
             }

@@ -39,25 +39,27 @@ struct Row {
 
 fn rows(o: &Report, n: &Report) -> Vec<Row> {
     let mut v = Vec::new();
-    let mut c = |label: &str, a: u64, b: u64| v.push(Row { label: label.into(), old: a as f64, new: b as f64, int: true });
-    c("recorded.any", o.recorded.any, n.recorded.any);
-    c("recorded.full", o.recorded.full, n.recorded.full);
-    c("recorded.agent_only", o.recorded.agent_only, n.recorded.agent_only);
-    c("recorded.ivr", o.recorded.ivr, n.recorded.ivr);
-    c("recorded.none", o.recorded.none, n.recorded.none);
-    c("initiators.studio", o.initiators.studio, n.initiators.studio);
-    c("initiators.rod", o.initiators.rod, n.initiators.rod);
-    c("initiators.policy", o.initiators.policy, n.initiators.policy);
-    c("dnr", o.dnr, n.dnr);
-    c("abandoned", o.abandoned, n.abandoned);
-    c("statements.captured", o.statements.captured, n.statements.captured);
-    c("statements.saved", o.statements.saved, n.statements.saved);
-    c("statements.lost", o.statements.lost, n.statements.lost);
+    let c = |v: &mut Vec<Row>, label: &str, a: u64, b: u64| {
+        v.push(Row { label: label.into(), old: a as f64, new: b as f64, int: true })
+    };
+    c(&mut v, "recorded.any", o.recorded.any, n.recorded.any);
+    c(&mut v, "recorded.full", o.recorded.full, n.recorded.full);
+    c(&mut v, "recorded.agent_only", o.recorded.agent_only, n.recorded.agent_only);
+    c(&mut v, "recorded.ivr", o.recorded.ivr, n.recorded.ivr);
+    c(&mut v, "recorded.none", o.recorded.none, n.recorded.none);
+    c(&mut v, "initiators.studio", o.initiators.studio, n.initiators.studio);
+    c(&mut v, "initiators.rod", o.initiators.rod, n.initiators.rod);
+    c(&mut v, "initiators.policy", o.initiators.policy, n.initiators.policy);
+    c(&mut v, "dnr", o.dnr, n.dnr);
+    c(&mut v, "abandoned", o.abandoned, n.abandoned);
+    c(&mut v, "statements.captured", o.statements.captured, n.statements.captured);
+    c(&mut v, "statements.saved", o.statements.saved, n.statements.saved);
+    c(&mut v, "statements.lost", o.statements.lost, n.statements.lost);
     for f in crate::sim::outcome::Finding::ALL {
-        c(&format!("findings.{}", f.as_str()), o.findings.get(f), n.findings.get(f));
+        c(&mut v, &format!("findings.{}", f.as_str()), o.findings.get(f), n.findings.get(f));
     }
     for (po, pn) in o.policies.iter().zip(&n.policies) {
-        c(&format!("policy {}: recorded", po.name), po.recorded, pn.recorded);
+        c(&mut v, &format!("policy {}: recorded", po.name), po.recorded, pn.recorded);
         v.push(Row {
             label: format!("policy {}: effective %", po.name),
             old: po.effective_percent,
@@ -65,11 +67,11 @@ fn rows(o: &Report, n: &Report) -> Vec<Row> {
             int: false,
         });
     }
-    let mut s = |label: &str, a: f64, b: f64| v.push(Row { label: label.into(), old: a, new: b, int: false });
-    s("recorded_seconds.full", o.recorded_seconds.full, n.recorded_seconds.full);
-    s("recorded_seconds.agent_only", o.recorded_seconds.agent_only, n.recorded_seconds.agent_only);
-    s("recorded_seconds.ivr", o.recorded_seconds.ivr, n.recorded_seconds.ivr);
-    s("recorded_seconds.statements", o.recorded_seconds.statements, n.recorded_seconds.statements);
+    let s = |v: &mut Vec<Row>, label: &str, a: f64, b: f64| v.push(Row { label: label.into(), old: a, new: b, int: false });
+    s(&mut v, "recorded_seconds.full", o.recorded_seconds.full, n.recorded_seconds.full);
+    s(&mut v, "recorded_seconds.agent_only", o.recorded_seconds.agent_only, n.recorded_seconds.agent_only);
+    s(&mut v, "recorded_seconds.ivr", o.recorded_seconds.ivr, n.recorded_seconds.ivr);
+    s(&mut v, "recorded_seconds.statements", o.recorded_seconds.statements, n.recorded_seconds.statements);
     v
 }
 
