@@ -7,8 +7,9 @@ use super::{Outcome, load_or_report, write_stdout};
 use crate::diff;
 use crate::sim::Program;
 
-/// The model options as command-line flags (for the `explain` commands the report suggests).
-pub fn flags(m: &ModelArgs) -> String {
+/// The model options as command-line flags, to repeat in the commands a report suggests.
+/// `--calls` is left out for `explain` (contact i does not depend on the number of calls).
+pub fn flags(m: &ModelArgs, with_calls: bool) -> String {
     let mut s = String::new();
     if let Some(t) = &m.tenant {
         s += &format!(" --tenant {}", t.display());
@@ -16,7 +17,7 @@ pub fn flags(m: &ModelArgs) -> String {
     if let Some(t) = &m.traffic {
         s += &format!(" --traffic {}", t.display());
     }
-    if let Some(c) = m.calls {
+    if let Some(c) = m.calls.filter(|_| with_calls) {
         s += &format!(" --calls {c}");
     }
     if let Some(seed) = m.seed {
@@ -40,7 +41,7 @@ pub fn run(a: DiffArgs) -> std::io::Result<Outcome> {
             &report,
             &a.old.display().to_string(),
             &a.new.display().to_string(),
-            &flags(&a.model),
+            &flags(&a.model, false),
         ),
     };
     write_stdout(&text)?;

@@ -39,8 +39,12 @@ pub fn run(a: SnapshotArgs) -> std::io::Result<Outcome> {
     }
 
     let pool = pool(a.model.jobs)?;
-    let dir_flag = if a.dir == Path::new(snapshot::DEFAULT_DIR) { String::new() } else { format!(" --dir {}", a.dir.display()) };
-    let model_flags = flags(&a.model);
+    let dir_flag = if a.dir == Path::new(snapshot::DEFAULT_DIR) {
+        String::new()
+    } else {
+        format!(" --dir {}", a.dir.display())
+    };
+    let model_flags = flags(&a.model, true);
     let (mut bad, mut changed, mut missing, mut same, mut written) = (0, 0, 0, 0, 0);
     let mut printed = 0;
     for script in &a.scripts {
@@ -62,14 +66,23 @@ pub fn run(a: SnapshotArgs) -> std::io::Result<Outcome> {
                 }
                 Check::Missing => {
                     missing += 1;
-                    let _ = writeln!(out, "MISSING  {}: no snapshot at `{}`", script.display(), target.display());
+                    let _ =
+                        writeln!(out, "MISSING  {}: no snapshot at `{}`", script.display(), target.display());
                     let _ = writeln!(out, "         create it with: {accept}");
                 }
                 Check::Changed { diff } => {
                     changed += 1;
-                    let _ = writeln!(out, "CHANGED  {}: recording outcomes differ from `{}`", script.display(), target.display());
+                    let _ = writeln!(
+                        out,
+                        "CHANGED  {}: recording outcomes differ from `{}`",
+                        script.display(),
+                        target.display()
+                    );
                     out.push_str(&diff);
-                    let _ = writeln!(out, "         review the diff above; if the change is intended, accept it with:");
+                    let _ = writeln!(
+                        out,
+                        "         review the diff above; if the change is intended, accept it with:"
+                    );
                     let _ = writeln!(out, "         {accept}");
                 }
             }
@@ -84,8 +97,9 @@ pub fn run(a: SnapshotArgs) -> std::io::Result<Outcome> {
                         std::io::Error::new(e.kind(), format!("cannot create `{}`: {e}", parent.display()))
                     })?;
                 }
-                write_atomic(&target, text.as_bytes())
-                    .map_err(|e| std::io::Error::new(e.kind(), format!("cannot write `{}`: {e}", target.display())))?;
+                write_atomic(&target, text.as_bytes()).map_err(|e| {
+                    std::io::Error::new(e.kind(), format!("cannot write `{}`: {e}", target.display()))
+                })?;
                 written += 1;
                 let verb = if old.is_some() { "updated" } else { "created" };
                 let _ = writeln!(out, "{verb:<9} {}", target.display());

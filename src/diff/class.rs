@@ -221,7 +221,8 @@ mod tests {
         o.segments = vec![seg(SegmentKind::Ivr), seg(SegmentKind::Agent)];
         o.recordings = vec![rec(1, Mode::Full, Initiator::Policy(0), 1)];
         assert_eq!(OutcomeClass::of(&o).name(&p), "policy:Default/full@agent");
-        o.recordings = vec![rec(0, Mode::Full, Initiator::Studio, 1), rec(1, Mode::Full, Initiator::Studio, 1)];
+        o.recordings =
+            vec![rec(0, Mode::Full, Initiator::Studio, 1), rec(1, Mode::Full, Initiator::Studio, 1)];
         assert_eq!(OutcomeClass::of(&o).name(&p), "studio/full@agent+ivr");
         o.recordings = vec![rec(0, Mode::Full, Initiator::Studio, 1)];
         o.dnr_at_ms = Some(9);

@@ -67,7 +67,9 @@ fn rows(o: &Report, n: &Report) -> Vec<Row> {
             int: false,
         });
     }
-    let s = |v: &mut Vec<Row>, label: &str, a: f64, b: f64| v.push(Row { label: label.into(), old: a, new: b, int: false });
+    let s = |v: &mut Vec<Row>, label: &str, a: f64, b: f64| {
+        v.push(Row { label: label.into(), old: a, new: b, int: false })
+    };
     s(&mut v, "recorded_seconds.full", o.recorded_seconds.full, n.recorded_seconds.full);
     s(&mut v, "recorded_seconds.agent_only", o.recorded_seconds.agent_only, n.recorded_seconds.agent_only);
     s(&mut v, "recorded_seconds.ivr", o.recorded_seconds.ivr, n.recorded_seconds.ivr);
@@ -112,7 +114,11 @@ pub fn human(d: &DiffReport, old_path: &str, new_path: &str, flags: &str) -> Str
             continue;
         }
         let (a, b, delta) = if r.int {
-            (format!("{}", r.old as u64), format!("{}", r.new as u64), signed_int(r.new as i128 - r.old as i128))
+            (
+                format!("{}", r.old as u64),
+                format!("{}", r.new as u64),
+                signed_int(r.new as i128 - r.old as i128),
+            )
         } else {
             (format!("{:.1}", r.old), format!("{:.1}", r.new), signed_f(r.new - r.old))
         };

@@ -61,22 +61,26 @@ pub struct Classes {
 /// Run one program over contacts `0..calls` and count outcome classes.
 pub fn classify(p: &Program, calls: u64) -> Classes {
     let mut total = Classes { tally: Tally::new(p.policies.len()), counts: BTreeMap::new() };
-    for_batches(calls, |range| {
-        let mut engine = Engine::new(p);
-        let mut out = Outcome::default();
-        let mut part = Classes { tally: Tally::new(p.policies.len()), counts: BTreeMap::new() };
-        for id in range {
-            engine.run(id, &mut out);
-            part.tally.add(&out);
-            part.counts.entry(OutcomeClass::of(&out)).or_default().add(id);
-        }
-        part
-    }, |part| {
-        total.tally.merge(&part.tally);
-        for (k, v) in part.counts {
-            total.counts.entry(k).or_default().merge_later(&v);
-        }
-    });
+    for_batches(
+        calls,
+        |range| {
+            let mut engine = Engine::new(p);
+            let mut out = Outcome::default();
+            let mut part = Classes { tally: Tally::new(p.policies.len()), counts: BTreeMap::new() };
+            for id in range {
+                engine.run(id, &mut out);
+                part.tally.add(&out);
+                part.counts.entry(OutcomeClass::of(&out)).or_default().add(id);
+            }
+            part
+        },
+        |part| {
+            total.tally.merge(&part.tally);
+            for (k, v) in part.counts {
+                total.counts.entry(k).or_default().merge_later(&v);
+            }
+        },
+    );
     total
 }
 
@@ -160,35 +164,39 @@ pub fn diff_programs(old: &Program, new: &Program, calls: u64, changes: &[Action
         changed: 0,
         pairs: BTreeMap::new(),
     };
-    for_batches(calls, |range| {
-        let (mut eo, mut en) = (Engine::new(old), Engine::new(new));
-        let (mut oo, mut on) = (Outcome::default(), Outcome::default());
-        let mut part = Part {
-            old: Tally::new(old.policies.len()),
-            new: Tally::new(new.policies.len()),
-            changed: 0,
-            pairs: BTreeMap::new(),
-        };
-        for id in range {
-            eo.run(id, &mut oo);
-            en.run(id, &mut on);
-            part.old.add(&oo);
-            part.new.add(&on);
-            let (co, cn) = (OutcomeClass::of(&oo), OutcomeClass::of(&on));
-            if co != cn {
-                part.changed += 1;
-                part.pairs.entry((co, cn)).or_default().add(id);
+    for_batches(
+        calls,
+        |range| {
+            let (mut eo, mut en) = (Engine::new(old), Engine::new(new));
+            let (mut oo, mut on) = (Outcome::default(), Outcome::default());
+            let mut part = Part {
+                old: Tally::new(old.policies.len()),
+                new: Tally::new(new.policies.len()),
+                changed: 0,
+                pairs: BTreeMap::new(),
+            };
+            for id in range {
+                eo.run(id, &mut oo);
+                en.run(id, &mut on);
+                part.old.add(&oo);
+                part.new.add(&on);
+                let (co, cn) = (OutcomeClass::of(&oo), OutcomeClass::of(&on));
+                if co != cn {
+                    part.changed += 1;
+                    part.pairs.entry((co, cn)).or_default().add(id);
+                }
             }
-        }
-        part
-    }, |part| {
-        total.old.merge(&part.old);
-        total.new.merge(&part.new);
-        total.changed += part.changed;
-        for (k, v) in part.pairs {
-            total.pairs.entry(k).or_default().merge_later(&v);
-        }
-    });
+            part
+        },
+        |part| {
+            total.old.merge(&part.old);
+            total.new.merge(&part.new);
+            total.changed += part.changed;
+            for (k, v) in part.pairs {
+                total.pairs.entry(k).or_default().merge_later(&v);
+            }
+        },
+    );
 
     let mut transitions: Vec<Transition> = total
         .pairs
@@ -208,12 +216,19 @@ pub fn diff_programs(old: &Program, new: &Program, calls: u64, changes: &[Action
             }
         })
         .collect();
-    transitions.sort_by(|a, b| b.calls.cmp(&a.calls).then_with(|| a.from.cmp(&b.from)).then_with(|| a.to.cmp(&b.to)));
+    transitions.sort_by(|a, b| {
+        b.calls.cmp(&a.calls).then_with(|| a.from.cmp(&b.from)).then_with(|| a.to.cmp(&b.to))
+    });
     Diff { old: total.old, new: total.new, changed: total.changed, transitions }
 }
 
 /// Re-run one contact on both programs; align the two paths by action id.
-fn explain_example(old: &Program, new: &Program, id: u64, changes: &[ActionChange]) -> (Vec<Divergence>, Vec<String>) {
+fn explain_example(
+    old: &Program,
+    new: &Program,
+    id: u64,
+    changes: &[ActionChange],
+) -> (Vec<Divergence>, Vec<String>) {
     let path = |p: &Program| {
         let mut o = Outcome::default();
         Engine::new(p).run(id, &mut o);

@@ -82,12 +82,19 @@ impl ActionChange {
         match self.change {
             ChangeKind::Added => vec![format!("{head}added")],
             ChangeKind::Removed => vec![format!("{head}removed")],
-            ChangeKind::Changed => self
-                .details
-                .iter()
-                .enumerate()
-                .map(|(i, d)| if i == 0 { format!("{head}{}", d.human()) } else { format!("{:33}{}", "", d.human()) })
-                .collect(),
+            ChangeKind::Changed => {
+                self.details
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| {
+                        if i == 0 {
+                            format!("{head}{}", d.human())
+                        } else {
+                            format!("{:33}{}", "", d.human())
+                        }
+                    })
+                    .collect()
+            }
         }
     }
 }
@@ -138,7 +145,9 @@ pub fn diff_scripts(old: &Script, new: &Script) -> Vec<ActionChange> {
             details.push(Detail { what: "consent", name: None, old: consent(a), new: consent(b) });
         }
         // Properties: by case-insensitive name; new-file order, then names only in the old file.
-        let find = |x: &Action, n: &str| x.properties.iter().find(|p| p.name.eq_ignore_ascii_case(n)).map(|p| render(&p.value));
+        let find = |x: &Action, n: &str| {
+            x.properties.iter().find(|p| p.name.eq_ignore_ascii_case(n)).map(|p| render(&p.value))
+        };
         let mut names: Vec<&str> = b.properties.iter().map(|p| p.name.as_str()).collect();
         for p in &a.properties {
             if !names.iter().any(|n| n.eq_ignore_ascii_case(&p.name)) {
@@ -165,7 +174,12 @@ pub fn diff_scripts(old: &Script, new: &Script) -> Vec<ActionChange> {
             }
         }
         if !details.is_empty() {
-            out.push(ActionChange { action: b.id.clone(), change: ChangeKind::Changed, type_name: tb, details });
+            out.push(ActionChange {
+                action: b.id.clone(),
+                change: ChangeKind::Changed,
+                type_name: tb,
+                details,
+            });
         }
     }
     for a in &old.actions {

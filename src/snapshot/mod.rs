@@ -87,7 +87,8 @@ pub fn path_for(dir: &Path, script: &Path) -> PathBuf {
 pub fn render(program: &Program, fp: &Fingerprint) -> String {
     let classes = classify(program, program.calls);
     let report = classes.tally.report(program);
-    let mut counts: Vec<(String, u64)> = classes.counts.iter().map(|(c, n)| (c.name(program), n.calls)).collect();
+    let mut counts: Vec<(String, u64)> =
+        classes.counts.iter().map(|(c, n)| (c.name(program), n.calls)).collect();
     counts.sort();
 
     let mut s = String::new();
@@ -185,7 +186,9 @@ pub enum Check {
     /// No file at the snapshot path.
     Missing,
     /// The outcomes (or the model) changed: a unified diff, committed (`---`) → now (`+++`).
-    Changed { diff: String },
+    Changed {
+        diff: String,
+    },
 }
 
 /// Compare `actual` with the snapshot file at `path` (never writes).
@@ -193,7 +196,9 @@ pub fn check(path: &Path, actual: &str) -> std::io::Result<Check> {
     let expected = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Check::Missing),
-        Err(e) => return Err(std::io::Error::new(e.kind(), format!("cannot read `{}`: {e}", path.display()))),
+        Err(e) => {
+            return Err(std::io::Error::new(e.kind(), format!("cannot read `{}`: {e}", path.display())));
+        }
     };
     if expected == actual {
         return Ok(Check::Same);
@@ -220,11 +225,17 @@ mod tests {
                 emit(&mut s, 0, k, x);
             }
         }
-        assert_eq!(s, "a: 1\nb:\n  c: \"x\"\n  d: 2.5\ne:\n  - name: \"P\"\n    n: 3\n  - name: \"Q\"\n    n: 4\nf: []\n");
+        assert_eq!(
+            s,
+            "a: 1\nb:\n  c: \"x\"\n  d: 2.5\ne:\n  - name: \"P\"\n    n: 3\n  - name: \"Q\"\n    n: 4\nf: []\n"
+        );
     }
 
     #[test]
     fn snapshot_path_uses_the_file_stem() {
-        assert_eq!(path_for(Path::new("snap"), Path::new("a/b/consent.json")), Path::new("snap/consent.yaml"));
+        assert_eq!(
+            path_for(Path::new("snap"), Path::new("a/b/consent.json")),
+            Path::new("snap/consent.yaml")
+        );
     }
 }
