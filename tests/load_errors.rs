@@ -302,3 +302,17 @@ fn too_large() {
         insta::assert_snapshot!("load__too_large", rendered);
     });
 }
+
+#[test]
+fn empty_required_values() {
+    let yaml =
+        "script: ''\nactions:\n  - {id: b, type: BEGIN}\n  - {id: x, type: }\n  - {id: , type: PLAY}\n";
+    let e = load_err("script.yaml", yaml);
+    let msgs: Vec<&str> = e.errors.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(
+        msgs,
+        ["`script` (the script name) is empty", "an action `type` is empty", "an action `id` is empty"]
+    );
+    assert!(e.errors.iter().all(|e| e.kind == LoadErrorKind::WrongType));
+    assert_eq!(e.errors[1].line_col(), Some((4, 17)));
+}

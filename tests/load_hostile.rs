@@ -101,6 +101,7 @@ fn deep_nesting_flow() {
     let text = format!("script: t\nactions: {}{}\n", "[".repeat(depth), "]".repeat(depth));
     let e = load_err("deep.yaml", &text);
     assert_eq!(kinds(&e), [LoadErrorKind::Syntax], "{}", e.render_plain(100));
+    assert_eq!(e.errors[0].message, "invalid YAML: nesting deeper than 64 levels");
     let text = format!("script: t\nactions: {}\n", "{a: ".repeat(depth));
     let e = load_err("deep2.yaml", &text);
     assert_eq!(kinds(&e), [LoadErrorKind::Syntax]);
@@ -134,6 +135,7 @@ fn alias_bomb() {
     let e = load_err_within("bomb.yaml", &text, Duration::from_secs(2));
     assert_eq!(kinds(&e), [LoadErrorKind::Syntax], "{}", e.render_plain(100));
     assert!(e.errors[0].help.as_deref().unwrap().contains("limits"));
+    assert!(e.errors[0].message.contains("alias bomb"), "{}", e.errors[0].message);
 }
 
 #[test]
@@ -158,12 +160,12 @@ actions:
 /// 50 MB measurement is in docs/script-format.md (`cargo run --release --example load_large`).
 #[test]
 fn large_file_is_bounded() {
-    let text = large_script(2 * 1024 * 1024);
+    let text = large_script(1024 * 1024);
     let t = Instant::now();
     let r = script::load_str("large.yaml", &text);
     let took = t.elapsed();
     let s = r.unwrap_or_else(|e| panic!("{}", e.render_plain(100)));
-    assert!(s.actions.len() > 10_000);
+    assert!(s.actions.len() > 10_000, "{}", s.actions.len());
     assert!(took < Duration::from_secs(20), "took {took:?}");
 
     // A single 8 MB scalar is just a long phrase.
@@ -178,9 +180,10 @@ fn large_file_is_bounded() {
 /// Past the node budget a script is refused with a clear message rather than eating memory.
 #[test]
 fn too_many_nodes_is_refused() {
-    let text = format!("script: t\nactions: [{}]\n", "1, ".repeat(600_000));
+    let text = format!("script: t\nactions: [{}]\n", "1, ".repeat(300_000));
     let e = load_err_within("nodes.yaml", &text, Duration::from_secs(20));
     assert_eq!(kinds(&e), [LoadErrorKind::Syntax], "{}", e.render_plain(100));
+    assert_eq!(e.errors[0].message, "invalid YAML: more than 250000 YAML nodes");
 }
 
 /// A valid script of about `bytes` bytes: a chain of PLAY actions.

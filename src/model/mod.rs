@@ -6,11 +6,16 @@
 //! These are plain data; `tenant.rs` / `traffic.rs` parse and validate files into them (errors with
 //! file:line:column, exit 2).
 
+mod check;
+mod node;
 pub mod tenant;
 pub mod traffic;
 
-pub use tenant::{Agent, DnrPolicy, Match, Policy, Tenant};
-pub use traffic::{AgentBehaviour, Dist, Durations, PressSequence, Traffic, Weighted};
+pub use tenant::{Agent, DnrPolicy, Match, Policy, Tenant, default_tenant_yaml, load_tenant, parse_tenant};
+pub use traffic::{
+    AgentBehaviour, Dist, Durations, PressSequence, Traffic, Weighted, default_traffic_yaml, load_traffic,
+    load_traffic_with_warnings, parse_traffic, parse_traffic_with_warnings,
+};
 
 /// Call direction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -21,9 +21,9 @@ use super::raw::{RawAction, RawAllow, RawBranch, RawProperty, RawScript, Spanned
 
 /// Deepest nesting accepted (a script needs 6 levels; serde-saphyr's default is 64).
 const MAX_DEPTH: usize = 64;
-/// Node budget: ~15 nodes per action leaves room for scripts of ~30 000 actions, and bounds
+/// Node budget: ~15 nodes per action leaves room for scripts of ~15 000 actions, and bounds
 /// the memory of the node tree (~150 bytes a node) well under 100 MB.
-const MAX_NODES: usize = 500_000;
+const MAX_NODES: usize = 250_000;
 /// Alias expansion budget (billion-laughs protection): events replayed from aliases.
 const MAX_REPLAYED_EVENTS: usize = 100_000;
 
@@ -139,12 +139,12 @@ fn syntax_error(source: &Source, e: &serde_saphyr::Error) -> LoadError {
         Some(i) => full[..i].trim_end().to_owned(),
         None => full.trim().to_owned(),
     };
-    let message = if message.is_empty() { "invalid YAML".to_owned() } else { message };
+    let (message, limit) = friendly(&message);
     let offset = e.location().and_then(|l| location_offset(source, &l)).unwrap_or(0);
-    let lower = message.to_ascii_lowercase();
-    let help = if lower.contains("budget") || lower.contains("depth") || lower.contains("alias") {
-        "the file exceeds recflow's structure limits (nesting depth, node count, alias expansion); \
-         a Studio script never needs that much: check the file is the script you meant"
+    let help = if limit {
+        "the file exceeds recflow's structure limits (nesting depth, node count, alias expansion, \
+         one document per file); a Studio script never needs that much: check the file is the \
+         script you meant"
     } else {
         "fix the YAML syntax here (FORMATS §1 shows the script format; `docs/script-format.md` has \
          the details)"
@@ -153,6 +153,32 @@ fn syntax_error(source: &Source, e: &serde_saphyr::Error) -> LoadError {
         .with_source(source)
         .with_label(Span::new(offset.min(source.text.len()), 0), "here")
         .with_help(help)
+}
+
+/// serde-saphyr's message in user terms; `true` when a structure limit was hit.
+fn friendly(message: &str) -> (String, bool) {
+    let m = message.trim();
+    let lower = m.to_ascii_lowercase();
+    let limit = |s: String| (s, true);
+    if lower.contains("recursion limit") || lower.contains("depth {") {
+        limit(format!("nesting deeper than {MAX_DEPTH} levels"))
+    } else if lower.contains("nodes {") {
+        limit(format!("more than {MAX_NODES} YAML nodes"))
+    } else if lower.contains("events {") {
+        limit(format!("more than {} YAML events", 4 * MAX_NODES))
+    } else if lower.contains("documents {") {
+        ("more than one YAML document (`---`); a file holds one script".to_owned(), false)
+    } else if lower.contains("alias replay") || lower.contains("aliases {") || lower.contains("anchors {") {
+        limit(format!("aliases expand to more than {MAX_REPLAYED_EVENTS} YAML events (an alias bomb?)"))
+    } else if lower.contains("budget") {
+        limit(m.to_owned())
+    } else if let Some(i) = m.find(", set DuplicateKeyPolicy") {
+        (m[..i].to_owned(), false)
+    } else if m.is_empty() {
+        ("invalid YAML".to_owned(), false)
+    } else {
+        (m.to_owned(), false)
+    }
 }
 
 /// Byte offset of a serde-saphyr location (its byte span, else from line/column).
@@ -187,12 +213,13 @@ fn span_of(loc: &serde_saphyr::Location) -> Span {
     }
 }
 
-/// Start and end byte of a node and everything inside it (maps only know their start).
-fn extent(n: &SNode) -> (usize, usize) {
+/// Start and end byte of a node and everything inside it (a collection's own span is only
+/// its start; a flow collection's closing bracket is included).
+fn extent(n: &SNode, src: &str) -> (usize, usize) {
     let s = span(n);
     let (mut lo, mut hi) = (s.offset, s.end());
     let mut widen = |c: &SNode| {
-        let (a, b) = extent(c);
+        let (a, b) = extent(c, src);
         lo = lo.min(a);
         hi = hi.max(b);
     };
@@ -202,26 +229,23 @@ fn extent(n: &SNode) -> (usize, usize) {
             widen(k);
             widen(v);
         }),
-        _ => {}
+        _ => return (lo, hi),
+    }
+    let close = match (src.as_bytes().get(s.offset), &n.value) {
+        (Some(b'['), Node::Seq(_)) => b']',
+        (Some(b'{'), Node::Map(_)) => b'}',
+        _ => return (lo, hi),
+    };
+    let rest = src.as_bytes().get(hi..).unwrap_or_default();
+    let skip = rest.iter().take_while(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b',')).count();
+    if rest.get(skip) == Some(&close) {
+        hi += skip + 1;
     }
     (lo, hi)
 }
 
 fn full_span(n: &SNode, src: &str) -> Span {
-    let (a, mut b) = extent(n);
-    // A flow collection's node span is its opening bracket: include the closing one.
-    let close = match src.as_bytes().get(a) {
-        Some(b'[') if matches!(n.value, Node::Seq(_)) => Some(b']'),
-        Some(b'{') if matches!(n.value, Node::Map(_)) => Some(b'}'),
-        _ => None,
-    };
-    if let Some(close) = close {
-        let rest = src.as_bytes().get(b..).unwrap_or_default();
-        let skip = rest.iter().take_while(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b',')).count();
-        if rest.get(skip) == Some(&close) {
-            b += skip + 1;
-        }
-    }
+    let (a, b) = extent(n, src);
     Span::new(a, b.saturating_sub(a))
 }
 
@@ -295,9 +319,15 @@ impl Walker<'_> {
     /// A required-ish scalar (id, type, label, ...): text and span, or a wrong-type error.
     fn scalar(&mut self, n: &SNode, what: &str) -> Option<Spanned<String>> {
         match self.scalar_text(n) {
-            Some(t) if !matches!(n.value, Node::Null) => Some(Spanned::new(t, span(n))),
+            Some(t) if !matches!(n.value, Node::Null) && !t.trim().is_empty() => {
+                Some(Spanned::new(t, span(n)))
+            }
             Some(_) => {
-                self.wrong_type(n, what, "a string");
+                self.err(
+                    LoadError::new(LoadErrorKind::WrongType, format!("{what} is empty"))
+                        .with_label(span(n), "empty value")
+                        .with_help(format!("give {what} a value")),
+                );
                 None
             }
             None => {

@@ -1,0 +1,360 @@
+//! Shared validation helpers for tenant and traffic files: walk a [`Node`] tree, collect every
+//! error (and warning) of the file with its span, so the user sees all problems at once.
+
+use crate::script::model::{Source, Span};
+use crate::script::{LoadError, LoadErrorKind, LoadErrors};
+
+use super::node::{Node, Value};
+
+/// Collects diagnostics for one file.
+pub(crate) struct Ctx<'s> {
+    pub src: &'s Source,
+    pub errors: Vec<LoadError>,
+    pub warnings: Vec<LoadError>,
+}
+
+impl<'s> Ctx<'s> {
+    pub fn new(src: &'s Source) -> Self {
+        Ctx { src, errors: Vec::new(), warnings: Vec::new() }
+    }
+
+    /// Start an error with this file as its source and one primary label.
+    pub fn err(
+        &self,
+        kind: LoadErrorKind,
+        msg: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> LoadError {
+        LoadError::new(kind, msg).with_source(self.src).with_label(span, label)
+    }
+
+    pub fn push(&mut self, e: LoadError) {
+        self.errors.push(e);
+    }
+
+    pub fn warn(&mut self, e: LoadError) {
+        self.warnings.push(e.warning());
+    }
+
+    /// `Err` with every error when there is any; otherwise the warnings.
+    pub fn finish(self) -> Result<Vec<LoadError>, LoadErrors> {
+        if self.errors.is_empty() { Ok(self.warnings) } else { Err(LoadErrors { errors: self.errors }) }
+    }
+
+    /// Report a wrong type: `what` names the key ("`percent`"), `expected` the shape.
+    pub fn wrong_type(&mut self, node: &Node, what: &str, expected: &str, help: &str) {
+        let e = self
+            .err(
+                LoadErrorKind::WrongType,
+                format!("{what} must be {expected}, found {}", node.type_name()),
+                node.span,
+                format!("expected {expected}"),
+            )
+            .with_help(help.to_string());
+        self.push(e);
+    }
+
+    /// The entries of a mapping, or a wrong-type error. `null` (a key with nothing after it)
+    /// counts as an empty mapping.
+    pub fn map<'n>(&mut self, node: &'n Node, what: &str, help: &str) -> Option<&'n [(Node, Node)]> {
+        match &node.value {
+            Value::Map(m) => Some(m),
+            Value::Null => Some(&[]),
+            _ => {
+                self.wrong_type(node, what, "a mapping", help);
+                None
+            }
+        }
+    }
+
+    /// The items of a list, or a wrong-type error. `null` counts as an empty list.
+    pub fn seq<'n>(&mut self, node: &'n Node, what: &str, help: &str) -> Option<&'n [Node]> {
+        match &node.value {
+            Value::Seq(s) => Some(s),
+            Value::Null => Some(&[]),
+            _ => {
+                self.wrong_type(node, what, "a list", help);
+                None
+            }
+        }
+    }
+
+    /// Key text of a mapping entry (strings, and numbers as written). Reports other keys.
+    pub fn key_text(&mut self, key: &Node, context: &str) -> Option<String> {
+        match key.scalar_text(self.src) {
+            Some(k) => Some(k),
+            None => {
+                let e = self
+                    .err(
+                        LoadErrorKind::WrongType,
+                        format!("a key in {context} must be a string, found {}", key.type_name()),
+                        key.span,
+                        "expected a string key",
+                    )
+                    .with_help("write keys as plain words or quoted strings");
+                self.push(e);
+                None
+            }
+        }
+    }
+
+    /// Walk a mapping with a fixed key set: reports unknown keys (with "did you mean") and
+    /// duplicate keys, and returns the known entries as `(key, value)` in file order.
+    pub fn fields<'n>(
+        &mut self,
+        entries: &'n [(Node, Node)],
+        valid: &[&'static str],
+        context: &str,
+    ) -> Vec<(&'static str, &'n Node, &'n Node)> {
+        let mut out: Vec<(&'static str, &'n Node, &'n Node)> = Vec::new();
+        for (k, v) in entries {
+            let Some(text) = self.key_text(k, context) else { continue };
+            match valid.iter().find(|&&name| name == text) {
+                Some(&name) => {
+                    if let Some((_, first, _)) = out.iter().find(|(n, _, _)| *n == name) {
+                        let e = self
+                            .err(
+                                LoadErrorKind::InvalidConfig,
+                                format!("duplicate key `{name}` in {context}"),
+                                k.span,
+                                "given again here",
+                            )
+                            .with_label(first.span, "first given here")
+                            .with_help("give each key once");
+                        self.push(e);
+                    } else {
+                        out.push((name, k, v));
+                    }
+                }
+                None => self.unknown_key(k, &text, valid, context),
+            }
+        }
+        out
+    }
+
+    pub fn unknown_key(&mut self, key: &Node, text: &str, valid: &[&str], context: &str) {
+        let mut help = format!("valid keys in {context}: {}", valid.join(", "));
+        if let Some(best) = did_you_mean(text, valid) {
+            help = format!("did you mean `{best}`? {help}");
+        }
+        let e = self
+            .err(
+                LoadErrorKind::UnknownKey,
+                format!("unknown key `{text}` in {context}"),
+                key.span,
+                "unknown key",
+            )
+            .with_help(help);
+        self.push(e);
+    }
+
+    /// A finite, non-negative number.
+    pub fn non_negative(&mut self, node: &Node, what: &str, help: &str) -> Option<f64> {
+        let Some(x) = node.as_f64() else {
+            self.wrong_type(node, what, "a number", help);
+            return None;
+        };
+        if !x.is_finite() {
+            let e = self
+                .err(
+                    LoadErrorKind::InvalidConfig,
+                    format!("{what} must be a finite number"),
+                    node.span,
+                    "not finite",
+                )
+                .with_help(help.to_string());
+            self.push(e);
+            return None;
+        }
+        if x < 0.0 {
+            let e = self
+                .err(
+                    LoadErrorKind::InvalidConfig,
+                    format!("{what} must not be negative"),
+                    node.span,
+                    "negative",
+                )
+                .with_help(help.to_string());
+            self.push(e);
+            return None;
+        }
+        Some(x)
+    }
+
+    /// A number in `lo..=hi`.
+    pub fn in_range(&mut self, node: &Node, what: &str, lo: f64, hi: f64, help: &str) -> Option<f64> {
+        let Some(x) = node.as_f64() else {
+            self.wrong_type(node, what, "a number", help);
+            return None;
+        };
+        if !x.is_finite() || x < lo || x > hi {
+            let e = self
+                .err(
+                    LoadErrorKind::InvalidConfig,
+                    format!("{what} must be between {lo} and {hi}, found {}", fmt_num(x)),
+                    node.span,
+                    format!("outside {lo}..{hi}"),
+                )
+                .with_help(help.to_string());
+            self.push(e);
+            return None;
+        }
+        Some(x)
+    }
+
+    /// A probability (0..1).
+    pub fn probability(&mut self, node: &Node, what: &str) -> Option<f64> {
+        self.in_range(
+            node,
+            what,
+            0.0,
+            1.0,
+            "a probability is a number from 0 (never) to 1 (every contact), e.g. 0.25",
+        )
+    }
+
+    /// `true` / `false`; also the YAML 1.1 spellings `yes` / `no` / `on` / `off` (any case).
+    pub fn bool(&mut self, node: &Node, what: &str) -> Option<bool> {
+        match &node.value {
+            Value::Bool(b) => Some(*b),
+            Value::Str(s) if ["yes", "on"].iter().any(|t| s.eq_ignore_ascii_case(t)) => Some(true),
+            Value::Str(s) if ["no", "off"].iter().any(|t| s.eq_ignore_ascii_case(t)) => Some(false),
+            _ => {
+                self.wrong_type(node, what, "true or false", "write true or false");
+                None
+            }
+        }
+    }
+
+    /// A string (numbers are accepted as written: an id `2` is the string `"2"`).
+    pub fn string(&mut self, node: &Node, what: &str) -> Option<String> {
+        match node.scalar_text(self.src) {
+            Some(s) => Some(s),
+            None => {
+                self.wrong_type(node, what, "a string", "write a plain word or a quoted string");
+                None
+            }
+        }
+    }
+
+    /// A list of strings; a single string counts as a list of one.
+    pub fn strings(&mut self, node: &Node, what: &str) -> Option<Vec<(String, Span)>> {
+        if let Some(s) = node.scalar_text(self.src) {
+            return Some(vec![(s, node.span)]);
+        }
+        let items = self.seq(node, what, "write a list of strings, e.g. [Sales, Support]")?;
+        let mut out = Vec::new();
+        let mut ok = true;
+        for item in items {
+            match self.string(item, &format!("each item of {what}")) {
+                Some(s) => out.push((s, item.span)),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+}
+
+/// Shortest decimal text of a number (integers without a fraction).
+pub(crate) fn fmt_num(x: f64) -> String {
+    if x.is_finite() && x == x.trunc() && x.abs() < 1e15 { format!("{}", x as i64) } else { format!("{x}") }
+}
+
+/// The closest valid name if it is close enough to be a likely typo.
+pub(crate) fn did_you_mean<'a>(text: &str, valid: &[&'a str]) -> Option<&'a str> {
+    let lower = text.to_lowercase();
+    valid
+        .iter()
+        .map(|&v| (edit_distance(&lower, &v.to_lowercase()), v))
+        .filter(|&(d, v)| d <= (v.len().max(3) / 3).max(1) || (d <= 2 && v.len() > 3))
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, v)| v)
+}
+
+/// Edit distance counting a swap of two neighbours as one edit (optimal string alignment), so
+/// `tlak` is one edit from `talk`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// 64-bit FNV-1a: a tiny, fixed, platform-independent hash for digests.
+pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// Canonical writer for digests: length-prefixed strings, exact float bits, so two different
+/// values never serialise alike.
+#[derive(Default)]
+pub(crate) struct Canon {
+    pub out: String,
+}
+
+impl Canon {
+    pub fn tag(&mut self, t: &str) -> &mut Self {
+        self.out.push_str(t);
+        self.out.push(';');
+        self
+    }
+    pub fn str(&mut self, s: &str) -> &mut Self {
+        self.out.push_str(&format!("s{}:{s};", s.len()));
+        self
+    }
+    pub fn num(&mut self, x: f64) -> &mut Self {
+        self.out.push_str(&format!("f{:016x};", x.to_bits()));
+        self
+    }
+    pub fn int(&mut self, x: i128) -> &mut Self {
+        self.out.push_str(&format!("i{x};"));
+        self
+    }
+    pub fn digest(&self) -> String {
+        format!("{:016x}", fnv1a64(self.out.as_bytes()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(did_you_mean("precent", &["percent", "priority", "name"]), Some("percent"));
+        assert_eq!(did_you_mean("talks", &["talk", "menu"]), Some("talk"));
+        assert_eq!(did_you_mean("tlak", &["menu", "play", "talk"]), Some("talk"));
+        // Keys are short: very different words are not suggested.
+        assert_eq!(did_you_mean("ab", &["menu", "play"]), None);
+        assert_eq!(did_you_mean("zzzzzz", &["talk", "menu"]), None);
+    }
+
+    #[test]
+    fn fnv_known_value() {
+        // Published FNV-1a 64 test vectors.
+        assert_eq!(fnv1a64(b""), 0xcbf29ce484222325);
+        assert_eq!(fnv1a64(b"a"), 0xaf63dc4c8601ec8c);
+    }
+}
