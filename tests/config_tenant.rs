@@ -344,3 +344,47 @@ fn load_tenant_reads_files_and_reports_missing_ones() {
     let e = recflow::model::load_tenant("examples/no-such-tenant.yaml".as_ref(), None).unwrap_err();
     assert_eq!(e.errors[0].kind, LoadErrorKind::Io);
 }
+
+#[test]
+fn cli_prints_the_embedded_defaults() {
+    for (what, check) in [("tenant", 0), ("traffic", 1)] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_recflow"))
+            .args(["defaults", what])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        if check == 0 {
+            assert_eq!(ok(&text), Tenant::default());
+        } else {
+            let t = recflow::model::parse_traffic("stdout", &text, &consent_script()).unwrap();
+            assert_eq!(t, recflow::model::Traffic::default());
+        }
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_recflow"))
+        .args(["defaults", "policies"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn large_files_load_fast() {
+    const N_AGENTS: usize = 5_000;
+    // 5 000 agents, 2 000 policies filtering on agents: near-linear checks, no quadratic blow-up.
+    let mut text = String::from("agents:\n");
+    for i in 0..N_AGENTS {
+        text += &format!("  - {{id: a{i}, team: t{}, skills: [Sales]}}\n", i % 50);
+    }
+    text += "recording_policies:\n";
+    for i in 0..2_000 {
+        text +=
+            &format!("  - {{name: p{i}, percent: 10, match: {{agents: [a{i}], teams: [t{}]}}}}\n", i % 50);
+    }
+    let t0 = std::time::Instant::now();
+    let (t, w) = parse_tenant("big.yaml", &text, Some(&consent_script())).unwrap();
+    let took = t0.elapsed();
+    eprintln!("tenant: {} bytes, {N_AGENTS} agents, 2000 policies parsed in {took:?}", text.len());
+    assert_eq!((t.agents.len(), t.recording_policies.len(), w.len()), (N_AGENTS, 2_000, 0));
+    assert!(took.as_secs_f64() < 5.0, "{took:?}");
+}

@@ -58,6 +58,13 @@ pub enum Command {
     /// Without --check or --accept the snapshots are printed to stdout.
     #[command(after_help = SNAPSHOT_EXAMPLES)]
     Snapshot(SnapshotArgs),
+    /// Print the embedded default tenant or traffic file (YAML).
+    ///
+    /// These are the files recflow uses when `--tenant` / `--traffic` are not given. Save one,
+    /// keep the keys you want to change and delete the rest: keys left out take these defaults
+    /// one by one. Reference: docs/tenant-and-traffic.md.
+    #[command(after_help = DEFAULTS_EXAMPLES)]
+    Defaults(DefaultsArgs),
 }
 
 const DIFF_EXAMPLES: &str = "\
@@ -199,6 +206,26 @@ pub struct SnapshotArgs {
 pub enum ExplainFormat {
     Human,
     Json,
+}
+
+const DEFAULTS_EXAMPLES: &str = "\
+Examples:
+  # Start a tenant file from the defaults (20 agents, one 100% policy)
+  recflow defaults tenant > tenant.yaml
+  # See every traffic default (durations, agent probabilities)
+  recflow defaults traffic";
+
+#[derive(Debug, clap::Args)]
+pub struct DefaultsArgs {
+    /// Which file: `tenant` (policies, agents) or `traffic` (calls, inputs, durations, agents' behaviour).
+    #[arg(value_enum)]
+    pub what: DefaultsWhat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DefaultsWhat {
+    Tenant,
+    Traffic,
 }
 
 const GRAPH_EXAMPLES: &str = "\

@@ -2,8 +2,8 @@
 //! recording outcomes, contact by contact (FORMATS §7).
 
 use super::args::{DiffArgs, DiffFormat, ModelArgs};
-use super::simulate::{load_model, pool};
-use super::{Outcome, load_or_report, write_stdout};
+use super::simulate::{load_world, pool};
+use super::{Outcome, load_or_report, report_load_errors, write_stdout};
 use crate::diff;
 use crate::sim::Program;
 
@@ -27,14 +27,25 @@ pub fn flags(m: &ModelArgs, with_calls: bool) -> String {
 }
 
 pub fn run(a: DiffArgs) -> std::io::Result<Outcome> {
-    // The world (tenant, traffic) is loaded once, against the old script; the new script runs
-    // in exactly the same world.
-    let Some(old) = load_model(&a.old, &a.model) else { return Ok(Outcome::BadInput) };
+    let Some(old) = load_or_report(&a.old) else { return Ok(Outcome::BadInput) };
     let Some(new) = load_or_report(&a.new) else { return Ok(Outcome::BadInput) };
-    let po = old.program();
-    let pn = Program::compile(&new, &old.tenant, &old.traffic);
-    let calls = old.traffic.calls;
-    let report = pool(a.model.jobs)?.install(|| diff::diff(&old.script, &po, &new, &pn, calls));
+    // One world (tenant, traffic) for both scripts. The files are checked against the old
+    // script (traffic `inputs` must name its MENUs), or else the new one: an edit may add or
+    // remove a MENU that the traffic file describes.
+    let (tenant, traffic) = match load_world(&a.model, &old) {
+        Ok(w) => w,
+        Err(errs) => match load_world(&a.model, &new) {
+            Ok(w) => w,
+            Err(_) => {
+                report_load_errors(&errs);
+                return Ok(Outcome::BadInput);
+            }
+        },
+    };
+    let po = Program::compile(&old, &tenant, &traffic);
+    let pn = Program::compile(&new, &tenant, &traffic);
+    let calls = traffic.calls;
+    let report = pool(a.model.jobs)?.install(|| diff::diff(&old, &po, &new, &pn, calls));
     let text = match a.format {
         DiffFormat::Json => diff::render::json(&report),
         DiffFormat::Human => diff::render::human(

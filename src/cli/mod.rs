@@ -5,6 +5,7 @@
 //! 2 bad usage or input that cannot be loaded. A closed stdout pipe is not an error.
 
 pub mod args;
+pub mod config;
 pub mod convert;
 pub mod diff;
 pub mod explain;
@@ -62,6 +63,7 @@ fn run(cli: Cli) -> std::io::Result<Outcome> {
         Command::Convert(a) => convert::run(&a),
         Command::Diff(a) => diff::run(a),
         Command::Snapshot(a) => snapshot::run(a),
+        Command::Defaults(a) => config::run_defaults(&a),
     }
 }
 

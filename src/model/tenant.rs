@@ -80,6 +80,7 @@ impl Default for Tenant {
 // ---------------------------------------------------------------------------------------------
 // Parsing and validation (FORMATS §3).
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use super::check::{Canon, Ctx};
@@ -467,8 +468,10 @@ fn parse_match(cx: &mut Ctx, node: &Node, policy: Option<&str>, spans: &mut Tena
 /// Duplicate agent ids and policy names (case-insensitive, like every tenant name comparison):
 /// reported at the later one, the first as a secondary label.
 fn check_duplicates(cx: &mut Ctx, spans: &TenantSpans) {
-    for (i, (id, span)) in spans.agent_ids.iter().enumerate() {
-        if let Some((_, first)) = spans.agent_ids[..i].iter().find(|(o, _)| o.eq_ignore_ascii_case(id)) {
+    // First occurrence per lowercased name: O(n log n) whatever the file size.
+    let mut seen: BTreeMap<String, Span> = BTreeMap::new();
+    for (id, span) in &spans.agent_ids {
+        if let Some(first) = seen.get(&id.to_ascii_lowercase()) {
             let e = cx
                 .err(
                     LoadErrorKind::InvalidConfig,
@@ -479,12 +482,13 @@ fn check_duplicates(cx: &mut Ctx, spans: &TenantSpans) {
                 .with_label(*first, "first given here")
                 .with_help("agent ids are unique (compared without case); rename or remove one of them");
             cx.push(e);
+        } else {
+            seen.insert(id.to_ascii_lowercase(), *span);
         }
     }
-    for (i, (name, span, _)) in spans.policy_names.iter().enumerate() {
-        if let Some((_, first, _)) =
-            spans.policy_names[..i].iter().find(|(o, _, _)| o.eq_ignore_ascii_case(name))
-        {
+    seen.clear();
+    for (name, span, _) in &spans.policy_names {
+        if let Some(first) = seen.get(&name.to_ascii_lowercase()) {
             let e = cx
                 .err(LoadErrorKind::InvalidConfig, format!("duplicate policy name `{name}`"), *span, "given again here")
                 .with_label(*first, "first given here")
@@ -493,19 +497,23 @@ fn check_duplicates(cx: &mut Ctx, spans: &TenantSpans) {
                      reports name the deciding policy",
                 );
             cx.push(e);
+        } else {
+            seen.insert(name.to_ascii_lowercase(), *span);
         }
     }
 }
 
 /// Warnings: filters that can never match, agents who never answer this script's calls,
-/// REQAGENT skills no agent has.
+/// REQAGENT skills no agent has. Names compare without (ASCII) case, through sets, so the
+/// checks stay O(n log n) on large files.
 fn cross_check(cx: &mut Ctx, tenant: &Tenant, spans: &TenantSpans, script: Option<&Script>) {
-    let has_agent = |id: &str| tenant.agents.iter().any(|a| a.id.eq_ignore_ascii_case(id));
-    let has_team = |t: &str| tenant.agents.iter().any(|a| a.team.eq_ignore_ascii_case(t));
+    let lower = |s: &str| s.to_ascii_lowercase();
+    let agent_ids: BTreeSet<String> = tenant.agents.iter().map(|a| lower(&a.id)).collect();
+    let teams: BTreeSet<String> = tenant.agents.iter().map(|a| lower(&a.team)).collect();
     for (policy, key, value, span) in &spans.filters {
         let (known, what) = match *key {
-            "agents" => (has_agent(value), "agent"),
-            "teams" => (has_team(value), "team"),
+            "agents" => (agent_ids.contains(&lower(value)), "agent"),
+            "teams" => (teams.contains(&lower(value)), "team"),
             _ => continue,
         };
         if !known {
@@ -516,7 +524,9 @@ fn cross_check(cx: &mut Ctx, tenant: &Tenant, spans: &TenantSpans, script: Optio
                     *span,
                     format!("no such {what}"),
                 )
-                .with_help(format!("this filter value never matches; check the spelling against `agents` ({what} names ignore case)"));
+                .with_help(format!(
+                    "this filter value never matches; check the spelling against `agents` ({what} names ignore case)"
+                ));
             cx.warn(e);
         }
     }
@@ -528,16 +538,16 @@ fn cross_check(cx: &mut Ctx, tenant: &Tenant, spans: &TenantSpans, script: Optio
             requested.push((skill.as_str(), a));
         }
     }
+    let requested_set: BTreeSet<String> = requested.iter().map(|(s, _)| lower(s)).collect();
     let requested_list = {
         let mut names: Vec<&str> = requested.iter().map(|(s, _)| *s).collect();
         names.sort_unstable();
         names.dedup();
         if names.is_empty() { "none (the script has no REQAGENT)".to_string() } else { names.join(", ") }
     };
-    let is_requested = |s: &str| requested.iter().any(|(r, _)| r.eq_ignore_ascii_case(s));
     for (agent, skills_span) in tenant.agents.iter().zip(&spans.agent_skills) {
         let (Some(skills), Some(span)) = (&agent.skills, skills_span) else { continue };
-        if !skills.iter().any(|s| is_requested(s)) {
+        if !skills.iter().any(|s| requested_set.contains(&lower(s))) {
             let e = cx
                 .err(
                     LoadErrorKind::InvalidConfig,
@@ -553,11 +563,14 @@ fn cross_check(cx: &mut Ctx, tenant: &Tenant, spans: &TenantSpans, script: Optio
         }
     }
     for (policy, key, value, span) in &spans.filters {
-        if *key == "skills" && !is_requested(value) {
+        if *key == "skills" && !requested_set.contains(&lower(value)) {
             let e = cx
                 .err(
                     LoadErrorKind::InvalidConfig,
-                    format!("policy `{policy}` filters on skill `{value}`, which no REQAGENT in script `{}` requests", script.name),
+                    format!(
+                        "policy `{policy}` filters on skill `{value}`, which no REQAGENT in script `{}` requests",
+                        script.name
+                    ),
                     *span,
                     "never requested",
                 )
@@ -566,19 +579,21 @@ fn cross_check(cx: &mut Ctx, tenant: &Tenant, spans: &TenantSpans, script: Optio
         }
     }
     // A REQAGENT whose skill no agent has: its callers wait until they abandon (patience).
+    let any_skill = tenant.agents.iter().any(|a| a.skills.is_none());
+    let covered: BTreeSet<String> =
+        tenant.agents.iter().flat_map(|a| a.skills.iter().flatten()).map(|s| lower(s)).collect();
     for (skill, action) in &requested {
-        let covered = tenant.agents.iter().any(|a| match &a.skills {
-            None => true,
-            Some(s) => s.iter().any(|s| s.eq_ignore_ascii_case(skill)),
-        });
-        if !covered {
+        if !any_skill && !covered.contains(&lower(skill)) {
             let e = LoadError::new(
                 LoadErrorKind::InvalidConfig,
                 format!("no agent of tenant `{}` has skill `{skill}` that REQAGENT `{}` requests", cx.src.name, action.id),
-                )
-                .with_source(&script.source)
-                .with_label(action.property_span("Skill"), "no agent has this skill")
-                .with_help("callers queued for this skill are never answered and abandon at `patience`; add an agent with this skill to the tenant");
+            )
+            .with_source(&script.source)
+            .with_label(action.property_span("Skill"), "no agent has this skill")
+            .with_help(
+                "callers queued for this skill are never answered and abandon at `patience`; add an agent with \
+                 this skill to the tenant",
+            );
             cx.warn(e);
         }
     }

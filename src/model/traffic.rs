@@ -327,6 +327,8 @@ fn free_keys<'n>(
     context: &str,
 ) -> Vec<(String, &'n Node, &'n Node)> {
     let mut out: Vec<(String, &Node, &Node)> = Vec::new();
+    // Index of each key in `out`: duplicate detection in O(n log n) for large maps.
+    let mut index: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     for (k, v) in entries {
         let text = match k.value {
             // `~: 0.1` (a YAML null key) in `inputs` means no input, like `none`.
@@ -336,7 +338,8 @@ fn free_keys<'n>(
                 None => continue,
             },
         };
-        if let Some((_, first, _)) = out.iter().find(|(t, _, _)| *t == text) {
+        if let Some(&i) = index.get(&text) {
+            let first = out[i].1;
             let e = cx
                 .err(
                     LoadErrorKind::InvalidConfig,
@@ -349,6 +352,7 @@ fn free_keys<'n>(
             cx.push(e);
             continue;
         }
+        index.insert(text.clone(), out.len());
         out.push((text, k, v));
     }
     out

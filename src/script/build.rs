@@ -621,7 +621,7 @@ mod tests {
         let p = &raw.actions[0].properties[0];
         let PropValue::Text(data) = &p.value else { panic!() };
         let offset = data.find("{\n  TRACE").unwrap();
-        let e = snippet::SyntaxError { offset, len: 1, message: "expected an expression".into() };
+        let e = snippet::SyntaxError { offset, len: 1, message: "expected an expression".into(), help: None };
         let span = snippet_span(&p.map, data, &e);
         assert_eq!(&yaml[span.offset..span.end()], "{");
         let err = snippet_error("s", span, &e).with_source(&source);

@@ -318,8 +318,17 @@ impl Walker<'_> {
 
     /// A required-ish scalar (id, type, label, ...): text and span, or a wrong-type error.
     fn scalar(&mut self, n: &SNode, what: &str) -> Option<Spanned<String>> {
+        self.scalar_checked(n, what, false)
+    }
+
+    /// Like [`Self::scalar`], for values that cannot be empty (`id`, `type`, `script`, `rule`).
+    fn required(&mut self, n: &SNode, what: &str) -> Option<Spanned<String>> {
+        self.scalar_checked(n, what, true)
+    }
+
+    fn scalar_checked(&mut self, n: &SNode, what: &str, non_empty: bool) -> Option<Spanned<String>> {
         match self.scalar_text(n) {
-            Some(t) if !matches!(n.value, Node::Null) && !t.trim().is_empty() => {
+            Some(t) if !matches!(n.value, Node::Null) && !(non_empty && t.trim().is_empty()) => {
                 Some(Spanned::new(t, span(n)))
             }
             Some(_) => {
@@ -361,7 +370,7 @@ impl Walker<'_> {
         for (k, v) in entries {
             let key = self.key_text(k);
             match key.as_str() {
-                "script" => name = self.scalar(v, "`script` (the script name)"),
+                "script" => name = self.required(v, "`script` (the script name)"),
                 "description" => match &v.value {
                     Node::Null => {}
                     _ => description = self.scalar(v, "`description`").map(|s| s.value),
@@ -422,11 +431,11 @@ impl Walker<'_> {
             let key = self.key_text(k);
             match key.as_str() {
                 "id" => {
-                    id = self.scalar(v, "an action `id`");
+                    id = self.required(v, "an action `id`");
                     ok &= id.is_some();
                 }
                 "type" => {
-                    type_name = self.scalar(v, "an action `type`");
+                    type_name = self.required(v, "an action `type`");
                     ok &= type_name.is_some();
                 }
                 "label" => {
@@ -629,7 +638,7 @@ impl Walker<'_> {
             for (k, val) in entries {
                 let key = self.key_text(k);
                 match key.as_str() {
-                    "rule" => rule = self.scalar(val, "`allow.rule`"),
+                    "rule" => rule = self.required(val, "`allow.rule`"),
                     "reason" => {
                         if !matches!(val.value, Node::Null) {
                             reason = self.scalar(val, "`allow.reason`");

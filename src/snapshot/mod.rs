@@ -41,8 +41,8 @@ pub struct Fingerprint {
     pub recflow: String,
     pub seed: u64,
     pub calls: u64,
-    /// Stable digests of the tenant and traffic values (not of file bytes: a comment or a
-    /// reordering that does not change the model does not change the digest).
+    /// Stable digests of the tenant and traffic values ([`Tenant::digest`], [`Traffic::digest`]:
+    /// not of file bytes, so a comment that does not change the model does not change them).
     pub tenant: String,
     pub traffic: String,
 }
@@ -53,28 +53,10 @@ impl Fingerprint {
             recflow: env!("CARGO_PKG_VERSION").to_string(),
             seed: traffic.seed,
             calls: traffic.calls,
-            tenant: digest_tenant(tenant),
-            traffic: digest_traffic(traffic),
+            tenant: tenant.digest(),
+            traffic: traffic.digest(),
         }
     }
-}
-
-fn digest_tenant(t: &Tenant) -> String {
-    fnv_hex(&format!("{t:?}"))
-}
-
-fn digest_traffic(t: &Traffic) -> String {
-    fnv_hex(&format!("{t:?}"))
-}
-
-/// FNV-1a 64 as 16 hex digits: stable across runs, platforms and Rust versions.
-fn fnv_hex(s: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
 }
 
 /// `<dir>/<script file stem>.yaml` (`scripts/consent-gdpr.json` → `<dir>/consent-gdpr.yaml`).
