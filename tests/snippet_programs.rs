@@ -184,9 +184,9 @@ const PROGRAMS: &[Case] = &[
     ),
     (
         "array index is 1-based",
-        "arr = 'a|b|c'\nx = arr[2]\ny = arr[4]\nz = 'solo'[1]",
+        "arr = 'a|b|c'\nx = arr[2]\ny = arr[4]\nbig = arr[3000000]\nz = 'solo'[1]",
         &[],
-        &[("x", "b"), ("y", ""), ("z", "solo")],
+        &[("x", "b"), ("y", ""), ("z", "solo"), ("big", "")],
     ),
     (
         "array element assignment",
@@ -327,7 +327,9 @@ fn deep_nesting_is_a_syntax_error_not_a_crash() {
 }
 
 /// (program, initial variables, message fragment).
-const RUNTIME_ERRORS: &[(&str, &[(&str, &str)], &str)] = &[
+type ErrorCase = (&'static str, &'static [(&'static str, &'static str)], &'static str);
+
+const RUNTIME_ERRORS: &[ErrorCase] = &[
     ("x = 1\ny = x / 0", &[], "division by zero (snippet line 2)"),
     ("x = 'a' - 1", &[], "cannot subtract: \"a\" is not a number"),
     ("x = -'a'", &[], "cannot negate"),

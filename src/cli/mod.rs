@@ -10,7 +10,9 @@ pub mod convert;
 pub mod diff;
 pub mod explain;
 pub mod graph;
+pub mod lint;
 pub mod output;
+pub mod rules;
 pub mod simulate;
 pub mod snapshot;
 
@@ -57,6 +59,8 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> std::io::Result<Outcome> {
     match cli.command {
+        Command::Lint(a) => lint::run(a),
+        Command::Rules(a) => rules::run(a),
         Command::Simulate(a) => simulate::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Graph(a) => graph::run(&a),

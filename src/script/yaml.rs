@@ -328,7 +328,7 @@ impl Walker<'_> {
 
     fn scalar_checked(&mut self, n: &SNode, what: &str, non_empty: bool) -> Option<Spanned<String>> {
         match self.scalar_text(n) {
-            Some(t) if !matches!(n.value, Node::Null) && !(non_empty && t.trim().is_empty()) => {
+            Some(t) if !(matches!(n.value, Node::Null) || non_empty && t.trim().is_empty()) => {
                 Some(Spanned::new(t, span(n)))
             }
             Some(_) => {
@@ -423,7 +423,6 @@ impl Walker<'_> {
         let mut label = None;
         let mut properties = Vec::new();
         let mut branches = Vec::new();
-        let mut next = None;
         let mut consent = None;
         let mut allow = Vec::new();
         let mut ok = true;
@@ -466,18 +465,16 @@ impl Walker<'_> {
                     _ => self.wrong_type(v, "`branches`", "a mapping of branch names to action ids"),
                 },
                 "next" => {
-                    // `next: x` is `branches: {default: x}`; the name span is the `next` key.
+                    // `next: x` is `branches: {default: x}`, in file order (a clash with
+                    // `branches.default` is reported at the later of the two); the name span
+                    // is the `next` key.
                     let target = self.target(v);
-                    next = Some(RawBranch { name: Spanned::new("default".to_owned(), span(k)), target });
+                    branches.push(RawBranch { name: Spanned::new("default".to_owned(), span(k)), target });
                 }
                 "consent" => consent = self.consent(v),
                 "allow" => allow = self.allow(v),
                 _ => self.unknown_key(k, &key, "an action", ACTION_KEYS),
             }
-        }
-        if let Some(b) = next {
-            // Before the explicit branches, so a clash is reported at `branches.default`.
-            branches.insert(0, b);
         }
         let at = entries.first().map_or(whole, |(k, _)| span(k));
         if id.is_none() && !entries.iter().any(|(k, _)| self.key_text(k) == "id") {
@@ -702,6 +699,7 @@ pub(crate) fn text_map(src: &str, span: Span, value: &str) -> TextMap {
         return TextMap::verbatim(span.offset);
     }
     let double = raw.starts_with('"');
+    let single = raw.starts_with('\'');
     let rb = raw.as_bytes();
     let mut pieces: Vec<(usize, usize)> = Vec::new();
     let mut push = |v: usize, s: usize| {
@@ -711,7 +709,8 @@ pub(crate) fn text_map(src: &str, span: Span, value: &str) -> TextMap {
             _ => pieces.push((v, abs)),
         }
     };
-    let mut s = 0usize; // byte index into raw
+    // Byte index into raw, past the opening quote so that `''` pairs stay aligned.
+    let mut s = usize::from(double || single);
     for (vi, vc) in value.char_indices() {
         loop {
             let Some(sc) = raw[s..].chars().next() else {
@@ -740,6 +739,12 @@ pub(crate) fn text_map(src: &str, span: Span, value: &str) -> TextMap {
                 while !raw.is_char_boundary(s) {
                     s += 1;
                 }
+                break;
+            }
+            if single && sc == '\'' && rb.get(s + 1) == Some(&b'\'') {
+                // `''` is one quote in the value: map it to the pair.
+                push(vi, s);
+                s += 2;
                 break;
             }
             if sc == vc {
@@ -830,6 +835,17 @@ mod tests {
     #[test]
     fn text_map_single_quoted() {
         check_map("Data: 'x = ''a'' + b'\n", "+ b");
+        check_map("Data: 'z = ''it''''s'' FOO'\n", " FOO");
+        check_map("Data: '''x'\n", "x");
+        // The second quote of `it''s` maps to the second `''` pair, not inside the first.
+        let yaml = "Data: 'z = ''it''''s'''\n";
+        let src = Source::new("t.yaml", yaml);
+        let root = parse_tree(&src).unwrap();
+        let Node::Map(entries) = &root.value else { panic!() };
+        let Node::Str(value) = &entries[0].1.value else { panic!() };
+        assert_eq!(value, "z = 'it''s'");
+        let map = text_map(yaml, span_of(&entries[0].1.defined), value);
+        assert_eq!(map.to_source(8), yaml.find("''''s").unwrap() + 2);
     }
 
     #[test]

@@ -1,0 +1,72 @@
+//! `recflow lint`: load every script (load errors → exit 2, the other scripts are still linted),
+//! lint each, print all findings in one format, exit 0 / 1 / 2 (FORMATS §7).
+
+use std::io::{IsTerminal, Write};
+
+use super::args::{Deny, LintArgs, LintFormat};
+use super::{Outcome, report_load_errors, write_stdout};
+use crate::lint::{self, Config, Diagnostic, Severity, render};
+use crate::script::{self, Script};
+
+pub fn run(a: LintArgs) -> std::io::Result<Outcome> {
+    let mut config = Config { select: a.select, ignore: a.ignore, tenant: None };
+    if let Err(e) = config.validate() {
+        eprintln!("recflow lint: {e}");
+        return Ok(Outcome::BadInput);
+    }
+    if let Some(path) = &a.tenant {
+        match super::config::tenant_or_report(Some(path), None) {
+            Some(t) => config.tenant = Some(t),
+            None => return Ok(Outcome::BadInput),
+        }
+    }
+    let mut bad_input = false;
+    let mut linted: Vec<(Script, Vec<Diagnostic>)> = Vec::new();
+    for path in &a.scripts {
+        match script::load_path(path) {
+            Ok(s) => {
+                let found = lint::lint(&s, &config);
+                linted.push((s, found));
+            }
+            Err(errs) => {
+                report_load_errors(&errs);
+                bad_input = true;
+            }
+        }
+    }
+    // Findings sorted by file, then (within a file) position and code.
+    linted.sort_by(|x, y| x.0.source.name.cmp(&y.0.source.name));
+    let results: Vec<(&Script, &[Diagnostic])> = linted.iter().map(|(s, d)| (s, d.as_slice())).collect();
+    match a.format {
+        LintFormat::Json => write_stdout(&render::json(&results))?,
+        LintFormat::Sarif => write_stdout(&render::sarif(&results))?,
+        LintFormat::Human => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let mut text = String::new();
+            for (s, ds) in &results {
+                text.push_str(&render::human(s, ds, 100, color));
+            }
+            let all: Vec<&Diagnostic> = results.iter().flat_map(|(_, ds)| ds.iter()).collect();
+            let files = results.len();
+            text.push_str(&format!(
+                "{}: {} in {files} script{}\n",
+                if all.is_empty() { "ok" } else { "lint" },
+                render::summary(&all),
+                if files == 1 { "" } else { "s" }
+            ));
+            write_stdout(&text)?;
+        }
+    }
+    let _ = std::io::stderr().flush();
+    if bad_input {
+        return Ok(Outcome::BadInput);
+    }
+    let fails = |d: &&Diagnostic| {
+        d.severity == Severity::Error || (a.deny == Some(Deny::Warnings) && d.severity == Severity::Warning)
+    };
+    if results.iter().flat_map(|(_, ds)| ds.iter()).any(|d| fails(&d)) {
+        Ok(Outcome::Findings)
+    } else {
+        Ok(Outcome::Ok)
+    }
+}

@@ -1,0 +1,693 @@
+//! The abstract interpretation every path rule queries.
+//!
+//! Input: a [`Script`] and its [`Facts`]. Output: [`Reach`], every reachable
+//! `(point, abstract state)` pair, each with the predecessor that first reached it. The search is
+//! breadth-first from BEGIN, so following predecessors gives the **shortest** counterexample path
+//! to any pair.
+//!
+//! A point is an action about to run, or one of four virtual points: the agent answers, the call is
+//! released, the thread is idle (ended or parked, waiting for an event), the contact is over. The
+//! state ([`State`]) is a handful of booleans, small enums and "which action caused it" indices,
+//! all `Copy`: the number of states per point is bounded by the product of their (small) ranges,
+//! so diamonds and loops cannot blow up — each `(point, state)` pair is visited once.
+//!
+//! Events (SEMANTICS §2): the thread's 0-ms actions run to completion before time moves, so an
+//! event can only interrupt the thread at an action that takes time (MENU, PLAY, MUSIC, a WAIT of
+//! more than 0 s) or while it is idle. From such a *waiting* pair: the answer while QUEUED (→
+//! ONANSWER, or idle when there is none: A-4), a signal while AGENT and a Signal button is On
+//! (→ ONSIGNAL, once per button that is On), the release at any time before release (→ ONRELEASE,
+//! or the end of the contact).
+
+use std::collections::HashMap;
+use std::collections::VecDeque;
+
+use super::infer::{Facts, STATEMENT_VAR};
+use crate::script::{ActionIx, Event, Kind, OnOff, Record, Script};
+
+/// "No action" in the `u32` action-index fields of [`State`].
+pub const NONE: u32 = u32::MAX;
+/// "No signal / unknown" in [`State::signal`].
+pub const NO_SIGNAL: u8 = u8::MAX;
+
+/// Scripts with at most this many LOGRECORDINGPRO / RECORDAGENTONLY actions keep provenance in
+/// the fixed point (see [`State::key`]).
+pub const PRECISE_SOURCES: usize = 12;
+
+/// Upper bound on explored pairs: a guard, far above what the bounded lattice produces on real
+/// scripts; when hit, [`Reach::truncated`] is set and lint says so.
+pub const MAX_NODES: usize = 4_000_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Phase {
+    Ivr,
+    Queued,
+    Agent,
+}
+
+/// What `RecordingStatementId` holds (R13), as far as saving it goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StmtId {
+    /// Empty, or saved into a `Global:` variable: nothing can be lost.
+    Clear,
+    /// A fresh id not copied anywhere yet.
+    Unsaved,
+    /// Copied, but only into a non-global variable.
+    Local,
+}
+
+/// The abstract recording state of one contact at one point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct State {
+    pub phase: Phase,
+    /// Released: the ONRELEASE thread (if any) is running. `phase` keeps the phase at release
+    /// (`Agent` = the call had been answered).
+    pub released: bool,
+    pub dnr: bool,
+    /// IVR phase: the LOGRECORDINGPRO Start whose IVR recording is active (R4), or [`NONE`].
+    pub ivr_start: u32,
+    /// That Start will also arm agent recording at REQAGENT: no IVR media ran since.
+    pub pending: bool,
+    /// The Studio action (Start or RECORDAGENTONLY) that armed agent recording (R3, R5), or [`NONE`].
+    pub armed: u32,
+    /// The armed mode is agent-only (A-7: the last arming action decides).
+    pub agent_only: bool,
+    /// The LOGRECORDINGPRO Stop that disabled recording policies (R6), or [`NONE`].
+    pub stopped: u32,
+    /// The consent MENU whose declining branch was taken last, or [`NONE`].
+    pub declined: u32,
+    /// Index of that branch in the MENU's branches (`u16::MAX`: an unlisted default).
+    pub declined_branch: u16,
+    /// Some consent MENU has been answered on this path.
+    pub consent_answered: bool,
+    /// A recorded statement is open (R13).
+    pub stmt_open: bool,
+    pub stmt: StmtId,
+    /// The statement Start whose id `stmt` describes, or [`NONE`].
+    pub stmt_src: u32,
+    /// The running thread was started by ONSIGNAL.
+    pub in_signal: bool,
+    /// The button whose press started the ONSIGNAL thread ([`NO_SIGNAL`]: unknown).
+    pub signal: u8,
+    /// MAX buttons that are On (bit = button index in [`Facts::buttons`]).
+    pub buttons: u64,
+}
+
+impl State {
+    /// The state at arrival.
+    pub fn initial() -> State {
+        State {
+            phase: Phase::Ivr,
+            released: false,
+            dnr: false,
+            ivr_start: NONE,
+            pending: false,
+            armed: NONE,
+            agent_only: false,
+            stopped: NONE,
+            declined: NONE,
+            declined_branch: u16::MAX,
+            consent_answered: false,
+            stmt_open: false,
+            stmt: StmtId::Clear,
+            stmt_src: NONE,
+            in_signal: false,
+            signal: NO_SIGNAL,
+            buttons: 0,
+        }
+    }
+
+    /// Drop what can no longer matter, so equivalent states are equal (keeps the count small).
+    fn normalize(mut self) -> State {
+        if self.phase != Phase::Ivr || self.released {
+            self.ivr_start = NONE;
+            self.pending = false;
+        }
+        if self.dnr {
+            self.ivr_start = NONE;
+            self.pending = false;
+            self.armed = NONE;
+            self.agent_only = false;
+            self.stopped = NONE;
+        }
+        if self.armed == NONE {
+            self.agent_only = false;
+        }
+        if self.phase == Phase::Agent || self.released {
+            self.declined = NONE;
+        }
+        if self.declined == NONE {
+            self.declined_branch = u16::MAX;
+        }
+        if self.stmt == StmtId::Clear {
+            self.stmt_src = NONE;
+        }
+        if !self.in_signal {
+            self.signal = NO_SIGNAL;
+        }
+        self
+    }
+
+    /// May a call recording be active right now (R4, R3, R8; R14)? `policies` = the tenant has a
+    /// recording policy that can record.
+    pub fn may_record(&self, policies: bool) -> bool {
+        if self.dnr || self.released {
+            return false;
+        }
+        match self.phase {
+            Phase::Ivr => self.ivr_start != NONE,
+            Phase::Queued => false,
+            Phase::Agent => self.armed != NONE || (self.stopped == NONE && policies),
+        }
+    }
+
+    pub fn id_at_risk(&self) -> bool {
+        self.stmt != StmtId::Clear
+    }
+
+    /// What distinguishes two states for the fixed point. With `precise` (scripts with at most
+    /// [`PRECISE_SOURCES`] recording actions — real scripts), everything, provenance included, so
+    /// every source of a problem gets its own finding. Otherwise everything but *which* action
+    /// caused an armed / stopped / IVR recording or a statement (only whether there is one):
+    /// those fields are then carried along from the first (shortest) path that reached the state,
+    /// so they still agree with the counterexample path, and the number of states per point is
+    /// bounded by a lattice of booleans and small enums whatever the size of the script.
+    fn key(&self, precise: bool) -> StateKey {
+        let who = |v: u32| if precise { v } else { v.min(1) };
+        StateKey {
+            sources: [who(self.ivr_start), who(self.armed), who(self.stopped), who(self.stmt_src)],
+            bits: (self.phase as u16)
+                | (self.released as u16) << 2
+                | (self.dnr as u16) << 3
+                | ((self.ivr_start != NONE) as u16) << 4
+                | (self.pending as u16) << 5
+                | ((self.armed != NONE) as u16) << 6
+                | (self.agent_only as u16) << 7
+                | ((self.stopped != NONE) as u16) << 8
+                | (self.consent_answered as u16) << 9
+                | (self.stmt_open as u16) << 10
+                | (self.stmt as u16) << 11
+                | (self.in_signal as u16) << 13,
+            declined: self.declined,
+            declined_branch: self.declined_branch,
+            signal: self.signal,
+            buttons: self.buttons,
+        }
+    }
+}
+
+/// The fixed-point identity of a [`State`] (see [`State::key`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct StateKey {
+    /// Provenance (`ivr_start`, `armed`, `stopped`, `stmt_src`): the action, or 0/1 for
+    /// "none / some" when the script has many recording actions.
+    sources: [u32; 4],
+    bits: u16,
+    declined: u32,
+    declined_branch: u16,
+    signal: u8,
+    buttons: u64,
+}
+
+/// Where the thread is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Point {
+    /// About to run this action (the state is the state before it).
+    Action(ActionIx),
+    /// The agent answers (state just before).
+    Answer,
+    /// The call is released (state just before).
+    Release,
+    /// The thread is not running (ended or parked); only an event moves on.
+    Idle,
+    /// The contact is over (after the ONRELEASE thread, or at release without ONRELEASE).
+    End,
+}
+
+/// How a pair was reached from its predecessor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Via {
+    /// Took the branch with this index of the predecessor action.
+    Branch(u16),
+    /// Took an unlisted default / ran out of actions / END / HANGUP.
+    Implicit,
+    /// An event (answer, signal, release) or a virtual step.
+    Event,
+}
+
+pub type NodeId = u32;
+
+/// Everything reachable, with shortest-path predecessors.
+#[derive(Debug, Default)]
+pub struct Reach {
+    pub nodes: Vec<(Point, State)>,
+    pub pred: Vec<Option<(NodeId, Via)>>,
+    /// Node ids per action (in discovery order = shortest path first).
+    pub by_action: Vec<Vec<NodeId>>,
+    /// Node ids at each virtual point.
+    pub answers: Vec<NodeId>,
+    pub releases: Vec<NodeId>,
+    pub ends: Vec<NodeId>,
+    pub truncated: bool,
+}
+
+/// One step of a counterexample path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// An action ran; `branch` = the branch it left by, when it matters (a choice).
+    Action { action: ActionIx, branch: Option<String> },
+    /// A virtual point: "agent answers", "call released", "contact ends".
+    Event(&'static str),
+}
+
+/// Analysis inputs that are not the script.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Recording policies may record an agent segment (false with a tenant whose policies are
+    /// all 0 % or absent).
+    pub policies_record: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { policies_record: true }
+    }
+}
+
+struct Explorer<'a> {
+    script: &'a Script,
+    facts: &'a Facts,
+    onanswer: Option<ActionIx>,
+    onrelease: Option<ActionIx>,
+    onsignal: Option<ActionIx>,
+    /// Bitmask of buttons whose press sends a signal.
+    signal_buttons: u64,
+    precise: bool,
+    index: HashMap<(Point, StateKey), NodeId>,
+    reach: Reach,
+    queue: VecDeque<NodeId>,
+}
+
+/// Run the analysis.
+pub fn analyze(script: &Script, facts: &Facts) -> Reach {
+    let mut signal_buttons = 0u64;
+    for (i, b) in facts.buttons.iter().enumerate().take(super::infer::MAX_BUTTONS) {
+        if b.signal {
+            signal_buttons |= 1 << i;
+        }
+    }
+    let mut ex = Explorer {
+        script,
+        facts,
+        onanswer: script.event(Event::Answer),
+        onrelease: script.event(Event::Release),
+        onsignal: script.event(Event::Signal),
+        signal_buttons,
+        precise: script
+            .actions
+            .iter()
+            .filter(|a| matches!(a.kind, Kind::LogRecordingPro(_) | Kind::RecordAgentOnly))
+            .count()
+            <= PRECISE_SOURCES,
+        index: HashMap::new(),
+        reach: Reach { by_action: vec![Vec::new(); script.actions.len()], ..Reach::default() },
+        queue: VecDeque::new(),
+    };
+    ex.visit(Point::Action(script.begin()), State::initial(), None);
+    while let Some(id) = ex.queue.pop_front() {
+        if ex.reach.nodes.len() >= MAX_NODES {
+            ex.reach.truncated = true;
+            break;
+        }
+        let (point, state) = ex.reach.nodes[id as usize];
+        ex.expand(id, point, state);
+    }
+    ex.reach
+}
+
+impl Explorer<'_> {
+    fn visit(&mut self, point: Point, state: State, pred: Option<(NodeId, Via)>) {
+        let state = state.normalize();
+        let id = self.reach.nodes.len() as NodeId;
+        match self.index.entry((point, state.key(self.precise))) {
+            std::collections::hash_map::Entry::Occupied(_) => return,
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(id);
+            }
+        }
+        self.reach.nodes.push((point, state));
+        self.reach.pred.push(pred);
+        match point {
+            Point::Action(ix) => self.reach.by_action[ix.index()].push(id),
+            Point::Answer => self.reach.answers.push(id),
+            Point::Release => self.reach.releases.push(id),
+            Point::End => self.reach.ends.push(id),
+            Point::Idle => {}
+        }
+        self.queue.push_back(id);
+    }
+
+    fn expand(&mut self, id: NodeId, point: Point, s: State) {
+        let ev = Some((id, Via::Event));
+        match point {
+            Point::Action(ix) => self.run_action(id, ix, s),
+            Point::Idle => self.events(id, s),
+            Point::Answer => {
+                let mut t = s;
+                t.phase = Phase::Agent;
+                t.in_signal = false;
+                match self.onanswer {
+                    Some(on) => self.visit(Point::Action(on), t, ev),
+                    None => self.visit(Point::Idle, t, ev),
+                }
+            }
+            Point::Release => {
+                let mut t = s;
+                t.released = true;
+                t.in_signal = false;
+                // The call has ended: so has any open statement (R13); its id stays in the variable.
+                t.stmt_open = false;
+                match self.onrelease {
+                    Some(on) => self.visit(Point::Action(on), t, ev),
+                    None => self.visit(Point::End, t, ev),
+                }
+            }
+            Point::End => {}
+        }
+    }
+
+    /// Events that can fire while the thread waits in state `s`.
+    fn events(&mut self, id: NodeId, s: State) {
+        if s.released {
+            return;
+        }
+        let ev = Some((id, Via::Event));
+        if s.phase == Phase::Queued {
+            self.visit(Point::Answer, s, ev);
+        }
+        if s.phase == Phase::Agent
+            && let Some(on) = self.onsignal
+        {
+            let mut t = s;
+            t.in_signal = true;
+            if self.signal_buttons == 0 {
+                // No Signal button: a signal can still come from elsewhere (another script, the
+                // API) — enter ONSIGNAL with unknown parameters.
+                t.signal = NO_SIGNAL;
+                self.visit(Point::Action(on), t, ev);
+            } else {
+                let mut on_buttons = s.buttons & self.signal_buttons;
+                while on_buttons != 0 {
+                    let b = on_buttons.trailing_zeros();
+                    on_buttons &= on_buttons - 1;
+                    t.signal = b as u8;
+                    self.visit(Point::Action(on), t, ev);
+                }
+            }
+        }
+        self.visit(Point::Release, s, ev);
+    }
+
+    /// The thread ends (unwired branch, out of actions): SEMANTICS §2.
+    fn thread_end(&mut self, id: NodeId, s: State, via: Via) {
+        let p = Some((id, via));
+        if s.released {
+            self.visit(Point::End, s, p);
+        } else if s.phase == Phase::Ivr {
+            // In the IVR the caller is left with nothing and hangs up.
+            self.visit(Point::Release, s, p);
+        } else {
+            self.visit(Point::Idle, s, p);
+        }
+    }
+
+    fn run_action(&mut self, id: NodeId, ix: ActionIx, s: State) {
+        let a = self.script.action(ix);
+        let me = ix.0;
+        let waits = !s.released && takes_time(&a.kind);
+        if waits {
+            self.events(id, s);
+        }
+        let mut t = s;
+        match &a.kind {
+            Kind::End => {
+                let p = Some((id, Via::Implicit));
+                if s.released {
+                    self.visit(Point::End, s, p);
+                } else if s.phase == Phase::Agent {
+                    self.visit(Point::Idle, s, p);
+                } else {
+                    // Before the answer END also ends the call.
+                    self.visit(Point::Release, s, p);
+                }
+                return;
+            }
+            Kind::Hangup => {
+                let p = Some((id, Via::Implicit));
+                self.visit(if s.released { Point::End } else { Point::Release }, s, p);
+                return;
+            }
+            Kind::Menu(_) | Kind::Play { .. } if !s.released && s.phase == Phase::Ivr => {
+                // IVR media after an IVR Start: that Start will not arm the agent segment.
+                t.pending = false;
+            }
+            Kind::ReqAgent { .. } if !s.released && s.phase == Phase::Ivr => {
+                t.phase = Phase::Queued;
+                if s.pending && !s.dnr {
+                    t.armed = s.ivr_start;
+                    t.agent_only = false;
+                    t.stopped = NONE;
+                }
+            }
+            Kind::DoNotRecord if !s.released => {
+                t.dnr = true;
+                t.stmt_open = false;
+            }
+            Kind::RecordAgentOnly if !s.released && !s.dnr => {
+                t.armed = me;
+                t.agent_only = true;
+                t.pending = false;
+            }
+            Kind::LogRecordingPro(l) if !s.released || l.use_statement_id => {
+                if l.use_statement_id {
+                    match l.record {
+                        Record::Start if !s.dnr && !s.released => {
+                            t.stmt_open = true;
+                            t.stmt = StmtId::Unsaved;
+                            t.stmt_src = me;
+                        }
+                        Record::Start => t.stmt = StmtId::Clear,
+                        Record::Stop => {
+                            t.stmt_open = false;
+                            t.stmt = StmtId::Clear;
+                        }
+                    }
+                } else {
+                    // Any LOGRECORDINGPRO without the flag clears the statement id (R13).
+                    t.stmt = StmtId::Clear;
+                    match l.record {
+                        Record::Start if !s.dnr => match s.phase {
+                            Phase::Ivr => {
+                                t.ivr_start = me;
+                                t.pending = true;
+                            }
+                            Phase::Queued | Phase::Agent => {
+                                t.armed = me;
+                                t.agent_only = false;
+                                t.stopped = NONE;
+                            }
+                        },
+                        Record::Start => {}
+                        Record::Stop => {
+                            t.ivr_start = NONE;
+                            t.pending = false;
+                            t.armed = NONE;
+                            t.stopped = me;
+                        }
+                    }
+                }
+            }
+            Kind::LogRecordingPro(_) => t.stmt = StmtId::Clear,
+            Kind::Indicate(ind) => {
+                if let Some(b) = self.facts.button_of[ix.index()] {
+                    match ind.state {
+                        OnOff::On => t.buttons |= 1 << b,
+                        OnOff::Off => t.buttons &= !(1 << b),
+                    }
+                }
+            }
+            Kind::Assign { .. } | Kind::Snippet(_) => {
+                if self.facts.saves_id[ix.index()] {
+                    t.stmt = StmtId::Clear;
+                }
+                for c in &self.facts.copies[ix.index()] {
+                    let from_id = c.copies(STATEMENT_VAR)
+                        || (t.stmt == StmtId::Local
+                            && c.sources.iter().any(|v| self.facts.is_local_id_var(v)));
+                    if from_id && t.stmt != StmtId::Clear {
+                        t.stmt = if c.target_is_global() { StmtId::Clear } else { StmtId::Local };
+                    }
+                }
+            }
+            _ => {}
+        }
+        self.branches(id, ix, s, t);
+    }
+
+    /// Follow every branch the action can take from pre-state `s` with post-state `t`.
+    fn branches(&mut self, id: NodeId, ix: ActionIx, s: State, t: State) {
+        let a = self.script.action(ix);
+        let consent = self.facts.consent[ix.index()].as_ref().filter(|_| !s.released);
+        // CASE on SPn inside an ONSIGNAL thread started by a known button: only its value's branch.
+        let forced: Option<String> = match &a.kind {
+            Kind::Case { variable } if t.in_signal && t.signal != NO_SIGNAL => signal_param(variable)
+                .and_then(|n| {
+                    let params = self.facts.buttons[t.signal as usize].params.as_ref()?;
+                    Some(params.get(n - 1).cloned().unwrap_or_default())
+                }),
+            _ => None,
+        };
+        let forced_branch = forced
+            .as_ref()
+            .map(|v| a.branches.iter().position(|b| b.name != "default" && b.name.eq_ignore_ascii_case(v)));
+        let mut has_default = false;
+        for (bi, b) in a.branches.iter().enumerate() {
+            if b.name == "default" {
+                has_default = true;
+            }
+            if !branch_possible(&a.kind, &b.name) {
+                continue;
+            }
+            match forced_branch {
+                Some(Some(f)) if f != bi => continue,
+                Some(None) if b.name != "default" => continue,
+                _ => {}
+            }
+            let mut u = t;
+            if let Some(c) = consent {
+                u.consent_answered = true;
+                if c.accept.iter().any(|x| *x == b.name) {
+                    u.declined = NONE;
+                } else {
+                    u.declined = ix.0;
+                    u.declined_branch = bi as u16;
+                }
+            }
+            let via = Via::Branch(bi as u16);
+            match b.target {
+                Some(target) => self.visit(Point::Action(target), u, Some((id, via))),
+                None => self.thread_end(id, u, via),
+            }
+        }
+        let implicit_default = !has_default && !matches!(forced_branch, Some(Some(_)));
+        if implicit_default && !matches!(a.kind, Kind::End | Kind::Hangup) {
+            let mut u = t;
+            if let Some(_c) = consent {
+                u.consent_answered = true;
+                u.declined = ix.0;
+                u.declined_branch = u16::MAX;
+            }
+            self.thread_end(id, u, Via::Implicit);
+        }
+    }
+}
+
+/// Does running this action take time, so that an event can interrupt it?
+pub fn takes_time(kind: &Kind) -> bool {
+    match kind {
+        Kind::Menu(_) | Kind::Play { .. } | Kind::Music { .. } => true,
+        Kind::Wait { seconds } => *seconds > 0.0,
+        _ => false,
+    }
+}
+
+/// Can an action of this kind take this (listed) branch?
+fn branch_possible(kind: &Kind, name: &str) -> bool {
+    match kind {
+        // Only SNIPPET takes `Error`; other actions list what they list.
+        Kind::End | Kind::Hangup => false,
+        _ => name != "Error" || matches!(kind, Kind::Snippet(_)),
+    }
+}
+
+/// `SP1`..`SP9` → 1..9.
+pub fn signal_param(variable: &str) -> Option<usize> {
+    let v = variable.trim();
+    let (sp, n) = v.split_at_checked(2)?;
+    if !sp.eq_ignore_ascii_case("sp") || n.len() != 1 {
+        return None;
+    }
+    n.parse::<usize>().ok().filter(|n| (1..=9).contains(n))
+}
+
+impl Reach {
+    /// Number of reachable `(point, state)` pairs.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    pub fn state(&self, id: NodeId) -> &State {
+        &self.nodes[id as usize].1
+    }
+
+    pub fn point(&self, id: NodeId) -> Point {
+        self.nodes[id as usize].0
+    }
+
+    /// Is the action reachable at all (by the analysis)?
+    pub fn reaches(&self, ix: ActionIx) -> bool {
+        !self.by_action[ix.index()].is_empty()
+    }
+
+    /// Node ids from the start to `id`, inclusive.
+    pub fn node_path(&self, id: NodeId) -> Vec<NodeId> {
+        let mut out = vec![id];
+        let mut cur = id;
+        while let Some((p, _)) = self.pred[cur as usize] {
+            out.push(p);
+            cur = p;
+        }
+        out.reverse();
+        out
+    }
+
+    /// The shortest counterexample path to `id` (inclusive), as steps.
+    pub fn path(&self, script: &Script, id: NodeId) -> Vec<Step> {
+        let nodes = self.node_path(id);
+        let mut steps = Vec::with_capacity(nodes.len());
+        for (k, &n) in nodes.iter().enumerate() {
+            match self.point(n) {
+                Point::Action(ix) => {
+                    let a = script.action(ix);
+                    // Name the branch only where the action chose among several.
+                    let branch = nodes.get(k + 1).and_then(|&next| match self.pred[next as usize] {
+                        Some((_, Via::Branch(bi))) if a.branches.len() > 1 => {
+                            Some(a.branches[bi as usize].name.clone())
+                        }
+                        _ => None,
+                    });
+                    steps.push(Step::Action { action: ix, branch });
+                }
+                Point::Answer => steps.push(Step::Event("agent answers")),
+                Point::Release => steps.push(Step::Event("call released")),
+                Point::End => steps.push(Step::Event("contact ends")),
+                Point::Idle => {}
+            }
+        }
+        steps
+    }
+
+    /// Actions on the shortest path to `id`, in order.
+    pub fn path_actions(&self, id: NodeId) -> Vec<ActionIx> {
+        self.node_path(id)
+            .into_iter()
+            .filter_map(|n| match self.point(n) {
+                Point::Action(ix) => Some(ix),
+                _ => None,
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,120 @@
+//! A lint finding: what (message), where and why (labels), what to do (help), and for path
+//! rules the counterexample path.
+
+use std::fmt;
+
+use super::analysis::{NodeId, Reach, Step};
+use crate::script::{ActionIx, Script, Span};
+
+/// Severity of a rule (its default) and of each finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A labelled span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub text: String,
+}
+
+/// One finding of one rule.
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    /// The action the finding is about (where `allow:` suppresses it).
+    pub action: ActionIx,
+    pub primary: Label,
+    pub secondary: Vec<Label>,
+    pub help: String,
+    /// The counterexample path (empty for rules that are not about paths).
+    pub path: Vec<Step>,
+}
+
+impl Diagnostic {
+    /// A finding of rule `code` about `action`, labelled at `span`. Name and severity are filled in
+    /// from the registry.
+    pub fn new(code: &'static str, action: ActionIx, span: Span, message: impl Into<String>) -> Diagnostic {
+        let rule = super::registry::rule(code).expect("rule codes used by rules are registered");
+        Diagnostic {
+            code,
+            name: rule.name,
+            severity: rule.severity,
+            message: message.into(),
+            action,
+            primary: Label { span, text: String::new() },
+            secondary: Vec::new(),
+            help: String::new(),
+            path: Vec::new(),
+        }
+    }
+
+    pub fn label(mut self, text: impl Into<String>) -> Self {
+        self.primary.text = text.into();
+        self
+    }
+
+    pub fn secondary(mut self, span: Span, text: impl Into<String>) -> Self {
+        if !self.secondary.iter().any(|l| l.span == span) && span != self.primary.span {
+            self.secondary.push(Label { span, text: text.into() });
+        }
+        self
+    }
+
+    pub fn help(mut self, text: impl Into<String>) -> Self {
+        self.help = text.into();
+        self
+    }
+
+    pub fn path(mut self, script: &Script, reach: &Reach, node: NodeId) -> Self {
+        self.path = reach.path(script, node);
+        self
+    }
+
+    /// Action ids of the path (the JSON / SARIF form).
+    pub fn path_ids(&self, script: &Script) -> Vec<String> {
+        self.path
+            .iter()
+            .filter_map(|s| match s {
+                Step::Action { action, .. } => Some(script.action(*action).id.clone()),
+                Step::Event(_) => None,
+            })
+            .collect()
+    }
+
+    /// The path as one line for humans: `begin → consent [2] → queue → (agent answers)`.
+    pub fn path_text(&self, script: &Script) -> String {
+        let parts: Vec<String> = self
+            .path
+            .iter()
+            .map(|s| match s {
+                Step::Action { action, branch: Some(b) } => format!("{} [{b}]", script.action(*action).id),
+                Step::Action { action, branch: None } => script.action(*action).id.clone(),
+                Step::Event(e) => format!("({e})"),
+            })
+            .collect();
+        parts.join(" → ")
+    }
+}

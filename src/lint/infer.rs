@@ -1,0 +1,257 @@
+//! Facts the rules and the analysis need, computed once per script before the analysis runs:
+//! which MENUs are consent questions (annotated or inferred), which are sensitive (annotated or
+//! inferred from the phrase), which variables each SNIPPET / ASSIGN copies into which, and the
+//! MAX buttons the script declares.
+//!
+//! Inference exists because Studio JSON has no `consent:` / `Sensitive` annotations: a finding
+//! that relies on an inferred fact says so ("inferred consent question: its branch `2` leads to
+//! DONOTRECORD").
+
+use std::collections::BTreeMap;
+
+use crate::flow::Flow;
+use crate::script::{ActionIx, Kind, OnOff, Script};
+
+/// The variable LOGRECORDINGPRO writes a statement id into (R13).
+pub const STATEMENT_VAR: &str = "RecordingStatementId";
+
+/// A MENU that asks for recording consent.
+#[derive(Clone, Debug)]
+pub struct ConsentMenu {
+    /// Branch names that accept (every other outcome, no input included, declines).
+    pub accept: Vec<String>,
+    /// `None` when annotated; else why it was inferred.
+    pub inferred: Option<String>,
+}
+
+/// A MENU that collects sensitive input (R14).
+#[derive(Clone, Debug)]
+pub struct Sensitive {
+    /// `None` when `Sensitive: True` is written; else the phrase fragment it was inferred from.
+    pub inferred: Option<String>,
+}
+
+/// One variable copy made by an ASSIGN or a SNIPPET assignment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VarCopy {
+    pub target: String,
+    /// Variables the value may come from (lower case).
+    pub sources: Vec<String>,
+}
+
+impl VarCopy {
+    pub fn target_is_global(&self) -> bool {
+        self.target.len() > 7 && self.target[..7].eq_ignore_ascii_case("global:")
+    }
+    pub fn copies(&self, var: &str) -> bool {
+        self.sources.iter().any(|s| s.eq_ignore_ascii_case(var))
+    }
+}
+
+/// A MAX button name declared by INDICATE actions (names compare case-insensitively).
+#[derive(Clone, Debug)]
+pub struct Button {
+    pub name: String,
+    /// Some INDICATE with this name has `ActionType: Signal`: pressing it fires ONSIGNAL.
+    pub signal: bool,
+    /// The `Parameters` every INDICATE On of this name sends, when they all agree.
+    pub params: Option<Vec<String>>,
+    /// INDICATE actions with State On for this name, in file order.
+    pub on_actions: Vec<ActionIx>,
+}
+
+/// Most buttons tracked per script (the abstract state keeps them in a `u64`).
+pub const MAX_BUTTONS: usize = 64;
+
+#[derive(Clone, Debug, Default)]
+pub struct Facts {
+    pub consent: Vec<Option<ConsentMenu>>,
+    pub sensitive: Vec<Option<Sensitive>>,
+    /// Per action: the copies it makes (ASSIGN, SNIPPET).
+    pub copies: Vec<Vec<VarCopy>>,
+    /// Per action: it leaves the statement id in some `Global:` variable (a SNIPPET whose data
+    /// flow ends with a global holding `RecordingStatementId`, copies through locals included;
+    /// an ASSIGN of `{RecordingStatementId}` to a global).
+    pub saves_id: Vec<bool>,
+    /// Non-global variables that some copy fills from `RecordingStatementId` (lower case).
+    pub local_id_vars: Vec<String>,
+    pub buttons: Vec<Button>,
+    /// Per action: the button index of an INDICATE (when tracked).
+    pub button_of: Vec<Option<u8>>,
+}
+
+impl Facts {
+    pub fn new(script: &Script, flow: &Flow) -> Facts {
+        let n = script.actions.len();
+        let mut f = Facts {
+            consent: vec![None; n],
+            sensitive: vec![None; n],
+            copies: vec![Vec::new(); n],
+            button_of: vec![None; n],
+            saves_id: vec![false; n],
+            ..Facts::default()
+        };
+        let mut by_name: BTreeMap<String, usize> = BTreeMap::new();
+        for ix in script.indices() {
+            let a = script.action(ix);
+            match &a.kind {
+                Kind::Menu(m) => {
+                    f.consent[ix.index()] = match &a.consent {
+                        Some(c) => Some(ConsentMenu { accept: c.accept.clone(), inferred: None }),
+                        None => infer_consent(script, flow, ix),
+                    };
+                    f.sensitive[ix.index()] = match m.sensitive {
+                        Some(true) => Some(Sensitive { inferred: None }),
+                        Some(false) => None,
+                        None => sensitive_phrase(&m.phrase)
+                            .map(|w| Sensitive { inferred: Some(format!("its phrase mentions `{w}`")) }),
+                    };
+                }
+                Kind::Assign { variable, value } => {
+                    let copy = VarCopy { target: variable.clone(), sources: template_vars(value) };
+                    f.saves_id[ix.index()] = copy.target_is_global() && copy.copies(STATEMENT_VAR);
+                    f.copies[ix.index()].push(copy);
+                }
+                Kind::Snippet(s) => {
+                    f.copies[ix.index()] = snippet_copies(s);
+                    f.saves_id[ix.index()] = !s.ast.globals_holding(STATEMENT_VAR).is_empty();
+                }
+                Kind::Indicate(ind) => {
+                    let key = ind.name.to_lowercase();
+                    let next = by_name.len();
+                    let b = *by_name.entry(key).or_insert(next);
+                    if b == f.buttons.len() {
+                        f.buttons.push(Button {
+                            name: ind.name.clone(),
+                            signal: false,
+                            params: None,
+                            on_actions: Vec::new(),
+                        });
+                    }
+                    let button = &mut f.buttons[b];
+                    if ind.action_type.eq_ignore_ascii_case("signal") {
+                        button.signal = true;
+                    }
+                    if ind.state == OnOff::On {
+                        button.params = match (button.on_actions.is_empty(), &button.params) {
+                            (true, _) => Some(ind.parameters.clone()),
+                            (false, Some(p)) if *p == ind.parameters => Some(p.clone()),
+                            _ => None,
+                        };
+                        button.on_actions.push(ix);
+                    }
+                    if b < MAX_BUTTONS {
+                        f.button_of[ix.index()] = Some(b as u8);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut locals: Vec<String> = f
+            .copies
+            .iter()
+            .flatten()
+            .filter(|c| !c.target_is_global() && c.copies(STATEMENT_VAR))
+            .map(|c| c.target.to_lowercase())
+            .collect();
+        locals.sort();
+        locals.dedup();
+        f.local_id_vars = locals;
+        f
+    }
+
+    /// Does the script have a consent question (annotated or inferred)?
+    pub fn has_consent(&self) -> bool {
+        self.consent.iter().any(Option::is_some)
+    }
+
+    pub fn is_local_id_var(&self, var: &str) -> bool {
+        self.local_id_vars.iter().any(|v| v.eq_ignore_ascii_case(var))
+    }
+}
+
+/// Infer a consent question: a MENU some of whose branches lead (without passing another MENU
+/// or a REQAGENT) to DONOTRECORD or RECORDAGENTONLY, and some not. The branches that don't are
+/// the accept digits.
+fn infer_consent(script: &Script, flow: &Flow, menu: ActionIx) -> Option<ConsentMenu> {
+    let a = script.action(menu);
+    let mut accept = Vec::new();
+    let mut declines: Option<(String, &'static str)> = None;
+    for b in &a.branches {
+        let Some(t) = b.target else { continue };
+        match leads_to_decline(script, flow, t) {
+            Some(what) => {
+                declines.get_or_insert((b.name.clone(), what));
+            }
+            None => accept.push(b.name.clone()),
+        }
+    }
+    let (branch, what) = declines?;
+    if accept.is_empty() {
+        return None;
+    }
+    Some(ConsentMenu {
+        accept,
+        inferred: Some(format!("inferred consent question: its branch `{branch}` leads to {what}")),
+    })
+}
+
+fn leads_to_decline(script: &Script, flow: &Flow, from: ActionIx) -> Option<&'static str> {
+    let mut seen = vec![false; script.actions.len()];
+    let mut stack = vec![from];
+    while let Some(ix) = stack.pop() {
+        if std::mem::replace(&mut seen[ix.index()], true) {
+            continue;
+        }
+        match script.action(ix).kind {
+            Kind::DoNotRecord => return Some("DONOTRECORD"),
+            Kind::RecordAgentOnly => return Some("RECORDAGENTONLY"),
+            Kind::Menu(_) | Kind::ReqAgent { .. } => continue,
+            _ => stack.extend(flow.successors(ix).map(|(_, t)| t)),
+        }
+    }
+    None
+}
+
+/// The words that make a MENU phrase sensitive (R14 inference), matched as whole words: card data
+/// as PCI DSS means it. Account numbers are not card data (mark such a MENU `Sensitive: True`
+/// when yours are): the same inference `simulate` makes, plus "security code".
+const SENSITIVE_WORDS: &[&str] =
+    &["card number", "credit card", "security code", "card", "cvv", "cvc", "pin"];
+
+/// The first sensitive word in a phrase, if any.
+pub fn sensitive_phrase(phrase: &str) -> Option<&'static str> {
+    let lower = phrase.to_lowercase();
+    SENSITIVE_WORDS.iter().copied().find(|w| {
+        lower.match_indices(w).any(|(i, _)| {
+            let before = lower[..i].chars().next_back();
+            let after = lower[i + w.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
+    })
+}
+
+/// Variables named by `{var}` substitutions in a template (lower case).
+pub fn template_vars(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        let name = after[..close].trim();
+        if !name.is_empty() {
+            out.push(name.to_lowercase());
+        }
+        rest = &after[close + 1..];
+    }
+    out
+}
+
+/// The copies a SNIPPET makes: one per assignment statement (from the Snippet data flow).
+fn snippet_copies(s: &crate::script::Snippet) -> Vec<VarCopy> {
+    s.ast
+        .assignments()
+        .into_iter()
+        .map(|a| VarCopy { target: a.target, sources: a.sources.iter().map(|v| v.to_lowercase()).collect() })
+        .collect()
+}

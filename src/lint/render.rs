@@ -1,0 +1,236 @@
+//! Rendering findings: human (miette, graphical), JSON (FORMATS §7) and SARIF 2.1.0.
+//!
+//! Input: the script each finding belongs to and its findings. Output: text. The caller (the
+//! CLI) decides where it goes; nothing here touches the terminal.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{LabeledSpan, NamedSource};
+use serde_json::{Value, json};
+
+use super::diagnostic::{Diagnostic, Severity};
+use super::registry::RULES;
+use crate::script::Script;
+
+/// A finding bound to its source, as miette wants it.
+struct Report<'a> {
+    d: &'a Diagnostic,
+    code: String,
+    help: String,
+    src: NamedSource<Arc<str>>,
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.help))
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.src)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let primary = std::iter::once(LabeledSpan::new_primary_with_span(
+            Some(self.d.primary.text.clone()).filter(|t| !t.is_empty()),
+            self.d.primary.span,
+        ));
+        let secondary = self
+            .d
+            .secondary
+            .iter()
+            .map(|l| LabeledSpan::new_with_span(Some(l.text.clone()).filter(|t| !t.is_empty()), l.span));
+        Some(Box::new(primary.chain(secondary)))
+    }
+}
+
+/// Human output: each finding as miette renders it (no colour unless `color`), at `width`.
+pub fn human(script: &Script, found: &[Diagnostic], width: usize, color: bool) -> String {
+    let theme =
+        if color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(width).with_links(false);
+    let mut out = String::new();
+    for d in found {
+        let mut help = d.help.clone();
+        if !d.path.is_empty() {
+            help.push_str("\npath: ");
+            help.push_str(&d.path_text(script));
+        }
+        let report = Report { d, code: format!("{}({})", d.code, d.name), help, src: script.source.named() };
+        let _ = handler.render_report(&mut out, &report);
+    }
+    out
+}
+
+/// `N errors, M warnings, K infos` (for the end of human output).
+pub fn summary(found: &[&Diagnostic]) -> String {
+    let count = |s| found.iter().filter(|d| d.severity == s).count();
+    let (e, w, i) = (count(Severity::Error), count(Severity::Warning), count(Severity::Info));
+    if e + w + i == 0 {
+        return "no findings".to_string();
+    }
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let mut parts = vec![plural(e, "error"), plural(w, "warning")];
+    if i > 0 {
+        parts.push(plural(i, "info"));
+    }
+    parts.join(", ")
+}
+
+fn json_one(script: &Script, d: &Diagnostic) -> Value {
+    let (line, column) = script.source.line_col(d.primary.span.offset);
+    json!({
+        "code": d.code,
+        "name": d.name,
+        "severity": d.severity.as_str(),
+        "message": d.message,
+        "file": script.source.name,
+        "line": line,
+        "column": column,
+        "action": script.action(d.action).id,
+        "path": d.path_ids(script),
+        "help": d.help,
+    })
+}
+
+/// JSON output, FORMATS §7: `{"version": 1, "diagnostics": [...]}` over every script linted.
+pub fn json(results: &[(&Script, &[Diagnostic])]) -> String {
+    let diagnostics: Vec<Value> =
+        results.iter().flat_map(|(s, ds)| ds.iter().map(move |d| json_one(s, d))).collect();
+    let mut text = serde_json::to_string_pretty(&json!({"version": 1, "diagnostics": diagnostics}))
+        .expect("JSON values serialize");
+    text.push('\n');
+    text
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+fn sarif_location(script: &Script, span: crate::script::Span, message: Option<&str>) -> Value {
+    let (line, col) = script.source.line_col(span.offset);
+    let (end_line, end_col) = script.source.line_col(span.end());
+    let mut loc = json!({
+        "physicalLocation": {
+            "artifactLocation": {"uri": uri(&script.source.name)},
+            "region": {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col}
+        }
+    });
+    if let Some(m) = message {
+        loc["message"] = json!({"text": m});
+    }
+    loc
+}
+
+/// A relative path as a SARIF URI (forward slashes, spaces escaped).
+fn uri(path: &str) -> String {
+    path.replace('\\', "/").replace(' ', "%20")
+}
+
+/// SARIF 2.1.0 for code-scanning tools: rule metadata in `tool.driver.rules`, each result with
+/// its location, related locations (secondary labels) and the counterexample path as a code flow.
+pub fn sarif(results: &[(&Script, &[Diagnostic])]) -> String {
+    let rules: Vec<Value> = RULES
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.code,
+                "name": r.name,
+                "shortDescription": {"text": r.summary},
+                "fullDescription": {"text": r.summary},
+                "help": {"text": r.doc(), "markdown": r.doc()},
+                "helpUri": format!("docs/rules/{}.md", r.code),
+                "defaultConfiguration": {"level": sarif_level(r.severity)},
+            })
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (script, ds) in results {
+        for d in ds.iter() {
+            let rule_index = RULES.iter().position(|r| r.code == d.code).unwrap_or(0);
+            let mut result = json!({
+                "ruleId": d.code,
+                "ruleIndex": rule_index,
+                "level": sarif_level(d.severity),
+                "message": {"text": format!("{}\nhelp: {}", d.message, d.help)},
+                "locations": [sarif_location(script, d.primary.span, None)],
+            });
+            result["locations"][0]["logicalLocations"] =
+                json!([{"name": script.action(d.action).id, "kind": "member"}]);
+            if !d.secondary.is_empty() {
+                result["relatedLocations"] = Value::Array(
+                    d.secondary
+                        .iter()
+                        .enumerate()
+                        .map(|(i, l)| {
+                            let mut v = sarif_location(script, l.span, Some(&l.text));
+                            v["id"] = json!(i + 1);
+                            v
+                        })
+                        .collect(),
+                );
+            }
+            let steps: Vec<Value> = d
+                .path
+                .iter()
+                .filter_map(|s| match s {
+                    super::analysis::Step::Action { action, .. } => {
+                        let a = script.action(*action);
+                        Some(json!({"location": sarif_location(script, super::rules::action_span(a), Some(&a.id))}))
+                    }
+                    super::analysis::Step::Event(_) => None,
+                })
+                .collect();
+            if !steps.is_empty() {
+                result["codeFlows"] = json!([{"threadFlows": [{"locations": steps}]}]);
+            }
+            out.push(result);
+        }
+    }
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "recflow",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/recflow/recflow",
+                "rules": rules,
+            }},
+            "results": out,
+        }]
+    });
+    let mut text = serde_json::to_string_pretty(&doc).expect("JSON values serialize");
+    text.push('\n');
+    text
+}

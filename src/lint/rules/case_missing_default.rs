@@ -1,0 +1,72 @@
+//! ## What it does
+//! Flags a CASE, MENU or REQAGENT whose `default` branch is not wired, and any other action that
+//! can run in the IVR with no next action (its `default` not wired) — SNIPPET's `Error` aside.
+//!
+//! ## Why is this bad?
+//! Taking an unwired branch ends the script thread. In the IVR the caller is left in silence and
+//! hangs up: "the contact could get stuck". A CASE value nobody listed, a MENU with no input or an
+//! unexpected digit all take `default`.
+//!
+//! ## Example
+//! ```yaml
+//! - id: menu
+//!   type: MENU
+//!   properties: {Phrase: Press 1 for sales}
+//!   branches: {"1": sales}     # no input: the caller is stuck
+//! ```
+//!
+//! ## Use instead
+//! ```yaml
+//!   branches: {"1": sales, default: operator}
+//! ```
+
+use crate::lint::analysis::Phase;
+use crate::lint::{Ctx, Diagnostic};
+use crate::script::Kind;
+
+pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
+    for ix in cx.script.indices() {
+        let a = cx.script.action(ix);
+        let default = a.branch("default");
+        if default.is_some_and(|b| b.target.is_some()) {
+            continue;
+        }
+        let span = default.map_or(super::action_span(a), |b| b.name_span);
+        let what = super::describe(cx.script, ix);
+        let chooser = matches!(a.kind, Kind::Case { .. } | Kind::Menu(_) | Kind::ReqAgent { .. });
+        let ivr = cx.reach.by_action[ix.index()].iter().copied().find(|&n| {
+            let s = cx.reach.state(n);
+            s.phase == Phase::Ivr && !s.released
+        });
+        let d = if chooser {
+            let why = match a.kind {
+                Kind::Menu(_) => "no input or an unlisted digit ends the script thread",
+                Kind::Case { .. } => "an unlisted value ends the script thread",
+                _ => "the script thread ends here while the caller waits",
+            };
+            Diagnostic::new(
+                "M003",
+                ix,
+                span,
+                format!("{what} has no default branch wired: the contact could get stuck"),
+            )
+            .label(why)
+        } else if matches!(a.kind, Kind::End | Kind::Hangup) || a.kind.event().is_some() || ivr.is_none() {
+            continue;
+        } else {
+            Diagnostic::new(
+                "M003",
+                ix,
+                span,
+                format!("{what} has no next action: in the IVR the contact could get stuck"),
+            )
+            .label("the script thread ends here; the caller hears nothing and hangs up")
+        };
+        let mut d =
+            d.help("wire `default` to an action (a retry, an operator queue, or an explicit HANGUP / END)");
+        if let Some(n) = ivr.or_else(|| cx.reach.by_action[ix.index()].first().copied()) {
+            d = d.path(cx.script, cx.reach, n);
+        }
+        out.push(d);
+    }
+}

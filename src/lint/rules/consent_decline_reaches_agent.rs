@@ -1,0 +1,74 @@
+//! ## What it does
+//! Checks every path from a consent question (a MENU with `consent: {accept: [...]}`, or one
+//! inferred as such) to the moment an agent answers. A *declined* outcome — any digit not in
+//! `accept`, and no input (`default`) — must pass through DONOTRECORD (or RECORDAGENTONLY, to
+//! record only the agent side) before the agent answers.
+//!
+//! ## Why is this bad?
+//! A caller who declined recording gets recorded anyway: by recording policies, by a Studio
+//! recording, or by an agent's recording on demand. Only DONOTRECORD stops all of them (R1);
+//! under GDPR that recording is unlawful.
+//!
+//! ## Example
+//! ```yaml
+//! - id: consent
+//!   type: MENU
+//!   consent: {accept: ["1"]}
+//!   properties: {Phrase: "Press 1 to allow recording, 2 to decline."}
+//!   branches: {"1": queue, "2": dnr, default: queue}   # no input goes straight to the agent
+//! ```
+//!
+//! ## Use instead
+//! ```yaml
+//!   branches: {"1": queue, "2": dnr, default: dnr}     # every declined outcome runs DONOTRECORD
+//! - id: dnr
+//!   type: DONOTRECORD
+//!   next: queue
+//! ```
+
+use crate::lint::analysis::NONE;
+use crate::lint::{Ctx, Diagnostic, last_on_path};
+use crate::script::{ActionIx, Kind};
+
+pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
+    for &n in &cx.reach.answers {
+        let s = cx.reach.state(n);
+        if s.declined == NONE || s.dnr || (s.armed != NONE && s.agent_only) {
+            continue;
+        }
+        let menu = ActionIx(s.declined);
+        let a = cx.script.action(menu);
+        let Some(consent) = &cx.facts.consent[menu.index()] else { continue };
+        let (span, outcome) = match a.branches.get(s.declined_branch as usize) {
+            Some(b) if b.name == "default" => {
+                (b.name_span, "no input or an unlisted digit (`default`)".to_string())
+            }
+            Some(b) => (b.name_span, format!("answer `{}`", b.name)),
+            None => (super::action_span(a), "no input".to_string()),
+        };
+        let inferred = consent.inferred.as_ref().map_or(String::new(), |w| format!(" ({w})"));
+        let path = cx.reach.path_actions(n);
+        let mut d = Diagnostic::new(
+            "C001",
+            menu,
+            span,
+            format!(
+                "declined consent reaches an agent without DONOTRECORD: {outcome} at consent question `{}`{inferred}",
+                a.id
+            ),
+        )
+        .label("declined here; no DONOTRECORD follows on some path")
+        .help(
+            "run DONOTRECORD on every declined outcome before REQAGENT (or RECORDAGENTONLY to record only \
+             the agent side); wire `default` (no input) as declined too",
+        )
+        .path(cx.script, cx.reach, n);
+        if let Some(req) = last_on_path(cx.script, &path, |k| matches!(k, Kind::ReqAgent { .. })) {
+            d = d.secondary(
+                super::action_span(cx.script.action(req)),
+                "the agent answers after this REQAGENT, with recording allowed",
+            );
+        }
+        out.push(d);
+    }
+}

@@ -1,0 +1,73 @@
+//! ## What it does
+//! Flags a DONOTRECORD that can run after an agent may have answered: after REQAGENT, or in the
+//! ONANSWER / ONSIGNAL / ONRELEASE handlers of an answered call. Also flags one that runs while an
+//! IVR recording (a LOGRECORDINGPRO Start earlier in the IVR) is active: it is late too.
+//!
+//! ## Why is this bad?
+//! DONOTRECORD stops recording from the moment it runs (A-17): everything recorded before —
+//! possibly the start of the agent conversation — is kept. The product help says to run it
+//! "before the Request Agent event is executed (before the agent answers)".
+//!
+//! ## Example
+//! ```yaml
+//! - id: answered
+//!   type: ONANSWER
+//!   next: dnr
+//! - id: dnr
+//!   type: DONOTRECORD
+//! ```
+//!
+//! ## Use instead
+//! ```yaml
+//! - id: consent
+//!   type: MENU
+//!   consent: {accept: ["1"]}
+//!   branches: {"1": queue, default: dnr}
+//! - id: dnr
+//!   type: DONOTRECORD        # in the IVR, before REQAGENT
+//!   next: queue
+//! ```
+
+use crate::lint::analysis::{NONE, Phase};
+use crate::lint::{Ctx, Diagnostic, last_on_path};
+use crate::script::{ActionIx, Kind};
+
+pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
+    for ix in cx.script.indices() {
+        if !matches!(cx.script.action(ix).kind, Kind::DoNotRecord) {
+            continue;
+        }
+        let late = cx.reach.by_action[ix.index()].iter().copied().find(|&n| {
+            let s = cx.reach.state(n);
+            !s.dnr
+                && (s.phase == Phase::Agent
+                    || (s.phase == Phase::Queued && !s.released)
+                    || (s.phase == Phase::Ivr && s.ivr_start != NONE))
+        });
+        let Some(n) = late else { continue };
+        let s = cx.reach.state(n);
+        let path = cx.reach.path_actions(n);
+        let msg = if s.phase == Phase::Agent {
+            "DONOTRECORD runs after the agent answered: the call may already have been recorded"
+        } else if s.phase == Phase::Ivr {
+            "DONOTRECORD runs while an IVR recording is active: what was recorded before it is kept"
+        } else {
+            "DONOTRECORD runs after REQAGENT: the agent may already have answered"
+        };
+        let mut d = Diagnostic::new("C002", ix, super::action_span(cx.script.action(ix)), msg)
+            .label("too late to prevent recording")
+            .help("move DONOTRECORD into the IVR, before REQAGENT (on the declined branch of the consent question)")
+            .path(cx.script, cx.reach, n);
+        if s.phase == Phase::Ivr {
+            d = d.secondary(
+                super::action_span(cx.script.action(ActionIx(s.ivr_start))),
+                "recording started here",
+            );
+        } else if let Some(r) =
+            last_on_path(cx.script, &path, |k| matches!(k, Kind::ReqAgent { .. } | Kind::OnAnswer))
+        {
+            d = d.secondary(super::action_span(cx.script.action(r)), "the agent can answer from here on");
+        }
+        out.push(d);
+    }
+}

@@ -1,0 +1,68 @@
+//! ## What it does
+//! Flags an INDICATE `State: On` whose MAX button can still be On when the contact ends: no
+//! ONRELEASE, or a path through ONRELEASE that does not run INDICATE `State: Off` for the same
+//! `Name`.
+//!
+//! ## Why is this bad?
+//! The button stays on the agent's screen after the call, and a press then signals a contact
+//! that is gone. The product documentation says to turn the Indicate declarations off in
+//! ONRELEASE.
+//!
+//! ## Example
+//! ```yaml
+//! - id: show
+//!   type: INDICATE
+//!   properties: {Name: Start Recorded Statement, State: On, ActionType: Signal, Parameters: [start]}
+//! # ... and no ONRELEASE
+//! ```
+//!
+//! ## Use instead
+//! ```yaml
+//! - id: released
+//!   type: ONRELEASE
+//!   next: hide
+//! - id: hide
+//!   type: INDICATE
+//!   properties: {Name: Start Recorded Statement, State: Off}
+//! ```
+
+use crate::lint::{Ctx, Diagnostic};
+use crate::script::{Event, Kind, OnOff};
+
+pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
+    let onrelease = cx.script.event(Event::Release);
+    for &n in &cx.reach.ends {
+        let mut on = cx.reach.state(n).buttons;
+        if on == 0 {
+            continue;
+        }
+        let path = cx.reach.path_actions(n);
+        while on != 0 {
+            let b = on.trailing_zeros() as u8;
+            on &= on - 1;
+            let Some(ix) = path.iter().rev().copied().find(|&p| {
+                cx.facts.button_of[p.index()] == Some(b)
+                    && matches!(&cx.script.action(p).kind, Kind::Indicate(i) if i.state == OnOff::On)
+            }) else {
+                continue;
+            };
+            let name = &cx.facts.buttons[b as usize].name;
+            let mut d = Diagnostic::new(
+                "M001",
+                ix,
+                super::action_span(cx.script.action(ix)),
+                format!("MAX button `{name}` turned On here can still be On when the contact ends"),
+            )
+            .label("turned On")
+            .help(format!("in ONRELEASE, add INDICATE `{name}` with State: Off (on every path)"))
+            .path(cx.script, cx.reach, n);
+            if let Some(r) = onrelease {
+                d = d.secondary(
+                    super::action_span(cx.script.action(r)),
+                    "this handler does not turn it Off on some path",
+                );
+            }
+            out.push(d);
+        }
+    }
+}

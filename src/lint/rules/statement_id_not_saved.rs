@@ -1,0 +1,85 @@
+//! ## What it does
+//! Follows every recorded statement started by LOGRECORDINGPRO `Record: Start` with
+//! `UseRecordingStatementId: True`, and flags it when, on some path, its id in
+//! `RecordingStatementId` is not copied into a `Global:` variable (by a SNIPPET or an ASSIGN)
+//! before the id is lost: overwritten or cleared by the next LOGRECORDINGPRO, or the contact ends.
+//!
+//! ## Why is this bad?
+//! A recorded statement cannot be found in CXone afterwards: only its id leads to it (R13). The
+//! id is overwritten by the next LOGRECORDINGPRO action. An unsaved statement is lost evidence.
+//!
+//! ## Example
+//! ```yaml
+//! - id: stmt-start
+//!   type: LOGRECORDINGPRO
+//!   properties: {Record: Start, UseRecordingStatementId: true}
+//!   next: done               # the id is never saved
+//! ```
+//!
+//! ## Use instead
+//! ```yaml
+//! - id: stmt-start
+//!   type: LOGRECORDINGPRO
+//!   properties: {Record: Start, UseRecordingStatementId: true}
+//!   next: save
+//! - id: save
+//!   type: SNIPPET
+//!   properties:
+//!     Data: ASSIGN Global:_recordingStatementId = RecordingStatementId
+//!   next: done
+//! ```
+
+use crate::lint::analysis::{NONE, NodeId, Point, StmtId};
+use crate::lint::{Ctx, Diagnostic};
+use crate::script::ActionIx;
+
+/// Where a statement id at risk is lost: LOGRECORDINGPRO actions reached with it, and ends.
+pub(crate) fn losses(cx: &Ctx, which: StmtId) -> Vec<NodeId> {
+    let mut out = Vec::new();
+    for ix in cx.script.indices() {
+        if !matches!(cx.script.action(ix).kind, crate::script::Kind::LogRecordingPro(_)) {
+            continue;
+        }
+        out.extend(
+            cx.reach.by_action[ix.index()].iter().copied().filter(|&n| cx.reach.state(n).stmt == which),
+        );
+    }
+    out.extend(cx.reach.ends.iter().copied().filter(|&n| cx.reach.state(n).stmt == which));
+    out.sort_unstable();
+    out
+}
+
+/// What ends the id's life at a loss node, for messages.
+pub(crate) fn lost_by(cx: &Ctx, n: NodeId) -> (String, Option<ActionIx>) {
+    match cx.reach.point(n) {
+        Point::Action(ix) => (format!("overwritten by {}", super::describe(cx.script, ix)), Some(ix)),
+        _ => ("the contact ends".to_string(), None),
+    }
+}
+
+pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
+    for n in losses(cx, StmtId::Unsaved) {
+        let s = cx.reach.state(n);
+        if s.stmt_src == NONE {
+            continue;
+        }
+        let start = ActionIx(s.stmt_src);
+        let (by, at) = lost_by(cx, n);
+        let mut d = Diagnostic::new(
+            "S001",
+            start,
+            super::action_span(cx.script.action(start)),
+            format!("the id of the recorded statement started here is not saved into a Global: variable before {by}"),
+        )
+        .label("statement id only in RecordingStatementId")
+        .help(
+            "right after the Start, save the id: SNIPPET `ASSIGN Global:_recordingStatementId = \
+             RecordingStatementId` (the statement cannot be found in CXone without it)",
+        )
+        .path(cx.script, cx.reach, n);
+        if let Some(at) = at {
+            d = d.secondary(super::action_span(cx.script.action(at)), "the id is overwritten here");
+        }
+        out.push(d);
+    }
+}

@@ -1,0 +1,41 @@
+//! ## What it does
+//! Reports an action whose type recflow does not model (anything outside the FORMATS.md table:
+//! e.g. `SETSKILL`, `EMAIL`, `REST API`).
+//!
+//! ## Why is this bad?
+//! It is not an error: recflow treats it as pass-through (it takes its `default` branch and
+//! changes nothing). But if the action can end the call, transfer it or affect recording, the
+//! lint and simulation results do not account for it.
+//!
+//! ## Example
+//! ```yaml
+//! - id: crm
+//!   type: SETSKILL
+//!   next: queue
+//! ```
+//!
+//! ## Use instead
+//! Nothing to change if the action does not affect recording or routing; otherwise model its
+//! effect with modelled actions, or suppress with `allow: [{rule: G003, reason: "..."}]`.
+
+use crate::lint::{Ctx, Diagnostic};
+use crate::script::Kind;
+
+pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
+    for ix in cx.script.indices() {
+        let a = cx.script.action(ix);
+        if !matches!(a.kind, Kind::Other) {
+            continue;
+        }
+        out.push(
+            Diagnostic::new(
+                "G003",
+                ix,
+                super::action_span(a),
+                format!("`{}` is not modelled: lint and simulate treat it as pass-through", a.type_name),
+            )
+            .label("takes its default branch, changes nothing")
+            .help("check that it does not end, transfer or record the call; suppress with an `allow:` entry once reviewed"),
+        );
+    }
+}

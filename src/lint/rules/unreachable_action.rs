@@ -1,0 +1,44 @@
+//! ## What it does
+//! Flags an action that no path reaches from BEGIN or from an event action (ONANSWER,
+//! ONRELEASE, ONSIGNAL).
+//!
+//! ## Why is this bad?
+//! It never runs. Usually a branch was wired to the wrong target, or a recording action (a
+//! DONOTRECORD, a statement save) the author relies on is disconnected.
+//!
+//! ## Example
+//! ```yaml
+//! - id: begin
+//!   type: BEGIN
+//!   next: queue
+//! - id: dnr                  # nothing leads here
+//!   type: DONOTRECORD
+//!   next: queue
+//! ```
+//!
+//! ## Use instead
+//! Wire a branch to it, or delete it.
+
+use crate::lint::{Ctx, Diagnostic};
+
+pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
+    let reachable = cx.flow.reachable();
+    for ix in cx.script.indices() {
+        if reachable[ix.index()] {
+            continue;
+        }
+        out.push(
+            Diagnostic::new(
+                "G001",
+                ix,
+                super::action_span(cx.script.action(ix)),
+                format!(
+                    "{} is unreachable: no path from BEGIN or an event action leads here",
+                    super::describe(cx.script, ix)
+                ),
+            )
+            .label("never runs")
+            .help("wire a branch to it, or delete it"),
+        );
+    }
+}
