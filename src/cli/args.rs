@@ -295,7 +295,10 @@ Examples:
   # Mermaid, to paste into a ```mermaid block of a GitHub issue or README
   recflow graph scripts/consent-gdpr.yaml --format mermaid
   # A Studio export works the same
-  recflow graph scripts/studio-json/consent-gdpr.json";
+  recflow graph scripts/studio-json/consent-gdpr.json
+  # Heat: nodes shaded by the share of simulated contacts, edges labelled with traffic share,
+  # and the recording state at each node (model options as for simulate)
+  recflow graph scripts/consent-gdpr.yaml --heat --calls 10000 | dot -Tsvg > heat.svg";
 
 const CONVERT_EXAMPLES: &str = "\
 Examples:
@@ -311,6 +314,13 @@ pub struct GraphArgs {
     /// Output format: `dot` (Graphviz) or `mermaid`.
     #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
     pub format: GraphFormat,
+    /// Simulate traffic and shade each action by the share of contacts that run it; label
+    /// edges with their traffic share and each action with the recording state there.
+    #[arg(long)]
+    pub heat: bool,
+    /// Model options (only used with --heat).
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 #[derive(Debug, clap::Args)]

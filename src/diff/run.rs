@@ -84,8 +84,9 @@ pub fn classify(p: &Program, calls: u64) -> Classes {
     total
 }
 
-/// Run `work` on chunks of `0..calls` in parallel, handing results to `merge` in chunk order.
-fn for_batches<T: Send>(
+/// Run `work` on fixed chunks of `0..calls` in parallel (current rayon pool), handing the
+/// results to `merge` in chunk order: deterministic for any number of threads.
+pub fn for_batches<T: Send>(
     calls: u64,
     work: impl Fn(std::ops::Range<u64>) -> T + Sync,
     mut merge: impl FnMut(T),
