@@ -33,7 +33,7 @@ fn every_example_script_report() {
     for path in files {
         let script = recflow::script::load_path(&path).unwrap_or_else(|e| panic!("{}", e.render_plain(100)));
         let p = Program::compile(&script, &Tenant::default(), &traffic());
-        let report = sim::simulate(&p, 2000, 0, |_| {});
+        let report = sim::simulate(&p, 2000, |_| {});
         let json = recflow::report::simulation::report_json(&report);
         let stem = path.file_stem().unwrap().to_string_lossy().replace('-', "_");
         let kind = if path.extension().is_some_and(|e| e == "json") { "studio_json_" } else { "" };

@@ -4,15 +4,17 @@ use recflow::model::{Dist, Match, Policy, Tenant, Traffic, Weighted};
 use recflow::sim::{self, Program};
 
 fn world(percent: f64) -> (Tenant, Traffic) {
-    let mut tenant = Tenant::default();
-    tenant.recording_policies = vec![Policy {
-        name: "Half".into(),
-        priority: Some(1),
-        percent,
-        matches: Match::default(),
-        continue_after_external_transfer: false,
-        continue_after_disposition: false,
-    }];
+    let tenant = Tenant {
+        recording_policies: vec![Policy {
+            name: "Half".into(),
+            priority: Some(1),
+            percent,
+            matches: Match::default(),
+            continue_after_external_transfer: false,
+            continue_after_disposition: false,
+        }],
+        ..Tenant::default()
+    };
     let mut traffic = Traffic::default();
     traffic.durations.queue_wait = Dist::Fixed(10.0);
     traffic.durations.patience = Dist::Fixed(100_000.0);
@@ -36,7 +38,7 @@ fn r15_half_policy_plus_30_percent_studio_records_65_percent() {
     let script = recflow::script::load_str("stats.yaml", SCRIPT).unwrap();
     let (tenant, traffic) = world(50.0);
     let p = Program::compile(&script, &tenant, &traffic);
-    let r = sim::simulate(&p, 100_000, 0, |_| {});
+    let r = sim::simulate(&p, 100_000, |_| {});
     let share = r.recorded.any as f64 / r.calls as f64;
     assert!((share - 0.65).abs() < 0.01, "recorded {share}");
     assert_eq!(r.policies[0].matched, 100_000);
@@ -52,7 +54,7 @@ fn percent_sampling_is_unbiased() {
     for percent in [3.0, 37.0, 90.0] {
         let (tenant, traffic) = world(percent);
         let p = Program::compile(&script, &tenant, &traffic);
-        let r = sim::simulate(&p, 40_000, 0, |_| {});
+        let r = sim::simulate(&p, 40_000, |_| {});
         let share = 100.0 * r.recorded.any as f64 / r.calls as f64;
         assert!((share - percent).abs() < 0.75, "{percent}%: {share}");
     }

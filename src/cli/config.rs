@@ -1,14 +1,13 @@
 //! Tenant / traffic files on the command line: `recflow defaults tenant|traffic` prints the
-//! embedded defaults, and the `*_or_report` helpers load `--tenant` / `--traffic` for any
-//! command (embedded default when the flag is absent; errors and warnings to stderr).
+//! embedded defaults; [`report_warnings`] prints tenant / traffic warnings (not errors: no
+//! "nothing was loaded" line, exit status unaffected).
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
 
 use super::args::{DefaultsArgs, DefaultsWhat};
-use super::{Outcome, report_load_errors, write_stdout};
-use crate::model::{self, Tenant, Traffic};
-use crate::script::{LoadError, Script};
+use super::{Outcome, write_stdout};
+use crate::model;
+use crate::script::LoadError;
 
 pub fn run_defaults(a: &DefaultsArgs) -> std::io::Result<Outcome> {
     let text = match a.what {
@@ -17,37 +16,6 @@ pub fn run_defaults(a: &DefaultsArgs) -> std::io::Result<Outcome> {
     };
     write_stdout(text)?;
     Ok(Outcome::Ok)
-}
-
-/// `--tenant FILE` (or the embedded default when `None`), checked against `script`. Load
-/// errors are printed and give `None` (exit 2); warnings are printed and loading goes on.
-pub fn tenant_or_report(path: Option<&Path>, script: Option<&Script>) -> Option<Tenant> {
-    let Some(path) = path else { return Some(Tenant::default()) };
-    match model::load_tenant(path, script) {
-        Ok((tenant, warnings)) => {
-            report_warnings(&warnings);
-            Some(tenant)
-        }
-        Err(errs) => {
-            report_load_errors(&errs);
-            None
-        }
-    }
-}
-
-/// `--traffic FILE` (or the embedded default when `None`), checked against `script`.
-pub fn traffic_or_report(path: Option<&Path>, script: &Script) -> Option<Traffic> {
-    let Some(path) = path else { return Some(Traffic::default()) };
-    match model::load_traffic_with_warnings(path, script) {
-        Ok((traffic, warnings)) => {
-            report_warnings(&warnings);
-            Some(traffic)
-        }
-        Err(errs) => {
-            report_load_errors(&errs);
-            None
-        }
-    }
 }
 
 /// Print warnings to stderr like load errors (coloured only on a terminal).

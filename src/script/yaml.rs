@@ -770,38 +770,45 @@ pub(crate) fn text_map(src: &str, span: Span, value: &str) -> TextMap {
 /// The closest candidate to `word` (case-insensitive optimal string alignment distance),
 /// if close enough to be a likely typo.
 pub(crate) fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let w = word.to_lowercase();
-    let limit = (w.chars().count() / 3).clamp(1, 3);
-    candidates
-        .into_iter()
-        .map(|c| (osa(&w, &c.to_lowercase()), c))
-        .filter(|&(d, _)| d <= limit)
+    let w: Vec<char> = word.to_lowercase().chars().take(64).collect();
+    let limit = (w.len() / 3).clamp(1, 3);
+    let mut best: Option<(usize, bool, &str)> = None;
+    for c in candidates {
+        let cl: Vec<char> = c.to_lowercase().chars().take(64).collect();
+        // The distance is at least the difference in length: skip hopeless candidates cheaply.
+        if cl.len().abs_diff(w.len()) > limit {
+            continue;
+        }
+        let d = osa(&w, &cl);
         // Ties go to a candidate the word is a prefix of (`Of` → `Off`, not `On`).
-        .min_by_key(|&(d, c)| (d, !c.to_lowercase().starts_with(&w)))
-        .map(|(_, c)| c)
-}
-
-/// Optimal string alignment distance (Levenshtein plus adjacent transpositions).
-fn osa(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().take(64).collect();
-    let b: Vec<char> = b.chars().take(64).collect();
-    let (n, m) = (a.len(), b.len());
-    let mut d = vec![vec![0usize; m + 1]; n + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    d[0] = (0..=m).collect();
-    for i in 1..=n {
-        for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
+        let key = (d, !cl.starts_with(&w));
+        if d <= limit && best.is_none_or(|(bd, bp, _)| key < (bd, bp)) {
+            best = Some((key.0, key.1, c));
         }
     }
-    d[n][m]
+    best.map(|(_, _, c)| c)
+}
+
+/// Optimal string alignment distance (Levenshtein plus adjacent transpositions), three rows.
+fn osa(a: &[char], b: &[char]) -> usize {
+    let m = b.len();
+    let mut prev2 = vec![0usize; m + 1];
+    let mut prev: Vec<usize> = (0..=m).collect();
+    let mut cur = vec![0usize; m + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[m]
 }
 
 #[cfg(test)]
@@ -874,5 +881,9 @@ mod tests {
         assert_eq!(did_you_mean("Strat", ["Start", "Stop"]), Some("Start"));
         assert_eq!(did_you_mean("actoins", TOP_KEYS.iter().copied()), Some("actions"));
         assert_eq!(did_you_mean("zzzzzz", ["Start", "Stop"]), None);
+        assert_eq!(did_you_mean("Of", ["On", "Off"]), Some("Off"));
+        assert_eq!(did_you_mean("qeue", ["queue", "q", "begin"]), Some("queue"));
+        assert_eq!(osa(&['a', 'b'], &['b', 'a']), 1);
+        assert_eq!(osa(&['k', 'i', 't', 't', 'e', 'n'], &['s', 'i', 't', 't', 'i', 'n', 'g']), 3);
     }
 }

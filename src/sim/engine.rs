@@ -354,7 +354,6 @@ impl<'p> Engine<'p> {
                     );
                     return self.goto(m.default, 0, out);
                 }
-                self.ivr_media(ix);
                 if m.sensitive && self.c.rec.is_some() {
                     out.add(Finding::SensitiveWhileRecording);
                     tr!(
@@ -390,6 +389,7 @@ impl<'p> Engine<'p> {
                     p.symbols.name(m.var),
                     choice.unwrap_or("")
                 );
+                self.ivr_media(ix);
                 self.goto(target, dur, out);
             }
             Op::Play { next, duration } => {
@@ -682,7 +682,7 @@ impl<'p> Engine<'p> {
                 // Uniform among the others: draw among n - 1 and skip the current agent.
                 let k = self.draws.index(purpose, n - 1);
                 let others = list.iter().copied().filter(|&a| a != cur);
-                others.clone().nth(k).or_else(|| others.last())
+                others.clone().nth(k).or_else(|| others.clone().next_back())
             }
         }
     }
