@@ -37,3 +37,23 @@ pub fn report_warnings(warnings: &[LoadError]) {
     };
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
+
+/// `--tenant FILE` (or the embedded default when `None`), checked against `script` when given;
+/// errors are printed (→ exit 2: `None`). Used by `lint --tenant`.
+// Restored on the `diff` branch so that `lint` (which calls it) and `config` build together.
+pub fn tenant_or_report(
+    path: Option<&std::path::Path>,
+    script: Option<&crate::script::Script>,
+) -> Option<model::Tenant> {
+    let Some(path) = path else { return Some(model::Tenant::default()) };
+    match model::load_tenant(path, script) {
+        Ok((tenant, warnings)) => {
+            report_warnings(&warnings);
+            Some(tenant)
+        }
+        Err(errs) => {
+            super::report_load_errors(&errs);
+            None
+        }
+    }
+}
