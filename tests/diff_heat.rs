@@ -36,7 +36,7 @@ fn heat_counts_agree_with_the_simulation() {
     let traffic = Traffic { calls: 500, ..Traffic::default() };
     let program = Program::compile(&script, &Tenant::default(), &traffic);
     let heat = recflow::report::heat::collect(&script, &program);
-    let report = recflow::sim::simulate(&program, 500, 1, |_| {});
+    let report = recflow::sim::simulate(&program, 500, |_| {});
     let ix = |id: &str| script.find(id).expect("action").index();
     assert_eq!(heat.visited[ix("begin")], 500);
     assert_eq!(heat.visited[ix("dnr")], report.dnr, "every DONOTRECORD run sets DNR");
