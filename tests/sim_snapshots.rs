@@ -23,7 +23,8 @@ fn every_example_script_report() {
     for dir in ["scripts", "scripts/studio-json"] {
         for e in std::fs::read_dir(dir).unwrap() {
             let path = e.unwrap().path();
-            if path.is_file() {
+            let script_ext = path.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json");
+            if path.is_file() && script_ext {
                 files.push(path);
             }
         }

@@ -1,13 +1,14 @@
 //! Tenant / traffic files on the command line: `recflow defaults tenant|traffic` prints the
-//! embedded defaults; [`report_warnings`] prints tenant / traffic warnings (not errors: no
-//! "nothing was loaded" line, exit status unaffected).
+//! embedded defaults, and the `*_or_report` helpers load `--tenant` / `--traffic` for any
+//! command (embedded default when the flag is absent; errors and warnings to stderr).
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 
 use super::args::{DefaultsArgs, DefaultsWhat};
-use super::{Outcome, write_stdout};
-use crate::model;
-use crate::script::LoadError;
+use super::{Outcome, report_load_errors, write_stdout};
+use crate::model::{self, Tenant, Traffic};
+use crate::script::{LoadError, Script};
 
 pub fn run_defaults(a: &DefaultsArgs) -> std::io::Result<Outcome> {
     let text = match a.what {
@@ -16,6 +17,37 @@ pub fn run_defaults(a: &DefaultsArgs) -> std::io::Result<Outcome> {
     };
     write_stdout(text)?;
     Ok(Outcome::Ok)
+}
+
+/// `--tenant FILE` (or the embedded default when `None`), checked against `script`. Load
+/// errors are printed and give `None` (exit 2); warnings are printed and loading goes on.
+pub fn tenant_or_report(path: Option<&Path>, script: Option<&Script>) -> Option<Tenant> {
+    let Some(path) = path else { return Some(Tenant::default()) };
+    match model::load_tenant(path, script) {
+        Ok((tenant, warnings)) => {
+            report_warnings(&warnings);
+            Some(tenant)
+        }
+        Err(errs) => {
+            report_load_errors(&errs);
+            None
+        }
+    }
+}
+
+/// `--traffic FILE` (or the embedded default when `None`), checked against `script`.
+pub fn traffic_or_report(path: Option<&Path>, script: &Script) -> Option<Traffic> {
+    let Some(path) = path else { return Some(Traffic::default()) };
+    match model::load_traffic_with_warnings(path, script) {
+        Ok((traffic, warnings)) => {
+            report_warnings(&warnings);
+            Some(traffic)
+        }
+        Err(errs) => {
+            report_load_errors(&errs);
+            None
+        }
+    }
 }
 
 /// Print warnings to stderr like load errors (coloured only on a terminal).
@@ -36,24 +68,4 @@ pub fn report_warnings(warnings: &[LoadError]) {
         errs.render_plain(100)
     };
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
-}
-
-/// `--tenant FILE` (or the embedded default when `None`), checked against `script` when given;
-/// errors are printed (→ exit 2: `None`). Used by `lint --tenant`.
-// Restored on the `diff` branch so that `lint` (which calls it) and `config` build together.
-pub fn tenant_or_report(
-    path: Option<&std::path::Path>,
-    script: Option<&crate::script::Script>,
-) -> Option<model::Tenant> {
-    let Some(path) = path else { return Some(model::Tenant::default()) };
-    match model::load_tenant(path, script) {
-        Ok((tenant, warnings)) => {
-            report_warnings(&warnings);
-            Some(tenant)
-        }
-        Err(errs) => {
-            super::report_load_errors(&errs);
-            None
-        }
-    }
 }

@@ -31,15 +31,17 @@ pub fn load_world(args: &ModelArgs, script: &Script) -> Result<(Tenant, Traffic)
     let tenant = match &args.tenant {
         Some(path) => {
             let (tenant, warnings) = crate::model::tenant::load_tenant(path, Some(script))?;
-            if !warnings.is_empty() {
-                report_load_errors(&LoadErrors { errors: warnings });
-            }
+            super::config::report_warnings(&warnings);
             tenant
         }
         None => Tenant::default(),
     };
     let mut traffic = match &args.traffic {
-        Some(path) => crate::model::traffic::load_traffic(path, script)?,
+        Some(path) => {
+            let (traffic, warnings) = crate::model::traffic::load_traffic_with_warnings(path, script)?;
+            super::config::report_warnings(&warnings);
+            traffic
+        }
         None => Traffic::default(),
     };
     if let Some(calls) = args.calls {
