@@ -20,10 +20,12 @@
 //! # Ok::<(), recflow::script::LoadErrors>(())
 //! ```
 pub mod cli;
+pub mod diff;
 pub mod flow;
 pub mod lint;
 pub mod model;
 pub mod report;
 pub mod script;
 pub mod sim;
+pub mod snapshot;
 pub mod snippet;

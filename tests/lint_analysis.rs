@@ -59,3 +59,63 @@ actions:
     let s001 = found.iter().find(|d| d.code == "S001").expect("S001");
     assert_eq!(s001.path_ids(&script), ["begin", "pick", "stmt", "bye"]);
 }
+
+#[test]
+fn consent_and_sensitive_menus_are_inferred_and_say_so() {
+    // No `consent:` annotation: branch 2 leads to DONOTRECORD before REQAGENT, branch 1 does not.
+    let text = "script: inferred
+actions:
+  - {id: begin, type: BEGIN, next: rec}
+  - id: rec
+    type: LOGRECORDINGPRO
+    properties: {Record: Start}
+    next: ask
+  - id: ask
+    type: MENU
+    properties: {Phrase: Press 1 to accept recording or 2 to refuse.}
+    branches: {'1': queue, '2': dnr, default: queue}
+  - {id: dnr, type: DONOTRECORD, next: queue}
+  - {id: queue, type: REQAGENT, next: hold}
+  - {id: hold, type: MUSIC, next: hold}
+";
+    let script = recflow::script::load_str("i.yaml", text).unwrap();
+    let flow = Flow::new(&script);
+    let facts = Facts::new(&script, &flow);
+    let ask = script.find("ask").unwrap();
+    let c = facts.consent[ask.index()].as_ref().expect("inferred consent question");
+    assert_eq!(c.accept, ["1", "default"]);
+    assert_eq!(c.inferred.as_deref(), Some("inferred consent question: its branch `2` leads to DONOTRECORD"));
+    let found = recflow::lint::lint(&script, &Default::default());
+    let c003 = found.iter().find(|d| d.code == "C003").expect("C003 on the Start before the question");
+    assert!(
+        c003.message.contains("inferred consent question: its branch `2` leads to DONOTRECORD"),
+        "{}",
+        c003.message
+    );
+    // A plain menu (no branch to DONOTRECORD) is not a consent question.
+    assert!(facts.consent[script.find("begin").unwrap().index()].is_none());
+
+    // A Studio export without recflow's annotation: the consent MENU is inferred.
+    let text = std::fs::read_to_string("scripts/studio-json/studio-export-consent.json").unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for a in v["actions"].as_object_mut().unwrap().values_mut() {
+        a.as_object_mut().unwrap().remove("recflowConsent");
+    }
+    let json = recflow::script::load_str("export.json", &serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    let jf = Facts::new(&json, &Flow::new(&json));
+    let menu = json.find("3").unwrap();
+    let c = jf.consent[menu.index()].as_ref().expect("inferred");
+    assert_eq!(c.accept, ["1"]);
+    assert!(c.inferred.as_deref().unwrap().contains("leads to DONOTRECORD"));
+}
+
+#[test]
+fn sensitive_phrases() {
+    use recflow::lint::infer::sensitive_phrase;
+    assert_eq!(sensitive_phrase("Please enter your 16 digit card number."), Some("card number"));
+    assert_eq!(sensitive_phrase("Enter the CVV on the back"), Some("cvv"));
+    assert_eq!(sensitive_phrase("Key in your PIN"), Some("pin"));
+    assert_eq!(sensitive_phrase("the three-digit security code"), Some("security code"));
+    assert_eq!(sensitive_phrase("Spinning wheel, opinion poll"), None);
+    assert_eq!(sensitive_phrase("Enter your account number"), None);
+}

@@ -71,6 +71,19 @@ pub enum Command {
     /// Show one simulated contact's timeline, and which rule decided each recording step.
     #[command(after_help = EXPLAIN_EXAMPLES)]
     Explain(ExplainArgs),
+    /// Compare two versions of a script: how the change moves recording outcomes, contact by contact.
+    ///
+    /// Both scripts run on identical callers (contact i meets the same caller in both runs).
+    /// Each contact's outcome class — what was recorded and why, without times — is compared:
+    /// the report shows old / new / delta counts, the transitions between classes with example
+    /// contacts and where their paths part, and what changed in the script, by action id.
+    #[command(after_help = DIFF_EXAMPLES)]
+    Diff(DiffArgs),
+    /// Record a script's outcome distribution in a committed YAML snapshot, and check it in CI.
+    ///
+    /// Without --check or --accept the snapshots are printed to stdout.
+    #[command(after_help = SNAPSHOT_EXAMPLES)]
+    Snapshot(SnapshotArgs),
     /// Print the embedded default tenant or traffic file (YAML).
     ///
     /// These are the files recflow uses when `--tenant` / `--traffic` are not given. Save one,
@@ -79,6 +92,26 @@ pub enum Command {
     #[command(after_help = DEFAULTS_EXAMPLES)]
     Defaults(DefaultsArgs),
 }
+
+const DIFF_EXAMPLES: &str = "\
+Examples:
+  recflow diff old/consent.yaml scripts/consent.yaml
+  recflow diff <(git show main:scripts/consent.yaml) scripts/consent.yaml --fail-on-change
+  recflow diff old.yaml new.yaml --calls 10000 --tenant tenant.yaml --format json
+
+Outcome classes are named like `policy:Default/full@agent`, `studio/full@agent+ivr`,
+`dnr`, `none`, `studio/full@ivr, dnr, !recorded_before_dnr` (see docs/review-in-ci.md).
+Exit status: 0, or 1 with --fail-on-change when any contact changed class; 2 bad input.";
+
+const SNAPSHOT_EXAMPLES: &str = "\
+Examples:
+  recflow snapshot scripts/*.yaml --accept     write snapshots/scripts/<name>.yaml
+  recflow snapshot scripts/*.yaml --check      in CI: exit 1 with a diff when outcomes moved
+  recflow snapshot scripts/consent-gdpr.yaml   print the snapshot
+
+A snapshot holds the model fingerprint (recflow version, seed, calls, tenant and traffic
+digests), the report and the number of contacts per outcome class. Use the same model options
+for --check as for --accept.";
 
 const SIMULATE_EXAMPLES: &str = "\
 Examples:
@@ -153,6 +186,46 @@ pub enum ReportFormat {
     Human,
     Json,
     Yaml,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The script before the change (.yaml / .yml, or a .json Studio export).
+    pub old: PathBuf,
+    /// The script after the change.
+    pub new: PathBuf,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Output format (`json`: FORMATS §7).
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+    /// Exit with status 1 when any contact's outcome class changed.
+    #[arg(long)]
+    pub fail_on_change: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SnapshotArgs {
+    /// Script files; each has its snapshot at `<dir>/<file stem>.yaml`.
+    #[arg(required = true)]
+    pub scripts: Vec<PathBuf>,
+    /// Compare with the committed snapshots; never write. Exit 1 when one differs or is missing.
+    #[arg(long, conflicts_with = "accept")]
+    pub check: bool,
+    /// Write the snapshots (atomically).
+    #[arg(long)]
+    pub accept: bool,
+    /// Snapshot directory.
+    #[arg(long, value_name = "DIR", default_value = crate::snapshot::DEFAULT_DIR)]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -240,7 +313,10 @@ Examples:
   # Mermaid, to paste into a ```mermaid block of a GitHub issue or README
   recflow graph scripts/consent-gdpr.yaml --format mermaid
   # A Studio export works the same
-  recflow graph scripts/studio-json/consent-gdpr.json";
+  recflow graph scripts/studio-json/consent-gdpr.json
+  # Heat: nodes shaded by the share of simulated contacts, edges labelled with traffic share,
+  # and the recording state at each node (model options as for simulate)
+  recflow graph scripts/consent-gdpr.yaml --heat --calls 10000 | dot -Tsvg > heat.svg";
 
 const CONVERT_EXAMPLES: &str = "\
 Examples:
@@ -256,6 +332,13 @@ pub struct GraphArgs {
     /// Output format: `dot` (Graphviz) or `mermaid`.
     #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
     pub format: GraphFormat,
+    /// Simulate traffic and shade each action by the share of contacts that run it; label
+    /// edges with their traffic share and each action with the recording state there.
+    #[arg(long)]
+    pub heat: bool,
+    /// Model options (only used with --heat).
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 #[derive(Debug, clap::Args)]

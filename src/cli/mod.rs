@@ -7,12 +7,14 @@
 pub mod args;
 pub mod config;
 pub mod convert;
+pub mod diff;
 pub mod explain;
 pub mod graph;
 pub mod lint;
 pub mod output;
 pub mod rules;
 pub mod simulate;
+pub mod snapshot;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -63,6 +65,8 @@ fn run(cli: Cli) -> std::io::Result<Outcome> {
         Command::Explain(a) => explain::run(a),
         Command::Graph(a) => graph::run(&a),
         Command::Convert(a) => convert::run(&a),
+        Command::Diff(a) => diff::run(a),
+        Command::Snapshot(a) => snapshot::run(a),
         Command::Defaults(a) => config::run_defaults(&a),
     }
 }

@@ -565,7 +565,7 @@ impl Explorer<'_> {
             let mut u = t;
             if let Some(c) = consent {
                 u.consent_answered = true;
-                if c.accept.iter().any(|x| *x == b.name) {
+                if c.accept.contains(&b.name) {
                     u.declined = NONE;
                 } else {
                     u.declined = ix.0;

@@ -84,6 +84,7 @@ pub fn human(script: &Script, found: &[Diagnostic], width: usize, color: bool) -
         }
         let report = Report { d, code: format!("{}({})", d.code, d.name), help, src: script.source.named() };
         let _ = handler.render_report(&mut out, &report);
+        out.push('\n');
     }
     out
 }

@@ -2,4 +2,5 @@
 //! reports). Pure functions returning `String`s; the CLI decides where they go.
 
 pub mod graph;
+pub mod heat;
 pub mod simulation;

@@ -129,6 +129,9 @@ pub struct Engine<'p> {
     id_buf: String,
     c: Ctx,
     trace: Option<Vec<TraceStep>>,
+    /// When on: each action run, with the initiator of the recording active as it ran
+    /// (`recflow graph --heat`, see [`Engine::run_visits`]).
+    visits: Option<Vec<(u32, Option<Initiator>)>>,
 }
 
 macro_rules! tr {
@@ -159,7 +162,18 @@ impl<'p> Engine<'p> {
             id_buf: String::new(),
             c: Ctx::default(),
             trace: None,
+            visits: None,
         }
+    }
+
+    /// Simulate contact `id` into `out`, also filling `visits` with each action run (path
+    /// order) and the initiator of the call recording active when it ran (`None`: not
+    /// recording). Used by `recflow graph --heat`.
+    pub fn run_visits(&mut self, id: u64, out: &mut Outcome, visits: &mut Vec<(u32, Option<Initiator>)>) {
+        visits.clear();
+        self.visits = Some(std::mem::take(visits));
+        self.run(id, out);
+        *visits = self.visits.take().unwrap_or_default();
     }
 
     /// Simulate contact `id` into `out`, recording its timeline.
@@ -304,6 +318,9 @@ impl<'p> Engine<'p> {
         let p = self.p;
         let ix = self.c.pc.expect("step with a thread");
         out.path.push(ix);
+        if let Some(v) = self.visits.as_mut() {
+            v.push((ix, self.c.rec.map(|a| a.initiator)));
+        }
         let released = self.phase() == Phase::Released;
         match &p.ops[ix as usize] {
             Op::Pass { next } => {

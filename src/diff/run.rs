@@ -1,0 +1,265 @@
+//! The diff runner: the old and the new program on identical callers, contact by contact.
+//!
+//! Input: two [`Program`]s compiled with the same tenant and traffic. Output: a [`Diff`] —
+//! both aggregate tallies, the number of contacts whose [`OutcomeClass`] changed, and the
+//! transitions between classes with example contacts and, for the first example, where its
+//! two paths diverge.
+//!
+//! Contact *i* meets the same caller in both runs because the simulator keys every random draw
+//! by (seed, contact, purpose), never by consumption order (FORMATS §7). Work is split into
+//! fixed chunks of contact indices run in parallel; per-chunk results are merged in chunk order,
+//! so the output is byte-identical for any number of threads. Memory is bounded by the number
+//! of distinct transitions times [`MAX_EXAMPLES`], independent of the number of calls.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::align::{align, hunks};
+use super::class::OutcomeClass;
+use super::structural::ActionChange;
+use crate::sim::aggregate::{CHUNK, Tally};
+use crate::sim::{Engine, Outcome, Program};
+
+/// Example contact ids kept per transition (the lowest ids).
+pub const MAX_EXAMPLES: usize = 5;
+/// Chunks simulated in parallel before merging.
+const BATCH_CHUNKS: u64 = 64;
+
+/// Counts and lowest example ids of one (from, to) pair.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Count {
+    pub calls: u64,
+    pub examples: Vec<u64>,
+}
+
+impl Count {
+    fn add(&mut self, id: u64) {
+        self.calls += 1;
+        if self.examples.len() < MAX_EXAMPLES {
+            self.examples.push(id);
+        }
+    }
+
+    /// Merge a later chunk (all its ids are greater than ours).
+    fn merge_later(&mut self, o: &Count) {
+        self.calls += o.calls;
+        let room = MAX_EXAMPLES.saturating_sub(self.examples.len());
+        self.examples.extend(o.examples.iter().take(room));
+    }
+}
+
+/// Class counts of one program's contacts (used by `snapshot`), plus its tally.
+#[derive(Clone, Debug)]
+pub struct Classes {
+    pub tally: Tally,
+    /// Class → (contacts, lowest example ids).
+    pub counts: BTreeMap<OutcomeClass, Count>,
+}
+
+/// Run one program over contacts `0..calls` and count outcome classes.
+pub fn classify(p: &Program, calls: u64) -> Classes {
+    let mut total = Classes { tally: Tally::new(p.policies.len()), counts: BTreeMap::new() };
+    for_batches(
+        calls,
+        |range| {
+            let mut engine = Engine::new(p);
+            let mut out = Outcome::default();
+            let mut part = Classes { tally: Tally::new(p.policies.len()), counts: BTreeMap::new() };
+            for id in range {
+                engine.run(id, &mut out);
+                part.tally.add(&out);
+                part.counts.entry(OutcomeClass::of(&out)).or_default().add(id);
+            }
+            part
+        },
+        |part| {
+            total.tally.merge(&part.tally);
+            for (k, v) in part.counts {
+                total.counts.entry(k).or_default().merge_later(&v);
+            }
+        },
+    );
+    total
+}
+
+/// Run `work` on fixed chunks of `0..calls` in parallel (current rayon pool), handing the
+/// results to `merge` in chunk order: deterministic for any number of threads.
+pub fn for_batches<T: Send>(
+    calls: u64,
+    work: impl Fn(std::ops::Range<u64>) -> T + Sync,
+    mut merge: impl FnMut(T),
+) {
+    let chunks = calls.div_ceil(CHUNK);
+    let mut first = 0;
+    while first < chunks {
+        let last = (first + BATCH_CHUNKS).min(chunks);
+        let parts: Vec<T> =
+            (first..last).into_par_iter().map(|c| work(c * CHUNK..((c + 1) * CHUNK).min(calls))).collect();
+        parts.into_iter().for_each(&mut merge);
+        first = last;
+    }
+}
+
+/// Where one contact's two paths part: a run of actions only the old path took, replaced by a
+/// run only the new path took, after a common action (`None`: at the very start).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Divergence {
+    /// Last action both paths ran before they part (Studio id).
+    pub after: Option<String>,
+    /// Actions only the old path ran there (at most [`MAX_RUN`]; `…` marks a cut).
+    pub old: Vec<String>,
+    /// Actions only the new path ran there.
+    pub new: Vec<String>,
+}
+
+/// Longest run of ids shown in a [`Divergence`].
+pub const MAX_RUN: usize = 6;
+/// Divergences kept per example (the first ones along the path).
+pub const MAX_DIVERGENCES: usize = 3;
+
+/// One transition between outcome classes.
+#[derive(Clone, Debug, Serialize)]
+pub struct Transition {
+    pub from: String,
+    pub to: String,
+    pub calls: u64,
+    pub examples: Vec<u64>,
+    /// Where the first example's paths diverge (first divergences along the path; empty when
+    /// both paths ran the same actions — then the change is inside actions on the path).
+    pub diverge: Vec<Divergence>,
+    /// Actions of the structural diff that the first example's old or new path ran (in path
+    /// order): the edits that can explain this transition.
+    pub changed_on_path: Vec<String>,
+    #[serde(skip)]
+    pub from_class: OutcomeClass,
+    #[serde(skip)]
+    pub to_class: OutcomeClass,
+}
+
+/// The result of a diff run.
+#[derive(Clone, Debug)]
+pub struct Diff {
+    pub old: Tally,
+    pub new: Tally,
+    pub changed: u64,
+    /// By calls (descending), then from / to names.
+    pub transitions: Vec<Transition>,
+}
+
+struct Part {
+    old: Tally,
+    new: Tally,
+    changed: u64,
+    pairs: BTreeMap<(OutcomeClass, OutcomeClass), Count>,
+}
+
+/// Run `old` and `new` on contacts `0..calls` (the current rayon pool), compare each contact's
+/// outcome class, and explain each transition with its first example. `changes` is the
+/// structural diff of the two scripts (to name the edits an example's paths ran through).
+pub fn diff_programs(old: &Program, new: &Program, calls: u64, changes: &[ActionChange]) -> Diff {
+    let mut total = Part {
+        old: Tally::new(old.policies.len()),
+        new: Tally::new(new.policies.len()),
+        changed: 0,
+        pairs: BTreeMap::new(),
+    };
+    for_batches(
+        calls,
+        |range| {
+            let (mut eo, mut en) = (Engine::new(old), Engine::new(new));
+            let (mut oo, mut on) = (Outcome::default(), Outcome::default());
+            let mut part = Part {
+                old: Tally::new(old.policies.len()),
+                new: Tally::new(new.policies.len()),
+                changed: 0,
+                pairs: BTreeMap::new(),
+            };
+            for id in range {
+                eo.run(id, &mut oo);
+                en.run(id, &mut on);
+                part.old.add(&oo);
+                part.new.add(&on);
+                let (co, cn) = (OutcomeClass::of(&oo), OutcomeClass::of(&on));
+                if co != cn {
+                    part.changed += 1;
+                    part.pairs.entry((co, cn)).or_default().add(id);
+                }
+            }
+            part
+        },
+        |part| {
+            total.old.merge(&part.old);
+            total.new.merge(&part.new);
+            total.changed += part.changed;
+            for (k, v) in part.pairs {
+                total.pairs.entry(k).or_default().merge_later(&v);
+            }
+        },
+    );
+
+    let mut transitions: Vec<Transition> = total
+        .pairs
+        .into_iter()
+        .map(|((from_class, to_class), c)| {
+            let first = c.examples.first().copied().unwrap_or(0);
+            let (diverge, changed_on_path) = explain_example(old, new, first, changes);
+            Transition {
+                from: from_class.name(old),
+                to: to_class.name(new),
+                calls: c.calls,
+                examples: c.examples,
+                diverge,
+                changed_on_path,
+                from_class,
+                to_class,
+            }
+        })
+        .collect();
+    transitions.sort_by(|a, b| {
+        b.calls.cmp(&a.calls).then_with(|| a.from.cmp(&b.from)).then_with(|| a.to.cmp(&b.to))
+    });
+    Diff { old: total.old, new: total.new, changed: total.changed, transitions }
+}
+
+/// Re-run one contact on both programs; align the two paths by action id.
+fn explain_example(
+    old: &Program,
+    new: &Program,
+    id: u64,
+    changes: &[ActionChange],
+) -> (Vec<Divergence>, Vec<String>) {
+    let path = |p: &Program| {
+        let mut o = Outcome::default();
+        Engine::new(p).run(id, &mut o);
+        o.path.iter().map(|&ix| p.id(ix).to_string()).collect::<Vec<String>>()
+    };
+    let (a, b) = (path(old), path(new));
+    let ops = align(&a, &b);
+    let cut = |ids: &[String]| {
+        let mut v: Vec<String> = ids.iter().take(MAX_RUN).cloned().collect();
+        if ids.len() > MAX_RUN {
+            v.push("…".into());
+        }
+        v
+    };
+    let diverge = hunks(&ops)
+        .into_iter()
+        .take(MAX_DIVERGENCES)
+        .map(|h| Divergence {
+            after: h.old.start.checked_sub(1).map(|i| a[i].clone()),
+            old: cut(&a[h.old.clone()]),
+            new: cut(&b[h.new.clone()]),
+        })
+        .collect();
+    // Edited actions the example ran, in path order (old path first, then new-only ones).
+    let mut on_path: Vec<String> = Vec::new();
+    for id in a.iter().chain(b.iter()) {
+        let edited = changes.iter().any(|c| &c.action == id);
+        if edited && !on_path.contains(id) {
+            on_path.push(id.clone());
+        }
+    }
+    (diverge, on_path)
+}

@@ -1,0 +1,62 @@
+//! `recflow graph --heat`: node shares, edge shares and the recording state at each node.
+
+use std::path::Path;
+use std::process::Command;
+
+use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+use recflow::model::{Tenant, Traffic};
+use recflow::sim::Program;
+
+fn recflow() -> Command {
+    let mut c = Command::new(get_cargo_bin("recflow"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+#[test]
+fn heat_graph_snapshots() {
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+        // DONOTRECORD after answer: the heat shows it runs while the policy records.
+        assert_cmd_snapshot!(
+            "diff__heat_dnr_after_answer_dot",
+            recflow().args(["graph", "scripts/mistake-dnr-after-answer.yaml", "--heat", "--calls", "300"])
+        );
+        assert_cmd_snapshot!(
+            "diff__heat_consent_gdpr_mermaid",
+            recflow().args(["graph", "scripts/consent-gdpr.yaml", "--heat", "--calls", "300", "--format", "mermaid"])
+        );
+    });
+}
+
+#[test]
+fn heat_counts_agree_with_the_simulation() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let script = recflow::script::load_path(&root.join("scripts/consent-gdpr.yaml")).expect("loads");
+    let traffic = Traffic { calls: 500, ..Traffic::default() };
+    let program = Program::compile(&script, &Tenant::default(), &traffic);
+    let heat = recflow::report::heat::collect(&script, &program);
+    let report = recflow::sim::simulate(&program, 500, |_| {});
+    let ix = |id: &str| script.find(id).expect("action").index();
+    assert_eq!(heat.visited[ix("begin")], 500);
+    assert_eq!(heat.visited[ix("dnr")], report.dnr, "every DONOTRECORD run sets DNR");
+    assert_eq!(
+        heat.visited[ix("dnr")] + heat.visited[ix("record")],
+        500,
+        "the consent MENU always answers one way"
+    );
+    // Edge consent → dnr (branches "2" and default) carries exactly the decliners.
+    assert_eq!(heat.edges[&(ix("consent") as u32, ix("dnr") as u32)], report.dnr);
+    // At REQAGENT, the IVR recording started by LOGRECORDINGPRO (R4) is active for the
+    // contacts that accepted, and nothing records those that declined.
+    let q = heat.state[ix("queue")];
+    assert_eq!(q[1], heat.visited[ix("record")], "studio");
+    assert_eq!(q[0], report.dnr, "none");
+    // Any number of threads, same heat.
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap()
+        .install(|| recflow::report::heat::collect(&script, &program));
+    assert_eq!(one, heat);
+}
