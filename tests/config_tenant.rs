@@ -388,3 +388,71 @@ fn large_files_load_fast() {
     assert_eq!((t.agents.len(), t.recording_policies.len(), w.len()), (N_AGENTS, 2_000, 0));
     assert!(took.as_secs_f64() < 5.0, "{took:?}");
 }
+
+#[test]
+fn c9_only_true_false_are_booleans_but_yes_no_on_off_are_accepted_for_flags() {
+    let t = ok(
+        "agents:\n  - {id: a, can_be_recorded: no}\n  - {id: b, can_be_recorded: On}\nrecording_policies:\n  - {name: N, continue_after_disposition: yes}\n  - {name: Off, continue_after_external_transfer: TRUE}\n",
+    );
+    assert!(!t.agents[0].can_be_recorded && t.agents[1].can_be_recorded);
+    assert_eq!(t.recording_policies[0].name, "N");
+    assert!(t.recording_policies[0].continue_after_disposition);
+    assert_eq!(t.recording_policies[1].name, "Off");
+    assert!(t.recording_policies[1].continue_after_external_transfer);
+}
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    const TENANT: &str = include_str!("../examples/tenant-sales-qa.yaml");
+    const TRAFFIC: &str = include_str!("../examples/traffic-busy-day.yaml");
+
+    /// A valid file with one byte range replaced by random YAML-ish text.
+    fn mutate(base: &'static str) -> impl Strategy<Value = String> {
+        (0..base.len(), 0..40usize, "[a-z0-9_:{}\\[\\],. \n\"'&*~#!|>-]{0,40}").prop_map(
+            move |(at, del, ins)| {
+                let at = (0..=at).rev().find(|&i| base.is_char_boundary(i)).unwrap_or(0);
+                let end = (at + del..=base.len()).find(|&i| base.is_char_boundary(i)).unwrap_or(base.len());
+                format!("{}{}{}", &base[..at], ins, &base[end..])
+            },
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn mutated_tenant_files(text in mutate(TENANT)) {
+            let script = consent_script();
+            match parse_tenant("m.yaml", &text, Some(&script)) {
+                Ok(_) => {}
+                Err(e) => {
+                    prop_assert!(!e.errors.is_empty());
+                    // Every error points into the file and renders.
+                    for err in &e.errors {
+                        prop_assert!(err.line_col().is_some(), "{err:?}");
+                    }
+                    let _ = e.render_plain(100);
+                }
+            }
+        }
+
+        #[test]
+        fn mutated_traffic_files(text in mutate(TRAFFIC)) {
+            let script = consent_script();
+            if let Err(e) = recflow::model::parse_traffic("m.yaml", &text, &script) {
+                for err in &e.errors {
+                    prop_assert!(err.line_col().is_some(), "{err:?}");
+                }
+                let _ = e.render_plain(100);
+            }
+        }
+
+        #[test]
+        fn arbitrary_text(text in "\\PC{0,300}") {
+            let _ = parse_tenant("a.yaml", &text, None);
+            let _ = recflow::model::parse_traffic("a.yaml", &text, &consent_script());
+        }
+    }
+}

@@ -359,3 +359,15 @@ fn numeric_studio_ids_from_a_loaded_script() {
     assert!(e.errors[0].message.contains("HANGUP action, not a MENU"), "{}", e.render_plain(100));
     assert!(e.errors[0].help.as_deref().unwrap().contains("MENU ids in script `numeric`: 2"));
 }
+
+#[test]
+fn c8_zero_calls_and_exponent_whole_numbers() {
+    assert_eq!(ok("calls: 0\n").calls, 0);
+    assert_eq!(ok("calls: 1e4\nseed: 7.0\n"), Traffic { calls: 10_000, seed: 7, ..Traffic::default() });
+    assert!(errors("calls: 1.5e0\n").errors[0].message.contains("whole number, found 1.5"));
+}
+
+#[test]
+fn digest_treats_minus_zero_as_zero() {
+    assert_eq!(ok("agent: {rod: -0.0}\n").digest(), Traffic::default().digest());
+}

@@ -175,6 +175,11 @@ fn text() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Text with something other than blanks (labels, descriptions: the loader refuses blank ones).
+fn nonblank() -> impl Strategy<Value = String> {
+    text().prop_map(|t| if t.trim().is_empty() { format!("{t}x") } else { t })
+}
+
 /// Valid Snippet programs, with varied layout (block scalar or not).
 fn snippet_data() -> impl Strategy<Value = String> {
     prop::sample::select(vec![
@@ -352,7 +357,7 @@ fn action() -> impl Strategy<Value = GenAction> {
             Just(None).boxed()
         };
         let allow = prop::collection::vec((sel(&["C001", "G001", "O001"]), "[a-z][a-z :#\"]{0,12}"), 0..2);
-        (prop::option::of(text()), props_for(ty), branches_for(ty), consent, allow).prop_map(
+        (prop::option::of(nonblank()), props_for(ty), branches_for(ty), consent, allow).prop_map(
             move |(label, props, branches, consent, allow)| GenAction {
                 ty: spelled(ty, variant),
                 label,
@@ -381,7 +386,7 @@ fn gen_script() -> impl Strategy<Value = GenScript> {
     ];
     (
         "[a-zA-Z][a-zA-Z0-9 _:#-]{0,15}",
-        prop::option::of(text()),
+        prop::option::of(nonblank()),
         prop::collection::vec((id, action()), 0..10),
         branches_for("BEGIN"),
     )
@@ -522,7 +527,7 @@ fn hard_strings_survive_both_formats() {
         let _ = writeln!(
             yaml,
             "  - id: p{i}\n    type: PLAY\n    label: {}\n    properties: {{Phrase: {}, Note: [{}]}}\n    next: p{}",
-            q(h),
+            q(&format!("{h}x")),
             q(h),
             q(h),
             (i + 1) % hard.len()

@@ -69,7 +69,7 @@ fn every_simulated_finding_is_flagged_by_lint() {
         ];
         for traffic in [Traffic::default(), pressing] {
             let program = sim::Program::compile(&script, &Tenant::default(), &traffic);
-            let report = sim::simulate(&program, 300, 1, |_| {});
+            let report = sim::simulate(&program, 300, |_| {});
             let f = &report.findings;
             let seen = [
                 ("recorded_before_dnr", f.recorded_before_dnr),

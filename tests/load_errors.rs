@@ -217,12 +217,11 @@ actions:
     assert_eq!(e.errors[3].message, "action `s` has both `next` and `branches.default`");
 }
 
-/// Once the Snippet parser reports this program as broken, the error is a load error pointing
-/// into the YAML file, inside the `Data` block. (With a parser that accepts it, the script loads.)
+/// A Snippet syntax error is a load error pointing into the YAML file at the bad token, through
+/// block scalars, double-quoted escapes and single-quoted `''` alike.
 #[test]
-fn snippet_syntax_points_into_the_file() {
-    let yaml = "\
-script: t
+fn snippet_syntax() {
+    let yaml = r#"script: t
 actions:
   - {id: b, type: BEGIN, next: s}
   - id: s
@@ -233,30 +232,25 @@ actions:
         IF x > {
           TRACE x
         }
-";
-    let data = "ASSIGN x = 1\nIF x > {\n  TRACE x\n}\n";
-    match recflow::snippet::parse(data) {
-        Ok(_) => {
-            let s = script::load_str("script.yaml", yaml).unwrap();
-            let script::Kind::Snippet(sn) = &s.actions[1].kind else { panic!() };
-            assert_eq!(sn.data, data);
-            let at = sn.map.to_source(data.find("TRACE").unwrap());
-            assert!(yaml[at..].starts_with("TRACE x"));
-        }
-        Err(e) => {
-            let errs = load_err("script.yaml", yaml);
-            assert_eq!(errs.errors.len(), 1);
-            assert_eq!(errs.errors[0].kind, LoadErrorKind::SnippetSyntax);
-            let (span, _) = &errs.errors[0].labels[0];
-            let expect = yaml.find("ASSIGN x = 1").unwrap() + data[..e.offset.min(data.len())].len();
-            let indent = data[..e.offset.min(data.len())].lines().count().saturating_sub(1) * 8;
-            assert!(
-                span.offset >= expect && span.offset <= expect + indent + 8,
-                "{}",
-                errs.render_plain(100)
-            );
-        }
-    }
+    branches: {default: q, Error: q}
+  - id: q
+    type: SNIPPET
+    properties:
+      Data: "ASSIGN y = \"a\tb\" +\n  TRACE y"
+    next: r
+  - id: r
+    type: SNIPPET
+    properties: {Data: 'ASSIGN z = ''it''''s'' FOO'}
+"#;
+    let e = check("load__snippet_syntax", yaml, LoadErrorKind::SnippetSyntax, &[(9, 16), (16, 35), (20, 42)]);
+    // Each label sits on the token the Snippet parser rejected.
+    let text = |i: usize| {
+        let (span, _) = &e.errors[i].labels[0];
+        &yaml[span.offset..span.offset + span.len.max(1)]
+    };
+    assert_eq!(text(0), "{");
+    assert_eq!(text(1), "\\");
+    assert!(text(2).starts_with('\''), "{:?}", text(2));
 }
 
 fn temp_name(path: &std::path::Path) -> String {
@@ -315,4 +309,41 @@ fn empty_required_values() {
     );
     assert!(e.errors.iter().all(|e| e.kind == LoadErrorKind::WrongType));
     assert_eq!(e.errors[1].line_col(), Some((4, 17)));
+}
+
+/// YAML and Studio JSON share `build.rs`: the same semantic mistakes give the same codes and
+/// messages, whatever the format.
+#[test]
+fn studio_json_gets_the_same_checks() {
+    let yaml = "\
+script: t
+actions:
+  - {id: a, type: BEGIN, next: m}
+  - id: m
+    type: MENU
+    branches: {\"1\": qeue, timeout: a}
+  - id: r
+    type: LOGRECORDINGPRO
+    properties: {Record: Strat}
+  - {id: x, type: ONRELEASE}
+  - {id: y, type: ONRELEASE}
+";
+    let json = r#"{"header": {"scriptName": "t"},
+ "actions": {"a": {"actionId": "a", "name": "BEGIN"}, "m": {"actionId": "m", "name": "MENU"},
+             "r": {"actionId": "r", "name": "LOGRECORDINGPRO"},
+             "x": {"actionId": "x", "name": "ONRELEASE"}, "y": {"actionId": "y", "name": "ONRELEASE"}},
+ "properties": {"r": {"0": {"name": "Record", "value": "Strat"}}},
+ "branches": {"a": [{"to": "m", "label": "Default", "type": "default", "index": 0}],
+              "m": [{"to": "qeue", "label": "1", "type": "case", "index": 0},
+                    {"to": "a", "label": "timeout", "type": "branch", "index": 1}]}}
+"#;
+    let summary = |e: LoadErrors| {
+        let mut v: Vec<(LoadErrorKind, String)> = e.errors.into_iter().map(|e| (e.kind, e.message)).collect();
+        v.sort();
+        v
+    };
+    let from_yaml = summary(load_err("t.yaml", yaml));
+    let from_json = summary(load_err("t.json", json));
+    assert_eq!(from_yaml.len(), 4, "{from_yaml:?}");
+    assert_eq!(from_yaml, from_json);
 }

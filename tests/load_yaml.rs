@@ -234,3 +234,18 @@ actions:
     let Kind::LogRecordingPro(l) = &s.actions[5].kind else { panic!() };
     assert_eq!((l.record_type, l.use_statement_id), (RecordType::Call, false));
 }
+
+#[test]
+fn crlf_and_bom_files_load_with_the_same_spans() {
+    let text = std::fs::read_to_string("scripts/consent-gdpr.yaml").unwrap().replace('\n', "\r\n");
+    let text = format!("\u{feff}{text}");
+    let s = script::load_str("crlf.yaml", &text).unwrap_or_else(|e| panic!("{}", e.render_plain(100)));
+    let record = s.action(s.find("record").unwrap());
+    assert_eq!(text_at(&s, record.type_span), "LOGRECORDINGPRO");
+    assert_eq!(s.source.line_col(record.type_span.offset), (25, 11));
+    let y = "script: t\r\nactions:\r\n  - {id: b, type: BEGIN, next: s}\r\n  - id: s\r\n    type: SNIPPET\r\n    properties:\r\n      Data: |\r\n        ASSIGN x = 1\r\n        TRACE x\r\n";
+    let s = script::load_str("crlf.yaml", y).unwrap_or_else(|e| panic!("{}", e.render_plain(100)));
+    let script::Kind::Snippet(sn) = &s.actions[1].kind else { panic!() };
+    let at = sn.map.to_source(sn.data.find("TRACE").unwrap());
+    assert!(y[at..].starts_with("TRACE x"), "{:?}", sn.data);
+}

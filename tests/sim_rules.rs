@@ -677,7 +677,7 @@ fn r15_effective_percent_counts_studio_recordings_of_matching_contacts() {
     let mut tr = traffic();
     tr.calls = 200;
     let p = Program::compile(&s, &tenant(10.0), &tr);
-    let r = recflow::sim::simulate(&p, 200, 1, |_| {});
+    let r = recflow::sim::simulate(&p, 200, |_| {});
     assert_eq!(r.policies[0].target_percent, 10.0);
     assert_eq!((r.policies[0].matched, r.policies[0].recorded), (200, 200));
     assert_eq!(r.policies[0].effective_percent, 100.0);

@@ -184,9 +184,9 @@ const PROGRAMS: &[Case] = &[
     ),
     (
         "array index is 1-based",
-        "arr = 'a|b|c'\nx = arr[2]\ny = arr[4]\nz = 'solo'[1]",
+        "arr = 'a|b|c'\nx = arr[2]\ny = arr[4]\nbig = arr[3000000]\nz = 'solo'[1]",
         &[],
-        &[("x", "b"), ("y", ""), ("z", "solo")],
+        &[("x", "b"), ("y", ""), ("z", "solo"), ("big", "")],
     ),
     (
         "array element assignment",
@@ -327,7 +327,9 @@ fn deep_nesting_is_a_syntax_error_not_a_crash() {
 }
 
 /// (program, initial variables, message fragment).
-const RUNTIME_ERRORS: &[(&str, &[(&str, &str)], &str)] = &[
+type ErrorCase = (&'static str, &'static [(&'static str, &'static str)], &'static str);
+
+const RUNTIME_ERRORS: &[ErrorCase] = &[
     ("x = 1\ny = x / 0", &[], "division by zero (snippet line 2)"),
     ("x = 'a' - 1", &[], "cannot subtract: \"a\" is not a number"),
     ("x = -'a'", &[], "cannot negate"),
@@ -511,4 +513,65 @@ fn warm_runs_reuse_buffers() {
         let want = if k % 2 == 0 { "A-B-" } else { "CCC-" };
         assert_eq!(vars.get(symbols.get("s").unwrap()), want);
     }
+}
+
+/// Value of `out` after running `src`.
+fn out(src: &str) -> String {
+    let (symbols, vars) = run(src, &[]).unwrap();
+    get(&symbols, &vars, "out").to_string()
+}
+
+#[test]
+fn assumption_s1_text_comparison_ignores_case_functions_do_not() {
+    assert_eq!(out("out = 'YES' = 'yes'"), "1");
+    assert_eq!(out("out = 'Abc'.contains('abc')"), "0");
+    assert_eq!(out("out = 'Abc'.lower().contains('abc')"), "1");
+}
+
+#[test]
+fn assumption_s2_booleans_are_1_and_0() {
+    assert_eq!(out("out = '{a}{b}{c}'\na = 2 > 1\nb = 1 > 2\nc = !'false'\nout = '{a}{b}{c}'"), "101");
+}
+
+#[test]
+fn assumption_s3_number_syntax_is_strict() {
+    assert_eq!(out("out = ' 5' = '5'"), "0");
+    assert_eq!(out("out = '1e3' = '1000'"), "0");
+    assert_eq!(out("out = '+5' = '5.0'"), "1");
+}
+
+#[test]
+fn assumption_s4_arithmetic_on_text_is_an_error_but_plus_concatenates() {
+    assert!(run("out = 'a' * 2", &[]).unwrap_err().contains("cannot multiply"));
+    assert_eq!(out("out = 'a' + 2"), "a2");
+}
+
+#[test]
+fn assumption_s5_reads_beyond_the_end_are_empty() {
+    assert_eq!(out("out = 'a|b'[3]"), "");
+    assert!(run("out = 'a|b'[1.5]", &[]).unwrap_err().contains("array index"));
+}
+
+#[test]
+fn assumption_s6_positions_count_from_1() {
+    assert_eq!(out("out = 'abc'.indexof('a') + 'abc'.substr(1, 1) + 'x|y'[1]"), "1ax");
+}
+
+#[test]
+fn assumption_s7_too_long_values_are_errors() {
+    let e =
+        run("s = 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'\nFOR i = 1 TO 11 {\n  s = s + s\n}", &[]).unwrap_err();
+    assert!(e.contains("value too long (over 32768 bytes)"), "{e}");
+}
+
+#[test]
+fn assumption_s8_break_outside_loop_is_a_syntax_error() {
+    assert!(parse("IF 1 {\n  BREAK\n}").is_err());
+    assert!(parse("FOREACH x IN 'a' {\n  IF 1 { BREAK }\n}").is_ok());
+}
+
+#[test]
+fn assumption_s9_number_literals_keep_their_spelling() {
+    assert_eq!(out("out = 0044"), "0044");
+    assert_eq!(out("out = 0044 + 0"), "44");
 }

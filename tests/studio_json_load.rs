@@ -30,7 +30,7 @@ const STUDIO: &str = r#"{
   "actions": {
     "1": {"actionId": "1", "name": "BEGIN", "label": "Begin", "x": 40, "y": 40, "libraryId": 0},
     "2": {"actionId": 2, "name": "MENU", "label": "Consent", "x": 40, "y": 160},
-    "3": {"actionId": "3", "name": "Do Not Record", "x": 240, "y": 160},
+    "3": {"actionId": "3", "name": "Do Not Record", "label": "", "x": 240, "y": 160},
     "4": {"actionId": "4", "name": "LogRecordingPro", "x": 40, "y": 280},
     "5": {"actionId": "5", "name": "REQAGENT", "x": 40, "y": 400},
     "6": {"actionId": "6", "name": "SNIPPET", "x": 240, "y": 400},
@@ -75,6 +75,8 @@ fn studio_export_maps_to_the_script_model() {
         menu.branches.iter().map(|b| (b.name.as_str(), b.target.map(|t| s.action(t).id.as_str()))).collect();
     assert_eq!(br, [("1", Some("4")), ("2", Some("3")), ("3", None), ("default", Some("3"))]);
     assert!(matches!(s.actions[2].kind, Kind::DoNotRecord));
+    // Studio's empty labels mean "no caption".
+    assert_eq!(s.actions[2].label, None);
     assert!(matches!(s.actions[3].kind, Kind::LogRecordingPro(_)));
     let Kind::ReqAgent { skill, .. } = &s.actions[4].kind else { panic!() };
     assert_eq!(skill, "Sales");

@@ -9,7 +9,7 @@ use super::output::AtomicFile;
 use super::{Outcome, load_or_report, report_load_errors, write_stdout};
 use crate::model::{Tenant, Traffic};
 use crate::report::simulation as render;
-use crate::script::{LoadError, LoadErrorKind, LoadErrors, Script};
+use crate::script::{LoadErrors, Script};
 use crate::sim::{self, Program};
 
 /// The simulated world of a command: script, tenant, traffic, with `--calls` / `--seed`
@@ -28,25 +28,20 @@ impl Model {
 
 /// Load the tenant and traffic files of `args` (embedded defaults when absent).
 pub fn load_world(args: &ModelArgs, script: &Script) -> Result<(Tenant, Traffic), LoadErrors> {
-    let unsupported = |flag: &str, path: &std::path::Path| {
-        LoadErrors::one(
-            LoadError::new(
-                LoadErrorKind::InvalidConfig,
-                format!(
-                    "cannot read {flag} `{}`: tenant/traffic files are not supported by this build",
-                    path.display()
-                ),
-            )
-            .with_help("run without the option to use the embedded defaults"),
-        )
-    };
-    let _ = script;
     let tenant = match &args.tenant {
-        Some(path) => return Err(unsupported("--tenant", path)),
+        Some(path) => {
+            let (tenant, warnings) = crate::model::tenant::load_tenant(path, Some(script))?;
+            super::config::report_warnings(&warnings);
+            tenant
+        }
         None => Tenant::default(),
     };
     let mut traffic = match &args.traffic {
-        Some(path) => return Err(unsupported("--traffic", path)),
+        Some(path) => {
+            let (traffic, warnings) = crate::model::traffic::load_traffic_with_warnings(path, script)?;
+            super::config::report_warnings(&warnings);
+            traffic
+        }
         None => Traffic::default(),
     };
     if let Some(calls) = args.calls {

@@ -325,7 +325,8 @@ impl Canon {
         self
     }
     pub fn num(&mut self, x: f64) -> &mut Self {
-        self.out.push_str(&format!("f{:016x};", x.to_bits()));
+        // `+ 0.0` turns -0.0 into 0.0: equal values, equal digests.
+        self.out.push_str(&format!("f{:016x};", (x + 0.0).to_bits()));
         self
     }
     pub fn int(&mut self, x: i128) -> &mut Self {

@@ -274,6 +274,35 @@ impl NamedErr<'_> {
     }
 }
 
+/// A source text and the byte offsets where its lines start.
+type LineIndex = (std::sync::Arc<str>, std::sync::Arc<[usize]>);
+
+thread_local! {
+    /// Line starts of the last source rendered on this thread: every error of a file shares
+    /// them, so rendering N errors costs one pass over the file instead of N (miette's own
+    /// `str` source scans from the start of the file for every label).
+    static LINE_INDEX: std::cell::RefCell<Option<LineIndex>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Byte offsets where each line of `text` starts (the first is 0).
+fn line_starts(text: &std::sync::Arc<str>) -> std::sync::Arc<[usize]> {
+    LINE_INDEX.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some((t, idx)) = &*cache {
+            // The cache holds the Arc, so its address cannot be reused by another text.
+            if std::sync::Arc::ptr_eq(t, text) {
+                return idx.clone();
+            }
+        }
+        let idx: std::sync::Arc<[usize]> = std::iter::once(0)
+            .chain(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1))
+            .collect();
+        *cache = Some((text.clone(), idx.clone()));
+        idx
+    })
+}
+
 impl miette::SourceCode for NamedErr<'_> {
     fn read_span<'a>(
         &'a self,
@@ -283,40 +312,49 @@ impl miette::SourceCode for NamedErr<'_> {
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
         let src = self.0.source.as_ref().ok_or(miette::MietteError::OutOfBounds)?;
         let text: &str = &src.text;
-        let start = span.offset().min(text.len());
+        if span.offset() > text.len() {
+            return Err(miette::MietteError::OutOfBounds);
+        }
+        let idx = line_starts(&src.text);
+        let line_of = |offset: usize| idx.partition_point(|&s| s <= offset) - 1;
+        let line_end = |line: usize| idx.get(line + 1).map_or(text.len(), |&s| s - 1);
+        let start = span.offset();
         let end = (start + span.len()).min(text.len());
-        let (ls, _) = Self::line_of(text, start);
-        let (_, le) = Self::line_of(text, end);
-        if le - ls > LONG_LINE {
-            // Show only the labelled region with a little context, without neighbouring lines.
-            let mut ws = start.saturating_sub(CROP).max(ls);
-            while !text.is_char_boundary(ws) {
-                ws -= 1;
-            }
-            let mut we = (end + CROP).min(le);
-            while !text.is_char_boundary(we) {
-                we += 1;
-            }
-            let line = text.as_bytes()[..ws].iter().filter(|&&b| b == b'\n').count();
-            let column = if context_lines_before == 0 { start - ls } else { ws - ls };
-            let line_count = text.as_bytes()[ws..we].iter().filter(|&&b| b == b'\n').count() + 1;
-            return Ok(Box::new(miette::MietteSpanContents::new_named(
+        let first_line = line_of(start);
+        let last_line = line_of(if end > start { end - 1 } else { start });
+        let contents = |ws: usize, we: usize, line: usize, column: usize, count: usize| {
+            Box::new(miette::MietteSpanContents::new_named(
                 src.name.clone(),
                 &text.as_bytes()[ws..we],
                 (ws, we - ws).into(),
                 line,
                 column,
-                line_count,
-            )));
+                count,
+            )) as Box<dyn miette::SpanContents<'a> + 'a>
+        };
+        let long = (first_line..=last_line).any(|l| line_end(l) - idx[l] > LONG_LINE);
+        if long {
+            // Show only the labelled region with a little context, without neighbouring lines.
+            let ls = idx[first_line];
+            let mut ws = start.saturating_sub(CROP).max(ls);
+            while !text.is_char_boundary(ws) {
+                ws -= 1;
+            }
+            let mut we = (end + CROP).min(line_end(last_line));
+            while !text.is_char_boundary(we) {
+                we += 1;
+            }
+            let column = if context_lines_before == 0 { start - ls } else { ws - ls };
+            return Ok(contents(ws, we, first_line, column, last_line - first_line + 1));
         }
-        let contents = src.text.read_span(span, context_lines_before, context_lines_after)?;
-        Ok(Box::new(miette::MietteSpanContents::new_named(
-            src.name.clone(),
-            contents.data(),
-            *contents.span(),
-            contents.line(),
-            contents.column(),
-            contents.line_count(),
-        )))
+        if context_lines_before == 0 && context_lines_after == 0 {
+            // As miette's own sources: exactly the span, with its line and byte column.
+            return Ok(contents(start, end, first_line, start - idx[first_line], last_line - first_line + 1));
+        }
+        let from = first_line.saturating_sub(context_lines_before);
+        let to = (last_line + context_lines_after).min(idx.len() - 1);
+        let ws = idx[from];
+        let we = idx.get(to + 1).copied().unwrap_or(text.len());
+        Ok(contents(ws, we, from, 0, to - from + 1))
     }
 }

@@ -29,7 +29,8 @@ use super::studio_json::{ALLOW_KEY, CONSENT_KEY, TOP_LEVEL_KEY};
 pub fn to_yaml(script: &Script) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "script: {}", yaml_scalar(&script.name, Ctx::Text));
-    if let Some(d) = &script.description {
+    // Blank values are absent in YAML (the loader refuses `label: ""`).
+    if let Some(d) = script.description.as_ref().filter(|d| !d.trim().is_empty()) {
         let _ = writeln!(out, "description: {}", yaml_value(d, 0));
     }
     if script.actions.is_empty() {
@@ -54,7 +55,7 @@ fn target_id<'s>(script: &'s Script, b: &super::model::Branch) -> Option<&'s str
 fn yaml_action(out: &mut String, script: &Script, a: &Action) {
     let _ = writeln!(out, "  - id: {}", yaml_scalar(&a.id, Ctx::Id));
     let _ = writeln!(out, "    type: {}", yaml_scalar(type_name(a), Ctx::Text));
-    if let Some(l) = &a.label {
+    if let Some(l) = a.label.as_ref().filter(|l| !l.trim().is_empty()) {
         let _ = writeln!(out, "    label: {}", yaml_value(l, 4));
     }
     if let Some(c) = &a.consent {

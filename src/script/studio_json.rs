@@ -15,7 +15,8 @@
 //! - `properties["<id>"] = {"0": {name, value}, ...}` (an array of `{name, value}` is accepted
 //!   too); values are strings or lists; numbers and booleans are taken as their text.
 //! - `branches["<id>"] = [{to, label, type, index}, ...]`: `type` `default` → branch `default`;
-//!   `case` / `branch` (or any other type) → the `label`; `to` of `-1` / `null` = not wired (a
+//!   `case` / `branch` (or any other type) → the `label`; order by `index` (else array order);
+//!   `to` of `-1` / `null` = not wired (a
 //!   string `"-1"` names an action when one has that id).
 
 use std::collections::BTreeMap;
@@ -63,6 +64,15 @@ fn id_text(v: &Json) -> Option<String> {
         JsonValue::Number(n) => Some(n.clone()),
         _ => None,
     }
+}
+
+/// Members of an object keyed `"0"`, `"1"`, ... in numeric key order (file order otherwise).
+fn in_key_order(m: &[(JsonStr, Json)]) -> Vec<&Json> {
+    let mut v: Vec<(Option<u64>, &Json)> = m.iter().map(|(k, e)| (k.text.parse::<u64>().ok(), e)).collect();
+    if v.iter().all(|(k, _)| k.is_some()) {
+        v.sort_by_key(|(k, _)| *k);
+    }
+    v.into_iter().map(|(_, e)| e).collect()
 }
 
 impl Cx<'_> {
@@ -150,10 +160,19 @@ impl Cx<'_> {
         {
             for (k, v) in fields {
                 match k.text.as_str() {
-                    "scriptName" => raw.name = self.string(v, "`header.scriptName`"),
+                    // Blank name / description count as absent (the name then is the file stem).
+                    "scriptName" => {
+                        raw.name =
+                            self.string(v, "`header.scriptName`").filter(|s| !s.value.trim().is_empty())
+                    }
                     "description" => match &v.value {
                         JsonValue::Null => {}
-                        _ => raw.description = self.string(v, "`header.description`").map(|s| s.value),
+                        _ => {
+                            raw.description = self
+                                .string(v, "`header.description`")
+                                .map(|s| s.value)
+                                .filter(|d| !d.trim().is_empty())
+                        }
                     },
                     _ => {
                         header_map.insert(k.text.clone(), v.to_serde());
@@ -247,6 +266,16 @@ impl Cx<'_> {
 
     fn action(&mut self, key: &JsonStr, v: &Json) -> Option<RawAction> {
         let fields = self.object(v, &format!("action `{}`", key.text))?;
+        if key.text.trim().is_empty() {
+            self.error(
+                LoadErrorKind::WrongType,
+                key.span,
+                "an action id is empty".into(),
+                "empty id",
+                "key each action by its id, e.g. \"2\": {\"actionId\": \"2\", …}",
+            );
+            return None;
+        }
         let id = Spanned::new(key.text.clone(), key.span);
         let mut type_name = None;
         let mut label = None;
@@ -267,9 +296,10 @@ impl Cx<'_> {
                     None => self.wrong_type(f, "`actionId`", "a string or a number"),
                 },
                 "name" => type_name = self.string(f, "the action `name` (its type)"),
+                // Studio exports often carry `"label": ""`: no caption.
                 "label" => match &f.value {
                     JsonValue::Null => {}
-                    _ => label = self.string(f, "`label`").map(|s| s.value),
+                    _ => label = self.string(f, "`label`").map(|s| s.value).filter(|l| !l.trim().is_empty()),
                 },
                 CONSENT_KEY => consent = self.consent(f),
                 ALLOW_KEY => allow = self.allow(f),
@@ -278,6 +308,19 @@ impl Cx<'_> {
                 }
             }
         }
+        let type_name = match type_name {
+            Some(t) if t.value.trim().is_empty() => {
+                self.error(
+                    LoadErrorKind::WrongType,
+                    t.span,
+                    format!("action `{}` has an empty `name` (its type)", key.text),
+                    "empty value",
+                    "give the action type, e.g. \"name\": \"MENU\"",
+                );
+                return None;
+            }
+            t => t,
+        };
         let Some(type_name) = type_name else {
             self.error(
                 LoadErrorKind::WrongType,
@@ -349,7 +392,7 @@ impl Cx<'_> {
             for (k, f) in fields {
                 match k.text.as_str() {
                     "rule" => rule = self.string(f, "`rule`"),
-                    "reason" => reason = self.string(f, "`reason`"),
+                    "reason" => reason = self.string(f, "`reason`").filter(|r| !r.value.trim().is_empty()),
                     _ => self.error(
                         LoadErrorKind::UnknownKey,
                         k.span,
@@ -369,7 +412,7 @@ impl Cx<'_> {
 
     fn properties(&mut self, v: &Json) -> Vec<RawProperty> {
         let entries: Vec<&Json> = match &v.value {
-            JsonValue::Object(m) => m.iter().map(|(_, e)| e).collect(),
+            JsonValue::Object(m) => in_key_order(m),
             JsonValue::Array(items) => items.iter().collect(),
             JsonValue::Null => return Vec::new(),
             _ => {
@@ -442,9 +485,9 @@ impl Cx<'_> {
     }
 
     fn branches(&mut self, v: &Json, minus_one_is_id: bool) -> Vec<RawBranch> {
-        let entries: Vec<&Json> = match &v.value {
+        let mut entries: Vec<&Json> = match &v.value {
             JsonValue::Array(items) => items.iter().collect(),
-            JsonValue::Object(m) => m.iter().map(|(_, e)| e).collect(),
+            JsonValue::Object(m) => in_key_order(m),
             JsonValue::Null => return Vec::new(),
             _ => {
                 self.wrong_type(
@@ -455,6 +498,19 @@ impl Cx<'_> {
                 return Vec::new();
             }
         };
+        // Studio's branch order is `index`; when every branch has a numeric one, follow it.
+        let index = |e: &Json| match &e.value {
+            JsonValue::Object(m) => {
+                m.iter().find(|(k, _)| k.text == "index").and_then(|(_, v)| match &v.value {
+                    JsonValue::Number(n) => n.parse::<i64>().ok(),
+                    _ => None,
+                })
+            }
+            _ => None,
+        };
+        if entries.iter().all(|e| index(e).is_some()) {
+            entries.sort_by_key(|e| index(e));
+        }
         let mut out = Vec::new();
         for e in entries {
             let Some(fields) = self.object(e, "a branch") else { continue };
@@ -575,6 +631,20 @@ mod tests {
         // Spans point into the JSON.
         let s = a2.type_name.span;
         assert_eq!(&t[s.offset..s.end()], "\"MENU\"");
+    }
+
+    #[test]
+    fn order_follows_index_and_numeric_keys() {
+        let t = r#"{"header": {"scriptName": "s"},
+  "actions": {"1": {"name": "MENU"}},
+  "properties": {"1": {"1": {"name": "B", "value": "b"}, "0": {"name": "A", "value": "a"}}},
+  "branches": {"1": [{"to": -1, "label": "2", "type": "case", "index": 1},
+                     {"to": -1, "label": "1", "type": "case", "index": 0}]}}"#;
+        let r = raw(t).unwrap();
+        let names: Vec<&str> = r.actions[0].properties.iter().map(|p| p.name.value.as_str()).collect();
+        assert_eq!(names, ["A", "B"]);
+        let br: Vec<&str> = r.actions[0].branches.iter().map(|b| b.name.value.as_str()).collect();
+        assert_eq!(br, ["1", "2"]);
     }
 
     #[test]

@@ -328,7 +328,7 @@ impl Walker<'_> {
 
     fn scalar_checked(&mut self, n: &SNode, what: &str, non_empty: bool) -> Option<Spanned<String>> {
         match self.scalar_text(n) {
-            Some(t) if !matches!(n.value, Node::Null) && !(non_empty && t.trim().is_empty()) => {
+            Some(t) if !(matches!(n.value, Node::Null) || non_empty && t.trim().is_empty()) => {
                 Some(Spanned::new(t, span(n)))
             }
             Some(_) => {
@@ -423,7 +423,6 @@ impl Walker<'_> {
         let mut label = None;
         let mut properties = Vec::new();
         let mut branches = Vec::new();
-        let mut next = None;
         let mut consent = None;
         let mut allow = Vec::new();
         let mut ok = true;
@@ -466,18 +465,16 @@ impl Walker<'_> {
                     _ => self.wrong_type(v, "`branches`", "a mapping of branch names to action ids"),
                 },
                 "next" => {
-                    // `next: x` is `branches: {default: x}`; the name span is the `next` key.
+                    // `next: x` is `branches: {default: x}`, in file order (a clash with
+                    // `branches.default` is reported at the later of the two); the name span
+                    // is the `next` key.
                     let target = self.target(v);
-                    next = Some(RawBranch { name: Spanned::new("default".to_owned(), span(k)), target });
+                    branches.push(RawBranch { name: Spanned::new("default".to_owned(), span(k)), target });
                 }
                 "consent" => consent = self.consent(v),
                 "allow" => allow = self.allow(v),
                 _ => self.unknown_key(k, &key, "an action", ACTION_KEYS),
             }
-        }
-        if let Some(b) = next {
-            // Before the explicit branches, so a clash is reported at `branches.default`.
-            branches.insert(0, b);
         }
         let at = entries.first().map_or(whole, |(k, _)| span(k));
         if id.is_none() && !entries.iter().any(|(k, _)| self.key_text(k) == "id") {
@@ -702,6 +699,7 @@ pub(crate) fn text_map(src: &str, span: Span, value: &str) -> TextMap {
         return TextMap::verbatim(span.offset);
     }
     let double = raw.starts_with('"');
+    let single = raw.starts_with('\'');
     let rb = raw.as_bytes();
     let mut pieces: Vec<(usize, usize)> = Vec::new();
     let mut push = |v: usize, s: usize| {
@@ -711,7 +709,8 @@ pub(crate) fn text_map(src: &str, span: Span, value: &str) -> TextMap {
             _ => pieces.push((v, abs)),
         }
     };
-    let mut s = 0usize; // byte index into raw
+    // Byte index into raw, past the opening quote so that `''` pairs stay aligned.
+    let mut s = usize::from(double || single);
     for (vi, vc) in value.char_indices() {
         loop {
             let Some(sc) = raw[s..].chars().next() else {
@@ -742,6 +741,12 @@ pub(crate) fn text_map(src: &str, span: Span, value: &str) -> TextMap {
                 }
                 break;
             }
+            if single && sc == '\'' && rb.get(s + 1) == Some(&b'\'') {
+                // `''` is one quote in the value: map it to the pair.
+                push(vi, s);
+                s += 2;
+                break;
+            }
             if sc == vc {
                 push(vi, s);
                 s += sc.len_utf8();
@@ -765,38 +770,45 @@ pub(crate) fn text_map(src: &str, span: Span, value: &str) -> TextMap {
 /// The closest candidate to `word` (case-insensitive optimal string alignment distance),
 /// if close enough to be a likely typo.
 pub(crate) fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let w = word.to_lowercase();
-    let limit = (w.chars().count() / 3).clamp(1, 3);
-    candidates
-        .into_iter()
-        .map(|c| (osa(&w, &c.to_lowercase()), c))
-        .filter(|&(d, _)| d <= limit)
+    let w: Vec<char> = word.to_lowercase().chars().take(64).collect();
+    let limit = (w.len() / 3).clamp(1, 3);
+    let mut best: Option<(usize, bool, &str)> = None;
+    for c in candidates {
+        let cl: Vec<char> = c.to_lowercase().chars().take(64).collect();
+        // The distance is at least the difference in length: skip hopeless candidates cheaply.
+        if cl.len().abs_diff(w.len()) > limit {
+            continue;
+        }
+        let d = osa(&w, &cl);
         // Ties go to a candidate the word is a prefix of (`Of` → `Off`, not `On`).
-        .min_by_key(|&(d, c)| (d, !c.to_lowercase().starts_with(&w)))
-        .map(|(_, c)| c)
-}
-
-/// Optimal string alignment distance (Levenshtein plus adjacent transpositions).
-fn osa(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().take(64).collect();
-    let b: Vec<char> = b.chars().take(64).collect();
-    let (n, m) = (a.len(), b.len());
-    let mut d = vec![vec![0usize; m + 1]; n + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    d[0] = (0..=m).collect();
-    for i in 1..=n {
-        for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
+        let key = (d, !cl.starts_with(&w));
+        if d <= limit && best.is_none_or(|(bd, bp, _)| key < (bd, bp)) {
+            best = Some((key.0, key.1, c));
         }
     }
-    d[n][m]
+    best.map(|(_, _, c)| c)
+}
+
+/// Optimal string alignment distance (Levenshtein plus adjacent transpositions), three rows.
+fn osa(a: &[char], b: &[char]) -> usize {
+    let m = b.len();
+    let mut prev2 = vec![0usize; m + 1];
+    let mut prev: Vec<usize> = (0..=m).collect();
+    let mut cur = vec![0usize; m + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[m]
 }
 
 #[cfg(test)]
@@ -830,6 +842,17 @@ mod tests {
     #[test]
     fn text_map_single_quoted() {
         check_map("Data: 'x = ''a'' + b'\n", "+ b");
+        check_map("Data: 'z = ''it''''s'' FOO'\n", " FOO");
+        check_map("Data: '''x'\n", "x");
+        // The second quote of `it''s` maps to the second `''` pair, not inside the first.
+        let yaml = "Data: 'z = ''it''''s'''\n";
+        let src = Source::new("t.yaml", yaml);
+        let root = parse_tree(&src).unwrap();
+        let Node::Map(entries) = &root.value else { panic!() };
+        let Node::Str(value) = &entries[0].1.value else { panic!() };
+        assert_eq!(value, "z = 'it''s'");
+        let map = text_map(yaml, span_of(&entries[0].1.defined), value);
+        assert_eq!(map.to_source(8), yaml.find("''''s").unwrap() + 2);
     }
 
     #[test]
@@ -858,5 +881,9 @@ mod tests {
         assert_eq!(did_you_mean("Strat", ["Start", "Stop"]), Some("Start"));
         assert_eq!(did_you_mean("actoins", TOP_KEYS.iter().copied()), Some("actions"));
         assert_eq!(did_you_mean("zzzzzz", ["Start", "Stop"]), None);
+        assert_eq!(did_you_mean("Of", ["On", "Off"]), Some("Off"));
+        assert_eq!(did_you_mean("qeue", ["queue", "q", "begin"]), Some("queue"));
+        assert_eq!(osa(&['a', 'b'], &['b', 'a']), 1);
+        assert_eq!(osa(&['k', 'i', 't', 't', 'e', 'n'], &['s', 'i', 't', 't', 'i', 'n', 'g']), 3);
     }
 }

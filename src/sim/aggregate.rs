@@ -272,9 +272,12 @@ fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
+/// Receives each batch of JSONL lines, in contact order.
+pub type LineSink<'a> = &'a mut dyn FnMut(&str) -> std::io::Result<()>;
+
 /// Simulate contacts `0..calls` on the current rayon pool; `progress` gets the number of
 /// contacts done after each batch.
-pub fn simulate(p: &Program, calls: u64, _jobs_hint: usize, progress: impl FnMut(u64)) -> Report {
+pub fn simulate(p: &Program, calls: u64, progress: impl FnMut(u64)) -> Report {
     simulate_chunks(p, calls, None, progress).0.report(p)
 }
 
@@ -283,7 +286,7 @@ pub fn simulate(p: &Program, calls: u64, _jobs_hint: usize, progress: impl FnMut
 pub fn simulate_chunks(
     p: &Program,
     calls: u64,
-    mut lines: Option<&mut dyn FnMut(&str) -> std::io::Result<()>>,
+    mut lines: Option<LineSink<'_>>,
     mut progress: impl FnMut(u64),
 ) -> (Tally, std::io::Result<()>) {
     let want_lines = lines.is_some();

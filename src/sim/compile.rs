@@ -183,6 +183,8 @@ pub struct Program {
     pub ops: Vec<Op>,
     /// Studio ids, for paths and explain.
     pub ids: Vec<String>,
+    /// Canonical type names (`MUSIC`; `pass-through` for unmodelled types), for explain.
+    pub kinds: Vec<&'static str>,
     pub begin: u32,
     pub on_answer: Option<u32>,
     pub on_release: Option<u32>,
@@ -259,7 +261,7 @@ pub fn menu_is_sensitive(menu: &script::Menu) -> bool {
 
 impl Program {
     pub fn compile(script: &Script, tenant: &Tenant, traffic: &Traffic) -> Program {
-        let mut symbols = Symbols::default();
+        let mut symbols = Symbols::new();
         let mut purposes = Purposes::default();
         let statement_var = symbols.intern("RecordingStatementId");
         let err_var = symbols.intern("_ERR");
@@ -353,7 +355,7 @@ impl Program {
                     next: default,
                 },
                 Kind::Snippet(s) => Op::Snippet {
-                    code: super::vars::SnippetCode::compile(s, &mut symbols),
+                    code: super::vars::SnippetCode::compile(&s.ast, &mut symbols),
                     next: default,
                     error: next("Error"),
                 },
@@ -492,6 +494,7 @@ impl Program {
         Program {
             name: script.name.clone(),
             ids: script.actions.iter().map(|a| a.id.clone()).collect(),
+            kinds: script.actions.iter().map(|a| a.kind.canonical_name().unwrap_or("pass-through")).collect(),
             begin: script.begin().0,
             on_answer: find_event(script::Event::Answer),
             on_release: find_event(script::Event::Release),

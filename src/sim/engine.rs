@@ -20,7 +20,7 @@ use super::outcome::{
     EndedBy, Finding, Initiator, Mode, Outcome, Recording, Segment, SegmentKind, Statement,
 };
 use super::rng::{Draws, Purpose};
-use super::vars::{SnippetCode, VarId, Vars};
+use super::vars::{VarId, Vars};
 use crate::model::{Direction, Dist};
 
 /// Actions per contact before the contact is ended with `step_limit` (SEMANTICS §2).
@@ -151,7 +151,7 @@ impl<'p> Engine<'p> {
             p,
             draws: Draws::new(p.seed, p.purposes.len()),
             vars: Vars::new(&p.symbols),
-            globals: p.symbols.globals(),
+            globals: super::vars::globals(&p.symbols),
             samples: vec![0; p.policies.len()],
             events: Vec::with_capacity(16),
             times: Vec::new(),
@@ -337,7 +337,6 @@ impl<'p> Engine<'p> {
                     );
                     return self.goto(m.default, 0, out);
                 }
-                self.ivr_media(ix);
                 if m.sensitive && self.c.rec.is_some() {
                     out.add(Finding::SensitiveWhileRecording);
                     tr!(
@@ -373,6 +372,7 @@ impl<'p> Engine<'p> {
                     p.symbols.name(m.var),
                     choice.unwrap_or("")
                 );
+                self.ivr_media(ix);
                 self.goto(target, dur, out);
             }
             Op::Play { next, duration } => {
@@ -421,36 +421,39 @@ impl<'p> Engine<'p> {
                 );
                 self.goto(*next, 0, out);
             }
-            Op::Snippet { code, next, error } => match code {
-                SnippetCode::Assignments(list) => {
-                    tr!(self, "action", Some(ix), None, "SNIPPET");
-                    for (var, value) in list {
-                        value.render_into(&self.vars, &mut self.scratch);
-                        self.assign(*var, out);
-                        tr!(
-                            self,
-                            "variable",
-                            Some(ix),
-                            None,
-                            "{} = \"{}\"",
-                            p.symbols.name(*var),
-                            self.vars.get(*var)
-                        );
+            Op::Snippet { code, next, error } => {
+                match code.run(&mut self.vars) {
+                    Ok(()) => {
+                        // A program that overwrote RecordingStatementId let the id go (R13).
+                        if let Some(i) = self.c.stmt_in_var {
+                            super::outcome::write_statement_id(&mut self.id_buf, out.id, out.statements[i].n);
+                            if self.vars.get(p.statement_var) != self.id_buf {
+                                self.release_statement_id(out);
+                            }
+                        }
+                        tr!(self, "action", Some(ix), None, "SNIPPET");
+                        if self.trace.is_some() {
+                            for v in code.writes() {
+                                tr!(
+                                    self,
+                                    "variable",
+                                    Some(ix),
+                                    None,
+                                    "{} = \"{}\"",
+                                    p.symbols.name(*v),
+                                    self.vars.get(*v)
+                                );
+                            }
+                        }
+                        self.goto(*next, 0, out);
                     }
-                    self.goto(*next, 0, out);
+                    Err(e) => {
+                        self.vars.set(p.err_var, &e.message);
+                        tr!(self, "branch", Some(ix), None, "SNIPPET runtime error → Error: {}", e.message);
+                        self.goto(*error, 0, out);
+                    }
                 }
-                SnippetCode::Unsupported(line) => {
-                    let _ = error;
-                    tr!(
-                        self,
-                        "note",
-                        Some(ix),
-                        None,
-                        "SNIPPET not simulated (statement `{line}`): takes default"
-                    );
-                    self.goto(*next, 0, out);
-                }
-            },
+            }
             Op::Case { var, values, default } => {
                 let v = self.vars.get(*var);
                 let target = values.iter().find(|(name, _)| name == v).map_or(*default, |(_, t)| *t);
@@ -516,12 +519,7 @@ impl<'p> Engine<'p> {
     }
 
     fn op_name(&self, ix: u32) -> &'static str {
-        match &self.p.ops[ix as usize] {
-            Op::Pass { .. } => "pass",
-            Op::Timed { media: true, .. } => "MUSIC",
-            Op::Timed { media: false, .. } => "WAIT",
-            _ => "action",
-        }
+        self.p.kinds[ix as usize]
     }
 
     /// Set `var` from `self.scratch`. Overwriting `RecordingStatementId` lets the open
@@ -530,8 +528,7 @@ impl<'p> Engine<'p> {
         if var == self.p.statement_var {
             self.release_statement_id(out);
         }
-        let slot = self.vars.slot_mut(var);
-        std::mem::swap(slot, &mut self.scratch);
+        self.vars.set(var, &self.scratch);
     }
 
     /// IVR media between an IVR Start and REQAGENT means the Start does not arm.
@@ -668,7 +665,7 @@ impl<'p> Engine<'p> {
                 // Uniform among the others: draw among n - 1 and skip the current agent.
                 let k = self.draws.index(purpose, n - 1);
                 let others = list.iter().copied().filter(|&a| a != cur);
-                others.clone().nth(k).or_else(|| others.last())
+                others.clone().nth(k).or_else(|| others.clone().next_back())
             }
         }
     }
@@ -1260,7 +1257,8 @@ impl<'p> Engine<'p> {
         self.release_statement_id(out);
         self.c.stmt_n += 1;
         let n = self.c.stmt_n;
-        super::outcome::write_statement_id(self.vars.slot_mut(self.p.statement_var), out.id, n);
+        super::outcome::write_statement_id(&mut self.id_buf, out.id, n);
+        self.vars.set(self.p.statement_var, &self.id_buf);
         out.statements.push(Statement { n, from_ms: t, to_ms: t, saved: false, ended_by: EndedBy::CallEnd });
         self.c.stmt_open = Some(out.statements.len() - 1);
         self.c.stmt_in_var = self.c.stmt_open;

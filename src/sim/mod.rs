@@ -16,7 +16,7 @@
 //! use recflow::{model::{Tenant, Traffic}, sim};
 //! let script = recflow::script::load_path("scripts/consent-gdpr.yaml".as_ref())?;
 //! let program = sim::Program::compile(&script, &Tenant::default(), &Traffic::default());
-//! let report = sim::simulate(&program, 1000, 1, |_| {});
+//! let report = sim::simulate(&program, 1000, |_| {});
 //! println!("{} of {} calls recorded", report.recorded.any, report.calls);
 //! # Ok::<(), recflow::script::LoadErrors>(())
 //! ```

@@ -6,9 +6,12 @@
 //! reshuffle every caller. Here the MENU `consent` always reads its own slot of the contact's
 //! stream, whatever runs before it.
 //!
-//! Layout: one ChaCha8 stream per contact (`set_stream(contact)`); inside it, a purpose owns a
-//! window of 2^24 words starting at `hash40(purpose) << 24`, and its n-th draw reads the two
-//! words at `2 * n` inside that window (FNV-1a, computed once at compile time).
+//! Layout: one ChaCha8 stream per contact (`set_stream(contact)`) supplies the contact's
+//! 128-bit key; the n-th draw of a purpose is a keyed hash of (key, FNV-1a(purpose), n) through
+//! the murmur3 64-bit finaliser. Why not seek the ChaCha stream per draw: every seek makes
+//! rand_chacha regenerate a 4-block buffer (256 bytes) for 8 bytes used, which made the RNG most
+//! of a contact's cost; one ChaCha refill per contact plus a few multiply-xorshifts per draw
+//! keeps the per-contact loop above a million contacts per second per core.
 
 use rand::Rng;
 use rand::SeedableRng;
@@ -18,7 +21,7 @@ use rand_chacha::ChaCha8Rng;
 /// `"menu:consent"`, `"policy:Sales QA"`...) and the index of its occurrence counter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Purpose {
-    pub(crate) window: u128,
+    pub(crate) hash: u64,
     pub(crate) counter: u16,
 }
 
@@ -47,9 +50,7 @@ impl Purposes {
                 self.keys.len() - 1
             }
         };
-        // 40 bits of hash × 2^24 words per purpose stays inside ChaCha's 2^68-word stream.
-        let window = u128::from(fnv1a(key) >> 24) << 24;
-        Purpose { window, counter: counter as u16 }
+        Purpose { hash: fnv1a(key), counter: counter as u16 }
     }
 
     pub fn len(&self) -> usize {
@@ -64,17 +65,29 @@ impl Purposes {
 /// The random source of one contact. Reused across contacts by a worker (`reset`).
 pub struct Draws {
     rng: ChaCha8Rng,
+    key: (u64, u64),
     counters: Vec<u32>,
+}
+
+/// murmur3's 64-bit finaliser: full avalanche of every input bit.
+fn fmix64(mut z: u64) -> u64 {
+    z ^= z >> 33;
+    z = z.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    z ^= z >> 33;
+    z = z.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    z ^ (z >> 33)
 }
 
 impl Draws {
     pub fn new(seed: u64, purposes: usize) -> Self {
-        Draws { rng: ChaCha8Rng::seed_from_u64(seed), counters: vec![0; purposes] }
+        Draws { rng: ChaCha8Rng::seed_from_u64(seed), key: (0, 0), counters: vec![0; purposes] }
     }
 
     /// Start contact `contact`: its own stream, every occurrence counter back to 0.
     pub fn reset(&mut self, contact: u64) {
         self.rng.set_stream(contact);
+        self.rng.set_word_pos(0);
+        self.key = (self.rng.next_u64(), self.rng.next_u64());
         self.counters.iter_mut().for_each(|c| *c = 0);
     }
 
@@ -83,8 +96,8 @@ impl Draws {
         let c = &mut self.counters[p.counter as usize];
         let n = *c;
         *c = c.wrapping_add(1);
-        self.rng.set_word_pos(p.window + 2 * u128::from(n & 0x7f_ffff));
-        self.rng.next_u64()
+        let occurrence = fmix64(self.key.1 ^ u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        fmix64(self.key.0 ^ p.hash ^ occurrence)
     }
 
     /// Uniform in [0, 1), 53 bits.

@@ -198,7 +198,7 @@ fn flow(stmts: &[Stmt], mut s: States) -> Out {
                     }
                     if round == 8 {
                         exit.extend(next);
-                        exit.extend(seen.drain(..));
+                        exit.append(&mut seen);
                         exit = normalize(exit);
                         let all = exit.drain(..).reduce(|a, b| a.intersection(&b).cloned().collect());
                         exit = all.into_iter().collect();

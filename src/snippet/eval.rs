@@ -61,9 +61,9 @@ fn recycle(pool: &mut Vec<String>, v: Val<'_>) {
 }
 
 /// Text of a number as the Snippet prints it: integral values without a decimal point, others
-/// with at most 15 significant digits and no trailing zeros.
+/// with at most 15 significant digits and no trailing zeros. Lives on the stack.
 pub(crate) struct NumText {
-    buf: [u8; 330],
+    buf: [u8; 48],
     len: usize,
 }
 
@@ -81,17 +81,42 @@ impl fmt::Write for NumText {
 
 impl NumText {
     pub(crate) fn new(x: f64) -> NumText {
-        let mut t = NumText { buf: [0; 330], len: 0 };
-        // Errors only on overflow of the buffer, which finite f64 Display output cannot reach.
-        let _ = if x == x.trunc() && x.abs() < 1e15 {
-            write!(t, "{}", x as i64)
-        } else if x.abs() >= 1e15 || !x.is_finite() {
+        let mut t = NumText { buf: [0; 48], len: 0 };
+        if x == x.trunc() && x.abs() < 1e15 {
+            // Hot path (counters, digits): hand-rolled integer formatting.
+            let mut n = x.abs() as u64;
+            let mut digits = [0u8; 20];
+            let mut k = digits.len();
+            loop {
+                k -= 1;
+                digits[k] = b'0' + (n % 10) as u8;
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+            if x < 0.0 && x.abs() as u64 != 0 {
+                t.buf[0] = b'-';
+                t.len = 1;
+            }
+            let d = &digits[k..];
+            t.buf[t.len..t.len + d.len()].copy_from_slice(d);
+            t.len += d.len();
+            return t;
+        }
+        let ok = if x.abs() >= 1e15 || !x.is_finite() {
             write!(t, "{x}")
         } else {
             let mag = x.abs().log10().floor() as i32;
             let prec = (14 - mag).clamp(0, 17) as usize;
             write!(t, "{x:.prec$}")
         };
+        if ok.is_err() {
+            // Beyond 48 digits (|x| ≥ 1e47): scientific notation rather than 300 digits.
+            t.len = 0;
+            let _ = write!(t, "{x:e}");
+            return t;
+        }
         if t.as_str().contains('.') {
             while t.len > 0 && t.buf[t.len - 1] == b'0' {
                 t.len -= 1;
@@ -123,11 +148,18 @@ pub fn parse_number(s: &str) -> Option<f64> {
     let b = s.as_bytes();
     let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
     let int_start = i;
+    let mut int = 0u64;
     while i < b.len() && b[i].is_ascii_digit() {
+        int = int.wrapping_mul(10).wrapping_add(u64::from(b[i] - b'0'));
         i += 1;
     }
     if i == int_start {
         return None;
+    }
+    if i == b.len() && i - int_start <= 15 {
+        // Hot path: a plain integer is exact in f64 up to 15 digits.
+        let v = int as f64;
+        return Some(if b[0] == b'-' { -v } else { v });
     }
     if i < b.len() && b[i] == b'.' {
         i += 1;
@@ -427,7 +459,7 @@ impl<'p> Run<'p> {
     /// A 1-based array index.
     fn index_number(&self, v: &Val<'_>, at: u32) -> Result<usize, RuntimeError> {
         match num_of(v) {
-            Some(x) if x >= 1.0 && x == x.trunc() && x <= 1_000_000.0 => Ok(x as usize),
+            Some(x) if x >= 1.0 && x == x.trunc() && x <= f64::from(u32::MAX) => Ok(x as usize),
             _ => {
                 Err(self.err(at, format_args!("array index must be a whole number from 1, got {}", show(v))))
             }
@@ -634,8 +666,13 @@ impl<'p> Run<'p> {
             Func::Upper | Func::Lower => {
                 let s = text_of(&recv, &mut nt);
                 let mut b = take(pool);
-                for c in s.chars() {
-                    if f == Func::Upper { b.extend(c.to_uppercase()) } else { b.extend(c.to_lowercase()) }
+                if s.is_ascii() {
+                    b.push_str(s);
+                    if f == Func::Upper { b.make_ascii_uppercase() } else { b.make_ascii_lowercase() }
+                } else {
+                    for c in s.chars() {
+                        if f == Func::Upper { b.extend(c.to_uppercase()) } else { b.extend(c.to_lowercase()) }
+                    }
                 }
                 self.charge(b.len(), at)?;
                 Val::Buf(b)
@@ -743,12 +780,20 @@ mod tests {
         assert_eq!(format_number(-3.25), "-3.25");
         assert_eq!(format_number(1e15), "1000000000000000");
         assert_eq!(format_number(1.0 / 3.0), "0.333333333333333");
+        assert_eq!(format_number(-42.0), "-42");
+        assert_eq!(format_number(123456789012345.0), "123456789012345");
+        assert_eq!(format_number(1e20), "100000000000000000000");
+        assert_eq!(format_number(1e300), "1e300");
+        assert_eq!(format_number(-0.000001), "-0.000001");
     }
 
     #[test]
     fn number_syntax_is_strict() {
         assert_eq!(parse_number("+5"), Some(5.0));
         assert_eq!(parse_number("-0.5"), Some(-0.5));
+        assert_eq!(parse_number("-12"), Some(-12.0));
+        assert_eq!(parse_number("0012"), Some(12.0));
+        assert_eq!(parse_number("12345678901234567890"), Some(12345678901234567890.0));
         for s in ["", " 5", "5 ", "1e3", ".5", "5.", "inf", "NaN", "0x10", "--1"] {
             assert_eq!(parse_number(s), None, "{s}");
         }

@@ -1,0 +1,74 @@
+//! A converted script behaves exactly like its source: for every example in `scripts/`, the
+//! Studio JSON and YAML conversions simulate to byte-identical reports and per-contact records
+//! (`--calls-out`), and lint to the same findings at the same actions.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn recflow(args: &[&str], file: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_recflow")).args(args).arg(file).output().unwrap()
+}
+
+fn examples() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml" | "json")) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// (report, per-contact JSONL) of a 300-call simulation.
+fn simulate(file: &Path, dir: &Path) -> (String, String) {
+    let calls = dir.join("calls.jsonl");
+    let out = Command::new(env!("CARGO_BIN_EXE_recflow"))
+        .args(["simulate", "--calls", "300", "--seed", "7", "--format", "json", "--calls-out"])
+        .arg(&calls)
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}: {}", file.display(), String::from_utf8_lossy(&out.stderr));
+    (String::from_utf8(out.stdout).unwrap(), std::fs::read_to_string(&calls).unwrap())
+}
+
+/// Lint findings without the file name: (code, action, line-independent message).
+fn lint(file: &Path) -> Vec<(String, String, String)> {
+    let out = recflow(&["lint", "--format", "json"], file);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut d: Vec<_> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap().to_owned(), d["action"].to_string(), d["path"].to_string()))
+        .collect();
+    d.sort();
+    d
+}
+
+#[test]
+fn conversions_simulate_and_lint_exactly_like_their_source() {
+    let tmp = tempfile::tempdir().unwrap();
+    for src in examples() {
+        let (report, calls) = simulate(&src, tmp.path());
+        assert!(calls.lines().count() == 300, "{}: expected 300 contacts", src.display());
+        let findings = lint(&src);
+        for (to, ext) in [("studio-json", "json"), ("yaml", "yaml")] {
+            let out = recflow(&["convert", "--to", to], &src);
+            assert!(out.status.success());
+            let conv = tmp.path().join(format!("converted.{ext}"));
+            std::fs::write(&conv, &out.stdout).unwrap();
+            let (r2, c2) = simulate(&conv, tmp.path());
+            assert_eq!(report, r2, "{} → {to}: report differs", src.display());
+            assert!(calls == c2, "{} → {to}: per-contact records differ", src.display());
+            assert_eq!(findings, lint(&conv), "{} → {to}: lint differs", src.display());
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! `recflow simulate` / `recflow explain` end to end: formats, --calls-out, exit statuses.
+
+use std::process::Command;
+
+fn recflow(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_recflow")).args(args).output().expect("run recflow")
+}
+
+#[test]
+fn simulate_json_report_has_the_v1_fields_and_calls_out_one_line_per_contact() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("calls.jsonl");
+    let out = recflow(&[
+        "simulate",
+        "scripts/consent-gdpr.yaml",
+        "--calls",
+        "300",
+        "--seed",
+        "5",
+        "--format",
+        "json",
+        "--calls-out",
+        jsonl.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let keys: Vec<&str> = report.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "version",
+            "script",
+            "seed",
+            "calls",
+            "recorded",
+            "initiators",
+            "dnr",
+            "abandoned",
+            "statements",
+            "findings",
+            "policies",
+            "recorded_seconds"
+        ]
+    );
+    assert_eq!((report["calls"].as_u64(), report["seed"].as_u64()), (Some(300), Some(5)));
+    let text = std::fs::read_to_string(&jsonl).unwrap();
+    let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 300);
+    for (i, c) in lines.iter().enumerate() {
+        assert_eq!(c["id"].as_u64(), Some(i as u64));
+        let keys: Vec<&str> = c.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "id",
+                "duration_ms",
+                "abandoned",
+                "dnr_at_ms",
+                "segments",
+                "recordings",
+                "statements",
+                "findings",
+                "path"
+            ]
+        );
+    }
+    let dnr = lines.iter().filter(|c| !c["dnr_at_ms"].is_null()).count() as u64;
+    assert_eq!(report["dnr"].as_u64(), Some(dnr), "the report counts what the contacts say");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temp file left");
+}
+
+#[test]
+fn simulate_human_prints_the_seed_and_yaml_parses() {
+    let out = recflow(&["simulate", "scripts/mistake-indicator-left-on.yaml", "--calls", "200"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("seed 1"), "{text}");
+    assert!(text.contains("indicator_left_on"), "{text}");
+    assert!(text.contains("recflow explain scripts/mistake-indicator-left-on.yaml --call 0"), "{text}");
+    let out = recflow(&["simulate", "scripts/consent-gdpr.yaml", "--calls", "50", "--format", "yaml"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("version: 1") && text.contains("calls: 50"), "{text}");
+}
+
+#[test]
+fn jobs_do_not_change_the_output() {
+    let a = recflow(&[
+        "simulate",
+        "scripts/max-recorded-statements.yaml",
+        "--calls",
+        "5000",
+        "--jobs",
+        "1",
+        "--format",
+        "json",
+    ]);
+    let b = recflow(&[
+        "simulate",
+        "scripts/max-recorded-statements.yaml",
+        "--calls",
+        "5000",
+        "--jobs",
+        "3",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn explain_shows_the_rule_that_decided_and_matches_calls_out() {
+    let out = recflow(&["explain", "scripts/ivr-recording.yaml", "--call", "3", "--format", "json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["contact"]["id"].as_u64(), Some(3));
+    assert!(v["timeline"].as_array().unwrap().iter().any(|s| s["rule"].is_string()));
+    let human = recflow(&["explain", "scripts/ivr-recording.yaml", "--call", "3"]);
+    let text = String::from_utf8(human.stdout).unwrap();
+    assert!(text.contains("(R4)") || text.contains("(A-6)"), "{text}");
+}
+
+#[test]
+fn load_errors_exit_2() {
+    let out = recflow(&["simulate", "does-not-exist.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = recflow(&["simulate", "scripts/consent-gdpr.yaml", "--traffic", "scripts/consent-gdpr.yaml"]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = recflow(&["explain", "scripts/consent-gdpr.yaml"]);
+    assert_eq!(out.status.code(), Some(2), "--call is required");
+}

@@ -1,0 +1,61 @@
+//! Statistical laws of the simulation (100 000 contacts; a few seconds at opt-level 1).
+
+use recflow::model::{Dist, Match, Policy, Tenant, Traffic, Weighted};
+use recflow::sim::{self, Program};
+
+fn world(percent: f64) -> (Tenant, Traffic) {
+    let tenant = Tenant {
+        recording_policies: vec![Policy {
+            name: "Half".into(),
+            priority: Some(1),
+            percent,
+            matches: Match::default(),
+            continue_after_external_transfer: false,
+            continue_after_disposition: false,
+        }],
+        ..Tenant::default()
+    };
+    let mut traffic = Traffic::default();
+    traffic.durations.queue_wait = Dist::Fixed(10.0);
+    traffic.durations.patience = Dist::Fixed(100_000.0);
+    traffic.durations.talk = Dist::Fixed(120.0);
+    traffic.inputs =
+        vec![("ask".into(), Weighted { items: vec![(Some("1".into()), 0.3), (Some("2".into()), 0.7)] })];
+    (tenant, traffic)
+}
+
+const SCRIPT: &str = "script: stats
+actions:
+  - {id: begin, type: BEGIN, next: ask}
+  - {id: ask, type: MENU, branches: {'1': studio, '2': queue}}
+  - {id: studio, type: LOGRECORDINGPRO, properties: {Record: Start}, next: queue}
+  - {id: queue, type: REQAGENT, next: hold}
+  - {id: hold, type: MUSIC, next: hold}
+";
+
+#[test]
+fn r15_half_policy_plus_30_percent_studio_records_65_percent() {
+    let script = recflow::script::load_str("stats.yaml", SCRIPT).unwrap();
+    let (tenant, traffic) = world(50.0);
+    let p = Program::compile(&script, &tenant, &traffic);
+    let r = sim::simulate(&p, 100_000, |_| {});
+    let share = r.recorded.any as f64 / r.calls as f64;
+    assert!((share - 0.65).abs() < 0.01, "recorded {share}");
+    assert_eq!(r.policies[0].matched, 100_000);
+    assert!((r.policies[0].effective_percent - 65.0).abs() < 1.0, "{:?}", r.policies[0]);
+    let studio = r.initiators.studio as f64 / 100_000.0;
+    assert!((studio - 0.3).abs() < 0.01, "studio {studio}");
+}
+
+#[test]
+fn percent_sampling_is_unbiased() {
+    let script =
+        recflow::script::load_str("stats.yaml", &SCRIPT.replace("'1': studio", "'1': queue")).unwrap();
+    for percent in [3.0, 37.0, 90.0] {
+        let (tenant, traffic) = world(percent);
+        let p = Program::compile(&script, &tenant, &traffic);
+        let r = sim::simulate(&p, 40_000, |_| {});
+        let share = 100.0 * r.recorded.any as f64 / r.calls as f64;
+        assert!((share - percent).abs() < 0.75, "{percent}%: {share}");
+    }
+}
