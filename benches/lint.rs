@@ -15,7 +15,9 @@ fn main() {
     let t0 = Instant::now();
     let script = recflow::script::load_str("generated.yaml", &text).expect("generated script loads");
     let load = t0.elapsed();
+    let t1 = Instant::now();
     let prepared = recflow::lint::Prepared::new(&script, None);
+    let analysis = t1.elapsed();
     let mut times: Vec<Duration> = Vec::new();
     let mut findings = 0;
     for _ in 0..7 {
@@ -27,10 +29,11 @@ fn main() {
     times.sort();
     let median = times[times.len() / 2];
     println!(
-        "lint bench: {} actions, {} (action, state) pairs, {findings} findings; load {:.1} ms; lint median {:.1} ms (min {:.1}, max {:.1})",
+        "lint bench: {} actions, {} (action, state) pairs, {findings} findings; load {:.1} ms; analysis alone {:.1} ms; lint median {:.1} ms (min {:.1}, max {:.1})",
         script.actions.len(),
         prepared.reach.len(),
         load.as_secs_f64() * 1e3,
+        analysis.as_secs_f64() * 1e3,
         median.as_secs_f64() * 1e3,
         times[0].as_secs_f64() * 1e3,
         times[times.len() - 1].as_secs_f64() * 1e3,

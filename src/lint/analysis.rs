@@ -20,6 +20,7 @@
 
 use std::collections::HashMap;
 use std::collections::VecDeque;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::infer::{Facts, STATEMENT_VAR};
 use crate::script::{ActionIx, Event, Kind, OnOff, Record, Script};
@@ -282,7 +283,7 @@ struct Explorer<'a> {
     /// Bitmask of buttons whose press sends a signal.
     signal_buttons: u64,
     precise: bool,
-    index: HashMap<(Point, StateKey), NodeId>,
+    index: HashMap<(Point, StateKey), NodeId, BuildHasherDefault<FxHasher>>,
     reach: Reach,
     queue: VecDeque<NodeId>,
 }
@@ -308,7 +309,7 @@ pub fn analyze(script: &Script, facts: &Facts) -> Reach {
             .filter(|a| matches!(a.kind, Kind::LogRecordingPro(_) | Kind::RecordAgentOnly))
             .count()
             <= PRECISE_SOURCES,
-        index: HashMap::new(),
+        index: HashMap::default(),
         reach: Reach { by_action: vec![Vec::new(); script.actions.len()], ..Reach::default() },
         queue: VecDeque::new(),
     };
@@ -588,6 +589,37 @@ impl Explorer<'_> {
             }
             self.thread_end(id, u, Via::Implicit);
         }
+    }
+}
+
+/// A fast non-cryptographic hasher for the pair index (the keys are small integers; the map is
+/// never iterated, so its order cannot reach the output).
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(i as u64);
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.write_u64(i as u64);
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(i as u64);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 

@@ -92,13 +92,14 @@ impl Facts {
             ..Facts::default()
         };
         let mut by_name: BTreeMap<String, usize> = BTreeMap::new();
+        let mut marks = Marks { stamp: vec![0; n], generation: 0 };
         for ix in script.indices() {
             let a = script.action(ix);
             match &a.kind {
                 Kind::Menu(m) => {
                     f.consent[ix.index()] = match &a.consent {
                         Some(c) => Some(ConsentMenu { accept: c.accept.clone(), inferred: None }),
-                        None => infer_consent(script, flow, ix),
+                        None => infer_consent(script, flow, ix, &mut marks),
                     };
                     f.sensitive[ix.index()] = match m.sensitive {
                         Some(true) => Some(Sensitive { inferred: None }),
@@ -173,13 +174,20 @@ impl Facts {
 /// Infer a consent question: a MENU some of whose branches lead (without passing another MENU
 /// or a REQAGENT) to DONOTRECORD or RECORDAGENTONLY, and some not. The branches that don't are
 /// the accept digits.
-fn infer_consent(script: &Script, flow: &Flow, menu: ActionIx) -> Option<ConsentMenu> {
+/// Visited marks shared by the per-branch searches (a generation counter instead of a fresh
+/// `Vec<bool>` per search keeps inference linear on big scripts).
+struct Marks {
+    stamp: Vec<u32>,
+    generation: u32,
+}
+
+fn infer_consent(script: &Script, flow: &Flow, menu: ActionIx, marks: &mut Marks) -> Option<ConsentMenu> {
     let a = script.action(menu);
     let mut accept = Vec::new();
     let mut declines: Option<(String, &'static str)> = None;
     for b in &a.branches {
         let Some(t) = b.target else { continue };
-        match leads_to_decline(script, flow, t) {
+        match leads_to_decline(script, flow, t, marks) {
             Some(what) => {
                 declines.get_or_insert((b.name.clone(), what));
             }
@@ -196,11 +204,12 @@ fn infer_consent(script: &Script, flow: &Flow, menu: ActionIx) -> Option<Consent
     })
 }
 
-fn leads_to_decline(script: &Script, flow: &Flow, from: ActionIx) -> Option<&'static str> {
-    let mut seen = vec![false; script.actions.len()];
+fn leads_to_decline(script: &Script, flow: &Flow, from: ActionIx, marks: &mut Marks) -> Option<&'static str> {
+    marks.generation += 1;
+    let g = marks.generation;
     let mut stack = vec![from];
     while let Some(ix) = stack.pop() {
-        if std::mem::replace(&mut seen[ix.index()], true) {
+        if std::mem::replace(&mut marks.stamp[ix.index()], g) == g {
             continue;
         }
         match script.action(ix).kind {
