@@ -48,14 +48,17 @@ pub enum Command {
     /// ONSIGNAL are drawn as event entries (double border). A branch that is not wired is a
     /// dashed edge to a "not wired" node; unreachable actions are greyed.
     #[command(after_help = GRAPH_EXAMPLES)]
+    #[command(display_order = 7)]
     Graph(GraphArgs),
     /// Prove consent and ordering properties over every path of one or more scripts.
     #[command(after_help = LINT_EXAMPLES)]
+    #[command(display_order = 3)]
     Lint(LintArgs),
     /// List the lint rules, or print one rule's documentation.
     #[command(
         after_help = "Examples:\n  recflow rules                 list every rule: code, name, severity, summary\n  recflow rules C001            the documentation of one rule (code or name)\n  recflow rules statement-id-not-saved"
     )]
+    #[command(display_order = 4)]
     Rules(RulesArgs),
     /// Convert a script between recflow YAML and CXone Studio JSON.
     ///
@@ -64,12 +67,15 @@ pub enum Command {
     /// and targets, so it lints, simulates and draws exactly like its source. Comments and Studio
     /// layout (x, y) do not survive a trip through YAML; a script without layout gets a simple one.
     #[command(after_help = CONVERT_EXAMPLES)]
+    #[command(display_order = 8)]
     Convert(ConvertArgs),
     /// Simulate many seeded calls: what gets recorded, by whom, and what goes wrong.
     #[command(after_help = SIMULATE_EXAMPLES)]
+    #[command(display_order = 1)]
     Simulate(SimulateArgs),
     /// Show one simulated contact's timeline, and which rule decided each recording step.
     #[command(after_help = EXPLAIN_EXAMPLES)]
+    #[command(display_order = 2)]
     Explain(ExplainArgs),
     /// Compare two versions of a script: how the change moves recording outcomes, contact by contact.
     ///
@@ -78,11 +84,13 @@ pub enum Command {
     /// the report shows old / new / delta counts, the transitions between classes with example
     /// contacts and where their paths part, and what changed in the script, by action id.
     #[command(after_help = DIFF_EXAMPLES)]
+    #[command(display_order = 5)]
     Diff(DiffArgs),
     /// Record a script's outcome distribution in a committed YAML snapshot, and check it in CI.
     ///
     /// Without --check or --accept the snapshots are printed to stdout.
     #[command(after_help = SNAPSHOT_EXAMPLES)]
+    #[command(display_order = 6)]
     Snapshot(SnapshotArgs),
     /// Print the embedded default tenant or traffic file (YAML).
     ///
@@ -90,6 +98,7 @@ pub enum Command {
     /// keep the keys you want to change and delete the rest: keys left out take these defaults
     /// one by one. Reference: docs/tenant-and-traffic.md.
     #[command(after_help = DEFAULTS_EXAMPLES)]
+    #[command(display_order = 9)]
     Defaults(DefaultsArgs),
 }
 
