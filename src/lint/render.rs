@@ -225,7 +225,6 @@ pub fn sarif(results: &[(&Script, &[Diagnostic])]) -> String {
             "tool": {"driver": {
                 "name": "recflow",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/recflow/recflow",
                 "rules": rules,
             }},
             "results": out,
