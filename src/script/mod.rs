@@ -17,6 +17,7 @@ pub mod model;
 pub mod raw;
 mod studio_json;
 mod yaml;
+pub(crate) mod yaml_tree;
 
 use std::path::Path;
 

@@ -5,27 +5,16 @@
 //! missing keys). Semantic checks (ids, branches, property values) are `build.rs`'s job so
 //! that Studio JSON gets the same ones.
 //!
-//! serde-saphyr parses the text into a generic tree of [`serde_saphyr::Spanned`] nodes
-//! ([`Node`]); typed structs with `#[serde(flatten)]` would lose the locations, and we want every
-//! scalar's exact source text anyway (`id: 2`, `State: on`, `y:` as a key). The tree's depth is
-//! bounded by serde-saphyr's budget (`max_depth`), so our own recursion over it is bounded too.
-
-use std::fmt;
-
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::Spanned as SSpanned;
+//! The shared YAML tree ([`yaml_tree`], profile [`Profile::Script`]) parses the text into
+//! spanned [`Node`]s; typed structs with `#[serde(flatten)]` would lose the locations, and we
+//! want every scalar's exact source text anyway (`id: 2`, `State: on`, `y:` as a key). The
+//! tree's depth is bounded by serde-saphyr's budget (`max_depth`), so our own recursion over it
+//! is bounded too.
 
 use super::error::{LoadError, LoadErrorKind, LoadErrors};
 use super::model::{Format, PropValue, Source, Span, TextMap};
 use super::raw::{RawAction, RawAllow, RawBranch, RawProperty, RawScript, Spanned};
-
-/// Deepest nesting accepted (a script needs 6 levels; serde-saphyr's default is 64).
-const MAX_DEPTH: usize = 64;
-/// Node budget: ~15 nodes per action leaves room for scripts of ~15 000 actions, and bounds
-/// the memory of the node tree (~150 bytes a node) well under 100 MB.
-const MAX_NODES: usize = 250_000;
-/// Alias expansion budget (billion-laughs protection): events replayed from aliases.
-const MAX_REPLAYED_EVENTS: usize = 100_000;
+use super::yaml_tree::{self, Node, Profile, Value};
 
 pub(crate) const TOP_KEYS: &[&str] = &["script", "description", "actions"];
 pub(crate) const ACTION_KEYS: &[&str] =
@@ -33,207 +22,38 @@ pub(crate) const ACTION_KEYS: &[&str] =
 const CONSENT_KEYS: &[&str] = &["accept"];
 const ALLOW_KEYS: &[&str] = &["rule", "reason"];
 
-/// A YAML value with its children's locations.
-#[derive(Debug)]
-pub(crate) enum Node {
-    Null,
-    Bool(bool),
-    Int(i128),
-    Float(f64),
-    Str(String),
-    Seq(Vec<SNode>),
-    Map(Vec<(SNode, SNode)>),
-}
-
-pub(crate) type SNode = SSpanned<Node>;
-
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(NodeVisitor)
-    }
-}
-
-struct NodeVisitor;
-
-impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = Node;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-    fn visit_unit<E>(self) -> Result<Node, E> {
-        Ok(Node::Null)
-    }
-    fn visit_none<E>(self) -> Result<Node, E> {
-        Ok(Node::Null)
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
-        Ok(Node::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
-        Ok(Node::Int(v.into()))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
-        Ok(Node::Int(v.into()))
-    }
-    fn visit_i128<E>(self, v: i128) -> Result<Node, E> {
-        Ok(Node::Int(v))
-    }
-    fn visit_u128<E>(self, v: u128) -> Result<Node, E> {
-        Ok(Node::Int(i128::try_from(v).unwrap_or(i128::MAX)))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
-        Ok(Node::Float(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Node, E> {
-        Ok(Node::Str(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Node, E> {
-        Ok(Node::Str(v))
-    }
-    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Node, E> {
-        Ok(Node::Str(String::from_utf8_lossy(v).into_owned()))
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
-        Node::deserialize(d)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
-        let mut v = Vec::new();
-        while let Some(x) = a.next_element()? {
-            v.push(x);
-        }
-        Ok(Node::Seq(v))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
-        let mut v = Vec::new();
-        while let Some(k) = a.next_key()? {
-            let val = a.next_value()?;
-            v.push((k, val));
-        }
-        Ok(Node::Map(v))
-    }
-}
-
-/// Parse YAML text into the spanned node tree, with recflow's budget; syntax errors and
+/// Parse YAML text into the spanned node tree with the script budget; syntax errors and
 /// budget breaches become `load::syntax` errors with the parser's line:column.
-pub(crate) fn parse_tree(source: &Source) -> Result<SNode, LoadError> {
-    let options = serde_saphyr::options! {
-        budget: serde_saphyr::budget! {
-            max_depth: MAX_DEPTH,
-            max_nodes: MAX_NODES,
-            max_events: 4 * MAX_NODES,
-            max_documents: 1,
-        },
-        alias_limits: serde_saphyr::alias_limits! {
-            max_total_replayed_events: MAX_REPLAYED_EVENTS,
-            max_replay_stack_depth: 16,
-        },
-        with_snippet: false,
-    };
-    serde_saphyr::from_str_with_options::<SNode>(&source.text, options).map_err(|e| syntax_error(source, &e))
-}
-
-fn syntax_error(source: &Source, e: &serde_saphyr::Error) -> LoadError {
-    let full = e.to_string();
-    // serde-saphyr appends " at line L, column C"; the label shows the place instead.
-    let message = match full.find(" at line ") {
-        Some(i) => full[..i].trim_end().to_owned(),
-        None => full.trim().to_owned(),
-    };
-    let (message, limit) = friendly(&message);
-    let offset = e.location().and_then(|l| location_offset(source, &l)).unwrap_or(0);
-    let help = if limit {
-        "the file exceeds recflow's structure limits (nesting depth, node count, alias expansion, \
-         one document per file); a Studio script never needs that much: check the file is the \
-         script you meant"
-    } else {
-        "fix the YAML syntax here (FORMATS §1 shows the script format; `docs/script-format.md` has \
-         the details)"
-    };
-    LoadError::new(LoadErrorKind::Syntax, format!("invalid YAML: {message}"))
-        .with_source(source)
-        .with_label(Span::new(offset.min(source.text.len()), 0), "here")
-        .with_help(help)
-}
-
-/// serde-saphyr's message in user terms; `true` when a structure limit was hit.
-fn friendly(message: &str) -> (String, bool) {
-    let m = message.trim();
-    let lower = m.to_ascii_lowercase();
-    let limit = |s: String| (s, true);
-    if lower.contains("recursion limit") || lower.contains("depth {") {
-        limit(format!("nesting deeper than {MAX_DEPTH} levels"))
-    } else if lower.contains("nodes {") {
-        limit(format!("more than {MAX_NODES} YAML nodes"))
-    } else if lower.contains("events {") {
-        limit(format!("more than {} YAML events", 4 * MAX_NODES))
-    } else if lower.contains("documents {") {
-        ("more than one YAML document (`---`); a file holds one script".to_owned(), false)
-    } else if lower.contains("alias replay") || lower.contains("aliases {") || lower.contains("anchors {") {
-        limit(format!("aliases expand to more than {MAX_REPLAYED_EVENTS} YAML events (an alias bomb?)"))
-    } else if lower.contains("budget") {
-        limit(m.to_owned())
-    } else if let Some(i) = m.find(", set DuplicateKeyPolicy") {
-        (m[..i].to_owned(), false)
-    } else if m.is_empty() {
-        ("invalid YAML".to_owned(), false)
-    } else {
-        (m.to_owned(), false)
-    }
-}
-
-/// Byte offset of a serde-saphyr location (its byte span, else from line/column).
-fn location_offset(source: &Source, loc: &serde_saphyr::Location) -> Option<usize> {
-    if let Some(b) = loc.span().byte_offset() {
-        return Some((b as usize).min(source.text.len()));
-    }
-    let (line, col) = (loc.line() as usize, loc.column() as usize);
-    if line == 0 {
-        return None;
-    }
-    let mut start = 0;
-    for _ in 1..line {
-        start = source.text[start..].find('\n').map(|i| start + i + 1)?;
-    }
-    let rest = &source.text[start..];
-    let within = rest.char_indices().nth(col.saturating_sub(1)).map_or(rest.len(), |(i, _)| i);
-    Some(start + within)
+pub(crate) fn parse_tree(source: &Source) -> Result<Node, LoadError> {
+    yaml_tree::parse(source, Profile::Script)
 }
 
 /// Span of a node as referenced (an alias points at `*name`).
-fn span(n: &SNode) -> Span {
-    span_of(&n.referenced)
-}
-
-fn span_of(loc: &serde_saphyr::Location) -> Span {
-    let s = loc.span();
-    match (s.byte_offset(), s.byte_len()) {
-        (Some(o), Some(l)) => Span::new(o as usize, l as usize),
-        (Some(o), None) => Span::new(o as usize, 0),
-        _ => Span::default(),
-    }
+fn span(n: &Node) -> Span {
+    n.span
 }
 
 /// Start and end byte of a node and everything inside it (a collection's own span is only
 /// its start; a flow collection's closing bracket is included).
-fn extent(n: &SNode, src: &str) -> (usize, usize) {
+fn extent(n: &Node, src: &str) -> (usize, usize) {
     let s = span(n);
     let (mut lo, mut hi) = (s.offset, s.end());
-    let mut widen = |c: &SNode| {
+    let mut widen = |c: &Node| {
         let (a, b) = extent(c, src);
         lo = lo.min(a);
         hi = hi.max(b);
     };
     match &n.value {
-        Node::Seq(items) => items.iter().for_each(&mut widen),
-        Node::Map(entries) => entries.iter().for_each(|(k, v)| {
+        Value::Seq(items) => items.iter().for_each(&mut widen),
+        Value::Map(entries) => entries.iter().for_each(|(k, v)| {
             widen(k);
             widen(v);
         }),
         _ => return (lo, hi),
     }
     let close = match (src.as_bytes().get(s.offset), &n.value) {
-        (Some(b'['), Node::Seq(_)) => b']',
-        (Some(b'{'), Node::Map(_)) => b'}',
+        (Some(b'['), Value::Seq(_)) => b']',
+        (Some(b'{'), Value::Map(_)) => b'}',
         _ => return (lo, hi),
     };
     let rest = src.as_bytes().get(hi..).unwrap_or_default();
@@ -244,19 +64,19 @@ fn extent(n: &SNode, src: &str) -> (usize, usize) {
     (lo, hi)
 }
 
-fn full_span(n: &SNode, src: &str) -> Span {
+fn full_span(n: &Node, src: &str) -> Span {
     let (a, b) = extent(n, src);
     Span::new(a, b.saturating_sub(a))
 }
 
-fn describe(n: &Node) -> &'static str {
+fn describe(n: &Value) -> &'static str {
     match n {
-        Node::Null => "an empty value",
-        Node::Bool(_) => "a boolean",
-        Node::Int(_) | Node::Float(_) => "a number",
-        Node::Str(_) => "a string",
-        Node::Seq(_) => "a list",
-        Node::Map(_) => "a mapping",
+        Value::Null => "an empty value",
+        Value::Bool(_) => "a boolean",
+        Value::Int(_) | Value::Float(_) => "a number",
+        Value::Str(_) => "a string",
+        Value::Seq(_) => "a list",
+        Value::Map(_) => "a mapping",
     }
 }
 
@@ -271,7 +91,7 @@ impl Walker<'_> {
         self.errors.push(e.with_source(self.source));
     }
 
-    fn wrong_type(&mut self, n: &SNode, what: &str, expected: &str) {
+    fn wrong_type(&mut self, n: &Node, what: &str, expected: &str) {
         let span = full_span(n, &self.source.text);
         self.err(
             LoadError::new(
@@ -285,11 +105,11 @@ impl Walker<'_> {
 
     /// Source text of a plain scalar (what the user typed: `2`, `on`, `1.50`), else the decoded
     /// string. Aliases use the anchored definition.
-    fn scalar_text(&self, n: &SNode) -> Option<String> {
+    fn scalar_text(&self, n: &Node) -> Option<String> {
         match &n.value {
-            Node::Str(s) => Some(s.clone()),
-            Node::Null => {
-                let s = span_of(&n.defined);
+            Value::Str(s) => Some(s.clone()),
+            Value::Null => {
+                let s = n.defined;
                 let raw = self.source.text.get(s.offset..s.end()).unwrap_or("");
                 // `~` / `null` written out stay as text; an absent value is empty.
                 Some(if raw == "~" || raw.eq_ignore_ascii_case("null") {
@@ -298,37 +118,37 @@ impl Walker<'_> {
                     raw.to_owned()
                 })
             }
-            Node::Bool(_) | Node::Int(_) | Node::Float(_) => {
-                let s = span_of(&n.defined);
+            Value::Bool(_) | Value::Int(_) | Value::Float(_) => {
+                let s = n.defined;
                 let raw = self.source.text.get(s.offset..s.end()).map(str::to_owned);
                 Some(raw.filter(|r| !r.is_empty()).unwrap_or_else(|| match &n.value {
-                    Node::Bool(b) => b.to_string(),
-                    Node::Int(i) => i.to_string(),
-                    Node::Float(f) => f.to_string(),
+                    Value::Bool(b) => b.to_string(),
+                    Value::Int(i) => i.to_string(),
+                    Value::Float(f) => f.to_string(),
                     _ => String::new(),
                 }))
             }
-            Node::Seq(_) | Node::Map(_) => None,
+            Value::Seq(_) | Value::Map(_) => None,
         }
     }
 
-    fn key_text(&self, k: &SNode) -> String {
+    fn key_text(&self, k: &Node) -> String {
         self.scalar_text(k).unwrap_or_default()
     }
 
     /// A required-ish scalar (id, type, label, ...): text and span, or a wrong-type error.
-    fn scalar(&mut self, n: &SNode, what: &str) -> Option<Spanned<String>> {
+    fn scalar(&mut self, n: &Node, what: &str) -> Option<Spanned<String>> {
         self.scalar_checked(n, what, false)
     }
 
     /// Like [`Self::scalar`], for values that cannot be empty (`id`, `type`, `script`, `rule`).
-    fn required(&mut self, n: &SNode, what: &str) -> Option<Spanned<String>> {
+    fn required(&mut self, n: &Node, what: &str) -> Option<Spanned<String>> {
         self.scalar_checked(n, what, true)
     }
 
-    fn scalar_checked(&mut self, n: &SNode, what: &str, non_empty: bool) -> Option<Spanned<String>> {
+    fn scalar_checked(&mut self, n: &Node, what: &str, non_empty: bool) -> Option<Spanned<String>> {
         match self.scalar_text(n) {
-            Some(t) if !(matches!(n.value, Node::Null) || non_empty && t.trim().is_empty()) => {
+            Some(t) if !(matches!(n.value, Value::Null) || non_empty && t.trim().is_empty()) => {
                 Some(Spanned::new(t, span(n)))
             }
             Some(_) => {
@@ -346,7 +166,7 @@ impl Walker<'_> {
         }
     }
 
-    fn unknown_key(&mut self, key: &SNode, name: &str, place: &str, valid: &[&str]) {
+    fn unknown_key(&mut self, key: &Node, name: &str, place: &str, valid: &[&str]) {
         let mut e = LoadError::new(LoadErrorKind::UnknownKey, format!("unknown key `{name}` in {place}"))
             .with_label(span(key), "not a key recflow knows here");
         let list = valid.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
@@ -357,8 +177,8 @@ impl Walker<'_> {
         self.err(e);
     }
 
-    fn script(&mut self, root: &SNode) -> Option<RawScript> {
-        let Node::Map(entries) = &root.value else {
+    fn script(&mut self, root: &Node) -> Option<RawScript> {
+        let Value::Map(entries) = &root.value else {
             let what = "a script";
             self.wrong_type(root, what, "a mapping with keys `script`, `description` and `actions`");
             return None;
@@ -372,20 +192,20 @@ impl Walker<'_> {
             match key.as_str() {
                 "script" => name = self.required(v, "`script` (the script name)"),
                 "description" => match &v.value {
-                    Node::Null => {}
+                    Value::Null => {}
                     _ => description = self.scalar(v, "`description`").map(|s| s.value),
                 },
                 "actions" => {
                     actions_span = Some(span(k));
                     match &v.value {
-                        Node::Seq(items) => {
+                        Value::Seq(items) => {
                             for item in items {
                                 if let Some(a) = self.action(item) {
                                     actions.push(a);
                                 }
                             }
                         }
-                        Node::Null => {}
+                        Value::Null => {}
                         _ => self.wrong_type(v, "`actions`", "a list of actions"),
                     }
                 }
@@ -412,8 +232,8 @@ impl Walker<'_> {
         })
     }
 
-    fn action(&mut self, n: &SNode) -> Option<RawAction> {
-        let Node::Map(entries) = &n.value else {
+    fn action(&mut self, n: &Node) -> Option<RawAction> {
+        let Value::Map(entries) = &n.value else {
             self.wrong_type(n, "an action", "a mapping with `id` and `type`");
             return None;
         };
@@ -438,30 +258,30 @@ impl Walker<'_> {
                     ok &= type_name.is_some();
                 }
                 "label" => {
-                    if !matches!(v.value, Node::Null) {
+                    if !matches!(v.value, Value::Null) {
                         label = self.scalar(v, "`label`").map(|s| s.value);
                     }
                 }
                 "properties" => match &v.value {
-                    Node::Map(props) => {
+                    Value::Map(props) => {
                         for (pk, pv) in props {
                             if let Some(p) = self.property(pk, pv) {
                                 properties.push(p);
                             }
                         }
                     }
-                    Node::Null => {}
+                    Value::Null => {}
                     _ => self.wrong_type(v, "`properties`", "a mapping of property names to values"),
                 },
                 "branches" => match &v.value {
-                    Node::Map(bs) => {
+                    Value::Map(bs) => {
                         for (bk, bv) in bs {
                             if let Some(b) = self.branch(bk, bv) {
                                 branches.push(b);
                             }
                         }
                     }
-                    Node::Null => {}
+                    Value::Null => {}
                     _ => self.wrong_type(v, "`branches`", "a mapping of branch names to action ids"),
                 },
                 "next" => {
@@ -509,10 +329,10 @@ impl Walker<'_> {
         })
     }
 
-    fn property(&mut self, k: &SNode, v: &SNode) -> Option<RawProperty> {
+    fn property(&mut self, k: &Node, v: &Node) -> Option<RawProperty> {
         let name = Spanned::new(self.key_text(k), span(k));
         let (value, map) = match &v.value {
-            Node::Seq(items) => {
+            Value::Seq(items) => {
                 let mut list = Vec::new();
                 for item in items {
                     match self.scalar_text(item) {
@@ -529,29 +349,29 @@ impl Walker<'_> {
                 }
                 (PropValue::List(list), TextMap::default())
             }
-            Node::Map(_) => {
+            Value::Map(_) => {
                 self.wrong_type(v, &format!("property `{}`", name.value), "a string or a list of strings");
                 return None;
             }
             _ => {
                 let text = self.scalar_text(v).unwrap_or_default();
-                let map = text_map(&self.source.text, span_of(&v.defined), &text);
+                let map = text_map(&self.source.text, v.defined, &text);
                 (PropValue::Text(text), map)
             }
         };
         let vspan = match &v.value {
-            Node::Seq(_) => full_span(v, &self.source.text),
+            Value::Seq(_) => full_span(v, &self.source.text),
             // An empty value (`Tooltip:`) points just after the key.
-            Node::Null if span(v).len == 0 => Span::new(span(k).end(), 0),
+            Value::Null if span(v).len == 0 => Span::new(span(k).end(), 0),
             _ => span(v),
         };
         Some(RawProperty { name, value, span: vspan, map })
     }
 
-    fn target(&mut self, v: &SNode) -> Option<Spanned<String>> {
+    fn target(&mut self, v: &Node) -> Option<Spanned<String>> {
         match &v.value {
-            Node::Null => None,
-            Node::Seq(_) | Node::Map(_) => {
+            Value::Null => None,
+            Value::Seq(_) | Value::Map(_) => {
                 self.wrong_type(v, "a branch target", "an action id (or empty for not wired)");
                 None
             }
@@ -559,13 +379,13 @@ impl Walker<'_> {
         }
     }
 
-    fn branch(&mut self, k: &SNode, v: &SNode) -> Option<RawBranch> {
-        if matches!(k.value, Node::Seq(_) | Node::Map(_)) {
+    fn branch(&mut self, k: &Node, v: &Node) -> Option<RawBranch> {
+        if matches!(k.value, Value::Seq(_) | Value::Map(_)) {
             self.wrong_type(k, "a branch name", "a string");
             return None;
         }
         let name = Spanned::new(self.key_text(k), span(k));
-        if matches!(v.value, Node::Seq(_) | Node::Map(_)) {
+        if matches!(v.value, Value::Seq(_) | Value::Map(_)) {
             self.wrong_type(v, &format!("the target of branch `{}`", name.value), "an action id");
             return None;
         }
@@ -573,8 +393,8 @@ impl Walker<'_> {
         Some(RawBranch { name, target })
     }
 
-    fn consent(&mut self, v: &SNode) -> Option<Spanned<Vec<String>>> {
-        let Node::Map(entries) = &v.value else {
+    fn consent(&mut self, v: &Node) -> Option<Spanned<Vec<String>>> {
+        let Value::Map(entries) = &v.value else {
             self.wrong_type(v, "`consent`", "a mapping like `{accept: [\"1\"]}`");
             return None;
         };
@@ -586,11 +406,11 @@ impl Walker<'_> {
                 continue;
             }
             match &val.value {
-                Node::Seq(items) => {
+                Value::Seq(items) => {
                     let mut list = Vec::new();
                     for item in items {
                         match item.value {
-                            Node::Seq(_) | Node::Map(_) | Node::Null => {
+                            Value::Seq(_) | Value::Map(_) | Value::Null => {
                                 self.wrong_type(item, "a `consent.accept` item", "a digit string");
                             }
                             _ => list.extend(self.scalar_text(item)),
@@ -598,7 +418,7 @@ impl Walker<'_> {
                     }
                     accept = Some(list);
                 }
-                Node::Map(_) | Node::Null => {
+                Value::Map(_) | Value::Null => {
                     self.wrong_type(val, "`consent.accept`", "a list of digit strings");
                 }
                 _ => accept = self.scalar_text(val).map(|t| vec![t]),
@@ -617,16 +437,16 @@ impl Walker<'_> {
         Some(Spanned::new(accept, full_span(v, &self.source.text)))
     }
 
-    fn allow(&mut self, v: &SNode) -> Vec<RawAllow> {
-        let Node::Seq(items) = &v.value else {
-            if !matches!(v.value, Node::Null) {
+    fn allow(&mut self, v: &Node) -> Vec<RawAllow> {
+        let Value::Seq(items) = &v.value else {
+            if !matches!(v.value, Value::Null) {
                 self.wrong_type(v, "`allow`", "a list like `[{rule: C001, reason: \"...\"}]`");
             }
             return Vec::new();
         };
         let mut out = Vec::new();
         for item in items {
-            let Node::Map(entries) = &item.value else {
+            let Value::Map(entries) = &item.value else {
                 self.wrong_type(item, "an `allow` entry", "a mapping `{rule: CODE, reason: \"...\"}`");
                 continue;
             };
@@ -637,7 +457,7 @@ impl Walker<'_> {
                 match key.as_str() {
                     "rule" => rule = self.required(val, "`allow.rule`"),
                     "reason" => {
-                        if !matches!(val.value, Node::Null) {
+                        if !matches!(val.value, Value::Null) {
                             reason = self.scalar(val, "`allow.reason`");
                         }
                     }
@@ -820,10 +640,10 @@ mod tests {
     fn check_map(yaml: &str, needle: &str) {
         let src = Source::new("t.yaml", yaml);
         let root = parse_tree(&src).unwrap();
-        let Node::Map(entries) = &root.value else { panic!() };
+        let Value::Map(entries) = &root.value else { panic!() };
         let v = &entries[0].1;
-        let Node::Str(value) = &v.value else { panic!("not a string: {:?}", v.value) };
-        let map = text_map(yaml, span_of(&v.defined), value);
+        let Value::Str(value) = &v.value else { panic!("not a string: {:?}", v.value) };
+        let map = text_map(yaml, v.defined, value);
         let at = value.find(needle).unwrap_or_else(|| panic!("{needle:?} not in {value:?}"));
         let s = map.to_source(at);
         assert_eq!(&yaml[s..s + needle.len()], needle, "value {value:?} map {map:?}");
@@ -848,10 +668,10 @@ mod tests {
         let yaml = "Data: 'z = ''it''''s'''\n";
         let src = Source::new("t.yaml", yaml);
         let root = parse_tree(&src).unwrap();
-        let Node::Map(entries) = &root.value else { panic!() };
-        let Node::Str(value) = &entries[0].1.value else { panic!() };
+        let Value::Map(entries) = &root.value else { panic!() };
+        let Value::Str(value) = &entries[0].1.value else { panic!() };
         assert_eq!(value, "z = 'it''s'");
-        let map = text_map(yaml, span_of(&entries[0].1.defined), value);
+        let map = text_map(yaml, entries[0].1.defined, value);
         assert_eq!(map.to_source(8), yaml.find("''''s").unwrap() + 2);
     }
 
