@@ -2,6 +2,8 @@
 //! stdout, stderr), load errors (exit 2 with file:line:column), and a walk over every file in
 //! `scripts/` so new examples are covered automatically.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -165,20 +167,7 @@ fn help_teaches_with_examples() {
 }
 
 fn every_script() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts")];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml" | "json")) {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
+    common::example_scripts()
 }
 
 /// `graph` (both formats) and `convert` (both targets) work on every file in `scripts/`, and

@@ -2,6 +2,8 @@
 //! Studio JSON and YAML conversions simulate to byte-identical reports and per-contact records
 //! (`--calls-out`), and lint to the same findings at the same actions.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -10,20 +12,7 @@ fn recflow(args: &[&str], file: &Path) -> std::process::Output {
 }
 
 fn examples() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts")];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml" | "json")) {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
+    common::example_scripts()
 }
 
 /// (report, per-contact JSONL) of a 300-call simulation.

@@ -5,8 +5,10 @@
 //! (converting again gives byte-identical output). Checked on generated scripts (proptest) and
 //! on every file in `scripts/`.
 
+mod common;
+
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use proptest::prelude::*;
 use recflow::script::{self, Kind, OnOff, Record, Script, export};
@@ -87,22 +89,7 @@ fn check_roundtrip(source: &Script) -> String {
     json
 }
 
-fn script_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml" | "json")) {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
+use common::script_files;
 
 #[test]
 fn every_example_script_round_trips() {
