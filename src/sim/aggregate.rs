@@ -8,7 +8,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::compile::Program;
+use super::compile::Compiled;
 use super::engine::Engine;
 use super::outcome::{Finding, Initiator, Mode, Outcome, SegmentKind};
 
@@ -208,7 +208,7 @@ impl Tally {
         }
     }
 
-    pub fn report(&self, p: &Program) -> Report {
+    pub fn report(&self, p: &Compiled) -> Report {
         let secs = |ms: u64| ms as f64 / 1000.0;
         let mut rows: Vec<(usize, PolicyRow)> = p
             .policies
@@ -277,14 +277,14 @@ pub type LineSink<'a> = &'a mut dyn FnMut(&str) -> std::io::Result<()>;
 
 /// Simulate contacts `0..calls` on the current rayon pool; `progress` gets the number of
 /// contacts done after each batch.
-pub fn simulate(p: &Program, calls: u64, progress: impl FnMut(u64)) -> Report {
+pub fn simulate(p: &Compiled, calls: u64, progress: impl FnMut(u64)) -> Report {
     simulate_chunks(p, calls, None, progress).0.report(p)
 }
 
 /// Like [`simulate`], also handing each batch's JSONL lines (contact order) to `lines` when
 /// given. Returns the tally and the first error `lines` returned, if any (simulation stops).
 pub fn simulate_chunks(
-    p: &Program,
+    p: &Compiled,
     calls: u64,
     mut lines: Option<LineSink<'_>>,
     mut progress: impl FnMut(u64),
