@@ -29,3 +29,4 @@ pub mod script;
 pub mod sim;
 pub mod snapshot;
 pub mod snippet;
+pub mod stats;
