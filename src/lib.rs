@@ -31,3 +31,4 @@ pub mod sim;
 pub mod snapshot;
 pub mod snippet;
 pub mod source;
+pub mod stats;

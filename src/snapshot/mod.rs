@@ -82,7 +82,8 @@ pub fn render(program: &Compiled, fp: &Fingerprint) -> String {
     let _ = writeln!(s, "  calls: {}", fp.calls);
     let _ = writeln!(s, "  tenant: {}", quote(&fp.tenant));
     let _ = writeln!(s, "  traffic: {}", quote(&fp.traffic));
-    let value = serde_json::to_value(&report).unwrap_or(Value::Null);
+    let mut value = serde_json::to_value(&report).unwrap_or(Value::Null);
+    strip_ci95(&mut value);
     let _ = writeln!(s, "report:");
     if let Value::Object(map) = &value {
         for (k, v) in map {
@@ -107,6 +108,19 @@ pub fn render(program: &Compiled, fp: &Fingerprint) -> String {
 /// A YAML double-quoted scalar (JSON string syntax is valid YAML).
 fn quote(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// A snapshot records outcomes, not their sampling noise: the 95% intervals (derived from the
+/// counts it already holds) would only double every line a change of outcome moves.
+fn strip_ci95(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.shift_remove("ci95");
+            m.values_mut().for_each(strip_ci95);
+        }
+        Value::Array(a) => a.iter_mut().for_each(strip_ci95),
+        _ => {}
+    }
 }
 
 fn scalar(v: &Value) -> String {
