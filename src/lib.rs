@@ -22,6 +22,7 @@
 pub mod cli;
 pub mod diff;
 pub mod flow;
+pub mod library;
 pub mod lint;
 pub mod model;
 pub mod report;

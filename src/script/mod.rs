@@ -23,6 +23,7 @@ use std::path::Path;
 
 pub use error::{LoadError, LoadErrorKind, LoadErrors};
 pub use model::*;
+pub(crate) use yaml::did_you_mean;
 
 /// Largest script file recflow loads (bytes). Larger files are refused before parsing.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
