@@ -24,10 +24,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::error::{LoadError, LoadErrorKind, LoadErrors};
-use super::json::{self, Json, JsonStr, JsonValue};
 use super::model::{Format, PropValue, Source, Span, StudioAction, TextMap};
 use super::raw::{RawAction, RawAllow, RawBranch, RawProperty, RawScript, Spanned};
+use crate::source::json::{self, Json, JsonStr, JsonValue};
+use crate::source::{LoadError, LoadErrorKind, LoadErrors};
 
 /// Action field carrying the `consent: {accept: [...]}` annotation (Studio has none).
 pub const CONSENT_KEY: &str = "recflowConsent";
