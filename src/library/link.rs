@@ -96,7 +96,7 @@ impl FileMap {
     pub fn position(&self, offset: usize) -> (String, usize, usize) {
         let (src, off) = self.locate(offset);
         let (l, c) = src.line_col(off);
-        (src.name.clone(), l, c)
+        (src.name.to_string(), l, c)
     }
 
     /// A linked span in its own file's coordinates.

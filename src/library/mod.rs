@@ -152,7 +152,7 @@ impl Library {
 
     /// A library of one already-loaded script that calls nothing (tests, `--no-library` paths).
     pub fn single(script: Script) -> Library {
-        let path = PathBuf::from(&script.source.name);
+        let path = PathBuf::from(&*script.source.name);
         Library {
             scripts: vec![Entry { script, path, calls: Vec::new() }],
             warnings: Vec::new(),
@@ -221,7 +221,7 @@ pub fn load_with(first: Script, path: &Path, options: &Options) -> Result<Librar
                         folder.display(),
                         if options.dirs.is_empty() { "" } else { " and every `--scripts` folder" }
                     );
-                    match script::did_you_mean(&name, candidates.iter().map(String::as_str)) {
+                    match crate::source::did_you_mean(&name, candidates.iter().map(String::as_str)) {
                         Some(s) => help = format!("did you mean `{s}`? ({help})"),
                         None if !candidates.is_empty() => {
                             help.push_str(&format!("; scripts found: {}", candidates.join(", ")))

@@ -23,7 +23,6 @@ use std::path::Path;
 
 pub use crate::source::{LoadError, LoadErrorKind, LoadErrors};
 pub use model::*;
-pub(crate) use yaml::did_you_mean;
 
 pub use crate::source::{MAX_FILE_BYTES, read_text};
 
