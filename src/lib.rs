@@ -23,6 +23,7 @@
 pub mod cli;
 pub mod diff;
 pub mod flow;
+pub mod library;
 pub mod lint;
 pub mod model;
 pub mod report;

@@ -35,6 +35,8 @@ pub enum LoadErrorKind {
     TooManyParameters,
     InvalidBranch,
     SnippetSyntax,
+    /// A RUNSUB / RUNSCRIPT / SPAWN `ScriptName` that names no script recflow can find.
+    UnknownScript,
     /// Tenant / traffic validation.
     InvalidConfig,
 }
@@ -58,6 +60,7 @@ impl LoadErrorKind {
             LoadErrorKind::TooManyParameters => "load::too-many-parameters",
             LoadErrorKind::InvalidBranch => "load::invalid-branch",
             LoadErrorKind::SnippetSyntax => "load::snippet-syntax",
+            LoadErrorKind::UnknownScript => "load::unknown-script",
             LoadErrorKind::InvalidConfig => "load::invalid-config",
         }
     }
