@@ -425,7 +425,7 @@ impl<'p> Engine<'p> {
                 self.goto(*next, *ms, out);
             }
             Op::Assign { var, value, next } => {
-                value.render_into(&self.vars, &mut self.scratch);
+                value.render_into(&mut self.vars, &mut self.scratch);
                 self.assign(*var, out);
                 tr!(
                     self,
