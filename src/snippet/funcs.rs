@@ -116,31 +116,11 @@ impl Func {
     }
 }
 
-/// The closest known function name to `name` (edit distance ≤ 2), for "did you mean".
+/// The closest known function name to `name` (built-ins, external services, the snippet's own
+/// FUNCTIONs), for "did you mean" — the project's one suggester ([`crate::source::did_you_mean`]).
 pub fn did_you_mean(name: &str, user: &[String]) -> Option<String> {
-    let lname = name.to_lowercase();
-    let mut best: Option<(usize, String)> = None;
-    for cand in Func::all_names().map(str::to_string).chain(user.iter().cloned()) {
-        let d = edit_distance(&lname, &cand.to_lowercase());
-        if d <= 2 && best.as_ref().is_none_or(|(b, _)| d < *b) {
-            best = Some((d, cand));
-        }
-    }
-    best.map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    let cands = Func::all_names().chain(user.iter().map(String::as_str));
+    crate::source::did_you_mean(name, cands).map(str::to_string)
 }
 
 /// Result of a built-in.
