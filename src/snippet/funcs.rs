@@ -119,7 +119,8 @@ impl Func {
 /// The closest known function name to `name` (built-ins, external services, the snippet's own
 /// FUNCTIONs), for "did you mean" — the project's one suggester ([`crate::source::did_you_mean`]).
 pub fn did_you_mean(name: &str, user: &[String]) -> Option<String> {
-    let cands = Func::all_names().chain(user.iter().map(String::as_str));
+    let mut cands: Vec<&str> = Func::all_names().collect();
+    cands.extend(user.iter().map(String::as_str));
     crate::source::did_you_mean(name, cands).map(str::to_string)
 }
 
