@@ -396,10 +396,13 @@ fn parse_inputs(cx: &mut Ctx, v: &Node, script: &Script) -> Option<Vec<(String, 
         format!("MENU ids in script `{}`: {}", script.name, menus.join(", "))
     };
     let mut out = Vec::new();
+    // Action id → action: one lookup per entry instead of a scan of the script (issue 10.4).
+    let by_id: std::collections::HashMap<&str, &crate::script::Action> =
+        script.actions.iter().rev().map(|a| (a.id.as_str(), a)).collect();
     for (id, k, dv) in free_keys(cx, entries, "`inputs`") {
         // The MENU this entry is for.
-        let action = match script.find(&id) {
-            Some(ix) => script.action(ix),
+        let action = match by_id.get(id.as_str()) {
+            Some(&a) => a,
             None => {
                 let mut help = menu_list.clone();
                 if let Some(best) = did_you_mean(&id, &menus) {
