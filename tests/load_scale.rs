@@ -36,7 +36,8 @@ fn ani_and_dnis_with_40000_numbers_load_and_compile_fast() {
         t.push_str(&format!("  \"+1666{i:07}\": 2\n"));
     }
     let start = Instant::now();
-    let traffic = parse_traffic("big-traffic.yaml", &t, &sc).unwrap_or_else(|e| panic!("{}", e.render_plain(100)));
+    let traffic =
+        parse_traffic("big-traffic.yaml", &t, &sc).unwrap_or_else(|e| panic!("{}", e.render_plain(100)));
     let program = Program::compile(&sc, &recflow::model::Tenant::default(), &traffic);
     let took = start.elapsed();
     assert_eq!(traffic.ani.items.len(), 40_000);
@@ -64,7 +65,9 @@ fn many_agents_skills_and_policies_load_and_compile_fast() {
     }
     t.push_str("recording_policies:\n");
     for i in 0..n / 2 {
-        t.push_str(&format!("  - {{name: p{i}, percent: 1, match: {{agents: [a{i}], skills: [s{i}], teams: [t{i}]}}}}\n"));
+        t.push_str(&format!(
+            "  - {{name: p{i}, percent: 1, match: {{agents: [a{i}], skills: [s{i}], teams: [t{i}]}}}}\n"
+        ));
     }
     let start = Instant::now();
     let (tenant, _warnings) =

@@ -366,7 +366,23 @@ fn parse_numbers(cx: &mut Ctx, v: &Node, key: &str) -> Option<Weighted<String>> 
     )?;
     let before = cx.errors.len();
     let mut items = Vec::new();
-    for (number, _, w) in free_keys(cx, entries, &format!("`{key}`")) {
+    for (number, k, w) in free_keys(cx, entries, &format!("`{key}`")) {
+        // An empty number matches no policy `numbers` filter and names no caller: a typo,
+        // refused like any other invalid value (issue 10.11).
+        if number.trim().is_empty() {
+            let e = cx
+                .err(
+                    LoadErrorKind::InvalidConfig,
+                    format!("an empty phone number in `{key}`"),
+                    k.span,
+                    "empty number",
+                )
+                .with_help(format!(
+                    "write the number, e.g. {{\"+15550100\": 1}}; leave `{key}` out for no {key}"
+                ));
+            cx.push(e);
+            continue;
+        }
         if let Some(w) = cx.non_negative(w, &format!("the weight of `{number}`"), HELP_WEIGHT) {
             items.push((number, w));
         }

@@ -402,23 +402,20 @@ impl Program {
         for (i, a) in agents.iter().enumerate() {
             agent_index.entry(a.id.to_ascii_lowercase()).or_insert(i as u16);
         }
-        let match_ix =
-            |m: &Match, skills: &mut Names, teams: &mut Names, numbers: &mut Names| {
-                MatchIx {
-                    direction: m.direction.clone(),
-                    skills: m.skills.iter().map(|s| intern(skills, s)).collect(),
-                    // An agent the tenant does not have can never match: u16::MAX.
-                    agents: m
-                        .agents
-                        .iter()
-                        .map(|a| {
-                            agent_index.get(&a.to_ascii_lowercase()).copied().unwrap_or(u16::MAX)
-                        })
-                        .collect(),
-                    teams: m.teams.iter().map(|t| intern(teams, t)).collect(),
-                    numbers: m.numbers.iter().map(|n| intern(numbers, n)).collect(),
-                }
-            };
+        let match_ix = |m: &Match, skills: &mut Names, teams: &mut Names, numbers: &mut Names| {
+            MatchIx {
+                direction: m.direction.clone(),
+                skills: m.skills.iter().map(|s| intern(skills, s)).collect(),
+                // An agent the tenant does not have can never match: u16::MAX.
+                agents: m
+                    .agents
+                    .iter()
+                    .map(|a| agent_index.get(&a.to_ascii_lowercase()).copied().unwrap_or(u16::MAX))
+                    .collect(),
+                teams: m.teams.iter().map(|t| intern(teams, t)).collect(),
+                numbers: m.numbers.iter().map(|n| intern(numbers, n)).collect(),
+            }
+        };
 
         // lower priority number first; unnumbered after numbered; ties in file order
         // (a stable sort keeps file order).
