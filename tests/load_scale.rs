@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use recflow::model::{parse_tenant, parse_traffic};
-use recflow::sim::Program;
+use recflow::sim::Compiled as Program;
 
 /// Generous: the O(n log n) loaders take well under a second here in a debug build.
 const BOUND: Duration = Duration::from_secs(8);

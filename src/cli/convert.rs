@@ -2,7 +2,7 @@
 //! write it in the other (or the same, canonicalised) to stdout or, atomically, to a file.
 
 use super::args::{ConvertArgs, ConvertTarget};
-use super::{Outcome, load_or_report, output, write_stdout};
+use super::{ExitKind, load_or_report, output, write_stdout};
 use crate::script::{Format, export};
 
 /// Do two paths name the same file (after symlinks; hard links too, on Unix)?
@@ -20,8 +20,8 @@ fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
     }
 }
 
-pub fn run(a: &ConvertArgs) -> std::io::Result<Outcome> {
-    let Some(script) = load_or_report(&a.script) else { return Ok(Outcome::BadInput) };
+pub fn run(a: &ConvertArgs) -> std::io::Result<ExitKind> {
+    let Some(script) = load_or_report(&a.script) else { return Ok(ExitKind::BadInput) };
     let text = match a.to {
         ConvertTarget::Yaml => export::to_yaml(&script),
         ConvertTarget::StudioJson => export::to_studio_json(&script),
@@ -46,17 +46,17 @@ pub fn run(a: &ConvertArgs) -> std::io::Result<Outcome> {
                     a.script.display(),
                     path.display()
                 );
-                return Ok(Outcome::BadInput);
+                return Ok(ExitKind::BadInput);
             }
             if let Err(e) = output::write_atomic(path, text.as_bytes()) {
                 eprintln!("recflow: {e}");
-                return Ok(Outcome::BadInput);
+                return Ok(ExitKind::BadInput);
             }
-            Ok(Outcome::Ok)
+            Ok(ExitKind::Ok)
         }
         None => {
             write_stdout(&text)?;
-            Ok(Outcome::Ok)
+            Ok(ExitKind::Ok)
         }
     }
 }

@@ -4,20 +4,20 @@
 use std::io::{IsTerminal, Write};
 
 use super::args::{Deny, LintArgs, LintFormat};
-use super::{Outcome, report_load_errors, write_stdout};
+use super::{ExitKind, report_load_errors, write_stdout};
 use crate::lint::{self, Config, Diagnostic, Severity, render};
 use crate::script::{self, Script};
 
-pub fn run(a: LintArgs) -> std::io::Result<Outcome> {
+pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
     let mut config = Config { select: a.select, ignore: a.ignore, tenant: None };
     if let Err(e) = config.validate() {
         eprintln!("recflow lint: {e}");
-        return Ok(Outcome::BadInput);
+        return Ok(ExitKind::BadInput);
     }
     if let Some(path) = &a.tenant {
         match super::config::tenant_or_report(Some(path), None) {
             Some(t) => config.tenant = Some(t),
-            None => return Ok(Outcome::BadInput),
+            None => return Ok(ExitKind::BadInput),
         }
     }
     let mut bad_input = false;
@@ -72,14 +72,14 @@ pub fn run(a: LintArgs) -> std::io::Result<Outcome> {
     }
     let _ = std::io::stderr().flush();
     if bad_input {
-        return Ok(Outcome::BadInput);
+        return Ok(ExitKind::BadInput);
     }
     let fails = |d: &&Diagnostic| {
         d.severity == Severity::Error || (a.deny == Some(Deny::Warnings) && d.severity == Severity::Warning)
     };
     if results.iter().flat_map(|(_, ds)| ds.iter()).any(|d| fails(&d)) {
-        Ok(Outcome::Findings)
+        Ok(ExitKind::Findings)
     } else {
-        Ok(Outcome::Ok)
+        Ok(ExitKind::Ok)
     }
 }
