@@ -21,7 +21,6 @@ pub use crate::source::error;
 
 use std::path::Path;
 
-pub(crate) use crate::source::did_you_mean;
 pub use crate::source::{LoadError, LoadErrorKind, LoadErrors};
 pub use model::*;
 
@@ -66,6 +65,7 @@ fn looks_like_studio_export(text: &str) -> bool {
     let Ok(root) = crate::source::json::parse(text) else { return false };
     let crate::source::json::JsonValue::Object(members) = &root.value else { return false };
     members.iter().any(|(k, v)| {
-        k.text == "header" || (k.text == "actions" && matches!(v.value, crate::source::json::JsonValue::Object(_)))
+        k.text == "header"
+            || (k.text == "actions" && matches!(v.value, crate::source::json::JsonValue::Object(_)))
     })
 }
