@@ -62,8 +62,9 @@ pub enum Command {
     Rules(RulesArgs),
     /// Convert a script between recflow YAML and CXone Studio JSON.
     ///
-    /// The input format is taken from the extension (.json = Studio JSON, .yaml/.yml = YAML) or
-    /// the content. The converted script loads back to the same actions, properties, branches
+    /// The input format is taken from the extension (.json = Studio JSON, .yaml/.yml = YAML);
+    /// when the content disagrees with the extension (or there is none), from the content.
+    /// `-o` onto the input itself is refused unless the format stays the same. The converted script loads back to the same actions, properties, branches
     /// and targets, so it lints, simulates and draws exactly like its source. Comments and Studio
     /// layout (x, y) do not survive a trip through YAML; a script without layout gets a simple one.
     #[command(after_help = CONVERT_EXAMPLES)]

@@ -21,6 +21,7 @@ pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
         }
     }
     let mut bad_input = false;
+    let mut unloaded = 0usize;
     let mut linted: Vec<(Script, Vec<Diagnostic>)> = Vec::new();
     for path in &a.scripts {
         match script::load_path(path) {
@@ -31,6 +32,7 @@ pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
             Err(errs) => {
                 report_load_errors(&errs);
                 bad_input = true;
+                unloaded += 1;
             }
         }
     }
@@ -48,12 +50,23 @@ pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
             }
             let all: Vec<&Diagnostic> = results.iter().flat_map(|(_, ds)| ds.iter()).collect();
             let files = results.len();
-            text.push_str(&format!(
-                "{}: {} in {files} script{}\n",
-                if all.is_empty() { "ok" } else { "lint" },
-                render::summary(&all),
-                if files == 1 { "" } else { "s" }
-            ));
+            let plural = |n: usize| if n == 1 { "" } else { "s" };
+            if unloaded > 0 {
+                // Never "ok" when a script was not even read (issue 10.11).
+                text.push_str(&format!(
+                    "lint: {unloaded} script{} could not be loaded (errors above); {} in the {files} script{} linted\n",
+                    plural(unloaded),
+                    render::summary(&all),
+                    plural(files)
+                ));
+            } else {
+                text.push_str(&format!(
+                    "{}: {} in {files} script{}\n",
+                    if all.is_empty() { "ok" } else { "lint" },
+                    render::summary(&all),
+                    plural(files)
+                ));
+            }
             write_stdout(&text)?;
         }
     }

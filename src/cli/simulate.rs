@@ -130,9 +130,7 @@ pub fn run(a: SimulateArgs) -> std::io::Result<ExitKind> {
             tally
         }
         Some(path) => {
-            let mut file = AtomicFile::create(path).map_err(|e| {
-                std::io::Error::new(e.kind(), format!("cannot write `{}`: {e}", path.display()))
-            })?;
+            let mut file = AtomicFile::create(path)?;
             let mut write = |text: &str| std::io::Write::write_all(&mut file, text.as_bytes());
             let (tally, result) =
                 pool.install(|| sim::simulate_chunks(&program, calls, Some(&mut write), progress));
