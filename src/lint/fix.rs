@@ -216,7 +216,12 @@ fn keys(script: &Script, found: &[Diagnostic]) -> BTreeMap<(String, String, Stri
 
 /// Apply one finding's fix and prove it (module doc): the new script and its findings, or
 /// `None` when the fix does not hold.
-fn try_fix(script: &Script, found: &[Diagnostic], d: &Diagnostic, config: &Config) -> Option<(Script, Vec<Diagnostic>)> {
+fn try_fix(
+    script: &Script,
+    found: &[Diagnostic],
+    d: &Diagnostic,
+    config: &Config,
+) -> Option<(Script, Vec<Diagnostic>)> {
     let fix = d.fix.as_ref()?;
     let text = apply(script, fix).ok()?;
     let fixed = script::load_str(&script.source.name, &text).ok()?;

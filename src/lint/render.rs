@@ -78,11 +78,23 @@ pub fn human(script: &Script, found: &[Diagnostic], width: usize, color: bool) -
 
 /// Human output marking fixable findings as ruff does: `[*]` after the code of a finding
 /// `--fix` repairs (also unsafe ones when `unsafe_fixes`), and a `fix:` line under the help.
-pub fn human_fixes(script: &Script, found: &[Diagnostic], width: usize, color: bool, unsafe_fixes: bool) -> String {
+pub fn human_fixes(
+    script: &Script,
+    found: &[Diagnostic],
+    width: usize,
+    color: bool,
+    unsafe_fixes: bool,
+) -> String {
     render_human(script, found, width, color, Some(unsafe_fixes))
 }
 
-fn render_human(script: &Script, found: &[Diagnostic], width: usize, color: bool, fixes: Option<bool>) -> String {
+fn render_human(
+    script: &Script,
+    found: &[Diagnostic],
+    width: usize,
+    color: bool,
+    fixes: Option<bool>,
+) -> String {
     let theme =
         if color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(width).with_links(false);

@@ -12,10 +12,10 @@
 mod build;
 pub mod error;
 pub mod export;
-mod json;
+pub(crate) mod json;
 pub mod model;
 pub mod raw;
-mod studio_json;
+pub(crate) mod studio_json;
 mod yaml;
 pub(crate) mod yaml_tree;
 

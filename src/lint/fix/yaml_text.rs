@@ -58,7 +58,9 @@ pub(super) fn splices(script: &Script, edits: &[Edit]) -> Result<Vec<Splice>, Un
                 }
                 out.push(Splice { offset: s.map.to_source(*at), len: 0, text: ins.clone() });
             }
-            Edit::RemoveAllow { action, index } => out.push(remove_allow(script, find(script, action)?, *index)?),
+            Edit::RemoveAllow { action, index } => {
+                out.push(remove_allow(script, find(script, action)?, *index)?)
+            }
         }
     }
     Ok(out)
@@ -101,7 +103,8 @@ fn key_indent(text: &str, a: &Action) -> Result<String, Unsupported> {
 /// `True`, `2` stay text), so only syntax matters here.
 fn plain_ok(s: &str) -> bool {
     !s.is_empty()
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ' ' | '(' | ')' | '/'))
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ' ' | '(' | ')' | '/'))
         && !s.starts_with([' ', '-'])
         && !s.ends_with(' ')
         && !matches!(s.to_ascii_lowercase().as_str(), "null" | "~")
@@ -115,7 +118,9 @@ fn scalar(s: &str) -> String {
 fn value(v: &PropValue) -> String {
     match v {
         PropValue::Text(t) => scalar(t),
-        PropValue::List(items) => format!("[{}]", items.iter().map(|i| scalar(i)).collect::<Vec<_>>().join(", ")),
+        PropValue::List(items) => {
+            format!("[{}]", items.iter().map(|i| scalar(i)).collect::<Vec<_>>().join(", "))
+        }
     }
 }
 
@@ -171,7 +176,8 @@ fn rewire(script: &Script, a: &Action, branch: &str, to: &str) -> Result<Splice,
     // No such branch: add it next to the last branch written under `branches:`, or as `next:`.
     let last = a.branches.iter().max_by_key(|b| b.name_span.offset);
     let key = if branch == "default" { "default".to_string() } else { scalar(branch) };
-    if let Some(last) = last.filter(|_| branch != "default" || a.branches.iter().all(|b| b.name != "default")) {
+    if let Some(last) = last.filter(|_| branch != "default" || a.branches.iter().all(|b| b.name != "default"))
+    {
         let before = text[..last.name_span.offset].trim_end_matches([' ', '"', '\'']);
         if before.ends_with(['{', ',']) {
             if last.target_span.len == 0 {
@@ -210,7 +216,8 @@ fn closing_quote(text: &str, at: usize) -> usize {
 
 fn remove_allow(script: &Script, a: &Action, index: usize) -> Result<Splice, Unsupported> {
     let text: &str = &script.source.text;
-    let al = a.allow.get(index).ok_or_else(|| Unsupported(format!("`{}` has no allow entry {index}", a.id)))?;
+    let al =
+        a.allow.get(index).ok_or_else(|| Unsupported(format!("`{}` has no allow entry {index}", a.id)))?;
     let sp = al.span;
     if a.allow.len() == 1 {
         // The only entry: remove the whole `allow:` key, from its line start to the end of the entry.

@@ -78,7 +78,8 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
 pub(crate) fn fix(cx: &Ctx, d: &Diagnostic) -> Option<Fix> {
     let ix = d.action;
     let a = cx.script.action(ix);
-    let targets: Vec<ActionIx> = a.branches.iter().filter(|b| b.name != "default").filter_map(|b| b.target).collect();
+    let targets: Vec<ActionIx> =
+        a.branches.iter().filter(|b| b.name != "default").filter_map(|b| b.target).collect();
     if targets.is_empty() {
         return None;
     }

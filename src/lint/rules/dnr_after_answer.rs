@@ -113,7 +113,10 @@ pub(crate) fn fix(cx: &Ctx, d: &Diagnostic, ids: &mut Ids) -> Option<Fix> {
     }
     Some(Fix {
         applicability: Applicability::Unsafe,
-        message: format!("run DONOTRECORD `{id}` before REQAGENT `{}` instead of after the agent answers", r.id),
+        message: format!(
+            "run DONOTRECORD `{id}` before REQAGENT `{}` instead of after the agent answers",
+            r.id
+        ),
         edits,
     })
 }

@@ -86,7 +86,8 @@ pub(crate) fn fix(cx: &Ctx, d: &Diagnostic, ids: &mut Ids) -> Option<Fix> {
     match cx.script.event(Event::Release) {
         Some(r) => {
             let r = cx.script.action(r);
-            indicate.next = r.branch("default").and_then(|b| b.target).map(|t| cx.script.action(t).id.clone());
+            indicate.next =
+                r.branch("default").and_then(|b| b.target).map(|t| cx.script.action(t).id.clone());
             indicate.near = r.id.clone();
             edits.push(Edit::AddAction(indicate));
             edits.push(Edit::Rewire { action: r.id.clone(), branch: "default".into(), to: id });

@@ -82,7 +82,8 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
 pub(crate) fn fix(cx: &Ctx, d: &Diagnostic, ids: &mut Ids) -> Option<Fix> {
     let menu = d.action;
     let a = cx.script.action(menu);
-    let into: Vec<(ActionIx, String)> = incoming(cx.script, menu).into_iter().filter(|(p, _)| *p != menu).collect();
+    let into: Vec<(ActionIx, String)> =
+        incoming(cx.script, menu).into_iter().filter(|(p, _)| *p != menu).collect();
     if into.is_empty() {
         return None;
     }
@@ -97,7 +98,11 @@ pub(crate) fn fix(cx: &Ctx, d: &Diagnostic, ids: &mut Ids) -> Option<Fix> {
         near: cx.script.action(before(menu)).id.clone(),
     })];
     for (p, b) in &into {
-        edits.push(Edit::Rewire { action: cx.script.action(*p).id.clone(), branch: b.clone(), to: stop.clone() });
+        edits.push(Edit::Rewire {
+            action: cx.script.action(*p).id.clone(),
+            branch: b.clone(),
+            to: stop.clone(),
+        });
     }
     let mut starts: Vec<(ActionIx, String)> = Vec::new();
     for b in &a.branches {

@@ -93,7 +93,10 @@ pub(crate) fn fix(cx: &Ctx, d: &Diagnostic, ids: &mut Ids) -> Option<Fix> {
     let id = ids.fresh(&format!("save-{}-id", start.id));
     Some(Fix {
         applicability: Applicability::Safe,
-        message: format!("save the statement id into Global:_recordingStatementId right after `{}` (SNIPPET `{id}`)", start.id),
+        message: format!(
+            "save the statement id into Global:_recordingStatementId right after `{}` (SNIPPET `{id}`)",
+            start.id
+        ),
         edits: vec![
             Edit::AddAction(NewAction {
                 id: id.clone(),

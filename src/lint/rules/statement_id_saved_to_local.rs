@@ -22,8 +22,8 @@
 
 use super::statement_id_not_saved::{losses, lost_by};
 use crate::lint::analysis::{NONE, StmtId};
-use crate::lint::{Ctx, Diagnostic};
 use crate::lint::fix::{Applicability, Edit, Fix};
+use crate::lint::{Ctx, Diagnostic};
 use crate::script::{ActionIx, Kind};
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
@@ -82,14 +82,19 @@ pub(crate) fn fix(cx: &Ctx, d: &Diagnostic) -> Option<Fix> {
         Kind::Assign { variable, .. } if variable.eq_ignore_ascii_case(&copy.target) => {
             Edit::SetProperty { action: a.id.clone(), name: "Variable".into(), value: global.clone() }
         }
-        Kind::Snippet(s) => {
-            Edit::SnippetInsert { action: a.id.clone(), at: assignment_target(&s.data, &copy.target)?, text: "Global:".into() }
-        }
+        Kind::Snippet(s) => Edit::SnippetInsert {
+            action: a.id.clone(),
+            at: assignment_target(&s.data, &copy.target)?,
+            text: "Global:".into(),
+        },
         _ => return None,
     };
     Some(Fix {
         applicability: Applicability::Safe,
-        message: format!("copy the statement id into `{global}` instead of `{}` (in `{}`)", copy.target, a.id),
+        message: format!(
+            "copy the statement id into `{global}` instead of `{}` (in `{}`)",
+            copy.target, a.id
+        ),
         edits: vec![edit],
     })
 }
