@@ -8,7 +8,7 @@
 use std::time::Instant;
 
 use recflow::model::{PressSequence, Tenant, Traffic};
-use recflow::sim::{self, Engine, Outcome, Program};
+use recflow::sim::{self, Compiled, Engine, Outcome};
 
 fn traffic() -> Traffic {
     let mut t = Traffic::default();
@@ -34,7 +34,7 @@ fn main() {
     println!("{:<40} {:>14}", "script (1 core, engine only)", "contacts/s");
     for path in &files {
         let script = recflow::script::load_path(path).expect("example loads");
-        let p = Program::compile(&script, &Tenant::default(), &traffic());
+        let p = Compiled::compile(&script, &Tenant::default(), &traffic());
         let mut engine = Engine::new(&p);
         let mut out = Outcome::default();
         let mut tally = sim::aggregate::Tally::new(p.policies.len());
@@ -49,7 +49,7 @@ fn main() {
     }
 
     let script = recflow::script::load_path("scripts/max-recorded-statements.yaml".as_ref()).expect("loads");
-    let p = Program::compile(&script, &Tenant::default(), &traffic());
+    let p = Compiled::compile(&script, &Tenant::default(), &traffic());
     let threads = rayon::current_num_threads();
     let start = Instant::now();
     let report = sim::simulate(&p, 1_000_000, |_| {});

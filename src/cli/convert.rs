@@ -2,11 +2,11 @@
 //! write it in the other (or the same, canonicalised) to stdout or, atomically, to a file.
 
 use super::args::{ConvertArgs, ConvertTarget};
-use super::{Outcome, load_or_report, output, write_stdout};
+use super::{ExitKind, load_or_report, output, write_stdout};
 use crate::script::export;
 
-pub fn run(a: &ConvertArgs) -> std::io::Result<Outcome> {
-    let Some(script) = load_or_report(&a.script) else { return Ok(Outcome::BadInput) };
+pub fn run(a: &ConvertArgs) -> std::io::Result<ExitKind> {
+    let Some(script) = load_or_report(&a.script) else { return Ok(ExitKind::BadInput) };
     let text = match a.to {
         ConvertTarget::Yaml => export::to_yaml(&script),
         ConvertTarget::StudioJson => export::to_studio_json(&script),
@@ -15,13 +15,13 @@ pub fn run(a: &ConvertArgs) -> std::io::Result<Outcome> {
         Some(path) => {
             if let Err(e) = output::write_atomic(path, text.as_bytes()) {
                 eprintln!("recflow: cannot write `{}`: {e}", path.display());
-                return Ok(Outcome::BadInput);
+                return Ok(ExitKind::BadInput);
             }
-            Ok(Outcome::Ok)
+            Ok(ExitKind::Ok)
         }
         None => {
             write_stdout(&text)?;
-            Ok(Outcome::Ok)
+            Ok(ExitKind::Ok)
         }
     }
 }

@@ -8,21 +8,21 @@
 use std::io::{IsTerminal, Write};
 
 use super::args::{Deny, LintArgs, LintFormat};
-use super::{Outcome, report_load_errors, write_stdout};
+use super::{ExitKind, report_load_errors, write_stdout};
 use crate::lint::fix::{self, Applicability};
 use crate::lint::{self, Config, Diagnostic, Severity, render};
 use crate::script::{self, Script};
 
-pub fn run(a: LintArgs) -> std::io::Result<Outcome> {
+pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
     let mut config = Config { select: a.select, ignore: a.ignore, tenant: None };
     if let Err(e) = config.validate() {
         eprintln!("recflow lint: {e}");
-        return Ok(Outcome::BadInput);
+        return Ok(ExitKind::BadInput);
     }
     if let Some(path) = &a.tenant {
         match super::config::tenant_or_report(Some(path), None) {
             Some(t) => config.tenant = Some(t),
-            None => return Ok(Outcome::BadInput),
+            None => return Ok(ExitKind::BadInput),
         }
     }
     let fixing = a.fix || a.diff;
@@ -40,7 +40,7 @@ pub fn run(a: LintArgs) -> std::io::Result<Outcome> {
                     fixed_scripts += 1;
                     let new_text: &str = &fixed.script.source.text;
                     if a.diff {
-                        let name = s.source.name.as_str();
+                        let name: &str = &s.source.name;
                         diffs.push_str(&crate::diff::align::unified(name, name, &s.source.text, new_text, 3));
                     } else if let Err(e) = write_in_place(path, new_text.as_bytes()) {
                         eprintln!("recflow lint: cannot write `{}`: {e}", path.display());
@@ -107,12 +107,12 @@ pub fn run(a: LintArgs) -> std::io::Result<Outcome> {
     }
     let _ = std::io::stderr().flush();
     if bad_input {
-        return Ok(Outcome::BadInput);
+        return Ok(ExitKind::BadInput);
     }
     let fails = |d: &&Diagnostic| {
         d.severity == Severity::Error || (a.deny == Some(Deny::Warnings) && d.severity == Severity::Warning)
     };
-    if all.iter().any(fails) || (a.diff && fixed_count > 0) { Ok(Outcome::Findings) } else { Ok(Outcome::Ok) }
+    if all.iter().any(fails) || (a.diff && fixed_count > 0) { Ok(ExitKind::Findings) } else { Ok(ExitKind::Ok) }
 }
 
 fn plural(n: usize) -> &'static str {

@@ -28,7 +28,7 @@ use args::{Cli, Command};
 pub const EXIT_INPUT: u8 = 2;
 
 /// What a command ends with.
-pub enum Outcome {
+pub enum ExitKind {
     Ok,
     /// Exit 1: lint errors, snapshot mismatch, changes under --fail-on-change.
     Findings,
@@ -46,9 +46,9 @@ pub fn main() -> ExitCode {
         }
     };
     match run(cli) {
-        Ok(Outcome::Ok) => ExitCode::SUCCESS,
-        Ok(Outcome::Findings) => ExitCode::from(1),
-        Ok(Outcome::BadInput) => ExitCode::from(EXIT_INPUT),
+        Ok(ExitKind::Ok) => ExitCode::SUCCESS,
+        Ok(ExitKind::Findings) => ExitCode::from(1),
+        Ok(ExitKind::BadInput) => ExitCode::from(EXIT_INPUT),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("recflow: {e}");
@@ -57,7 +57,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> std::io::Result<Outcome> {
+fn run(cli: Cli) -> std::io::Result<ExitKind> {
     match cli.command {
         Command::Lint(a) => lint::run(a),
         Command::Rules(a) => rules::run(a),

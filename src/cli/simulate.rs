@@ -6,11 +6,11 @@ use std::time::{Duration, Instant};
 
 use super::args::{ModelArgs, ReportFormat, SimulateArgs};
 use super::output::AtomicFile;
-use super::{Outcome, load_or_report, report_load_errors, write_stdout};
+use super::{ExitKind, load_or_report, report_load_errors, write_stdout};
 use crate::model::{Tenant, Traffic};
 use crate::report::simulation as render;
 use crate::script::{LoadErrors, Script};
-use crate::sim::{self, Program};
+use crate::sim::{self, Compiled};
 
 /// The simulated world of a command: script, tenant, traffic, with `--calls` / `--seed`
 /// applied. Shared by `simulate`, `explain` (and `diff`).
@@ -21,8 +21,8 @@ pub struct Model {
 }
 
 impl Model {
-    pub fn program(&self) -> Program {
-        Program::compile(&self.script, &self.tenant, &self.traffic)
+    pub fn program(&self) -> Compiled {
+        Compiled::compile(&self.script, &self.tenant, &self.traffic)
     }
 }
 
@@ -88,8 +88,8 @@ pub fn model_flags(args: &ModelArgs) -> String {
     s
 }
 
-pub fn run(a: SimulateArgs) -> std::io::Result<Outcome> {
-    let Some(model) = load_model(&a.script, &a.model) else { return Ok(Outcome::BadInput) };
+pub fn run(a: SimulateArgs) -> std::io::Result<ExitKind> {
+    let Some(model) = load_model(&a.script, &a.model) else { return Ok(ExitKind::BadInput) };
     let program = model.program();
     let calls = model.traffic.calls;
 
@@ -136,5 +136,5 @@ pub fn run(a: SimulateArgs) -> std::io::Result<Outcome> {
         }
     };
     write_stdout(&text)?;
-    Ok(Outcome::Ok)
+    Ok(ExitKind::Ok)
 }

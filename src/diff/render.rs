@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::run::{Divergence, Transition};
 use super::structural::ActionChange;
 use crate::sim::Report;
+use crate::stats::{Ci, overlap};
 
 /// Everything `recflow diff` prints.
 #[derive(Clone, Debug, Serialize)]
@@ -35,28 +36,51 @@ struct Row {
     new: f64,
     /// Counts print as integers, seconds and percentages with one decimal.
     int: bool,
+    /// The old and new 95% intervals, for rows that are shares.
+    ci: Option<(Ci, Ci)>,
+}
+
+impl Row {
+    /// A delta is noise when the old and new 95% intervals overlap.
+    fn noise(&self) -> bool {
+        self.ci.is_some_and(|(a, b)| overlap(a, b))
+    }
 }
 
 fn rows(o: &Report, n: &Report) -> Vec<Row> {
     let mut v = Vec::new();
     let c = |v: &mut Vec<Row>, label: &str, a: u64, b: u64| {
-        v.push(Row { label: label.into(), old: a as f64, new: b as f64, int: true })
+        v.push(Row { label: label.into(), old: a as f64, new: b as f64, int: true, ci: None })
     };
-    c(&mut v, "recorded.any", o.recorded.any, n.recorded.any);
-    c(&mut v, "recorded.full", o.recorded.full, n.recorded.full);
-    c(&mut v, "recorded.agent_only", o.recorded.agent_only, n.recorded.agent_only);
-    c(&mut v, "recorded.ivr", o.recorded.ivr, n.recorded.ivr);
-    c(&mut v, "recorded.none", o.recorded.none, n.recorded.none);
-    c(&mut v, "initiators.studio", o.initiators.studio, n.initiators.studio);
-    c(&mut v, "initiators.rod", o.initiators.rod, n.initiators.rod);
-    c(&mut v, "initiators.policy", o.initiators.policy, n.initiators.policy);
-    c(&mut v, "dnr", o.dnr, n.dnr);
-    c(&mut v, "abandoned", o.abandoned, n.abandoned);
+    // A contact share: its count plus both intervals.
+    let sh = |v: &mut Vec<Row>, label: &str, a: u64, b: u64, ca: Ci, cb: Ci| {
+        v.push(Row { label: label.into(), old: a as f64, new: b as f64, int: true, ci: Some((ca, cb)) })
+    };
+    let (oc, nc) = (&o.ci95, &n.ci95);
+    sh(&mut v, "recorded.any", o.recorded.any, n.recorded.any, oc.recorded.any, nc.recorded.any);
+    sh(&mut v, "recorded.full", o.recorded.full, n.recorded.full, oc.recorded.full, nc.recorded.full);
+    sh(
+        &mut v,
+        "recorded.agent_only",
+        o.recorded.agent_only,
+        n.recorded.agent_only,
+        oc.recorded.agent_only,
+        nc.recorded.agent_only,
+    );
+    sh(&mut v, "recorded.ivr", o.recorded.ivr, n.recorded.ivr, oc.recorded.ivr, nc.recorded.ivr);
+    sh(&mut v, "recorded.none", o.recorded.none, n.recorded.none, oc.recorded.none, nc.recorded.none);
+    let (oi, ni) = (&oc.initiators, &nc.initiators);
+    sh(&mut v, "initiators.studio", o.initiators.studio, n.initiators.studio, oi.studio, ni.studio);
+    sh(&mut v, "initiators.rod", o.initiators.rod, n.initiators.rod, oi.rod, ni.rod);
+    sh(&mut v, "initiators.policy", o.initiators.policy, n.initiators.policy, oi.policy, ni.policy);
+    sh(&mut v, "dnr", o.dnr, n.dnr, oc.dnr, nc.dnr);
+    sh(&mut v, "abandoned", o.abandoned, n.abandoned, oc.abandoned, nc.abandoned);
     c(&mut v, "statements.captured", o.statements.captured, n.statements.captured);
     c(&mut v, "statements.saved", o.statements.saved, n.statements.saved);
     c(&mut v, "statements.lost", o.statements.lost, n.statements.lost);
     for f in crate::sim::outcome::Finding::ALL {
-        c(&mut v, &format!("findings.{}", f.as_str()), o.findings.get(f), n.findings.get(f));
+        let label = format!("findings.{}", f.as_str());
+        sh(&mut v, &label, o.findings.get(f), n.findings.get(f), oc.findings.get(f), nc.findings.get(f));
     }
     for (po, pn) in o.policies.iter().zip(&n.policies) {
         c(&mut v, &format!("policy {}: recorded", po.name), po.recorded, pn.recorded);
@@ -65,10 +89,11 @@ fn rows(o: &Report, n: &Report) -> Vec<Row> {
             old: po.effective_percent,
             new: pn.effective_percent,
             int: false,
+            ci: Some((po.ci95, pn.ci95)),
         });
     }
     let s = |v: &mut Vec<Row>, label: &str, a: f64, b: f64| {
-        v.push(Row { label: label.into(), old: a, new: b, int: false })
+        v.push(Row { label: label.into(), old: a, new: b, int: false, ci: None })
     };
     s(&mut v, "recorded_seconds.full", o.recorded_seconds.full, n.recorded_seconds.full);
     s(&mut v, "recorded_seconds.agent_only", o.recorded_seconds.agent_only, n.recorded_seconds.agent_only);
@@ -108,6 +133,7 @@ pub fn human(d: &DiffReport, old_path: &str, new_path: &str, flags: &str) -> Str
 
     let _ = writeln!(s, "Report (contacts unless noted)   {:>10} {:>10} {:>10}", "old", "new", "delta");
     let mut unchanged = 0;
+    let mut noisy = 0;
     for r in rows(&d.old, &d.new) {
         if r.old == r.new && r.old == 0.0 {
             unchanged += 1;
@@ -122,10 +148,22 @@ pub fn human(d: &DiffReport, old_path: &str, new_path: &str, flags: &str) -> Str
         } else {
             (format!("{:.1}", r.old), format!("{:.1}", r.new), signed_f(r.new - r.old))
         };
-        let _ = writeln!(s, "  {:<31} {a:>10} {b:>10} {delta:>10}", r.label);
+        let mark = if r.old != r.new && r.noise() {
+            noisy += 1;
+            "  noise"
+        } else {
+            ""
+        };
+        let _ = writeln!(s, "  {:<31} {a:>10} {b:>10} {delta:>10}{mark}", r.label);
     }
     if unchanged > 0 {
         let _ = writeln!(s, "  ({unchanged} other fields are 0 in both)");
+    }
+    if noisy > 0 {
+        let _ = writeln!(
+            s,
+            "  (noise: the old and new 95% intervals overlap, so the delta may be sampling noise)"
+        );
     }
     let _ = writeln!(s);
 

@@ -1,6 +1,6 @@
 //! The diff runner: the old and the new program on identical callers, contact by contact.
 //!
-//! Input: two [`Program`]s compiled with the same tenant and traffic. Output: a [`Diff`] —
+//! Input: two [`Compiled`]s compiled with the same tenant and traffic. Output: a [`Diff`] —
 //! both aggregate tallies, the number of contacts whose [`OutcomeClass`] changed, and the
 //! transitions between classes with example contacts and, for the first example, where its
 //! two paths diverge.
@@ -20,7 +20,7 @@ use super::align::{align, hunks};
 use super::class::OutcomeClass;
 use super::structural::ActionChange;
 use crate::sim::aggregate::{CHUNK, Tally};
-use crate::sim::{Engine, Outcome, Program};
+use crate::sim::{Compiled, Engine, Outcome};
 
 /// Example contact ids kept per transition (the lowest ids).
 pub const MAX_EXAMPLES: usize = 5;
@@ -59,7 +59,7 @@ pub struct Classes {
 }
 
 /// Run one program over contacts `0..calls` and count outcome classes.
-pub fn classify(p: &Program, calls: u64) -> Classes {
+pub fn classify(p: &Compiled, calls: u64) -> Classes {
     let mut total = Classes { tally: Tally::new(p.policies.len()), counts: BTreeMap::new() };
     for_batches(
         calls,
@@ -158,7 +158,7 @@ struct Part {
 /// Run `old` and `new` on contacts `0..calls` (the current rayon pool), compare each contact's
 /// outcome class, and explain each transition with its first example. `changes` is the
 /// structural diff of the two scripts (to name the edits an example's paths ran through).
-pub fn diff_programs(old: &Program, new: &Program, calls: u64, changes: &[ActionChange]) -> Diff {
+pub fn diff_programs(old: &Compiled, new: &Compiled, calls: u64, changes: &[ActionChange]) -> Diff {
     let mut total = Part {
         old: Tally::new(old.policies.len()),
         new: Tally::new(new.policies.len()),
@@ -225,12 +225,12 @@ pub fn diff_programs(old: &Program, new: &Program, calls: u64, changes: &[Action
 
 /// Re-run one contact on both programs; align the two paths by action id.
 fn explain_example(
-    old: &Program,
-    new: &Program,
+    old: &Compiled,
+    new: &Compiled,
     id: u64,
     changes: &[ActionChange],
 ) -> (Vec<Divergence>, Vec<String>) {
-    let path = |p: &Program| {
+    let path = |p: &Compiled| {
         let mut o = Outcome::default();
         Engine::new(p).run(id, &mut o);
         o.path.iter().map(|&ix| p.id(ix).to_string()).collect::<Vec<String>>()

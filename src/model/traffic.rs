@@ -120,10 +120,13 @@ impl Default for AgentBehaviour {
 
 use std::path::Path;
 
-use super::check::{Canon, Ctx, did_you_mean, fmt_num};
+use super::check::{Canon, Ctx, fmt_num};
 use super::node::{self, Node, Value};
-use crate::script::model::{Kind, Source, Span};
-use crate::script::{LoadError, LoadErrorKind, LoadErrors, Script};
+use crate::script::Script;
+use crate::script::model::Kind;
+use crate::source::did_you_mean;
+use crate::source::{LoadError, LoadErrorKind, LoadErrors};
+use crate::source::{Source, Span};
 
 /// The embedded default traffic, as a traffic file (what `Traffic::default()` is).
 const DEFAULT_TRAFFIC_YAML: &str = include_str!("defaults/traffic.yaml");
@@ -402,7 +405,7 @@ fn parse_inputs(cx: &mut Ctx, v: &Node, script: &Script) -> Option<Vec<(String, 
             Some(ix) => script.action(ix),
             None => {
                 let mut help = menu_list.clone();
-                if let Some(best) = did_you_mean(&id, &menus) {
+                if let Some(best) = did_you_mean(&id, menus.iter().copied()) {
                     help = format!("did you mean `{best}`? {help}");
                 }
                 let e = cx
@@ -562,7 +565,7 @@ fn parse_dist(cx: &mut Ctx, v: &Node, key: &str) -> Option<Dist> {
                 }
                 other => {
                     let mut help = format!("distributions: exp, uniform. {HELP_DIST}");
-                    if let Some(best) = did_you_mean(other, DIST_FORMS) {
+                    if let Some(best) = did_you_mean(other, DIST_FORMS.iter().copied()) {
                         help = format!("did you mean `{best}`? {help}");
                     }
                     let e = cx

@@ -1,6 +1,6 @@
 //! `recflow graph --heat`: the flow shaded by simulated traffic.
 //!
-//! Input: a [`Script`] and its compiled [`Program`]. Output: [`Heat`] — per action, the share
+//! Input: a [`Script`] and its compiled [`Compiled`]. Output: [`Heat`] — per action, the share
 //! of contacts that ran it and the recording state when each contact first ran it; per edge,
 //! the share of contacts that took it — rendered as DOT or Mermaid.
 //!
@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 use super::graph::{dot_escape, mermaid_escape};
 use crate::script::{Script, normalize_type};
 use crate::sim::outcome::Initiator;
-use crate::sim::{Engine, Outcome, Program};
+use crate::sim::{Compiled, Engine, Outcome};
 
 /// Recording states, in label order for ties.
 const STATES: [&str; 4] = ["none", "studio", "rod", "policy"];
@@ -66,7 +66,7 @@ impl Heat {
 }
 
 /// Simulate contacts `0..program.calls` (current rayon pool) and collect the heat.
-pub fn collect(script: &Script, program: &Program) -> Heat {
+pub fn collect(script: &Script, program: &Compiled) -> Heat {
     let n = script.actions.len();
     // Wired branch targets per action, to tell branch steps from event jumps.
     let targets: Vec<Vec<u32>> = script

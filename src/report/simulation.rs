@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 
 use crate::sim::explain::Explanation;
 use crate::sim::outcome::{Finding, initiator_name, write_statement_id};
-use crate::sim::{Program, Report};
+use crate::sim::{Compiled, Report};
+use crate::stats::{Ci, fmt_ci};
 
 /// FORMATS §5 JSON, pretty-printed, with a final newline.
 pub fn report_json(r: &Report) -> String {
@@ -34,30 +35,37 @@ pub fn report_human(r: &Report, script_path: &str, flags: &str) -> String {
     let n = r.calls;
     let _ = writeln!(s, "{} — {} calls, seed {}", r.script, n, r.seed);
     let _ = writeln!(s);
-    let line = |s: &mut String, label: &str, v: u64| {
-        let _ = writeln!(s, "  {label:<26} {v:>9}  {:>6.1}%", pct(v, n));
+    let line = |s: &mut String, label: &str, v: u64, ci: Ci| {
+        let _ = writeln!(s, "  {label:<26} {v:>9}  {:>5.1}% {}", pct(v, n), fmt_ci(ci));
     };
+    let c = &r.ci95;
     let _ = writeln!(s, "Recorded (contacts)");
-    line(&mut s, "any call recording", r.recorded.any);
-    line(&mut s, "full (agent/external)", r.recorded.full);
-    line(&mut s, "agent only", r.recorded.agent_only);
-    line(&mut s, "IVR segment", r.recorded.ivr);
-    line(&mut s, "not recorded", r.recorded.none);
+    line(&mut s, "any call recording", r.recorded.any, c.recorded.any);
+    line(&mut s, "full (agent/external)", r.recorded.full, c.recorded.full);
+    line(&mut s, "agent only", r.recorded.agent_only, c.recorded.agent_only);
+    line(&mut s, "IVR segment", r.recorded.ivr, c.recorded.ivr);
+    line(&mut s, "not recorded", r.recorded.none, c.recorded.none);
     let _ = writeln!(s, "Started by");
-    line(&mut s, "Studio actions", r.initiators.studio);
-    line(&mut s, "recording on demand", r.initiators.rod);
-    line(&mut s, "recording policies", r.initiators.policy);
+    line(&mut s, "Studio actions", r.initiators.studio, c.initiators.studio);
+    line(&mut s, "recording on demand", r.initiators.rod, c.initiators.rod);
+    line(&mut s, "recording policies", r.initiators.policy, c.initiators.policy);
     let _ = writeln!(s, "Calls");
-    line(&mut s, "Do Not Record set", r.dnr);
-    line(&mut s, "abandoned in queue", r.abandoned);
+    line(&mut s, "Do Not Record set", r.dnr, c.dnr);
+    line(&mut s, "abandoned in queue", r.abandoned, c.abandoned);
+    let _ = writeln!(s, "  (95% Wilson intervals in brackets: the sampling noise of {n} calls)");
     let _ = writeln!(s);
     if !r.policies.is_empty() {
         let _ = writeln!(s, "Recording policies: target vs effective (R15: Studio and ROD add to policies)");
         for p in &r.policies {
             let _ = writeln!(
                 s,
-                "  {:<26} target {:>5.1}%  effective {:>5.1}%  ({} of {} matching contacts recorded)",
-                p.name, p.target_percent, p.effective_percent, p.recorded, p.matched
+                "  {:<26} target {:>5.1}%  effective {:>5.1}% {}  ({} of {} matching contacts recorded)",
+                p.name,
+                p.target_percent,
+                p.effective_percent,
+                fmt_ci(p.ci95),
+                p.recorded,
+                p.matched
             );
         }
         let _ = writeln!(s);
@@ -82,8 +90,14 @@ pub fn report_human(r: &Report, script_path: &str, flags: &str) -> String {
         let _ = writeln!(s, "Findings");
         for f in found {
             let count = r.findings.get(f);
-            let _ =
-                writeln!(s, "  {:<26} {count:>9}  {:>6.1}%  {}", f.as_str(), pct(count, n), finding_help(f));
+            let _ = writeln!(
+                s,
+                "  {:<26} {count:>9}  {:>5.1}% {}  {}",
+                f.as_str(),
+                pct(count, n),
+                fmt_ci(c.findings.get(f)),
+                finding_help(f)
+            );
             if let Some(id) = r.finding_examples[f as usize] {
                 let _ =
                     writeln!(s, "      e.g. contact {id}: recflow explain {script_path} --call {id}{flags}");
@@ -110,7 +124,7 @@ fn clock(ms: u64) -> String {
     format!("{}:{:02}.{:03}", ms / 60_000, (ms / 1000) % 60, ms % 1000)
 }
 
-pub fn explain_human(p: &Program, ex: &Explanation, script_path: &str) -> String {
+pub fn explain_human(p: &Compiled, ex: &Explanation, script_path: &str) -> String {
     let o = &ex.outcome;
     let mut s = String::new();
     let _ = writeln!(s, "contact {} of {} (seed {})", o.id, script_path, p.seed);
@@ -171,7 +185,7 @@ pub fn explain_human(p: &Program, ex: &Explanation, script_path: &str) -> String
 }
 
 /// `{"version": 1, "script", "seed", "contact": <calls-out object>, "timeline": [...]}`.
-pub fn explain_json(p: &Program, ex: &Explanation) -> String {
+pub fn explain_json(p: &Compiled, ex: &Explanation) -> String {
     let mut line = String::new();
     ex.outcome.write_json(p, &mut line);
     let contact: serde_json::Value = serde_json::from_str(&line).unwrap_or(serde_json::Value::Null);

@@ -8,11 +8,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::error::{LoadError, LoadErrorKind, LoadErrors};
 use super::model::*;
 use super::raw::{RawAction, RawBranch, RawProperty, RawScript};
-use super::yaml::did_you_mean;
 use crate::snippet;
+use crate::source::did_you_mean;
+use crate::source::{LoadError, LoadErrorKind, LoadErrors};
 
 /// Most INDICATE parameters Studio sends (SP1..SP9).
 pub const MAX_INDICATE_PARAMETERS: usize = 9;

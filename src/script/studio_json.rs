@@ -23,10 +23,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::error::{LoadError, LoadErrorKind, LoadErrors};
-use super::json::{self, Json, JsonStr, JsonValue};
 use super::model::{Format, PropValue, Source, Span, TextMap};
 use super::raw::{RawAction, RawAllow, RawBranch, RawProperty, RawScript, Spanned};
+use crate::source::json::{self, Json, JsonStr, JsonValue};
+use crate::source::{LoadError, LoadErrorKind, LoadErrors};
 
 /// Key under `studio_header` holding unknown top-level members, so they survive a round trip.
 pub const TOP_LEVEL_KEY: &str = "recflowTopLevel";

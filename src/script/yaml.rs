@@ -5,16 +5,16 @@
 //! missing keys). Semantic checks (ids, branches, property values) are `build.rs`'s job so
 //! that Studio JSON gets the same ones.
 //!
-//! The shared YAML tree ([`yaml_tree`], profile [`Profile::Script`]) parses the text into
+//! The shared YAML tree ([`yaml_tree`](crate::source::yaml_tree), profile [`Profile::Script`]) parses the text into
 //! spanned [`Node`]s; typed structs with `#[serde(flatten)]` would lose the locations, and we
 //! want every scalar's exact source text anyway (`id: 2`, `State: on`, `y:` as a key). The
 //! tree's depth is bounded by serde-saphyr's budget (`max_depth`), so our own recursion over it
 //! is bounded too.
 
-use super::error::{LoadError, LoadErrorKind, LoadErrors};
 use super::model::{Format, PropValue, Source, Span, TextMap};
 use super::raw::{RawAction, RawAllow, RawBranch, RawProperty, RawScript, Spanned};
-use super::yaml_tree::{self, Node, Profile, Value};
+use crate::source::yaml_tree::{self, Node, Profile, Value};
+use crate::source::{LoadError, LoadErrorKind, LoadErrors, did_you_mean};
 
 pub(crate) const TOP_KEYS: &[&str] = &["script", "description", "actions"];
 pub(crate) const ACTION_KEYS: &[&str] =
@@ -587,50 +587,6 @@ pub(crate) fn text_map(src: &str, span: Span, value: &str) -> TextMap {
     TextMap { pieces }
 }
 
-/// The closest candidate to `word` (case-insensitive optimal string alignment distance),
-/// if close enough to be a likely typo.
-pub(crate) fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let w: Vec<char> = word.to_lowercase().chars().take(64).collect();
-    let limit = (w.len() / 3).clamp(1, 3);
-    let mut best: Option<(usize, bool, &str)> = None;
-    for c in candidates {
-        let cl: Vec<char> = c.to_lowercase().chars().take(64).collect();
-        // The distance is at least the difference in length: skip hopeless candidates cheaply.
-        if cl.len().abs_diff(w.len()) > limit {
-            continue;
-        }
-        let d = osa(&w, &cl);
-        // Ties go to a candidate the word is a prefix of (`Of` → `Off`, not `On`).
-        let key = (d, !cl.starts_with(&w));
-        if d <= limit && best.is_none_or(|(bd, bp, _)| key < (bd, bp)) {
-            best = Some((key.0, key.1, c));
-        }
-    }
-    best.map(|(_, _, c)| c)
-}
-
-/// Optimal string alignment distance (Levenshtein plus adjacent transpositions), three rows.
-fn osa(a: &[char], b: &[char]) -> usize {
-    let m = b.len();
-    let mut prev2 = vec![0usize; m + 1];
-    let mut prev: Vec<usize> = (0..=m).collect();
-    let mut cur = vec![0usize; m + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(prev2[j - 2] + 1);
-            }
-            cur[j] = v;
-        }
-        std::mem::swap(&mut prev2, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[m]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -694,16 +650,5 @@ mod tests {
         let y = "Data: >\n  ASSIGN x = 1\n  more\n\n  ASSIGN y = 2\n";
         check_map(y, "ASSIGN y = 2");
         check_map(y, "more");
-    }
-
-    #[test]
-    fn did_you_mean_typos() {
-        assert_eq!(did_you_mean("Strat", ["Start", "Stop"]), Some("Start"));
-        assert_eq!(did_you_mean("actoins", TOP_KEYS.iter().copied()), Some("actions"));
-        assert_eq!(did_you_mean("zzzzzz", ["Start", "Stop"]), None);
-        assert_eq!(did_you_mean("Of", ["On", "Off"]), Some("Off"));
-        assert_eq!(did_you_mean("qeue", ["queue", "q", "begin"]), Some("queue"));
-        assert_eq!(osa(&['a', 'b'], &['b', 'a']), 1);
-        assert_eq!(osa(&['k', 'i', 't', 't', 'e', 'n'], &['s', 'i', 't', 't', 'i', 'n', 'g']), 3);
     }
 }

@@ -8,9 +8,10 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::compile::Program;
+use super::compile::Compiled;
 use super::engine::Engine;
 use super::outcome::{Finding, Initiator, Mode, Outcome, SegmentKind};
+use crate::stats::{Ci, half_width_pp, wilson};
 
 /// Contacts per work item.
 pub const CHUNK: u64 = 4096;
@@ -32,6 +33,9 @@ pub struct Report {
     pub findings: Findings,
     pub policies: Vec<PolicyRow>,
     pub recorded_seconds: Seconds,
+    /// 95% Wilson intervals (percent) of every contact share above, mirroring its layout
+    /// (FORMATS §5 round 2: `ci95: [lo, hi]`); each policy carries its own `ci95`.
+    pub ci95: Ci95,
     /// Lowest contact id showing each finding (for `explain` hints), in `Finding::ALL` order.
     #[serde(skip)]
     pub finding_examples: [Option<u64>; 7],
@@ -92,6 +96,59 @@ pub struct PolicyRow {
     pub matched: u64,
     pub recorded: u64,
     pub effective_percent: f64,
+    /// 95% Wilson interval of `effective_percent` (recorded of matched).
+    pub ci95: Ci,
+}
+
+/// The 95% intervals of the contact shares of a [`Report`], in percent of `calls`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Ci95 {
+    pub recorded: RecordedCi,
+    pub initiators: InitiatorsCi,
+    pub dnr: Ci,
+    pub abandoned: Ci,
+    pub findings: FindingsCi,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct RecordedCi {
+    pub any: Ci,
+    pub full: Ci,
+    pub agent_only: Ci,
+    pub ivr: Ci,
+    pub none: Ci,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct InitiatorsCi {
+    pub studio: Ci,
+    pub rod: Ci,
+    pub policy: Ci,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct FindingsCi {
+    pub recorded_before_dnr: Ci,
+    pub sensitive_while_recording: Ci,
+    pub indicator_left_on: Ci,
+    pub step_limit: Ci,
+    pub rod_blocked: Ci,
+    pub stuck: Ci,
+    pub media_after_release: Ci,
+}
+
+impl FindingsCi {
+    pub fn get(&self, f: Finding) -> Ci {
+        match f {
+            Finding::RecordedBeforeDnr => self.recorded_before_dnr,
+            Finding::SensitiveWhileRecording => self.sensitive_while_recording,
+            Finding::IndicatorLeftOn => self.indicator_left_on,
+            Finding::StepLimit => self.step_limit,
+            Finding::RodBlocked => self.rod_blocked,
+            Finding::Stuck => self.stuck,
+            Finding::MediaAfterRelease => self.media_after_release,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -208,7 +265,62 @@ impl Tally {
         }
     }
 
-    pub fn report(&self, p: &Program) -> Report {
+    /// The 95% intervals of the contact shares (see [`Ci95`]).
+    pub fn ci95(&self) -> Ci95 {
+        let n = self.calls;
+        let w = |k: u64| wilson(k, n);
+        let f = &self.findings;
+        Ci95 {
+            recorded: RecordedCi {
+                any: w(self.any),
+                full: w(self.full),
+                agent_only: w(self.agent_only),
+                ivr: w(self.ivr),
+                none: w(n - self.any),
+            },
+            initiators: InitiatorsCi { studio: w(self.studio), rod: w(self.rod), policy: w(self.policy) },
+            dnr: w(self.dnr),
+            abandoned: w(self.abandoned),
+            findings: FindingsCi {
+                recorded_before_dnr: w(f[0]),
+                sensitive_while_recording: w(f[1]),
+                indicator_left_on: w(f[2]),
+                step_limit: w(f[3]),
+                rod_blocked: w(f[4]),
+                stuck: w(f[5]),
+                media_after_release: w(f[6]),
+            },
+        }
+    }
+
+    /// The widest 95% half-width (percentage points) among the shares the report prints:
+    /// every contact share of [`Tally::ci95`] and every policy's effective percent with at
+    /// least one matched contact (a policy nothing matched has no share to make precise).
+    pub fn widest_half_width(&self) -> f64 {
+        let n = self.calls;
+        let mut shares = vec![
+            (self.any, n),
+            (self.full, n),
+            (self.agent_only, n),
+            (self.ivr, n),
+            (self.studio, n),
+            (self.rod, n),
+            (self.policy, n),
+            (self.dnr, n),
+            (self.abandoned, n),
+        ];
+        shares.extend(self.findings.iter().map(|&k| (k, n)));
+        shares.extend(
+            self.policy_recorded
+                .iter()
+                .zip(&self.policy_matched)
+                .filter(|(_, m)| **m > 0)
+                .map(|(r, m)| (*r, *m)),
+        );
+        shares.into_iter().map(|(k, n)| half_width_pp(k, n)).fold(0.0, f64::max)
+    }
+
+    pub fn report(&self, p: &Compiled) -> Report {
         let secs = |ms: u64| ms as f64 / 1000.0;
         let mut rows: Vec<(usize, PolicyRow)> = p
             .policies
@@ -224,6 +336,7 @@ impl Tally {
                         matched: m,
                         recorded: r,
                         effective_percent: if m == 0 { 0.0 } else { round3(100.0 * r as f64 / m as f64) },
+                        ci95: wilson(r, m),
                     },
                 )
             })
@@ -262,6 +375,7 @@ impl Tally {
                 ivr: secs(self.ms_ivr),
                 statements: secs(self.ms_statements),
             },
+            ci95: self.ci95(),
             finding_examples: self.examples,
         }
     }
@@ -277,14 +391,14 @@ pub type LineSink<'a> = &'a mut dyn FnMut(&str) -> std::io::Result<()>;
 
 /// Simulate contacts `0..calls` on the current rayon pool; `progress` gets the number of
 /// contacts done after each batch.
-pub fn simulate(p: &Program, calls: u64, progress: impl FnMut(u64)) -> Report {
+pub fn simulate(p: &Compiled, calls: u64, progress: impl FnMut(u64)) -> Report {
     simulate_chunks(p, calls, None, progress).0.report(p)
 }
 
 /// Like [`simulate`], also handing each batch's JSONL lines (contact order) to `lines` when
 /// given. Returns the tally and the first error `lines` returned, if any (simulation stops).
 pub fn simulate_chunks(
-    p: &Program,
+    p: &Compiled,
     calls: u64,
     mut lines: Option<LineSink<'_>>,
     mut progress: impl FnMut(u64),

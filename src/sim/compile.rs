@@ -1,4 +1,4 @@
-//! Compile once: `Script` + `Tenant` + `Traffic` → [`Program`], a compact form the engine
+//! Compile once: `Script` + `Tenant` + `Traffic` → [`Compiled`], a compact form the engine
 //! runs millions of times.
 //!
 //! Everything the per-contact loop needs is resolved here to indices and small enums: branch
@@ -158,7 +158,7 @@ pub struct Behaviour {
 #[derive(Clone, Debug)]
 pub struct PressSeq {
     pub p: f64,
-    /// Buttons (indices into [`Program::buttons`]) in press order.
+    /// Buttons (indices into [`Compiled::buttons`]) in press order.
     pub buttons: Vec<u16>,
     pub happens: Purpose,
     pub at: Purpose,
@@ -178,7 +178,7 @@ pub struct Fixed {
 
 /// The compiled script + tenant + traffic.
 #[derive(Clone, Debug)]
-pub struct Program {
+pub struct Compiled {
     pub name: String,
     pub ops: Vec<Op>,
     /// Studio ids, for paths and explain.
@@ -259,8 +259,8 @@ pub fn menu_is_sensitive(menu: &script::Menu) -> bool {
     })
 }
 
-impl Program {
-    pub fn compile(script: &Script, tenant: &Tenant, traffic: &Traffic) -> Program {
+impl Compiled {
+    pub fn compile(script: &Script, tenant: &Tenant, traffic: &Traffic) -> Compiled {
         let mut symbols = Symbols::new();
         let mut purposes = Purposes::default();
         let statement_var = symbols.intern("RecordingStatementId");
@@ -491,7 +491,7 @@ impl Program {
         let disposition = behaviour("disposition", a.disposition);
 
         let find_event = |e| script.event(e).map(|ix| ix.0);
-        Program {
+        Compiled {
             name: script.name.clone(),
             ids: script.actions.iter().map(|a| a.id.clone()).collect(),
             kinds: script.actions.iter().map(|a| a.kind.canonical_name().unwrap_or("pass-through")).collect(),

@@ -1,5 +1,5 @@
 //! One contact, start to end: a discrete-event interpreter of the compiled script under the
-//! recording rules (SEMANTICS.md). Input: a [`Program`] and a contact index; output: the
+//! recording rules (SEMANTICS.md). Input: a [`Compiled`] and a contact index; output: the
 //! contact's [`Outcome`], and — when asked — a [`TraceStep`] timeline for `explain`.
 //!
 //! The model: one script thread (`pc`, ready at `ready`), and a small list of pending events
@@ -15,7 +15,7 @@
 //! Each decision names the rule that made it when tracing; with tracing off those branches are
 //! never taken and nothing is formatted.
 
-use super::compile::{Behaviour, Next, Op, Program, SegmentView};
+use super::compile::{Behaviour, Compiled, Next, Op, SegmentView};
 use super::outcome::{
     EndedBy, Finding, Initiator, Mode, Outcome, Recording, Segment, SegmentKind, Statement,
 };
@@ -40,7 +40,7 @@ pub struct TraceStep {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Phase {
+enum CallPhase {
     Ivr,
     Queued,
     Agent,
@@ -81,7 +81,7 @@ struct Active {
 #[derive(Clone, Debug, Default)]
 struct Ctx {
     t: u64,
-    phase: Option<Phase>,
+    phase: Option<CallPhase>,
     pc: Option<u32>,
     ready: u64,
     steps: u32,
@@ -117,7 +117,7 @@ struct Ctx {
 
 /// A reusable simulator for one program (one per worker thread).
 pub struct Engine<'p> {
-    p: &'p Program,
+    p: &'p Compiled,
     draws: Draws,
     vars: Vars,
     globals: Vec<VarId>,
@@ -149,7 +149,7 @@ macro_rules! tr {
 }
 
 impl<'p> Engine<'p> {
-    pub fn new(p: &'p Program) -> Self {
+    pub fn new(p: &'p Compiled) -> Self {
         Engine {
             p,
             draws: Draws::new(p.seed, p.purposes.len()),
@@ -205,7 +205,7 @@ impl<'p> Engine<'p> {
         }
         tr!(self, "event", None, None, "arrival ({})", self.c.direction.map_or("inbound", |d| d.as_str()));
 
-        self.c.phase = Some(Phase::Ivr);
+        self.c.phase = Some(CallPhase::Ivr);
         out.segments.push(Segment { kind: SegmentKind::Ivr, agent: None, from_ms: 0, to_ms: 0 });
         self.c.seg = Some(0);
         self.c.pc = Some(p.begin);
@@ -272,8 +272,8 @@ impl<'p> Engine<'p> {
         self.events.push(Ev { at, class, sub, kind });
     }
 
-    fn phase(&self) -> Phase {
-        self.c.phase.unwrap_or(Phase::Ivr)
+    fn phase(&self) -> CallPhase {
+        self.c.phase.unwrap_or(CallPhase::Ivr)
     }
 
     fn sample_ms(&mut self, dist: Dist, purpose: Purpose) -> u64 {
@@ -296,7 +296,7 @@ impl<'p> Engine<'p> {
             None => {
                 let at = self.c.pc;
                 self.c.pc = None;
-                if self.phase() == Phase::Ivr {
+                if self.phase() == CallPhase::Ivr {
                     self.c.t += dur;
                     out.add(Finding::Stuck);
                     tr!(
@@ -321,7 +321,7 @@ impl<'p> Engine<'p> {
         if let Some(v) = self.visits.as_mut() {
             v.push((ix, self.c.rec.map(|a| a.initiator)));
         }
-        let released = self.phase() == Phase::Released;
+        let released = self.phase() == CallPhase::Released;
         match &p.ops[ix as usize] {
             Op::Pass { next } => {
                 tr!(self, "action", Some(ix), None, "{}", self.op_name(ix));
@@ -330,7 +330,7 @@ impl<'p> Engine<'p> {
             Op::End => {
                 tr!(self, "action", Some(ix), None, "END: the thread ends");
                 self.c.pc = None;
-                if matches!(self.phase(), Phase::Ivr | Phase::Queued) {
+                if matches!(self.phase(), CallPhase::Ivr | CallPhase::Queued) {
                     tr!(self, "note", Some(ix), None, "END before answer also ends the call");
                     self.release(out);
                 }
@@ -550,7 +550,7 @@ impl<'p> Engine<'p> {
 
     /// IVR media between an IVR Start and REQAGENT means the Start does not arm.
     fn ivr_media(&mut self, ix: u32) {
-        if self.phase() == Phase::Ivr
+        if self.phase() == CallPhase::Ivr
             && let Some((_, start)) = self.c.ivr_pending.take()
         {
             tr!(
@@ -571,7 +571,7 @@ impl<'p> Engine<'p> {
 
     fn reqagent(&mut self, ix: u32, skill: u16, out: &mut Outcome) {
         let p = self.p;
-        if self.phase() != Phase::Ivr {
+        if self.phase() != CallPhase::Ivr {
             tr!(self, "action", Some(ix), None, "REQAGENT: the contact is already routed; nothing happens");
             return;
         }
@@ -596,7 +596,7 @@ impl<'p> Engine<'p> {
                 p.id(start)
             );
         }
-        self.c.phase = Some(Phase::Queued);
+        self.c.phase = Some(CallPhase::Queued);
         self.c.skill = Some(skill);
         let wait = self.sample_ms(p.queue_wait, p.fixed.queue_wait);
         let patience = self.sample_ms(p.patience, p.fixed.patience);
@@ -619,7 +619,7 @@ impl<'p> Engine<'p> {
 
     fn fire(&mut self, kind: EvKind, out: &mut Outcome) {
         let p = self.p;
-        let in_agent = self.phase() == Phase::Agent;
+        let in_agent = self.phase() == CallPhase::Agent;
         match kind {
             EvKind::Answer => self.answer(out),
             EvKind::Abandon => {
@@ -709,7 +709,7 @@ impl<'p> Engine<'p> {
     fn answer(&mut self, out: &mut Outcome) {
         let p = self.p;
         let t = self.c.t;
-        self.c.phase = Some(Phase::Agent);
+        self.c.phase = Some(CallPhase::Agent);
         self.c.first_answer.get_or_insert(t);
         let skill = self.c.skill.unwrap_or(0);
         let agent = self.pick_agent(p.agent_pick[skill as usize], false);
@@ -1059,13 +1059,13 @@ impl<'p> Engine<'p> {
 
     /// The call ends now (caller, agent, HANGUP, abandon, END/stuck before answer).
     fn release(&mut self, out: &mut Outcome) {
-        if self.phase() == Phase::Released {
+        if self.phase() == CallPhase::Released {
             return;
         }
         let t = self.c.t;
         self.close_segment(t, Some(EndedBy::CallEnd), out);
         self.end_statement(t, EndedBy::CallEnd, out);
-        self.c.phase = Some(Phase::Released);
+        self.c.phase = Some(CallPhase::Released);
         self.c.call_end = Some(t);
         self.events.clear();
         match self.p.on_release {
@@ -1083,7 +1083,7 @@ impl<'p> Engine<'p> {
     /// LOGRECORDINGPRO Start (`agent_only` false) or RECORDAGENTONLY (true).
     fn studio_start(&mut self, ix: u32, agent_only: bool, out: &mut Outcome) {
         let what = if agent_only { "RECORDAGENTONLY" } else { "LOGRECORDINGPRO Start" };
-        if self.phase() == Phase::Released {
+        if self.phase() == CallPhase::Released {
             tr!(
                 self,
                 "action",
@@ -1099,7 +1099,7 @@ impl<'p> Engine<'p> {
         }
         let seq = self.c.steps;
         match (self.phase(), agent_only) {
-            (Phase::Ivr, false) => {
+            (CallPhase::Ivr, false) => {
                 if self.c.rec.is_none() {
                     self.open_rec(Mode::Full, Initiator::Studio);
                 }
@@ -1112,7 +1112,7 @@ impl<'p> Engine<'p> {
                     "{what} in the IVR: records the ivr segment until REQAGENT"
                 );
             }
-            (Phase::Ivr | Phase::Queued, true) => {
+            (CallPhase::Ivr | CallPhase::Queued, true) => {
                 self.c.rao_seq = Some(seq);
                 tr!(
                     self,
@@ -1122,7 +1122,7 @@ impl<'p> Engine<'p> {
                     "{what}: agent-only recording armed for the agent segment"
                 );
             }
-            (Phase::Queued, false) => {
+            (CallPhase::Queued, false) => {
                 self.c.start_seq = Some(seq);
                 tr!(
                     self,
@@ -1200,7 +1200,7 @@ impl<'p> Engine<'p> {
     /// LOGRECORDINGPRO Stop (R6): ends any active recording; Studio is disarmed, ROD is no
     /// longer carried, and policies are off for the rest of the contact.
     fn studio_stop(&mut self, ix: u32, out: &mut Outcome) {
-        if self.phase() == Phase::Released {
+        if self.phase() == CallPhase::Released {
             tr!(self, "action", Some(ix), None, "LOGRECORDINGPRO Stop after release: nothing to stop");
             return;
         }
@@ -1255,7 +1255,7 @@ impl<'p> Engine<'p> {
     // ---- recorded statements (R13) -----------------------------------------------------
 
     fn statement_start(&mut self, ix: u32, out: &mut Outcome) {
-        if self.phase() == Phase::Released {
+        if self.phase() == CallPhase::Released {
             tr!(
                 self,
                 "statement",
@@ -1345,7 +1345,7 @@ impl<'p> Engine<'p> {
     /// The contact is over: buttons left On, statement ids, short calls (R12), cleanup.
     fn finish(&mut self, out: &mut Outcome) {
         let t = self.c.t;
-        if self.phase() != Phase::Released {
+        if self.phase() != CallPhase::Released {
             // Only a step limit ends a contact that was not released.
             self.close_segment(t, Some(EndedBy::CallEnd), out);
             self.end_statement(t, EndedBy::CallEnd, out);

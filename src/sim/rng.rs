@@ -25,16 +25,6 @@ pub struct Purpose {
     pub(crate) counter: u16,
 }
 
-/// 64-bit FNV-1a.
-pub fn fnv1a(key: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in key.as_bytes() {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
-
 /// Interns purpose keys into [`Purpose`]s with dense counter indices.
 #[derive(Debug, Default, Clone)]
 pub struct Purposes {
@@ -50,7 +40,7 @@ impl Purposes {
                 self.keys.len() - 1
             }
         };
-        Purpose { hash: fnv1a(key), counter: counter as u16 }
+        Purpose { hash: crate::source::fnv1a64(key.as_bytes()), counter: counter as u16 }
     }
 
     pub fn len(&self) -> usize {

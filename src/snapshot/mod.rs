@@ -1,6 +1,6 @@
 //! Stage — **snapshot**: a script's recording outcomes as a canonical, reviewable YAML file.
 //!
-//! Input: a loaded script, its compiled [`Program`] and the model [`Fingerprint`]. Output: the
+//! Input: a loaded script, its compiled [`Compiled`] and the model [`Fingerprint`]. Output: the
 //! snapshot text (see [`render`]) and, against a committed file, a [`Check`] verdict with a
 //! unified line diff.
 //!
@@ -12,10 +12,10 @@
 //! byte-identical for the same inputs on every platform and any number of threads.
 //!
 //! ```no_run
-//! use recflow::{model::{Tenant, Traffic}, sim::Program, snapshot};
+//! use recflow::{model::{Tenant, Traffic}, sim::Compiled, snapshot};
 //! let script = recflow::script::load_path("scripts/consent-gdpr.yaml".as_ref())?;
 //! let (tenant, traffic) = (Tenant::default(), Traffic::default());
-//! let program = Program::compile(&script, &tenant, &traffic);
+//! let program = Compiled::compile(&script, &tenant, &traffic);
 //! let text = snapshot::render(&program, &snapshot::Fingerprint::of(&tenant, &traffic));
 //! let verdict = snapshot::check(&snapshot::path_for("snapshots/scripts".as_ref(), "scripts/consent-gdpr.yaml".as_ref()), &text);
 //! # Ok::<(), recflow::script::LoadErrors>(())
@@ -29,7 +29,7 @@ use serde_json::Value;
 use crate::diff::align::unified;
 use crate::diff::classify;
 use crate::model::{Tenant, Traffic};
-use crate::sim::Program;
+use crate::sim::Compiled;
 
 /// Default snapshot directory, relative to the working directory.
 pub const DEFAULT_DIR: &str = "snapshots/scripts";
@@ -66,7 +66,7 @@ pub fn path_for(dir: &Path, script: &Path) -> PathBuf {
 }
 
 /// Simulate `program` (contacts `0..program.calls`, current rayon pool) and render its snapshot.
-pub fn render(program: &Program, fp: &Fingerprint) -> String {
+pub fn render(program: &Compiled, fp: &Fingerprint) -> String {
     let classes = classify(program, program.calls);
     let report = classes.tally.report(program);
     let mut counts: Vec<(String, u64)> =
@@ -82,7 +82,8 @@ pub fn render(program: &Program, fp: &Fingerprint) -> String {
     let _ = writeln!(s, "  calls: {}", fp.calls);
     let _ = writeln!(s, "  tenant: {}", quote(&fp.tenant));
     let _ = writeln!(s, "  traffic: {}", quote(&fp.traffic));
-    let value = serde_json::to_value(&report).unwrap_or(Value::Null);
+    let mut value = serde_json::to_value(&report).unwrap_or(Value::Null);
+    strip_ci95(&mut value);
     let _ = writeln!(s, "report:");
     if let Value::Object(map) = &value {
         for (k, v) in map {
@@ -107,6 +108,19 @@ pub fn render(program: &Program, fp: &Fingerprint) -> String {
 /// A YAML double-quoted scalar (JSON string syntax is valid YAML).
 fn quote(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// A snapshot records outcomes, not their sampling noise: the 95% intervals (derived from the
+/// counts it already holds) would only double every line a change of outcome moves.
+fn strip_ci95(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.shift_remove("ci95");
+            m.values_mut().for_each(strip_ci95);
+        }
+        Value::Array(a) => a.iter_mut().for_each(strip_ci95),
+        _ => {}
+    }
 }
 
 fn scalar(v: &Value) -> String {

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::{Edit, NewAction, Splice, Unsupported};
-use crate::script::json::{self, Json, JsonStr, JsonValue};
+use crate::source::json::{self, Json, JsonStr, JsonValue};
 use crate::script::{PropValue, Script, Span};
 
 type Members<'a> = &'a [(JsonStr, Json)];

@@ -21,7 +21,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{DuplicateKeyPolicy, NonFiniteFloatPolicy};
 
 use super::error::{LoadError, LoadErrorKind};
-use super::model::{Source, Span};
+use super::span::{Source, Span};
 
 /// Deepest nesting accepted in a script (a script needs 6 levels; serde-saphyr's default is 64).
 const SCRIPT_MAX_DEPTH: usize = 64;
