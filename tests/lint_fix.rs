@@ -53,7 +53,8 @@ fn prove(before: &Script, code: &str) -> Script {
     let fixed = fix::fix_script(before, &config, true);
     assert!(fixed.applied.iter().any(|a| a.code == code), "a {code} fix was applied: {:?}", fixed.applied);
     // It loads (from its text, as a user's next run would).
-    let reloaded = script::load_str(&before.source.name, &fixed.script.source.text).expect("fixed script loads");
+    let reloaded =
+        script::load_str(&before.source.name, &fixed.script.source.text).expect("fixed script loads");
     let new = lint::lint(&reloaded, &config);
     assert!(count(&new, code) < count(&old, code), "{code} fires less after the fix");
     assert!(new.len() < old.len(), "fewer findings");
@@ -225,7 +226,8 @@ fn new_ids_never_collide() {
 fn studio_json_new_actions_get_fresh_numeric_ids_and_layout() {
     let s = script::load_path(&root().join("scripts/studio-json/studio-export-consent.json")).expect("loads");
     // Break it: the consent MENU's Default goes straight to the queue.
-    let menu = s.actions.iter().find(|a| a.consent.is_some() || matches!(a.kind, recflow::script::Kind::Menu(_)));
+    let menu =
+        s.actions.iter().find(|a| a.consent.is_some() || matches!(a.kind, recflow::script::Kind::Menu(_)));
     let Some(menu) = menu else { return };
     let dnr = s.actions.iter().find(|a| matches!(a.kind, recflow::script::Kind::DoNotRecord));
     let Some(dnr) = dnr else { return };
@@ -285,7 +287,8 @@ fn json_and_sarif_carry_the_fix() {
     // Applying the JSON edits (back to front) gives the fixed text.
     let mut text = s.source.text.to_string();
     for e in edits.iter().rev() {
-        let (o, l) = (e["offset"].as_u64().expect("offset") as usize, e["length"].as_u64().expect("len") as usize);
+        let (o, l) =
+            (e["offset"].as_u64().expect("offset") as usize, e["length"].as_u64().expect("len") as usize);
         text.replace_range(o..o + l, e["content"].as_str().expect("content"));
     }
     let fixed = script::load_str("C001.yaml", &text).expect("loads");

@@ -112,7 +112,11 @@ pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
     let fails = |d: &&Diagnostic| {
         d.severity == Severity::Error || (a.deny == Some(Deny::Warnings) && d.severity == Severity::Warning)
     };
-    if all.iter().any(fails) || (a.diff && fixed_count > 0) { Ok(ExitKind::Findings) } else { Ok(ExitKind::Ok) }
+    if all.iter().any(fails) || (a.diff && fixed_count > 0) {
+        Ok(ExitKind::Findings)
+    } else {
+        Ok(ExitKind::Ok)
+    }
 }
 
 fn plural(n: usize) -> &'static str {

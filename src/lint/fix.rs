@@ -149,6 +149,56 @@ pub fn rule_fix(code: &str) -> Option<Applicability> {
     }
 }
 
+/// The `## Fix` section of a rule's documentation (`recflow rules CODE`, `docs/rules/CODE.md`):
+/// whether `lint --fix` repairs the rule's findings, how, and how safe that is.
+pub fn rule_fix_doc(code: &str) -> String {
+    let what = match code {
+        "C001" => {
+            "Inserts a DONOTRECORD on the declined branch of the consent MENU, before the action the branch \
+             led to (`dnr-<menu>`); only contacts that declined pass through it. Unsafe instead when the branch \
+             can lead back to the same MENU (a retry loop): a caller who then accepts would stay unrecorded."
+        }
+        "C002" => {
+            "When every answered call runs the late DONOTRECORD (it follows ONANSWER with no choice on the \
+             way), inserts a DONOTRECORD before the REQAGENT instead (`dnr-before-<queue>`); the late one \
+             becomes harmless. Unsafe: the start of each agent conversation, recorded until now, no longer is."
+        }
+        "S001" => {
+            "Inserts, right after the statement Start, a SNIPPET `ASSIGN Global:_recordingStatementId = \
+             RecordingStatementId` (`save-<start>-id`). It only assigns a variable: no recording changes."
+        }
+        "S002" => {
+            "Makes the copy's target a `Global:` variable (`stmt` → `Global:stmt`, in the ASSIGN's \
+             `Variable` or in the SNIPPET's assignment). Only a variable name changes."
+        }
+        "M001" => {
+            "Adds an INDICATE with the button's `Name` and `State: Off` as the first action of ONRELEASE \
+             (so it runs on every path of the handler), creating ONRELEASE when the script has none. A MAX \
+             indicator changes no recording."
+        }
+        "M003" => {
+            "Wires `default` to the action the other branches join (the nearest action every wired branch \
+             reaches), when there is one. Unsafe: contacts that got stuck now continue, and what happens to \
+             them next — recording included — is new behaviour."
+        }
+        "P001" => {
+            "Inserts LOGRECORDINGPRO `Record: Stop` on every way into the sensitive MENU and `Record: Start` \
+             on every way out of it. Unsafe: it changes what is recorded, and starts a recording after the \
+             MENU on paths that were not recorded before it."
+        }
+        "X001" => "Removes the `allow:` entry. A suppression changes no outcome.",
+        _ => return "None: this rule's repair needs a decision recflow cannot make for you.\n".to_string(),
+    };
+    let safety = match rule_fix(code) {
+        Some(Applicability::Safe) => "**Safe** (`recflow lint --fix`)",
+        _ => "**Unsafe** (`recflow lint --fix --unsafe-fixes`)",
+    };
+    format!(
+        "{safety}. {what} A fix is only kept when the fixed script loads, the finding is gone and no \
+         new finding appears (docs/lint.md, \"Fixes\").\n"
+    )
+}
+
 /// A text replacement: `len` bytes at `offset` of the source become `text`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Splice {

@@ -143,9 +143,12 @@ pub fn summary(found: &[&Diagnostic]) -> String {
     parts.join(", ")
 }
 
+/// A fix as text: applicability, message, and (region, inserted text) per replacement.
+type FixText = (&'static str, String, Vec<(Value, String)>);
+
 /// The text replacements of a finding's fix, each with its region (1-based lines, columns in
 /// characters, end exclusive) and byte offset / length.
-fn replacements(script: &Script, d: &Diagnostic) -> Option<(&'static str, String, Vec<(Value, String)>)> {
+fn replacements(script: &Script, d: &Diagnostic) -> Option<FixText> {
     let f = d.fix.as_ref()?;
     let splices = fix::splices(script, f).ok()?;
     let regions = splices

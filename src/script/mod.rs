@@ -21,9 +21,9 @@ pub use crate::source::error;
 
 use std::path::Path;
 
+pub(crate) use crate::source::did_you_mean;
 pub use crate::source::{LoadError, LoadErrorKind, LoadErrors};
 pub use model::*;
-pub(crate) use crate::source::did_you_mean;
 
 pub use crate::source::{MAX_FILE_BYTES, read_text};
 

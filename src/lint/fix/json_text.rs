@@ -14,8 +14,8 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::{Edit, NewAction, Splice, Unsupported};
-use crate::source::json::{self, Json, JsonStr, JsonValue};
 use crate::script::{PropValue, Script, Span};
+use crate::source::json::{self, Json, JsonStr, JsonValue};
 
 type Members<'a> = &'a [(JsonStr, Json)];
 

@@ -85,7 +85,7 @@ pub(crate) fn fix(cx: &Ctx, d: &Diagnostic, ids: &mut Ids) -> Option<Fix> {
     let target = b.target?;
     let loops_back = reachable_from(cx, target)[menu.index()];
     let id = ids.fresh(&format!("dnr-{}", a.id));
-    let outcome = if b.name == "default" { "no input".to_string() } else { format!("pressed {}", b.name) };
+    let outcome = if b.name == "default" { "no input".to_string() } else { format!("pressing {}", b.name) };
     Some(Fix {
         applicability: if loops_back { Applicability::Unsafe } else { Applicability::Safe },
         message: format!("insert DONOTRECORD `{id}` on branch `{}` of `{}`", b.name, a.id),
@@ -93,7 +93,7 @@ pub(crate) fn fix(cx: &Ctx, d: &Diagnostic, ids: &mut Ids) -> Option<Fix> {
             Edit::AddAction(NewAction {
                 id: id.clone(),
                 type_name: "DONOTRECORD".into(),
-                label: format!("Do not record (consent declined, {outcome})"),
+                label: format!("Do not record (declined by {outcome})"),
                 properties: Vec::new(),
                 next: Some(cx.script.action(target).id.clone()),
                 near: a.id.clone(),
