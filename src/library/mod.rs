@@ -221,7 +221,7 @@ pub fn load_with(first: Script, path: &Path, options: &Options) -> Result<Librar
                         folder.display(),
                         if options.dirs.is_empty() { "" } else { " and every `--scripts` folder" }
                     );
-                    match script::did_you_mean(&name, candidates.iter().map(String::as_str)) {
+                    match crate::source::did_you_mean(&name, candidates.iter().map(String::as_str)) {
                         Some(s) => help = format!("did you mean `{s}`? ({help})"),
                         None if !candidates.is_empty() => {
                             help.push_str(&format!("; scripts found: {}", candidates.join(", ")))

@@ -101,6 +101,7 @@ pub(crate) fn build(raw: RawScript) -> Result<Script, LoadErrors> {
         format: raw.format,
         actions,
         studio_header: raw.studio_header,
+        studio_root: raw.studio_root,
     })
 }
 
@@ -200,6 +201,12 @@ pub fn normalize_branch(name: &str) -> String {
     }
 }
 
+/// A value holding a `{var}` template (`"{MaxDigits}"`): CXone substitutes it at run time, so
+/// it is not checked against the property's type at load.
+pub fn is_templated(s: &str) -> bool {
+    s.find('{').is_some_and(|i| s[i..].contains('}'))
+}
+
 /// A MENU branch: the digits a caller presses (`0`-`9`, `*`, `#`).
 fn is_digit_string(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '*' || c == '#')
@@ -263,7 +270,7 @@ impl Builder<'_> {
             branches,
             consent: a.consent.as_ref().map(|c| Consent { accept: c.value.clone(), span: c.span }),
             allow,
-            studio_extra: a.studio_extra.clone(),
+            studio: a.studio.clone(),
         }
     }
 
@@ -459,11 +466,11 @@ impl Props<'_, '_> {
         self.b.err(e);
     }
 
-    /// Non-negative finite seconds (an empty value takes the default).
+    /// Non-negative finite seconds (an empty or templated value takes the default).
     fn seconds(&mut self, name: &str, default: f64) -> f64 {
         let Some(t) = self.text(name) else { return default };
         let t = t.trim();
-        if t.is_empty() {
+        if t.is_empty() || is_templated(t) {
             return default;
         }
         match t.parse::<f64>() {
@@ -478,7 +485,7 @@ impl Props<'_, '_> {
     fn count(&mut self, name: &str, default: u32) -> u32 {
         let Some(t) = self.text(name) else { return default };
         let t = t.trim();
-        if t.is_empty() {
+        if t.is_empty() || is_templated(t) {
             return default;
         }
         match t.parse::<u32>() {
