@@ -245,7 +245,7 @@ fn studio_json_new_actions_get_fresh_numeric_ids_and_layout() {
     assert_eq!(added.len(), 1);
     let id: u64 = added[0].id.parse().expect("numeric id");
     assert!(id > max_old);
-    let extra = added[0].studio_extra.as_ref().expect("layout kept");
+    let extra = &added[0].studio.as_ref().expect("layout kept").action;
     assert!(extra.get("x").is_some() && extra.get("y").is_some());
 }
 

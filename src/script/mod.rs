@@ -21,7 +21,6 @@ pub use crate::source::error;
 
 use std::path::Path;
 
-pub(crate) use crate::source::did_you_mean;
 pub use crate::source::{LoadError, LoadErrorKind, LoadErrors};
 pub use model::*;
 

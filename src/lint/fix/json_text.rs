@@ -44,7 +44,7 @@ pub(super) fn splices(script: &Script, edits: &[Edit]) -> Result<Vec<Splice>, Un
     // Canvas position of each action (existing, then added), and how many were put beside it.
     let mut pos: BTreeMap<String, (i64, i64)> = BTreeMap::new();
     for a in &script.actions {
-        let get = |k: &str| a.studio_extra.as_ref().and_then(|e| e.get(k)).and_then(Value::as_i64);
+        let get = |k: &str| a.studio.as_ref().and_then(|s| s.action.get(k)).and_then(Value::as_i64);
         pos.insert(a.id.clone(), (get("x").unwrap_or(0), get("y").unwrap_or(0)));
     }
     let mut beside: BTreeMap<String, i64> = BTreeMap::new();
@@ -159,7 +159,7 @@ fn action_object(script: &Script, n: &NewAction, (x, y): (i64, i64)) -> Value {
         .actions
         .iter()
         .filter(|a| a.kind.canonical_name() == Some(n.type_name.as_str()))
-        .find_map(|a| a.studio_extra.as_ref().and_then(|e| e.get("libraryId")).cloned());
+        .find_map(|a| a.studio.as_ref().and_then(|s| s.action.get("libraryId")).cloned());
     if let Some(l) = library {
         o["libraryId"] = l;
     }
