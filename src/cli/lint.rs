@@ -27,6 +27,7 @@ pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
     }
     let fixing = a.fix || a.diff;
     let mut bad_input = false;
+    let mut unloaded = 0usize;
     let mut linted: Vec<(Script, Vec<Diagnostic>)> = Vec::new();
     let mut fixed_count = 0usize;
     let mut fixed_scripts = 0usize;
@@ -57,6 +58,7 @@ pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
             Err(errs) => {
                 report_load_errors(&errs);
                 bad_input = true;
+                unloaded += 1;
             }
         }
     }
@@ -87,12 +89,22 @@ pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
                     text.push_str(&render::human_fixes(s, ds, 100, color, a.unsafe_fixes));
                 }
                 let files = results.len();
-                text.push_str(&format!(
-                    "{}: {} in {files} script{}\n",
-                    if all.is_empty() { "ok" } else { "lint" },
-                    render::summary(&all),
-                    plural(files)
-                ));
+                if unloaded > 0 {
+                    // Never "ok" when a script was not even read (issue 10.11).
+                    text.push_str(&format!(
+                        "lint: {unloaded} script{} could not be loaded (errors above); {} in the {files} script{} linted\n",
+                        plural(unloaded),
+                        render::summary(&all),
+                        plural(files)
+                    ));
+                } else {
+                    text.push_str(&format!(
+                        "{}: {} in {files} script{}\n",
+                        if all.is_empty() { "ok" } else { "lint" },
+                        render::summary(&all),
+                        plural(files)
+                    ));
+                }
                 if let Some(f) = &fix_summary {
                     text.push_str(f);
                 } else {
