@@ -11,13 +11,13 @@ use crate::script::{self, Script};
 
 /// Lint every entry script (the files given; for a folder, its scripts that no other script there
 /// calls) with its folder as library. A finding in a script reached from two entries is reported
-/// once. Returns the findings per file and whether some input could not be loaded.
+/// once. Returns the findings per file and the number of entry scripts that could not be loaded.
 fn lint_library(
     paths: &[std::path::PathBuf],
     options: &library::Options,
     config: &Config,
-) -> (Vec<(Script, Vec<Diagnostic>)>, bool) {
-    let mut bad_input = false;
+) -> (Vec<(Script, Vec<Diagnostic>)>, usize) {
+    let mut unloaded = 0usize;
     let mut entries = Vec::new();
     for p in paths {
         if p.is_dir() {
@@ -33,7 +33,7 @@ fn lint_library(
             Ok(lib) => lib,
             Err(errs) => {
                 report_load_errors(&errs);
-                bad_input = true;
+                unloaded += 1;
                 continue;
             }
         };
@@ -51,7 +51,7 @@ fn lint_library(
                 }
                 Err(errs) => {
                     report_load_errors(&errs);
-                    bad_input = true;
+                    unloaded += 1;
                     continue;
                 }
             }
@@ -63,7 +63,7 @@ fn lint_library(
             }
         }
     }
-    (linted, bad_input)
+    (linted, unloaded)
 }
 
 pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
@@ -78,7 +78,8 @@ pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
             None => return Ok(ExitKind::BadInput),
         }
     }
-    let (mut linted, bad_input) = lint_library(&a.scripts, &a.library.options(), &config);
+    let (mut linted, unloaded) = lint_library(&a.scripts, &a.library.options(), &config);
+    let bad_input = unloaded > 0;
     // Findings sorted by file, then (within a file) position and code.
     linted.sort_by(|x, y| x.0.source.name.cmp(&y.0.source.name));
     let results: Vec<(&Script, &[Diagnostic])> = linted.iter().map(|(s, d)| (s, d.as_slice())).collect();
@@ -93,12 +94,23 @@ pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
             }
             let all: Vec<&Diagnostic> = results.iter().flat_map(|(_, ds)| ds.iter()).collect();
             let files = results.len();
-            text.push_str(&format!(
-                "{}: {} in {files} script{}\n",
-                if all.is_empty() { "ok" } else { "lint" },
-                render::summary(&all),
-                if files == 1 { "" } else { "s" }
-            ));
+            let plural = |n: usize| if n == 1 { "" } else { "s" };
+            if unloaded > 0 {
+                // Never "ok" when a script was not even read (issue 10.11).
+                text.push_str(&format!(
+                    "lint: {unloaded} script{} could not be loaded (errors above); {} in the {files} script{} linted\n",
+                    plural(unloaded),
+                    render::summary(&all),
+                    plural(files)
+                ));
+            } else {
+                text.push_str(&format!(
+                    "{}: {} in {files} script{}\n",
+                    if all.is_empty() { "ok" } else { "lint" },
+                    render::summary(&all),
+                    plural(files)
+                ));
+            }
             write_stdout(&text)?;
         }
     }

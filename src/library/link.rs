@@ -202,6 +202,7 @@ pub fn link(lib: &Library) -> Result<Linked, LoadErrors> {
         format: entry.format,
         actions: l.actions,
         studio_header: entry.studio_header.clone(),
+        studio_root: entry.studio_root.clone(),
     };
     Ok(Linked {
         script,

@@ -35,8 +35,13 @@ pub struct Script {
     pub format: Format,
     /// In file order.
     pub actions: Vec<Action>,
-    /// Studio JSON `header` fields other than `scriptName`, kept for round-trips (JSON text).
+    /// The Studio JSON `header` object exactly as read (every field, nulls included), kept so
+    /// `convert --to studio-json` reproduces it (docs/studio-json.md, "Lossless").
     pub studio_header: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The other top-level members of a Studio JSON document, as read (`header`, `actions`,
+    /// `properties`, `branches` appear as placeholders that keep their position and, when not
+    /// an object, their value, e.g. `"properties": null`).
+    pub studio_root: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl Script {
@@ -91,8 +96,21 @@ pub struct Action {
     pub consent: Option<Consent>,
     /// `allow: [{rule, reason}]` lint suppressions.
     pub allow: Vec<Allow>,
-    /// Studio layout data (x, y, libraryId, ...) kept only for round-trips, JSON text.
-    pub studio_extra: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The action's Studio JSON pieces as read (layout, ports, extra per-property fields...),
+    /// kept only for lossless round trips; `None` for an action written in YAML without them.
+    pub studio: Option<Box<StudioAction>>,
+}
+
+/// One action's Studio JSON exactly as read: export starts from these and changes only what
+/// the model says differently (so an unchanged script is reproduced value for value).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StudioAction {
+    /// The object under `actions[id]` (actionId, name, label, x, y, libraryId, ...).
+    pub action: serde_json::Map<String, serde_json::Value>,
+    /// `properties[id]` (`None`: the document had no entry for this action).
+    pub properties: Option<serde_json::Value>,
+    /// `branches[id]` (`None`: no entry).
+    pub branches: Option<serde_json::Value>,
 }
 
 impl Action {
