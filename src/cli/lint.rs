@@ -3,15 +3,96 @@
 //!
 //! With `--fix` each script is repaired first (`lint::fix::fix_script`: proven fixes only) and
 //! written back in place atomically; `--diff` prints the unified diff instead and writes nothing.
-//! The findings printed are the ones that remain.
+//! The findings printed are the ones that remain. Scripts linked with their subscripts are
+//! linted but not fixed (their findings carry no fix).
 
 use std::io::{IsTerminal, Write};
 
 use super::args::{Deny, LintArgs, LintFormat};
 use super::{ExitKind, report_load_errors, write_stdout};
+use crate::library::{self, link};
 use crate::lint::fix::{self, Applicability};
 use crate::lint::{self, Config, Diagnostic, Severity, render};
 use crate::script::{self, Script};
+
+/// Lint every entry script (the files given; for a folder, its scripts that no other script there
+/// calls) with its folder as library. A finding in a script reached from two entries is reported
+/// once. Returns the findings per file and the number of entry scripts that could not be loaded.
+/// With `fixing` (= `Some(unsafe_fixes)`), single scripts are fixed first and each changed one is
+/// pushed onto `fixed` (path, old text, the fix result).
+fn lint_library(
+    paths: &[std::path::PathBuf],
+    options: &library::Options,
+    config: &Config,
+    fixing: Option<bool>,
+    fixed: &mut Vec<(std::path::PathBuf, String, fix::Fixed)>,
+) -> (Vec<(Script, Vec<Diagnostic>)>, usize) {
+    let mut unloaded = 0usize;
+    let mut entries = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            entries.extend(library::entries(p, options));
+        } else {
+            entries.push(p.clone());
+        }
+    }
+    let mut linted: Vec<(Script, Vec<Diagnostic>)> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for path in &entries {
+        let lib = match library::load(path, options) {
+            Ok(lib) => lib,
+            Err(errs) => {
+                report_load_errors(&errs);
+                unloaded += 1;
+                continue;
+            }
+        };
+        if !lib.warnings.is_empty() {
+            report_load_errors(&script::LoadErrors { errors: lib.warnings.clone() });
+        }
+        let per_file = if lib.is_single() {
+            let s = lib.scripts.into_iter().next().expect("a library has its entry").script;
+            match fixing {
+                Some(unsafe_fixes) => {
+                    let f = fix::fix_script(&s, config, unsafe_fixes);
+                    let out = (f.script.clone(), f.remaining.clone());
+                    if f.changed() {
+                        fixed.push((path.clone(), s.source.text.to_string(), f));
+                    }
+                    vec![out]
+                }
+                None => {
+                    let mut found = lint::lint(&s, config);
+                    fix::keep_proven(&s, config, &mut found);
+                    vec![(s, found)]
+                }
+            }
+        } else {
+            match link::link(&lib) {
+                Ok(linked) => lint::linked::lint(&linked, config)
+                    .into_iter()
+                    .map(|mut f| {
+                        // Fixes are written through one file's spans; a linked view is not fixed.
+                        f.found.iter_mut().for_each(|d| d.fix = None);
+                        (f.view, f.found)
+                    })
+                    .collect(),
+                Err(errs) => {
+                    report_load_errors(&errs);
+                    unloaded += 1;
+                    continue;
+                }
+            }
+        };
+        for (i, (s, mut found)) in per_file.into_iter().enumerate() {
+            found.retain(|d| seen.insert((s.source.name.clone(), d.code, d.primary.span)));
+            if i == 0 || !found.is_empty() {
+                linted.push((s, found));
+            }
+        }
+    }
+    (linted, unloaded)
+}
 
 pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
     let mut config = Config { select: a.select, ignore: a.ignore, tenant: None };
@@ -25,96 +106,74 @@ pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
             None => return Ok(ExitKind::BadInput),
         }
     }
-    let fixing = a.fix || a.diff;
-    let mut bad_input = false;
-    let mut unloaded = 0usize;
-    let mut linted: Vec<(Script, Vec<Diagnostic>)> = Vec::new();
-    let mut fixed_count = 0usize;
-    let mut fixed_scripts = 0usize;
+    let fixing = (a.fix || a.diff).then_some(a.unsafe_fixes);
+    let mut fixed = Vec::new();
+    let (mut linted, unloaded) = lint_library(&a.scripts, &a.library.options(), &config, fixing, &mut fixed);
+    let mut bad_input = unloaded > 0;
     let mut diffs = String::new();
-    for path in &a.scripts {
-        match script::load_path(path) {
-            Ok(s) if fixing => {
-                let fixed = fix::fix_script(&s, &config, a.unsafe_fixes);
-                if fixed.changed() {
-                    fixed_count += fixed.applied.len();
-                    fixed_scripts += 1;
-                    let new_text: &str = &fixed.script.source.text;
-                    if a.diff {
-                        let name: &str = &s.source.name;
-                        diffs.push_str(&crate::diff::align::unified(name, name, &s.source.text, new_text, 3));
-                    } else if let Err(e) = write_in_place(path, new_text.as_bytes()) {
-                        eprintln!("recflow lint: cannot write `{}`: {e}", path.display());
-                        bad_input = true;
-                    }
-                }
-                linted.push((fixed.script, fixed.remaining));
-            }
-            Ok(s) => {
-                let mut found = lint::lint(&s, &config);
-                fix::keep_proven(&s, &config, &mut found);
-                linted.push((s, found));
-            }
-            Err(errs) => {
-                report_load_errors(&errs);
-                bad_input = true;
-                unloaded += 1;
-            }
+    for (path, old, f) in &fixed {
+        let new_text: &str = &f.script.source.text;
+        if a.diff {
+            let name: &str = &f.script.source.name;
+            diffs.push_str(&crate::diff::align::unified(name, name, old, new_text, 3));
+        } else if let Err(e) = write_in_place(path, new_text.as_bytes()) {
+            eprintln!("recflow lint: cannot write `{}`: {e}", path.display());
+            bad_input = true;
         }
     }
+    let fixed_count: usize = fixed.iter().map(|(_, _, f)| f.applied.len()).sum();
     // Findings sorted by file, then (within a file) position and code.
     linted.sort_by(|x, y| x.0.source.name.cmp(&y.0.source.name));
     let results: Vec<(&Script, &[Diagnostic])> = linted.iter().map(|(s, d)| (s, d.as_slice())).collect();
     let all: Vec<&Diagnostic> = results.iter().flat_map(|(_, ds)| ds.iter()).collect();
-    let fix_summary = fixing.then(|| {
+    let fix_summary = fixing.map(|_| {
         let verb = if a.diff { "would fix" } else { "fixed" };
         format!(
-            "{verb} {fixed_count} finding{} in {fixed_scripts} script{}; {} remaining\n",
+            "{verb} {fixed_count} finding{} in {} script{}; {} remaining\n",
             plural(fixed_count),
-            plural(fixed_scripts),
+            fixed.len(),
+            plural(fixed.len()),
             all.len()
         )
     });
     if a.diff {
         write_stdout(&diffs)?;
         eprint!("{}", fix_summary.as_deref().unwrap_or(""));
-    } else {
-        match a.format {
-            LintFormat::Json => write_stdout(&render::json(&results))?,
-            LintFormat::Sarif => write_stdout(&render::sarif(&results))?,
-            LintFormat::Human => {
-                let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-                let mut text = String::new();
-                for (s, ds) in &results {
-                    text.push_str(&render::human_fixes(s, ds, 100, color, a.unsafe_fixes));
-                }
-                let files = results.len();
-                if unloaded > 0 {
-                    // Never "ok" when a script was not even read (issue 10.11).
-                    text.push_str(&format!(
-                        "lint: {unloaded} script{} could not be loaded (errors above); {} in the {files} script{} linted\n",
-                        plural(unloaded),
-                        render::summary(&all),
-                        plural(files)
-                    ));
-                } else {
-                    text.push_str(&format!(
-                        "{}: {} in {files} script{}\n",
-                        if all.is_empty() { "ok" } else { "lint" },
-                        render::summary(&all),
-                        plural(files)
-                    ));
-                }
-                if let Some(f) = &fix_summary {
-                    text.push_str(f);
-                } else {
-                    text.push_str(&fixable_hint(&all, a.unsafe_fixes));
-                }
-                write_stdout(&text)?;
+    } else if let Some(f) = fix_summary.as_ref().filter(|_| !matches!(a.format, LintFormat::Human)) {
+        eprint!("{f}");
+    }
+    match a.format {
+        _ if a.diff => {}
+        LintFormat::Json => write_stdout(&render::json(&results))?,
+        LintFormat::Sarif => write_stdout(&render::sarif(&results))?,
+        LintFormat::Human => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let mut text = String::new();
+            for (s, ds) in &results {
+                text.push_str(&render::human_fixes(s, ds, 100, color, a.unsafe_fixes));
             }
-        }
-        if let (Some(f), false) = (&fix_summary, matches!(a.format, LintFormat::Human)) {
-            eprint!("{f}");
+            let files = results.len();
+            if unloaded > 0 {
+                // Never "ok" when a script was not even read (issue 10.11).
+                text.push_str(&format!(
+                    "lint: {unloaded} script{} could not be loaded (errors above); {} in the {files} script{} linted\n",
+                    plural(unloaded),
+                    render::summary(&all),
+                    plural(files)
+                ));
+            } else {
+                text.push_str(&format!(
+                    "{}: {} in {files} script{}\n",
+                    if all.is_empty() { "ok" } else { "lint" },
+                    render::summary(&all),
+                    plural(files)
+                ));
+            }
+            match &fix_summary {
+                Some(f) => text.push_str(f),
+                None => text.push_str(&fixable_hint(&all, a.unsafe_fixes)),
+            }
+            write_stdout(&text)?;
         }
     }
     let _ = std::io::stderr().flush();
@@ -135,7 +194,7 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// `[*] 2 fixable with `--fix` (1 more with `--unsafe-fixes`)`, or nothing.
+/// `[*] 2 fixable with `recflow lint --fix` (1 more with `--fix --unsafe-fixes`)`, or nothing.
 fn fixable_hint(all: &[&Diagnostic], unsafe_fixes: bool) -> String {
     let count = |ap| all.iter().filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability == ap)).count();
     let (safe, unsafe_) = (count(Applicability::Safe), count(Applicability::Unsafe));
@@ -152,11 +211,8 @@ fn fixable_hint(all: &[&Diagnostic], unsafe_fixes: bool) -> String {
     }
 }
 
-/// Write a fixed script over its file, atomically (temporary file in the same folder, then a
-/// rename). A symbolic link is followed: the file it points at is replaced, the link stays.
+/// Write a fixed script over its file through the shared output module (`output.rs`: atomic,
+/// symlink followed, permissions kept, read-only refused).
 fn write_in_place(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    let target = std::fs::canonicalize(path)?;
-    let perms = std::fs::metadata(&target)?.permissions();
-    super::output::write_atomic(&target, bytes)?;
-    std::fs::set_permissions(&target, perms)
+    super::output::write_atomic(path, bytes)
 }
