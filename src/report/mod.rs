@@ -4,3 +4,4 @@
 pub mod graph;
 pub mod heat;
 pub mod simulation;
+pub mod html;
