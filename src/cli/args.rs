@@ -114,7 +114,9 @@ pub enum Command {
     #[command(display_order = 11)]
     Completions(CompletionsArgs),
     /// Print the man page (roff) of recflow and its subcommands.
-    #[command(after_help = "Examples:\n  recflow man | man -l -\n  recflow man > /usr/local/share/man/man1/recflow.1")]
+    #[command(
+        after_help = "Examples:\n  recflow man | man -l -\n  recflow man > /usr/local/share/man/man1/recflow.1"
+    )]
     #[command(display_order = 12)]
     Man,
 }

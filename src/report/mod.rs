@@ -3,5 +3,5 @@
 
 pub mod graph;
 pub mod heat;
-pub mod simulation;
 pub mod html;
+pub mod simulation;

@@ -41,15 +41,30 @@ pub fn bars(rows: &[Bar]) -> String {
     for t in [0.0, 25.0, 50.0, 75.0, 100.0] {
         let y1 = height - 18.0;
         axis.append(Line::new().set("x1", x(t)).set("x2", x(t)).set("y1", 2).set("y2", y1));
-        axis.append(Text::new(format!("{t:.0}%")).set("x", x(t)).set("y", height - 4.0).set("class", "tick"));
+        axis.append(
+            Text::new(format!("{t:.0}%"))
+                .set("x", x(t))
+                .set("y", height - 4.0)
+                .set("class", "tick")
+                .set("text-anchor", "middle"),
+        );
     }
     doc.append(axis);
     for (i, r) in rows.iter().enumerate() {
         let y = 4.0 + ROW_H * i as f64;
         let mut g = Group::new().set("class", format!("row {}", r.class));
         g.append(Title::new(format!("{}: {:.1}% {} (95% interval)", r.label, r.percent, fmt_ci(r.ci))));
-        g.append(Text::new(r.label.clone()).set("x", LABEL_W - 8.0).set("y", y + 15.0).set("class", "blabel"));
-        g.append(Rectangle::new().set("x", x(0.0)).set("y", y + 3.0).set("width", BAR_W).set("height", 14).set("class", "track"));
+        g.append(
+            Text::new(r.label.clone()).set("x", LABEL_W - 8.0).set("y", y + 15.0).set("class", "blabel"),
+        );
+        g.append(
+            Rectangle::new()
+                .set("x", x(0.0))
+                .set("y", y + 3.0)
+                .set("width", BAR_W)
+                .set("height", 14)
+                .set("class", "track"),
+        );
         g.append(
             Rectangle::new()
                 .set("x", x(0.0))
@@ -63,11 +78,23 @@ pub fn bars(rows: &[Bar]) -> String {
         let mid = y + 10.0;
         g.append(Line::new().set("x1", lo).set("x2", hi).set("y1", mid).set("y2", mid).set("class", "ci"));
         for e in [lo, hi] {
-            g.append(Line::new().set("x1", e).set("x2", e).set("y1", mid - 5.0).set("y2", mid + 5.0).set("class", "ci"));
+            g.append(
+                Line::new()
+                    .set("x1", e)
+                    .set("x2", e)
+                    .set("y1", mid - 5.0)
+                    .set("y2", mid + 5.0)
+                    .set("class", "ci"),
+            );
         }
         if let Some(t) = r.target {
             g.append(
-                Line::new().set("x1", x(t)).set("x2", x(t)).set("y1", y).set("y2", y + 20.0).set("class", "target"),
+                Line::new()
+                    .set("x1", x(t))
+                    .set("x2", x(t))
+                    .set("y1", y)
+                    .set("y2", y + 20.0)
+                    .set("class", "target"),
             );
         }
         g.append(
@@ -109,7 +136,9 @@ pub fn timeline(p: &Program, o: &Outcome, steps: &[TraceStep]) -> String {
         .set("width", left + w + 20.0)
         .set("role", "img");
     for (k, r) in rows.iter().enumerate() {
-        doc.append(Text::new(*r).set("x", left - 8.0).set("y", 18.0 + 26.0 * k as f64).set("class", "blabel"));
+        doc.append(
+            Text::new(*r).set("x", left - 8.0).set("y", 18.0 + 26.0 * k as f64).set("class", "blabel"),
+        );
     }
     let row_y = |k: usize| 5.0 + 26.0 * k as f64;
     let bar = |from: u64, to: u64, k: usize, class: String, title: String| {
@@ -129,7 +158,13 @@ pub fn timeline(p: &Program, o: &Outcome, steps: &[TraceStep]) -> String {
             && s.from_ms > e
             && s.kind != SegmentKind::Ivr
         {
-            doc.append(bar(e, s.from_ms, 0, "seg seg-queue".into(), format!("queue {} – {}", clock(e), clock(s.from_ms))));
+            doc.append(bar(
+                e,
+                s.from_ms,
+                0,
+                "seg seg-queue".into(),
+                format!("queue {} – {}", clock(e), clock(s.from_ms)),
+            ));
         }
         let agent = s.agent.map_or(String::new(), |a| format!(" {}", p.agents[a as usize].id));
         doc.append(bar(
@@ -193,7 +228,14 @@ pub fn timeline(p: &Program, o: &Outcome, steps: &[TraceStep]) -> String {
                 Group::new()
                     .set("class", "press")
                     .add(Title::new(format!("{} {}", clock(st.t_ms), st.text)))
-                    .add(Rectangle::new().set("x", cx - 7.0).set("y", y + 1.0).set("width", 14).set("height", 16).set("rx", 3))
+                    .add(
+                        Rectangle::new()
+                            .set("x", cx - 7.0)
+                            .set("y", y + 1.0)
+                            .set("width", 14)
+                            .set("height", 16)
+                            .set("rx", 3),
+                    )
                     .add(Text::new(key).set("x", cx).set("y", y + 13.0)),
             );
         }
@@ -210,7 +252,9 @@ pub fn timeline(p: &Program, o: &Outcome, steps: &[TraceStep]) -> String {
     // Time axis: start, middle, end.
     let y = height - 6.0;
     for (ms, anchor) in [(0, "start"), (o.duration_ms / 2, "middle"), (o.duration_ms, "end")] {
-        doc.append(Text::new(clock(ms)).set("x", x(ms)).set("y", y).set("class", "tick").set("text-anchor", anchor));
+        doc.append(
+            Text::new(clock(ms)).set("x", x(ms)).set("y", y).set("class", "tick").set("text-anchor", anchor),
+        );
     }
     doc.to_string()
 }

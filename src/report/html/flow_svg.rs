@@ -36,17 +36,27 @@ pub struct NodeInfo {
 
 const FONT: usize = 13;
 
+/// A routed edge: (`from:to` properties, spline points, label).
+type Routed = (String, Vec<(Point, Point)>, String);
+
 /// What layout-rs drew, captured instead of rendered.
 #[derive(Default)]
 struct Capture {
     /// Node index → (top-left, size).
     boxes: BTreeMap<usize, (Point, Point)>,
     /// (edge properties `from:to`, path, label).
-    arrows: Vec<(String, Vec<(Point, Point)>, String)>,
+    arrows: Vec<Routed>,
 }
 
 impl RenderBackend for Capture {
-    fn draw_rect(&mut self, xy: Point, size: Point, _: &StyleAttr, properties: Option<String>, _: Option<ClipHandle>) {
+    fn draw_rect(
+        &mut self,
+        xy: Point,
+        size: Point,
+        _: &StyleAttr,
+        properties: Option<String>,
+        _: Option<ClipHandle>,
+    ) {
         if let Some(i) = properties.and_then(|p| p.parse().ok()) {
             self.boxes.insert(i, (xy, size));
         }
@@ -97,7 +107,14 @@ fn path_d(path: &[(Point, Point)]) -> String {
     let _ = write!(
         d,
         "M {:.1} {:.1} C {:.1} {:.1}, {:.1} {:.1}, {:.1} {:.1}",
-        path[0].0.x, path[0].0.y, path[0].1.x, path[0].1.y, path[1].0.x, path[1].0.y, path[1].1.x, path[1].1.y
+        path[0].0.x,
+        path[0].0.y,
+        path[0].1.x,
+        path[0].1.y,
+        path[1].0.x,
+        path[1].0.y,
+        path[1].1.x,
+        path[1].1.y
     );
     for p in &path[2..] {
         let _ = write!(d, " S {:.1} {:.1}, {:.1} {:.1}", p.0.x, p.0.y, p.1.x, p.1.y);
@@ -205,7 +222,9 @@ pub fn flow_svg(script: &Script, flow: &Flow, info: &[NodeInfo], id: &str) -> St
         if !label.is_empty()
             && let Some(mid) = path.get(path.len() / 2)
         {
-            g.append(Text::new(label.clone()).set("x", mid.0.x + 4.0).set("y", mid.0.y).set("class", "elabel"));
+            g.append(
+                Text::new(label.clone()).set("x", mid.0.x + 4.0).set("y", mid.0.y).set("class", "elabel"),
+            );
         }
         edges.append(g);
     }
@@ -215,7 +234,7 @@ pub fn flow_svg(script: &Script, flow: &Flow, info: &[NodeInfo], id: &str) -> St
         let Some((xy, size)) = cap.boxes.get(&i) else { continue };
         let inf = info_of(i);
         let (fill, stroke) = n.role.colours();
-        let heat_fill = inf.share.map(|s| crate::report::heat::heat_colour(s));
+        let heat_fill = inf.share.map(crate::report::heat::heat_colour);
         let mut class = format!("node role-{}", n.role.class());
         if !n.reachable {
             class.push_str(" unreachable");

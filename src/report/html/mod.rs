@@ -196,7 +196,10 @@ fn policy_bars(r: &Report) -> Vec<Bar> {
             label: p.name.clone(),
             percent: p.effective_percent,
             ci: p.ci95,
-            note: format!("target {:.1}%, {} of {} matching recorded", p.target_percent, p.recorded, p.matched),
+            note: format!(
+                "target {:.1}%, {} of {} matching recorded",
+                p.target_percent, p.recorded, p.matched
+            ),
             target: Some(p.target_percent),
             class: "bar-policy",
         })
@@ -256,7 +259,7 @@ fn section(input: &Input<'_>, model: &Model<'_>, k: usize, changed: &[String]) -
         .collect();
     // Largest classes first; ties by name (the map's order).
     let mut by_size: Vec<(&OutcomeClass, &crate::diff::run::Count)> = classes.counts.iter().collect();
-    by_size.sort_by(|a, b| b.1.calls.cmp(&a.1.calls));
+    by_size.sort_by_key(|(_, c)| std::cmp::Reverse(c.calls));
     let more_classes = by_size.len().saturating_sub(MAX_CLASSES);
     let examples = by_size
         .into_iter()
@@ -350,7 +353,8 @@ pub fn diff_report(
             }
         })
         .collect();
-    let script_changes = d.script_changes.iter().flat_map(|c| c.human_lines()).map(|l| l.trim_end().to_string()).collect();
+    let script_changes =
+        d.script_changes.iter().flat_map(|c| c.human_lines()).map(|l| l.trim_end().to_string()).collect();
     let view = DiffView {
         old_path: old.path.clone(),
         new_path: new.path.clone(),
@@ -363,10 +367,5 @@ pub fn diff_report(
     };
     let sections = vec![section(old, model, 0, &changed), section(new, model, 1, &changed)];
     let title = format!("recflow report — {} → {}", old.path, new.path);
-    render(&Page {
-        title,
-        header: header(&[old, new], model),
-        sections,
-        diff: Some(view),
-    })
+    render(&Page { title, header: header(&[old, new], model), sections, diff: Some(view) })
 }
