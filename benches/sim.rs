@@ -8,7 +8,7 @@
 use std::time::Instant;
 
 use recflow::model::{PressSequence, Tenant, Traffic};
-use recflow::sim::{self, Engine, Outcome, Program};
+use recflow::sim::{self, Compiled};
 
 fn traffic() -> Traffic {
     let mut t = Traffic::default();
@@ -34,22 +34,17 @@ fn main() {
     println!("{:<40} {:>14}", "script (1 core, engine only)", "contacts/s");
     for path in &files {
         let script = recflow::script::load_path(path).expect("example loads");
-        let p = Program::compile(&script, &Tenant::default(), &traffic());
-        let mut engine = Engine::new(&p);
-        let mut out = Outcome::default();
-        let mut tally = sim::aggregate::Tally::new(p.policies.len());
+        let p = Compiled::compile(&script, &Tenant::default(), &traffic());
+        let one_core = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("pool");
         let start = Instant::now();
-        for id in 0..per_script {
-            engine.run(id, &mut out);
-            tally.add(&out);
-        }
+        let tally = one_core.install(|| sim::tally(&p, 0..per_script, |_| {}));
         let rate = per_script as f64 / start.elapsed().as_secs_f64();
         println!("{:<40} {:>14.0}", path.file_name().unwrap().to_string_lossy(), rate);
         std::hint::black_box(&tally);
     }
 
     let script = recflow::script::load_path("scripts/max-recorded-statements.yaml".as_ref()).expect("loads");
-    let p = Program::compile(&script, &Tenant::default(), &traffic());
+    let p = Compiled::compile(&script, &Tenant::default(), &traffic());
     let threads = rayon::current_num_threads();
     let start = Instant::now();
     let report = sim::simulate(&p, 1_000_000, |_| {});

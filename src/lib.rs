@@ -6,6 +6,7 @@
 //!
 //! | stage | module | input → output |
 //! |---|---|---|
+//! | plumbing | [`source`] | file text → spans, sources with a line index, located load errors, spanned YAML / JSON trees, did-you-mean |
 //! | load | [`script`] | YAML / Studio JSON text → [`script::Script`] (every value keeps its span) |
 //! | snippet | [`snippet`] | SNIPPET `Data` text → parsed / compiled programs |
 //! | flow | [`flow`] | `Script` → [`flow::Flow`] (petgraph graph of actions and branches) |
@@ -22,6 +23,7 @@
 pub mod cli;
 pub mod diff;
 pub mod flow;
+pub mod library;
 pub mod lint;
 pub mod model;
 pub mod report;
@@ -29,4 +31,5 @@ pub mod script;
 pub mod sim;
 pub mod snapshot;
 pub mod snippet;
+pub mod source;
 pub mod stats;

@@ -5,7 +5,7 @@ use std::process::Command;
 
 use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
 use recflow::model::{Tenant, Traffic};
-use recflow::sim::Program;
+use recflow::sim::Compiled;
 
 fn recflow() -> Command {
     let mut c = Command::new(get_cargo_bin("recflow"));
@@ -34,7 +34,7 @@ fn heat_counts_agree_with_the_simulation() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let script = recflow::script::load_path(&root.join("scripts/consent-gdpr.yaml")).expect("loads");
     let traffic = Traffic { calls: 500, ..Traffic::default() };
-    let program = Program::compile(&script, &Tenant::default(), &traffic);
+    let program = Compiled::compile(&script, &Tenant::default(), &traffic);
     let heat = recflow::report::heat::collect(&script, &program);
     let report = recflow::sim::simulate(&program, 500, |_| {});
     let ix = |id: &str| script.find(id).expect("action").index();

@@ -68,7 +68,7 @@ fn every_simulated_finding_is_flagged_by_lint() {
             PressSequence { p: 0.5, buttons: reversed },
         ];
         for traffic in [Traffic::default(), pressing] {
-            let program = sim::Program::compile(&script, &Tenant::default(), &traffic);
+            let program = sim::Compiled::compile(&script, &Tenant::default(), &traffic);
             let report = sim::simulate(&program, 300, |_| {});
             let f = &report.findings;
             let seen = [

@@ -13,7 +13,14 @@ fn report_is_byte_identical_for_any_jobs_and_self_contained() {
     for jobs in ["1", "4"] {
         let out = dir.path().join(format!("r{jobs}.html"));
         let o = recflow()
-            .args(["report", "scripts/consent-gdpr.yaml", "scripts/mistake-consent-leak.yaml", "--jobs", jobs, "-o"])
+            .args([
+                "report",
+                "scripts/consent-gdpr.yaml",
+                "scripts/mistake-consent-leak.yaml",
+                "--jobs",
+                jobs,
+                "-o",
+            ])
             .arg(&out)
             .output()
             .unwrap();

@@ -2,7 +2,7 @@
 //! contact i is the same in any prefix of a run, and draws are keyed by purpose.
 
 use recflow::model::{Dist, Tenant, Traffic};
-use recflow::sim::{self, Program};
+use recflow::sim::{self, Compiled};
 
 fn load(path: &str) -> recflow::script::Script {
     recflow::script::load_path(path.as_ref()).unwrap_or_else(|e| panic!("{}", e.render_plain(100)))
@@ -23,7 +23,7 @@ fn busy_traffic() -> Traffic {
 }
 
 /// Report JSON + every contact's JSONL line, on a pool of `jobs` threads.
-fn run(p: &Program, calls: u64, jobs: usize) -> (String, String) {
+fn run(p: &Compiled, calls: u64, jobs: usize) -> (String, String) {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().unwrap();
     let mut lines = String::new();
     let mut sink = |s: &str| {
@@ -38,7 +38,7 @@ fn run(p: &Program, calls: u64, jobs: usize) -> (String, String) {
 #[test]
 fn jobs_1_and_4_are_byte_identical() {
     for script in ["scripts/max-recorded-statements.yaml", "scripts/consent-gdpr.yaml"] {
-        let p = Program::compile(&load(script), &Tenant::default(), &busy_traffic());
+        let p = Compiled::compile(&load(script), &Tenant::default(), &busy_traffic());
         let one = run(&p, 9_000, 1);
         let four = run(&p, 9_000, 4);
         assert_eq!(one.0, four.0, "{script}: report");
@@ -50,7 +50,7 @@ fn jobs_1_and_4_are_byte_identical() {
 #[test]
 fn contact_i_is_the_same_in_any_prefix() {
     let p =
-        Program::compile(&load("scripts/max-recorded-statements.yaml"), &Tenant::default(), &busy_traffic());
+        Compiled::compile(&load("scripts/max-recorded-statements.yaml"), &Tenant::default(), &busy_traffic());
     let (_, short) = run(&p, 10, 2);
     let (_, long) = run(&p, 5_000, 2);
     let head: Vec<&str> = long.lines().take(10).collect();
@@ -75,13 +75,12 @@ actions:
     let b = recflow::script::load_str("b.yaml", &edited).unwrap();
     let mut traffic = Traffic::default();
     traffic.durations.talk = Dist::Exp(100.0);
-    let pa = Program::compile(&a, &Tenant::default(), &traffic);
-    let pb = Program::compile(&b, &Tenant::default(), &traffic);
-    let (mut ea, mut eb) = (sim::Engine::new(&pa), sim::Engine::new(&pb));
-    let (mut oa, mut ob) = (sim::Outcome::default(), sim::Outcome::default());
+    let pa = Compiled::compile(&a, &Tenant::default(), &traffic);
+    let pb = Compiled::compile(&b, &Tenant::default(), &traffic);
     let mut differ_in_time = 0;
     for id in 0..500 {
-        let (xa, xb) = (ea.explain(id, &mut oa), eb.explain(id, &mut ob));
+        let (ea, eb) = (sim::explain::explain(&pa, id), sim::explain::explain(&pb, id));
+        let (xa, xb, oa, ob) = (ea.steps, eb.steps, ea.outcome, eb.outcome);
         let menus = |steps: &[sim::TraceStep]| -> Vec<String> {
             // The input only: the edit renamed one branch target.
             steps

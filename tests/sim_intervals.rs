@@ -3,7 +3,7 @@
 //! noise.
 
 use recflow::model::{Dist, Match, Policy, Tenant, Traffic, Weighted};
-use recflow::sim::{self, Program};
+use recflow::sim::{self, Compiled};
 
 /// A world where the shares are known exactly: 30% of callers press 1 (a Studio recording),
 /// and a policy samples `percent` of agent segments.
@@ -53,7 +53,7 @@ fn ci95_covers_the_true_share_about_95_percent_of_the_time() {
     let (mut studio, mut effective, mut ivr) = (0, 0, 0);
     for seed in 0..runs {
         let (tenant, traffic) = world(40.0, 1000 + seed);
-        let p = Program::compile(&script, &tenant, &traffic);
+        let p = Compiled::compile(&script, &tenant, &traffic);
         let r = sim::simulate(&p, 150, |_| {});
         studio += u32::from(inside(30.0, r.ci95.initiators.studio));
         effective += u32::from(inside(58.0, r.policies[0].ci95));
@@ -74,7 +74,7 @@ fn ci95_covers_the_true_share_about_95_percent_of_the_time() {
 fn reports_print_intervals_beside_shares() {
     let script = recflow::script::load_str("stats.yaml", SCRIPT).unwrap();
     let (tenant, traffic) = world(40.0, 1);
-    let p = Program::compile(&script, &tenant, &traffic);
+    let p = Compiled::compile(&script, &tenant, &traffic);
     let r = sim::simulate(&p, 1000, |_| {});
     let human = recflow::report::simulation::report_human(&r, "stats.yaml", "");
     let studio = human.lines().find(|l| l.contains("Studio actions")).unwrap();
@@ -106,9 +106,9 @@ fn diff_marks_overlapping_intervals_as_noise() {
     let run = |a, ta, b, tb| {
         let d = recflow::diff::diff(
             a,
-            &Program::compile(a, ta, &traffic),
+            &Compiled::compile(a, ta, &traffic),
             b,
-            &Program::compile(b, tb, &traffic),
+            &Compiled::compile(b, tb, &traffic),
             300,
         );
         recflow::diff::render::human(&d, "old.yaml", "new.yaml", "")

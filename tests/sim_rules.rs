@@ -4,7 +4,7 @@
 use recflow::model::{Agent, Dist, DnrPolicy, Match, Policy, PressSequence, Tenant, Traffic};
 use recflow::sim::engine::TraceStep;
 use recflow::sim::outcome::{EndedBy, Finding, Initiator, Mode, SegmentKind};
-use recflow::sim::{Engine, Outcome, Program};
+use recflow::sim::{Compiled, Outcome};
 
 // ---- helpers ------------------------------------------------------------------------------
 
@@ -49,11 +49,8 @@ fn tenant(percent: f64) -> Tenant {
 }
 
 fn run(s: &recflow::script::Script, tenant: &Tenant, traffic: &Traffic, id: u64) -> Outcome {
-    let p = Program::compile(s, tenant, traffic);
-    let mut e = Engine::new(&p);
-    let mut o = Outcome::default();
-    e.run(id, &mut o);
-    o
+    let p = Compiled::compile(s, tenant, traffic);
+    recflow::sim::driver::one(&p, id)
 }
 
 fn explain(
@@ -62,11 +59,9 @@ fn explain(
     traffic: &Traffic,
     id: u64,
 ) -> (Outcome, Vec<TraceStep>) {
-    let p = Program::compile(s, tenant, traffic);
-    let mut e = Engine::new(&p);
-    let mut o = Outcome::default();
-    let steps = e.explain(id, &mut o);
-    (o, steps)
+    let p = Compiled::compile(s, tenant, traffic);
+    let ex = recflow::sim::explain::explain(&p, id);
+    (ex.outcome, ex.steps)
 }
 
 /// (segment kind, mode, initiator, from, to) of every recording.
@@ -328,7 +323,7 @@ fn r8_best_priority_matching_policy_decides() {
     // Skill Sales: Support does not match; SalesNone (priority 2) beats All (3) → 0%.
     let o = run(&s, &t, &traffic(), 0);
     assert!(o.recordings.is_empty(), "{:?}", recs(&o));
-    let p = Program::compile(&s, &t, &traffic());
+    let p = Compiled::compile(&s, &t, &traffic());
     let matched: Vec<&str> =
         p.policies.iter().zip(&o.policy_matched).filter(|(_, m)| **m).map(|(p, _)| p.name.as_str()).collect();
     assert_eq!(matched, vec!["SalesNone", "All"]);
@@ -343,7 +338,7 @@ fn a10_unnumbered_policies_come_after_numbered_in_file_order() {
     t.recording_policies = vec![policy("First", 0.0), policy("Second", 100.0), numbered];
     let o = run(&s, &t, &traffic(), 0);
     assert_eq!(recs(&o), vec![(Ag, Full, Pol(0), 30_000, 270_000)]);
-    let p = Program::compile(&s, &t, &traffic());
+    let p = Compiled::compile(&s, &t, &traffic());
     assert_eq!(p.policies[0].name, "Numbered");
     // Without the numbered one, "First" (0%) decides: file order.
     t.recording_policies.pop();
@@ -676,7 +671,7 @@ fn r15_effective_percent_counts_studio_recordings_of_matching_contacts() {
     ));
     let mut tr = traffic();
     tr.calls = 200;
-    let p = Program::compile(&s, &tenant(10.0), &tr);
+    let p = Compiled::compile(&s, &tenant(10.0), &tr);
     let r = recflow::sim::simulate(&p, 200, |_| {});
     assert_eq!(r.policies[0].target_percent, 10.0);
     assert_eq!((r.policies[0].matched, r.policies[0].recorded), (200, 200));

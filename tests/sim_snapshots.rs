@@ -2,7 +2,7 @@
 //! calls, with the embedded tenant and a traffic file exercising agents and MAX buttons.
 
 use recflow::model::{PressSequence, Tenant, Traffic};
-use recflow::sim::{self, Program};
+use recflow::sim::{self, Compiled};
 
 fn traffic() -> Traffic {
     let mut t = Traffic::default();
@@ -33,7 +33,7 @@ fn every_example_script_report() {
     assert!(files.len() >= 5);
     for path in files {
         let script = recflow::script::load_path(&path).unwrap_or_else(|e| panic!("{}", e.render_plain(100)));
-        let p = Program::compile(&script, &Tenant::default(), &traffic());
+        let p = Compiled::compile(&script, &Tenant::default(), &traffic());
         let report = sim::simulate(&p, 2000, |_| {});
         let json = recflow::report::simulation::report_json(&report);
         let stem = path.file_stem().unwrap().to_string_lossy().replace('-', "_");

@@ -1,7 +1,7 @@
 //! Statistical laws of the simulation (100 000 contacts; a few seconds at opt-level 1).
 
 use recflow::model::{Dist, Match, Policy, Tenant, Traffic, Weighted};
-use recflow::sim::{self, Program};
+use recflow::sim::{self, Compiled};
 
 fn world(percent: f64) -> (Tenant, Traffic) {
     let tenant = Tenant {
@@ -37,7 +37,7 @@ actions:
 fn r15_half_policy_plus_30_percent_studio_records_65_percent() {
     let script = recflow::script::load_str("stats.yaml", SCRIPT).unwrap();
     let (tenant, traffic) = world(50.0);
-    let p = Program::compile(&script, &tenant, &traffic);
+    let p = Compiled::compile(&script, &tenant, &traffic);
     let r = sim::simulate(&p, 100_000, |_| {});
     let share = r.recorded.any as f64 / r.calls as f64;
     assert!((share - 0.65).abs() < 0.01, "recorded {share}");
@@ -53,7 +53,7 @@ fn percent_sampling_is_unbiased() {
         recflow::script::load_str("stats.yaml", &SCRIPT.replace("'1': studio", "'1': queue")).unwrap();
     for percent in [3.0, 37.0, 90.0] {
         let (tenant, traffic) = world(percent);
-        let p = Program::compile(&script, &tenant, &traffic);
+        let p = Compiled::compile(&script, &tenant, &traffic);
         let r = sim::simulate(&p, 40_000, |_| {});
         let share = 100.0 * r.recorded.any as f64 / r.calls as f64;
         assert!((share - percent).abs() < 0.75, "{percent}%: {share}");

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use recflow::model::{Tenant, Traffic};
-use recflow::sim::Program;
+use recflow::sim::Compiled;
 use recflow::snapshot::{self, Check, Fingerprint};
 
 #[test]
@@ -25,7 +25,7 @@ fn example_scripts_match_their_committed_snapshots() {
         let rel = format!("scripts/{}", path.file_name().unwrap().to_string_lossy());
         let script =
             recflow::script::load_path(path).unwrap_or_else(|e| panic!("{rel}: {}", e.render_plain(100)));
-        let text = snapshot::render(&Program::compile(&script, &tenant, &traffic), &fp);
+        let text = snapshot::render(&Compiled::compile(&script, &tenant, &traffic), &fp);
         let target = snapshot::path_for(&root.join(snapshot::DEFAULT_DIR), path);
         match snapshot::check(&target, &text).expect("readable") {
             Check::Same => {}

@@ -86,7 +86,7 @@ fn studio_export_maps_to_the_script_model() {
     assert!(matches!(s.actions[6].kind, Kind::Other));
     assert_eq!(s.actions[6].properties[0].value, PropValue::List(vec!["Sales".into(), "Support".into()]));
     // Layout and unknown header fields are kept for the round trip.
-    assert_eq!(s.actions[0].studio_extra.as_ref().unwrap()["x"], 40);
+    assert_eq!(s.actions[0].studio.as_ref().unwrap().action["x"], 40);
     assert_eq!(s.studio_header.as_ref().unwrap()["scriptType"], "Phone");
 }
 

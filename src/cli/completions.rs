@@ -5,14 +5,14 @@
 use clap::CommandFactory;
 
 use super::args::{Cli, CompletionsArgs};
-use super::{Outcome, write_stdout};
+use super::{ExitKind, write_stdout};
 
-pub fn completions(a: &CompletionsArgs) -> std::io::Result<Outcome> {
+pub fn completions(a: &CompletionsArgs) -> std::io::Result<ExitKind> {
     let mut cmd = Cli::command();
     let mut out = Vec::new();
     clap_complete::generate(a.shell, &mut cmd, "recflow", &mut out);
     write_stdout(&String::from_utf8_lossy(&out))?;
-    Ok(Outcome::Ok)
+    Ok(ExitKind::Ok)
 }
 
 /// The man page of `recflow` (section 1): the command, then each subcommand's synopsis,
@@ -31,7 +31,7 @@ pub fn man_page() -> std::io::Result<String> {
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
-pub fn man() -> std::io::Result<Outcome> {
+pub fn man() -> std::io::Result<ExitKind> {
     write_stdout(&man_page()?)?;
-    Ok(Outcome::Ok)
+    Ok(ExitKind::Ok)
 }

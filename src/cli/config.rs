@@ -6,17 +6,17 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use super::args::{DefaultsArgs, DefaultsWhat};
-use super::{Outcome, report_load_errors, write_stdout};
-use crate::model::{self, Tenant, Traffic};
+use super::{ExitKind, report_load_errors, write_stdout};
+use crate::model::{self, Tenant};
 use crate::script::{LoadError, Script};
 
-pub fn run_defaults(a: &DefaultsArgs) -> std::io::Result<Outcome> {
+pub fn run_defaults(a: &DefaultsArgs) -> std::io::Result<ExitKind> {
     let text = match a.what {
         DefaultsWhat::Tenant => model::default_tenant_yaml(),
         DefaultsWhat::Traffic => model::default_traffic_yaml(),
     };
     write_stdout(text)?;
-    Ok(Outcome::Ok)
+    Ok(ExitKind::Ok)
 }
 
 /// `--tenant FILE` (or the embedded default when `None`), checked against `script`. Load
@@ -27,21 +27,6 @@ pub fn tenant_or_report(path: Option<&Path>, script: Option<&Script>) -> Option<
         Ok((tenant, warnings)) => {
             report_warnings(&warnings);
             Some(tenant)
-        }
-        Err(errs) => {
-            report_load_errors(&errs);
-            None
-        }
-    }
-}
-
-/// `--traffic FILE` (or the embedded default when `None`), checked against `script`.
-pub fn traffic_or_report(path: Option<&Path>, script: &Script) -> Option<Traffic> {
-    let Some(path) = path else { return Some(Traffic::default()) };
-    match model::load_traffic_with_warnings(path, script) {
-        Ok((traffic, warnings)) => {
-            report_warnings(&warnings);
-            Some(traffic)
         }
         Err(errs) => {
             report_load_errors(&errs);

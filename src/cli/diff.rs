@@ -3,9 +3,9 @@
 
 use super::args::{DiffArgs, DiffFormat, ModelArgs};
 use super::simulate::{load_world, pool};
-use super::{Outcome, load_or_report, report_load_errors, write_stdout};
+use super::{ExitKind, load_or_report, report_load_errors, write_stdout};
 use crate::diff;
-use crate::sim::Program;
+use crate::sim::Compiled;
 
 /// The model options as command-line flags, to repeat in the commands a report suggests.
 /// `--calls` is left out for `explain` (contact i does not depend on the number of calls).
@@ -26,9 +26,9 @@ pub fn flags(m: &ModelArgs, with_calls: bool) -> String {
     s
 }
 
-pub fn run(a: DiffArgs) -> std::io::Result<Outcome> {
-    let Some(old) = load_or_report(&a.old) else { return Ok(Outcome::BadInput) };
-    let Some(new) = load_or_report(&a.new) else { return Ok(Outcome::BadInput) };
+pub fn run(a: DiffArgs) -> std::io::Result<ExitKind> {
+    let Some(old) = load_or_report(&a.old) else { return Ok(ExitKind::BadInput) };
+    let Some(new) = load_or_report(&a.new) else { return Ok(ExitKind::BadInput) };
     // One world (tenant, traffic) for both scripts. The files are checked against the old
     // script (traffic `inputs` must name its MENUs), or else the new one: an edit may add or
     // remove a MENU that the traffic file describes.
@@ -38,12 +38,12 @@ pub fn run(a: DiffArgs) -> std::io::Result<Outcome> {
             Ok(w) => w,
             Err(_) => {
                 report_load_errors(&errs);
-                return Ok(Outcome::BadInput);
+                return Ok(ExitKind::BadInput);
             }
         },
     };
-    let po = Program::compile(&old, &tenant, &traffic);
-    let pn = Program::compile(&new, &tenant, &traffic);
+    let po = Compiled::compile(&old, &tenant, &traffic);
+    let pn = Compiled::compile(&new, &tenant, &traffic);
     let calls = traffic.calls;
     let report = pool(a.model.jobs)?.install(|| diff::diff(&old, &po, &new, &pn, calls));
     let text = match a.format {
@@ -56,5 +56,5 @@ pub fn run(a: DiffArgs) -> std::io::Result<Outcome> {
         ),
     };
     write_stdout(&text)?;
-    Ok(if a.fail_on_change && report.changed > 0 { Outcome::Findings } else { Outcome::Ok })
+    Ok(if a.fail_on_change && report.changed > 0 { ExitKind::Findings } else { ExitKind::Ok })
 }

@@ -3,12 +3,12 @@
 
 use super::args::{ExplainArgs, ExplainFormat};
 use super::simulate::load_model;
-use super::{Outcome, write_stdout};
+use super::{ExitKind, write_stdout};
 use crate::report::simulation as render;
 use crate::sim::explain::explain;
 
-pub fn run(a: ExplainArgs) -> std::io::Result<Outcome> {
-    let Some(model) = load_model(&a.script, &a.model) else { return Ok(Outcome::BadInput) };
+pub fn run(a: ExplainArgs) -> std::io::Result<ExitKind> {
+    let Some(model) = load_model(&a.script, &a.model) else { return Ok(ExitKind::BadInput) };
     let program = model.program();
     let ex = explain(&program, a.call);
     let text = match a.format {
@@ -16,5 +16,5 @@ pub fn run(a: ExplainArgs) -> std::io::Result<Outcome> {
         ExplainFormat::Json => render::explain_json(&program, &ex),
     };
     write_stdout(&text)?;
-    Ok(Outcome::Ok)
+    Ok(ExitKind::Ok)
 }

@@ -4,23 +4,24 @@
 use std::io::{IsTerminal, Write};
 
 use super::args::{Deny, LintArgs, LintFormat};
-use super::{Outcome, report_load_errors, write_stdout};
+use super::{ExitKind, report_load_errors, write_stdout};
 use crate::lint::{self, Config, Diagnostic, Severity, render};
 use crate::script::{self, Script};
 
-pub fn run(a: LintArgs) -> std::io::Result<Outcome> {
+pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
     let mut config = Config { select: a.select, ignore: a.ignore, tenant: None };
     if let Err(e) = config.validate() {
         eprintln!("recflow lint: {e}");
-        return Ok(Outcome::BadInput);
+        return Ok(ExitKind::BadInput);
     }
     if let Some(path) = &a.tenant {
         match super::config::tenant_or_report(Some(path), None) {
             Some(t) => config.tenant = Some(t),
-            None => return Ok(Outcome::BadInput),
+            None => return Ok(ExitKind::BadInput),
         }
     }
     let mut bad_input = false;
+    let mut unloaded = 0usize;
     let mut linted: Vec<(Script, Vec<Diagnostic>)> = Vec::new();
     for path in &a.scripts {
         match script::load_path(path) {
@@ -31,6 +32,7 @@ pub fn run(a: LintArgs) -> std::io::Result<Outcome> {
             Err(errs) => {
                 report_load_errors(&errs);
                 bad_input = true;
+                unloaded += 1;
             }
         }
     }
@@ -48,25 +50,36 @@ pub fn run(a: LintArgs) -> std::io::Result<Outcome> {
             }
             let all: Vec<&Diagnostic> = results.iter().flat_map(|(_, ds)| ds.iter()).collect();
             let files = results.len();
-            text.push_str(&format!(
-                "{}: {} in {files} script{}\n",
-                if all.is_empty() { "ok" } else { "lint" },
-                render::summary(&all),
-                if files == 1 { "" } else { "s" }
-            ));
+            let plural = |n: usize| if n == 1 { "" } else { "s" };
+            if unloaded > 0 {
+                // Never "ok" when a script was not even read (issue 10.11).
+                text.push_str(&format!(
+                    "lint: {unloaded} script{} could not be loaded (errors above); {} in the {files} script{} linted\n",
+                    plural(unloaded),
+                    render::summary(&all),
+                    plural(files)
+                ));
+            } else {
+                text.push_str(&format!(
+                    "{}: {} in {files} script{}\n",
+                    if all.is_empty() { "ok" } else { "lint" },
+                    render::summary(&all),
+                    plural(files)
+                ));
+            }
             write_stdout(&text)?;
         }
     }
     let _ = std::io::stderr().flush();
     if bad_input {
-        return Ok(Outcome::BadInput);
+        return Ok(ExitKind::BadInput);
     }
     let fails = |d: &&Diagnostic| {
         d.severity == Severity::Error || (a.deny == Some(Deny::Warnings) && d.severity == Severity::Warning)
     };
     if results.iter().flat_map(|(_, ds)| ds.iter()).any(|d| fails(&d)) {
-        Ok(Outcome::Findings)
+        Ok(ExitKind::Findings)
     } else {
-        Ok(Outcome::Ok)
+        Ok(ExitKind::Ok)
     }
 }

@@ -30,7 +30,7 @@ use args::{Cli, Command};
 pub const EXIT_INPUT: u8 = 2;
 
 /// What a command ends with.
-pub enum Outcome {
+pub enum ExitKind {
     Ok,
     /// Exit 1: lint errors, snapshot mismatch, changes under --fail-on-change.
     Findings,
@@ -43,14 +43,21 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_INPUT } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
+            // `--help > /dev/full` must not report success (issue 10.11); a closed pipe
+            // (`recflow --help | head`) is fine, as for every other output.
+            match e.print().and_then(|()| std::io::stdout().flush()) {
+                Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("recflow: cannot write to standard output: {err}");
+                    return ExitCode::from(EXIT_INPUT);
+                }
+                _ => return ExitCode::from(code),
+            }
         }
     };
     match run(cli) {
-        Ok(Outcome::Ok) => ExitCode::SUCCESS,
-        Ok(Outcome::Findings) => ExitCode::from(1),
-        Ok(Outcome::BadInput) => ExitCode::from(EXIT_INPUT),
+        Ok(ExitKind::Ok) => ExitCode::SUCCESS,
+        Ok(ExitKind::Findings) => ExitCode::from(1),
+        Ok(ExitKind::BadInput) => ExitCode::from(EXIT_INPUT),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("recflow: {e}");
@@ -59,7 +66,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> std::io::Result<Outcome> {
+fn run(cli: Cli) -> std::io::Result<ExitKind> {
     match cli.command {
         Command::Lint(a) => lint::run(a),
         Command::Rules(a) => rules::run(a),

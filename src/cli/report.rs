@@ -5,14 +5,14 @@ use super::args::ReportArgs;
 use super::diff::flags;
 use super::output::write_atomic;
 use super::simulate::{load_world, pool};
-use super::{Outcome, load_or_report, report_load_errors};
+use super::{ExitKind, load_or_report, report_load_errors};
 use crate::report::html::{self, Input, Model};
-use crate::sim::Program;
+use crate::sim::Compiled;
 
-pub fn run(a: ReportArgs) -> std::io::Result<Outcome> {
+pub fn run(a: ReportArgs) -> std::io::Result<ExitKind> {
     let mut scripts = Vec::new();
     for path in &a.scripts {
-        let Some(s) = load_or_report(path) else { return Ok(Outcome::BadInput) };
+        let Some(s) = load_or_report(path) else { return Ok(ExitKind::BadInput) };
         scripts.push(s);
     }
     // One world for every script, checked against the first script that accepts it (as `diff`:
@@ -34,9 +34,9 @@ pub fn run(a: ReportArgs) -> std::io::Result<Outcome> {
         if let Some(e) = first_err {
             report_load_errors(&e);
         }
-        return Ok(Outcome::BadInput);
+        return Ok(ExitKind::BadInput);
     };
-    let programs: Vec<Program> = scripts.iter().map(|s| Program::compile(s, &tenant, &traffic)).collect();
+    let programs: Vec<Compiled> = scripts.iter().map(|s| Compiled::compile(s, &tenant, &traffic)).collect();
     let lint_tenant = a.model.tenant.as_ref().map(|_| &tenant);
     let inputs: Vec<Input<'_>> = scripts
         .iter()
@@ -62,5 +62,5 @@ pub fn run(a: ReportArgs) -> std::io::Result<Outcome> {
     write_atomic(&a.output, page.as_bytes())
         .map_err(|e| std::io::Error::new(e.kind(), format!("cannot write `{}`: {e}", a.output.display())))?;
     eprintln!("recflow: wrote {}", a.output.display());
-    Ok(Outcome::Ok)
+    Ok(ExitKind::Ok)
 }

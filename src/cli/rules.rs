@@ -2,23 +2,23 @@
 //! text as `docs/rules/CODE.md`).
 
 use super::args::RulesArgs;
-use super::{Outcome, write_stdout};
+use super::{ExitKind, write_stdout};
 use crate::lint::registry;
 
-pub fn run(a: RulesArgs) -> std::io::Result<Outcome> {
+pub fn run(a: RulesArgs) -> std::io::Result<ExitKind> {
     match a.rule {
         None => {
             write_stdout(&registry::listing())?;
-            Ok(Outcome::Ok)
+            Ok(ExitKind::Ok)
         }
         Some(key) => match registry::rule(&key) {
             Some(rule) => {
                 write_stdout(&rule.markdown())?;
-                Ok(Outcome::Ok)
+                Ok(ExitKind::Ok)
             }
             None => {
                 eprintln!("recflow rules: `{key}` names no lint rule; `recflow rules` lists them");
-                Ok(Outcome::BadInput)
+                Ok(ExitKind::BadInput)
             }
         },
     }

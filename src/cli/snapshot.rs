@@ -19,10 +19,10 @@ use super::args::SnapshotArgs;
 use super::diff::flags;
 use super::output::write_atomic;
 use super::simulate::{load_model, pool};
-use super::{Outcome, write_stdout};
+use super::{ExitKind, write_stdout};
 use crate::snapshot::{self, Check, Fingerprint};
 
-pub fn run(a: SnapshotArgs) -> std::io::Result<Outcome> {
+pub fn run(a: SnapshotArgs) -> std::io::Result<ExitKind> {
     // Two scripts with one file stem would overwrite each other's snapshot.
     let mut seen: BTreeMap<PathBuf, &Path> = BTreeMap::new();
     for s in &a.scripts {
@@ -34,7 +34,7 @@ pub fn run(a: SnapshotArgs) -> std::io::Result<Outcome> {
                 s.display(),
                 target.display()
             );
-            return Ok(Outcome::BadInput);
+            return Ok(ExitKind::BadInput);
         }
     }
 
@@ -97,9 +97,7 @@ pub fn run(a: SnapshotArgs) -> std::io::Result<Outcome> {
                         std::io::Error::new(e.kind(), format!("cannot create `{}`: {e}", parent.display()))
                     })?;
                 }
-                write_atomic(&target, text.as_bytes()).map_err(|e| {
-                    std::io::Error::new(e.kind(), format!("cannot write `{}`: {e}", target.display()))
-                })?;
+                write_atomic(&target, text.as_bytes())?;
                 written += 1;
                 let verb = if old.is_some() { "updated" } else { "created" };
                 let _ = writeln!(out, "{verb:<9} {}", target.display());
@@ -133,10 +131,10 @@ pub fn run(a: SnapshotArgs) -> std::io::Result<Outcome> {
         write_stdout(&format!("{written} written, {same} unchanged\n"))?;
     }
     Ok(if bad > 0 {
-        Outcome::BadInput
+        ExitKind::BadInput
     } else if changed + missing > 0 {
-        Outcome::Findings
+        ExitKind::Findings
     } else {
-        Outcome::Ok
+        ExitKind::Ok
     })
 }

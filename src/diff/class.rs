@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use crate::sim::Program;
+use crate::sim::Compiled;
 use crate::sim::outcome::{Finding, Initiator, Mode, Outcome, SegmentKind};
 
 /// Who started a recording (mirror of the simulator's initiator, hashable).
@@ -16,7 +16,7 @@ use crate::sim::outcome::{Finding, Initiator, Mode, Outcome, SegmentKind};
 pub enum By {
     Studio,
     Rod,
-    /// Index into [`Program::policies`] (evaluation order). Both sides of a diff compile the
+    /// Index into [`Compiled::policies`] (evaluation order). Both sides of a diff compile the
     /// same tenant, so an index means the same policy in both programs.
     Policy(u16),
 }
@@ -132,7 +132,7 @@ impl OutcomeClass {
     ///
     /// Examples: `none`, `dnr`, `policy:Default/full@agent`, `studio/full@agent+ivr`,
     /// `studio/full@ivr, dnr, !recorded_before_dnr`, `none, stmt-lost:1, !stuck`.
-    pub fn name(&self, p: &Program) -> String {
+    pub fn name(&self, p: &Compiled) -> String {
         let mut s = String::new();
         let sep = |s: &mut String| {
             if !s.is_empty() {
@@ -192,13 +192,13 @@ mod tests {
     use super::*;
     use crate::sim::outcome::{EndedBy, Recording, Segment, Statement};
 
-    fn program() -> Program {
+    fn program() -> Compiled {
         let script = crate::script::load_str(
             "t.yaml",
             "script: t\nactions:\n  - {id: b, type: BEGIN, next: q}\n  - {id: q, type: REQAGENT}\n",
         )
         .expect("loads");
-        Program::compile(&script, &Default::default(), &Default::default())
+        Compiled::compile(&script, &Default::default(), &Default::default())
     }
 
     fn seg(kind: SegmentKind) -> Segment {

@@ -1,7 +1,7 @@
 //! Stage — **diff**: how a script change moves recording outcomes, contact by contact.
 //!
 //! Input: two [`Script`](crate::script::Script)s compiled with one tenant and one traffic into
-//! two [`Program`](crate::sim::Program)s. Output: a [`DiffReport`] — the two v1 reports, the
+//! two [`Compiled`](crate::sim::Compiled)s. Output: a [`DiffReport`] — the two v1 reports, the
 //! number of contacts whose outcome class changed, the transitions between classes (with
 //! example contacts and where their paths part), and a structural diff of the scripts.
 //!
@@ -16,11 +16,11 @@
 //! - `render.rs`: FORMATS §7 JSON and the terminal report.
 //!
 //! ```no_run
-//! use recflow::{diff, model::{Tenant, Traffic}, sim::Program};
+//! use recflow::{diff, model::{Tenant, Traffic}, sim::Compiled};
 //! let old = recflow::script::load_path("old.yaml".as_ref())?;
 //! let new = recflow::script::load_path("new.yaml".as_ref())?;
 //! let (tenant, traffic) = (Tenant::default(), Traffic::default());
-//! let (po, pn) = (Program::compile(&old, &tenant, &traffic), Program::compile(&new, &tenant, &traffic));
+//! let (po, pn) = (Compiled::compile(&old, &tenant, &traffic), Compiled::compile(&new, &tenant, &traffic));
 //! let changes = diff::structural::diff_scripts(&old, &new);
 //! let d = diff::run::diff_programs(&po, &pn, traffic.calls, &changes);
 //! println!("{} of {} contacts changed outcome class", d.changed, traffic.calls);
@@ -39,11 +39,11 @@ pub use run::{Diff, Transition, classify, diff_programs};
 pub use structural::{ActionChange, diff_scripts};
 
 use crate::script::Script;
-use crate::sim::Program;
+use crate::sim::Compiled;
 
 /// Diff two scripts under one compiled model: run both, compare classes, build the report.
 /// `calls` contacts `0..calls`; runs on the current rayon pool.
-pub fn diff(old: &Script, po: &Program, new: &Script, pn: &Program, calls: u64) -> DiffReport {
+pub fn diff(old: &Script, po: &Compiled, new: &Script, pn: &Compiled, calls: u64) -> DiffReport {
     let script_changes = diff_scripts(old, new);
     let d = diff_programs(po, pn, calls, &script_changes);
     DiffReport {

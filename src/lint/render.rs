@@ -111,7 +111,7 @@ fn json_one(script: &Script, d: &Diagnostic) -> Value {
         "name": d.name,
         "severity": d.severity.as_str(),
         "message": d.message,
-        "file": script.source.name,
+        "file": &*script.source.name,
         "line": line,
         "column": column,
         "action": script.action(d.action).id,

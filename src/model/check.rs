@@ -1,8 +1,8 @@
 //! Shared validation helpers for tenant and traffic files: walk a [`Node`] tree, collect every
 //! error (and warning) of the file with its span, so the user sees all problems at once.
 
-use crate::script::model::{Source, Span};
-use crate::script::{LoadError, LoadErrorKind, LoadErrors};
+use crate::source::{LoadError, LoadErrorKind, LoadErrors, did_you_mean, fnv1a64};
+use crate::source::{Source, Span};
 
 use super::node::{Node, Value};
 
@@ -135,7 +135,7 @@ impl<'s> Ctx<'s> {
 
     pub fn unknown_key(&mut self, key: &Node, text: &str, valid: &[&str], context: &str) {
         let mut help = format!("valid keys in {context}: {}", valid.join(", "));
-        if let Some(best) = did_you_mean(text, valid) {
+        if let Some(best) = did_you_mean(text, valid.iter().copied()) {
             help = format!("did you mean `{best}`? {help}");
         }
         let e = self
@@ -261,52 +261,6 @@ pub(crate) fn fmt_num(x: f64) -> String {
     if x.is_finite() && x == x.trunc() && x.abs() < 1e15 { format!("{}", x as i64) } else { format!("{x}") }
 }
 
-/// The closest valid name if it is close enough to be a likely typo.
-pub(crate) fn did_you_mean<'a>(text: &str, valid: &[&'a str]) -> Option<&'a str> {
-    let lower = text.to_lowercase();
-    valid
-        .iter()
-        .map(|&v| (edit_distance(&lower, &v.to_lowercase()), v))
-        .filter(|&(d, v)| d <= (v.len().max(3) / 3).max(1) || (d <= 2 && v.len() > 3))
-        .min_by_key(|&(d, _)| d)
-        .map(|(_, v)| v)
-}
-
-/// Edit distance counting a swap of two neighbours as one edit (optimal string alignment), so
-/// `tlak` is one edit from `talk`.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-        }
-    }
-    d[a.len()][b.len()]
-}
-
-/// 64-bit FNV-1a: a tiny, fixed, platform-independent hash for digests.
-pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
-
 /// Canonical writer for digests: length-prefixed strings, exact float bits, so two different
 /// values never serialise alike.
 #[derive(Default)]
@@ -335,27 +289,5 @@ impl Canon {
     }
     pub fn digest(&self) -> String {
         format!("{:016x}", fnv1a64(self.out.as_bytes()))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suggestions() {
-        assert_eq!(did_you_mean("precent", &["percent", "priority", "name"]), Some("percent"));
-        assert_eq!(did_you_mean("talks", &["talk", "menu"]), Some("talk"));
-        assert_eq!(did_you_mean("tlak", &["menu", "play", "talk"]), Some("talk"));
-        // Keys are short: very different words are not suggested.
-        assert_eq!(did_you_mean("ab", &["menu", "play"]), None);
-        assert_eq!(did_you_mean("zzzzzz", &["talk", "menu"]), None);
-    }
-
-    #[test]
-    fn fnv_known_value() {
-        // Published FNV-1a 64 test vectors.
-        assert_eq!(fnv1a64(b""), 0xcbf29ce484222325);
-        assert_eq!(fnv1a64(b"a"), 0xaf63dc4c8601ec8c);
     }
 }

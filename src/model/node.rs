@@ -1,4 +1,4 @@
-//! The tenant / traffic view of the shared YAML tree ([`crate::script::yaml_tree`]).
+//! The tenant / traffic view of the shared YAML tree ([`crate::source::yaml_tree`]).
 //!
 //! Input: a [`Source`]. Output: the root [`Node`] (every node keeps the byte span of where it
 //! is used in the file) or one `load::syntax` [`LoadError`] with file:line:column.
@@ -7,11 +7,11 @@
 //! loader; this module adds what the tenant and traffic validators need on top: an empty
 //! file as an empty mapping and the accessors `tenant.rs` / `traffic.rs` / `check.rs` use.
 
-use crate::script::LoadError;
-use crate::script::model::{Source, Span};
-use crate::script::yaml_tree::{self, Profile};
+use crate::source::LoadError;
+use crate::source::yaml_tree::{self, Profile};
+use crate::source::{Source, Span};
 
-pub(crate) use crate::script::yaml_tree::{Node, Value};
+pub(crate) use crate::source::yaml_tree::{Node, Value};
 
 impl Node {
     /// What kind of value this is, for "expected X, found Y" messages.
@@ -69,8 +69,8 @@ pub(crate) fn parse(source: &Source) -> Result<Node, LoadError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::script::LoadErrorKind;
-    use crate::script::yaml_tree::CONFIG_MAX_DEPTH as MAX_DEPTH;
+    use crate::source::LoadErrorKind;
+    use crate::source::yaml_tree::CONFIG_MAX_DEPTH as MAX_DEPTH;
 
     fn p(text: &str) -> Node {
         parse(&Source::new("t.yaml", text)).unwrap()

@@ -85,8 +85,10 @@ use std::path::Path;
 
 use super::check::{Canon, Ctx};
 use super::node::{self, Node};
-use crate::script::model::{Kind, Source, Span};
-use crate::script::{LoadError, LoadErrorKind, LoadErrors, Script};
+use crate::script::Script;
+use crate::script::model::Kind;
+use crate::source::{LoadError, LoadErrorKind, LoadErrors};
+use crate::source::{Source, Span};
 
 /// The embedded default tenant, as a tenant file (what `Tenant::default()` is).
 const DEFAULT_TENANT_YAML: &str = include_str!("defaults/tenant.yaml");

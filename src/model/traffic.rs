@@ -120,10 +120,13 @@ impl Default for AgentBehaviour {
 
 use std::path::Path;
 
-use super::check::{Canon, Ctx, did_you_mean, fmt_num};
+use super::check::{Canon, Ctx, fmt_num};
 use super::node::{self, Node, Value};
-use crate::script::model::{Kind, Source, Span};
-use crate::script::{LoadError, LoadErrorKind, LoadErrors, Script};
+use crate::script::Script;
+use crate::script::model::Kind;
+use crate::source::did_you_mean;
+use crate::source::{LoadError, LoadErrorKind, LoadErrors};
+use crate::source::{Source, Span};
 
 /// The embedded default traffic, as a traffic file (what `Traffic::default()` is).
 const DEFAULT_TRAFFIC_YAML: &str = include_str!("defaults/traffic.yaml");
@@ -366,7 +369,23 @@ fn parse_numbers(cx: &mut Ctx, v: &Node, key: &str) -> Option<Weighted<String>> 
     )?;
     let before = cx.errors.len();
     let mut items = Vec::new();
-    for (number, _, w) in free_keys(cx, entries, &format!("`{key}`")) {
+    for (number, k, w) in free_keys(cx, entries, &format!("`{key}`")) {
+        // An empty number matches no policy `numbers` filter and names no caller: a typo,
+        // refused like any other invalid value (issue 10.11).
+        if number.trim().is_empty() {
+            let e = cx
+                .err(
+                    LoadErrorKind::InvalidConfig,
+                    format!("an empty phone number in `{key}`"),
+                    k.span,
+                    "empty number",
+                )
+                .with_help(format!(
+                    "write the number, e.g. {{\"+15550100\": 1}}; leave `{key}` out for no {key}"
+                ));
+            cx.push(e);
+            continue;
+        }
         if let Some(w) = cx.non_negative(w, &format!("the weight of `{number}`"), HELP_WEIGHT) {
             items.push((number, w));
         }
@@ -396,13 +415,16 @@ fn parse_inputs(cx: &mut Ctx, v: &Node, script: &Script) -> Option<Vec<(String, 
         format!("MENU ids in script `{}`: {}", script.name, menus.join(", "))
     };
     let mut out = Vec::new();
+    // Action id → action: one lookup per entry instead of a scan of the script (issue 10.4).
+    let by_id: std::collections::HashMap<&str, &crate::script::Action> =
+        script.actions.iter().rev().map(|a| (a.id.as_str(), a)).collect();
     for (id, k, dv) in free_keys(cx, entries, "`inputs`") {
         // The MENU this entry is for.
-        let action = match script.find(&id) {
-            Some(ix) => script.action(ix),
+        let action = match by_id.get(id.as_str()) {
+            Some(&a) => a,
             None => {
                 let mut help = menu_list.clone();
-                if let Some(best) = did_you_mean(&id, &menus) {
+                if let Some(best) = did_you_mean(&id, menus.iter().copied()) {
                     help = format!("did you mean `{best}`? {help}");
                 }
                 let e = cx
@@ -562,7 +584,7 @@ fn parse_dist(cx: &mut Ctx, v: &Node, key: &str) -> Option<Dist> {
                 }
                 other => {
                     let mut help = format!("distributions: exp, uniform. {HELP_DIST}");
-                    if let Some(best) = did_you_mean(other, DIST_FORMS) {
+                    if let Some(best) = did_you_mean(other, DIST_FORMS.iter().copied()) {
                         help = format!("did you mean `{best}`? {help}");
                     }
                     let e = cx

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use crate::sim::explain::Explanation;
 use crate::sim::outcome::{Finding, initiator_name, write_statement_id};
-use crate::sim::{Program, Report};
+use crate::sim::{Compiled, Report};
 use crate::stats::{Ci, fmt_ci};
 
 /// FORMATS §5 JSON, pretty-printed, with a final newline.
@@ -124,7 +124,7 @@ fn clock(ms: u64) -> String {
     format!("{}:{:02}.{:03}", ms / 60_000, (ms / 1000) % 60, ms % 1000)
 }
 
-pub fn explain_human(p: &Program, ex: &Explanation, script_path: &str) -> String {
+pub fn explain_human(p: &Compiled, ex: &Explanation, script_path: &str) -> String {
     let o = &ex.outcome;
     let mut s = String::new();
     let _ = writeln!(s, "contact {} of {} (seed {})", o.id, script_path, p.seed);
@@ -185,7 +185,7 @@ pub fn explain_human(p: &Program, ex: &Explanation, script_path: &str) -> String
 }
 
 /// `{"version": 1, "script", "seed", "contact": <calls-out object>, "timeline": [...]}`.
-pub fn explain_json(p: &Program, ex: &Explanation) -> String {
+pub fn explain_json(p: &Compiled, ex: &Explanation) -> String {
     let mut line = String::new();
     ex.outcome.write_json(p, &mut line);
     let contact: serde_json::Value = serde_json::from_str(&line).unwrap_or(serde_json::Value::Null);

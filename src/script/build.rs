@@ -8,11 +8,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::error::{LoadError, LoadErrorKind, LoadErrors};
 use super::model::*;
 use super::raw::{RawAction, RawBranch, RawProperty, RawScript};
-use super::yaml::did_you_mean;
 use crate::snippet;
+use crate::source::did_you_mean;
+use crate::source::{LoadError, LoadErrorKind, LoadErrors};
 
 /// Most INDICATE parameters Studio sends (SP1..SP9).
 pub const MAX_INDICATE_PARAMETERS: usize = 9;
@@ -101,6 +101,7 @@ pub(crate) fn build(raw: RawScript) -> Result<Script, LoadErrors> {
         format: raw.format,
         actions,
         studio_header: raw.studio_header,
+        studio_root: raw.studio_root,
     })
 }
 
@@ -200,6 +201,12 @@ pub fn normalize_branch(name: &str) -> String {
     }
 }
 
+/// A value holding a `{var}` template (`"{MaxDigits}"`): CXone substitutes it at run time, so
+/// it is not checked against the property's type at load.
+pub fn is_templated(s: &str) -> bool {
+    s.find('{').is_some_and(|i| s[i..].contains('}'))
+}
+
 /// A MENU branch: the digits a caller presses (`0`-`9`, `*`, `#`).
 fn is_digit_string(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '*' || c == '#')
@@ -263,7 +270,7 @@ impl Builder<'_> {
             branches,
             consent: a.consent.as_ref().map(|c| Consent { accept: c.value.clone(), span: c.span }),
             allow,
-            studio_extra: a.studio_extra.clone(),
+            studio: a.studio.clone(),
         }
     }
 
@@ -444,6 +451,19 @@ impl Props<'_, '_> {
         }
     }
 
+    /// A property that names a variable (MENU / ASSIGN / CASE `Variable`): `{v}` — the form
+    /// CXone's help writes — and bare `v` name the same variable, so one pair of braces around
+    /// the whole value is dropped (issue 10.10). `{a}{b}` (a name built at run time) stays as
+    /// written.
+    fn variable_or(&mut self, name: &str, default: &str) -> String {
+        let text = self.text_or(name, default);
+        let t = text.trim();
+        match t.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
+            Some(inner) if !inner.trim().is_empty() && !inner.contains(['{', '}']) => inner.trim().to_owned(),
+            _ => text,
+        }
+    }
+
     fn invalid(&mut self, name: &str, value: &str, expected: &str, candidates: &[&str]) {
         let Some(p) = self.get(name) else { return };
         let (span, pname) = (p.span, p.name.value.clone());
@@ -459,11 +479,11 @@ impl Props<'_, '_> {
         self.b.err(e);
     }
 
-    /// Non-negative finite seconds (an empty value takes the default).
+    /// Non-negative finite seconds (an empty or templated value takes the default).
     fn seconds(&mut self, name: &str, default: f64) -> f64 {
         let Some(t) = self.text(name) else { return default };
         let t = t.trim();
-        if t.is_empty() {
+        if t.is_empty() || is_templated(t) {
             return default;
         }
         match t.parse::<f64>() {
@@ -478,7 +498,7 @@ impl Props<'_, '_> {
     fn count(&mut self, name: &str, default: u32) -> u32 {
         let Some(t) = self.text(name) else { return default };
         let t = t.trim();
-        if t.is_empty() {
+        if t.is_empty() || is_templated(t) {
             return default;
         }
         match t.parse::<u32>() {
@@ -513,7 +533,7 @@ impl Props<'_, '_> {
             "HANGUP" => Kind::Hangup,
             "MENU" => Kind::Menu(Menu {
                 phrase: self.text_or("Phrase", ""),
-                variable: self.text_or("Variable", "MRES"),
+                variable: self.variable_or("Variable", "MRES"),
                 max_digits: self.count("MaxDigits", 1),
                 timeout: self.seconds("Timeout", 5.0),
                 sensitive: self.boolean("Sensitive"),
@@ -522,10 +542,10 @@ impl Props<'_, '_> {
             "MUSIC" => Kind::Music { seconds: self.seconds("SecondstoPlay", 0.0) },
             "WAIT" => Kind::Wait { seconds: self.seconds("Seconds", 5.0) },
             "ASSIGN" => {
-                Kind::Assign { variable: self.text_or("Variable", ""), value: self.text_or("Value", "") }
+                Kind::Assign { variable: self.variable_or("Variable", ""), value: self.text_or("Value", "") }
             }
             "SNIPPET" => self.snippet(),
-            "CASE" => Kind::Case { variable: self.text_or("Variable", "") },
+            "CASE" => Kind::Case { variable: self.variable_or("Variable", "") },
             "REQAGENT" => Kind::ReqAgent {
                 skill: self.text_or("Skill", "Default"),
                 target_agent: self.text("TargetAgent").filter(|t| !t.trim().is_empty()),

@@ -6,17 +6,18 @@
 //! source (`recflow convert`, docs/studio-json.md). Output is deterministic: it depends only on
 //! the script, never on hash order.
 //!
-//! What does not survive a conversion: YAML comments, Studio layout data when going to YAML
-//! (YAML has no place for it; `to_studio_json` then lays the actions out afresh), and Studio
-//! header fields when going to YAML.
+//! Studio JSON → Studio JSON and Studio JSON → YAML → Studio JSON are lossless: the Studio
+//! pieces recflow does not model travel on the script (and in YAML under `studio:` keys) and
+//! export rewrites only what the model changed. What does not survive: YAML comments.
 
 use std::collections::VecDeque;
 use std::fmt::Write as _;
 
 use serde_json::{Map, Value, json};
 
-use super::model::{Action, Kind, PropValue, Script};
-use super::studio_json::{ALLOW_KEY, CONSENT_KEY, TOP_LEVEL_KEY};
+use super::build::normalize_branch;
+use super::model::{Action, Kind, PropValue, Script, StudioAction};
+use super::studio_json::{ALLOW_KEY, CONSENT_KEY};
 
 // ---------------------------------------------------------------------------------------------
 // YAML
@@ -33,15 +34,46 @@ pub fn to_yaml(script: &Script) -> String {
     if let Some(d) = script.description.as_ref().filter(|d| !d.trim().is_empty()) {
         let _ = writeln!(out, "description: {}", yaml_value(d, 0));
     }
+    // Studio pieces are written only when they say more than a fresh export would (so a
+    // YAML → JSON → YAML trip gives back the YAML, and a real export keeps its extras).
+    let fresh_header = studio_header(script, None);
+    let mut m = Map::new();
+    if let Some(h) = script.studio_header.as_ref().filter(|h| **h != fresh_header) {
+        m.insert("header".into(), Value::Object(h.clone()));
+    }
+    if let Some(r) = script.studio_root.as_ref().filter(|r| **r != fresh_root()) {
+        m.insert("root".into(), Value::Object(r.clone()));
+    }
+    if !m.is_empty() {
+        let _ = writeln!(out, "studio: {}", yaml_flow_json(&Value::Object(m)));
+    }
     if script.actions.is_empty() {
         out.push_str("actions: []\n");
         return out;
     }
     out.push_str("actions:\n");
-    for a in &script.actions {
-        yaml_action(&mut out, script, a);
+    let layout = layout(script);
+    for (i, a) in script.actions.iter().enumerate() {
+        yaml_action(&mut out, script, a, layout[i]);
     }
     out
+}
+
+/// The top-level placeholders of a freshly exported document.
+fn fresh_root() -> Map<String, Value> {
+    ["header", "actions", "properties", "branches"]
+        .iter()
+        .map(|k| (k.to_string(), Value::Object(Map::new())))
+        .collect()
+}
+
+/// An action's Studio pieces when they say more than a fresh export of it would.
+fn studio_beyond_fresh<'a>(script: &Script, a: &'a Action, xy: (i64, i64)) -> Option<&'a StudioAction> {
+    let st = a.studio.as_deref()?;
+    let same = st.action == action_object(a, None, xy)
+        && st.properties == property_entries(a, None)
+        && st.branches == branch_entries(script, a, None);
+    (!same).then_some(st)
 }
 
 fn type_name(a: &Action) -> &str {
@@ -52,7 +84,7 @@ fn target_id<'s>(script: &'s Script, b: &super::model::Branch) -> Option<&'s str
     b.target.map(|t| script.action(t).id.as_str())
 }
 
-fn yaml_action(out: &mut String, script: &Script, a: &Action) {
+fn yaml_action(out: &mut String, script: &Script, a: &Action, xy: (i64, i64)) {
     let _ = writeln!(out, "  - id: {}", yaml_scalar(&a.id, Ctx::Id));
     let _ = writeln!(out, "    type: {}", yaml_scalar(type_name(a), Ctx::Text));
     if let Some(l) = a.label.as_ref().filter(|l| !l.trim().is_empty()) {
@@ -85,6 +117,17 @@ fn yaml_action(out: &mut String, script: &Script, a: &Action) {
                 }
             }
         }
+    }
+    if let Some(st) = studio_beyond_fresh(script, a, xy) {
+        let mut m = Map::new();
+        m.insert("action".into(), Value::Object(st.action.clone()));
+        if let Some(p) = &st.properties {
+            m.insert("properties".into(), p.clone());
+        }
+        if let Some(b) = &st.branches {
+            m.insert("branches".into(), b.clone());
+        }
+        let _ = writeln!(out, "    studio: {}", yaml_flow_json(&Value::Object(m)));
     }
     match a.branches.as_slice() {
         [] => {}
@@ -247,6 +290,27 @@ fn block_scalar(s: &str, indent: usize) -> Option<String> {
     Some(out)
 }
 
+/// JSON as a one-line YAML flow collection: strings double-quoted with YAML's escapes (so
+/// any string survives), numbers, booleans and null plain — it reads back as the same JSON.
+fn yaml_flow_json(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => yaml_double_quoted(s),
+        Value::Array(items) => {
+            format!("[{}]", items.iter().map(yaml_flow_json).collect::<Vec<_>>().join(", "))
+        }
+        Value::Object(m) => format!(
+            "{{{}}}",
+            m.iter()
+                .map(|(k, v)| format!("{}: {}", yaml_double_quoted(k), yaml_flow_json(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
 fn yaml_flow_list(items: &[String]) -> String {
     let parts: Vec<String> = items.iter().map(|s| yaml_scalar(s, Ctx::Flow)).collect();
     format!("[{}]", parts.join(", "))
@@ -256,107 +320,337 @@ fn yaml_flow_list(items: &[String]) -> String {
 // Studio JSON
 // ---------------------------------------------------------------------------------------------
 
-/// The script as Studio JSON `{header, actions, properties, branches}`, pretty-printed with a
-/// fixed key order (script order for actions; Studio layout data kept from a Studio import,
-/// laid out afresh otherwise).
+/// The script as Studio JSON `{header, actions, properties, branches}`, pretty-printed.
+///
+/// Lossless: what the script kept from a Studio document ([`Script::studio_header`],
+/// [`Script::studio_root`], each action's [`StudioAction`]) is the starting point, and only
+/// what the model says differently is rewritten — so an unchanged script gives back its input
+/// value for value (numeric ids stay numbers, `ports` / `elbows` / empty property entries /
+/// extra per-property fields / tied `index` values stay). Actions without Studio pieces (from
+/// YAML) are laid out afresh. Output depends only on the script, never on hash order.
 pub fn to_studio_json(script: &Script) -> String {
-    let layout = layout(script);
-    let mut header = Map::new();
-    header.insert("scriptName".into(), Value::String(script.name.clone()));
-    if let Some(d) = &script.description {
-        header.insert("description".into(), Value::String(d.clone()));
-    }
-    let mut top_extra = Map::new();
-    if let Some(h) = &script.studio_header {
-        for (k, v) in h {
-            match (k.as_str(), v) {
-                (TOP_LEVEL_KEY, Value::Object(m)) => top_extra = m.clone(),
-                ("scriptName" | "description", _) => {}
-                _ => {
-                    header.insert(k.clone(), v.clone());
-                }
-            }
-        }
-    }
+    let mut text = serde_json::to_string_pretty(&Value::Object(studio_document(script))).unwrap_or_default();
+    text.push('\n');
+    text
+}
 
+/// The Studio JSON document of a script (see [`to_studio_json`]).
+pub fn studio_document(script: &Script) -> Map<String, Value> {
+    let layout = layout(script);
+    let header = studio_header(script, script.studio_header.as_ref());
     let mut actions = Map::new();
     let mut properties = Map::new();
     let mut branches = Map::new();
     for (i, a) in script.actions.iter().enumerate() {
-        let mut obj = Map::new();
-        obj.insert("actionId".into(), Value::String(a.id.clone()));
-        obj.insert("name".into(), Value::String(type_name(a).to_owned()));
-        if let Some(l) = &a.label {
-            obj.insert("label".into(), Value::String(l.clone()));
+        let st = a.studio.as_deref();
+        actions.insert(a.id.clone(), Value::Object(action_object(a, st, layout[i])));
+        if let Some(p) = property_entries(a, st.and_then(|s| s.properties.as_ref())) {
+            properties.insert(a.id.clone(), p);
         }
-        match &a.studio_extra {
-            Some(extra) => {
-                for (k, v) in extra {
-                    if !matches!(k.as_str(), "actionId" | "name" | "label" | CONSENT_KEY | ALLOW_KEY) {
-                        obj.insert(k.clone(), v.clone());
-                    }
+        if let Some(b) = branch_entries(script, a, st.and_then(|s| s.branches.as_ref())) {
+            branches.insert(a.id.clone(), b);
+        }
+    }
+    let mut root = script.studio_root.clone().unwrap_or_default();
+    // A section that was not an object (e.g. `"properties": null`) stays as read while empty.
+    let mut put = |key: &str, section: Map<String, Value>| match root.get_mut(key) {
+        Some(slot) if section.is_empty() && !slot.is_object() => {}
+        Some(slot) => *slot = Value::Object(section),
+        None => {
+            root.insert(key.to_owned(), Value::Object(section));
+        }
+    };
+    put("header", header);
+    put("actions", actions);
+    put("properties", properties);
+    put("branches", branches);
+    root
+}
+
+/// Blank text and null both mean "absent" (the loaders treat them so).
+fn blank_or(v: Option<&Value>) -> Option<&str> {
+    match v {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s),
+        _ => None,
+    }
+}
+
+/// The header: `read` (as read from Studio JSON) with name and description set from the model
+/// where they differ.
+fn studio_header(script: &Script, read: Option<&Map<String, Value>>) -> Map<String, Value> {
+    let mut header = read.cloned().unwrap_or_default();
+    // The name: kept as read when it says the same (a missing name is the file stem).
+    let kept = match blank_or(header.get("scriptName")) {
+        Some(n) => n == script.name,
+        None => read.is_some(),
+    };
+    if !kept {
+        header.insert("scriptName".into(), Value::String(script.name.clone()));
+    }
+    if blank_or(header.get("description")) != script.description.as_deref().filter(|d| !d.trim().is_empty()) {
+        match &script.description {
+            Some(d) => header.insert("description".into(), Value::String(d.clone())),
+            None => header.remove("description"),
+        };
+    }
+    header
+}
+
+/// A Studio id as JSON: the value as read when it names the same id (`2` stays a number).
+fn id_value(old: Option<&Value>, id: &str) -> Value {
+    match old {
+        Some(v) if json_text(v).as_deref() == Some(id) => v.clone(),
+        Some(Value::Number(_)) if is_canonical_int(id) => {
+            id.parse::<i64>().map_or_else(|_| json!(id), |n| json!(n))
+        }
+        _ => json!(id),
+    }
+}
+
+/// A scalar as the loaders read it: strings as they are, numbers as written, booleans as
+/// `True` / `False`, null as empty.
+fn json_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(if *b { "True" } else { "False" }.into()),
+        Value::Null => Some(String::new()),
+        _ => None,
+    }
+}
+
+fn action_object(a: &Action, st: Option<&StudioAction>, xy: (i64, i64)) -> Map<String, Value> {
+    let mut obj = match st {
+        Some(st) => st.action.clone(),
+        None => {
+            let mut m = Map::new();
+            m.insert("actionId".into(), Value::Null);
+            m.insert("name".into(), Value::Null);
+            m
+        }
+    };
+    let id = id_value(obj.get("actionId"), &a.id);
+    if st.is_none() || obj.contains_key("actionId") {
+        obj.insert("actionId".into(), id);
+    }
+    if obj.get("name").and_then(Value::as_str) != Some(a.type_name.as_str()) {
+        let ty = if st.is_some() { a.type_name.as_str() } else { type_name(a) };
+        obj.insert("name".into(), json!(ty));
+    }
+    let read_label = obj.get("label").and_then(json_text).filter(|l| !l.trim().is_empty());
+    if read_label.as_deref() != a.label.as_deref().filter(|l| !l.trim().is_empty()) {
+        match &a.label {
+            Some(l) => obj.insert("label".into(), json!(l)),
+            None => obj.remove("label"),
+        };
+    }
+    if st.is_none() {
+        obj.insert("x".into(), json!(xy.0));
+        obj.insert("y".into(), json!(xy.1));
+    }
+    let consent = a.consent.as_ref().map(|c| json!({ "accept": c.accept }));
+    sync_key(&mut obj, CONSENT_KEY, consent);
+    let allow = (!a.allow.is_empty()).then(|| {
+        Value::Array(a.allow.iter().map(|al| json!({ "rule": al.rule, "reason": al.reason })).collect())
+    });
+    sync_key(&mut obj, ALLOW_KEY, allow);
+    obj
+}
+
+/// Set or remove `key` unless it already holds the same thing.
+fn sync_key(obj: &mut Map<String, Value>, key: &str, want: Option<Value>) {
+    match want {
+        Some(v) if obj.get(key) != Some(&v) => {
+            obj.insert(key.to_owned(), v);
+        }
+        Some(_) => {}
+        None => {
+            obj.remove(key);
+        }
+    }
+}
+
+fn prop_json(v: &PropValue) -> Value {
+    match v {
+        PropValue::Text(t) => Value::String(t.clone()),
+        PropValue::List(l) => json!(l),
+    }
+}
+
+/// The value of a property entry as the loader reads it.
+fn prop_of(v: &Value) -> Option<PropValue> {
+    match v {
+        Value::Array(items) => items.iter().map(json_text).collect::<Option<Vec<_>>>().map(PropValue::List),
+        v => json_text(v).map(PropValue::Text),
+    }
+}
+
+/// `properties[id]`: the entries as read, with values rewritten only where the model differs,
+/// entries of removed properties dropped and new properties appended.
+fn property_entries(a: &Action, old: Option<&Value>) -> Option<Value> {
+    let mut used = vec![false; a.properties.len()];
+    let find = |name: &str, used: &mut Vec<bool>| {
+        let i = a.properties.iter().enumerate().position(|(i, p)| !used[i] && p.name == name)?;
+        used[i] = true;
+        Some(i)
+    };
+    // One entry: keep, rewrite its value, or drop it (None).
+    let entry = |e: &Value, used: &mut Vec<bool>| -> Option<Value> {
+        let Value::Object(m) = e else { return Some(e.clone()) };
+        let Some(name) = m.get("name").and_then(Value::as_str) else { return Some(e.clone()) };
+        let p = &a.properties[find(name, used)?];
+        let same = match (m.get("value"), &p.value) {
+            // `1.50` is read as the text "1.50" but kept as the number 1.5.
+            (Some(Value::Number(n)), PropValue::Text(t)) => {
+                n.to_string() == *t || t.trim().parse::<f64>().ok() == n.as_f64()
+            }
+            (Some(v), _) => prop_of(v).as_ref() == Some(&p.value),
+            (None, _) => p.value == PropValue::Text(String::new()),
+        };
+        let mut m = m.clone();
+        if !same {
+            m.insert("value".into(), prop_json(&p.value));
+        }
+        Some(Value::Object(m))
+    };
+    let new_entry = |p: &super::model::Property| json!({ "name": p.name, "value": prop_json(&p.value) });
+    let out = match old {
+        Some(Value::Object(entries)) => {
+            let mut out = Map::new();
+            for (k, e) in entries {
+                if let Some(e) = entry(e, &mut used) {
+                    out.insert(k.clone(), e);
                 }
             }
-            None => {
-                let (x, y) = layout[i];
-                obj.insert("x".into(), json!(x));
-                obj.insert("y".into(), json!(y));
+            let mut next = entries.keys().filter_map(|k| k.parse::<u64>().ok()).max().map_or(0, |n| n + 1);
+            for (i, p) in a.properties.iter().enumerate().filter(|(i, _)| !used[*i]) {
+                let _ = i;
+                while out.contains_key(&next.to_string()) {
+                    next += 1;
+                }
+                out.insert(next.to_string(), new_entry(p));
+                next += 1;
             }
+            Value::Object(out)
         }
-        if let Some(c) = &a.consent {
-            obj.insert(CONSENT_KEY.into(), json!({ "accept": c.accept }));
+        Some(Value::Array(entries)) => {
+            let mut out: Vec<Value> = entries.iter().filter_map(|e| entry(e, &mut used)).collect();
+            out.extend(a.properties.iter().enumerate().filter(|(i, _)| !used[*i]).map(|(_, p)| new_entry(p)));
+            Value::Array(out)
         }
-        if !a.allow.is_empty() {
-            let list: Vec<Value> =
-                a.allow.iter().map(|al| json!({ "rule": al.rule, "reason": al.reason })).collect();
-            obj.insert(ALLOW_KEY.into(), Value::Array(list));
-        }
-        actions.insert(a.id.clone(), Value::Object(obj));
-
-        if !a.properties.is_empty() {
-            let mut props = Map::new();
+        Some(other) if a.properties.is_empty() => other.clone(),
+        _ => {
+            if a.properties.is_empty() {
+                return None;
+            }
+            let mut out = Map::new();
             for (n, p) in a.properties.iter().enumerate() {
-                let value = match &p.value {
-                    PropValue::Text(t) => Value::String(t.clone()),
-                    PropValue::List(l) => json!(l),
-                };
-                props.insert(n.to_string(), json!({ "name": p.name, "value": value }));
+                out.insert(n.to_string(), new_entry(p));
             }
-            properties.insert(a.id.clone(), Value::Object(props));
+            Value::Object(out)
         }
+    };
+    Some(out)
+}
 
-        if !a.branches.is_empty() {
-            let list: Vec<Value> = a
-                .branches
+/// The branch name a Studio branch entry stands for, as the loader reads it.
+fn branch_name_of(e: &Value) -> Option<String> {
+    let Value::Object(m) = e else { return None };
+    let label = match m.get("label") {
+        None | Some(Value::Null) => None,
+        Some(l) => Some(json_text(l)?),
+    };
+    let is_default = match m.get("type") {
+        Some(Value::String(t)) => t.eq_ignore_ascii_case("default"),
+        _ => label.as_ref().is_none_or(|l| l.eq_ignore_ascii_case("default")),
+    };
+    Some(if is_default { "default".to_owned() } else { normalize_branch(&label?) })
+}
+
+/// The target a Studio branch entry names (`None` = not wired), as the loader reads it.
+fn branch_target_of(script: &Script, e: &Value) -> Option<String> {
+    match e.get("to")? {
+        Value::Null => None,
+        Value::Number(n) if n.to_string() == "-1" => None,
+        Value::String(s) if s == "-1" && script.find("-1").is_none() => None,
+        v => json_text(v),
+    }
+}
+
+/// `branches[id]`: the entries as read (ports, lineType, elbows, labels, tied indexes), with
+/// `to` rewritten only where the model's target differs, entries of removed branches dropped
+/// and new branches appended.
+fn branch_entries(script: &Script, a: &Action, old: Option<&Value>) -> Option<Value> {
+    let mut used = vec![false; a.branches.len()];
+    let target = |b: &super::model::Branch| target_id(script, b).map(str::to_owned);
+    let entry = |e: &Value, used: &mut Vec<bool>| -> Option<Value> {
+        let Some(name) = branch_name_of(e) else { return Some(e.clone()) };
+        let i = a.branches.iter().enumerate().position(|(i, b)| !used[i] && b.name == name)?;
+        used[i] = true;
+        let want = target(&a.branches[i]);
+        let mut e = e.clone();
+        if branch_target_of(script, &e) != want
+            && let Value::Object(m) = &mut e
+        {
+            let to = match &want {
+                Some(t) => id_value(m.get("to"), t),
+                None if matches!(m.get("to"), Some(Value::String(_))) => json!("-1"),
+                None => json!(-1),
+            };
+            m.insert("to".into(), to);
+        }
+        Some(e)
+    };
+    let new_entry = |b: &super::model::Branch, n: usize| {
+        let to = target(b).map_or(json!(-1), |t| json!(t));
+        let (ty, label) = if b.name == "default" {
+            ("default", "Default")
+        } else if matches!(a.kind, Kind::Menu(_) | Kind::Case { .. }) {
+            ("case", b.name.as_str())
+        } else {
+            ("branch", b.name.as_str())
+        };
+        json!({ "to": to, "label": label, "type": ty, "index": n })
+    };
+    match old {
+        Some(Value::Array(entries)) => {
+            let mut out: Vec<Value> = entries.iter().filter_map(|e| entry(e, &mut used)).collect();
+            let mut next = entries
                 .iter()
-                .enumerate()
-                .map(|(n, b)| {
-                    let to = target_id(script, b).map_or(json!(-1), |t| json!(t));
-                    let (ty, label) = if b.name == "default" {
-                        ("default", "Default")
-                    } else if matches!(a.kind, Kind::Menu(_) | Kind::Case { .. }) {
-                        ("case", b.name.as_str())
-                    } else {
-                        ("branch", b.name.as_str())
-                    };
-                    json!({ "to": to, "label": label, "type": ty, "index": n })
-                })
-                .collect();
-            branches.insert(a.id.clone(), Value::Array(list));
+                .filter_map(|e| e.get("index")?.as_u64())
+                .max()
+                .map_or(out.len(), |n| n as usize + 1);
+            for (i, b) in a.branches.iter().enumerate() {
+                if !used[i] {
+                    out.push(new_entry(b, next));
+                    next += 1;
+                }
+            }
+            Some(Value::Array(out))
         }
+        Some(Value::Object(entries)) => {
+            let mut out = Map::new();
+            for (k, e) in entries {
+                if let Some(e) = entry(e, &mut used) {
+                    out.insert(k.clone(), e);
+                }
+            }
+            let mut next = entries.len();
+            for (i, b) in a.branches.iter().enumerate() {
+                if !used[i] {
+                    while out.contains_key(&next.to_string()) {
+                        next += 1;
+                    }
+                    out.insert(next.to_string(), new_entry(b, next));
+                    next += 1;
+                }
+            }
+            Some(Value::Object(out))
+        }
+        Some(other) if a.branches.is_empty() => Some(other.clone()),
+        _ if a.branches.is_empty() => None,
+        _ => Some(Value::Array(a.branches.iter().enumerate().map(|(n, b)| new_entry(b, n)).collect())),
     }
-
-    let mut root = Map::new();
-    root.insert("header".into(), Value::Object(header));
-    root.insert("actions".into(), Value::Object(actions));
-    root.insert("properties".into(), Value::Object(properties));
-    root.insert("branches".into(), Value::Object(branches));
-    for (k, v) in top_extra {
-        root.entry(k).or_insert(v);
-    }
-    let mut text = serde_json::to_string_pretty(&Value::Object(root)).unwrap_or_default();
-    text.push('\n');
-    text
 }
 
 /// Canvas positions for a script without Studio layout: rows by distance from the entry

@@ -10,61 +10,28 @@
 //! - `export.rs`: `Script` → YAML / Studio JSON text (`recflow convert`).
 
 mod build;
-pub mod error;
 pub mod export;
-mod json;
 pub mod model;
 pub mod raw;
 mod studio_json;
 mod yaml;
-pub(crate) mod yaml_tree;
+
+/// Load errors live in the shared plumbing module; re-exported so `script::error::…` keeps working.
+pub use crate::source::error;
 
 use std::path::Path;
 
-pub use error::{LoadError, LoadErrorKind, LoadErrors};
+pub use crate::source::{LoadError, LoadErrorKind, LoadErrors};
 pub use model::*;
 
-/// Largest script file recflow loads (bytes). Larger files are refused before parsing.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+pub use crate::source::{MAX_FILE_BYTES, read_text};
 
-/// Load a script file; the format is chosen by extension (`.json` → Studio JSON) or, failing
-/// that, by content (a first non-blank `{` → Studio JSON, else YAML).
+/// Load a script file; the format is chosen by extension (`.json` → Studio JSON) unless the
+/// content disagrees, and by content for other names (a first non-blank `{` → Studio JSON).
 pub fn load_path(path: &Path) -> Result<Script, LoadErrors> {
     let name = path.display().to_string();
     let text = read_text(path)?;
     load_str(&name, &text)
-}
-
-/// Read a text file with recflow's limits: size cap, UTF-8 check, clear I/O errors.
-pub fn read_text(path: &Path) -> Result<String, LoadError> {
-    let name = path.display().to_string();
-    let io = |e: std::io::Error| {
-        LoadError::new(LoadErrorKind::Io, format!("cannot read `{name}`: {e}"))
-            .with_help("check the path; recflow reads script, tenant and traffic files as given")
-    };
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if meta.is_dir() {
-        return Err(LoadError::new(LoadErrorKind::Io, format!("`{name}` is a directory, not a file")));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(LoadError::new(
-            LoadErrorKind::TooLarge,
-            format!("`{name}` is {} bytes; recflow loads files up to {MAX_FILE_BYTES} bytes", meta.len()),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-        let src = Source::new(name.clone(), text);
-        LoadError::new(
-            LoadErrorKind::NotUtf8,
-            format!("`{name}` is not UTF-8 text (invalid byte at offset {at})"),
-        )
-        .with_source(&src)
-        .with_label(Span::new(at.min(src.text.len()), 0), "invalid UTF-8 here")
-        .with_help("save the file as UTF-8; recflow reads YAML scripts and Studio JSON exports")
-    })
 }
 
 /// Load a script from text; `name` is used in diagnostics and to pick the format.
@@ -74,8 +41,31 @@ pub fn load_str(name: &str, text: &str) -> Result<Script, LoadErrors> {
     build::build(raw)
 }
 
+/// Studio JSON or YAML? The extension says, unless the content clearly disagrees (issue 10.9):
+/// a `.json` file holding a YAML mapping (`script: ...`) is YAML, and a `.yaml` file holding a
+/// Studio export (a JSON object with `header`, or `actions` keyed by id) is Studio JSON. Other
+/// names: a leading `{` means Studio JSON.
 fn is_studio_json(name: &str, text: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    lower.ends_with(".json")
-        || (!lower.ends_with(".yaml") && !lower.ends_with(".yml") && text.trim_start().starts_with('{'))
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    let brace = t.starts_with('{');
+    if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        brace && looks_like_studio_export(t)
+    } else if lower.ends_with(".json") {
+        // Empty or JSON-looking text stays JSON, so JSON errors are reported in JSON terms.
+        brace || t.starts_with('[') || t.is_empty()
+    } else {
+        brace
+    }
+}
+
+/// A JSON object with a `header` key or an `actions` object (Studio keys actions by id; the
+/// YAML format lists them).
+fn looks_like_studio_export(text: &str) -> bool {
+    let Ok(root) = crate::source::json::parse(text) else { return false };
+    let crate::source::json::JsonValue::Object(members) = &root.value else { return false };
+    members.iter().any(|(k, v)| {
+        k.text == "header"
+            || (k.text == "actions" && matches!(v.value, crate::source::json::JsonValue::Object(_)))
+    })
 }

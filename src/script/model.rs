@@ -3,67 +3,8 @@
 //! Every value that came from a file keeps its [`Span`] (byte offset + length into
 //! [`Script::source`]) so any diagnostic can point at file:line:column.
 
-use std::sync::Arc;
-
 use crate::snippet;
-
-/// Byte range into the script's source text. `Span::default()` (0, 0) means "no location"
-/// (e.g. a value synthesised by a default).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Span {
-    pub offset: usize,
-    pub len: usize,
-}
-
-impl Span {
-    pub const fn new(offset: usize, len: usize) -> Self {
-        Span { offset, len }
-    }
-    pub fn end(&self) -> usize {
-        self.offset + self.len
-    }
-}
-
-impl From<Span> for miette::SourceSpan {
-    fn from(s: Span) -> Self {
-        miette::SourceSpan::new(s.offset.into(), s.len)
-    }
-}
-
-/// The text a script was loaded from, with its display name (the path as given).
-#[derive(Clone, Debug)]
-pub struct Source {
-    pub name: String,
-    pub text: Arc<str>,
-}
-
-impl Source {
-    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
-        Source { name: name.into(), text: text.into() }
-    }
-
-    /// 1-based (line, column) of a byte offset; column counts characters.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let before = &self.text[..floor_char_boundary(&self.text, offset)];
-        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
-        (line, col)
-    }
-
-    /// A miette source carrying the file name, for diagnostics.
-    pub fn named(&self) -> miette::NamedSource<Arc<str>> {
-        miette::NamedSource::new(self.name.clone(), self.text.clone())
-    }
-}
-
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
+pub use crate::source::{Source, Span, TextMap};
 
 /// Which loader produced a script.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,8 +35,13 @@ pub struct Script {
     pub format: Format,
     /// In file order.
     pub actions: Vec<Action>,
-    /// Studio JSON `header` fields other than `scriptName`, kept for round-trips (JSON text).
+    /// The Studio JSON `header` object exactly as read (every field, nulls included), kept so
+    /// `convert --to studio-json` reproduces it (docs/studio-json.md, "Lossless").
     pub studio_header: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The other top-level members of a Studio JSON document, as read (`header`, `actions`,
+    /// `properties`, `branches` appear as placeholders that keep their position and, when not
+    /// an object, their value, e.g. `"properties": null`).
+    pub studio_root: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl Script {
@@ -150,8 +96,21 @@ pub struct Action {
     pub consent: Option<Consent>,
     /// `allow: [{rule, reason}]` lint suppressions.
     pub allow: Vec<Allow>,
-    /// Studio layout data (x, y, libraryId, ...) kept only for round-trips, JSON text.
-    pub studio_extra: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The action's Studio JSON pieces as read (layout, ports, extra per-property fields...),
+    /// kept only for lossless round trips; `None` for an action written in YAML without them.
+    pub studio: Option<Box<StudioAction>>,
+}
+
+/// One action's Studio JSON exactly as read: export starts from these and changes only what
+/// the model says differently (so an unchanged script is reproduced value for value).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StudioAction {
+    /// The object under `actions[id]` (actionId, name, label, x, y, libraryId, ...).
+    pub action: serde_json::Map<String, serde_json::Value>,
+    /// `properties[id]` (`None`: the document had no entry for this action).
+    pub properties: Option<serde_json::Value>,
+    /// `branches[id]` (`None`: no entry).
+    pub branches: Option<serde_json::Value>,
 }
 
 impl Action {
@@ -339,7 +298,7 @@ pub struct Snippet {
     /// Maps byte offsets in `data` to byte offsets in the script source.
     pub map: TextMap,
     /// Parsed program (syntax checked at load; a syntax error is a load error).
-    pub ast: Arc<snippet::Ast>,
+    pub ast: std::sync::Arc<snippet::Ast>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -375,31 +334,4 @@ pub struct LogRecordingPro {
     pub record: Record,
     pub record_type: RecordType,
     pub use_statement_id: bool,
-}
-
-/// Maps byte offsets inside a decoded string value (e.g. a YAML block scalar) back to byte
-/// offsets in the source file. Pieces are `(value_offset, source_offset)` pairs sorted by
-/// `value_offset`; an offset maps through the last piece at or before it, so a piece is needed
-/// wherever the decoded text and the source stop running in parallel (start of each line of a
-/// block scalar, after each escape sequence in a quoted string).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TextMap {
-    pub pieces: Vec<(usize, usize)>,
-}
-
-impl TextMap {
-    /// A value that is a verbatim copy of the source starting at `source_offset`.
-    pub fn verbatim(source_offset: usize) -> Self {
-        TextMap { pieces: vec![(0, source_offset)] }
-    }
-
-    pub fn to_source(&self, value_offset: usize) -> usize {
-        match self.pieces.partition_point(|&(v, _)| v <= value_offset) {
-            0 => self.pieces.first().map_or(0, |&(_, s)| s),
-            i => {
-                let (v, s) = self.pieces[i - 1];
-                s + (value_offset - v)
-            }
-        }
-    }
 }

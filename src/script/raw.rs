@@ -14,6 +14,7 @@ pub struct RawScript {
     pub description: Option<String>,
     pub actions: Vec<RawAction>,
     pub studio_header: Option<serde_json::Map<String, serde_json::Value>>,
+    pub studio_root: Option<serde_json::Map<String, serde_json::Value>>,
     /// Span to point at for whole-script errors (e.g. missing BEGIN): the `actions` key.
     pub actions_span: Span,
 }
@@ -41,7 +42,7 @@ pub struct RawAction {
     pub branches: Vec<RawBranch>,
     pub consent: Option<Spanned<Vec<String>>>,
     pub allow: Vec<RawAllow>,
-    pub studio_extra: Option<serde_json::Map<String, serde_json::Value>>,
+    pub studio: Option<Box<super::model::StudioAction>>,
 }
 
 #[derive(Clone, Debug)]

@@ -7,11 +7,12 @@
 //! shared with the YAML loader.
 //!
 //! Mapping (docs/studio-json.md):
-//! - `header.scriptName` → name, `header.description` → description, other header fields →
-//!   `studio_header`; other top-level keys are kept under `studio_header["recflowTopLevel"]`.
+//! - `header.scriptName` → name, `header.description` → description; the whole header is kept
+//!   as read in `studio_header`, the other top-level members in `studio_root`.
 //! - `actions["<id>"] = {actionId, name, label, ...}`: the key is the id, `name` the type,
-//!   `label` the caption; `recflowConsent` / `recflowAllow` carry recflow's annotations; every
-//!   other field (x, y, libraryId, ...) → `studio_extra`.
+//!   `label` the caption; `recflowConsent` / `recflowAllow` carry recflow's annotations. The
+//!   action object, `properties[id]` and `branches[id]` are also kept as read
+//!   ([`StudioAction`]) so that export is lossless (`export.rs`).
 //! - `properties["<id>"] = {"0": {name, value}, ...}` (an array of `{name, value}` is accepted
 //!   too); values are strings or lists; numbers and booleans are taken as their text.
 //! - `branches["<id>"] = [{to, label, type, index}, ...]`: `type` `default` → branch `default`;
@@ -23,13 +24,11 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::error::{LoadError, LoadErrorKind, LoadErrors};
-use super::json::{self, Json, JsonStr, JsonValue};
-use super::model::{Format, PropValue, Source, Span, TextMap};
+use super::model::{Format, PropValue, Source, Span, StudioAction, TextMap};
 use super::raw::{RawAction, RawAllow, RawBranch, RawProperty, RawScript, Spanned};
+use crate::source::json::{self, Json, JsonStr, JsonValue};
+use crate::source::{LoadError, LoadErrorKind, LoadErrors};
 
-/// Key under `studio_header` holding unknown top-level members, so they survive a round trip.
-pub const TOP_LEVEL_KEY: &str = "recflowTopLevel";
 /// Action field carrying the `consent: {accept: [...]}` annotation (Studio has none).
 pub const CONSENT_KEY: &str = "recflowConsent";
 /// Action field carrying the `allow: [{rule, reason}]` suppressions.
@@ -48,6 +47,12 @@ pub(crate) fn parse(source: &Source) -> Result<RawScript, LoadErrors> {
             .with_help("a Studio JSON script is one object: {\"header\": …, \"actions\": …, \"properties\": …, \"branches\": …}")
     })?;
     let mut cx = Cx { source, errors: Vec::new() };
+    // Duplicate keys anywhere are refused, as the YAML loader refuses them: JSON leaves their
+    // meaning open and a last-wins reading silently drops data (issue 10.11).
+    cx.duplicate_keys(&root);
+    if !cx.errors.is_empty() {
+        return Err(LoadErrors { errors: cx.errors });
+    }
     let raw = cx.script(&root);
     if cx.errors.is_empty() { Ok(raw) } else { Err(LoadErrors { errors: cx.errors }) }
 }
@@ -124,6 +129,37 @@ impl Cx<'_> {
         self.errors.push(e);
     }
 
+    /// Report every key given twice in one object, at its second occurrence (the first as a
+    /// secondary label). Recursion is bounded by the JSON parser's depth limit.
+    fn duplicate_keys(&mut self, v: &Json) {
+        match &v.value {
+            JsonValue::Object(members) => {
+                let mut seen: std::collections::HashMap<&str, Span> = std::collections::HashMap::new();
+                for (k, child) in members {
+                    match seen.get(k.text.as_str()) {
+                        Some(&first) => {
+                            let e = LoadError::new(
+                                LoadErrorKind::Syntax,
+                                format!("duplicate key `{}` in a JSON object", k.text),
+                            )
+                            .with_source(self.source)
+                            .with_label(k.span, "given again here")
+                            .with_label(first, "first given here")
+                            .with_help("give each key once: which of the two values is meant is not defined");
+                            self.errors.push(e);
+                        }
+                        None => {
+                            seen.insert(&k.text, k.span);
+                        }
+                    }
+                    self.duplicate_keys(child);
+                }
+            }
+            JsonValue::Array(items) => items.iter().for_each(|i| self.duplicate_keys(i)),
+            _ => {}
+        }
+    }
+
     fn script(&mut self, root: &Json) -> RawScript {
         let mut raw = RawScript {
             source: self.source.clone(),
@@ -132,10 +168,13 @@ impl Cx<'_> {
             description: None,
             actions: Vec::new(),
             studio_header: None,
+            studio_root: None,
             actions_span: Span::new(root.span.offset, 1.min(root.span.len)),
         };
         let Some(members) = self.object(root, "a Studio JSON script") else { return raw };
         let (mut header, mut actions, mut properties, mut branches) = (None, None, None, None);
+        // Every top-level member in order; the four sections are placeholders (their content
+        // lives in the model), kept as read when they are not objects (`"properties": null`).
         let mut top = Map::new();
         for (k, v) in members {
             let slot = match k.text.as_str() {
@@ -148,6 +187,11 @@ impl Cx<'_> {
                     continue;
                 }
             };
+            let placeholder = match v.value {
+                JsonValue::Object(_) => Value::Object(Map::new()),
+                _ => v.to_serde(),
+            };
+            top.entry(k.text.clone()).or_insert(placeholder);
             if let Some((first, _)) = slot.replace((k, v)) {
                 let first: &JsonStr = first;
                 self.duplicate(k, first.span, "top-level key");
@@ -159,6 +203,7 @@ impl Cx<'_> {
             && let Some(fields) = self.object(h, "`header`")
         {
             for (k, v) in fields {
+                header_map.insert(k.text.clone(), v.to_serde());
                 match k.text.as_str() {
                     // Blank name / description count as absent (the name then is the file stem).
                     "scriptName" => {
@@ -174,18 +219,14 @@ impl Cx<'_> {
                                 .filter(|d| !d.trim().is_empty())
                         }
                     },
-                    _ => {
-                        header_map.insert(k.text.clone(), v.to_serde());
-                    }
+                    _ => {}
                 }
             }
         }
-        if !top.is_empty() {
-            header_map.insert(TOP_LEVEL_KEY.into(), Value::Object(top));
-        }
-        if header.is_some() || !header_map.is_empty() {
+        if header.is_some() {
             raw.studio_header = Some(header_map);
         }
+        raw.studio_root = Some(top);
 
         let Some((akey, actions)) = actions else {
             self.error(
@@ -223,7 +264,12 @@ impl Cx<'_> {
                 seen.insert(&k.text, k.span);
                 let list = self.properties(v);
                 match index.get(&k.text) {
-                    Some(&i) => raw.actions[i].properties = list,
+                    Some(&i) => {
+                        raw.actions[i].properties = list;
+                        if let Some(st) = raw.actions[i].studio.as_mut() {
+                            st.properties = Some(v.to_serde());
+                        }
+                    }
                     None => self.error(
                         LoadErrorKind::UnknownKey,
                         k.span,
@@ -250,7 +296,12 @@ impl Cx<'_> {
                 seen.insert(&k.text, k.span);
                 let list = self.branches(v, minus_one_is_id);
                 match index.get(&k.text) {
-                    Some(&i) => raw.actions[i].branches = list,
+                    Some(&i) => {
+                        raw.actions[i].branches = list;
+                        if let Some(st) = raw.actions[i].studio.as_mut() {
+                            st.branches = Some(v.to_serde());
+                        }
+                    }
                     None => self.error(
                         LoadErrorKind::InvalidBranch,
                         k.span,
@@ -281,7 +332,6 @@ impl Cx<'_> {
         let mut label = None;
         let mut consent = None;
         let mut allow = Vec::new();
-        let mut extra = Map::new();
         for (k, f) in fields {
             match k.text.as_str() {
                 "actionId" => match id_text(f) {
@@ -299,13 +349,15 @@ impl Cx<'_> {
                 // Studio exports often carry `"label": ""`: no caption.
                 "label" => match &f.value {
                     JsonValue::Null => {}
-                    _ => label = self.string(f, "`label`").map(|s| s.value).filter(|l| !l.trim().is_empty()),
+                    // Studio writes `0` for some blank captions: a number is its text.
+                    _ => match id_text(f) {
+                        Some(l) => label = Some(l).filter(|l| !l.trim().is_empty()),
+                        None => self.wrong_type(f, "`label`", "a string"),
+                    },
                 },
                 CONSENT_KEY => consent = self.consent(f),
                 ALLOW_KEY => allow = self.allow(f),
-                _ => {
-                    extra.insert(k.text.clone(), f.to_serde());
-                }
+                _ => {}
             }
         }
         let type_name = match type_name {
@@ -340,7 +392,14 @@ impl Cx<'_> {
             branches: Vec::new(),
             consent,
             allow,
-            studio_extra: (!extra.is_empty()).then_some(extra),
+            studio: Some(Box::new(StudioAction {
+                action: match v.to_serde() {
+                    Value::Object(m) => m,
+                    _ => Map::new(),
+                },
+                properties: None,
+                branches: None,
+            })),
         })
     }
 
@@ -433,7 +492,15 @@ impl Cx<'_> {
                 }
             }
             let Some(name) = name else {
-                self.wrong_type(e, "a property", "an object with `name` and `value`");
+                // Studio exports carry empty entries (`"6": {}`) for properties left blank.
+                let blank = value.is_none_or(|v| match &v.value {
+                    JsonValue::Null => true,
+                    JsonValue::Str(s) => s.text.is_empty(),
+                    _ => false,
+                });
+                if !blank {
+                    self.wrong_type(e, "a property", "an object with `name` and `value`");
+                }
                 continue;
             };
             let Some(value) = value else {
@@ -614,11 +681,11 @@ mod tests {
         assert_eq!(r.name.as_ref().unwrap().value, "s");
         let h = r.studio_header.as_ref().unwrap();
         assert_eq!(h["version"], 3);
-        assert_eq!(h[TOP_LEVEL_KEY]["extra"], true);
+        assert_eq!(r.studio_root.as_ref().unwrap()["extra"], true);
         assert_eq!(r.actions.len(), 2);
         let a1 = &r.actions[0];
         assert_eq!(a1.id.value, "1");
-        assert_eq!(a1.studio_extra.as_ref().unwrap()["libraryId"], 7);
+        assert_eq!(a1.studio.as_ref().unwrap().action["libraryId"], 7);
         let a2 = &r.actions[1];
         assert_eq!(a2.label.as_deref(), Some("Consent"));
         assert_eq!(a2.consent.as_ref().unwrap().value, vec!["1".to_string()]);

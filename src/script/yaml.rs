@@ -5,20 +5,24 @@
 //! missing keys). Semantic checks (ids, branches, property values) are `build.rs`'s job so
 //! that Studio JSON gets the same ones.
 //!
-//! The shared YAML tree ([`yaml_tree`], profile [`Profile::Script`]) parses the text into
+//! The shared YAML tree ([`yaml_tree`](crate::source::yaml_tree), profile [`Profile::Script`]) parses the text into
 //! spanned [`Node`]s; typed structs with `#[serde(flatten)]` would lose the locations, and we
 //! want every scalar's exact source text anyway (`id: 2`, `State: on`, `y:` as a key). The
 //! tree's depth is bounded by serde-saphyr's budget (`max_depth`), so our own recursion over it
 //! is bounded too.
 
-use super::error::{LoadError, LoadErrorKind, LoadErrors};
-use super::model::{Format, PropValue, Source, Span, TextMap};
+use super::model::{Format, PropValue, Source, Span, StudioAction, TextMap};
 use super::raw::{RawAction, RawAllow, RawBranch, RawProperty, RawScript, Spanned};
-use super::yaml_tree::{self, Node, Profile, Value};
+use crate::source::yaml_tree::{self, Node, Profile, Value};
+use crate::source::{LoadError, LoadErrorKind, LoadErrors, did_you_mean};
 
-pub(crate) const TOP_KEYS: &[&str] = &["script", "description", "actions"];
+pub(crate) const TOP_KEYS: &[&str] = &["script", "description", "actions", "studio"];
 pub(crate) const ACTION_KEYS: &[&str] =
-    &["id", "type", "label", "properties", "branches", "next", "consent", "allow"];
+    &["id", "type", "label", "properties", "branches", "next", "consent", "allow", "studio"];
+/// Keys of the top-level `studio:` mapping (Studio JSON header and other top-level members).
+const STUDIO_TOP_KEYS: &[&str] = &["header", "root"];
+/// Keys of an action's `studio:` mapping (its Studio JSON pieces as read).
+const STUDIO_ACTION_KEYS: &[&str] = &["action", "properties", "branches"];
 const CONSENT_KEYS: &[&str] = &["accept"];
 const ALLOW_KEYS: &[&str] = &["rule", "reason"];
 
@@ -187,6 +191,7 @@ impl Walker<'_> {
         let mut description = None;
         let mut actions = Vec::new();
         let mut actions_span = None;
+        let (mut studio_header, mut studio_root) = (None, None);
         for (k, v) in entries {
             let key = self.key_text(k);
             match key.as_str() {
@@ -195,6 +200,11 @@ impl Walker<'_> {
                     Value::Null => {}
                     _ => description = self.scalar(v, "`description`").map(|s| s.value),
                 },
+                "studio" => {
+                    let (h, r) = self.studio_top(v);
+                    studio_header = h;
+                    studio_root = r;
+                }
                 "actions" => {
                     actions_span = Some(span(k));
                     match &v.value {
@@ -226,7 +236,8 @@ impl Walker<'_> {
             name,
             description,
             actions,
-            studio_header: None,
+            studio_header,
+            studio_root,
             actions_span: actions_span
                 .unwrap_or_else(|| entries.first().map_or(Span::default(), |(k, _)| span(k))),
         })
@@ -245,6 +256,7 @@ impl Walker<'_> {
         let mut branches = Vec::new();
         let mut consent = None;
         let mut allow = Vec::new();
+        let mut studio = None;
         let mut ok = true;
         for (k, v) in entries {
             let key = self.key_text(k);
@@ -293,6 +305,7 @@ impl Walker<'_> {
                 }
                 "consent" => consent = self.consent(v),
                 "allow" => allow = self.allow(v),
+                "studio" => studio = self.studio_action(v),
                 _ => self.unknown_key(k, &key, "an action", ACTION_KEYS),
             }
         }
@@ -325,8 +338,58 @@ impl Walker<'_> {
             branches,
             consent,
             allow,
-            studio_extra: None,
+            studio,
         })
+    }
+
+    /// A `studio:` value as JSON (it holds Studio JSON pieces kept for a lossless round trip).
+    fn studio_object(&mut self, v: &Node, what: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+        match to_json(v) {
+            serde_json::Value::Object(m) => Some(m),
+            serde_json::Value::Null => None,
+            _ => {
+                self.wrong_type(v, what, "a mapping");
+                None
+            }
+        }
+    }
+
+    /// Top-level `studio: {header: {...}, root: {...}}`.
+    fn studio_top(&mut self, v: &Node) -> (Option<JsonMap>, Option<JsonMap>) {
+        let Some(m) = self.studio_object(v, "`studio`") else { return (None, None) };
+        self.studio_keys(v, &m, STUDIO_TOP_KEYS);
+        let obj = |k: &str| match m.get(k) {
+            Some(serde_json::Value::Object(o)) => Some(o.clone()),
+            _ => None,
+        };
+        (obj("header"), obj("root"))
+    }
+
+    /// An action's `studio: {action: {...}, properties: ..., branches: [...]}`.
+    fn studio_action(&mut self, v: &Node) -> Option<Box<StudioAction>> {
+        let mut m = self.studio_object(v, "an action's `studio`")?;
+        self.studio_keys(v, &m, STUDIO_ACTION_KEYS);
+        let action = match m.remove("action") {
+            Some(serde_json::Value::Object(o)) => o,
+            _ => JsonMap::new(),
+        };
+        Some(Box::new(StudioAction {
+            action,
+            properties: m.remove("properties"),
+            branches: m.remove("branches"),
+        }))
+    }
+
+    fn studio_keys(&mut self, v: &Node, m: &JsonMap, valid: &[&str]) {
+        if let Value::Map(entries) = &v.value {
+            for (k, _) in entries {
+                let key = self.key_text(k);
+                if !valid.contains(&key.as_str()) {
+                    self.unknown_key(k, &key, "`studio`", valid);
+                }
+            }
+        }
+        let _ = m;
     }
 
     fn property(&mut self, k: &Node, v: &Node) -> Option<RawProperty> {
@@ -479,6 +542,42 @@ impl Walker<'_> {
 }
 
 /// Parse native YAML into a [`RawScript`].
+type JsonMap = serde_json::Map<String, serde_json::Value>;
+
+/// A YAML node as JSON. `studio:` values are written as JSON flow collections, so every
+/// string is quoted and numbers, booleans and nulls read back as themselves.
+fn to_json(n: &Node) -> serde_json::Value {
+    use serde_json::Value as J;
+    match &n.value {
+        Value::Null => J::Null,
+        Value::Bool(b) => J::Bool(*b),
+        Value::Int(i) => i64::try_from(*i)
+            .map(J::from)
+            .or_else(|_| u64::try_from(*i).map(J::from))
+            .unwrap_or_else(|_| J::from(*i as f64)),
+        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+        Value::Str(s) => J::String(s.clone()),
+        Value::Seq(items) => J::Array(items.iter().map(to_json).collect()),
+        Value::Map(entries) => J::Object(
+            entries
+                .iter()
+                .map(|(k, v)| {
+                    let key = match &k.value {
+                        Value::Str(s) => s.clone(),
+                        other => {
+                            match to_json(&Node { value: other.clone(), span: k.span, defined: k.defined }) {
+                                J::String(s) => s,
+                                j => j.to_string(),
+                            }
+                        }
+                    };
+                    (key, to_json(v))
+                })
+                .collect(),
+        ),
+    }
+}
+
 pub(crate) fn parse(source: &Source) -> Result<RawScript, LoadErrors> {
     if is_blank(&source.text) {
         return Err(LoadError::new(LoadErrorKind::Empty, format!("`{}` is empty", source.name))
@@ -587,50 +686,6 @@ pub(crate) fn text_map(src: &str, span: Span, value: &str) -> TextMap {
     TextMap { pieces }
 }
 
-/// The closest candidate to `word` (case-insensitive optimal string alignment distance),
-/// if close enough to be a likely typo.
-pub(crate) fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let w: Vec<char> = word.to_lowercase().chars().take(64).collect();
-    let limit = (w.len() / 3).clamp(1, 3);
-    let mut best: Option<(usize, bool, &str)> = None;
-    for c in candidates {
-        let cl: Vec<char> = c.to_lowercase().chars().take(64).collect();
-        // The distance is at least the difference in length: skip hopeless candidates cheaply.
-        if cl.len().abs_diff(w.len()) > limit {
-            continue;
-        }
-        let d = osa(&w, &cl);
-        // Ties go to a candidate the word is a prefix of (`Of` → `Off`, not `On`).
-        let key = (d, !cl.starts_with(&w));
-        if d <= limit && best.is_none_or(|(bd, bp, _)| key < (bd, bp)) {
-            best = Some((key.0, key.1, c));
-        }
-    }
-    best.map(|(_, _, c)| c)
-}
-
-/// Optimal string alignment distance (Levenshtein plus adjacent transpositions), three rows.
-fn osa(a: &[char], b: &[char]) -> usize {
-    let m = b.len();
-    let mut prev2 = vec![0usize; m + 1];
-    let mut prev: Vec<usize> = (0..=m).collect();
-    let mut cur = vec![0usize; m + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(prev2[j - 2] + 1);
-            }
-            cur[j] = v;
-        }
-        std::mem::swap(&mut prev2, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[m]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -694,16 +749,5 @@ mod tests {
         let y = "Data: >\n  ASSIGN x = 1\n  more\n\n  ASSIGN y = 2\n";
         check_map(y, "ASSIGN y = 2");
         check_map(y, "more");
-    }
-
-    #[test]
-    fn did_you_mean_typos() {
-        assert_eq!(did_you_mean("Strat", ["Start", "Stop"]), Some("Start"));
-        assert_eq!(did_you_mean("actoins", TOP_KEYS.iter().copied()), Some("actions"));
-        assert_eq!(did_you_mean("zzzzzz", ["Start", "Stop"]), None);
-        assert_eq!(did_you_mean("Of", ["On", "Off"]), Some("Off"));
-        assert_eq!(did_you_mean("qeue", ["queue", "q", "begin"]), Some("queue"));
-        assert_eq!(osa(&['a', 'b'], &['b', 'a']), 1);
-        assert_eq!(osa(&['k', 'i', 't', 't', 'e', 'n'], &['s', 'i', 't', 't', 'i', 'n', 'g']), 3);
     }
 }

@@ -5,7 +5,7 @@
 //! by whom, when; statements; findings; the path) and a streaming aggregate [`Report`]
 //! (FORMATS §5); for one contact, an `explain` timeline ([`TraceStep`]s).
 //!
-//! - `compile.rs`: script + tenant + traffic → [`Program`] (indices, small enums, draw purposes);
+//! - `compile.rs`: script + tenant + traffic → [`Compiled`] (indices, small enums, draw purposes);
 //! - `rng.rs`: keyed random draws — (seed, contact, purpose), never consumption order;
 //! - `engine.rs`: one contact (SEMANTICS.md R1–R15, A-n), with an optional trace;
 //! - `outcome.rs`: the per-contact [`Outcome`] and its JSONL line;
@@ -15,7 +15,7 @@
 //! ```no_run
 //! use recflow::{model::{Tenant, Traffic}, sim};
 //! let script = recflow::script::load_path("scripts/consent-gdpr.yaml".as_ref())?;
-//! let program = sim::Program::compile(&script, &Tenant::default(), &Traffic::default());
+//! let program = sim::Compiled::compile(&script, &Tenant::default(), &Traffic::default());
 //! let report = sim::simulate(&program, 1000, |_| {});
 //! println!("{} of {} calls recorded", report.recorded.any, report.calls);
 //! # Ok::<(), recflow::script::LoadErrors>(())
@@ -27,13 +27,15 @@
 
 pub mod aggregate;
 pub mod compile;
+pub mod driver;
 pub mod engine;
 pub mod explain;
 pub mod outcome;
 pub mod rng;
 pub mod vars;
 
-pub use aggregate::{Report, simulate, simulate_chunks};
-pub use compile::Program;
-pub use engine::{Engine, TraceStep};
+pub use aggregate::{Report, Tally, simulate, simulate_chunks, tally};
+pub use compile::Compiled;
+pub use driver::{PairSink, Sink};
+pub use engine::{Engine, Observer, TraceStep};
 pub use outcome::Outcome;

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::compile::Program;
+use super::compile::Compiled;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum SegmentKind {
@@ -27,7 +27,7 @@ impl SegmentKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Segment {
     pub kind: SegmentKind,
-    /// Index into [`Program::agents`].
+    /// Index into [`Compiled::agents`].
     pub agent: Option<u16>,
     pub from_ms: u64,
     pub to_ms: u64,
@@ -53,7 +53,7 @@ impl Mode {
 pub enum Initiator {
     Studio,
     Rod,
-    /// Index into [`Program::policies`].
+    /// Index into [`Compiled::policies`].
     Policy(u16),
 }
 
@@ -192,7 +192,7 @@ impl Outcome {
     }
 
     /// The FORMATS §5 JSON object of this contact, on one line (no newline).
-    pub fn write_json(&self, p: &Program, out: &mut String) {
+    pub fn write_json(&self, p: &Compiled, out: &mut String) {
         let _ = write!(
             out,
             "{{\"id\":{},\"duration_ms\":{},\"abandoned\":{},\"dnr_at_ms\":",
@@ -263,7 +263,7 @@ impl Outcome {
 }
 
 /// `studio`, `rod`, or `policy:NAME`.
-pub fn initiator_name(p: &Program, i: Initiator) -> String {
+pub fn initiator_name(p: &Compiled, i: Initiator) -> String {
     match i {
         Initiator::Studio => "studio".into(),
         Initiator::Rod => "rod".into(),

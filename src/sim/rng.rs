@@ -25,32 +25,25 @@ pub struct Purpose {
     pub(crate) counter: u16,
 }
 
-/// 64-bit FNV-1a.
-pub fn fnv1a(key: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in key.as_bytes() {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
-
 /// Interns purpose keys into [`Purpose`]s with dense counter indices.
 #[derive(Debug, Default, Clone)]
 pub struct Purposes {
     keys: Vec<String>,
+    /// Key → counter: interning stays O(1) per key with thousands of MENUs / policies.
+    index: std::collections::HashMap<String, usize>,
 }
 
 impl Purposes {
     pub fn intern(&mut self, key: &str) -> Purpose {
-        let counter = match self.keys.iter().position(|k| k == key) {
-            Some(i) => i,
+        let counter = match self.index.get(key) {
+            Some(&i) => i,
             None => {
                 self.keys.push(key.to_string());
+                self.index.insert(key.to_string(), self.keys.len() - 1);
                 self.keys.len() - 1
             }
         };
-        Purpose { hash: fnv1a(key), counter: counter as u16 }
+        Purpose { hash: crate::source::fnv1a64(key.as_bytes()), counter: counter as u16 }
     }
 
     pub fn len(&self) -> usize {

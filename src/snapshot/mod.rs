@@ -1,6 +1,6 @@
 //! Stage — **snapshot**: a script's recording outcomes as a canonical, reviewable YAML file.
 //!
-//! Input: a loaded script, its compiled [`Program`] and the model [`Fingerprint`]. Output: the
+//! Input: a loaded script, its compiled [`Compiled`] and the model [`Fingerprint`]. Output: the
 //! snapshot text (see [`render`]) and, against a committed file, a [`Check`] verdict with a
 //! unified line diff.
 //!
@@ -12,10 +12,10 @@
 //! byte-identical for the same inputs on every platform and any number of threads.
 //!
 //! ```no_run
-//! use recflow::{model::{Tenant, Traffic}, sim::Program, snapshot};
+//! use recflow::{model::{Tenant, Traffic}, sim::Compiled, snapshot};
 //! let script = recflow::script::load_path("scripts/consent-gdpr.yaml".as_ref())?;
 //! let (tenant, traffic) = (Tenant::default(), Traffic::default());
-//! let program = Program::compile(&script, &tenant, &traffic);
+//! let program = Compiled::compile(&script, &tenant, &traffic);
 //! let text = snapshot::render(&program, &snapshot::Fingerprint::of(&tenant, &traffic));
 //! let verdict = snapshot::check(&snapshot::path_for("snapshots/scripts".as_ref(), "scripts/consent-gdpr.yaml".as_ref()), &text);
 //! # Ok::<(), recflow::script::LoadErrors>(())
@@ -29,7 +29,7 @@ use serde_json::Value;
 use crate::diff::align::unified;
 use crate::diff::classify;
 use crate::model::{Tenant, Traffic};
-use crate::sim::Program;
+use crate::sim::Compiled;
 
 /// Default snapshot directory, relative to the working directory.
 pub const DEFAULT_DIR: &str = "snapshots/scripts";
@@ -66,7 +66,7 @@ pub fn path_for(dir: &Path, script: &Path) -> PathBuf {
 }
 
 /// Simulate `program` (contacts `0..program.calls`, current rayon pool) and render its snapshot.
-pub fn render(program: &Program, fp: &Fingerprint) -> String {
+pub fn render(program: &Compiled, fp: &Fingerprint) -> String {
     let classes = classify(program, program.calls);
     let report = classes.tally.report(program);
     let mut counts: Vec<(String, u64)> =

@@ -7,7 +7,7 @@ use svg::Node as _;
 use svg::node::element::{Group, Line, Rectangle, Text, Title};
 
 use crate::sim::outcome::{Initiator, Mode, SegmentKind};
-use crate::sim::{Outcome, Program, TraceStep};
+use crate::sim::{Compiled, Outcome, TraceStep};
 use crate::stats::{Ci, fmt_ci};
 
 /// One bar: label, share (percent), its 95% interval, and the count text shown after it.
@@ -123,7 +123,7 @@ fn press(step: &TraceStep) -> Option<String> {
 
 /// One contact as a timeline: segments (IVR, queue, agent, external), recordings by initiator
 /// and mode, recorded statements, the DNR moment and button presses / MENU inputs.
-pub fn timeline(p: &Program, o: &Outcome, steps: &[TraceStep]) -> String {
+pub fn timeline(p: &Compiled, o: &Outcome, steps: &[TraceStep]) -> String {
     let left = 110.0;
     let w = 640.0;
     let rows = ["segments", "recordings", "statements", "presses"];

@@ -23,7 +23,7 @@ use crate::flow::Flow;
 use crate::model::{Tenant, Traffic};
 use crate::report::heat::{self, Heat};
 use crate::script::Script;
-use crate::sim::{Program, Report};
+use crate::sim::{Compiled, Report};
 use crate::stats::{Ci, wilson};
 use charts::Bar;
 use flow_svg::NodeInfo;
@@ -36,7 +36,7 @@ pub struct Input<'a> {
     /// The path as the user gave it (repeated in `explain` commands).
     pub path: String,
     pub script: &'a Script,
-    pub program: &'a Program,
+    pub program: &'a Compiled,
     /// Lint with this tenant (the one given with `--tenant`), as `recflow lint` would.
     pub lint_tenant: Option<&'a Tenant>,
 }

@@ -7,7 +7,7 @@
 use miette::{Diagnostic, LabeledSpan, Severity};
 use std::fmt;
 
-use super::model::{Source, Span};
+use super::span::{Source, Span};
 
 /// Stable kinds of load error; the code shown is `load::<kebab-name>`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -35,6 +35,8 @@ pub enum LoadErrorKind {
     TooManyParameters,
     InvalidBranch,
     SnippetSyntax,
+    /// A RUNSUB / RUNSCRIPT / SPAWN `ScriptName` that names no script recflow can find.
+    UnknownScript,
     /// Tenant / traffic validation.
     InvalidConfig,
 }
@@ -58,6 +60,7 @@ impl LoadErrorKind {
             LoadErrorKind::TooManyParameters => "load::too-many-parameters",
             LoadErrorKind::InvalidBranch => "load::invalid-branch",
             LoadErrorKind::SnippetSyntax => "load::snippet-syntax",
+            LoadErrorKind::UnknownScript => "load::unknown-script",
             LoadErrorKind::InvalidConfig => "load::invalid-config",
         }
     }
@@ -116,7 +119,7 @@ impl LoadError {
                 let (l, c) = src.line_col(span.offset);
                 format!("{}:{l}:{c}", src.name)
             }
-            (Some(src), None) => src.name.clone(),
+            (Some(src), None) => src.name.to_string(),
             (None, _) => String::new(),
         }
     }
@@ -274,35 +277,6 @@ impl NamedErr<'_> {
     }
 }
 
-/// A source text and the byte offsets where its lines start.
-type LineIndex = (std::sync::Arc<str>, std::sync::Arc<[usize]>);
-
-thread_local! {
-    /// Line starts of the last source rendered on this thread: every error of a file shares
-    /// them, so rendering N errors costs one pass over the file instead of N (miette's own
-    /// `str` source scans from the start of the file for every label).
-    static LINE_INDEX: std::cell::RefCell<Option<LineIndex>> =
-        const { std::cell::RefCell::new(None) };
-}
-
-/// Byte offsets where each line of `text` starts (the first is 0).
-fn line_starts(text: &std::sync::Arc<str>) -> std::sync::Arc<[usize]> {
-    LINE_INDEX.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if let Some((t, idx)) = &*cache {
-            // The cache holds the Arc, so its address cannot be reused by another text.
-            if std::sync::Arc::ptr_eq(t, text) {
-                return idx.clone();
-            }
-        }
-        let idx: std::sync::Arc<[usize]> = std::iter::once(0)
-            .chain(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1))
-            .collect();
-        *cache = Some((text.clone(), idx.clone()));
-        idx
-    })
-}
-
 impl miette::SourceCode for NamedErr<'_> {
     fn read_span<'a>(
         &'a self,
@@ -315,7 +289,7 @@ impl miette::SourceCode for NamedErr<'_> {
         if span.offset() > text.len() {
             return Err(miette::MietteError::OutOfBounds);
         }
-        let idx = line_starts(&src.text);
+        let idx = src.line_starts();
         let line_of = |offset: usize| idx.partition_point(|&s| s <= offset) - 1;
         let line_end = |line: usize| idx.get(line + 1).map_or(text.len(), |&s| s - 1);
         let start = span.offset();
@@ -324,7 +298,7 @@ impl miette::SourceCode for NamedErr<'_> {
         let last_line = line_of(if end > start { end - 1 } else { start });
         let contents = |ws: usize, we: usize, line: usize, column: usize, count: usize| {
             Box::new(miette::MietteSpanContents::new_named(
-                src.name.clone(),
+                src.name.to_string(),
                 &text.as_bytes()[ws..we],
                 (ws, we - ws).into(),
                 line,

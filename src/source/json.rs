@@ -7,7 +7,7 @@
 //! Recursive descent over bytes, bounded by [`MAX_DEPTH`] nesting levels so that hostile input
 //! (`[[[[…`) cannot overflow the stack; linear in the input size; never panics.
 
-use super::model::{Span, TextMap};
+use super::span::{Span, TextMap};
 
 /// Deepest nesting of arrays / objects accepted. Studio exports nest 4 levels.
 pub const MAX_DEPTH: usize = 256;

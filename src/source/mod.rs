@@ -1,0 +1,63 @@
+//! Shared plumbing below every stage: where text came from and how to talk about it.
+//!
+//! `script` (scripts) and `model` (tenant / traffic files) both build on this module, and
+//! nothing here knows about either (ruff keeps `ruff_source_file` apart from its linter the
+//! same way). Input: file text. Output: spans, sources, located errors, spanned trees.
+//!
+//! - `span.rs`: [`Span`] (byte range), [`Source`] (name + text + a line index built once),
+//!   [`TextMap`] (decoded string offsets → source offsets);
+//! - `error.rs`: [`LoadError`] / [`LoadErrors`] — located, coded, rendered with miette;
+//! - `yaml_tree.rs`: YAML text → spanned node tree (serde-saphyr), for every YAML loader;
+//! - `json.rs`: JSON text → spanned JSON tree (for Studio JSON);
+//! - `suggest.rs`: the one [`did_you_mean`];
+//! - [`read_text`]: a file → text, with the size cap and UTF-8 check every loader shares;
+//! - `hash.rs`: the one FNV-1a ([`fnv1a64`]).
+
+pub mod error;
+pub mod hash;
+pub(crate) mod json;
+pub mod span;
+pub mod suggest;
+pub(crate) mod yaml_tree;
+
+pub use error::{LoadError, LoadErrorKind, LoadErrors, NamedErr};
+pub use hash::fnv1a64;
+pub use span::{Source, Span, TextMap};
+pub use suggest::did_you_mean;
+
+use std::path::Path;
+
+/// Largest file (script, tenant, traffic) recflow loads (bytes). Larger files are refused before parsing.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Read a text file with recflow's limits: size cap, UTF-8 check, clear I/O errors.
+pub fn read_text(path: &Path) -> Result<String, LoadError> {
+    let name = path.display().to_string();
+    let io = |e: std::io::Error| {
+        LoadError::new(LoadErrorKind::Io, format!("cannot read `{name}`: {e}"))
+            .with_help("check the path; recflow reads script, tenant and traffic files as given")
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.is_dir() {
+        return Err(LoadError::new(LoadErrorKind::Io, format!("`{name}` is a directory, not a file")));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(LoadError::new(
+            LoadErrorKind::TooLarge,
+            format!("`{name}` is {} bytes; recflow loads files up to {MAX_FILE_BYTES} bytes", meta.len()),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        let src = Source::new(name.clone(), text);
+        LoadError::new(
+            LoadErrorKind::NotUtf8,
+            format!("`{name}` is not UTF-8 text (invalid byte at offset {at})"),
+        )
+        .with_source(&src)
+        .with_label(Span::new(at.min(src.text.len()), 0), "invalid UTF-8 here")
+        .with_help("save the file as UTF-8; recflow reads YAML scripts and Studio JSON exports")
+    })
+}
