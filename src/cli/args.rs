@@ -330,7 +330,8 @@ or bad usage. Suppress one finding with `allow: [{rule: C001, reason: \"...\"}]`
 
 #[derive(Debug, clap::Args)]
 pub struct LintArgs {
-    /// Script files (.yaml / .yml native format, .json Studio export).
+    /// Script files (.yaml / .yml native format, .json Studio export), or folders: each entry
+    /// script of a folder (one no other script there calls) is linted with the folder as library.
     #[arg(required = true)]
     pub scripts: Vec<PathBuf>,
     /// Tenant file (recording policies): enables O004 studio-start-inflates-policy.
@@ -348,6 +349,25 @@ pub struct LintArgs {
     /// `--deny warnings`: exit 1 on warnings too.
     #[arg(long, value_enum)]
     pub deny: Option<Deny>,
+    #[command(flatten)]
+    pub library: LibraryArgs,
+}
+
+/// Where RUNSUB / RUNSCRIPT / SPAWN targets are found (docs/subscripts.md).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct LibraryArgs {
+    /// Also search this folder for called scripts (after the calling script's folder); repeatable.
+    #[arg(long = "scripts", id = "script_dirs", value_name = "DIR")]
+    pub script_dirs: Vec<PathBuf>,
+    /// Pin a called script name (e.g. a templated `{next}`) to a file: NAME=FILE; repeatable.
+    #[arg(long = "scripts-map", value_name = "NAME=FILE", value_parser = crate::library::Options::parse_map)]
+    pub scripts_map: Vec<(String, PathBuf)>,
+}
+
+impl LibraryArgs {
+    pub fn options(&self) -> crate::library::Options {
+        crate::library::Options { dirs: self.script_dirs.clone(), map: self.scripts_map.clone() }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -5,8 +5,66 @@ use std::io::{IsTerminal, Write};
 
 use super::args::{Deny, LintArgs, LintFormat};
 use super::{ExitKind, report_load_errors, write_stdout};
+use crate::library::{self, link};
 use crate::lint::{self, Config, Diagnostic, Severity, render};
 use crate::script::{self, Script};
+
+/// Lint every entry script (the files given; for a folder, its scripts that no other script there
+/// calls) with its folder as library. A finding in a script reached from two entries is reported
+/// once. Returns the findings per file and the number of entry scripts that could not be loaded.
+fn lint_library(
+    paths: &[std::path::PathBuf],
+    options: &library::Options,
+    config: &Config,
+) -> (Vec<(Script, Vec<Diagnostic>)>, usize) {
+    let mut unloaded = 0usize;
+    let mut entries = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            entries.extend(library::entries(p, options));
+        } else {
+            entries.push(p.clone());
+        }
+    }
+    let mut linted: Vec<(Script, Vec<Diagnostic>)> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for path in &entries {
+        let lib = match library::load(path, options) {
+            Ok(lib) => lib,
+            Err(errs) => {
+                report_load_errors(&errs);
+                unloaded += 1;
+                continue;
+            }
+        };
+        if !lib.warnings.is_empty() {
+            report_load_errors(&script::LoadErrors { errors: lib.warnings.clone() });
+        }
+        let per_file = if lib.is_single() {
+            let s = lib.scripts.into_iter().next().expect("a library has its entry").script;
+            let found = lint::lint(&s, config);
+            vec![(s, found)]
+        } else {
+            match link::link(&lib) {
+                Ok(linked) => {
+                    lint::linked::lint(&linked, config).into_iter().map(|f| (f.view, f.found)).collect()
+                }
+                Err(errs) => {
+                    report_load_errors(&errs);
+                    unloaded += 1;
+                    continue;
+                }
+            }
+        };
+        for (i, (s, mut found)) in per_file.into_iter().enumerate() {
+            found.retain(|d| seen.insert((s.source.name.clone(), d.code, d.primary.span)));
+            if i == 0 || !found.is_empty() {
+                linted.push((s, found));
+            }
+        }
+    }
+    (linted, unloaded)
+}
 
 pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
     let mut config = Config { select: a.select, ignore: a.ignore, tenant: None };
@@ -20,22 +78,8 @@ pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
             None => return Ok(ExitKind::BadInput),
         }
     }
-    let mut bad_input = false;
-    let mut unloaded = 0usize;
-    let mut linted: Vec<(Script, Vec<Diagnostic>)> = Vec::new();
-    for path in &a.scripts {
-        match script::load_path(path) {
-            Ok(s) => {
-                let found = lint::lint(&s, &config);
-                linted.push((s, found));
-            }
-            Err(errs) => {
-                report_load_errors(&errs);
-                bad_input = true;
-                unloaded += 1;
-            }
-        }
-    }
+    let (mut linted, unloaded) = lint_library(&a.scripts, &a.library.options(), &config);
+    let bad_input = unloaded > 0;
     // Findings sorted by file, then (within a file) position and code.
     linted.sort_by(|x, y| x.0.source.name.cmp(&y.0.source.name));
     let results: Vec<(&Script, &[Diagnostic])> = linted.iter().map(|(s, d)| (s, d.as_slice())).collect();
