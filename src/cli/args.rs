@@ -101,6 +101,62 @@ pub enum Command {
     #[command(after_help = DEFAULTS_EXAMPLES)]
     #[command(display_order = 9)]
     Defaults(DefaultsArgs),
+    /// Write a self-contained HTML report: outcomes with 95% intervals, the flow, lint findings,
+    /// example contacts; `report OLD NEW` shows the change.
+    ///
+    /// One file with inline CSS, SVG and script (no network request): open it from disk or send
+    /// it as an attachment. Two scripts are a change OLD -> NEW (as `recflow diff`) unless
+    /// --separate. Model options as for simulate.
+    #[command(after_help = REPORT_EXAMPLES)]
+    #[command(display_order = 10)]
+    Report(ReportArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    #[command(display_order = 11)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of recflow and its subcommands.
+    #[command(
+        after_help = "Examples:\n  recflow man | man -l -\n  recflow man > /usr/local/share/man/man1/recflow.1"
+    )]
+    #[command(display_order = 12)]
+    Man,
+}
+
+const REPORT_EXAMPLES: &str = "\
+Examples:
+  recflow report scripts/max-recorded-statements.yaml -o report.html
+  recflow report scripts/consent-gdpr.yaml scripts/mistake-consent-leak.yaml -o change.html
+  recflow report scripts/*.yaml --separate --calls 10000 --tenant tenant.yaml -o all.html
+
+See docs/report.md.";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  recflow completions bash > ~/.local/share/bash-completion/completions/recflow
+  recflow completions zsh > ~/.zfunc/_recflow        # with fpath+=(~/.zfunc) in ~/.zshrc
+  recflow completions fish > ~/.config/fish/completions/recflow.fish
+  recflow completions powershell >> $PROFILE";
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Scripts to report on (two: OLD NEW, a change).
+    #[arg(required = true)]
+    pub scripts: Vec<PathBuf>,
+    /// The HTML file to write (written atomically: complete or absent).
+    #[arg(short, long, value_name = "FILE.html")]
+    pub output: PathBuf,
+    /// With two scripts: one section each instead of the change OLD -> NEW.
+    #[arg(long)]
+    pub separate: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 const DIFF_EXAMPLES: &str = "\
