@@ -31,6 +31,7 @@ pub mod driver;
 pub mod engine;
 pub mod explain;
 pub mod outcome;
+pub mod precision;
 pub mod rng;
 pub mod vars;
 
