@@ -158,9 +158,23 @@ pub struct ModelArgs {
     /// Random seed (overrides the traffic file; default 1). Same seed, same output.
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Never changes the output.
-    #[arg(long, value_name = "J")]
+    /// Worker threads, 1 to 256 (default: all cores, at most 256). Never changes the output;
+    /// more threads than cores only adds overhead, so larger values are refused (exit 2).
+    #[arg(long, value_name = "J", value_parser = parse_jobs)]
     pub jobs: Option<usize>,
+}
+
+/// Most worker threads `--jobs` accepts (issue 10.5: `--jobs 99999999999` used to hang trying to
+/// start them). Output never depends on it.
+pub const MAX_JOBS: usize = 256;
+
+/// `--jobs`: an integer in 1..=[`MAX_JOBS`] (clap reports anything else as a usage error, exit 2).
+fn parse_jobs(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<u64>() {
+        Ok(j) if (1..=MAX_JOBS as u64).contains(&j) => Ok(j as usize),
+        Ok(j) => Err(format!("{j} is out of range: --jobs takes 1 to {MAX_JOBS} worker threads")),
+        Err(_) => Err(format!("`{s}` is not a number of worker threads (1 to {MAX_JOBS})")),
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -172,7 +186,9 @@ pub struct SimulateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
-    /// Also write one JSON object per contact to this file (JSON Lines, contact order).
+    /// Also write one JSON object per contact to this file (JSON Lines, contact order),
+    /// streamed as contacts finish (memory does not grow with --calls). `-` writes the lines to
+    /// stdout; the report then goes to stderr.
     #[arg(long, value_name = "FILE.jsonl")]
     pub calls_out: Option<PathBuf>,
 }
