@@ -918,8 +918,14 @@ impl PartialEq for Template {
 
 impl Template {
     pub fn compile(text: &str, symbols: &mut Symbols) -> Template {
-        let mut c =
-            Compiler { symbols, writes: Vec::new(), funcs: Vec::new(), scope: None, members: HashMap::new(), objects: BTreeSet::new() };
+        let mut c = Compiler {
+            symbols,
+            writes: Vec::new(),
+            funcs: Vec::new(),
+            scope: None,
+            members: HashMap::new(),
+            objects: BTreeSet::new(),
+        };
         Template::from_parts(&split_template(text, 0), &mut c)
     }
 
@@ -942,15 +948,17 @@ impl Template {
                     let root = it.next().unwrap_or_default();
                     segs.extend(it.map(PathSeg::Member));
                     // `{ANI.length}`: the method form of a built-in on a plain variable.
-                    if let [PathSeg::Member(m)] = segs[..] {
-                        if let Some(f) = Func::lookup(m).filter(|f| f.arity().0 <= 1) {
-                            if !c.objects.contains(&key_of(root)) {
-                                let id = c.var(root);
-                                let arg = CExpr { kind: CKind::Var(id), at: *offset as u32 };
-                                t.parts.push(TPart::Expr(CExpr { kind: CKind::Call(f, Box::new([arg])), at: *offset as u32 }));
-                                continue;
-                            }
-                        }
+                    if let [PathSeg::Member(m)] = segs[..]
+                        && let Some(f) = Func::lookup(m).filter(|f| f.arity().0 <= 1)
+                        && !c.objects.contains(&key_of(root))
+                    {
+                        let id = c.var(root);
+                        let arg = CExpr { kind: CKind::Var(id), at: *offset as u32 };
+                        t.parts.push(TPart::Expr(CExpr {
+                            kind: CKind::Call(f, Box::new([arg])),
+                            at: *offset as u32,
+                        }));
+                        continue;
                     }
                     let kind = match c.static_path(root, &segs) {
                         Some((id, anc)) => {

@@ -539,7 +539,9 @@ impl Ast {
                 ExprKind::Call { name, args, method } => {
                     args.iter().for_each(|a| expr(a, user, out));
                     let l = name.to_lowercase();
-                    let known = Func::lookup(&l).is_some() || is_external(&l) || user.iter().any(|u| u.eq_ignore_ascii_case(&l));
+                    let known = Func::lookup(&l).is_some()
+                        || is_external(&l)
+                        || user.iter().any(|u| u.eq_ignore_ascii_case(&l));
                     // An unknown method may belong to an object from a CXone service; only a
                     // near miss of a known name is reported for methods.
                     let suggestion = did_you_mean(name, user);
