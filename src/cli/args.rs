@@ -349,9 +349,12 @@ Examples:
   recflow lint flow.yaml --ignore G003,unreachable-action
   recflow lint flow.yaml --tenant tenant.yaml      also check Studio recording vs policy targets (O004)
   recflow lint flow.yaml --format sarif > lint.sarif
+  recflow lint flow.yaml --fix --diff              show what --fix would change, write nothing
+  recflow lint scripts/*.yaml --fix                repair [*] findings in place (safe fixes only)
+  recflow lint flow.yaml --fix --unsafe-fixes      also fixes that change recording (P001, M003)
 
-Exit status: 0 no errors; 1 errors (or warnings with --deny warnings); 2 a script could not be loaded
-or bad usage. Suppress one finding with `allow: [{rule: C001, reason: \"...\"}]` on its action.";
+Exit status: 0 no errors; 1 errors (or warnings with --deny warnings) — after --fix, the ones that
+remain; with --diff also when there is something to fix; 2 a script could not be loaded or bad usage. Suppress one finding with `allow: [{rule: C001, reason: \"...\"}]` on its action.";
 
 #[derive(Debug, clap::Args)]
 pub struct LintArgs {
@@ -376,6 +379,18 @@ pub struct LintArgs {
     pub deny: Option<Deny>,
     #[command(flatten)]
     pub library: LibraryArgs,
+    /// Repair what can be repaired (findings marked `[*]`), writing each script in place
+    /// atomically; then report what remains. Every fix is proven before it is kept: the script
+    /// loads, the finding is gone, no new finding appears.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix (implied): print a unified diff of the fixes instead of writing any file.
+    #[arg(long)]
+    pub diff: bool,
+    /// Also apply (or mark as fixable) unsafe fixes: ones that change recording beyond the
+    /// finding (P001 stop/start, M003 default wiring, C002 moved DONOTRECORD).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
 }
 
 /// Where RUNSUB / RUNSCRIPT / SPAWN targets are found (docs/subscripts.md).
