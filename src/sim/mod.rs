@@ -30,6 +30,7 @@ pub mod compile;
 pub mod driver;
 pub mod engine;
 pub mod explain;
+pub mod ids;
 pub mod linked;
 pub mod outcome;
 pub mod rng;
