@@ -326,6 +326,8 @@ impl<'p, O: Observer> Engine<'p, O> {
         let p = self.p;
         out.clear(id, p.policies.len());
         self.c.reset(id);
+        // Snippet choices on unknown values and `random()`: from (seed, contact) only.
+        self.c.vars.set_seed(p.seed.rotate_left(17) ^ id.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         self.obs.clear();
 
         let dir_ix = self.c.draws.weighted(p.fixed.direction, &p.direction.1);
@@ -621,7 +623,21 @@ impl<'p, O: Observer> Engine<'p, O> {
                 self.goto(*next, 0, out);
             }
             Op::Snippet { code, next, error } => {
-                match code.run(&mut self.c.vars) {
+                // `now()` and the date functions read the simulated clock.
+                self.c.vars.set_clock_ms(self.c.t);
+                let result = code.run(&mut self.c.vars);
+                let unmodelled = self.c.vars.take_unmodelled();
+                if unmodelled > 0 {
+                    out.unmodelled_snippet += 1;
+                    tr!(
+                        self,
+                        "finding",
+                        Some(ix),
+                        None,
+                        "SNIPPET: {unmodelled} unmodelled construct(s) gave unknown values (unmodelled_snippet)"
+                    );
+                }
+                match result {
                     Ok(()) => {
                         // A program that overwrote RecordingStatementId let the id go (R13).
                         if let Some(i) = self.c.stmt_in_var {
