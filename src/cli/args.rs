@@ -220,6 +220,8 @@ pub struct ModelArgs {
     /// more threads than cores only adds overhead, so larger values are refused (exit 2).
     #[arg(long, value_name = "J", value_parser = parse_jobs)]
     pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub library: LibraryArgs,
 }
 
 /// Most worker threads `--jobs` accepts (issue 10.5: `--jobs 99999999999` used to hang trying to

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use super::args::{MAX_JOBS, ModelArgs, ReportFormat, SimulateArgs};
 use super::output::AtomicFile;
-use super::{ExitKind, load_or_report, report_load_errors, write_stdout};
+use super::{ExitKind, report_load_errors, write_stdout};
 use crate::model::{Tenant, Traffic};
 use crate::report::simulation as render;
 use crate::script::{LoadErrors, Script};
@@ -19,15 +19,36 @@ use crate::sim::{self, Compiled};
 /// The simulated world of a command: script, tenant, traffic, with `--calls` / `--seed`
 /// applied. Shared by `simulate`, `explain` (and `diff`).
 pub struct Model {
+    /// The script, or the linked script when the entry calls others (RUNSUB / RUNSCRIPT).
     pub script: Script,
     pub tenant: Tenant,
     pub traffic: Traffic,
+    /// The library linked into `script`, when the entry calls other scripts.
+    pub linked: Option<crate::library::link::Linked>,
 }
 
 impl Model {
     pub fn program(&self) -> Compiled {
-        Compiled::compile(&self.script, &self.tenant, &self.traffic)
+        match &self.linked {
+            Some(l) => Compiled::compile_linked(l, &self.tenant, &self.traffic),
+            None => Compiled::compile(&self.script, &self.tenant, &self.traffic),
+        }
     }
+}
+
+/// The entry script and the scripts it calls (docs/subscripts.md), linked when it calls any.
+pub fn load_linked(
+    path: &std::path::Path,
+    options: &crate::library::Options,
+) -> Result<(Script, Option<crate::library::link::Linked>), LoadErrors> {
+    let lib = crate::library::load(path, options)?;
+    super::config::report_warnings(&lib.warnings);
+    if lib.is_single() {
+        let entry = lib.scripts.into_iter().next().expect("a library has its entry");
+        return Ok((entry.script, None));
+    }
+    let linked = crate::library::link::link(&lib)?;
+    Ok((linked.script.clone(), Some(linked)))
 }
 
 /// Load the tenant and traffic files of `args` (embedded defaults when absent).
@@ -59,9 +80,15 @@ pub fn load_world(args: &ModelArgs, script: &Script) -> Result<(Tenant, Traffic)
 
 /// Load everything a model command needs, printing load errors (→ exit 2) on failure.
 pub fn load_model(script: &std::path::Path, args: &ModelArgs) -> Option<Model> {
-    let script = load_or_report(script)?;
+    let (script, linked) = match load_linked(script, &args.library.options()) {
+        Ok(x) => x,
+        Err(errs) => {
+            report_load_errors(&errs);
+            return None;
+        }
+    };
     match load_world(args, &script) {
-        Ok((tenant, traffic)) => Some(Model { script, tenant, traffic }),
+        Ok((tenant, traffic)) => Some(Model { script, tenant, traffic, linked }),
         Err(errs) => {
             report_load_errors(&errs);
             None
