@@ -37,20 +37,27 @@ pub struct Source {
     /// Shared (not `String`) so that a `LoadError` carrying a `Source` stays small.
     pub name: Arc<str>,
     pub text: Arc<str>,
-    /// Byte offsets of line starts, built on first use and shared by every clone.
-    lines: Arc<OnceLock<Arc<[usize]>>>,
-    /// Column checkpoints inside long lines (see [`Source::line_col`]), built on first use.
-    columns: Arc<OnceLock<Vec<(usize, usize)>>>,
+    /// Line and column indexes, built on first use and shared by every clone (one pointer:
+    /// a `LoadError` carries a `Source` and must stay small).
+    index: Arc<Index>,
+}
+
+#[derive(Debug, Default)]
+struct Index {
+    /// Byte offsets of line starts.
+    lines: OnceLock<Arc<[usize]>>,
+    /// Column checkpoints inside long lines (see [`Source::line_col`]).
+    columns: OnceLock<Vec<(usize, usize)>>,
 }
 
 impl Source {
     pub fn new(name: impl Into<Arc<str>>, text: impl Into<Arc<str>>) -> Self {
-        Source { name: name.into(), text: text.into(), lines: Arc::default(), columns: Arc::default() }
+        Source { name: name.into(), text: text.into(), index: Arc::default() }
     }
 
     /// Byte offsets where each line starts (the first is 0); computed once per source.
     pub fn line_starts(&self) -> &Arc<[usize]> {
-        self.lines.get_or_init(|| line_starts(&self.text))
+        self.index.lines.get_or_init(|| line_starts(&self.text))
     }
 
     /// 0-based line containing a byte offset (offsets past the end belong to the last line).
@@ -68,7 +75,7 @@ impl Source {
         let mut start = self.line_starts()[line];
         let mut col = 0;
         if offset - start > COLUMN_STEP {
-            let cps = self.columns.get_or_init(|| column_checkpoints(&self.text, self.line_starts()));
+            let cps = self.index.columns.get_or_init(|| column_checkpoints(&self.text, self.line_starts()));
             let i = cps.partition_point(|&(b, _)| b <= offset);
             if i > 0 && cps[i - 1].0 > start {
                 (start, col) = cps[i - 1];
