@@ -101,6 +101,62 @@ pub enum Command {
     #[command(after_help = DEFAULTS_EXAMPLES)]
     #[command(display_order = 9)]
     Defaults(DefaultsArgs),
+    /// Write a self-contained HTML report: outcomes with 95% intervals, the flow, lint findings,
+    /// example contacts; `report OLD NEW` shows the change.
+    ///
+    /// One file with inline CSS, SVG and script (no network request): open it from disk or send
+    /// it as an attachment. Two scripts are a change OLD -> NEW (as `recflow diff`) unless
+    /// --separate. Model options as for simulate.
+    #[command(after_help = REPORT_EXAMPLES)]
+    #[command(display_order = 10)]
+    Report(ReportArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    #[command(display_order = 11)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of recflow and its subcommands.
+    #[command(
+        after_help = "Examples:\n  recflow man | man -l -\n  recflow man > /usr/local/share/man/man1/recflow.1"
+    )]
+    #[command(display_order = 12)]
+    Man,
+}
+
+const REPORT_EXAMPLES: &str = "\
+Examples:
+  recflow report scripts/max-recorded-statements.yaml -o report.html
+  recflow report scripts/consent-gdpr.yaml scripts/mistake-consent-leak.yaml -o change.html
+  recflow report scripts/*.yaml --separate --calls 10000 --tenant tenant.yaml -o all.html
+
+See docs/report.md.";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  recflow completions bash > ~/.local/share/bash-completion/completions/recflow
+  recflow completions zsh > ~/.zfunc/_recflow        # with fpath+=(~/.zfunc) in ~/.zshrc
+  recflow completions fish > ~/.config/fish/completions/recflow.fish
+  recflow completions powershell >> $PROFILE";
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Scripts to report on (two: OLD NEW, a change).
+    #[arg(required = true)]
+    pub scripts: Vec<PathBuf>,
+    /// The HTML file to write (written atomically: complete or absent).
+    #[arg(short, long, value_name = "FILE.html")]
+    pub output: PathBuf,
+    /// With two scripts: one section each instead of the change OLD -> NEW.
+    #[arg(long)]
+    pub separate: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 const DIFF_EXAMPLES: &str = "\
@@ -158,9 +214,23 @@ pub struct ModelArgs {
     /// Random seed (overrides the traffic file; default 1). Same seed, same output.
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Never changes the output.
-    #[arg(long, value_name = "J")]
+    /// Worker threads, 1 to 256 (default: all cores, at most 256). Never changes the output;
+    /// more threads than cores only adds overhead, so larger values are refused (exit 2).
+    #[arg(long, value_name = "J", value_parser = parse_jobs)]
     pub jobs: Option<usize>,
+}
+
+/// Most worker threads `--jobs` accepts (issue 10.5: `--jobs 99999999999` used to hang trying to
+/// start them). Output never depends on it.
+pub const MAX_JOBS: usize = 256;
+
+/// `--jobs`: an integer in 1..=[`MAX_JOBS`] (clap reports anything else as a usage error, exit 2).
+fn parse_jobs(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<u64>() {
+        Ok(j) if (1..=MAX_JOBS as u64).contains(&j) => Ok(j as usize),
+        Ok(j) => Err(format!("{j} is out of range: --jobs takes 1 to {MAX_JOBS} worker threads")),
+        Err(_) => Err(format!("`{s}` is not a number of worker threads (1 to {MAX_JOBS})")),
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -172,7 +242,9 @@ pub struct SimulateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
-    /// Also write one JSON object per contact to this file (JSON Lines, contact order).
+    /// Also write one JSON object per contact to this file (JSON Lines, contact order),
+    /// streamed as contacts finish (memory does not grow with --calls). `-` writes the lines to
+    /// stdout; the report then goes to stderr.
     #[arg(long, value_name = "FILE.jsonl")]
     pub calls_out: Option<PathBuf>,
 }
@@ -252,13 +324,17 @@ Examples:
   recflow lint flow.yaml --ignore G003,unreachable-action
   recflow lint flow.yaml --tenant tenant.yaml      also check Studio recording vs policy targets (O004)
   recflow lint flow.yaml --format sarif > lint.sarif
+  recflow lint flow.yaml --fix --diff              show what --fix would change, write nothing
+  recflow lint scripts/*.yaml --fix                repair [*] findings in place (safe fixes only)
+  recflow lint flow.yaml --fix --unsafe-fixes      also fixes that change recording (P001, M003)
 
-Exit status: 0 no errors; 1 errors (or warnings with --deny warnings); 2 a script could not be loaded
-or bad usage. Suppress one finding with `allow: [{rule: C001, reason: \"...\"}]` on its action.";
+Exit status: 0 no errors; 1 errors (or warnings with --deny warnings) — after --fix, the ones that
+remain; with --diff also when there is something to fix; 2 a script could not be loaded or bad usage. Suppress one finding with `allow: [{rule: C001, reason: \"...\"}]` on its action.";
 
 #[derive(Debug, clap::Args)]
 pub struct LintArgs {
-    /// Script files (.yaml / .yml native format, .json Studio export).
+    /// Script files (.yaml / .yml native format, .json Studio export), or folders: each entry
+    /// script of a folder (one no other script there calls) is linted with the folder as library.
     #[arg(required = true)]
     pub scripts: Vec<PathBuf>,
     /// Tenant file (recording policies): enables O004 studio-start-inflates-policy.
@@ -276,6 +352,37 @@ pub struct LintArgs {
     /// `--deny warnings`: exit 1 on warnings too.
     #[arg(long, value_enum)]
     pub deny: Option<Deny>,
+    #[command(flatten)]
+    pub library: LibraryArgs,
+    /// Repair what can be repaired (findings marked `[*]`), writing each script in place
+    /// atomically; then report what remains. Every fix is proven before it is kept: the script
+    /// loads, the finding is gone, no new finding appears.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix (implied): print a unified diff of the fixes instead of writing any file.
+    #[arg(long)]
+    pub diff: bool,
+    /// Also apply (or mark as fixable) unsafe fixes: ones that change recording beyond the
+    /// finding (P001 stop/start, M003 default wiring, C002 moved DONOTRECORD).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+}
+
+/// Where RUNSUB / RUNSCRIPT / SPAWN targets are found (docs/subscripts.md).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct LibraryArgs {
+    /// Also search this folder for called scripts (after the calling script's folder); repeatable.
+    #[arg(long = "scripts", id = "script_dirs", value_name = "DIR")]
+    pub script_dirs: Vec<PathBuf>,
+    /// Pin a called script name (e.g. a templated `{next}`) to a file: NAME=FILE; repeatable.
+    #[arg(long = "scripts-map", value_name = "NAME=FILE", value_parser = crate::library::Options::parse_map)]
+    pub scripts_map: Vec<(String, PathBuf)>,
+}
+
+impl LibraryArgs {
+    pub fn options(&self) -> crate::library::Options {
+        crate::library::Options { dirs: self.script_dirs.clone(), map: self.scripts_map.clone() }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -1,12 +1,98 @@
 //! `recflow lint`: load every script (load errors → exit 2, the other scripts are still linted),
 //! lint each, print all findings in one format, exit 0 / 1 / 2 (FORMATS §7).
+//!
+//! With `--fix` each script is repaired first (`lint::fix::fix_script`: proven fixes only) and
+//! written back in place atomically; `--diff` prints the unified diff instead and writes nothing.
+//! The findings printed are the ones that remain. Scripts linked with their subscripts are
+//! linted but not fixed (their findings carry no fix).
 
 use std::io::{IsTerminal, Write};
 
 use super::args::{Deny, LintArgs, LintFormat};
 use super::{ExitKind, report_load_errors, write_stdout};
+use crate::library::{self, link};
+use crate::lint::fix::{self, Applicability};
 use crate::lint::{self, Config, Diagnostic, Severity, render};
 use crate::script::{self, Script};
+
+/// Lint every entry script (the files given; for a folder, its scripts that no other script there
+/// calls) with its folder as library. A finding in a script reached from two entries is reported
+/// once. Returns the findings per file and the number of entry scripts that could not be loaded.
+/// With `fixing` (= `Some(unsafe_fixes)`), single scripts are fixed first and each changed one is
+/// pushed onto `fixed` (path, old text, the fix result).
+fn lint_library(
+    paths: &[std::path::PathBuf],
+    options: &library::Options,
+    config: &Config,
+    fixing: Option<bool>,
+    fixed: &mut Vec<(std::path::PathBuf, String, fix::Fixed)>,
+) -> (Vec<(Script, Vec<Diagnostic>)>, usize) {
+    let mut unloaded = 0usize;
+    let mut entries = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            entries.extend(library::entries(p, options));
+        } else {
+            entries.push(p.clone());
+        }
+    }
+    let mut linted: Vec<(Script, Vec<Diagnostic>)> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for path in &entries {
+        let lib = match library::load(path, options) {
+            Ok(lib) => lib,
+            Err(errs) => {
+                report_load_errors(&errs);
+                unloaded += 1;
+                continue;
+            }
+        };
+        if !lib.warnings.is_empty() {
+            report_load_errors(&script::LoadErrors { errors: lib.warnings.clone() });
+        }
+        let per_file = if lib.is_single() {
+            let s = lib.scripts.into_iter().next().expect("a library has its entry").script;
+            match fixing {
+                Some(unsafe_fixes) => {
+                    let f = fix::fix_script(&s, config, unsafe_fixes);
+                    let out = (f.script.clone(), f.remaining.clone());
+                    if f.changed() {
+                        fixed.push((path.clone(), s.source.text.to_string(), f));
+                    }
+                    vec![out]
+                }
+                None => {
+                    let mut found = lint::lint(&s, config);
+                    fix::keep_proven(&s, config, &mut found);
+                    vec![(s, found)]
+                }
+            }
+        } else {
+            match link::link(&lib) {
+                Ok(linked) => lint::linked::lint(&linked, config)
+                    .into_iter()
+                    .map(|mut f| {
+                        // Fixes are written through one file's spans; a linked view is not fixed.
+                        f.found.iter_mut().for_each(|d| d.fix = None);
+                        (f.view, f.found)
+                    })
+                    .collect(),
+                Err(errs) => {
+                    report_load_errors(&errs);
+                    unloaded += 1;
+                    continue;
+                }
+            }
+        };
+        for (i, (s, mut found)) in per_file.into_iter().enumerate() {
+            found.retain(|d| seen.insert((s.source.name.clone(), d.code, d.primary.span)));
+            if i == 0 || !found.is_empty() {
+                linted.push((s, found));
+            }
+        }
+    }
+    (linted, unloaded)
+}
 
 pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
     let mut config = Config { select: a.select, ignore: a.ignore, tenant: None };
@@ -20,37 +106,53 @@ pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
             None => return Ok(ExitKind::BadInput),
         }
     }
-    let mut bad_input = false;
-    let mut unloaded = 0usize;
-    let mut linted: Vec<(Script, Vec<Diagnostic>)> = Vec::new();
-    for path in &a.scripts {
-        match script::load_path(path) {
-            Ok(s) => {
-                let found = lint::lint(&s, &config);
-                linted.push((s, found));
-            }
-            Err(errs) => {
-                report_load_errors(&errs);
-                bad_input = true;
-                unloaded += 1;
-            }
+    let fixing = (a.fix || a.diff).then_some(a.unsafe_fixes);
+    let mut fixed = Vec::new();
+    let (mut linted, unloaded) = lint_library(&a.scripts, &a.library.options(), &config, fixing, &mut fixed);
+    let mut bad_input = unloaded > 0;
+    let mut diffs = String::new();
+    for (path, old, f) in &fixed {
+        let new_text: &str = &f.script.source.text;
+        if a.diff {
+            let name: &str = &f.script.source.name;
+            diffs.push_str(&crate::diff::align::unified(name, name, old, new_text, 3));
+        } else if let Err(e) = write_in_place(path, new_text.as_bytes()) {
+            eprintln!("recflow lint: cannot write `{}`: {e}", path.display());
+            bad_input = true;
         }
     }
+    let fixed_count: usize = fixed.iter().map(|(_, _, f)| f.applied.len()).sum();
     // Findings sorted by file, then (within a file) position and code.
     linted.sort_by(|x, y| x.0.source.name.cmp(&y.0.source.name));
     let results: Vec<(&Script, &[Diagnostic])> = linted.iter().map(|(s, d)| (s, d.as_slice())).collect();
+    let all: Vec<&Diagnostic> = results.iter().flat_map(|(_, ds)| ds.iter()).collect();
+    let fix_summary = fixing.map(|_| {
+        let verb = if a.diff { "would fix" } else { "fixed" };
+        format!(
+            "{verb} {fixed_count} finding{} in {} script{}; {} remaining\n",
+            plural(fixed_count),
+            fixed.len(),
+            plural(fixed.len()),
+            all.len()
+        )
+    });
+    if a.diff {
+        write_stdout(&diffs)?;
+        eprint!("{}", fix_summary.as_deref().unwrap_or(""));
+    } else if let Some(f) = fix_summary.as_ref().filter(|_| !matches!(a.format, LintFormat::Human)) {
+        eprint!("{f}");
+    }
     match a.format {
+        _ if a.diff => {}
         LintFormat::Json => write_stdout(&render::json(&results))?,
         LintFormat::Sarif => write_stdout(&render::sarif(&results))?,
         LintFormat::Human => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let mut text = String::new();
             for (s, ds) in &results {
-                text.push_str(&render::human(s, ds, 100, color));
+                text.push_str(&render::human_fixes(s, ds, 100, color, a.unsafe_fixes));
             }
-            let all: Vec<&Diagnostic> = results.iter().flat_map(|(_, ds)| ds.iter()).collect();
             let files = results.len();
-            let plural = |n: usize| if n == 1 { "" } else { "s" };
             if unloaded > 0 {
                 // Never "ok" when a script was not even read (issue 10.11).
                 text.push_str(&format!(
@@ -67,6 +169,10 @@ pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
                     plural(files)
                 ));
             }
+            match &fix_summary {
+                Some(f) => text.push_str(f),
+                None => text.push_str(&fixable_hint(&all, a.unsafe_fixes)),
+            }
             write_stdout(&text)?;
         }
     }
@@ -77,9 +183,36 @@ pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
     let fails = |d: &&Diagnostic| {
         d.severity == Severity::Error || (a.deny == Some(Deny::Warnings) && d.severity == Severity::Warning)
     };
-    if results.iter().flat_map(|(_, ds)| ds.iter()).any(|d| fails(&d)) {
+    if all.iter().any(fails) || (a.diff && fixed_count > 0) {
         Ok(ExitKind::Findings)
     } else {
         Ok(ExitKind::Ok)
     }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// `[*] 2 fixable with `recflow lint --fix` (1 more with `--fix --unsafe-fixes`)`, or nothing.
+fn fixable_hint(all: &[&Diagnostic], unsafe_fixes: bool) -> String {
+    let count = |ap| all.iter().filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability == ap)).count();
+    let (safe, unsafe_) = (count(Applicability::Safe), count(Applicability::Unsafe));
+    match (safe, unsafe_, unsafe_fixes) {
+        (0, 0, _) => String::new(),
+        (s, u, true) => format!("[*] {} fixable with `recflow lint --fix --unsafe-fixes`\n", s + u),
+        (s, 0, false) => format!("[*] {s} fixable with `recflow lint --fix`\n"),
+        (0, u, false) => {
+            format!("{u} fixable with `recflow lint --fix --unsafe-fixes` (unsafe: they change recording)\n")
+        }
+        (s, u, false) => format!(
+            "[*] {s} fixable with `recflow lint --fix` ({u} more with `--fix --unsafe-fixes`: they change recording)\n"
+        ),
+    }
+}
+
+/// Write a fixed script over its file through the shared output module (`output.rs`: atomic,
+/// symlink followed, permissions kept, read-only refused).
+fn write_in_place(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    super::output::write_atomic(path, bytes)
 }

@@ -10,7 +10,8 @@
 //! 3. the rules ([`registry::RULES`], one file each under `rules/`): queries over the reachable
 //!    pairs (or over the graph, for structural rules), each finding with labels, help and a
 //!    counterexample path;
-//! 4. [`lint`]: rule selection (`--select` / `--ignore`), `allow:` suppressions and X001, sorting.
+//! 4. [`lint`]: rule selection (`--select` / `--ignore`), `allow:` suppressions and X001, sorting;
+//!    each finding carries the [`fix::Fix`] its rule knows, if any ([`fix`] applies and proves them).
 //!
 //! [`render`] turns findings into human text (miette), JSON (FORMATS §7) or SARIF 2.1.0.
 //!
@@ -23,7 +24,9 @@
 
 pub mod analysis;
 pub mod diagnostic;
+pub mod fix;
 pub mod infer;
+pub mod linked;
 pub mod registry;
 pub mod render;
 pub mod rules;
@@ -92,11 +95,16 @@ impl Prepared {
     pub fn new(script: &Script, tenant: Option<&Tenant>) -> Prepared {
         let flow = Flow::new(script);
         let facts = infer::Facts::new(script, &flow);
-        let options = analysis::Options {
-            policies_record: tenant.is_none_or(|t| t.recording_policies.iter().any(|p| p.percent > 0.0)),
-        };
+        let options = Prepared::options(tenant);
         let reach = analysis::analyze(script, &facts);
         Prepared { flow, facts, reach, options }
+    }
+
+    /// Analysis options from the tenant (`--tenant`), if any.
+    pub fn options(tenant: Option<&Tenant>) -> analysis::Options {
+        analysis::Options {
+            policies_record: tenant.is_none_or(|t| t.recording_policies.iter().any(|p| p.percent > 0.0)),
+        }
     }
 }
 
@@ -118,6 +126,9 @@ pub fn lint(script: &Script, config: &Config) -> Vec<Diagnostic> {
         }
     }
     dedup(&mut found);
+    for d in &mut found {
+        d.fix = fix::build(&cx, d);
+    }
     let mut out = suppress(script, config, found);
     sort(&mut out);
     out

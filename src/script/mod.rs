@@ -13,7 +13,7 @@ mod build;
 pub mod export;
 pub mod model;
 pub mod raw;
-mod studio_json;
+pub(crate) mod studio_json;
 mod yaml;
 
 /// Load errors live in the shared plumbing module; re-exported so `script::error::…` keeps working.

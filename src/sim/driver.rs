@@ -171,7 +171,43 @@ fn schedule<T: Send, E>(
 
 #[cfg(test)]
 mod tests {
-    use super::chunks;
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Issue 10.7: the reorder window bounds the chunks alive at once, whatever the number of
+    /// contacts (so `--calls-out` memory does not grow with `--calls`).
+    #[test]
+    fn at_most_a_window_of_chunks_is_alive() {
+        static ALIVE: AtomicUsize = AtomicUsize::new(0);
+        static PEAK: AtomicUsize = AtomicUsize::new(0);
+        struct Counted(u64);
+        impl Drop for Counted {
+            fn drop(&mut self) {
+                ALIVE.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+        let mut order = Vec::new();
+        pool.install(|| {
+            schedule(
+                0..100_000,
+                7,
+                |r| {
+                    let n = ALIVE.fetch_add(1, Ordering::SeqCst) + 1;
+                    PEAK.fetch_max(n, Ordering::SeqCst);
+                    Counted(r.start)
+                },
+                |c| {
+                    order.push(c.0);
+                    Ok::<(), ()>(())
+                },
+            )
+        })
+        .unwrap();
+        assert!(PEAK.load(Ordering::SeqCst) <= 12, "peak {}", PEAK.load(Ordering::SeqCst));
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "emitted in contact order");
+        assert_eq!(order.len(), 100_000usize.div_ceil(7));
+    }
 
     #[test]
     fn chunk_boundaries_depend_only_on_contact_indices() {

@@ -553,7 +553,7 @@ impl<'p, O: Observer> Engine<'p, O> {
             Op::Assign { var, value, next } => {
                 // `render_into` appends: the buffer is reused, so clear it for this value.
                 self.c.scratch.clear();
-                value.render_into(&self.c.vars, &mut self.c.scratch);
+                value.render_into(&mut self.c.vars, &mut self.c.scratch);
                 self.assign(*var, out);
                 tr!(
                     self,
