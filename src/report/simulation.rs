@@ -34,6 +34,17 @@ pub fn report_human(r: &Report, script_path: &str, flags: &str) -> String {
     let mut s = String::new();
     let n = r.calls;
     let _ = writeln!(s, "{} — {} calls, seed {}", r.script, n, r.seed);
+    if let Some(p) = &r.precision {
+        let how = if p.reached {
+            format!("every 95% half-width ≤ {} points (widest {})", p.target, p.widest_half_width)
+        } else {
+            format!(
+                "stopped at --max-calls {}: widest half-width {} > {} points",
+                p.max_calls, p.widest_half_width, p.target
+            )
+        };
+        let _ = writeln!(s, "--precision {}: {n} calls; {how}", p.target);
+    }
     let _ = writeln!(s);
     let line = |s: &mut String, label: &str, v: u64, ci: Ci| {
         let _ = writeln!(s, "  {label:<26} {v:>9}  {:>5.1}% {}", pct(v, n), fmt_ci(ci));
@@ -141,7 +152,7 @@ pub fn explain_human(p: &Compiled, ex: &Explanation, script_path: &str) -> Strin
     }
     let _ = writeln!(s, "segments:");
     for (i, seg) in o.segments.iter().enumerate() {
-        let agent = seg.agent.map_or(String::new(), |a| format!(" ({})", p.agents[a as usize].id));
+        let agent = seg.agent.map_or(String::new(), |a| format!(" ({})", p.agents[a.index()].id));
         let _ =
             writeln!(s, "  {i}: {}{agent} {} – {}", seg.kind.as_str(), clock(seg.from_ms), clock(seg.to_ms));
     }

@@ -9,6 +9,7 @@
 use crate::model::{Direction, Dist, Match, Tenant, Traffic};
 use crate::script::{self, Kind, OnOff, Record, Script};
 
+use super::ids::{AgentId, ButtonId, NumberId, SkillId, TeamId};
 use super::rng::{Purpose, Purposes};
 use super::vars::{Symbols, Template, VarId};
 
@@ -57,11 +58,11 @@ pub enum Op {
         default: Next,
     },
     ReqAgent {
-        skill: u16,
+        skill: SkillId,
         next: Next,
     },
     Indicate {
-        button: u16,
+        button: ButtonId,
         on: bool,
         params: Vec<String>,
         next: Next,
@@ -77,6 +78,24 @@ pub enum Op {
     DoNotRecord {
         next: Next,
     },
+    /// RUNSUB into a linked copy (docs/subscripts.md): the callee's locals are emptied, its
+    /// parameters set (templates rendered in the caller's scope), then `next` = the callee's BEGIN.
+    Call {
+        clear: Vec<VarId>,
+        params: Vec<(VarId, Template)>,
+        next: Next,
+    },
+    /// RETURN of a linked copy: the caller's `ReturnVariable` := `ReturnValue`; `next` = after
+    /// the RUNSUB.
+    Return {
+        value: Option<(VarId, Template)>,
+        next: Next,
+    },
+    /// RUNSCRIPT: the target's event actions become the active handlers (`handler_sets` index).
+    RunScript {
+        handlers: u8,
+        next: Next,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -89,7 +108,7 @@ pub struct MenuOp {
     /// Traffic `inputs` for this MENU: choices (`None` = no input) and cumulative weights.
     pub inputs: Option<(Vec<Option<String>>, Vec<f64>)>,
     /// Indices into `digits` of the wired ones (uniform choice without traffic inputs).
-    pub wired: Vec<u16>,
+    pub wired: Vec<u32>,
     pub choice: Purpose,
     pub duration: DistMs,
 }
@@ -98,31 +117,35 @@ pub struct MenuOp {
 #[derive(Clone, Debug, Default)]
 pub struct MatchIx {
     pub direction: Vec<Direction>,
-    pub skills: Vec<u16>,
-    pub agents: Vec<u16>,
-    pub teams: Vec<u16>,
-    pub numbers: Vec<u16>,
+    pub skills: Vec<SkillId>,
+    /// `None`: an agent the tenant does not have — it can never match.
+    pub agents: Vec<Option<AgentId>>,
+    pub teams: Vec<TeamId>,
+    pub numbers: Vec<NumberId>,
 }
 
 /// What a segment looks like to a policy filter.
 #[derive(Clone, Copy, Debug)]
 pub struct SegmentView {
     pub direction: Direction,
-    pub skill: Option<u16>,
-    pub agent: Option<u16>,
-    pub team: Option<u16>,
-    pub ani: Option<u16>,
-    pub dnis: Option<u16>,
+    pub skill: Option<SkillId>,
+    pub agent: Option<AgentId>,
+    pub team: Option<TeamId>,
+    pub ani: Option<NumberId>,
+    pub dnis: Option<NumberId>,
 }
 
 impl MatchIx {
     pub fn matches(&self, s: &SegmentView) -> bool {
-        fn ok(list: &[u16], v: Option<u16>) -> bool {
+        fn ok<T: PartialEq + Copy>(list: &[T], v: Option<T>) -> bool {
             list.is_empty() || v.is_some_and(|v| list.contains(&v))
+        }
+        fn ok_agent(list: &[Option<AgentId>], v: Option<AgentId>) -> bool {
+            list.is_empty() || v.is_some_and(|v| list.contains(&Some(v)))
         }
         (self.direction.is_empty() || self.direction.contains(&s.direction))
             && ok(&self.skills, s.skill)
-            && ok(&self.agents, s.agent)
+            && ok_agent(&self.agents, s.agent)
             && ok(&self.teams, s.team)
             && (self.numbers.is_empty() || ok(&self.numbers, s.ani) || ok(&self.numbers, s.dnis))
     }
@@ -143,7 +166,7 @@ pub struct PolicyIx {
 #[derive(Clone, Debug)]
 pub struct AgentIx {
     pub id: String,
-    pub team: u16,
+    pub team: TeamId,
     pub recordable: bool,
 }
 
@@ -159,7 +182,7 @@ pub struct Behaviour {
 pub struct PressSeq {
     pub p: f64,
     /// Buttons (indices into [`Compiled::buttons`]) in press order.
-    pub buttons: Vec<u16>,
+    pub buttons: Vec<ButtonId>,
     pub happens: Purpose,
     pub at: Purpose,
 }
@@ -189,6 +212,9 @@ pub struct Compiled {
     pub on_answer: Option<u32>,
     pub on_release: Option<u32>,
     pub on_signal: Option<u32>,
+    /// Event handlers `[answer, release, signal]` per set; set 0 = `on_answer` / `on_release` /
+    /// `on_signal`; a RUNSCRIPT makes another set active ([`Op::RunScript`]).
+    pub handler_sets: Vec<[Option<u32>; 3]>,
     pub symbols: Symbols,
     pub statement_var: VarId,
     pub err_var: VarId,
@@ -197,7 +223,7 @@ pub struct Compiled {
     pub fixed: Fixed,
     pub skills: Vec<String>,
     /// Per skill: the agents that have it.
-    pub agents_by_skill: Vec<Vec<u16>>,
+    pub agents_by_skill: Vec<Vec<AgentId>>,
     /// Per skill: purpose of the answering-agent draw (`agent:<skill>`).
     pub agent_pick: Vec<Purpose>,
     pub agents: Vec<AgentIx>,
@@ -211,8 +237,8 @@ pub struct Compiled {
     pub buttons: Vec<String>,
     pub button_names: Vec<String>,
     pub direction: (Vec<Direction>, Vec<f64>),
-    pub ani: (Vec<u16>, Vec<f64>),
-    pub dnis: (Vec<u16>, Vec<f64>),
+    pub ani: (Vec<NumberId>, Vec<f64>),
+    pub dnis: (Vec<NumberId>, Vec<f64>),
     pub queue_wait: Dist,
     pub patience: Dist,
     pub talk: Dist,
@@ -233,15 +259,15 @@ pub struct Compiled {
 #[derive(Default)]
 struct Names {
     list: Vec<String>,
-    index: std::collections::HashMap<String, u16>,
+    index: std::collections::HashMap<String, u32>,
 }
 
-fn intern(names: &mut Names, name: &str) -> u16 {
+fn intern(names: &mut Names, name: &str) -> u32 {
     let key = name.to_lowercase();
     if let Some(&i) = names.index.get(&key) {
         return i;
     }
-    let i = names.list.len() as u16;
+    let i = u32::try_from(names.list.len()).expect("name tables are far below u32::MAX");
     names.list.push(name.to_string());
     names.index.insert(key, i);
     i
@@ -269,6 +295,17 @@ pub fn menu_is_sensitive(menu: &script::Menu) -> bool {
 
 impl Compiled {
     pub fn compile(script: &Script, tenant: &Tenant, traffic: &Traffic) -> Compiled {
+        Self::compile_scoped(script, &[], tenant, traffic)
+    }
+
+    /// As [`Compiled::compile`], each action's variables interned in its scope (`scopes[i]`,
+    /// 0 when absent): a linked script's RUNSUB copies (see [`super::linked`]).
+    pub(crate) fn compile_scoped(
+        script: &Script,
+        scopes: &[u32],
+        tenant: &Tenant,
+        traffic: &Traffic,
+    ) -> Compiled {
         let mut symbols = Symbols::new();
         let mut purposes = Purposes::default();
         let statement_var = symbols.intern("RecordingStatementId");
@@ -294,7 +331,7 @@ impl Compiled {
             .iter()
             .map(|a| AgentIx {
                 id: a.id.clone(),
-                team: intern(&mut teams, &a.team),
+                team: TeamId(intern(&mut teams, &a.team)),
                 recordable: a.can_be_recorded,
             })
             .collect();
@@ -303,7 +340,8 @@ impl Compiled {
         let play_ms = traffic.durations.play;
         let menu_ms = traffic.durations.menu;
         let mut ops = Vec::with_capacity(script.actions.len());
-        for action in &script.actions {
+        for (i, action) in script.actions.iter().enumerate() {
+            symbols.set_scope(scopes.get(i).copied().unwrap_or(0));
             let next = |name: &str| action.branch(name).and_then(|b| b.target).map(|t| t.0);
             let default = next("default");
             let op = match &action.kind {
@@ -323,7 +361,7 @@ impl Compiled {
                         .iter()
                         .enumerate()
                         .filter(|(_, d)| d.1.is_some())
-                        .map(|(i, _)| i as u16)
+                        .map(|(i, _)| i as u32)
                         .collect();
                     let inputs = traffic.inputs.iter().find(|(id, _)| *id == action.id).map(|(_, w)| {
                         (
@@ -378,10 +416,10 @@ impl Compiled {
                     default,
                 },
                 Kind::ReqAgent { skill, .. } => {
-                    Op::ReqAgent { skill: intern(&mut skills, skill), next: default }
+                    Op::ReqAgent { skill: SkillId(intern(&mut skills, skill)), next: default }
                 }
                 Kind::Indicate(i) => Op::Indicate {
-                    button: intern(&mut buttons, &i.name),
+                    button: ButtonId(intern(&mut buttons, &i.name)),
                     on: i.state == OnOff::On,
                     params: i.parameters.clone(),
                     next: default,
@@ -396,24 +434,21 @@ impl Compiled {
             };
             ops.push(op);
         }
+        symbols.set_scope(0);
 
         // Agent id (ASCII case-insensitive, first one wins as in a scan) → index.
-        let mut agent_index: std::collections::HashMap<String, u16> = std::collections::HashMap::new();
+        let mut agent_index: std::collections::HashMap<String, AgentId> = std::collections::HashMap::new();
         for (i, a) in agents.iter().enumerate() {
-            agent_index.entry(a.id.to_ascii_lowercase()).or_insert(i as u16);
+            agent_index.entry(a.id.to_ascii_lowercase()).or_insert(AgentId::new(i));
         }
         let match_ix = |m: &Match, skills: &mut Names, teams: &mut Names, numbers: &mut Names| {
             MatchIx {
                 direction: m.direction.clone(),
-                skills: m.skills.iter().map(|s| intern(skills, s)).collect(),
-                // An agent the tenant does not have can never match: u16::MAX.
-                agents: m
-                    .agents
-                    .iter()
-                    .map(|a| agent_index.get(&a.to_ascii_lowercase()).copied().unwrap_or(u16::MAX))
-                    .collect(),
-                teams: m.teams.iter().map(|t| intern(teams, t)).collect(),
-                numbers: m.numbers.iter().map(|n| intern(numbers, n)).collect(),
+                skills: m.skills.iter().map(|s| SkillId(intern(skills, s))).collect(),
+                // An agent the tenant does not have can never match: `None`.
+                agents: m.agents.iter().map(|a| agent_index.get(&a.to_ascii_lowercase()).copied()).collect(),
+                teams: m.teams.iter().map(|t| TeamId(intern(teams, t))).collect(),
+                numbers: m.numbers.iter().map(|n| NumberId(intern(numbers, n))).collect(),
             }
         };
 
@@ -446,11 +481,11 @@ impl Compiled {
             .collect();
 
         let ani = (
-            traffic.ani.items.iter().map(|(n, _)| intern(&mut numbers, n)).collect(),
+            traffic.ani.items.iter().map(|(n, _)| NumberId(intern(&mut numbers, n))).collect(),
             cumulative(traffic.ani.items.iter().map(|(_, w)| *w)),
         );
         let dnis = (
-            traffic.dnis.items.iter().map(|(n, _)| intern(&mut numbers, n)).collect(),
+            traffic.dnis.items.iter().map(|(n, _)| NumberId(intern(&mut numbers, n))).collect(),
             cumulative(traffic.dnis.items.iter().map(|(_, w)| *w)),
         );
         let presses = traffic
@@ -460,7 +495,7 @@ impl Compiled {
             .enumerate()
             .map(|(i, s)| PressSeq {
                 p: s.p,
-                buttons: s.buttons.iter().map(|b| intern(&mut buttons, b)).collect(),
+                buttons: s.buttons.iter().map(|b| ButtonId(intern(&mut buttons, b))).collect(),
                 happens: purposes.intern(&format!("presses:{i}")),
                 at: purposes.intern(&format!("presses_at:{i}")),
             })
@@ -474,9 +509,9 @@ impl Compiled {
                 m.entry(s.to_ascii_lowercase()).or_default().push(k);
                 m
             });
-        let mut agents_by_skill: Vec<Vec<u16>> = vec![Vec::new(); skills.list.len()];
+        let mut agents_by_skill: Vec<Vec<AgentId>> = vec![Vec::new(); skills.list.len()];
         for (i, a) in tenant.agents.iter().enumerate() {
-            let i = i as u16;
+            let i = AgentId::new(i);
             match &a.skills {
                 None => agents_by_skill.iter_mut().for_each(|l| l.push(i)),
                 Some(list) => {
@@ -514,6 +549,11 @@ impl Compiled {
             on_answer: find_event(script::Event::Answer),
             on_release: find_event(script::Event::Release),
             on_signal: find_event(script::Event::Signal),
+            handler_sets: vec![[
+                find_event(script::Event::Answer),
+                find_event(script::Event::Release),
+                find_event(script::Event::Signal),
+            ]],
             ops,
             symbols,
             statement_var,
