@@ -10,11 +10,12 @@
 //! - `export.rs`: `Script` → YAML / Studio JSON text (`recflow convert`).
 
 mod build;
+pub use build::snippet_warnings;
 pub mod export;
 pub mod model;
 pub mod raw;
 pub(crate) mod studio_json;
-mod yaml;
+pub(crate) mod yaml;
 
 /// Load errors live in the shared plumbing module; re-exported so `script::error::…` keeps working.
 pub use crate::source::error;

@@ -158,6 +158,9 @@ pub struct Outcome {
     pub path: Vec<u32>,
     /// Per policy (program order): one of this contact's agent segments matched its filters.
     pub policy_matched: Vec<bool>,
+    /// SNIPPET executions that met a construct recflow does not model (external calls such as
+    /// `GetRESTProxy()`, `USES`): they produced unknown values, not faults (docs/snippet.md).
+    pub unmodelled_snippet: u32,
 }
 
 impl Outcome {
@@ -173,6 +176,7 @@ impl Outcome {
         self.path.clear();
         self.policy_matched.clear();
         self.policy_matched.resize(policies, false);
+        self.unmodelled_snippet = 0;
     }
 
     pub fn add(&mut self, f: Finding) {
