@@ -90,8 +90,8 @@ fn warm_runs_with_objects_and_functions_do_not_allocate() {
     let ani = symbols.intern("ANI");
     let program = Program::compile(&ast, &mut symbols);
     let mut vars = Vars::new(&symbols);
-    let mut one_run = |vars: &mut Vars, i: u32| {
-        vars.set(ani, if i % 2 == 0 { "+15551234" } else { "+44207946" });
+    let one_run = |vars: &mut Vars, i: u32| {
+        vars.set(ani, if i.is_multiple_of(2) { "+15551234" } else { "+44207946" });
         program.run(vars).unwrap();
     };
     for i in 0..500 {
