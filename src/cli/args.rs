@@ -275,6 +275,10 @@ pub struct LintArgs {
     /// `--deny warnings`: exit 1 on warnings too.
     #[arg(long, value_enum)]
     pub deny: Option<Deny>,
+    /// Load warnings (what recflow reads but cannot model: unknown action types and branch
+    /// names, templated typed values) become load errors (exit 2).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -4,9 +4,9 @@
 use std::io::{IsTerminal, Write};
 
 use super::args::{Deny, LintArgs, LintFormat};
-use super::{ExitKind, report_load_errors, write_stdout};
+use super::{ExitKind, report_load_errors, report_load_warnings, write_stdout};
 use crate::lint::{self, Config, Diagnostic, Severity, render};
-use crate::script::{self, Script};
+use crate::script::{self, LoadErrors, Script};
 
 pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
     let mut config = Config { select: a.select, ignore: a.ignore, tenant: None };
@@ -20,26 +20,47 @@ pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
             None => return Ok(ExitKind::BadInput),
         }
     }
-    let mut bad_input = false;
+    let mut load = render::LoadProblems::default();
     let mut linted: Vec<(Script, Vec<Diagnostic>)> = Vec::new();
     for path in &a.scripts {
+        let file = path.display().to_string();
         match script::load_path(path) {
+            // `--strict`: what recflow cannot model refuses the script.
+            Ok(s) if a.strict && !s.warnings.is_empty() => {
+                let errs = LoadErrors {
+                    errors: s
+                        .warnings
+                        .into_iter()
+                        .map(|mut w| {
+                            w.severity = miette::Severity::Error;
+                            w
+                        })
+                        .collect(),
+                };
+                report_load_errors(&errs);
+                load.errors.extend(errs.errors.into_iter().map(|e| (file.clone(), e)));
+            }
             Ok(s) => {
+                if !s.warnings.is_empty() {
+                    report_load_warnings(&s.warnings);
+                    load.warnings.extend(s.warnings.iter().map(|w| (file.clone(), w.clone())));
+                }
                 let found = lint::lint(&s, &config);
                 linted.push((s, found));
             }
             Err(errs) => {
                 report_load_errors(&errs);
-                bad_input = true;
+                load.errors.extend(errs.errors.into_iter().map(|e| (file.clone(), e)));
             }
         }
     }
+    let bad_input = !load.errors.is_empty();
     // Findings sorted by file, then (within a file) position and code.
     linted.sort_by(|x, y| x.0.source.name.cmp(&y.0.source.name));
     let results: Vec<(&Script, &[Diagnostic])> = linted.iter().map(|(s, d)| (s, d.as_slice())).collect();
     match a.format {
-        LintFormat::Json => write_stdout(&render::json(&results))?,
-        LintFormat::Sarif => write_stdout(&render::sarif(&results))?,
+        LintFormat::Json => write_stdout(&render::json_with_load(&results, &load))?,
+        LintFormat::Sarif => write_stdout(&render::sarif_with_load(&results, &load))?,
         LintFormat::Human => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let mut text = String::new();
@@ -48,12 +69,21 @@ pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
             }
             let all: Vec<&Diagnostic> = results.iter().flat_map(|(_, ds)| ds.iter()).collect();
             let files = results.len();
+            // Never "ok" when a script could not be loaded: a CI job reading stdout must see it.
+            let failed = load.failed_files();
+            let head = if !all.is_empty() || failed > 0 { "lint" } else { "ok" };
             text.push_str(&format!(
-                "{}: {} in {files} script{}\n",
-                if all.is_empty() { "ok" } else { "lint" },
+                "{head}: {} in {files} script{}",
                 render::summary(&all),
                 if files == 1 { "" } else { "s" }
             ));
+            if failed > 0 {
+                text.push_str(&format!(
+                    "; {failed} script{} could not be loaded (errors on stderr)",
+                    if failed == 1 { "" } else { "s" }
+                ));
+            }
+            text.push('\n');
             write_stdout(&text)?;
         }
     }

@@ -55,7 +55,7 @@ pub fn load_world(args: &ModelArgs, script: &Script) -> Result<(Tenant, Traffic)
 
 /// Load everything a model command needs, printing load errors (→ exit 2) on failure.
 pub fn load_model(script: &std::path::Path, args: &ModelArgs) -> Option<Model> {
-    let script = load_or_report(script)?;
+    let script = super::load_or_report_warnings(script)?;
     match load_world(args, &script) {
         Ok((tenant, traffic)) => Some(Model { script, tenant, traffic }),
         Err(errs) => {

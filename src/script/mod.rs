@@ -10,6 +10,7 @@
 //! - `export.rs`: `Script` → YAML / Studio JSON text (`recflow convert`).
 
 mod build;
+pub mod catalogue;
 pub mod export;
 pub mod model;
 pub mod raw;
@@ -21,7 +22,6 @@ pub use crate::source::error;
 
 use std::path::Path;
 
-pub(crate) use crate::source::did_you_mean;
 pub use crate::source::{LoadError, LoadErrorKind, LoadErrors};
 pub use model::*;
 
