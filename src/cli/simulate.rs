@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::args::{ModelArgs, ReportFormat, SimulateArgs};
 use super::output::AtomicFile;
-use super::{ExitKind, load_or_report, report_load_errors, write_stdout};
+use super::{ExitKind, report_load_errors, write_stdout};
 use crate::model::{Tenant, Traffic};
 use crate::report::simulation as render;
 use crate::script::{LoadErrors, Script};

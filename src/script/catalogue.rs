@@ -233,7 +233,7 @@ pub static CATALOGUE: &[ActionSpec] = &[
             "Captures a spoken whole number into a variable",
             &["OnTimeout", "OnInvalid", "Error"],
             Traffic,
-            Read,
+            Recalled,
         ),
         Media::Ivr,
         PROMPTS,
@@ -331,7 +331,13 @@ pub static CATALOGUE: &[ActionSpec] = &[
         Recalled,
     ),
     media(
-        spec("PLAY", "Plays prompts (audio files, TTS) to the caller", &["Digit", "Error"], Evaluated, Read),
+        spec(
+            "PLAY",
+            "Plays prompts (audio files, TTS) to the caller",
+            &["Digit", "Error"],
+            Evaluated,
+            Recalled,
+        ),
         Media::Ivr,
         PROMPTS,
     ),
