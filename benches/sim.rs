@@ -8,7 +8,7 @@
 use std::time::Instant;
 
 use recflow::model::{PressSequence, Tenant, Traffic};
-use recflow::sim::{self, Compiled, Engine, Outcome};
+use recflow::sim::{self, Compiled};
 
 fn traffic() -> Traffic {
     let mut t = Traffic::default();
@@ -35,14 +35,9 @@ fn main() {
     for path in &files {
         let script = recflow::script::load_path(path).expect("example loads");
         let p = Compiled::compile(&script, &Tenant::default(), &traffic());
-        let mut engine = Engine::new(&p);
-        let mut out = Outcome::default();
-        let mut tally = sim::aggregate::Tally::new(p.policies.len());
+        let one_core = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("pool");
         let start = Instant::now();
-        for id in 0..per_script {
-            engine.run(id, &mut out);
-            tally.add(&out);
-        }
+        let tally = one_core.install(|| sim::tally(&p, 0..per_script, |_| {}));
         let rate = per_script as f64 / start.elapsed().as_secs_f64();
         println!("{:<40} {:>14.0}", path.file_name().unwrap().to_string_lossy(), rate);
         std::hint::black_box(&tally);

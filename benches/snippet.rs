@@ -104,9 +104,13 @@ fn main() {
 
     let tpl = Template::compile("Hello {ANI}, your skill is {skill}", &mut symbols);
     let mut out = String::new();
-    bench("template render (2 vars)", 5_000_000, |_| {
+    bench("template render (2 vars)", 5_000_000, |i| {
+        // Renders are charged to the contact's work budget: a new contact now and then.
+        if i % 100_000 == 0 {
+            vars.reset();
+        }
         out.clear();
-        tpl.render_into(black_box(&vars), &mut out);
+        tpl.render_into(black_box(&mut vars), &mut out);
     });
 
     let looped = parse("s = 0\nFOREACH x IN '1|2|3|4|5|6|7|8|9|10' {\n  s = s + x\n}").unwrap();

@@ -10,7 +10,7 @@ use std::process::Command;
 use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
 use recflow::diff::{self, OutcomeClass};
 use recflow::model::{Tenant, Traffic};
-use recflow::sim::{Compiled, Engine, Outcome};
+use recflow::sim::{Compiled, driver};
 
 const OLD: &str = "tests/fixtures/diff/consent.yaml";
 const NO_DNR: &str = "tests/fixtures/diff/consent-no-dnr.yaml";
@@ -46,11 +46,9 @@ fn removing_dnr_changes_exactly_the_declining_contacts() {
     // The contacts that declined in the old run, counted independently of the diff runner.
     let script = load(OLD);
     let program = Compiled::compile(&script, &Tenant::default(), &traffic(calls));
-    let mut engine = Engine::new(&program);
-    let mut out = Outcome::default();
     let mut declined = Vec::new();
     for id in 0..calls {
-        engine.run(id, &mut out);
+        let out = driver::one(&program, id);
         if out.dnr_at_ms.is_some() {
             declined.push(id);
         }
@@ -126,12 +124,9 @@ fn outcome_class_of_a_simulated_contact_ignores_times() {
     let (a, b) = (load(OLD), load(GREETING));
     let (tenant, traffic) = (Tenant::default(), traffic(50));
     let (pa, pb) = (Compiled::compile(&a, &tenant, &traffic), Compiled::compile(&b, &tenant, &traffic));
-    let (mut ea, mut eb) = (Engine::new(&pa), Engine::new(&pb));
-    let (mut oa, mut ob) = (Outcome::default(), Outcome::default());
     let mut shifted = 0;
     for id in 0..50 {
-        ea.run(id, &mut oa);
-        eb.run(id, &mut ob);
+        let (oa, ob) = (driver::one(&pa, id), driver::one(&pb, id));
         assert_eq!(OutcomeClass::of(&oa), OutcomeClass::of(&ob), "contact {id}");
         shifted += usize::from(oa.recordings.iter().zip(&ob.recordings).any(|(x, y)| x.from_ms != y.from_ms));
     }

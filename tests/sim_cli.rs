@@ -128,3 +128,36 @@ fn load_errors_exit_2() {
     let out = recflow(&["explain", "scripts/consent-gdpr.yaml"]);
     assert_eq!(out.status.code(), Some(2), "--call is required");
 }
+
+/// Issue 10.5: `--jobs` is bounded (1..=256); anything else is a usage error (exit 2) that says
+/// the range, instead of a hang trying to start billions of threads.
+#[test]
+fn jobs_out_of_range_is_refused_with_exit_2() {
+    for bad in ["0", "257", "99999999999", "many"] {
+        let out = recflow(&["simulate", "scripts/consent-gdpr.yaml", "--calls", "10", "--jobs", bad]);
+        assert_eq!(out.status.code(), Some(2), "--jobs {bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("1 to 256"), "--jobs {bad}: {err}");
+    }
+    let out = recflow(&["simulate", "scripts/consent-gdpr.yaml", "--calls", "10", "--jobs", "256"]);
+    assert!(out.status.success());
+}
+
+/// Issue 10.7: `--calls-out -` streams the lines to stdout (report on stderr), byte-identical
+/// to `--calls-out FILE` for any `--jobs`.
+#[test]
+fn calls_out_dash_streams_the_same_lines_to_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("calls.jsonl");
+    let args = ["simulate", "scripts/max-recorded-statements.yaml", "--calls", "3000", "--format", "json"];
+    let file = recflow(&[&args[..], &["--jobs", "1", "--calls-out", jsonl.to_str().unwrap()]].concat());
+    assert!(file.status.success());
+    let lines = std::fs::read(&jsonl).unwrap();
+    for jobs in ["1", "3"] {
+        let dash = recflow(&[&args[..], &["--jobs", jobs, "--calls-out", "-"]].concat());
+        assert!(dash.status.success(), "{}", String::from_utf8_lossy(&dash.stderr));
+        assert!(dash.stdout == lines, "--jobs {jobs}: stdout differs from the file");
+        // The report went to stderr, unchanged.
+        assert_eq!(dash.stderr, file.stdout);
+    }
+}

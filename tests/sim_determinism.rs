@@ -77,11 +77,10 @@ actions:
     traffic.durations.talk = Dist::Exp(100.0);
     let pa = Compiled::compile(&a, &Tenant::default(), &traffic);
     let pb = Compiled::compile(&b, &Tenant::default(), &traffic);
-    let (mut ea, mut eb) = (sim::Engine::new(&pa), sim::Engine::new(&pb));
-    let (mut oa, mut ob) = (sim::Outcome::default(), sim::Outcome::default());
     let mut differ_in_time = 0;
     for id in 0..500 {
-        let (xa, xb) = (ea.explain(id, &mut oa), eb.explain(id, &mut ob));
+        let (ea, eb) = (sim::explain::explain(&pa, id), sim::explain::explain(&pb, id));
+        let (xa, xb, oa, ob) = (ea.steps, eb.steps, ea.outcome, eb.outcome);
         let menus = |steps: &[sim::TraceStep]| -> Vec<String> {
             // The input only: the edit renamed one branch target.
             steps

@@ -4,7 +4,7 @@
 use recflow::model::{Agent, Dist, DnrPolicy, Match, Policy, PressSequence, Tenant, Traffic};
 use recflow::sim::engine::TraceStep;
 use recflow::sim::outcome::{EndedBy, Finding, Initiator, Mode, SegmentKind};
-use recflow::sim::{Compiled, Engine, Outcome};
+use recflow::sim::{Compiled, Outcome};
 
 // ---- helpers ------------------------------------------------------------------------------
 
@@ -50,10 +50,7 @@ fn tenant(percent: f64) -> Tenant {
 
 fn run(s: &recflow::script::Script, tenant: &Tenant, traffic: &Traffic, id: u64) -> Outcome {
     let p = Compiled::compile(s, tenant, traffic);
-    let mut e = Engine::new(&p);
-    let mut o = Outcome::default();
-    e.run(id, &mut o);
-    o
+    recflow::sim::driver::one(&p, id)
 }
 
 fn explain(
@@ -63,10 +60,8 @@ fn explain(
     id: u64,
 ) -> (Outcome, Vec<TraceStep>) {
     let p = Compiled::compile(s, tenant, traffic);
-    let mut e = Engine::new(&p);
-    let mut o = Outcome::default();
-    let steps = e.explain(id, &mut o);
-    (o, steps)
+    let ex = recflow::sim::explain::explain(&p, id);
+    (ex.outcome, ex.steps)
 }
 
 /// (segment kind, mode, initiator, from, to) of every recording.

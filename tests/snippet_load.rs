@@ -66,7 +66,7 @@ actions:
     let (line, col, message, rendered) = first_error("t.yaml", yaml);
     // BREAK starts after `x = 1\n` (the escape is 2 characters in the file).
     assert_eq!((line, col), (6, 32), "{rendered}");
-    assert!(message.contains("BREAK outside a FOR or FOREACH loop"), "{message}");
+    assert!(message.contains("BREAK outside a FOR, FOREACH or WHILE loop"), "{message}");
 }
 
 #[test]

@@ -279,15 +279,17 @@ const SYNTAX_ERRORS: &[(&str, usize, usize, &str)] = &[
     ("x = 1 y = 2", 6, 1, "expected the end of the line"),
     ("x == 1", 2, 2, "expected `=` after `x`"),
     ("x = 'abc", 4, 1, "unterminated string"),
-    ("x = 1 # 2", 6, 1, "unexpected character"),
+    ("x = 1 # 2", 6, 1, "unterminated date"),
+    ("x = 1 @ 2", 6, 1, "unexpected character"),
     ("IF 1 {\n} ELSE IF 2 {\n}", 14, 2, "there is no ELSE IF"),
     ("ELSE {\n}", 0, 4, "expected a statement"),
-    ("BREAK", 0, 5, "BREAK outside a FOR or FOREACH loop"),
+    ("BREAK", 0, 5, "BREAK outside a FOR, FOREACH or WHILE loop"),
     ("FOR i = 1 5 {\n}", 10, 1, "expected TO"),
     ("FOREACH x 'a|b' {\n}", 10, 5, "expected IN"),
     ("SWITCH x {\n  y = 1\n}", 13, 1, "expected CASE, DEFAULT or `}`"),
     ("SWITCH x {\n  DEFAULT { }\n  CASE 1 { }\n}", 27, 4, "DEFAULT is the last arm"),
-    ("x = a.length", 12, 0, "expected `(` after `length`"),
+    ("x = a.", 6, 0, "expected a member or function name after `.`"),
+    ("FUNCTION f() {\n  FUNCTION g() {\n  }\n}", 17, 8, "define functions at the top level"),
     ("IF = 3", 3, 1, "expected a value"),
     ("x = 1\n  + 2", 8, 1, "expected a statement"),
     ("CASE 1 {\n}", 0, 4, "expected a statement"),
@@ -436,7 +438,7 @@ fn template_substitutes_like_string_literals() {
     vars.set(symbols.get("name").unwrap(), "Ann");
     vars.set(symbols.get("global:ID").unwrap(), "7");
     let mut out = String::from(">");
-    t.render_into(&vars, &mut out);
+    t.render_into(&mut vars, &mut out);
     assert_eq!(out, ">Hi Ann, id 7 {notavar!} {");
     let reads: Vec<_> = t.reads().iter().map(|&id| symbols.name(id)).collect();
     assert_eq!(reads, ["Name", "Global:id"]);

@@ -39,7 +39,7 @@ fn example_folder_resolves_by_stem() {
 #[test]
 fn studio_json_twins_resolve_by_stem_too() {
     let lib =
-        library::load(&repo("scripts/studio-json/tenant-consent-subscript/main.json"), &Options::default())
+        library::load(&repo("scripts/tenant-consent-subscript/studio-json/main.json"), &Options::default())
             .unwrap();
     let files: Vec<String> =
         lib.scripts.iter().map(|e| e.path.file_name().unwrap().to_string_lossy().into_owned()).collect();

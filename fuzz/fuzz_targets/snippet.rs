@@ -23,5 +23,5 @@ fuzz_target!(|data: &[u8]| {
     let mut symbols = Symbols::new();
     let t = Template::compile(&text, &mut symbols);
     let mut out = String::new();
-    t.render_into(&Vars::new(&symbols), &mut out);
+    t.render_into(&mut Vars::new(&symbols), &mut out);
 });

@@ -62,8 +62,9 @@ pub enum Command {
     Rules(RulesArgs),
     /// Convert a script between recflow YAML and CXone Studio JSON.
     ///
-    /// The input format is taken from the extension (.json = Studio JSON, .yaml/.yml = YAML) or
-    /// the content. The converted script loads back to the same actions, properties, branches
+    /// The input format is taken from the extension (.json = Studio JSON, .yaml/.yml = YAML);
+    /// when the content disagrees with the extension (or there is none), from the content.
+    /// `-o` onto the input itself is refused unless the format stays the same. The converted script loads back to the same actions, properties, branches
     /// and targets, so it lints, simulates and draws exactly like its source. Comments and Studio
     /// layout (x, y) do not survive a trip through YAML; a script without layout gets a simple one.
     #[command(after_help = CONVERT_EXAMPLES)]
@@ -157,9 +158,23 @@ pub struct ModelArgs {
     /// Random seed (overrides the traffic file; default 1). Same seed, same output.
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Never changes the output.
-    #[arg(long, value_name = "J")]
+    /// Worker threads, 1 to 256 (default: all cores, at most 256). Never changes the output;
+    /// more threads than cores only adds overhead, so larger values are refused (exit 2).
+    #[arg(long, value_name = "J", value_parser = parse_jobs)]
     pub jobs: Option<usize>,
+}
+
+/// Most worker threads `--jobs` accepts (issue 10.5: `--jobs 99999999999` used to hang trying to
+/// start them). Output never depends on it.
+pub const MAX_JOBS: usize = 256;
+
+/// `--jobs`: an integer in 1..=[`MAX_JOBS`] (clap reports anything else as a usage error, exit 2).
+fn parse_jobs(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<u64>() {
+        Ok(j) if (1..=MAX_JOBS as u64).contains(&j) => Ok(j as usize),
+        Ok(j) => Err(format!("{j} is out of range: --jobs takes 1 to {MAX_JOBS} worker threads")),
+        Err(_) => Err(format!("`{s}` is not a number of worker threads (1 to {MAX_JOBS})")),
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -171,7 +186,9 @@ pub struct SimulateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
-    /// Also write one JSON object per contact to this file (JSON Lines, contact order).
+    /// Also write one JSON object per contact to this file (JSON Lines, contact order),
+    /// streamed as contacts finish (memory does not grow with --calls). `-` writes the lines to
+    /// stdout; the report then goes to stderr.
     #[arg(long, value_name = "FILE.jsonl")]
     pub calls_out: Option<PathBuf>,
 }
@@ -257,7 +274,8 @@ or bad usage. Suppress one finding with `allow: [{rule: C001, reason: \"...\"}]`
 
 #[derive(Debug, clap::Args)]
 pub struct LintArgs {
-    /// Script files (.yaml / .yml native format, .json Studio export).
+    /// Script files (.yaml / .yml native format, .json Studio export), or folders: each entry
+    /// script of a folder (one no other script there calls) is linted with the folder as library.
     #[arg(required = true)]
     pub scripts: Vec<PathBuf>,
     /// Tenant file (recording policies): enables O004 studio-start-inflates-policy.
@@ -279,6 +297,25 @@ pub struct LintArgs {
     /// names, templated typed values) become load errors (exit 2).
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub library: LibraryArgs,
+}
+
+/// Where RUNSUB / RUNSCRIPT / SPAWN targets are found (docs/subscripts.md).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct LibraryArgs {
+    /// Also search this folder for called scripts (after the calling script's folder); repeatable.
+    #[arg(long = "scripts", id = "script_dirs", value_name = "DIR")]
+    pub script_dirs: Vec<PathBuf>,
+    /// Pin a called script name (e.g. a templated `{next}`) to a file: NAME=FILE; repeatable.
+    #[arg(long = "scripts-map", value_name = "NAME=FILE", value_parser = crate::library::Options::parse_map)]
+    pub scripts_map: Vec<(String, PathBuf)>,
+}
+
+impl LibraryArgs {
+    pub fn options(&self) -> crate::library::Options {
+        crate::library::Options { dirs: self.script_dirs.clone(), map: self.scripts_map.clone() }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

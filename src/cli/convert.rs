@@ -3,7 +3,22 @@
 
 use super::args::{ConvertArgs, ConvertTarget};
 use super::{ExitKind, load_or_report, output, write_stdout};
-use crate::script::export;
+use crate::script::{Format, export};
+
+/// Do two paths name the same file (after symlinks; hard links too, on Unix)?
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    let (Ok(ma), Ok(mb)) = (std::fs::metadata(a), std::fs::metadata(b)) else { return false };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        ma.dev() == mb.dev() && ma.ino() == mb.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (ma, mb);
+        matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
+    }
+}
 
 pub fn run(a: &ConvertArgs) -> std::io::Result<ExitKind> {
     let Some(script) = load_or_report(&a.script) else { return Ok(ExitKind::BadInput) };
@@ -11,10 +26,30 @@ pub fn run(a: &ConvertArgs) -> std::io::Result<ExitKind> {
         ConvertTarget::Yaml => export::to_yaml(&script),
         ConvertTarget::StudioJson => export::to_studio_json(&script),
     };
+    let same_format = matches!(
+        (script.format, a.to),
+        (Format::Yaml, ConvertTarget::Yaml) | (Format::StudioJson, ConvertTarget::StudioJson)
+    );
     match &a.output {
         Some(path) => {
+            // Writing the other format over the input destroys it (the file no longer loads
+            // as what its name says, and the original is gone): refuse, also through links
+            // (issue 10.9). Same format = canonicalise in place, which is fine.
+            if !same_format && same_file(&a.script, path) {
+                eprintln!(
+                    "recflow: refusing to write {} over the input `{}` (it is the same file as `{}`); \
+                     write to another file",
+                    match a.to {
+                        ConvertTarget::Yaml => "YAML",
+                        ConvertTarget::StudioJson => "Studio JSON",
+                    },
+                    a.script.display(),
+                    path.display()
+                );
+                return Ok(ExitKind::BadInput);
+            }
             if let Err(e) = output::write_atomic(path, text.as_bytes()) {
-                eprintln!("recflow: cannot write `{}`: {e}", path.display());
+                eprintln!("recflow: {e}");
                 return Ok(ExitKind::BadInput);
             }
             Ok(ExitKind::Ok)

@@ -41,8 +41,15 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_INPUT } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
+            // `--help > /dev/full` must not report success (issue 10.11); a closed pipe
+            // (`recflow --help | head`) is fine, as for every other output.
+            match e.print().and_then(|()| std::io::stdout().flush()) {
+                Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("recflow: cannot write to standard output: {err}");
+                    return ExitCode::from(EXIT_INPUT);
+                }
+                _ => return ExitCode::from(code),
+            }
         }
     };
     match run(cli) {

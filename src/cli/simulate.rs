@@ -1,10 +1,14 @@
 //! `recflow simulate`: load → compile → simulate in parallel → render the report; optionally
-//! stream every contact to a JSONL file (atomic: complete or absent).
+//! stream every contact to a JSONL file (atomic: complete or absent) or to stdout (`-`).
+//!
+//! `--calls-out` memory: the driver's reorder window holds at most `window()` chunks of
+//! [`LINES_CHUNK`](crate::sim::aggregate::LINES_CHUNK) contacts' lines (4 × threads, at least
+//! 8); each chunk is written, in contact order, as soon as the earlier ones are.
 
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
-use super::args::{ModelArgs, ReportFormat, SimulateArgs};
+use super::args::{MAX_JOBS, ModelArgs, ReportFormat, SimulateArgs};
 use super::output::AtomicFile;
 use super::{ExitKind, report_load_errors, write_stdout};
 use crate::model::{Tenant, Traffic};
@@ -65,10 +69,11 @@ pub fn load_model(script: &std::path::Path, args: &ModelArgs) -> Option<Model> {
     }
 }
 
-/// A rayon pool with `--jobs` threads (default: all cores).
+/// A rayon pool with `--jobs` threads (default: all cores, at most [`MAX_JOBS`]).
 pub fn pool(jobs: Option<usize>) -> std::io::Result<rayon::ThreadPool> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.unwrap_or(0))
+        .num_threads(jobs.unwrap_or(cores).clamp(1, MAX_JOBS))
         .build()
         .map_err(|e| std::io::Error::other(format!("cannot start worker threads: {e}")))
 }
@@ -112,11 +117,20 @@ pub fn run(a: SimulateArgs) -> std::io::Result<ExitKind> {
     };
 
     let pool = pool(a.model.jobs)?;
+    let to_stdout = a.calls_out.as_deref().is_some_and(|p| p.as_os_str() == "-");
     let tally = match &a.calls_out {
+        // `-`: the lines stream to stdout as each chunk is emitted (the report goes to stderr).
+        Some(_) if to_stdout => {
+            let mut out = std::io::BufWriter::new(std::io::stdout());
+            let mut write = |text: &str| std::io::Write::write_all(&mut out, text.as_bytes());
+            let (tally, result) =
+                pool.install(|| sim::simulate_chunks(&program, calls, Some(&mut write), progress));
+            result?;
+            std::io::Write::flush(&mut out)?;
+            tally
+        }
         Some(path) => {
-            let mut file = AtomicFile::create(path).map_err(|e| {
-                std::io::Error::new(e.kind(), format!("cannot write `{}`: {e}", path.display()))
-            })?;
+            let mut file = AtomicFile::create(path)?;
             let mut write = |text: &str| std::io::Write::write_all(&mut file, text.as_bytes());
             let (tally, result) =
                 pool.install(|| sim::simulate_chunks(&program, calls, Some(&mut write), progress));
@@ -135,6 +149,11 @@ pub fn run(a: SimulateArgs) -> std::io::Result<ExitKind> {
             render::report_human(&report, &a.script.display().to_string(), &model_flags(&a.model))
         }
     };
-    write_stdout(&text)?;
+    if to_stdout {
+        let mut err = std::io::stderr().lock();
+        std::io::Write::write_all(&mut err, text.as_bytes())?;
+    } else {
+        write_stdout(&text)?;
+    }
     Ok(ExitKind::Ok)
 }

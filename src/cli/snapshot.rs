@@ -97,9 +97,7 @@ pub fn run(a: SnapshotArgs) -> std::io::Result<ExitKind> {
                         std::io::Error::new(e.kind(), format!("cannot create `{}`: {e}", parent.display()))
                     })?;
                 }
-                write_atomic(&target, text.as_bytes()).map_err(|e| {
-                    std::io::Error::new(e.kind(), format!("cannot write `{}`: {e}", target.display()))
-                })?;
+                write_atomic(&target, text.as_bytes())?;
                 written += 1;
                 let verb = if old.is_some() { "updated" } else { "created" };
                 let _ = writeln!(out, "{verb:<9} {}", target.display());

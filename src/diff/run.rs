@@ -13,19 +13,19 @@
 
 use std::collections::BTreeMap;
 
-use rayon::prelude::*;
+use std::convert::Infallible;
+
 use serde::Serialize;
 
 use super::align::{align, hunks};
 use super::class::OutcomeClass;
 use super::structural::ActionChange;
 use crate::sim::aggregate::{CHUNK, Tally};
-use crate::sim::{Compiled, Engine, Outcome};
+use crate::sim::driver::{self, PairSink, Sink};
+use crate::sim::{Compiled, Outcome};
 
 /// Example contact ids kept per transition (the lowest ids).
 pub const MAX_EXAMPLES: usize = 5;
-/// Chunks simulated in parallel before merging.
-const BATCH_CHUNKS: u64 = 64;
 
 /// Counts and lowest example ids of one (from, to) pair.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -58,48 +58,38 @@ pub struct Classes {
     pub counts: BTreeMap<OutcomeClass, Count>,
 }
 
+impl Classes {
+    fn new(p: &Compiled) -> Self {
+        Classes { tally: Tally::new(p.policies.len()), counts: BTreeMap::new() }
+    }
+}
+
+/// `snapshot` / `diff`: the tally and outcome class of each contact.
+impl Sink for Classes {
+    type Observer = ();
+    fn contact(&mut self, out: &Outcome, _: &mut ()) {
+        self.tally.add(out);
+        self.counts.entry(OutcomeClass::of(out)).or_default().add(out.id);
+    }
+}
+
 /// Run one program over contacts `0..calls` and count outcome classes.
 pub fn classify(p: &Compiled, calls: u64) -> Classes {
-    let mut total = Classes { tally: Tally::new(p.policies.len()), counts: BTreeMap::new() };
-    for_batches(
-        calls,
-        |range| {
-            let mut engine = Engine::new(p);
-            let mut out = Outcome::default();
-            let mut part = Classes { tally: Tally::new(p.policies.len()), counts: BTreeMap::new() };
-            for id in range {
-                engine.run(id, &mut out);
-                part.tally.add(&out);
-                part.counts.entry(OutcomeClass::of(&out)).or_default().add(id);
-            }
-            part
-        },
+    let mut total = Classes::new(p);
+    let _ = driver::run(
+        p,
+        0..calls,
+        CHUNK,
+        || Classes::new(p),
         |part| {
             total.tally.merge(&part.tally);
             for (k, v) in part.counts {
                 total.counts.entry(k).or_default().merge_later(&v);
             }
+            Ok::<(), Infallible>(())
         },
     );
     total
-}
-
-/// Run `work` on fixed chunks of `0..calls` in parallel (current rayon pool), handing the
-/// results to `merge` in chunk order: deterministic for any number of threads.
-pub fn for_batches<T: Send>(
-    calls: u64,
-    work: impl Fn(std::ops::Range<u64>) -> T + Sync,
-    mut merge: impl FnMut(T),
-) {
-    let chunks = calls.div_ceil(CHUNK);
-    let mut first = 0;
-    while first < chunks {
-        let last = (first + BATCH_CHUNKS).min(chunks);
-        let parts: Vec<T> =
-            (first..last).into_par_iter().map(|c| work(c * CHUNK..((c + 1) * CHUNK).min(calls))).collect();
-        parts.into_iter().for_each(&mut merge);
-        first = last;
-    }
 }
 
 /// Where one contact's two paths part: a run of actions only the old path took, replaced by a
@@ -155,49 +145,39 @@ struct Part {
     pairs: BTreeMap<(OutcomeClass, OutcomeClass), Count>,
 }
 
+/// `diff`: both tallies and the class transitions of each contact.
+impl PairSink for Part {
+    fn contact(&mut self, oo: &Outcome, on: &Outcome) {
+        self.old.add(oo);
+        self.new.add(on);
+        let (co, cn) = (OutcomeClass::of(oo), OutcomeClass::of(on));
+        if co != cn {
+            self.changed += 1;
+            self.pairs.entry((co, cn)).or_default().add(oo.id);
+        }
+    }
+}
+
 /// Run `old` and `new` on contacts `0..calls` (the current rayon pool), compare each contact's
 /// outcome class, and explain each transition with its first example. `changes` is the
 /// structural diff of the two scripts (to name the edits an example's paths ran through).
 pub fn diff_programs(old: &Compiled, new: &Compiled, calls: u64, changes: &[ActionChange]) -> Diff {
-    let mut total = Part {
+    let new_part = || Part {
         old: Tally::new(old.policies.len()),
         new: Tally::new(new.policies.len()),
         changed: 0,
         pairs: BTreeMap::new(),
     };
-    for_batches(
-        calls,
-        |range| {
-            let (mut eo, mut en) = (Engine::new(old), Engine::new(new));
-            let (mut oo, mut on) = (Outcome::default(), Outcome::default());
-            let mut part = Part {
-                old: Tally::new(old.policies.len()),
-                new: Tally::new(new.policies.len()),
-                changed: 0,
-                pairs: BTreeMap::new(),
-            };
-            for id in range {
-                eo.run(id, &mut oo);
-                en.run(id, &mut on);
-                part.old.add(&oo);
-                part.new.add(&on);
-                let (co, cn) = (OutcomeClass::of(&oo), OutcomeClass::of(&on));
-                if co != cn {
-                    part.changed += 1;
-                    part.pairs.entry((co, cn)).or_default().add(id);
-                }
-            }
-            part
-        },
-        |part| {
-            total.old.merge(&part.old);
-            total.new.merge(&part.new);
-            total.changed += part.changed;
-            for (k, v) in part.pairs {
-                total.pairs.entry(k).or_default().merge_later(&v);
-            }
-        },
-    );
+    let mut total = new_part();
+    let _ = driver::run_pair(old, new, 0..calls, CHUNK, new_part, |part| {
+        total.old.merge(&part.old);
+        total.new.merge(&part.new);
+        total.changed += part.changed;
+        for (k, v) in part.pairs {
+            total.pairs.entry(k).or_default().merge_later(&v);
+        }
+        Ok::<(), Infallible>(())
+    });
 
     let mut transitions: Vec<Transition> = total
         .pairs
@@ -231,8 +211,7 @@ fn explain_example(
     changes: &[ActionChange],
 ) -> (Vec<Divergence>, Vec<String>) {
     let path = |p: &Compiled| {
-        let mut o = Outcome::default();
-        Engine::new(p).run(id, &mut o);
+        let o = driver::one(p, id);
         o.path.iter().map(|&ix| p.id(ix).to_string()).collect::<Vec<String>>()
     };
     let (a, b) = (path(old), path(new));

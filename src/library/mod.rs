@@ -161,6 +161,20 @@ impl Library {
     }
 }
 
+/// The entry scripts of a folder: its script files that no other script file there reaches by
+/// RUNSUB / RUNSCRIPT (a folder of only mutually calling scripts: all of them), sorted.
+pub fn entries(dir: &Path, options: &Options) -> Vec<PathBuf> {
+    let files = script_files(dir);
+    let mut reached = std::collections::BTreeSet::new();
+    for f in &files {
+        if let Ok(lib) = load(f, options) {
+            reached.extend(lib.scripts.iter().skip(1).map(|e| canonical(&e.path)));
+        }
+    }
+    let entries: Vec<PathBuf> = files.iter().filter(|f| !reached.contains(&canonical(f))).cloned().collect();
+    if entries.is_empty() { files } else { entries }
+}
+
 /// Load `entry` and every script it reaches.
 pub fn load(entry: &Path, options: &Options) -> Result<Library, LoadErrors> {
     let first = script::load_path(entry)?;

@@ -91,6 +91,9 @@ pub struct State {
     pub signal: u8,
     /// MAX buttons that are On (bit = button index in [`Facts::buttons`]).
     pub buttons: u64,
+    /// The active event-handler set (0 = the entry script's; a RUNSCRIPT switches it:
+    /// [`crate::library::link`]).
+    pub handlers: u8,
 }
 
 impl State {
@@ -114,6 +117,7 @@ impl State {
             in_signal: false,
             signal: NO_SIGNAL,
             buttons: 0,
+            handlers: 0,
         }
     }
 
@@ -192,6 +196,7 @@ impl State {
             declined_branch: self.declined_branch,
             signal: self.signal,
             buttons: self.buttons,
+            handlers: self.handlers,
         }
     }
 }
@@ -207,6 +212,7 @@ struct StateKey {
     declined_branch: u16,
     signal: u8,
     buttons: u64,
+    handlers: u8,
 }
 
 /// Where the thread is.
@@ -274,12 +280,21 @@ impl Default for Options {
     }
 }
 
+/// Event handlers across scripts (from [`crate::library::link::Linked`]): the handler sets, and
+/// per action the set a RUNSCRIPT makes active. One script alone has one set and no switches.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct HandlerSets<'a> {
+    pub sets: &'a [crate::library::link::Handlers],
+    /// Per action (empty = none switches).
+    pub switch: &'a [Option<u8>],
+}
+
 struct Explorer<'a> {
     script: &'a Script,
     facts: &'a Facts,
-    onanswer: Option<ActionIx>,
-    onrelease: Option<ActionIx>,
-    onsignal: Option<ActionIx>,
+    /// `[set] → [answer, release, signal]`.
+    handler_sets: Vec<[Option<ActionIx>; 3]>,
+    switch: &'a [Option<u8>],
     /// Bitmask of buttons whose press sends a signal.
     signal_buttons: u64,
     precise: bool,
@@ -290,6 +305,11 @@ struct Explorer<'a> {
 
 /// Run the analysis.
 pub fn analyze(script: &Script, facts: &Facts) -> Reach {
+    analyze_with(script, facts, HandlerSets::default())
+}
+
+/// Run the analysis over a linked script whose RUNSCRIPTs switch the active event handlers.
+pub fn analyze_with(script: &Script, facts: &Facts, handlers: HandlerSets<'_>) -> Reach {
     let mut signal_buttons = 0u64;
     for (i, b) in facts.buttons.iter().enumerate().take(super::infer::MAX_BUTTONS) {
         if b.signal {
@@ -299,9 +319,12 @@ pub fn analyze(script: &Script, facts: &Facts) -> Reach {
     let mut ex = Explorer {
         script,
         facts,
-        onanswer: script.event(Event::Answer),
-        onrelease: script.event(Event::Release),
-        onsignal: script.event(Event::Signal),
+        handler_sets: if handlers.sets.is_empty() {
+            vec![[script.event(Event::Answer), script.event(Event::Release), script.event(Event::Signal)]]
+        } else {
+            handlers.sets.iter().map(|h| [h.answer, h.release, h.signal]).collect()
+        },
+        switch: handlers.switch,
         signal_buttons,
         precise: script
             .actions
@@ -326,6 +349,15 @@ pub fn analyze(script: &Script, facts: &Facts) -> Reach {
 }
 
 impl Explorer<'_> {
+    fn handler(&self, s: &State, e: Event) -> Option<ActionIx> {
+        let set = &self.handler_sets[(s.handlers as usize).min(self.handler_sets.len() - 1)];
+        match e {
+            Event::Answer => set[0],
+            Event::Release => set[1],
+            Event::Signal => set[2],
+        }
+    }
+
     fn visit(&mut self, point: Point, state: State, pred: Option<(NodeId, Via)>) {
         let state = state.normalize();
         let id = self.reach.nodes.len() as NodeId;
@@ -356,7 +388,7 @@ impl Explorer<'_> {
                 let mut t = s;
                 t.phase = Phase::Agent;
                 t.in_signal = false;
-                match self.onanswer {
+                match self.handler(&s, Event::Answer) {
                     Some(on) => self.visit(Point::Action(on), t, ev),
                     None => self.visit(Point::Idle, t, ev),
                 }
@@ -367,7 +399,7 @@ impl Explorer<'_> {
                 t.in_signal = false;
                 // The call has ended: so has any open statement (R13); its id stays in the variable.
                 t.stmt_open = false;
-                match self.onrelease {
+                match self.handler(&s, Event::Release) {
                     Some(on) => self.visit(Point::Action(on), t, ev),
                     None => self.visit(Point::End, t, ev),
                 }
@@ -386,7 +418,7 @@ impl Explorer<'_> {
             self.visit(Point::Answer, s, ev);
         }
         if s.phase == Phase::Agent
-            && let Some(on) = self.onsignal
+            && let Some(on) = self.handler(&s, Event::Signal)
         {
             let mut t = s;
             t.in_signal = true;
@@ -429,6 +461,10 @@ impl Explorer<'_> {
             self.events(id, s);
         }
         let mut t = s;
+        if let Some(Some(h)) = self.switch.get(ix.index()) {
+            // RUNSCRIPT: the target script's event actions are the handlers from now on.
+            t.handlers = *h;
+        }
         match &a.kind {
             Kind::End => {
                 let p = Some((id, Via::Implicit));

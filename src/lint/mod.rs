@@ -24,6 +24,7 @@
 pub mod analysis;
 pub mod diagnostic;
 pub mod infer;
+pub mod linked;
 pub mod registry;
 pub mod render;
 pub mod rules;
@@ -92,11 +93,16 @@ impl Prepared {
     pub fn new(script: &Script, tenant: Option<&Tenant>) -> Prepared {
         let flow = Flow::new(script);
         let facts = infer::Facts::new(script, &flow);
-        let options = analysis::Options {
-            policies_record: tenant.is_none_or(|t| t.recording_policies.iter().any(|p| p.percent > 0.0)),
-        };
+        let options = Prepared::options(tenant);
         let reach = analysis::analyze(script, &facts);
         Prepared { flow, facts, reach, options }
+    }
+
+    /// Analysis options from the tenant (`--tenant`), if any.
+    pub fn options(tenant: Option<&Tenant>) -> analysis::Options {
+        analysis::Options {
+            policies_record: tenant.is_none_or(|t| t.recording_policies.iter().any(|p| p.percent > 0.0)),
+        }
     }
 }
 

@@ -369,7 +369,23 @@ fn parse_numbers(cx: &mut Ctx, v: &Node, key: &str) -> Option<Weighted<String>> 
     )?;
     let before = cx.errors.len();
     let mut items = Vec::new();
-    for (number, _, w) in free_keys(cx, entries, &format!("`{key}`")) {
+    for (number, k, w) in free_keys(cx, entries, &format!("`{key}`")) {
+        // An empty number matches no policy `numbers` filter and names no caller: a typo,
+        // refused like any other invalid value (issue 10.11).
+        if number.trim().is_empty() {
+            let e = cx
+                .err(
+                    LoadErrorKind::InvalidConfig,
+                    format!("an empty phone number in `{key}`"),
+                    k.span,
+                    "empty number",
+                )
+                .with_help(format!(
+                    "write the number, e.g. {{\"+15550100\": 1}}; leave `{key}` out for no {key}"
+                ));
+            cx.push(e);
+            continue;
+        }
         if let Some(w) = cx.non_negative(w, &format!("the weight of `{number}`"), HELP_WEIGHT) {
             items.push((number, w));
         }
@@ -399,10 +415,13 @@ fn parse_inputs(cx: &mut Ctx, v: &Node, script: &Script) -> Option<Vec<(String, 
         format!("MENU ids in script `{}`: {}", script.name, menus.join(", "))
     };
     let mut out = Vec::new();
+    // Action id → action: one lookup per entry instead of a scan of the script (issue 10.4).
+    let by_id: std::collections::HashMap<&str, &crate::script::Action> =
+        script.actions.iter().rev().map(|a| (a.id.as_str(), a)).collect();
     for (id, k, dv) in free_keys(cx, entries, "`inputs`") {
         // The MENU this entry is for.
-        let action = match script.find(&id) {
-            Some(ix) => script.action(ix),
+        let action = match by_id.get(id.as_str()) {
+            Some(&a) => a,
             None => {
                 let mut help = menu_list.clone();
                 if let Some(best) = did_you_mean(&id, menus.iter().copied()) {

@@ -6,7 +6,7 @@
 //!
 //! The recording state at a node is the initiator of the call recording active when the
 //! contact *first* ran the action (studio / rod / policy / none), as the engine saw it
-//! ([`Engine::run_visits`]): an action that starts a recording shows the state before it.
+//! (the [`Visits`] observer of the engine): an action that starts a recording shows the state before it.
 //! Edges are counted from consecutive actions of a contact's path that a wired branch joins;
 //! jumps made by events (answer, release, signal) are not edges and are not counted. Several
 //! branches of one action that lead to the same target are drawn as one edge, labelled with all
@@ -17,8 +17,10 @@ use std::fmt::Write as _;
 
 use super::graph::{dot_escape, mermaid_escape};
 use crate::script::{Script, normalize_type};
+use crate::sim::driver::{self, Sink};
+use crate::sim::engine::Visits;
 use crate::sim::outcome::Initiator;
-use crate::sim::{Compiled, Engine, Outcome};
+use crate::sim::{Compiled, Outcome};
 
 /// Recording states, in label order for ties.
 const STATES: [&str; 4] = ["none", "studio", "rod", "policy"];
@@ -75,43 +77,50 @@ pub fn collect(script: &Script, program: &Compiled) -> Heat {
         .map(|a| a.branches.iter().filter_map(|b| b.target.map(|t| t.0)).collect())
         .collect();
     let mut total = Heat::new(n, program.calls, program.seed);
-    crate::diff::run::for_batches(
-        program.calls,
-        |range| {
-            let mut engine = Engine::new(program);
-            let mut out = Outcome::default();
-            let mut visits = Vec::new();
-            let mut part = Heat::new(n, 0, 0);
-            // Last contact (+1) that ran each action / took each edge: per-contact counting.
-            let mut seen = vec![0u64; n];
-            let mut pairs: Vec<(u32, u32)> = Vec::new();
-            for id in range {
-                engine.run_visits(id, &mut out, &mut visits);
-                pairs.clear();
-                for (k, &(ix, rec)) in visits.iter().enumerate() {
-                    let i = ix as usize;
-                    if seen[i] != id + 1 {
-                        seen[i] = id + 1;
-                        part.visited[i] += 1;
-                        part.state[i][state_ix(rec)] += 1;
-                    }
-                    if let Some(&(next, _)) = visits.get(k + 1)
-                        && targets[i].contains(&next)
-                    {
-                        pairs.push((ix, next));
-                    }
-                }
-                pairs.sort_unstable();
-                pairs.dedup();
-                for p in &pairs {
-                    *part.edges.entry(*p).or_default() += 1;
-                }
-            }
-            part
-        },
-        |part| total.merge(part),
-    );
+    let new_part =
+        || HeatPart { heat: Heat::new(n, 0, 0), targets: &targets, seen: vec![0; n], pairs: Vec::new() };
+    let _ = driver::run(program, 0..program.calls, driver::CHUNK, new_part, |part| {
+        total.merge(part.heat);
+        Ok::<(), std::convert::Infallible>(())
+    });
     total
+}
+
+/// The heat of one chunk of contacts (a driver sink observing each action run).
+struct HeatPart<'a> {
+    heat: Heat,
+    /// Wired branch targets per action, to tell branch steps from event jumps.
+    targets: &'a [Vec<u32>],
+    /// Last contact (+1) that ran each action: per-contact counting.
+    seen: Vec<u64>,
+    pairs: Vec<(u32, u32)>,
+}
+
+impl Sink for HeatPart<'_> {
+    type Observer = Visits;
+    fn contact(&mut self, out: &Outcome, seen: &mut Visits) {
+        let id = out.id;
+        let visits = &seen.0;
+        self.pairs.clear();
+        for (k, &(ix, rec)) in visits.iter().enumerate() {
+            let i = ix as usize;
+            if self.seen[i] != id + 1 {
+                self.seen[i] = id + 1;
+                self.heat.visited[i] += 1;
+                self.heat.state[i][state_ix(rec)] += 1;
+            }
+            if let Some(&(next, _)) = visits.get(k + 1)
+                && self.targets[i].contains(&next)
+            {
+                self.pairs.push((ix, next));
+            }
+        }
+        self.pairs.sort_unstable();
+        self.pairs.dedup();
+        for p in &self.pairs {
+            *self.heat.edges.entry(*p).or_default() += 1;
+        }
+    }
 }
 
 fn pct(n: u64, of: u64) -> f64 {

@@ -443,6 +443,19 @@ impl Props<'_, '_> {
         }
     }
 
+    /// A property that names a variable (MENU / ASSIGN / CASE `Variable`): `{v}` — the form
+    /// CXone's help writes — and bare `v` name the same variable, so one pair of braces around
+    /// the whole value is dropped (issue 10.10). `{a}{b}` (a name built at run time) stays as
+    /// written.
+    fn variable_or(&mut self, name: &str, default: &str) -> String {
+        let text = self.text_or(name, default);
+        let t = text.trim();
+        match t.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
+            Some(inner) if !inner.trim().is_empty() && !inner.contains(['{', '}']) => inner.trim().to_owned(),
+            _ => text,
+        }
+    }
+
     fn invalid(&mut self, name: &str, value: &str, expected: &str, candidates: &[&str]) {
         let Some(p) = self.get(name) else { return };
         let (span, pname) = (p.span, p.name.value.clone());
@@ -535,7 +548,7 @@ impl Props<'_, '_> {
             "HANGUP" => Kind::Hangup,
             "MENU" => Kind::Menu(Menu {
                 phrase: self.text_or("Phrase", ""),
-                variable: self.text_or("Variable", "MRES"),
+                variable: self.variable_or("Variable", "MRES"),
                 max_digits: self.count("MaxDigits", 1),
                 timeout: self.seconds("Timeout", 5.0),
                 sensitive: self.boolean("Sensitive"),
@@ -544,10 +557,10 @@ impl Props<'_, '_> {
             "MUSIC" => Kind::Music { seconds: self.seconds("SecondstoPlay", 0.0) },
             "WAIT" => Kind::Wait { seconds: self.seconds("Seconds", 5.0) },
             "ASSIGN" => {
-                Kind::Assign { variable: self.text_or("Variable", ""), value: self.text_or("Value", "") }
+                Kind::Assign { variable: self.variable_or("Variable", ""), value: self.text_or("Value", "") }
             }
             "SNIPPET" => self.snippet(),
-            "CASE" => Kind::Case { variable: self.text_or("Variable", "") },
+            "CASE" => Kind::Case { variable: self.variable_or("Variable", "") },
             "REQAGENT" => Kind::ReqAgent {
                 skill: self.text_or("Skill", "Default"),
                 target_agent: self.text("TargetAgent").filter(|t| !t.trim().is_empty()),

@@ -27,8 +27,8 @@ pub use model::*;
 
 pub use crate::source::{MAX_FILE_BYTES, read_text};
 
-/// Load a script file; the format is chosen by extension (`.json` → Studio JSON) or, failing
-/// that, by content (a first non-blank `{` → Studio JSON, else YAML).
+/// Load a script file; the format is chosen by extension (`.json` → Studio JSON) unless the
+/// content disagrees, and by content for other names (a first non-blank `{` → Studio JSON).
 pub fn load_path(path: &Path) -> Result<Script, LoadErrors> {
     let name = path.display().to_string();
     let text = read_text(path)?;
@@ -42,8 +42,31 @@ pub fn load_str(name: &str, text: &str) -> Result<Script, LoadErrors> {
     build::build(raw)
 }
 
+/// Studio JSON or YAML? The extension says, unless the content clearly disagrees (issue 10.9):
+/// a `.json` file holding a YAML mapping (`script: ...`) is YAML, and a `.yaml` file holding a
+/// Studio export (a JSON object with `header`, or `actions` keyed by id) is Studio JSON. Other
+/// names: a leading `{` means Studio JSON.
 fn is_studio_json(name: &str, text: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    lower.ends_with(".json")
-        || (!lower.ends_with(".yaml") && !lower.ends_with(".yml") && text.trim_start().starts_with('{'))
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    let brace = t.starts_with('{');
+    if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        brace && looks_like_studio_export(t)
+    } else if lower.ends_with(".json") {
+        // Empty or JSON-looking text stays JSON, so JSON errors are reported in JSON terms.
+        brace || t.starts_with('[') || t.is_empty()
+    } else {
+        brace
+    }
+}
+
+/// A JSON object with a `header` key or an `actions` object (Studio keys actions by id; the
+/// YAML format lists them).
+fn looks_like_studio_export(text: &str) -> bool {
+    let Ok(root) = crate::source::json::parse(text) else { return false };
+    let crate::source::json::JsonValue::Object(members) = &root.value else { return false };
+    members.iter().any(|(k, v)| {
+        k.text == "header"
+            || (k.text == "actions" && matches!(v.value, crate::source::json::JsonValue::Object(_)))
+    })
 }

@@ -47,6 +47,12 @@ pub(crate) fn parse(source: &Source) -> Result<RawScript, LoadErrors> {
             .with_help("a Studio JSON script is one object: {\"header\": …, \"actions\": …, \"properties\": …, \"branches\": …}")
     })?;
     let mut cx = Cx { source, errors: Vec::new() };
+    // Duplicate keys anywhere are refused, as the YAML loader refuses them: JSON leaves their
+    // meaning open and a last-wins reading silently drops data (issue 10.11).
+    cx.duplicate_keys(&root);
+    if !cx.errors.is_empty() {
+        return Err(LoadErrors { errors: cx.errors });
+    }
     let raw = cx.script(&root);
     if cx.errors.is_empty() { Ok(raw) } else { Err(LoadErrors { errors: cx.errors }) }
 }
@@ -121,6 +127,37 @@ impl Cx<'_> {
             .with_label(first, "first occurrence")
             .with_help("merge the two entries into one");
         self.errors.push(e);
+    }
+
+    /// Report every key given twice in one object, at its second occurrence (the first as a
+    /// secondary label). Recursion is bounded by the JSON parser's depth limit.
+    fn duplicate_keys(&mut self, v: &Json) {
+        match &v.value {
+            JsonValue::Object(members) => {
+                let mut seen: std::collections::HashMap<&str, Span> = std::collections::HashMap::new();
+                for (k, child) in members {
+                    match seen.get(k.text.as_str()) {
+                        Some(&first) => {
+                            let e = LoadError::new(
+                                LoadErrorKind::Syntax,
+                                format!("duplicate key `{}` in a JSON object", k.text),
+                            )
+                            .with_source(self.source)
+                            .with_label(k.span, "given again here")
+                            .with_label(first, "first given here")
+                            .with_help("give each key once: which of the two values is meant is not defined");
+                            self.errors.push(e);
+                        }
+                        None => {
+                            seen.insert(&k.text, k.span);
+                        }
+                    }
+                    self.duplicate_keys(child);
+                }
+            }
+            JsonValue::Array(items) => items.iter().for_each(|i| self.duplicate_keys(i)),
+            _ => {}
+        }
     }
 
     fn script(&mut self, root: &Json) -> RawScript {

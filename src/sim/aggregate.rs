@@ -5,18 +5,14 @@
 //! example contact ids by minimum. Chunk boundaries depend only on contact indices, so the
 //! report is byte-identical for any number of threads, and memory stays flat in `--calls`.
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use super::compile::Compiled;
-use super::engine::Engine;
+use super::driver::{self, Sink};
 use super::outcome::{Finding, Initiator, Mode, Outcome, SegmentKind};
 use crate::stats::{Ci, half_width_pp, wilson};
 
-/// Contacts per work item.
-pub const CHUNK: u64 = 4096;
-/// Work items simulated in parallel before their output is written in order.
-const BATCH_CHUNKS: u64 = 64;
+pub use super::driver::CHUNK;
 
 /// Report version 1 — field names and meanings are public contract (FORMATS §5).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -386,57 +382,88 @@ fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
-/// Receives each batch of JSONL lines, in contact order.
+impl Sink for Tally {
+    type Observer = ();
+    #[inline]
+    fn contact(&mut self, out: &Outcome, _: &mut ()) {
+        self.add(out);
+    }
+}
+
+/// Contacts per chunk when each contact also becomes a JSONL line: small, so that the reorder
+/// window holds few lines (`--calls-out` memory is `window × LINES_CHUNK` lines).
+pub const LINES_CHUNK: u64 = 256;
+
+/// The `--calls-out` sink: the tally plus the chunk's JSONL lines (FORMATS §6).
+pub struct Lines<'p> {
+    p: &'p Compiled,
+    pub tally: Tally,
+    pub text: String,
+}
+
+impl<'p> Lines<'p> {
+    pub fn new(p: &'p Compiled) -> Self {
+        Lines { p, tally: Tally::new(p.policies.len()), text: String::new() }
+    }
+}
+
+impl Sink for Lines<'_> {
+    type Observer = ();
+    fn contact(&mut self, out: &Outcome, _: &mut ()) {
+        self.tally.add(out);
+        out.write_json(self.p, &mut self.text);
+        self.text.push('\n');
+    }
+}
+
+/// Receives each chunk's JSONL lines, in contact order.
 pub type LineSink<'a> = &'a mut dyn FnMut(&str) -> std::io::Result<()>;
 
 /// Simulate contacts `0..calls` on the current rayon pool; `progress` gets the number of
-/// contacts done after each batch.
+/// contacts done after each chunk.
 pub fn simulate(p: &Compiled, calls: u64, progress: impl FnMut(u64)) -> Report {
-    simulate_chunks(p, calls, None, progress).0.report(p)
+    tally(p, 0..calls, progress).report(p)
 }
 
-/// Like [`simulate`], also handing each batch's JSONL lines (contact order) to `lines` when
+/// The tally of `contacts` (the driver with a [`Tally`] sink). Calling it on consecutive
+/// ranges and merging gives the same tally as one call, for any `--jobs`.
+pub fn tally(p: &Compiled, contacts: std::ops::Range<u64>, mut progress: impl FnMut(u64)) -> Tally {
+    let mut total = Tally::new(p.policies.len());
+    let _ = driver::run(
+        p,
+        contacts,
+        driver::CHUNK,
+        || Tally::new(p.policies.len()),
+        |part| {
+            total.merge(&part);
+            progress(total.calls);
+            Ok::<(), std::convert::Infallible>(())
+        },
+    );
+    total
+}
+
+/// Like [`simulate`], also handing each chunk's JSONL lines (contact order) to `lines` when
 /// given. Returns the tally and the first error `lines` returned, if any (simulation stops).
 pub fn simulate_chunks(
     p: &Compiled,
     calls: u64,
-    mut lines: Option<LineSink<'_>>,
+    lines: Option<LineSink<'_>>,
     mut progress: impl FnMut(u64),
 ) -> (Tally, std::io::Result<()>) {
-    let want_lines = lines.is_some();
+    let Some(lines) = lines else { return (tally(p, 0..calls, progress), Ok(())) };
     let mut total = Tally::new(p.policies.len());
-    let chunks = calls.div_ceil(CHUNK);
-    let mut first = 0;
-    while first < chunks {
-        let last = (first + BATCH_CHUNKS).min(chunks);
-        let parts: Vec<(Tally, String)> = (first..last)
-            .into_par_iter()
-            .map(|c| {
-                let mut engine = Engine::new(p);
-                let mut out = Outcome::default();
-                let mut tally = Tally::new(p.policies.len());
-                let mut text = String::new();
-                for id in c * CHUNK..((c + 1) * CHUNK).min(calls) {
-                    engine.run(id, &mut out);
-                    tally.add(&out);
-                    if want_lines {
-                        out.write_json(p, &mut text);
-                        text.push('\n');
-                    }
-                }
-                (tally, text)
-            })
-            .collect();
-        for (tally, text) in &parts {
-            total.merge(tally);
-            if let Some(sink) = lines.as_mut()
-                && let Err(e) = sink(text)
-            {
-                return (total, Err(e));
-            }
-        }
-        progress((last * CHUNK).min(calls));
-        first = last;
-    }
-    (total, Ok(()))
+    let res = driver::run(
+        p,
+        0..calls,
+        LINES_CHUNK,
+        || Lines::new(p),
+        |part| {
+            total.merge(&part.tally);
+            lines(&part.text)?;
+            progress(total.calls);
+            Ok(())
+        },
+    );
+    (total, res)
 }

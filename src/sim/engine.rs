@@ -77,8 +77,10 @@ struct Active {
     from: u64,
 }
 
-/// Per-contact state besides the outcome being built.
-#[derive(Clone, Debug, Default)]
+/// Everything one contact may change, in one struct that [`Ctx::reset`] resets as a whole
+/// (issue 9): the scalars of the call, and the reusable buffers (cleared, capacity kept). The
+/// reset destructures every field, so a field added here without a reset does not compile —
+/// nothing can survive from contact *i − 1* into contact *i* (SEMANTICS §5).
 struct Ctx {
     t: u64,
     phase: Option<CallPhase>,
@@ -111,97 +113,223 @@ struct Ctx {
     stmt_open: Option<usize>,
     stmt_in_var: Option<usize>,
     stmt_n: u32,
+    // ---- reused buffers (cleared per contact, capacity kept: no allocation per contact) ----
     /// Buttons On: (button, INDICATE action that set it).
     buttons_on: Vec<(u16, u32)>,
-}
-
-/// A reusable simulator for one program (one per worker thread).
-pub struct Engine<'p> {
-    p: &'p Compiled,
+    /// The contact's keyed random draws (re-keyed per contact).
     draws: Draws,
+    /// Script variables (all back to empty per contact, `Global:` ones included).
     vars: Vars,
-    globals: Vec<VarId>,
-    /// Policy samples of the current contact: 0 = not drawn, 1 = in, 2 = out.
+    /// Policy samples of the contact: 0 = not drawn, 1 = in, 2 = out.
     samples: Vec<u8>,
     events: Vec<Ev>,
     times: Vec<u64>,
+    /// Rendered ASSIGN value (cleared before each render, too).
     scratch: String,
+    /// A formatted statement id.
     id_buf: String,
-    c: Ctx,
-    trace: Option<Vec<TraceStep>>,
-    /// When on: each action run, with the initiator of the recording active as it ran
-    /// (`recflow graph --heat`, see [`Engine::run_visits`]).
-    visits: Option<Vec<(u32, Option<Initiator>)>>,
 }
 
-macro_rules! tr {
-    ($self:ident, $kind:expr, $action:expr, $rule:expr, $($fmt:tt)*) => {
-        if $self.trace.is_some() {
-            let text = format!($($fmt)*);
-            let action: Option<u32> = $action;
-            let action = action.map(|a| $self.p.id(a).to_string());
-            let t_ms = $self.c.t;
-            if let Some(tr) = $self.trace.as_mut() {
-                tr.push(TraceStep { t_ms, kind: $kind, action, text, rule: $rule });
-            }
-        }
-    };
-}
-
-impl<'p> Engine<'p> {
-    pub fn new(p: &'p Compiled) -> Self {
-        Engine {
-            p,
+impl Ctx {
+    fn new(p: &Compiled) -> Self {
+        let mut c = Ctx {
+            t: 0,
+            phase: None,
+            pc: None,
+            ready: 0,
+            steps: 0,
+            direction: None,
+            ani: None,
+            dnis: None,
+            skill: None,
+            seg: None,
+            rec: None,
+            start_seq: None,
+            rao_seq: None,
+            ivr_pending: None,
+            rod_on: false,
+            policies_off: false,
+            dnr: false,
+            agent: None,
+            deciding: None,
+            first_answer: None,
+            answered: false,
+            external: false,
+            call_end: None,
+            stmt_open: None,
+            stmt_in_var: None,
+            stmt_n: 0,
+            buttons_on: Vec::new(),
             draws: Draws::new(p.seed, p.purposes.len()),
             vars: Vars::new(&p.symbols),
-            globals: super::vars::globals(&p.symbols),
             samples: vec![0; p.policies.len()],
             events: Vec::with_capacity(16),
             times: Vec::new(),
             scratch: String::new(),
             id_buf: String::new(),
-            c: Ctx::default(),
-            trace: None,
-            visits: None,
+        };
+        c.reset(0);
+        c
+    }
+
+    /// Back to the state of a contact that has not started, keyed for contact `id`. Every
+    /// field is named (no `..`): adding state without resetting it is a compile error.
+    fn reset(&mut self, id: u64) {
+        let Ctx {
+            t,
+            phase,
+            pc,
+            ready,
+            steps,
+            direction,
+            ani,
+            dnis,
+            skill,
+            seg,
+            rec,
+            start_seq,
+            rao_seq,
+            ivr_pending,
+            rod_on,
+            policies_off,
+            dnr,
+            agent,
+            deciding,
+            first_answer,
+            answered,
+            external,
+            call_end,
+            stmt_open,
+            stmt_in_var,
+            stmt_n,
+            buttons_on,
+            draws,
+            vars,
+            samples,
+            events,
+            times,
+            scratch,
+            id_buf,
+        } = self;
+        (*t, *ready, *steps, *stmt_n) = (0, 0, 0, 0);
+        (*phase, *pc, *direction) = (None, None, None);
+        (*ani, *dnis, *skill, *agent, *deciding) = (None, None, None, None, None);
+        (*seg, *stmt_open, *stmt_in_var) = (None, None, None);
+        (*rec, *start_seq, *rao_seq, *ivr_pending) = (None, None, None, None);
+        (*first_answer, *call_end) = (None, None);
+        (*rod_on, *policies_off, *dnr, *answered, *external) = (false, false, false, false, false);
+        buttons_on.clear();
+        draws.reset(id);
+        vars.reset();
+        samples.iter_mut().for_each(|s| *s = 0);
+        events.clear();
+        times.clear();
+        scratch.clear();
+        id_buf.clear();
+    }
+}
+
+/// What the engine reports while it runs a contact, besides the [`Outcome`] it builds: the
+/// engine-side half of a sink. `()` observes nothing and compiles to nothing (`TRACE` is a
+/// constant, so with it the trace formatting is dead code the optimiser removes).
+pub trait Observer {
+    /// Whether [`Observer::trace`] wants the timeline (`explain`).
+    const TRACE: bool = false;
+    /// An action is about to run, with the initiator of the recording active as it runs.
+    #[inline(always)]
+    fn step(&mut self, _action: u32, _recording: Option<Initiator>) {}
+    /// One line of the timeline (only called when `TRACE`).
+    #[inline(always)]
+    fn trace(&mut self, _step: TraceStep) {}
+    /// Forget the previous contact (called by the engine before each contact, like
+    /// [`Ctx::reset`]: an observer never carries one contact into the next).
+    #[inline(always)]
+    fn clear(&mut self) {}
+}
+
+impl Observer for () {}
+
+/// Collects the timeline of a contact (`explain`).
+#[derive(Clone, Debug, Default)]
+pub struct Timeline(pub Vec<TraceStep>);
+
+impl Observer for Timeline {
+    const TRACE: bool = true;
+    fn trace(&mut self, step: TraceStep) {
+        self.0.push(step);
+    }
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+/// Collects each action run with the recording initiator active as it ran (`graph --heat`).
+#[derive(Clone, Debug, Default)]
+pub struct Visits(pub Vec<(u32, Option<Initiator>)>);
+
+impl Observer for Visits {
+    #[inline]
+    fn step(&mut self, action: u32, recording: Option<Initiator>) {
+        self.0.push((action, recording));
+    }
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+/// A reusable simulator for one program (one per worker thread), reporting to observer `O`.
+/// Only the driver ([`super::driver`]) runs it.
+pub struct Engine<'p, O: Observer = ()> {
+    p: &'p Compiled,
+    globals: Vec<VarId>,
+    /// Per-contact state, reset as a whole before each contact.
+    c: Ctx,
+    obs: O,
+}
+
+macro_rules! tr {
+    ($self:ident, $kind:expr, $action:expr, $rule:expr, $($fmt:tt)*) => {
+        if O::TRACE {
+            let text = format!($($fmt)*);
+            let action: Option<u32> = $action;
+            let action = action.map(|a| $self.p.id(a).to_string());
+            let t_ms = $self.c.t;
+            $self.obs.trace(TraceStep { t_ms, kind: $kind, action, text, rule: $rule });
         }
+    };
+}
+
+impl<'p> Engine<'p, ()> {
+    pub fn new(p: &'p Compiled) -> Self {
+        Engine::with_observer(p, ())
+    }
+}
+
+impl<'p, O: Observer> Engine<'p, O> {
+    pub fn with_observer(p: &'p Compiled, obs: O) -> Self {
+        Engine { p, globals: super::vars::globals(&p.symbols), c: Ctx::new(p), obs }
     }
 
-    /// Simulate contact `id` into `out`, also filling `visits` with each action run (path
-    /// order) and the initiator of the call recording active when it ran (`None`: not
-    /// recording). Used by `recflow graph --heat`.
-    pub fn run_visits(&mut self, id: u64, out: &mut Outcome, visits: &mut Vec<(u32, Option<Initiator>)>) {
-        visits.clear();
-        self.visits = Some(std::mem::take(visits));
-        self.run(id, out);
-        *visits = self.visits.take().unwrap_or_default();
+    /// The observer (what it collected for the last contact).
+    pub fn observer(&mut self) -> &mut O {
+        &mut self.obs
     }
 
-    /// Simulate contact `id` into `out`, recording its timeline.
-    pub fn explain(&mut self, id: u64, out: &mut Outcome) -> Vec<TraceStep> {
-        self.trace = Some(Vec::new());
-        self.run(id, out);
-        self.trace.take().unwrap_or_default()
-    }
-
-    /// Simulate contact `id` into `out` (cleared first).
+    /// Simulate contact `id` into `out` (cleared first). The per-contact state is reset as a
+    /// whole first, so the result depends only on (seed, `id`, program).
     pub fn run(&mut self, id: u64, out: &mut Outcome) {
         let p = self.p;
         out.clear(id, p.policies.len());
-        self.draws.reset(id);
-        self.vars.reset();
-        self.samples.iter_mut().for_each(|s| *s = 0);
-        self.events.clear();
-        let buttons = std::mem::take(&mut self.c.buttons_on);
-        self.c = Ctx { buttons_on: buttons, ..Ctx::default() };
-        self.c.buttons_on.clear();
+        self.c.reset(id);
+        self.obs.clear();
 
-        let dir_ix = self.draws.weighted(p.fixed.direction, &p.direction.1);
+        let dir_ix = self.c.draws.weighted(p.fixed.direction, &p.direction.1);
         self.c.direction = Some(p.direction.0.get(dir_ix).copied().unwrap_or(Direction::Inbound));
         if !p.ani.0.is_empty() {
-            self.c.ani = Some(p.ani.0[self.draws.weighted(p.fixed.ani, &p.ani.1)]);
+            self.c.ani = Some(p.ani.0[self.c.draws.weighted(p.fixed.ani, &p.ani.1)]);
         }
         if !p.dnis.0.is_empty() {
-            self.c.dnis = Some(p.dnis.0[self.draws.weighted(p.fixed.dnis, &p.dnis.1)]);
+            self.c.dnis = Some(p.dnis.0[self.c.draws.weighted(p.fixed.dnis, &p.dnis.1)]);
         }
         tr!(self, "event", None, None, "arrival ({})", self.c.direction.map_or("inbound", |d| d.as_str()));
 
@@ -214,7 +342,7 @@ impl<'p> Engine<'p> {
         loop {
             let next_ev = self.next_event();
             let run_thread = match (self.c.pc, next_ev) {
-                (Some(_), Some(i)) => self.c.ready <= self.events[i].at,
+                (Some(_), Some(i)) => self.c.ready <= self.c.events[i].at,
                 (Some(_), None) => true,
                 (None, Some(_)) => false,
                 (None, None) => break,
@@ -231,13 +359,13 @@ impl<'p> Engine<'p> {
                         "step limit: {STEP_LIMIT} actions ran; the contact is ended"
                     );
                     self.c.pc = None;
-                    self.events.clear();
+                    self.c.events.clear();
                     break;
                 }
                 self.c.steps += 1;
                 self.step(out);
             } else if let Some(i) = next_ev {
-                let e = self.events.swap_remove(i);
+                let e = self.c.events.swap_remove(i);
                 self.c.t = self.c.t.max(e.at);
                 self.fire(e.kind, out);
             }
@@ -247,9 +375,9 @@ impl<'p> Engine<'p> {
 
     fn next_event(&self) -> Option<usize> {
         let mut best: Option<usize> = None;
-        for (i, e) in self.events.iter().enumerate() {
+        for (i, e) in self.c.events.iter().enumerate() {
             if best.is_none_or(|b| {
-                let b = &self.events[b];
+                let b = &self.c.events[b];
                 (e.at, e.class, e.sub) < (b.at, b.class, b.sub)
             }) {
                 best = Some(i);
@@ -269,7 +397,7 @@ impl<'p> Engine<'p> {
             EvKind::Press { seq, pos } => (5, (u32::from(seq) << 16) | u32::from(pos)),
             EvKind::Release | EvKind::Abandon => (6, 0),
         };
-        self.events.push(Ev { at, class, sub, kind });
+        self.c.events.push(Ev { at, class, sub, kind });
     }
 
     fn phase(&self) -> CallPhase {
@@ -279,8 +407,8 @@ impl<'p> Engine<'p> {
     fn sample_ms(&mut self, dist: Dist, purpose: Purpose) -> u64 {
         let secs = match dist {
             Dist::Fixed(s) => s,
-            Dist::Exp(mean) => -mean * self.draws.open_unit(purpose).ln(),
-            Dist::Uniform(a, b) => a + (b - a) * self.draws.unit(purpose),
+            Dist::Exp(mean) => -mean * self.c.draws.open_unit(purpose).ln(),
+            Dist::Uniform(a, b) => a + (b - a) * self.c.draws.unit(purpose),
         };
         super::compile::secs_to_ms(secs)
     }
@@ -318,9 +446,7 @@ impl<'p> Engine<'p> {
         let p = self.p;
         let ix = self.c.pc.expect("step with a thread");
         out.path.push(ix);
-        if let Some(v) = self.visits.as_mut() {
-            v.push((ix, self.c.rec.map(|a| a.initiator)));
-        }
+        self.obs.step(ix, self.c.rec.map(|a| a.initiator));
         let released = self.phase() == CallPhase::Released;
         match &p.ops[ix as usize] {
             Op::Pass { next } => {
@@ -365,14 +491,14 @@ impl<'p> Engine<'p> {
                     );
                 }
                 let choice: Option<&str> = match &m.inputs {
-                    Some((values, cum)) => values[self.draws.weighted(m.choice, cum)].as_deref(),
+                    Some((values, cum)) => values[self.c.draws.weighted(m.choice, cum)].as_deref(),
                     None if m.wired.is_empty() => None,
                     None => {
-                        let k = self.draws.index(m.choice, m.wired.len());
+                        let k = self.c.draws.index(m.choice, m.wired.len());
                         Some(m.digits[m.wired[k] as usize].0.as_str())
                     }
                 };
-                self.vars.set(m.var, choice.unwrap_or(""));
+                self.c.vars.set(m.var, choice.unwrap_or(""));
                 let target = match choice.and_then(|d| m.digits.iter().find(|(name, _)| name == d)) {
                     Some((_, t)) => *t,
                     None => m.default,
@@ -425,7 +551,9 @@ impl<'p> Engine<'p> {
                 self.goto(*next, *ms, out);
             }
             Op::Assign { var, value, next } => {
-                value.render_into(&self.vars, &mut self.scratch);
+                // `render_into` appends: the buffer is reused, so clear it for this value.
+                self.c.scratch.clear();
+                value.render_into(&mut self.c.vars, &mut self.c.scratch);
                 self.assign(*var, out);
                 tr!(
                     self,
@@ -434,22 +562,26 @@ impl<'p> Engine<'p> {
                     None,
                     "ASSIGN {} = \"{}\"",
                     p.symbols.name(*var),
-                    self.vars.get(*var)
+                    self.c.vars.get(*var)
                 );
                 self.goto(*next, 0, out);
             }
             Op::Snippet { code, next, error } => {
-                match code.run(&mut self.vars) {
+                match code.run(&mut self.c.vars) {
                     Ok(()) => {
                         // A program that overwrote RecordingStatementId let the id go (R13).
                         if let Some(i) = self.c.stmt_in_var {
-                            super::outcome::write_statement_id(&mut self.id_buf, out.id, out.statements[i].n);
-                            if self.vars.get(p.statement_var) != self.id_buf {
+                            super::outcome::write_statement_id(
+                                &mut self.c.id_buf,
+                                out.id,
+                                out.statements[i].n,
+                            );
+                            if self.c.vars.get(p.statement_var) != self.c.id_buf {
                                 self.release_statement_id(out);
                             }
                         }
                         tr!(self, "action", Some(ix), None, "SNIPPET");
-                        if self.trace.is_some() {
+                        if O::TRACE {
                             for v in code.writes() {
                                 tr!(
                                     self,
@@ -458,21 +590,21 @@ impl<'p> Engine<'p> {
                                     None,
                                     "{} = \"{}\"",
                                     p.symbols.name(*v),
-                                    self.vars.get(*v)
+                                    self.c.vars.get(*v)
                                 );
                             }
                         }
                         self.goto(*next, 0, out);
                     }
                     Err(e) => {
-                        self.vars.set(p.err_var, &e.message);
+                        self.c.vars.set(p.err_var, &e.message);
                         tr!(self, "branch", Some(ix), None, "SNIPPET runtime error → Error: {}", e.message);
                         self.goto(*error, 0, out);
                     }
                 }
             }
             Op::Case { var, values, default } => {
-                let v = self.vars.get(*var);
+                let v = self.c.vars.get(*var);
                 let target = values.iter().find(|(name, _)| name == v).map_or(*default, |(_, t)| *t);
                 tr!(
                     self,
@@ -539,13 +671,13 @@ impl<'p> Engine<'p> {
         self.p.kinds[ix as usize]
     }
 
-    /// Set `var` from `self.scratch`. Overwriting `RecordingStatementId` lets the open
+    /// Set `var` from `self.c.scratch`. Overwriting `RecordingStatementId` lets the open
     /// statement's id go (R13).
     fn assign(&mut self, var: VarId, out: &mut Outcome) {
         if var == self.p.statement_var {
             self.release_statement_id(out);
         }
-        self.vars.set(var, &self.scratch);
+        self.c.vars.set(var, &self.c.scratch);
     }
 
     /// IVR media between an IVR Start and REQAGENT means the Start does not arm.
@@ -677,10 +809,10 @@ impl<'p> Engine<'p> {
         let current = if avoid_current { self.c.agent } else { None };
         match (list.len(), current) {
             (0, _) => None,
-            (1, _) | (_, None) => Some(list[self.draws.index(purpose, list.len())]),
+            (1, _) | (_, None) => Some(list[self.c.draws.index(purpose, list.len())]),
             (n, Some(cur)) => {
                 // Uniform among the others: draw among n - 1 and skip the current agent.
-                let k = self.draws.index(purpose, n - 1);
+                let k = self.c.draws.index(purpose, n - 1);
                 let others = list.iter().copied().filter(|&a| a != cur);
                 others.clone().nth(k).or_else(|| others.clone().next_back())
             }
@@ -729,21 +861,21 @@ impl<'p> Engine<'p> {
             (p.supervisor_rod, EvKind::Rod { supervisor: true }),
         ];
         for (b, kind) in behaviours {
-            if b.p > 0.0 && talk >= 2 && self.draws.chance(b.happens, b.p) {
+            if b.p > 0.0 && talk >= 2 && self.c.draws.chance(b.happens, b.p) {
                 let at = t + self.inside_talk(b.at, talk);
                 self.push_event(at, kind);
             }
         }
         for (j, seq) in p.presses.iter().enumerate() {
-            if seq.p > 0.0 && talk >= 2 && self.draws.chance(seq.happens, seq.p) {
-                self.times.clear();
+            if seq.p > 0.0 && talk >= 2 && self.c.draws.chance(seq.happens, seq.p) {
+                self.c.times.clear();
                 for _ in &seq.buttons {
                     let x = self.inside_talk(seq.at, talk);
-                    self.times.push(x);
+                    self.c.times.push(x);
                 }
-                self.times.sort_unstable();
-                for k in 0..self.times.len() {
-                    let at = t + self.times[k];
+                self.c.times.sort_unstable();
+                for k in 0..self.c.times.len() {
+                    let at = t + self.c.times[k];
                     self.push_event(at, EvKind::Press { seq: j as u16, pos: k as u16 });
                 }
             }
@@ -767,7 +899,7 @@ impl<'p> Engine<'p> {
 
     /// A time in the open interval (0, talk), in ms (talk ≥ 2).
     fn inside_talk(&mut self, purpose: Purpose, talk: u64) -> u64 {
-        let x = (self.draws.open_unit(purpose) * talk as f64) as u64;
+        let x = (self.c.draws.open_unit(purpose) * talk as f64) as u64;
         x.clamp(1, talk - 1)
     }
 
@@ -888,10 +1020,10 @@ impl<'p> Engine<'p> {
             );
             return;
         }
-        let sampled = match self.samples[d as usize] {
+        let sampled = match self.c.samples[d as usize] {
             0 => {
-                let s = self.draws.chance(pol.sample, pol.percent / 100.0);
-                self.samples[d as usize] = if s { 1 } else { 2 };
+                let s = self.c.draws.chance(pol.sample, pol.percent / 100.0);
+                self.c.samples[d as usize] = if s { 1 } else { 2 };
                 s
             }
             s => s == 1,
@@ -1038,7 +1170,7 @@ impl<'p> Engine<'p> {
         };
         let Op::Indicate { params, .. } = &p.ops[indicate as usize] else { return };
         for (i, sp) in p.sp.iter().enumerate() {
-            self.vars.set(*sp, params.get(i).map_or("", String::as_str));
+            self.c.vars.set(*sp, params.get(i).map_or("", String::as_str));
         }
         match p.on_signal {
             Some(os) => {
@@ -1067,7 +1199,7 @@ impl<'p> Engine<'p> {
         self.end_statement(t, EndedBy::CallEnd, out);
         self.c.phase = Some(CallPhase::Released);
         self.c.call_end = Some(t);
-        self.events.clear();
+        self.c.events.clear();
         match self.p.on_release {
             Some(or) => {
                 tr!(self, "event", Some(or), None, "ONRELEASE fires");
@@ -1274,8 +1406,8 @@ impl<'p> Engine<'p> {
         self.release_statement_id(out);
         self.c.stmt_n += 1;
         let n = self.c.stmt_n;
-        super::outcome::write_statement_id(&mut self.id_buf, out.id, n);
-        self.vars.set(self.p.statement_var, &self.id_buf);
+        super::outcome::write_statement_id(&mut self.c.id_buf, out.id, n);
+        self.c.vars.set(self.p.statement_var, &self.c.id_buf);
         out.statements.push(Statement { n, from_ms: t, to_ms: t, saved: false, ended_by: EndedBy::CallEnd });
         self.c.stmt_open = Some(out.statements.len() - 1);
         self.c.stmt_in_var = self.c.stmt_open;
@@ -1285,7 +1417,7 @@ impl<'p> Engine<'p> {
             Some(ix),
             Some("A-16"),
             "recorded statement starts; RecordingStatementId = \"{}\"",
-            self.vars.get(self.p.statement_var)
+            self.c.vars.get(self.p.statement_var)
         );
     }
 
@@ -1294,7 +1426,7 @@ impl<'p> Engine<'p> {
         tr!(self, "statement", Some(ix), Some("R13"), "statement Stop: RecordingStatementId is cleared");
         self.end_statement(t, EndedBy::Stop, out);
         self.release_statement_id(out);
-        self.vars.set(self.p.statement_var, "");
+        self.c.vars.set(self.p.statement_var, "");
     }
 
     /// Every LOGRECORDINGPRO without UseRecordingStatementId clears the id (R13).
@@ -1309,15 +1441,15 @@ impl<'p> Engine<'p> {
             );
         }
         self.release_statement_id(out);
-        self.vars.set(self.p.statement_var, "");
+        self.c.vars.set(self.p.statement_var, "");
     }
 
     /// The statement whose id is in `RecordingStatementId` loses it now: it is saved if some
     /// `Global:` variable holds the id (R13).
     fn release_statement_id(&mut self, out: &mut Outcome) {
         let Some(i) = self.c.stmt_in_var.take() else { return };
-        super::outcome::write_statement_id(&mut self.id_buf, out.id, out.statements[i].n);
-        let saved = self.globals.iter().any(|g| self.vars.get(*g) == self.id_buf);
+        super::outcome::write_statement_id(&mut self.c.id_buf, out.id, out.statements[i].n);
+        let saved = self.globals.iter().any(|g| self.c.vars.get(*g) == self.c.id_buf);
         out.statements[i].saved = saved;
         tr!(
             self,
@@ -1325,7 +1457,7 @@ impl<'p> Engine<'p> {
             None,
             Some("R13"),
             "statement \"{}\" is {}",
-            self.id_buf,
+            self.c.id_buf,
             if saved {
                 "saved: a Global: variable holds its id"
             } else {

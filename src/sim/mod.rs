@@ -27,13 +27,15 @@
 
 pub mod aggregate;
 pub mod compile;
+pub mod driver;
 pub mod engine;
 pub mod explain;
 pub mod outcome;
 pub mod rng;
 pub mod vars;
 
-pub use aggregate::{Report, simulate, simulate_chunks};
+pub use aggregate::{Report, Tally, simulate, simulate_chunks, tally};
 pub use compile::Compiled;
-pub use engine::{Engine, TraceStep};
+pub use driver::{PairSink, Sink};
+pub use engine::{Engine, Observer, TraceStep};
 pub use outcome::Outcome;

@@ -29,14 +29,17 @@ pub struct Purpose {
 #[derive(Debug, Default, Clone)]
 pub struct Purposes {
     keys: Vec<String>,
+    /// Key → counter: interning stays O(1) per key with thousands of MENUs / policies.
+    index: std::collections::HashMap<String, usize>,
 }
 
 impl Purposes {
     pub fn intern(&mut self, key: &str) -> Purpose {
-        let counter = match self.keys.iter().position(|k| k == key) {
-            Some(i) => i,
+        let counter = match self.index.get(key) {
+            Some(&i) => i,
             None => {
                 self.keys.push(key.to_string());
+                self.index.insert(key.to_string(), self.keys.len() - 1);
                 self.keys.len() - 1
             }
         };

@@ -1,13 +1,17 @@
 //! Snippet compiler: [`Ast`] + [`Symbols`] → [`Program`] / text → [`Template`].
 //!
 //! Every variable name is resolved once to a [`VarId`] slot (case-insensitive; `Global:x` is its
-//! own scope), every function name to a [`Func`], every number literal is pre-parsed. Running a
-//! compiled program ([`super::eval`]) therefore does no parsing of code and no name lookup. Also
-//! home of [`Vars`], the per-contact variable store whose buffers are reused from run to run.
+//! own scope), every member path with constant indexes (`cust.name`, `cust.phones[1].num`) to a
+//! slot of its own, every function name to a [`Func`] or a user FUNCTION index, every number
+//! literal is pre-parsed. Running a compiled program ([`super::eval`]) therefore does no parsing
+//! of code and no name lookup. Also home of [`Vars`], the per-contact variable store whose
+//! buffers are reused from run to run.
 
-use std::collections::HashMap;
+use std::cell::Cell;
+use std::collections::{BTreeSet, HashMap};
 
-use super::parser::{Ast, BinOp, Expr, ExprKind, Part, Stmt, StmtKind, UnOp, split_template};
+use super::funcs::Func;
+use super::parser::{Ast, BinOp, Expr, ExprKind, Part, Seg, Stmt, StmtKind, UnOp, split_template};
 
 /// A variable slot. Ids are dense indices `0..symbols.len()`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -20,6 +24,8 @@ impl VarId {
 }
 
 /// Interned variable names. Lookup ignores case; `Global:x` and `x` are different variables.
+/// Member paths are interned too (`cust.name`): the variable part ignores case, member names do
+/// not (CXone's dynamic data objects page: member names are case-sensitive).
 #[derive(Clone, Debug, Default)]
 pub struct Symbols {
     by_key: HashMap<String, VarId>,
@@ -33,12 +39,21 @@ fn strip_global(name: &str) -> Option<&str> {
     head.eq_ignore_ascii_case("global:").then_some(rest)
 }
 
+/// The lookup key of a name or member path: the variable part lower case (`global:` prefixed),
+/// the member path after the first `.` or `[` verbatim.
 pub(crate) fn key_of(name: &str) -> String {
     let name = name.trim();
-    match strip_global(name) {
-        Some(rest) => format!("global:{}", rest.trim().to_lowercase()),
-        None => name.to_lowercase(),
+    let split = name.find(['.', '[']).unwrap_or(name.len());
+    let (head, tail) = name.split_at(split);
+    match strip_global(head) {
+        Some(rest) => format!("global:{}{tail}", rest.trim().to_lowercase()),
+        None => format!("{}{tail}", head.to_lowercase()),
     }
+}
+
+/// The variable a key belongs to (the key up to its first `.` or `[`).
+pub(crate) fn root_key(key: &str) -> &str {
+    &key[..key.find(['.', '[']).unwrap_or(key.len())]
 }
 
 impl Symbols {
@@ -92,21 +107,40 @@ impl Symbols {
     }
 }
 
-/// Variable values of one contact: one `String` per [`VarId`] (unset = empty), plus scratch
-/// buffers the interpreter reuses so that steady-state runs do not allocate, plus the optional
-/// TRACE sink.
+/// Variable values of one contact: one `String` per [`VarId`] (unset = empty) with an
+/// "unknown" flag, member values created at run time (dynamic indexes), scratch buffers the
+/// interpreter reuses so that steady-state runs do not allocate, the simulated clock, the
+/// per-contact work budget, and the optional TRACE sink.
 #[derive(Clone, Debug, Default)]
 pub struct Vars {
     pub(crate) values: Vec<String>,
+    pub(crate) unknown: Vec<bool>,
     pub(crate) global: Vec<bool>,
     pub(crate) pool: Vec<String>,
     pub(crate) trace: Option<Vec<String>>,
+    /// Path key → slot for every member path the symbols know (for run-time indexes).
+    pub(crate) paths: HashMap<String, VarId>,
+    /// Member values whose path exists only at run time: key → (value, unknown).
+    pub(crate) extra: HashMap<String, (String, bool)>,
+    /// Saved locals of the FUNCTION calls in progress (restored on return).
+    pub(crate) stack: Vec<(String, bool)>,
+    /// Scratch for building run-time path keys.
+    pub(crate) key_buf: String,
+    /// Simulated clock: seconds since 1970-01-01 (see [`Vars::set_clock_ms`]).
+    pub(crate) clock_secs: i64,
+    /// Seed of this contact's deterministic choices (`random()`, branches on unknown values).
+    pub(crate) seed: u64,
+    pub(crate) draws: u64,
+    /// Work charged to this contact so far (every program run and template render).
+    pub(crate) contact_work: Cell<u64>,
+    /// Unmodelled constructs met since the last [`Vars::take_unmodelled`].
+    pub(crate) unmodelled: u32,
 }
 
 impl Vars {
     /// Sized to the symbols interned so far; grows when a program or `set` needs more.
     pub fn new(symbols: &Symbols) -> Self {
-        let mut v = Vars::default();
+        let mut v = Vars { clock_secs: super::funcs::SIM_EPOCH_SECS, ..Vars::default() };
         v.sync(symbols);
         v
     }
@@ -117,9 +151,15 @@ impl Vars {
         if self.values.len() < n {
             self.values.resize_with(n, String::new);
         }
+        self.unknown.resize(self.values.len(), false);
         self.global.resize(self.values.len(), false);
         for (i, g) in symbols.global.iter().enumerate() {
             self.global[i] = *g;
+        }
+        for (k, id) in &symbols.by_key {
+            if k.contains(['.', '[']) && !self.paths.contains_key(k) {
+                self.paths.insert(k.clone(), *id);
+            }
         }
     }
 
@@ -127,6 +167,7 @@ impl Vars {
         if self.values.len() < n {
             self.values.resize_with(n, String::new);
             self.global.resize(n, false);
+            self.unknown.resize(n, false);
         }
         for g in globals {
             self.global[g.index()] = true;
@@ -138,6 +179,19 @@ impl Vars {
         self.values.get(id.index()).map_or("", String::as_str)
     }
 
+    /// True when the variable holds an *unknown* value (the result of an external call such as
+    /// `GetRESTProxy()`, or of a construct recflow does not model). A branch on it is chosen by
+    /// traffic weights, not by its (empty) text.
+    pub fn is_unknown(&self, id: VarId) -> bool {
+        self.unknown.get(id.index()).copied().unwrap_or(false)
+    }
+
+    /// Mark a variable unknown (its text becomes empty).
+    pub fn set_unknown(&mut self, id: VarId) {
+        self.set(id, "");
+        self.unknown[id.index()] = true;
+    }
+
     /// Set a value (reuses the slot's buffer). Growing for an id beyond the current size does
     /// not know whether it is global: call [`Vars::sync`] for that.
     pub fn set(&mut self, id: VarId, value: &str) {
@@ -145,27 +199,64 @@ impl Vars {
         if i >= self.values.len() {
             self.values.resize_with(i + 1, String::new);
             self.global.resize(i + 1, false);
+            self.unknown.resize(i + 1, false);
         }
         let slot = &mut self.values[i];
         slot.clear();
         slot.push_str(value);
+        self.unknown[i] = false;
     }
 
     /// Every variable back to empty (per contact); capacity is kept.
     pub fn reset(&mut self) {
         self.values.iter_mut().for_each(String::clear);
+        self.unknown.iter_mut().for_each(|u| *u = false);
+        self.extra.values_mut().for_each(|(v, u)| {
+            v.clear();
+            *u = false;
+        });
         if let Some(t) = &mut self.trace {
             t.clear();
         }
+        self.contact_work.set(0);
+        self.unmodelled = 0;
+        self.draws = 0;
     }
 
     /// Only the non-`Global:` variables back to empty.
     pub fn reset_locals(&mut self) {
-        for (v, g) in self.values.iter_mut().zip(&self.global) {
+        for ((v, g), u) in self.values.iter_mut().zip(&self.global).zip(self.unknown.iter_mut()) {
             if !g {
                 v.clear();
+                *u = false;
             }
         }
+    }
+
+    /// Set the simulated clock for this contact: a fixed epoch
+    /// ([`super::SIM_EPOCH`], a Monday 09:00:00) plus `ms` (the contact's arrival time plus
+    /// the time simulated so far). `now()` and the other date functions read it.
+    pub fn set_clock_ms(&mut self, ms: u64) {
+        self.clock_secs =
+            super::funcs::SIM_EPOCH_SECS.saturating_add((ms / 1000).min(i64::MAX as u64 / 2) as i64);
+    }
+
+    /// Seed of this contact's deterministic choices (`random()`, an IF/CASE inside a snippet on
+    /// an unknown value). The simulator passes a value derived from its seed and the contact.
+    pub fn set_seed(&mut self, seed: u64) {
+        self.seed = seed;
+        self.draws = 0;
+    }
+
+    /// Number of unmodelled constructs (external calls, `USES`, conversions recflow does not
+    /// model) met since the last call; resets the count.
+    pub fn take_unmodelled(&mut self) -> u32 {
+        std::mem::take(&mut self.unmodelled)
+    }
+
+    /// Work charged to this contact so far (all program runs and template renders).
+    pub fn work(&self) -> u64 {
+        self.contact_work.get()
     }
 
     /// `Global:` variables with their values (ids ascending; empty ones included).
@@ -194,69 +285,19 @@ impl Vars {
     }
 }
 
-/// Built-in functions (see docs/snippet.md). Call as `x.f(a)` or `f(x, a)`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Func {
-    Length,
-    Upper,
-    Lower,
-    Trim,
-    Contains,
-    IndexOf,
-    Substr,
-    Count,
-    Replace,
-    IsNumeric,
-}
-
-impl Func {
-    pub fn lookup(name: &str) -> Option<Func> {
-        const TABLE: [(&str, Func); 10] = [
-            ("length", Func::Length),
-            ("upper", Func::Upper),
-            ("lower", Func::Lower),
-            ("trim", Func::Trim),
-            ("contains", Func::Contains),
-            ("indexof", Func::IndexOf),
-            ("substr", Func::Substr),
-            ("count", Func::Count),
-            ("replace", Func::Replace),
-            ("isnumeric", Func::IsNumeric),
-        ];
-        TABLE.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|&(_, f)| f)
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Func::Length => "length",
-            Func::Upper => "upper",
-            Func::Lower => "lower",
-            Func::Trim => "trim",
-            Func::Contains => "contains",
-            Func::IndexOf => "indexof",
-            Func::Substr => "substr",
-            Func::Count => "count",
-            Func::Replace => "replace",
-            Func::IsNumeric => "isnumeric",
-        }
-    }
-
-    /// Allowed argument counts, receiver included.
-    pub(crate) fn arity(self) -> (usize, usize) {
-        match self {
-            Func::Length | Func::Upper | Func::Lower | Func::Trim | Func::Count | Func::IsNumeric => (1, 1),
-            Func::Contains | Func::IndexOf => (2, 2),
-            Func::Substr => (2, 3),
-            Func::Replace => (3, 3),
-        }
-    }
-}
-
 /// Compiled expression. `at` is the byte offset in the snippet (for runtime error messages).
 #[derive(Clone, Debug)]
 pub(crate) struct CExpr {
     pub kind: CKind,
     pub at: u32,
+}
+
+/// One step of a member path with a run-time index.
+#[derive(Clone, Debug)]
+pub(crate) enum CSeg {
+    /// `.name` or a constant `[n]`, already rendered (`.name`, `[2]`).
+    Lit(Box<str>),
+    Index(CExpr),
 }
 
 #[derive(Clone, Debug)]
@@ -266,67 +307,311 @@ pub(crate) enum CKind {
     /// A number literal: its value, and its spelling (used when it is assigned: `007`).
     Number(f64, Box<str>),
     Var(VarId),
-    /// A string literal with `{var}` parts.
+    /// A member path with constant indexes: its slot, and the slots of its shorter prefixes
+    /// (an unknown prefix makes an unset member unknown too).
+    Path(VarId, Box<[VarId]>),
+    /// A member path with run-time indexes: the variable's key, then the steps.
+    DynPath(Box<str>, Box<[CSeg]>),
+    /// A string literal with `{…}` parts.
     Template(Template),
     Unary(UnOp, Box<CExpr>),
     Binary(BinOp, Box<CExpr>, Box<CExpr>),
     Index(Box<CExpr>, Box<CExpr>),
     Call(Func, Box<[CExpr]>),
+    /// A call of a FUNCTION of this snippet (index into [`Program::funcs`]).
+    User(u32, Box<[CExpr]>),
+    /// A call that reaches a CXone service (`GetRESTProxy()`, `MakeRestRequest`, `savetodb`…):
+    /// the arguments are evaluated, the result is unknown.
+    External(Box<[CExpr]>),
+    /// `obj.count()` style member count / `obj.asjson()` of a dynamic data object.
+    Object(ObjOp, Box<str>, VarId),
+    /// A method nobody defines: unknown on an unknown receiver, else a runtime error.
+    Method(Box<str>, Box<[CExpr]>),
     /// A call of a function that does not exist: a runtime error when evaluated.
     Unknown(Box<str>),
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ObjOp {
+    /// Elements of an array of objects (`obj.items.count()`) or characters… see eval.
+    Count,
+    AsJson,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum CTarget {
+    Slot(VarId),
+    /// A member path with run-time indexes.
+    Dyn(Box<str>, Box<[CSeg]>),
+}
+
 #[derive(Clone, Debug)]
 pub(crate) enum CStmt {
-    Assign { target: VarId, index: Option<CExpr>, value: CExpr },
-    If { cond: CExpr, then: Box<[CStmt]>, els: Box<[CStmt]> },
-    Switch { subject: CExpr, cases: Box<[(CExpr, Box<[CStmt]>)]>, default: Box<[CStmt]> },
-    For { var: VarId, from: CExpr, to: CExpr, body: Box<[CStmt]>, at: u32 },
-    ForEach { var: VarId, array: CExpr, body: Box<[CStmt]> },
+    Assign {
+        target: CTarget,
+        index: Option<CExpr>,
+        value: CExpr,
+    },
+    /// `DYNAMIC x` (clears the object's members) / `x = parsejson(…)`: `members` are the member
+    /// slots of `root` this program knows; `json` the text to load into them.
+    Object {
+        root: VarId,
+        key: Box<str>,
+        json: Option<CExpr>,
+        at: u32,
+    },
+    If {
+        cond: CExpr,
+        then: Box<[CStmt]>,
+        els: Box<[CStmt]>,
+    },
+    Switch {
+        subject: CExpr,
+        cases: Box<[(CExpr, Box<[CStmt]>)]>,
+        default: Box<[CStmt]>,
+    },
+    Select {
+        cases: Box<[(CExpr, Box<[CStmt]>)]>,
+        default: Box<[CStmt]>,
+    },
+    For {
+        var: VarId,
+        from: CExpr,
+        to: CExpr,
+        step: Option<CExpr>,
+        body: Box<[CStmt]>,
+        at: u32,
+    },
+    ForEach {
+        var: VarId,
+        array: CExpr,
+        body: Box<[CStmt]>,
+        at: u32,
+    },
+    While {
+        cond: CExpr,
+        body: Box<[CStmt]>,
+        at: u32,
+    },
+    Return(Option<CExpr>),
     Break,
     Trace(CExpr),
+    Eval(CExpr),
+    Unmodelled,
+}
+
+/// A compiled FUNCTION.
+#[derive(Clone, Debug)]
+pub(crate) struct CFunc {
+    pub name: Box<str>,
+    pub params: Box<[VarId]>,
+    /// Every slot local to the function (parameters included), saved and restored per call.
+    pub locals: Box<[VarId]>,
+    pub body: Box<[CStmt]>,
 }
 
 /// A compiled Snippet program: run it many times with [`Program::run`].
 #[derive(Clone, Debug, Default)]
 pub struct Program {
-    pub(crate) body: Box<[CStmt]>,
+    pub(crate) body: Vec<CStmt>,
+    pub(crate) funcs: Vec<CFunc>,
     /// Number of slots the program needs in [`Vars`].
     pub(crate) slots: usize,
     pub(crate) globals: Vec<VarId>,
     pub(crate) writes: Vec<VarId>,
     pub(crate) line_starts: Vec<usize>,
+    /// Member slots of each dynamic data object root (`DYNAMIC x` clears them).
+    pub(crate) members: HashMap<VarId, Vec<VarId>>,
+}
+
+/// The names local to a FUNCTION: its parameters and every non-`Global:` variable it assigns,
+/// loops over or declares (keys, see [`key_of`]). Shared with the lint data flow.
+pub(crate) fn function_locals(params: &[super::parser::Name], body: &[Stmt]) -> BTreeSet<String> {
+    fn walk(stmts: &[Stmt], out: &mut BTreeSet<String>) {
+        for s in stmts {
+            let mut add = |n: &str| {
+                let k = key_of(n);
+                if !k.starts_with("global:") {
+                    out.insert(root_key(&k).to_string());
+                }
+            };
+            match &s.kind {
+                StmtKind::Assign { target, .. } => add(&target.text),
+                StmtKind::Dynamic { name, .. } => add(&name.text),
+                StmtKind::For { var, body, .. } | StmtKind::ForEach { var, body, .. } => {
+                    add(&var.text);
+                    walk(body, out);
+                }
+                StmtKind::If { then, els, .. } => {
+                    walk(then, out);
+                    walk(els, out);
+                }
+                StmtKind::Switch { cases, default, .. } | StmtKind::Select { cases, default } => {
+                    cases.iter().for_each(|(_, b)| walk(b, out));
+                    if let Some(d) = default {
+                        walk(d, out);
+                    }
+                }
+                StmtKind::While { body, .. } => walk(body, out),
+                _ => {}
+            }
+        }
+    }
+    let mut out: BTreeSet<String> = params.iter().map(|p| root_key(&key_of(&p.text)).to_string()).collect();
+    walk(body, &mut out);
+    out
+}
+
+/// The prefix that makes a FUNCTION's local `x` a slot of its own (`f()::x`).
+pub(crate) fn local_prefix(func: &str) -> String {
+    format!("{}()::", func.to_lowercase())
+}
+
+/// Every FUNCTION of a program (top level or inside IF blocks), by lower-case name; the first
+/// definition of a name wins.
+pub(crate) fn collect_functions<'a>(stmts: &'a [Stmt], out: &mut Vec<(String, &'a Stmt)>) {
+    for s in stmts {
+        match &s.kind {
+            StmtKind::Function { name, .. } => {
+                let k = name.text.to_lowercase();
+                if !out.iter().any(|(n, _)| *n == k) {
+                    out.push((k, s));
+                }
+            }
+            StmtKind::If { then, els, .. } => {
+                collect_functions(then, out);
+                collect_functions(els, out);
+            }
+            _ => {}
+        }
+    }
 }
 
 struct Compiler<'a> {
     symbols: &'a mut Symbols,
     writes: Vec<VarId>,
+    /// FUNCTION names (lower case) → index.
+    funcs: Vec<String>,
+    /// Inside a FUNCTION: its local-slot prefix and local names.
+    scope: Option<(String, BTreeSet<String>)>,
+    members: HashMap<VarId, Vec<VarId>>,
 }
 
 impl Compiler<'_> {
+    /// The slot name of `name` in the current scope (function locals get their own slots).
+    fn scoped(&self, name: &str) -> String {
+        if let Some((prefix, locals)) = &self.scope {
+            let k = key_of(name);
+            if locals.contains(root_key(&k)) {
+                return format!("{prefix}{}", name.trim());
+            }
+        }
+        name.trim().to_string()
+    }
+
     fn var(&mut self, name: &str) -> VarId {
-        self.symbols.intern(name)
+        let n = self.scoped(name);
+        self.symbols.intern(&n)
     }
 
     fn write(&mut self, name: &str) -> VarId {
         let id = self.var(name);
-        if !self.writes.contains(&id) {
+        if self.scope.is_none() && !self.writes.contains(&id) {
             self.writes.push(id);
         }
         id
     }
 
     fn block(&mut self, stmts: &[Stmt]) -> Box<[CStmt]> {
-        stmts.iter().map(|s| self.stmt(s)).collect()
+        stmts.iter().filter_map(|s| self.stmt(s)).collect()
     }
 
-    fn stmt(&mut self, s: &Stmt) -> CStmt {
-        match &s.kind {
-            StmtKind::Assign { target, index, value } => CStmt::Assign {
-                target: self.write(&target.text),
-                index: index.as_ref().map(|e| self.expr(e)),
-                value: self.expr(value),
-            },
+    /// A member path with constant indexes → its slot (recording it as a member of its root);
+    /// `None` when an index is computed at run time.
+    fn static_path(&mut self, root: &str, segs: &[PathSeg<'_>]) -> Option<(VarId, Vec<VarId>)> {
+        let mut name = self.scoped(root);
+        let root_id = self.symbols.intern(&name);
+        let mut ancestors = vec![root_id];
+        for (k, seg) in segs.iter().enumerate() {
+            match seg {
+                PathSeg::Member(m) => {
+                    name.push('.');
+                    name.push_str(m);
+                }
+                PathSeg::Index(e) => match const_index(e) {
+                    Some(n) => {
+                        name.push('[');
+                        name.push_str(&n.to_string());
+                        name.push(']');
+                    }
+                    None => return None,
+                },
+            }
+            let id = self.symbols.intern(&name);
+            let list = self.members.entry(root_id).or_default();
+            if !list.contains(&id) {
+                list.push(id);
+            }
+            if k + 1 < segs.len() {
+                ancestors.push(id);
+            }
+        }
+        let id = self.symbols.intern(&name);
+        Some((id, ancestors))
+    }
+
+    fn dyn_segs(&mut self, segs: &[PathSeg<'_>]) -> Box<[CSeg]> {
+        segs.iter()
+            .map(|s| match s {
+                PathSeg::Member(m) => CSeg::Lit(format!(".{m}").into()),
+                PathSeg::Index(e) => match const_index(e) {
+                    Some(n) => CSeg::Lit(format!("[{n}]").into()),
+                    None => CSeg::Index(self.expr(e)),
+                },
+            })
+            .collect()
+    }
+
+    fn stmt(&mut self, s: &Stmt) -> Option<CStmt> {
+        let at = s.offset as u32;
+        Some(match &s.kind {
+            StmtKind::Assign { target, members, index, value } => {
+                // `x = parsejson(text)` loads a dynamic data object.
+                if members.is_empty()
+                    && index.is_none()
+                    && let ExprKind::Call { name, args, .. } = &value.kind
+                    && name.eq_ignore_ascii_case("parsejson")
+                    && args.len() == 1
+                {
+                    let root = self.write(&target.text);
+                    let key = key_of(&self.scoped(&target.text)).into();
+                    return Some(CStmt::Object { root, key, json: Some(self.expr(&args[0])), at });
+                }
+                let segs: Vec<PathSeg<'_>> = members.iter().map(PathSeg::from).collect();
+                let target = if segs.is_empty() {
+                    CTarget::Slot(self.write(&target.text))
+                } else {
+                    let root = self.write(&target.text);
+                    match self.static_path(&target.text, &segs) {
+                        Some((id, _)) => {
+                            if self.scope.is_none() && !self.writes.contains(&id) {
+                                self.writes.push(id);
+                            }
+                            CTarget::Slot(id)
+                        }
+                        None => {
+                            let _ = root;
+                            CTarget::Dyn(key_of(&self.scoped(&target.text)).into(), self.dyn_segs(&segs))
+                        }
+                    }
+                };
+                CStmt::Assign { target, index: index.as_ref().map(|e| self.expr(e)), value: self.expr(value) }
+            }
+            StmtKind::Dynamic { name, value } => {
+                let root = self.write(&name.text);
+                let key = key_of(&self.scoped(&name.text)).into();
+                CStmt::Object { root, key, json: value.as_ref().map(|v| self.expr(v)), at }
+            }
             StmtKind::If { cond, then, els } => {
                 CStmt::If { cond: self.expr(cond), then: self.block(then), els: self.block(els) }
             }
@@ -335,25 +620,81 @@ impl Compiler<'_> {
                 cases: cases.iter().map(|(v, b)| (self.expr(v), self.block(b))).collect(),
                 default: default.as_deref().map(|b| self.block(b)).unwrap_or_default(),
             },
-            StmtKind::For { var, from, to, body } => CStmt::For {
+            StmtKind::Select { cases, default } => CStmt::Select {
+                cases: cases.iter().map(|(v, b)| (self.expr(v), self.block(b))).collect(),
+                default: default.as_deref().map(|b| self.block(b)).unwrap_or_default(),
+            },
+            StmtKind::For { var, from, to, step, body } => CStmt::For {
                 var: self.write(&var.text),
                 from: self.expr(from),
                 to: self.expr(to),
+                step: step.as_ref().map(|e| self.expr(e)),
                 body: self.block(body),
-                at: s.offset as u32,
+                at,
             },
-            StmtKind::ForEach { var, array, body } => {
-                CStmt::ForEach { var: self.write(&var.text), array: self.expr(array), body: self.block(body) }
+            StmtKind::ForEach { var, array, body } => CStmt::ForEach {
+                var: self.write(&var.text),
+                array: self.expr(array),
+                body: self.block(body),
+                at,
+            },
+            StmtKind::While { cond, body } => {
+                CStmt::While { cond: self.expr(cond), body: self.block(body), at }
             }
+            StmtKind::Function { .. } => return None,
+            StmtKind::Return(v) => CStmt::Return(v.as_ref().map(|e| self.expr(e))),
             StmtKind::Break => CStmt::Break,
             StmtKind::Trace(e) => CStmt::Trace(self.expr(e)),
+            StmtKind::Call(e) => CStmt::Eval(self.expr(e)),
+            StmtKind::Unmodelled(_) => CStmt::Unmodelled,
+        })
+    }
+
+    fn path_expr(&mut self, e: &Expr) -> Option<CKind> {
+        let mut segs = Vec::new();
+        let root = Self::as_path_outer(e, &mut segs)?;
+        if segs.is_empty() {
+            return None;
         }
+        Some(match self.static_path(root, &segs) {
+            Some((id, anc)) => CKind::Path(id, anc.into()),
+            None => CKind::DynPath(key_of(&self.scoped(root)).into(), self.dyn_segs(&segs)),
+        })
+    }
+
+    /// Like [`Self::as_path`] for the outermost node: it must end in a member.
+    fn as_path_outer<'e>(e: &'e Expr, segs: &mut Vec<PathSeg<'e>>) -> Option<&'e str> {
+        let ExprKind::Member(base, m) = &e.kind else { return None };
+        let r = Self::as_path_inner(base, segs)?;
+        segs.push(PathSeg::Member(m));
+        Some(r)
+    }
+
+    fn as_path_inner<'e>(e: &'e Expr, segs: &mut Vec<PathSeg<'e>>) -> Option<&'e str> {
+        match &e.kind {
+            ExprKind::Var(n) => Some(n),
+            ExprKind::Member(base, m) => {
+                let r = Self::as_path_inner(base, segs)?;
+                segs.push(PathSeg::Member(m));
+                Some(r)
+            }
+            ExprKind::Index(base, i) => {
+                let r = Self::as_path_inner(base, segs)?;
+                segs.push(PathSeg::Index(i));
+                Some(r)
+            }
+            _ => None,
+        }
+    }
+
+    fn args(&mut self, args: &[Expr]) -> Box<[CExpr]> {
+        args.iter().map(|a| self.expr(a)).collect()
     }
 
     fn expr(&mut self, e: &Expr) -> CExpr {
         let kind = match &e.kind {
             ExprKind::Num(text) => CKind::Number(text.parse().unwrap_or(0.0), text.as_str().into()),
-            ExprKind::Str(parts) => match Template::from_parts(parts, self.symbols) {
+            ExprKind::Str(parts) => match Template::from_parts(parts, self) {
                 t if t.parts.is_empty() => CKind::Const("".into()),
                 t => match &t.parts[..] {
                     [TPart::Text(s)] => CKind::Const(s.clone()),
@@ -361,30 +702,136 @@ impl Compiler<'_> {
                 },
             },
             ExprKind::Var(name) => CKind::Var(self.var(name)),
+            ExprKind::Member(base, m) => match self.path_expr(e) {
+                Some(k) => k,
+                // `x.length` without parentheses: the method form of a one-argument built-in.
+                None => match Func::lookup(m) {
+                    Some(f) if f.arity().0 <= 1 => CKind::Call(f, Box::new([self.expr(base)])),
+                    _ => CKind::External(Box::new([self.expr(base)])),
+                },
+            },
             ExprKind::Unary(op, a) => CKind::Unary(*op, Box::new(self.expr(a))),
             ExprKind::Binary(op, a, b) => CKind::Binary(*op, Box::new(self.expr(a)), Box::new(self.expr(b))),
             ExprKind::Index(a, i) => CKind::Index(Box::new(self.expr(a)), Box::new(self.expr(i))),
-            ExprKind::Call { name, args } => match Func::lookup(name) {
-                Some(f) => CKind::Call(f, args.iter().map(|a| self.expr(a)).collect()),
-                None => CKind::Unknown(name.as_str().into()),
-            },
+            ExprKind::Call { name, args, method } => self.call(name, args, *method),
         };
         CExpr { kind, at: e.offset as u32 }
+    }
+
+    fn call(&mut self, name: &str, args: &[Expr], method: bool) -> CKind {
+        let lname = name.to_lowercase();
+        // A FUNCTION of this snippet wins over a built-in of the same name.
+        if let Some(i) = self.funcs.iter().position(|f| *f == lname)
+            && !method
+        {
+            return CKind::User(i as u32, self.args(args));
+        }
+        // `obj.count()` / `obj.asjson()` on a member path or a dynamic object root.
+        if method && matches!(lname.as_str(), "count" | "asjson") && args.len() == 1 {
+            let mut segs = Vec::new();
+            let root = match &args[0].kind {
+                ExprKind::Var(n) => Some(n.as_str()),
+                ExprKind::Member(..) => Self::as_path_outer(&args[0], &mut segs),
+                _ => None,
+            };
+            if let Some(root) = root {
+                let op = if lname == "count" { ObjOp::Count } else { ObjOp::AsJson };
+                if let Some((id, _)) = self.static_path(root, &segs) {
+                    let key = key_of(self.symbols.name(id));
+                    let key = if self.symbols.is_global(id) && !key.starts_with("global:") {
+                        format!("global:{key}")
+                    } else {
+                        key
+                    };
+                    return CKind::Object(op, key.into(), id);
+                }
+            }
+        }
+        if let Some(f) = Func::lookup(&lname) {
+            return CKind::Call(f, self.args(args));
+        }
+        if super::funcs::is_external(&lname) {
+            return CKind::External(self.args(args));
+        }
+        if method {
+            // A method we do not know (`resp.someMethod()`) may belong to an object from a CXone
+            // service: unknown result when the receiver is unknown, else an error.
+            return CKind::Method(name.into(), self.args(args));
+        }
+        CKind::Unknown(name.into())
+    }
+}
+
+/// A path step borrowed from the AST.
+pub(crate) enum PathSeg<'e> {
+    Member(&'e str),
+    Index(&'e Expr),
+}
+
+impl<'e> From<&'e Seg> for PathSeg<'e> {
+    fn from(s: &'e Seg) -> Self {
+        match s {
+            Seg::Member(m) => PathSeg::Member(m),
+            Seg::Index(e) => PathSeg::Index(e),
+        }
+    }
+}
+
+/// A whole-number index literal (`[2]`).
+fn const_index(e: &Expr) -> Option<u64> {
+    match &e.kind {
+        ExprKind::Num(t) => t.parse::<u64>().ok().filter(|&n| n >= 1 && n <= u32::MAX as u64),
+        _ => None,
     }
 }
 
 impl Program {
     /// Resolve every name of `ast` to a slot in `symbols`.
     pub fn compile(ast: &Ast, symbols: &mut Symbols) -> Program {
-        let mut c = Compiler { symbols, writes: Vec::new() };
-        let body = c.block(&ast.body);
+        let mut defs = Vec::new();
+        collect_functions(&ast.body, &mut defs);
+        let mut c = Compiler {
+            symbols,
+            writes: Vec::new(),
+            funcs: defs.iter().map(|(n, _)| n.clone()).collect(),
+            scope: None,
+            members: HashMap::new(),
+        };
+        let body = c.block(&ast.body).into_vec();
+        let mut funcs = Vec::with_capacity(defs.len());
+        for (_, s) in &defs {
+            let StmtKind::Function { name, params, body } = &s.kind else { continue };
+            let locals = function_locals(params, body);
+            let prefix = local_prefix(&name.text);
+            c.scope = Some((prefix, locals.clone()));
+            let params: Box<[VarId]> = params.iter().map(|p| c.var(&p.text)).collect();
+            let cbody = c.block(body);
+            let mut local_ids: Vec<VarId> = locals.iter().map(|l| c.var(l)).collect();
+            for l in &locals {
+                let id = c.var(l);
+                if let Some(ms) = c.members.get(&id) {
+                    local_ids.extend(ms.iter().copied());
+                }
+            }
+            local_ids.sort();
+            local_ids.dedup();
+            c.scope = None;
+            funcs.push(CFunc {
+                name: name.text.as_str().into(),
+                params,
+                locals: local_ids.into(),
+                body: cbody,
+            });
+        }
         let writes = c.writes;
+        let members = c.members;
         let slots = c.symbols.len();
         let globals = c.symbols.ids().filter(|&id| c.symbols.is_global(id)).collect();
-        Program { body, slots, globals, writes, line_starts: ast.line_starts.clone() }
+        Program { body, funcs, slots, globals, writes, line_starts: ast.line_starts.clone(), members }
     }
 
-    /// Variables the program may assign (ASSIGN targets and loop variables), in source order.
+    /// Variables the program may assign (ASSIGN targets, member paths and loop variables; not
+    /// FUNCTION locals), in source order.
     pub fn writes(&self) -> &[VarId] {
         &self.writes
     }
@@ -395,69 +842,83 @@ impl Program {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub(crate) enum TPart {
     Text(Box<str>),
     Var(VarId),
+    Expr(CExpr),
 }
 
-/// Text with `{var}` substitution (ASSIGN `Value`, CASE `Variable`, MENU phrases, and every
-/// Snippet string literal). A `{` not followed by `name}` is literal text; an unset variable
-/// renders as nothing.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Text with `{…}` substitution (ASSIGN `Value`, CASE `Variable`, MENU phrases, every templated
+/// property, and every Snippet string literal): `{name}`, `{obj.member}` or `{expression}`. A
+/// `{` that starts none of these is literal text; an unset variable renders as nothing.
+/// Rendering obeys the same caps as a Snippet: the result is at most
+/// [`super::MAX_VALUE_LEN`] bytes and its work is charged to the contact's budget.
+#[derive(Clone, Debug, Default)]
 pub struct Template {
     pub(crate) parts: Vec<TPart>,
     reads: Vec<VarId>,
 }
 
+impl PartialEq for Template {
+    fn eq(&self, other: &Self) -> bool {
+        self.reads == other.reads
+            && self.parts.len() == other.parts.len()
+            && self.parts.iter().zip(&other.parts).all(|(a, b)| match (a, b) {
+                (TPart::Text(x), TPart::Text(y)) => x == y,
+                (TPart::Var(x), TPart::Var(y)) => x == y,
+                _ => false,
+            })
+    }
+}
+
 impl Template {
     pub fn compile(text: &str, symbols: &mut Symbols) -> Template {
-        Template::from_parts(&split_template(text, 0), symbols)
+        let mut c =
+            Compiler { symbols, writes: Vec::new(), funcs: Vec::new(), scope: None, members: HashMap::new() };
+        Template::from_parts(&split_template(text, 0), &mut c)
     }
 
-    fn from_parts(parts: &[Part], symbols: &mut Symbols) -> Template {
+    fn from_parts(parts: &[Part], c: &mut Compiler<'_>) -> Template {
         let mut t = Template::default();
         for p in parts {
             match p {
                 Part::Text(s) => t.parts.push(TPart::Text(s.as_str().into())),
-                Part::Var { name, .. } => {
-                    let id = symbols.intern(name);
+                Part::Var { name, .. } if !name.contains('.') => {
+                    let id = c.var(name);
                     if !t.reads.contains(&id) {
                         t.reads.push(id);
                     }
                     t.parts.push(TPart::Var(id));
+                }
+                Part::Var { name, offset, len } => {
+                    // `{obj.member}`: a member path.
+                    let mut segs = Vec::new();
+                    let mut it = name.split('.');
+                    let root = it.next().unwrap_or_default();
+                    segs.extend(it.map(PathSeg::Member));
+                    let kind = match c.static_path(root, &segs) {
+                        Some((id, anc)) => {
+                            if !t.reads.contains(&id) {
+                                t.reads.push(id);
+                            }
+                            CKind::Path(id, anc.into())
+                        }
+                        None => CKind::Const("".into()),
+                    };
+                    let _ = len;
+                    t.parts.push(TPart::Expr(CExpr { kind, at: *offset as u32 }));
+                }
+                Part::Expr(e) => {
+                    let ce = c.expr(e);
+                    t.parts.push(TPart::Expr(ce));
                 }
             }
         }
         t
     }
 
-    /// Append the rendered text to `out` (does not clear it).
-    pub fn render_into(&self, vars: &Vars, out: &mut String) {
-        self.render_values(&vars.values, out)
-    }
-
-    pub(crate) fn render_values(&self, values: &[String], out: &mut String) {
-        for p in &self.parts {
-            match p {
-                TPart::Text(s) => out.push_str(s),
-                TPart::Var(id) => out.push_str(values.get(id.index()).map_or("", String::as_str)),
-            }
-        }
-    }
-
-    /// Rendered length in bytes (without rendering).
-    pub(crate) fn rendered_len(&self, values: &[String]) -> usize {
-        self.parts
-            .iter()
-            .map(|p| match p {
-                TPart::Text(s) => s.len(),
-                TPart::Var(id) => values.get(id.index()).map_or(0, String::len),
-            })
-            .sum()
-    }
-
-    /// Variables the template substitutes, in first-use order.
+    /// Variables the template substitutes by name, in first-use order.
     pub fn reads(&self) -> &[VarId] {
         &self.reads
     }

@@ -10,7 +10,10 @@
 use std::cmp::Ordering;
 use std::fmt::{self, Write as _};
 
-use super::compile::{CExpr, CKind, CStmt, Func, Program, VarId, Vars};
+use super::compile::{
+    CExpr, CFunc, CKind, CSeg, CStmt, CTarget, ObjOp, Program, TPart, Template, VarId, Vars,
+};
+use super::funcs::{self, Func, Out};
 use super::parser::{BinOp, UnOp};
 
 /// Loop iterations (FOR and FOREACH together) allowed in one run of a program.
@@ -19,6 +22,10 @@ pub const MAX_LOOP_ITERATIONS: u32 = 100_000;
 pub const MAX_VALUE_LEN: usize = 32 * 1024;
 /// Work units (expression nodes evaluated + bytes of text built) allowed in one run.
 pub const MAX_WORK: u64 = 20_000_000;
+/// Work units allowed per contact over all program runs and template renders together.
+pub const MAX_CONTACT_WORK: u64 = 50_000_000;
+/// Deepest chain of FUNCTION calls (recursion included).
+pub const MAX_CALL_DEPTH: usize = 64;
 
 /// A runtime error; the simulator takes the SNIPPET's `Error` branch with `message` in `_ERR`.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -35,11 +42,14 @@ enum Val<'a> {
     Lit(f64, &'a str),
     Str(&'a str),
     Buf(String),
+    /// The result of an external call or unmodelled construct.
+    Unknown,
 }
 
-enum Flow {
+enum Flow<'a> {
     Normal,
     Break,
+    Return(Val<'a>),
 }
 
 fn take(pool: &mut Vec<String>) -> String {
@@ -204,23 +214,17 @@ fn num_of(v: &Val<'_>) -> Option<f64> {
         Val::Num(x) | Val::Lit(x, _) => Some(*x),
         Val::Str(s) => parse_number(s),
         Val::Buf(s) => parse_number(s),
+        Val::Unknown => None,
     }
 }
 
-fn truthy(v: &Val<'_>) -> bool {
-    match v {
-        Val::Num(x) | Val::Lit(x, _) => *x != 0.0,
-        Val::Str(s) => is_truthy(s),
-        Val::Buf(s) => is_truthy(s),
-    }
-}
-
-/// The text of a value; numbers are formatted into `nt`.
+/// The text of a value; numbers are formatted into `nt`; unknown is `""`.
 fn text_of<'b>(v: &'b Val<'_>, nt: &'b mut Option<NumText>) -> &'b str {
     match v {
         Val::Num(x) => nt.insert(NumText::new(*x)).as_str(),
         Val::Lit(_, s) | Val::Str(s) => s,
         Val::Buf(s) => s,
+        Val::Unknown => "",
     }
 }
 
@@ -259,36 +263,109 @@ pub fn element_count(s: &str) -> usize {
     if s.is_empty() { 0 } else { s.matches('|').count() + 1 }
 }
 
+/// What rendering a [`Template`] produced besides its text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Rendered {
+    /// A substituted value was unknown (the text holds what was known; branch by weights).
+    pub unknown: bool,
+    /// The text was cut at [`MAX_VALUE_LEN`] bytes, or the contact's work budget ran out.
+    pub truncated: bool,
+}
+
+impl Template {
+    /// Append the rendered text to `out` (does not clear it). Obeys the Snippet caps: at most
+    /// [`MAX_VALUE_LEN`] bytes are appended (the rest is cut, as CXone cuts over-long values),
+    /// and the work (one unit per part plus one per byte) is charged to the contact's budget;
+    /// once [`MAX_CONTACT_WORK`] is spent, templates render as nothing.
+    pub fn render_into(&self, vars: &mut Vars, out: &mut String) -> Rendered {
+        let mut r = Run::new(None, vars);
+        let start = out.len();
+        let mut rendered = Rendered::default();
+        match r.render(self, vars, out, start, false) {
+            Ok(unknown) => rendered.unknown = unknown,
+            Err(_) => {
+                rendered.truncated = true;
+                let mut end = (start + MAX_VALUE_LEN).min(out.len());
+                while !out.is_char_boundary(end) {
+                    end -= 1;
+                }
+                out.truncate(if r.work > r.limit { start } else { end });
+            }
+        }
+        r.finish(vars);
+        rendered
+    }
+}
+
 /// Per-run counters.
 struct Run<'p> {
-    prog: &'p Program,
+    prog: Option<&'p Program>,
     iterations: u32,
     work: u64,
+    /// Work allowed in this run: [`MAX_WORK`], or less when the contact's budget is nearly spent.
+    limit: u64,
+    depth: usize,
 }
 
 impl Program {
     /// Run once against `vars` (locals and globals are read and written in place).
     pub fn run(&self, vars: &mut Vars) -> Result<(), RuntimeError> {
         vars.ensure(self.slots, &self.globals);
-        let mut r = Run { prog: self, iterations: 0, work: 0 };
-        r.block(&self.body, vars).map(|_| ())
+        let mut r = Run::new(Some(self), vars);
+        let res = r.block(&self.body, vars);
+        r.finish(vars);
+        match res? {
+            Flow::Return(v) => recycle(&mut vars.pool, v),
+            Flow::Normal | Flow::Break => {}
+        }
+        Ok(())
     }
 }
 
 impl<'p> Run<'p> {
+    fn new(prog: Option<&'p Program>, vars: &Vars) -> Run<'p> {
+        let left = MAX_CONTACT_WORK.saturating_sub(vars.contact_work.get());
+        Run { prog, iterations: 0, work: 0, limit: MAX_WORK.min(left), depth: 0 }
+    }
+
+    fn finish(&self, vars: &Vars) {
+        vars.contact_work.set(vars.contact_work.get().saturating_add(self.work));
+    }
+
     fn err(&self, at: u32, msg: impl fmt::Display) -> RuntimeError {
-        RuntimeError { message: format!("{msg} (snippet line {})", self.prog.line_of(at)) }
+        match self.prog {
+            Some(p) => RuntimeError { message: format!("{msg} (snippet line {})", p.line_of(at)) },
+            None => RuntimeError { message: msg.to_string() },
+        }
+    }
+
+    fn unknown_function(&self, name: &str, at: u32) -> RuntimeError {
+        let user: Vec<String> =
+            self.prog.map(|p| p.funcs.iter().map(|f| f.name.to_string()).collect()).unwrap_or_default();
+        match funcs::did_you_mean(name, &user) {
+            Some(s) => self.err(at, format_args!("unknown function `{name}` (did you mean `{s}`?)")),
+            None => self.err(at, format_args!("unknown function `{name}`")),
+        }
+    }
+
+    fn over_budget(&self, at: u32) -> RuntimeError {
+        if self.limit < MAX_WORK {
+            self.err(at, format_args!("the contact's work budget ({MAX_CONTACT_WORK} units) is spent"))
+        } else {
+            self.err(at, "the snippet did too much work in one run")
+        }
+    }
+
+    fn tick(&mut self, units: u64, at: u32) -> Result<(), RuntimeError> {
+        self.work += units;
+        if self.work > self.limit { Err(self.over_budget(at)) } else { Ok(()) }
     }
 
     fn charge(&mut self, bytes: usize, at: u32) -> Result<(), RuntimeError> {
         if bytes > MAX_VALUE_LEN {
             return Err(self.err(at, format_args!("value too long (over {MAX_VALUE_LEN} bytes)")));
         }
-        self.work += bytes as u64;
-        if self.work > MAX_WORK {
-            return Err(self.err(at, "the snippet did too much work in one run"));
-        }
-        Ok(())
+        self.tick(bytes as u64, at)
     }
 
     fn iteration(&mut self, at: u32) -> Result<(), RuntimeError> {
@@ -298,50 +375,143 @@ impl<'p> Run<'p> {
                 self.err(at, format_args!("loop limit exceeded: more than {MAX_LOOP_ITERATIONS} iterations"))
             );
         }
-        Ok(())
+        self.tick(1, at)
     }
 
-    fn block(&mut self, stmts: &'p [CStmt], vars: &mut Vars) -> Result<Flow, RuntimeError> {
+    /// A deterministic choice among `n` for a decision on an unknown value.
+    fn coin(&mut self, vars: &mut Vars, n: usize) -> usize {
+        vars.draws += 1;
+        funcs::choose(vars.seed, vars.draws, n)
+    }
+
+    fn truthy(&mut self, v: &Val<'_>, vars: &mut Vars) -> bool {
+        match v {
+            Val::Num(x) | Val::Lit(x, _) => *x != 0.0,
+            Val::Str(s) => is_truthy(s),
+            Val::Buf(s) => is_truthy(s),
+            Val::Unknown => self.coin(vars, 2) == 0,
+        }
+    }
+
+    fn block(&mut self, stmts: &'p [CStmt], vars: &mut Vars) -> Result<Flow<'p>, RuntimeError> {
         for s in stmts {
-            if let Flow::Break = self.stmt(s, vars)? {
-                return Ok(Flow::Break);
+            match self.stmt(s, vars)? {
+                Flow::Normal => {}
+                other => return Ok(other),
             }
         }
         Ok(Flow::Normal)
     }
 
-    /// Store an owned buffer into a slot, recycling the slot's old buffer.
-    fn store(vars: &mut Vars, target: VarId, mut buf: String) {
-        std::mem::swap(&mut vars.values[target.index()], &mut buf);
+    /// Store a value into a slot, recycling the slot's old buffer.
+    fn store(vars: &mut Vars, target: VarId, v: Val<'_>) {
+        let i = target.index();
+        if matches!(v, Val::Unknown) {
+            vars.values[i].clear();
+            vars.unknown[i] = true;
+            return;
+        }
+        let mut buf = match v {
+            Val::Buf(b) => b,
+            v => {
+                let mut b = take(&mut vars.pool);
+                push_val(&mut b, &v);
+                b
+            }
+        };
+        std::mem::swap(&mut vars.values[i], &mut buf);
+        vars.unknown[i] = false;
         give(&mut vars.pool, buf);
     }
 
-    fn stmt(&mut self, s: &'p CStmt, vars: &mut Vars) -> Result<Flow, RuntimeError> {
+    /// Build the key of a run-time member path into a buffer taken from `vars`.
+    fn dyn_key(&mut self, root: &str, segs: &'p [CSeg], vars: &mut Vars) -> Result<String, RuntimeError> {
+        let mut key = std::mem::take(&mut vars.key_buf);
+        key.clear();
+        key.push_str(root);
+        for s in segs.iter() {
+            match s {
+                CSeg::Lit(t) => key.push_str(t),
+                CSeg::Index(e) => {
+                    let v = self.eval(e, vars)?;
+                    let n = self.index_number(&v, e.at)?;
+                    recycle(&mut vars.pool, v);
+                    key.push('[');
+                    key.push_str(NumText::new(n as f64).as_str());
+                    key.push(']');
+                }
+            }
+            if key.len() > MAX_VALUE_LEN {
+                return Err(self.err(0, "member path too long"));
+            }
+        }
+        Ok(key)
+    }
+
+    fn read_slot(vars: &mut Vars, id: VarId) -> Val<'p> {
+        let i = id.index();
+        if vars.unknown.get(i).copied().unwrap_or(false) {
+            return Val::Unknown;
+        }
+        let v = vars.values.get(i).map_or("", String::as_str);
+        if v.is_empty() {
+            return Val::Str("");
+        }
+        let mut b = take(&mut vars.pool);
+        b.push_str(v);
+        Val::Buf(b)
+    }
+
+    fn stmt(&mut self, s: &'p CStmt, vars: &mut Vars) -> Result<Flow<'p>, RuntimeError> {
         match s {
             CStmt::Assign { target, index: None, value } => {
-                let Vars { values, pool, .. } = vars;
-                let v = self.eval(value, values, pool)?;
-                let buf = match v {
-                    Val::Buf(b) => b,
-                    v => {
-                        let mut b = take(pool);
-                        push_val(&mut b, &v);
-                        b
+                let v = self.eval(value, vars)?;
+                match target {
+                    CTarget::Slot(id) => Self::store(vars, *id, v),
+                    CTarget::Dyn(root, segs) => {
+                        let key = self.dyn_key(root, segs, vars)?;
+                        self.store_key(vars, key, v);
                     }
-                };
-                Self::store(vars, *target, buf);
+                }
             }
             CStmt::Assign { target, index: Some(ix), value } => {
-                let Vars { values, pool, .. } = vars;
-                let v = self.eval(value, values, pool)?;
-                let i = self.eval(ix, values, pool)?;
+                let v = self.eval(value, vars)?;
+                let i = self.eval(ix, vars)?;
                 let n = self.index_number(&i, ix.at)?;
-                recycle(pool, i);
+                recycle(&mut vars.pool, i);
+                let id = match target {
+                    CTarget::Slot(id) => *id,
+                    CTarget::Dyn(root, segs) => {
+                        // `obj.list[i][n] = v` with a run-time path: the element is a member.
+                        let mut key = self.dyn_key(root, segs, vars)?;
+                        key.push('[');
+                        key.push_str(NumText::new(n as f64).as_str());
+                        key.push(']');
+                        self.store_key(vars, key, v);
+                        return Ok(Flow::Normal);
+                    }
+                };
+                if matches!(v, Val::Unknown) {
+                    Self::store(vars, id, Val::Unknown);
+                    return Ok(Flow::Normal);
+                }
+                // The element write rebuilds the whole `|` text: charge every element visited
+                // and refuse an index whose separators alone exceed the value cap (issue 10).
+                let cur_len = vars.values[id.index()].len();
+                let count = element_count(&vars.values[id.index()]);
+                if n > MAX_VALUE_LEN + 1 {
+                    return Err(self.err(
+                        ix.at,
+                        format_args!(
+                            "array index {n} too large: the array would exceed {MAX_VALUE_LEN} bytes"
+                        ),
+                    ));
+                }
+                self.tick(count.max(n) as u64 + cur_len as u64, ix.at)?;
                 let mut nt = None;
                 let new = text_of(&v, &mut nt);
-                let cur = values[target.index()].as_str();
-                let count = element_count(cur);
-                let mut out = take(pool);
+                let mut out = take(&mut vars.pool);
+                let cur = vars.values[id.index()].as_str();
                 let mut elems = cur.split('|');
                 for k in 1..=count.max(n) {
                     if k > 1 {
@@ -353,54 +523,127 @@ impl<'p> Run<'p> {
                         break;
                     }
                 }
-                self.charge(out.len(), ix.at)?;
-                recycle(pool, v);
-                Self::store(vars, *target, out);
+                let r = self.charge(out.len(), ix.at);
+                recycle(&mut vars.pool, v);
+                if let Err(e) = r {
+                    give(&mut vars.pool, out);
+                    return Err(e);
+                }
+                Self::store(vars, id, Val::Buf(out));
+            }
+            CStmt::Object { root, key, json, at } => {
+                self.clear_object(*root, key, vars);
+                if let Some(j) = json {
+                    let v = self.eval(j, vars)?;
+                    match v {
+                        Val::Unknown => Self::store(vars, *root, Val::Unknown),
+                        v => {
+                            let mut nt = None;
+                            let text = text_of(&v, &mut nt).to_string();
+                            recycle(&mut vars.pool, v);
+                            self.load_json(*root, key, &text, vars, *at)?;
+                        }
+                    }
+                }
             }
             CStmt::If { cond, then, els } => {
-                let Vars { values, pool, .. } = vars;
-                let v = self.eval(cond, values, pool)?;
-                let t = truthy(&v);
-                recycle(pool, v);
+                let v = self.eval(cond, vars)?;
+                let t = self.truthy(&v, vars);
+                recycle(&mut vars.pool, v);
                 return self.block(if t { then } else { els }, vars);
             }
             CStmt::Switch { subject, cases, default } => {
-                let Vars { values, pool, .. } = vars;
-                let subj = self.eval(subject, values, pool)?;
+                let subj = self.eval(subject, vars)?;
+                let mut chosen: &'p [CStmt] = default;
+                if matches!(subj, Val::Unknown) {
+                    // Unknown subject: every arm (DEFAULT included) equally likely.
+                    let k = self.coin(vars, cases.len() + 1);
+                    if let Some((_, b)) = cases.get(k) {
+                        chosen = b;
+                    }
+                } else {
+                    for (case, body) in cases.iter() {
+                        let c = self.eval(case, vars)?;
+                        let hit = !matches!(c, Val::Unknown) && self.compare(&subj, &c) == Ordering::Equal;
+                        recycle(&mut vars.pool, c);
+                        if hit {
+                            chosen = body;
+                            break;
+                        }
+                    }
+                }
+                recycle(&mut vars.pool, subj);
+                return self.block(chosen, vars);
+            }
+            CStmt::Select { cases, default } => {
                 let mut chosen: &'p [CStmt] = default;
                 for (case, body) in cases.iter() {
-                    let c = self.eval(case, values, pool)?;
-                    let hit = self.compare(&subj, &c) == Ordering::Equal;
-                    recycle(pool, c);
+                    let c = self.eval(case, vars)?;
+                    let hit = self.truthy(&c, vars);
+                    recycle(&mut vars.pool, c);
                     if hit {
                         chosen = body;
                         break;
                     }
                 }
-                recycle(pool, subj);
                 return self.block(chosen, vars);
             }
-            CStmt::For { var, from, to, body, at } => {
-                let Vars { values, pool, .. } = vars;
-                let a = self.eval(from, values, pool)?;
-                let b = self.eval(to, values, pool)?;
+            CStmt::For { var, from, to, step, body, at } => {
+                let a = self.eval(from, vars)?;
+                let b = self.eval(to, vars)?;
+                let st = match step {
+                    Some(e) => Some(self.eval(e, vars)?),
+                    None => None,
+                };
+                if matches!(a, Val::Unknown) || matches!(b, Val::Unknown) || matches!(st, Some(Val::Unknown))
+                {
+                    // Unknown bounds: the loop is skipped (documented).
+                    return Ok(Flow::Normal);
+                }
                 let (Some(x), Some(y)) = (num_of(&a), num_of(&b)) else {
                     let bad = if num_of(&a).is_none() { show(&a) } else { show(&b) };
                     return Err(self.err(*at, format_args!("FOR needs numbers, got {bad}")));
                 };
-                recycle(pool, a);
-                recycle(pool, b);
-                // Inclusive, at least once, counting down when the end is below the start.
-                let step = if y >= x { 1.0 } else { -1.0 };
-                let span = (y - x).abs().floor();
+                let step_val = match &st {
+                    Some(v) => match num_of(v) {
+                        Some(s) if s != 0.0 && s.is_finite() => Some(s),
+                        _ => {
+                            return Err(self.err(
+                                *at,
+                                format_args!("FOR STEP must be a non-zero number, got {}", show(v)),
+                            ));
+                        }
+                    },
+                    None => None,
+                };
+                recycle(&mut vars.pool, a);
+                recycle(&mut vars.pool, b);
+                if let Some(v) = st {
+                    recycle(&mut vars.pool, v);
+                }
+                // Without STEP: inclusive, at least once, counting down when the end is below
+                // the start. With STEP: while the counter has not passed the end.
+                let (step, span) = match step_val {
+                    None => (if y >= x { 1.0 } else { -1.0 }, (y - x).abs().floor()),
+                    Some(s) => {
+                        let n = ((y - x) / s).floor();
+                        if n < 0.0 {
+                            return Ok(Flow::Normal);
+                        }
+                        (s, n)
+                    }
+                };
                 let mut k = 0.0;
                 loop {
                     self.iteration(*at)?;
                     let slot = &mut vars.values[var.index()];
                     slot.clear();
                     slot.push_str(NumText::new(x + k * step).as_str());
-                    if let Flow::Break = self.block(body, vars)? {
-                        break;
+                    vars.unknown[var.index()] = false;
+                    match self.block(body, vars)? {
+                        Flow::Normal => {}
+                        Flow::Break => break,
+                        r @ Flow::Return(_) => return Ok(r),
                     }
                     k += 1.0;
                     if k > span {
@@ -408,23 +651,24 @@ impl<'p> Run<'p> {
                     }
                 }
             }
-            CStmt::ForEach { var, array, body } => {
-                let Vars { values, pool, .. } = vars;
-                let v = self.eval(array, values, pool)?;
+            CStmt::ForEach { var, array, body, at } => {
+                let v = self.eval(array, vars)?;
+                if matches!(v, Val::Unknown) {
+                    return Ok(Flow::Normal);
+                }
                 // Copy: the body may change the array variable while we walk it.
                 let items = match v {
                     Val::Buf(b) => b,
                     v => {
-                        let mut b = take(pool);
+                        let mut b = take(&mut vars.pool);
                         push_val(&mut b, &v);
                         b
                     }
                 };
-                let at = array.at;
                 let mut result = Ok(Flow::Normal);
                 if !items.is_empty() {
                     for item in items.split('|') {
-                        if let Err(e) = self.iteration(at) {
+                        if let Err(e) = self.iteration(*at) {
                             result = Err(e);
                             break;
                         }
@@ -432,28 +676,246 @@ impl<'p> Run<'p> {
                         match self.block(body, vars) {
                             Ok(Flow::Normal) => {}
                             Ok(Flow::Break) => break,
-                            Err(e) => {
-                                result = Err(e);
+                            other => {
+                                result = other;
                                 break;
                             }
                         }
                     }
                 }
                 give(&mut vars.pool, items);
-                result?;
+                return result;
+            }
+            CStmt::While { cond, body, at } => loop {
+                let c = self.eval(cond, vars)?;
+                // An unknown condition ends the loop (documented): no guess can be bounded.
+                let go = !matches!(c, Val::Unknown) && self.truthy(&c, vars);
+                recycle(&mut vars.pool, c);
+                if !go {
+                    break;
+                }
+                self.iteration(*at)?;
+                match self.block(body, vars)? {
+                    Flow::Normal => {}
+                    Flow::Break => break,
+                    r @ Flow::Return(_) => return Ok(r),
+                }
+            },
+            CStmt::Return(v) => {
+                let v = match v {
+                    Some(e) => self.eval(e, vars)?,
+                    None => Val::Str(""),
+                };
+                return Ok(Flow::Return(v));
             }
             CStmt::Break => return Ok(Flow::Break),
             CStmt::Trace(e) => {
-                let Vars { values, pool, trace, .. } = vars;
-                let v = self.eval(e, values, pool)?;
-                if let Some(t) = trace {
+                let v = self.eval(e, vars)?;
+                if let Some(t) = &mut vars.trace {
                     let mut nt = None;
-                    t.push(text_of(&v, &mut nt).to_string());
+                    t.push(if matches!(v, Val::Unknown) {
+                        "(unknown)".into()
+                    } else {
+                        text_of(&v, &mut nt).to_string()
+                    });
                 }
-                recycle(pool, v);
+                recycle(&mut vars.pool, v);
             }
+            CStmt::Eval(e) => {
+                let v = self.eval(e, vars)?;
+                recycle(&mut vars.pool, v);
+            }
+            CStmt::Unmodelled => vars.unmodelled += 1,
         }
         Ok(Flow::Normal)
+    }
+
+    /// Store into a member path known only at run time.
+    fn store_key(&mut self, vars: &mut Vars, key: String, v: Val<'_>) {
+        if let Some(&id) = vars.paths.get(key.as_str()) {
+            vars.key_buf = key;
+            Self::store(vars, id, v);
+            return;
+        }
+        let unknown = matches!(v, Val::Unknown);
+        let mut nt = None;
+        let text = text_of(&v, &mut nt);
+        match vars.extra.get_mut(key.as_str()) {
+            Some((slot, u)) => {
+                slot.clear();
+                slot.push_str(text);
+                *u = unknown;
+                vars.key_buf = key;
+            }
+            None => {
+                if vars.extra.len() < 4096 {
+                    vars.extra.insert(key, (text.to_string(), unknown));
+                }
+            }
+        }
+        recycle(&mut vars.pool, v);
+    }
+
+    /// `DYNAMIC x`: the object and every member this program or an earlier run created is
+    /// empty again.
+    fn clear_object(&mut self, root: VarId, key: &str, vars: &mut Vars) {
+        Self::store(vars, root, Val::Str(""));
+        if let Some(ms) = self.prog.and_then(|p| p.members.get(&root)) {
+            for m in ms {
+                Self::store(vars, *m, Val::Str(""));
+            }
+        }
+        if !vars.extra.is_empty() {
+            for (k, (v, u)) in vars.extra.iter_mut() {
+                if k.len() > key.len() && k.starts_with(key) && matches!(k.as_bytes()[key.len()], b'.' | b'[')
+                {
+                    v.clear();
+                    *u = false;
+                }
+            }
+        }
+    }
+
+    /// `DYNAMIC x = '{"a": 1}'` / `x = parsejson(text)`: load JSON members; text that is not a
+    /// JSON object or array becomes the object's own value.
+    fn load_json(
+        &mut self,
+        root: VarId,
+        key: &str,
+        text: &str,
+        vars: &mut Vars,
+        at: u32,
+    ) -> Result<(), RuntimeError> {
+        self.charge(text.len(), at)?;
+        let parsed: Result<serde_json::Value, _> = serde_json::from_str(text);
+        match parsed {
+            Ok(v @ (serde_json::Value::Object(_) | serde_json::Value::Array(_))) => {
+                let mut path = key.to_string();
+                self.load_value(&v, &mut path, vars, at, 0)
+            }
+            _ => {
+                let mut b = take(&mut vars.pool);
+                b.push_str(text);
+                Self::store(vars, root, Val::Buf(b));
+                Ok(())
+            }
+        }
+    }
+
+    fn load_value(
+        &mut self,
+        v: &serde_json::Value,
+        path: &mut String,
+        vars: &mut Vars,
+        at: u32,
+        depth: usize,
+    ) -> Result<(), RuntimeError> {
+        self.tick(1, at)?;
+        if depth > 32 {
+            return Err(self.err(at, "JSON nested too deep (over 32 levels)"));
+        }
+        let len = path.len();
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    path.push('.');
+                    path.push_str(k);
+                    self.load_value(x, path, vars, at, depth + 1)?;
+                    path.truncate(len);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                let mut joined = String::new();
+                for (i, x) in items.iter().enumerate() {
+                    path.push('[');
+                    path.push_str(&(i + 1).to_string());
+                    path.push(']');
+                    self.load_value(x, path, vars, at, depth + 1)?;
+                    path.truncate(len);
+                    if !x.is_object() && !x.is_array() {
+                        if i > 0 {
+                            joined.push('|');
+                        }
+                        joined.push_str(&json_scalar(x));
+                    }
+                }
+                if len > 0 && !path.ends_with(']') && !joined.is_empty() {
+                    self.store_key(vars, path.clone(), Val::Buf(joined));
+                }
+            }
+            scalar => {
+                let text = json_scalar(scalar);
+                self.store_key(vars, path.clone(), Val::Buf(text));
+            }
+        }
+        Ok(())
+    }
+
+    /// Count of an array member (`obj.items.count()`): elements of its `|` text, or the
+    /// highest `[n]` member set at run time; for a plain variable, its `|` elements.
+    fn object_op(&mut self, op: ObjOp, key: &str, id: VarId, vars: &mut Vars) -> Val<'p> {
+        if vars.unknown.get(id.index()).copied().unwrap_or(false) {
+            return Val::Unknown;
+        }
+        let own = vars.values.get(id.index()).map_or("", String::as_str);
+        match op {
+            ObjOp::Count => {
+                if !own.is_empty() {
+                    return Val::Num(element_count(own) as f64);
+                }
+                let mut max = 0usize;
+                let mut see = |k: &str, v: &str| {
+                    if v.is_empty()
+                        || k.len() <= key.len() + 1
+                        || !k.starts_with(key)
+                        || k.as_bytes()[key.len()] != b'['
+                    {
+                        return;
+                    }
+                    let rest = &k[key.len() + 1..];
+                    if let Some(n) = rest.split(']').next().and_then(|d| d.parse::<usize>().ok()) {
+                        max = max.max(n);
+                    }
+                };
+                for (k, sid) in &vars.paths {
+                    see(k, vars.values.get(sid.index()).map_or("", String::as_str));
+                }
+                for (k, (v, _)) in &vars.extra {
+                    see(k, v);
+                }
+                Val::Num(max as f64)
+            }
+            ObjOp::AsJson => {
+                let mut members: Vec<(String, String)> = Vec::new();
+                for (k, sid) in &vars.paths {
+                    let v = vars.values.get(sid.index()).map_or("", String::as_str);
+                    if !v.is_empty()
+                        && k.len() > key.len()
+                        && k.starts_with(key)
+                        && k.as_bytes()[key.len()] == b'.'
+                    {
+                        members.push((k[key.len() + 1..].to_string(), v.to_string()));
+                    }
+                }
+                for (k, (v, _)) in &vars.extra {
+                    if !v.is_empty()
+                        && k.len() > key.len()
+                        && k.starts_with(key)
+                        && k.as_bytes()[key.len()] == b'.'
+                    {
+                        members.push((k[key.len() + 1..].to_string(), v.clone()));
+                    }
+                }
+                let mut b = take(&mut vars.pool);
+                if members.is_empty() {
+                    funcs::json_string(own, &mut b);
+                } else {
+                    members.sort();
+                    b.push_str(&members_json(&members));
+                }
+                Val::Buf(b)
+            }
+        }
     }
 
     /// A 1-based array index.
@@ -482,87 +944,193 @@ impl<'p> Run<'p> {
         if x.is_finite() { Ok(Val::Num(x)) } else { Err(self.err(at, "number out of range")) }
     }
 
-    fn eval<'a>(
+    /// Render a template into `out` (from `start`); `Ok(true)` when a part was unknown.
+    /// `strict`: over-long text is an error (Snippet strings) rather than cut (properties).
+    fn render(
         &mut self,
-        e: &'a CExpr,
-        values: &'a [String],
-        pool: &mut Vec<String>,
-    ) -> Result<Val<'a>, RuntimeError>
-    where
-        'p: 'a,
-    {
-        self.work += 1;
-        if self.work > MAX_WORK {
-            return Err(self.err(e.at, "the snippet did too much work in one run"));
+        t: &'p Template,
+        vars: &mut Vars,
+        out: &mut String,
+        start: usize,
+        strict: bool,
+    ) -> Result<bool, RuntimeError> {
+        let mut unknown = false;
+        for p in &t.parts {
+            self.tick(1, 0)?;
+            match p {
+                TPart::Text(s) => out.push_str(s),
+                TPart::Var(id) => {
+                    if vars.unknown.get(id.index()).copied().unwrap_or(false) {
+                        unknown = true;
+                    }
+                    out.push_str(vars.values.get(id.index()).map_or("", String::as_str));
+                }
+                TPart::Expr(e) => {
+                    let v = self.eval(e, vars)?;
+                    if matches!(v, Val::Unknown) {
+                        unknown = true;
+                    }
+                    push_val(out, &v);
+                    recycle(&mut vars.pool, v);
+                }
+            }
+            let n = out.len() - start;
+            if n > MAX_VALUE_LEN {
+                let _ = strict;
+                return Err(self.err(0, format_args!("value too long (over {MAX_VALUE_LEN} bytes)")));
+            }
         }
+        self.tick((out.len() - start) as u64, 0)?;
+        Ok(unknown)
+    }
+
+    fn eval(&mut self, e: &'p CExpr, vars: &mut Vars) -> Result<Val<'p>, RuntimeError> {
+        self.tick(1, e.at)?;
         Ok(match &e.kind {
             CKind::Const(s) => Val::Str(s),
             CKind::Number(x, s) => Val::Lit(*x, s),
-            CKind::Var(id) => Val::Str(values.get(id.index()).map_or("", String::as_str)),
+            CKind::Var(id) => Self::read_slot(vars, *id),
+            CKind::Path(id, anc) => {
+                let v = Self::read_slot(vars, *id);
+                if matches!(&v, Val::Str(""))
+                    && anc.iter().any(|a| vars.unknown.get(a.index()).copied().unwrap_or(false))
+                {
+                    Val::Unknown
+                } else {
+                    v
+                }
+            }
+            CKind::DynPath(root, segs) => {
+                let key = self.dyn_key(root, segs, vars)?;
+                let v = if let Some(&id) = vars.paths.get(key.as_str()) {
+                    Self::read_slot(vars, id)
+                } else if let Some((v, u)) = vars.extra.get(key.as_str()) {
+                    if *u {
+                        Val::Unknown
+                    } else {
+                        let mut b = take(&mut vars.pool);
+                        b.push_str(v);
+                        Val::Buf(b)
+                    }
+                } else {
+                    let root_id = vars.paths.get(super::compile::root_key(&key)).copied();
+                    match root_id {
+                        Some(r) if vars.unknown[r.index()] => Val::Unknown,
+                        _ => Val::Str(""),
+                    }
+                };
+                vars.key_buf = key;
+                v
+            }
             CKind::Template(t) => {
-                let n = t.rendered_len(values);
-                self.charge(n, e.at)?;
-                let mut b = take(pool);
-                t.render_values(values, &mut b);
-                Val::Buf(b)
+                let mut b = take(&mut vars.pool);
+                match self.render(t, vars, &mut b, 0, true) {
+                    Ok(false) => Val::Buf(b),
+                    Ok(true) => {
+                        give(&mut vars.pool, b);
+                        Val::Unknown
+                    }
+                    Err(err) => {
+                        give(&mut vars.pool, b);
+                        return Err(RuntimeError {
+                            message: format!(
+                                "{} (snippet line {})",
+                                err.message.trim_end_matches(" (snippet line 1)"),
+                                self.prog.map_or(1, |p| p.line_of(e.at))
+                            ),
+                        });
+                    }
+                }
             }
             CKind::Unary(UnOp::Not, a) => {
-                let v = self.eval(a, values, pool)?;
-                let t = truthy(&v);
-                recycle(pool, v);
+                let v = self.eval(a, vars)?;
+                if matches!(v, Val::Unknown) {
+                    return Ok(Val::Unknown);
+                }
+                let t = self.truthy(&v, vars);
+                recycle(&mut vars.pool, v);
                 Val::Num(if t { 0.0 } else { 1.0 })
             }
             CKind::Unary(UnOp::Neg, a) => {
-                let v = self.eval(a, values, pool)?;
+                let v = self.eval(a, vars)?;
+                if matches!(v, Val::Unknown) {
+                    return Ok(Val::Unknown);
+                }
                 let x = self.number(&v, e.at, "cannot negate")?;
-                recycle(pool, v);
+                recycle(&mut vars.pool, v);
                 Val::Num(-x)
             }
-            CKind::Binary(BinOp::And, a, b) => {
-                let v = self.eval(a, values, pool)?;
-                let t = truthy(&v);
-                recycle(pool, v);
-                if !t {
-                    return Ok(Val::Num(0.0));
+            CKind::Binary(op @ (BinOp::And | BinOp::Or), a, b) => {
+                let want = *op == BinOp::Or;
+                let v = self.eval(a, vars)?;
+                let va = if matches!(v, Val::Unknown) { None } else { Some(self.truthy(&v, vars)) };
+                recycle(&mut vars.pool, v);
+                if va == Some(want) {
+                    return Ok(Val::Num(if want { 1.0 } else { 0.0 }));
                 }
-                let w = self.eval(b, values, pool)?;
-                let t = truthy(&w);
-                recycle(pool, w);
-                Val::Num(if t { 1.0 } else { 0.0 })
-            }
-            CKind::Binary(BinOp::Or, a, b) => {
-                let v = self.eval(a, values, pool)?;
-                let t = truthy(&v);
-                recycle(pool, v);
-                if t {
-                    return Ok(Val::Num(1.0));
+                let w = self.eval(b, vars)?;
+                let vb = if matches!(w, Val::Unknown) { None } else { Some(self.truthy(&w, vars)) };
+                recycle(&mut vars.pool, w);
+                match (va, vb) {
+                    (_, Some(x)) if x == want => Val::Num(if want { 1.0 } else { 0.0 }),
+                    (Some(_), Some(x)) => Val::Num(if x { 1.0 } else { 0.0 }),
+                    _ => Val::Unknown,
                 }
-                let w = self.eval(b, values, pool)?;
-                let t = truthy(&w);
-                recycle(pool, w);
-                Val::Num(if t { 1.0 } else { 0.0 })
             }
             CKind::Binary(op, a, b) => {
-                let x = self.eval(a, values, pool)?;
-                let y = self.eval(b, values, pool)?;
-                self.binary(*op, x, y, pool, e.at)?
+                let x = self.eval(a, vars)?;
+                let y = self.eval(b, vars)?;
+                if matches!(x, Val::Unknown) || matches!(y, Val::Unknown) {
+                    recycle(&mut vars.pool, x);
+                    recycle(&mut vars.pool, y);
+                    return Ok(Val::Unknown);
+                }
+                self.binary(*op, x, y, vars, e.at)?
             }
             CKind::Index(a, i) => {
-                let base = self.eval(a, values, pool)?;
-                let iv = self.eval(i, values, pool)?;
+                let base = self.eval(a, vars)?;
+                let iv = self.eval(i, vars)?;
+                if matches!(base, Val::Unknown) || matches!(iv, Val::Unknown) {
+                    recycle(&mut vars.pool, base);
+                    recycle(&mut vars.pool, iv);
+                    return Ok(Val::Unknown);
+                }
                 let n = self.index_number(&iv, i.at)?;
-                recycle(pool, iv);
+                recycle(&mut vars.pool, iv);
                 let mut nt = None;
                 let r = element_range(text_of(&base, &mut nt), n);
-                self.slice(base, r, pool)
+                Self::slice(base, r, &mut vars.pool)
             }
-            CKind::Call(f, args) => self.call(*f, args, values, pool, e.at)?,
-            CKind::Unknown(name) => return Err(self.err(e.at, format_args!("unknown function `{name}`"))),
+            CKind::Call(f, args) => self.call(*f, args, vars, e.at)?,
+            CKind::User(i, args) => self.call_user(*i as usize, args, vars, e.at)?,
+            CKind::External(args) => {
+                for a in args.iter() {
+                    let v = self.eval(a, vars)?;
+                    recycle(&mut vars.pool, v);
+                }
+                vars.unmodelled += 1;
+                Val::Unknown
+            }
+            CKind::Object(op, key, id) => self.object_op(*op, key, *id, vars),
+            CKind::Method(name, args) => {
+                let recv = self.eval(&args[0], vars)?;
+                if !matches!(recv, Val::Unknown) {
+                    recycle(&mut vars.pool, recv);
+                    return Err(self.unknown_function(name, e.at));
+                }
+                for a in args[1..].iter() {
+                    let v = self.eval(a, vars)?;
+                    recycle(&mut vars.pool, v);
+                }
+                vars.unmodelled += 1;
+                Val::Unknown
+            }
+            CKind::Unknown(name) => return Err(self.unknown_function(name, e.at)),
         })
     }
 
     /// The sub-string `range` of `v` (empty when `None`), borrowing when `v` is borrowed.
-    fn slice<'a>(&self, v: Val<'a>, range: Option<(usize, usize)>, pool: &mut Vec<String>) -> Val<'a> {
+    fn slice<'a>(v: Val<'a>, range: Option<(usize, usize)>, pool: &mut Vec<String>) -> Val<'a> {
         let (s, e) = range.unwrap_or((0, 0));
         match v {
             Val::Str(t) | Val::Lit(_, t) => Val::Str(&t[s..e]),
@@ -576,17 +1144,19 @@ impl<'p> Run<'p> {
                 b.push_str(&NumText::new(x).as_str()[s..e]);
                 Val::Buf(b)
             }
+            Val::Unknown => Val::Unknown,
         }
     }
 
-    fn binary<'a>(
+    fn binary(
         &mut self,
         op: BinOp,
-        x: Val<'a>,
-        y: Val<'a>,
-        pool: &mut Vec<String>,
+        x: Val<'p>,
+        y: Val<'p>,
+        vars: &mut Vars,
         at: u32,
-    ) -> Result<Val<'a>, RuntimeError> {
+    ) -> Result<Val<'p>, RuntimeError> {
+        let pool = &mut vars.pool;
         let r = match op {
             BinOp::Add => {
                 if let (Some(a), Some(b)) = (num_of(&x), num_of(&y)) {
@@ -603,14 +1173,19 @@ impl<'p> Run<'p> {
                     };
                     push_val(&mut out, &y);
                     recycle(pool, y);
-                    self.charge(out.len(), at)?;
+                    if let Err(e) = self.charge(out.len(), at) {
+                        give(pool, out);
+                        return Err(e);
+                    }
                     return Ok(Val::Buf(out));
                 }
             }
-            BinOp::Sub | BinOp::Mul | BinOp::Div => {
+            BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod | BinOp::Pow | BinOp::IntDiv => {
                 let what = match op {
                     BinOp::Sub => "cannot subtract",
                     BinOp::Mul => "cannot multiply",
+                    BinOp::Pow => "cannot raise to a power",
+                    BinOp::Mod => "cannot take the remainder",
                     _ => "cannot divide",
                 };
                 let a = self.number(&x, at, what)?;
@@ -618,7 +1193,10 @@ impl<'p> Run<'p> {
                 match op {
                     BinOp::Sub => self.finite(a - b, at)?,
                     BinOp::Mul => self.finite(a * b, at)?,
+                    BinOp::Pow => self.finite(a.powf(b), at)?,
                     _ if b == 0.0 => return Err(self.err(at, "division by zero")),
+                    BinOp::Mod => self.finite(a % b, at)?,
+                    BinOp::IntDiv => self.finite((a / b).trunc(), at)?,
                     _ => self.finite(a / b, at)?,
                 }
             }
@@ -640,132 +1218,201 @@ impl<'p> Run<'p> {
         Ok(r)
     }
 
-    fn call<'a>(
+    fn call(
         &mut self,
         f: Func,
-        args: &'a [CExpr],
-        values: &'a [String],
-        pool: &mut Vec<String>,
+        args: &'p [CExpr],
+        vars: &mut Vars,
         at: u32,
-    ) -> Result<Val<'a>, RuntimeError>
-    where
-        'p: 'a,
-    {
+    ) -> Result<Val<'p>, RuntimeError> {
         let (lo, hi) = f.arity();
         if args.len() < lo || args.len() > hi {
             return Err(
-                self.err(at, format_args!("wrong number of arguments to `{}` (use {})", f.name(), usage(f)))
+                self.err(at, format_args!("wrong number of arguments to `{}` (use {})", f.name(), f.usage()))
             );
         }
-        let recv = self.eval(&args[0], values, pool)?;
-        let mut nt = None;
-        let r = match f {
-            Func::Length => Val::Num(text_of(&recv, &mut nt).chars().count() as f64),
-            Func::Count => Val::Num(element_count(text_of(&recv, &mut nt)) as f64),
-            Func::IsNumeric => Val::Num(if num_of(&recv).is_some() { 1.0 } else { 0.0 }),
-            Func::Upper | Func::Lower => {
-                let s = text_of(&recv, &mut nt);
-                let mut b = take(pool);
-                if s.is_ascii() {
-                    b.push_str(s);
-                    if f == Func::Upper { b.make_ascii_uppercase() } else { b.make_ascii_lowercase() }
-                } else {
-                    for c in s.chars() {
-                        if f == Func::Upper { b.extend(c.to_uppercase()) } else { b.extend(c.to_lowercase()) }
-                    }
-                }
-                self.charge(b.len(), at)?;
-                Val::Buf(b)
+        let mut vals: [Val<'p>; 6] =
+            [Val::Unknown, Val::Unknown, Val::Unknown, Val::Unknown, Val::Unknown, Val::Unknown];
+        let mut unknown = false;
+        for (k, a) in args.iter().enumerate() {
+            let v = self.eval(a, vars)?;
+            unknown |= matches!(v, Val::Unknown);
+            vals[k] = v;
+        }
+        let release =
+            |vals: [Val<'p>; 6], pool: &mut Vec<String>| vals.into_iter().for_each(|v| recycle(pool, v));
+        if unknown || f == Func::ParseJson {
+            release(vals, &mut vars.pool);
+            if f == Func::ParseJson {
+                vars.unmodelled += 1;
             }
-            Func::Trim => {
-                let s = text_of(&recv, &mut nt);
-                let start = s.len() - s.trim_start().len();
-                let end = s.trim_end().len().max(start);
-                return Ok(self.slice(recv, Some((start, end)), pool));
+            return Ok(Val::Unknown);
+        }
+        // Fast paths that keep borrowed slices.
+        if f == Func::Trim && matches!(vals[0], Val::Str(_) | Val::Lit(..)) {
+            let mut nt = None;
+            let s = text_of(&vals[0], &mut nt);
+            let start = s.len() - s.trim_start().len();
+            let end = s.trim_end().len().max(start);
+            let v = std::mem::replace(&mut vals[0], Val::Unknown);
+            return Ok(Self::slice(v, Some((start, end)), &mut vars.pool));
+        }
+        let mut nts: [Option<NumText>; 6] = [None, None, None, None, None, None];
+        let mut out = take(&mut vars.pool);
+        let result = {
+            let mut texts: [&str; 6] = [""; 6];
+            for (k, (v, nt)) in vals.iter().zip(nts.iter_mut()).enumerate().take(args.len()) {
+                texts[k] = text_of(v, nt);
             }
-            Func::Contains | Func::IndexOf => {
-                let needle = self.eval(&args[1], values, pool)?;
-                let mut nt2 = None;
-                let (h, n) = (text_of(&recv, &mut nt), text_of(&needle, &mut nt2));
-                let r = match h.find(n) {
-                    Some(i) if f == Func::IndexOf => h[..i].chars().count() as f64 + 1.0,
-                    Some(_) => 1.0,
-                    None => 0.0,
-                };
-                recycle(pool, needle);
-                Val::Num(r)
-            }
-            Func::Substr => {
-                let sv = self.eval(&args[1], values, pool)?;
-                let start = self.number(&sv, at, "substr start")?;
-                recycle(pool, sv);
-                let len = match args.get(2) {
-                    Some(a) => {
-                        let lv = self.eval(a, values, pool)?;
-                        let l = self.number(&lv, at, "substr length")?;
-                        recycle(pool, lv);
-                        l.max(0.0)
-                    }
-                    None => f64::INFINITY,
-                };
-                let s = text_of(&recv, &mut nt);
-                // 1-based start in characters; positions before 1 are clipped.
-                let first = start.floor().max(1.0);
-                let last = (start.floor() + len.floor()).max(first);
-                let byte_at = |k: f64| {
-                    if k >= s.len() as f64 + 1.0 {
-                        return s.len();
-                    }
-                    s.char_indices().nth(k as usize - 1).map_or(s.len(), |(i, _)| i)
-                };
-                let (b0, b1) = (byte_at(first), byte_at(last));
-                return Ok(self.slice(recv, Some((b0, b1.max(b0))), pool));
-            }
-            Func::Replace => {
-                let from = self.eval(&args[1], values, pool)?;
-                let to = self.eval(&args[2], values, pool)?;
-                let (mut n1, mut n2) = (None, None);
-                let (pat, rep) = (text_of(&from, &mut n1), text_of(&to, &mut n2));
-                let s = text_of(&recv, &mut nt);
-                let mut b = take(pool);
-                if pat.is_empty() {
-                    b.push_str(s);
-                } else {
-                    let mut rest = s;
-                    while let Some(i) = rest.find(pat) {
-                        b.push_str(&rest[..i]);
-                        b.push_str(rep);
-                        rest = &rest[i + pat.len()..];
-                        if b.len() > MAX_VALUE_LEN {
-                            break;
-                        }
-                    }
-                    b.push_str(rest);
-                }
-                self.charge(b.len(), at)?;
-                recycle(pool, from);
-                recycle(pool, to);
-                Val::Buf(b)
-            }
+            let mut env = funcs::Env { clock_secs: vars.clock_secs, seed: vars.seed, draws: &mut vars.draws };
+            funcs::apply(f, &texts[..args.len()], &mut out, &mut env)
         };
-        recycle(pool, recv);
-        Ok(r)
+        release(vals, &mut vars.pool);
+        match result {
+            Ok(Out::Num(x)) => {
+                give(&mut vars.pool, out);
+                self.finite(x, at)
+            }
+            Ok(Out::Text) => {
+                if let Err(e) = self.charge(out.len(), at) {
+                    give(&mut vars.pool, out);
+                    return Err(e);
+                }
+                Ok(Val::Buf(out))
+            }
+            Ok(Out::Unknown) => {
+                give(&mut vars.pool, out);
+                Ok(Val::Unknown)
+            }
+            Err(msg) => {
+                give(&mut vars.pool, out);
+                Err(self.err(at, msg))
+            }
+        }
+    }
+
+    /// Call a FUNCTION of this program: evaluate the arguments, save the function's local slots
+    /// (so recursion and the caller's values survive), bind parameters, run, restore.
+    fn call_user(
+        &mut self,
+        i: usize,
+        args: &'p [CExpr],
+        vars: &mut Vars,
+        at: u32,
+    ) -> Result<Val<'p>, RuntimeError> {
+        let Some(f): Option<&'p CFunc> = self.prog.and_then(|p| p.funcs.get(i)) else {
+            return Err(self.err(at, "unknown function"));
+        };
+        if self.depth >= MAX_CALL_DEPTH {
+            return Err(self
+                .err(at, format_args!("FUNCTION calls nested deeper than {MAX_CALL_DEPTH} (`{}`)", f.name)));
+        }
+        let base = vars.stack.len();
+        // Arguments first (they read the caller's values), kept on the stack above the saves.
+        for a in args.iter() {
+            let v = self.eval(a, vars)?;
+            let unknown = matches!(v, Val::Unknown);
+            let buf = match v {
+                Val::Buf(b) => b,
+                v => {
+                    let mut b = take(&mut vars.pool);
+                    push_val(&mut b, &v);
+                    b
+                }
+            };
+            vars.stack.push((buf, unknown));
+        }
+        // Save every local slot, leaving it empty.
+        for l in f.locals.iter() {
+            let fresh = take(&mut vars.pool);
+            let old = std::mem::replace(&mut vars.values[l.index()], fresh);
+            let u = std::mem::replace(&mut vars.unknown[l.index()], false);
+            vars.stack.push((old, u));
+        }
+        // Bind parameters (missing arguments are empty, extra ones ignored).
+        for (k, p) in f.params.iter().enumerate() {
+            if let Some((b, u)) = vars.stack.get_mut(base + k) {
+                let v = std::mem::take(b);
+                let u = *u;
+                let old = std::mem::replace(&mut vars.values[p.index()], v);
+                give(&mut vars.pool, old);
+                vars.unknown[p.index()] = u;
+            }
+        }
+        self.depth += 1;
+        let r = self.block(&f.body, vars);
+        self.depth -= 1;
+        // Restore the caller's locals (in reverse), then drop the argument entries.
+        for l in f.locals.iter().rev() {
+            if let Some((old, u)) = vars.stack.pop() {
+                let cur = std::mem::replace(&mut vars.values[l.index()], old);
+                give(&mut vars.pool, cur);
+                vars.unknown[l.index()] = u;
+            }
+        }
+        while vars.stack.len() > base {
+            if let Some((b, _)) = vars.stack.pop() {
+                give(&mut vars.pool, b);
+            }
+        }
+        Ok(match r? {
+            Flow::Return(v) => v,
+            Flow::Normal | Flow::Break => Val::Str(""),
+        })
     }
 }
 
-fn usage(f: Func) -> &'static str {
-    match f {
-        Func::Length => "x.length()",
-        Func::Upper => "x.upper()",
-        Func::Lower => "x.lower()",
-        Func::Trim => "x.trim()",
-        Func::Contains => "x.contains(text)",
-        Func::IndexOf => "x.indexof(text)",
-        Func::Substr => "x.substr(start) or x.substr(start, length)",
-        Func::Count => "x.count()",
-        Func::Replace => "x.replace(old, new)",
-        Func::IsNumeric => "x.isnumeric()",
+fn json_scalar(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::Bool(b) => b.to_string(),
+        serde_json::Value::Number(n) => n.to_string(),
+        other => other.to_string(),
     }
+}
+
+/// JSON text of sorted `(member path, value)` pairs (`a.b` nests, `x[2]` indexes arrays).
+fn members_json(members: &[(String, String)]) -> String {
+    let mut root = serde_json::Value::Object(serde_json::Map::new());
+    for (path, value) in members {
+        let mut cur = &mut root;
+        let mut steps: Vec<(String, Option<usize>)> = Vec::new();
+        for seg in path.split('.') {
+            let (name, rest) = seg.split_once('[').unwrap_or((seg, ""));
+            steps.push((name.to_string(), None));
+            for ix in rest.split('[') {
+                if let Ok(n) = ix.trim_end_matches(']').parse::<usize>() {
+                    steps.push((String::new(), Some(n.clamp(1, 4096) - 1)));
+                }
+            }
+        }
+        for (name, ix) in steps {
+            cur = match ix {
+                None => {
+                    if !cur.is_object() {
+                        *cur = serde_json::Value::Object(serde_json::Map::new());
+                    }
+                    let serde_json::Value::Object(m) = cur else { break };
+                    m.entry(name).or_insert(serde_json::Value::Null)
+                }
+                Some(n) => {
+                    if !cur.is_array() {
+                        *cur = serde_json::Value::Array(Vec::new());
+                    }
+                    let serde_json::Value::Array(a) = cur else { break };
+                    if a.len() <= n {
+                        a.resize(n + 1, serde_json::Value::Null);
+                    }
+                    &mut a[n]
+                }
+            };
+        }
+        if cur.is_null() {
+            *cur = serde_json::Value::String(value.clone());
+        }
+    }
+    root.to_string()
 }
 
 #[cfg(test)]

@@ -15,6 +15,10 @@ pub enum Tok {
     Number,
     /// `"..."` or `'...'`; the token spans both quotes.
     Str,
+    /// `$"..."`: a string with backslash escapes (`\n`, `\t`, `\"`, `\\`); spans `$` to the quote.
+    EscStr,
+    /// `#2024-01-01#` (a date literal); spans both `#`.
+    Date,
     Newline,
     Eof,
     LParen,
@@ -29,6 +33,12 @@ pub enum Tok {
     Minus,
     Star,
     Slash,
+    /// `%` (modulo)
+    Percent,
+    /// `^` (power)
+    Caret,
+    /// `\` (integer division)
+    Backslash,
     /// `=` (assignment at the start of a statement, comparison inside an expression).
     Assign,
     /// `==`
@@ -60,7 +70,8 @@ pub(crate) fn is_ident_start(c: char) -> bool {
 }
 
 pub(crate) fn is_ident_char(c: char) -> bool {
-    c == '_' || c.is_alphanumeric()
+    // `$` may appear inside names (the functions help allows it), not at the start (`$"…"`).
+    c == '_' || c == '$' || c.is_alphanumeric()
 }
 
 /// Length in bytes of an identifier at the start of `s` (0 when none). `Global:name` counts as
@@ -103,7 +114,6 @@ pub fn lex(src: &str) -> Vec<Token> {
                 i = src[i..].find('\n').map_or(bytes.len(), |n| i + n);
                 continue;
             }
-            b'/' => one(Tok::Slash),
             b'(' => one(Tok::LParen),
             b')' => one(Tok::RParen),
             b'{' => one(Tok::LBrace),
@@ -115,6 +125,57 @@ pub fn lex(src: &str) -> Vec<Token> {
             b'+' => one(Tok::Plus),
             b'-' => one(Tok::Minus),
             b'*' => one(Tok::Star),
+            b'%' => one(Tok::Percent),
+            b'^' => one(Tok::Caret),
+            b'\\' => one(Tok::Backslash),
+            b'/' if next == Some(b'*') => {
+                // Block comment; newlines inside it are kept so statements stay on their lines.
+                let end = src[i + 2..].find("*/").map_or(bytes.len(), |n| i + 2 + n + 2);
+                for (k, c) in src[i..end].char_indices() {
+                    if c == '\n' {
+                        out.push(Token { tok: Tok::Newline, offset: i + k, len: 1 });
+                    }
+                }
+                i = end;
+                continue;
+            }
+            b'/' => one(Tok::Slash),
+            b'#' if next == Some(b'"') || next == Some(b'\'') => {
+                // `#"{date} 8:00"` (the help's date-time text): the `#` only marks it as a date.
+                i += 1;
+                continue;
+            }
+            b'#' => match src[i + 1..].find(['#', '\n']) {
+                Some(n) if bytes[i + 1 + n] == b'#' => Token { tok: Tok::Date, offset: start, len: n + 2 },
+                _ => Token {
+                    tok: Tok::Error("unterminated date: expected a closing `#`"),
+                    offset: start,
+                    len: 1,
+                },
+            },
+            b'$' if next == Some(b'"') => {
+                // Escaped string: a backslash escapes the next character, the closing quote included.
+                let mut j = i + 2;
+                let mut end = None;
+                while j < bytes.len() && bytes[j] != b'\n' {
+                    match bytes[j] {
+                        b'\\' => j += 2,
+                        b'"' => {
+                            end = Some(j);
+                            break;
+                        }
+                        _ => j += 1,
+                    }
+                }
+                match end {
+                    Some(e) => Token { tok: Tok::EscStr, offset: start, len: e + 1 - start },
+                    None => Token {
+                        tok: Tok::Error("unterminated string: expected a closing `\"` on the same line"),
+                        offset: start,
+                        len: 1,
+                    },
+                }
+            }
             b'=' if next == Some(b'=') => two(Tok::EqEq),
             b'=' => one(Tok::Assign),
             b'!' if next == Some(b'=') => two(Tok::Ne),

@@ -31,17 +31,19 @@
 pub mod compile;
 pub mod dataflow;
 pub mod eval;
+pub mod funcs;
 pub mod lexer;
 pub mod parser;
 
-pub use compile::{Func, Program, Symbols, Template, VarId, Vars};
-pub use dataflow::Assignment;
+pub use compile::{Program, Symbols, Template, VarId, Vars};
+pub use dataflow::{Assignment, UnknownCall};
 pub use eval::{
-    MAX_LOOP_ITERATIONS, MAX_VALUE_LEN, MAX_WORK, RuntimeError, compare_values, format_number, is_truthy,
-    parse_number,
+    MAX_CALL_DEPTH, MAX_CONTACT_WORK, MAX_LOOP_ITERATIONS, MAX_VALUE_LEN, MAX_WORK, Rendered, RuntimeError,
+    compare_values, format_number, is_truthy, parse_number,
 };
+pub use funcs::{Func, SIM_EPOCH_SECS, did_you_mean, is_external};
 pub use parser::{
-    Ast, BinOp, Expr, ExprKind, MAX_EXPR_HEIGHT, MAX_NESTING, Name, Part, Stmt, StmtKind, UnOp,
+    Ast, BinOp, Expr, ExprKind, MAX_EXPR_HEIGHT, MAX_NESTING, Name, Part, Seg, Stmt, StmtKind, UnOp, Warning,
 };
 
 /// A syntax error at a byte span of the snippet text: the first token that cannot be parsed.

@@ -20,6 +20,17 @@ pub struct Ast {
     pub body: Vec<Stmt>,
     /// Byte offset of the start of each line (line 1 starts at 0); for runtime error messages.
     pub line_starts: Vec<usize>,
+    /// Constructs that load but are not modelled (they yield unknown values at run time), in
+    /// source order. The loader reports each as a located warning.
+    pub warnings: Vec<Warning>,
+}
+
+/// A construct recflow reads but does not model, at a byte span of the snippet text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    pub offset: usize,
+    pub len: usize,
+    pub message: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -30,13 +41,30 @@ pub struct Stmt {
     pub len: usize,
 }
 
+/// One step of a member path after the variable: `.name` or `[index]`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Seg {
+    /// `.name` (member names are case-sensitive, as the dynamic data objects page says).
+    Member(String),
+    /// `[i]` followed by more members (an element of an array of objects).
+    Index(Expr),
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum StmtKind {
-    /// `ASSIGN x = e`, `x = e`, `x[i] = e`.
+    /// `ASSIGN x = e`, `x = e`, `x[i] = e`, `obj.a.b = e`, `obj.items[2].name = e`.
+    /// `members` is the member path after `target`; `index` a final `[i]` (element of a
+    /// `|`-separated array).
     Assign {
         target: Name,
+        members: Vec<Seg>,
         index: Option<Expr>,
         value: Expr,
+    },
+    /// `DYNAMIC name` or `DYNAMIC name = value` (a dynamic data object).
+    Dynamic {
+        name: Name,
+        value: Option<Expr>,
     },
     /// `IF c { } ELSE { }`; `els` is empty without ELSE.
     If {
@@ -50,11 +78,17 @@ pub enum StmtKind {
         cases: Vec<(Expr, Vec<Stmt>)>,
         default: Option<Vec<Stmt>>,
     },
-    /// `FOR i = a TO b { }`.
+    /// `SELECT { CASE cond { } … DEFAULT { } }`: the first true CASE runs.
+    Select {
+        cases: Vec<(Expr, Vec<Stmt>)>,
+        default: Option<Vec<Stmt>>,
+    },
+    /// `FOR i = a TO b [STEP s] { }`.
     For {
         var: Name,
         from: Expr,
         to: Expr,
+        step: Option<Expr>,
         body: Vec<Stmt>,
     },
     /// `FOREACH x IN arr { }`.
@@ -63,8 +97,25 @@ pub enum StmtKind {
         array: Expr,
         body: Vec<Stmt>,
     },
+    /// `WHILE cond { }`.
+    While {
+        cond: Expr,
+        body: Vec<Stmt>,
+    },
+    /// `FUNCTION name(a, b) { … }`: callable before and after its definition.
+    Function {
+        name: Name,
+        params: Vec<Name>,
+        body: Vec<Stmt>,
+    },
+    /// `RETURN` or `RETURN value`.
+    Return(Option<Expr>),
     Break,
     Trace(Expr),
+    /// A call on its own line: `f(x)`, `proxy.MakeRestRequest(...)`.
+    Call(Expr),
+    /// A statement recflow reads but does not model (e.g. `USES`); the message says what.
+    Unmodelled(String),
 }
 
 /// A variable name as written (`x`, `Global:x`), with its span.
@@ -88,30 +139,35 @@ pub struct Expr {
 pub enum ExprKind {
     /// A number literal, kept as written (`007` stays `007` when assigned).
     Num(String),
-    /// A string literal split into text and `{var}` parts.
+    /// A string literal split into text and `{…}` parts.
     Str(Vec<Part>),
     Var(String),
+    /// `a.name`: a member of a dynamic data object.
+    Member(Box<Expr>, String),
     Unary(UnOp, Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),
-    /// `a[i]` (1-based element of a `|`-separated array).
+    /// `a[i]` (1-based element of a `|`-separated array, or of an array of objects).
     Index(Box<Expr>, Box<Expr>),
-    /// `f(a, b)` or `a.f(b)` (the receiver becomes the first argument).
+    /// `f(a, b)` or `a.f(b)` (the receiver becomes the first argument; `method` says which form).
     Call {
         name: String,
         args: Vec<Expr>,
+        method: bool,
     },
 }
 
 /// Part of a string literal or [`super::Template`] text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Part {
     Text(String),
-    /// `{name}`; offset/len of the name inside the text the template was split from.
+    /// `{name}` or `{obj.member}`; offset/len of the name inside the text it was split from.
     Var {
         name: String,
         offset: usize,
         len: usize,
     },
+    /// `{expression}` (the help's `"text{b+10*c}"`).
+    Expr(Box<Expr>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -126,6 +182,12 @@ pub enum BinOp {
     Sub,
     Mul,
     Div,
+    /// `%`
+    Mod,
+    /// `^`
+    Pow,
+    /// `\` (integer division)
+    IntDiv,
     Eq,
     Ne,
     Lt,
@@ -136,9 +198,25 @@ pub enum BinOp {
     Or,
 }
 
-/// Split text into literal parts and `{name}` references. A `{` that is not followed by a valid
-/// name (optionally `Global:name`) and `}` is kept as literal text. Offsets are relative to
-/// `text`, shifted by `base`.
+/// Length of a dotted name at the start of `s`: `x`, `Global:x`, `obj.a.b` (0 when none).
+fn path_len(s: &str) -> usize {
+    let mut n = ident_len(s);
+    if n == 0 {
+        return 0;
+    }
+    while s[n..].starts_with('.') {
+        let m = ident_len(&s[n + 1..]);
+        if m == 0 || s[n + 1..].starts_with(|c: char| c.is_ascii_digit()) {
+            break;
+        }
+        n += 1 + m;
+    }
+    n
+}
+
+/// Split text into literal parts and `{…}` references. `{name}` and `{obj.member}` become
+/// [`Part::Var`]; any other `{…}` that parses as an expression becomes [`Part::Expr`]; a `{` that
+/// starts neither is literal text. Offsets are relative to `text`, shifted by `base`.
 pub fn split_template(text: &str, base: usize) -> Vec<Part> {
     let mut parts = Vec::new();
     let mut lit = String::new();
@@ -146,22 +224,36 @@ pub fn split_template(text: &str, base: usize) -> Vec<Part> {
     while let Some(n) = text[i..].find('{') {
         let open = i + n;
         let name_start = open + 1;
-        let nl = ident_len(&text[name_start..]);
+        let nl = path_len(&text[name_start..]);
+        let flush = |lit: &mut String, parts: &mut Vec<Part>| {
+            if !lit.is_empty() {
+                parts.push(Part::Text(std::mem::take(lit)));
+            }
+        };
         if nl > 0 && text[name_start + nl..].starts_with('}') {
             lit.push_str(&text[i..open]);
-            if !lit.is_empty() {
-                parts.push(Part::Text(std::mem::take(&mut lit)));
-            }
+            flush(&mut lit, &mut parts);
             parts.push(Part::Var {
                 name: text[name_start..name_start + nl].to_string(),
                 offset: base + name_start,
                 len: nl,
             });
             i = name_start + nl + 1;
-        } else {
-            lit.push_str(&text[i..name_start]);
-            i = name_start;
+            continue;
         }
+        // `{expression}`: up to the first `}` on the same line.
+        let close = text[name_start..].find(['}', '\n', '{']).map(|k| name_start + k);
+        if let Some(close) = close.filter(|&c| text.as_bytes()[c] == b'}' && c > name_start)
+            && let Ok(e) = parse_expr_at(&text[name_start..close], base + name_start)
+        {
+            lit.push_str(&text[i..open]);
+            flush(&mut lit, &mut parts);
+            parts.push(Part::Expr(Box::new(e)));
+            i = close + 1;
+            continue;
+        }
+        lit.push_str(&text[i..name_start]);
+        i = name_start;
     }
     lit.push_str(&text[i..]);
     if !lit.is_empty() {
@@ -170,25 +262,70 @@ pub fn split_template(text: &str, base: usize) -> Vec<Part> {
     parts
 }
 
-const STATEMENT_START: &str =
-    "a statement (`name = value`, ASSIGN, IF, SWITCH, FOR, FOREACH, BREAK, TRACE or `//` comment)";
+/// Parse `text` (which sits at byte `base` of the snippet) as one whole expression.
+fn parse_expr_at(text: &str, base: usize) -> Result<Expr, SyntaxError> {
+    let mut toks = lex(text);
+    if toks.iter().any(|t| matches!(t.tok, Tok::Newline | Tok::Error(_))) {
+        return Err(SyntaxError { offset: base, len: 0, message: String::new(), help: None });
+    }
+    // Token offsets become snippet offsets; `base` maps them back into `text`.
+    for t in &mut toks {
+        t.offset += base;
+    }
+    let mut p = Parser { src: text, base, toks, pos: 0, depth: 0, loops: 0, funcs: 0, warnings: Vec::new() };
+    let e = p.expr()?;
+    if p.peek().tok != Tok::Eof {
+        return Err(SyntaxError { offset: base, len: 0, message: String::new(), help: None });
+    }
+    Ok(e)
+}
+
+/// Unescape the body of a `$"…"` string: `\n`, `\r`, `\t`, `\\`, `\"`; any other escaped
+/// character stands for itself.
+fn unescape(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('t') => out.push('\t'),
+            Some(o) => out.push(o),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+const STATEMENT_START: &str = "a statement (`name = value`, ASSIGN, DYNAMIC, IF, SELECT, SWITCH, FOR, FOREACH, \
+     WHILE, FUNCTION, RETURN, BREAK, TRACE or `//` comment)";
 
 /// Parse a whole snippet.
 pub fn parse(src: &str) -> Result<Ast, SyntaxError> {
-    let mut p = Parser { src, toks: lex(src), pos: 0, depth: 0, loops: 0 };
+    let mut p =
+        Parser { src, base: 0, toks: lex(src), pos: 0, depth: 0, loops: 0, funcs: 0, warnings: Vec::new() };
     let body = p.block_items(false)?;
     let mut line_starts = vec![0];
     line_starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
-    Ok(Ast { body, line_starts })
+    Ok(Ast { body, line_starts, warnings: p.warnings })
 }
 
 struct Parser<'s> {
     src: &'s str,
+    /// Snippet offset of `src[0]` (non-zero when parsing a `{…}` inside a string).
+    base: usize,
     toks: Vec<Token>,
     pos: usize,
     depth: usize,
     /// Number of enclosing loops (BREAK outside a loop is a syntax error).
     loops: usize,
+    /// Number of enclosing FUNCTION bodies (a FUNCTION inside a FUNCTION is refused).
+    funcs: usize,
+    warnings: Vec<Warning>,
 }
 
 type PResult<T> = Result<T, SyntaxError>;
@@ -224,19 +361,29 @@ impl<'s> Parser<'s> {
     }
 
     fn text(&self, t: &Token) -> &'s str {
-        &self.src[t.offset..t.offset + t.len]
+        self.slice(t.offset, t.offset + t.len)
+    }
+
+    /// The snippet text between two snippet offsets.
+    fn slice(&self, from: usize, to: usize) -> &'s str {
+        &self.src[from - self.base..to - self.base]
     }
 
     fn is_kw(&self, t: &Token, kw: &str) -> bool {
         t.tok == Tok::Ident && self.text(t).eq_ignore_ascii_case(kw)
     }
 
+    /// `t` with its offset relative to `src`.
+    fn local(&self, t: Token) -> Token {
+        Token { offset: t.offset - self.base, ..t }
+    }
+
     /// The error for an unusable token: a lexer error explains itself, otherwise "expected X,
     /// found Y".
     fn err_at(&self, t: Token, expected: &str) -> SyntaxError {
         let message = match t.tok {
-            Tok::Error(msg) => format!("{msg}: {}", describe(self.src, &t)),
-            _ => format!("expected {expected}, found {}", describe(self.src, &t)),
+            Tok::Error(msg) => format!("{msg}: {}", describe(self.src, &self.local(t))),
+            _ => format!("expected {expected}, found {}", describe(self.src, &self.local(t))),
         };
         SyntaxError { offset: t.offset, len: t.len, message, help: None }
     }
@@ -344,6 +491,17 @@ impl<'s> Parser<'s> {
                     self.bump();
                     self.assignment()?
                 }
+                "DYNAMIC" => {
+                    self.bump();
+                    let name = self.name("a name after DYNAMIC")?;
+                    let value = if self.peek().tok == Tok::Assign {
+                        self.bump();
+                        Some(self.expr()?)
+                    } else {
+                        None
+                    };
+                    StmtKind::Dynamic { name, value }
+                }
                 "IF" => {
                     self.bump();
                     let cond = self.expr()?;
@@ -354,6 +512,7 @@ impl<'s> Parser<'s> {
                     let els = if self.is_kw(&self.peek(), "ELSE") {
                         self.bump();
                         if self.is_kw(&self.peek(), "IF") {
+                            // The decision-making help: no multiple ELSE; nest an IF in ELSE.
                             return Err(self.err_help(
                                 self.peek(),
                                 "`{` after ELSE",
@@ -370,7 +529,13 @@ impl<'s> Parser<'s> {
                 "SWITCH" => {
                     self.bump();
                     let subject = self.expr()?;
-                    self.switch_body(subject)?
+                    let (cases, default) = self.case_block("SWITCH")?;
+                    StmtKind::Switch { subject, cases, default }
+                }
+                "SELECT" => {
+                    self.bump();
+                    let (cases, default) = self.case_block("SELECT")?;
+                    StmtKind::Select { cases, default }
                 }
                 "FOR" => {
                     self.bump();
@@ -383,10 +548,16 @@ impl<'s> Parser<'s> {
                     }
                     self.bump();
                     let to = self.expr()?;
+                    let step = if self.is_kw(&self.peek(), "STEP") {
+                        self.bump();
+                        Some(self.expr()?)
+                    } else {
+                        None
+                    };
                     self.loops += 1;
                     let body = self.block("FOR … TO …")?;
                     self.loops -= 1;
-                    StmtKind::For { var, from, to, body }
+                    StmtKind::For { var, from, to, step, body }
                 }
                 "FOREACH" => {
                     self.bump();
@@ -402,12 +573,75 @@ impl<'s> Parser<'s> {
                     self.loops -= 1;
                     StmtKind::ForEach { var, array, body }
                 }
+                "WHILE" => {
+                    self.bump();
+                    let cond = self.expr()?;
+                    self.loops += 1;
+                    let body = self.block("the WHILE condition")?;
+                    self.loops -= 1;
+                    StmtKind::While { cond, body }
+                }
+                "FUNCTION" => {
+                    if self.funcs > 0 {
+                        return Err(self.err_help(
+                            t,
+                            STATEMENT_START,
+                            "define functions at the top level of the snippet, not inside another FUNCTION",
+                        ));
+                    }
+                    self.bump();
+                    let name = self.name("a function name after FUNCTION")?;
+                    let mut params = Vec::new();
+                    if self.peek().tok == Tok::LParen {
+                        let open = self.bump();
+                        self.enter(open)?;
+                        if self.peek().tok != Tok::RParen {
+                            loop {
+                                params.push(self.name("a parameter name")?);
+                                if self.peek().tok == Tok::Comma {
+                                    self.bump();
+                                } else {
+                                    break;
+                                }
+                            }
+                        }
+                        self.depth -= 1;
+                        self.expect(Tok::RParen, "`,` or `)` after a parameter")?;
+                    }
+                    let (loops, funcs) = (self.loops, self.funcs);
+                    self.loops = 0;
+                    self.funcs += 1;
+                    let body = self.block("the FUNCTION head")?;
+                    (self.loops, self.funcs) = (loops, funcs);
+                    StmtKind::Function { name, params, body }
+                }
+                "RETURN" => {
+                    self.bump();
+                    let value = match self.peek().tok {
+                        Tok::Newline | Tok::Eof | Tok::RBrace => None,
+                        _ => Some(self.expr()?),
+                    };
+                    StmtKind::Return(value)
+                }
+                "USES" => {
+                    // `USES "proxy.dll"`: a web service proxy; nothing to model, calls through it
+                    // are external and yield unknown values.
+                    self.bump();
+                    while !matches!(self.peek().tok, Tok::Newline | Tok::Eof | Tok::RBrace) {
+                        self.bump();
+                    }
+                    let end = self.toks[self.pos - 1].offset + self.toks[self.pos - 1].len;
+                    let message =
+                        "USES (web service proxy) is not modelled; calls through it yield unknown values";
+                    self.warnings.push(Warning { offset: start, len: end - start, message: message.into() });
+                    StmtKind::Unmodelled(message.into())
+                }
                 "BREAK" => {
                     if self.loops == 0 {
                         return Err(SyntaxError {
                             offset: t.offset,
                             len: t.len,
-                            message: "BREAK outside a FOR or FOREACH loop".into(),
+                            message: "BREAK outside a FOR, FOREACH or WHILE loop".into(),
                             help: Some("BREAK leaves the innermost loop; there is none here".into()),
                         });
                     }
@@ -429,31 +663,78 @@ impl<'s> Parser<'s> {
                     return Err(self.err_help(
                         t,
                         STATEMENT_START,
-                        "CASE and DEFAULT belong inside a SWITCH block",
+                        "CASE and DEFAULT belong inside a SWITCH or SELECT block",
                     ));
                 }
                 _ if is_reserved(&word) => return Err(self.err_at(t, STATEMENT_START)),
-                _ => self.assignment()?,
+                _ => self.assignment_or_call()?,
             }
         };
         let end = self.toks[self.pos.saturating_sub(1)].offset + self.toks[self.pos.saturating_sub(1)].len;
-        let line_end = self.src[start..].find('\n').map_or(self.src.len(), |n| start + n);
+        let line_end = self
+            .slice(start, self.base + self.src.len())
+            .find('\n')
+            .map_or(self.base + self.src.len(), |n| start + n);
         let end = end.min(line_end).max(start);
         Ok(Stmt { kind, offset: start, len: end - start })
     }
 
+    /// A line starting with a name: an assignment (`x = …`, `obj.a[2].b = …`) or a call
+    /// statement (`f(x)`, `proxy.MakeRestRequest(…)`).
+    fn assignment_or_call(&mut self) -> PResult<StmtKind> {
+        let save = self.pos;
+        let next = self.toks.get(self.pos + 1).map(|t| t.tok);
+        if next == Some(Tok::LParen) || next == Some(Tok::Dot) {
+            // Decide by parsing as an expression: a call ends the statement, anything else is
+            // re-read as an assignment target.
+            let e = self.expr();
+            if let Ok(e) = e
+                && matches!(e.kind, ExprKind::Call { .. })
+                && matches!(self.peek().tok, Tok::Newline | Tok::Eof | Tok::RBrace)
+            {
+                return Ok(StmtKind::Call(e));
+            }
+            self.pos = save;
+            self.depth = self.depth.min(MAX_NESTING);
+        }
+        self.assignment()
+    }
+
     fn assignment(&mut self) -> PResult<StmtKind> {
         let target = self.name("a variable name to assign to")?;
-        let index = if self.peek().tok == Tok::LBracket {
-            let open = self.bump();
-            self.enter(open)?;
-            let i = self.expr()?;
-            self.depth -= 1;
-            self.expect(Tok::RBracket, "`]`")?;
-            Some(i)
-        } else {
-            None
-        };
+        let mut members = Vec::new();
+        let mut index = None;
+        loop {
+            match self.peek().tok {
+                Tok::Dot => {
+                    self.bump();
+                    let m = self.peek();
+                    if m.tok != Tok::Ident {
+                        return Err(self.err_at(m, "a member name after `.`"));
+                    }
+                    self.bump();
+                    if let Some(i) = index.take() {
+                        members.push(Seg::Index(i));
+                    }
+                    members.push(Seg::Member(self.text(&m).to_string()));
+                }
+                Tok::LBracket => {
+                    let open = self.bump();
+                    self.enter(open)?;
+                    let i = self.expr()?;
+                    self.depth -= 1;
+                    self.expect(Tok::RBracket, "`]`")?;
+                    if let Some(prev) = index.replace(i) {
+                        members.push(Seg::Index(prev));
+                    }
+                }
+                _ => break,
+            }
+            if members.len() > MAX_NESTING {
+                let t = self.peek();
+                return Err(self.err_at(t, "`=` (member path too long)"));
+            }
+        }
         let eq = self.peek();
         if eq.tok != Tok::Assign {
             return Err(self.err_help(
@@ -464,14 +745,16 @@ impl<'s> Parser<'s> {
         }
         self.bump();
         let value = self.expr()?;
-        Ok(StmtKind::Assign { target, index, value })
+        Ok(StmtKind::Assign { target, members, index, value })
     }
 
-    fn switch_body(&mut self, subject: Expr) -> PResult<StmtKind> {
+    /// `{ CASE v { } … DEFAULT { } }` of a SWITCH or SELECT.
+    #[allow(clippy::type_complexity)]
+    fn case_block(&mut self, what: &str) -> PResult<(Vec<(Expr, Vec<Stmt>)>, Option<Vec<Stmt>>)> {
         if self.peek().tok == Tok::Newline {
             self.pos += 1;
         }
-        let open = self.expect(Tok::LBrace, "`{` to open the SWITCH block")?;
+        let open = self.expect(Tok::LBrace, &format!("`{{` to open the {what} block"))?;
         self.enter(open)?;
         let mut cases = Vec::new();
         let mut default = None;
@@ -496,16 +779,16 @@ impl<'s> Parser<'s> {
                 cases.push((v, body));
             } else if self.is_kw(&t, "DEFAULT") {
                 if default.is_some() {
-                    return Err(self.err_at(t, "`}` (a SWITCH has one DEFAULT)"));
+                    return Err(self.err_at(t, &format!("`}}` (a {what} has one DEFAULT)")));
                 }
                 self.bump();
                 default = Some(self.block("DEFAULT")?);
             } else {
-                return Err(self.err_at(t, "CASE, DEFAULT or `}` inside SWITCH"));
+                return Err(self.err_at(t, &format!("CASE, DEFAULT or `}}` inside {what}")));
             }
         }
         self.depth -= 1;
-        Ok(StmtKind::Switch { subject, cases, default })
+        Ok((cases, default))
     }
 
     // ---- expressions, lowest precedence first ----
@@ -539,7 +822,7 @@ impl<'s> Parser<'s> {
             h = h.max(e.height);
         };
         match &kind {
-            ExprKind::Unary(_, e) => see(e),
+            ExprKind::Unary(_, e) | ExprKind::Member(e, _) => see(e),
             ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => {
                 see(a);
                 see(b)
@@ -563,13 +846,27 @@ impl<'s> Parser<'s> {
         let op = match t.tok {
             Tok::Bang => UnOp::Not,
             Tok::Minus => UnOp::Neg,
-            _ => return self.postfix(),
+            _ => return self.power(),
         };
         self.bump();
         self.enter(t)?;
         let e = self.unary()?;
         self.depth -= 1;
         self.node(ExprKind::Unary(op, Box::new(e)), t)
+    }
+
+    /// `a ^ b` binds tighter than unary minus' operand list and is right-associative.
+    fn power(&mut self) -> PResult<Expr> {
+        let base = self.postfix()?;
+        let t = self.peek();
+        if t.tok != Tok::Caret {
+            return Ok(base);
+        }
+        self.bump();
+        self.enter(t)?;
+        let exp = self.unary()?;
+        self.depth -= 1;
+        self.node(ExprKind::Binary(BinOp::Pow, Box::new(base), Box::new(exp)), t)
     }
 
     fn postfix(&mut self) -> PResult<Expr> {
@@ -581,13 +878,18 @@ impl<'s> Parser<'s> {
                     self.bump();
                     let m = self.peek();
                     if m.tok != Tok::Ident {
-                        return Err(self.err_at(m, "a function name after `.`"));
+                        return Err(self.err_at(m, "a member or function name after `.`"));
                     }
                     self.bump();
                     let name = self.text(&m).to_string();
-                    let mut args = vec![e];
-                    self.call_args(&mut args, &name)?;
-                    e = self.node(ExprKind::Call { name, args }, self.toks[self.pos - 1])?;
+                    if self.peek().tok == Tok::LParen {
+                        let mut args = vec![e];
+                        self.call_args(&mut args, &name)?;
+                        e =
+                            self.node(ExprKind::Call { name, args, method: true }, self.toks[self.pos - 1])?;
+                    } else {
+                        e = self.node(ExprKind::Member(Box::new(e), name), m)?;
+                    }
                 }
                 Tok::LBracket => {
                     self.bump();
@@ -614,11 +916,14 @@ impl<'s> Parser<'s> {
         }
         self.bump();
         self.enter(open)?;
+        self.skip_newlines();
         if self.peek().tok != Tok::RParen {
             loop {
                 args.push(self.expr()?);
+                self.skip_newlines();
                 if self.peek().tok == Tok::Comma {
                     self.bump();
+                    self.skip_newlines();
                 } else {
                     break;
                 }
@@ -639,8 +944,26 @@ impl<'s> Parser<'s> {
             }
             Tok::Str => {
                 self.bump();
-                let body = &self.src[t.offset + 1..t.offset + t.len - 1];
+                let body = self.slice(t.offset + 1, t.offset + t.len - 1);
                 Ok(leaf(ExprKind::Str(split_template(body, t.offset + 1))))
+            }
+            Tok::EscStr => {
+                self.bump();
+                // Escapes first, then `{…}`; offsets inside are approximate (escapes shift them).
+                let body = unescape(self.slice(t.offset + 2, t.offset + t.len - 1));
+                let parts = split_template(&body, t.offset + 2)
+                    .into_iter()
+                    .map(|p| match p {
+                        Part::Var { name, .. } => Part::Var { name, offset: t.offset, len: t.len },
+                        other => other,
+                    })
+                    .collect();
+                Ok(leaf(ExprKind::Str(parts)))
+            }
+            Tok::Date => {
+                self.bump();
+                let body = self.slice(t.offset + 1, t.offset + t.len - 1).trim().to_string();
+                Ok(leaf(ExprKind::Str(vec![Part::Text(body)])))
             }
             Tok::Ident if !is_reserved(self.text(&t)) => {
                 self.bump();
@@ -649,7 +972,7 @@ impl<'s> Parser<'s> {
                     let mut args = Vec::new();
                     self.call_args(&mut args, &name)?;
                     let close = self.toks[self.pos - 1];
-                    let mut e = self.node(ExprKind::Call { name, args }, close)?;
+                    let mut e = self.node(ExprKind::Call { name, args, method: false }, close)?;
                     e.len = close.offset + close.len - t.offset;
                     e.offset = t.offset;
                     Ok(e)
@@ -670,7 +993,7 @@ impl<'s> Parser<'s> {
     }
 }
 
-/// Binary operators by precedence level, lowest first.
+/// Binary operators by precedence level, lowest first (`^` is handled above unary minus).
 const LEVELS: [&[(Tok, BinOp)]; 5] = [
     &[(Tok::Pipe, BinOp::Or)],
     &[(Tok::Amp, BinOp::And)],
@@ -684,12 +1007,19 @@ const LEVELS: [&[(Tok, BinOp)]; 5] = [
         (Tok::Ge, BinOp::Ge),
     ],
     &[(Tok::Plus, BinOp::Add), (Tok::Minus, BinOp::Sub)],
-    &[(Tok::Star, BinOp::Mul), (Tok::Slash, BinOp::Div)],
+    &[
+        (Tok::Star, BinOp::Mul),
+        (Tok::Slash, BinOp::Div),
+        (Tok::Percent, BinOp::Mod),
+        (Tok::Backslash, BinOp::IntDiv),
+    ],
 ];
 
 /// Keywords cannot be variable names.
 pub fn is_reserved(word: &str) -> bool {
-    const KW: [&str; 12] =
-        ["ASSIGN", "IF", "ELSE", "SWITCH", "CASE", "DEFAULT", "FOR", "TO", "FOREACH", "IN", "BREAK", "TRACE"];
+    const KW: [&str; 19] = [
+        "ASSIGN", "IF", "ELSE", "SWITCH", "SELECT", "CASE", "DEFAULT", "FOR", "TO", "FOREACH", "IN", "WHILE",
+        "BREAK", "TRACE", "DYNAMIC", "FUNCTION", "RETURN", "USES", "STEP",
+    ];
     KW.iter().any(|k| k.eq_ignore_ascii_case(word))
 }

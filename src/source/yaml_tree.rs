@@ -34,6 +34,13 @@ const SCRIPT_MAX_REPLAYED_EVENTS: usize = 100_000;
 /// Deepest nesting accepted in a tenant / traffic file. The deepest real key is four levels
 /// down (`recording_policies[0].match.skills[0]`), so this is generous.
 pub(crate) const CONFIG_MAX_DEPTH: usize = 24;
+/// Tenant / traffic node budget: room for 40 000 ANI and 40 000 DNIS weights (two nodes each).
+pub(crate) const CONFIG_MAX_NODES: usize = 200_000;
+/// Tenant / traffic event budget (every scalar, start and end of a collection is an event).
+const CONFIG_MAX_EVENTS: usize = 1_000_000;
+/// Tenant / traffic alias budgets (billion-laughs protection).
+const CONFIG_MAX_ALIASES: usize = 1_000;
+const CONFIG_MAX_REPLAYED_EVENTS: usize = 20_000;
 
 /// Which kind of file is parsed: selects budgets, scalar rules and error wording.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,17 +102,17 @@ fn options(profile: Profile) -> serde_saphyr::Options {
         },
         Profile::Config => {
             let mut alias_limits = serde_saphyr::options::AliasLimits::default();
-            alias_limits.max_total_replayed_events = 20_000;
+            alias_limits.max_total_replayed_events = CONFIG_MAX_REPLAYED_EVENTS;
             alias_limits.max_replay_stack_depth = 16;
             alias_limits.max_alias_expansions_per_anchor = 1_000;
             serde_saphyr::options! {
                 budget: serde_saphyr::budget! {
                     max_depth: CONFIG_MAX_DEPTH,
                     flow_nesting_limit: CONFIG_MAX_DEPTH,
-                    max_aliases: 1_000,
-                    max_anchors: 1_000,
-                    max_nodes: 200_000,
-                    max_events: 1_000_000,
+                    max_aliases: CONFIG_MAX_ALIASES,
+                    max_anchors: CONFIG_MAX_ALIASES,
+                    max_nodes: CONFIG_MAX_NODES,
+                    max_events: CONFIG_MAX_EVENTS,
                     max_documents: 1,
                 },
                 alias_limits: alias_limits,
@@ -184,7 +191,15 @@ fn syntax_error(source: &Source, e: &serde_saphyr::Error, profile: Profile) -> L
             let full = e.to_string();
             let message = strip_location(&full);
             let span = e.location().map_or(Span::new(0, 0), |l| config_location_span(source, l));
-            LoadError::new(LoadErrorKind::Syntax, format!("YAML syntax error: {message}"))
+            // A breached budget is a sentence in the user's terms, not serde-saphyr's
+            // `budget breached: Nodes { nodes: 200001 }` (issue 10.11).
+            let message = match config_limit_message(message) {
+                Some(limit) => format!(
+                    "the file is too large for a tenant or traffic file: it has {limit} (see docs/limits.md)"
+                ),
+                None => format!("YAML syntax error: {message}"),
+            };
+            LoadError::new(LoadErrorKind::Syntax, message)
                 .with_source(source)
                 .with_label(span, "here")
                 .with_help(
@@ -226,6 +241,26 @@ fn friendly_script_message(message: &str) -> (String, bool) {
     } else {
         (m.to_owned(), false)
     }
+}
+
+/// A structure-limit breach of a tenant / traffic file in words (`None`: not a limit).
+fn config_limit_message(message: &str) -> Option<String> {
+    let lower = message.to_ascii_lowercase();
+    Some(if lower.contains("recursion limit") || lower.contains("depth {") {
+        format!("nesting deeper than {CONFIG_MAX_DEPTH} levels")
+    } else if lower.contains("nodes {") {
+        format!("more than {CONFIG_MAX_NODES} YAML nodes (each key, value and list item is one)")
+    } else if lower.contains("events {") {
+        format!("more than {CONFIG_MAX_EVENTS} YAML events")
+    } else if lower.contains("aliases {") || lower.contains("anchors {") {
+        format!("more than {CONFIG_MAX_ALIASES} anchors or aliases")
+    } else if lower.contains("alias replay") || lower.contains("replay") {
+        format!("aliases that expand to more than {CONFIG_MAX_REPLAYED_EVENTS} YAML events (an alias bomb?)")
+    } else if lower.contains("budget") {
+        "more YAML structure than recflow accepts".to_owned()
+    } else {
+        return None;
+    })
 }
 
 /// Byte offset of a serde-saphyr location for a script error (its byte offset, else from

@@ -1,0 +1,126 @@
+//! Issue 10 (hardening), points 2, 10 and 11: values that cannot be modelled are located load
+//! errors, variable names mean the same with and without braces, and the small surprises
+//! (duplicate JSON keys, "ok" after a failed load, a budget message in Rust debug syntax,
+//! `--help` into a full disk, an empty phone number) are gone.
+
+use std::process::{Command, Output};
+
+use recflow::model::parse_traffic;
+use recflow::script::{Kind, load_str};
+
+fn recflow(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_recflow")).args(args).output().unwrap()
+}
+
+fn script(actions: &str) -> recflow::script::Script {
+    load_str("t.yaml", &format!("script: t\nactions:\n{actions}"))
+        .unwrap_or_else(|e| panic!("{}", e.render_plain(100)))
+}
+
+// ---- 10.10: `{v}` and `v` name the same variable ---------------------------------------
+
+const CASE_BRACED: &str = "\
+script: t
+actions:
+  - {id: begin, type: BEGIN, next: set}
+  - {id: set, type: ASSIGN, properties: {Variable: \"{v}\", Value: x}, next: c}
+  - id: c
+    type: CASE
+    properties: {Variable: \"{v}\"}
+    branches: {x: hit, default: miss}
+  - {id: hit, type: HANGUP}
+  - {id: miss, type: HANGUP}
+";
+
+#[test]
+fn case_variable_braced_and_bare_name_the_same_variable() {
+    let braced = load_str("t.yaml", CASE_BRACED).unwrap();
+    let bare = load_str("t.yaml", &CASE_BRACED.replace("\"{v}\"", "v")).unwrap();
+    for s in [&braced, &bare] {
+        let c = &s.actions[s.find("c").unwrap().index()];
+        assert!(matches!(&c.kind, Kind::Case { variable } if variable == "v"), "{:?}", c.kind);
+        let set = &s.actions[s.find("set").unwrap().index()];
+        assert!(matches!(&set.kind, Kind::Assign { variable, .. } if variable == "v"), "{:?}", set.kind);
+    }
+    // The simulated contact takes the `x` branch (it used to take `default`).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("case.yaml");
+    std::fs::write(&path, CASE_BRACED).unwrap();
+    let o = recflow(&["explain", "--call", "0", path.to_str().unwrap()]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("c → hit"), "{out}");
+    // A name built at run time (`{a}{b}`) is kept as written.
+    let s = script(
+        "  - {id: begin, type: BEGIN, next: c}\n  - {id: c, type: CASE, properties: {Variable: \"{a}{b}\"}, next: e}\n  - {id: e, type: HANGUP}\n",
+    );
+    assert!(matches!(&s.actions[1].kind, Kind::Case { variable } if variable == "{a}{b}"));
+}
+
+#[test]
+fn menu_variable_braced_is_the_bare_variable() {
+    let s = script(
+        "  - {id: begin, type: BEGIN, next: m}\n  - {id: m, type: MENU, properties: {Phrase: hi, Variable: \"{choice}\"}, next: e}\n  - {id: e, type: HANGUP}\n",
+    );
+    assert!(matches!(&s.actions[1].kind, Kind::Menu(m) if m.variable == "choice"));
+}
+
+// ---- 10.11: small surprises --------------------------------------------------------------
+
+#[test]
+fn duplicate_keys_in_studio_json_are_rejected_with_both_locations() {
+    let text = r#"{"header": {"name": "t"},
+ "actions": {"1": {"type": "BEGIN"}, "2": {"type": "HANGUP", "type": "PLAY"}},
+ "branches": {"1": [{"name": "Default", "target": "2"}]}}"#;
+    let e = load_str("t.json", text).expect_err("duplicate keys must not load");
+    let first = &e.errors[0];
+    assert!(first.message.contains("duplicate key `type`"), "{}", first.message);
+    assert_eq!(first.line_col(), Some((2, 62)), "at the second `type`");
+    assert_eq!(first.labels.len(), 2, "the first occurrence is labelled too");
+}
+
+#[test]
+fn lint_of_an_unreadable_file_never_says_ok() {
+    let o = recflow(&["lint", "does/not/exist.yaml"]);
+    assert_eq!(o.status.code(), Some(2));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(!out.contains("ok:"), "{out}");
+    assert!(out.contains("1 script could not be loaded"), "{out}");
+}
+
+#[test]
+fn an_over_budget_tenant_gets_a_sentence() {
+    let mut t = String::from("agents:\n");
+    for i in 0..70_000 {
+        t.push_str(&format!("  - {{id: a{i}}}\n"));
+    }
+    let e = recflow::model::parse_tenant("big.yaml", &t, None).expect_err("over the node budget");
+    let m = &e.errors[0].message;
+    assert!(m.contains("more than 200000 YAML nodes"), "{m}");
+    assert!(!m.contains('{') && !m.contains("Nodes"), "no Rust debug syntax: {m}");
+}
+
+#[test]
+fn help_into_a_full_disk_fails() {
+    if !std::path::Path::new("/dev/full").exists() {
+        return;
+    }
+    for args in [&["--help"][..], &["lint", "--help"]] {
+        let o = Command::new(env!("CARGO_BIN_EXE_recflow"))
+            .args(args)
+            .stdout(std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        assert_ne!(o.status.code(), Some(0), "{args:?}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("cannot write"), "{args:?}");
+    }
+}
+
+#[test]
+fn an_empty_phone_number_is_rejected() {
+    let s = script("  - {id: begin, type: BEGIN}\n");
+    for key in ["ani", "dnis"] {
+        let e = parse_traffic("t.yaml", &format!("{key}: {{\"\": 1, \"+1555\": 1}}\n"), &s).expect_err(key);
+        assert!(e.errors[0].message.contains("empty phone number"), "{}", e.errors[0].message);
+        assert_eq!(e.errors[0].line_col(), Some((1, key.len() + 4)));
+    }
+}

@@ -1,0 +1,108 @@
+//! Issue 13, lint across scripts: C001 and S001 found in a subscript, reported at the
+//! subscript's own file:line with a path that crosses files; `recflow lint DIR` lints each entry
+//! script with the folder as its library and reports each finding once.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use recflow::library::{self, Options, link::link};
+use recflow::lint::{self, Config, linked::FileFindings};
+
+fn repo(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+fn lint_entry(p: &str) -> Vec<FileFindings> {
+    let lib = library::load(&repo(p), &Options::default()).unwrap();
+    lint::linked::lint(&link(&lib).unwrap(), &Config::default())
+}
+
+fn file_of(f: &FileFindings) -> String {
+    Path::new(&*f.view.source.name).file_name().unwrap().to_string_lossy().into_owned()
+}
+
+#[test]
+fn c001_in_a_subscript_is_reported_in_its_own_file_with_a_cross_file_path() {
+    let out = lint_entry("scripts/tenant-consent-subscript/mistake-main.yaml");
+    let errors: Vec<(String, &lint::Diagnostic)> = out
+        .iter()
+        .flat_map(|f| f.found.iter().map(move |d| (file_of(f), d)))
+        .filter(|(_, d)| d.severity == lint::Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    let (file, d) = &errors[0];
+    assert_eq!(d.code, "C001");
+    assert_eq!(file, "consent-no-input-leak.yaml");
+    let view = &out.iter().find(|f| file_of(f) == *file).unwrap().view;
+    let (line, _) = view.source.line_col(d.primary.span.offset);
+    assert_eq!(line, 18, "the MENU's `default` branch");
+    let ids = d.path_ids(view);
+    assert_eq!(ids.first().map(String::as_str), Some("begin"));
+    assert!(ids.contains(&"consent-no-input-leak:ask".to_string()), "{ids:?}");
+    assert!(ids.contains(&"routing:queue".to_string()), "{ids:?}");
+    // Each step is labelled with its own file:line.
+    assert!(
+        d.help.contains("consent-no-input-leak:ask [default] (consent-no-input-leak.yaml:10)"),
+        "{}",
+        d.help
+    );
+    assert!(d.help.contains("routing:queue (routing.yaml:20)"), "{}", d.help);
+}
+
+#[test]
+fn the_correct_tenant_has_no_errors() {
+    for p in [
+        "scripts/tenant-consent-subscript/main.yaml",
+        "scripts/tenant-consent-subscript/studio-json/main.json",
+    ] {
+        let out = lint_entry(p);
+        let errors: Vec<_> =
+            out.iter().flat_map(|f| &f.found).filter(|d| d.severity == lint::Severity::Error).collect();
+        assert!(errors.is_empty(), "{p}: {errors:#?}");
+    }
+}
+
+#[test]
+fn studio_json_twin_of_the_mistake_has_the_same_c001() {
+    let out = lint_entry("scripts/tenant-consent-subscript/studio-json/mistake-main.json");
+    let c001: Vec<_> = out.iter().filter(|f| f.found.iter().any(|d| d.code == "C001")).map(file_of).collect();
+    assert_eq!(c001, ["consent-no-input-leak.json"]);
+}
+
+#[test]
+fn s001_across_files() {
+    let out = lint_entry("tests/fixtures/subscripts/statement/main.yaml");
+    let s001: Vec<_> = out
+        .iter()
+        .flat_map(|f| f.found.iter().map(move |d| (file_of(f), d)))
+        .filter(|(_, d)| d.code == "S001")
+        .collect();
+    assert_eq!(s001.len(), 2, "{s001:#?}");
+    for (file, d) in &s001 {
+        assert_eq!(file, "statement.yaml");
+        assert_eq!(d.path_ids(&out[0].view)[..2], ["begin", "take"]);
+    }
+}
+
+#[test]
+fn lint_dir_lints_each_entry_once() {
+    let out = Command::new(env!("CARGO_BIN_EXE_recflow"))
+        .args(["lint", "scripts/tenant-consent-subscript", "--format", "json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ds = v["diagnostics"].as_array().unwrap();
+    let errors: Vec<_> = ds.iter().filter(|d| d["severity"] == "error").collect();
+    assert_eq!(errors.len(), 1, "{ds:#?}");
+    assert_eq!(errors[0]["file"], "scripts/tenant-consent-subscript/consent-no-input-leak.yaml");
+    assert_eq!(errors[0]["line"], 18);
+    // Every (code, file, line) once, though routing.yaml is reached from both entries.
+    let mut keys: Vec<String> =
+        ds.iter().map(|d| format!("{} {} {}", d["code"], d["file"], d["line"])).collect();
+    let n = keys.len();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), n);
+}
