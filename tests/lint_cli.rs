@@ -41,8 +41,10 @@ fn json_output_has_the_formats_shape_and_exit_1_on_errors() {
     let keys: Vec<&str> = d.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(
         keys,
-        ["code", "name", "severity", "message", "file", "line", "column", "action", "path", "help"]
+        ["code", "name", "severity", "message", "file", "line", "column", "action", "path", "help", "fix"]
     );
+    // `fix` (issue 14) is an extension: present only on findings `lint --fix` can repair.
+    assert_eq!(d["fix"]["applicability"], "safe");
     assert_eq!(d["code"], "C001");
     assert_eq!(d["path"][0], "begin");
 }

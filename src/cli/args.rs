@@ -101,6 +101,62 @@ pub enum Command {
     #[command(after_help = DEFAULTS_EXAMPLES)]
     #[command(display_order = 9)]
     Defaults(DefaultsArgs),
+    /// Write a self-contained HTML report: outcomes with 95% intervals, the flow, lint findings,
+    /// example contacts; `report OLD NEW` shows the change.
+    ///
+    /// One file with inline CSS, SVG and script (no network request): open it from disk or send
+    /// it as an attachment. Two scripts are a change OLD -> NEW (as `recflow diff`) unless
+    /// --separate. Model options as for simulate.
+    #[command(after_help = REPORT_EXAMPLES)]
+    #[command(display_order = 10)]
+    Report(ReportArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    #[command(display_order = 11)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of recflow and its subcommands.
+    #[command(
+        after_help = "Examples:\n  recflow man | man -l -\n  recflow man > /usr/local/share/man/man1/recflow.1"
+    )]
+    #[command(display_order = 12)]
+    Man,
+}
+
+const REPORT_EXAMPLES: &str = "\
+Examples:
+  recflow report scripts/max-recorded-statements.yaml -o report.html
+  recflow report scripts/consent-gdpr.yaml scripts/mistake-consent-leak.yaml -o change.html
+  recflow report scripts/*.yaml --separate --calls 10000 --tenant tenant.yaml -o all.html
+
+See docs/report.md.";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  recflow completions bash > ~/.local/share/bash-completion/completions/recflow
+  recflow completions zsh > ~/.zfunc/_recflow        # with fpath+=(~/.zfunc) in ~/.zshrc
+  recflow completions fish > ~/.config/fish/completions/recflow.fish
+  recflow completions powershell >> $PROFILE";
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Scripts to report on (two: OLD NEW, a change).
+    #[arg(required = true)]
+    pub scripts: Vec<PathBuf>,
+    /// The HTML file to write (written atomically: complete or absent).
+    #[arg(short, long, value_name = "FILE.html")]
+    pub output: PathBuf,
+    /// With two scripts: one section each instead of the change OLD -> NEW.
+    #[arg(long)]
+    pub separate: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 const DIFF_EXAMPLES: &str = "\
@@ -268,9 +324,12 @@ Examples:
   recflow lint flow.yaml --ignore G003,unreachable-action
   recflow lint flow.yaml --tenant tenant.yaml      also check Studio recording vs policy targets (O004)
   recflow lint flow.yaml --format sarif > lint.sarif
+  recflow lint flow.yaml --fix --diff              show what --fix would change, write nothing
+  recflow lint scripts/*.yaml --fix                repair [*] findings in place (safe fixes only)
+  recflow lint flow.yaml --fix --unsafe-fixes      also fixes that change recording (P001, M003)
 
-Exit status: 0 no errors; 1 errors (or warnings with --deny warnings); 2 a script could not be loaded
-or bad usage. Suppress one finding with `allow: [{rule: C001, reason: \"...\"}]` on its action.";
+Exit status: 0 no errors; 1 errors (or warnings with --deny warnings) — after --fix, the ones that
+remain; with --diff also when there is something to fix; 2 a script could not be loaded or bad usage. Suppress one finding with `allow: [{rule: C001, reason: \"...\"}]` on its action.";
 
 #[derive(Debug, clap::Args)]
 pub struct LintArgs {
@@ -299,6 +358,18 @@ pub struct LintArgs {
     pub strict: bool,
     #[command(flatten)]
     pub library: LibraryArgs,
+    /// Repair what can be repaired (findings marked `[*]`), writing each script in place
+    /// atomically; then report what remains. Every fix is proven before it is kept: the script
+    /// loads, the finding is gone, no new finding appears.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix (implied): print a unified diff of the fixes instead of writing any file.
+    #[arg(long)]
+    pub diff: bool,
+    /// Also apply (or mark as fixable) unsafe fixes: ones that change recording beyond the
+    /// finding (P001 stop/start, M003 default wiring, C002 moved DONOTRECORD).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
 }
 
 /// Where RUNSUB / RUNSCRIPT / SPAWN targets are found (docs/subscripts.md).

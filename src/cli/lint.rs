@@ -1,23 +1,33 @@
 //! `recflow lint`: load every script (load errors → exit 2, the other scripts are still linted),
 //! lint each, print all findings in one format, exit 0 / 1 / 2 (FORMATS §7).
+//!
+//! With `--fix` each script is repaired first (`lint::fix::fix_script`: proven fixes only) and
+//! written back in place atomically; `--diff` prints the unified diff instead and writes nothing.
+//! The findings printed are the ones that remain. Scripts linked with their subscripts are
+//! linted but not fixed (their findings carry no fix).
 
 use std::io::{IsTerminal, Write};
 
 use super::args::{Deny, LintArgs, LintFormat};
 use super::{ExitKind, report_load_errors, report_load_warnings, write_stdout};
 use crate::library::{self, link};
+use crate::lint::fix::{self, Applicability};
 use crate::lint::{self, Config, Diagnostic, Severity, render};
 use crate::script::{self, LoadErrors, Script};
 
 /// Lint every entry script (the files given; for a folder, its scripts that no other script there
 /// calls) with its folder as library. A finding in a script reached from two entries is reported
 /// once. Returns the findings per file and the number of entry scripts that could not be loaded.
+/// With `fixing` (= `Some(unsafe_fixes)`), single scripts are fixed first and each changed one is
+/// pushed onto `fixed` (path, old text, the fix result).
 fn lint_library(
     paths: &[std::path::PathBuf],
     options: &library::Options,
     config: &Config,
     strict: bool,
     load: &mut render::LoadProblems,
+    fixing: Option<bool>,
+    fixed: &mut Vec<(std::path::PathBuf, String, fix::Fixed)>,
 ) -> (Vec<(Script, Vec<Diagnostic>)>, usize) {
     let mut unloaded = 0usize;
     let mut entries = Vec::new();
@@ -66,13 +76,31 @@ fn lint_library(
         }
         let per_file = if lib.is_single() {
             let s = lib.scripts.into_iter().next().expect("a library has its entry").script;
-            let found = lint::lint(&s, config);
-            vec![(s, found)]
+            match fixing {
+                Some(unsafe_fixes) => {
+                    let f = fix::fix_script(&s, config, unsafe_fixes);
+                    let out = (f.script.clone(), f.remaining.clone());
+                    if f.changed() {
+                        fixed.push((path.clone(), s.source.text.to_string(), f));
+                    }
+                    vec![out]
+                }
+                None => {
+                    let mut found = lint::lint(&s, config);
+                    fix::keep_proven(&s, config, &mut found);
+                    vec![(s, found)]
+                }
+            }
         } else {
             match link::link(&lib) {
-                Ok(linked) => {
-                    lint::linked::lint(&linked, config).into_iter().map(|f| (f.view, f.found)).collect()
-                }
+                Ok(linked) => lint::linked::lint(&linked, config)
+                    .into_iter()
+                    .map(|mut f| {
+                        // Fixes are written through one file's spans; a linked view is not fixed.
+                        f.found.iter_mut().for_each(|d| d.fix = None);
+                        (f.view, f.found)
+                    })
+                    .collect(),
                 Err(errs) => {
                     report_load_errors(&errs);
                     load.errors.extend(errs.errors.into_iter().map(|e| (file.clone(), e)));
@@ -103,24 +131,55 @@ pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
             None => return Ok(ExitKind::BadInput),
         }
     }
+    let fixing = (a.fix || a.diff).then_some(a.unsafe_fixes);
+    let mut fixed = Vec::new();
     let mut load = render::LoadProblems::default();
-    let (mut linted, unloaded) = lint_library(&a.scripts, &a.library.options(), &config, a.strict, &mut load);
-    let bad_input = unloaded > 0;
+    let (mut linted, unloaded) =
+        lint_library(&a.scripts, &a.library.options(), &config, a.strict, &mut load, fixing, &mut fixed);
+    let mut bad_input = unloaded > 0;
+    let mut diffs = String::new();
+    for (path, old, f) in &fixed {
+        let new_text: &str = &f.script.source.text;
+        if a.diff {
+            let name: &str = &f.script.source.name;
+            diffs.push_str(&crate::diff::align::unified(name, name, old, new_text, 3));
+        } else if let Err(e) = write_in_place(path, new_text.as_bytes()) {
+            eprintln!("recflow lint: cannot write `{}`: {e}", path.display());
+            bad_input = true;
+        }
+    }
+    let fixed_count: usize = fixed.iter().map(|(_, _, f)| f.applied.len()).sum();
     // Findings sorted by file, then (within a file) position and code.
     linted.sort_by(|x, y| x.0.source.name.cmp(&y.0.source.name));
     let results: Vec<(&Script, &[Diagnostic])> = linted.iter().map(|(s, d)| (s, d.as_slice())).collect();
+    let all: Vec<&Diagnostic> = results.iter().flat_map(|(_, ds)| ds.iter()).collect();
+    let fix_summary = fixing.map(|_| {
+        let verb = if a.diff { "would fix" } else { "fixed" };
+        format!(
+            "{verb} {fixed_count} finding{} in {} script{}; {} remaining\n",
+            plural(fixed_count),
+            fixed.len(),
+            plural(fixed.len()),
+            all.len()
+        )
+    });
+    if a.diff {
+        write_stdout(&diffs)?;
+        eprint!("{}", fix_summary.as_deref().unwrap_or(""));
+    } else if let Some(f) = fix_summary.as_ref().filter(|_| !matches!(a.format, LintFormat::Human)) {
+        eprint!("{f}");
+    }
     match a.format {
+        _ if a.diff => {}
         LintFormat::Json => write_stdout(&render::json_with_load(&results, &load))?,
         LintFormat::Sarif => write_stdout(&render::sarif_with_load(&results, &load))?,
         LintFormat::Human => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let mut text = String::new();
             for (s, ds) in &results {
-                text.push_str(&render::human(s, ds, 100, color));
+                text.push_str(&render::human_fixes(s, ds, 100, color, a.unsafe_fixes));
             }
-            let all: Vec<&Diagnostic> = results.iter().flat_map(|(_, ds)| ds.iter()).collect();
             let files = results.len();
-            let plural = |n: usize| if n == 1 { "" } else { "s" };
             if unloaded > 0 {
                 // Never "ok" when a script was not even read (issue 10.11).
                 text.push_str(&format!(
@@ -137,6 +196,10 @@ pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
                     plural(files)
                 ));
             }
+            match &fix_summary {
+                Some(f) => text.push_str(f),
+                None => text.push_str(&fixable_hint(&all, a.unsafe_fixes)),
+            }
             write_stdout(&text)?;
         }
     }
@@ -147,9 +210,36 @@ pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
     let fails = |d: &&Diagnostic| {
         d.severity == Severity::Error || (a.deny == Some(Deny::Warnings) && d.severity == Severity::Warning)
     };
-    if results.iter().flat_map(|(_, ds)| ds.iter()).any(|d| fails(&d)) {
+    if all.iter().any(fails) || (a.diff && fixed_count > 0) {
         Ok(ExitKind::Findings)
     } else {
         Ok(ExitKind::Ok)
     }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// `[*] 2 fixable with `recflow lint --fix` (1 more with `--fix --unsafe-fixes`)`, or nothing.
+fn fixable_hint(all: &[&Diagnostic], unsafe_fixes: bool) -> String {
+    let count = |ap| all.iter().filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability == ap)).count();
+    let (safe, unsafe_) = (count(Applicability::Safe), count(Applicability::Unsafe));
+    match (safe, unsafe_, unsafe_fixes) {
+        (0, 0, _) => String::new(),
+        (s, u, true) => format!("[*] {} fixable with `recflow lint --fix --unsafe-fixes`\n", s + u),
+        (s, 0, false) => format!("[*] {s} fixable with `recflow lint --fix`\n"),
+        (0, u, false) => {
+            format!("{u} fixable with `recflow lint --fix --unsafe-fixes` (unsafe: they change recording)\n")
+        }
+        (s, u, false) => format!(
+            "[*] {s} fixable with `recflow lint --fix` ({u} more with `--fix --unsafe-fixes`: they change recording)\n"
+        ),
+    }
+}
+
+/// Write a fixed script over its file through the shared output module (`output.rs`: atomic,
+/// symlink followed, permissions kept, read-only refused).
+fn write_in_place(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    super::output::write_atomic(path, bytes)
 }

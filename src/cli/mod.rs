@@ -5,6 +5,7 @@
 //! 2 bad usage or input that cannot be loaded. A closed stdout pipe is not an error.
 
 pub mod args;
+pub mod completions;
 pub mod config;
 pub mod convert;
 pub mod diff;
@@ -12,6 +13,7 @@ pub mod explain;
 pub mod graph;
 pub mod lint;
 pub mod output;
+pub mod report;
 pub mod rules;
 pub mod simulate;
 pub mod snapshot;
@@ -75,6 +77,9 @@ fn run(cli: Cli) -> std::io::Result<ExitKind> {
         Command::Diff(a) => diff::run(a),
         Command::Snapshot(a) => snapshot::run(a),
         Command::Defaults(a) => config::run_defaults(&a),
+        Command::Report(a) => report::run(a),
+        Command::Completions(a) => completions::completions(&a),
+        Command::Man => completions::man(),
     }
 }
 

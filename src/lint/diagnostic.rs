@@ -51,6 +51,8 @@ pub struct Diagnostic {
     pub help: String,
     /// The counterexample path (empty for rules that are not about paths).
     pub path: Vec<Step>,
+    /// How `lint --fix` repairs it, when its rule knows (issue 14; `fix.rs`).
+    pub fix: Option<super::fix::Fix>,
 }
 
 impl Diagnostic {
@@ -68,6 +70,7 @@ impl Diagnostic {
             secondary: Vec::new(),
             help: String::new(),
             path: Vec::new(),
+            fix: None,
         }
     }
 
@@ -85,6 +88,11 @@ impl Diagnostic {
 
     pub fn help(mut self, text: impl Into<String>) -> Self {
         self.help = text.into();
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Option<super::fix::Fix>) -> Self {
+        self.fix = fix;
         self
     }
 

@@ -10,7 +10,8 @@
 //! 3. the rules ([`registry::RULES`], one file each under `rules/`): queries over the reachable
 //!    pairs (or over the graph, for structural rules), each finding with labels, help and a
 //!    counterexample path;
-//! 4. [`lint`]: rule selection (`--select` / `--ignore`), `allow:` suppressions and X001, sorting.
+//! 4. [`lint`]: rule selection (`--select` / `--ignore`), `allow:` suppressions and X001, sorting;
+//!    each finding carries the [`fix::Fix`] its rule knows, if any ([`fix`] applies and proves them).
 //!
 //! [`render`] turns findings into human text (miette), JSON (FORMATS §7) or SARIF 2.1.0.
 //!
@@ -23,6 +24,7 @@
 
 pub mod analysis;
 pub mod diagnostic;
+pub mod fix;
 pub mod infer;
 pub mod linked;
 pub mod registry;
@@ -124,6 +126,9 @@ pub fn lint(script: &Script, config: &Config) -> Vec<Diagnostic> {
         }
     }
     dedup(&mut found);
+    for d in &mut found {
+        d.fix = fix::build(&cx, d);
+    }
     let mut out = suppress(script, config, found);
     sort(&mut out);
     out

@@ -110,7 +110,8 @@ impl Rule {
                 || self.code.get(..s.len()).is_some_and(|p| p.eq_ignore_ascii_case(s)))
     }
 
-    /// The documentation: the rule file's leading `//!` block, markdown.
+    /// The documentation: the rule file's leading `//!` block, markdown, then a `## Fix`
+    /// section saying whether `lint --fix` repairs the rule's findings and how (`fix.rs`).
     pub fn doc(&self) -> String {
         let mut out = String::new();
         for line in self.source.lines() {
@@ -118,6 +119,8 @@ impl Rule {
             out.push_str(rest.strip_prefix(' ').unwrap_or(rest));
             out.push('\n');
         }
+        out.push_str("\n## Fix\n");
+        out.push_str(&super::fix::rule_fix_doc(self.code));
         out
     }
 
@@ -143,14 +146,16 @@ pub fn docs_index() -> String {
          # Lint rules\n\n`recflow lint` checks every path of a script; `recflow rules CODE` prints a rule's page.\n\
          Select or ignore rules by code, name or code prefix (`--select C,O001 --ignore G003`); suppress one\n\
          finding with `allow: [{rule: C001, reason: \"...\"}]` on its action.\n\n\
-         | code | name | severity | flags |\n|---|---|---|---|\n",
+         Findings marked `[*]` are repaired by `recflow lint --fix` (safe fixes) or `--fix --unsafe-fixes`.\n\n\
+         | code | name | severity | fix | flags |\n|---|---|---|---|---|\n",
     );
     for r in RULES {
         out.push_str(&format!(
-            "| [{c}]({c}.md) | {n} | {s} | {sum} |\n",
+            "| [{c}]({c}.md) | {n} | {s} | {f} | {sum} |\n",
             c = r.code,
             n = r.name,
             s = r.severity,
+            f = super::fix::rule_fix(r.code).map_or("", |a| a.as_str()),
             sum = r.summary
         ));
     }

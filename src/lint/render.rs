@@ -11,6 +11,7 @@ use miette::{LabeledSpan, NamedSource};
 use serde_json::{Value, json};
 
 use super::diagnostic::{Diagnostic, Severity};
+use super::fix::{self, Applicability};
 use super::registry::RULES;
 use crate::script::Script;
 
@@ -73,6 +74,28 @@ impl miette::Diagnostic for Report<'_> {
 
 /// Human output: each finding as miette renders it (no colour unless `color`), at `width`.
 pub fn human(script: &Script, found: &[Diagnostic], width: usize, color: bool) -> String {
+    render_human(script, found, width, color, None)
+}
+
+/// Human output marking fixable findings as ruff does: `[*]` after the code of a finding
+/// `--fix` repairs (also unsafe ones when `unsafe_fixes`), and a `fix:` line under the help.
+pub fn human_fixes(
+    script: &Script,
+    found: &[Diagnostic],
+    width: usize,
+    color: bool,
+    unsafe_fixes: bool,
+) -> String {
+    render_human(script, found, width, color, Some(unsafe_fixes))
+}
+
+fn render_human(
+    script: &Script,
+    found: &[Diagnostic],
+    width: usize,
+    color: bool,
+    fixes: Option<bool>,
+) -> String {
     let theme =
         if color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(width).with_links(false);
@@ -83,7 +106,23 @@ pub fn human(script: &Script, found: &[Diagnostic], width: usize, color: bool) -
             help.push_str("\npath: ");
             help.push_str(&d.path_text(script));
         }
-        let report = Report { d, code: format!("{}({})", d.code, d.name), help, src: script.source.named() };
+        let mut code = format!("{}({})", d.code, d.name);
+        if let (Some(show_unsafe), Some(f)) = (fixes, &d.fix) {
+            let on = f.applicability == Applicability::Safe || show_unsafe;
+            if on {
+                code.push_str(" [*]");
+            }
+            help.push_str(&format!(
+                "\nfix{}: {}",
+                match (f.applicability, on) {
+                    (Applicability::Safe, _) => "",
+                    (Applicability::Unsafe, true) => " (unsafe)",
+                    (Applicability::Unsafe, false) => " (unsafe, with --unsafe-fixes)",
+                },
+                f.message
+            ));
+        }
+        let report = Report { d, code, help, src: script.source.named() };
         let _ = handler.render_report(&mut out, &report);
         out.push('\n');
     }
@@ -105,9 +144,45 @@ pub fn summary(found: &[&Diagnostic]) -> String {
     parts.join(", ")
 }
 
+/// A fix as text: applicability, message, and (region, inserted text) per replacement.
+type FixText = (&'static str, String, Vec<(Value, String)>);
+
+/// The text replacements of a finding's fix, each with its region (1-based lines, columns in
+/// characters, end exclusive) and byte offset / length.
+fn replacements(script: &Script, d: &Diagnostic) -> Option<FixText> {
+    let f = d.fix.as_ref()?;
+    let splices = fix::splices(script, f).ok()?;
+    let regions = splices
+        .into_iter()
+        .map(|s| {
+            let (line, col) = script.source.line_col(s.offset);
+            let (end_line, end_col) = script.source.line_col(s.offset + s.len);
+            let region = json!({
+                "startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col,
+                "byteOffset": s.offset, "byteLength": s.len,
+            });
+            (region, s.text)
+        })
+        .collect();
+    Some((f.applicability.as_str(), f.message.clone(), regions))
+}
+
 fn json_one(script: &Script, d: &Diagnostic) -> Value {
     let (line, column) = script.source.line_col(d.primary.span.offset);
-    json!({
+    let fix = replacements(script, d).map(|(applicability, message, rs)| {
+        let edits: Vec<Value> = rs
+            .into_iter()
+            .map(|(r, text)| {
+                json!({
+                    "line": r["startLine"], "column": r["startColumn"],
+                    "end_line": r["endLine"], "end_column": r["endColumn"],
+                    "offset": r["byteOffset"], "length": r["byteLength"], "content": text,
+                })
+            })
+            .collect();
+        json!({"applicability": applicability, "message": message, "edits": edits})
+    });
+    let mut v = json!({
         "code": d.code,
         "name": d.name,
         "severity": d.severity.as_str(),
@@ -118,7 +193,11 @@ fn json_one(script: &Script, d: &Diagnostic) -> Value {
         "action": script.action(d.action).id,
         "path": d.path_ids(script),
         "help": d.help,
-    })
+    });
+    if let Some(f) = fix {
+        v["fix"] = f;
+    }
+    v
 }
 
 /// JSON output, FORMATS §7: `{"version": 1, "diagnostics": [...]}` over every script linted.
@@ -274,6 +353,19 @@ pub fn sarif_with_load(results: &[(&Script, &[Diagnostic])], load: &LoadProblems
                 .collect();
             if !steps.is_empty() {
                 result["codeFlows"] = json!([{"threadFlows": [{"locations": steps}]}]);
+            }
+            if let Some((applicability, message, rs)) = replacements(script, d) {
+                let replacements: Vec<Value> = rs
+                    .into_iter()
+                    .map(|(r, text)| json!({"deletedRegion": r, "insertedContent": {"text": text}}))
+                    .collect();
+                result["fixes"] = json!([{
+                    "description": {"text": format!("{message} ({applicability} fix)")},
+                    "artifactChanges": [{
+                        "artifactLocation": {"uri": uri(&script.source.name)},
+                        "replacements": replacements,
+                    }],
+                }]);
             }
             out.push(result);
         }

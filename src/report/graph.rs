@@ -16,7 +16,7 @@ use crate::script::{Action, Kind, Record, Script};
 
 /// How an action is drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Role {
+pub(crate) enum Role {
     Begin,
     Event,
     Dnr,
@@ -33,7 +33,7 @@ enum Role {
 }
 
 impl Role {
-    fn of(a: &Action, is_event_entry: bool) -> Role {
+    pub(crate) fn of(a: &Action, is_event_entry: bool) -> Role {
         match &a.kind {
             Kind::Begin => Role::Begin,
             _ if is_event_entry => Role::Event,
@@ -54,7 +54,7 @@ impl Role {
     }
 
     /// Legend text; `None` for roles that need no explanation.
-    fn legend(self) -> Option<&'static str> {
+    pub(crate) fn legend(self) -> Option<&'static str> {
         Some(match self {
             Role::Begin => "start (BEGIN)",
             Role::Event => "event entry (ONANSWER / ONRELEASE / ONSIGNAL)",
@@ -71,7 +71,7 @@ impl Role {
         })
     }
 
-    fn class(self) -> &'static str {
+    pub(crate) fn class(self) -> &'static str {
         match self {
             Role::Begin => "begin",
             Role::Event => "event",
@@ -90,7 +90,7 @@ impl Role {
     }
 
     /// (fill, stroke) colours, shared by both formats.
-    fn colours(self) -> (&'static str, &'static str) {
+    pub(crate) fn colours(self) -> (&'static str, &'static str) {
         match self {
             Role::Begin => ("#d9f2d9", "#2e7d32"),
             Role::Event => ("#e8e0f8", "#5e35b1"),
@@ -109,7 +109,7 @@ impl Role {
 }
 
 /// The second line of a node: the type, with the detail that matters for recording.
-fn type_line(a: &Action) -> String {
+pub(crate) fn type_line(a: &Action) -> String {
     let name = a.kind.canonical_name().unwrap_or(&a.type_name);
     match &a.kind {
         Kind::LogRecordingPro(l) => {
@@ -153,13 +153,13 @@ fn is_only_next(a: &Action) -> bool {
     matches!(a.branches.as_slice(), [b] if b.name == "default" && b.target.is_some())
 }
 
-struct Node<'a> {
-    action: &'a Action,
-    role: Role,
-    reachable: bool,
+pub(crate) struct Node<'a> {
+    pub(crate) action: &'a Action,
+    pub(crate) role: Role,
+    pub(crate) reachable: bool,
 }
 
-fn nodes<'a>(script: &'a Script, flow: &Flow) -> Vec<Node<'a>> {
+pub(crate) fn nodes<'a>(script: &'a Script, flow: &Flow) -> Vec<Node<'a>> {
     let reachable = flow.reachable();
     script
         .indices()
@@ -172,7 +172,7 @@ fn nodes<'a>(script: &'a Script, flow: &Flow) -> Vec<Node<'a>> {
 }
 
 /// Roles to explain in the legend, in a fixed order.
-fn legend_roles(nodes: &[Node]) -> Vec<Role> {
+pub(crate) fn legend_roles(nodes: &[Node]) -> Vec<Role> {
     let mut roles: Vec<Role> = nodes.iter().map(|n| n.role).filter(|r| r.legend().is_some()).collect();
     roles.sort();
     roles.dedup();

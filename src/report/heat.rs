@@ -128,7 +128,7 @@ fn pct(n: u64, of: u64) -> f64 {
 }
 
 /// `recording: policy 62% / studio 30% / none 8%` (largest first; zero shares left out).
-fn state_line(s: &[u64; 4]) -> String {
+pub(crate) fn state_line(s: &[u64; 4]) -> String {
     let total: u64 = s.iter().sum();
     let mut parts: Vec<(u64, usize)> =
         s.iter().enumerate().filter(|(_, n)| **n > 0).map(|(k, n)| (*n, k)).collect();
@@ -139,7 +139,7 @@ fn state_line(s: &[u64; 4]) -> String {
 }
 
 /// Fill colour for a share of contacts: white (0%) to orange-red (100%).
-fn heat_colour(share: f64) -> String {
+pub(crate) fn heat_colour(share: f64) -> String {
     let t = (share / 100.0).clamp(0.0, 1.0);
     let mix = |a: f64, b: f64| (a + (b - a) * t).round() as u8;
     format!("#{:02x}{:02x}{:02x}", mix(255.0, 244.0), mix(255.0, 120.0), mix(255.0, 80.0))

@@ -3,4 +3,5 @@
 
 pub mod graph;
 pub mod heat;
+pub mod html;
 pub mod simulation;

@@ -14,7 +14,7 @@ pub mod catalogue;
 pub mod export;
 pub mod model;
 pub mod raw;
-mod studio_json;
+pub(crate) mod studio_json;
 mod yaml;
 
 /// Load errors live in the shared plumbing module; re-exported so `script::error::…` keeps working.

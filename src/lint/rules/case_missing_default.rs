@@ -21,8 +21,9 @@
 //! ```
 
 use crate::lint::analysis::Phase;
+use crate::lint::fix::{Applicability, Edit, Fix};
 use crate::lint::{Ctx, Diagnostic};
-use crate::script::Kind;
+use crate::script::{ActionIx, Kind};
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     for ix in cx.script.indices() {
@@ -74,4 +75,56 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
         }
         out.push(d);
     }
+}
+
+/// Fix (unsafe): wire `default` to the action the other branches join — the action every wired
+/// branch reaches, nearest to all of them — when there is one. Unsafe: contacts that got stuck
+/// now continue, and what happens to them next (recording included) is new behaviour.
+pub(crate) fn fix(cx: &Ctx, d: &Diagnostic) -> Option<Fix> {
+    let ix = d.action;
+    let a = cx.script.action(ix);
+    let targets: Vec<ActionIx> =
+        a.branches.iter().filter(|b| b.name != "default").filter_map(|b| b.target).collect();
+    if targets.is_empty() {
+        return None;
+    }
+    let n = cx.script.actions.len();
+    // The largest BFS distance from any branch target to each action (None: not reached by all).
+    let mut worst: Vec<Option<usize>> = vec![Some(0); n];
+    for &t in &targets {
+        let dist = distances(cx, t);
+        for (w, d) in worst.iter_mut().zip(dist) {
+            *w = match (*w, d) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                _ => None,
+            };
+        }
+    }
+    let join = (0..n)
+        .filter(|&i| i != ix.index() && cx.script.actions[i].kind.event().is_none())
+        .filter_map(|i| worst[i].map(|w| (w, i)))
+        .min()?;
+    let to = cx.script.actions[join.1].id.clone();
+    Some(Fix {
+        applicability: Applicability::Unsafe,
+        message: format!("wire `default` of `{}` to `{to}`, where its other branches join", a.id),
+        edits: vec![Edit::Rewire { action: a.id.clone(), branch: "default".into(), to }],
+    })
+}
+
+/// Breadth-first distance from `from` to every action along wired branches.
+fn distances(cx: &Ctx, from: ActionIx) -> Vec<Option<usize>> {
+    let mut dist = vec![None; cx.script.actions.len()];
+    dist[from.index()] = Some(0);
+    let mut queue = std::collections::VecDeque::from([from]);
+    while let Some(x) = queue.pop_front() {
+        let dx = dist[x.index()].unwrap_or(0);
+        for (_, t) in cx.flow.successors(x) {
+            if dist[t.index()].is_none() {
+                dist[t.index()] = Some(dx + 1);
+                queue.push_back(t);
+            }
+        }
+    }
+    dist
 }

@@ -27,6 +27,7 @@
 //! ```
 
 use crate::lint::analysis::NONE;
+use crate::lint::fix::{Applicability, Edit, Fix, Ids, NewAction, reachable_from};
 use crate::lint::{Ctx, Diagnostic, last_on_path};
 use crate::script::{ActionIx, Kind};
 
@@ -71,4 +72,33 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
         }
         out.push(d);
     }
+}
+
+/// Fix: a DONOTRECORD on the declined branch, before whatever it led to. Safe — only contacts
+/// that took this declined branch pass through it — unless the branch can lead back to the
+/// consent question (a retry loop): a caller who then accepts would stay unrecorded, so the fix
+/// is unsafe there.
+pub(crate) fn fix(cx: &Ctx, d: &Diagnostic, ids: &mut Ids) -> Option<Fix> {
+    let menu = d.action;
+    let a = cx.script.action(menu);
+    let b = a.branches.iter().find(|b| b.name_span == d.primary.span)?;
+    let target = b.target?;
+    let loops_back = reachable_from(cx, target)[menu.index()];
+    let id = ids.fresh(&format!("dnr-{}", a.id));
+    let outcome = if b.name == "default" { "no input".to_string() } else { format!("pressing {}", b.name) };
+    Some(Fix {
+        applicability: if loops_back { Applicability::Unsafe } else { Applicability::Safe },
+        message: format!("insert DONOTRECORD `{id}` on branch `{}` of `{}`", b.name, a.id),
+        edits: vec![
+            Edit::AddAction(NewAction {
+                id: id.clone(),
+                type_name: "DONOTRECORD".into(),
+                label: format!("Do not record (declined by {outcome})"),
+                properties: Vec::new(),
+                next: Some(cx.script.action(target).id.clone()),
+                near: a.id.clone(),
+            }),
+            Edit::Rewire { action: a.id.clone(), branch: b.name.clone(), to: id },
+        ],
+    })
 }

@@ -29,6 +29,7 @@
 //! ```
 
 use crate::lint::analysis::{NONE, Phase};
+use crate::lint::fix::{Applicability, Edit, Fix, Ids, NewAction, before, incoming};
 use crate::lint::{Ctx, Diagnostic, last_on_path};
 use crate::script::{ActionIx, Kind};
 
@@ -70,4 +71,52 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
         }
         out.push(d);
     }
+}
+
+/// Fix (unsafe), only for a DONOTRECORD that every answered call runs (it follows ONANSWER
+/// with no choice on the way): the same DONOTRECORD before the REQAGENT, in time. Unsafe: the
+/// start of each agent conversation, recorded until now, no longer is.
+pub(crate) fn fix(cx: &Ctx, d: &Diagnostic, ids: &mut Ids) -> Option<Fix> {
+    let dnr = d.action;
+    // Walk the straight line from ONANSWER (actions with exactly one wired branch).
+    let mut at = cx.script.event(crate::script::Event::Answer)?;
+    let mut seen = 0;
+    while at != dnr {
+        let mut next = cx.flow.successors(at);
+        let (Some((_, t)), None) = (next.next(), next.next()) else { return None };
+        at = t;
+        seen += 1;
+        if seen > cx.script.actions.len() {
+            return None;
+        }
+    }
+    let path = cx.reach.path_actions(cx.reach.by_action[dnr.index()].first().copied()?);
+    let req = last_on_path(cx.script, &path, |k| matches!(k, Kind::ReqAgent { .. }))?;
+    let r = cx.script.action(req);
+    let id = ids.fresh(&format!("dnr-before-{}", r.id));
+    let mut edits = vec![Edit::AddAction(NewAction {
+        id: id.clone(),
+        type_name: "DONOTRECORD".into(),
+        label: "Do not record (before the agent answers)".into(),
+        properties: Vec::new(),
+        next: Some(r.id.clone()),
+        near: cx.script.action(before(req)).id.clone(),
+    })];
+    let into = incoming(cx.script, req);
+    if into.is_empty() {
+        return None;
+    }
+    for (p, b) in into {
+        if p != req {
+            edits.push(Edit::Rewire { action: cx.script.action(p).id.clone(), branch: b, to: id.clone() });
+        }
+    }
+    Some(Fix {
+        applicability: Applicability::Unsafe,
+        message: format!(
+            "run DONOTRECORD `{id}` before REQAGENT `{}` instead of after the agent answers",
+            r.id
+        ),
+        edits,
+    })
 }

@@ -26,6 +26,7 @@
 //!   properties: {Name: Start Recorded Statement, State: Off}
 //! ```
 
+use crate::lint::fix::{Applicability, Edit, Fix, Ids, NewAction, text};
 use crate::lint::{Ctx, Diagnostic};
 use crate::script::{Event, Kind, OnOff};
 
@@ -65,4 +66,50 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
             out.push(d);
         }
     }
+}
+
+/// Fix (safe): an INDICATE `State: Off` for the button as the first action of ONRELEASE (so it
+/// runs on every path of the handler), creating ONRELEASE when the script has none. A MAX
+/// indicator changes no recording.
+pub(crate) fn fix(cx: &Ctx, d: &Diagnostic, ids: &mut Ids) -> Option<Fix> {
+    let Kind::Indicate(on) = &cx.script.action(d.action).kind else { return None };
+    let id = ids.fresh(&format!("{}-off", cx.script.action(d.action).id));
+    let mut indicate = NewAction {
+        id: id.clone(),
+        type_name: "INDICATE".into(),
+        label: format!("Turn {} off", on.name),
+        properties: vec![("Name".into(), text(&on.name)), ("State".into(), text("Off"))],
+        next: None,
+        near: String::new(),
+    };
+    let mut edits = Vec::new();
+    match cx.script.event(Event::Release) {
+        Some(r) => {
+            let r = cx.script.action(r);
+            indicate.next =
+                r.branch("default").and_then(|b| b.target).map(|t| cx.script.action(t).id.clone());
+            indicate.near = r.id.clone();
+            edits.push(Edit::AddAction(indicate));
+            edits.push(Edit::Rewire { action: r.id.clone(), branch: "default".into(), to: id });
+        }
+        None => {
+            let last = cx.script.actions.last()?;
+            let release = ids.fresh("onrelease");
+            indicate.near = release.clone();
+            edits.push(Edit::AddAction(NewAction {
+                id: release,
+                type_name: "ONRELEASE".into(),
+                label: "Call released".into(),
+                properties: Vec::new(),
+                next: Some(id),
+                near: last.id.clone(),
+            }));
+            edits.push(Edit::AddAction(indicate));
+        }
+    }
+    Some(Fix {
+        applicability: Applicability::Safe,
+        message: format!("turn MAX button `{}` Off at the start of ONRELEASE", on.name),
+        edits,
+    })
 }

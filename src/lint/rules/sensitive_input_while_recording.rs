@@ -33,6 +33,7 @@
 //! ```
 
 use crate::lint::analysis::{NONE, Phase};
+use crate::lint::fix::{Applicability, Edit, Fix, Ids, NewAction, before, incoming, text};
 use crate::lint::{Ctx, Diagnostic};
 use crate::script::ActionIx;
 
@@ -72,4 +73,61 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
         }
         out.push(d);
     }
+}
+
+/// Fix (unsafe): LOGRECORDINGPRO Stop on every way into the sensitive MENU and Start on every
+/// way out of it (one Start per distinct next action; a branch back into the MENU stays
+/// stopped). Unsafe: it changes what is recorded — and starts a recording after the MENU on
+/// paths that were not recorded before it.
+pub(crate) fn fix(cx: &Ctx, d: &Diagnostic, ids: &mut Ids) -> Option<Fix> {
+    let menu = d.action;
+    let a = cx.script.action(menu);
+    let into: Vec<(ActionIx, String)> =
+        incoming(cx.script, menu).into_iter().filter(|(p, _)| *p != menu).collect();
+    if into.is_empty() {
+        return None;
+    }
+    let stop = ids.fresh(&format!("stop-before-{}", a.id));
+    let record = |r: &str| vec![("Record".into(), text(r)), ("RecordType".into(), text("Call"))];
+    let mut edits = vec![Edit::AddAction(NewAction {
+        id: stop.clone(),
+        type_name: "LOGRECORDINGPRO".into(),
+        label: format!("Stop recording before {}", a.caption()),
+        properties: record("Stop"),
+        next: Some(a.id.clone()),
+        near: cx.script.action(before(menu)).id.clone(),
+    })];
+    for (p, b) in &into {
+        edits.push(Edit::Rewire {
+            action: cx.script.action(*p).id.clone(),
+            branch: b.clone(),
+            to: stop.clone(),
+        });
+    }
+    let mut starts: Vec<(ActionIx, String)> = Vec::new();
+    for b in &a.branches {
+        let Some(t) = b.target.filter(|&t| t != menu) else { continue };
+        let start = match starts.iter().find(|(x, _)| *x == t) {
+            Some((_, id)) => id.clone(),
+            None => {
+                let id = ids.fresh(&format!("start-after-{}", a.id));
+                edits.push(Edit::AddAction(NewAction {
+                    id: id.clone(),
+                    type_name: "LOGRECORDINGPRO".into(),
+                    label: format!("Resume recording after {}", a.caption()),
+                    properties: record("Start"),
+                    next: Some(cx.script.action(t).id.clone()),
+                    near: a.id.clone(),
+                }));
+                starts.push((t, id.clone()));
+                id
+            }
+        };
+        edits.push(Edit::Rewire { action: a.id.clone(), branch: b.name.clone(), to: start });
+    }
+    Some(Fix {
+        applicability: Applicability::Unsafe,
+        message: format!("stop recording before `{}` (`{stop}`) and start it again after", a.id),
+        edits,
+    })
 }

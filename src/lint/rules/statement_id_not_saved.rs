@@ -30,6 +30,7 @@
 //! ```
 
 use crate::lint::analysis::{NONE, NodeId, Point, StmtId};
+use crate::lint::fix::{Applicability, Edit, Fix, Ids, NewAction};
 use crate::lint::{Ctx, Diagnostic};
 use crate::script::ActionIx;
 
@@ -82,4 +83,33 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
         }
         out.push(d);
     }
+}
+
+/// Fix (safe): right after the Start, a SNIPPET that copies the id into
+/// `Global:_recordingStatementId`. It only assigns a variable: no recording changes.
+pub(crate) fn fix(cx: &Ctx, d: &Diagnostic, ids: &mut Ids) -> Option<Fix> {
+    let start = cx.script.action(d.action);
+    let next = start.branch("default").and_then(|b| b.target).map(|t| cx.script.action(t).id.clone());
+    let id = ids.fresh(&format!("save-{}-id", start.id));
+    Some(Fix {
+        applicability: Applicability::Safe,
+        message: format!(
+            "save the statement id into Global:_recordingStatementId right after `{}` (SNIPPET `{id}`)",
+            start.id
+        ),
+        edits: vec![
+            Edit::AddAction(NewAction {
+                id: id.clone(),
+                type_name: "SNIPPET".into(),
+                label: "Save the statement id".into(),
+                properties: vec![(
+                    "Data".into(),
+                    crate::lint::fix::text("ASSIGN Global:_recordingStatementId = RecordingStatementId"),
+                )],
+                next,
+                near: start.id.clone(),
+            }),
+            Edit::Rewire { action: start.id.clone(), branch: "default".into(), to: id },
+        ],
+    })
 }

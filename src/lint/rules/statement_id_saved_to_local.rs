@@ -22,8 +22,9 @@
 
 use super::statement_id_not_saved::{losses, lost_by};
 use crate::lint::analysis::{NONE, StmtId};
+use crate::lint::fix::{Applicability, Edit, Fix};
 use crate::lint::{Ctx, Diagnostic};
-use crate::script::ActionIx;
+use crate::script::{ActionIx, Kind};
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     for n in losses(cx, StmtId::Local) {
@@ -55,4 +56,68 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
         }
         out.push(d);
     }
+}
+
+/// Fix (safe): make the copy's target a `Global:` variable (`stmt` → `Global:stmt`): the id
+/// then outlives the contact. Only a variable name changes: no recording changes.
+pub(crate) fn fix(cx: &Ctx, d: &Diagnostic) -> Option<Fix> {
+    let path: Vec<ActionIx> = d
+        .path
+        .iter()
+        .filter_map(|s| match s {
+            crate::lint::analysis::Step::Action { action, .. } => Some(*action),
+            crate::lint::analysis::Step::Event(_) => None,
+        })
+        .collect();
+    let from = path.iter().rposition(|&p| p == d.action).unwrap_or(0);
+    let (ix, copy) = path[from..].iter().find_map(|&p| {
+        cx.facts.copies[p.index()]
+            .iter()
+            .find(|c| !c.target_is_global() && c.copies(crate::lint::infer::STATEMENT_VAR))
+            .map(|c| (p, c))
+    })?;
+    let a = cx.script.action(ix);
+    let global = format!("Global:{}", copy.target);
+    let edit = match &a.kind {
+        Kind::Assign { variable, .. } if variable.eq_ignore_ascii_case(&copy.target) => {
+            Edit::SetProperty { action: a.id.clone(), name: "Variable".into(), value: global.clone() }
+        }
+        Kind::Snippet(s) => Edit::SnippetInsert {
+            action: a.id.clone(),
+            at: assignment_target(&s.data, &copy.target)?,
+            text: "Global:".into(),
+        },
+        _ => return None,
+    };
+    Some(Fix {
+        applicability: Applicability::Safe,
+        message: format!(
+            "copy the statement id into `{global}` instead of `{}` (in `{}`)",
+            copy.target, a.id
+        ),
+        edits: vec![edit],
+    })
+}
+
+/// Byte offset of `var` where a Snippet program assigns to it (`ASSIGN var = ...` or `var = ...`).
+fn assignment_target(data: &str, var: &str) -> Option<usize> {
+    let ident = |c: char| c.is_alphanumeric() || c == '_' || c == ':' || c == '.';
+    let lower = data.to_ascii_lowercase();
+    let needle = var.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find(&needle).map(|i| from + i) {
+        from = i + needle.len().max(1);
+        if data[..i].chars().next_back().is_some_and(ident) {
+            continue;
+        }
+        let rest = &data[i + needle.len()..];
+        if rest.chars().next().is_some_and(ident) {
+            continue;
+        }
+        let rest = rest.trim_start_matches([' ', '\t']);
+        if rest.starts_with('=') && !rest.starts_with("==") {
+            return Some(i);
+        }
+    }
+    None
 }

@@ -17,6 +17,7 @@
 //! Delete the entry, or move it to the action the finding points at (C001 points at the consent
 //! MENU).
 
+use crate::lint::fix::{Applicability, Edit, Fix};
 use crate::lint::{Config, Diagnostic, registry};
 use crate::script::{ActionIx, Allow, Script};
 
@@ -35,6 +36,18 @@ pub(crate) fn report(_script: &Script, config: &Config, ix: ActionIx, allow: &Al
     Some(
         Diagnostic::new(registry::UNUSED_SUPPRESSION, ix, allow.span, message)
             .label("suppresses nothing")
-            .help("remove this `allow:` entry (or move it to the action the finding points at)"),
+            .help("remove this `allow:` entry (or move it to the action the finding points at)")
+            .with_fix(fix(_script, ix, allow)),
     )
+}
+
+/// Fix (safe): remove the entry. A suppression that suppresses nothing changes no outcome.
+fn fix(script: &Script, ix: ActionIx, allow: &Allow) -> Option<Fix> {
+    let a = script.action(ix);
+    let index = a.allow.iter().position(|al| al.span == allow.span)?;
+    Some(Fix {
+        applicability: Applicability::Safe,
+        message: format!("remove the unused `allow: {}` entry from `{}`", allow.rule, a.id),
+        edits: vec![Edit::RemoveAllow { action: a.id.clone(), index }],
+    })
 }

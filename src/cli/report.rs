@@ -1,0 +1,66 @@
+//! `recflow report SCRIPT... -o FILE.html` (and `report OLD NEW`): the self-contained HTML
+//! report (docs/report.md). Two scripts are a change OLD → NEW unless `--separate`.
+
+use super::args::ReportArgs;
+use super::diff::flags;
+use super::output::write_atomic;
+use super::simulate::{load_world, pool};
+use super::{ExitKind, load_or_report, report_load_errors};
+use crate::report::html::{self, Input, Model};
+use crate::sim::Compiled;
+
+pub fn run(a: ReportArgs) -> std::io::Result<ExitKind> {
+    let mut scripts = Vec::new();
+    for path in &a.scripts {
+        let Some(s) = load_or_report(path) else { return Ok(ExitKind::BadInput) };
+        scripts.push(s);
+    }
+    // One world for every script, checked against the first script that accepts it (as `diff`:
+    // traffic `inputs` must name a MENU of the script).
+    let mut world = None;
+    let mut first_err = None;
+    for s in &scripts {
+        match load_world(&a.model, s) {
+            Ok(w) => {
+                world = Some(w);
+                break;
+            }
+            Err(e) => {
+                first_err.get_or_insert(e);
+            }
+        }
+    }
+    let Some((tenant, traffic)) = world else {
+        if let Some(e) = first_err {
+            report_load_errors(&e);
+        }
+        return Ok(ExitKind::BadInput);
+    };
+    let programs: Vec<Compiled> = scripts.iter().map(|s| Compiled::compile(s, &tenant, &traffic)).collect();
+    let lint_tenant = a.model.tenant.as_ref().map(|_| &tenant);
+    let inputs: Vec<Input<'_>> = scripts
+        .iter()
+        .zip(&programs)
+        .zip(&a.scripts)
+        .map(|((script, program), path)| Input {
+            path: path.display().to_string(),
+            script,
+            program,
+            lint_tenant,
+        })
+        .collect();
+    let model = Model { tenant: &tenant, traffic: &traffic, flags: flags(&a.model, false), precision: None };
+    let pool = pool(a.model.jobs)?;
+    let page = pool.install(|| match inputs.as_slice() {
+        [old, new] if !a.separate => {
+            let d = crate::diff::diff(old.script, old.program, new.script, new.program, traffic.calls);
+            html::diff_report(old, new, &model, &d)
+        }
+        _ => html::report(&inputs, &model),
+    });
+    let page = page.map_err(|e| std::io::Error::other(format!("cannot render the report: {e}")))?;
+    write_atomic(&a.output, page.as_bytes())
+        .map_err(|e| std::io::Error::new(e.kind(), format!("cannot write `{}`: {e}", a.output.display())))?;
+    eprintln!("recflow: wrote {}", a.output.display());
+    Ok(ExitKind::Ok)
+}

@@ -1,0 +1,411 @@
+//! Fixes as data, and applying them without losing anything (issue 14, `recflow lint --fix`).
+//!
+//! Input: a [`Script`] and its findings. Output: for each finding a rule knows how to repair, a
+//! [`Fix`] — a list of script-level [`Edit`]s (add an action, rewire a branch, set a property,
+//! edit a Snippet, remove a suppression) with an [`Applicability`]; and, to apply one, the new
+//! source text.
+//!
+//! - The rules build the fixes (`fn fix` next to each rule's `check`, dispatched by [`build`]):
+//!   they know which action is missing and where.
+//! - [`splices`] turns edits into text splices on the source through the spans the loader kept
+//!   (`yaml_text.rs` / `json_text.rs`): untouched bytes — comments, key order, quoting, layout,
+//!   Studio fields recflow does not model — stay byte-identical.
+//! - [`fix_script`] applies fixes one at a time and **proves** each one before keeping it: the
+//!   edited text must load, the finding must be gone, no finding may appear that was not there
+//!   before, and the number of findings must drop. A fix that fails the proof is dropped (and the
+//!   finding stays, unmarked), so `--fix` can never make a script worse, and a second run finds
+//!   nothing left to do (idempotent).
+
+mod json_text;
+mod yaml_text;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Config, Ctx, Diagnostic, rules};
+use crate::script::{self, ActionIx, Format, PropValue, Script};
+
+/// How safe a fix is (ruff's fix safety).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Applicability {
+    /// Cannot change what gets recorded for a path that was already compliant: applied by `--fix`.
+    Safe,
+    /// Changes recording behaviour beyond the finding: applied only with `--unsafe-fixes`.
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// A repair for one finding: what it does (for humans) and the edits.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fix {
+    pub applicability: Applicability,
+    /// One line: `insert DONOTRECORD \`dnr-consent\` on branch \`default\` of \`consent\``.
+    pub message: String,
+    pub edits: Vec<Edit>,
+}
+
+/// One script-level edit. Actions are named by id; an id may be one an earlier [`Edit::AddAction`]
+/// of the same fix introduces.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    /// Add an action; in YAML it is written right after `near` (in file order), in Studio JSON it
+    /// is placed on the canvas beside `near`.
+    AddAction(NewAction),
+    /// Point branch `branch` (normalised name: `default`, `2`, `Error`) of `action` at `to`,
+    /// adding the branch when the action has none of that name.
+    Rewire { action: String, branch: String, to: String },
+    /// Replace the value of an existing property.
+    SetProperty { action: String, name: String, value: String },
+    /// Insert text into a SNIPPET's `Data` at a byte offset of the program text.
+    SnippetInsert { action: String, at: usize, text: String },
+    /// Remove the `index`-th `allow:` entry of an action.
+    RemoveAllow { action: String, index: usize },
+}
+
+/// An action a fix adds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewAction {
+    pub id: String,
+    /// Canonical Studio type (`DONOTRECORD`).
+    pub type_name: String,
+    pub label: String,
+    pub properties: Vec<(String, PropValue)>,
+    /// Its `default` branch (`None`: not wired, the thread ends there).
+    pub next: Option<String>,
+    /// The existing (or earlier added) action it is written after / drawn beside.
+    pub near: String,
+}
+
+/// New action ids that collide with nothing: readable in YAML (`dnr-consent`, `dnr-consent-2`),
+/// fresh numbers in Studio JSON when the script's ids are numbers (as Studio's are).
+pub struct Ids {
+    used: BTreeSet<String>,
+    numeric: bool,
+    next_number: u64,
+}
+
+impl Ids {
+    pub fn new(script: &Script) -> Ids {
+        let used: BTreeSet<String> = script.actions.iter().map(|a| a.id.clone()).collect();
+        let numbers: Vec<u64> = script.actions.iter().filter_map(|a| a.id.parse::<u64>().ok()).collect();
+        let numeric = script.format == Format::StudioJson && numbers.len() * 2 > script.actions.len();
+        let next_number = numbers.iter().max().map_or(1, |m| m.saturating_add(1));
+        Ids { used, numeric, next_number }
+    }
+
+    /// A fresh id based on `base` (readable) or the next free number.
+    pub fn fresh(&mut self, base: &str) -> String {
+        let id = if self.numeric {
+            while self.used.contains(&self.next_number.to_string()) {
+                self.next_number += 1;
+            }
+            self.next_number.to_string()
+        } else {
+            let base: String = base
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+                .collect();
+            let mut id = base.clone();
+            let mut n = 2u64;
+            while self.used.contains(&id) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            id
+        };
+        self.used.insert(id.clone());
+        id
+    }
+}
+
+/// The fix for a finding, if its rule has one that applies here.
+pub(crate) fn build(cx: &Ctx, d: &Diagnostic) -> Option<Fix> {
+    let mut ids = Ids::new(cx.script);
+    match d.code {
+        "C001" => rules::consent_decline_reaches_agent::fix(cx, d, &mut ids),
+        "C002" => rules::dnr_after_answer::fix(cx, d, &mut ids),
+        "S001" => rules::statement_id_not_saved::fix(cx, d, &mut ids),
+        "S002" => rules::statement_id_saved_to_local::fix(cx, d),
+        "M001" => rules::indicator_left_on::fix(cx, d, &mut ids),
+        "M003" => rules::case_missing_default::fix(cx, d),
+        "P001" => rules::sensitive_input_while_recording::fix(cx, d, &mut ids),
+        _ => None,
+    }
+}
+
+/// Which rules can attach a fix, and of which safety (for docs and `recflow rules`).
+pub fn rule_fix(code: &str) -> Option<Applicability> {
+    match code {
+        "C001" | "S001" | "S002" | "M001" | "X001" => Some(Applicability::Safe),
+        "C002" | "M003" | "P001" => Some(Applicability::Unsafe),
+        _ => None,
+    }
+}
+
+/// The `## Fix` section of a rule's documentation (`recflow rules CODE`, `docs/rules/CODE.md`):
+/// whether `lint --fix` repairs the rule's findings, how, and how safe that is.
+pub fn rule_fix_doc(code: &str) -> String {
+    let what = match code {
+        "C001" => {
+            "Inserts a DONOTRECORD on the declined branch of the consent MENU, before the action the branch \
+             led to (`dnr-<menu>`); only contacts that declined pass through it. Unsafe instead when the branch \
+             can lead back to the same MENU (a retry loop): a caller who then accepts would stay unrecorded."
+        }
+        "C002" => {
+            "When every answered call runs the late DONOTRECORD (it follows ONANSWER with no choice on the \
+             way), inserts a DONOTRECORD before the REQAGENT instead (`dnr-before-<queue>`); the late one \
+             becomes harmless. Unsafe: the start of each agent conversation, recorded until now, no longer is."
+        }
+        "S001" => {
+            "Inserts, right after the statement Start, a SNIPPET `ASSIGN Global:_recordingStatementId = \
+             RecordingStatementId` (`save-<start>-id`). It only assigns a variable: no recording changes."
+        }
+        "S002" => {
+            "Makes the copy's target a `Global:` variable (`stmt` → `Global:stmt`, in the ASSIGN's \
+             `Variable` or in the SNIPPET's assignment). Only a variable name changes."
+        }
+        "M001" => {
+            "Adds an INDICATE with the button's `Name` and `State: Off` as the first action of ONRELEASE \
+             (so it runs on every path of the handler), creating ONRELEASE when the script has none. A MAX \
+             indicator changes no recording."
+        }
+        "M003" => {
+            "Wires `default` to the action the other branches join (the nearest action every wired branch \
+             reaches), when there is one. Unsafe: contacts that got stuck now continue, and what happens to \
+             them next — recording included — is new behaviour."
+        }
+        "P001" => {
+            "Inserts LOGRECORDINGPRO `Record: Stop` on every way into the sensitive MENU and `Record: Start` \
+             on every way out of it. Unsafe: it changes what is recorded, and starts a recording after the \
+             MENU on paths that were not recorded before it."
+        }
+        "X001" => "Removes the `allow:` entry. A suppression changes no outcome.",
+        _ => return "None: this rule's repair needs a decision recflow cannot make for you.\n".to_string(),
+    };
+    let safety = match rule_fix(code) {
+        Some(Applicability::Safe) => "**Safe** (`recflow lint --fix`)",
+        _ => "**Unsafe** (`recflow lint --fix --unsafe-fixes`)",
+    };
+    format!(
+        "{safety}. {what} A fix is only kept when the fixed script loads, the finding is gone and no \
+         new finding appears (docs/lint.md, \"Fixes\").\n"
+    )
+}
+
+/// A text replacement: `len` bytes at `offset` of the source become `text`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Splice {
+    pub offset: usize,
+    pub len: usize,
+    pub text: String,
+}
+
+/// Why a fix cannot be written into this file (its layout is one the text editor does not
+/// handle, e.g. a flow-style action list). The fix is then not offered.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("cannot apply the fix to this file: {0}")]
+pub struct Unsupported(pub String);
+
+/// The text splices that write `fix` into the script's source (sorted, non-overlapping).
+pub fn splices(script: &Script, fix: &Fix) -> Result<Vec<Splice>, Unsupported> {
+    let mut out = match script.format {
+        Format::Yaml => yaml_text::splices(script, &fix.edits)?,
+        Format::StudioJson => json_text::splices(script, &fix.edits)?,
+    };
+    // Stable: splices at one offset keep the order the edits produced them in.
+    out.sort_by_key(|s| s.offset);
+    for w in out.windows(2) {
+        if w[0].offset + w[0].len > w[1].offset {
+            return Err(Unsupported("two edits touch the same text".into()));
+        }
+    }
+    Ok(out)
+}
+
+/// Apply splices (sorted, non-overlapping) to a text.
+pub fn apply_splices(text: &str, splices: &[Splice]) -> String {
+    let mut out = String::with_capacity(text.len() + splices.iter().map(|s| s.text.len()).sum::<usize>());
+    let mut at = 0;
+    for s in splices {
+        out.push_str(&text[at..s.offset]);
+        out.push_str(&s.text);
+        at = s.offset + s.len;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// The source text with `fix` applied.
+pub fn apply(script: &Script, fix: &Fix) -> Result<String, Unsupported> {
+    let s = splices(script, fix)?;
+    Ok(apply_splices(&script.source.text, &s))
+}
+
+/// A finding's identity across edits: rule, action id and the text under its primary span (the
+/// branch name for C001, the `allow` entry for X001, ...). Offsets move when text is inserted;
+/// these do not.
+fn key(script: &Script, d: &Diagnostic) -> (String, String, String) {
+    let text = script.source.text.get(d.primary.span.offset..d.primary.span.end()).unwrap_or("");
+    (d.code.to_string(), script.action(d.action).id.clone(), text.to_string())
+}
+
+fn keys(script: &Script, found: &[Diagnostic]) -> BTreeMap<(String, String, String), usize> {
+    let mut m = BTreeMap::new();
+    for d in found {
+        *m.entry(key(script, d)).or_insert(0) += 1;
+    }
+    m
+}
+
+/// Apply one finding's fix and prove it (module doc): the new script and its findings, or
+/// `None` when the fix does not hold.
+fn try_fix(
+    script: &Script,
+    found: &[Diagnostic],
+    d: &Diagnostic,
+    config: &Config,
+) -> Option<(Script, Vec<Diagnostic>)> {
+    let fix = d.fix.as_ref()?;
+    let text = apply(script, fix).ok()?;
+    let fixed = script::load_str(&script.source.name, &text).ok()?;
+    let after = super::lint(&fixed, config);
+    let mut before = keys(script, found);
+    let gone = key(script, d);
+    before.remove(&gone);
+    let now = keys(&fixed, &after);
+    let no_new = now.iter().all(|(k, n)| before.get(k).is_some_and(|b| n <= b));
+    (no_new && after.len() < found.len()).then_some((fixed, after))
+}
+
+/// Drop the fixes that do not pass the proof, so that only working fixes are offered (`[*]`,
+/// JSON, SARIF).
+pub fn keep_proven(script: &Script, config: &Config, found: &mut [Diagnostic]) {
+    let snapshot: Vec<Diagnostic> = found.to_vec();
+    for d in found.iter_mut() {
+        if d.fix.is_some() && try_fix(script, &snapshot, d, config).is_none() {
+            d.fix = None;
+        }
+    }
+}
+
+/// One fix that was applied.
+#[derive(Clone, Debug)]
+pub struct Applied {
+    pub code: &'static str,
+    pub action: String,
+    pub message: String,
+    pub applicability: Applicability,
+}
+
+/// The result of fixing one script.
+#[derive(Clone, Debug)]
+pub struct Fixed {
+    /// The fixed script (the input when nothing was applied).
+    pub script: Script,
+    /// Its findings (fixes proven, as [`keep_proven`]).
+    pub remaining: Vec<Diagnostic>,
+    pub applied: Vec<Applied>,
+}
+
+impl Fixed {
+    pub fn changed(&self) -> bool {
+        !self.applied.is_empty()
+    }
+}
+
+/// Upper bound on fixes applied to one script (each one removes a finding, so this is never
+/// reached by a script with fewer findings; it bounds the work on hostile input).
+const MAX_FIXES: usize = 500;
+
+/// Fix a script: apply proven fixes one at a time (safe ones; unsafe ones too with
+/// `unsafe_fixes`), re-linting after each, until no fix applies.
+pub fn fix_script(script: &Script, config: &Config, unsafe_fixes: bool) -> Fixed {
+    let mut cur = script.clone();
+    let mut found = super::lint(&cur, config);
+    let mut applied = Vec::new();
+    let mut rejected = BTreeSet::new();
+    while applied.len() < MAX_FIXES {
+        let mut progressed = false;
+        for i in 0..found.len() {
+            let d = &found[i];
+            let Some(fix) = &d.fix else { continue };
+            if fix.applicability == Applicability::Unsafe && !unsafe_fixes {
+                continue;
+            }
+            let k = key(&cur, d);
+            if rejected.contains(&k) {
+                continue;
+            }
+            match try_fix(&cur, &found, d, config) {
+                Some((next, after)) => {
+                    applied.push(Applied {
+                        code: d.code,
+                        action: cur.action(d.action).id.clone(),
+                        message: fix.message.clone(),
+                        applicability: fix.applicability,
+                    });
+                    cur = next;
+                    found = after;
+                    progressed = true;
+                    break;
+                }
+                None => {
+                    rejected.insert(k);
+                }
+            }
+        }
+        if !progressed {
+            break;
+        }
+    }
+    keep_proven(&cur, config, &mut found);
+    Fixed { script: cur, remaining: found, applied }
+}
+
+// ---- helpers the rules' fix functions share ----
+
+/// Actions reachable from `from` (itself included) along wired branches.
+pub(crate) fn reachable_from(cx: &Ctx, from: ActionIx) -> Vec<bool> {
+    let mut seen = vec![false; cx.script.actions.len()];
+    let mut stack = vec![from];
+    seen[from.index()] = true;
+    while let Some(ix) = stack.pop() {
+        for (_, t) in cx.flow.successors(ix) {
+            if !seen[t.index()] {
+                seen[t.index()] = true;
+                stack.push(t);
+            }
+        }
+    }
+    seen
+}
+
+/// Every wired branch `(from, branch name)` that targets `to`, in file order.
+pub(crate) fn incoming(script: &Script, to: ActionIx) -> Vec<(ActionIx, String)> {
+    let mut out = Vec::new();
+    for ix in script.indices() {
+        for b in &script.action(ix).branches {
+            if b.target == Some(to) {
+                out.push((ix, b.name.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// A one-word text property value.
+pub(crate) fn text(v: &str) -> PropValue {
+    PropValue::Text(v.to_string())
+}
+
+/// The action before `ix` in file order (where an action inserted "before" it is written).
+pub(crate) fn before(ix: ActionIx) -> ActionIx {
+    ActionIx(ix.0.saturating_sub(1))
+}

@@ -1,0 +1,260 @@
+//! Charts of the HTML report, drawn with the `svg` crate: horizontal percentage bars with
+//! their 95% interval as a whisker, and one contact's timeline.
+//!
+//! User text goes only into text nodes (escaped by the crate), never into attributes.
+
+use svg::Node as _;
+use svg::node::element::{Group, Line, Rectangle, Text, Title};
+
+use crate::sim::outcome::{Initiator, Mode, SegmentKind};
+use crate::sim::{Compiled, Outcome, TraceStep};
+use crate::stats::{Ci, fmt_ci};
+
+/// One bar: label, share (percent), its 95% interval, and the count text shown after it.
+pub struct Bar {
+    pub label: String,
+    pub percent: f64,
+    pub ci: Ci,
+    pub note: String,
+    /// A target to mark on the bar (policy target percent).
+    pub target: Option<f64>,
+    /// CSS class of the bar (`bar-recorded`, `bar-finding`...).
+    pub class: &'static str,
+}
+
+const LABEL_W: f64 = 230.0;
+const BAR_W: f64 = 360.0;
+const ROW_H: f64 = 24.0;
+
+/// Horizontal bars 0–100% with interval whiskers.
+pub fn bars(rows: &[Bar]) -> String {
+    let width = LABEL_W + BAR_W + 440.0;
+    let height = ROW_H * rows.len() as f64 + 28.0;
+    let mut doc = svg::Document::new()
+        .set("class", "chart")
+        .set("viewBox", (0, 0, width, height))
+        .set("width", width)
+        .set("role", "img");
+    let x = |p: f64| LABEL_W + BAR_W * p.clamp(0.0, 100.0) / 100.0;
+    // Axis: 0, 25, 50, 75, 100%.
+    let mut axis = Group::new().set("class", "axis");
+    for t in [0.0, 25.0, 50.0, 75.0, 100.0] {
+        let y1 = height - 18.0;
+        axis.append(Line::new().set("x1", x(t)).set("x2", x(t)).set("y1", 2).set("y2", y1));
+        axis.append(
+            Text::new(format!("{t:.0}%"))
+                .set("x", x(t))
+                .set("y", height - 4.0)
+                .set("class", "tick")
+                .set("text-anchor", "middle"),
+        );
+    }
+    doc.append(axis);
+    for (i, r) in rows.iter().enumerate() {
+        let y = 4.0 + ROW_H * i as f64;
+        let mut g = Group::new().set("class", format!("row {}", r.class));
+        g.append(Title::new(format!("{}: {:.1}% {} (95% interval)", r.label, r.percent, fmt_ci(r.ci))));
+        g.append(
+            Text::new(r.label.clone()).set("x", LABEL_W - 8.0).set("y", y + 15.0).set("class", "blabel"),
+        );
+        g.append(
+            Rectangle::new()
+                .set("x", x(0.0))
+                .set("y", y + 3.0)
+                .set("width", BAR_W)
+                .set("height", 14)
+                .set("class", "track"),
+        );
+        g.append(
+            Rectangle::new()
+                .set("x", x(0.0))
+                .set("y", y + 3.0)
+                .set("width", x(r.percent) - x(0.0))
+                .set("height", 14)
+                .set("class", "bar"),
+        );
+        // The whisker: the 95% interval.
+        let (lo, hi) = (x(r.ci[0]), x(r.ci[1]));
+        let mid = y + 10.0;
+        g.append(Line::new().set("x1", lo).set("x2", hi).set("y1", mid).set("y2", mid).set("class", "ci"));
+        for e in [lo, hi] {
+            g.append(
+                Line::new()
+                    .set("x1", e)
+                    .set("x2", e)
+                    .set("y1", mid - 5.0)
+                    .set("y2", mid + 5.0)
+                    .set("class", "ci"),
+            );
+        }
+        if let Some(t) = r.target {
+            g.append(
+                Line::new()
+                    .set("x1", x(t))
+                    .set("x2", x(t))
+                    .set("y1", y)
+                    .set("y2", y + 20.0)
+                    .set("class", "target"),
+            );
+        }
+        g.append(
+            Text::new(format!("{:.1}% {}  {}", r.percent, fmt_ci(r.ci), r.note))
+                .set("x", LABEL_W + BAR_W + 8.0)
+                .set("y", y + 15.0)
+                .set("class", "bvalue"),
+        );
+        doc.append(g);
+    }
+    doc.to_string()
+}
+
+fn clock(ms: u64) -> String {
+    format!("{}:{:02}.{:03}", ms / 60_000, (ms / 1000) % 60, ms % 1000)
+}
+
+/// The MENU input or agent button press a trace step records, if any.
+fn press(step: &TraceStep) -> Option<String> {
+    if let Some(i) = step.text.find("input \"") {
+        let rest = &step.text[i + 7..];
+        return Some(rest.split('"').next().unwrap_or_default().to_string());
+    }
+    (step.text.contains("presses") || step.text.contains("button")).then(|| "button".to_string())
+}
+
+/// One contact as a timeline: segments (IVR, queue, agent, external), recordings by initiator
+/// and mode, recorded statements, the DNR moment and button presses / MENU inputs.
+pub fn timeline(p: &Compiled, o: &Outcome, steps: &[TraceStep]) -> String {
+    let left = 110.0;
+    let w = 640.0;
+    let rows = ["segments", "recordings", "statements", "presses"];
+    let height = 26.0 * rows.len() as f64 + 30.0;
+    let end = o.duration_ms.max(1) as f64;
+    let x = |ms: u64| left + w * (ms as f64 / end).min(1.0);
+    let mut doc = svg::Document::new()
+        .set("class", "timeline")
+        .set("viewBox", (0, 0, left + w + 20.0, height))
+        .set("width", left + w + 20.0)
+        .set("role", "img");
+    for (k, r) in rows.iter().enumerate() {
+        doc.append(
+            Text::new(*r).set("x", left - 8.0).set("y", 18.0 + 26.0 * k as f64).set("class", "blabel"),
+        );
+    }
+    let row_y = |k: usize| 5.0 + 26.0 * k as f64;
+    let bar = |from: u64, to: u64, k: usize, class: String, title: String| {
+        Group::new().add(Title::new(title)).add(
+            Rectangle::new()
+                .set("x", x(from))
+                .set("y", row_y(k))
+                .set("width", (x(to) - x(from)).max(2.0))
+                .set("height", 18)
+                .set("class", class),
+        )
+    };
+    // Segments, with the queue as the gap before an agent segment.
+    let mut prev_end: Option<u64> = None;
+    for s in &o.segments {
+        if let Some(e) = prev_end
+            && s.from_ms > e
+            && s.kind != SegmentKind::Ivr
+        {
+            doc.append(bar(
+                e,
+                s.from_ms,
+                0,
+                "seg seg-queue".into(),
+                format!("queue {} – {}", clock(e), clock(s.from_ms)),
+            ));
+        }
+        let agent = s.agent.map_or(String::new(), |a| format!(" {}", p.agents[a as usize].id));
+        doc.append(bar(
+            s.from_ms,
+            s.to_ms,
+            0,
+            format!("seg seg-{}", s.kind.as_str()),
+            format!("{}{agent} {} – {}", s.kind.as_str(), clock(s.from_ms), clock(s.to_ms)),
+        ));
+        prev_end = Some(s.to_ms);
+    }
+    if o.abandoned
+        && let Some(e) = prev_end
+        && e < o.duration_ms
+    {
+        doc.append(bar(e, o.duration_ms, 0, "seg seg-queue".into(), "queue (abandoned)".into()));
+    }
+    for r in &o.recordings {
+        let who = match r.initiator {
+            Initiator::Studio => "studio",
+            Initiator::Rod => "rod",
+            Initiator::Policy(_) => "policy",
+        };
+        let mode = if r.mode == Mode::AgentOnly { " mode-agent-only" } else { "" };
+        doc.append(bar(
+            r.from_ms,
+            r.to_ms,
+            1,
+            format!("rec rec-{who}{mode}"),
+            format!(
+                "{} by {} (segment {}) {} – {}",
+                r.mode.as_str(),
+                crate::sim::outcome::initiator_name(p, r.initiator),
+                r.segment,
+                clock(r.from_ms),
+                clock(r.to_ms)
+            ),
+        ));
+    }
+    for s in &o.statements {
+        let class = if s.saved { "stmt stmt-saved" } else { "stmt stmt-lost" };
+        doc.append(bar(
+            s.from_ms,
+            s.to_ms,
+            2,
+            class.into(),
+            format!(
+                "statement {} – {}, ended by {}, {}",
+                clock(s.from_ms),
+                clock(s.to_ms),
+                s.ended_by.as_str(),
+                if s.saved { "saved" } else { "lost" }
+            ),
+        ));
+    }
+    for st in steps {
+        if let Some(key) = press(st) {
+            let cx = x(st.t_ms);
+            let y = row_y(3);
+            doc.append(
+                Group::new()
+                    .set("class", "press")
+                    .add(Title::new(format!("{} {}", clock(st.t_ms), st.text)))
+                    .add(
+                        Rectangle::new()
+                            .set("x", cx - 7.0)
+                            .set("y", y + 1.0)
+                            .set("width", 14)
+                            .set("height", 16)
+                            .set("rx", 3),
+                    )
+                    .add(Text::new(key).set("x", cx).set("y", y + 13.0)),
+            );
+        }
+    }
+    if let Some(t) = o.dnr_at_ms {
+        doc.append(
+            Group::new()
+                .set("class", "dnr")
+                .add(Title::new(format!("Do Not Record at {}", clock(t))))
+                .add(Line::new().set("x1", x(t)).set("x2", x(t)).set("y1", 0).set("y2", row_y(4)))
+                .add(Text::new("DNR").set("x", x(t) + 3.0).set("y", row_y(4) + 10.0)),
+        );
+    }
+    // Time axis: start, middle, end.
+    let y = height - 6.0;
+    for (ms, anchor) in [(0, "start"), (o.duration_ms / 2, "middle"), (o.duration_ms, "end")] {
+        doc.append(
+            Text::new(clock(ms)).set("x", x(ms)).set("y", y).set("class", "tick").set("text-anchor", anchor),
+        );
+    }
+    doc.to_string()
+}

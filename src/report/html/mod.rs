@@ -1,0 +1,371 @@
+//! `recflow report`: one self-contained HTML page (inline CSS, SVG and script; no network
+//! request, so it opens from a `file:` URL or an e-mail attachment) with what a QA lead or a
+//! compliance officer needs to sign off a script: the model it was simulated under, the
+//! outcome shares and policy target vs effective as bar charts with 95% intervals, the flow
+//! drawn as SVG (shaded by traffic share, recording roles marked as `graph` marks them), the
+//! lint findings with their counterexample path (select one → the path lights up on the graph),
+//! and an example contact per outcome class as a timeline with the `explain` command that
+//! reproduces it. `report OLD NEW` shows the diff: transitions with counts and intervals, and
+//! both graphs with the changed actions marked.
+//!
+//! The page is a `minijinja` template (`report.html`, autoescaped); the charts and graphs are
+//! SVG built with the `svg` crate ([`charts`], [`flow_svg`]), the graph laid out by `layout-rs`.
+//! Everything here reads the library's public results (report, classes, heat, lint, diff): the
+//! HTML adds no model of its own.
+
+pub mod charts;
+pub mod flow_svg;
+
+use serde::Serialize;
+
+use crate::diff::{DiffReport, OutcomeClass};
+use crate::flow::Flow;
+use crate::model::{Tenant, Traffic};
+use crate::report::heat::{self, Heat};
+use crate::script::Script;
+use crate::sim::{Compiled, Report};
+use crate::stats::{Ci, wilson};
+use charts::Bar;
+use flow_svg::NodeInfo;
+
+/// Example contacts shown per outcome class (the largest classes first).
+pub const MAX_CLASSES: usize = 8;
+
+/// One script's inputs to the report.
+pub struct Input<'a> {
+    /// The path as the user gave it (repeated in `explain` commands).
+    pub path: String,
+    pub script: &'a Script,
+    pub program: &'a Compiled,
+    /// Lint with this tenant (the one given with `--tenant`), as `recflow lint` would.
+    pub lint_tenant: Option<&'a Tenant>,
+}
+
+/// The model every script of the page ran under.
+pub struct Model<'a> {
+    pub tenant: &'a Tenant,
+    pub traffic: &'a Traffic,
+    /// Model options to repeat in `explain` commands (` --seed 3 --tenant t.yaml`).
+    pub flags: String,
+    /// Set when `--precision` chose the number of calls: (target, calls it took).
+    pub precision: Option<(f64, u64)>,
+}
+
+#[derive(Serialize)]
+struct Header {
+    scripts: Vec<String>,
+    seed: u64,
+    calls: u64,
+    tenant: String,
+    traffic: String,
+    version: &'static str,
+    precision: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Legend {
+    class: &'static str,
+    fill: &'static str,
+    stroke: &'static str,
+    text: &'static str,
+}
+
+#[derive(Serialize)]
+struct FindingView {
+    code: &'static str,
+    name: &'static str,
+    severity: &'static str,
+    message: String,
+    line: usize,
+    column: usize,
+    help: String,
+    /// The counterexample path as action ids, for reading.
+    path: String,
+    /// The same as node indices (`3 7 9`), for the page's script.
+    nodes: String,
+}
+
+#[derive(Serialize)]
+struct ExampleView {
+    class: String,
+    calls: u64,
+    percent: String,
+    ci: String,
+    contact: u64,
+    explain: String,
+    timeline: String,
+}
+
+#[derive(Serialize)]
+struct Section {
+    name: String,
+    path: String,
+    /// Element id of its graph.
+    graph_id: String,
+    summary: String,
+    policies: Option<String>,
+    graph: String,
+    legend: Vec<Legend>,
+    findings: Vec<FindingView>,
+    examples: Vec<ExampleView>,
+    /// Classes beyond [`MAX_CLASSES`], not shown.
+    more_classes: usize,
+}
+
+#[derive(Serialize)]
+struct TransitionView {
+    from: String,
+    to: String,
+    calls: u64,
+    percent: String,
+    ci: String,
+    examples: String,
+    explain_old: String,
+    explain_new: String,
+    changed_on_path: String,
+}
+
+#[derive(Serialize)]
+struct DiffView {
+    old_path: String,
+    new_path: String,
+    changed: u64,
+    calls: u64,
+    percent: String,
+    ci: String,
+    script_changes: Vec<String>,
+    transitions: Vec<TransitionView>,
+}
+
+#[derive(Serialize)]
+struct Page {
+    title: String,
+    header: Header,
+    sections: Vec<Section>,
+    diff: Option<DiffView>,
+}
+
+const TEMPLATE: &str = include_str!("report.html");
+
+fn pct(n: u64, of: u64) -> f64 {
+    if of == 0 { 0.0 } else { 100.0 * n as f64 / of as f64 }
+}
+
+fn ci_text(c: Ci) -> String {
+    crate::stats::fmt_ci(c)
+}
+
+/// Outcome shares of a report as bars (recorded, initiators, DNR, abandoned, findings seen).
+fn summary_bars(r: &Report) -> Vec<Bar> {
+    let n = r.calls;
+    let c = &r.ci95;
+    let bar = |label: &str, k: u64, ci: Ci, class: &'static str| Bar {
+        label: label.into(),
+        percent: pct(k, n),
+        ci,
+        note: format!("{k} of {n}"),
+        target: None,
+        class,
+    };
+    let mut v = vec![
+        bar("any call recording", r.recorded.any, c.recorded.any, "bar-recorded"),
+        bar("full (agent/external)", r.recorded.full, c.recorded.full, "bar-recorded"),
+        bar("agent only", r.recorded.agent_only, c.recorded.agent_only, "bar-recorded"),
+        bar("IVR segment", r.recorded.ivr, c.recorded.ivr, "bar-recorded"),
+        bar("not recorded", r.recorded.none, c.recorded.none, "bar-none"),
+        bar("started by Studio", r.initiators.studio, c.initiators.studio, "bar-studio"),
+        bar("started by ROD", r.initiators.rod, c.initiators.rod, "bar-rod"),
+        bar("started by policies", r.initiators.policy, c.initiators.policy, "bar-policy"),
+        bar("Do Not Record set", r.dnr, c.dnr, "bar-dnr"),
+        bar("abandoned in queue", r.abandoned, c.abandoned, "bar-none"),
+    ];
+    for f in crate::sim::outcome::Finding::ALL {
+        let k = r.findings.get(f);
+        if k > 0 {
+            v.push(bar(&format!("finding {}", f.as_str()), k, c.findings.get(f), "bar-finding"));
+        }
+    }
+    v
+}
+
+/// Policies: target (marker) vs effective (bar with interval).
+fn policy_bars(r: &Report) -> Vec<Bar> {
+    r.policies
+        .iter()
+        .map(|p| Bar {
+            label: p.name.clone(),
+            percent: p.effective_percent,
+            ci: p.ci95,
+            note: format!(
+                "target {:.1}%, {} of {} matching recorded",
+                p.target_percent, p.recorded, p.matched
+            ),
+            target: Some(p.target_percent),
+            class: "bar-policy",
+        })
+        .collect()
+}
+
+fn node_info(heat: &Heat, changed: &[String], script: &Script) -> Vec<NodeInfo> {
+    script
+        .actions
+        .iter()
+        .enumerate()
+        .map(|(i, a)| NodeInfo {
+            share: (heat.calls > 0).then(|| pct(heat.visited[i], heat.calls)),
+            state: (heat.visited[i] > 0).then(|| heat::state_line(&heat.state[i])),
+            changed: changed.iter().any(|c| c == &a.id),
+        })
+        .collect()
+}
+
+fn findings(script: &Script, tenant: Option<&Tenant>) -> Vec<FindingView> {
+    let config = crate::lint::Config { tenant: tenant.cloned(), ..Default::default() };
+    crate::lint::lint(script, &config)
+        .into_iter()
+        .map(|d| {
+            let (line, column) = script.source.line_col(d.primary.span.offset);
+            let ids = d.path_ids(script);
+            let nodes: Vec<String> =
+                ids.iter().filter_map(|id| script.find(id)).map(|ix| ix.index().to_string()).collect();
+            // A finding without a path highlights the action it is about.
+            let nodes = if nodes.is_empty() { vec![d.action.index().to_string()] } else { nodes };
+            FindingView {
+                code: d.code,
+                name: d.name,
+                severity: d.severity.as_str(),
+                message: d.message.clone(),
+                line,
+                column,
+                help: d.help.clone(),
+                path: if ids.is_empty() { script.action(d.action).id.clone() } else { ids.join(" → ") },
+                nodes: nodes.join(" "),
+            }
+        })
+        .collect()
+}
+
+fn section(input: &Input<'_>, model: &Model<'_>, k: usize, changed: &[String]) -> Section {
+    let (script, p) = (input.script, input.program);
+    let classes = crate::diff::classify(p, p.calls);
+    let report = classes.tally.report(p);
+    let heat = heat::collect(script, p);
+    let flow = Flow::new(script);
+    let graph_id = format!("g{k}");
+    let graph = flow_svg::flow_svg(script, &flow, &node_info(&heat, changed, script), &graph_id);
+    let legend = flow_svg::legend(script, &flow)
+        .into_iter()
+        .map(|(class, fill, stroke, text)| Legend { class, fill, stroke, text })
+        .collect();
+    // Largest classes first; ties by name (the map's order).
+    let mut by_size: Vec<(&OutcomeClass, &crate::diff::run::Count)> = classes.counts.iter().collect();
+    by_size.sort_by_key(|(_, c)| std::cmp::Reverse(c.calls));
+    let more_classes = by_size.len().saturating_sub(MAX_CLASSES);
+    let examples = by_size
+        .into_iter()
+        .take(MAX_CLASSES)
+        .filter_map(|(class, count)| {
+            let contact = *count.examples.first()?;
+            let ex = crate::sim::explain::explain(p, contact);
+            Some(ExampleView {
+                class: class.name(p),
+                calls: count.calls,
+                percent: format!("{:.1}%", pct(count.calls, report.calls)),
+                ci: ci_text(wilson(count.calls, report.calls)),
+                contact,
+                explain: format!("recflow explain {} --call {contact}{}", input.path, model.flags),
+                timeline: charts::timeline(p, &ex.outcome, &ex.steps),
+            })
+        })
+        .collect();
+    let policies = (!report.policies.is_empty()).then(|| charts::bars(&policy_bars(&report)));
+    Section {
+        name: script.name.clone(),
+        path: input.path.clone(),
+        graph_id,
+        summary: charts::bars(&summary_bars(&report)),
+        policies,
+        graph,
+        legend,
+        findings: findings(script, input.lint_tenant),
+        examples,
+        more_classes,
+    }
+}
+
+fn header(inputs: &[&Input<'_>], model: &Model<'_>) -> Header {
+    let fp = crate::snapshot::Fingerprint::of(model.tenant, model.traffic);
+    Header {
+        scripts: inputs.iter().map(|i| i.path.clone()).collect(),
+        seed: fp.seed,
+        calls: inputs.first().map_or(fp.calls, |i| i.program.calls),
+        tenant: fp.tenant,
+        traffic: fp.traffic,
+        version: env!("CARGO_PKG_VERSION"),
+        precision: model.precision.map(|(p, calls)| {
+            format!("--precision {p}: {calls} calls until every 95% half-width was ≤ {p} points")
+        }),
+    }
+}
+
+fn render(page: &Page) -> Result<String, minijinja::Error> {
+    let mut env = minijinja::Environment::new();
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
+    env.add_template("report.html", TEMPLATE)?;
+    env.get_template("report.html")?.render(page)
+}
+
+/// The report of one or more scripts, each in its own section.
+pub fn report(inputs: &[Input<'_>], model: &Model<'_>) -> Result<String, minijinja::Error> {
+    let sections = inputs.iter().enumerate().map(|(k, i)| section(i, model, k, &[])).collect();
+    let title = match inputs {
+        [one] => format!("recflow report — {}", one.script.name),
+        _ => format!("recflow report — {} scripts", inputs.len()),
+    };
+    let all: Vec<&Input<'_>> = inputs.iter().collect();
+    render(&Page { title, header: header(&all, model), sections, diff: None })
+}
+
+/// The report of a change: `old` → `new` (diff of contacts, both graphs with changed actions).
+pub fn diff_report(
+    old: &Input<'_>,
+    new: &Input<'_>,
+    model: &Model<'_>,
+    d: &DiffReport,
+) -> Result<String, minijinja::Error> {
+    let changed: Vec<String> = d.script_changes.iter().map(|c| c.action.clone()).collect();
+    let n = d.new.calls;
+    let transitions = d
+        .transitions
+        .iter()
+        .map(|t| {
+            let first = t.examples.first().copied().unwrap_or(0);
+            TransitionView {
+                from: t.from.clone(),
+                to: t.to.clone(),
+                calls: t.calls,
+                percent: format!("{:.1}%", pct(t.calls, n)),
+                ci: ci_text(wilson(t.calls, n)),
+                examples: t.examples.iter().map(u64::to_string).collect::<Vec<_>>().join(", "),
+                explain_old: format!("recflow explain {} --call {first}{}", old.path, model.flags),
+                explain_new: format!("recflow explain {} --call {first}{}", new.path, model.flags),
+                changed_on_path: t.changed_on_path.join(", "),
+            }
+        })
+        .collect();
+    let script_changes =
+        d.script_changes.iter().flat_map(|c| c.human_lines()).map(|l| l.trim_end().to_string()).collect();
+    let view = DiffView {
+        old_path: old.path.clone(),
+        new_path: new.path.clone(),
+        changed: d.changed,
+        calls: n,
+        percent: format!("{:.1}%", pct(d.changed, n)),
+        ci: ci_text(wilson(d.changed, n)),
+        script_changes,
+        transitions,
+    };
+    let sections = vec![section(old, model, 0, &changed), section(new, model, 1, &changed)];
+    let title = format!("recflow report — {} → {}", old.path, new.path);
+    render(&Page { title, header: header(&[old, new], model), sections, diff: Some(view) })
+}

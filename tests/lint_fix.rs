@@ -1,0 +1,337 @@
+//! `recflow lint --fix` (issue 14): every fix on its rule's fixture, in YAML and in Studio JSON,
+//! with its before → after diff as a snapshot and the proof — the fixed script loads, the fixed
+//! findings are gone, no new finding appears, `recflow diff OLD FIXED` moves only the contacts
+//! the fix is about, and a second `--fix` changes nothing.
+
+use std::path::Path;
+
+use recflow::diff;
+use recflow::lint::fix::{self, Applicability};
+use recflow::lint::{self, Config, Diagnostic};
+use recflow::model::{Tenant, Traffic};
+use recflow::script::{self, Script};
+use recflow::sim::Compiled;
+
+#[path = "support/lint_gen.rs"]
+#[allow(dead_code)]
+mod lint_gen;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(code: &str) -> Script {
+    let dir = root().join("tests/fixtures/lint");
+    let file = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&format!("{code}-"))))
+        .expect("a fixture per rule");
+    let text = std::fs::read_to_string(&file).expect("read");
+    script::load_str(&format!("{code}.yaml"), &text).expect("fixture loads")
+}
+
+/// The same script as a Studio JSON file (what `recflow convert --to studio-json` writes).
+fn as_studio_json(s: &Script) -> Script {
+    let name = s.source.name.replace(".yaml", ".json");
+    script::load_str(&name, &script::export::to_studio_json(s)).expect("converted script loads")
+}
+
+fn count(found: &[Diagnostic], code: &str) -> usize {
+    found.iter().filter(|d| d.code == code).count()
+}
+
+fn key(s: &Script, d: &Diagnostic) -> (String, String) {
+    (d.code.to_string(), s.action(d.action).id.clone())
+}
+
+/// The proof of issue 14 point 4, on one script; returns the fixed script.
+fn prove(before: &Script, code: &str) -> Script {
+    let config = Config::default();
+    let old = lint::lint(before, &config);
+    assert!(count(&old, code) > 0, "{code} fires on its fixture");
+    let fixed = fix::fix_script(before, &config, true);
+    assert!(fixed.applied.iter().any(|a| a.code == code), "a {code} fix was applied: {:?}", fixed.applied);
+    // It loads (from its text, as a user's next run would).
+    let reloaded =
+        script::load_str(&before.source.name, &fixed.script.source.text).expect("fixed script loads");
+    let new = lint::lint(&reloaded, &config);
+    assert!(count(&new, code) < count(&old, code), "{code} fires less after the fix");
+    assert!(new.len() < old.len(), "fewer findings");
+    let old_keys: Vec<_> = old.iter().map(|d| key(before, d)).collect();
+    for d in &new {
+        assert!(old_keys.contains(&key(&reloaded, d)), "new finding after the fix: {} {}", d.code, d.message);
+    }
+    // Idempotent.
+    let again = fix::fix_script(&reloaded, &config, true);
+    assert!(again.applied.is_empty(), "second --fix applies nothing: {:?}", again.applied);
+    assert_eq!(&*again.script.source.text, &*reloaded.source.text);
+    reloaded
+}
+
+fn outcome_diff(old: &Script, new: &Script, calls: u64) -> diff::DiffReport {
+    outcome_diff_with(old, new, Traffic { calls, ..Traffic::default() })
+}
+
+fn outcome_diff_with(old: &Script, new: &Script, traffic: Traffic) -> diff::DiffReport {
+    let tenant = Tenant::default();
+    let calls = traffic.calls;
+    let (po, pn) = (Compiled::compile(old, &tenant, &traffic), Compiled::compile(new, &tenant, &traffic));
+    diff::diff(old, &po, new, &pn, calls)
+}
+
+macro_rules! snap {
+    ($name:expr, $value:expr) => {
+        insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+            insta::assert_snapshot!($name, $value);
+        })
+    };
+}
+
+/// Fix a rule's fixture in both formats: snapshot the diffs, prove both, and check that both
+/// formats get the same fix (same findings left, same outcome change).
+fn fix_both(code: &str) -> (Script, Script) {
+    let yaml = fixture(code);
+    let fixed_yaml = prove(&yaml, code);
+    let text_diff = |a: &Script, b: &Script| {
+        diff::align::unified(&a.source.name, &b.source.name, &a.source.text, &b.source.text, 2)
+    };
+    snap!(format!("lint_fix_{code}_yaml"), text_diff(&yaml, &fixed_yaml));
+    let json = as_studio_json(&yaml);
+    let fixed_json = prove(&json, code);
+    snap!(format!("lint_fix_{code}_studio_json"), text_diff(&json, &fixed_json));
+    let codes = |s: &Script| lint::lint(s, &Config::default()).iter().map(|d| key(s, d)).collect::<Vec<_>>();
+    assert_eq!(codes(&fixed_json).len(), codes(&fixed_yaml).len(), "both formats fixed alike");
+    (yaml, fixed_yaml)
+}
+
+#[test]
+fn c001_decliners_move_to_dnr_and_nobody_else_changes() {
+    fix_both("C001");
+    // The outcome change, on a script whose consent MENU the simulated callers reach (the
+    // fixture's leaking MENU sits behind a CASE no caller takes), with callers who say nothing
+    // (the default traffic never gives no input).
+    let old = script::load_path(&root().join("scripts/mistake-consent-leak.yaml")).expect("loads");
+    let new = prove(&old, "C001");
+    let traffic = recflow::model::traffic::parse_traffic(
+        "traffic.yaml",
+        "calls: 2000\ninputs:\n  consent: {\"1\": 0.5, \"2\": 0.3, none: 0.2}\n",
+        &old,
+    )
+    .expect("traffic");
+    let d = outcome_diff_with(&old, &new, traffic);
+    assert!(d.changed > 0, "the leaking decliners change");
+    for t in &d.transitions {
+        assert_eq!(t.to, "dnr", "only decliners move, and only to dnr: {t:?}");
+    }
+}
+
+#[test]
+fn c002_dnr_moves_before_the_queue() {
+    let (old, new) = fix_both("C002");
+    let d = outcome_diff(&old, &new, 1000);
+    for t in &d.transitions {
+        assert_eq!(t.to, "dnr", "{t:?}");
+    }
+}
+
+#[test]
+fn s001_saves_the_statement_id() {
+    let (old, new) = fix_both("S001");
+    let d = outcome_diff(&old, &new, 1000);
+    for t in &d.transitions {
+        assert!(!t.to.contains("lost"), "no statement is lost after the fix: {t:?}");
+    }
+}
+
+#[test]
+fn s002_saves_into_a_global() {
+    fix_both("S002");
+}
+
+#[test]
+fn m001_turns_the_button_off_and_records_the_same() {
+    let (old, new) = fix_both("M001");
+    // Only the indicator finding goes away: what is recorded stays the same for everyone.
+    for t in &outcome_diff(&old, &new, 1000).transitions {
+        assert_eq!(t.from.replace(", !indicator_left_on", ""), t.to, "{t:?}");
+    }
+}
+
+#[test]
+fn m001_creates_onrelease_when_missing() {
+    let s = script::load_path(&root().join("scripts/mistake-indicator-left-on.yaml")).expect("loads");
+    assert!(s.event(recflow::script::Event::Release).is_none());
+    let fixed = prove(&s, "M001");
+    assert!(fixed.event(recflow::script::Event::Release).is_some());
+}
+
+#[test]
+fn m003_wires_default_to_the_join() {
+    fix_both("M003");
+}
+
+#[test]
+fn p001_stops_around_the_sensitive_menu() {
+    fix_both("P001");
+}
+
+#[test]
+fn x001_removes_the_suppression_and_changes_nothing() {
+    let (old, new) = fix_both("X001");
+    assert_eq!(outcome_diff(&old, &new, 500).changed, 0);
+}
+
+#[test]
+fn unsafe_fixes_wait_for_the_flag() {
+    for code in ["P001", "M003", "C002"] {
+        let s = fixture(code);
+        let safe_only = fix::fix_script(&s, &Config::default(), false);
+        assert!(
+            safe_only.applied.iter().all(|a| a.applicability == Applicability::Safe),
+            "{code}: {:?}",
+            safe_only.applied
+        );
+        assert!(!safe_only.applied.iter().any(|a| a.code == code));
+    }
+}
+
+#[test]
+fn untouched_bytes_stay_byte_identical() {
+    // Comments, quoting and layout around the edit survive: the diff is only added lines and
+    // the one rewired target.
+    let s = script::load_path(&root().join("scripts/mistake-consent-leak.yaml")).expect("loads");
+    let fixed = fix::fix_script(&s, &Config::default(), false);
+    let old: Vec<&str> = s.source.text.lines().collect();
+    let new: Vec<&str> = fixed.script.source.text.lines().collect();
+    let removed: Vec<&&str> = old.iter().filter(|l| !new.contains(l)).collect();
+    assert_eq!(removed, [&"      default: queue"]);
+    assert!(new.contains(&"      default: dnr-consent"));
+    assert!(fixed.script.source.text.starts_with("# MISTAKE: the consent question leaks."));
+}
+
+#[test]
+fn new_ids_never_collide() {
+    // A script that already has `dnr-consent` gets `dnr-consent-2`.
+    let text = std::fs::read_to_string(root().join("scripts/mistake-consent-leak.yaml"))
+        .expect("read")
+        .replace("  - id: dnr\n", "  - id: dnr-consent\n")
+        .replace("\"2\": dnr\n", "\"2\": dnr-consent\n");
+    let s = script::load_str("leak.yaml", &text).expect("loads");
+    let fixed = fix::fix_script(&s, &Config::default(), false);
+    assert!(fixed.script.find("dnr-consent-2").is_some(), "{}", fixed.script.source.text);
+}
+
+#[test]
+fn studio_json_new_actions_get_fresh_numeric_ids_and_layout() {
+    let s = script::load_path(&root().join("scripts/studio-json/studio-export-consent.json")).expect("loads");
+    // Break it: the consent MENU's Default goes straight to the queue.
+    let menu =
+        s.actions.iter().find(|a| a.consent.is_some() || matches!(a.kind, recflow::script::Kind::Menu(_)));
+    let Some(menu) = menu else { return };
+    let dnr = s.actions.iter().find(|a| matches!(a.kind, recflow::script::Kind::DoNotRecord));
+    let Some(dnr) = dnr else { return };
+    let Some(to) = dnr.branch("default").and_then(|b| b.target) else { return };
+    let Some(b) = menu.branch("default").filter(|b| b.target_span.len > 0) else { return };
+    let mut text = s.source.text.to_string();
+    text.replace_range(
+        b.target_span.offset..b.target_span.end(),
+        &serde_json::to_string(&s.action(to).id).expect("id"),
+    );
+    let broken = script::load_str("export.json", &text).expect("loads");
+    let fixed = prove(&broken, "C001");
+    let max_old = broken.actions.iter().filter_map(|a| a.id.parse::<u64>().ok()).max().unwrap_or(0);
+    let added: Vec<_> = fixed.actions.iter().filter(|a| broken.find(&a.id).is_none()).collect();
+    assert_eq!(added.len(), 1);
+    let id: u64 = added[0].id.parse().expect("numeric id");
+    assert!(id > max_old);
+    let extra = &added[0].studio.as_ref().expect("layout kept").action;
+    assert!(extra.get("x").is_some() && extra.get("y").is_some());
+}
+
+#[test]
+fn every_mistake_script_is_fixed_to_a_clean_lint() {
+    let dir = root().join("scripts");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).expect("scripts") {
+        let p = e.expect("entry").path();
+        let name = p.file_name().expect("name").to_string_lossy().to_string();
+        if !(name.starts_with("mistake-") && name.ends_with(".yaml")) {
+            continue;
+        }
+        n += 1;
+        let s = script::load_path(&p).expect("loads");
+        let fixed = fix::fix_script(&s, &Config::default(), true);
+        assert!(fixed.changed(), "{name}");
+        let reloaded = script::load_str(&name, &fixed.script.source.text).expect("loads");
+        let left = lint::lint(&reloaded, &Config::default());
+        assert!(left.is_empty(), "{name}: {:?}", left.iter().map(|d| d.code).collect::<Vec<_>>());
+        // And as Studio JSON.
+        let json = as_studio_json(&s);
+        let fixed = fix::fix_script(&json, &Config::default(), true);
+        assert!(fixed.remaining.is_empty(), "{name} (Studio JSON)");
+    }
+    assert!(n >= 5);
+}
+
+#[test]
+fn json_and_sarif_carry_the_fix() {
+    let s = fixture("C001");
+    let mut found = lint::lint(&s, &Config::default());
+    fix::keep_proven(&s, &Config::default(), &mut found);
+    let json: serde_json::Value =
+        serde_json::from_str(&lint::render::json(&[(&s, found.as_slice())])).expect("json");
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["fix"]["applicability"], "safe");
+    let edits = d["fix"]["edits"].as_array().expect("edits");
+    // Applying the JSON edits (back to front) gives the fixed text.
+    let mut text = s.source.text.to_string();
+    for e in edits.iter().rev() {
+        let (o, l) =
+            (e["offset"].as_u64().expect("offset") as usize, e["length"].as_u64().expect("len") as usize);
+        text.replace_range(o..o + l, e["content"].as_str().expect("content"));
+    }
+    let fixed = script::load_str("C001.yaml", &text).expect("loads");
+    assert_eq!(count(&lint::lint(&fixed, &Config::default()), "C001"), 0);
+    let sarif: serde_json::Value =
+        serde_json::from_str(&lint::render::sarif(&[(&s, found.as_slice())])).expect("sarif");
+    let change = &sarif["runs"][0]["results"][0]["fixes"][0]["artifactChanges"][0];
+    assert_eq!(change["artifactLocation"]["uri"], "C001.yaml");
+    assert!(!change["replacements"].as_array().expect("replacements").is_empty());
+}
+
+mod generated {
+    //! Property: on generated scripts, `--fix` never yields a script that fails to load, never
+    //! increases the number of findings, and is idempotent.
+    use super::*;
+    use proptest::prelude::*;
+
+    use super::lint_gen;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+        #[test]
+        fn fix_is_safe_and_idempotent(blocks in 1usize..4, drop_default in any::<bool>(), unsafe_fixes in any::<bool>(), json in any::<bool>()) {
+            let mut text = lint_gen::script(blocks);
+            if drop_default {
+                // A CASE with no default (M003) and a statement Start whose id is never saved (S001).
+                text = text.replacen(", default: b0-stmt}", "}", 1).replacen("    next: b0-save\n", "    next: b0-join\n", 1);
+            }
+            let Ok(mut s) = script::load_str("gen.yaml", &text) else { return Ok(()) };
+            if json {
+                s = as_studio_json(&s);
+            }
+            let config = Config::default();
+            let before = lint::lint(&s, &config).len();
+            let fixed = fix::fix_script(&s, &config, unsafe_fixes);
+            let reloaded = script::load_str(&s.source.name, &fixed.script.source.text);
+            prop_assert!(reloaded.is_ok());
+            let reloaded = reloaded.expect("checked");
+            let after = lint::lint(&reloaded, &config).len();
+            prop_assert!(after <= before);
+            prop_assert_eq!(after + fixed.applied.len() <= before, true);
+            let again = fix::fix_script(&reloaded, &config, unsafe_fixes);
+            prop_assert!(again.applied.is_empty());
+        }
+    }
+}
