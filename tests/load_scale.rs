@@ -51,7 +51,11 @@ fn ani_numbers_differing_only_in_case_intern_to_one_index() {
     let traffic = parse_traffic("t.yaml", "ani: {\"sip:Alice\": 1, \"sip:alice\": 1}\n", &sc)
         .unwrap_or_else(|e| panic!("{}", e.render_plain(100)));
     let p = Program::compile(&sc, &recflow::model::Tenant::default(), &traffic);
-    assert_eq!(p.ani.0, vec![0, 0], "case-insensitive interning keeps the first spelling");
+    assert_eq!(
+        p.ani.0,
+        vec![recflow::sim::ids::NumberId(0); 2],
+        "case-insensitive interning keeps the first spelling"
+    );
     assert_eq!(p.numbers, vec!["sip:Alice".to_string()]);
 }
 

@@ -122,3 +122,51 @@ fn chunk_by_chunk_equals_one_run() {
     let json = |t: &sim::Tally| recflow::report::simulation::report_json(&t.report(&p));
     assert_eq!(json(&whole), json(&parts));
 }
+
+/// Issue 10.3: agents are indexed wider than `u16`. With 65 536 agents where only the last one
+/// (index 65 535, the old "unknown agent" marker) has the skill, every contact is answered by
+/// it, and a policy naming an agent the tenant does not have never records it; with 66 000
+/// agents, agents past 65 535 answer too.
+#[test]
+fn agents_past_65535_answer_and_unknown_agents_never_match() {
+    use recflow::model::{Agent, Match, Policy};
+    let s = script(
+        "  - {id: b, type: BEGIN, next: q}
+  - {id: q, type: REQAGENT, properties: {Skill: S}, next: hold}
+  - {id: hold, type: MUSIC, properties: {SecondstoPlay: 30}, next: hold}
+",
+    );
+    let agent = |i: usize, skills: Option<Vec<String>>| Agent {
+        id: format!("a{i}"),
+        team: "T".into(),
+        skills,
+        can_be_recorded: true,
+    };
+    let nobody = Policy {
+        name: "nobody".into(),
+        priority: None,
+        percent: 100.0,
+        matches: Match { agents: vec!["no-such-agent".into()], ..Match::default() },
+        continue_after_external_transfer: false,
+        continue_after_disposition: false,
+    };
+    let mut agents: Vec<Agent> = (0..65_535).map(|i| agent(i, Some(vec!["Other".into()]))).collect();
+    agents.push(agent(65_535, Some(vec!["S".into()])));
+    let tenant = Tenant {
+        agents,
+        recording_policies: vec![nobody],
+        do_not_record_policies: vec![],
+        short_call_seconds: 0.0,
+    };
+    let p = Compiled::compile(&s, &tenant, &traffic());
+    let report = sim::simulate(&p, 50, |_| {});
+    assert_eq!(report.recorded.any, 0, "a policy for an unknown agent recorded a contact");
+    let o = sim::driver::one(&p, 0);
+    assert_eq!(p.agents[o.segments[1].agent.expect("answered").index()].id, "a65535");
+
+    let tenant = Tenant { agents: (0..66_000).map(|i| agent(i, None)).collect(), ..tenant };
+    let p = Compiled::compile(&s, &tenant, &traffic());
+    let high =
+        (0..400).filter(|&i| sim::driver::one(&p, i).segments[1].agent.unwrap().index() >= 65_536).count();
+    assert!(high > 0, "no contact was answered by an agent past 65 535");
+}

@@ -3,6 +3,7 @@
 
 use recflow::model::{Agent, Dist, DnrPolicy, Match, Policy, PressSequence, Tenant, Traffic};
 use recflow::sim::engine::TraceStep;
+use recflow::sim::ids::{AgentId, PolicyId};
 use recflow::sim::outcome::{EndedBy, Finding, Initiator, Mode, SegmentKind};
 use recflow::sim::{Compiled, Outcome};
 
@@ -116,7 +117,7 @@ fn r1_consent_annotation_alone_does_not_set_dnr() {
     for id in 0..20 {
         let o = run(&s, &tenant(100.0), &traffic(), id);
         assert_eq!(o.dnr_at_ms, None);
-        assert_eq!(recs(&o), vec![(Ag, Full, Pol(0), 36_000, 276_000)]);
+        assert_eq!(recs(&o), vec![(Ag, Full, Pol(PolicyId(0)), 36_000, 276_000)]);
     }
 }
 
@@ -173,7 +174,7 @@ fn r4_ivr_start_records_ivr_only_when_media_follows() {
     let o = run(&s, &tenant(0.0), &traffic(), 0);
     assert_eq!(recs(&o), vec![(Ivr, Full, Studio, 0, 3_000)]);
     let o = run(&s, &tenant(100.0), &traffic(), 0);
-    assert_eq!(recs(&o), vec![(Ivr, Full, Studio, 0, 3_000), (Ag, Full, Pol(0), 33_000, 273_000)]);
+    assert_eq!(recs(&o), vec![(Ivr, Full, Studio, 0, 3_000), (Ag, Full, Pol(PolicyId(0)), 33_000, 273_000)]);
     let (_, steps) = explain(&s, &tenant(100.0), &traffic(), 0);
     assert!(
         steps.iter().any(|st| st.rule == Some("A-6")
@@ -284,7 +285,7 @@ fn r6_stop_during_the_call_stops_the_policy_recording() {
 {QUEUE}"
     ));
     let o = run(&s, &tenant(100.0), &traffic(), 0);
-    assert_eq!(recs(&o), vec![(Ag, Full, Pol(0), 30_000, 40_000)]);
+    assert_eq!(recs(&o), vec![(Ag, Full, Pol(PolicyId(0)), 30_000, 40_000)]);
 }
 
 // ---- R7 ----------------------------------------------------------------------------------
@@ -298,7 +299,7 @@ fn r7_rod_takes_over_a_policy_recording_at_that_instant() {
         let o = run(&s, &tenant(100.0), &tr, id);
         let r = recs(&o);
         assert_eq!(r.len(), 2, "{r:?}");
-        assert_eq!((r[0].2, r[0].3), (Pol(0), 30_000));
+        assert_eq!((r[0].2, r[0].3), (Pol(PolicyId(0)), 30_000));
         assert_eq!((r[1].2, r[1].4), (Rod, 270_000));
         assert_eq!(r[0].4, r[1].3, "the ROD interval opens where the policy interval ends");
         assert!(r[0].4 > 30_000 && r[0].4 < 270_000, "ROD time inside the talk");
@@ -337,7 +338,7 @@ fn a10_unnumbered_policies_come_after_numbered_in_file_order() {
     numbered.priority = Some(5);
     t.recording_policies = vec![policy("First", 0.0), policy("Second", 100.0), numbered];
     let o = run(&s, &t, &traffic(), 0);
-    assert_eq!(recs(&o), vec![(Ag, Full, Pol(0), 30_000, 270_000)]);
+    assert_eq!(recs(&o), vec![(Ag, Full, Pol(PolicyId(0)), 30_000, 270_000)]);
     let p = Compiled::compile(&s, &t, &traffic());
     assert_eq!(p.policies[0].name, "Numbered");
     // Without the numbered one, "First" (0%) decides: file order.
@@ -413,10 +414,10 @@ fn r10_policy_is_re_evaluated_for_the_new_agent() {
     tr.agent.transfer_agent = 1.0;
     for id in 0..20 {
         let o = run(&s, &t, &tr, id);
-        let agents: Vec<Option<u16>> = o.segments.iter().map(|s| s.agent).collect();
+        let agents: Vec<Option<AgentId>> = o.segments.iter().map(|s| s.agent).collect();
         let recorded: Vec<u32> = o.recordings.iter().map(|r| r.segment).collect();
         // Agent 0 (`a`) is recorded by the policy, agent `b` is not, in whichever segment.
-        let expected: Vec<u32> = (1..3).filter(|&i| agents[i as usize] == Some(0)).collect();
+        let expected: Vec<u32> = (1..3).filter(|&i| agents[i as usize] == Some(AgentId(0))).collect();
         assert_eq!(recorded, expected, "contact {id}");
     }
 }
@@ -585,7 +586,7 @@ fn a15_statement_actions_neither_start_nor_stop_call_recording() {
     let o = run(&statement_script("Global:x"), &tenant(100.0), &traffic(), 0);
     assert_eq!(
         recs(&o),
-        vec![(Ag, Full, Pol(0), 30_000, 270_000)],
+        vec![(Ag, Full, Pol(PolicyId(0)), 30_000, 270_000)],
         "the statement Stop does not stop the policy"
     );
 }

@@ -91,3 +91,45 @@ fn valid_snippet_loads_and_runs() {
     assert_eq!(vars.get(symbols.get("Global:_id").unwrap()), "st-1");
     assert_eq!(vars.get(symbols.get("route").unwrap()), "3");
 }
+
+/// Issue 12, done-when: a Studio JSON script whose SNIPPET uses DYNAMIC + member access + a
+/// FUNCTION + left() loads, simulates with `stuck: 0`, and `explain` shows the variables.
+#[test]
+fn studio_json_snippet_with_dynamic_function_and_left_simulates_and_explains() {
+    let bin = env!("CARGO_BIN_EXE_recflow");
+    let path = "tests/fixtures/snippet-dynamic.json";
+    let out = std::process::Command::new(bin)
+        .args(["simulate", path, "--calls", "200", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["findings"]["stuck"], 0);
+    assert!(report["recorded"]["any"].as_u64().unwrap() > 0);
+    let out = std::process::Command::new(bin).args(["explain", "--call", "0", path]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "cust.name = \"Caller\"",
+        "cust.tier = \"standard\"",
+        "greeting = \"Hello Caller, tier STANDARD\"",
+        "route = \"Support\"",
+    ] {
+        assert!(text.contains(line), "missing {line:?} in\n{text}");
+    }
+}
+
+/// Unmodelled constructs and unknown functions load with located warnings (not load errors).
+#[test]
+fn unmodelled_snippet_constructs_are_located_warnings() {
+    let yaml = "script: t\nactions:\n  - {id: b, type: BEGIN, next: s}\n  - id: s\n    type: SNIPPET\n    properties:\n      Data: |\n        x = 1\n        USES \"proxy.dll\"\n        y = lenght(x)\n";
+    let s = script::load_str("t.yaml", yaml).unwrap();
+    let w = script::snippet_warnings(&s);
+    assert_eq!(w.len(), 2, "{w:?}");
+    assert_eq!(w[0].line_col(), Some((9, 9)));
+    assert!(w[0].message.contains("USES"), "{}", w[0].message);
+    assert_eq!(w[1].line_col(), Some((10, 13)));
+    let rendered = format!("{:?}", w[1]);
+    assert!(rendered.contains("did you mean `length`?"), "{rendered}");
+}

@@ -86,7 +86,11 @@ fn run(cli: Cli) -> std::io::Result<ExitKind> {
 /// Load a script, printing its load errors to stderr on failure.
 pub fn load_or_report(path: &std::path::Path) -> Option<script::Script> {
     match script::load_path(path) {
-        Ok(s) => Some(s),
+        Ok(s) => {
+            // Snippet constructs recflow reads but does not model: located warnings.
+            config::report_warnings(&script::snippet_warnings(&s));
+            Some(s)
+        }
         Err(errs) => {
             report_load_errors(&errs);
             None

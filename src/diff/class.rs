@@ -9,6 +9,7 @@
 use std::fmt::Write as _;
 
 use crate::sim::Compiled;
+use crate::sim::ids::PolicyId;
 use crate::sim::outcome::{Finding, Initiator, Mode, Outcome, SegmentKind};
 
 /// Who started a recording (mirror of the simulator's initiator, hashable).
@@ -18,7 +19,7 @@ pub enum By {
     Rod,
     /// Index into [`Compiled::policies`] (evaluation order). Both sides of a diff compile the
     /// same tenant, so an index means the same policy in both programs.
-    Policy(u16),
+    Policy(PolicyId),
 }
 
 impl From<Initiator> for By {
@@ -146,7 +147,7 @@ impl OutcomeClass {
                 By::Rod => s.push_str("rod"),
                 By::Policy(i) => {
                     s.push_str("policy:");
-                    s.push_str(p.policies.get(i as usize).map_or("?", |x| x.name.as_str()));
+                    s.push_str(p.policies.get(i.index()).map_or("?", |x| x.name.as_str()));
                 }
             }
             let _ = write!(s, "/{}@", r.mode.as_str());
@@ -219,7 +220,7 @@ mod tests {
         assert_eq!(OutcomeClass::of(&o).name(&p), "dnr");
         o.dnr_at_ms = None;
         o.segments = vec![seg(SegmentKind::Ivr), seg(SegmentKind::Agent)];
-        o.recordings = vec![rec(1, Mode::Full, Initiator::Policy(0), 1)];
+        o.recordings = vec![rec(1, Mode::Full, Initiator::Policy(PolicyId(0)), 1)];
         assert_eq!(OutcomeClass::of(&o).name(&p), "policy:Default/full@agent");
         o.recordings =
             vec![rec(0, Mode::Full, Initiator::Studio, 1), rec(1, Mode::Full, Initiator::Studio, 1)];
@@ -236,7 +237,7 @@ mod tests {
         let mut a = Outcome::default();
         a.clear(0, 1);
         a.segments = vec![seg(SegmentKind::Ivr), seg(SegmentKind::Agent)];
-        a.recordings = vec![rec(1, Mode::Full, Initiator::Policy(0), 100)];
+        a.recordings = vec![rec(1, Mode::Full, Initiator::Policy(PolicyId(0)), 100)];
         let mut b = a.clone();
         b.recordings[0].from_ms = 7000;
         b.recordings[0].to_ms = 90000;
@@ -244,7 +245,7 @@ mod tests {
         assert_eq!(OutcomeClass::of(&a), OutcomeClass::of(&b));
         // Two intervals of one initiator and mode in two agent segments = one token.
         b.segments.push(seg(SegmentKind::Agent));
-        b.recordings.push(rec(2, Mode::Full, Initiator::Policy(0), 1));
+        b.recordings.push(rec(2, Mode::Full, Initiator::Policy(PolicyId(0)), 1));
         assert_eq!(OutcomeClass::of(&a), OutcomeClass::of(&b));
         b.recordings.push(rec(2, Mode::Full, Initiator::Rod, 3));
         assert_ne!(OutcomeClass::of(&a), OutcomeClass::of(&b));

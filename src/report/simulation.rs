@@ -141,7 +141,7 @@ pub fn explain_human(p: &Compiled, ex: &Explanation, script_path: &str) -> Strin
     }
     let _ = writeln!(s, "segments:");
     for (i, seg) in o.segments.iter().enumerate() {
-        let agent = seg.agent.map_or(String::new(), |a| format!(" ({})", p.agents[a as usize].id));
+        let agent = seg.agent.map_or(String::new(), |a| format!(" ({})", p.agents[a.index()].id));
         let _ =
             writeln!(s, "  {i}: {}{agent} {} – {}", seg.kind.as_str(), clock(seg.from_ms), clock(seg.to_ms));
     }

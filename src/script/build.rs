@@ -135,6 +135,50 @@ pub(crate) fn snippet_error(id: &str, span: Span, e: &snippet::SyntaxError) -> L
     })
 }
 
+/// Located warnings for the SNIPPETs of `script`: constructs recflow reads but does not model
+/// (they yield unknown values at run time and count as `unmodelled_snippet`), and calls of
+/// functions nobody defines, with a did-you-mean (they take `Error` at run time). Each points at
+/// the construct inside the script file (file:line:column). See docs/snippet.md.
+pub fn snippet_warnings(script: &crate::script::Script) -> Vec<LoadError> {
+    let mut out = Vec::new();
+    for a in &script.actions {
+        let Kind::Snippet(s) = &a.kind else { continue };
+        let at = |offset: usize, len: usize| {
+            let e = snippet::SyntaxError { offset, len, message: String::new(), help: None };
+            snippet_span(&s.map, &s.data, &e)
+        };
+        for w in &s.ast.warnings {
+            out.push(
+                LoadError::new(
+                    LoadErrorKind::SnippetUnmodelled,
+                    format!("in SNIPPET `{}`: {}", a.id, w.message),
+                )
+                .with_label(at(w.offset, w.len), "not modelled: yields unknown values")
+                .with_help("see docs/snippet.md, \"Unmodelled constructs\"")
+                .with_source(&script.source)
+                .warning(),
+            );
+        }
+        for c in s.ast.unknown_calls() {
+            let help = match &c.suggestion {
+                Some(sug) => format!("did you mean `{sug}`?"),
+                None => "not a CXone built-in function nor a FUNCTION of this snippet".to_string(),
+            };
+            out.push(
+                LoadError::new(
+                    LoadErrorKind::SnippetUnmodelled,
+                    format!("in SNIPPET `{}`: unknown function `{}` (takes Error at run time)", a.id, c.name),
+                )
+                .with_label(at(c.offset, c.len), "unknown function")
+                .with_help(help)
+                .with_source(&script.source)
+                .warning(),
+            );
+        }
+    }
+    out
+}
+
 /// Most errors reported for one file; the rest are counted. Rendering an error costs time
 /// proportional to the file, so a hostile file with 100 000 mistakes must not print them all.
 pub const MAX_REPORTED_ERRORS: usize = 100;

@@ -10,6 +10,7 @@
 //! - `export.rs`: `Script` → YAML / Studio JSON text (`recflow convert`).
 
 mod build;
+pub use build::snippet_warnings;
 pub mod catalogue;
 pub mod export;
 pub mod model;

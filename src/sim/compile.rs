@@ -9,6 +9,7 @@
 use crate::model::{Direction, Dist, Match, Tenant, Traffic};
 use crate::script::{self, Kind, OnOff, Record, Script};
 
+use super::ids::{AgentId, ButtonId, NumberId, SkillId, TeamId};
 use super::rng::{Purpose, Purposes};
 use super::vars::{Symbols, Template, VarId};
 
@@ -57,11 +58,11 @@ pub enum Op {
         default: Next,
     },
     ReqAgent {
-        skill: u16,
+        skill: SkillId,
         next: Next,
     },
     Indicate {
-        button: u16,
+        button: ButtonId,
         on: bool,
         params: Vec<String>,
         next: Next,
@@ -89,7 +90,7 @@ pub struct MenuOp {
     /// Traffic `inputs` for this MENU: choices (`None` = no input) and cumulative weights.
     pub inputs: Option<(Vec<Option<String>>, Vec<f64>)>,
     /// Indices into `digits` of the wired ones (uniform choice without traffic inputs).
-    pub wired: Vec<u16>,
+    pub wired: Vec<u32>,
     pub choice: Purpose,
     pub duration: DistMs,
 }
@@ -98,31 +99,35 @@ pub struct MenuOp {
 #[derive(Clone, Debug, Default)]
 pub struct MatchIx {
     pub direction: Vec<Direction>,
-    pub skills: Vec<u16>,
-    pub agents: Vec<u16>,
-    pub teams: Vec<u16>,
-    pub numbers: Vec<u16>,
+    pub skills: Vec<SkillId>,
+    /// `None`: an agent the tenant does not have — it can never match.
+    pub agents: Vec<Option<AgentId>>,
+    pub teams: Vec<TeamId>,
+    pub numbers: Vec<NumberId>,
 }
 
 /// What a segment looks like to a policy filter.
 #[derive(Clone, Copy, Debug)]
 pub struct SegmentView {
     pub direction: Direction,
-    pub skill: Option<u16>,
-    pub agent: Option<u16>,
-    pub team: Option<u16>,
-    pub ani: Option<u16>,
-    pub dnis: Option<u16>,
+    pub skill: Option<SkillId>,
+    pub agent: Option<AgentId>,
+    pub team: Option<TeamId>,
+    pub ani: Option<NumberId>,
+    pub dnis: Option<NumberId>,
 }
 
 impl MatchIx {
     pub fn matches(&self, s: &SegmentView) -> bool {
-        fn ok(list: &[u16], v: Option<u16>) -> bool {
+        fn ok<T: PartialEq + Copy>(list: &[T], v: Option<T>) -> bool {
             list.is_empty() || v.is_some_and(|v| list.contains(&v))
+        }
+        fn ok_agent(list: &[Option<AgentId>], v: Option<AgentId>) -> bool {
+            list.is_empty() || v.is_some_and(|v| list.contains(&Some(v)))
         }
         (self.direction.is_empty() || self.direction.contains(&s.direction))
             && ok(&self.skills, s.skill)
-            && ok(&self.agents, s.agent)
+            && ok_agent(&self.agents, s.agent)
             && ok(&self.teams, s.team)
             && (self.numbers.is_empty() || ok(&self.numbers, s.ani) || ok(&self.numbers, s.dnis))
     }
@@ -143,7 +148,7 @@ pub struct PolicyIx {
 #[derive(Clone, Debug)]
 pub struct AgentIx {
     pub id: String,
-    pub team: u16,
+    pub team: TeamId,
     pub recordable: bool,
 }
 
@@ -159,7 +164,7 @@ pub struct Behaviour {
 pub struct PressSeq {
     pub p: f64,
     /// Buttons (indices into [`Compiled::buttons`]) in press order.
-    pub buttons: Vec<u16>,
+    pub buttons: Vec<ButtonId>,
     pub happens: Purpose,
     pub at: Purpose,
 }
@@ -197,7 +202,7 @@ pub struct Compiled {
     pub fixed: Fixed,
     pub skills: Vec<String>,
     /// Per skill: the agents that have it.
-    pub agents_by_skill: Vec<Vec<u16>>,
+    pub agents_by_skill: Vec<Vec<AgentId>>,
     /// Per skill: purpose of the answering-agent draw (`agent:<skill>`).
     pub agent_pick: Vec<Purpose>,
     pub agents: Vec<AgentIx>,
@@ -211,8 +216,8 @@ pub struct Compiled {
     pub buttons: Vec<String>,
     pub button_names: Vec<String>,
     pub direction: (Vec<Direction>, Vec<f64>),
-    pub ani: (Vec<u16>, Vec<f64>),
-    pub dnis: (Vec<u16>, Vec<f64>),
+    pub ani: (Vec<NumberId>, Vec<f64>),
+    pub dnis: (Vec<NumberId>, Vec<f64>),
     pub queue_wait: Dist,
     pub patience: Dist,
     pub talk: Dist,
@@ -233,15 +238,15 @@ pub struct Compiled {
 #[derive(Default)]
 struct Names {
     list: Vec<String>,
-    index: std::collections::HashMap<String, u16>,
+    index: std::collections::HashMap<String, u32>,
 }
 
-fn intern(names: &mut Names, name: &str) -> u16 {
+fn intern(names: &mut Names, name: &str) -> u32 {
     let key = name.to_lowercase();
     if let Some(&i) = names.index.get(&key) {
         return i;
     }
-    let i = names.list.len() as u16;
+    let i = u32::try_from(names.list.len()).expect("name tables are far below u32::MAX");
     names.list.push(name.to_string());
     names.index.insert(key, i);
     i
@@ -294,7 +299,7 @@ impl Compiled {
             .iter()
             .map(|a| AgentIx {
                 id: a.id.clone(),
-                team: intern(&mut teams, &a.team),
+                team: TeamId(intern(&mut teams, &a.team)),
                 recordable: a.can_be_recorded,
             })
             .collect();
@@ -329,7 +334,7 @@ impl Compiled {
                         .iter()
                         .enumerate()
                         .filter(|(_, d)| d.1.is_some())
-                        .map(|(i, _)| i as u16)
+                        .map(|(i, _)| i as u32)
                         .collect();
                     let inputs = traffic.inputs.iter().find(|(id, _)| *id == action.id).map(|(_, w)| {
                         (
@@ -384,10 +389,10 @@ impl Compiled {
                     default,
                 },
                 Kind::ReqAgent { skill, .. } => {
-                    Op::ReqAgent { skill: intern(&mut skills, skill), next: default }
+                    Op::ReqAgent { skill: SkillId(intern(&mut skills, skill)), next: default }
                 }
                 Kind::Indicate(i) => Op::Indicate {
-                    button: intern(&mut buttons, &i.name),
+                    button: ButtonId(intern(&mut buttons, &i.name)),
                     on: i.state == OnOff::On,
                     params: i.parameters.clone(),
                     next: default,
@@ -404,22 +409,18 @@ impl Compiled {
         }
 
         // Agent id (ASCII case-insensitive, first one wins as in a scan) → index.
-        let mut agent_index: std::collections::HashMap<String, u16> = std::collections::HashMap::new();
+        let mut agent_index: std::collections::HashMap<String, AgentId> = std::collections::HashMap::new();
         for (i, a) in agents.iter().enumerate() {
-            agent_index.entry(a.id.to_ascii_lowercase()).or_insert(i as u16);
+            agent_index.entry(a.id.to_ascii_lowercase()).or_insert(AgentId::new(i));
         }
         let match_ix = |m: &Match, skills: &mut Names, teams: &mut Names, numbers: &mut Names| {
             MatchIx {
                 direction: m.direction.clone(),
-                skills: m.skills.iter().map(|s| intern(skills, s)).collect(),
-                // An agent the tenant does not have can never match: u16::MAX.
-                agents: m
-                    .agents
-                    .iter()
-                    .map(|a| agent_index.get(&a.to_ascii_lowercase()).copied().unwrap_or(u16::MAX))
-                    .collect(),
-                teams: m.teams.iter().map(|t| intern(teams, t)).collect(),
-                numbers: m.numbers.iter().map(|n| intern(numbers, n)).collect(),
+                skills: m.skills.iter().map(|s| SkillId(intern(skills, s))).collect(),
+                // An agent the tenant does not have can never match: `None`.
+                agents: m.agents.iter().map(|a| agent_index.get(&a.to_ascii_lowercase()).copied()).collect(),
+                teams: m.teams.iter().map(|t| TeamId(intern(teams, t))).collect(),
+                numbers: m.numbers.iter().map(|n| NumberId(intern(numbers, n))).collect(),
             }
         };
 
@@ -452,11 +453,11 @@ impl Compiled {
             .collect();
 
         let ani = (
-            traffic.ani.items.iter().map(|(n, _)| intern(&mut numbers, n)).collect(),
+            traffic.ani.items.iter().map(|(n, _)| NumberId(intern(&mut numbers, n))).collect(),
             cumulative(traffic.ani.items.iter().map(|(_, w)| *w)),
         );
         let dnis = (
-            traffic.dnis.items.iter().map(|(n, _)| intern(&mut numbers, n)).collect(),
+            traffic.dnis.items.iter().map(|(n, _)| NumberId(intern(&mut numbers, n))).collect(),
             cumulative(traffic.dnis.items.iter().map(|(_, w)| *w)),
         );
         let presses = traffic
@@ -466,7 +467,7 @@ impl Compiled {
             .enumerate()
             .map(|(i, s)| PressSeq {
                 p: s.p,
-                buttons: s.buttons.iter().map(|b| intern(&mut buttons, b)).collect(),
+                buttons: s.buttons.iter().map(|b| ButtonId(intern(&mut buttons, b))).collect(),
                 happens: purposes.intern(&format!("presses:{i}")),
                 at: purposes.intern(&format!("presses_at:{i}")),
             })
@@ -480,9 +481,9 @@ impl Compiled {
                 m.entry(s.to_ascii_lowercase()).or_default().push(k);
                 m
             });
-        let mut agents_by_skill: Vec<Vec<u16>> = vec![Vec::new(); skills.list.len()];
+        let mut agents_by_skill: Vec<Vec<AgentId>> = vec![Vec::new(); skills.list.len()];
         for (i, a) in tenant.agents.iter().enumerate() {
-            let i = i as u16;
+            let i = AgentId::new(i);
             match &a.skills {
                 None => agents_by_skill.iter_mut().for_each(|l| l.push(i)),
                 Some(list) => {

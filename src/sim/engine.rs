@@ -16,6 +16,7 @@
 //! never taken and nothing is formatted.
 
 use super::compile::{Behaviour, Compiled, Next, Op, SegmentView};
+use super::ids::{AgentId, ButtonId, NumberId, PolicyId, SkillId};
 use super::outcome::{
     EndedBy, Finding, Initiator, Mode, Outcome, Recording, Segment, SegmentKind, Statement,
 };
@@ -56,7 +57,7 @@ enum EvKind {
     Conference,
     Disposition,
     Rod { supervisor: bool },
-    Press { seq: u16, pos: u16 },
+    Press { seq: u32, pos: u32 },
     Release,
 }
 
@@ -66,7 +67,7 @@ enum EvKind {
 struct Ev {
     at: u64,
     class: u8,
-    sub: u32,
+    sub: u64,
     kind: EvKind,
 }
 
@@ -88,9 +89,9 @@ struct Ctx {
     ready: u64,
     steps: u32,
     direction: Option<Direction>,
-    ani: Option<u16>,
-    dnis: Option<u16>,
-    skill: Option<u16>,
+    ani: Option<NumberId>,
+    dnis: Option<NumberId>,
+    skill: Option<SkillId>,
     /// Current segment (index into `Outcome::segments`); `None` while queued / after release.
     seg: Option<usize>,
     rec: Option<Active>,
@@ -103,9 +104,9 @@ struct Ctx {
     policies_off: bool,
     dnr: bool,
     /// Agent of the current (or last) agent segment.
-    agent: Option<u16>,
+    agent: Option<AgentId>,
     /// Policy deciding the current segment (R8), for R10 / R11.
-    deciding: Option<u16>,
+    deciding: Option<PolicyId>,
     first_answer: Option<u64>,
     answered: bool,
     external: bool,
@@ -115,7 +116,7 @@ struct Ctx {
     stmt_n: u32,
     // ---- reused buffers (cleared per contact, capacity kept: no allocation per contact) ----
     /// Buttons On: (button, INDICATE action that set it).
-    buttons_on: Vec<(u16, u32)>,
+    buttons_on: Vec<(ButtonId, u32)>,
     /// The contact's keyed random draws (re-keyed per contact).
     draws: Draws,
     /// Script variables (all back to empty per contact, `Global:` ones included).
@@ -321,6 +322,8 @@ impl<'p, O: Observer> Engine<'p, O> {
         let p = self.p;
         out.clear(id, p.policies.len());
         self.c.reset(id);
+        // Snippet choices on unknown values and `random()`: from (seed, contact) only.
+        self.c.vars.set_seed(p.seed.rotate_left(17) ^ id.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         self.obs.clear();
 
         let dir_ix = self.c.draws.weighted(p.fixed.direction, &p.direction.1);
@@ -393,8 +396,8 @@ impl<'p, O: Observer> Engine<'p, O> {
             EvKind::TransferExternal => (1, 1),
             EvKind::Conference => (2, 0),
             EvKind::Disposition => (3, 0),
-            EvKind::Rod { supervisor } => (4, supervisor as u32),
-            EvKind::Press { seq, pos } => (5, (u32::from(seq) << 16) | u32::from(pos)),
+            EvKind::Rod { supervisor } => (4, supervisor as u64),
+            EvKind::Press { seq, pos } => (5, (u64::from(seq) << 32) | u64::from(pos)),
             EvKind::Release | EvKind::Abandon => (6, 0),
         };
         self.c.events.push(Ev { at, class, sub, kind });
@@ -567,7 +570,21 @@ impl<'p, O: Observer> Engine<'p, O> {
                 self.goto(*next, 0, out);
             }
             Op::Snippet { code, next, error } => {
-                match code.run(&mut self.c.vars) {
+                // `now()` and the date functions read the simulated clock.
+                self.c.vars.set_clock_ms(self.c.t);
+                let result = code.run(&mut self.c.vars);
+                let unmodelled = self.c.vars.take_unmodelled();
+                if unmodelled > 0 {
+                    out.unmodelled_snippet += 1;
+                    tr!(
+                        self,
+                        "finding",
+                        Some(ix),
+                        None,
+                        "SNIPPET: {unmodelled} unmodelled construct(s) gave unknown values (unmodelled_snippet)"
+                    );
+                }
+                match result {
                     Ok(()) => {
                         // A program that overwrote RecordingStatementId let the id go (R13).
                         if let Some(i) = self.c.stmt_in_var {
@@ -633,7 +650,7 @@ impl<'p, O: Observer> Engine<'p, O> {
                     Some(ix),
                     None,
                     "INDICATE `{}` {}",
-                    p.button_names[*button as usize],
+                    p.button_names[button.index()],
                     if *on { "On" } else { "Off" }
                 );
                 self.goto(*next, 0, out);
@@ -701,7 +718,7 @@ impl<'p, O: Observer> Engine<'p, O> {
         }
     }
 
-    fn reqagent(&mut self, ix: u32, skill: u16, out: &mut Outcome) {
+    fn reqagent(&mut self, ix: u32, skill: SkillId, out: &mut Outcome) {
         let p = self.p;
         if self.phase() != CallPhase::Ivr {
             tr!(self, "action", Some(ix), None, "REQAGENT: the contact is already routed; nothing happens");
@@ -713,7 +730,7 @@ impl<'p, O: Observer> Engine<'p, O> {
             Some(ix),
             None,
             "REQAGENT skill `{}`: the IVR segment ends, the caller queues",
-            p.skills[skill as usize]
+            p.skills[skill.index()]
         );
         let t = self.c.t;
         self.close_segment(t, None, out);
@@ -797,15 +814,15 @@ impl<'p, O: Observer> Engine<'p, O> {
         }
     }
 
-    fn agent_name(&self, agent: Option<u16>) -> &str {
-        agent.map_or("(none)", |a| &self.p.agents[a as usize].id)
+    fn agent_name(&self, agent: Option<AgentId>) -> &str {
+        agent.map_or("(none)", |a| &self.p.agents[a.index()].id)
     }
 
     /// Uniform among the tenant agents having the contact's skill; a transfer avoids the
     /// current agent when another one exists.
-    fn pick_agent(&mut self, purpose: Purpose, avoid_current: bool) -> Option<u16> {
+    fn pick_agent(&mut self, purpose: Purpose, avoid_current: bool) -> Option<AgentId> {
         let p = self.p;
-        let list = &p.agents_by_skill[self.c.skill? as usize];
+        let list = &p.agents_by_skill[self.c.skill?.index()];
         let current = if avoid_current { self.c.agent } else { None };
         match (list.len(), current) {
             (0, _) => None,
@@ -819,7 +836,7 @@ impl<'p, O: Observer> Engine<'p, O> {
         }
     }
 
-    fn open_segment(&mut self, kind: SegmentKind, agent: Option<u16>, out: &mut Outcome) {
+    fn open_segment(&mut self, kind: SegmentKind, agent: Option<AgentId>, out: &mut Outcome) {
         let t = self.c.t;
         out.segments.push(Segment { kind, agent, from_ms: t, to_ms: t });
         self.c.seg = Some(out.segments.len() - 1);
@@ -843,8 +860,8 @@ impl<'p, O: Observer> Engine<'p, O> {
         let t = self.c.t;
         self.c.phase = Some(CallPhase::Agent);
         self.c.first_answer.get_or_insert(t);
-        let skill = self.c.skill.unwrap_or(0);
-        let agent = self.pick_agent(p.agent_pick[skill as usize], false);
+        let skill = self.c.skill.unwrap_or(SkillId(0));
+        let agent = self.pick_agent(p.agent_pick[skill.index()], false);
         self.open_segment(SegmentKind::Agent, agent, out);
         tr!(self, "event", None, None, "agent {} answers", self.agent_name(agent));
         self.begin_segment_recording(out);
@@ -876,7 +893,7 @@ impl<'p, O: Observer> Engine<'p, O> {
                 self.c.times.sort_unstable();
                 for k in 0..self.c.times.len() {
                     let at = t + self.c.times[k];
-                    self.push_event(at, EvKind::Press { seq: j as u16, pos: k as u16 });
+                    self.push_event(at, EvKind::Press { seq: j as u32, pos: k as u32 });
                 }
             }
         }
@@ -903,12 +920,12 @@ impl<'p, O: Observer> Engine<'p, O> {
         x.clamp(1, talk - 1)
     }
 
-    fn view(&self, agent: Option<u16>) -> SegmentView {
+    fn view(&self, agent: Option<AgentId>) -> SegmentView {
         SegmentView {
             direction: self.c.direction.unwrap_or(Direction::Inbound),
             skill: self.c.skill,
             agent,
-            team: agent.map(|a| self.p.agents[a as usize].team),
+            team: agent.map(|a| self.p.agents[a.index()].team),
             ani: self.c.ani,
             dnis: self.c.dnis,
         }
@@ -952,11 +969,11 @@ impl<'p, O: Observer> Engine<'p, O> {
         let agent = self.c.seg.and_then(|s| out.segments[s].agent);
         let view = self.view(agent);
         self.c.deciding = None;
-        let mut deciding: Option<u16> = None;
+        let mut deciding: Option<PolicyId> = None;
         for (i, pol) in p.policies.iter().enumerate() {
             if pol.filter.matches(&view) {
                 out.policy_matched[i] = true;
-                deciding.get_or_insert(i as u16);
+                deciding.get_or_insert(PolicyId::new(i));
             }
         }
         if self.c.dnr {
@@ -964,7 +981,7 @@ impl<'p, O: Observer> Engine<'p, O> {
             return;
         }
         if let Some(a) = agent
-            && !p.agents[a as usize].recordable
+            && !p.agents[a.index()].recordable
         {
             tr!(
                 self,
@@ -972,7 +989,7 @@ impl<'p, O: Observer> Engine<'p, O> {
                 None,
                 Some("R2"),
                 "not recorded: agent {} cannot be recorded",
-                p.agents[a as usize].id
+                p.agents[a.index()].id
             );
             return;
         }
@@ -1008,7 +1025,7 @@ impl<'p, O: Observer> Engine<'p, O> {
             return;
         };
         self.c.deciding = Some(d);
-        let pol = &p.policies[d as usize];
+        let pol = &p.policies[d.index()];
         if p.dnr_policies.iter().any(|m| m.matches(&view)) {
             tr!(
                 self,
@@ -1020,10 +1037,10 @@ impl<'p, O: Observer> Engine<'p, O> {
             );
             return;
         }
-        let sampled = match self.c.samples[d as usize] {
+        let sampled = match self.c.samples[d.index()] {
             0 => {
                 let s = self.c.draws.chance(pol.sample, pol.percent / 100.0);
-                self.c.samples[d as usize] = if s { 1 } else { 2 };
+                self.c.samples[d.index()] = if s { 1 } else { 2 };
                 s
             }
             s => s == 1,
@@ -1068,7 +1085,7 @@ impl<'p, O: Observer> Engine<'p, O> {
             );
             self.open_rec(Mode::Full, Initiator::Rod);
         } else if let Some(Initiator::Policy(d)) = prev {
-            let pol = &self.p.policies[d as usize];
+            let pol = &self.p.policies[d.index()];
             if pol.continue_after_external_transfer {
                 tr!(
                     self,
@@ -1096,7 +1113,7 @@ impl<'p, O: Observer> Engine<'p, O> {
         let p = self.p;
         tr!(self, "event", None, None, "the agent applies a disposition");
         let Some(d) = self.c.deciding else { return };
-        let pol = &p.policies[d as usize];
+        let pol = &p.policies[d.index()];
         if pol.continue_after_disposition {
             tr!(self, "recording", None, Some("R11"), "policy `{}` continues after disposition", pol.name);
             return;
@@ -1121,7 +1138,7 @@ impl<'p, O: Observer> Engine<'p, O> {
         }
         let agent = self.c.seg.and_then(|s| out.segments[s].agent);
         if let Some(a) = agent
-            && !p.agents[a as usize].recordable
+            && !p.agents[a.index()].recordable
         {
             out.add(Finding::RodBlocked);
             tr!(
@@ -1130,7 +1147,7 @@ impl<'p, O: Observer> Engine<'p, O> {
                 None,
                 Some("R2"),
                 "ROD refused: agent {} cannot be recorded (rod_blocked)",
-                p.agents[a as usize].id
+                p.agents[a.index()].id
             );
             return;
         }
@@ -1161,9 +1178,9 @@ impl<'p, O: Observer> Engine<'p, O> {
         }
     }
 
-    fn press(&mut self, button: u16) {
+    fn press(&mut self, button: ButtonId) {
         let p = self.p;
-        let name = &p.button_names[button as usize];
+        let name = &p.button_names[button.index()];
         let Some(&(_, indicate)) = self.c.buttons_on.iter().find(|(b, _)| *b == button) else {
             tr!(self, "event", None, None, "the agent presses `{name}`, which is not On: nothing happens");
             return;
@@ -1281,7 +1298,7 @@ impl<'p, O: Observer> Engine<'p, O> {
         let p = self.p;
         let Some(mode) = self.studio_mode() else { return };
         if let Some(a) = self.c.seg.and_then(|s| out.segments[s].agent)
-            && !p.agents[a as usize].recordable
+            && !p.agents[a.index()].recordable
         {
             tr!(
                 self,
@@ -1289,7 +1306,7 @@ impl<'p, O: Observer> Engine<'p, O> {
                 None,
                 Some("R2"),
                 "armed, but agent {} cannot be recorded",
-                p.agents[a as usize].id
+                p.agents[a.index()].id
             );
             return;
         }
@@ -1491,7 +1508,7 @@ impl<'p, O: Observer> Engine<'p, O> {
                 None,
                 None,
                 "indicator_left_on: `{}` is still On when the contact ends",
-                self.p.button_names[self.c.buttons_on[0].0 as usize]
+                self.p.button_names[self.c.buttons_on[0].0.index()]
             );
         }
         self.release_statement_id(out);

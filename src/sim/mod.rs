@@ -30,6 +30,7 @@ pub mod compile;
 pub mod driver;
 pub mod engine;
 pub mod explain;
+pub mod ids;
 pub mod outcome;
 pub mod rng;
 pub mod vars;

@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use super::compile::Compiled;
+use super::ids::{AgentId, PolicyId};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum SegmentKind {
@@ -28,7 +29,7 @@ impl SegmentKind {
 pub struct Segment {
     pub kind: SegmentKind,
     /// Index into [`Compiled::agents`].
-    pub agent: Option<u16>,
+    pub agent: Option<AgentId>,
     pub from_ms: u64,
     pub to_ms: u64,
 }
@@ -54,7 +55,7 @@ pub enum Initiator {
     Studio,
     Rod,
     /// Index into [`Compiled::policies`].
-    Policy(u16),
+    Policy(PolicyId),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -157,6 +158,9 @@ pub struct Outcome {
     pub path: Vec<u32>,
     /// Per policy (program order): one of this contact's agent segments matched its filters.
     pub policy_matched: Vec<bool>,
+    /// SNIPPET executions that met a construct recflow does not model (external calls such as
+    /// `GetRESTProxy()`, `USES`): they produced unknown values, not faults (docs/snippet.md).
+    pub unmodelled_snippet: u32,
 }
 
 impl Outcome {
@@ -172,6 +176,7 @@ impl Outcome {
         self.path.clear();
         self.policy_matched.clear();
         self.policy_matched.resize(policies, false);
+        self.unmodelled_snippet = 0;
     }
 
     pub fn add(&mut self, f: Finding) {
@@ -211,7 +216,7 @@ impl Outcome {
             }
             let _ = write!(out, "{{\"kind\":\"{}\",\"agent\":", s.kind.as_str());
             match s.agent {
-                Some(a) => json_str(out, &p.agents[a as usize].id),
+                Some(a) => json_str(out, &p.agents[a.index()].id),
                 None => out.push_str("null"),
             }
             let _ = write!(out, ",\"from_ms\":{},\"to_ms\":{}}}", s.from_ms, s.to_ms);
@@ -267,7 +272,7 @@ pub fn initiator_name(p: &Compiled, i: Initiator) -> String {
     match i {
         Initiator::Studio => "studio".into(),
         Initiator::Rod => "rod".into(),
-        Initiator::Policy(ix) => format!("policy:{}", p.policies[ix as usize].name),
+        Initiator::Policy(ix) => format!("policy:{}", p.policies[ix.index()].name),
     }
 }
 

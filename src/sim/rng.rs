@@ -22,7 +22,7 @@ use rand_chacha::ChaCha8Rng;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Purpose {
     pub(crate) hash: u64,
-    pub(crate) counter: u16,
+    pub(crate) counter: u32,
 }
 
 /// Interns purpose keys into [`Purpose`]s with dense counter indices.
@@ -43,7 +43,7 @@ impl Purposes {
                 self.keys.len() - 1
             }
         };
-        Purpose { hash: crate::source::fnv1a64(key.as_bytes()), counter: counter as u16 }
+        Purpose { hash: crate::source::fnv1a64(key.as_bytes()), counter: counter as u32 }
     }
 
     pub fn len(&self) -> usize {

@@ -495,6 +495,41 @@ struct Compiler<'a> {
     /// Inside a FUNCTION: its local-slot prefix and local names.
     scope: Option<(String, BTreeSet<String>)>,
     members: HashMap<VarId, Vec<VarId>>,
+    /// Keys of the variables this program uses as dynamic data objects (DYNAMIC, member writes,
+    /// `parsejson`): on them `x.length` is a member, elsewhere the method form of `length()`.
+    objects: BTreeSet<String>,
+}
+
+/// Keys of every variable `stmts` declares DYNAMIC, writes a member of, or loads JSON into.
+fn object_roots(stmts: &[Stmt], out: &mut BTreeSet<String>) {
+    for s in stmts {
+        match &s.kind {
+            StmtKind::Dynamic { name, .. } => {
+                out.insert(key_of(&name.text));
+            }
+            StmtKind::Assign { target, members, value, .. } => {
+                let json = matches!(&value.kind, ExprKind::Call { name, .. } if name.eq_ignore_ascii_case("parsejson"));
+                if !members.is_empty() || json {
+                    out.insert(key_of(&target.text));
+                }
+            }
+            StmtKind::If { then, els, .. } => {
+                object_roots(then, out);
+                object_roots(els, out);
+            }
+            StmtKind::Switch { cases, default, .. } | StmtKind::Select { cases, default } => {
+                cases.iter().for_each(|(_, b)| object_roots(b, out));
+                if let Some(d) = default {
+                    object_roots(d, out);
+                }
+            }
+            StmtKind::For { body, .. }
+            | StmtKind::ForEach { body, .. }
+            | StmtKind::While { body, .. }
+            | StmtKind::Function { body, .. } => object_roots(body, out),
+            _ => {}
+        }
+    }
 }
 
 impl Compiler<'_> {
@@ -702,6 +737,13 @@ impl Compiler<'_> {
                 },
             },
             ExprKind::Var(name) => CKind::Var(self.var(name)),
+            // `x.length` on a variable that is not an object: the method form of `length()`.
+            ExprKind::Member(base, m)
+                if matches!(&base.kind, ExprKind::Var(v) if !self.objects.contains(&key_of(v)))
+                    && Func::lookup(m).is_some_and(|f| f.arity().0 <= 1) =>
+            {
+                CKind::Call(Func::lookup(m).unwrap_or(Func::Length), Box::new([self.expr(base)]))
+            }
             ExprKind::Member(base, m) => match self.path_expr(e) {
                 Some(k) => k,
                 // `x.length` without parentheses: the method form of a one-argument built-in.
@@ -796,7 +838,9 @@ impl Program {
             funcs: defs.iter().map(|(n, _)| n.clone()).collect(),
             scope: None,
             members: HashMap::new(),
+            objects: BTreeSet::new(),
         };
+        object_roots(&ast.body, &mut c.objects);
         let body = c.block(&ast.body).into_vec();
         let mut funcs = Vec::with_capacity(defs.len());
         for (_, s) in &defs {
@@ -874,8 +918,14 @@ impl PartialEq for Template {
 
 impl Template {
     pub fn compile(text: &str, symbols: &mut Symbols) -> Template {
-        let mut c =
-            Compiler { symbols, writes: Vec::new(), funcs: Vec::new(), scope: None, members: HashMap::new() };
+        let mut c = Compiler {
+            symbols,
+            writes: Vec::new(),
+            funcs: Vec::new(),
+            scope: None,
+            members: HashMap::new(),
+            objects: BTreeSet::new(),
+        };
         Template::from_parts(&split_template(text, 0), &mut c)
     }
 
@@ -897,6 +947,19 @@ impl Template {
                     let mut it = name.split('.');
                     let root = it.next().unwrap_or_default();
                     segs.extend(it.map(PathSeg::Member));
+                    // `{ANI.length}`: the method form of a built-in on a plain variable.
+                    if let [PathSeg::Member(m)] = segs[..]
+                        && let Some(f) = Func::lookup(m).filter(|f| f.arity().0 <= 1)
+                        && !c.objects.contains(&key_of(root))
+                    {
+                        let id = c.var(root);
+                        let arg = CExpr { kind: CKind::Var(id), at: *offset as u32 };
+                        t.parts.push(TPart::Expr(CExpr {
+                            kind: CKind::Call(f, Box::new([arg])),
+                            at: *offset as u32,
+                        }));
+                        continue;
+                    }
                     let kind = match c.static_path(root, &segs) {
                         Some((id, anc)) => {
                             if !t.reads.contains(&id) {

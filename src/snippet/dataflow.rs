@@ -526,14 +526,22 @@ impl Ast {
     pub fn unknown_calls(&self) -> Vec<UnknownCall> {
         let mut funcs = Vec::new();
         collect_functions(&self.body, &mut funcs);
-        let user: Vec<String> = funcs.iter().map(|(n, _)| n.clone()).collect();
+        let user: Vec<String> = funcs
+            .iter()
+            .map(|(n, s)| match &s.kind {
+                StmtKind::Function { name, .. } => name.text.clone(),
+                _ => n.clone(),
+            })
+            .collect();
         let mut out = Vec::new();
         fn expr(e: &Expr, user: &[String], out: &mut Vec<UnknownCall>) {
             match &e.kind {
                 ExprKind::Call { name, args, method } => {
                     args.iter().for_each(|a| expr(a, user, out));
                     let l = name.to_lowercase();
-                    let known = Func::lookup(&l).is_some() || is_external(&l) || user.contains(&l);
+                    let known = Func::lookup(&l).is_some()
+                        || is_external(&l)
+                        || user.iter().any(|u| u.eq_ignore_ascii_case(&l));
                     // An unknown method may belong to an object from a CXone service; only a
                     // near miss of a known name is reported for methods.
                     let suggestion = did_you_mean(name, user);

@@ -956,7 +956,10 @@ impl<'p> Run<'p> {
     ) -> Result<bool, RuntimeError> {
         let mut unknown = false;
         for p in &t.parts {
+            // One unit per part plus one per byte it adds (charged as it goes, so a render cut
+            // at the cap still pays for what it copied).
             self.tick(1, 0)?;
+            let before = out.len();
             match p {
                 TPart::Text(s) => out.push_str(s),
                 TPart::Var(id) => {
@@ -974,13 +977,13 @@ impl<'p> Run<'p> {
                     recycle(&mut vars.pool, v);
                 }
             }
+            self.tick((out.len() - before) as u64, 0)?;
             let n = out.len() - start;
             if n > MAX_VALUE_LEN {
                 let _ = strict;
                 return Err(self.err(0, format_args!("value too long (over {MAX_VALUE_LEN} bytes)")));
             }
         }
-        self.tick((out.len() - start) as u64, 0)?;
         Ok(unknown)
     }
 

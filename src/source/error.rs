@@ -35,6 +35,9 @@ pub enum LoadErrorKind {
     TooManyParameters,
     InvalidBranch,
     SnippetSyntax,
+    /// A Snippet construct recflow reads but does not model (warning; unknown values at run
+    /// time), or a call of a function nobody defines (warning with a suggestion).
+    SnippetUnmodelled,
     /// A RUNSUB / RUNSCRIPT / SPAWN `ScriptName` that names no script recflow can find.
     UnknownScript,
     /// Tenant / traffic validation.
@@ -66,6 +69,7 @@ impl LoadErrorKind {
             LoadErrorKind::TooManyParameters => "load::too-many-parameters",
             LoadErrorKind::InvalidBranch => "load::invalid-branch",
             LoadErrorKind::SnippetSyntax => "load::snippet-syntax",
+            LoadErrorKind::SnippetUnmodelled => "load::snippet-unmodelled",
             LoadErrorKind::UnknownScript => "load::unknown-script",
             LoadErrorKind::InvalidConfig => "load::invalid-config",
             LoadErrorKind::UnknownType => "load::unknown-type",

@@ -166,7 +166,7 @@ pub fn timeline(p: &Compiled, o: &Outcome, steps: &[TraceStep]) -> String {
                 format!("queue {} – {}", clock(e), clock(s.from_ms)),
             ));
         }
-        let agent = s.agent.map_or(String::new(), |a| format!(" {}", p.agents[a as usize].id));
+        let agent = s.agent.map_or(String::new(), |a| format!(" {}", p.agents[a.index()].id));
         doc.append(bar(
             s.from_ms,
             s.to_ms,
