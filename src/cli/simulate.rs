@@ -19,15 +19,36 @@ use crate::sim::{self, Compiled};
 /// The simulated world of a command: script, tenant, traffic, with `--calls` / `--seed`
 /// applied. Shared by `simulate`, `explain` (and `diff`).
 pub struct Model {
+    /// The script, or the linked script when the entry calls others (RUNSUB / RUNSCRIPT).
     pub script: Script,
     pub tenant: Tenant,
     pub traffic: Traffic,
+    /// The library linked into `script`, when the entry calls other scripts.
+    pub linked: Option<crate::library::link::Linked>,
 }
 
 impl Model {
     pub fn program(&self) -> Compiled {
-        Compiled::compile(&self.script, &self.tenant, &self.traffic)
+        match &self.linked {
+            Some(l) => Compiled::compile_linked(l, &self.tenant, &self.traffic),
+            None => Compiled::compile(&self.script, &self.tenant, &self.traffic),
+        }
     }
+}
+
+/// The entry script and the scripts it calls (docs/subscripts.md), linked when it calls any.
+pub fn load_linked(
+    path: &std::path::Path,
+    options: &crate::library::Options,
+) -> Result<(Script, Option<crate::library::link::Linked>), LoadErrors> {
+    let lib = crate::library::load(path, options)?;
+    super::config::report_warnings(&lib.warnings);
+    if lib.is_single() {
+        let entry = lib.scripts.into_iter().next().expect("a library has its entry");
+        return Ok((entry.script, None));
+    }
+    let linked = crate::library::link::link(&lib)?;
+    Ok((linked.script.clone(), Some(linked)))
 }
 
 /// Load the tenant and traffic files of `args` (embedded defaults when absent).
@@ -59,9 +80,16 @@ pub fn load_world(args: &ModelArgs, script: &Script) -> Result<(Tenant, Traffic)
 
 /// Load everything a model command needs, printing load errors (→ exit 2) on failure.
 pub fn load_model(script: &std::path::Path, args: &ModelArgs) -> Option<Model> {
-    let script = super::load_or_report_warnings(script)?;
+    let (script, linked) = match load_linked(script, &args.library.options()) {
+        Ok(x) => x,
+        Err(errs) => {
+            report_load_errors(&errs);
+            return None;
+        }
+    };
+    super::report_load_warnings(&script.warnings);
     match load_world(args, &script) {
-        Ok((tenant, traffic)) => Some(Model { script, tenant, traffic }),
+        Ok((tenant, traffic)) => Some(Model { script, tenant, traffic, linked }),
         Err(errs) => {
             report_load_errors(&errs);
             None
@@ -101,7 +129,7 @@ pub fn run(a: SimulateArgs) -> std::io::Result<ExitKind> {
     // Progress only for a terminal, and only once the run has taken a second.
     let started = Instant::now();
     let bar = indicatif::ProgressBar::hidden();
-    bar.set_length(calls);
+    bar.set_length(a.precision.precision.map_or(calls, |_| a.precision.max_calls));
     bar.set_style(
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} calls  {per_sec}  eta {eta}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
@@ -117,6 +145,7 @@ pub fn run(a: SimulateArgs) -> std::io::Result<ExitKind> {
     };
 
     let pool = pool(a.model.jobs)?;
+    let mut precision_reached = None;
     let to_stdout = a.calls_out.as_deref().is_some_and(|p| p.as_os_str() == "-");
     let tally = match &a.calls_out {
         // `-`: the lines stream to stdout as each chunk is emitted (the report goes to stderr).
@@ -138,10 +167,26 @@ pub fn run(a: SimulateArgs) -> std::io::Result<ExitKind> {
             file.commit()?;
             tally
         }
-        None => pool.install(|| sim::simulate_chunks(&program, calls, None, progress)).0,
+        None => match a.precision.precision {
+            Some(target) => {
+                let (tally, precision) = pool.install(|| {
+                    sim::precision::tally_to_precision(&program, target, a.precision.max_calls, progress)
+                });
+                precision_reached = Some(precision);
+                tally
+            }
+            None => pool.install(|| sim::simulate_chunks(&program, calls, None, progress)).0,
+        },
     };
     bar.finish_and_clear();
-    let report = tally.report(&program);
+    let mut report = tally.report(&program);
+    report.precision = precision_reached;
+    if let Some(p) = precision_reached.filter(|p| !p.reached) {
+        eprintln!(
+            "recflow: --precision {}: stopped at --max-calls {} with a widest 95% half-width of {} points",
+            p.target, p.max_calls, p.widest_half_width
+        );
+    }
     let text = match a.format {
         ReportFormat::Json => render::report_json(&report),
         ReportFormat::Yaml => render::report_yaml(&report),

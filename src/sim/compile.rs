@@ -78,6 +78,24 @@ pub enum Op {
     DoNotRecord {
         next: Next,
     },
+    /// RUNSUB into a linked copy (docs/subscripts.md): the callee's locals are emptied, its
+    /// parameters set (templates rendered in the caller's scope), then `next` = the callee's BEGIN.
+    Call {
+        clear: Vec<VarId>,
+        params: Vec<(VarId, Template)>,
+        next: Next,
+    },
+    /// RETURN of a linked copy: the caller's `ReturnVariable` := `ReturnValue`; `next` = after
+    /// the RUNSUB.
+    Return {
+        value: Option<(VarId, Template)>,
+        next: Next,
+    },
+    /// RUNSCRIPT: the target's event actions become the active handlers (`handler_sets` index).
+    RunScript {
+        handlers: u8,
+        next: Next,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -194,6 +212,9 @@ pub struct Compiled {
     pub on_answer: Option<u32>,
     pub on_release: Option<u32>,
     pub on_signal: Option<u32>,
+    /// Event handlers `[answer, release, signal]` per set; set 0 = `on_answer` / `on_release` /
+    /// `on_signal`; a RUNSCRIPT makes another set active ([`Op::RunScript`]).
+    pub handler_sets: Vec<[Option<u32>; 3]>,
     pub symbols: Symbols,
     pub statement_var: VarId,
     pub err_var: VarId,
@@ -274,6 +295,17 @@ pub fn menu_is_sensitive(menu: &script::Menu) -> bool {
 
 impl Compiled {
     pub fn compile(script: &Script, tenant: &Tenant, traffic: &Traffic) -> Compiled {
+        Self::compile_scoped(script, &[], tenant, traffic)
+    }
+
+    /// As [`Compiled::compile`], each action's variables interned in its scope (`scopes[i]`,
+    /// 0 when absent): a linked script's RUNSUB copies (see [`super::linked`]).
+    pub(crate) fn compile_scoped(
+        script: &Script,
+        scopes: &[u32],
+        tenant: &Tenant,
+        traffic: &Traffic,
+    ) -> Compiled {
         let mut symbols = Symbols::new();
         let mut purposes = Purposes::default();
         let statement_var = symbols.intern("RecordingStatementId");
@@ -308,7 +340,8 @@ impl Compiled {
         let play_ms = traffic.durations.play;
         let menu_ms = traffic.durations.menu;
         let mut ops = Vec::with_capacity(script.actions.len());
-        for action in &script.actions {
+        for (i, action) in script.actions.iter().enumerate() {
+            symbols.set_scope(scopes.get(i).copied().unwrap_or(0));
             let next = |name: &str| action.branch(name).and_then(|b| b.target).map(|t| t.0);
             let default = next("default");
             let op = match &action.kind {
@@ -407,6 +440,7 @@ impl Compiled {
             };
             ops.push(op);
         }
+        symbols.set_scope(0);
 
         // Agent id (ASCII case-insensitive, first one wins as in a scan) → index.
         let mut agent_index: std::collections::HashMap<String, AgentId> = std::collections::HashMap::new();
@@ -521,6 +555,11 @@ impl Compiled {
             on_answer: find_event(script::Event::Answer),
             on_release: find_event(script::Event::Release),
             on_signal: find_event(script::Event::Signal),
+            handler_sets: vec![[
+                find_event(script::Event::Answer),
+                find_event(script::Event::Release),
+                find_event(script::Event::Signal),
+            ]],
             ops,
             symbols,
             statement_var,

@@ -114,6 +114,8 @@ struct Ctx {
     stmt_open: Option<usize>,
     stmt_in_var: Option<usize>,
     stmt_n: u32,
+    /// The active event-handler set (`Compiled::handler_sets`; a RUNSCRIPT switches it).
+    handlers: u8,
     // ---- reused buffers (cleared per contact, capacity kept: no allocation per contact) ----
     /// Buttons On: (button, INDICATE action that set it).
     buttons_on: Vec<(ButtonId, u32)>,
@@ -160,6 +162,7 @@ impl Ctx {
             stmt_open: None,
             stmt_in_var: None,
             stmt_n: 0,
+            handlers: 0,
             buttons_on: Vec::new(),
             draws: Draws::new(p.seed, p.purposes.len()),
             vars: Vars::new(&p.symbols),
@@ -203,6 +206,7 @@ impl Ctx {
             stmt_open,
             stmt_in_var,
             stmt_n,
+            handlers,
             buttons_on,
             draws,
             vars,
@@ -212,7 +216,7 @@ impl Ctx {
             scratch,
             id_buf,
         } = self;
-        (*t, *ready, *steps, *stmt_n) = (0, 0, 0, 0);
+        (*t, *ready, *steps, *stmt_n, *handlers) = (0, 0, 0, 0, 0);
         (*phase, *pc, *direction) = (None, None, None);
         (*ani, *dnis, *skill, *agent, *deciding) = (None, None, None, None, None);
         (*seg, *stmt_open, *stmt_in_var) = (None, None, None);
@@ -569,6 +573,55 @@ impl<'p, O: Observer> Engine<'p, O> {
                 );
                 self.goto(*next, 0, out);
             }
+            Op::Call { clear, params, next } => {
+                // Fresh locals for this copy of the subscript, then its parameters (docs/subscripts.md).
+                for &v in clear {
+                    self.c.vars.set(v, "");
+                }
+                for (var, value) in params {
+                    self.c.scratch.clear();
+                    value.render_into(&mut self.c.vars, &mut self.c.scratch);
+                    self.assign(*var, out);
+                }
+                tr!(
+                    self,
+                    "action",
+                    Some(ix),
+                    None,
+                    "RUNSUB: the subscript runs, then the script continues after it"
+                );
+                self.goto(*next, 0, out);
+            }
+            Op::Return { value, next } => {
+                if let Some((var, value)) = value {
+                    self.c.scratch.clear();
+                    value.render_into(&mut self.c.vars, &mut self.c.scratch);
+                    self.assign(*var, out);
+                    tr!(
+                        self,
+                        "variable",
+                        Some(ix),
+                        None,
+                        "RETURN {} = \"{}\"",
+                        p.symbols.name(*var),
+                        self.c.vars.get(*var)
+                    );
+                } else {
+                    tr!(self, "action", Some(ix), None, "RETURN");
+                }
+                self.goto(*next, 0, out);
+            }
+            Op::RunScript { handlers, next } => {
+                tr!(
+                    self,
+                    "action",
+                    Some(ix),
+                    None,
+                    "RUNSCRIPT: continues in another script; its event actions are active now"
+                );
+                self.c.handlers = *handlers;
+                self.goto(*next, 0, out);
+            }
             Op::Snippet { code, next, error } => {
                 // `now()` and the date functions read the simulated clock.
                 self.c.vars.set_clock_ms(self.c.t);
@@ -898,7 +951,7 @@ impl<'p, O: Observer> Engine<'p, O> {
             }
         }
 
-        match p.on_answer {
+        match p.handler_sets[self.c.handlers as usize][0] {
             Some(oa) if !self.c.answered => {
                 tr!(self, "event", Some(oa), Some("A-19"), "ONANSWER fires: the thread restarts there");
                 self.c.pc = Some(oa);
@@ -1189,7 +1242,7 @@ impl<'p, O: Observer> Engine<'p, O> {
         for (i, sp) in p.sp.iter().enumerate() {
             self.c.vars.set(*sp, params.get(i).map_or("", String::as_str));
         }
-        match p.on_signal {
+        match p.handler_sets[self.c.handlers as usize][2] {
             Some(os) => {
                 tr!(
                     self,
@@ -1217,7 +1270,7 @@ impl<'p, O: Observer> Engine<'p, O> {
         self.c.phase = Some(CallPhase::Released);
         self.c.call_end = Some(t);
         self.c.events.clear();
-        match self.p.on_release {
+        match self.p.handler_sets[self.c.handlers as usize][1] {
             Some(or) => {
                 tr!(self, "event", Some(or), None, "ONRELEASE fires");
                 self.c.pc = Some(or);

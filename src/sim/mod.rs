@@ -31,7 +31,9 @@ pub mod driver;
 pub mod engine;
 pub mod explain;
 pub mod ids;
+pub mod linked;
 pub mod outcome;
+pub mod precision;
 pub mod rng;
 pub mod vars;
 

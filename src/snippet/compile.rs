@@ -31,7 +31,32 @@ pub struct Symbols {
     by_key: HashMap<String, VarId>,
     names: Vec<String>,
     global: Vec<bool>,
+    /// Variable scope names are interned in (0 = the contact's main scope). A RUNSUB copy of a
+    /// subscript has its own scope, so its locals are separate slots; `Global:` variables and the
+    /// contact-wide system variables ([`CONTACT_WIDE`]) are shared (docs/subscripts.md).
+    scope: u32,
 }
+
+/// System variables that belong to the contact, not to a script: never scoped by [`Symbols`].
+pub const CONTACT_WIDE: &[&str] = &[
+    "ani",
+    "dnis",
+    "contactid",
+    "masterid",
+    "skill",
+    "skillname",
+    "agentid",
+    "recordingstatementid",
+    "sp1",
+    "sp2",
+    "sp3",
+    "sp4",
+    "sp5",
+    "sp6",
+    "sp7",
+    "sp8",
+    "sp9",
+];
 
 /// `Global:` prefix, any case, followed by a name → the name after the prefix.
 fn strip_global(name: &str) -> Option<&str> {
@@ -64,7 +89,7 @@ impl Symbols {
     /// The id of `name`, creating it on first sight. The first spelling seen is kept for
     /// display (with the scope prefix normalised to `Global:`).
     pub fn intern(&mut self, name: &str) -> VarId {
-        let key = key_of(name);
+        let key = self.scoped_key(name);
         if let Some(&id) = self.by_key.get(&key) {
             return id;
         }
@@ -81,7 +106,35 @@ impl Symbols {
     }
 
     pub fn get(&self, name: &str) -> Option<VarId> {
-        self.by_key.get(&key_of(name)).copied()
+        self.by_key.get(&self.scoped_key(name)).copied()
+    }
+
+    /// Every variable interned in `scope` (a RUNSUB copy's locals), in id order.
+    pub fn scope_ids(&self, scope: u32) -> Vec<VarId> {
+        let mark = format!("\u{1}{scope}");
+        let mut ids: Vec<VarId> =
+            self.by_key.iter().filter(|(k, _)| root_key(k).ends_with(&mark)).map(|(_, id)| *id).collect();
+        ids.sort();
+        ids
+    }
+
+    /// Intern (and look up) names in this scope from now on (see [`Symbols::scope`]).
+    pub fn set_scope(&mut self, scope: u32) {
+        self.scope = scope;
+    }
+
+    /// The key of a name in the current scope: scope 0 keys are plain [`key_of`]; other scopes
+    /// mark the variable part (`answer\u{1}3`) unless the name is global or contact-wide.
+    fn scoped_key(&self, name: &str) -> String {
+        let key = key_of(name);
+        if self.scope == 0 || key.starts_with("global:") {
+            return key;
+        }
+        let root = root_key(&key);
+        if CONTACT_WIDE.contains(&root) {
+            return key;
+        }
+        format!("{root}\u{1}{}{}", self.scope, &key[root.len()..])
     }
 
     /// Display name; `""` for an id this table did not create.
