@@ -16,7 +16,7 @@ pub mod export;
 pub mod model;
 pub mod raw;
 pub(crate) mod studio_json;
-mod yaml;
+pub(crate) mod yaml;
 
 /// Load errors live in the shared plumbing module; re-exported so `script::error::…` keeps working.
 pub use crate::source::error;
