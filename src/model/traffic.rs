@@ -136,10 +136,11 @@ pub fn default_traffic_yaml() -> &'static str {
     DEFAULT_TRAFFIC_YAML
 }
 
-const TOP_KEYS: &[&str] = &["calls", "seed", "direction", "ani", "dnis", "inputs", "durations", "agent"];
+pub(crate) const TOP_KEYS: &[&str] =
+    &["calls", "seed", "direction", "ani", "dnis", "inputs", "durations", "agent"];
 const DIRECTION_KEYS: &[&str] = &["inbound", "outbound"];
-const DURATION_KEYS: &[&str] = &["menu", "play", "queue_wait", "patience", "talk"];
-const AGENT_KEYS: &[&str] =
+pub(crate) const DURATION_KEYS: &[&str] = &["menu", "play", "queue_wait", "patience", "talk"];
+pub(crate) const AGENT_KEYS: &[&str] =
     &["rod", "supervisor_rod", "transfer_agent", "transfer_external", "conference", "disposition", "presses"];
 const PRESS_KEYS: &[&str] = &["p", "buttons"];
 const DIST_FORMS: &[&str] = &["exp", "uniform"];

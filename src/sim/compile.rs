@@ -345,8 +345,14 @@ impl Compiled {
             let next = |name: &str| action.branch(name).and_then(|b| b.target).map(|t| t.0);
             let default = next("default");
             let op = match &action.kind {
-                Kind::Begin | Kind::OnAnswer | Kind::OnRelease | Kind::OnSignal | Kind::Other => {
-                    Op::Pass { next: default }
+                Kind::Begin | Kind::OnAnswer | Kind::OnRelease | Kind::OnSignal => Op::Pass { next: default },
+                // Not evaluated (docs/actions.md): a terminal type (SUPPRESSCALL, PERMITCALL,
+                // RETURN outside a link) ends the thread; otherwise `Default`, else the first
+                // wired result branch (CHECKCALLSUP with only Found / NotFound is no dead end).
+                Kind::Other if action.is_terminal() && default.is_none() => Op::End,
+                Kind::Other => {
+                    let first = action.branches.iter().find_map(|b| b.target).map(|t| t.0);
+                    Op::Pass { next: default.or(first) }
                 }
                 Kind::End => Op::End,
                 Kind::Hangup => Op::Hangup,
