@@ -11,6 +11,7 @@
 
 mod build;
 pub use build::snippet_warnings;
+pub mod catalogue;
 pub mod export;
 pub mod model;
 pub mod raw;
