@@ -546,9 +546,10 @@ impl Props<'_, '_> {
             return default;
         }
         match t.parse::<f64>() {
-            Ok(v) if v.is_finite() && v >= 0.0 => v,
+            // At most 10 years: the simulated clock must not overflow (issue 10.2).
+            Ok(v) if v.is_finite() && (0.0..=crate::source::MAX_SECONDS).contains(&v) => v,
             _ => {
-                self.invalid(name, t, "a number of seconds (0 or more)", &[]);
+                self.invalid(name, t, "a number of seconds from 0 to 315576000 (10 years)", &[]);
                 default
             }
         }

@@ -597,5 +597,7 @@ impl Compiled {
 
 /// Seconds → whole milliseconds (negative / non-finite → 0; huge values saturate).
 pub fn secs_to_ms(s: f64) -> u64 {
-    if s.is_finite() && s > 0.0 { (s * 1000.0).round().min(u64::MAX as f64 / 4.0) as u64 } else { 0 }
+    // Loaders refuse longer values; a random draw (an `exp` tail) is cut to the bound, so
+    // every step of a contact is at most 10 years (docs/limits.md).
+    if s.is_finite() && s > 0.0 { ((s * 1000.0).round() as u64).min(crate::source::MAX_MS) } else { 0 }
 }
