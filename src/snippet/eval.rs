@@ -1121,11 +1121,11 @@ impl<'p> Run<'p> {
             }
             CKind::Object(op, key, id) => {
                 let v = self.object_op(*op, key, *id, vars);
-                if let Val::Buf(b) = &v {
-                    if let Err(err) = self.charge(b.len(), e.at) {
-                        recycle(&mut vars.pool, v);
-                        return Err(err);
-                    }
+                if let Val::Buf(b) = &v
+                    && let Err(err) = self.charge(b.len(), e.at)
+                {
+                    recycle(&mut vars.pool, v);
+                    return Err(err);
                 }
                 v
             }
