@@ -335,3 +335,66 @@ mod generated {
         }
     }
 }
+
+mod cli {
+    //! `recflow lint --fix` / `--diff` on real files.
+    use std::process::Command;
+
+    fn recflow(args: &[&str]) -> (i32, String, String) {
+        let out = Command::new(env!("CARGO_BIN_EXE_recflow")).args(args).output().expect("runs");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("recflow-lint-fix-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let from = super::root().join("scripts").join(name);
+        let to = dir.join(name);
+        std::fs::copy(from, &to).expect("copy");
+        to
+    }
+
+    #[test]
+    fn diff_prints_and_writes_nothing() {
+        let p = scratch("mistake-consent-leak.yaml");
+        let before = std::fs::read_to_string(&p).expect("read");
+        let (code, out, err) = recflow(&["lint", p.to_str().expect("utf8"), "--fix", "--diff"]);
+        assert_eq!(code, 1, "something to fix");
+        assert!(out.contains("+      default: dnr-consent"), "{out}");
+        assert!(err.contains("would fix 1 finding in 1 script; 0 remaining"), "{err}");
+        assert_eq!(std::fs::read_to_string(&p).expect("read"), before, "--diff writes nothing");
+    }
+
+    #[test]
+    fn fix_writes_in_place_then_is_clean_and_idempotent() {
+        let p = scratch("mistake-card-while-recording.yaml");
+        let path = p.to_str().expect("utf8");
+        // Safe fixes only: P001's fix is unsafe, so nothing changes.
+        let (code, out, _) = recflow(&["lint", path, "--fix"]);
+        assert_eq!(code, 1);
+        assert!(out.contains("fixed 0 findings in 0 scripts; 2 remaining"), "{out}");
+        let (code, out, _) = recflow(&["lint", path, "--fix", "--unsafe-fixes"]);
+        assert_eq!(code, 0, "{out}");
+        assert!(out.contains("fixed 1 finding in 1 script; 0 remaining"), "{out}");
+        let fixed = std::fs::read_to_string(&p).expect("read");
+        assert!(fixed.contains("id: stop-before-card"));
+        let (code, out, _) = recflow(&["lint", path, "--fix", "--unsafe-fixes"]);
+        assert_eq!(code, 0);
+        assert!(out.contains("fixed 0 findings"), "{out}");
+        assert_eq!(std::fs::read_to_string(&p).expect("read"), fixed, "idempotent");
+        let (code, out, _) = recflow(&["lint", path]);
+        assert_eq!((code, out.contains("ok: no findings")), (0, true), "{out}");
+    }
+
+    #[test]
+    fn human_output_marks_fixable_findings() {
+        let p = super::root().join("scripts/mistake-consent-leak.yaml");
+        let (_, out, _) = recflow(&["lint", p.to_str().expect("utf8")]);
+        assert!(out.contains("C001(consent-decline-reaches-agent) [*]"), "{out}");
+        assert!(out.contains("[*] 1 fixable with `recflow lint --fix`"), "{out}");
+    }
+}

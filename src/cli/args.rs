@@ -150,6 +150,8 @@ pub struct ReportArgs {
     pub separate: bool,
     #[command(flatten)]
     pub model: ModelArgs,
+    #[command(flatten)]
+    pub precision: PrecisionArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -247,8 +249,31 @@ pub struct SimulateArgs {
     /// Also write one JSON object per contact to this file (JSON Lines, contact order),
     /// streamed as contacts finish (memory does not grow with --calls). `-` writes the lines to
     /// stdout; the report then goes to stderr.
-    #[arg(long, value_name = "FILE.jsonl")]
+    #[arg(long, value_name = "FILE.jsonl", conflicts_with = "precision")]
     pub calls_out: Option<PathBuf>,
+    #[command(flatten)]
+    pub precision: PrecisionArgs,
+}
+
+/// `--precision P [--max-calls N]` (simulate, report).
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct PrecisionArgs {
+    /// Simulate until every share's 95% interval is within ±P percentage points (checkpoints at
+    /// 1000, 2000, 4000... calls; same result for any --jobs). Replaces --calls.
+    #[arg(long, value_name = "P", value_parser = parse_precision, conflicts_with = "calls")]
+    pub precision: Option<f64>,
+    /// With --precision: stop at this many calls even if the target was not reached.
+    #[arg(long, value_name = "N", requires = "precision", default_value_t = crate::sim::precision::DEFAULT_MAX_CALLS)]
+    pub max_calls: u64,
+}
+
+fn parse_precision(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(p) if p.is_finite() && p > 0.0 && p <= 50.0 => Ok(p),
+        _ => Err(format!(
+            "`{s}` is not a precision: give percentage points, more than 0 and at most 50 (e.g. 0.5)"
+        )),
+    }
 }
 
 #[derive(Debug, clap::Args)]

@@ -30,12 +30,28 @@ pub fn run(a: ReportArgs) -> std::io::Result<ExitKind> {
             }
         }
     }
-    let Some((tenant, traffic)) = world else {
+    let Some((tenant, mut traffic)) = world else {
         if let Some(e) = first_err {
             report_load_errors(&e);
         }
         return Ok(ExitKind::BadInput);
     };
+    let pool = pool(a.model.jobs)?;
+    // --precision: the number of calls is the largest any script needs on the schedule of
+    // `simulate --precision` (so every share on the page meets the target).
+    let mut precision = None;
+    if let Some(target) = a.precision.precision {
+        let mut calls = 0;
+        for s in &scripts {
+            let p = Compiled::compile(s, &tenant, &traffic);
+            let (tally, _) = pool.install(|| {
+                crate::sim::precision::tally_to_precision(&p, target, a.precision.max_calls, |_| {})
+            });
+            calls = calls.max(tally.calls);
+        }
+        traffic.calls = calls;
+        precision = Some((target, calls));
+    }
     let programs: Vec<Compiled> = scripts.iter().map(|s| Compiled::compile(s, &tenant, &traffic)).collect();
     let lint_tenant = a.model.tenant.as_ref().map(|_| &tenant);
     let inputs: Vec<Input<'_>> = scripts
@@ -49,8 +65,7 @@ pub fn run(a: ReportArgs) -> std::io::Result<ExitKind> {
             lint_tenant,
         })
         .collect();
-    let model = Model { tenant: &tenant, traffic: &traffic, flags: flags(&a.model, false), precision: None };
-    let pool = pool(a.model.jobs)?;
+    let model = Model { tenant: &tenant, traffic: &traffic, flags: flags(&a.model, false), precision };
     let page = pool.install(|| match inputs.as_slice() {
         [old, new] if !a.separate => {
             let d = crate::diff::diff(old.script, old.program, new.script, new.program, traffic.calls);

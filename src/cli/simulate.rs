@@ -128,7 +128,7 @@ pub fn run(a: SimulateArgs) -> std::io::Result<ExitKind> {
     // Progress only for a terminal, and only once the run has taken a second.
     let started = Instant::now();
     let bar = indicatif::ProgressBar::hidden();
-    bar.set_length(calls);
+    bar.set_length(a.precision.precision.map_or(calls, |_| a.precision.max_calls));
     bar.set_style(
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} calls  {per_sec}  eta {eta}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
@@ -144,6 +144,7 @@ pub fn run(a: SimulateArgs) -> std::io::Result<ExitKind> {
     };
 
     let pool = pool(a.model.jobs)?;
+    let mut precision_reached = None;
     let to_stdout = a.calls_out.as_deref().is_some_and(|p| p.as_os_str() == "-");
     let tally = match &a.calls_out {
         // `-`: the lines stream to stdout as each chunk is emitted (the report goes to stderr).
@@ -165,10 +166,26 @@ pub fn run(a: SimulateArgs) -> std::io::Result<ExitKind> {
             file.commit()?;
             tally
         }
-        None => pool.install(|| sim::simulate_chunks(&program, calls, None, progress)).0,
+        None => match a.precision.precision {
+            Some(target) => {
+                let (tally, precision) = pool.install(|| {
+                    sim::precision::tally_to_precision(&program, target, a.precision.max_calls, progress)
+                });
+                precision_reached = Some(precision);
+                tally
+            }
+            None => pool.install(|| sim::simulate_chunks(&program, calls, None, progress)).0,
+        },
     };
     bar.finish_and_clear();
-    let report = tally.report(&program);
+    let mut report = tally.report(&program);
+    report.precision = precision_reached;
+    if let Some(p) = precision_reached.filter(|p| !p.reached) {
+        eprintln!(
+            "recflow: --precision {}: stopped at --max-calls {} with a widest 95% half-width of {} points",
+            p.target, p.max_calls, p.widest_half_width
+        );
+    }
     let text = match a.format {
         ReportFormat::Json => render::report_json(&report),
         ReportFormat::Yaml => render::report_yaml(&report),

@@ -4,9 +4,8 @@
 //! CLI) decides where it goes; nothing here touches the terminal.
 
 use std::fmt;
-use std::sync::Arc;
 
-use miette::{LabeledSpan, NamedSource};
+use miette::LabeledSpan;
 use serde_json::{Value, json};
 
 use super::diagnostic::{Diagnostic, Severity};
@@ -19,7 +18,26 @@ struct Report<'a> {
     d: &'a Diagnostic,
     code: String,
     help: String,
-    src: NamedSource<Arc<str>>,
+    /// The script's source: excerpts come through its line index (one per source, shared by
+    /// every finding), not by scanning the file per label (issue 10.6).
+    src: Excerpts<'a>,
+}
+
+/// Labels of one finding closer than this many lines share one excerpt (as miette shows them);
+/// farther apart, each gets its own instead of the whole file between them.
+const MERGE_GAP: usize = 10;
+
+struct Excerpts<'a>(&'a crate::source::Source);
+
+impl miette::SourceCode for Excerpts<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        self.0.excerpt(span, before, after, MERGE_GAP)
+    }
 }
 
 impl fmt::Debug for Report<'_> {
@@ -66,6 +84,7 @@ impl miette::Diagnostic for Report<'_> {
             .d
             .secondary
             .iter()
+            .filter(|l| self.src.0.label_fits(self.d.primary.span.offset, l.span.offset))
             .map(|l| LabeledSpan::new_with_span(Some(l.text.clone()).filter(|t| !t.is_empty()), l.span));
         Some(Box::new(primary.chain(secondary)))
     }
@@ -121,7 +140,7 @@ fn render_human(
                 f.message
             ));
         }
-        let report = Report { d, code, help, src: script.source.named() };
+        let report = Report { d, code, help, src: Excerpts(&script.source) };
         let _ = handler.render_report(&mut out, &report);
         out.push('\n');
     }

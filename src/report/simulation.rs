@@ -34,6 +34,17 @@ pub fn report_human(r: &Report, script_path: &str, flags: &str) -> String {
     let mut s = String::new();
     let n = r.calls;
     let _ = writeln!(s, "{} — {} calls, seed {}", r.script, n, r.seed);
+    if let Some(p) = &r.precision {
+        let how = if p.reached {
+            format!("every 95% half-width ≤ {} points (widest {})", p.target, p.widest_half_width)
+        } else {
+            format!(
+                "stopped at --max-calls {}: widest half-width {} > {} points",
+                p.max_calls, p.widest_half_width, p.target
+            )
+        };
+        let _ = writeln!(s, "--precision {}: {n} calls; {how}", p.target);
+    }
     let _ = writeln!(s);
     let line = |s: &mut String, label: &str, v: u64, ci: Ci| {
         let _ = writeln!(s, "  {label:<26} {v:>9}  {:>5.1}% {}", pct(v, n), fmt_ci(ci));

@@ -32,6 +32,9 @@ pub struct Report {
     /// 95% Wilson intervals (percent) of every contact share above, mirroring its layout
     /// (FORMATS §5 round 2: `ci95: [lo, hi]`); each policy carries its own `ci95`.
     pub ci95: Ci95,
+    /// Set by `--precision`: the target, the widest half-width reached, whether it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<super::precision::Precision>,
     /// Lowest contact id showing each finding (for `explain` hints), in `Finding::ALL` order.
     #[serde(skip)]
     pub finding_examples: [Option<u64>; 7],
@@ -372,6 +375,7 @@ impl Tally {
                 statements: secs(self.ms_statements),
             },
             ci95: self.ci95(),
+            precision: None,
             finding_examples: self.examples,
         }
     }

@@ -33,6 +33,7 @@ pub mod explain;
 pub mod ids;
 pub mod linked;
 pub mod outcome;
+pub mod precision;
 pub mod rng;
 pub mod vars;
 

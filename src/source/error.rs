@@ -250,34 +250,13 @@ impl Diagnostic for NamedErr<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         // A secondary label far from the primary one on a long line would widen the cropped
         // excerpt past what miette can lay out: leave it out (the message still says it all).
-        let text = self.0.source.as_ref().map(|s| s.text.clone());
+        let src = self.0.source.clone();
         let primary = self.0.labels.first().map(|(s, _)| s.offset);
         let labels = self.0.labels()?;
         Some(Box::new(labels.filter(move |l| {
-            let (Some(text), Some(p)) = (&text, primary) else { return true };
-            if l.primary() || l.offset().abs_diff(p) <= LONG_LINE {
-                return true;
-            }
-            let (ls, le) = Self::line_of(text, l.offset());
-            le - ls <= LONG_LINE
+            let (Some(src), Some(p)) = (&src, primary) else { return true };
+            l.primary() || src.label_fits(p, l.offset())
         })))
-    }
-}
-
-/// Lines longer than this (minified JSON, hostile input) are cropped around the labels when
-/// rendered: miette lays a line out in full and panics past column 65 535.
-const LONG_LINE: usize = 1000;
-/// Bytes of context kept on each side of a label on a cropped line.
-const CROP: usize = 80;
-
-impl NamedErr<'_> {
-    /// The line containing `offset` in `text`, as a byte range.
-    fn line_of(text: &str, offset: usize) -> (usize, usize) {
-        let offset = offset.min(text.len());
-        let start = text.as_bytes()[..offset].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let end =
-            text.as_bytes()[offset..].iter().position(|&b| b == b'\n').map_or(text.len(), |i| offset + i);
-        (start, end)
     }
 }
 
@@ -289,50 +268,6 @@ impl miette::SourceCode for NamedErr<'_> {
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
         let src = self.0.source.as_ref().ok_or(miette::MietteError::OutOfBounds)?;
-        let text: &str = &src.text;
-        if span.offset() > text.len() {
-            return Err(miette::MietteError::OutOfBounds);
-        }
-        let idx = src.line_starts();
-        let line_of = |offset: usize| idx.partition_point(|&s| s <= offset) - 1;
-        let line_end = |line: usize| idx.get(line + 1).map_or(text.len(), |&s| s - 1);
-        let start = span.offset();
-        let end = (start + span.len()).min(text.len());
-        let first_line = line_of(start);
-        let last_line = line_of(if end > start { end - 1 } else { start });
-        let contents = |ws: usize, we: usize, line: usize, column: usize, count: usize| {
-            Box::new(miette::MietteSpanContents::new_named(
-                src.name.to_string(),
-                &text.as_bytes()[ws..we],
-                (ws, we - ws).into(),
-                line,
-                column,
-                count,
-            )) as Box<dyn miette::SpanContents<'a> + 'a>
-        };
-        let long = (first_line..=last_line).any(|l| line_end(l) - idx[l] > LONG_LINE);
-        if long {
-            // Show only the labelled region with a little context, without neighbouring lines.
-            let ls = idx[first_line];
-            let mut ws = start.saturating_sub(CROP).max(ls);
-            while !text.is_char_boundary(ws) {
-                ws -= 1;
-            }
-            let mut we = (end + CROP).min(line_end(last_line));
-            while !text.is_char_boundary(we) {
-                we += 1;
-            }
-            let column = if context_lines_before == 0 { start - ls } else { ws - ls };
-            return Ok(contents(ws, we, first_line, column, last_line - first_line + 1));
-        }
-        if context_lines_before == 0 && context_lines_after == 0 {
-            // As miette's own sources: exactly the span, with its line and byte column.
-            return Ok(contents(start, end, first_line, start - idx[first_line], last_line - first_line + 1));
-        }
-        let from = first_line.saturating_sub(context_lines_before);
-        let to = (last_line + context_lines_after).min(idx.len() - 1);
-        let ws = idx[from];
-        let we = idx.get(to + 1).copied().unwrap_or(text.len());
-        Ok(contents(ws, we, from, 0, to - from + 1))
+        src.read_span(span, context_lines_before, context_lines_after)
     }
 }

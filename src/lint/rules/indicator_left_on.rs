@@ -78,7 +78,7 @@ pub(crate) fn fix(cx: &Ctx, d: &Diagnostic, ids: &mut Ids) -> Option<Fix> {
         id: id.clone(),
         type_name: "INDICATE".into(),
         label: format!("Turn {} off", on.name),
-        properties: vec![("Name".into(), text(&on.name)), ("State".into(), text("Off"))],
+        properties: off_properties(cx.script.action(d.action), &on.name),
         next: None,
         near: String::new(),
     };
@@ -112,4 +112,17 @@ pub(crate) fn fix(cx: &Ctx, d: &Diagnostic, ids: &mut Ids) -> Option<Fix> {
         message: format!("turn MAX button `{}` Off at the start of ONRELEASE", on.name),
         edits,
     })
+}
+
+/// `Name` and `State: Off`, plus the On action's `Target` / `TargetIDs` as written (the Off
+/// must reach the same agents' screens; CXone help, INDICATE: "Name ... is used to track which
+/// Indicate action is turned on or off").
+fn off_properties(on: &crate::script::Action, name: &str) -> Vec<(String, crate::script::PropValue)> {
+    let mut props = vec![("Name".into(), text(name)), ("State".into(), text("Off"))];
+    for p in &on.properties {
+        if p.name.eq_ignore_ascii_case("Target") || p.name.eq_ignore_ascii_case("TargetIDs") {
+            props.push((p.name.clone(), p.value.clone()));
+        }
+    }
+    props
 }

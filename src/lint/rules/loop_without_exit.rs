@@ -23,7 +23,9 @@
 //! ## Use instead
 //! Wait inside the loop (a MUSIC or WAIT hold loop), or give it an exit branch.
 
-use petgraph::algo::tarjan_scc;
+// Kosaraju, not Tarjan: petgraph's Tarjan recurses once per node on a path and overflows the
+// stack on a chain of ~15 000 actions; Kosaraju walks with an explicit stack.
+use petgraph::algo::kosaraju_scc;
 
 use crate::lint::analysis::takes_time;
 use crate::lint::{Ctx, Diagnostic};
@@ -31,7 +33,7 @@ use crate::script::ActionIx;
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     let reachable = cx.flow.reachable();
-    for scc in tarjan_scc(&cx.flow.graph) {
+    for scc in kosaraju_scc(&cx.flow.graph) {
         let mut members: Vec<ActionIx> = scc.iter().map(|&n| cx.flow.graph[n]).collect();
         members.sort();
         let first = members[0];

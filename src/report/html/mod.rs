@@ -303,7 +303,7 @@ fn header(inputs: &[&Input<'_>], model: &Model<'_>) -> Header {
         traffic: fp.traffic,
         version: env!("CARGO_PKG_VERSION"),
         precision: model.precision.map(|(p, calls)| {
-            format!("--precision {p}: {calls} calls until every 95% half-width was ≤ {p} points")
+            format!("--precision {p}: {calls} calls (the `simulate --precision` schedule, up to --max-calls)")
         }),
     }
 }
