@@ -27,6 +27,7 @@ pub mod library;
 pub mod lint;
 pub mod model;
 pub mod report;
+pub mod schema;
 pub mod script;
 pub mod sim;
 pub mod snapshot;

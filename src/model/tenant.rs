@@ -98,9 +98,10 @@ pub fn default_tenant_yaml() -> &'static str {
     DEFAULT_TENANT_YAML
 }
 
-const TOP_KEYS: &[&str] = &["agents", "recording_policies", "do_not_record_policies", "short_call_seconds"];
-const AGENT_KEYS: &[&str] = &["id", "team", "skills", "can_be_recorded"];
-const POLICY_KEYS: &[&str] = &[
+pub(crate) const TOP_KEYS: &[&str] =
+    &["agents", "recording_policies", "do_not_record_policies", "short_call_seconds"];
+pub(crate) const AGENT_KEYS: &[&str] = &["id", "team", "skills", "can_be_recorded"];
+pub(crate) const POLICY_KEYS: &[&str] = &[
     "name",
     "priority",
     "percent",
@@ -109,7 +110,7 @@ const POLICY_KEYS: &[&str] = &[
     "continue_after_disposition",
 ];
 const DNR_POLICY_KEYS: &[&str] = &["name", "match"];
-const MATCH_KEYS: &[&str] = &["direction", "skills", "teams", "agents", "numbers"];
+pub(crate) const MATCH_KEYS: &[&str] = &["direction", "skills", "teams", "agents", "numbers"];
 
 const HELP_TOP: &str = "a tenant file is a mapping with keys agents, recording_policies, do_not_record_policies, \
                         short_call_seconds (docs/tenant-and-traffic.md)";
@@ -155,7 +156,7 @@ pub fn parse_tenant(
                     }
                 }
                 "short_call_seconds" => {
-                    if let Some(x) = cx.non_negative(
+                    if let Some(x) = cx.seconds(
                         value,
                         "`short_call_seconds`",
                         "seconds of agent-connected time below which policy recordings are discarded (R12), e.g. 4",

@@ -11,11 +11,12 @@
 
 mod build;
 pub use build::snippet_warnings;
+pub mod catalogue;
 pub mod export;
 pub mod model;
 pub mod raw;
 pub(crate) mod studio_json;
-mod yaml;
+pub(crate) mod yaml;
 
 /// Load errors live in the shared plumbing module; re-exported so `script::error::…` keeps working.
 pub use crate::source::error;

@@ -345,8 +345,14 @@ impl Compiled {
             let next = |name: &str| action.branch(name).and_then(|b| b.target).map(|t| t.0);
             let default = next("default");
             let op = match &action.kind {
-                Kind::Begin | Kind::OnAnswer | Kind::OnRelease | Kind::OnSignal | Kind::Other => {
-                    Op::Pass { next: default }
+                Kind::Begin | Kind::OnAnswer | Kind::OnRelease | Kind::OnSignal => Op::Pass { next: default },
+                // Not evaluated (docs/actions.md): a terminal type (SUPPRESSCALL, PERMITCALL,
+                // RETURN outside a link) ends the thread; otherwise `Default`, else the first
+                // wired result branch (CHECKCALLSUP with only Found / NotFound is no dead end).
+                Kind::Other if action.is_terminal() && default.is_none() => Op::End,
+                Kind::Other => {
+                    let first = action.branches.iter().find_map(|b| b.target).map(|t| t.0);
+                    Op::Pass { next: default.or(first) }
                 }
                 Kind::End => Op::End,
                 Kind::Hangup => Op::Hangup,
@@ -601,5 +607,7 @@ impl Compiled {
 
 /// Seconds → whole milliseconds (negative / non-finite → 0; huge values saturate).
 pub fn secs_to_ms(s: f64) -> u64 {
-    if s.is_finite() && s > 0.0 { (s * 1000.0).round().min(u64::MAX as f64 / 4.0) as u64 } else { 0 }
+    // Loaders refuse longer values; a random draw (an `exp` tail) is cut to the bound, so
+    // every step of a contact is at most 10 years (docs/limits.md).
+    if s.is_finite() && s > 0.0 { ((s * 1000.0).round() as u64).min(crate::source::MAX_MS) } else { 0 }
 }

@@ -1,0 +1,322 @@
+//! JSON Schemas of recflow's input files, for editors (docs/editor.md): the script YAML, CXone
+//! Studio JSON, tenant and traffic files. Generated with `schemars` from the description types
+//! below and published under `schemas/` (a test keeps the committed files current and checks
+//! that every example validates).
+//!
+//! The loaders read spanned YAML trees by hand (for file:line:column errors), so they have no
+//! serde types to derive from; these types describe the same files for editors. One fact, one
+//! place: the unit tests compare every mapping's keys with the loader's own key lists, so a key
+//! the loader learns fails the build here until the schema learns it too. The schemas are as
+//! lenient as the loaders: Studio JSON allows members recflow keeps but does not model, property
+//! values are any scalar or list (the catalogue checks them with located messages).
+
+#![allow(dead_code)] // Fields exist to be described, never read.
+
+use std::collections::BTreeMap;
+
+use schemars::{JsonSchema, schema_for};
+use serde::Deserialize;
+
+/// An action id: a string or an integer.
+#[derive(Deserialize, JsonSchema)]
+#[serde(untagged)]
+enum Id {
+    Text(String),
+    Number(i64),
+}
+
+/// A recflow script (FORMATS §1, docs/script-format.md).
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "recflow script", extend("$id" = "https://recflow.invalid/schemas/script.schema.json"))]
+struct ScriptFile {
+    /// The script name.
+    script: Id,
+    /// What the script does (optional).
+    description: Option<String>,
+    /// The actions; their order does not matter to execution.
+    actions: Vec<ActionDef>,
+    /// Studio JSON members kept for a lossless round trip (written by `recflow convert`).
+    studio: Option<serde_json::Value>,
+}
+
+/// One Studio action.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct ActionDef {
+    /// Unique id (a string or an integer).
+    id: Id,
+    /// The Studio action name, matched case-insensitively ignoring spaces and underscores:
+    /// BEGIN, END, HANGUP, MENU, PLAY, MUSIC, WAIT, ASSIGN, SNIPPET, CASE, REQAGENT, ONANSWER,
+    /// ONRELEASE, ONSIGNAL, INDICATE, LOGRECORDINGPRO, RECORDAGENTONLY, DONOTRECORD; any other
+    /// type loads as a pass-through action and is reported as unmodelled.
+    #[serde(rename = "type")]
+    type_name: String,
+    /// Caption shown in Studio.
+    label: Option<String>,
+    /// Studio properties by name (case-insensitive), e.g. `Phrase`, `Skill`, `Record`.
+    properties: Option<BTreeMap<String, serde_json::Value>>,
+    /// Branch name (`default`, `Error`, a digit string, a CASE value…) → target action id;
+    /// a branch left out is not wired.
+    branches: Option<BTreeMap<String, Option<Id>>>,
+    /// Shorthand for `branches: {default: ID}`.
+    next: Option<Id>,
+    /// Marks a MENU as the recording-consent question.
+    consent: Option<Consent>,
+    /// Suppress lint rules on this action.
+    allow: Option<Vec<Allow>>,
+    /// Studio JSON members of the action kept for a lossless round trip.
+    studio: Option<serde_json::Value>,
+}
+
+/// `consent: {accept: ["1"]}`: the inputs that accept recording; every other outcome declines.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct Consent {
+    accept: Vec<Id>,
+}
+
+/// `allow: [{rule: C001, reason: "..."}]`.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct Allow {
+    /// Rule code (C001) or name (consent-decline-reaches-agent).
+    rule: String,
+    /// Why the finding does not apply (required).
+    reason: String,
+}
+
+/// A CXone Studio script as exported by Studio's API (docs/studio-json.md). Lenient: members
+/// recflow does not model are allowed and kept.
+#[derive(Deserialize, JsonSchema)]
+#[schemars(title = "CXone Studio script (JSON)", extend("$id" = "https://recflow.invalid/schemas/studio-json.schema.json"))]
+struct StudioFile {
+    header: Option<StudioHeader>,
+    /// Action id → action.
+    actions: BTreeMap<String, StudioAction>,
+    /// Action id → index → `{name, value}`.
+    properties: Option<BTreeMap<String, BTreeMap<String, StudioProperty>>>,
+    /// Action id → outgoing branches.
+    branches: Option<BTreeMap<String, Vec<StudioBranch>>>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct StudioHeader {
+    #[serde(rename = "scriptName")]
+    script_name: Option<String>,
+    description: Option<String>,
+    /// e.g. `Phone`; a non-voice media type records no call.
+    #[serde(rename = "mediaType")]
+    media_type: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct StudioAction {
+    #[serde(rename = "actionId")]
+    action_id: Option<Id>,
+    /// The Studio action name (BEGIN, MENU, LOGRECORDINGPRO…).
+    name: String,
+    label: Option<String>,
+    x: Option<f64>,
+    y: Option<f64>,
+    /// recflow's consent annotation (`{accept: [...]}`).
+    #[serde(rename = "recflowConsent")]
+    recflow_consent: Option<Consent>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct StudioProperty {
+    name: String,
+    value: serde_json::Value,
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct StudioBranch {
+    /// Target action id (absent: not wired).
+    to: Option<Id>,
+    label: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    index: Option<i64>,
+}
+
+/// A tenant: agents and recording policies (FORMATS §3, docs/tenant-and-traffic.md). Keys left
+/// out keep their embedded defaults (`recflow defaults tenant`).
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "recflow tenant", extend("$id" = "https://recflow.invalid/schemas/tenant.schema.json"))]
+struct TenantFile {
+    agents: Option<Vec<AgentDef>>,
+    recording_policies: Option<Vec<PolicyDef>>,
+    do_not_record_policies: Option<Vec<DnrPolicyDef>>,
+    /// Policy recordings of calls shorter than this are discarded (R12).
+    #[schemars(range(min = 0))]
+    short_call_seconds: Option<f64>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct AgentDef {
+    id: Id,
+    team: Option<String>,
+    skills: Option<Vec<String>>,
+    can_be_recorded: Option<bool>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct PolicyDef {
+    name: String,
+    priority: Option<i64>,
+    /// Share of matching contacts sampled, 0–100.
+    #[schemars(range(min = 0, max = 100))]
+    percent: Option<f64>,
+    #[serde(rename = "match")]
+    matches: Option<MatchDef>,
+    continue_after_external_transfer: Option<bool>,
+    continue_after_disposition: Option<bool>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct DnrPolicyDef {
+    name: String,
+    #[serde(rename = "match")]
+    matches: Option<MatchDef>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct MatchDef {
+    /// `inbound`, `outbound`.
+    direction: Option<Vec<String>>,
+    skills: Option<Vec<String>>,
+    teams: Option<Vec<String>>,
+    agents: Option<Vec<Id>>,
+    numbers: Option<Vec<Id>>,
+}
+
+/// Traffic: the simulated callers (FORMATS §4, docs/tenant-and-traffic.md). Keys left out keep
+/// their embedded defaults (`recflow defaults traffic`).
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "recflow traffic", extend("$id" = "https://recflow.invalid/schemas/traffic.schema.json"))]
+struct TrafficFile {
+    /// Number of calls (overridden by --calls).
+    #[schemars(range(min = 0))]
+    calls: Option<u64>,
+    /// Seed (overridden by --seed).
+    #[schemars(range(min = 0))]
+    seed: Option<u64>,
+    /// Weights of `inbound` / `outbound`.
+    direction: Option<BTreeMap<String, f64>>,
+    /// Weights of caller numbers.
+    ani: Option<BTreeMap<String, f64>>,
+    /// Weights of dialled numbers.
+    dnis: Option<BTreeMap<String, f64>>,
+    /// Per MENU id: weights of digit strings (`none` = no input).
+    inputs: Option<BTreeMap<String, BTreeMap<String, f64>>>,
+    durations: Option<Durations>,
+    agent: Option<AgentEvents>,
+}
+
+/// Seconds: a number, `{exp: mean}` or `{uniform: [a, b]}`.
+#[derive(Deserialize, JsonSchema)]
+#[serde(untagged)]
+enum Dist {
+    Fixed(f64),
+    Exp { exp: f64 },
+    Uniform { uniform: [f64; 2] },
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct Durations {
+    menu: Option<Dist>,
+    play: Option<Dist>,
+    queue_wait: Option<Dist>,
+    /// The caller abandons while queued after this long.
+    patience: Option<Dist>,
+    /// Agent-connected time.
+    talk: Option<Dist>,
+}
+
+/// Per-contact probabilities (0–1) of agent-side events.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct AgentEvents {
+    rod: Option<f64>,
+    supervisor_rod: Option<f64>,
+    transfer_agent: Option<f64>,
+    transfer_external: Option<f64>,
+    conference: Option<f64>,
+    disposition: Option<f64>,
+    /// MAX button press sequences (at most one per contact).
+    presses: Option<Vec<Presses>>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct Presses {
+    p: f64,
+    buttons: Vec<String>,
+}
+
+/// The published schemas: (file name under `schemas/`, pretty JSON with a final newline).
+pub fn all() -> Vec<(&'static str, String)> {
+    let pretty = |s: schemars::Schema| {
+        let mut t = serde_json::to_string_pretty(&s).unwrap_or_default();
+        t.push('\n');
+        t
+    };
+    vec![
+        ("script.schema.json", pretty(schema_for!(ScriptFile))),
+        ("studio-json.schema.json", pretty(schema_for!(StudioFile))),
+        ("tenant.schema.json", pretty(schema_for!(TenantFile))),
+        ("traffic.schema.json", pretty(schema_for!(TrafficFile))),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The property names of one object of a schema (root or a `$defs` entry).
+    fn keys(schema: &serde_json::Value, def: Option<&str>) -> Vec<String> {
+        let obj = match def {
+            None => schema,
+            Some(d) => &schema["$defs"][d],
+        };
+        let mut k: Vec<String> = obj["properties"].as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    }
+
+    fn sorted(v: &[&str]) -> Vec<String> {
+        let mut k: Vec<String> = v.iter().map(|s| s.to_string()).collect();
+        k.sort();
+        k
+    }
+
+    fn schema(name: &str) -> serde_json::Value {
+        let text = all().into_iter().find(|(n, _)| *n == name).unwrap().1;
+        serde_json::from_str(&text).unwrap()
+    }
+
+    /// One fact, one place: each mapping of the schemas has exactly the loader's keys.
+    #[test]
+    fn schema_keys_are_the_loaders_keys() {
+        let s = schema("script.schema.json");
+        assert_eq!(keys(&s, None), sorted(crate::script::yaml::TOP_KEYS));
+        assert_eq!(keys(&s, Some("ActionDef")), sorted(crate::script::yaml::ACTION_KEYS));
+        let t = schema("tenant.schema.json");
+        assert_eq!(keys(&t, None), sorted(crate::model::tenant::TOP_KEYS));
+        assert_eq!(keys(&t, Some("AgentDef")), sorted(crate::model::tenant::AGENT_KEYS));
+        assert_eq!(keys(&t, Some("PolicyDef")), sorted(crate::model::tenant::POLICY_KEYS));
+        assert_eq!(keys(&t, Some("MatchDef")), sorted(crate::model::tenant::MATCH_KEYS));
+        let r = schema("traffic.schema.json");
+        assert_eq!(keys(&r, None), sorted(crate::model::traffic::TOP_KEYS));
+        assert_eq!(keys(&r, Some("Durations")), sorted(crate::model::traffic::DURATION_KEYS));
+        assert_eq!(keys(&r, Some("AgentEvents")), sorted(crate::model::traffic::AGENT_KEYS));
+    }
+}

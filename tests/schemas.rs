@@ -1,0 +1,126 @@
+//! Editor support (docs/editor.md): the JSON Schemas under `schemas/` are current (generated
+//! from `recflow::schema`), every example validates against its schema, and every example YAML
+//! starts with its `# yaml-language-server: $schema=...` line.
+//!
+//! After changing a file format: `RECFLOW_UPDATE_SCHEMAS=1 cargo test --test schemas`.
+
+use std::path::{Path, PathBuf};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn files(dir: &str, prefix: &str, ext: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.starts_with(prefix) && name.ends_with(ext)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn studio_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            studio_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "json") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn committed_schemas_are_current() {
+    let update = std::env::var_os("RECFLOW_UPDATE_SCHEMAS").is_some();
+    for (name, text) in recflow::schema::all() {
+        let path = root().join("schemas").join(name);
+        if update {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &text).unwrap();
+            continue;
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == text,
+            "schemas/{name} is not current: run `RECFLOW_UPDATE_SCHEMAS=1 cargo test --test schemas` and commit it"
+        );
+    }
+}
+
+fn validator(name: &str) -> jsonschema::Validator {
+    let text = recflow::schema::all().into_iter().find(|(n, _)| *n == name).unwrap().1;
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+fn check(v: &jsonschema::Validator, path: &Path, value: &serde_json::Value) {
+    let errors: Vec<String> =
+        v.iter_errors(value).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "{} does not validate:\n{}", path.display(), errors.join("\n"));
+}
+
+fn yaml(path: &Path) -> (String, serde_json::Value) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let value: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+    (text, value)
+}
+
+#[test]
+fn every_example_validates_and_names_its_schema() {
+    let sets = [
+        ("scripts", "", ".yaml", "script.schema.json"),
+        ("examples", "tenant-", ".yaml", "tenant.schema.json"),
+        ("examples", "traffic-", ".yaml", "traffic.schema.json"),
+    ];
+    let mut checked = 0;
+    for (dir, prefix, ext, schema) in sets {
+        let v = validator(schema);
+        let line = format!("# yaml-language-server: $schema=../schemas/{schema}");
+        for path in files(dir, prefix, ext) {
+            let (text, value) = yaml(&path);
+            assert_eq!(
+                text.lines().next(),
+                Some(line.as_str()),
+                "{} must start with `{line}` (editors find the schema by it)",
+                path.display()
+            );
+            check(&v, &path, &value);
+            checked += 1;
+        }
+    }
+    let v = validator("studio-json.schema.json");
+    let mut studio = Vec::new();
+    studio_files(&root().join("scripts/studio-json"), &mut studio);
+    for path in &studio {
+        let value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        check(&v, path, &value);
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} examples found");
+}
+
+/// The schemas reject what the loaders reject: an unknown key, a percent over 100, an action
+/// without a type.
+#[test]
+fn schemas_reject_what_the_loaders_refuse() {
+    let bad = |schema: &str, doc: &str| {
+        let value: serde_json::Value = serde_saphyr::from_str(doc).unwrap();
+        assert!(!validator(schema).is_valid(&value), "{schema} accepted {doc}");
+        assert!(
+            match schema {
+                "script.schema.json" => recflow::script::load_str("bad.yaml", doc).is_err(),
+                _ => true,
+            },
+            "the loader accepted {doc}"
+        );
+    };
+    bad("script.schema.json", "script: x\nactions:\n  - {id: a, type: BEGIN, nxet: b}\n");
+    bad("script.schema.json", "script: x\nactions:\n  - {id: a}\n");
+    bad("tenant.schema.json", "recording_policies:\n  - {name: P, percent: 150}\n");
+    bad("traffic.schema.json", "calls: 10\ncolls: 3\n");
+}
