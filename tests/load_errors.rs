@@ -208,13 +208,61 @@ actions:
     next: q
     branches: {error: q, Default: e}
 ";
-    let e = check(
-        "load__invalid_branch",
-        yaml,
-        LoadErrorKind::InvalidBranch,
-        &[(6, 28), (9, 5), (12, 24), (16, 26)],
+    // Branch names the catalogue does not list (REQAGENT `1`, a branch on END) are warnings
+    // now (lenient loading: CXone stores them); the same branch twice is still an error.
+    let e = check("load__invalid_branch", yaml, LoadErrorKind::InvalidBranch, &[(16, 26)]);
+    assert_eq!(e.errors[0].message, "action `s` has both `next` and `branches.default`");
+    let fixed = yaml
+        .replace("    next: q\n    branches: {error: q, Default: e}", "    branches: {error: q, Default: e}");
+    let s = recflow::script::load_str("script.yaml", &fixed).unwrap();
+    let w: Vec<(LoadErrorKind, Option<(usize, usize)>)> =
+        s.warnings.iter().map(|w| (w.kind, w.line_col())).collect();
+    assert_eq!(
+        w,
+        [(LoadErrorKind::UnknownBranch, Some((6, 28))), (LoadErrorKind::UnknownBranch, Some((9, 5)))],
+        "MENU `timeout` is OnTimeout; REQAGENT `1` and END's `next` are unknown"
     );
-    assert_eq!(e.errors[3].message, "action `s` has both `next` and `branches.default`");
+}
+
+/// Lenient loading (issue 11): what CXone accepts loads, with located warnings; `Digit` on
+/// PLAY/MUSIC and variables in typed properties are fine.
+#[test]
+fn lenient_loading_warns_instead_of_refusing() {
+    let yaml = "\
+script: t
+actions:
+  - {id: b, type: BEGIN, next: p}
+  - id: p
+    type: PLAY
+    properties: {Phrase: Hi, DetectDTMF: True}
+    branches: {default: m, Digit: m}
+  - id: m
+    type: MENU
+    properties: {MaxDigits: \"{MaxDigits}\", Timeout: \"{Timeout}\"}
+    branches: {default: c, OnTimeout: c}
+  - id: c
+    type: CHECKCALLSUP
+    branches: {Found: h, NotFound: h}
+  - id: w
+    type: Workflow Execute
+    next: h
+  - {id: h, type: HANGUP}
+";
+    let s = recflow::script::load_str("script.yaml", yaml).unwrap();
+    let w: Vec<(LoadErrorKind, Option<(usize, usize)>)> =
+        s.warnings.iter().map(|w| (w.kind, w.line_col())).collect();
+    assert_eq!(
+        w,
+        [
+            (LoadErrorKind::TemplatedValue, Some((10, 29))),
+            (LoadErrorKind::TemplatedValue, Some((10, 53))),
+            (LoadErrorKind::UnknownType, Some((16, 11))),
+        ]
+    );
+    assert!(s.warnings.iter().all(|w| w.severity == miette::Severity::Warning && w.help.is_some()));
+    let m = s.action(s.find("m").unwrap());
+    let recflow::script::Kind::Menu(menu) = &m.kind else { panic!() };
+    assert_eq!((menu.max_digits, menu.timeout), (1, 5.0), "templated values take the defaults");
 }
 
 /// A Snippet syntax error is a load error pointing into the YAML file at the bad token, through
@@ -344,6 +392,7 @@ actions:
     };
     let from_yaml = summary(load_err("t.yaml", yaml));
     let from_json = summary(load_err("t.json", json));
-    assert_eq!(from_yaml.len(), 4, "{from_yaml:?}");
+    // MENU `timeout` is the help's `OnTimeout`: no error (lenient loading).
+    assert_eq!(from_yaml.len(), 3, "{from_yaml:?}");
     assert_eq!(from_yaml, from_json);
 }

@@ -124,3 +124,77 @@ fn an_empty_phone_number_is_rejected() {
         assert_eq!(e.errors[0].line_col(), Some((1, key.len() + 4)));
     }
 }
+
+// ---- 10.2: durations that cannot fit the simulated clock -----------------------------------
+
+const MENUS_AND_WAIT: &str = "\
+script: t
+actions:
+  - {id: begin, type: BEGIN, next: m1}
+  - {id: m1, type: MENU, properties: {Phrase: a}, next: m2}
+  - {id: m2, type: MENU, properties: {Phrase: b}, next: w}
+  - {id: w, type: WAIT, properties: {Seconds: SECONDS}, next: e}
+  - {id: e, type: HANGUP}
+";
+
+#[test]
+fn durations_longer_than_ten_years_are_located_range_errors() {
+    let s = load_str("t.yaml", &MENUS_AND_WAIT.replace("SECONDS", "1")).unwrap();
+    for (text, col) in [
+        ("durations: {menu: 1e18}\n", 19),
+        ("durations: {talk: {exp: 1e12}}\n", 25),
+        ("durations: {queue_wait: {uniform: [0, 1e300]}}\n", 39),
+        ("durations: {play: 315576000.5}\n", 19),
+    ] {
+        let e = parse_traffic("t.yaml", text, &s).expect_err(text);
+        assert!(e.errors[0].message.contains("10 years"), "{text}: {}", e.errors[0].message);
+        assert_eq!(e.errors[0].line_col(), Some((1, col)), "{text}");
+    }
+    let e = recflow::model::parse_tenant("t.yaml", "short_call_seconds: 1e300\n", None).expect_err("tenant");
+    assert!(e.errors[0].message.contains("10 years"), "{}", e.errors[0].message);
+    // The bound itself is fine.
+    parse_traffic("t.yaml", "durations: {menu: 315576000, talk: {exp: 315576000}}\n", &s).unwrap();
+}
+
+#[test]
+fn wait_seconds_1e300_is_refused_at_its_location() {
+    for (value, ok) in [("1e300", false), ("315576001", false), ("315576000", true), ("inf", false)] {
+        let r = load_str("t.yaml", &MENUS_AND_WAIT.replace("SECONDS", value));
+        match (r, ok) {
+            (Ok(_), true) => {}
+            (Err(e), false) => {
+                assert!(e.errors[0].message.contains("10 years"), "{value}: {}", e.errors[0].message);
+                assert_eq!(e.errors[0].line_col(), Some((6, 47)), "{value}");
+            }
+            (r, _) => panic!("{value}: {:?}", r.err()),
+        }
+    }
+}
+
+#[test]
+fn the_longest_durations_add_up_without_wrapping() {
+    // Two MENUs and a WAIT of 10 years each: the contact lasts exactly 30 years (it used to
+    // wrap: later actions ran earlier and duration_ms was near 2^64).
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("s.yaml");
+    std::fs::write(&script, MENUS_AND_WAIT.replace("SECONDS", "315576000")).unwrap();
+    let traffic = dir.path().join("t.yaml");
+    std::fs::write(&traffic, "durations: {menu: 315576000}\ninputs: {m1: {none: 1}, m2: {none: 1}}\n")
+        .unwrap();
+    let calls = dir.path().join("calls.jsonl");
+    let o = recflow(&[
+        "simulate",
+        script.to_str().unwrap(),
+        "--traffic",
+        traffic.to_str().unwrap(),
+        "--calls",
+        "3",
+        "--calls-out",
+        calls.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for line in std::fs::read_to_string(&calls).unwrap().lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(v["duration_ms"], 3 * 315_576_000_000u64, "{line}");
+    }
+}

@@ -78,3 +78,35 @@ fn warm_runs_do_not_allocate() {
     assert_eq!(vars.get(symbols.get("s").unwrap()), "ABC");
     assert_eq!(out, "Hi +1555 (S)");
 }
+
+/// Issue 12: a snippet with a dynamic object, a FUNCTION call and built-in calls is also
+/// allocation-free when warm (locals are saved and restored through pooled buffers).
+#[test]
+fn warm_runs_with_objects_and_functions_do_not_allocate() {
+    let src = "DYNAMIC cust\ncust.ani = ANI\ncust.area = left(ANI, 5)\nFUNCTION tier(area) {\n  IF area = '+1555' { RETURN 'gold' }\n  RETURN 'standard'\n}\n\
+               cust.tier = tier(cust.area)\nvisits = visits + 1\ngreeting = \"Hi {cust.tier} caller, visit {visits}\"";
+    let ast = parse(src).unwrap();
+    let mut symbols = Symbols::new();
+    let ani = symbols.intern("ANI");
+    let program = Program::compile(&ast, &mut symbols);
+    let mut vars = Vars::new(&symbols);
+    let one_run = |vars: &mut Vars, i: u32| {
+        vars.set(ani, if i.is_multiple_of(2) { "+15551234" } else { "+44207946" });
+        program.run(vars).unwrap();
+    };
+    for i in 0..500 {
+        one_run(&mut vars, i);
+        vars.reset();
+    }
+    let before = ALLOCS.load(Ordering::Relaxed);
+    COUNT_HERE.with(|c| c.set(true));
+    for i in 0..1000 {
+        one_run(&mut vars, i);
+        vars.reset();
+    }
+    COUNT_HERE.with(|c| c.set(false));
+    let allocs = ALLOCS.load(Ordering::Relaxed) - before;
+    assert_eq!(allocs, 0, "warm runs allocated {allocs} times");
+    one_run(&mut vars, 0);
+    assert_eq!(vars.get(symbols.get("greeting").unwrap()), "Hi gold caller, visit 1");
+}

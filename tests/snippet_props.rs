@@ -8,10 +8,97 @@ use proptest::prelude::*;
 use recflow::snippet::{Program, Symbols, Template, Vars, parse};
 
 const TOKENS: &[&str] = &[
-    "IF", "ELSE", "SWITCH", "CASE", "DEFAULT", "FOR", "TO", "FOREACH", "IN", "BREAK", "TRACE", "ASSIGN", "x",
-    "y", "Global:g", "global:", "arr", "(", ")", "{", "}", "[", "]", ",", ".", "length", "substr", "upper",
-    "count", "nope", "+", "-", "*", "/", "=", "==", "!=", "<>", "<", ">", "<=", ">=", "&", "|", "!", "1",
-    "0", "2.5", "100000", "'a|b'", "\"{x}\"", "'", "\"", "//", "\n", "\n", "\n", "é", "\r\n",
+    "IF",
+    "ELSE",
+    "SWITCH",
+    "CASE",
+    "DEFAULT",
+    "FOR",
+    "TO",
+    "FOREACH",
+    "IN",
+    "BREAK",
+    "TRACE",
+    "ASSIGN",
+    "x",
+    "y",
+    "Global:g",
+    "global:",
+    "arr",
+    "(",
+    ")",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ".",
+    "length",
+    "substr",
+    "upper",
+    "count",
+    "nope",
+    "+",
+    "-",
+    "*",
+    "/",
+    "=",
+    "==",
+    "!=",
+    "<>",
+    "<",
+    ">",
+    "<=",
+    ">=",
+    "&",
+    "|",
+    "!",
+    "1",
+    "0",
+    "2.5",
+    "100000",
+    "'a|b'",
+    "\"{x}\"",
+    "'",
+    "\"",
+    "//",
+    "\n",
+    "\n",
+    "\n",
+    "é",
+    "\r\n",
+    // Issue 12 constructs.
+    "DYNAMIC",
+    "FUNCTION",
+    "RETURN",
+    "WHILE",
+    "SELECT",
+    "STEP",
+    "USES",
+    "o",
+    "o.a",
+    "o.a[1].b",
+    "o.l[x].n",
+    "f(",
+    "f(x)",
+    "GetRESTProxy()",
+    "parsejson('{\"a\":[1,{\"b\":2}]}')",
+    "$\"a\\n{x+1}\"",
+    "#2024-01-01#",
+    "\"{x * 2}\"",
+    "\"{o.a}\"",
+    "%",
+    "^",
+    "\\",
+    "/*",
+    "*/",
+    "left(x, 3)",
+    "now()",
+    "dateadd('day', now(), x)",
+    "asjson()",
+    "count()",
+    "random(3)",
+    "format(x, '0.00')",
 ];
 
 /// Parse; when it parses, compile and run twice (cold and warm). Must finish quickly.
@@ -65,6 +152,12 @@ fn program() -> impl Strategy<Value = String> {
         (prop::sample::select(vec!["x", "y", "Global:g", "arr", "arr[2]", "i"]), value())
             .prop_map(|(t, v)| format!("{t} = {v}")),
         value().prop_map(|v| format!("TRACE {v}")),
+        value().prop_map(|v| format!("o.m[2].n = {v}")),
+        value().prop_map(|v| format!("o.l[i].n = {v}")),
+        value().prop_map(|v| format!("x = f({v})")),
+        value().prop_map(|v| format!("p = GetRESTProxy()\nx = p + {v}")),
+        value().prop_map(|v| format!("DYNAMIC o = {v}")),
+        value().prop_map(|v| format!("RETURN {v}")),
     ];
     let stmts = simple.prop_recursive(4, 32, 4, |inner| {
         let block = prop::collection::vec(inner, 1..4).prop_map(|v| v.join("\n"));
@@ -76,12 +169,19 @@ fn program() -> impl Strategy<Value = String> {
             (value(), value(), block.clone())
                 .prop_map(|(a, b, body)| format!("FOR i = {a} TO {b} {{\n{body}\n}}")),
             (value(), block.clone()).prop_map(|(a, body)| format!("FOREACH e IN {a} {{\n{body}\n}}")),
+            (value(), block.clone()).prop_map(|(c, body)| format!("WHILE {c} {{\n{body}\n}}")),
+            (value(), block.clone(), block.clone())
+                .prop_map(|(c, a, d)| format!("SELECT {{\nCASE {c} {{\n{a}\n}}\nDEFAULT {{\n{d}\n}}\n}}")),
             (value(), value(), block.clone(), block).prop_map(|(s, c, a, d)| format!(
                 "SWITCH {s} {{\nCASE {c} {{\n{a}\n}}\nDEFAULT {{\n{d}\n}}\n}}"
             )),
         ]
     });
-    prop::collection::vec(stmts, 1..5).prop_map(|v| v.join("\n"))
+    // A recursive FUNCTION the statements may call (bounded by the call depth limit).
+    (prop::collection::vec(stmts, 1..5), any::<bool>()).prop_map(|(v, with_fn)| {
+        let body = v.join("\n");
+        if with_fn { format!("{body}\nFUNCTION f(a) {{\n  x = f(a + 1)\n  RETURN a\n}}") } else { body }
+    })
 }
 
 proptest! {

@@ -379,6 +379,10 @@ pub struct LintArgs {
     /// `--deny warnings`: exit 1 on warnings too.
     #[arg(long, value_enum)]
     pub deny: Option<Deny>,
+    /// Load warnings (what recflow reads but cannot model: unknown action types and branch
+    /// names, templated typed values) become load errors (exit 2).
+    #[arg(long)]
+    pub strict: bool,
     #[command(flatten)]
     pub library: LibraryArgs,
     /// Repair what can be repaired (findings marked `[*]`), writing each script in place

@@ -9,11 +9,11 @@
 use std::io::{IsTerminal, Write};
 
 use super::args::{Deny, LintArgs, LintFormat};
-use super::{ExitKind, report_load_errors, write_stdout};
+use super::{ExitKind, report_load_errors, report_load_warnings, write_stdout};
 use crate::library::{self, link};
 use crate::lint::fix::{self, Applicability};
 use crate::lint::{self, Config, Diagnostic, Severity, render};
-use crate::script::{self, Script};
+use crate::script::{self, LoadErrors, Script};
 
 /// Lint every entry script (the files given; for a folder, its scripts that no other script there
 /// calls) with its folder as library. A finding in a script reached from two entries is reported
@@ -24,6 +24,8 @@ fn lint_library(
     paths: &[std::path::PathBuf],
     options: &library::Options,
     config: &Config,
+    strict: bool,
+    load: &mut render::LoadProblems,
     fixing: Option<bool>,
     fixed: &mut Vec<(std::path::PathBuf, String, fix::Fixed)>,
 ) -> (Vec<(Script, Vec<Diagnostic>)>, usize) {
@@ -39,14 +41,36 @@ fn lint_library(
     let mut linted: Vec<(Script, Vec<Diagnostic>)> = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for path in &entries {
+        let file = path.display().to_string();
         let lib = match library::load(path, options) {
             Ok(lib) => lib,
             Err(errs) => {
                 report_load_errors(&errs);
+                load.errors.extend(errs.errors.into_iter().map(|e| (file.clone(), e)));
                 unloaded += 1;
                 continue;
             }
         };
+        // The scripts' load warnings (docs/lint.md): reported, or under `--strict` load errors.
+        let warnings: Vec<script::LoadError> =
+            lib.scripts.iter().flat_map(|e| e.script.warnings.iter().cloned()).collect();
+        if strict && !warnings.is_empty() {
+            let errs = LoadErrors {
+                errors: warnings
+                    .into_iter()
+                    .map(|mut w| {
+                        w.severity = miette::Severity::Error;
+                        w
+                    })
+                    .collect(),
+            };
+            report_load_errors(&errs);
+            load.errors.extend(errs.errors.into_iter().map(|e| (file.clone(), e)));
+            unloaded += 1;
+            continue;
+        }
+        report_load_warnings(&warnings);
+        load.warnings.extend(warnings.into_iter().map(|w| (file.clone(), w)));
         if !lib.warnings.is_empty() {
             report_load_errors(&script::LoadErrors { errors: lib.warnings.clone() });
         }
@@ -79,6 +103,7 @@ fn lint_library(
                     .collect(),
                 Err(errs) => {
                     report_load_errors(&errs);
+                    load.errors.extend(errs.errors.into_iter().map(|e| (file.clone(), e)));
                     unloaded += 1;
                     continue;
                 }
@@ -108,7 +133,9 @@ pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
     }
     let fixing = (a.fix || a.diff).then_some(a.unsafe_fixes);
     let mut fixed = Vec::new();
-    let (mut linted, unloaded) = lint_library(&a.scripts, &a.library.options(), &config, fixing, &mut fixed);
+    let mut load = render::LoadProblems::default();
+    let (mut linted, unloaded) =
+        lint_library(&a.scripts, &a.library.options(), &config, a.strict, &mut load, fixing, &mut fixed);
     let mut bad_input = unloaded > 0;
     let mut diffs = String::new();
     for (path, old, f) in &fixed {
@@ -144,8 +171,8 @@ pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
     }
     match a.format {
         _ if a.diff => {}
-        LintFormat::Json => write_stdout(&render::json(&results))?,
-        LintFormat::Sarif => write_stdout(&render::sarif(&results))?,
+        LintFormat::Json => write_stdout(&render::json_with_load(&results, &load))?,
+        LintFormat::Sarif => write_stdout(&render::sarif_with_load(&results, &load))?,
         LintFormat::Human => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let mut text = String::new();

@@ -87,6 +87,7 @@ pub fn load_model(script: &std::path::Path, args: &ModelArgs) -> Option<Model> {
             return None;
         }
     };
+    super::report_load_warnings(&script.warnings);
     match load_world(args, &script) {
         Ok((tenant, traffic)) => Some(Model { script, tenant, traffic, linked }),
         Err(errs) => {

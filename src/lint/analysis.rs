@@ -616,7 +616,10 @@ impl Explorer<'_> {
             }
         }
         let implicit_default = !has_default && !matches!(forced_branch, Some(Some(_)));
-        if implicit_default && !matches!(a.kind, Kind::End | Kind::Hangup) {
+        // An action recflow does not evaluate that has wired result branches (CHECKCALLSUP
+        // `Found` / `NotFound`) always takes one of them: no implicit thread end.
+        let named_only = matches!(a.kind, Kind::Other) && a.branches.iter().any(|b| b.target.is_some());
+        if implicit_default && !matches!(a.kind, Kind::End | Kind::Hangup) && !named_only {
             let mut u = t;
             if let Some(_c) = consent {
                 u.consent_answered = true;
@@ -671,8 +674,10 @@ pub fn takes_time(kind: &Kind) -> bool {
 /// Can an action of this kind take this (listed) branch?
 fn branch_possible(kind: &Kind, name: &str) -> bool {
     match kind {
-        // Only SNIPPET takes `Error`; other actions list what they list.
+        // Only SNIPPET takes `Error` among the evaluated actions; an action recflow does not
+        // evaluate may take any of its branches (lint explores every wired one).
         Kind::End | Kind::Hangup => false,
+        Kind::Other => true,
         _ => name != "Error" || matches!(kind, Kind::Snippet(_)),
     }
 }

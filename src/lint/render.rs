@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use crate::source::LoadError;
 use miette::LabeledSpan;
 use serde_json::{Value, json};
 
@@ -220,10 +221,46 @@ fn json_one(script: &Script, d: &Diagnostic) -> Value {
 
 /// JSON output, FORMATS §7: `{"version": 1, "diagnostics": [...]}` over every script linted.
 pub fn json(results: &[(&Script, &[Diagnostic])]) -> String {
+    json_with_load(results, &LoadProblems::default())
+}
+
+/// What loading the scripts reported besides the scripts themselves: the files that could not
+/// be loaded (with their errors) and the warnings of those that loaded (FORMATS §7 Round 2).
+#[derive(Debug, Default)]
+pub struct LoadProblems {
+    /// `(path as given, error)`; a file with several errors appears several times.
+    pub errors: Vec<(String, LoadError)>,
+    pub warnings: Vec<(String, LoadError)>,
+}
+
+impl LoadProblems {
+    /// Number of distinct files that could not be loaded.
+    pub fn failed_files(&self) -> usize {
+        let mut files: Vec<&str> = self.errors.iter().map(|(f, _)| f.as_str()).collect();
+        files.sort_unstable();
+        files.dedup();
+        files.len()
+    }
+}
+
+/// One load error / warning as JSON: `{file, line, column, code, message, help}`.
+fn load_json(file: &str, e: &LoadError) -> Value {
+    let (line, column) = e.line_col().unwrap_or((1, 1));
+    let file = e.source.as_ref().map_or(file.to_owned(), |s| s.name.to_string());
+    json!({"file": file, "line": line, "column": column, "code": e.kind.code(), "message": e.message,
+           "help": e.help})
+}
+
+/// `lint --format json` with the load errors (`errors`) and warnings (`warnings`) of the run.
+pub fn json_with_load(results: &[(&Script, &[Diagnostic])], load: &LoadProblems) -> String {
     let diagnostics: Vec<Value> =
         results.iter().flat_map(|(s, ds)| ds.iter().map(move |d| json_one(s, d))).collect();
-    let mut text = serde_json::to_string_pretty(&json!({"version": 1, "diagnostics": diagnostics}))
-        .expect("JSON values serialize");
+    let errors: Vec<Value> = load.errors.iter().map(|(f, e)| load_json(f, e)).collect();
+    let warnings: Vec<Value> = load.warnings.iter().map(|(f, e)| load_json(f, e)).collect();
+    let mut text = serde_json::to_string_pretty(
+        &json!({"version": 1, "diagnostics": diagnostics, "errors": errors, "warnings": warnings}),
+    )
+    .expect("JSON values serialize");
     text.push('\n');
     text
 }
@@ -259,6 +296,29 @@ fn uri(path: &str) -> String {
 /// SARIF 2.1.0 for code-scanning tools: rule metadata in `tool.driver.rules`, each result with
 /// its location, related locations (secondary labels) and the counterexample path as a code flow.
 pub fn sarif(results: &[(&Script, &[Diagnostic])]) -> String {
+    sarif_with_load(results, &LoadProblems::default())
+}
+
+/// A load error / warning as a SARIF notification (`toolExecutionNotifications`).
+fn sarif_notification(file: &str, e: &LoadError, level: &str) -> Value {
+    let (line, column) = e.line_col().unwrap_or((1, 1));
+    let file = e.source.as_ref().map_or(file.to_owned(), |s| s.name.to_string());
+    let text = match &e.help {
+        Some(h) => format!("{}\nhelp: {h}", e.message),
+        None => e.message.clone(),
+    };
+    json!({
+        "level": level,
+        "descriptor": {"id": e.kind.code()},
+        "message": {"text": text},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(&file)},
+                        "region": {"startLine": line, "startColumn": column}}}],
+    })
+}
+
+/// SARIF with the run's load problems: `invocations[0].executionSuccessful` is false when a
+/// script could not be loaded, and every load error / warning is a tool execution notification.
+pub fn sarif_with_load(results: &[(&Script, &[Diagnostic])], load: &LoadProblems) -> String {
     let rules: Vec<Value> = RULES
         .iter()
         .map(|r| {
@@ -339,6 +399,12 @@ pub fn sarif(results: &[(&Script, &[Diagnostic])]) -> String {
                 "rules": rules,
             }},
             "results": out,
+            "invocations": [{
+                "executionSuccessful": load.errors.is_empty(),
+                "toolExecutionNotifications": load.errors.iter().map(|(f, e)| sarif_notification(f, e, "error"))
+                    .chain(load.warnings.iter().map(|(f, e)| sarif_notification(f, e, "warning")))
+                    .collect::<Vec<_>>(),
+            }],
         }]
     });
     let mut text = serde_json::to_string_pretty(&doc).expect("JSON values serialize");

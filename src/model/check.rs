@@ -150,6 +150,30 @@ impl<'s> Ctx<'s> {
     }
 
     /// A finite, non-negative number.
+    /// A number of seconds: [`Ctx::non_negative`] and at most [`MAX_SECONDS`] (10 years), so
+    /// that the simulated clock cannot overflow (issue 10.2).
+    ///
+    /// [`MAX_SECONDS`]: crate::source::MAX_SECONDS
+    pub fn seconds(&mut self, node: &Node, what: &str, help: &str) -> Option<f64> {
+        let x = self.non_negative(node, what, help)?;
+        if x > crate::source::MAX_SECONDS {
+            let e = self
+                .err(
+                    LoadErrorKind::InvalidConfig,
+                    format!(
+                        "{what} is {x:e} seconds, more than the {} seconds (10 years) one duration may last",
+                        crate::source::MAX_SECONDS
+                    ),
+                    node.span,
+                    "too long",
+                )
+                .with_help(format!("{help} (durations are limited to 10 years: docs/limits.md)"));
+            self.push(e);
+            return None;
+        }
+        Some(x)
+    }
+
     pub fn non_negative(&mut self, node: &Node, what: &str, help: &str) -> Option<f64> {
         let Some(x) = node.as_f64() else {
             self.wrong_type(node, what, "a number", help);

@@ -156,7 +156,7 @@ pub fn parse_tenant(
                     }
                 }
                 "short_call_seconds" => {
-                    if let Some(x) = cx.non_negative(
+                    if let Some(x) = cx.seconds(
                         value,
                         "`short_call_seconds`",
                         "seconds of agent-connected time below which policy recordings are discarded (R12), e.g. 4",

@@ -536,12 +536,12 @@ fn parse_durations(cx: &mut Ctx, v: &Node, d: &mut Durations) {
 fn parse_dist(cx: &mut Ctx, v: &Node, key: &str) -> Option<Dist> {
     let what = format!("`durations.{key}`");
     match &v.value {
-        Value::Int(_) | Value::Float(_) => cx.non_negative(v, &what, HELP_DIST).map(Dist::Fixed),
+        Value::Int(_) | Value::Float(_) => cx.seconds(v, &what, HELP_DIST).map(Dist::Fixed),
         Value::Map(entries) if entries.len() == 1 => {
             let (fk, fv) = &entries[0];
             let form = cx.key_text(fk, &what)?;
             match form.as_str() {
-                "exp" => cx.non_negative(fv, &format!("the mean of {what}"), HELP_DIST).map(Dist::Exp),
+                "exp" => cx.seconds(fv, &format!("the mean of {what}"), HELP_DIST).map(Dist::Exp),
                 "uniform" => {
                     let Value::Seq(ab) = &fv.value else {
                         cx.wrong_type(fv, &format!("`uniform` in {what}"), "a list [a, b]", HELP_DIST);
@@ -562,8 +562,8 @@ fn parse_dist(cx: &mut Ctx, v: &Node, key: &str) -> Option<Dist> {
                         cx.push(e);
                         return None;
                     }
-                    let a = cx.non_negative(&ab[0], &format!("the lower bound of {what}"), HELP_DIST);
-                    let b = cx.non_negative(&ab[1], &format!("the upper bound of {what}"), HELP_DIST);
+                    let a = cx.seconds(&ab[0], &format!("the lower bound of {what}"), HELP_DIST);
+                    let b = cx.seconds(&ab[1], &format!("the upper bound of {what}"), HELP_DIST);
                     let (a, b) = (a?, b?);
                     if a > b {
                         let e = cx

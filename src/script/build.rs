@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use super::catalogue;
 use super::model::*;
 use super::raw::{RawAction, RawBranch, RawProperty, RawScript};
 use crate::snippet;
@@ -18,7 +19,7 @@ use crate::source::{LoadError, LoadErrorKind, LoadErrors};
 pub const MAX_INDICATE_PARAMETERS: usize = 9;
 
 pub(crate) fn build(raw: RawScript) -> Result<Script, LoadErrors> {
-    let mut b = Builder { source: &raw.source, errors: Vec::new(), suggestions: 0 };
+    let mut b = Builder { source: &raw.source, errors: Vec::new(), warnings: Vec::new(), suggestions: 0 };
 
     // Ids: first occurrence wins; later ones are errors pointing back at the first.
     let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
@@ -102,6 +103,11 @@ pub(crate) fn build(raw: RawScript) -> Result<Script, LoadErrors> {
         actions,
         studio_header: raw.studio_header,
         studio_root: raw.studio_root,
+        warnings: {
+            b.warnings.sort_by_key(|e| e.labels.first().map_or(0, |(s, _)| s.offset));
+            b.warnings.truncate(MAX_REPORTED_ERRORS);
+            b.warnings
+        },
     })
 }
 
@@ -209,28 +215,10 @@ fn file_stem(path: &str) -> String {
 struct Builder<'a> {
     source: &'a Source,
     errors: Vec<LoadError>,
+    /// What recflow reads but cannot model (docs/lint.md "Load warnings").
+    warnings: Vec<LoadError>,
     /// "Did you mean" searches made so far (bounded by [`MAX_SUGGESTIONS`]).
     suggestions: usize,
-}
-
-/// Which branch names an action type may have.
-enum Branches {
-    None,
-    DefaultOnly,
-    DefaultError,
-    DefaultDigits,
-    Any,
-}
-
-fn allowed_branches(kind: &Kind) -> Branches {
-    match kind {
-        Kind::End | Kind::Hangup => Branches::None,
-        Kind::Menu(_) => Branches::DefaultDigits,
-        Kind::Snippet(_) => Branches::DefaultError,
-        // CASE: any value; unmodelled types keep whatever branches Studio gave them.
-        Kind::Case { .. } | Kind::Other => Branches::Any,
-        _ => Branches::DefaultOnly,
-    }
 }
 
 /// Normalised branch name: `Default` → `default`, `error` → `Error`, others as written.
@@ -251,19 +239,38 @@ pub fn is_templated(s: &str) -> bool {
     s.find('{').is_some_and(|i| s[i..].contains('}'))
 }
 
-/// A MENU branch: the digits a caller presses (`0`-`9`, `*`, `#`).
-fn is_digit_string(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '*' || c == '#')
-}
-
 impl Builder<'_> {
     fn err(&mut self, e: LoadError) {
         self.errors.push(e.with_source(self.source));
     }
 
+    fn warn(&mut self, e: LoadError) {
+        self.warnings.push(e.with_source(self.source).warning());
+    }
+
     fn action(&mut self, a: &RawAction, ids: &BTreeMap<&str, usize>, all: &[RawAction]) -> Action {
         let kind = self.kind(a);
-        let branches = self.branches(a, &kind, ids, all);
+        let spec = catalogue::lookup(&a.type_name.value);
+        if spec.is_none() {
+            let names = catalogue::CATALOGUE.iter().map(|s| s.name);
+            let typed = normalize_type(&a.type_name.value);
+            let help = match did_you_mean(&typed, names) {
+                Some(m) => format!("did you mean `{m}`? recflow passes through unknown actions (docs/actions.md)"),
+                None => "recflow passes through it: takes `Default` (else its first wired branch) and assumes no recording effect (docs/actions.md)".to_owned(),
+            };
+            self.warn(
+                LoadError::new(
+                    LoadErrorKind::UnknownType,
+                    format!(
+                        "action `{}` has type `{}`, which recflow's catalogue does not list",
+                        a.id.value, a.type_name.value
+                    ),
+                )
+                .with_label(a.type_name.span, "unknown action type")
+                .with_help(help),
+            );
+        }
+        let branches = self.branches(a, spec, ids, all);
         if let (Some(c), false) = (&a.consent, matches!(kind, Kind::Menu(_))) {
             self.err(
                 LoadError::new(
@@ -293,7 +300,7 @@ impl Builder<'_> {
                 ),
             }
         }
-        Action {
+        let mut action = Action {
             id: a.id.value.clone(),
             id_span: a.id.span,
             span: a.span,
@@ -315,62 +322,51 @@ impl Builder<'_> {
             consent: a.consent.as_ref().map(|c| Consent { accept: c.value.clone(), span: c.span }),
             allow,
             studio: a.studio.clone(),
-        }
+            spec,
+            sensitive: None,
+        };
+        // Facts computed once, at load (facts.rs): read by lint and simulate alike.
+        action.sensitive = super::facts::sensitive(&action);
+        action
     }
 
     fn branches(
         &mut self,
         a: &RawAction,
-        kind: &Kind,
+        spec: Option<&'static catalogue::ActionSpec>,
         ids: &BTreeMap<&str, usize>,
         all: &[RawAction],
     ) -> Vec<Branch> {
-        let allowed = allowed_branches(kind);
-        let type_name = kind.canonical_name().unwrap_or(&a.type_name.value).to_owned();
         let mut out: Vec<Branch> = Vec::with_capacity(a.branches.len());
         // Normalised name → index in `out` (a CASE may have thousands of branches).
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        let mut unknown = 0usize;
         for rb in &a.branches {
             let name = normalize_branch(&rb.name.value);
-            let ok = match allowed {
-                Branches::None => false,
-                Branches::DefaultOnly => name == "default",
-                Branches::DefaultError => name == "default" || name == "Error",
-                Branches::DefaultDigits => name == "default" || is_digit_string(&name),
-                Branches::Any => true,
-            };
-            if !ok {
-                let (expect, help) = match allowed {
-                    Branches::None => (
-                        format!("{type_name} has no branches"),
-                        format!("remove the branches of this {type_name}: the call ends here"),
-                    ),
-                    Branches::DefaultError => (
-                        "SNIPPET branches are `default` and `Error`".to_owned(),
-                        "use `default` (or `next:`) and `Error`".to_owned(),
-                    ),
-                    Branches::DefaultDigits => (
-                        "MENU branches are `default` and digit strings".to_owned(),
-                        "name MENU branches by the digits pressed (\"1\", \"2\", ...) or `default`"
-                            .to_owned(),
-                    ),
-                    _ => (
-                        format!("{type_name} has only a `default` branch"),
-                        "use `next: <id>` (or `branches: {default: <id>}`)".to_owned(),
-                    ),
-                };
-                self.err(
-                    LoadError::new(
-                        LoadErrorKind::InvalidBranch,
-                        format!(
-                            "{type_name} action `{}` cannot have a branch `{}`",
-                            a.id.value, rb.name.value
-                        ),
-                    )
-                    .with_label(rb.name.span, expect)
-                    .with_help(help),
-                );
-                continue;
+            // A name the help does not list: CXone stores it, so recflow keeps it (and warns,
+            // once per action: a CASE-like unknown type may have thousands).
+            if let Some(spec) = spec
+                && !spec.knows_branch(&name)
+            {
+                unknown += 1;
+                if unknown == 1 {
+                    let conservative = if spec.sim == catalogue::Sim::Evaluated {
+                        "recflow keeps it but never takes it"
+                    } else {
+                        "recflow keeps it; lint explores it like any other branch"
+                    };
+                    self.warn(
+                        LoadError::new(
+                            LoadErrorKind::UnknownBranch,
+                            format!(
+                                "{} action `{}` has a branch `{}` that CXone's help does not list",
+                                spec.name, a.id.value, rb.name.value
+                            ),
+                        )
+                        .with_label(rb.name.span, format!("{} branches: {}", spec.name, spec.branch_list()))
+                        .with_help(format!("{conservative} (docs/actions.md)")),
+                    );
+                }
             }
             if let Some(prev) = seen.get(&name).map(|&i| &out[i]) {
                 let is_next = |b: &RawBranch| {
@@ -523,17 +519,37 @@ impl Props<'_, '_> {
         self.b.err(e);
     }
 
+    /// A typed value holding a `{var}` template: CXone accepts it and substitutes at run time;
+    /// recflow reads the default until run-time templates are modelled (docs/lint.md).
+    fn templated(&mut self, name: &str, value: &str, default: &str) {
+        let Some(p) = self.get(name) else { return };
+        let (span, pname) = (p.span, p.name.value.clone());
+        self.b.warn(
+            LoadError::new(
+                LoadErrorKind::TemplatedValue,
+                format!("{pname} of action `{}` is `{value}`, known only at run time", self.a.id.value),
+            )
+            .with_label(span, "a {var} template")
+            .with_help(format!("recflow uses {pname}'s default ({default}) here")),
+        );
+    }
+
     /// Non-negative finite seconds (an empty or templated value takes the default).
     fn seconds(&mut self, name: &str, default: f64) -> f64 {
         let Some(t) = self.text(name) else { return default };
         let t = t.trim();
-        if t.is_empty() || is_templated(t) {
+        if is_templated(t) {
+            self.templated(name, t, &format!("{default}"));
+            return default;
+        }
+        if t.is_empty() {
             return default;
         }
         match t.parse::<f64>() {
-            Ok(v) if v.is_finite() && v >= 0.0 => v,
+            // At most 10 years: the simulated clock must not overflow (issue 10.2).
+            Ok(v) if v.is_finite() && (0.0..=crate::source::MAX_SECONDS).contains(&v) => v,
             _ => {
-                self.invalid(name, t, "a number of seconds (0 or more)", &[]);
+                self.invalid(name, t, "a number of seconds from 0 to 315576000 (10 years)", &[]);
                 default
             }
         }
@@ -542,7 +558,11 @@ impl Props<'_, '_> {
     fn count(&mut self, name: &str, default: u32) -> u32 {
         let Some(t) = self.text(name) else { return default };
         let t = t.trim();
-        if t.is_empty() || is_templated(t) {
+        if is_templated(t) {
+            self.templated(name, t, &format!("{default}"));
+            return default;
+        }
+        if t.is_empty() {
             return default;
         }
         match t.parse::<u32>() {

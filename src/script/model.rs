@@ -42,6 +42,9 @@ pub struct Script {
     /// `properties`, `branches` appear as placeholders that keep their position and, when not
     /// an object, their value, e.g. `"properties": null`).
     pub studio_root: Option<serde_json::Map<String, serde_json::Value>>,
+    /// What the loader read but cannot model (unknown types and branch names, templated typed
+    /// values): located warnings, in file order. `lint --strict` turns them into load errors.
+    pub warnings: Vec<crate::source::LoadError>,
 }
 
 impl Script {
@@ -99,6 +102,11 @@ pub struct Action {
     /// The action's Studio JSON pieces as read (layout, ports, extra per-property fields...),
     /// kept only for lossless round trips; `None` for an action written in YAML without them.
     pub studio: Option<Box<StudioAction>>,
+    /// The catalogue entry of the type (`None`: a type the catalogue does not list).
+    pub spec: Option<&'static super::catalogue::ActionSpec>,
+    /// Sensitive input (R14), decided once at load from `Sensitive` or every prompt property
+    /// (`facts.rs`); lint and simulate both read it.
+    pub sensitive: Option<super::facts::Sensitive>,
 }
 
 /// One action's Studio JSON exactly as read: export starts from these and changes only what
@@ -122,6 +130,22 @@ impl Action {
     /// Span of a property by (case-insensitive) name, falling back to the action's type span.
     pub fn property_span(&self, name: &str) -> Span {
         self.properties.iter().find(|p| p.name.eq_ignore_ascii_case(name)).map_or(self.type_span, |p| p.span)
+    }
+
+    /// IVR media (A-6, lint O001): prompts played to the caller (catalogue media class `ivr`).
+    pub fn is_ivr_media(&self) -> bool {
+        self.spec.is_some_and(|s| s.is_ivr_media())
+    }
+
+    /// Media (A-3, lint M005): IVR prompts, music, ringback (catalogue media `ivr` / `audio`).
+    pub fn is_media(&self) -> bool {
+        self.spec.is_some_and(|s| s.is_media())
+    }
+
+    /// Whether taking this action ends the thread or the call (END, HANGUP, RETURN,
+    /// SUPPRESSCALL, PERMITCALL, ...: catalogue column `ends`).
+    pub fn is_terminal(&self) -> bool {
+        self.spec.is_some_and(|s| s.ends != super::catalogue::Ends::No)
     }
 
     /// Caption for humans: label, else the id.
@@ -261,16 +285,6 @@ impl Kind {
             Kind::DoNotRecord => "DONOTRECORD",
             Kind::Other => return None,
         })
-    }
-
-    /// IVR media (A-6, lint O001): MENU and PLAY.
-    pub fn is_ivr_media(&self) -> bool {
-        matches!(self, Kind::Menu(_) | Kind::Play { .. })
-    }
-
-    /// Media (A-3, lint M005): MENU, PLAY, MUSIC.
-    pub fn is_media(&self) -> bool {
-        matches!(self, Kind::Menu(_) | Kind::Play { .. } | Kind::Music { .. })
     }
 }
 

@@ -198,15 +198,15 @@ impl Tally {
             match (o.kind_of(r), r.mode) {
                 (SegmentKind::Ivr, _) => {
                     ivr = true;
-                    self.ms_ivr += len;
+                    self.ms_ivr = self.ms_ivr.saturating_add(len);
                 }
                 (_, Mode::Full) => {
                     full = true;
-                    self.ms_full += len;
+                    self.ms_full = self.ms_full.saturating_add(len);
                 }
                 (_, Mode::AgentOnly) => {
                     agent_only = true;
-                    self.ms_agent_only += len;
+                    self.ms_agent_only = self.ms_agent_only.saturating_add(len);
                 }
             }
             match r.initiator {
@@ -229,7 +229,7 @@ impl Tally {
             self.captured += 1;
             self.saved += b(s.saved);
             self.lost += b(!s.saved);
-            self.ms_statements += s.to_ms - s.from_ms;
+            self.ms_statements = self.ms_statements.saturating_add(s.to_ms - s.from_ms);
         }
         for f in o.findings() {
             let i = f as usize;
@@ -248,7 +248,10 @@ impl Tally {
     pub fn merge(&mut self, o: &Tally) {
         macro_rules! sum { ($($f:ident),*) => { $( self.$f += o.$f; )* } }
         sum!(calls, any, full, agent_only, ivr, studio, rod, policy, dnr, abandoned, captured, saved, lost);
-        sum!(ms_full, ms_agent_only, ms_ivr, ms_statements);
+        // Recorded time summed over many contacts of up to years each: saturate, never wrap
+        // (issue 10.2).
+        macro_rules! sum_ms { ($($f:ident),*) => { $( self.$f = self.$f.saturating_add(o.$f); )* } }
+        sum_ms!(ms_full, ms_agent_only, ms_ivr, ms_statements);
         for i in 0..7 {
             self.findings[i] += o.findings[i];
             self.examples[i] = match (self.examples[i], o.examples[i]) {

@@ -283,16 +283,6 @@ fn cumulative(weights: impl Iterator<Item = f64>) -> Vec<f64> {
         .collect()
 }
 
-/// A MENU is sensitive when marked `Sensitive: True`; unmarked, when its phrase asks for card
-/// data (the inference lint also makes, FORMATS §1).
-pub fn menu_is_sensitive(menu: &script::Menu) -> bool {
-    menu.sensitive.unwrap_or_else(|| {
-        let p = menu.phrase.to_lowercase();
-        let words: Vec<&str> = p.split(|c: char| !c.is_alphanumeric()).collect();
-        ["card", "cvv", "cvc", "pin"].iter().any(|w| words.contains(w))
-    })
-}
-
 impl Compiled {
     pub fn compile(script: &Script, tenant: &Tenant, traffic: &Traffic) -> Compiled {
         Self::compile_scoped(script, &[], tenant, traffic)
@@ -308,7 +298,7 @@ impl Compiled {
     ) -> Compiled {
         let mut symbols = Symbols::new();
         let mut purposes = Purposes::default();
-        let statement_var = symbols.intern("RecordingStatementId");
+        let statement_var = symbols.intern(crate::script::facts::STATEMENT_VAR);
         let err_var = symbols.intern("_ERR");
         let sp = std::array::from_fn(|i| symbols.intern(&format!("SP{}", i + 1)));
         let fixed = Fixed {
@@ -345,8 +335,14 @@ impl Compiled {
             let next = |name: &str| action.branch(name).and_then(|b| b.target).map(|t| t.0);
             let default = next("default");
             let op = match &action.kind {
-                Kind::Begin | Kind::OnAnswer | Kind::OnRelease | Kind::OnSignal | Kind::Other => {
-                    Op::Pass { next: default }
+                Kind::Begin | Kind::OnAnswer | Kind::OnRelease | Kind::OnSignal => Op::Pass { next: default },
+                // Not evaluated (docs/actions.md): a terminal type (SUPPRESSCALL, PERMITCALL,
+                // RETURN outside a link) ends the thread; otherwise `Default`, else the first
+                // wired result branch (CHECKCALLSUP with only Found / NotFound is no dead end).
+                Kind::Other if action.is_terminal() && default.is_none() => Op::End,
+                Kind::Other => {
+                    let first = action.branches.iter().find_map(|b| b.target).map(|t| t.0);
+                    Op::Pass { next: default.or(first) }
                 }
                 Kind::End => Op::End,
                 Kind::Hangup => Op::Hangup,
@@ -371,7 +367,7 @@ impl Compiled {
                     });
                     Op::Menu(Box::new(MenuOp {
                         var: symbols.intern(if m.variable.is_empty() { "MRES" } else { &m.variable }),
-                        sensitive: menu_is_sensitive(m),
+                        sensitive: action.sensitive.is_some(),
                         digits,
                         default,
                         inputs,
@@ -601,5 +597,7 @@ impl Compiled {
 
 /// Seconds → whole milliseconds (negative / non-finite → 0; huge values saturate).
 pub fn secs_to_ms(s: f64) -> u64 {
-    if s.is_finite() && s > 0.0 { (s * 1000.0).round().min(u64::MAX as f64 / 4.0) as u64 } else { 0 }
+    // Loaders refuse longer values; a random draw (an `exp` tail) is cut to the bound, so
+    // every step of a contact is at most 10 years (docs/limits.md).
+    if s.is_finite() && s > 0.0 { ((s * 1000.0).round() as u64).min(crate::source::MAX_MS) } else { 0 }
 }

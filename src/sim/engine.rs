@@ -27,6 +27,16 @@ use crate::model::{Direction, Dist};
 /// Actions per contact before the contact is ended with `step_limit` (SEMANTICS §2).
 pub const STEP_LIMIT: u32 = 10_000;
 
+/// `t + d` on the simulated clock (ms). Loaders bound every duration to 10 years
+/// (`source::MAX_SECONDS`) and a contact runs at most [`STEP_LIMIT`] actions, so the sum stays
+/// below 2^52 ms; should a bug break that, debug builds stop here and release builds saturate
+/// instead of wrapping to an earlier time (issue 10.2).
+#[inline]
+fn later(t: u64, d: u64) -> u64 {
+    debug_assert!(t.checked_add(d).is_some(), "simulated clock overflow: {t} + {d} ms");
+    t.saturating_add(d)
+}
+
 /// One line of an `explain` timeline.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct TraceStep {
@@ -426,13 +436,13 @@ impl<'p, O: Observer> Engine<'p, O> {
         match next {
             Some(n) => {
                 self.c.pc = Some(n);
-                self.c.ready = self.c.t + dur;
+                self.c.ready = later(self.c.t, dur);
             }
             None => {
                 let at = self.c.pc;
                 self.c.pc = None;
                 if self.phase() == CallPhase::Ivr {
-                    self.c.t += dur;
+                    self.c.t = later(self.c.t, dur);
                     out.add(Finding::Stuck);
                     tr!(
                         self,
@@ -810,10 +820,10 @@ impl<'p, O: Observer> Engine<'p, O> {
                 None,
                 "queue wait {wait} ms > patience {patience} ms: the caller will abandon"
             );
-            self.push_event(t + patience, EvKind::Abandon);
+            self.push_event(later(t, patience), EvKind::Abandon);
         } else {
             tr!(self, "note", Some(ix), None, "an agent answers after {wait} ms");
-            self.push_event(t + wait, EvKind::Answer);
+            self.push_event(later(t, wait), EvKind::Answer);
         }
     }
 
@@ -921,7 +931,7 @@ impl<'p, O: Observer> Engine<'p, O> {
 
         let talk = self.sample_ms(p.talk, p.fixed.talk);
         tr!(self, "note", None, None, "talk {talk} ms");
-        self.push_event(t + talk, EvKind::Release);
+        self.push_event(later(t, talk), EvKind::Release);
         let behaviours: [(Behaviour, EvKind); 6] = [
             (p.transfer_agent, EvKind::TransferAgent),
             (p.transfer_external, EvKind::TransferExternal),
@@ -932,7 +942,7 @@ impl<'p, O: Observer> Engine<'p, O> {
         ];
         for (b, kind) in behaviours {
             if b.p > 0.0 && talk >= 2 && self.c.draws.chance(b.happens, b.p) {
-                let at = t + self.inside_talk(b.at, talk);
+                let at = later(t, self.inside_talk(b.at, talk));
                 self.push_event(at, kind);
             }
         }
@@ -945,7 +955,7 @@ impl<'p, O: Observer> Engine<'p, O> {
                 }
                 self.c.times.sort_unstable();
                 for k in 0..self.c.times.len() {
-                    let at = t + self.c.times[k];
+                    let at = later(t, self.c.times[k]);
                     self.push_event(at, EvKind::Press { seq: j as u32, pos: k as u32 });
                 }
             }

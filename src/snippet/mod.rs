@@ -1,21 +1,37 @@
-//! Stage — **snippet**: the Snippet language subset (FORMATS §6, SEMANTICS §2).
+//! Stage — **snippet**: the Snippet language (FORMATS §6, SEMANTICS §2; reference and CXone help
+//! sources in `docs/snippet.md`).
 //!
-//! Input: the `Data` text of a SNIPPET action (and plain `{var}` texts: ASSIGN `Value`, CASE
-//! `Variable`, phrases). Output: a parsed [`Ast`] at load time (a [`SyntaxError`] is a load error),
-//! a compiled [`Program`] / [`Template`] per script, and per execution the updated [`Vars`] or a
-//! [`RuntimeError`] (the simulator then takes the SNIPPET's `Error` branch with the message in
-//! `_ERR`). The user-facing language reference is `docs/snippet.md`.
+//! Input: the `Data` text of a SNIPPET action, and every templated property text (`{name}`,
+//! `{obj.member}`, `{expression}`). Output: a parsed [`Ast`] at load time (a [`SyntaxError`] is a
+//! load error; [`Ast::warnings`] are constructs read but not modelled, reported as located load
+//! warnings), a compiled [`Program`] / [`Template`] per script, and per execution the updated
+//! [`Vars`] or a [`RuntimeError`] (the simulator then takes the SNIPPET's `Error` branch with the
+//! message in `_ERR`).
 //!
 //! | module | input → output |
 //! |---|---|
 //! | [`lexer`] | text → tokens (byte spans) |
-//! | [`parser`] | tokens → [`Ast`] |
-//! | [`compile`] | [`Ast`] + [`Symbols`] → [`Program`] (every name a [`VarId`] slot); text → [`Template`] |
-//! | [`eval`] | [`Program`] + [`Vars`] → `Result<(), RuntimeError>` |
-//! | [`dataflow`] | [`Ast`] → [`Assignment`]s and "copied into a `Global:`?" for lint |
+//! | [`parser`] | tokens → [`Ast`] (+ warnings) |
+//! | [`compile`] | [`Ast`] + [`Symbols`] → [`Program`] (every name and constant member path a [`VarId`] slot, every function resolved); text → [`Template`] |
+//! | [`eval`] | [`Program`] + [`Vars`] → `Result<(), RuntimeError>`; [`Template::render_into`] |
+//! | [`funcs`] | the built-in functions ([`Func`]), the simulated clock, external services |
+//! | [`dataflow`] | [`Ast`] → [`Assignment`]s, "copied into a `Global:`?" (through members, FUNCTIONs), unknown calls |
 //!
-//! Compile once, run many: running does no parsing and no name lookup, and a warm run allocates
-//! nothing (string buffers are reused from [`Vars`]).
+//! **Public API for the simulator and the catalogue** (IF `Expression`, `{var}` in properties):
+//! - parse an expression or a property: [`Template::compile`] (`"{x > 5}"` is an expression);
+//! - evaluate with variables: [`Template::render_into`]`(&mut vars, &mut out) -> `[`Rendered`]
+//!   (`unknown`: a substituted value was unknown → choose the branch by traffic weights;
+//!   `truncated`: cut at [`MAX_VALUE_LEN`] or the contact's [`MAX_CONTACT_WORK`] budget is spent);
+//! - the unknown value: [`Vars::is_unknown`] / [`Vars::set_unknown`] (external calls such as
+//!   `GetRESTProxy()` produce it); [`Vars::take_unmodelled`] counts unmodelled constructs met;
+//! - per contact: [`Vars::reset`], [`Vars::set_seed`] (choices on unknown values, `random()`),
+//!   [`Vars::set_clock_ms`] (`now()` = [`SIM_EPOCH_SECS`] + the contact's time);
+//! - warnings: [`Ast::warnings`], [`Ast::unknown_calls`] (did-you-mean), mapped into the script
+//!   file by `script::snippet_warnings`.
+//!
+//! Compile once, run many: running does no parsing and no name lookup (member paths with
+//! run-time indexes excepted), and a warm run allocates nothing (string buffers are reused from
+//! [`Vars`]). One budget per contact bounds snippets and templates together (issue 10 point 1).
 //!
 //! ```
 //! use recflow::snippet::{parse, Program, Symbols, Vars};

@@ -42,6 +42,12 @@ pub enum LoadErrorKind {
     UnknownScript,
     /// Tenant / traffic validation.
     InvalidConfig,
+    /// Warning: an action type the catalogue (docs/actions.md) does not list.
+    UnknownType,
+    /// Warning: a branch name the action's CXone help does not list.
+    UnknownBranch,
+    /// Warning: a typed property holding a `{var}` template (resolved only at run time).
+    TemplatedValue,
 }
 
 impl LoadErrorKind {
@@ -66,6 +72,9 @@ impl LoadErrorKind {
             LoadErrorKind::SnippetUnmodelled => "load::snippet-unmodelled",
             LoadErrorKind::UnknownScript => "load::unknown-script",
             LoadErrorKind::InvalidConfig => "load::invalid-config",
+            LoadErrorKind::UnknownType => "load::unknown-type",
+            LoadErrorKind::UnknownBranch => "load::unknown-branch",
+            LoadErrorKind::TemplatedValue => "load::templated-value",
         }
     }
 }

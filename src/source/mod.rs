@@ -27,6 +27,16 @@ pub use suggest::did_you_mean;
 
 use std::path::Path;
 
+/// Longest duration any one value may give, in seconds: 10 years of 365.25 days (issue 10.2).
+/// Traffic durations (fixed, `exp` mean, `uniform` bounds), `short_call_seconds`, and the
+/// seconds properties of scripts (WAIT `Seconds`, MUSIC `SecondstoPlay`, MENU `Timeout`) above
+/// it are range errors at load; a random draw above it (an `exp` tail) is cut to it. With every
+/// step of a contact at most this long, the millisecond clock (u64, 584 million years) cannot
+/// overflow within any contact's step budget; the engine's clock arithmetic saturates anyway.
+pub const MAX_SECONDS: f64 = 315_576_000.0;
+/// [`MAX_SECONDS`] in milliseconds.
+pub const MAX_MS: u64 = 315_576_000_000;
+
 /// Largest file (script, tenant, traffic) recflow loads (bytes). Larger files are refused before parsing.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 

@@ -52,7 +52,12 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
                 format!("{what} has no default branch wired: the contact could get stuck"),
             )
             .label(why)
-        } else if matches!(a.kind, Kind::End | Kind::Hangup) || a.kind.event().is_some() || ivr.is_none() {
+        } else if a.is_terminal()
+            || a.kind.event().is_some()
+            || ivr.is_none()
+            // Only named result branches, wired (CHECKCALLSUP Found / NotFound): not a dead end.
+            || (matches!(a.kind, Kind::Other) && a.branches.iter().any(|b| b.target.is_some()))
+        {
             continue;
         } else {
             Diagnostic::new(

@@ -49,7 +49,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
             let start = ActionIx(s.ivr_start);
             let path = cx.reach.path_actions(n);
             let from = path.iter().rposition(|&p| p == start).unwrap_or(0);
-            let media = path[from..].iter().copied().find(|&p| cx.script.action(p).kind.is_ivr_media());
+            let media = path[from..].iter().copied().find(|&p| cx.script.action(p).is_ivr_media());
             let mut d = Diagnostic::new(
                 "O001",
                 start,

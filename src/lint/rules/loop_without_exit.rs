@@ -44,7 +44,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
         }
         let closed = members.iter().all(|&m| {
             let a = cx.script.action(m);
-            !matches!(a.kind, crate::script::Kind::End | crate::script::Kind::Hangup)
+            !a.is_terminal()
                 && a.branch("default").is_some_and(|b| b.target.is_some())
                 && a.branches.iter().all(|b| b.target.is_some_and(in_scc))
         });

@@ -26,7 +26,7 @@ use crate::script::Event;
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     for ix in cx.script.indices() {
         let a = cx.script.action(ix);
-        if !a.kind.is_media() {
+        if !a.is_media() {
             continue;
         }
         let Some(n) = cx.reach.by_action[ix.index()].iter().copied().find(|&n| cx.reach.state(n).released)
