@@ -5,12 +5,18 @@
 //! by whom, when; statements; findings; the path) and a streaming aggregate [`Report`]
 //! (FORMATS §5); for one contact, an `explain` timeline ([`TraceStep`]s).
 //!
-//! - `compile.rs`: script + tenant + traffic → [`Compiled`] (indices, small enums, draw purposes);
+//! - `compile.rs`: script + tenant + traffic → [`Compiled`] (typed ids from `ids.rs`, small
+//!   enums, draw purposes);
 //! - `rng.rs`: keyed random draws — (seed, contact, purpose), never consumption order;
-//! - `engine.rs`: one contact (SEMANTICS.md R1–R15, A-n), with an optional trace;
+//! - `engine.rs`: one contact (SEMANTICS.md R1–R15, A-n); per-contact state in one struct reset
+//!   as a whole; reports what it does to an [`Observer`] (nothing, a timeline, visits);
+//! - `driver.rs`: **the one driver** — chunks of contacts on the rayon pool, a bounded reorder
+//!   window, per-chunk [`Sink`]s emitted in contact order; nothing else runs the engine;
 //! - `outcome.rs`: the per-contact [`Outcome`] and its JSONL line;
-//! - `aggregate.rs`: [`Report`], merged across workers in any order with identical results;
-//! - `explain.rs`: one contact's timeline.
+//! - `aggregate.rs`: the [`Tally`] / `Lines` sinks and the v1 [`Report`];
+//! - `explain.rs`: the `Trace` sink — one contact's timeline.
+//!
+//! See `docs/architecture.md` for the diagram of stages and sinks.
 //!
 //! ```no_run
 //! use recflow::{model::{Tenant, Traffic}, sim};
