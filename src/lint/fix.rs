@@ -284,12 +284,26 @@ fn try_fix(
     (no_new && after.len() < found.len()).then_some((fixed, after))
 }
 
+/// Most fixes a plain `lint` proves per script (each proof re-loads and re-lints the script).
+/// Beyond it, a fix is offered when its edits can be written (measured: 200 proofs on a
+/// 1 000-action script take 3.7 s; 64 keep `lint` at 1.4 s there); `--fix` proves every
+/// fix it applies whatever the count.
+pub const MAX_PROOFS: usize = 64;
+
 /// Drop the fixes that do not pass the proof, so that only working fixes are offered (`[*]`,
-/// JSON, SARIF).
+/// JSON, SARIF); past [`MAX_PROOFS`], drop only the ones whose edits cannot be written.
 pub fn keep_proven(script: &Script, config: &Config, found: &mut [Diagnostic]) {
     let snapshot: Vec<Diagnostic> = found.to_vec();
+    let mut proofs = 0;
     for d in found.iter_mut() {
-        if d.fix.is_some() && try_fix(script, &snapshot, d, config).is_none() {
+        let Some(f) = &d.fix else { continue };
+        let ok = if proofs < MAX_PROOFS {
+            proofs += 1;
+            try_fix(script, &snapshot, d, config).is_some()
+        } else {
+            splices(script, f).is_ok()
+        };
+        if !ok {
             d.fix = None;
         }
     }
