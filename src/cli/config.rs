@@ -46,7 +46,7 @@ pub fn report_warnings(warnings: &[LoadError]) {
             miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode()).with_width(100);
         let mut out = String::new();
         for e in &errs.errors {
-            let _ = handler.render_report(&mut out, &crate::script::error::NamedErr(e));
+            let _ = handler.render_report(&mut out, &crate::source::NamedErr(e));
         }
         out
     } else {

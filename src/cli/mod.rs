@@ -106,7 +106,7 @@ pub fn report_load_errors(errs: &LoadErrors) {
             miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode()).with_width(width);
         let mut out = String::new();
         for e in &errs.errors {
-            let _ = handler.render_report(&mut out, &script::error::NamedErr(e));
+            let _ = handler.render_report(&mut out, &crate::source::NamedErr(e));
         }
         out
     } else {
@@ -130,7 +130,7 @@ pub fn report_load_warnings(warnings: &[script::LoadError]) {
             miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode()).with_width(100);
         let mut out = String::new();
         for e in &errs.errors {
-            let _ = handler.render_report(&mut out, &script::error::NamedErr(e));
+            let _ = handler.render_report(&mut out, &crate::source::NamedErr(e));
         }
         out
     } else {

@@ -9,9 +9,10 @@
 //!   name (`policy:Default/full@agent`, `studio/full@agent+ivr`, `dnr`, `none`, ...);
 //! - `structural.rs`: actions added / removed / changed (type, label, consent, properties,
 //!   rewired branches), by action id;
-//! - `run.rs`: both programs on identical callers in parallel chunks, deterministic for any
-//!   number of threads, memory independent of the number of calls; also per-class counts of
-//!   one program (for `snapshot`);
+//! - `run.rs`: the `Part` pair sink (both programs on identical callers) and the `Classes` sink
+//!   (per-class counts of one program, for `snapshot`), run by the one driver
+//!   ([`crate::sim::driver`]): deterministic for any number of threads, memory independent of
+//!   the number of calls;
 //! - `align.rs`: LCS alignment (paths of one contact; snapshot lines → unified diff);
 //! - `render.rs`: FORMATS §7 JSON and the terminal report.
 //!
