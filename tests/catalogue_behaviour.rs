@@ -111,3 +111,30 @@ fn strict_turns_load_warnings_into_errors() {
     assert_eq!(v["errors"][0]["code"], "load::unknown-type");
     assert_eq!(v["diagnostics"].as_array().unwrap().len(), 0);
 }
+
+/// Facts once (issue 9.4 / 11.6): a MENU asking for a "security code" while recording is P001
+/// in lint and `sensitive_while_recording` in simulate; so is a card-number prompt placed in
+/// `Sequence` (a `%`-TTS entry) rather than `Phrase`.
+#[test]
+fn lint_and_simulate_agree_on_sensitive_prompts() {
+    for (name, props) in [
+        ("phrase", "{Phrase: Please enter your security code}"),
+        ("sequence", "{Phrase: caption only, Sequence: [\"%Please enter your card number\", \"beep.wav\"]}"),
+        ("audio", "{Sequence: [\"prompts\\\\credit-card.wav\"]}"),
+    ] {
+        let yaml = format!(
+            "script: s\nactions:\n  - {{id: b, type: BEGIN, next: r}}\n  - id: r\n    type: LOGRECORDINGPRO\n    properties: {{Record: Start}}\n    next: m\n  - id: m\n    type: MENU\n    properties: {props}\n    next: q\n  - id: q\n    type: REQAGENT\n    properties: {{Skill: Sales}}\n    next: h\n  - {{id: h, type: HANGUP}}\n"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let f = write(&dir, "s.yaml", &yaml);
+        let (_, out, err) = recflow(&["lint", &f, "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}{err}"));
+        let codes: Vec<&str> =
+            v["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+        assert!(codes.contains(&"P001"), "{name}: lint {codes:?}");
+        let (code, out, err) = recflow(&["simulate", &f, "--calls", "50", "--format", "json"]);
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["findings"]["sensitive_while_recording"], 50, "{name}: simulate {out}");
+    }
+}

@@ -30,7 +30,8 @@ pub fn generated(orphans: usize, total: usize) -> String {
     s
 }
 
-fn check_renders(script: &recflow::script::Script) {
+/// Lint once, render in every format within the bound; returns the findings.
+fn check_renders(script: &recflow::script::Script) -> Vec<recflow::lint::Diagnostic> {
     let found = lint(script, &Config::default());
     assert_eq!(found.len(), 4_500, "one unreachable-action warning per orphan");
     let results = [(script, found.as_slice())];
@@ -45,20 +46,20 @@ fn check_renders(script: &recflow::script::Script) {
         assert!(took < BOUND, "{format}: {took:?} for {} findings", found.len());
         assert!(text.contains("u4499"), "{format} names the last orphan");
     }
+    found
 }
 
 /// Also a stack-depth regression: the busy-loop rule's SCC search recursed once per chained
 /// action and overflowed a test thread's 2 MiB stack on this script.
 #[test]
 fn lint_renders_4500_findings_of_a_20000_action_script_fast() {
-    let script = recflow::script::load_str("big.yaml", &generated(4_500, 20_000)).unwrap();
-    check_renders(&script);
-    // Locations are right: the last orphan's finding is at its `id:` line.
-    let found = lint(&script, &Config::default());
+    let text = generated(4_500, 20_000);
+    let script = recflow::script::load_str("big.yaml", &text).unwrap();
+    let found = check_renders(&script);
+    // Locations are right: the last orphan's finding is at its `type:` line.
     let json: serde_json::Value =
         serde_json::from_str(&render::json(&[(&script, found.as_slice())])).unwrap();
     let last = json["diagnostics"].as_array().unwrap().iter().find(|d| d["action"] == "u4499").unwrap();
-    let text = generated(4_500, 20_000);
     let line = text.lines().position(|l| l.contains("id: u4499")).unwrap() + 1;
     assert_eq!(last["line"], line + 1, "labelled at the `type:` below the id");
 }
@@ -71,9 +72,8 @@ fn lint_renders_fast_when_the_script_is_one_long_line() {
     let minified = serde_json::to_string(&v).unwrap();
     assert!(!minified.contains('\n'));
     let script = recflow::script::load_str("big.json", &minified).unwrap();
-    check_renders(&script);
+    let found = check_renders(&script);
     // Human excerpts are cropped around each label, not the whole multi-megabyte line.
-    let found = lint(&script, &Config::default());
     let human = render::human(&script, &found[..10], 100, false);
     assert!(human.len() < 10 * 2_000, "{} bytes for 10 findings", human.len());
 }

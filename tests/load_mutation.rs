@@ -176,3 +176,106 @@ fn mutated_scripts_never_panic() {
     // The mutations exercise both paths.
     assert!(ok > 100 && err > 1_000, "ok {ok}, err {err}");
 }
+
+/// Huge, tiny, negative, non-finite and boundary numbers for every number of a tenant or
+/// traffic file (issue 10): loading refuses or accepts, never panics; what loads simulates,
+/// and no contact's clock wraps (each step is at most 10 years, a contact at most 10 000 steps).
+const NUMBERS: &[&str] = &[
+    "0",
+    "-0",
+    "1e-308",
+    "5e-324",
+    "0.0000001",
+    "1e18",
+    "1e300",
+    "1e309",
+    "-1e300",
+    ".inf",
+    "-.inf",
+    ".nan",
+    "65536",
+    "4294967296",
+    "18446744073709551615",
+    "18446744073709551616",
+    "99999999999999999999999",
+    "315576000",
+    "315576000.001",
+];
+
+/// Replace the `k`-th run of digits (with sign, point and exponent) in `text` by `with`.
+fn replace_number(text: &str, k: usize, with: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    let mut seen = 0;
+    while i < b.len() {
+        if b[i].is_ascii_digit() && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'+')) {
+            let mut j = i;
+            while j < b.len() && (b[j].is_ascii_digit() || b[j] == b'.' || b[j] == b'e') {
+                j += 1;
+            }
+            if seen == k {
+                return Some(format!("{}{with}{}", &text[..i], &text[j..]));
+            }
+            seen += 1;
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+#[test]
+fn tenant_and_traffic_with_huge_and_tiny_numbers_never_panic_or_wrap() {
+    let script = script::load_path("scripts/consent-gdpr.yaml".as_ref()).unwrap();
+    let mut rng = Rng(0x5EED_0010_0002);
+    let files: Vec<(String, String)> = [
+        "examples/tenant-sales-qa.yaml",
+        "examples/tenant-dnr-outbound.yaml",
+        "examples/traffic-busy-day.yaml",
+        "examples/traffic-short-calls.yaml",
+    ]
+    .iter()
+    .map(|p| (p.to_string(), std::fs::read_to_string(p).unwrap()))
+    .collect();
+    let (mut loaded, mut refused) = (0, 0);
+    for round in 0..600 {
+        let (name, base) = &files[round % files.len()];
+        // One to three numbers replaced.
+        let mut text = base.clone();
+        for _ in 0..1 + rng.below(3) {
+            let with = NUMBERS[rng.below(NUMBERS.len())];
+            if let Some(t) = replace_number(&text, rng.below(40), with) {
+                text = t;
+            }
+        }
+        let outcome = std::panic::catch_unwind(|| {
+            let (tenant, traffic) = if name.contains("tenant") {
+                match recflow::model::parse_tenant(name, &text, Some(&script)) {
+                    Ok((t, _)) => (t, recflow::model::Traffic::default()),
+                    Err(e) => return (false, e.render_plain(100)),
+                }
+            } else {
+                match recflow::model::parse_traffic(name, &text, &script) {
+                    Ok(t) => (recflow::model::Tenant::default(), t),
+                    Err(e) => return (false, e.render_plain(100)),
+                }
+            };
+            let p = recflow::sim::Compiled::compile(&script, &tenant, &traffic);
+            for id in 0..3 {
+                let o = recflow::sim::driver::one(&p, id);
+                assert!(o.duration_ms < 1 << 52, "contact {id} clock: {} ms", o.duration_ms);
+            }
+            (true, String::new())
+        });
+        match outcome {
+            Ok((true, _)) => loaded += 1,
+            Ok((false, rendered)) => {
+                assert!(!rendered.is_empty());
+                refused += 1;
+            }
+            Err(_) => panic!("round {round} of {name} panicked; input:\n{text}"),
+        }
+    }
+    assert!(loaded > 50 && refused > 50, "loaded {loaded}, refused {refused}");
+}

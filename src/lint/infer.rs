@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use crate::flow::Flow;
 use crate::script::{ActionIx, Kind, OnOff, Script};
 
-/// The variable LOGRECORDINGPRO writes a statement id into (R13).
-pub const STATEMENT_VAR: &str = "RecordingStatementId";
+/// The variable LOGRECORDINGPRO writes a statement id into (R13): one definition, at load.
+pub use crate::script::facts::{STATEMENT_VAR, sensitive_phrase};
 
 /// A MENU that asks for recording consent.
 #[derive(Clone, Debug)]
@@ -96,17 +96,18 @@ impl Facts {
         for ix in script.indices() {
             let a = script.action(ix);
             match &a.kind {
-                Kind::Menu(m) => {
+                Kind::Menu(_) => {
                     f.consent[ix.index()] = match &a.consent {
                         Some(c) => Some(ConsentMenu { accept: c.accept.clone(), inferred: None }),
                         None => infer_consent(script, flow, ix, &mut marks),
                     };
-                    f.sensitive[ix.index()] = match m.sensitive {
-                        Some(true) => Some(Sensitive { inferred: None }),
-                        Some(false) => None,
-                        None => sensitive_phrase(&m.phrase)
-                            .map(|w| Sensitive { inferred: Some(format!("its phrase mentions `{w}`")) }),
-                    };
+                    // Decided at load (script/facts.rs), the same fact simulate reads.
+                    f.sensitive[ix.index()] = a.sensitive.as_ref().map(|s| match s {
+                        crate::script::facts::Sensitive::Annotated => Sensitive { inferred: None },
+                        crate::script::facts::Sensitive::Inferred(w) => {
+                            Sensitive { inferred: Some(format!("its phrase mentions `{w}`")) }
+                        }
+                    });
                 }
                 Kind::Assign { variable, value } => {
                     let copy = VarCopy { target: variable.clone(), sources: template_vars(value) };
@@ -220,24 +221,6 @@ fn leads_to_decline(script: &Script, flow: &Flow, from: ActionIx, marks: &mut Ma
         }
     }
     None
-}
-
-/// The words that make a MENU phrase sensitive (R14 inference), matched as whole words: card data
-/// as PCI DSS means it. Account numbers are not card data (mark such a MENU `Sensitive: True`
-/// when yours are): the same inference `simulate` makes, plus "security code".
-const SENSITIVE_WORDS: &[&str] =
-    &["card number", "credit card", "security code", "card", "cvv", "cvc", "pin"];
-
-/// The first sensitive word in a phrase, if any.
-pub fn sensitive_phrase(phrase: &str) -> Option<&'static str> {
-    let lower = phrase.to_lowercase();
-    SENSITIVE_WORDS.iter().copied().find(|w| {
-        lower.match_indices(w).any(|(i, _)| {
-            let before = lower[..i].chars().next_back();
-            let after = lower[i + w.len()..].chars().next();
-            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-        })
-    })
 }
 
 /// Variables named by `{var}` substitutions in a template (lower case).

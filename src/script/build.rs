@@ -300,7 +300,7 @@ impl Builder<'_> {
                 ),
             }
         }
-        Action {
+        let mut action = Action {
             id: a.id.value.clone(),
             id_span: a.id.span,
             span: a.span,
@@ -323,7 +323,11 @@ impl Builder<'_> {
             allow,
             studio: a.studio.clone(),
             spec,
-        }
+            sensitive: None,
+        };
+        // Facts computed once, at load (facts.rs): read by lint and simulate alike.
+        action.sensitive = super::facts::sensitive(&action);
+        action
     }
 
     fn branches(

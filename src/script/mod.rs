@@ -13,6 +13,7 @@ mod build;
 pub use build::snippet_warnings;
 pub mod catalogue;
 pub mod export;
+pub mod facts;
 pub mod model;
 pub mod raw;
 pub(crate) mod studio_json;

@@ -283,16 +283,6 @@ fn cumulative(weights: impl Iterator<Item = f64>) -> Vec<f64> {
         .collect()
 }
 
-/// A MENU is sensitive when marked `Sensitive: True`; unmarked, when its phrase asks for card
-/// data (the inference lint also makes, FORMATS §1).
-pub fn menu_is_sensitive(menu: &script::Menu) -> bool {
-    menu.sensitive.unwrap_or_else(|| {
-        let p = menu.phrase.to_lowercase();
-        let words: Vec<&str> = p.split(|c: char| !c.is_alphanumeric()).collect();
-        ["card", "cvv", "cvc", "pin"].iter().any(|w| words.contains(w))
-    })
-}
-
 impl Compiled {
     pub fn compile(script: &Script, tenant: &Tenant, traffic: &Traffic) -> Compiled {
         Self::compile_scoped(script, &[], tenant, traffic)
@@ -308,7 +298,7 @@ impl Compiled {
     ) -> Compiled {
         let mut symbols = Symbols::new();
         let mut purposes = Purposes::default();
-        let statement_var = symbols.intern("RecordingStatementId");
+        let statement_var = symbols.intern(crate::script::facts::STATEMENT_VAR);
         let err_var = symbols.intern("_ERR");
         let sp = std::array::from_fn(|i| symbols.intern(&format!("SP{}", i + 1)));
         let fixed = Fixed {
@@ -377,7 +367,7 @@ impl Compiled {
                     });
                     Op::Menu(Box::new(MenuOp {
                         var: symbols.intern(if m.variable.is_empty() { "MRES" } else { &m.variable }),
-                        sensitive: menu_is_sensitive(m),
+                        sensitive: action.sensitive.is_some(),
                         digits,
                         default,
                         inputs,
