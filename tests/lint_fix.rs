@@ -207,7 +207,9 @@ fn untouched_bytes_stay_byte_identical() {
     let removed: Vec<&&str> = old.iter().filter(|l| !new.contains(l)).collect();
     assert_eq!(removed, [&"      default: queue"]);
     assert!(new.contains(&"      default: dnr-consent"));
-    assert!(fixed.script.source.text.starts_with("# MISTAKE: the consent question leaks."));
+    assert!(fixed.script.source.text.starts_with(
+        "# yaml-language-server: $schema=../schemas/script.schema.json\n# MISTAKE: the consent question leaks."
+    ));
 }
 
 #[test]

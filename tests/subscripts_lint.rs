@@ -106,3 +106,68 @@ fn lint_dir_lints_each_entry_once() {
     keys.dedup();
     assert_eq!(keys.len(), n);
 }
+
+/// Lint ⇔ simulate over the multi-script examples (the single-file cross-check lives in
+/// `lint_crosscheck.rs`): every finding kind simulate reports is flagged by lint across the
+/// files, and C001 is reported exactly when simulate records a caller who declined (the
+/// subscript's `declined` ASSIGN on the path, then a recording).
+#[test]
+fn lint_and_simulate_agree_across_files() {
+    use recflow::model::Tenant;
+    use recflow::sim;
+    let cases = [
+        (
+            "scripts/tenant-consent-subscript/main.yaml",
+            Some("examples/traffic-tenant-consent-subscript.yaml"),
+        ),
+        (
+            "scripts/tenant-consent-subscript/mistake-main.yaml",
+            Some("examples/traffic-tenant-consent-subscript-mistake.yaml"),
+        ),
+        (
+            "scripts/tenant-consent-subscript/studio-json/main.json",
+            Some("examples/traffic-tenant-consent-subscript.yaml"),
+        ),
+        (
+            "scripts/tenant-consent-subscript/studio-json/mistake-main.json",
+            Some("examples/traffic-tenant-consent-subscript-mistake.yaml"),
+        ),
+        ("tests/fixtures/subscripts/statement/main.yaml", None),
+        ("tests/fixtures/subscripts/vars/main.yaml", None),
+    ];
+    for (entry, traffic) in cases {
+        let lib = library::load(&repo(entry), &Options::default()).unwrap();
+        let linked = link(&lib).unwrap();
+        let codes: std::collections::BTreeSet<&str> = lint::linked::lint(&linked, &Config::default())
+            .iter()
+            .flat_map(|f| f.found.iter().map(|d| d.code))
+            .collect();
+        let traffic = match traffic {
+            Some(t) => {
+                recflow::model::traffic::load_traffic_with_warnings(&repo(t), &linked.script).unwrap().0
+            }
+            None => recflow::model::Traffic::default(),
+        };
+        let p = sim::Compiled::compile_linked(&linked, &Tenant::default(), &traffic);
+        let report = sim::simulate(&p, 500, |_| {});
+        let f = &report.findings;
+        for (kind, n, by) in [
+            ("recorded_before_dnr", f.recorded_before_dnr, &["C002", "C003"][..]),
+            ("sensitive_while_recording", f.sensitive_while_recording, &["P001"][..]),
+            ("indicator_left_on", f.indicator_left_on, &["M001"][..]),
+            ("stuck", f.stuck, &["M003"][..]),
+            ("media_after_release", f.media_after_release, &["M005"][..]),
+            ("statements_lost", report.statements.lost, &["S001", "S002"][..]),
+        ] {
+            assert!(
+                n == 0 || by.iter().any(|c| codes.contains(c)),
+                "{entry}: simulate {kind} = {n}, lint {codes:?}"
+            );
+        }
+        let leaked = (0..500).any(|i| {
+            let o = sim::driver::one(&p, i);
+            o.path.iter().any(|&ix| p.id(ix).ends_with(":declined")) && !o.recordings.is_empty()
+        });
+        assert_eq!(leaked, codes.contains("C001"), "{entry}: simulate leak {leaked}, lint {codes:?}");
+    }
+}

@@ -3,7 +3,7 @@
 
 use super::args::{DiffArgs, DiffFormat, ModelArgs};
 use super::simulate::{load_world, pool};
-use super::{ExitKind, load_or_report, report_load_errors, write_stdout};
+use super::{ExitKind, report_load_errors, write_stdout};
 use crate::diff;
 use crate::sim::Compiled;
 
@@ -27,8 +27,18 @@ pub fn flags(m: &ModelArgs, with_calls: bool) -> String {
 }
 
 pub fn run(a: DiffArgs) -> std::io::Result<ExitKind> {
-    let Some(old) = load_or_report(&a.old) else { return Ok(ExitKind::BadInput) };
-    let Some(new) = load_or_report(&a.new) else { return Ok(ExitKind::BadInput) };
+    // Each side with the scripts it calls (its own folder first): a change in a subscript moves
+    // the outcomes, and the structural diff names the subscript's actions (`script:id`).
+    let options = a.model.library.options();
+    let load = |p: &std::path::Path| match super::simulate::load_linked(p, &options) {
+        Ok(x) => Some(x),
+        Err(errs) => {
+            report_load_errors(&errs);
+            None
+        }
+    };
+    let Some((old, old_linked)) = load(&a.old) else { return Ok(ExitKind::BadInput) };
+    let Some((new, new_linked)) = load(&a.new) else { return Ok(ExitKind::BadInput) };
     // One world (tenant, traffic) for both scripts. The files are checked against the old
     // script (traffic `inputs` must name its MENUs), or else the new one: an edit may add or
     // remove a MENU that the traffic file describes.
@@ -42,8 +52,12 @@ pub fn run(a: DiffArgs) -> std::io::Result<ExitKind> {
             }
         },
     };
-    let po = Compiled::compile(&old, &tenant, &traffic);
-    let pn = Compiled::compile(&new, &tenant, &traffic);
+    let compile = |s: &crate::script::Script, l: &Option<crate::library::link::Linked>| match l {
+        Some(l) => Compiled::compile_linked(l, &tenant, &traffic),
+        None => Compiled::compile(s, &tenant, &traffic),
+    };
+    let po = compile(&old, &old_linked);
+    let pn = compile(&new, &new_linked);
     let calls = traffic.calls;
     let report = pool(a.model.jobs)?.install(|| diff::diff(&old, &po, &new, &pn, calls));
     let text = match a.format {

@@ -24,6 +24,10 @@ pub const MAX_VALUE_LEN: usize = 32 * 1024;
 pub const MAX_WORK: u64 = 20_000_000;
 /// Work units allowed per contact over all program runs and template renders together.
 pub const MAX_CONTACT_WORK: u64 = 50_000_000;
+/// Longest member path built at run time (`obj.list[12].name`), in bytes.
+pub const MAX_PATH_LEN: usize = 1024;
+/// Member values created at run time (run-time indexes) kept per contact; further ones are dropped.
+pub const MAX_RUNTIME_MEMBERS: usize = 1024;
 /// Deepest chain of FUNCTION calls (recursion included).
 pub const MAX_CALL_DEPTH: usize = 64;
 
@@ -441,8 +445,9 @@ impl<'p> Run<'p> {
                     key.push(']');
                 }
             }
-            if key.len() > MAX_VALUE_LEN {
-                return Err(self.err(0, "member path too long"));
+            if key.len() > MAX_PATH_LEN {
+                vars.key_buf = key;
+                return Err(self.err(0, format_args!("member path too long (over {MAX_PATH_LEN} bytes)")));
             }
         }
         Ok(key)
@@ -748,7 +753,7 @@ impl<'p> Run<'p> {
                 vars.key_buf = key;
             }
             None => {
-                if vars.extra.len() < 4096 {
+                if vars.extra.len() < MAX_RUNTIME_MEMBERS {
                     vars.extra.insert(key, (text.to_string(), unknown));
                 }
             }
@@ -1114,7 +1119,16 @@ impl<'p> Run<'p> {
                 vars.unmodelled += 1;
                 Val::Unknown
             }
-            CKind::Object(op, key, id) => self.object_op(*op, key, *id, vars),
+            CKind::Object(op, key, id) => {
+                let v = self.object_op(*op, key, *id, vars);
+                if let Val::Buf(b) = &v
+                    && let Err(err) = self.charge(b.len(), e.at)
+                {
+                    recycle(&mut vars.pool, v);
+                    return Err(err);
+                }
+                v
+            }
             CKind::Method(name, args) => {
                 let recv = self.eval(&args[0], vars)?;
                 if !matches!(recv, Val::Unknown) {
