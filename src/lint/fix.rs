@@ -127,15 +127,18 @@ impl Ids {
 
 /// The fix for a finding, if its rule has one that applies here.
 pub(crate) fn build(cx: &Ctx, d: &Diagnostic) -> Option<Fix> {
-    let mut ids = Ids::new(cx.script);
+    // The id table costs O(n log n) in the script's size: build it only for rules that insert
+    // actions, never per finding of a rule without a fix (4 500 unreachable-action findings of
+    // a 20 000-action script took 13 s that way, issue 10.6).
+    let ids = || Ids::new(cx.script);
     match d.code {
-        "C001" => rules::consent_decline_reaches_agent::fix(cx, d, &mut ids),
-        "C002" => rules::dnr_after_answer::fix(cx, d, &mut ids),
-        "S001" => rules::statement_id_not_saved::fix(cx, d, &mut ids),
+        "C001" => rules::consent_decline_reaches_agent::fix(cx, d, &mut ids()),
+        "C002" => rules::dnr_after_answer::fix(cx, d, &mut ids()),
+        "S001" => rules::statement_id_not_saved::fix(cx, d, &mut ids()),
         "S002" => rules::statement_id_saved_to_local::fix(cx, d),
-        "M001" => rules::indicator_left_on::fix(cx, d, &mut ids),
+        "M001" => rules::indicator_left_on::fix(cx, d, &mut ids()),
         "M003" => rules::case_missing_default::fix(cx, d),
-        "P001" => rules::sensitive_input_while_recording::fix(cx, d, &mut ids),
+        "P001" => rules::sensitive_input_while_recording::fix(cx, d, &mut ids()),
         _ => None,
     }
 }
