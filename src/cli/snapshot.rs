@@ -53,7 +53,7 @@ pub fn run(a: SnapshotArgs) -> std::io::Result<ExitKind> {
             continue;
         };
         let program = model.program();
-        let fp = Fingerprint::of(&model.tenant, &model.traffic);
+        let fp = Fingerprint::of(&model.tenant, &model.traffic).with_scripts(model.linked.as_ref());
         let text = pool.install(|| snapshot::render(&program, &fp));
         let target = snapshot::path_for(&a.dir, script);
         let accept = format!("recflow snapshot {}{dir_flag}{model_flags} --accept", script.display());

@@ -8,10 +8,15 @@
 //! edge to a small "not wired" node; actions no entry reaches are greyed. Edges carry their
 //! branch name, except the single `default` edge of a `next:` action. A legend lists the
 //! styles the script uses. Every label is escaped for its format (docs/graph.md).
+//!
+//! A script that calls others (RUNSUB / RUNSCRIPT, docs/subscripts.md) is drawn from its
+//! [`Library`] by [`to_dot_library`] / [`to_mermaid_library`]: every reached script once, in its
+//! own cluster, joined by call edges. A script that calls nothing never takes that path.
 
 use std::fmt::Write as _;
 
 use crate::flow::{Entry, Flow};
+use crate::library::{CallKind, Library, is_return};
 use crate::script::{Action, Kind, Record, Script};
 
 /// How an action is drawn.
@@ -222,18 +227,10 @@ fn dot_shape(role: Role) -> &'static str {
     }
 }
 
-/// The flow as a Graphviz digraph (`recflow graph --format dot | dot -Tsvg > flow.svg`).
-pub fn to_dot(script: &Script, flow: &Flow) -> String {
-    let nodes = nodes(script, flow);
-    let mut out = String::new();
-    let _ = writeln!(out, "digraph \"{}\" {{", dot_escape(&script.name));
-    let _ = writeln!(
-        out,
-        "  graph [rankdir=TB, fontname=\"Helvetica\", labelloc=t, label=\"{}\"];",
-        dot_escape(&script.name)
-    );
-    out.push_str("  node [fontname=\"Helvetica\", fontsize=11, style=filled];\n");
-    out.push_str("  edge [fontname=\"Helvetica\", fontsize=10];\n");
+/// Write one script's nodes and branch edges; node ids are `{prefix}a{i}` (unwired branch
+/// markers `{prefix}u{i}_{k}`), each line indented by `pad`. The entry script uses an empty
+/// prefix and two spaces, so a single script's output is the one it always was.
+fn dot_body(out: &mut String, nodes: &[Node], prefix: &str, pad: &str) {
     for (i, n) in nodes.iter().enumerate() {
         let (fill, stroke) = n.role.colours();
         let mut attrs = format!(
@@ -245,7 +242,7 @@ pub fn to_dot(script: &Script, flow: &Flow) -> String {
             attrs
                 .push_str(", fontcolor=\"#9e9e9e\", tooltip=\"unreachable: no path from BEGIN or an event\"");
         }
-        let _ = writeln!(out, "  a{i} [{attrs}];");
+        let _ = writeln!(out, "{pad}{prefix}a{i} [{attrs}];");
     }
     for (i, n) in nodes.iter().enumerate() {
         let only_next = is_only_next(n.action);
@@ -253,28 +250,41 @@ pub fn to_dot(script: &Script, flow: &Flow) -> String {
             let label = dot_escape(&b.name);
             match b.target {
                 Some(t) if only_next => {
-                    let _ = writeln!(out, "  a{i} -> a{};", t.index());
+                    let _ = writeln!(out, "{pad}{prefix}a{i} -> {prefix}a{};", t.index());
                 }
                 Some(t) => {
-                    let _ = writeln!(out, "  a{i} -> a{} [label=\"{label}\"];", t.index());
+                    let _ = writeln!(out, "{pad}{prefix}a{i} -> {prefix}a{} [label=\"{label}\"];", t.index());
                 }
                 None => {
                     let _ = writeln!(
                         out,
-                        "  u{i}_{k} [label=\"not wired\", shape=plaintext, style=\"\", fontsize=9, fontcolor=\"#9e9e9e\"];"
+                        "{pad}{prefix}u{i}_{k} [label=\"not wired\", shape=plaintext, style=\"\", fontsize=9, fontcolor=\"#9e9e9e\"];"
                     );
                     let _ = writeln!(
                         out,
-                        "  a{i} -> u{i}_{k} [label=\"{label}\", style=dashed, color=\"#9e9e9e\", fontcolor=\"#9e9e9e\"];"
+                        "{pad}{prefix}a{i} -> {prefix}u{i}_{k} [label=\"{label}\", style=dashed, color=\"#9e9e9e\", fontcolor=\"#9e9e9e\"];"
                     );
                 }
             }
         }
     }
-    let roles = legend_roles(&nodes);
+}
+
+fn dot_head(out: &mut String, name: &str) {
+    let _ = writeln!(out, "digraph \"{}\" {{", dot_escape(name));
+    let _ = writeln!(
+        out,
+        "  graph [rankdir=TB, fontname=\"Helvetica\", labelloc=t, label=\"{}\"];",
+        dot_escape(name)
+    );
+    out.push_str("  node [fontname=\"Helvetica\", fontsize=11, style=filled];\n");
+    out.push_str("  edge [fontname=\"Helvetica\", fontsize=10];\n");
+}
+
+fn dot_legend(out: &mut String, roles: &[Role]) {
     if !roles.is_empty() {
         out.push_str("  subgraph cluster_legend {\n    label=\"Legend\"; fontsize=10; color=\"#bdbdbd\";\n");
-        for r in &roles {
+        for r in roles {
             let (fill, stroke) = r.colours();
             let _ = writeln!(
                 out,
@@ -291,6 +301,118 @@ pub fn to_dot(script: &Script, flow: &Flow) -> String {
         }
         out.push_str("  }\n");
     }
+}
+
+/// The flow as a Graphviz digraph (`recflow graph --format dot | dot -Tsvg > flow.svg`).
+pub fn to_dot(script: &Script, flow: &Flow) -> String {
+    let nodes = nodes(script, flow);
+    let mut out = String::new();
+    dot_head(&mut out, &script.name);
+    dot_body(&mut out, &nodes, "", "  ");
+    dot_legend(&mut out, &legend_roles(&nodes));
+    out.push_str("}\n");
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Several scripts: the entry script and, as clusters, every script it reaches
+// ---------------------------------------------------------------------------------------------
+
+/// One drawn call edge between scripts: (from script, from action, to script, to action, kind).
+struct CallEdge {
+    from: (usize, usize),
+    to: (usize, usize),
+    kind: &'static str,
+}
+
+/// Node-id prefix of library script `s`: none for the entry (its ids are those of the
+/// single-script drawing), `s{s}_` for every other.
+fn prefix(s: usize) -> String {
+    if s == 0 { String::new() } else { format!("s{s}_") }
+}
+
+/// Call edges of a library: RUNSUB → the subscript's BEGIN, each RETURN of that subscript →
+/// back to the RUNSUB (whose own `default` edge then shows where the caller continues),
+/// RUNSCRIPT → the target's BEGIN. SPAWN and unresolved (templated) calls draw none.
+fn call_edges(lib: &Library) -> Vec<CallEdge> {
+    let begin =
+        |s: &Script| s.indices().find(|&ix| matches!(s.action(ix).kind, Kind::Begin)).map(|ix| ix.index());
+    let mut out = Vec::new();
+    for (s, e) in lib.scripts.iter().enumerate() {
+        for c in &e.calls {
+            let Some(t) = c.target else { continue };
+            let callee = &lib.get(t).script;
+            let Some(b) = begin(callee) else { continue };
+            match c.kind {
+                CallKind::RunSub => {
+                    out.push(CallEdge { from: (s, c.action.index()), to: (t.index(), b), kind: "RUNSUB" });
+                    for ix in callee.indices().filter(|&ix| is_return(callee.action(ix))) {
+                        out.push(CallEdge {
+                            from: (t.index(), ix.index()),
+                            to: (s, c.action.index()),
+                            kind: "RETURN",
+                        });
+                    }
+                }
+                CallKind::RunScript => {
+                    out.push(CallEdge { from: (s, c.action.index()), to: (t.index(), b), kind: "RUNSCRIPT" })
+                }
+                CallKind::Spawn => {}
+            }
+        }
+    }
+    out
+}
+
+/// Cluster names, unique even when two scripts declare the same name.
+fn cluster_names(lib: &Library) -> Vec<String> {
+    let mut names: Vec<String> = Vec::with_capacity(lib.scripts.len());
+    for (s, e) in lib.scripts.iter().enumerate() {
+        let base = e.script.name.clone();
+        let name = if names.contains(&base) { format!("{base}_{s}") } else { base };
+        names.push(name);
+    }
+    names
+}
+
+/// File name shown under a cluster's title.
+fn file_name(e: &crate::library::Entry) -> String {
+    e.path.file_name().map_or_else(|| e.path.display().to_string(), |f| f.to_string_lossy().into_owned())
+}
+
+/// The entry script and every script it reaches (RUNSUB / RUNSCRIPT) as one Graphviz digraph:
+/// the entry drawn as for one file, each other script once, in a `subgraph cluster_<script>`,
+/// then the call edges (bold, purple; RETURN dashed). See docs/graph.md.
+pub fn to_dot_library(lib: &Library) -> String {
+    let all: Vec<Vec<Node>> = lib.scripts.iter().map(|e| nodes(&e.script, &Flow::new(&e.script))).collect();
+    let names = cluster_names(lib);
+    let mut out = String::new();
+    dot_head(&mut out, &lib.entry().name);
+    dot_body(&mut out, &all[0], "", "  ");
+    for (s, e) in lib.scripts.iter().enumerate().skip(1) {
+        let _ = writeln!(out, "  subgraph \"cluster_{}\" {{", dot_escape(&names[s]));
+        let _ = writeln!(
+            out,
+            "    label=\"{}\"; fontsize=12; style=\"rounded,dashed\"; color=\"#5e35b1\";",
+            dot_escape(&format!("{} ({})", e.script.name, file_name(e)))
+        );
+        dot_body(&mut out, &all[s], &prefix(s), "    ");
+        out.push_str("  }\n");
+    }
+    for c in call_edges(lib) {
+        let style = if c.kind == "RETURN" { ", style=dashed" } else { ", style=bold" };
+        let _ = writeln!(
+            out,
+            "  {}a{} -> {}a{} [label=\"{}\", color=\"#5e35b1\", fontcolor=\"#5e35b1\"{style}];",
+            prefix(c.from.0),
+            c.from.1,
+            prefix(c.to.0),
+            c.to.1,
+            c.kind
+        );
+    }
+    let every: Vec<Node> = all.into_iter().flatten().collect();
+    dot_legend(&mut out, &legend_roles(&every));
     out.push_str("}\n");
     out
 }
@@ -340,19 +462,21 @@ fn mermaid_shape(role: Role) -> (&'static str, &'static str) {
     }
 }
 
-/// The flow as a Mermaid flowchart (renders on GitHub inside a ```` ```mermaid ```` block).
-pub fn to_mermaid(script: &Script, flow: &Flow) -> String {
-    let nodes = nodes(script, flow);
-    let mut out = String::from("flowchart TD\n");
+/// Nodes of one script (ids `{prefix}a{i}`), each line indented by `pad`.
+fn mermaid_nodes(out: &mut String, nodes: &[Node], prefix: &str, pad: &str) {
     for (i, n) in nodes.iter().enumerate() {
         let (open, close) = mermaid_shape(n.role);
         let _ = writeln!(
             out,
-            "  a{i}{open}\"{}\"{close}:::{}",
+            "{pad}{prefix}a{i}{open}\"{}\"{close}:::{}",
             mermaid_label(&node_lines(n.action)),
             n.role.class()
         );
     }
+}
+
+/// Branch edges of one script; true when a branch is not wired.
+fn mermaid_edges(out: &mut String, nodes: &[Node], prefix: &str) -> bool {
     let mut unwired = false;
     for (i, n) in nodes.iter().enumerate() {
         let only_next = is_only_next(n.action);
@@ -360,19 +484,29 @@ pub fn to_mermaid(script: &Script, flow: &Flow) -> String {
             let label = mermaid_escape(&b.name);
             match b.target {
                 Some(t) if only_next => {
-                    let _ = writeln!(out, "  a{i} --> a{}", t.index());
+                    let _ = writeln!(out, "  {prefix}a{i} --> {prefix}a{}", t.index());
                 }
                 Some(t) => {
-                    let _ = writeln!(out, "  a{i} -->|\"{label}\"| a{}", t.index());
+                    let _ = writeln!(out, "  {prefix}a{i} -->|\"{label}\"| {prefix}a{}", t.index());
                 }
                 None => {
                     unwired = true;
-                    let _ = writeln!(out, "  a{i} -.->|\"{label}\"| u{i}_{k}((\"not wired\")):::unwired");
+                    let _ = writeln!(
+                        out,
+                        "  {prefix}a{i} -.->|\"{label}\"| {prefix}u{i}_{k}((\"not wired\")):::unwired"
+                    );
                 }
             }
         }
     }
-    let roles = legend_roles(&nodes);
+    unwired
+}
+
+/// Legend, class definitions and the unreachable class, for the nodes drawn (`(id, node)`).
+fn mermaid_tail(out: &mut String, nodes: &[(String, &Node)], unwired: bool) {
+    let plain: Vec<Node> =
+        nodes.iter().map(|(_, n)| Node { action: n.action, role: n.role, reachable: n.reachable }).collect();
+    let roles = legend_roles(&plain);
     if !roles.is_empty() {
         out.push_str("  subgraph legend [\"Legend\"]\n    direction TB\n");
         for r in &roles {
@@ -388,7 +522,7 @@ pub fn to_mermaid(script: &Script, flow: &Flow) -> String {
         out.push_str("  end\n");
     }
     // Class definitions for every role drawn (fixed order).
-    let mut used: Vec<Role> = nodes.iter().map(|n| n.role).collect();
+    let mut used: Vec<Role> = nodes.iter().map(|(_, n)| n.role).collect();
     used.sort();
     used.dedup();
     for r in used {
@@ -404,12 +538,60 @@ pub fn to_mermaid(script: &Script, flow: &Flow) -> String {
     if unwired {
         out.push_str("  classDef unwired fill:#ffffff,stroke:#9e9e9e,stroke-dasharray:3 3,color:#9e9e9e\n");
     }
-    let unreachable: Vec<String> =
-        nodes.iter().enumerate().filter(|(_, n)| !n.reachable).map(|(i, _)| format!("a{i}")).collect();
+    let unreachable: Vec<&str> =
+        nodes.iter().filter(|(_, n)| !n.reachable).map(|(id, _)| id.as_str()).collect();
     if !unreachable.is_empty() {
         out.push_str("  classDef unreachable color:#9e9e9e,stroke-dasharray:2 2\n");
         let _ = writeln!(out, "  class {} unreachable", unreachable.join(","));
     }
+}
+
+/// The flow as a Mermaid flowchart (renders on GitHub inside a ```` ```mermaid ```` block).
+pub fn to_mermaid(script: &Script, flow: &Flow) -> String {
+    let nodes = nodes(script, flow);
+    let mut out = String::from("flowchart TD\n");
+    mermaid_nodes(&mut out, &nodes, "", "  ");
+    let unwired = mermaid_edges(&mut out, &nodes, "");
+    let ided: Vec<(String, &Node)> = nodes.iter().enumerate().map(|(i, n)| (format!("a{i}"), n)).collect();
+    mermaid_tail(&mut out, &ided, unwired);
+    out
+}
+
+/// As [`to_dot_library`], as a Mermaid flowchart: each reached script in a `subgraph`
+/// (id `s<n>`, titled with the script and file name), call edges drawn thick (`==>`), RETURN
+/// dotted.
+pub fn to_mermaid_library(lib: &Library) -> String {
+    let all: Vec<Vec<Node>> = lib.scripts.iter().map(|e| nodes(&e.script, &Flow::new(&e.script))).collect();
+    let mut out = String::from("flowchart TD\n");
+    mermaid_nodes(&mut out, &all[0], "", "  ");
+    for (s, e) in lib.scripts.iter().enumerate().skip(1) {
+        let title = format!("{} ({})", e.script.name, file_name(e));
+        let _ = writeln!(out, "  subgraph s{s} [\"{}\"]", mermaid_escape(&title));
+        mermaid_nodes(&mut out, &all[s], &prefix(s), "    ");
+        out.push_str("  end\n");
+    }
+    let mut unwired = false;
+    for (s, nodes) in all.iter().enumerate() {
+        unwired |= mermaid_edges(&mut out, nodes, &prefix(s));
+    }
+    for c in call_edges(lib) {
+        let arrow = if c.kind == "RETURN" { "-.->" } else { "==>" };
+        let _ = writeln!(
+            out,
+            "  {}a{} {arrow}|\"{}\"| {}a{}",
+            prefix(c.from.0),
+            c.from.1,
+            c.kind,
+            prefix(c.to.0),
+            c.to.1
+        );
+    }
+    let ided: Vec<(String, &Node)> = all
+        .iter()
+        .enumerate()
+        .flat_map(|(s, ns)| ns.iter().enumerate().map(move |(i, n)| (format!("{}a{i}", prefix(s)), n)))
+        .collect();
+    mermaid_tail(&mut out, &ided, unwired);
     out
 }
 

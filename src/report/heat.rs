@@ -189,8 +189,54 @@ fn edge_label(names: &str, n: u64, calls: u64) -> String {
     if names == "default" { share } else { format!("{names}: {share}") }
 }
 
+/// A run of contiguous actions drawn as one cluster (a copy of a called script in a linked
+/// script, docs/subscripts.md).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cluster {
+    pub first: usize,
+    pub len: usize,
+    /// Unique id part (`cluster_<name>` in DOT, `<name>` in Mermaid): `p<copy>_<script>`.
+    pub name: String,
+    pub title: String,
+}
+
+/// Clusters of a linked script: one per copy of a called script (each RUNSUB call site has
+/// its own copy, so its traffic is its own), titled `script (file) — RUNSUB from caller:id`.
+pub fn clusters(linked: &crate::library::link::Linked) -> Vec<Cluster> {
+    let mut out = Vec::new();
+    for (k, p) in linked.parts.iter().enumerate().skip(1) {
+        let first = p.first as usize;
+        let a = &linked.script.actions[first];
+        // A copy's ids are `script:id`; its script name is the part before the colon.
+        let script = a.id.split_once(':').map_or(a.id.as_str(), |(s, _)| s);
+        let file = linked
+            .files
+            .files
+            .get(p.script.index())
+            .map(|(_, src)| {
+                std::path::Path::new(&*src.name)
+                    .file_name()
+                    .map_or_else(|| src.name.to_string(), |f| f.to_string_lossy().into_owned())
+            })
+            .unwrap_or_default();
+        let safe: String = script.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+        out.push(Cluster {
+            first,
+            len: p.len as usize,
+            name: format!("p{k}_{safe}"),
+            title: format!("{script} ({file}), copy {k}"),
+        });
+    }
+    out
+}
+
 /// Graphviz DOT of the heat (`recflow graph --heat | dot -Tsvg > heat.svg`).
 pub fn to_dot(script: &Script, heat: &Heat) -> String {
+    to_dot_clustered(script, heat, &[])
+}
+
+/// As [`to_dot`], the actions of each [`Cluster`] inside a `subgraph cluster_<name>`.
+pub fn to_dot_clustered(script: &Script, heat: &Heat, clusters: &[Cluster]) -> String {
     let mut s = String::new();
     let title = format!("{} — share of {} simulated contacts (seed {})", script.name, heat.calls, heat.seed);
     let _ = writeln!(s, "digraph \"{}\" {{", dot_escape(&script.name));
@@ -202,10 +248,23 @@ pub fn to_dot(script: &Script, heat: &Heat) -> String {
     s.push_str("  node [fontname=\"Helvetica\", fontsize=11, shape=box, style=\"rounded,filled\"];\n");
     s.push_str("  edge [fontname=\"Helvetica\", fontsize=10];\n");
     for i in 0..script.actions.len() {
+        let cluster = clusters.iter().find(|c| c.first <= i && i < c.first + c.len);
+        let pad = if cluster.is_some() { "    " } else { "  " };
+        if let Some(c) = cluster.filter(|c| c.first == i) {
+            let _ = writeln!(s, "  subgraph \"cluster_{}\" {{", dot_escape(&c.name));
+            let _ = writeln!(
+                s,
+                "    label=\"{}\"; fontsize=12; style=\"rounded,dashed\"; color=\"#5e35b1\";",
+                dot_escape(&c.title)
+            );
+        }
         let label = node_lines(script, heat, i).iter().map(|l| dot_escape(l)).collect::<Vec<_>>().join("\\n");
         let share = pct(heat.visited[i], heat.calls);
         let extra = if heat.visited[i] == 0 { ", fontcolor=\"#9e9e9e\", color=\"#bdbdbd\"" } else { "" };
-        let _ = writeln!(s, "  a{i} [label=\"{label}\", fillcolor=\"{}\"{extra}];", heat_colour(share));
+        let _ = writeln!(s, "{pad}a{i} [label=\"{label}\", fillcolor=\"{}\"{extra}];", heat_colour(share));
+        if cluster.is_some_and(|c| i + 1 == c.first + c.len) {
+            s.push_str("  }\n");
+        }
     }
     for (from, to, names, n) in edges(script, heat) {
         let width = 1.0 + 4.0 * pct(n, heat.calls) / 100.0;
@@ -222,11 +281,24 @@ pub fn to_dot(script: &Script, heat: &Heat) -> String {
 
 /// Mermaid flowchart of the heat.
 pub fn to_mermaid(script: &Script, heat: &Heat) -> String {
+    to_mermaid_clustered(script, heat, &[])
+}
+
+/// As [`to_mermaid`], the actions of each [`Cluster`] inside a `subgraph <name>`.
+pub fn to_mermaid_clustered(script: &Script, heat: &Heat, clusters: &[Cluster]) -> String {
     let mut s = String::from("flowchart TD\n");
     for i in 0..script.actions.len() {
+        let cluster = clusters.iter().find(|c| c.first <= i && i < c.first + c.len);
+        let pad = if cluster.is_some() { "    " } else { "  " };
+        if let Some(c) = cluster.filter(|c| c.first == i) {
+            let _ = writeln!(s, "  subgraph {} [\"{}\"]", c.name, mermaid_escape(&c.title));
+        }
         let label =
             node_lines(script, heat, i).iter().map(|l| mermaid_escape(l)).collect::<Vec<_>>().join("<br/>");
-        let _ = writeln!(s, "  a{i}[\"{label}\"]");
+        let _ = writeln!(s, "{pad}a{i}[\"{label}\"]");
+        if cluster.is_some_and(|c| i + 1 == c.first + c.len) {
+            s.push_str("  end\n");
+        }
     }
     for (from, to, names, n) in edges(script, heat) {
         let arrow = if n == 0 { "-.->" } else { "-->" };

@@ -5,7 +5,7 @@
 //! unified line diff.
 //!
 //! A snapshot holds the model fingerprint (recflow version, seed, calls, tenant and traffic
-//! digests), the v1 report (FORMATS §5) and the number of contacts in each outcome class
+//! digests, and a digest per called script when the script calls others), the v1 report (FORMATS §5) and the number of contacts in each outcome class
 //! ([`crate::diff::OutcomeClass`]), sorted by class name. It is written by hand-rolled,
 //! fixed-layout YAML: one value per line, keys in report order, strings always double-quoted,
 //! so that a change of outcome shows up as a small line diff in code review, and the text is
@@ -45,6 +45,11 @@ pub struct Fingerprint {
     /// not of file bytes, so a comment that does not change the model does not change them).
     pub tenant: String,
     pub traffic: String,
+    /// Every script the entry script reaches by RUNSUB / RUNSCRIPT (docs/subscripts.md), as
+    /// (file as loaded, digest of its text), in library order; empty for a script that calls
+    /// nothing (its snapshot then has no `scripts:` line, as before subscripts existed). A
+    /// change in a called file therefore changes the calling script's fingerprint.
+    pub scripts: Vec<(String, String)>,
 }
 
 impl Fingerprint {
@@ -55,7 +60,37 @@ impl Fingerprint {
             calls: traffic.calls,
             tenant: tenant.digest(),
             traffic: traffic.digest(),
+            scripts: Vec::new(),
         }
+    }
+
+    /// Add the called scripts of a linked library: every file but the entry's, with the FNV-1a
+    /// digest of its text (bytes as read: unlike the tenant and traffic digests, a comment
+    /// in a called file does change it — the file's outcomes are all the snapshot can check).
+    pub fn with_scripts(mut self, linked: Option<&crate::library::link::Linked>) -> Fingerprint {
+        if let Some(l) = linked {
+            // Names relative to the entry script's folder (else the file name), so a snapshot
+            // does not depend on where the checkout is or how the entry path was spelled.
+            let folder =
+                l.files.files.first().and_then(|(_, s)| Path::new(&*s.name).parent().map(Path::to_path_buf));
+            self.scripts = l
+                .files
+                .files
+                .iter()
+                .skip(1)
+                .map(|(_, src)| {
+                    let p = Path::new(&*src.name);
+                    let name = match folder.as_deref().and_then(|f| p.strip_prefix(f).ok()) {
+                        Some(rel) => rel.to_string_lossy().replace('\\', "/"),
+                        None => p
+                            .file_name()
+                            .map_or_else(|| src.name.to_string(), |f| f.to_string_lossy().into_owned()),
+                    };
+                    (name, format!("{:016x}", crate::source::fnv1a64(src.text.as_bytes())))
+                })
+                .collect();
+        }
+        self
     }
 }
 
@@ -82,6 +117,12 @@ pub fn render(program: &Compiled, fp: &Fingerprint) -> String {
     let _ = writeln!(s, "  calls: {}", fp.calls);
     let _ = writeln!(s, "  tenant: {}", quote(&fp.tenant));
     let _ = writeln!(s, "  traffic: {}", quote(&fp.traffic));
+    if !fp.scripts.is_empty() {
+        let _ = writeln!(s, "  scripts:");
+        for (name, digest) in &fp.scripts {
+            let _ = writeln!(s, "    {}: {}", quote(name), quote(digest));
+        }
+    }
     let mut value = serde_json::to_value(&report).unwrap_or(Value::Null);
     strip_ci95(&mut value);
     let _ = writeln!(s, "report:");
