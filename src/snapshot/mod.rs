@@ -86,6 +86,8 @@ impl Fingerprint {
                             .file_name()
                             .map_or_else(|| src.name.to_string(), |f| f.to_string_lossy().into_owned()),
                     };
+                    // `./consent.yaml` (an entry given as a bare file name): `consent.yaml`.
+                    let name = name.strip_prefix("./").map(str::to_owned).unwrap_or(name);
                     (name, format!("{:016x}", crate::source::fnv1a64(src.text.as_bytes())))
                 })
                 .collect();
