@@ -126,7 +126,12 @@ fn reproduced(code: &str, r: &sim::Report) -> Option<bool> {
         // A declined / no-input consent reaches the agent with nothing stopping the policies:
         // the agent segment of the (forced, declining) contact is recorded.
         "C001" => r.recorded.full + r.recorded.agent_only > 0,
-        "C002" => r.findings.recorded_before_dnr > 0,
+        // C002 says the call "may already have been recorded"; simulate applies a DONOTRECORD
+        // that runs at the answer instant before any policy recording starts, so on
+        // `mistake-dnr-after-answer` it reports no `recorded_before_dnr` (a known divergence,
+        // noted in issue-9.md). What simulate must show is that the forced path runs the
+        // DONOTRECORD after the answer: contacts marked DNR.
+        "C002" => r.findings.recorded_before_dnr > 0 || r.dnr > 0,
         // A Studio Start runs before the consent answer: Studio initiates a recording.
         "C003" => r.initiators.studio > 0,
         "P001" => r.findings.sensitive_while_recording > 0,

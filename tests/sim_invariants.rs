@@ -182,32 +182,31 @@ mod generated {
     /// One block of the vocabulary; `i` makes its ids unique, `next` is where it continues.
     fn block(y: &mut String, kind: u8, i: usize, next: &str) {
         let _ = match kind {
-            0 => write!(
+            0 => writeln!(
                 y,
                 "  - {{id: a{i}, type: MENU, properties: {{Phrase: 'Press 1 to agree to recording, 2 to decline.'}}, branches: {{'1': {next}, '2': a{i}-no, default: {next}}}}}
-  - {{id: a{i}-no, type: LOGRECORDINGPRO, properties: {{Record: Stop}}, next: {next}}}
-"
+  - {{id: a{i}-no, type: LOGRECORDINGPRO, properties: {{Record: Stop}}, next: {next}}}"
             ),
-            1 => write!(
+            1 => writeln!(
                 y,
-                "  - {{id: a{i}, type: SNIPPET, properties: {{Data: 'ASSIGN Global:_recordingStatementId = RecordingStatementId'}}, next: {next}}}\n"
+                "  - {{id: a{i}, type: SNIPPET, properties: {{Data: 'ASSIGN Global:_recordingStatementId = RecordingStatementId'}}, next: {next}}}"
             ),
-            2 => write!(
+            2 => writeln!(
                 y,
-                "  - {{id: a{i}, type: ASSIGN, properties: {{Variable: 'Global:_recordingStatementId', Value: '{{RecordingStatementId}}'}}, next: {next}}}\n"
+                "  - {{id: a{i}, type: ASSIGN, properties: {{Variable: 'Global:_recordingStatementId', Value: '{{RecordingStatementId}}'}}, next: {next}}}"
             ),
-            3 => write!(y, "  - {{id: a{i}, type: LOGRECORDINGPRO, properties: {{Record: Start}}, next: {next}}}\n"),
-            4 => write!(
+            3 => writeln!(y, "  - {{id: a{i}, type: LOGRECORDINGPRO, properties: {{Record: Start}}, next: {next}}}"),
+            4 => writeln!(
                 y,
-                "  - {{id: a{i}, type: LOGRECORDINGPRO, properties: {{Record: Start, RecordType: Call, UseRecordingStatementId: True}}, next: {next}}}\n"
+                "  - {{id: a{i}, type: LOGRECORDINGPRO, properties: {{Record: Start, RecordType: Call, UseRecordingStatementId: True}}, next: {next}}}"
             ),
-            5 => write!(y, "  - {{id: a{i}, type: LOGRECORDINGPRO, properties: {{Record: Stop}}, next: {next}}}\n"),
-            6 => write!(
+            5 => writeln!(y, "  - {{id: a{i}, type: LOGRECORDINGPRO, properties: {{Record: Stop}}, next: {next}}}"),
+            6 => writeln!(
                 y,
-                "  - {{id: a{i}, type: INDICATE, properties: {{Name: B{b}, State: On, ActionType: Signal, Parameters: [v{b}]}}, next: {next}}}\n",
+                "  - {{id: a{i}, type: INDICATE, properties: {{Name: B{b}, State: On, ActionType: Signal, Parameters: [v{b}]}}, next: {next}}}",
                 b = i % 2
             ),
-            _ => write!(y, "  - {{id: a{i}, type: PLAY, properties: {{Phrase: Block {i}.}}, next: {next}}}\n"),
+            _ => writeln!(y, "  - {{id: a{i}, type: PLAY, properties: {{Phrase: Block {i}.}}, next: {next}}}"),
         };
     }
 
