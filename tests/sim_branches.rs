@@ -68,7 +68,8 @@ fn visits(s: &Script, t: &Traffic, calls: u64, id: &str) -> u64 {
 #[test]
 fn traffic_weights_are_respected_statistically() {
     let s = script();
-    let t = traffic(&s, "branches:\n  hours: {Open: 0.7, Closed: 0.2, Holiday: 0.1}\n  chk: {Yes: 1, No: 3}\n");
+    let t =
+        traffic(&s, "branches:\n  hours: {Open: 0.7, Closed: 0.2, Holiday: 0.1}\n  chk: {Yes: 1, No: 3}\n");
     let n = 20_000;
     let open = visits(&s, &t, n, "openplay") as f64 / n as f64;
     let closed = visits(&s, &t, n, "closedplay") as f64 / n as f64;

@@ -564,7 +564,10 @@ fn parse_branches(cx: &mut Ctx, v: &Node, script: &Script) -> Option<Vec<(String
                 let e = cx
                     .err(
                         LoadErrorKind::InvalidConfig,
-                        format!("`branches` names `{id}`, but script `{}` has no action with that id", script.name),
+                        format!(
+                            "`branches` names `{id}`, but script `{}` has no action with that id",
+                            script.name
+                        ),
                         k.span,
                         "no such action",
                     )
@@ -575,7 +578,11 @@ fn parse_branches(cx: &mut Ctx, v: &Node, script: &Script) -> Option<Vec<(String
         };
         if !is_traffic_branched(action) {
             let ty = action.kind.canonical_name().unwrap_or(&action.type_name);
-            let hint = if matches!(action.kind, Kind::Menu(_)) { "; a MENU's input goes under `inputs`" } else { "" };
+            let hint = if matches!(action.kind, Kind::Menu(_)) {
+                "; a MENU's input goes under `inputs`"
+            } else {
+                ""
+            };
             let e = cx
                 .err(
                     LoadErrorKind::InvalidConfig,
@@ -588,9 +595,11 @@ fn parse_branches(cx: &mut Ctx, v: &Node, script: &Script) -> Option<Vec<(String
             continue;
         }
         let what = format!("`branches.{id}`");
-        let Some(branch_entries) =
-            cx.map(dv, &what, "an action's branches map branch names to weights, e.g. {Open: 0.8, Closed: 0.2}")
-        else {
+        let Some(branch_entries) = cx.map(
+            dv,
+            &what,
+            "an action's branches map branch names to weights, e.g. {Open: 0.8, Closed: 0.2}",
+        ) else {
             continue;
         };
         let wired: Vec<&str> = action
