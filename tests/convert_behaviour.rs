@@ -11,15 +11,23 @@ fn recflow(args: &[&str], file: &Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_recflow")).args(args).arg(file).output().unwrap()
 }
 
+/// A converted copy lives in a temporary folder: its RUNSUB / RUNSCRIPT targets are still found
+/// in the source's folder through `--scripts`.
+fn library_of(file: &Path) -> Vec<String> {
+    vec!["--scripts".into(), file.parent().unwrap().display().to_string()]
+}
+
 fn examples() -> Vec<PathBuf> {
     common::example_scripts()
 }
 
 /// (report, per-contact JSONL) of a 300-call simulation.
-fn simulate(file: &Path, dir: &Path) -> (String, String) {
+fn simulate(file: &Path, dir: &Path, library: &[String]) -> (String, String) {
     let calls = dir.join("calls.jsonl");
     let out = Command::new(env!("CARGO_BIN_EXE_recflow"))
-        .args(["simulate", "--calls", "300", "--seed", "7", "--format", "json", "--calls-out"])
+        .args(["simulate", "--calls", "300", "--seed", "7", "--format", "json"])
+        .args(library)
+        .arg("--calls-out")
         .arg(&calls)
         .arg(file)
         .output()
@@ -29,8 +37,10 @@ fn simulate(file: &Path, dir: &Path) -> (String, String) {
 }
 
 /// Lint findings without the file name: (code, action, line-independent message).
-fn lint(file: &Path) -> Vec<(String, String, String)> {
-    let out = recflow(&["lint", "--format", "json"], file);
+fn lint(file: &Path, library: &[String]) -> Vec<(String, String, String)> {
+    let mut args = vec!["lint", "--format", "json"];
+    args.extend(library.iter().map(String::as_str));
+    let out = recflow(&args, file);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let mut d: Vec<_> = v["diagnostics"]
         .as_array()
@@ -46,18 +56,19 @@ fn lint(file: &Path) -> Vec<(String, String, String)> {
 fn conversions_simulate_and_lint_exactly_like_their_source() {
     let tmp = tempfile::tempdir().unwrap();
     for src in examples() {
-        let (report, calls) = simulate(&src, tmp.path());
+        let library = library_of(&src);
+        let (report, calls) = simulate(&src, tmp.path(), &library);
         assert!(calls.lines().count() == 300, "{}: expected 300 contacts", src.display());
-        let findings = lint(&src);
+        let findings = lint(&src, &library);
         for (to, ext) in [("studio-json", "json"), ("yaml", "yaml")] {
             let out = recflow(&["convert", "--to", to], &src);
             assert!(out.status.success());
             let conv = tmp.path().join(format!("converted.{ext}"));
             std::fs::write(&conv, &out.stdout).unwrap();
-            let (r2, c2) = simulate(&conv, tmp.path());
+            let (r2, c2) = simulate(&conv, tmp.path(), &library);
             assert_eq!(report, r2, "{} → {to}: report differs", src.display());
             assert!(calls == c2, "{} → {to}: per-contact records differ", src.display());
-            assert_eq!(findings, lint(&conv), "{} → {to}: lint differs", src.display());
+            assert_eq!(findings, lint(&conv, &library), "{} → {to}: lint differs", src.display());
         }
     }
 }

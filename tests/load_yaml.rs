@@ -133,7 +133,7 @@ fn every_modelled_type_loads_with_typed_properties() {
     assert_eq!(names, ["default", "Error"]);
     assert_eq!(snippet.branch("Error").unwrap().target, s.find("end"));
 
-    assert!(matches!(&get(&s, "case").kind, Kind::Case { variable } if variable == "{count}"));
+    assert!(matches!(&get(&s, "case").kind, Kind::Case { variable } if variable == "count"));
     let names: Vec<&str> = get(&s, "case").branches.iter().map(|b| b.name.as_str()).collect();
     assert_eq!(names, ["1", "gold", "default"]);
 

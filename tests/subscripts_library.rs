@@ -85,7 +85,7 @@ fn missing_target_is_a_located_error_with_did_you_mean() {
     let e = &errs.errors[0];
     assert_eq!(e.kind, LoadErrorKind::UnknownScript);
     assert_eq!(e.line_col(), Some((9, 30)));
-    let rendered = errs.render_plain(100).replace(env!("CARGO_MANIFEST_DIR"), "[repo]");
+    let rendered = errs.render_plain(400).replace(env!("CARGO_MANIFEST_DIR"), "[repo]");
     assert!(rendered.contains("did you mean `consent`?"), "{rendered}");
     insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
         insta::assert_snapshot!("subscripts__missing_target", rendered);

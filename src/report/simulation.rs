@@ -34,6 +34,12 @@ pub fn report_human(r: &Report, script_path: &str, flags: &str) -> String {
     let mut s = String::new();
     let n = r.calls;
     let _ = writeln!(s, "{} — {} calls, seed {}", r.script, n, r.seed);
+    if let Some(m) = &r.media {
+        let _ = writeln!(
+            s,
+            "not a voice script (media: {m}): no call recording is modelled, nothing is recorded"
+        );
+    }
     if let Some(p) = &r.precision {
         let how = if p.reached {
             format!("every 95% half-width ≤ {} points (widest {})", p.target, p.widest_half_width)

@@ -20,6 +20,9 @@ pub struct Report {
     pub version: u32,
     pub script: String,
     pub seed: u64,
+    /// The script's media when it is not a voice script (`"chat"`, ...): nothing is recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media: Option<String>,
     pub calls: u64,
     pub recorded: Recorded,
     pub initiators: Initiators,
@@ -379,6 +382,7 @@ impl Tally {
             version: 1,
             script: p.name.clone(),
             seed: p.seed,
+            media: p.non_voice_media.clone(),
             calls: self.calls,
             recorded: Recorded {
                 any: self.any,

@@ -221,6 +221,8 @@ pub struct Fixed {
 #[derive(Clone, Debug)]
 pub struct Compiled {
     pub name: String,
+    /// The script's media when it is not a voice script (then nothing is recorded).
+    pub non_voice_media: Option<String>,
     pub ops: Vec<Op>,
     /// Studio ids, for paths and explain.
     pub ids: Vec<String>,
@@ -317,6 +319,8 @@ impl Compiled {
         tenant: &Tenant,
         traffic: &Traffic,
     ) -> Compiled {
+        // Issue 11 point 6: a non-voice script has no call recording.
+        let voice = script.is_voice();
         let mut symbols = Symbols::new();
         let mut purposes = Purposes::default();
         let statement_var = symbols.intern(crate::script::facts::STATEMENT_VAR);
@@ -479,6 +483,11 @@ impl Compiled {
                     params: i.parameters.clone(),
                     next: default,
                 },
+                // A non-voice script records nothing (issue 11 point 6): its recording
+                // actions pass through.
+                Kind::LogRecordingPro(_) | Kind::RecordAgentOnly | Kind::DoNotRecord if !voice => {
+                    Op::Pass { next: default }
+                }
                 Kind::LogRecordingPro(l) => Op::Record {
                     start: l.record == Record::Start,
                     statement: l.use_statement_id,
@@ -588,8 +597,9 @@ impl Compiled {
             at: purposes.intern(&format!("{name}_at")),
         };
         let a = &traffic.agent;
-        let rod = behaviour("rod", a.rod);
-        let supervisor_rod = behaviour("supervisor_rod", a.supervisor_rod);
+        // Recording on demand is for voice calls only (seed).
+        let rod = behaviour("rod", if voice { a.rod } else { 0.0 });
+        let supervisor_rod = behaviour("supervisor_rod", if voice { a.supervisor_rod } else { 0.0 });
         let transfer_agent = behaviour("transfer", a.transfer_agent);
         let transfer_external = behaviour("transfer_external", a.transfer_external);
         let conference = behaviour("conference", a.conference);
@@ -598,6 +608,7 @@ impl Compiled {
         let find_event = |e| script.event(e).map(|ix| ix.0);
         Compiled {
             name: script.name.clone(),
+            non_voice_media: if voice { None } else { script.kind.media.clone() },
             ids: script.actions.iter().map(|a| a.id.clone()).collect(),
             kinds: script.actions.iter().map(|a| a.kind.canonical_name().unwrap_or("pass-through")).collect(),
             begin: script.begin().0,

@@ -1093,6 +1093,11 @@ impl<'p, O: Observer> Engine<'p, O> {
             self.open_rec(Mode::Full, Initiator::Rod);
             return;
         }
+        if p.non_voice_media.is_some() {
+            // Issue 11 point 6: policies record voice calls only.
+            tr!(self, "recording", None, None, "policies record voice calls only: this script is not voice");
+            return;
+        }
         if self.c.policies_off {
             tr!(
                 self,
