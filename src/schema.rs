@@ -228,6 +228,9 @@ struct TrafficFile {
     dnis: Option<BTreeMap<String, f64>>,
     /// Per MENU id: weights of digit strings (`none` = no input).
     inputs: Option<BTreeMap<String, BTreeMap<String, f64>>>,
+    /// Per traffic-branched action id (HOURS, CHECKCALLSUP, unknown types with named branches):
+    /// weights of its wired branch names; default uniform over its wired result branches.
+    branches: Option<BTreeMap<String, BTreeMap<String, f64>>>,
     durations: Option<Durations>,
     agent: Option<AgentEvents>,
 }

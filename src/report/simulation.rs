@@ -121,6 +121,23 @@ pub fn report_human(r: &Report, script_path: &str, flags: &str) -> String {
             }
         }
     }
+    // Not findings: what recflow could not compute and took from traffic (or left unknown).
+    if !r.unmodelled.is_empty() || r.unmodelled_snippet > 0 {
+        let _ = writeln!(s);
+        let _ = writeln!(s, "Unmodelled (branch chosen by traffic weights; not findings)");
+        for (id, count) in &r.unmodelled {
+            let _ = writeln!(s, "  {:<26} {count:>9}  {:>5.1}%", id, pct(*count, n));
+        }
+        if r.unmodelled_snippet > 0 {
+            let count = r.unmodelled_snippet;
+            let _ = writeln!(
+                s,
+                "  {:<26} {count:>9}  {:>5.1}%  SNIPPET constructs recflow does not model gave unknown values",
+                "unmodelled_snippet",
+                pct(count, n)
+            );
+        }
+    }
     s
 }
 

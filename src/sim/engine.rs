@@ -485,6 +485,26 @@ impl<'p, O: Observer> Engine<'p, O> {
                     self.release(out);
                 }
             }
+            Op::Branched(b) => {
+                let k = match &b.cumulative {
+                    Some(cum) => self.c.draws.weighted(b.choice, cum),
+                    None => self.c.draws.index(b.choice, b.choices.len()),
+                };
+                let (name, next) = &b.choices[k];
+                // One entry per contact and action: a loop through HOURS counts the contact once.
+                if !out.unmodelled.contains(&b.slot) {
+                    out.unmodelled.push(b.slot);
+                }
+                tr!(
+                    self,
+                    "action",
+                    Some(ix),
+                    None,
+                    "{}: branch chosen by traffic weights → {name} (unmodelled)",
+                    b.kind
+                );
+                self.goto(*next, 0, out)
+            }
             Op::Menu(m) => {
                 if released {
                     out.add(Finding::MediaAfterRelease);
