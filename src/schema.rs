@@ -34,6 +34,11 @@ struct ScriptFile {
     script: Id,
     /// What the script does (optional).
     description: Option<String>,
+    /// The contact media the script handles (Studio `mediaTypeName`): `call` (the default),
+    /// `chat`, `email`, `sms`, `workitem`, `voicemail`, ... A non-voice script records no call.
+    media: Option<String>,
+    /// The script purpose (Studio `purposeType`): `General`, `Suppression`, ...
+    purpose: Option<String>,
     /// The actions; their order does not matter to execution.
     actions: Vec<ActionDef>,
     /// Studio JSON members kept for a lossless round trip (written by `recflow convert`).
@@ -105,9 +110,16 @@ struct StudioHeader {
     #[serde(rename = "scriptName")]
     script_name: Option<String>,
     description: Option<String>,
-    /// e.g. `Phone`; a non-voice media type records no call.
+    /// The media type number (4 = phone call, 3 = chat, 1 = email, 5 = voicemail, 6 = work
+    /// item, 7 = SMS); a non-voice media type records no call.
     #[serde(rename = "mediaType")]
     media_type: Option<serde_json::Value>,
+    /// The media type name (`call`, `chat`, ...); read before `mediaType`.
+    #[serde(rename = "mediaTypeName")]
+    media_type_name: Option<String>,
+    /// The script purpose (`General`, `Suppression`, ...).
+    #[serde(rename = "purposeType")]
+    purpose_type: Option<String>,
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -216,6 +228,9 @@ struct TrafficFile {
     dnis: Option<BTreeMap<String, f64>>,
     /// Per MENU id: weights of digit strings (`none` = no input).
     inputs: Option<BTreeMap<String, BTreeMap<String, f64>>>,
+    /// Per traffic-branched action id (HOURS, CHECKCALLSUP, unknown types with named branches):
+    /// weights of its wired branch names; default uniform over its wired result branches.
+    branches: Option<BTreeMap<String, BTreeMap<String, f64>>>,
     durations: Option<Durations>,
     agent: Option<AgentEvents>,
 }

@@ -47,6 +47,7 @@ fn busy_day_example_parses_to_exact_struct() {
             "consent".into(),
             Weighted { items: vec![(Some("1".into()), 0.8), (Some("2".into()), 0.15), (None, 0.05)] },
         )],
+        branches: Vec::new(),
         durations: Durations {
             menu: Dist::Fixed(6.0),
             play: Dist::Fixed(3.0),

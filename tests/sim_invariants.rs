@@ -170,3 +170,127 @@ fn agents_past_65535_answer_and_unknown_agents_never_match() {
         (0..400).filter(|&i| sim::driver::one(&p, i).segments[1].agent.unwrap().index() >= 65_536).count();
     assert!(high > 0, "no contact was answered by an agent past 65 535");
 }
+
+/// Generated scripts (issue 9.3): a chain of IVR blocks, an ONANSWER chain and an ONSIGNAL
+/// chain, each block drawn from the vocabulary that touches per-contact state — consent MENUs,
+/// SNIPPET and ASSIGN copies of the statement id into `Global:`, recording starts/stops,
+/// statement starts, MAX buttons — under traffic with ROD, transfers, dispositions and button
+/// presses.
+mod generated {
+    use std::fmt::Write;
+
+    /// One block of the vocabulary; `i` makes its ids unique, `next` is where it continues.
+    fn block(y: &mut String, kind: u8, i: usize, next: &str) {
+        let _ = match kind {
+            0 => writeln!(
+                y,
+                "  - {{id: a{i}, type: MENU, properties: {{Phrase: 'Press 1 to agree to recording, 2 to decline.'}}, branches: {{'1': {next}, '2': a{i}-no, default: {next}}}}}
+  - {{id: a{i}-no, type: LOGRECORDINGPRO, properties: {{Record: Stop}}, next: {next}}}"
+            ),
+            1 => writeln!(
+                y,
+                "  - {{id: a{i}, type: SNIPPET, properties: {{Data: 'ASSIGN Global:_recordingStatementId = RecordingStatementId'}}, next: {next}}}"
+            ),
+            2 => writeln!(
+                y,
+                "  - {{id: a{i}, type: ASSIGN, properties: {{Variable: 'Global:_recordingStatementId', Value: '{{RecordingStatementId}}'}}, next: {next}}}"
+            ),
+            3 => writeln!(y, "  - {{id: a{i}, type: LOGRECORDINGPRO, properties: {{Record: Start}}, next: {next}}}"),
+            4 => writeln!(
+                y,
+                "  - {{id: a{i}, type: LOGRECORDINGPRO, properties: {{Record: Start, RecordType: Call, UseRecordingStatementId: True}}, next: {next}}}"
+            ),
+            5 => writeln!(y, "  - {{id: a{i}, type: LOGRECORDINGPRO, properties: {{Record: Stop}}, next: {next}}}"),
+            6 => writeln!(
+                y,
+                "  - {{id: a{i}, type: INDICATE, properties: {{Name: B{b}, State: On, ActionType: Signal, Parameters: [v{b}]}}, next: {next}}}",
+                b = i % 2
+            ),
+            _ => writeln!(y, "  - {{id: a{i}, type: PLAY, properties: {{Phrase: Block {i}.}}, next: {next}}}"),
+        };
+    }
+
+    /// A chain of `kinds` starting at `first`, ending at `end`; ids from `base`.
+    fn chain(y: &mut String, kinds: &[u8], base: usize, first: &str, end: &str) {
+        let id = |j: usize| if j == 0 { first.to_string() } else { format!("a{}", base + j) };
+        for (j, &k) in kinds.iter().enumerate() {
+            let next = if j + 1 == kinds.len() { end.to_string() } else { id(j + 1) };
+            let mut b = String::new();
+            block(&mut b, k, base + j, &next);
+            // The first block carries the chain's entry id.
+            y.push_str(&b.replacen(&format!("id: a{}", base + j), &format!("id: {}", id(j)), 1));
+        }
+        if kinds.is_empty() {
+            let _ = writeln!(y, "  - {{id: {first}, type: WAIT, properties: {{Seconds: 1}}, next: {end}}}");
+        }
+    }
+
+    pub fn script(ivr: &[u8], answer: &[u8], signal: &[u8]) -> String {
+        let mut y = String::from("script: generated\nactions:\n  - {id: begin, type: BEGIN, next: ivr}\n");
+        chain(&mut y, ivr, 100, "ivr", "queue");
+        y.push_str(
+            "  - {id: queue, type: REQAGENT, properties: {Skill: Sales}, next: hold}
+  - {id: hold, type: MUSIC, properties: {SecondstoPlay: 30}, next: hold}
+  - {id: answered, type: ONANSWER, next: ans}
+  - {id: talk, type: WAIT, properties: {Seconds: 60}, next: talk}
+  - {id: signal, type: ONSIGNAL, next: sig}
+",
+        );
+        chain(&mut y, answer, 200, "ans", "talk");
+        chain(&mut y, signal, 300, "sig", "talk");
+        y.push_str(
+            "  - {id: released, type: ONRELEASE, next: off0}
+  - {id: off0, type: INDICATE, properties: {Name: B0, State: Off}, next: bye}
+  - {id: bye, type: END}
+",
+        );
+        y
+    }
+}
+
+/// Traffic that takes every event path of the generated scripts, presses their buttons, and
+/// answers the consent MENUs both ways.
+fn generated_traffic() -> Traffic {
+    let mut t = busy_traffic();
+    t.agent.presses = vec![
+        recflow::model::PressSequence { p: 0.4, buttons: vec!["B0".into(), "B1".into()] },
+        recflow::model::PressSequence { p: 0.3, buttons: vec!["B1".into(), "B0".into(), "B1".into()] },
+    ];
+    t
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..Default::default() })]
+
+    /// Issue 9.3 on generated scripts: line *i* of the batch's `--calls-out` is contact *i* run
+    /// alone (`driver::one` and `explain`, which must agree), and the batch tally is the sum of
+    /// the single-contact runs.
+    #[test]
+    fn generated_batch_equals_single_contact_runs(
+        ivr in proptest::collection::vec(0u8..8, 0..6),
+        answer in proptest::collection::vec(0u8..8, 0..5),
+        signal in proptest::collection::vec(0u8..8, 0..4),
+    ) {
+        let text = generated::script(&ivr, &answer, &signal);
+        let s = recflow::script::load_str("g.yaml", &text)
+            .unwrap_or_else(|e| panic!("{}\n{text}", e.render_plain(100)));
+        let p = Compiled::compile(&s, &Tenant::default(), &generated_traffic());
+        let calls = 120;
+        let lines = batch_lines(&p, calls);
+        proptest::prop_assert_eq!(lines.len() as u64, calls);
+        let mut singles = sim::Tally::new(p.policies.len());
+        for (i, line) in lines.iter().enumerate() {
+            let one = sim::driver::one(&p, i as u64);
+            let mut alone = String::new();
+            one.write_json(&p, &mut alone);
+            proptest::prop_assert_eq!(&alone, line, "contact {} of\n{}", i, text);
+            let mut explained = String::new();
+            sim::explain::explain(&p, i as u64).outcome.write_json(&p, &mut explained);
+            proptest::prop_assert_eq!(&explained, line, "explain --call {} of\n{}", i, text);
+            singles.add(&one);
+        }
+        let batch = sim::tally(&p, 0..calls, |_| {});
+        let json = |t: &sim::Tally| recflow::report::simulation::report_json(&t.report(&p));
+        proptest::prop_assert_eq!(json(&batch), json(&singles), "{}", text);
+    }
+}

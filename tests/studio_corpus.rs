@@ -21,7 +21,7 @@ fn every_corpus_script_loads_lints_simulates_explains_draws_and_round_trips() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/studio");
     let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
     files.sort();
-    assert!(files.len() >= 6, "{files:?}");
+    assert!(files.len() >= 12, "{files:?}");
     for f in &files {
         let path = f.display().to_string();
         let text = std::fs::read_to_string(f).unwrap();

@@ -203,6 +203,7 @@ pub fn link(lib: &Library) -> Result<Linked, LoadErrors> {
         actions: l.actions,
         studio_header: entry.studio_header.clone(),
         studio_root: entry.studio_root.clone(),
+        kind: entry.kind.clone(),
         warnings: Vec::new(),
     };
     Ok(Linked {

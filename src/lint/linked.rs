@@ -50,7 +50,7 @@ pub fn lint(linked: &Linked, config: &Config) -> Vec<FileFindings> {
     let cx = Ctx { script, flow: &flow, facts: &facts, reach: &reach, options, tenant };
     let mut found = Vec::new();
     for rule in RULES {
-        if rule.code != registry::UNUSED_SUPPRESSION && config.enabled(rule) {
+        if rule.code != registry::UNUSED_SUPPRESSION && config.enabled(rule) && rule.applies_to(script) {
             (rule.check)(&cx, &mut found);
         }
     }

@@ -32,7 +32,7 @@ pub mod render;
 pub mod rules;
 
 pub use diagnostic::{Diagnostic, Label, Severity};
-pub use registry::{RULES, Rule};
+pub use registry::{RULES, Rule, VOICE_ONLY};
 
 use crate::flow::Flow;
 use crate::model::Tenant;
@@ -121,7 +121,7 @@ pub fn lint(script: &Script, config: &Config) -> Vec<Diagnostic> {
     };
     let mut found = Vec::new();
     for rule in RULES {
-        if rule.code != registry::UNUSED_SUPPRESSION && config.enabled(rule) {
+        if rule.code != registry::UNUSED_SUPPRESSION && config.enabled(rule) && rule.applies_to(script) {
             (rule.check)(&cx, &mut found);
         }
     }

@@ -94,6 +94,16 @@ rules! {
         "an `allow:` entry that suppressed nothing";
 }
 
+/// Rules about call recording, consent to it, recorded statements, the MAX recording indicator
+/// and IVR audio: they do not fire on a non-voice script (chat, email, SMS, work item, ...),
+/// which has no call recording (issue 11 point 6; docs/lint.md, "Script kind"). Kept for every
+/// media: M002 / M004 (Signal buttons and CASE values are script wiring, whatever the media),
+/// M003, G001-G003 (graph shape) and X001.
+pub const VOICE_ONLY: &[&str] = &[
+    "C001", "C002", "C003", "C004", "O001", "O002", "O003", "O004", "S001", "S002", "S003", "M001", "M005",
+    "P001",
+];
+
 /// The rule with this code or name (case-insensitive).
 pub fn rule(code_or_name: &str) -> Option<&'static Rule> {
     let key = code_or_name.trim();
@@ -101,6 +111,11 @@ pub fn rule(code_or_name: &str) -> Option<&'static Rule> {
 }
 
 impl Rule {
+    /// Does the rule apply to this script (a voice-only rule does not apply to a chat script)?
+    pub fn applies_to(&self, script: &crate::script::Script) -> bool {
+        script.is_voice() || !VOICE_ONLY.contains(&self.code)
+    }
+
     /// Does a `--select` / `--ignore` entry name this rule: its code, its name, or a code prefix
     /// (`C`, `C00`)?
     pub fn matches_selector(&self, selector: &str) -> bool {

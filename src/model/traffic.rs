@@ -14,6 +14,10 @@ pub struct Traffic {
     /// Per MENU action id (string): weights of digit strings; `None` = no input.
     /// MENUs not listed pick uniformly among their wired digit branches.
     pub inputs: Vec<(String, Weighted<Option<String>>)>,
+    /// Per action id (traffic-branched actions: HOURS, CHECKCALLSUP, unknown types with named
+    /// branches): weights of its wired branch names, spelled as the script spells them.
+    /// Actions not listed pick uniformly among their wired result branches.
+    pub branches: Vec<(String, Weighted<String>)>,
     pub durations: Durations,
     pub agent: AgentBehaviour,
 }
@@ -83,6 +87,7 @@ impl Default for Traffic {
             ani: Weighted::default(),
             dnis: Weighted::default(),
             inputs: Vec::new(),
+            branches: Vec::new(),
             durations: Durations::default(),
             agent: AgentBehaviour::default(),
         }
@@ -137,7 +142,7 @@ pub fn default_traffic_yaml() -> &'static str {
 }
 
 pub(crate) const TOP_KEYS: &[&str] =
-    &["calls", "seed", "direction", "ani", "dnis", "inputs", "durations", "agent"];
+    &["calls", "seed", "direction", "ani", "dnis", "inputs", "branches", "durations", "agent"];
 const DIRECTION_KEYS: &[&str] = &["inbound", "outbound"];
 pub(crate) const DURATION_KEYS: &[&str] = &["menu", "play", "queue_wait", "patience", "talk"];
 pub(crate) const AGENT_KEYS: &[&str] =
@@ -145,7 +150,7 @@ pub(crate) const AGENT_KEYS: &[&str] =
 const PRESS_KEYS: &[&str] = &["p", "buttons"];
 const DIST_FORMS: &[&str] = &["exp", "uniform"];
 
-const HELP_TOP: &str = "a traffic file is a mapping with keys calls, seed, direction, ani, dnis, inputs, durations, \
+const HELP_TOP: &str = "a traffic file is a mapping with keys calls, seed, direction, ani, dnis, inputs, branches, durations, \
                         agent (docs/tenant-and-traffic.md)";
 const HELP_DIST: &str =
     "a duration is seconds: a number (6), {exp: mean} ({exp: 30}) or {uniform: [a, b]} ({uniform: [2, 8]})";
@@ -219,6 +224,11 @@ pub fn parse_traffic_with_warnings(
                 "inputs" => {
                     if let Some(i) = parse_inputs(&mut cx, v, script) {
                         t.inputs = i;
+                    }
+                }
+                "branches" => {
+                    if let Some(b) = parse_branches(&mut cx, v, script) {
+                        t.branches = b;
                     }
                 }
                 "durations" => parse_durations(&mut cx, v, &mut t.durations),
@@ -513,6 +523,134 @@ fn parse_inputs(cx: &mut Ctx, v: &Node, script: &Script) -> Option<Vec<(String, 
     (cx.errors.len() == before).then_some(out)
 }
 
+/// Whether simulate picks this action's branch from traffic weights (docs/tenant-and-traffic.md):
+/// a catalogue action whose outcome recflow cannot compute (HOURS, CHECKCALLSUP, ...), or an
+/// unknown type with named result branches. One definition for the loader and the compiler.
+pub fn is_traffic_branched(a: &crate::script::Action) -> bool {
+    if !matches!(a.kind, Kind::Other) {
+        return false;
+    }
+    match a.spec {
+        Some(spec) => spec.sim == crate::script::catalogue::Sim::Traffic,
+        None => a.branches.iter().any(|b| b.name != "default"),
+    }
+}
+
+fn parse_branches(cx: &mut Ctx, v: &Node, script: &Script) -> Option<Vec<(String, Weighted<String>)>> {
+    let entries = cx.map(
+        v,
+        "`branches`",
+        "`branches` maps action ids to branch weights, e.g. {hours: {Open: 0.8, Closed: 0.2}}",
+    )?;
+    let before = cx.errors.len();
+    let branched: Vec<&str> =
+        script.actions.iter().filter(|a| is_traffic_branched(a)).map(|a| a.id.as_str()).collect();
+    let branched_list = if branched.is_empty() {
+        format!("script `{}` has no action whose branch comes from traffic", script.name)
+    } else {
+        format!("traffic-branched actions in script `{}`: {}", script.name, branched.join(", "))
+    };
+    let by_id: std::collections::HashMap<&str, &crate::script::Action> =
+        script.actions.iter().rev().map(|a| (a.id.as_str(), a)).collect();
+    let mut out = Vec::new();
+    for (id, k, dv) in free_keys(cx, entries, "`branches`") {
+        let action = match by_id.get(id.as_str()) {
+            Some(&a) => a,
+            None => {
+                let mut help = branched_list.clone();
+                if let Some(best) = did_you_mean(&id, branched.iter().copied()) {
+                    help = format!("did you mean `{best}`? {help}");
+                }
+                let e = cx
+                    .err(
+                        LoadErrorKind::InvalidConfig,
+                        format!(
+                            "`branches` names `{id}`, but script `{}` has no action with that id",
+                            script.name
+                        ),
+                        k.span,
+                        "no such action",
+                    )
+                    .with_help(help);
+                cx.push(e);
+                continue;
+            }
+        };
+        if !is_traffic_branched(action) {
+            let ty = action.kind.canonical_name().unwrap_or(&action.type_name);
+            let hint = if matches!(action.kind, Kind::Menu(_)) {
+                "; a MENU's input goes under `inputs`"
+            } else {
+                ""
+            };
+            let e = cx
+                .err(
+                    LoadErrorKind::InvalidConfig,
+                    format!("`branches` names `{id}`, a {ty} action whose branch recflow computes itself"),
+                    k.span,
+                    "not traffic-branched",
+                )
+                .with_help(format!("{branched_list}{hint}"));
+            cx.push(e);
+            continue;
+        }
+        let what = format!("`branches.{id}`");
+        let Some(branch_entries) = cx.map(
+            dv,
+            &what,
+            "an action's branches map branch names to weights, e.g. {Open: 0.8, Closed: 0.2}",
+        ) else {
+            continue;
+        };
+        let wired: Vec<&str> = action
+            .branches
+            .iter()
+            .filter(|b| b.target.is_some())
+            .map(|b| if b.name == "default" { "Default" } else { b.name.as_str() })
+            .collect();
+        let mut items = Vec::new();
+        let mut ok = true;
+        for (name, bk, w) in free_keys(cx, branch_entries, &what) {
+            let w = cx.non_negative(w, &format!("the weight of `{name}`"), HELP_WEIGHT);
+            // Names compare like the catalogue compares them (`Open` = `OnOpen` = `open`);
+            // stored as the script spells them, so the compiler matches exactly.
+            let found = action
+                .branches
+                .iter()
+                .find(|b| b.target.is_some() && crate::script::catalogue::same_branch_name(&b.name, &name));
+            let Some(b) = found else {
+                let mut help = if wired.is_empty() {
+                    format!("`{id}` has no wired branch")
+                } else {
+                    format!("wired branches of `{id}`: {}", wired.join(", "))
+                };
+                if let Some(best) = did_you_mean(&name, wired.iter().copied()) {
+                    help = format!("did you mean `{best}`? {help}");
+                }
+                let e = cx
+                    .err(
+                        LoadErrorKind::InvalidConfig,
+                        format!("`{id}` has no wired branch `{name}`"),
+                        bk.span,
+                        "no such wired branch",
+                    )
+                    .with_help(help);
+                cx.push(e);
+                ok = false;
+                continue;
+            };
+            match w {
+                Some(w) => items.push((b.name.clone(), w)),
+                None => ok = false,
+            }
+        }
+        if ok && let Some(w) = finish_weights(cx, dv, &what, items) {
+            out.push((id, w));
+        }
+    }
+    (cx.errors.len() == before).then_some(out)
+}
+
 fn parse_durations(cx: &mut Ctx, v: &Node, d: &mut Durations) {
     let Some(entries) =
         cx.map(v, "`durations`", "`durations` maps menu, play, queue_wait, patience, talk to durations")
@@ -743,6 +881,16 @@ impl Traffic {
                     None => c.tag("none"),
                 };
                 c.num(*w);
+            }
+        }
+        // Only when present: digests of traffic files without `branches` stay what they were.
+        if !self.branches.is_empty() {
+            c.tag("branches").int(self.branches.len() as i128);
+            for (id, w) in &self.branches {
+                c.str(id).int(w.items.len() as i128);
+                for (b, w) in &w.items {
+                    c.str(b).num(*w);
+                }
             }
         }
         let d = &self.durations;

@@ -34,6 +34,12 @@ pub fn report_human(r: &Report, script_path: &str, flags: &str) -> String {
     let mut s = String::new();
     let n = r.calls;
     let _ = writeln!(s, "{} — {} calls, seed {}", r.script, n, r.seed);
+    if let Some(m) = &r.media {
+        let _ = writeln!(
+            s,
+            "not a voice script (media: {m}): no call recording is modelled, nothing is recorded"
+        );
+    }
     if let Some(p) = &r.precision {
         let how = if p.reached {
             format!("every 95% half-width ≤ {} points (widest {})", p.target, p.widest_half_width)
@@ -113,6 +119,23 @@ pub fn report_human(r: &Report, script_path: &str, flags: &str) -> String {
                 let _ =
                     writeln!(s, "      e.g. contact {id}: recflow explain {script_path} --call {id}{flags}");
             }
+        }
+    }
+    // Not findings: what recflow could not compute and took from traffic (or left unknown).
+    if !r.unmodelled.is_empty() || r.unmodelled_snippet > 0 {
+        let _ = writeln!(s);
+        let _ = writeln!(s, "Unmodelled (branch chosen by traffic weights; not findings)");
+        for (id, count) in &r.unmodelled {
+            let _ = writeln!(s, "  {:<26} {count:>9}  {:>5.1}%", id, pct(*count, n));
+        }
+        if r.unmodelled_snippet > 0 {
+            let count = r.unmodelled_snippet;
+            let _ = writeln!(
+                s,
+                "  {:<26} {count:>9}  {:>5.1}%  SNIPPET constructs recflow does not model gave unknown values",
+                "unmodelled_snippet",
+                pct(count, n)
+            );
         }
     }
     s

@@ -103,6 +103,7 @@ pub(crate) fn build(raw: RawScript) -> Result<Script, LoadErrors> {
         actions,
         studio_header: raw.studio_header,
         studio_root: raw.studio_root,
+        kind: raw.kind,
         warnings: {
             b.warnings.sort_by_key(|e| e.labels.first().map_or(0, |(s, _)| s.offset));
             b.warnings.truncate(MAX_REPORTED_ERRORS);

@@ -56,8 +56,7 @@ pub enum Sim {
     PassThrough,
     /// Its outcome depends on the world (clock, tables, web services): the branch comes from
     /// traffic `branches:` weights, else uniformly among the wired result branches; counted
-    /// as `unmodelled`. Until the traffic-weighted choice lands it takes `Default`, else its
-    /// first wired result branch.
+    /// as `unmodelled` (docs/tenant-and-traffic.md).
     Traffic,
 }
 
@@ -109,15 +108,7 @@ impl ActionSpec {
             Extra::Digits if is_digit_string(name) => return true,
             _ => {}
         }
-        let bare = |s: &str| {
-            let s = s.trim();
-            match s.get(..2) {
-                Some(p) if p.eq_ignore_ascii_case("on") && s.len() > 2 => s[2..].to_ascii_lowercase(),
-                _ => s.to_ascii_lowercase(),
-            }
-        };
-        let want = bare(name);
-        self.branches.iter().any(|b| bare(b) == want)
+        self.branches.iter().any(|b| same_branch_name(b, name))
     }
 
     pub fn is_ivr_media(&self) -> bool {
@@ -142,6 +133,20 @@ impl ActionSpec {
         }
         if v.is_empty() { "none".into() } else { v.join(", ") }
     }
+}
+
+/// Whether two result-branch names are the same branch: case-insensitive, ignoring an `On`
+/// prefix (`Open` = `OnOpen`) — Studio and Desktop Studio spell result branches both ways.
+/// One comparison for the catalogue and traffic `branches:` (FORMATS §4 round 2).
+pub fn same_branch_name(a: &str, b: &str) -> bool {
+    fn bare(s: &str) -> &str {
+        let s = s.trim();
+        match s.get(..2) {
+            Some(p) if p.eq_ignore_ascii_case("on") && s.len() > 2 => &s[2..],
+            _ => s,
+        }
+    }
+    bare(a).eq_ignore_ascii_case(bare(b))
 }
 
 /// A MENU branch: the digits a caller presses (`0`-`9`, `*`, `#`).

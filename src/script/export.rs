@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value, json};
 
 use super::build::normalize_branch;
-use super::model::{Action, Kind, PropValue, Script, StudioAction};
+use super::model::{Action, Kind, PropValue, Script, ScriptKind, StudioAction};
 use super::studio_json::{ALLOW_KEY, CONSENT_KEY};
 
 // ---------------------------------------------------------------------------------------------
@@ -33,6 +33,12 @@ pub fn to_yaml(script: &Script) -> String {
     // Blank values are absent in YAML (the loader refuses `label: ""`).
     if let Some(d) = script.description.as_ref().filter(|d| !d.trim().is_empty()) {
         let _ = writeln!(out, "description: {}", yaml_value(d, 0));
+    }
+    if let Some(m) = &script.kind.media {
+        let _ = writeln!(out, "media: {}", yaml_scalar(m, Ctx::Text));
+    }
+    if let Some(p) = &script.kind.purpose {
+        let _ = writeln!(out, "purpose: {}", yaml_scalar(p, Ctx::Text));
     }
     // Studio pieces are written only when they say more than a fresh export would (so a
     // YAML → JSON → YAML trip gives back the YAML, and a real export keeps its extras).
@@ -391,6 +397,31 @@ fn studio_header(script: &Script, read: Option<&Map<String, Value>>) -> Map<Stri
         match &script.description {
             Some(d) => header.insert("description".into(), Value::String(d.clone())),
             None => header.remove("description"),
+        };
+    }
+    // The kind: kept as read when the header says the same, else written from the model
+    // (`mediaType` number and `mediaTypeName`, `purposeType`).
+    let said = super::studio_json::kind_of_header(&header);
+    if said.media != script.kind.media {
+        match &script.kind.media {
+            Some(m) => {
+                if let Some(n) = ScriptKind::media_number(m) {
+                    header.insert("mediaType".into(), Value::from(n));
+                } else {
+                    header.remove("mediaType");
+                }
+                header.insert("mediaTypeName".into(), Value::String(m.clone()));
+            }
+            None => {
+                header.remove("mediaType");
+                header.remove("mediaTypeName");
+            }
+        }
+    }
+    if said.purpose != script.kind.purpose {
+        match &script.kind.purpose {
+            Some(p) => header.insert("purposeType".into(), Value::String(p.clone())),
+            None => header.remove("purposeType"),
         };
     }
     header

@@ -42,12 +42,68 @@ pub struct Script {
     /// `properties`, `branches` appear as placeholders that keep their position and, when not
     /// an object, their value, e.g. `"properties": null`).
     pub studio_root: Option<serde_json::Map<String, serde_json::Value>>,
+    /// What kind of contact the script handles (Studio `header.mediaType` / `purposeType`,
+    /// YAML `media:` / `purpose:`): read once at load, asked by lint and simulate.
+    pub kind: ScriptKind,
     /// What the loader read but cannot model (unknown types and branch names, templated typed
     /// values): located warnings, in file order. `lint --strict` turns them into load errors.
     pub warnings: Vec<crate::source::LoadError>,
 }
 
+/// The script kind (issue 11 point 6): its media and purpose, as named by Studio.
+///
+/// `media` is the lowercase media name (`call`, `chat`, `email`, `sms`, `workitem`,
+/// `voicemail`, ... or whatever the file says); `None` when the file does not say, which is
+/// a phone script (recflow's subject, and what Studio assumes for a script with no media).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ScriptKind {
+    pub media: Option<String>,
+    pub purpose: Option<String>,
+}
+
+/// Studio's `mediaType` numbers and their `mediaTypeName`s (CXone media types).
+pub const MEDIA_TYPES: &[(i64, &str)] = &[
+    (1, "email"),
+    (3, "chat"),
+    (4, "call"),
+    (5, "voicemail"),
+    (6, "workitem"),
+    (7, "sms"),
+    (8, "social"),
+    (9, "digital"),
+];
+
+impl ScriptKind {
+    /// Does the script handle voice calls? Only voice calls are recorded (seed: recording on
+    /// demand and policies are for voice calls), so a non-voice script records nothing.
+    pub fn is_voice(&self) -> bool {
+        self.media.as_deref().is_none_or(|m| matches!(m, "call" | "phone" | "voice" | "phonecall"))
+    }
+
+    /// A media name as the model keeps it: lowercase, spaces and `_` / `-` removed
+    /// (`Phone Call` → `phonecall`, `Work Item` → `workitem`).
+    pub fn normalize(name: &str) -> String {
+        name.chars().filter(|c| !matches!(c, ' ' | '_' | '-')).flat_map(char::to_lowercase).collect()
+    }
+
+    /// The media name of a Studio `mediaType` number.
+    pub fn media_name(number: i64) -> Option<&'static str> {
+        MEDIA_TYPES.iter().find(|(n, _)| *n == number).map(|(_, s)| *s)
+    }
+
+    /// The Studio `mediaType` number of a media name.
+    pub fn media_number(name: &str) -> Option<i64> {
+        let name = if name == "phonecall" || name == "phone" || name == "voice" { "call" } else { name };
+        MEDIA_TYPES.iter().find(|(_, s)| *s == name).map(|(n, _)| *n)
+    }
+}
+
 impl Script {
+    /// Does the script handle voice calls (see [`ScriptKind::is_voice`])?
+    pub fn is_voice(&self) -> bool {
+        self.kind.is_voice()
+    }
+
     pub fn action(&self, ix: ActionIx) -> &Action {
         &self.actions[ix.index()]
     }

@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::model::{Format, PropValue, Source, Span, StudioAction, TextMap};
+use super::model::{Format, PropValue, ScriptKind, Source, Span, StudioAction, TextMap};
 use super::raw::{RawAction, RawAllow, RawBranch, RawProperty, RawScript, Spanned};
 use crate::source::json::{self, Json, JsonStr, JsonValue};
 use crate::source::{LoadError, LoadErrorKind, LoadErrors};
@@ -169,6 +169,7 @@ impl Cx<'_> {
             actions: Vec::new(),
             studio_header: None,
             studio_root: None,
+            kind: Default::default(),
             actions_span: Span::new(root.span.offset, 1.min(root.span.len)),
         };
         let Some(members) = self.object(root, "a Studio JSON script") else { return raw };
@@ -224,6 +225,7 @@ impl Cx<'_> {
             }
         }
         if header.is_some() {
+            raw.kind = kind_of_header(&header_map);
             raw.studio_header = Some(header_map);
         }
         raw.studio_root = Some(top);
@@ -658,6 +660,27 @@ impl Cx<'_> {
         }
         out
     }
+}
+
+/// The script kind from a Studio header: `mediaTypeName` when it is a non-blank string, else
+/// the name of a known `mediaType` number (a number or a numeric string); `purposeType` as
+/// written. Anything else (null, an unknown number) says nothing: the script counts as a
+/// phone script, the conservative reading (every recording rule applies).
+pub(crate) fn kind_of_header(h: &Map<String, serde_json::Value>) -> ScriptKind {
+    use Value as V;
+    let text = |k: &str| match h.get(k) {
+        Some(V::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        _ => None,
+    };
+    let number = match h.get("mediaType") {
+        Some(V::Number(n)) => n.as_i64(),
+        Some(V::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    };
+    let media = text("mediaTypeName")
+        .map(|s| ScriptKind::normalize(&s))
+        .or_else(|| number.and_then(ScriptKind::media_name).map(str::to_string));
+    ScriptKind { media, purpose: text("purposeType") }
 }
 
 #[cfg(test)]

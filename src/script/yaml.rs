@@ -16,7 +16,7 @@ use super::raw::{RawAction, RawAllow, RawBranch, RawProperty, RawScript, Spanned
 use crate::source::yaml_tree::{self, Node, Profile, Value};
 use crate::source::{LoadError, LoadErrorKind, LoadErrors, did_you_mean};
 
-pub(crate) const TOP_KEYS: &[&str] = &["script", "description", "actions", "studio"];
+pub(crate) const TOP_KEYS: &[&str] = &["script", "description", "media", "purpose", "actions", "studio"];
 pub(crate) const ACTION_KEYS: &[&str] =
     &["id", "type", "label", "properties", "branches", "next", "consent", "allow", "studio"];
 /// Keys of the top-level `studio:` mapping (Studio JSON header and other top-level members).
@@ -192,6 +192,7 @@ impl Walker<'_> {
         let mut actions = Vec::new();
         let mut actions_span = None;
         let (mut studio_header, mut studio_root) = (None, None);
+        let (mut media, mut purpose) = (None, None);
         for (k, v) in entries {
             let key = self.key_text(k);
             match key.as_str() {
@@ -199,6 +200,26 @@ impl Walker<'_> {
                 "description" => match &v.value {
                     Value::Null => {}
                     _ => description = self.scalar(v, "`description`").map(|s| s.value),
+                },
+                // Script kind (issue 11 point 6); blank or null says nothing.
+                "media" => match &v.value {
+                    Value::Null => {}
+                    _ => {
+                        media = self
+                            .scalar(v, "`media`")
+                            .map(|s| s.value)
+                            .filter(|s| !s.trim().is_empty())
+                            .map(|s| super::model::ScriptKind::normalize(s.trim()))
+                    }
+                },
+                "purpose" => match &v.value {
+                    Value::Null => {}
+                    _ => {
+                        purpose = self
+                            .scalar(v, "`purpose`")
+                            .map(|s| s.value.trim().to_string())
+                            .filter(|s| !s.is_empty())
+                    }
                 },
                 "studio" => {
                     let (h, r) = self.studio_top(v);
@@ -230,6 +251,12 @@ impl Walker<'_> {
                     .with_help("add `script: <name>` at the top of the file"),
             );
         }
+        // The keys win; a kept Studio header fills what they do not say.
+        let from_header = studio_header.as_ref().map(super::studio_json::kind_of_header).unwrap_or_default();
+        let kind = super::model::ScriptKind {
+            media: media.or(from_header.media),
+            purpose: purpose.or(from_header.purpose),
+        };
         Some(RawScript {
             source: self.source.clone(),
             format: Format::Yaml,
@@ -238,6 +265,7 @@ impl Walker<'_> {
             actions,
             studio_header,
             studio_root,
+            kind,
             actions_span: actions_span
                 .unwrap_or_else(|| entries.first().map_or(Span::default(), |(k, _)| span(k))),
         })

@@ -20,6 +20,9 @@ pub struct Report {
     pub version: u32,
     pub script: String,
     pub seed: u64,
+    /// The script's media when it is not a voice script (`"chat"`, ...): nothing is recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media: Option<String>,
     pub calls: u64,
     pub recorded: Recorded,
     pub initiators: Initiators,
@@ -32,6 +35,13 @@ pub struct Report {
     /// 95% Wilson intervals (percent) of every contact share above, mirroring its layout
     /// (FORMATS §5 round 2: `ci95: [lo, hi]`); each policy carries its own `ci95`.
     pub ci95: Ci95,
+    /// Contacts that took a traffic-chosen branch, per action id (FORMATS §5 round 2); left
+    /// out when the script has no traffic-branched action that ran. Never counted as `stuck`.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub unmodelled: std::collections::BTreeMap<String, u64>,
+    /// Contacts whose SNIPPETs met a construct recflow does not model; left out when 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unmodelled_snippet: u64,
     /// Set by `--precision`: the target, the widest half-width reached, whether it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precision: Option<super::precision::Precision>,
@@ -182,6 +192,14 @@ pub struct Tally {
     pub ms_agent_only: u64,
     pub ms_ivr: u64,
     pub ms_statements: u64,
+    /// Per [`Compiled::unmodelled`] slot: contacts that ran that traffic-branched action.
+    /// Grown on demand (tallies are created from the policy count only).
+    pub unmodelled: Vec<u64>,
+    pub unmodelled_snippet: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Tally {
@@ -236,6 +254,14 @@ impl Tally {
             self.findings[i] += 1;
             self.examples[i] = Some(self.examples[i].map_or(o.id, |e| e.min(o.id)));
         }
+        self.unmodelled_snippet += b(o.unmodelled_snippet > 0);
+        for &slot in &o.unmodelled {
+            let slot = slot as usize;
+            if self.unmodelled.len() <= slot {
+                self.unmodelled.resize(slot + 1, 0);
+            }
+            self.unmodelled[slot] += 1;
+        }
         let agent_recorded = full || agent_only;
         for (i, m) in o.policy_matched.iter().enumerate() {
             if *m {
@@ -263,6 +289,13 @@ impl Tally {
             *a += b;
         }
         for (a, b) in self.policy_recorded.iter_mut().zip(&o.policy_recorded) {
+            *a += b;
+        }
+        self.unmodelled_snippet += o.unmodelled_snippet;
+        if self.unmodelled.len() < o.unmodelled.len() {
+            self.unmodelled.resize(o.unmodelled.len(), 0);
+        }
+        for (a, b) in self.unmodelled.iter_mut().zip(&o.unmodelled) {
             *a += b;
         }
     }
@@ -349,6 +382,7 @@ impl Tally {
             version: 1,
             script: p.name.clone(),
             seed: p.seed,
+            media: p.non_voice_media.clone(),
             calls: self.calls,
             recorded: Recorded {
                 any: self.any,
@@ -378,6 +412,14 @@ impl Tally {
                 statements: secs(self.ms_statements),
             },
             ci95: self.ci95(),
+            unmodelled: self
+                .unmodelled
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| **n > 0)
+                .map(|(i, n)| (p.unmodelled[i].clone(), *n))
+                .collect(),
+            unmodelled_snippet: self.unmodelled_snippet,
             precision: None,
             finding_examples: self.examples,
         }

@@ -31,6 +31,10 @@ pub enum Op {
     },
     End,
     Hangup,
+    /// An action whose outcome recflow cannot compute (HOURS, CHECKCALLSUP, unknown types with
+    /// named branches): the branch comes from traffic `branches:` weights, else uniformly among
+    /// its wired result branches; the contact counts under `unmodelled` (`slot`).
+    Branched(Box<BranchedOp>),
     Menu(Box<MenuOp>),
     Play {
         next: Next,
@@ -96,6 +100,20 @@ pub enum Op {
         handlers: u8,
         next: Next,
     },
+}
+
+#[derive(Clone, Debug)]
+pub struct BranchedOp {
+    /// The choices: branch name (for explain) and target (`None` only when traffic weighs a
+    /// branch that is not wired — the loader refuses that, so in practice always wired).
+    pub choices: Vec<(String, Next)>,
+    /// Cumulative weights of `choices`; `None` = uniform.
+    pub cumulative: Option<Vec<f64>>,
+    pub choice: Purpose,
+    /// Index into [`Compiled::unmodelled`].
+    pub slot: u32,
+    /// Studio type for explain (`HOURS`; `unknown type` when the catalogue lacks it).
+    pub kind: &'static str,
 }
 
 #[derive(Clone, Debug)]
@@ -203,6 +221,8 @@ pub struct Fixed {
 #[derive(Clone, Debug)]
 pub struct Compiled {
     pub name: String,
+    /// The script's media when it is not a voice script (then nothing is recorded).
+    pub non_voice_media: Option<String>,
     pub ops: Vec<Op>,
     /// Studio ids, for paths and explain.
     pub ids: Vec<String>,
@@ -251,6 +271,9 @@ pub struct Compiled {
     pub presses: Vec<PressSeq>,
     pub calls: u64,
     pub seed: u64,
+    /// Ids of the traffic-branched actions, in script order ([`BranchedOp::slot`]): the keys
+    /// of the report's `unmodelled`.
+    pub unmodelled: Vec<String>,
 }
 
 /// Case-insensitive name table (names compare as in Studio: `Sales` = `sales`): the first
@@ -296,6 +319,8 @@ impl Compiled {
         tenant: &Tenant,
         traffic: &Traffic,
     ) -> Compiled {
+        // Issue 11 point 6: a non-voice script has no call recording.
+        let voice = script.is_voice();
         let mut symbols = Symbols::new();
         let mut purposes = Purposes::default();
         let statement_var = symbols.intern(crate::script::facts::STATEMENT_VAR);
@@ -330,6 +355,8 @@ impl Compiled {
         let play_ms = traffic.durations.play;
         let menu_ms = traffic.durations.menu;
         let mut ops = Vec::with_capacity(script.actions.len());
+        let mut unmodelled: Vec<String> = Vec::new();
+        let mut unmodelled_ix: std::collections::HashMap<String, usize> = Default::default();
         for (i, action) in script.actions.iter().enumerate() {
             symbols.set_scope(scopes.get(i).copied().unwrap_or(0));
             let next = |name: &str| action.branch(name).and_then(|b| b.target).map(|t| t.0);
@@ -340,6 +367,42 @@ impl Compiled {
                 // RETURN outside a link) ends the thread; otherwise `Default`, else the first
                 // wired result branch (CHECKCALLSUP with only Found / NotFound is no dead end).
                 Kind::Other if action.is_terminal() && default.is_none() => Op::End,
+                Kind::Other if crate::model::traffic::is_traffic_branched(action) => {
+                    let weights = traffic.branches.iter().find(|(id, _)| *id == action.id).map(|(_, w)| w);
+                    let (choices, cumulative) = match weights {
+                        Some(w) => (
+                            w.items.iter().map(|(n, _)| (n.clone(), next(n))).collect(),
+                            Some(cumulative(w.items.iter().map(|(_, p)| *p))),
+                        ),
+                        None => {
+                            // Uniform among the wired result branches; `Default` only when
+                            // nothing else is wired.
+                            let named: Vec<(String, Next)> = action
+                                .branches
+                                .iter()
+                                .filter(|b| b.name != "default" && b.target.is_some())
+                                .map(|b| (b.name.clone(), b.target.map(|t| t.0)))
+                                .collect();
+                            if named.is_empty() {
+                                (vec![("Default".to_string(), default)], None)
+                            } else {
+                                (named, None)
+                            }
+                        }
+                    };
+                    // Linked subscript copies share the caller's count for the same id.
+                    let key = *unmodelled_ix.entry(action.id.clone()).or_insert_with(|| {
+                        unmodelled.push(action.id.clone());
+                        unmodelled.len() - 1
+                    });
+                    Op::Branched(Box::new(BranchedOp {
+                        choices,
+                        cumulative,
+                        choice: purposes.intern(&format!("branch:{}", action.id)),
+                        slot: key as u32,
+                        kind: action.spec.map_or("unknown type", |s| s.name),
+                    }))
+                }
                 Kind::Other => {
                     let first = action.branches.iter().find_map(|b| b.target).map(|t| t.0);
                     Op::Pass { next: default.or(first) }
@@ -420,6 +483,11 @@ impl Compiled {
                     params: i.parameters.clone(),
                     next: default,
                 },
+                // A non-voice script records nothing (issue 11 point 6): its recording
+                // actions pass through.
+                Kind::LogRecordingPro(_) | Kind::RecordAgentOnly | Kind::DoNotRecord if !voice => {
+                    Op::Pass { next: default }
+                }
                 Kind::LogRecordingPro(l) => Op::Record {
                     start: l.record == Record::Start,
                     statement: l.use_statement_id,
@@ -529,8 +597,9 @@ impl Compiled {
             at: purposes.intern(&format!("{name}_at")),
         };
         let a = &traffic.agent;
-        let rod = behaviour("rod", a.rod);
-        let supervisor_rod = behaviour("supervisor_rod", a.supervisor_rod);
+        // Recording on demand is for voice calls only (seed).
+        let rod = behaviour("rod", if voice { a.rod } else { 0.0 });
+        let supervisor_rod = behaviour("supervisor_rod", if voice { a.supervisor_rod } else { 0.0 });
         let transfer_agent = behaviour("transfer", a.transfer_agent);
         let transfer_external = behaviour("transfer_external", a.transfer_external);
         let conference = behaviour("conference", a.conference);
@@ -539,6 +608,7 @@ impl Compiled {
         let find_event = |e| script.event(e).map(|ix| ix.0);
         Compiled {
             name: script.name.clone(),
+            non_voice_media: if voice { None } else { script.kind.media.clone() },
             ids: script.actions.iter().map(|a| a.id.clone()).collect(),
             kinds: script.actions.iter().map(|a| a.kind.canonical_name().unwrap_or("pass-through")).collect(),
             begin: script.begin().0,
@@ -585,6 +655,7 @@ impl Compiled {
             presses,
             calls: traffic.calls,
             seed: traffic.seed,
+            unmodelled,
             purposes,
         }
     }

@@ -485,6 +485,26 @@ impl<'p, O: Observer> Engine<'p, O> {
                     self.release(out);
                 }
             }
+            Op::Branched(b) => {
+                let k = match &b.cumulative {
+                    Some(cum) => self.c.draws.weighted(b.choice, cum),
+                    None => self.c.draws.index(b.choice, b.choices.len()),
+                };
+                let (name, next) = &b.choices[k];
+                // One entry per contact and action: a loop through HOURS counts the contact once.
+                if !out.unmodelled.contains(&b.slot) {
+                    out.unmodelled.push(b.slot);
+                }
+                tr!(
+                    self,
+                    "action",
+                    Some(ix),
+                    None,
+                    "{}: branch chosen by traffic weights → {name} (unmodelled)",
+                    b.kind
+                );
+                self.goto(*next, 0, out)
+            }
             Op::Menu(m) => {
                 if released {
                     out.add(Finding::MediaAfterRelease);
@@ -1071,6 +1091,11 @@ impl<'p, O: Observer> Engine<'p, O> {
         if self.c.rod_on {
             tr!(self, "recording", None, Some("R10"), "recording on demand continues on this segment");
             self.open_rec(Mode::Full, Initiator::Rod);
+            return;
+        }
+        if p.non_voice_media.is_some() {
+            // Issue 11 point 6: policies record voice calls only.
+            tr!(self, "recording", None, None, "policies record voice calls only: this script is not voice");
             return;
         }
         if self.c.policies_off {

@@ -161,6 +161,9 @@ pub struct Outcome {
     /// SNIPPET executions that met a construct recflow does not model (external calls such as
     /// `GetRESTProxy()`, `USES`): they produced unknown values, not faults (docs/snippet.md).
     pub unmodelled_snippet: u32,
+    /// [`super::compile::BranchedOp::slot`]s of the traffic-branched actions this contact ran
+    /// (each once): the branch came from traffic weights, not from the script (`unmodelled`).
+    pub unmodelled: Vec<u32>,
 }
 
 impl Outcome {
@@ -177,6 +180,7 @@ impl Outcome {
         self.policy_matched.clear();
         self.policy_matched.resize(policies, false);
         self.unmodelled_snippet = 0;
+        self.unmodelled.clear();
     }
 
     pub fn add(&mut self, f: Finding) {
