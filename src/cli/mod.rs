@@ -121,22 +121,7 @@ pub fn report_load_errors(errs: &LoadErrors) {
 
 /// Print a loaded script's load warnings to stderr (same rendering as errors).
 pub fn report_load_warnings(warnings: &[script::LoadError]) {
-    if warnings.is_empty() {
-        return;
-    }
-    let errs = LoadErrors { errors: warnings.to_vec() };
-    let text = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
-        let handler =
-            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode()).with_width(100);
-        let mut out = String::new();
-        for e in &errs.errors {
-            let _ = handler.render_report(&mut out, &crate::source::NamedErr(e));
-        }
-        out
-    } else {
-        errs.render_plain(100)
-    };
-    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    config::report_warnings(warnings);
 }
 
 /// Load a script, printing its load errors (or warnings) to stderr.
