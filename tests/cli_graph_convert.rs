@@ -191,9 +191,17 @@ fn graph_and_convert_work_on_every_example() {
             assert!(!out.stdout.is_empty());
             if args[0] == "convert" {
                 let ext = if args[2] == "yaml" { "yaml" } else { "json" };
-                let conv = tmp.path().join(format!("{}.{ext}", f.file_stem().unwrap().to_string_lossy()));
+                // A folder of its own per converted file; scripts it calls are still found in
+                // the source's folder through `--scripts`.
+                let dir = tempfile::tempdir_in(tmp.path()).unwrap();
+                let conv = dir.path().join(format!("{}.{ext}", f.file_stem().unwrap().to_string_lossy()));
                 std::fs::write(&conv, &out.stdout).unwrap();
-                let again = recflow().args(["graph"]).arg(&conv).output().unwrap();
+                let again = recflow()
+                    .args(["graph", "--scripts"])
+                    .arg(f.parent().unwrap())
+                    .arg(&conv)
+                    .output()
+                    .unwrap();
                 assert!(
                     again.status.success(),
                     "{}: {}",
