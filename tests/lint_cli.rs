@@ -142,3 +142,19 @@ fn rules_lists_and_explains() {
     assert_eq!(run(&["rules", "c001"]).1, recflow::lint::registry::rule("C001").unwrap().markdown());
     assert_eq!(run(&["rules", "Z999"]).0, 2);
 }
+
+/// Issue 12: a misspelt Snippet function is a lint finding (a located warning with did-you-mean
+/// in every output), and `--strict` turns it into an error.
+#[test]
+fn misspelt_snippet_function_is_a_located_lint_warning() {
+    let file = "tests/fixtures/snippet/misspelt-function.yaml";
+    let (code, out, err) = run(&["lint", file, "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let w = &v["warnings"][0];
+    assert_eq!(w["line"], 12, "{out}");
+    assert!(w["message"].as_str().unwrap().contains("lenght"), "{out}");
+    assert!(out.contains("length"), "did-you-mean missing: {out}");
+    let (code, _, _) = run(&["lint", file, "--strict"]);
+    assert_eq!(code, 2);
+}

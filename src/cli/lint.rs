@@ -52,8 +52,11 @@ fn lint_library(
             }
         };
         // The scripts' load warnings (docs/lint.md): reported, or under `--strict` load errors.
-        let warnings: Vec<script::LoadError> =
-            lib.scripts.iter().flat_map(|e| e.script.warnings.iter().cloned()).collect();
+        let warnings: Vec<script::LoadError> = lib
+            .scripts
+            .iter()
+            .flat_map(|e| e.script.warnings.iter().cloned().chain(script::snippet_warnings(&e.script)))
+            .collect();
         if strict && !warnings.is_empty() {
             let errs = LoadErrors {
                 errors: warnings
