@@ -21,7 +21,7 @@ use super::outcome::{
     EndedBy, Finding, Initiator, Mode, Outcome, Recording, Segment, SegmentKind, Statement,
 };
 use super::rng::{Draws, Purpose};
-use super::vars::{VarId, Vars};
+use super::vars::{Template, VarId, Vars};
 use crate::model::{Direction, Dist};
 
 /// Actions per contact before the contact is ended with `step_limit` (SEMANTICS §2).
@@ -588,10 +588,7 @@ impl<'p, O: Observer> Engine<'p, O> {
                 self.goto(*next, *ms, out);
             }
             Op::Assign { var, value, next } => {
-                // `render_into` appends: the buffer is reused, so clear it for this value.
-                self.c.scratch.clear();
-                value.render_into(&mut self.c.vars, &mut self.c.scratch);
-                self.assign(*var, out);
+                self.assign(*var, value, out);
                 tr!(
                     self,
                     "variable",
@@ -609,9 +606,7 @@ impl<'p, O: Observer> Engine<'p, O> {
                     self.c.vars.set(v, "");
                 }
                 for (var, value) in params {
-                    self.c.scratch.clear();
-                    value.render_into(&mut self.c.vars, &mut self.c.scratch);
-                    self.assign(*var, out);
+                    self.assign(*var, value, out);
                 }
                 tr!(
                     self,
@@ -624,9 +619,7 @@ impl<'p, O: Observer> Engine<'p, O> {
             }
             Op::Return { value, next } => {
                 if let Some((var, value)) = value {
-                    self.c.scratch.clear();
-                    value.render_into(&mut self.c.vars, &mut self.c.scratch);
-                    self.assign(*var, out);
+                    self.assign(*var, value, out);
                     tr!(
                         self,
                         "variable",
@@ -773,7 +766,12 @@ impl<'p, O: Observer> Engine<'p, O> {
 
     /// Set `var` from `self.c.scratch`. Overwriting `RecordingStatementId` lets the open
     /// statement's id go (R13).
-    fn assign(&mut self, var: VarId, out: &mut Outcome) {
+    /// Render `value` and store it in `var` (ASSIGN, RUNSUB parameters, RETURN). The one place a
+    /// template is rendered into the reused scratch buffer: `render_into` appends, so the buffer
+    /// is cleared here first — a value must never carry an earlier one (the old ASSIGN leak).
+    fn assign(&mut self, var: VarId, value: &Template, out: &mut Outcome) {
+        self.c.scratch.clear();
+        value.render_into(&mut self.c.vars, &mut self.c.scratch);
         if var == self.p.statement_var {
             self.release_statement_id(out);
         }
