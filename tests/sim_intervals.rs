@@ -2,6 +2,9 @@
 //! model whose answer is known about 95% of the time, and `diff` calls overlapping intervals
 //! noise.
 
+mod common;
+
+use common::recflow;
 use recflow::model::{Dist, Match, Policy, Tenant, Traffic, Weighted};
 use recflow::sim::{self, Compiled};
 
@@ -122,10 +125,6 @@ fn diff_marks_overlapping_intervals_as_noise() {
     let big = run(&old, &t40, &new, &t40);
     let studio = row(&big, "initiators.studio");
     assert!(studio.contains("-") && !studio.ends_with("noise"), "{big}");
-}
-
-fn recflow() -> std::process::Command {
-    std::process::Command::new(env!("CARGO_BIN_EXE_recflow"))
 }
 
 /// `--precision P` stops at the first checkpoint (1000 × 2^k) where the widest 95% half-width
