@@ -5,40 +5,13 @@
 mod common;
 
 use common::recflow;
-use recflow::model::{Dist, Match, Policy, Tenant, Traffic, Weighted};
+use common::sim::{STATS_SCRIPT as SCRIPT, stats_world};
+use recflow::model::{Tenant, Traffic};
 use recflow::sim::{self, Compiled};
 
-/// A world where the shares are known exactly: 30% of callers press 1 (a Studio recording),
-/// and a policy samples `percent` of agent segments.
 fn world(percent: f64, seed: u64) -> (Tenant, Traffic) {
-    let tenant = Tenant {
-        recording_policies: vec![Policy {
-            name: "Sample".into(),
-            priority: Some(1),
-            percent,
-            matches: Match::default(),
-            continue_after_external_transfer: false,
-            continue_after_disposition: false,
-        }],
-        ..Tenant::default()
-    };
-    let mut traffic = Traffic { seed, ..Traffic::default() };
-    traffic.durations.queue_wait = Dist::Fixed(10.0);
-    traffic.durations.patience = Dist::Fixed(100_000.0);
-    traffic.durations.talk = Dist::Fixed(120.0);
-    traffic.inputs =
-        vec![("ask".into(), Weighted { items: vec![(Some("1".into()), 0.3), (Some("2".into()), 0.7)] })];
-    (tenant, traffic)
+    stats_world("Sample", percent, seed)
 }
-
-const SCRIPT: &str = "script: stats
-actions:
-  - {id: begin, type: BEGIN, next: ask}
-  - {id: ask, type: MENU, branches: {'1': studio, '2': queue}}
-  - {id: studio, type: LOGRECORDINGPRO, properties: {Record: Start}, next: queue}
-  - {id: queue, type: REQAGENT, next: hold}
-  - {id: hold, type: MUSIC, next: hold}
-";
 
 fn inside(x: f64, ci: [f64; 2]) -> bool {
     ci[0] <= x && x <= ci[1]

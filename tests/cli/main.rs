@@ -21,6 +21,7 @@ mod convert;
 mod defaults;
 mod diff;
 mod errors;
+mod explain;
 mod graph;
 mod lint;
 mod output;
