@@ -91,6 +91,8 @@ pub(crate) fn build(raw: RawScript) -> Result<Script, LoadErrors> {
     if !b.errors.is_empty() {
         return Err(sorted(b.errors));
     }
+    // Facts computed once, at load (facts.rs): read by lint and simulate alike.
+    super::facts::annotate(&mut actions);
     let name = match raw.name {
         Some(n) => n.value,
         None => file_stem(&raw.source.name),
@@ -301,7 +303,7 @@ impl Builder<'_> {
                 ),
             }
         }
-        let mut action = Action {
+        Action {
             id: a.id.value.clone(),
             id_span: a.id.span,
             span: a.span,
@@ -324,11 +326,9 @@ impl Builder<'_> {
             allow,
             studio: a.studio.clone(),
             spec,
-            sensitive: None,
-        };
-        // Facts computed once, at load (facts.rs): read by lint and simulate alike.
-        action.sensitive = super::facts::sensitive(&action);
-        action
+            // Filled once every action exists (the consent fact needs the flow).
+            facts: Default::default(),
+        }
     }
 
     fn branches(
