@@ -273,6 +273,9 @@ impl Builder<'_> {
                 .with_help(help),
             );
         }
+        if let Some(spec) = spec {
+            self.unknown_properties(a, spec);
+        }
         let branches = self.branches(a, spec, ids, all);
         if let (Some(c), false) = (&a.consent, matches!(kind, Kind::Menu(_))) {
             self.err(
@@ -328,6 +331,39 @@ impl Builder<'_> {
             spec,
             // Filled once every action exists (the consent fact needs the flow).
             facts: Default::default(),
+        }
+    }
+
+    /// A property the help page of the type does not list: CXone keeps it (and so does recflow,
+    /// for lossless round trips), but it does nothing recflow knows of — usually a misspelling
+    /// (`Sequnce`) or a property of another action. Only lists read from the page warn
+    /// (`catalogue::ActionSpec::knows_property`).
+    fn unknown_properties(&mut self, a: &RawAction, spec: &'static catalogue::ActionSpec) {
+        for p in &a.properties {
+            if spec.knows_property(&p.name.value) {
+                continue;
+            }
+            let listed = if spec.properties.is_empty() {
+                format!("{} has no properties", spec.name)
+            } else {
+                format!("{} properties: {}", spec.name, spec.properties.join(", "))
+            };
+            let keep = "recflow keeps it (round trips stay lossless) and ignores it";
+            let help = match did_you_mean(&p.name.value, spec.properties.iter().copied()) {
+                Some(m) => format!("did you mean `{m}`? {keep} (docs/actions.md)"),
+                None => format!("{keep}; {listed} (docs/actions.md)"),
+            };
+            self.warn(
+                LoadError::new(
+                    LoadErrorKind::UnknownProperty,
+                    format!(
+                        "action `{}` has a property `{}` that the {} help page does not list",
+                        a.id.value, p.name.value, spec.name
+                    ),
+                )
+                .with_label(p.name.span, listed)
+                .with_help(help),
+            );
         }
     }
 
