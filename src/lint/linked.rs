@@ -33,7 +33,7 @@ pub fn lint(linked: &Linked, config: &Config) -> Vec<FileFindings> {
     let script = &linked.script;
     let tenant = config.tenant.as_ref();
     let flow = crate::flow::Flow::new(script);
-    let facts = super::infer::Facts::new(script, &flow);
+    let facts = super::infer::Facts::new(script);
     let options = Prepared::options(tenant);
     let switch: Vec<Option<u8>> = linked
         .ops
