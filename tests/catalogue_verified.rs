@@ -59,6 +59,13 @@ fn entries_read_from_help_pages_match_the_pages() {
             .all(|b| s.knows_branch(b))
     );
     assert_eq!((s.evidence, s.properties_evidence), (Evidence::Read, Evidence::Recalled));
+    // WAIT: Seconds; Default only (no Error branch on its page).
+    let s = spec("WAIT");
+    assert_eq!((s.properties, s.branches.len(), s.default_branch), (&["Seconds"][..], 0, true));
+    // CUSTOMEVENT: OnAgentNotConnected besides Default.
+    let s = spec("CUSTOMEVENT");
+    assert!(s.knows_branch("OnAgentNotConnected") && !s.knows_branch("Error"));
+    assert_eq!(s.properties, ["TargetAgent", "EventName", "PersistInMemory", "Data"]);
     // RUNSUB: the property list only.
     assert_eq!(spec("RUNSUB").properties, ["ScriptName", "ReturnVariable", "Parameters"]);
     assert_eq!(spec("RUNSUB").evidence, Evidence::Recalled);

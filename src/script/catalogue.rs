@@ -402,9 +402,16 @@ pub static CATALOGUE: &[ActionSpec] = &[
         ),
         &[],
     ),
-    props(
-        spec("CUSTOMEVENT", "Sends a custom event to an agent", &["Error"], PassThrough, Recalled),
+    read(
+        spec(
+            "CUSTOMEVENT",
+            "Sends a custom event to an agent",
+            &["OnAgentNotConnected"],
+            PassThrough,
+            Recalled,
+        ),
         &["TargetAgent", "EventName", "PersistInMemory", "Data"],
+        "https://help.nicecxone.com/ja/content/studio/actions/customevent/customevent.htm",
     ),
     props(
         spec("DISPOSITION", "Sets the contact's disposition", &["Error"], PassThrough, Recalled),
@@ -503,7 +510,13 @@ pub static CATALOGUE: &[ActionSpec] = &[
         spec("NOTIFY", "Sends a notification to an agent or supervisor", &["Error"], PassThrough, Recalled),
         &["Message", "Target"],
     ),
-    props(spec("ONANSWER", "Event: an agent answered", &[], Evaluated, Recalled), &[]),
+    read_branches(
+        props(
+            spec("ONANSWER", "Event: an agent answered", &[], Evaluated, Recalled),
+            &["SkillNameVar", "AgentFirstName", "AgentLastName", "AgentId"],
+        ),
+        "https://help.nicecxone.com/zh-cn/content/studio/actionscx/onanswer/onanswer.htm",
+    ),
     props(spec("ONHOLD", "Event: the call was put on hold", &[], PassThrough, Recalled), &[]),
     props(spec("ONRELEASE", "Event: the call was released", &[], Evaluated, Recalled), &[]),
     props(spec("ONRESUME", "Event: the call was resumed from hold", &[], PassThrough, Recalled), &[]),
@@ -671,7 +684,11 @@ pub static CATALOGUE: &[ActionSpec] = &[
         spec("VOICEPARAMS", "Sets text-to-speech parameters", &[], PassThrough, Recalled),
         &["Voice", "Language", "Rate", "Volume"],
     ),
-    props(spec("WAIT", "Waits a number of seconds", &["Error"], Evaluated, Recalled), &["Seconds"]),
+    read(
+        spec("WAIT", "Waits a number of seconds", &[], Evaluated, Recalled),
+        &["Seconds"],
+        "https://help.nicecxone.com/zh-cn/content/studio/actionscx/wait/wait.htm",
+    ),
     props(
         spec("WHISPER", "Plays a message to the agent only", &["Error"], PassThrough, Recalled),
         &["Sequence"],
