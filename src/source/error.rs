@@ -48,6 +48,9 @@ pub enum LoadErrorKind {
     UnknownBranch,
     /// Warning: a typed property holding a `{var}` template (resolved only at run time).
     TemplatedValue,
+    /// Warning: a property the action's CXone help page does not list (catalogue entries
+    /// whose property list was read from the page only).
+    UnknownProperty,
 }
 
 impl LoadErrorKind {
@@ -75,6 +78,7 @@ impl LoadErrorKind {
             LoadErrorKind::UnknownType => "load::unknown-type",
             LoadErrorKind::UnknownBranch => "load::unknown-branch",
             LoadErrorKind::TemplatedValue => "load::templated-value",
+            LoadErrorKind::UnknownProperty => "load::unknown-property",
         }
     }
 }
