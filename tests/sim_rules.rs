@@ -59,7 +59,7 @@ fn recs(o: &Outcome) -> Vec<(SegmentKind, Mode, Initiator, u64, u64)> {
 }
 
 fn path(s: &recflow::script::Script, o: &Outcome) -> Vec<String> {
-    o.path.iter().map(|&i| s.actions[i as usize].id.clone()).collect()
+    o.path.iter().map(|&i| s.actions[i.index()].id.clone()).collect()
 }
 
 const QUEUE: &str = "
