@@ -4,16 +4,30 @@
 use super::args::ReportArgs;
 use super::diff::flags;
 use super::output::write_atomic;
-use super::simulate::{load_world, pool};
-use super::{ExitKind, load_or_report, report_load_errors};
+use super::simulate::{load_linked, load_world, pool};
+use super::{ExitKind, report_load_errors};
 use crate::report::html::{self, Input, Model};
 use crate::sim::Compiled;
 
 pub fn run(a: ReportArgs) -> std::io::Result<ExitKind> {
+    // Each script with the scripts it calls (RUNSUB / RUNSCRIPT), linked as `simulate` links them.
     let mut scripts = Vec::new();
+    let mut linked = Vec::new();
     for path in &a.scripts {
-        let Some(s) = load_or_report(path) else { return Ok(ExitKind::BadInput) };
-        scripts.push(s);
+        match load_linked(path, &a.model.library.options()) {
+            Ok((s, l)) => {
+                if l.is_none() {
+                    // Snippet constructs recflow reads but does not model: located warnings.
+                    super::config::report_warnings(&crate::script::snippet_warnings(&s));
+                }
+                scripts.push(s);
+                linked.push(l);
+            }
+            Err(errs) => {
+                report_load_errors(&errs);
+                return Ok(ExitKind::BadInput);
+            }
+        }
     }
     // One world for every script, checked against the first script that accepts it (as `diff`:
     // traffic `inputs` must name a MENU of the script).
@@ -42,8 +56,8 @@ pub fn run(a: ReportArgs) -> std::io::Result<ExitKind> {
     let mut precision = None;
     if let Some(target) = a.precision.precision {
         let mut calls = 0;
-        for s in &scripts {
-            let p = Compiled::compile(s, &tenant, &traffic);
+        for (s, l) in scripts.iter().zip(&linked) {
+            let p = compile(s, l.as_ref(), &tenant, &traffic);
             let (tally, _) = pool.install(|| {
                 crate::sim::precision::tally_to_precision(&p, target, a.precision.max_calls, |_| {})
             });
@@ -52,17 +66,20 @@ pub fn run(a: ReportArgs) -> std::io::Result<ExitKind> {
         traffic.calls = calls;
         precision = Some((target, calls));
     }
-    let programs: Vec<Compiled> = scripts.iter().map(|s| Compiled::compile(s, &tenant, &traffic)).collect();
+    let programs: Vec<Compiled> =
+        scripts.iter().zip(&linked).map(|(s, l)| compile(s, l.as_ref(), &tenant, &traffic)).collect();
     let lint_tenant = a.model.tenant.as_ref().map(|_| &tenant);
     let inputs: Vec<Input<'_>> = scripts
         .iter()
         .zip(&programs)
         .zip(&a.scripts)
-        .map(|((script, program), path)| Input {
+        .zip(&linked)
+        .map(|(((script, program), path), linked)| Input {
             path: path.display().to_string(),
             script,
             program,
             lint_tenant,
+            linked: linked.as_ref(),
         })
         .collect();
     let model = Model { tenant: &tenant, traffic: &traffic, flags: flags(&a.model, false), precision };
@@ -78,4 +95,17 @@ pub fn run(a: ReportArgs) -> std::io::Result<ExitKind> {
         .map_err(|e| std::io::Error::new(e.kind(), format!("cannot write `{}`: {e}", a.output.display())))?;
     eprintln!("recflow: wrote {}", a.output.display());
     Ok(ExitKind::Ok)
+}
+
+/// A script's program: linked with the scripts it calls, when it calls any.
+fn compile(
+    script: &crate::script::Script,
+    linked: Option<&crate::library::link::Linked>,
+    tenant: &crate::model::Tenant,
+    traffic: &crate::model::Traffic,
+) -> Compiled {
+    match linked {
+        Some(l) => Compiled::compile_linked(l, tenant, traffic),
+        None => Compiled::compile(script, tenant, traffic),
+    }
 }
