@@ -6,6 +6,7 @@
 
 use super::state::CallPhase;
 use super::{Engine, Observer, TraceStep, later};
+use crate::script::ActionIx;
 use crate::sim::compile::{Next, Op};
 use crate::sim::outcome::{Finding, Outcome};
 use crate::sim::vars::{Template, VarId};
@@ -54,7 +55,7 @@ impl<O: Observer> Engine<'_, O> {
         self.obs.step(ix, self.c.rec.map(|a| a.initiator));
         // Read once: an arm may release the call, and must still act as it found it.
         let released = self.phase() == CallPhase::Released;
-        match &p.ops[ix as usize] {
+        match &p.ops[ix.index()] {
             // Actions that change nothing we model (ANSWER, SIGNAL, …; see docs/actions.md).
             Op::Pass { next } => {
                 tr!(self, "action", Some(ix), None, "{}", self.op_name(ix));
@@ -378,8 +379,8 @@ impl<O: Observer> Engine<'_, O> {
     }
 
     /// The Studio action type of `ix`, for the timeline.
-    pub(super) fn op_name(&self, ix: u32) -> &'static str {
-        self.p.kinds[ix as usize]
+    pub(super) fn op_name(&self, ix: ActionIx) -> &'static str {
+        self.p.kinds[ix.index()]
     }
 
     /// Render `value` and store it in `var` (ASSIGN, RUNSUB parameters, RETURN). The one place a
