@@ -4,15 +4,12 @@
 //! indexed at run time (`cust.phones[j].num`) and objects loaded from JSON — while a `Global:`
 //! object is one object for the whole contact.
 
-use std::path::{Path, PathBuf};
+mod common;
 
+use common::repo;
 use recflow::library::{self, Options, link::link};
 use recflow::model::{Tenant, Traffic};
 use recflow::sim::{self, Compiled};
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
 
 fn program(entry: &str) -> Compiled {
     let lib = library::load(&repo(entry), &Options::default())

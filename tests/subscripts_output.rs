@@ -6,24 +6,22 @@
 //! `consent-no-input-leak.yaml` (the MENU's `default` branch skips DONOTRECORD), whose path runs
 //! main → consent subscript → back to main → routing script (RUNSCRIPT) → agent.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
+use std::path::{Path, PathBuf};
+
+use common::{recflow_in, repo, split};
 use serde_json::Value;
 
 fn example_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/tenant-consent-subscript")
+    repo("scripts/tenant-consent-subscript")
 }
 
 /// `recflow lint --format FORMAT FILE` run in `dir` (so file names are relative, as a CI job
 /// would give them); returns (exit code, stdout).
 fn lint_in(dir: &Path, format: &str, file: &str) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_recflow"))
-        .args(["lint", "--format", format, file])
-        .current_dir(dir)
-        .output()
-        .expect("recflow runs");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
+    let (code, out, _) = split(recflow_in(dir).args(["lint", "--format", format, file]).output().unwrap());
+    (code, out)
 }
 
 /// The C001 path of the mistake variant: (file, line) of each action step, in order.

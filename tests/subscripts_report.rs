@@ -2,21 +2,15 @@
 //! lists every called file (with the digest its snapshot fingerprint has) in the page header,
 //! and places each lint finding in its own file.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
+use std::path::Path;
+
+use common::{recflow_in, repo, split};
 
 /// Run recflow in `dir`; (exit code, stdout, stderr).
 fn recflow(args: &[&str], dir: &Path) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_recflow")).args(args).current_dir(dir).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    split(recflow_in(dir).args(args).output().unwrap())
 }
 
 /// `report` of `entry` (relative to the example folder) into a temp file; the page.
