@@ -1,30 +1,29 @@
 //! `recflow report SCRIPT... -o FILE.html` (and `report OLD NEW`): the self-contained HTML
 //! report (docs/report.md). Two scripts are a change OLD → NEW unless `--separate`.
 
-use super::args::ReportArgs;
-use super::diff::flags;
+use super::ExitKind;
+use super::config::{Report, Term};
 use super::output::write_atomic;
-use super::simulate::{load_linked, load_world, pool};
-use super::{ExitKind, report_load_errors};
+use super::world::{compile, load_linked, load_tenant_traffic};
 use crate::report::html::{self, Input, Model};
 use crate::sim::Compiled;
 
-pub fn run(a: ReportArgs) -> std::io::Result<ExitKind> {
+pub fn run(term: &Term, a: &Report) -> std::io::Result<ExitKind> {
     // Each script with the scripts it calls (RUNSUB / RUNSCRIPT), linked as `simulate` links them.
     let mut scripts = Vec::new();
     let mut linked = Vec::new();
     for path in &a.scripts {
-        match load_linked(path, &a.model.library.options()) {
+        match load_linked(term, path, &a.model.library) {
             Ok((s, l)) => {
                 if l.is_none() {
                     // Snippet constructs recflow reads but does not model: located warnings.
-                    super::config::report_warnings(&crate::script::snippet_warnings(&s));
+                    term.warnings(&crate::script::snippet_warnings(&s));
                 }
                 scripts.push(s);
                 linked.push(l);
             }
             Err(errs) => {
-                report_load_errors(&errs);
+                term.load_errors(&errs);
                 return Ok(ExitKind::BadInput);
             }
         }
@@ -34,7 +33,7 @@ pub fn run(a: ReportArgs) -> std::io::Result<ExitKind> {
     let mut world = None;
     let mut first_err = None;
     for s in &scripts {
-        match load_world(&a.model, s) {
+        match load_tenant_traffic(term, &a.model, s) {
             Ok(w) => {
                 world = Some(w);
                 break;
@@ -46,25 +45,25 @@ pub fn run(a: ReportArgs) -> std::io::Result<ExitKind> {
     }
     let Some((tenant, mut traffic)) = world else {
         if let Some(e) = first_err {
-            report_load_errors(&e);
+            term.load_errors(&e);
         }
         return Ok(ExitKind::BadInput);
     };
-    let pool = pool(a.model.jobs)?;
+    let pool = a.model.pool()?;
     // --precision: the number of calls is the largest any script needs on the schedule of
     // `simulate --precision` (so every share on the page meets the target).
     let mut precision = None;
-    if let Some(target) = a.precision.precision {
+    if let Some(p) = a.precision {
         let mut calls = 0;
         for (s, l) in scripts.iter().zip(&linked) {
-            let p = compile(s, l.as_ref(), &tenant, &traffic);
+            let program = compile(s, l.as_ref(), &tenant, &traffic);
             let (tally, _) = pool.install(|| {
-                crate::sim::precision::tally_to_precision(&p, target, a.precision.max_calls, |_| {})
+                crate::sim::precision::tally_to_precision(&program, p.target, p.max_calls, |_| {})
             });
             calls = calls.max(tally.calls);
         }
         traffic.calls = calls;
-        precision = Some((target, calls));
+        precision = Some((p.target, calls));
     }
     let programs: Vec<Compiled> =
         scripts.iter().zip(&linked).map(|(s, l)| compile(s, l.as_ref(), &tenant, &traffic)).collect();
@@ -82,7 +81,7 @@ pub fn run(a: ReportArgs) -> std::io::Result<ExitKind> {
             linked: linked.as_ref(),
         })
         .collect();
-    let model = Model { tenant: &tenant, traffic: &traffic, flags: flags(&a.model, false), precision };
+    let model = Model { tenant: &tenant, traffic: &traffic, flags: a.model.flags(false), precision };
     let page = pool.install(|| match inputs.as_slice() {
         [old, new] if !a.separate => {
             let d = crate::diff::diff(old.script, old.program, new.script, new.program, traffic.calls);
@@ -95,17 +94,4 @@ pub fn run(a: ReportArgs) -> std::io::Result<ExitKind> {
         .map_err(|e| std::io::Error::new(e.kind(), format!("cannot write `{}`: {e}", a.output.display())))?;
     eprintln!("recflow: wrote {}", a.output.display());
     Ok(ExitKind::Ok)
-}
-
-/// A script's program: linked with the scripts it calls, when it calls any.
-fn compile(
-    script: &crate::script::Script,
-    linked: Option<&crate::library::link::Linked>,
-    tenant: &crate::model::Tenant,
-    traffic: &crate::model::Traffic,
-) -> Compiled {
-    match linked {
-        Some(l) => Compiled::compile_linked(l, tenant, traffic),
-        None => Compiled::compile(script, tenant, traffic),
-    }
 }
