@@ -6,12 +6,11 @@
 //! `consent-no-input-leak.yaml` (the MENU's `default` branch skips DONOTRECORD), whose path runs
 //! main → consent subscript → back to main → routing script (RUNSCRIPT) → agent.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::{recflow_in, repo, split};
 use serde_json::Value;
+
+use crate::common::{recflow_in, repo};
 
 fn example_dir() -> PathBuf {
     repo("scripts/tenant-consent-subscript")
@@ -20,8 +19,8 @@ fn example_dir() -> PathBuf {
 /// `recflow lint --format FORMAT FILE` run in `dir` (so file names are relative, as a CI job
 /// would give them); returns (exit code, stdout).
 fn lint_in(dir: &Path, format: &str, file: &str) -> (i32, String) {
-    let (code, out, _) = split(recflow_in(dir).args(["lint", "--format", format, file]).output().unwrap());
-    (code, out)
+    let out = recflow_in(dir).args(["lint", "--format", format, file]).output().expect("recflow runs");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// The C001 path of the mistake variant: (file, line) of each action step, in order.
