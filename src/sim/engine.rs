@@ -141,6 +141,8 @@ struct Ctx {
     scratch: String,
     /// A formatted statement id.
     id_buf: String,
+    /// The text of a templated value that was invalid at run time (explain).
+    invalid: String,
 }
 
 impl Ctx {
@@ -181,6 +183,7 @@ impl Ctx {
             times: Vec::new(),
             scratch: String::new(),
             id_buf: String::new(),
+            invalid: String::new(),
         };
         c.reset(0);
         c
@@ -225,6 +228,7 @@ impl Ctx {
             times,
             scratch,
             id_buf,
+            invalid,
         } = self;
         (*t, *ready, *steps, *stmt_n, *handlers) = (0, 0, 0, 0, 0);
         (*phase, *pc, *direction) = (None, None, None);
@@ -241,6 +245,7 @@ impl Ctx {
         times.clear();
         scratch.clear();
         id_buf.clear();
+        invalid.clear();
     }
 }
 
@@ -348,6 +353,9 @@ impl<'p, O: Observer> Engine<'p, O> {
         if !p.dnis.0.is_empty() {
             self.c.dnis = Some(p.dnis.0[self.c.draws.weighted(p.fixed.dnis, &p.dnis.1)]);
         }
+        // System variables known at arrival (docs/variables.md).
+        let number = |n: Option<NumberId>| n.map_or("", |n| p.numbers[n.index()].as_str());
+        p.sysvars.arrive(&mut self.c.vars, &mut self.c.scratch, id, number(self.c.ani), number(self.c.dnis));
         tr!(self, "event", None, None, "arrival ({})", self.c.direction.map_or("inbound", |d| d.as_str()));
 
         self.c.phase = Some(CallPhase::Ivr);
@@ -465,7 +473,37 @@ impl<'p, O: Observer> Engine<'p, O> {
         out.path.push(ix);
         self.obs.step(ix, self.c.rec.map(|a| a.initiator));
         let released = self.phase() == CallPhase::Released;
-        match &p.ops[ix as usize] {
+        // `{var}` templates in typed properties: resolved for this contact, then the patched op
+        // runs like a literal one (templated.rs).
+        let patched;
+        let op = match &p.ops[ix as usize] {
+            Op::Templated(t) => {
+                let c = &mut self.c;
+                let r = super::templated::resolve(t, p, &mut c.vars, &mut c.scratch, &mut c.invalid);
+                if let Some(i) = r.fell_back {
+                    if !out.templated_fallback.contains(&t.slot) {
+                        out.templated_fallback.push(t.slot);
+                    }
+                    tr!(
+                        self,
+                        "finding",
+                        Some(ix),
+                        None,
+                        "{}",
+                        super::templated::fallback_text(t, i, &self.c.invalid)
+                    );
+                }
+                match r.op {
+                    Some(o) => {
+                        patched = o;
+                        &patched
+                    }
+                    None => &t.inner,
+                }
+            }
+            op => op,
+        };
+        match op {
             Op::Pass { next } => {
                 tr!(self, "action", Some(ix), None, "{}", self.op_name(ix));
                 self.goto(*next, 0, out)
@@ -485,26 +523,31 @@ impl<'p, O: Observer> Engine<'p, O> {
                     self.release(out);
                 }
             }
-            Op::Branched(b) => {
-                let k = match &b.cumulative {
-                    Some(cum) => self.c.draws.weighted(b.choice, cum),
-                    None => self.c.draws.index(b.choice, b.choices.len()),
-                };
-                let (name, next) = &b.choices[k];
-                // One entry per contact and action: a loop through HOURS counts the contact once.
-                if !out.unmodelled.contains(&b.slot) {
-                    out.unmodelled.push(b.slot);
+            Op::Branched(b) => self.branched(ix, b, out),
+            Op::If(i) => match i.cond.eval(&mut self.c.vars) {
+                Ok(Some(b)) => {
+                    tr!(
+                        self,
+                        "action",
+                        Some(ix),
+                        None,
+                        "IF `{}` → {}",
+                        i.text,
+                        if b { "True" } else { "False" }
+                    );
+                    self.goto(if b { i.on_true } else { i.on_false }, 0, out)
                 }
-                tr!(
-                    self,
-                    "action",
-                    Some(ix),
-                    None,
-                    "{}: branch chosen by traffic weights → {name} (unmodelled)",
-                    b.kind
-                );
-                self.goto(*next, 0, out)
-            }
+                Ok(None) => {
+                    tr!(self, "note", Some(ix), None, "IF `{}`: the value is unknown", i.text);
+                    self.branched(ix, &i.fallback, out)
+                }
+                Err(e) => {
+                    tr!(self, "note", Some(ix), None, "IF `{}`: runtime error: {}", i.text, e.message);
+                    self.branched(ix, &i.fallback, out)
+                }
+            },
+            // `wrap` never nests: the op was resolved above.
+            Op::Templated(_) => unreachable!("templated ops are resolved before the match"),
             Op::Menu(m) => {
                 if released {
                     out.add(Finding::MediaAfterRelease);
@@ -760,6 +803,29 @@ impl<'p, O: Observer> Engine<'p, O> {
         }
     }
 
+    /// An action whose outcome recflow cannot compute: the branch from traffic weights (or
+    /// uniform); the contact counts under `unmodelled` once per action.
+    fn branched(&mut self, ix: u32, b: &super::compile::BranchedOp, out: &mut Outcome) {
+        let k = match &b.cumulative {
+            Some(cum) => self.c.draws.weighted(b.choice, cum),
+            None => self.c.draws.index(b.choice, b.choices.len()),
+        };
+        let (name, next) = &b.choices[k];
+        // One entry per contact and action: a loop through HOURS counts the contact once.
+        if !out.unmodelled.contains(&b.slot) {
+            out.unmodelled.push(b.slot);
+        }
+        tr!(
+            self,
+            "action",
+            Some(ix),
+            None,
+            "{}: branch chosen by traffic weights → {name} (unmodelled)",
+            b.kind
+        );
+        self.goto(*next, 0, out)
+    }
+
     fn op_name(&self, ix: u32) -> &'static str {
         self.p.kinds[ix as usize]
     }
@@ -790,10 +856,7 @@ impl<'p, O: Observer> Engine<'p, O> {
                 Some("A-6"),
                 "Start `{}` not armed for the agent: {} `{}` ran after it (IVR-only recording)",
                 self.p.id(start),
-                match self.p.ops[ix as usize] {
-                    Op::Menu(_) => "MENU",
-                    _ => "PLAY",
-                },
+                self.op_name(ix),
                 self.p.id(ix)
             );
         }
@@ -811,7 +874,10 @@ impl<'p, O: Observer> Engine<'p, O> {
             Some(ix),
             None,
             "REQAGENT skill `{}`: the IVR segment ends, the caller queues",
-            p.skills[skill.index()]
+            match p.skills[skill.index()].as_str() {
+                "" => "(named at run time, unknown to the tenant)",
+                name => name,
+            }
         );
         let t = self.c.t;
         self.close_segment(t, None, out);
@@ -828,6 +894,10 @@ impl<'p, O: Observer> Engine<'p, O> {
         }
         self.c.phase = Some(CallPhase::Queued);
         self.c.skill = Some(skill);
+        // `""` is the placeholder of a templated skill no table knows: templated.rs set SKILL.
+        if !p.skills[skill.index()].is_empty() {
+            p.sysvars.skill(&mut self.c.vars, &p.skills[skill.index()]);
+        }
         let wait = self.sample_ms(p.queue_wait, p.fixed.queue_wait);
         let patience = self.sample_ms(p.patience, p.fixed.patience);
         if patience < wait {
@@ -922,6 +992,9 @@ impl<'p, O: Observer> Engine<'p, O> {
         out.segments.push(Segment { kind, agent, from_ms: t, to_ms: t });
         self.c.seg = Some(out.segments.len() - 1);
         self.c.agent = agent;
+        if let Some(a) = agent {
+            self.p.sysvars.agent(&mut self.c.vars, &self.p.agents[a.index()].id);
+        }
     }
 
     /// End the current segment at `t`: its recording interval closes (an interval never spans
@@ -1271,7 +1344,7 @@ impl<'p, O: Observer> Engine<'p, O> {
             tr!(self, "event", None, None, "the agent presses `{name}`, which is not On: nothing happens");
             return;
         };
-        let Op::Indicate { params, .. } = &p.ops[indicate as usize] else { return };
+        let Some(params) = p.ops[indicate as usize].indicate_params() else { return };
         for (i, sp) in p.sp.iter().enumerate() {
             self.c.vars.set(*sp, params.get(i).map_or("", String::as_str));
         }

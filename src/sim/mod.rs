@@ -41,6 +41,8 @@ pub mod linked;
 pub mod outcome;
 pub mod precision;
 pub mod rng;
+pub mod sysvars;
+pub mod templated;
 pub mod vars;
 
 pub use aggregate::{Report, Tally, simulate, simulate_chunks, tally};

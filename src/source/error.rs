@@ -48,6 +48,8 @@ pub enum LoadErrorKind {
     UnknownBranch,
     /// Warning: a typed property holding a `{var}` template (resolved only at run time).
     TemplatedValue,
+    /// Warning: an IF `Expression` recflow cannot evaluate (traffic-weighted branch).
+    IfUnmodelled,
 }
 
 impl LoadErrorKind {
@@ -75,6 +77,7 @@ impl LoadErrorKind {
             LoadErrorKind::UnknownType => "load::unknown-type",
             LoadErrorKind::UnknownBranch => "load::unknown-branch",
             LoadErrorKind::TemplatedValue => "load::templated-value",
+            LoadErrorKind::IfUnmodelled => "load::if-unmodelled",
         }
     }
 }
