@@ -30,6 +30,7 @@ pub mod linked;
 pub mod registry;
 pub mod render;
 pub mod rules;
+pub mod templated;
 
 pub use diagnostic::{Diagnostic, Label, Severity};
 pub use registry::{RULES, Rule, VOICE_ONLY};

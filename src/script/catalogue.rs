@@ -292,7 +292,11 @@ pub static CATALOGUE: &[ActionSpec] = &[
         Traffic,
         Read,
     ),
-    spec("IF", "Branches on a Snippet expression", &["True", "False"], Traffic, Recalled),
+    // Read: help.nicecxone.com/Content/studio/actions/if/if.htm (Desktop Studio) and
+    // .../actionscx/if/if.htm (Studio): "Evaluates an expression and takes a branch depending on
+    // the outcome of the evaluation (true or false)"; branches True / False. Evaluated with the
+    // Snippet evaluator; one recflow cannot evaluate takes the traffic-weighted branch.
+    spec("IF", "Branches on a Snippet expression (True / False)", &["True", "False"], Evaluated, Read),
     spec("INDICATE", "Shows an indicator (and a button) on the agent's desktop", &[], Evaluated, Recalled),
     spec("LEAVE", "Leaves a conference joined with CONFERENCE", &[], PassThrough, Read),
     spec(
@@ -425,7 +429,8 @@ pub fn markdown() -> String {
          - **ends**: `thread` — the script ends there; `call` — the call ends there.\n\
          - **media**: `ivr` — prompts to the caller (A-6, lint O001; and A-3, M005); `audio` — music / ringback (A-3 only).\n\
          - **prompts**: properties whose text is read for consent and sensitive-input inference.\n\
-         - **simulate**: `evaluated` — recflow computes it; `pass-through` — no effect on recording, takes `Default`\n\
+         - **simulate**: `evaluated` — recflow computes it (IF: its `Expression`, with the Snippet evaluator; an\n\
+           expression recflow cannot evaluate takes the `traffic` path with a load warning); `pass-through` — no effect on recording, takes `Default`\n\
            (its first wired branch when it has none); `traffic` — its outcome depends on the world: the branch comes\n\
            from traffic `branches:` weights (docs/tenant-and-traffic.md), counted as unmodelled.\n\
          - **evidence**: `read` — the help page was read for this table; `recalled` — the page was not in the\n\
