@@ -606,6 +606,15 @@ impl Compiled {
             })
             .collect();
 
+        // A templated REQAGENT may name, at run time, any skill the tenant's agents have: those
+        // skills need a slot of their own (only then, so other scripts' tables are unchanged).
+        if runtime_skill.is_some() {
+            for list in tenant.agents.iter().filter_map(|a| a.skills.as_ref()) {
+                for k in list {
+                    intern(&mut skills, k);
+                }
+            }
+        }
         // Skills are final now: resolve each agent's skills and one pick purpose per skill.
         // One pass over the agents (not skills × agents): each agent joins the list of every
         // skill it names (ASCII case-insensitive), or of every skill when it has no list.

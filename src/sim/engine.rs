@@ -875,7 +875,8 @@ impl<'p, O: Observer> Engine<'p, O> {
             None,
             "REQAGENT skill `{}`: the IVR segment ends, the caller queues",
             match p.skills[skill.index()].as_str() {
-                "" => "(named at run time, unknown to the tenant)",
+                // The placeholder of a templated skill no agent lists (templated.rs set SKILLNAME).
+                "" => p.sysvars.skill_name.map_or("(named at run time)", |v| self.c.vars.get(v)),
                 name => name,
             }
         );
