@@ -4,14 +4,12 @@
 #[path = "support/lint_gen.rs"]
 mod lint_gen;
 
-use recflow::flow::Flow;
 use recflow::lint::{analysis, infer::Facts};
 
 fn reach_of(text: &str) -> (usize, analysis::Reach) {
     let script =
         recflow::script::load_str("gen.yaml", text).unwrap_or_else(|e| panic!("{}", e.render_plain(100)));
-    let flow = Flow::new(&script);
-    let facts = Facts::new(&script, &flow);
+    let facts = Facts::new(&script);
     (script.actions.len(), analysis::analyze(&script, &facts))
 }
 
@@ -79,8 +77,7 @@ actions:
   - {id: hold, type: MUSIC, next: hold}
 ";
     let script = recflow::script::load_str("i.yaml", text).unwrap();
-    let flow = Flow::new(&script);
-    let facts = Facts::new(&script, &flow);
+    let facts = Facts::new(&script);
     let ask = script.find("ask").unwrap();
     let c = facts.consent[ask.index()].as_ref().expect("inferred consent question");
     assert_eq!(c.accept, ["1", "default"]);
@@ -102,7 +99,7 @@ actions:
         a.as_object_mut().unwrap().remove("recflowConsent");
     }
     let json = recflow::script::load_str("export.json", &serde_json::to_string_pretty(&v).unwrap()).unwrap();
-    let jf = Facts::new(&json, &Flow::new(&json));
+    let jf = Facts::new(&json);
     let menu = json.find("3").unwrap();
     let c = jf.consent[menu.index()].as_ref().expect("inferred");
     assert_eq!(c.accept, ["1"]);

@@ -41,9 +41,13 @@ fn json_output_has_the_formats_shape_and_exit_1_on_errors() {
     let keys: Vec<&str> = d.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(
         keys,
-        ["code", "name", "severity", "message", "file", "line", "column", "action", "path", "help", "fix"]
+        [
+            "code", "name", "severity", "message", "file", "line", "column", "action", "path", "help",
+            "steps", "fix"
+        ]
     );
-    // `fix` (issue 14) is an extension: present only on findings `lint --fix` can repair.
+    // `fix` (issue 14) is an extension: present only on findings `lint --fix` can repair; so is
+    // `steps` (issue 13: the path with each step's file:line), present on findings with a path.
     assert_eq!(d["fix"]["applicability"], "safe");
     assert_eq!(d["code"], "C001");
     assert_eq!(d["path"][0], "begin");

@@ -193,6 +193,10 @@ pub fn link(lib: &Library) -> Result<Linked, LoadErrors> {
     l.runscript.push(((ScriptId::ENTRY, 0), (0, 0)));
     l.copy(ScriptId::ENTRY, 0, 0, 0)?;
     l.handlers[0] = events(&l.actions, 0, lib.entry().actions.len() as u32);
+    // The linked flow runs through RUNSUB / RETURN: a consent MENU whose decline branch calls a
+    // subscript that does DONOTRECORD is a consent question here (facts decided at load, once
+    // per linked script, like once per file).
+    crate::script::facts::annotate(&mut l.actions);
     let entry = lib.entry();
     let max_scope = l.next_scope - 1;
     let script = Script {

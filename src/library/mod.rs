@@ -358,7 +358,8 @@ fn resolve(name: &str, folder: &Path, options: &Options) -> Resolved {
 /// Script files directly in `dir` (`.yaml` before `.yml` before `.json` for one stem, then by
 /// name), so that resolution is deterministic.
 fn script_files(dir: &Path) -> Vec<PathBuf> {
-    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    let here = dir.as_os_str().is_empty();
+    let dir = if here { Path::new(".") } else { dir };
     let Ok(rd) = std::fs::read_dir(dir) else { return Vec::new() };
     let rank = |p: &Path| match p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref()
     {
@@ -370,6 +371,9 @@ fn script_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<(String, u8, PathBuf)> = rd
         .filter_map(Result::ok)
         .map(|e| e.path())
+        // A caller given as a bare file name: its callees are named like it (`consent.yaml`,
+        // not `./consent.yaml`), in diagnostics, SARIF URIs and snapshot fingerprints alike.
+        .map(|p| if here { p.strip_prefix(".").map_or_else(|_| p.clone(), Path::to_path_buf) } else { p })
         .filter(|p| p.is_file())
         .filter_map(|p| rank(&p).map(|r| (stem(&p).to_lowercase(), r, p)))
         .collect();

@@ -37,6 +37,31 @@ pub struct Label {
     pub text: String,
 }
 
+/// A region in a named file: where a finding of a linked library points outside its own file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    /// The file's name as loaded ([`crate::source::Source::name`]).
+    pub file: std::sync::Arc<str>,
+    /// 1-based; columns in characters, the end exclusive.
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+/// The places of a finding of a linked library (RUNSUB / RUNSCRIPT, `lint::linked`) in the
+/// files of the scripts its path crosses. Computed once, when the findings are split per file,
+/// so every renderer (human, JSON, SARIF) names the same file:line per step.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CrossFile {
+    /// Every path step's action in its own file, index for index with [`Diagnostic::path`]
+    /// (`None` for an event step).
+    pub steps: Vec<Option<Place>>,
+    /// Secondary labels that lie in another file than the finding's (moved out of `secondary`,
+    /// whose spans are all in the finding's own file), with their text.
+    pub labels: Vec<(Place, String)>,
+}
+
 /// One finding of one rule.
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
@@ -53,6 +78,9 @@ pub struct Diagnostic {
     pub path: Vec<Step>,
     /// How `lint --fix` repairs it, when its rule knows (issue 14; `fix.rs`).
     pub fix: Option<super::fix::Fix>,
+    /// Set for a finding of a linked library whose path or labels reach other files; `None`
+    /// for one script (its spans say everything).
+    pub cross: Option<Box<CrossFile>>,
 }
 
 impl Diagnostic {
@@ -71,6 +99,7 @@ impl Diagnostic {
             help: String::new(),
             path: Vec::new(),
             fix: None,
+            cross: None,
         }
     }
 

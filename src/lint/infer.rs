@@ -1,7 +1,7 @@
-//! Facts the rules and the analysis need, computed once per script before the analysis runs:
-//! which MENUs are consent questions (annotated or inferred), which are sensitive (annotated or
-//! inferred from the phrase), which variables each SNIPPET / ASSIGN copies into which, and the
-//! MAX buttons the script declares.
+//! Facts the rules and the analysis need, gathered once per script before the analysis runs:
+//! which MENUs are consent questions and which are sensitive (both decided at load, in
+//! `script::facts`, the same facts simulate reads), which variables each SNIPPET / ASSIGN
+//! copies into which, and the MAX buttons the script declares.
 //!
 //! Inference exists because Studio JSON has no `consent:` / `Sensitive` annotations: a finding
 //! that relies on an inferred fact says so ("inferred consent question: its branch `2` leads to
@@ -9,20 +9,13 @@
 
 use std::collections::BTreeMap;
 
-use crate::flow::Flow;
 use crate::script::{ActionIx, Kind, OnOff, Script};
 
 /// The variable LOGRECORDINGPRO writes a statement id into (R13): one definition, at load.
 pub use crate::script::facts::{STATEMENT_VAR, sensitive_phrase};
 
-/// A MENU that asks for recording consent.
-#[derive(Clone, Debug)]
-pub struct ConsentMenu {
-    /// Branch names that accept (every other outcome, no input included, declines).
-    pub accept: Vec<String>,
-    /// `None` when annotated; else why it was inferred.
-    pub inferred: Option<String>,
-}
+/// A MENU that asks for recording consent: decided at load (`script::facts`).
+pub use crate::script::facts::ConsentQuestion as ConsentMenu;
 
 /// A MENU that collects sensitive input (R14).
 #[derive(Clone, Debug)]
@@ -81,7 +74,7 @@ pub struct Facts {
 }
 
 impl Facts {
-    pub fn new(script: &Script, flow: &Flow) -> Facts {
+    pub fn new(script: &Script) -> Facts {
         let n = script.actions.len();
         let mut f = Facts {
             consent: vec![None; n],
@@ -92,17 +85,13 @@ impl Facts {
             ..Facts::default()
         };
         let mut by_name: BTreeMap<String, usize> = BTreeMap::new();
-        let mut marks = Marks { stamp: vec![0; n], generation: 0 };
         for ix in script.indices() {
             let a = script.action(ix);
             match &a.kind {
                 Kind::Menu(_) => {
-                    f.consent[ix.index()] = match &a.consent {
-                        Some(c) => Some(ConsentMenu { accept: c.accept.clone(), inferred: None }),
-                        None => infer_consent(script, flow, ix, &mut marks),
-                    };
-                    // Decided at load (script/facts.rs), the same fact simulate reads.
-                    f.sensitive[ix.index()] = a.sensitive.as_ref().map(|s| match s {
+                    // Decided at load (script/facts.rs), the same facts simulate reads.
+                    f.consent[ix.index()] = a.facts.consent.clone();
+                    f.sensitive[ix.index()] = a.facts.sensitive.as_ref().map(|s| match s {
                         crate::script::facts::Sensitive::Annotated => Sensitive { inferred: None },
                         crate::script::facts::Sensitive::Inferred(w) => {
                             Sensitive { inferred: Some(format!("its phrase mentions `{w}`")) }
@@ -170,57 +159,6 @@ impl Facts {
     pub fn is_local_id_var(&self, var: &str) -> bool {
         self.local_id_vars.iter().any(|v| v.eq_ignore_ascii_case(var))
     }
-}
-
-/// Infer a consent question: a MENU some of whose branches lead (without passing another MENU
-/// or a REQAGENT) to DONOTRECORD or RECORDAGENTONLY, and some not. The branches that don't are
-/// the accept digits.
-/// Visited marks shared by the per-branch searches (a generation counter instead of a fresh
-/// `Vec<bool>` per search keeps inference linear on big scripts).
-struct Marks {
-    stamp: Vec<u32>,
-    generation: u32,
-}
-
-fn infer_consent(script: &Script, flow: &Flow, menu: ActionIx, marks: &mut Marks) -> Option<ConsentMenu> {
-    let a = script.action(menu);
-    let mut accept = Vec::new();
-    let mut declines: Option<(String, &'static str)> = None;
-    for b in &a.branches {
-        let Some(t) = b.target else { continue };
-        match leads_to_decline(script, flow, t, marks) {
-            Some(what) => {
-                declines.get_or_insert((b.name.clone(), what));
-            }
-            None => accept.push(b.name.clone()),
-        }
-    }
-    let (branch, what) = declines?;
-    if accept.is_empty() {
-        return None;
-    }
-    Some(ConsentMenu {
-        accept,
-        inferred: Some(format!("inferred consent question: its branch `{branch}` leads to {what}")),
-    })
-}
-
-fn leads_to_decline(script: &Script, flow: &Flow, from: ActionIx, marks: &mut Marks) -> Option<&'static str> {
-    marks.generation += 1;
-    let g = marks.generation;
-    let mut stack = vec![from];
-    while let Some(ix) = stack.pop() {
-        if std::mem::replace(&mut marks.stamp[ix.index()], g) == g {
-            continue;
-        }
-        match script.action(ix).kind {
-            Kind::DoNotRecord => return Some("DONOTRECORD"),
-            Kind::RecordAgentOnly => return Some("RECORDAGENTONLY"),
-            Kind::Menu(_) | Kind::ReqAgent { .. } => continue,
-            _ => stack.extend(flow.successors(ix).map(|(_, t)| t)),
-        }
-    }
-    None
 }
 
 /// Variables named by `{var}` substitutions in a template (lower case).

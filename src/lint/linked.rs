@@ -15,6 +15,7 @@
 
 use std::collections::BTreeSet;
 
+use super::diagnostic::{CrossFile, Place};
 use super::{Config, Ctx, Diagnostic, Prepared, RULES, analysis, registry};
 use crate::library::link::{FileMap, LinkOp, Linked};
 use crate::script::{Script, Span};
@@ -32,7 +33,7 @@ pub fn lint(linked: &Linked, config: &Config) -> Vec<FileFindings> {
     let script = &linked.script;
     let tenant = config.tenant.as_ref();
     let flow = crate::flow::Flow::new(script);
-    let facts = super::infer::Facts::new(script, &flow);
+    let facts = super::infer::Facts::new(script);
     let options = Prepared::options(tenant);
     let switch: Vec<Option<u8>> = linked
         .ops
@@ -128,8 +129,7 @@ fn localize(linked: &Linked, base: usize, end: usize, d: &Diagnostic) -> Diagnos
             l.span = Span::new(l.span.offset - base, l.span.len);
             true
         } else {
-            let (f, line, col) = files.position(l.span.offset);
-            elsewhere.push(format!("{}: {f}:{line}:{col}", l.text));
+            elsewhere.push((place(files, l.span), l.text.clone()));
             false
         }
     });
@@ -137,14 +137,37 @@ fn localize(linked: &Linked, base: usize, end: usize, d: &Diagnostic) -> Diagnos
         analysis::Step::Action { action, .. } => !inside(linked.script.action(*action).span),
         analysis::Step::Event(_) => false,
     });
-    for e in elsewhere {
-        d.help.push_str(&format!("\n{e}"));
+    for (p, text) in &elsewhere {
+        d.help.push_str(&format!("\n{text}: {}:{}:{}", p.file, p.line, p.column));
     }
     if crosses {
         d.help.push_str("\nsteps: ");
         d.help.push_str(&steps_text(linked, &d));
     }
+    if crosses || !elsewhere.is_empty() {
+        // Each step in its own file, for the renderers (SARIF code flows and related locations,
+        // JSON `steps`): the view's spans of other files' actions are empty.
+        let steps = d
+            .path
+            .iter()
+            .map(|s| match s {
+                analysis::Step::Action { action, .. } => {
+                    Some(place(files, super::rules::action_span(linked.script.action(*action))))
+                }
+                analysis::Step::Event(_) => None,
+            })
+            .collect();
+        d.cross = Some(Box::new(CrossFile { steps, labels: elsewhere }));
+    }
     d
+}
+
+/// A linked span as a region of its own file.
+fn place(files: &FileMap, span: Span) -> Place {
+    let (src, local) = files.local(span);
+    let (line, column) = src.line_col(local.offset);
+    let (end_line, end_column) = src.line_col(local.end());
+    Place { file: src.name.clone(), line, column, end_line, end_column }
 }
 
 /// The path with each action's own file:line: `begin (main.yaml:8) → consent:ask [2] (consent.yaml:9)`.

@@ -95,7 +95,7 @@ pub struct Prepared {
 impl Prepared {
     pub fn new(script: &Script, tenant: Option<&Tenant>) -> Prepared {
         let flow = Flow::new(script);
-        let facts = infer::Facts::new(script, &flow);
+        let facts = infer::Facts::new(script);
         let options = Prepared::options(tenant);
         let reach = analysis::analyze(script, &facts);
         Prepared { flow, facts, reach, options }

@@ -9,7 +9,8 @@ use crate::source::LoadError;
 use miette::LabeledSpan;
 use serde_json::{Value, json};
 
-use super::diagnostic::{Diagnostic, Severity};
+use super::analysis::Step;
+use super::diagnostic::{Diagnostic, Place, Severity};
 use super::fix::{self, Applicability};
 use super::registry::RULES;
 use crate::script::Script;
@@ -213,6 +214,21 @@ fn json_one(script: &Script, d: &Diagnostic) -> Value {
         "path": d.path_ids(script),
         "help": d.help,
     });
+    let steps = step_places(script, d);
+    if !steps.is_empty() {
+        // The path with each step's own file:line (a path through linked subscripts crosses
+        // files; `path` keeps the plain ids for readers of FORMATS §7).
+        v["steps"] = steps
+            .iter()
+            .map(|(id, branch, p)| {
+                let mut s = json!({"action": id, "file": &*p.file, "line": p.line, "column": p.column});
+                if let Some(b) = branch {
+                    s["branch"] = json!(b);
+                }
+                s
+            })
+            .collect();
+    }
     if let Some(f) = fix {
         v["fix"] = f;
     }
@@ -274,18 +290,50 @@ fn sarif_level(s: Severity) -> &'static str {
 }
 
 fn sarif_location(script: &Script, span: crate::script::Span, message: Option<&str>) -> Value {
-    let (line, col) = script.source.line_col(span.offset);
-    let (end_line, end_col) = script.source.line_col(span.end());
+    place_location(&span_place(script, span), message)
+}
+
+/// A span of the script's own file as a [`Place`].
+fn span_place(script: &Script, span: crate::script::Span) -> Place {
+    let (line, column) = script.source.line_col(span.offset);
+    let (end_line, end_column) = script.source.line_col(span.end());
+    Place { file: script.source.name.clone(), line, column, end_line, end_column }
+}
+
+/// A SARIF location in the place's own file (which, for a path through linked subscripts, need
+/// not be the finding's file).
+fn place_location(p: &Place, message: Option<&str>) -> Value {
     let mut loc = json!({
         "physicalLocation": {
-            "artifactLocation": {"uri": uri(&script.source.name)},
-            "region": {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col}
+            "artifactLocation": {"uri": uri(&p.file)},
+            "region": {"startLine": p.line, "startColumn": p.column, "endLine": p.end_line, "endColumn": p.end_column}
         }
     });
     if let Some(m) = message {
         loc["message"] = json!({"text": m});
     }
     loc
+}
+
+/// The path's action steps as (id, branch taken, the action's place in its own file): from
+/// the finding's [`CrossFile`](super::diagnostic::CrossFile) when its path crosses files, else
+/// from the script's spans.
+fn step_places(script: &Script, d: &Diagnostic) -> Vec<(String, Option<String>, Place)> {
+    d.path
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| match s {
+            Step::Action { action, branch } => {
+                let a = script.action(*action);
+                let place = match d.cross.as_deref().and_then(|c| c.steps.get(i).cloned().flatten()) {
+                    Some(p) => p,
+                    None => span_place(script, super::rules::action_span(a)),
+                };
+                Some((a.id.clone(), branch.clone(), place))
+            }
+            Step::Event(_) => None,
+        })
+        .collect()
 }
 
 /// A relative path as a SARIF URI (forward slashes, spaces escaped).
@@ -346,30 +394,27 @@ pub fn sarif_with_load(results: &[(&Script, &[Diagnostic])], load: &LoadProblems
             });
             result["locations"][0]["logicalLocations"] =
                 json!([{"name": script.action(d.action).id, "kind": "member"}]);
-            if !d.secondary.is_empty() {
-                result["relatedLocations"] = Value::Array(
-                    d.secondary
-                        .iter()
-                        .enumerate()
-                        .map(|(i, l)| {
-                            let mut v = sarif_location(script, l.span, Some(&l.text));
-                            v["id"] = json!(i + 1);
-                            v
-                        })
-                        .collect(),
+            let places = step_places(script, d);
+            // Related: the secondary labels, then labels and path steps in other files (a path
+            // through linked subscripts), each at its own file's region.
+            let mut related: Vec<Value> =
+                d.secondary.iter().map(|l| sarif_location(script, l.span, Some(&l.text))).collect();
+            if let Some(c) = d.cross.as_deref() {
+                related.extend(c.labels.iter().map(|(p, text)| place_location(p, Some(text))));
+                related.extend(
+                    places.iter().enumerate().filter(|(_, (.., p))| p.file != script.source.name).map(
+                        |(k, (id, _, p))| place_location(p, Some(&format!("path step {}: {id}", k + 1))),
+                    ),
                 );
             }
-            let steps: Vec<Value> = d
-                .path
-                .iter()
-                .filter_map(|s| match s {
-                    super::analysis::Step::Action { action, .. } => {
-                        let a = script.action(*action);
-                        Some(json!({"location": sarif_location(script, super::rules::action_span(a), Some(&a.id))}))
-                    }
-                    super::analysis::Step::Event(_) => None,
-                })
-                .collect();
+            if !related.is_empty() {
+                for (i, v) in related.iter_mut().enumerate() {
+                    v["id"] = json!(i + 1);
+                }
+                result["relatedLocations"] = Value::Array(related);
+            }
+            let steps: Vec<Value> =
+                places.iter().map(|(id, _, p)| json!({"location": place_location(p, Some(id))})).collect();
             if !steps.is_empty() {
                 result["codeFlows"] = json!([{"threadFlows": [{"locations": steps}]}]);
             }

@@ -32,6 +32,10 @@ pub(crate) enum Role {
     StatementStop,
     Sensitive,
     Consent,
+    /// RUNSUB / RUNSCRIPT / SPAWN: control goes to another script (docs/subscripts.md).
+    Call,
+    /// RETURN: back to the calling script after its RUNSUB.
+    Return,
     End,
     Unmodelled,
     Plain,
@@ -53,6 +57,10 @@ impl Role {
             Kind::Menu(m) if m.sensitive == Some(true) => Role::Sensitive,
             Kind::Menu(_) if a.consent.is_some() => Role::Consent,
             Kind::End | Kind::Hangup => Role::End,
+            // Calls between scripts are modelled (linked at load, docs/subscripts.md), not
+            // pass-throughs: drawn in their own style so the call edges stand out.
+            Kind::Other if CallKind::of(a).is_some() => Role::Call,
+            Kind::Other if is_return(a) => Role::Return,
             Kind::Other => Role::Unmodelled,
             _ => Role::Plain,
         }
@@ -71,6 +79,8 @@ impl Role {
             Role::StatementStop => "recorded statement Stop",
             Role::Sensitive => "sensitive input (Sensitive: True)",
             Role::Consent => "recording consent question",
+            Role::Call => "call another script (RUNSUB / RUNSCRIPT / SPAWN)",
+            Role::Return => "RETURN to the calling script",
             Role::Unmodelled => "unmodelled action (pass-through)",
             Role::End | Role::Plain => return None,
         })
@@ -88,6 +98,8 @@ impl Role {
             Role::StatementStop => "stmtstop",
             Role::Sensitive => "sensitive",
             Role::Consent => "consent",
+            Role::Call => "call",
+            Role::Return => "return",
             Role::End => "endnode",
             Role::Unmodelled => "unmodelled",
             Role::Plain => "plain",
@@ -106,6 +118,8 @@ impl Role {
             Role::StatementStart | Role::StatementStop => ("#fff3b0", "#9a7b00"),
             Role::Sensitive => ("#fde2e4", "#ad1457"),
             Role::Consent => ("#e0f7fa", "#00838f"),
+            // The purple of the call edges between clusters.
+            Role::Call | Role::Return => ("#ede7f6", "#5e35b1"),
             Role::End => ("#eeeeee", "#616161"),
             Role::Unmodelled => ("#ffffff", "#9e9e9e"),
             Role::Plain => ("#ffffff", "#424242"),
@@ -221,6 +235,9 @@ fn dot_shape(role: Role) -> &'static str {
         Role::StatementStart | Role::StatementStop => "shape=note, penwidth=2",
         Role::Sensitive => "shape=box, style=\"filled,bold\", penwidth=2",
         Role::Consent => "shape=box, penwidth=2",
+        // cds: a box with an arrow point; the margin keeps a caption clear of the point.
+        Role::Call => "shape=cds, penwidth=2, margin=\"0.3,0.055\"",
+        Role::Return => "shape=invhouse, penwidth=2",
         Role::End => "shape=box, style=\"rounded,filled\"",
         Role::Unmodelled => "shape=box, style=\"filled,dashed\"",
         Role::Plain => "shape=box",
@@ -458,6 +475,8 @@ fn mermaid_shape(role: Role) -> (&'static str, &'static str) {
         Role::Dnr | Role::Start | Role::Stop | Role::AgentOnly => ("{{", "}}"),
         Role::StatementStart | Role::StatementStop => ("[/", "/]"),
         Role::End => ("(", ")"),
+        Role::Call => (">", "]"),
+        Role::Return => ("[\\", "/]"),
         Role::Sensitive | Role::Consent | Role::Unmodelled | Role::Plain => ("[", "]"),
     }
 }

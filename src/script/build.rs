@@ -91,6 +91,8 @@ pub(crate) fn build(raw: RawScript) -> Result<Script, LoadErrors> {
     if !b.errors.is_empty() {
         return Err(sorted(b.errors));
     }
+    // Facts computed once, at load (facts.rs): read by lint and simulate alike.
+    super::facts::annotate(&mut actions);
     let name = match raw.name {
         Some(n) => n.value,
         None => file_stem(&raw.source.name),
@@ -275,6 +277,9 @@ impl Builder<'_> {
         {
             self.warn(w);
         }
+        if let Some(spec) = spec {
+            self.unknown_properties(a, spec);
+        }
         let branches = self.branches(a, spec, ids, all);
         if let (Some(c), false) = (&a.consent, matches!(kind, Kind::Menu(_))) {
             self.err(
@@ -305,7 +310,7 @@ impl Builder<'_> {
                 ),
             }
         }
-        let mut action = Action {
+        Action {
             id: a.id.value.clone(),
             id_span: a.id.span,
             span: a.span,
@@ -328,11 +333,42 @@ impl Builder<'_> {
             allow,
             studio: a.studio.clone(),
             spec,
-            sensitive: None,
-        };
-        // Facts computed once, at load (facts.rs): read by lint and simulate alike.
-        action.sensitive = super::facts::sensitive(&action);
-        action
+            // Filled once every action exists (the consent fact needs the flow).
+            facts: Default::default(),
+        }
+    }
+
+    /// A property the help page of the type does not list: CXone keeps it (and so does recflow,
+    /// for lossless round trips), but it does nothing recflow knows of — usually a misspelling
+    /// (`Sequnce`) or a property of another action. Only lists read from the page warn
+    /// (`catalogue::ActionSpec::knows_property`).
+    fn unknown_properties(&mut self, a: &RawAction, spec: &'static catalogue::ActionSpec) {
+        for p in &a.properties {
+            if spec.knows_property(&p.name.value) {
+                continue;
+            }
+            let listed = if spec.properties.is_empty() {
+                format!("{} has no properties", spec.name)
+            } else {
+                format!("{} properties: {}", spec.name, spec.properties.join(", "))
+            };
+            let keep = "recflow keeps it (round trips stay lossless) and ignores it";
+            let help = match did_you_mean(&p.name.value, spec.properties.iter().copied()) {
+                Some(m) => format!("did you mean `{m}`? {keep} (docs/actions.md)"),
+                None => format!("{keep}; {listed} (docs/actions.md)"),
+            };
+            self.warn(
+                LoadError::new(
+                    LoadErrorKind::UnknownProperty,
+                    format!(
+                        "action `{}` has a property `{}` that the {} help page does not list",
+                        a.id.value, p.name.value, spec.name
+                    ),
+                )
+                .with_label(p.name.span, listed)
+                .with_help(help),
+            );
+        }
     }
 
     fn branches(

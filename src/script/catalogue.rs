@@ -86,7 +86,19 @@ pub struct ActionSpec {
     /// Properties whose text is played or shown to the caller (consent / sensitive inference).
     pub prompts: &'static [&'static str],
     pub sim: Sim,
+    /// Evidence for the branch names, ends, media (and the property list when
+    /// [`ActionSpec::properties_evidence`] is `Read`).
     pub evidence: Evidence,
+    /// The properties the help page lists (names compare ignoring case, spaces and `_`; the
+    /// caption is the action's `label`, not a property, and is accepted on every type).
+    pub properties: &'static [&'static str],
+    /// `Read`: the list is the help page's, and a property not in it loads with a
+    /// `load::unknown-property` warning. `Recalled`: the list is from memory and from the
+    /// scripts recflow has seen — no warning, so a real script is never flagged for a property
+    /// we merely failed to list.
+    pub properties_evidence: Evidence,
+    /// The help page read for a `Read` entry (cited in docs/actions.md); empty when recalled.
+    pub cite: &'static str,
 }
 
 impl ActionSpec {
@@ -113,6 +125,14 @@ impl ActionSpec {
 
     pub fn is_ivr_media(&self) -> bool {
         self.media == Media::Ivr
+    }
+
+    /// Whether `name` is a property of this type (ignoring case, spaces and `_`; `Caption` is
+    /// accepted on every type). Always true for a recalled list: only a list read from the
+    /// help page can say a name is unknown.
+    pub fn knows_property(&self, name: &str) -> bool {
+        self.properties_evidence == Evidence::Recalled
+            || ["Caption", "AddCaption"].iter().chain(self.properties).any(|p| same_property_name(p, name))
     }
 
     pub fn is_media(&self) -> bool {
@@ -149,6 +169,15 @@ pub fn same_branch_name(a: &str, b: &str) -> bool {
     bare(a).eq_ignore_ascii_case(bare(b))
 }
 
+/// Whether two property names are the same property: the help writes `Inter Digit Timeout`
+/// where the script file says `InterDigitTimeout`, and scripts vary the case (`SecondstoPlay`).
+pub fn same_property_name(a: &str, b: &str) -> bool {
+    fn bare(s: &str) -> impl Iterator<Item = char> + '_ {
+        s.chars().filter(|c| !c.is_whitespace() && *c != '_').flat_map(char::to_lowercase)
+    }
+    bare(a).eq(bare(b))
+}
+
 /// A MENU branch: the digits a caller presses (`0`-`9`, `*`, `#`).
 pub fn is_digit_string(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '*' || c == '#')
@@ -180,7 +209,25 @@ const fn spec(
         prompts: &[],
         sim,
         evidence,
+        properties: &[],
+        properties_evidence: Evidence::Recalled,
+        cite: "",
     }
+}
+
+/// The property list as recalled (docs only; never a warning).
+const fn props(mut s: ActionSpec, properties: &'static [&'static str]) -> ActionSpec {
+    s.properties = properties;
+    s
+}
+
+/// Branches, ends, media and properties read on the help page `cite`.
+const fn read(mut s: ActionSpec, properties: &'static [&'static str], cite: &'static str) -> ActionSpec {
+    s.evidence = Evidence::Read;
+    s.properties = properties;
+    s.properties_evidence = Evidence::Read;
+    s.cite = cite;
+    s
 }
 
 const fn ends(mut s: ActionSpec, e: Ends, default_branch: bool) -> ActionSpec {
@@ -206,215 +253,406 @@ use Sim::{Evaluated, PassThrough, Traffic};
 /// Every Studio action type recflow knows, alphabetically. Types not listed load as unknown
 /// (a located warning; pass-through).
 pub static CATALOGUE: &[ActionSpec] = &[
-    spec("ADDTODNC", "Adds a number to the do-not-call list", &["Error"], PassThrough, Recalled),
-    media(
-        spec(
-            "ASRDIGITS",
-            "Collects digits spoken or pressed (ASR)",
-            &["OnTimeout", "OnInvalid", "Error"],
-            Traffic,
-            Recalled,
-        ),
-        Media::Ivr,
-        PROMPTS,
+    props(
+        spec("ADDTODNC", "Adds a number to the do-not-call list", &["Error"], PassThrough, Recalled),
+        &["PhoneNumber", "ExpirationDate"],
     ),
-    extra(
+    props(
         media(
             spec(
-                "ASRMENU",
-                "Speech-enabled menu",
-                &["OnTimeout", "OnInvalid", "OnNoMatch", "Error"],
+                "ASRDIGITS",
+                "Collects digits spoken or pressed (ASR)",
+                &["OnTimeout", "OnInvalid", "Error"],
                 Traffic,
                 Recalled,
             ),
             Media::Ivr,
             PROMPTS,
         ),
-        Extra::Digits,
+        &["Phrase", "Sequence", "Variable", "MaxDigits", "TermDigits", "Timeout"],
     ),
-    media(
+    props(
+        extra(
+            media(
+                spec(
+                    "ASRMENU",
+                    "Speech-enabled menu",
+                    &["OnTimeout", "OnInvalid", "OnNoMatch", "Error"],
+                    Traffic,
+                    Recalled,
+                ),
+                Media::Ivr,
+                PROMPTS,
+            ),
+            Extra::Digits,
+        ),
+        &["Phrase", "Sequence", "Variable", "Timeout"],
+    ),
+    props(
+        media(
+            spec(
+                "ASRNUMBER",
+                "Captures a spoken whole number into a variable",
+                &["OnTimeout", "OnInvalid", "Error"],
+                Traffic,
+                Recalled,
+            ),
+            Media::Ivr,
+            PROMPTS,
+        ),
+        &["Phrase", "Sequence", "Variable", "Timeout"],
+    ),
+    props(
+        media(
+            spec(
+                "ASRYESNO",
+                "Asks a yes/no question by speech",
+                &["OnYes", "OnNo", "OnTimeout", "OnInvalid", "Error"],
+                Traffic,
+                Recalled,
+            ),
+            Media::Ivr,
+            PROMPTS,
+        ),
+        &["Phrase", "Sequence", "Variable", "Timeout"],
+    ),
+    props(
+        spec("ASSIGN", "Sets a variable from a value with {var} templates", &[], Evaluated, Recalled),
+        &["Variable", "Value"],
+    ),
+    props(spec("BEGIN", "Where the script starts", &[], Evaluated, Recalled), &["Parameters"]),
+    props(
         spec(
-            "ASRNUMBER",
-            "Captures a spoken whole number into a variable",
-            &["OnTimeout", "OnInvalid", "Error"],
-            Traffic,
+            "BLINDTRANSFER",
+            "Transfers the call to a number and leaves it",
+            &["Error"],
+            PassThrough,
             Recalled,
         ),
-        Media::Ivr,
-        PROMPTS,
+        &["PhoneNumber", "CallerID"],
     ),
-    media(
+    read(
+        media(
+            spec(
+                "CAPTURE",
+                "Collects digits into a variable after a prompt",
+                &["Terminator", "MaxDigits", "Timeout", "InterDigitTimeout"],
+                Traffic,
+                Recalled,
+            ),
+            Media::None,
+            &[],
+        ),
+        &["Variable", "MaxDigits", "Terminator", "Timeout", "InterDigitTimeout"],
+        "https://help.nicecxone.com/Content/studio/actionscx/capture/capture.htm",
+    ),
+    read(
+        extra(spec("CASE", "Branches on a variable's value", &[], Evaluated, Recalled), Extra::Values),
+        &["Variable"],
+        "https://help.nicecxone.com/zh-hk/content/studio/actionscx/case/case.htm",
+    ),
+    props(
         spec(
-            "ASRYESNO",
-            "Asks a yes/no question by speech",
-            &["OnYes", "OnNo", "OnTimeout", "OnInvalid", "Error"],
+            "CHECKCALLSUP",
+            "Looks the number up in the call suppression table",
+            &["Found", "NotFound", "Error"],
             Traffic,
+            Read,
+        ),
+        &["DataValue"],
+    ),
+    props(
+        spec("COMMITMENT", "Schedules a callback commitment", &["Error"], PassThrough, Recalled),
+        &["PhoneNumber", "Skill", "CallbackTime", "Notes"],
+    ),
+    props(
+        spec(
+            "CONFERENCE",
+            "Conferences the caller, agent and outside party",
+            &["Error"],
+            PassThrough,
             Recalled,
         ),
-        Media::Ivr,
-        PROMPTS,
+        &[],
     ),
-    spec("ASSIGN", "Sets a variable from a value with {var} templates", &[], Evaluated, Recalled),
-    spec("BEGIN", "Where the script starts", &[], Evaluated, Recalled),
-    spec("BLINDTRANSFER", "Transfers the call to a number and leaves it", &["Error"], PassThrough, Recalled),
-    media(
+    props(
+        spec("CUSTOMEVENT", "Sends a custom event to an agent", &["Error"], PassThrough, Recalled),
+        &["TargetAgent", "EventName", "PersistInMemory", "Data"],
+    ),
+    props(
+        spec("DISPOSITION", "Sets the contact's disposition", &["Error"], PassThrough, Recalled),
+        &["Disposition", "Notes"],
+    ),
+    read(
+        spec("DONOTRECORD", "Stops and forbids recording of the contact (R1/R2)", &[], Evaluated, Recalled),
+        &[],
+        "https://help.nicecxone.com/Content/studio/actionscx/donotrecord/donotrecord.htm",
+    ),
+    props(
+        spec("EMAIL", "Sends an e-mail", &["Error"], PassThrough, Recalled),
+        &["To", "From", "Subject", "Body"],
+    ),
+    props(ends(spec("END", "Ends the script thread", &[], Evaluated, Recalled), Ends::Thread, false), &[]),
+    props(
+        spec("GETRSID", "Reads a recording statement id", &["Error"], PassThrough, Recalled),
+        &["Variable"],
+    ),
+    props(ends(spec("HANGUP", "Ends the call", &[], Evaluated, Recalled), Ends::Call, true), &[]),
+    props(
         spec(
-            "CAPTURE",
-            "Collects digits into a variable after a prompt",
-            &["OnTimeout", "OnInvalid", "Error"],
+            "HOURS",
+            "Branches on the hours-of-operation profile",
+            &[
+                "OnOpen",
+                "OnClosed",
+                "OnHoliday",
+                "OnWeather",
+                "OnMeeting",
+                "OnEmergency",
+                "OnOther",
+                "OnError",
+            ],
             Traffic,
-            Recalled,
+            Read,
         ),
-        Media::Ivr,
-        PROMPTS,
-    ),
-    extra(spec("CASE", "Branches on a variable's value", &[], Evaluated, Recalled), Extra::Values),
-    spec(
-        "CHECKCALLSUP",
-        "Looks the number up in the call suppression table",
-        &["Found", "NotFound", "Error"],
-        Traffic,
-        Read,
-    ),
-    spec("COMMITMENT", "Schedules a callback commitment", &["Error"], PassThrough, Recalled),
-    spec("CONFERENCE", "Conferences the caller, agent and outside party", &["Error"], PassThrough, Recalled),
-    spec("CUSTOMEVENT", "Sends a custom event to an agent", &["Error"], PassThrough, Recalled),
-    spec("DISPOSITION", "Sets the contact's disposition", &["Error"], PassThrough, Recalled),
-    spec("DONOTRECORD", "Stops and forbids recording of the contact (R1/R2)", &[], Evaluated, Recalled),
-    spec("EMAIL", "Sends an e-mail", &["Error"], PassThrough, Recalled),
-    ends(spec("END", "Ends the script thread", &[], Evaluated, Recalled), Ends::Thread, false),
-    spec("GETRSID", "Reads a recording statement id", &["Error"], PassThrough, Recalled),
-    ends(spec("HANGUP", "Ends the call", &[], Evaluated, Recalled), Ends::Call, true),
-    spec(
-        "HOURS",
-        "Branches on the hours-of-operation profile",
-        &["OnOpen", "OnClosed", "OnHoliday", "OnWeather", "OnMeeting", "OnEmergency", "OnOther", "OnError"],
-        Traffic,
-        Read,
+        &["Profile"],
     ),
     // Read: help.nicecxone.com/Content/studio/actions/if/if.htm (Desktop Studio) and
     // .../actionscx/if/if.htm (Studio): "Evaluates an expression and takes a branch depending on
-    // the outcome of the evaluation (true or false)"; branches True / False. Evaluated with the
-    // Snippet evaluator; one recflow cannot evaluate takes the traffic-weighted branch.
-    spec("IF", "Branches on a Snippet expression (True / False)", &["True", "False"], Evaluated, Read),
-    spec("INDICATE", "Shows an indicator (and a button) on the agent's desktop", &[], Evaluated, Recalled),
-    spec("LEAVE", "Leaves a conference joined with CONFERENCE", &[], PassThrough, Read),
-    spec(
-        "LOGRECORDINGPRO",
-        "Starts or stops call recording (statements with RecordingStatementId)",
-        &["Error"],
-        Evaluated,
-        Recalled,
+    // the outcome of the evaluation (true or false)"; property Expression; branches True / False.
+    // Evaluated with the Snippet evaluator; one recflow cannot evaluate is traffic-branched.
+    props(
+        spec("IF", "Branches on a Snippet expression (True / False)", &["True", "False"], Evaluated, Read),
+        &["Expression"],
     ),
-    extra(
+    props(
+        spec(
+            "INDICATE",
+            "Shows an indicator (and a button) on the agent's desktop",
+            &[],
+            Evaluated,
+            Recalled,
+        ),
+        &["Name", "State", "ActionType", "Parameters", "Tooltip"],
+    ),
+    read(
+        spec("LEAVE", "Leaves a conference joined with CONFERENCE", &[], PassThrough, Read),
+        &[],
+        "https://help.nicecxone.com/ja/content/studio/actions/leave/leave.htm",
+    ),
+    props(
+        spec(
+            "LOGRECORDINGPRO",
+            "Starts or stops call recording (statements with RecordingStatementId)",
+            &["Error"],
+            Evaluated,
+            Recalled,
+        ),
+        &["Record", "RecordType", "UseRecordingStatementId"],
+    ),
+    props(
+        extra(
+            media(
+                spec(
+                    "MENU",
+                    "Plays a prompt and branches on the digits pressed",
+                    &["OnInvalid", "OnTimeout", "OnError"],
+                    Evaluated,
+                    Recalled,
+                ),
+                Media::Ivr,
+                PROMPTS,
+            ),
+            Extra::Digits,
+        ),
+        &["Phrase", "Sequence", "Variable", "MaxDigits", "Timeout", "Sensitive"],
+    ),
+    props(
+        media(spec("MUSIC", "Plays hold music", &["Digit", "Error"], Evaluated, Recalled), Media::Audio, &[]),
+        &["MusicFile", "SecondstoPlay"],
+    ),
+    props(
+        spec("NOTIFY", "Sends a notification to an agent or supervisor", &["Error"], PassThrough, Recalled),
+        &["Message", "Target"],
+    ),
+    props(spec("ONANSWER", "Event: an agent answered", &[], Evaluated, Recalled), &[]),
+    props(spec("ONHOLD", "Event: the call was put on hold", &[], PassThrough, Recalled), &[]),
+    props(spec("ONRELEASE", "Event: the call was released", &[], Evaluated, Recalled), &[]),
+    props(spec("ONRESUME", "Event: the call was resumed from hold", &[], PassThrough, Recalled), &[]),
+    props(
+        spec("ONSIGNAL", "Event: a SIGNAL or agent button reached the script", &[], Evaluated, Recalled),
+        &[],
+    ),
+    props(
+        ends(
+            spec("PERMITCALL", "Suppression script: lets the outbound call be dialled", &[], Evaluated, Read),
+            Ends::Thread,
+            false,
+        ),
+        &[],
+    ),
+    props(
+        spec(
+            "PLACECALL",
+            "Dials an outside party",
+            &["OnAnswer", "OnBusy", "OnNoAnswer", "OnFailed", "Error"],
+            Traffic,
+            Recalled,
+        ),
+        &["PhoneNumber", "CallerID", "Timeout"],
+    ),
+    props(
         media(
             spec(
-                "MENU",
-                "Plays a prompt and branches on the digits pressed",
-                &["OnInvalid", "OnTimeout", "OnError"],
+                "PLAY",
+                "Plays prompts (audio files, TTS) to the caller",
+                &["Digit", "Error"],
                 Evaluated,
                 Recalled,
             ),
             Media::Ivr,
             PROMPTS,
         ),
-        Extra::Digits,
+        &["Phrase", "Sequence", "DetectDTMF", "SecondstoPlay"],
     ),
-    media(spec("MUSIC", "Plays hold music", &["Digit", "Error"], Evaluated, Recalled), Media::Audio, &[]),
-    spec("NOTIFY", "Sends a notification to an agent or supervisor", &["Error"], PassThrough, Recalled),
-    spec("ONANSWER", "Event: an agent answered", &[], Evaluated, Recalled),
-    spec("ONHOLD", "Event: the call was put on hold", &[], PassThrough, Recalled),
-    spec("ONRELEASE", "Event: the call was released", &[], Evaluated, Recalled),
-    spec("ONRESUME", "Event: the call was resumed from hold", &[], PassThrough, Recalled),
-    spec("ONSIGNAL", "Event: a SIGNAL or agent button reached the script", &[], Evaluated, Recalled),
-    ends(
-        spec("PERMITCALL", "Suppression script: lets the outbound call be dialled", &[], Evaluated, Read),
-        Ends::Thread,
-        false,
+    props(
+        spec("PRIORITY", "Changes the contact's queue priority", &["Error"], PassThrough, Recalled),
+        &["Priority"],
     ),
-    spec(
-        "PLACECALL",
-        "Dials an outside party",
-        &["OnAnswer", "OnBusy", "OnNoAnswer", "OnFailed", "Error"],
-        Traffic,
-        Recalled,
-    ),
-    media(
+    props(
         spec(
-            "PLAY",
-            "Plays prompts (audio files, TTS) to the caller",
-            &["Digit", "Error"],
-            Evaluated,
+            "RECORD",
+            "Records the caller's audio to a file (voicemail-style)",
+            &["OnTimeout", "Error"],
+            PassThrough,
             Recalled,
         ),
-        Media::Ivr,
-        PROMPTS,
+        &["FileName", "RecordTimeout", "RecordBeep", "TermDigits"],
     ),
-    spec("PRIORITY", "Changes the contact's queue priority", &["Error"], PassThrough, Recalled),
-    spec(
-        "RECORD",
-        "Records the caller's audio to a file (voicemail-style)",
-        &["OnTimeout", "Error"],
-        PassThrough,
-        Recalled,
+    props(spec("RECORDAGENTONLY", "Records the agent's side only", &[], Evaluated, Recalled), &[]),
+    props(
+        spec("REQAGENT", "Queues the contact for a skill (or one agent)", &["Error"], Evaluated, Recalled),
+        &["Skill", "TargetAgent", "Priority"],
     ),
-    spec("RECORDAGENTONLY", "Records the agent's side only", &[], Evaluated, Recalled),
-    spec("REQAGENT", "Queues the contact for a skill (or one agent)", &["Error"], Evaluated, Recalled),
-    spec("RESKILL", "Moves the queued contact to another skill", &["Error"], PassThrough, Recalled),
-    spec("RESTAPI", "Calls a REST web service", &["OnSuccess", "OnTimeout", "Error"], Traffic, Recalled),
-    ends(spec("RETURN", "Returns from a subscript (RUNSUB)", &[], Evaluated, Recalled), Ends::Thread, false),
-    media(
-        spec("RINGBACK", "Plays ringback to the caller", &["Error"], PassThrough, Recalled),
-        Media::Audio,
+    props(
+        spec("RESKILL", "Moves the queued contact to another skill", &["Error"], PassThrough, Recalled),
+        &["Skill"],
+    ),
+    props(
+        spec("RESTAPI", "Calls a REST web service", &["OnSuccess", "OnTimeout", "Error"], Traffic, Recalled),
+        &["Verb", "Url", "Parameters", "Headers", "Timeout"],
+    ),
+    props(
+        ends(
+            spec("RETURN", "Returns from a subscript (RUNSUB)", &[], Evaluated, Recalled),
+            Ends::Thread,
+            false,
+        ),
+        &["ReturnValue"],
+    ),
+    props(
+        media(
+            spec("RINGBACK", "Plays ringback to the caller", &["Error"], PassThrough, Recalled),
+            Media::Audio,
+            &[],
+        ),
         &[],
     ),
-    ends(
+    props(
+        ends(
+            spec(
+                "RUNSCRIPT",
+                "Hands the contact to another script (no return)",
+                &["Error"],
+                PassThrough,
+                Recalled,
+            ),
+            Ends::Thread,
+            false,
+        ),
+        &["ScriptName", "Parameters"],
+    ),
+    props(
+        spec("RUNSUB", "Runs a subscript and returns", &["Error"], PassThrough, Recalled),
+        &["ScriptName", "ReturnVariable", "Parameters"],
+    ),
+    props(
+        spec("SETSKILLDELAY", "Sets the skill's queue delay", &["Error"], PassThrough, Recalled),
+        &["Skill", "Delay"],
+    ),
+    props(
+        spec("SIGNAL", "Sends a signal to another contact's script", &["Error"], PassThrough, Recalled),
+        &["ContactId", "Parameters"],
+    ),
+    props(
+        spec("SMS", "Sends a text message", &["Error"], PassThrough, Recalled),
+        &["PhoneNumber", "Message"],
+    ),
+    props(spec("SNIPPET", "Runs Snippet code", &["Error"], Evaluated, Recalled), &["Data"]),
+    props(
+        spec("SPAWN", "Starts another script as a new contact", &["Error"], PassThrough, Recalled),
+        &["ScriptName", "Parameters"],
+    ),
+    props(
+        ends(
+            spec(
+                "SUPPRESSCALL",
+                "Suppression script: the outbound call must not be dialled",
+                &[],
+                Evaluated,
+                Read,
+            ),
+            Ends::Thread,
+            true,
+        ),
+        &["Disposition"],
+    ),
+    props(
         spec(
-            "RUNSCRIPT",
-            "Hands the contact to another script (no return)",
+            "TEXTBOTEXCHANGE",
+            "Exchanges a turn with a text virtual agent",
+            &["OnPromptAndCollectNextResponse", "OnReturnControlToScript", "OnError"],
+            Traffic,
+            Read,
+        ),
+        &[],
+    ),
+    props(
+        ends(
+            spec("TRANSFER", "Transfers the contact to another script", &["Error"], PassThrough, Recalled),
+            Ends::Thread,
+            false,
+        ),
+        &["ScriptName"],
+    ),
+    props(
+        spec("TTSVOICE", "Selects the text-to-speech voice", &[], PassThrough, Recalled),
+        &["Voice", "Language"],
+    ),
+    props(
+        spec("VOICEMAIL", "Sends the caller to a voicemail box", &["Error"], PassThrough, Recalled),
+        &["Mailbox"],
+    ),
+    props(
+        spec("VOICEPARAMS", "Sets text-to-speech parameters", &[], PassThrough, Recalled),
+        &["Voice", "Language", "Rate", "Volume"],
+    ),
+    props(spec("WAIT", "Waits a number of seconds", &["Error"], Evaluated, Recalled), &["Seconds"]),
+    props(
+        spec("WHISPER", "Plays a message to the agent only", &["Error"], PassThrough, Recalled),
+        &["Sequence"],
+    ),
+    props(spec("ANSWER", "Answers the call before it is routed", &["Error"], PassThrough, Recalled), &[]),
+    props(
+        spec(
+            "REQSKILL",
+            "Queues the contact for a skill chosen at run time",
             &["Error"],
             PassThrough,
             Recalled,
         ),
-        Ends::Thread,
-        false,
+        &["Skill"],
     ),
-    spec("RUNSUB", "Runs a subscript and returns", &["Error"], PassThrough, Recalled),
-    spec("SETSKILLDELAY", "Sets the skill's queue delay", &["Error"], PassThrough, Recalled),
-    spec("SIGNAL", "Sends a signal to another contact's script", &["Error"], PassThrough, Recalled),
-    spec("SMS", "Sends a text message", &["Error"], PassThrough, Recalled),
-    spec("SNIPPET", "Runs Snippet code", &["Error"], Evaluated, Recalled),
-    spec("SPAWN", "Starts another script as a new contact", &["Error"], PassThrough, Recalled),
-    ends(
-        spec(
-            "SUPPRESSCALL",
-            "Suppression script: the outbound call must not be dialled",
-            &[],
-            Evaluated,
-            Read,
-        ),
-        Ends::Thread,
-        true,
-    ),
-    spec(
-        "TEXTBOTEXCHANGE",
-        "Exchanges a turn with a text virtual agent",
-        &["OnPromptAndCollectNextResponse", "OnReturnControlToScript", "OnError"],
-        Traffic,
-        Read,
-    ),
-    ends(
-        spec("TRANSFER", "Transfers the contact to another script", &["Error"], PassThrough, Recalled),
-        Ends::Thread,
-        false,
-    ),
-    spec("TTSVOICE", "Selects the text-to-speech voice", &[], PassThrough, Recalled),
-    spec("VOICEMAIL", "Sends the caller to a voicemail box", &["Error"], PassThrough, Recalled),
-    spec("VOICEPARAMS", "Sets text-to-speech parameters", &[], PassThrough, Recalled),
-    spec("WAIT", "Waits a number of seconds", &["Error"], Evaluated, Recalled),
-    spec("WHISPER", "Plays a message to the agent only", &["Error"], PassThrough, Recalled),
-    spec("ANSWER", "Answers the call before it is routed", &["Error"], PassThrough, Recalled),
-    spec("REQSKILL", "Queues the contact for a skill chosen at run time", &["Error"], PassThrough, Recalled),
 ];
 
 /// `docs/actions.md`, generated from [`CATALOGUE`].
@@ -433,10 +671,15 @@ pub fn markdown() -> String {
            expression recflow cannot evaluate takes the `traffic` path with a load warning); `pass-through` — no effect on recording, takes `Default`\n\
            (its first wired branch when it has none); `traffic` — its outcome depends on the world: the branch comes\n\
            from traffic `branches:` weights (docs/tenant-and-traffic.md), counted as unmodelled.\n\
-         - **evidence**: `read` — the help page was read for this table; `recalled` — the page was not in the\n\
-           project's search index, names follow the help's pattern (unknown names only warn).\n\n\
-         | action | result branches | ends | media | prompts | simulate | evidence | help |\n\
-         |---|---|---|---|---|---|---|---|\n",
+         - **properties**: the properties of the type. A list marked *(recalled)* is from memory and from the\n\
+           scripts recflow has seen: any property loads silently. A list read from the help page (evidence `read`)\n\
+           is checked: another property loads with a `load::unknown-property` warning (did-you-mean; `--strict`\n\
+           makes it an error). Names compare ignoring case, spaces and `_`; the caption is the action's `label`.\n\
+         - **evidence**: `read` — the help page (linked) was read for this table: branches, ends, media and\n\
+           properties; `recalled` — the page was not found in the project's search index, names follow the\n\
+           help's pattern (unknown names only warn).\n\n\
+         | action | result branches | ends | media | prompts | properties | simulate | evidence | help |\n\
+         |---|---|---|---|---|---|---|---|---|\n",
     );
     for s in CATALOGUE_SORTED.iter() {
         let ends = match s.ends {
@@ -459,16 +702,23 @@ pub fn markdown() -> String {
             Evidence::Recalled => "recalled",
         };
         let prompts = if s.prompts.is_empty() { "—".to_owned() } else { s.prompts.join(", ") };
+        let mut properties =
+            if s.properties.is_empty() { "none".to_owned() } else { s.properties.join(", ") };
+        if s.properties_evidence == Evidence::Recalled {
+            properties.push_str(" *(recalled)*");
+        }
+        let help = if s.cite.is_empty() { s.help_url() } else { s.cite.to_owned() };
         out.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} | {} | {} | [help]({}) |\n",
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} | [help]({}) |\n",
             s.name,
             s.branch_list(),
             ends,
             media,
             prompts,
+            properties,
             sim,
             ev,
-            s.help_url()
+            help
         ));
     }
     out.push_str(&format!(

@@ -160,9 +160,9 @@ pub struct Action {
     pub studio: Option<Box<StudioAction>>,
     /// The catalogue entry of the type (`None`: a type the catalogue does not list).
     pub spec: Option<&'static super::catalogue::ActionSpec>,
-    /// Sensitive input (R14), decided once at load from `Sensitive` or every prompt property
-    /// (`facts.rs`); lint and simulate both read it.
-    pub sensitive: Option<super::facts::Sensitive>,
+    /// Consent question and sensitive input, decided once at load from the annotations, every
+    /// prompt property and the flow (`facts.rs`); lint and simulate both read them.
+    pub facts: super::facts::ActionFacts,
 }
 
 /// One action's Studio JSON exactly as read: export starts from these and changes only what

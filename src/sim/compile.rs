@@ -459,7 +459,7 @@ impl Compiled {
                     });
                     Op::Menu(Box::new(MenuOp {
                         var: symbols.intern(if m.variable.is_empty() { "MRES" } else { &m.variable }),
-                        sensitive: action.sensitive.is_some(),
+                        sensitive: action.facts.sensitive.is_some(),
                         digits,
                         default,
                         inputs,
@@ -480,9 +480,12 @@ impl Compiled {
                 },
                 Kind::Music { seconds } => {
                     let s = if *seconds > 0.0 && seconds.is_finite() { *seconds } else { 10.0 };
-                    Op::Timed { ms: secs_to_ms(s), media: true, next: default }
+                    // Media class from the catalogue (`audio`), the column lint's M005 reads.
+                    Op::Timed { ms: secs_to_ms(s), media: action.is_media(), next: default }
                 }
-                Kind::Wait { seconds } => Op::Timed { ms: secs_to_ms(*seconds), media: false, next: default },
+                Kind::Wait { seconds } => {
+                    Op::Timed { ms: secs_to_ms(*seconds), media: action.is_media(), next: default }
+                }
                 Kind::Assign { variable, value } => Op::Assign {
                     var: symbols.intern(variable),
                     value: Template::compile(value, &mut symbols),

@@ -8,8 +8,12 @@
 //! - `compile.rs`: script + tenant + traffic → [`Compiled`] (typed ids from `ids.rs`, small
 //!   enums, draw purposes);
 //! - `rng.rs`: keyed random draws — (seed, contact, purpose), never consumption order;
-//! - `engine.rs`: one contact (SEMANTICS.md R1–R15, A-n); per-contact state in one struct reset
-//!   as a whole; reports what it does to an [`Observer`] (nothing, a timeline, visits);
+//! - `engine/`: one contact (SEMANTICS.md R1–R15, A-n), one concern per file — `mod.rs` the
+//!   event loop, `state.rs` the per-contact state in one struct reset as a whole, `events.rs`
+//!   call phases and pending events, `dispatch.rs` one script action, `recording.rs` who records
+//!   a segment (R2, R7–R12), `studio.rs` Studio's recording actions (R1, R3–R6),
+//!   `statements.rs` recorded statements (R13), `observe.rs` what it reports to an [`Observer`]
+//!   (nothing, a timeline, visits);
 //! - `driver.rs`: **the one driver** — chunks of contacts on the rayon pool, a bounded reorder
 //!   window, per-chunk [`Sink`]s emitted in contact order; nothing else runs the engine;
 //! - `outcome.rs`: the per-contact [`Outcome`] and its JSONL line;

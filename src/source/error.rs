@@ -50,6 +50,9 @@ pub enum LoadErrorKind {
     TemplatedValue,
     /// Warning: an IF `Expression` recflow cannot evaluate (traffic-weighted branch).
     IfUnmodelled,
+    /// Warning: a property the action's CXone help page does not list (catalogue entries
+    /// whose property list was read from the page only).
+    UnknownProperty,
 }
 
 impl LoadErrorKind {
@@ -78,6 +81,7 @@ impl LoadErrorKind {
             LoadErrorKind::UnknownBranch => "load::unknown-branch",
             LoadErrorKind::TemplatedValue => "load::templated-value",
             LoadErrorKind::IfUnmodelled => "load::if-unmodelled",
+            LoadErrorKind::UnknownProperty => "load::unknown-property",
         }
     }
 }

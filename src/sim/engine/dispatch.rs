@@ -1,0 +1,460 @@
+//! The script thread's next action: one `Op` of the compiled program → its effect, its duration
+//! and the branch it takes (SEMANTICS §2). Durations are A-1; media after release is skipped and
+//! reported; a sensitive MENU while recording is R14; an unwired branch ends the thread and,
+//! in the IVR, the call (`stuck`). Recording actions delegate to `studio.rs` and
+//! `statements.rs`, REQAGENT to `events.rs`.
+
+use super::state::CallPhase;
+use super::{Engine, Observer, TraceStep, later};
+use crate::sim::compile::{Next, Op};
+use crate::sim::outcome::{Finding, Outcome};
+use crate::sim::vars::{Template, VarId};
+
+impl<O: Observer> Engine<'_, O> {
+    /// Continue at `next` after `dur` ms; an unwired branch ends the thread (and, in the IVR,
+    /// the call: finding `stuck`).
+    pub(super) fn goto(&mut self, next: Next, dur: u64, out: &mut Outcome) {
+        match next {
+            Some(n) => {
+                self.c.pc = Some(n);
+                self.c.ready = later(self.c.t, dur);
+            }
+            None => {
+                let at = self.c.pc;
+                self.c.pc = None;
+                // In the IVR nobody else will move the call on: the caller hears the action
+                // out (its duration still counts) and hangs up — "the contact could get stuck"
+                // [help:menu]. After answer the talk's own release ends the call.
+                if self.phase() == CallPhase::Ivr {
+                    self.c.t = later(self.c.t, dur);
+                    out.add(Finding::Stuck);
+                    tr!(
+                        self,
+                        "finding",
+                        at,
+                        None,
+                        "stuck: the branch taken is not wired; the caller hangs up"
+                    );
+                    self.release(out);
+                } else {
+                    tr!(self, "branch", at, None, "the branch taken is not wired: the thread ends");
+                }
+            }
+        }
+    }
+
+    /// Run the action at `pc` (the event loop calls this only when a thread exists). Each arm
+    /// ends by choosing where the thread goes next (`goto`) or ending it; none loops, so one
+    /// call is one action and the step limit counts every action.
+    pub(super) fn step(&mut self, out: &mut Outcome) {
+        let p = self.p;
+        let ix = self.c.pc.expect("step with a thread");
+        out.path.push(ix);
+        // Heat wants the recording state *as the action runs*, before it changes it.
+        self.obs.step(ix, self.c.rec.map(|a| a.initiator));
+        // Read once: an arm may release the call, and must still act as it found it.
+        let released = self.phase() == CallPhase::Released;
+        // `{var}` templates in typed properties (issue 11 point 4): resolved for this contact,
+        // then the patched op runs like a literal one (`sim/templated.rs`).
+        let patched;
+        let op = match &p.ops[ix as usize] {
+            Op::Templated(t) => {
+                let c = &mut self.c;
+                let r = crate::sim::templated::resolve(t, p, &mut c.vars, &mut c.scratch, &mut c.invalid);
+                if let Some(i) = r.fell_back {
+                    if !out.templated_fallback.contains(&t.slot) {
+                        out.templated_fallback.push(t.slot);
+                    }
+                    tr!(
+                        self,
+                        "finding",
+                        Some(ix),
+                        None,
+                        "{}",
+                        crate::sim::templated::fallback_text(t, i, &self.c.invalid)
+                    );
+                }
+                match r.op {
+                    Some(o) => {
+                        patched = o;
+                        &patched
+                    }
+                    None => &t.inner,
+                }
+            }
+            op => op,
+        };
+        match op {
+            // Actions that change nothing we model (ANSWER, SIGNAL, …; see docs/actions.md).
+            Op::Pass { next } => {
+                tr!(self, "action", Some(ix), None, "{}", self.op_name(ix));
+                self.goto(*next, 0, out)
+            }
+            Op::End => {
+                tr!(self, "action", Some(ix), None, "END: the thread ends");
+                self.c.pc = None;
+                if matches!(self.phase(), CallPhase::Ivr | CallPhase::Queued) {
+                    tr!(self, "note", Some(ix), None, "END before answer also ends the call");
+                    self.release(out);
+                }
+            }
+            Op::Hangup => {
+                tr!(self, "action", Some(ix), None, "HANGUP");
+                self.c.pc = None;
+                if !released {
+                    self.release(out);
+                }
+            }
+            // An action whose result we cannot compute (HOURS, IF, RESTAPI, …): traffic weights
+            // choose the branch, and the contact is counted as `unmodelled` so the report says
+            // its outcome rests on an assumption.
+            Op::Branched(b) => self.branched(ix, b, out),
+            // IF (issue 11 point 2): the Expression decides True / False; a value recflow cannot
+            // know (an external call's result) or a runtime error falls back to traffic weights.
+            Op::If(i) => match i.cond.eval(&mut self.c.vars) {
+                Ok(Some(b)) => {
+                    tr!(
+                        self,
+                        "action",
+                        Some(ix),
+                        None,
+                        "IF `{}` → {}",
+                        i.text,
+                        if b { "True" } else { "False" }
+                    );
+                    self.goto(if b { i.on_true } else { i.on_false }, 0, out)
+                }
+                Ok(None) => {
+                    tr!(self, "note", Some(ix), None, "IF `{}`: the value is unknown", i.text);
+                    self.branched(ix, &i.fallback, out)
+                }
+                Err(e) => {
+                    tr!(self, "note", Some(ix), None, "IF `{}`: runtime error: {}", i.text, e.message);
+                    self.branched(ix, &i.fallback, out)
+                }
+            },
+            // `templated::wrap` never nests: the op was resolved above.
+            Op::Templated(_) => unreachable!("templated ops are resolved before the match"),
+            // MENU: the caller's input is drawn from traffic (or uniformly among the wired digit
+            // branches), stored in the MENU's variable, and picks the branch (SEMANTICS §2).
+            Op::Menu(m) => {
+                if released {
+                    out.add(Finding::MediaAfterRelease);
+                    tr!(
+                        self,
+                        "finding",
+                        Some(ix),
+                        Some("A-3"),
+                        "MENU after release is skipped (media_after_release)"
+                    );
+                    return self.goto(m.default, 0, out);
+                }
+                if m.sensitive && self.c.rec.is_some() {
+                    out.add(Finding::SensitiveWhileRecording);
+                    tr!(
+                        self,
+                        "finding",
+                        Some(ix),
+                        Some("R14"),
+                        "sensitive MENU runs while the call is being recorded"
+                    );
+                }
+                // `None` = no input (timeout): the default branch, and the variable is "".
+                let choice: Option<&str> = match &m.inputs {
+                    Some((values, cum)) => values[self.c.draws.weighted(m.choice, cum)].as_deref(),
+                    None if m.wired.is_empty() => None,
+                    None => {
+                        let k = self.c.draws.index(m.choice, m.wired.len());
+                        Some(m.digits[m.wired[k] as usize].0.as_str())
+                    }
+                };
+                self.c.vars.set(m.var, choice.unwrap_or(""));
+                let target = match choice.and_then(|d| m.digits.iter().find(|(name, _)| name == d)) {
+                    Some((_, t)) => *t,
+                    None => m.default,
+                };
+                // the MENU lasts `durations.menu` whatever the input.
+                let dur = self.sample_ms(m.duration.dist, m.duration.purpose);
+                tr!(
+                    self,
+                    "action",
+                    Some(ix),
+                    None,
+                    "MENU: input {} → {} ({} = \"{}\")",
+                    choice.map_or("none".to_string(), |c| format!("\"{c}\"")),
+                    target.map_or("(not wired)", |t| p.id(t)),
+                    p.symbols.name(m.var),
+                    choice.unwrap_or("")
+                );
+                // IVR media: an earlier IVR Start is now IVR-only.
+                self.ivr_media(ix);
+                self.goto(target, dur, out);
+            }
+            Op::Play { next, duration } => {
+                if released {
+                    out.add(Finding::MediaAfterRelease);
+                    tr!(
+                        self,
+                        "finding",
+                        Some(ix),
+                        Some("A-3"),
+                        "PLAY after release is skipped (media_after_release)"
+                    );
+                    return self.goto(*next, 0, out);
+                }
+                tr!(self, "action", Some(ix), None, "PLAY");
+                self.ivr_media(ix);
+                let dur = self.sample_ms(duration.dist, duration.purpose);
+                self.goto(*next, dur, out);
+            }
+            // MUSIC and WAIT: a fixed duration; only MUSIC is media, and neither is IVR
+            // media, so hold music after a Start does not disarm it.
+            Op::Timed { ms, media, next } => {
+                if released && *media {
+                    out.add(Finding::MediaAfterRelease);
+                    tr!(
+                        self,
+                        "finding",
+                        Some(ix),
+                        Some("A-3"),
+                        "MUSIC after release is skipped (media_after_release)"
+                    );
+                    return self.goto(*next, 0, out);
+                }
+                tr!(self, "action", Some(ix), Some("A-1"), "{} {} ms", self.op_name(ix), ms);
+                self.goto(*next, *ms, out);
+            }
+            Op::Assign { var, value, next } => {
+                self.assign(*var, value, out);
+                tr!(
+                    self,
+                    "variable",
+                    Some(ix),
+                    None,
+                    "ASSIGN {} = \"{}\"",
+                    p.symbols.name(*var),
+                    self.c.vars.get(*var)
+                );
+                self.goto(*next, 0, out);
+            }
+            // RUNSUB: the subscript was linked into the program at load (docs/subscripts.md), so a call is
+            // only its variable set-up; RETURN below jumps back.
+            Op::Call { clear, params, next } => {
+                // Fresh locals for this copy of the subscript, then its parameters (docs/subscripts.md).
+                for &v in clear {
+                    self.c.vars.set(v, "");
+                }
+                for (var, value) in params {
+                    self.assign(*var, value, out);
+                }
+                tr!(
+                    self,
+                    "action",
+                    Some(ix),
+                    None,
+                    "RUNSUB: the subscript runs, then the script continues after it"
+                );
+                self.goto(*next, 0, out);
+            }
+            Op::Return { value, next } => {
+                if let Some((var, value)) = value {
+                    self.assign(*var, value, out);
+                    tr!(
+                        self,
+                        "variable",
+                        Some(ix),
+                        None,
+                        "RETURN {} = \"{}\"",
+                        p.symbols.name(*var),
+                        self.c.vars.get(*var)
+                    );
+                } else {
+                    tr!(self, "action", Some(ix), None, "RETURN");
+                }
+                self.goto(*next, 0, out);
+            }
+            // RUNSCRIPT: the compiled program already contains the target script (linked at
+            // load); what changes is which ONANSWER/ONRELEASE/ONSIGNAL are active.
+            Op::RunScript { handlers, next } => {
+                tr!(
+                    self,
+                    "action",
+                    Some(ix),
+                    None,
+                    "RUNSCRIPT: continues in another script; its event actions are active now"
+                );
+                self.c.handlers = *handlers;
+                self.goto(*next, 0, out);
+            }
+            // SNIPPET: the compiled Snippet program runs on the contact's variables.
+            Op::Snippet { code, next, error } => {
+                // `now()` and the date functions read the simulated clock.
+                self.c.vars.set_clock_ms(self.c.t);
+                let result = code.run(&mut self.c.vars);
+                let unmodelled = self.c.vars.take_unmodelled();
+                if unmodelled > 0 {
+                    out.unmodelled_snippet += 1;
+                    tr!(
+                        self,
+                        "finding",
+                        Some(ix),
+                        None,
+                        "SNIPPET: {unmodelled} unmodelled construct(s) gave unknown values (unmodelled_snippet)"
+                    );
+                }
+                match result {
+                    Ok(()) => {
+                        // A program that overwrote RecordingStatementId let the id go (R13).
+                        if let Some(i) = self.c.stmt_in_var {
+                            crate::sim::outcome::write_statement_id(
+                                &mut self.c.id_buf,
+                                out.id,
+                                out.statements[i].n,
+                            );
+                            if self.c.vars.get(p.statement_var) != self.c.id_buf {
+                                self.release_statement_id(out);
+                            }
+                        }
+                        tr!(self, "action", Some(ix), None, "SNIPPET");
+                        // The loop itself (not only its lines) is skipped without tracing.
+                        if O::TRACE {
+                            for v in code.writes() {
+                                tr!(
+                                    self,
+                                    "variable",
+                                    Some(ix),
+                                    None,
+                                    "{} = \"{}\"",
+                                    p.symbols.name(*v),
+                                    self.c.vars.get(*v)
+                                );
+                            }
+                        }
+                        self.goto(*next, 0, out);
+                    }
+                    // A runtime error takes the Error branch with the message in `_ERR`
+                    // [help:snippet]; variables written before the error keep their values.
+                    Err(e) => {
+                        self.c.vars.set(p.err_var, &e.message);
+                        tr!(self, "branch", Some(ix), None, "SNIPPET runtime error → Error: {}", e.message);
+                        self.goto(*error, 0, out);
+                    }
+                }
+            }
+            // CASE: the branch named by the variable's value, else default (exact match: the
+            // value is a string, as in Studio).
+            Op::Case { var, values, default } => {
+                let v = self.c.vars.get(*var);
+                let target = values.iter().find(|(name, _)| name == v).map_or(*default, |(_, t)| *t);
+                tr!(
+                    self,
+                    "action",
+                    Some(ix),
+                    None,
+                    "CASE {} = \"{}\" → {}",
+                    p.symbols.name(*var),
+                    v,
+                    target.map_or("(not wired)", |t| p.id(t))
+                );
+                self.goto(target, 0, out);
+            }
+            Op::ReqAgent { skill, next } => {
+                self.reqagent(ix, *skill, out);
+                self.goto(*next, 0, out);
+            }
+            // INDICATE: the same Name replaces the old button (§4); remembering which INDICATE
+            // set it is how a press finds its parameters.
+            Op::Indicate { button, on, next, .. } => {
+                self.c.buttons_on.retain(|(b, _)| b != button);
+                if *on {
+                    self.c.buttons_on.push((*button, ix));
+                }
+                tr!(
+                    self,
+                    "action",
+                    Some(ix),
+                    None,
+                    "INDICATE `{}` {}",
+                    p.button_names[button.index()],
+                    if *on { "On" } else { "Off" }
+                );
+                self.goto(*next, 0, out);
+            }
+            // LOGRECORDINGPRO with UseRecordingStatementId: statements only (A-15, R13).
+            Op::Record { start, statement: true, next } => {
+                if *start {
+                    self.statement_start(ix, out);
+                } else {
+                    self.statement_stop(ix, out);
+                }
+                self.goto(*next, 0, out);
+            }
+            // Any other LOGRECORDINGPRO first overwrites RecordingStatementId (R13), then acts
+            // on call recording.
+            Op::Record { start, statement: false, next } => {
+                self.clear_statement_var(ix, out);
+                if *start {
+                    self.studio_start(ix, false, out);
+                } else {
+                    self.studio_stop(ix, out);
+                }
+                self.goto(*next, 0, out);
+            }
+            // RECORDAGENTONLY is handled like a LOGRECORDINGPRO Start in agent-only mode (R5),
+            // including the R13 overwrite of RecordingStatementId.
+            Op::RecordAgentOnly { next } => {
+                self.clear_statement_var(ix, out);
+                self.studio_start(ix, true, out);
+                self.goto(*next, 0, out);
+            }
+            // DONOTRECORD: R1, in studio.rs with the other recording actions.
+            Op::DoNotRecord { next } => {
+                self.dnr(ix, out);
+                self.goto(*next, 0, out);
+            }
+        }
+    }
+
+    /// The Studio action type of `ix`, for the timeline.
+    /// An action whose result we cannot compute (HOURS, RESTAPI, an IF on an unknown value,
+    /// …): traffic weights choose the branch, and the contact is counted as `unmodelled` so
+    /// the report says its outcome rests on an assumption.
+    fn branched(&mut self, ix: u32, b: &crate::sim::compile::BranchedOp, out: &mut Outcome) {
+        let k = match &b.cumulative {
+            Some(cum) => self.c.draws.weighted(b.choice, cum),
+            None => self.c.draws.index(b.choice, b.choices.len()),
+        };
+        let (name, next) = &b.choices[k];
+        // One entry per contact and action: a loop through HOURS counts the contact once.
+        if !out.unmodelled.contains(&b.slot) {
+            out.unmodelled.push(b.slot);
+        }
+        tr!(
+            self,
+            "action",
+            Some(ix),
+            None,
+            "{}: branch chosen by traffic weights → {name} (unmodelled)",
+            b.kind
+        );
+        self.goto(*next, 0, out)
+    }
+
+    pub(super) fn op_name(&self, ix: u32) -> &'static str {
+        self.p.kinds[ix as usize]
+    }
+
+    /// Render `value` and store it in `var` (ASSIGN, RUNSUB parameters, RETURN). The one place a
+    /// template is rendered into the reused scratch buffer: `render_into` appends, so the buffer
+    /// is cleared here first — a value must never carry an earlier one (the old ASSIGN leak).
+    /// Overwriting `RecordingStatementId` lets the statement's id go (R13): it is judged saved
+    /// or lost against the `Global:` variables *before* the new value lands.
+    pub(super) fn assign(&mut self, var: VarId, value: &Template, out: &mut Outcome) {
+        self.c.scratch.clear();
+        value.render_into(&mut self.c.vars, &mut self.c.scratch);
+        if var == self.p.statement_var {
+            self.release_statement_id(out);
+        }
+        self.c.vars.set(var, &self.c.scratch);
+    }
+}

@@ -1,0 +1,378 @@
+//! Pending events and the call's phases (SEMANTICS §1, §2): REQAGENT queues the contact and draws
+//! its answer or abandonment, the answer opens an agent segment and draws the talk's events
+//! (transfers, conference, disposition, ROD, MAX button presses, release), and each event, when it
+//! fires, moves the call on. Event actions: ONANSWER, ONRELEASE, ONSIGNAL (§4).
+//!
+//! Why a flat `Vec` and a linear scan instead of a heap: a contact has at most a handful of
+//! pending events (answer or abandon, release, six behaviours, a few presses), so the scan is
+//! cheaper than heap upkeep and keeps ties explicit (`(at, class, sub)`, §2 ordering).
+
+use super::state::CallPhase;
+use super::{Engine, Observer, TraceStep, later};
+use crate::sim::compile::Behaviour;
+use crate::sim::ids::{AgentId, ButtonId, SkillId};
+use crate::sim::outcome::{EndedBy, Outcome, Segment, SegmentKind};
+use crate::sim::rng::Purpose;
+
+/// What can happen to a call from outside the script: drawn from traffic when the contact
+/// queues (answer or abandon) and when an agent answers (everything else).
+#[derive(Clone, Copy, Debug)]
+pub(super) enum EvKind {
+    Answer,
+    /// The caller's patience ran out before the queue wait: released from the queue.
+    Abandon,
+    TransferAgent,
+    TransferExternal,
+    Conference,
+    Disposition,
+    /// Recording on demand; a supervisor's still happens after an external transfer.
+    Rod {
+        supervisor: bool,
+    },
+    /// Press `pos` of traffic press sequence `seq` (index into `Compiled::presses`).
+    Press {
+        seq: u32,
+        pos: u32,
+    },
+    Release,
+}
+
+/// A pending event. Ties at one millisecond are broken by `(class, sub)`: answer, transfer,
+/// conference, disposition, ROD, presses in sequence order, release (SEMANTICS §2).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Ev {
+    pub(super) at: u64,
+    /// Kind's rank in the §2 tie order.
+    pub(super) class: u8,
+    /// Order within a class (presses: sequence then position), so a tie never depends on
+    /// the order events were pushed in.
+    pub(super) sub: u64,
+    pub(super) kind: EvKind,
+}
+
+impl<O: Observer> Engine<'_, O> {
+    /// Index of the earliest pending event by `(at, class, sub)`, the §2 order.
+    pub(super) fn next_event(&self) -> Option<usize> {
+        let mut best: Option<usize> = None;
+        for (i, e) in self.c.events.iter().enumerate() {
+            if best.is_none_or(|b| {
+                let b = &self.c.events[b];
+                (e.at, e.class, e.sub) < (b.at, b.class, b.sub)
+            }) {
+                best = Some(i);
+            }
+        }
+        best
+    }
+
+    /// Schedule `kind` at `at`, with its §2 tie rank. Abandon ranks with release: both end the
+    /// call, and only one of them is ever pending.
+    pub(super) fn push_event(&mut self, at: u64, kind: EvKind) {
+        let (class, sub) = match kind {
+            EvKind::Answer => (0, 0),
+            EvKind::TransferAgent => (1, 0),
+            EvKind::TransferExternal => (1, 1),
+            EvKind::Conference => (2, 0),
+            EvKind::Disposition => (3, 0),
+            EvKind::Rod { supervisor } => (4, supervisor as u64),
+            EvKind::Press { seq, pos } => (5, (u64::from(seq) << 32) | u64::from(pos)),
+            EvKind::Release | EvKind::Abandon => (6, 0),
+        };
+        self.c.events.push(Ev { at, class, sub, kind });
+    }
+
+    /// An event is due: apply it. The guards drop events that no longer make sense when they
+    /// come due — the call was released by a HANGUP first, or an external transfer happened
+    /// (after it there is no agent to transfer, dispose, press or start ROD, A-20) — instead of
+    /// removing them when the state changes: one check here rather than one per state change.
+    pub(super) fn fire(&mut self, kind: EvKind, out: &mut Outcome) {
+        let p = self.p;
+        let in_agent = self.phase() == CallPhase::Agent;
+        match kind {
+            EvKind::Answer => self.answer(out),
+            EvKind::Abandon => {
+                out.abandoned = true;
+                tr!(self, "event", None, None, "the caller abandons the queue");
+                self.release(out);
+            }
+            EvKind::Release => {
+                tr!(self, "event", None, None, "the talk ends: release");
+                self.release(out);
+            }
+            EvKind::TransferAgent if in_agent && !self.c.external => {
+                // A new agent segment: recording is decided afresh for it (R10 → R8/R9), and the
+                // open statement ends (R13: transferred to a different agent).
+                let t = self.c.t;
+                self.close_segment(t, Some(EndedBy::Transfer), out);
+                let agent = self.pick_agent(p.fixed.transfer_agent_pick, true);
+                self.open_segment(SegmentKind::Agent, agent, out);
+                tr!(self, "event", None, Some("R10"), "transfer to agent {}", self.agent_name(agent));
+                self.begin_segment_recording(out);
+            }
+            EvKind::TransferExternal if in_agent && !self.c.external => {
+                let t = self.c.t;
+                // Who recorded the agent segment decides whether the external one is recorded
+                // (R10, A-11), so remember it before the segment's interval closes.
+                let prev = self.c.rec.map(|a| a.initiator);
+                self.close_segment(t, Some(EndedBy::Transfer), out);
+                self.open_segment(SegmentKind::External, None, out);
+                self.c.external = true;
+                tr!(self, "event", None, Some("R10"), "transfer to an external number");
+                self.external_recording(prev);
+            }
+            // A conference changes no recording, only ends the open statement (R13). Allowed on
+            // an external segment too: another participant can still join.
+            EvKind::Conference if in_agent => {
+                tr!(self, "event", None, None, "another participant joins (conference)");
+                let t = self.c.t;
+                self.end_statement(t, EndedBy::Conference, out);
+            }
+            EvKind::Disposition if in_agent && !self.c.external => self.disposition(out),
+            EvKind::Rod { supervisor } if in_agent && (supervisor || !self.c.external) => {
+                self.rod(supervisor, out)
+            }
+            EvKind::Press { seq, pos } if in_agent && !self.c.external => {
+                let button = p.presses[seq as usize].buttons[pos as usize];
+                self.press(button);
+            }
+            _ => {}
+        }
+    }
+
+    /// REQAGENT (SEMANTICS §2): the IVR segment ends, the caller queues for `skill`, and either
+    /// the answer or the abandonment is scheduled now. The thread goes on (usually a MUSIC/WAIT
+    /// loop) until one of them fires.
+    pub(super) fn reqagent(&mut self, ix: u32, skill: SkillId, out: &mut Outcome) {
+        let p = self.p;
+        if self.phase() != CallPhase::Ivr {
+            tr!(self, "action", Some(ix), None, "REQAGENT: the contact is already routed; nothing happens");
+            return;
+        }
+        tr!(
+            self,
+            "action",
+            Some(ix),
+            None,
+            "REQAGENT skill `{}`: the IVR segment ends, the caller queues",
+            match p.skills[skill.index()].as_str() {
+                // The placeholder of a templated skill no agent lists (templated.rs set SKILLNAME).
+                "" => p.sysvars.skill_name.map_or("(named at run time)", |v| self.c.vars.get(v)),
+                name => name,
+            }
+        );
+        let t = self.c.t;
+        // The ivr segment's recording (R4) stops here; queue time belongs to no segment.
+        self.close_segment(t, None, out);
+        // an IVR Start with no IVR media after it reaches REQAGENT, so it also arms
+        // Studio for the agent. Its own step number is kept: A-7 compares when it ran.
+        if let Some((seq, start)) = self.c.ivr_pending.take() {
+            self.c.start_seq = Some(seq);
+            tr!(
+                self,
+                "recording",
+                Some(ix),
+                Some("A-6"),
+                "armed: Start `{}` had no IVR media after it, Studio records the agent from answer",
+                p.id(start)
+            );
+        }
+        self.c.phase = Some(CallPhase::Queued);
+        self.c.skill = Some(skill);
+        // SKILL / SKILLNAME (docs/variables.md); `""` is the placeholder of a templated skill no
+        // agent lists: templated.rs already set them to the name.
+        if !p.skills[skill.index()].is_empty() {
+            p.sysvars.skill(&mut self.c.vars, &p.skills[skill.index()]);
+        }
+        // Both drawn at once, so the contact's fate in the queue is one comparison and one
+        // pending event, not a race between two events.
+        let wait = self.sample_ms(p.queue_wait, p.fixed.queue_wait);
+        let patience = self.sample_ms(p.patience, p.fixed.patience);
+        if patience < wait {
+            tr!(
+                self,
+                "note",
+                Some(ix),
+                None,
+                "queue wait {wait} ms > patience {patience} ms: the caller will abandon"
+            );
+            self.push_event(later(t, patience), EvKind::Abandon);
+        } else {
+            tr!(self, "note", Some(ix), None, "an agent answers after {wait} ms");
+            self.push_event(later(t, wait), EvKind::Answer);
+        }
+    }
+
+    /// An agent answers: the agent segment opens, its recording is decided (R1–R10), and all of
+    /// the talk's events are drawn now, each from its own purpose, so whether a transfer happens
+    /// never changes when the release is (determinism across script changes, too).
+    pub(super) fn answer(&mut self, out: &mut Outcome) {
+        let p = self.p;
+        let t = self.c.t;
+        self.c.phase = Some(CallPhase::Agent);
+        // R12 counts from the *first* answer; later transfers do not restart it.
+        self.c.first_answer.get_or_insert(t);
+        // Answer is only ever scheduled by REQAGENT, which sets the skill; 0 is a safe default.
+        let skill = self.c.skill.unwrap_or(SkillId(0));
+        let agent = self.pick_agent(p.agent_pick[skill.index()], false);
+        self.open_segment(SegmentKind::Agent, agent, out);
+        tr!(self, "event", None, None, "agent {} answers", self.agent_name(agent));
+        self.begin_segment_recording(out);
+
+        let talk = self.sample_ms(p.talk, p.fixed.talk);
+        tr!(self, "note", None, None, "talk {talk} ms");
+        self.push_event(later(t, talk), EvKind::Release);
+        let behaviours: [(Behaviour, EvKind); 6] = [
+            (p.transfer_agent, EvKind::TransferAgent),
+            (p.transfer_external, EvKind::TransferExternal),
+            (p.conference, EvKind::Conference),
+            (p.disposition, EvKind::Disposition),
+            (p.rod, EvKind::Rod { supervisor: false }),
+            (p.supervisor_rod, EvKind::Rod { supervisor: true }),
+        ];
+        // `talk >= 2`: an event must fall strictly inside the talk (§2), which needs 1 ms room.
+        for (b, kind) in behaviours {
+            if b.p > 0.0 && talk >= 2 && self.c.draws.chance(b.happens, b.p) {
+                let at = later(t, self.inside_talk(b.at, talk));
+                self.push_event(at, kind);
+            }
+        }
+        for (j, seq) in p.presses.iter().enumerate() {
+            if seq.p > 0.0 && talk >= 2 && self.c.draws.chance(seq.happens, seq.p) {
+                self.c.times.clear();
+                for _ in &seq.buttons {
+                    let x = self.inside_talk(seq.at, talk);
+                    self.c.times.push(x);
+                }
+                // A sequence's presses happen in the order traffic lists them, at sorted times.
+                self.c.times.sort_unstable();
+                for k in 0..self.c.times.len() {
+                    let at = later(t, self.c.times[k]);
+                    self.push_event(at, EvKind::Press { seq: j as u32, pos: k as u32 });
+                }
+            }
+        }
+
+        // ONANSWER replaces whatever the thread was doing (usually the hold loop), once;
+        // without it the thread parks so the hold music does not run through the talk.
+        match p.handler_sets[self.c.handlers as usize][0] {
+            Some(oa) if !self.c.answered => {
+                tr!(self, "event", Some(oa), Some("A-19"), "ONANSWER fires: the thread restarts there");
+                self.c.pc = Some(oa);
+                self.c.ready = t;
+            }
+            _ => {
+                if self.c.pc.is_some() {
+                    tr!(self, "note", None, Some("A-4"), "no ONANSWER: the thread parks at answer");
+                }
+                self.c.pc = None;
+            }
+        }
+        self.c.answered = true;
+    }
+
+    /// A time in the open interval (0, talk), in ms (talk ≥ 2).
+    pub(super) fn inside_talk(&mut self, purpose: Purpose, talk: u64) -> u64 {
+        let x = (self.c.draws.open_unit(purpose) * talk as f64) as u64;
+        x.clamp(1, talk - 1)
+    }
+
+    /// The agent's tenant id, for the timeline.
+    pub(super) fn agent_name(&self, agent: Option<AgentId>) -> &str {
+        agent.map_or("(none)", |a| &self.p.agents[a.index()].id)
+    }
+
+    /// Uniform among the tenant agents having the contact's skill; a transfer avoids the
+    /// current agent when another one exists.
+    pub(super) fn pick_agent(&mut self, purpose: Purpose, avoid_current: bool) -> Option<AgentId> {
+        let p = self.p;
+        let list = &p.agents_by_skill[self.c.skill?.index()];
+        let current = if avoid_current { self.c.agent } else { None };
+        match (list.len(), current) {
+            (0, _) => None,
+            (1, _) | (_, None) => Some(list[self.c.draws.index(purpose, list.len())]),
+            (n, Some(cur)) => {
+                // Uniform among the others: draw among n - 1 and skip the current agent.
+                let k = self.c.draws.index(purpose, n - 1);
+                let others = list.iter().copied().filter(|&a| a != cur);
+                others.clone().nth(k).or_else(|| others.clone().next_back())
+            }
+        }
+    }
+
+    /// A new segment starts now; its recording is decided by the caller (answer, transfers).
+    pub(super) fn open_segment(&mut self, kind: SegmentKind, agent: Option<AgentId>, out: &mut Outcome) {
+        let t = self.c.t;
+        out.segments.push(Segment { kind, agent, from_ms: t, to_ms: t });
+        self.c.seg = Some(out.segments.len() - 1);
+        self.c.agent = agent;
+        // AGENTID: the agent who answered or took the transfer (docs/variables.md).
+        if let Some(a) = agent {
+            self.p.sysvars.agent(&mut self.c.vars, &self.p.agents[a.index()].id);
+        }
+    }
+
+    /// End the current segment at `t`: its recording interval closes (an interval never spans
+    /// two segments, R10), and an open statement ends with `stmt` if given.
+    pub(super) fn close_segment(&mut self, t: u64, stmt: Option<EndedBy>, out: &mut Outcome) {
+        self.close_rec(t, out);
+        if let Some(s) = self.c.seg.take() {
+            out.segments[s].to_ms = t;
+        }
+        if let Some(by) = stmt {
+            self.end_statement(t, by, out);
+        }
+    }
+
+    /// A MAX button press (SEMANTICS §4): only a button that is On sends a signal; its
+    /// INDICATE's parameters become SP1..SP9 and ONSIGNAL takes over the thread.
+    pub(super) fn press(&mut self, button: ButtonId) {
+        let p = self.p;
+        let name = &p.button_names[button.index()];
+        let Some(&(_, indicate)) = self.c.buttons_on.iter().find(|(b, _)| *b == button) else {
+            tr!(self, "event", None, None, "the agent presses `{name}`, which is not On: nothing happens");
+            return;
+        };
+        let Some(params) = p.ops[indicate as usize].indicate_params() else { return };
+        // Every SPn is written, unset ones as "", so a previous signal's values never linger.
+        for (i, sp) in p.sp.iter().enumerate() {
+            self.c.vars.set(*sp, params.get(i).map_or("", String::as_str));
+        }
+        match p.handler_sets[self.c.handlers as usize][2] {
+            Some(os) => {
+                tr!(
+                    self,
+                    "event",
+                    Some(os),
+                    None,
+                    "the agent presses `{name}`: ONSIGNAL fires (SP1 = \"{}\")",
+                    params.first().map_or("", String::as_str)
+                );
+                self.c.pc = Some(os);
+                self.c.ready = self.c.t;
+            }
+            None => tr!(self, "event", None, None, "the agent presses `{name}`; the script has no ONSIGNAL"),
+        }
+    }
+
+    /// The call ends now (caller, agent, HANGUP, abandon, END/stuck before answer).
+    pub(super) fn release(&mut self, out: &mut Outcome) {
+        if self.phase() == CallPhase::Released {
+            return;
+        }
+        let t = self.c.t;
+        self.close_segment(t, Some(EndedBy::CallEnd), out);
+        self.end_statement(t, EndedBy::CallEnd, out);
+        self.c.phase = Some(CallPhase::Released);
+        self.c.call_end = Some(t);
+        // Nothing that was scheduled for the talk can happen after the call ended.
+        self.c.events.clear();
+        match self.p.handler_sets[self.c.handlers as usize][1] {
+            Some(or) => {
+                tr!(self, "event", Some(or), None, "ONRELEASE fires");
+                self.c.pc = Some(or);
+                self.c.ready = t;
+            }
+            None => self.c.pc = None,
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! What the engine tells the outside while it runs a contact: the [`Observer`] trait (the
+//! engine-side half of a sink, see `sim::driver`) and its three implementations — `()` (nothing,
+//! for the aggregate report), [`Timeline`] (`explain`), [`Visits`] (`graph --heat`).
+//!
+//! Why a trait with a constant and not a runtime flag: the aggregate run does tens of millions of
+//! contacts, and with `O = ()` every trace line is `if false { … }` that the optimiser removes,
+//! so tracing costs nothing when nobody reads it.
+
+use crate::sim::outcome::Initiator;
+
+/// One line of an `explain` timeline.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct TraceStep {
+    pub t_ms: u64,
+    /// `action`, `event`, `branch`, `variable`, `recording`, `statement`, `finding`, `note`.
+    pub kind: &'static str,
+    /// Studio id of the action concerned, if any.
+    pub action: Option<String>,
+    pub text: String,
+    /// The rule / assumption that decided (`R4`, `A-6`...), if any.
+    pub rule: Option<&'static str>,
+}
+
+/// What the engine reports while it runs a contact, besides the [`Outcome`](crate::sim::Outcome) it builds: the
+/// engine-side half of a sink. `()` observes nothing and compiles to nothing (`TRACE` is a
+/// constant, so with it the trace formatting is dead code the optimiser removes).
+pub trait Observer {
+    /// Whether [`Observer::trace`] wants the timeline (`explain`).
+    const TRACE: bool = false;
+    /// An action is about to run, with the initiator of the recording active as it runs.
+    #[inline(always)]
+    fn step(&mut self, _action: u32, _recording: Option<Initiator>) {}
+    /// One line of the timeline (only called when `TRACE`).
+    #[inline(always)]
+    fn trace(&mut self, _step: TraceStep) {}
+    /// Forget the previous contact (called by the engine before each contact, like
+    /// `Ctx::reset`: an observer never carries one contact into the next).
+    #[inline(always)]
+    fn clear(&mut self) {}
+}
+
+impl Observer for () {}
+
+/// Collects the timeline of a contact (`explain`).
+#[derive(Clone, Debug, Default)]
+pub struct Timeline(pub Vec<TraceStep>);
+
+impl Observer for Timeline {
+    const TRACE: bool = true;
+    fn trace(&mut self, step: TraceStep) {
+        self.0.push(step);
+    }
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+/// Collects each action run with the recording initiator active as it ran (`graph --heat`).
+#[derive(Clone, Debug, Default)]
+pub struct Visits(pub Vec<(u32, Option<Initiator>)>);
+
+impl Observer for Visits {
+    #[inline]
+    fn step(&mut self, action: u32, recording: Option<Initiator>) {
+        self.0.push((action, recording));
+    }
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+}

@@ -1,0 +1,127 @@
+//! Issue 11 point 5: a property the action's CXone help page does not list loads with a located
+//! `load::unknown-property` warning (did-you-mean from the shared `did_you_mean`); `--strict`
+//! makes it an error. Only property lists read from the help page warn: a recalled list never
+//! flags a real script.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use recflow::script::catalogue::{self, Evidence};
+
+const CODE: &str = "load::unknown-property";
+
+fn recflow(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_recflow")).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// CAPTURE's property list was read from its help page; `MaxDigit` is a misspelling and
+/// `Colour` is nobody's property.
+const TYPO: &str = "script: t
+actions:
+  - {id: b, type: BEGIN, next: c}
+  - id: c
+    type: CAPTURE
+    properties: {Variable: acct, MaxDigit: 4, inter_digit_timeout: 3}
+    next: e
+  - id: d
+    type: DONOTRECORD
+    properties: {Colour: red}
+  - {id: e, type: END}
+";
+
+#[test]
+fn unknown_property_warns_at_its_name_with_did_you_mean() {
+    let script = recflow::script::load_str("t.yaml", TYPO).unwrap();
+    let w: Vec<_> = script.warnings.iter().filter(|w| w.kind.code() == CODE).collect();
+    assert_eq!(w.len(), 2, "{:?}", script.warnings);
+    // At the property name: line 6, column of `MaxDigit`.
+    let col = TYPO.lines().nth(5).unwrap().find("MaxDigit").unwrap() + 1;
+    assert_eq!(w[0].line_col(), Some((6, col)));
+    assert!(w[0].message.contains("`MaxDigit`") && w[0].message.contains("CAPTURE"), "{}", w[0].message);
+    assert!(w[0].help.as_deref().unwrap().contains("did you mean `MaxDigits`?"), "{:?}", w[0].help);
+    // A type with no properties says so; nothing close to suggest.
+    assert_eq!(w[1].line_col().map(|l| l.0), Some(10));
+    assert_eq!(w[1].labels[0].1, "DONOTRECORD has no properties");
+    // `inter_digit_timeout` is the help's `Inter Digit Timeout` spelt another way: no warning.
+    assert!(!script.warnings.iter().any(|w| w.message.contains("inter_digit_timeout")));
+}
+
+#[test]
+fn strict_makes_an_unknown_property_an_error_in_every_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("t.yaml");
+    std::fs::write(&f, TYPO).unwrap();
+    let f = f.to_str().unwrap();
+    let (code, out, err) = recflow(&["lint", f, "--format", "json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let w = &v["warnings"][0];
+    assert_eq!((w["code"].as_str(), w["line"].as_u64()), (Some(CODE), Some(6)), "{v}");
+    assert!(err.contains(CODE), "{err}");
+    let (code, out, _) = recflow(&["lint", f, "--strict", "--format", "json"]);
+    assert_eq!(code, 2);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["errors"][0]["code"], CODE, "{v}");
+    let (code, out, _) = recflow(&["lint", f, "--strict", "--format", "sarif"]);
+    assert_eq!(code, 2);
+    assert!(out.contains(CODE) && out.contains("\"executionSuccessful\": false"), "{out}");
+}
+
+#[test]
+fn recalled_property_lists_never_warn() {
+    // Any property on a type whose list is not from its help page loads silently.
+    let recalled: Vec<&str> = catalogue::CATALOGUE
+        .iter()
+        .filter(|s| s.properties_evidence == Evidence::Recalled)
+        .map(|s| s.name)
+        .collect();
+    assert!(!recalled.is_empty());
+    for name in recalled {
+        let text = format!(
+            "script: r\nactions:\n  - {{id: b, type: BEGIN, next: x}}\n  - id: x\n    type: {name}\n    properties: {{SomethingNobodyDocuments: 1}}\n"
+        );
+        let Ok(script) = recflow::script::load_str("r.yaml", &text) else { continue };
+        assert!(!script.warnings.iter().any(|w| w.kind.code() == CODE), "{name}: {:?}", script.warnings);
+    }
+}
+
+#[test]
+fn read_property_lists_cite_their_page_and_cover_what_recflow_reads() {
+    for s in catalogue::CATALOGUE.iter().filter(|s| s.properties_evidence == Evidence::Read) {
+        assert!(s.cite.starts_with("https://help."), "{}: {}", s.name, s.cite);
+    }
+    // The typed properties the loader reads must be listed, or a correct script would warn.
+    let typed: &[(&str, &[&str])] =
+        &[("CASE", &["Variable"]), ("CAPTURE", &["Variable", "MaxDigits", "Timeout"])];
+    for (name, props) in typed {
+        let s = catalogue::lookup(name).unwrap();
+        for p in *props {
+            assert!(s.knows_property(p), "{name} {p}");
+        }
+    }
+}
+
+#[test]
+fn corpus_and_examples_have_no_unknown_property_warnings() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = common::script_files(&root.join("tests/fixtures/studio"));
+    files.extend(common::example_scripts());
+    assert!(files.len() > 20);
+    for f in files {
+        let Ok(script) = recflow::script::load_path(&f) else { continue };
+        let w: Vec<String> = script
+            .warnings
+            .iter()
+            .filter(|w| w.kind.code() == CODE)
+            .map(|w| format!("{}: {}", w.location(), w.message))
+            .collect();
+        assert!(w.is_empty(), "{}: {w:?}", f.display());
+    }
+}
