@@ -2,9 +2,9 @@
 //! validation error kind (snapshots `config__*` show file:line:column), hostile inputs.
 
 #[macro_use]
-mod config_common;
+mod common;
 
-use config_common::{consent_script, render};
+use common::config::{consent_script, render};
 use recflow::model::{Agent, Direction, DnrPolicy, Match, Policy, Tenant, default_tenant_yaml, parse_tenant};
 use recflow::script::LoadErrorKind;
 
@@ -144,7 +144,7 @@ fn filters_accept_a_single_string_and_numbers_keep_their_spelling() {
 fn digest_is_stable_and_sensitive() {
     // Fixed value: the digest must not change across runs, platforms or releases.
     assert_eq!(Tenant::default().digest(), Tenant::default().digest());
-    snap!("config__tenant_default_digest", Tenant::default().digest());
+    config_snap!("config__tenant_default_digest", Tenant::default().digest());
     let mut t = Tenant::default();
     t.recording_policies[0].percent = 99.0;
     assert_ne!(t.digest(), Tenant::default().digest());
@@ -161,7 +161,7 @@ fn digest_is_stable_and_sensitive() {
 fn snap_errors(name: &str, text: &str) -> recflow::script::LoadErrors {
     let e = errors(text);
     let out = format!("{text}\n---\n{}", e.render_plain(100));
-    snap!(name, out);
+    config_snap!(name, out);
     e
 }
 
@@ -270,7 +270,7 @@ fn agents_whose_skills_no_reqagent_uses_are_warnings() {
     assert_eq!(t.agents.len(), 3);
     assert!(w.iter().all(|w| w.severity == miette::Severity::Warning));
     assert_eq!(w.len(), 3, "{}", render(&w));
-    snap!("config__tenant_unused_skills_warning", format!("{text}\n---\n{}", render(&w)));
+    config_snap!("config__tenant_unused_skills_warning", format!("{text}\n---\n{}", render(&w)));
     // Without a script only the tenant-internal check (unknown agent in a filter) remains.
     let (_, w) = parse_tenant("tenant.yaml", text, None).unwrap();
     assert_eq!(w.len(), 1);
@@ -284,7 +284,7 @@ fn reqagent_skill_without_agent_is_a_warning_in_the_script() {
     assert_eq!(w.len(), 2, "{}", render(&w));
     let in_script = w.iter().find(|w| w.message.contains("no agent of tenant")).unwrap();
     assert_eq!(in_script.location(), "scripts/consent-gdpr.yaml:30:25");
-    snap!("config__tenant_skill_without_agent_warning", render(&w));
+    config_snap!("config__tenant_skill_without_agent_warning", render(&w));
 }
 
 #[test]
@@ -343,29 +343,6 @@ fn load_tenant_reads_files_and_reports_missing_ones() {
     assert_eq!(t.agents.len(), 5);
     let e = recflow::model::load_tenant("examples/no-such-tenant.yaml".as_ref(), None).unwrap_err();
     assert_eq!(e.errors[0].kind, LoadErrorKind::Io);
-}
-
-#[test]
-fn cli_prints_the_embedded_defaults() {
-    for (what, check) in [("tenant", 0), ("traffic", 1)] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_recflow"))
-            .args(["defaults", what])
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        let text = String::from_utf8(out.stdout).unwrap();
-        if check == 0 {
-            assert_eq!(ok(&text), Tenant::default());
-        } else {
-            let t = recflow::model::parse_traffic("stdout", &text, &consent_script()).unwrap();
-            assert_eq!(t, recflow::model::Traffic::default());
-        }
-    }
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_recflow"))
-        .args(["defaults", "policies"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]

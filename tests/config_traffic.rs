@@ -2,9 +2,9 @@
 //! validation error kind (snapshots `config__*` show file:line:column), hostile inputs.
 
 #[macro_use]
-mod config_common;
+mod common;
 
-use config_common::{consent_script, render};
+use common::config::{consent_script, render};
 use recflow::model::{
     AgentBehaviour, Direction, Dist, Durations, PressSequence, Traffic, Weighted, default_traffic_yaml,
     parse_traffic, parse_traffic_with_warnings,
@@ -30,7 +30,7 @@ fn errors(text: &str) -> LoadErrors {
 
 fn snap_errors(name: &str, text: &str) -> LoadErrors {
     let e = errors(text);
-    snap!(name, format!("{text}\n---\n{}", e.render_plain(100)));
+    config_snap!(name, format!("{text}\n---\n{}", e.render_plain(100)));
     e
 }
 
@@ -148,7 +148,7 @@ fn weights_keep_file_order_drop_zeros_and_need_not_sum_to_one() {
 
 #[test]
 fn digest_is_stable_and_sensitive() {
-    snap!("config__traffic_default_digest", Traffic::default().digest());
+    config_snap!("config__traffic_default_digest", Traffic::default().digest());
     let t = ok("calls: 1000\n");
     assert_eq!(t.digest(), Traffic::default().digest());
     assert_ne!(ok("seed: 2\n").digest(), Traffic::default().digest());
@@ -231,7 +231,7 @@ fn inputs_digit_without_branch_is_accepted_with_a_warning() {
     assert_eq!(t.inputs[0].1.items[1], (Some("7".to_string()), 0.25));
     assert_eq!(w.len(), 1);
     assert_eq!(w[0].severity, miette::Severity::Warning);
-    snap!("config__traffic_unwired_digit_warning", format!("{text}\n---\n{}", render(&w)));
+    config_snap!("config__traffic_unwired_digit_warning", format!("{text}\n---\n{}", render(&w)));
     // The plain API accepts the file.
     assert!(parse_traffic("traffic.yaml", text, &consent_script()).is_ok());
     // `default` is not an input.
@@ -334,17 +334,14 @@ fn examples_validate_against_the_loaded_example_scripts() {
     assert!(w.is_empty(), "{}", render(&w));
     assert_eq!(tenant.agents.len(), 5);
     // Every example traffic file works with every example script that has no MENU in its inputs.
-    for entry in std::fs::read_dir("scripts").unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "yaml") {
-            let script = recflow::script::load_path(&path).unwrap();
-            for traffic in ["examples/traffic-minimal.yaml", "examples/traffic-short-calls.yaml"] {
-                recflow::model::load_traffic(traffic.as_ref(), &script)
-                    .unwrap_or_else(|e| panic!("{traffic} with {}: {}", path.display(), e.render_plain(100)));
-            }
-            recflow::model::load_tenant("examples/tenant-dnr-outbound.yaml".as_ref(), Some(&script))
-                .unwrap_or_else(|e| panic!("{}: {}", path.display(), e.render_plain(100)));
+    for path in common::yaml_examples() {
+        let script = recflow::script::load_path(&path).unwrap();
+        for traffic in ["examples/traffic-minimal.yaml", "examples/traffic-short-calls.yaml"] {
+            recflow::model::load_traffic(traffic.as_ref(), &script)
+                .unwrap_or_else(|e| panic!("{traffic} with {}: {}", path.display(), e.render_plain(100)));
         }
+        recflow::model::load_tenant("examples/tenant-dnr-outbound.yaml".as_ref(), Some(&script))
+            .unwrap_or_else(|e| panic!("{}: {}", path.display(), e.render_plain(100)));
     }
 }
 

@@ -8,7 +8,6 @@
 mod common;
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use proptest::prelude::*;
 use recflow::script::{self, Kind, OnOff, Record, Script, export};
@@ -89,12 +88,9 @@ fn check_roundtrip(source: &Script) -> String {
     json
 }
 
-use common::script_files;
-
 #[test]
 fn every_example_script_round_trips() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts");
-    let files = script_files(&dir);
+    let files = common::example_scripts();
     assert!(files.len() >= 12, "expected the example scripts, found {files:?}");
     for f in files {
         let s = script::load_path(&f).unwrap_or_else(|e| panic!("{}: {}", f.display(), e.render_plain(100)));
@@ -105,9 +101,9 @@ fn every_example_script_round_trips() {
 /// `scripts/studio-json/X.json` is `scripts/X.yaml` in Studio form: same behaviour.
 #[test]
 fn studio_json_examples_match_their_yaml() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts");
+    let root = common::repo("scripts");
     let mut n = 0;
-    for f in script_files(&root.join("studio-json")) {
+    for f in common::studio_json_examples() {
         let yaml = root.join(f.file_stem().unwrap()).with_extension("yaml");
         if !yaml.exists() {
             continue;

@@ -7,11 +7,13 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+mod common;
+
 use recflow::library::{self, Options};
 use recflow::report::graph::{to_dot, to_dot_library, to_mermaid_library};
 
 fn example_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts").join("tenant-consent-subscript")
+    common::repo("scripts/tenant-consent-subscript")
 }
 
 fn main_library() -> library::Library {
@@ -20,8 +22,8 @@ fn main_library() -> library::Library {
 }
 
 fn recflow(args: &[&str], cwd: &Path) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_recflow")).args(args).current_dir(cwd).output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap())
+    let (code, out, _) = common::split(common::recflow_in(cwd).args(args).output().unwrap());
+    (code, out)
 }
 
 #[test]

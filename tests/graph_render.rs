@@ -2,6 +2,8 @@
 //! (recording actions, entries, unwired branches), and label escaping checked by Graphviz
 //! itself (when `dot` is installed) and by a Mermaid syntax validator.
 
+mod common;
+
 use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -146,13 +148,9 @@ fn graphviz_accepts_every_graph_and_keeps_labels_intact() {
         );
         return;
     }
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts");
     let mut scripts: Vec<Script> = Vec::new();
-    for e in std::fs::read_dir(&dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.extension().is_some_and(|x| x == "yaml") {
-            scripts.push(script::load_path(&p).unwrap());
-        }
+    for p in common::yaml_examples() {
+        scripts.push(script::load_path(&p).unwrap());
     }
     scripts.push(hard());
     for s in &scripts {
@@ -354,13 +352,9 @@ fn mermaid_output_passes_the_validator_with_labels_intact() {
     let custom = nodes.iter().find(|(id, _)| id == "a2").unwrap();
     assert_eq!(custom.1, "custom\nPlay Prompt Ext\na --> b ]] \"x\" |y|");
 
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts");
-    for e in std::fs::read_dir(&dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.extension().is_some_and(|x| x == "yaml") {
-            let s = script::load_path(&p).unwrap();
-            validate_mermaid(&mermaid(&s)).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-        }
+    for p in common::yaml_examples() {
+        let s = script::load_path(&p).unwrap();
+        validate_mermaid(&mermaid(&s)).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     }
 }
 

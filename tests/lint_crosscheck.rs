@@ -13,16 +13,8 @@ use recflow::script::{Kind, Script};
 use recflow::sim;
 
 fn scripts() -> Vec<PathBuf> {
-    let mut v = Vec::new();
-    for dir in ["scripts", "scripts/studio-json", "tests/fixtures/lint"] {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.extension().is_some_and(|x| x == "yaml" || x == "json") {
-                v.push(p);
-            }
-        }
-    }
-    v.sort();
+    let mut v = common::single_examples();
+    v.extend(common::scripts_in(&common::repo("tests/fixtures/lint")));
     v
 }
 

@@ -2,6 +2,8 @@
 //! the deliberate mistakes fail with the expected codes at the expected actions; the
 //! recommended patterns produce nothing. A Studio JSON example lints like its YAML twin.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -47,11 +49,7 @@ fn expected(header: &str) -> BTreeSet<(String, String)> {
 fn yaml_examples_lint_as_their_header_says() {
     let mut checked = 0;
     let mut failures = Vec::new();
-    for e in std::fs::read_dir("scripts").unwrap() {
-        let path = e.unwrap().path();
-        if path.extension().is_none_or(|x| x != "yaml") {
-            continue;
-        }
+    for path in common::yaml_examples() {
         let text = std::fs::read_to_string(&path).unwrap();
         let header: String = text.lines().take_while(|l| l.starts_with('#')).collect::<Vec<_>>().join("\n");
         let Some(at) = header.find("Expected lint:") else { continue };
@@ -71,8 +69,7 @@ fn yaml_examples_lint_as_their_header_says() {
 
 #[test]
 fn studio_json_examples_lint_like_their_yaml_twins() {
-    for e in std::fs::read_dir("scripts/studio-json").unwrap() {
-        let path = e.unwrap().path();
+    for path in common::studio_json_examples() {
         let twin = Path::new("scripts").join(path.file_stem().unwrap()).with_extension("yaml");
         let (got, errors) = findings(&path);
         if twin.is_file() {

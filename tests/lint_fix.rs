@@ -3,7 +3,9 @@
 //! findings are gone, no new finding appears, `recflow diff OLD FIXED` moves only the contacts
 //! the fix is about, and a second `--fix` changes nothing.
 
-use std::path::Path;
+mod common;
+
+use common::root;
 
 use recflow::diff;
 use recflow::lint::fix::{self, Applicability};
@@ -15,10 +17,6 @@ use recflow::sim::Compiled;
 #[path = "support/lint_gen.rs"]
 #[allow(dead_code)]
 mod lint_gen;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn fixture(code: &str) -> Script {
     let dir = root().join("tests/fixtures/lint");
@@ -254,10 +252,8 @@ fn studio_json_new_actions_get_fresh_numeric_ids_and_layout() {
 
 #[test]
 fn every_mistake_script_is_fixed_to_a_clean_lint() {
-    let dir = root().join("scripts");
     let mut n = 0;
-    for e in std::fs::read_dir(&dir).expect("scripts") {
-        let p = e.expect("entry").path();
+    for p in common::yaml_examples() {
         let name = p.file_name().expect("name").to_string_lossy().to_string();
         if !(name.starts_with("mistake-") && name.ends_with(".yaml")) {
             continue;
@@ -341,10 +337,8 @@ mod generated {
 
 mod cli {
     //! `recflow lint --fix` / `--diff` on real files.
-    use std::process::Command;
-
     fn recflow(args: &[&str]) -> (i32, String, String) {
-        let out = Command::new(env!("CARGO_BIN_EXE_recflow")).args(args).output().expect("runs");
+        let out = crate::common::recflow().args(args).output().expect("runs");
         (
             out.status.code().unwrap_or(-1),
             String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -3,14 +3,11 @@
 //! (duplicate JSON keys, "ok" after a failed load, a budget message in Rust debug syntax,
 //! `--help` into a full disk, an empty phone number) are gone.
 
-use std::process::{Command, Output};
+mod common;
 
+use common::output as recflow;
 use recflow::model::parse_traffic;
 use recflow::script::{Kind, load_str};
-
-fn recflow(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_recflow")).args(args).output().unwrap()
-}
 
 fn script(actions: &str) -> recflow::script::Script {
     load_str("t.yaml", &format!("script: t\nactions:\n{actions}"))
@@ -105,7 +102,7 @@ fn help_into_a_full_disk_fails() {
         return;
     }
     for args in [&["--help"][..], &["lint", "--help"]] {
-        let o = Command::new(env!("CARGO_BIN_EXE_recflow"))
+        let o = common::recflow()
             .args(args)
             .stdout(std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap())
             .output()

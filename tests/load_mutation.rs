@@ -3,6 +3,8 @@
 //! a fixed-seed PRNG so every run sees the same inputs. Loading must never panic, and every
 //! error it returns must render.
 
+mod common;
+
 use recflow::script;
 
 /// xorshift64*: tiny, deterministic, good enough to pick mutations.
@@ -121,15 +123,7 @@ fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
 
 fn corpus() -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
-    let mut paths: Vec<_> = std::fs::read_dir("scripts")
-        .unwrap()
-        .chain(std::fs::read_dir("scripts/studio-json").into_iter().flatten())
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_file())
-        .collect();
-    paths.sort();
-    for p in paths {
+    for p in common::single_examples() {
         out.push((p.display().to_string(), std::fs::read(&p).unwrap()));
     }
     for (i, f) in FIXTURES.iter().enumerate() {

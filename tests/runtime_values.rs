@@ -43,7 +43,7 @@ fn lines(p: &Compiled, calls: u64) -> Vec<String> {
 
 /// Did contact `c` run action `id`?
 fn visits(p: &Compiled, c: u64, id: &str) -> bool {
-    let ix = p.ids.iter().position(|i| i == id).unwrap() as u32;
+    let ix = recflow::script::ActionIx(p.ids.iter().position(|i| i == id).unwrap() as u32);
     sim::explain::explain(p, c).outcome.path.contains(&ix)
 }
 

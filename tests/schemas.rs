@@ -4,11 +4,11 @@
 //!
 //! After changing a file format: `RECFLOW_UPDATE_SCHEMAS=1 cargo test --test schemas`.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use common::root;
+
+use std::path::{Path, PathBuf};
 
 fn files(dir: &str, prefix: &str, ext: &str) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(root().join(dir))

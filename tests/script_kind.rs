@@ -3,19 +3,12 @@
 //! so and counts nothing recorded) and the voice-only lint rules do not fire on it.
 
 use std::path::Path;
-use std::process::Command;
 
+mod common;
+
+use common::run as recflow;
 use recflow::lint::{self, VOICE_ONLY};
 use recflow::script::{self, ScriptKind, export};
-
-fn recflow(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_recflow")).args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
 
 fn kind(media: Option<&str>, purpose: Option<&str>) -> ScriptKind {
     ScriptKind { media: media.map(str::to_string), purpose: purpose.map(str::to_string) }

@@ -61,7 +61,7 @@ fn run(s: &Script, t: &Traffic, calls: u64, jobs: usize) -> Report {
 /// Contacts whose path went through action `id`.
 fn visits(s: &Script, t: &Traffic, calls: u64, id: &str) -> u64 {
     let p = Compiled::compile(s, &recflow::model::Tenant::default(), t);
-    let ix = p.ids.iter().position(|i| i == id).unwrap() as u32;
+    let ix = recflow::script::ActionIx(p.ids.iter().position(|i| i == id).unwrap() as u32);
     (0..calls).filter(|c| sim::explain::explain(&p, *c).outcome.path.contains(&ix)).count() as u64
 }
 

@@ -1,26 +1,11 @@
 //! Determinism laws the `diff` command relies on: output is independent of the thread count,
 //! contact i is the same in any prefix of a run, and draws are keyed by purpose.
 
+mod common;
+
+use common::sim::{busy_traffic, load};
 use recflow::model::{Dist, Tenant, Traffic};
 use recflow::sim::{self, Compiled};
-
-fn load(path: &str) -> recflow::script::Script {
-    recflow::script::load_path(path.as_ref()).unwrap_or_else(|e| panic!("{}", e.render_plain(100)))
-}
-
-fn busy_traffic() -> Traffic {
-    let mut t = Traffic::default();
-    t.agent.rod = 0.1;
-    t.agent.transfer_agent = 0.2;
-    t.agent.transfer_external = 0.1;
-    t.agent.disposition = 0.3;
-    t.agent.conference = 0.1;
-    t.agent.presses = vec![recflow::model::PressSequence {
-        p: 0.5,
-        buttons: vec!["Start Recorded Statement".into(), "Stop Recorded Statement".into()],
-    }];
-    t
-}
 
 /// Report JSON + every contact's JSONL line, on a pool of `jobs` threads.
 fn run(p: &Compiled, calls: u64, jobs: usize) -> (String, String) {

@@ -2,40 +2,16 @@
 //! model whose answer is known about 95% of the time, and `diff` calls overlapping intervals
 //! noise.
 
-use recflow::model::{Dist, Match, Policy, Tenant, Traffic, Weighted};
+mod common;
+
+use common::recflow;
+use common::sim::{STATS_SCRIPT as SCRIPT, stats_world};
+use recflow::model::{Tenant, Traffic};
 use recflow::sim::{self, Compiled};
 
-/// A world where the shares are known exactly: 30% of callers press 1 (a Studio recording),
-/// and a policy samples `percent` of agent segments.
 fn world(percent: f64, seed: u64) -> (Tenant, Traffic) {
-    let tenant = Tenant {
-        recording_policies: vec![Policy {
-            name: "Sample".into(),
-            priority: Some(1),
-            percent,
-            matches: Match::default(),
-            continue_after_external_transfer: false,
-            continue_after_disposition: false,
-        }],
-        ..Tenant::default()
-    };
-    let mut traffic = Traffic { seed, ..Traffic::default() };
-    traffic.durations.queue_wait = Dist::Fixed(10.0);
-    traffic.durations.patience = Dist::Fixed(100_000.0);
-    traffic.durations.talk = Dist::Fixed(120.0);
-    traffic.inputs =
-        vec![("ask".into(), Weighted { items: vec![(Some("1".into()), 0.3), (Some("2".into()), 0.7)] })];
-    (tenant, traffic)
+    stats_world("Sample", percent, seed)
 }
-
-const SCRIPT: &str = "script: stats
-actions:
-  - {id: begin, type: BEGIN, next: ask}
-  - {id: ask, type: MENU, branches: {'1': studio, '2': queue}}
-  - {id: studio, type: LOGRECORDINGPRO, properties: {Record: Start}, next: queue}
-  - {id: queue, type: REQAGENT, next: hold}
-  - {id: hold, type: MUSIC, next: hold}
-";
 
 fn inside(x: f64, ci: [f64; 2]) -> bool {
     ci[0] <= x && x <= ci[1]
@@ -122,10 +98,6 @@ fn diff_marks_overlapping_intervals_as_noise() {
     let big = run(&old, &t40, &new, &t40);
     let studio = row(&big, "initiators.studio");
     assert!(studio.contains("-") && !studio.ends_with("noise"), "{big}");
-}
-
-fn recflow() -> std::process::Command {
-    std::process::Command::new(env!("CARGO_BIN_EXE_recflow"))
 }
 
 /// `--precision P` stops at the first checkpoint (1000 × 2^k) where the widest 95% half-width

@@ -7,21 +7,10 @@
 
 mod common;
 
-use recflow::model::{Dist, Tenant, Traffic};
+use common::sim::{busy_traffic, fixed_traffic as traffic, script};
+
+use recflow::model::{Tenant, Traffic};
 use recflow::sim::{self, Compiled};
-
-fn script(actions: &str) -> recflow::script::Script {
-    let text = format!("script: t\nactions:\n{actions}");
-    recflow::script::load_str("t.yaml", &text).unwrap_or_else(|e| panic!("{}", e.render_plain(100)))
-}
-
-fn traffic() -> Traffic {
-    let mut t = Traffic::default();
-    t.durations.queue_wait = Dist::Fixed(30.0);
-    t.durations.patience = Dist::Fixed(300.0);
-    t.durations.talk = Dist::Fixed(240.0);
-    t
-}
 
 /// The issue-9 reproduction: an ASSIGN copies the statement id into a `Global:` variable, so
 /// every contact's statement is saved — in a 200-contact batch as in each single explain.
@@ -46,22 +35,6 @@ fn assign_copy_of_statement_id_saves_every_contact_in_a_batch() {
         let ex = sim::explain::explain(&p, i);
         assert!(ex.outcome.statements.iter().all(|st| st.saved), "contact {i}");
     }
-}
-
-/// A traffic that takes every event path: ROD, transfers, dispositions, conference, presses of
-/// the statement buttons the examples use.
-fn busy_traffic() -> Traffic {
-    let mut t = Traffic::default();
-    t.agent.rod = 0.1;
-    t.agent.transfer_agent = 0.2;
-    t.agent.transfer_external = 0.1;
-    t.agent.disposition = 0.3;
-    t.agent.conference = 0.1;
-    t.agent.presses = vec![recflow::model::PressSequence {
-        p: 0.5,
-        buttons: vec!["Start Recorded Statement".into(), "Stop Recorded Statement".into()],
-    }];
-    t
 }
 
 /// The `--calls-out` lines of contacts `0..calls` (one batch, 2 threads).

@@ -1,6 +1,9 @@
 //! One named test per recording rule R1–R15 and per assumption A-n of SEMANTICS.md, each
 //! asserting real per-contact outcomes of a small inline script under a small tenant/traffic.
 
+mod common;
+
+use common::sim::{fixed_traffic as traffic, script};
 use recflow::model::{Agent, Dist, DnrPolicy, Match, Policy, PressSequence, Tenant, Traffic};
 use recflow::sim::engine::TraceStep;
 use recflow::sim::ids::{AgentId, PolicyId};
@@ -8,21 +11,6 @@ use recflow::sim::outcome::{EndedBy, Finding, Initiator, Mode, SegmentKind};
 use recflow::sim::{Compiled, Outcome};
 
 // ---- helpers ------------------------------------------------------------------------------
-
-/// A script from YAML actions (the `script:` header is added).
-fn script(actions: &str) -> recflow::script::Script {
-    let text = format!("script: t\nactions:\n{actions}");
-    recflow::script::load_str("t.yaml", &text).unwrap_or_else(|e| panic!("{}", e.render_plain(100)))
-}
-
-/// Fixed durations: MENU 6 s, PLAY 3 s, queue 30 s, patience 300 s, talk 240 s.
-fn traffic() -> Traffic {
-    let mut t = Traffic::default();
-    t.durations.queue_wait = Dist::Fixed(30.0);
-    t.durations.patience = Dist::Fixed(300.0);
-    t.durations.talk = Dist::Fixed(240.0);
-    t
-}
 
 fn agent(id: &str, recordable: bool) -> Agent {
     Agent { id: id.into(), team: "T".into(), skills: None, can_be_recorded: recordable }
@@ -71,7 +59,7 @@ fn recs(o: &Outcome) -> Vec<(SegmentKind, Mode, Initiator, u64, u64)> {
 }
 
 fn path(s: &recflow::script::Script, o: &Outcome) -> Vec<String> {
-    o.path.iter().map(|&i| s.actions[i as usize].id.clone()).collect()
+    o.path.iter().map(|&i| s.actions[i.index()].id.clone()).collect()
 }
 
 const QUEUE: &str = "

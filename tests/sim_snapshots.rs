@@ -1,6 +1,9 @@
 //! The JSON report of every example in scripts/ (and scripts/studio-json/) at seed 1, 2000
 //! calls, with the embedded tenant and a traffic file exercising agents and MAX buttons.
 
+#[macro_use]
+mod common;
+
 use recflow::model::{PressSequence, Tenant, Traffic};
 use recflow::sim::{self, Compiled};
 
@@ -19,17 +22,7 @@ fn traffic() -> Traffic {
 
 #[test]
 fn every_example_script_report() {
-    let mut files: Vec<std::path::PathBuf> = Vec::new();
-    for dir in ["scripts", "scripts/studio-json"] {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let path = e.unwrap().path();
-            let script_ext = path.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json");
-            if path.is_file() && script_ext {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
+    let files = common::single_examples();
     assert!(files.len() >= 5);
     for path in files {
         let script = recflow::script::load_path(&path).unwrap_or_else(|e| panic!("{}", e.render_plain(100)));
@@ -38,8 +31,6 @@ fn every_example_script_report() {
         let json = recflow::report::simulation::report_json(&report);
         let stem = path.file_stem().unwrap().to_string_lossy().replace('-', "_");
         let kind = if path.extension().is_some_and(|e| e == "json") { "studio_json_" } else { "" };
-        insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
-            insta::assert_snapshot!(format!("sim__{kind}{stem}"), json);
-        });
+        snap!({ insta::assert_snapshot!(format!("sim__{kind}{stem}"), json) });
     }
 }

@@ -1,37 +1,14 @@
 //! Statistical laws of the simulation (100 000 contacts; a few seconds at opt-level 1).
 
-use recflow::model::{Dist, Match, Policy, Tenant, Traffic, Weighted};
+mod common;
+
+use common::sim::{STATS_SCRIPT as SCRIPT, stats_world};
+use recflow::model::Traffic;
 use recflow::sim::{self, Compiled};
 
-fn world(percent: f64) -> (Tenant, Traffic) {
-    let tenant = Tenant {
-        recording_policies: vec![Policy {
-            name: "Half".into(),
-            priority: Some(1),
-            percent,
-            matches: Match::default(),
-            continue_after_external_transfer: false,
-            continue_after_disposition: false,
-        }],
-        ..Tenant::default()
-    };
-    let mut traffic = Traffic::default();
-    traffic.durations.queue_wait = Dist::Fixed(10.0);
-    traffic.durations.patience = Dist::Fixed(100_000.0);
-    traffic.durations.talk = Dist::Fixed(120.0);
-    traffic.inputs =
-        vec![("ask".into(), Weighted { items: vec![(Some("1".into()), 0.3), (Some("2".into()), 0.7)] })];
-    (tenant, traffic)
+fn world(percent: f64) -> (recflow::model::Tenant, Traffic) {
+    stats_world("Half", percent, Traffic::default().seed)
 }
-
-const SCRIPT: &str = "script: stats
-actions:
-  - {id: begin, type: BEGIN, next: ask}
-  - {id: ask, type: MENU, branches: {'1': studio, '2': queue}}
-  - {id: studio, type: LOGRECORDINGPRO, properties: {Record: Start}, next: queue}
-  - {id: queue, type: REQAGENT, next: hold}
-  - {id: hold, type: MUSIC, next: hold}
-";
 
 #[test]
 fn r15_half_policy_plus_30_percent_studio_records_65_percent() {

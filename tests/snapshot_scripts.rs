@@ -2,6 +2,8 @@
 //! match what recflow computes now — the same check as
 //! `recflow snapshot scripts/*.yaml --check` in CI.
 
+mod common;
+
 use std::path::Path;
 
 use recflow::model::{Tenant, Traffic};
@@ -11,12 +13,7 @@ use recflow::snapshot::{self, Check, Fingerprint};
 #[test]
 fn example_scripts_match_their_committed_snapshots() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut scripts: Vec<_> = std::fs::read_dir(root.join("scripts"))
-        .expect("scripts/")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    scripts.sort();
+    let scripts = common::yaml_examples();
     assert!(scripts.len() >= 5, "example scripts: {}", scripts.len());
     let (tenant, traffic) = (Tenant::default(), Traffic::default());
     let fp = Fingerprint::of(&tenant, &traffic);

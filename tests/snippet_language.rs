@@ -3,47 +3,16 @@
 //! function appears at least once; unmodelled constructs give unknown values and located
 //! warnings; genuine errors stay errors. The reference is docs/snippet.md.
 
-use recflow::snippet::{Program, Symbols, Template, Vars, parse};
+mod common;
 
-struct Ran {
-    symbols: Symbols,
-    vars: Vars,
-    unmodelled: u32,
-}
+use common::snippet::{Case, Ran, get, table_failures};
+use recflow::snippet::{Program, Symbols, Template, Vars, parse};
 
 /// Parse, compile and run `src` with `init` variables set first (clock at the simulated epoch
 /// plus 90 seconds, seed 7).
 fn run(src: &str, init: &[(&str, &str)]) -> Result<Ran, String> {
-    let ast = parse(src).map_err(|e| format!("syntax error at {}+{}: {}", e.offset, e.len, e.message))?;
-    let mut symbols = Symbols::new();
-    let ids: Vec<_> = init.iter().map(|(k, _)| symbols.intern(k)).collect();
-    let program = Program::compile(&ast, &mut symbols);
-    let mut vars = Vars::new(&symbols);
-    vars.set_clock_ms(90_000);
-    vars.set_seed(7);
-    for (id, (_, v)) in ids.iter().zip(init) {
-        vars.set(*id, v);
-    }
-    program.run(&mut vars).map_err(|e| e.message)?;
-    let unmodelled = vars.take_unmodelled();
-    Ok(Ran { symbols, vars, unmodelled })
+    common::snippet::run_at(src, init, Some((90_000, 7)))
 }
-
-/// The value of `name`; `?` for an unknown value.
-fn get(r: &Ran, name: &str) -> String {
-    match r.symbols.get(name) {
-        Some(id) if r.vars.is_unknown(id) => "?".into(),
-        Some(id) => r.vars.get(id).to_string(),
-        None => String::new(),
-    }
-}
-
-type Case = (
-    &'static str,
-    &'static str,
-    &'static [(&'static str, &'static str)],
-    &'static [(&'static str, &'static str)],
-);
 
 const PROGRAMS: &[Case] = &[
     // ---- dynamic data objects ----
@@ -372,20 +341,7 @@ const PROGRAMS: &[Case] = &[
 #[test]
 fn help_style_programs_leave_the_expected_variables() {
     assert!(PROGRAMS.len() >= 80, "{} programs", PROGRAMS.len());
-    let mut failures = Vec::new();
-    for (name, src, init, expected) in PROGRAMS {
-        match run(src, init) {
-            Err(e) => failures.push(format!("{name}: {e}")),
-            Ok(r) => {
-                for (var, want) in *expected {
-                    let got = get(&r, var);
-                    if got != *want {
-                        failures.push(format!("{name}: {var} = {got:?}, expected {want:?}"));
-                    }
-                }
-            }
-        }
-    }
+    let failures = table_failures(PROGRAMS, run);
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
 }
 

@@ -2,6 +2,8 @@
 //! the exact file line:column (YAML block scalars, quoted scalars), and a valid snippet loads
 //! with a runnable AST.
 
+mod common;
+
 use recflow::script::{self, Kind, LoadErrorKind};
 use recflow::snippet::{Program, Symbols, Vars};
 
@@ -96,18 +98,15 @@ fn valid_snippet_loads_and_runs() {
 /// FUNCTION + left() loads, simulates with `stuck: 0`, and `explain` shows the variables.
 #[test]
 fn studio_json_snippet_with_dynamic_function_and_left_simulates_and_explains() {
-    let bin = env!("CARGO_BIN_EXE_recflow");
     let path = "tests/fixtures/snippet-dynamic.json";
-    let out = std::process::Command::new(bin)
-        .args(["simulate", path, "--calls", "200", "--format", "json"])
-        .output()
-        .unwrap();
+    let out =
+        common::recflow().args(["simulate", path, "--calls", "200", "--format", "json"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["findings"]["stuck"], 0);
     assert!(report["recorded"]["any"].as_u64().unwrap() > 0);
-    let out = std::process::Command::new(bin).args(["explain", "--call", "0", path]).output().unwrap();
+    let out = common::recflow().args(["explain", "--call", "0", path]).output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     for line in [

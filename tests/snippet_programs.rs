@@ -1,33 +1,10 @@
 //! Table-driven tests of the Snippet language: program → resulting variables; syntax errors →
 //! exact spans; runtime errors → messages. The language reference is docs/snippet.md.
 
+mod common;
+
+use common::snippet::{Case, get, run, table_failures};
 use recflow::snippet::{Program, Symbols, Template, Vars, parse};
-
-/// Parse, compile and run `src` with the `init` variables set first.
-fn run(src: &str, init: &[(&str, &str)]) -> Result<(Symbols, Vars), String> {
-    let ast = parse(src).map_err(|e| format!("syntax error at {}+{}: {}", e.offset, e.len, e.message))?;
-    let mut symbols = Symbols::new();
-    let ids: Vec<_> = init.iter().map(|(k, _)| symbols.intern(k)).collect();
-    let program = Program::compile(&ast, &mut symbols);
-    let mut vars = Vars::new(&symbols);
-    for (id, (_, v)) in ids.iter().zip(init) {
-        vars.set(*id, v);
-    }
-    program.run(&mut vars).map_err(|e| e.message)?;
-    Ok((symbols, vars))
-}
-
-fn get<'v>(symbols: &Symbols, vars: &'v Vars, name: &str) -> &'v str {
-    symbols.get(name).map_or("", |id| vars.get(id))
-}
-
-/// (name, program, initial variables, expected variables).
-type Case = (
-    &'static str,
-    &'static str,
-    &'static [(&'static str, &'static str)],
-    &'static [(&'static str, &'static str)],
-);
 
 const PROGRAMS: &[Case] = &[
     (
@@ -252,20 +229,7 @@ const PROGRAMS: &[Case] = &[
 
 #[test]
 fn programs_produce_expected_variables() {
-    let mut failures = Vec::new();
-    for (name, src, init, expected) in PROGRAMS {
-        match run(src, init) {
-            Err(e) => failures.push(format!("{name}: {e}")),
-            Ok((symbols, vars)) => {
-                for (var, want) in *expected {
-                    let got = get(&symbols, &vars, var);
-                    if got != *want {
-                        failures.push(format!("{name}: {var} = {got:?}, expected {want:?}"));
-                    }
-                }
-            }
-        }
-    }
+    let failures = table_failures(PROGRAMS, run);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -519,8 +483,7 @@ fn warm_runs_reuse_buffers() {
 
 /// Value of `out` after running `src`.
 fn out(src: &str) -> String {
-    let (symbols, vars) = run(src, &[]).unwrap();
-    get(&symbols, &vars, "out").to_string()
+    get(&run(src, &[]).unwrap(), "out")
 }
 
 #[test]

@@ -2,16 +2,16 @@
 //! target that is not found (snapshot), templated targets, `--scripts` / `--scripts-map`, the
 //! recursion limit, and the linked script's shape.
 
+mod common;
+
+use common::repo;
+
 use std::path::{Path, PathBuf};
 
 use miette::Severity;
 use recflow::library::link::{LinkOp, link};
 use recflow::library::{self, MAX_DEPTH, Options, ScriptId};
 use recflow::script::LoadErrorKind;
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let p = dir.join(name);

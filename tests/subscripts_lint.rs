@@ -2,15 +2,14 @@
 //! subscript's own file:line with a path that crosses files; `recflow lint DIR` lints each entry
 //! script with the folder as its library and reports each finding once.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
+
+use common::repo;
+
+use std::path::Path;
 
 use recflow::library::{self, Options, link::link};
 use recflow::lint::{self, Config, linked::FileFindings};
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
 
 fn lint_entry(p: &str) -> Vec<FileFindings> {
     let lib = library::load(&repo(p), &Options::default()).unwrap();
@@ -86,9 +85,8 @@ fn s001_across_files() {
 
 #[test]
 fn lint_dir_lints_each_entry_once() {
-    let out = Command::new(env!("CARGO_BIN_EXE_recflow"))
+    let out = common::recflow()
         .args(["lint", "scripts/tenant-consent-subscript", "--format", "json"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));

@@ -3,15 +3,13 @@
 //! variables and switching the event handlers, and explain ≡ simulate on every contact of the
 //! multi-script examples.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::repo;
 
 use recflow::library::{self, Options, link::link};
 use recflow::model::{Tenant, Traffic};
 use recflow::sim::{self, Compiled};
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
 
 fn program(entry: &str, traffic: Option<&str>) -> Compiled {
     let lib = library::load(&repo(entry), &Options::default())
@@ -156,7 +154,7 @@ fn diff_sees_a_change_in_a_subscript() {
         leak.replace("script: consent-no-input-leak", "script: consent"),
     )
     .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_recflow"))
+    let out = common::recflow()
         .arg("diff")
         .arg(old.join("main.yaml"))
         .arg(new.join("main.yaml"))

@@ -21,14 +21,38 @@
 use std::collections::HashMap;
 use std::collections::VecDeque;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::num::NonZeroU32;
 
 use super::infer::{Facts, STATEMENT_VAR};
 use crate::script::{ActionIx, Event, Kind, OnOff, Record, Script};
 
-/// "No action" in the `u32` action-index fields of [`State`].
-pub const NONE: u32 = u32::MAX;
-/// "No signal / unknown" in [`State::signal`].
-pub const NO_SIGNAL: u8 = u8::MAX;
+/// "Which action caused it" in [`State`]: an [`ActionIx`] stored with a niche (index + 1 in a
+/// `NonZeroU32`), so `Option<Cause>` is 4 bytes, like the bare `u32` with a `u32::MAX` "none"
+/// marker it replaces. `State` is copied and hashed for every explored pair, so its size is
+/// the analysis' memory and time; "none" is still `None`, never a magic number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Cause(NonZeroU32);
+
+impl Cause {
+    pub fn new(ix: ActionIx) -> Cause {
+        // A script with u32::MAX actions cannot be loaded (the file alone would not fit).
+        Cause(NonZeroU32::new(ix.0.wrapping_add(1)).expect("action indices are below u32::MAX"))
+    }
+
+    /// The action.
+    pub fn ix(self) -> ActionIx {
+        ActionIx(self.0.get() - 1)
+    }
+}
+
+/// The consent MENU whose declining branch was taken last ([`State::declined`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Declined {
+    pub menu: Cause,
+    /// Index of that branch in the MENU's branches; `None`: an unlisted default (no input and
+    /// no `default` branch wired).
+    pub branch: Option<u32>,
+}
 
 /// Scripts with at most this many LOGRECORDINGPRO / RECORDAGENTONLY actions keep provenance in
 /// the fixed point (see [`State::key`]).
@@ -64,31 +88,30 @@ pub struct State {
     /// (`Agent` = the call had been answered).
     pub released: bool,
     pub dnr: bool,
-    /// IVR phase: the LOGRECORDINGPRO Start whose IVR recording is active (R4), or [`NONE`].
-    pub ivr_start: u32,
+    /// IVR phase: the LOGRECORDINGPRO Start whose IVR recording is active (R4).
+    pub ivr_start: Option<Cause>,
     /// That Start will also arm agent recording at REQAGENT: no IVR media ran since.
     pub pending: bool,
-    /// The Studio action (Start or RECORDAGENTONLY) that armed agent recording (R3, R5), or [`NONE`].
-    pub armed: u32,
+    /// The Studio action (Start or RECORDAGENTONLY) that armed agent recording (R3, R5).
+    pub armed: Option<Cause>,
     /// The armed mode is agent-only (A-7: the last arming action decides).
     pub agent_only: bool,
-    /// The LOGRECORDINGPRO Stop that disabled recording policies (R6), or [`NONE`].
-    pub stopped: u32,
-    /// The consent MENU whose declining branch was taken last, or [`NONE`].
-    pub declined: u32,
-    /// Index of that branch in the MENU's branches (`u16::MAX`: an unlisted default).
-    pub declined_branch: u16,
+    /// The LOGRECORDINGPRO Stop that disabled recording policies (R6).
+    pub stopped: Option<Cause>,
+    /// The consent MENU whose declining branch was taken last, and which branch.
+    pub declined: Option<Declined>,
     /// Some consent MENU has been answered on this path.
     pub consent_answered: bool,
     /// A recorded statement is open (R13).
     pub stmt_open: bool,
     pub stmt: StmtId,
-    /// The statement Start whose id `stmt` describes, or [`NONE`].
-    pub stmt_src: u32,
+    /// The statement Start whose id `stmt` describes.
+    pub stmt_src: Option<Cause>,
     /// The running thread was started by ONSIGNAL.
     pub in_signal: bool,
-    /// The button whose press started the ONSIGNAL thread ([`NO_SIGNAL`]: unknown).
-    pub signal: u8,
+    /// The button whose press started the ONSIGNAL thread (index in [`Facts::buttons`];
+    /// `None`: unknown, e.g. a signal from another script).
+    pub signal: Option<u8>,
     /// MAX buttons that are On (bit = button index in [`Facts::buttons`]).
     pub buttons: u64,
     /// The active event-handler set (0 = the entry script's; a RUNSCRIPT switches it:
@@ -103,19 +126,18 @@ impl State {
             phase: Phase::Ivr,
             released: false,
             dnr: false,
-            ivr_start: NONE,
+            ivr_start: None,
             pending: false,
-            armed: NONE,
+            armed: None,
             agent_only: false,
-            stopped: NONE,
-            declined: NONE,
-            declined_branch: u16::MAX,
+            stopped: None,
+            declined: None,
             consent_answered: false,
             stmt_open: false,
             stmt: StmtId::Clear,
-            stmt_src: NONE,
+            stmt_src: None,
             in_signal: false,
-            signal: NO_SIGNAL,
+            signal: None,
             buttons: 0,
             handlers: 0,
         }
@@ -124,30 +146,27 @@ impl State {
     /// Drop what can no longer matter, so equivalent states are equal (keeps the count small).
     fn normalize(mut self) -> State {
         if self.phase != Phase::Ivr || self.released {
-            self.ivr_start = NONE;
+            self.ivr_start = None;
             self.pending = false;
         }
         if self.dnr {
-            self.ivr_start = NONE;
+            self.ivr_start = None;
             self.pending = false;
-            self.armed = NONE;
+            self.armed = None;
             self.agent_only = false;
-            self.stopped = NONE;
+            self.stopped = None;
         }
-        if self.armed == NONE {
+        if self.armed.is_none() {
             self.agent_only = false;
         }
         if self.phase == Phase::Agent || self.released {
-            self.declined = NONE;
-        }
-        if self.declined == NONE {
-            self.declined_branch = u16::MAX;
+            self.declined = None;
         }
         if self.stmt == StmtId::Clear {
-            self.stmt_src = NONE;
+            self.stmt_src = None;
         }
         if !self.in_signal {
-            self.signal = NO_SIGNAL;
+            self.signal = None;
         }
         self
     }
@@ -159,9 +178,9 @@ impl State {
             return false;
         }
         match self.phase {
-            Phase::Ivr => self.ivr_start != NONE,
+            Phase::Ivr => self.ivr_start.is_some(),
             Phase::Queued => false,
-            Phase::Agent => self.armed != NONE || (self.stopped == NONE && policies),
+            Phase::Agent => self.armed.is_some() || (self.stopped.is_none() && policies),
         }
     }
 
@@ -177,23 +196,27 @@ impl State {
     /// so they still agree with the counterexample path, and the number of states per point is
     /// bounded by a lattice of booleans and small enums whatever the size of the script.
     fn key(&self, precise: bool) -> StateKey {
-        let who = |v: u32| if precise { v } else { v.min(1) };
+        // 0 = none; precise: index + 1, else 1 = some.
+        let who = |v: Option<Cause>| match v {
+            None => 0,
+            Some(c) if precise => c.0.get(),
+            Some(_) => 1,
+        };
         StateKey {
             sources: [who(self.ivr_start), who(self.armed), who(self.stopped), who(self.stmt_src)],
             bits: (self.phase as u16)
                 | (self.released as u16) << 2
                 | (self.dnr as u16) << 3
-                | ((self.ivr_start != NONE) as u16) << 4
+                | (self.ivr_start.is_some() as u16) << 4
                 | (self.pending as u16) << 5
-                | ((self.armed != NONE) as u16) << 6
+                | (self.armed.is_some() as u16) << 6
                 | (self.agent_only as u16) << 7
-                | ((self.stopped != NONE) as u16) << 8
+                | (self.stopped.is_some() as u16) << 8
                 | (self.consent_answered as u16) << 9
                 | (self.stmt_open as u16) << 10
                 | (self.stmt as u16) << 11
                 | (self.in_signal as u16) << 13,
             declined: self.declined,
-            declined_branch: self.declined_branch,
             signal: self.signal,
             buttons: self.buttons,
             handlers: self.handlers,
@@ -204,13 +227,12 @@ impl State {
 /// The fixed-point identity of a [`State`] (see [`State::key`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct StateKey {
-    /// Provenance (`ivr_start`, `armed`, `stopped`, `stmt_src`): the action, or 0/1 for
-    /// "none / some" when the script has many recording actions.
+    /// Provenance (`ivr_start`, `armed`, `stopped`, `stmt_src`): 0 for none, else the action
+    /// (index + 1), or 1 for "some" when the script has many recording actions.
     sources: [u32; 4],
     bits: u16,
-    declined: u32,
-    declined_branch: u16,
-    signal: u8,
+    declined: Option<Declined>,
+    signal: Option<u8>,
     buttons: u64,
     handlers: u8,
 }
@@ -234,7 +256,9 @@ pub enum Point {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Via {
     /// Took the branch with this index of the predecessor action.
-    Branch(u16),
+    /// `u32`, not `u16`: a CASE can have more than 65 535 branches within the load limits, and a
+    /// wrapped index would name the wrong branch in the counterexample.
+    Branch(u32),
     /// Took an unlisted default / ran out of actions / END / HANGUP.
     Implicit,
     /// An event (answer, signal, release) or a virtual step.
@@ -429,14 +453,14 @@ impl Explorer<'_> {
             if self.signal_buttons == 0 {
                 // No Signal button: a signal can still come from elsewhere (another script, the
                 // API) — enter ONSIGNAL with unknown parameters.
-                t.signal = NO_SIGNAL;
+                t.signal = None;
                 self.visit(Point::Action(on), t, ev);
             } else {
                 let mut on_buttons = s.buttons & self.signal_buttons;
                 while on_buttons != 0 {
                     let b = on_buttons.trailing_zeros();
                     on_buttons &= on_buttons - 1;
-                    t.signal = b as u8;
+                    t.signal = Some(b as u8);
                     self.visit(Point::Action(on), t, ev);
                 }
             }
@@ -474,7 +498,7 @@ impl Explorer<'_> {
 
     /// Run action `ix` as `kind` (its own, or one value of a templated property).
     fn run_action_as(&mut self, id: NodeId, ix: ActionIx, s: State, kind: &Kind) {
-        let me = ix.0;
+        let me = Some(Cause::new(ix));
         let waits = !s.released && takes_time(kind);
         if waits {
             self.events(id, s);
@@ -511,7 +535,7 @@ impl Explorer<'_> {
                 if s.pending && !s.dnr {
                     t.armed = s.ivr_start;
                     t.agent_only = false;
-                    t.stopped = NONE;
+                    t.stopped = None;
                 }
             }
             Kind::DoNotRecord if !s.released => {
@@ -549,14 +573,14 @@ impl Explorer<'_> {
                             Phase::Queued | Phase::Agent => {
                                 t.armed = me;
                                 t.agent_only = false;
-                                t.stopped = NONE;
+                                t.stopped = None;
                             }
                         },
                         Record::Start => {}
                         Record::Stop => {
-                            t.ivr_start = NONE;
+                            t.ivr_start = None;
                             t.pending = false;
-                            t.armed = NONE;
+                            t.armed = None;
                             t.stopped = me;
                         }
                     }
@@ -595,11 +619,12 @@ impl Explorer<'_> {
         let consent = self.facts.consent[ix.index()].as_ref().filter(|_| !s.released);
         // CASE on SPn inside an ONSIGNAL thread started by a known button: only its value's branch.
         let forced: Option<String> = match &a.kind {
-            Kind::Case { variable } if t.in_signal && t.signal != NO_SIGNAL => signal_param(variable)
-                .and_then(|n| {
-                    let params = self.facts.buttons[t.signal as usize].params.as_ref()?;
+            Kind::Case { variable } if t.in_signal => {
+                t.signal.zip(signal_param(variable)).and_then(|(button, n)| {
+                    let params = self.facts.buttons[button as usize].params.as_ref()?;
                     Some(params.get(n - 1).cloned().unwrap_or_default())
-                }),
+                })
+            }
             _ => None,
         };
         let forced_branch = forced
@@ -621,14 +646,14 @@ impl Explorer<'_> {
             let mut u = t;
             if let Some(c) = consent {
                 u.consent_answered = true;
-                if c.accept.contains(&b.name) {
-                    u.declined = NONE;
+                u.declined = if c.accept.contains(&b.name) {
+                    None
                 } else {
-                    u.declined = ix.0;
-                    u.declined_branch = bi as u16;
-                }
+                    Some(Declined { menu: Cause::new(ix), branch: Some(bi as u32) })
+                };
             }
-            let via = Via::Branch(bi as u16);
+            // Branch counts are far below u32::MAX (each is YAML/JSON text in memory).
+            let via = Via::Branch(bi as u32);
             match b.target {
                 Some(target) => self.visit(Point::Action(target), u, Some((id, via))),
                 None => self.thread_end(id, u, via),
@@ -642,8 +667,7 @@ impl Explorer<'_> {
             let mut u = t;
             if let Some(_c) = consent {
                 u.consent_answered = true;
-                u.declined = ix.0;
-                u.declined_branch = u16::MAX;
+                u.declined = Some(Declined { menu: Cause::new(ix), branch: None });
             }
             self.thread_end(id, u, Via::Implicit);
         }

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::graph::{dot_escape, mermaid_escape};
-use crate::script::{Script, normalize_type};
+use crate::script::{ActionIx, Script, normalize_type};
 use crate::sim::driver::{self, Sink};
 use crate::sim::engine::Visits;
 use crate::sim::outcome::Initiator;
@@ -71,11 +71,8 @@ impl Heat {
 pub fn collect(script: &Script, program: &Compiled) -> Heat {
     let n = script.actions.len();
     // Wired branch targets per action, to tell branch steps from event jumps.
-    let targets: Vec<Vec<u32>> = script
-        .actions
-        .iter()
-        .map(|a| a.branches.iter().filter_map(|b| b.target.map(|t| t.0)).collect())
-        .collect();
+    let targets: Vec<Vec<ActionIx>> =
+        script.actions.iter().map(|a| a.branches.iter().filter_map(|b| b.target).collect()).collect();
     let mut total = Heat::new(n, program.calls, program.seed);
     let new_part =
         || HeatPart { heat: Heat::new(n, 0, 0), targets: &targets, seen: vec![0; n], pairs: Vec::new() };
@@ -90,7 +87,7 @@ pub fn collect(script: &Script, program: &Compiled) -> Heat {
 struct HeatPart<'a> {
     heat: Heat,
     /// Wired branch targets per action, to tell branch steps from event jumps.
-    targets: &'a [Vec<u32>],
+    targets: &'a [Vec<ActionIx>],
     /// Last contact (+1) that ran each action: per-contact counting.
     seen: Vec<u64>,
     pairs: Vec<(u32, u32)>,
@@ -103,7 +100,7 @@ impl Sink for HeatPart<'_> {
         let visits = &seen.0;
         self.pairs.clear();
         for (k, &(ix, rec)) in visits.iter().enumerate() {
-            let i = ix as usize;
+            let i = ix.index();
             if self.seen[i] != id + 1 {
                 self.seen[i] = id + 1;
                 self.heat.visited[i] += 1;
@@ -112,7 +109,7 @@ impl Sink for HeatPart<'_> {
             if let Some(&(next, _)) = visits.get(k + 1)
                 && self.targets[i].contains(&next)
             {
-                self.pairs.push((ix, next));
+                self.pairs.push((ix.0, next.0));
             }
         }
         self.pairs.sort_unstable();

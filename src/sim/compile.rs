@@ -7,14 +7,14 @@
 //! no lookups by name.
 
 use crate::model::{Direction, Dist, Match, Tenant, Traffic};
-use crate::script::{self, Kind, OnOff, Record, Script};
+use crate::script::{self, ActionIx, Kind, OnOff, Record, Script};
 
 use super::ids::{AgentId, ButtonId, NumberId, SkillId, TeamId};
 use super::rng::{Purpose, Purposes};
 use super::vars::{Symbols, Template, VarId};
 
 /// A branch target: `None` = not wired (taking it ends the thread, SEMANTICS §2).
-pub type Next = Option<u32>;
+pub type Next = Option<ActionIx>;
 
 /// Duration distribution in milliseconds, with the purpose its draws are keyed by.
 #[derive(Clone, Copy, Debug)]
@@ -245,13 +245,13 @@ pub struct Compiled {
     pub ids: Vec<String>,
     /// Canonical type names (`MUSIC`; `pass-through` for unmodelled types), for explain.
     pub kinds: Vec<&'static str>,
-    pub begin: u32,
-    pub on_answer: Option<u32>,
-    pub on_release: Option<u32>,
-    pub on_signal: Option<u32>,
+    pub begin: ActionIx,
+    pub on_answer: Option<ActionIx>,
+    pub on_release: Option<ActionIx>,
+    pub on_signal: Option<ActionIx>,
     /// Event handlers `[answer, release, signal]` per set; set 0 = `on_answer` / `on_release` /
     /// `on_signal`; a RUNSCRIPT makes another set active ([`Op::RunScript`]).
-    pub handler_sets: Vec<[Option<u32>; 3]>,
+    pub handler_sets: Vec<[Option<ActionIx>; 3]>,
     pub symbols: Symbols,
     pub statement_var: VarId,
     pub err_var: VarId,
@@ -388,7 +388,7 @@ impl Compiled {
         let (mut runtime_skill, mut runtime_button) = (None, None);
         for (i, action) in script.actions.iter().enumerate() {
             symbols.set_scope(scopes.get(i).copied().unwrap_or(0));
-            let next = |name: &str| action.branch(name).and_then(|b| b.target).map(|t| t.0);
+            let next = |name: &str| action.branch(name).and_then(|b| b.target);
             let default = next("default");
             let op = match &action.kind {
                 Kind::Begin | Kind::OnAnswer | Kind::OnRelease | Kind::OnSignal => Op::Pass { next: default },
@@ -409,7 +409,6 @@ impl Compiled {
                                     .iter()
                                     .find(|b| script::catalogue::same_branch_name(&b.name, name))
                                     .and_then(|b| b.target)
-                                    .map(|t| t.0)
                             };
                             Op::If(Box::new(super::templated::IfOp {
                                 cond: crate::snippet::Condition::compile(&e, &mut symbols),
@@ -433,7 +432,7 @@ impl Compiled {
                     branched(action, traffic, &mut purposes, &mut unmodelled, &mut unmodelled_ix),
                 )),
                 Kind::Other => {
-                    let first = action.branches.iter().find_map(|b| b.target).map(|t| t.0);
+                    let first = action.branches.iter().find_map(|b| b.target);
                     Op::Pass { next: default.or(first) }
                 }
                 Kind::End => Op::End,
@@ -443,7 +442,7 @@ impl Compiled {
                         .branches
                         .iter()
                         .filter(|b| b.name != "default")
-                        .map(|b| (b.name.clone(), b.target.map(|t| t.0)))
+                        .map(|b| (b.name.clone(), b.target))
                         .collect();
                     let wired = digits
                         .iter()
@@ -502,7 +501,7 @@ impl Compiled {
                         .branches
                         .iter()
                         .filter(|b| b.name != "default")
-                        .map(|b| (b.name.clone(), b.target.map(|t| t.0)))
+                        .map(|b| (b.name.clone(), b.target))
                         .collect(),
                     default,
                 },
@@ -658,13 +657,13 @@ impl Compiled {
         let conference = behaviour("conference", a.conference);
         let disposition = behaviour("disposition", a.disposition);
 
-        let find_event = |e| script.event(e).map(|ix| ix.0);
+        let find_event = |e| script.event(e);
         Compiled {
             name: script.name.clone(),
             non_voice_media: if voice { None } else { script.kind.media.clone() },
             ids: script.actions.iter().map(|a| a.id.clone()).collect(),
             kinds: script.actions.iter().map(|a| a.kind.canonical_name().unwrap_or("pass-through")).collect(),
-            begin: script.begin().0,
+            begin: script.begin(),
             on_answer: find_event(script::Event::Answer),
             on_release: find_event(script::Event::Release),
             on_signal: find_event(script::Event::Signal),
@@ -718,8 +717,8 @@ impl Compiled {
     }
 
     /// Studio id of an action index.
-    pub fn id(&self, ix: u32) -> &str {
-        &self.ids[ix as usize]
+    pub fn id(&self, ix: ActionIx) -> &str {
+        &self.ids[ix.index()]
     }
 }
 
@@ -734,7 +733,7 @@ fn branched(
     unmodelled: &mut Vec<String>,
     unmodelled_ix: &mut std::collections::HashMap<String, usize>,
 ) -> BranchedOp {
-    let next = |name: &str| action.branch(name).and_then(|b| b.target).map(|t| t.0);
+    let next = |name: &str| action.branch(name).and_then(|b| b.target);
     let weights = traffic.branches.iter().find(|(id, _)| *id == action.id).map(|(_, w)| w);
     let (choices, cumulative) = match weights {
         Some(w) => (
@@ -746,7 +745,7 @@ fn branched(
                 .branches
                 .iter()
                 .filter(|b| b.name != "default" && b.target.is_some())
-                .map(|b| (b.name.clone(), b.target.map(|t| t.0)))
+                .map(|b| (b.name.clone(), b.target))
                 .collect();
             if named.is_empty() {
                 (vec![("Default".to_string(), next("default"))], None)

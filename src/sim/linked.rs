@@ -19,14 +19,10 @@ impl Compiled {
         let script = &linked.script;
         let scopes: Vec<u32> = script.indices().map(|ix| linked.scope(ix)).collect();
         let mut p = Compiled::compile_scoped(script, &scopes, tenant, traffic);
-        p.handler_sets = linked
-            .handlers
-            .iter()
-            .map(|h| [h.answer.map(|a| a.0), h.release.map(|a| a.0), h.signal.map(|a| a.0)])
-            .collect();
+        p.handler_sets = linked.handlers.iter().map(|h| [h.answer, h.release, h.signal]).collect();
         for (i, op) in linked.ops.iter().enumerate() {
             let Some(op) = op else { continue };
-            let next = script.actions[i].branch("default").and_then(|b| b.target).map(|t| t.0);
+            let next = script.actions[i].branch("default").and_then(|b| b.target);
             let scope = scopes[i];
             let new = match op {
                 LinkOp::Call { scope: callee, params } => {

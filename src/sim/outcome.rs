@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use super::compile::Compiled;
 use super::ids::{AgentId, PolicyId};
+use crate::script::ActionIx;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum SegmentKind {
@@ -155,7 +156,7 @@ pub struct Outcome {
     pub statements: Vec<Statement>,
     findings: u8,
     /// Action indices in execution order.
-    pub path: Vec<u32>,
+    pub path: Vec<ActionIx>,
     /// Per policy (program order): one of this contact's agent segments matched its filters.
     pub policy_matched: Vec<bool>,
     /// SNIPPET executions that met a construct recflow does not model (external calls such as

@@ -26,21 +26,21 @@
 //!   next: queue
 //! ```
 
-use crate::lint::analysis::NONE;
 use crate::lint::fix::{Applicability, Edit, Fix, Ids, NewAction, reachable_from};
 use crate::lint::{Ctx, Diagnostic, last_on_path};
-use crate::script::{ActionIx, Kind};
+use crate::script::Kind;
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     for &n in &cx.reach.answers {
         let s = cx.reach.state(n);
-        if s.declined == NONE || s.dnr || (s.armed != NONE && s.agent_only) {
+        let Some(declined) = s.declined else { continue };
+        if s.dnr || (s.armed.is_some() && s.agent_only) {
             continue;
         }
-        let menu = ActionIx(s.declined);
+        let menu = declined.menu.ix();
         let a = cx.script.action(menu);
         let Some(consent) = &cx.facts.consent[menu.index()] else { continue };
-        let (span, outcome) = match a.branches.get(s.declined_branch as usize) {
+        let (span, outcome) = match declined.branch.and_then(|b| a.branches.get(b as usize)) {
             Some(b) if b.name == "default" => {
                 (b.name_span, "no input or an unlisted digit (`default`)".to_string())
             }

@@ -28,10 +28,10 @@
 //!   next: queue
 //! ```
 
-use crate::lint::analysis::{NONE, Phase};
+use crate::lint::analysis::Phase;
 use crate::lint::fix::{Applicability, Edit, Fix, Ids, NewAction, before, incoming};
 use crate::lint::{Ctx, Diagnostic, last_on_path};
-use crate::script::{ActionIx, Kind};
+use crate::script::Kind;
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     for ix in cx.script.indices() {
@@ -43,7 +43,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
             !s.dnr
                 && (s.phase == Phase::Agent
                     || (s.phase == Phase::Queued && !s.released)
-                    || (s.phase == Phase::Ivr && s.ivr_start != NONE))
+                    || (s.phase == Phase::Ivr && s.ivr_start.is_some()))
         });
         let Some(n) = late else { continue };
         let s = cx.reach.state(n);
@@ -59,11 +59,11 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
             .label("too late to prevent recording")
             .help("move DONOTRECORD into the IVR, before REQAGENT (on the declined branch of the consent question)")
             .path(cx.script, cx.reach, n);
-        if s.phase == Phase::Ivr {
-            d = d.secondary(
-                super::action_span(cx.script.action(ActionIx(s.ivr_start))),
-                "recording started here",
-            );
+        if s.phase == Phase::Ivr
+            && let Some(start) = s.ivr_start
+        {
+            // `late` only takes an IVR state with an active IVR Start.
+            d = d.secondary(super::action_span(cx.script.action(start.ix())), "recording started here");
         } else if let Some(r) =
             last_on_path(cx.script, &path, |k| matches!(k, Kind::ReqAgent { .. } | Kind::OnAnswer))
         {

@@ -32,9 +32,9 @@
 //!   next: queue
 //! ```
 
-use crate::lint::analysis::{NONE, Phase};
+use crate::lint::analysis::Phase;
 use crate::lint::{Ctx, Diagnostic};
-use crate::script::{ActionIx, Kind};
+use crate::script::Kind;
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     for ix in cx.script.indices() {
@@ -43,10 +43,10 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
         }
         for &n in &cx.reach.by_action[ix.index()] {
             let s = cx.reach.state(n);
-            if s.released || s.phase != Phase::Ivr || s.dnr || s.ivr_start == NONE || s.pending {
+            if s.released || s.phase != Phase::Ivr || s.dnr || s.pending {
                 continue;
             }
-            let start = ActionIx(s.ivr_start);
+            let Some(start) = s.ivr_start.map(|c| c.ix()) else { continue };
             let path = cx.reach.path_actions(n);
             let from = path.iter().rposition(|&p| p == start).unwrap_or(0);
             let media = path[from..].iter().copied().find(|&p| cx.script.action(p).is_ivr_media());

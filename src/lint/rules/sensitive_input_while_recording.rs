@@ -32,7 +32,7 @@
 //!   next: resume             # LOGRECORDINGPRO Start again afterwards
 //! ```
 
-use crate::lint::analysis::{NONE, Phase};
+use crate::lint::analysis::Phase;
 use crate::lint::fix::{Applicability, Edit, Fix, Ids, NewAction, before, incoming, text};
 use crate::lint::{Ctx, Diagnostic};
 use crate::script::ActionIx;
@@ -66,8 +66,8 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
             Phase::Ivr => s.ivr_start,
             _ => s.armed,
         };
-        if source != NONE {
-            d = d.secondary(super::action_span(cx.script.action(ActionIx(source))), "recording started here");
+        if let Some(source) = source {
+            d = d.secondary(super::action_span(cx.script.action(source.ix())), "recording started here");
         } else if s.phase == Phase::Agent {
             d.message.push_str(" by recording policies");
         }

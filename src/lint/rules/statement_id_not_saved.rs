@@ -29,7 +29,7 @@
 //!   next: done
 //! ```
 
-use crate::lint::analysis::{NONE, NodeId, Point, StmtId};
+use crate::lint::analysis::{NodeId, Point, StmtId};
 use crate::lint::fix::{Applicability, Edit, Fix, Ids, NewAction};
 use crate::lint::{Ctx, Diagnostic};
 use crate::script::ActionIx;
@@ -61,10 +61,7 @@ pub(crate) fn lost_by(cx: &Ctx, n: NodeId) -> (String, Option<ActionIx>) {
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     for n in losses(cx, StmtId::Unsaved) {
         let s = cx.reach.state(n);
-        if s.stmt_src == NONE {
-            continue;
-        }
-        let start = ActionIx(s.stmt_src);
+        let Some(start) = s.stmt_src.map(|c| c.ix()) else { continue };
         let (by, at) = lost_by(cx, n);
         let mut d = Diagnostic::new(
             "S001",

@@ -21,7 +21,7 @@
 //! ```
 
 use super::statement_id_not_saved::{losses, lost_by};
-use crate::lint::analysis::{NONE, StmtId};
+use crate::lint::analysis::StmtId;
 use crate::lint::fix::{Applicability, Edit, Fix};
 use crate::lint::{Ctx, Diagnostic};
 use crate::script::{ActionIx, Kind};
@@ -29,10 +29,7 @@ use crate::script::{ActionIx, Kind};
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     for n in losses(cx, StmtId::Local) {
         let s = cx.reach.state(n);
-        if s.stmt_src == NONE {
-            continue;
-        }
-        let start = ActionIx(s.stmt_src);
+        let Some(start) = s.stmt_src.map(|c| c.ix()) else { continue };
         let (by, _) = lost_by(cx, n);
         let path = cx.reach.path_actions(n);
         let from = path.iter().rposition(|&p| p == start).unwrap_or(0);

@@ -31,17 +31,16 @@
 //!   next: queue
 //! ```
 
-use crate::lint::analysis::NONE;
 use crate::lint::{Ctx, Diagnostic, last_on_path};
-use crate::script::{ActionIx, Kind};
+use crate::script::Kind;
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     for &n in &cx.reach.answers {
         let s = cx.reach.state(n);
-        if s.dnr || s.stopped == NONE || s.armed != NONE {
+        let Some(stop) = s.stopped.map(|c| c.ix()) else { continue };
+        if s.dnr || s.armed.is_some() {
             continue;
         }
-        let stop = ActionIx(s.stopped);
         let path = cx.reach.path_actions(n);
         let mut d = Diagnostic::new(
             "O002",

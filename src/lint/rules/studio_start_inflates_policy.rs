@@ -23,9 +23,9 @@
 //! Let the policy decide (route straight to REQAGENT, no Start), or raise the policy to 100% and
 //! record by script only where you mean to. `simulate --tenant` shows the effective percentage.
 
-use crate::lint::analysis::{NONE, Phase};
+use crate::lint::analysis::Phase;
 use crate::lint::{Ctx, Diagnostic, last_on_path};
-use crate::script::{ActionIx, Kind};
+use crate::script::Kind;
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     let Some(tenant) = cx.tenant else { return };
@@ -41,7 +41,11 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
         let s = cx.reach.state(n);
         let arming = match cx.reach.point(n) {
             crate::lint::analysis::Point::Action(ix) => ix,
-            _ if s.armed != NONE && !s.dnr => ActionIx(s.armed),
+            _ if !s.dnr
+                && let Some(armed) = s.armed =>
+            {
+                armed.ix()
+            }
             _ => continue,
         };
         let path = cx.reach.path_actions(n);

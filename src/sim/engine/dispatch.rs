@@ -6,6 +6,7 @@
 
 use super::state::CallPhase;
 use super::{Engine, Observer, TraceStep, later};
+use crate::script::ActionIx;
 use crate::sim::compile::{Next, Op};
 use crate::sim::outcome::{Finding, Outcome};
 use crate::sim::vars::{Template, VarId};
@@ -57,7 +58,7 @@ impl<O: Observer> Engine<'_, O> {
         // `{var}` templates in typed properties (issue 11 point 4): resolved for this contact,
         // then the patched op runs like a literal one (`sim/templated.rs`).
         let patched;
-        let op = match &p.ops[ix as usize] {
+        let op = match &p.ops[ix.index()] {
             Op::Templated(t) => {
                 let c = &mut self.c;
                 let r = crate::sim::templated::resolve(t, p, &mut c.vars, &mut c.scratch, &mut c.invalid);
@@ -419,7 +420,7 @@ impl<O: Observer> Engine<'_, O> {
     /// An action whose result we cannot compute (HOURS, RESTAPI, an IF on an unknown value,
     /// …): traffic weights choose the branch, and the contact is counted as `unmodelled` so
     /// the report says its outcome rests on an assumption.
-    fn branched(&mut self, ix: u32, b: &crate::sim::compile::BranchedOp, out: &mut Outcome) {
+    fn branched(&mut self, ix: ActionIx, b: &crate::sim::compile::BranchedOp, out: &mut Outcome) {
         let k = match &b.cumulative {
             Some(cum) => self.c.draws.weighted(b.choice, cum),
             None => self.c.draws.index(b.choice, b.choices.len()),
@@ -440,8 +441,8 @@ impl<O: Observer> Engine<'_, O> {
         self.goto(*next, 0, out)
     }
 
-    pub(super) fn op_name(&self, ix: u32) -> &'static str {
-        self.p.kinds[ix as usize]
+    pub(super) fn op_name(&self, ix: ActionIx) -> &'static str {
+        self.p.kinds[ix.index()]
     }
 
     /// Render `value` and store it in `var` (ASSIGN, RUNSUB parameters, RETURN). The one place a

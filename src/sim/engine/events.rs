@@ -9,6 +9,7 @@
 
 use super::state::CallPhase;
 use super::{Engine, Observer, TraceStep, later};
+use crate::script::ActionIx;
 use crate::sim::compile::Behaviour;
 use crate::sim::ids::{AgentId, ButtonId, SkillId};
 use crate::sim::outcome::{EndedBy, Outcome, Segment, SegmentKind};
@@ -142,7 +143,7 @@ impl<O: Observer> Engine<'_, O> {
     /// REQAGENT (SEMANTICS §2): the IVR segment ends, the caller queues for `skill`, and either
     /// the answer or the abandonment is scheduled now. The thread goes on (usually a MUSIC/WAIT
     /// loop) until one of them fires.
-    pub(super) fn reqagent(&mut self, ix: u32, skill: SkillId, out: &mut Outcome) {
+    pub(super) fn reqagent(&mut self, ix: ActionIx, skill: SkillId, out: &mut Outcome) {
         let p = self.p;
         if self.phase() != CallPhase::Ivr {
             tr!(self, "action", Some(ix), None, "REQAGENT: the contact is already routed; nothing happens");
@@ -332,7 +333,7 @@ impl<O: Observer> Engine<'_, O> {
             tr!(self, "event", None, None, "the agent presses `{name}`, which is not On: nothing happens");
             return;
         };
-        let Some(params) = p.ops[indicate as usize].indicate_params() else { return };
+        let Some(params) = p.ops[indicate.index()].indicate_params() else { return };
         // Every SPn is written, unset ones as "", so a previous signal's values never linger.
         for (i, sp) in p.sp.iter().enumerate() {
             self.c.vars.set(*sp, params.get(i).map_or("", String::as_str));

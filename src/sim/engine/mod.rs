@@ -71,7 +71,7 @@ macro_rules! tr {
     ($self:ident, $kind:expr, $action:expr, $rule:expr, $($fmt:tt)*) => {
         if O::TRACE {
             let text = format!($($fmt)*);
-            let action: Option<u32> = $action;
+            let action: Option<crate::script::ActionIx> = $action;
             let action = action.map(|a| $self.p.id(a).to_string());
             let t_ms = $self.c.t;
             $self.obs.trace(TraceStep { t_ms, kind: $kind, action, text, rule: $rule });

@@ -6,6 +6,7 @@
 //! contacts, and with `O = ()` every trace line is `if false { … }` that the optimiser removes,
 //! so tracing costs nothing when nobody reads it.
 
+use crate::script::ActionIx;
 use crate::sim::outcome::Initiator;
 
 /// One line of an `explain` timeline.
@@ -29,7 +30,7 @@ pub trait Observer {
     const TRACE: bool = false;
     /// An action is about to run, with the initiator of the recording active as it runs.
     #[inline(always)]
-    fn step(&mut self, _action: u32, _recording: Option<Initiator>) {}
+    fn step(&mut self, _action: ActionIx, _recording: Option<Initiator>) {}
     /// One line of the timeline (only called when `TRACE`).
     #[inline(always)]
     fn trace(&mut self, _step: TraceStep) {}
@@ -57,11 +58,11 @@ impl Observer for Timeline {
 
 /// Collects each action run with the recording initiator active as it ran (`graph --heat`).
 #[derive(Clone, Debug, Default)]
-pub struct Visits(pub Vec<(u32, Option<Initiator>)>);
+pub struct Visits(pub Vec<(ActionIx, Option<Initiator>)>);
 
 impl Observer for Visits {
     #[inline]
-    fn step(&mut self, action: u32, recording: Option<Initiator>) {
+    fn step(&mut self, action: ActionIx, recording: Option<Initiator>) {
         self.0.push((action, recording));
     }
     fn clear(&mut self) {

@@ -8,6 +8,7 @@
 
 use super::events::Ev;
 use crate::model::Direction;
+use crate::script::ActionIx;
 use crate::sim::compile::Compiled;
 use crate::sim::ids::{AgentId, ButtonId, NumberId, PolicyId, SkillId};
 use crate::sim::outcome::{Initiator, Mode};
@@ -46,7 +47,7 @@ pub(super) struct Ctx {
     pub(super) t: u64,
     pub(super) phase: Option<CallPhase>,
     /// The script thread's next action; `None` when the thread has ended or is parked.
-    pub(super) pc: Option<u32>,
+    pub(super) pc: Option<ActionIx>,
     /// When the thread's next action is due (the previous action's duration, A-1).
     pub(super) ready: u64,
     /// Actions run so far: the step limit, and the sequence number A-7 compares.
@@ -65,7 +66,7 @@ pub(super) struct Ctx {
     pub(super) start_seq: Option<u32>,
     pub(super) rao_seq: Option<u32>,
     /// An IVR Start not yet followed by IVR media: (step, action).
-    pub(super) ivr_pending: Option<(u32, u32)>,
+    pub(super) ivr_pending: Option<(u32, ActionIx)>,
     /// ROD started and not stopped: it carries on to later segments (R10).
     pub(super) rod_on: bool,
     /// A Stop (R6) or a disposition (R11) ended policy recording for the rest of the contact.
@@ -96,7 +97,7 @@ pub(super) struct Ctx {
     pub(super) handlers: u8,
     // ---- reused buffers (cleared per contact, capacity kept: no allocation per contact) ----
     /// Buttons On: (button, INDICATE action that set it).
-    pub(super) buttons_on: Vec<(ButtonId, u32)>,
+    pub(super) buttons_on: Vec<(ButtonId, ActionIx)>,
     /// The contact's keyed random draws (re-keyed per contact).
     pub(super) draws: Draws,
     /// Script variables (all back to empty per contact, `Global:` ones included).

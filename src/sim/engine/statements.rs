@@ -5,13 +5,14 @@
 
 use super::state::CallPhase;
 use super::{Engine, Observer, TraceStep};
+use crate::script::ActionIx;
 use crate::sim::outcome::{EndedBy, Outcome, Statement};
 
 impl<O: Observer> Engine<'_, O> {
     /// Record=Start with UseRecordingStatementId (R13, A-16): a new statement opens, ending the
     /// open one (`superseded`), and a fresh id is written into `RecordingStatementId` — which
     /// first lets the previous id go (saved or lost).
-    pub(super) fn statement_start(&mut self, ix: u32, out: &mut Outcome) {
+    pub(super) fn statement_start(&mut self, ix: ActionIx, out: &mut Outcome) {
         if self.phase() == CallPhase::Released {
             tr!(
                 self,
@@ -51,7 +52,7 @@ impl<O: Observer> Engine<'_, O> {
 
     /// Record=Stop with UseRecordingStatementId (R13): the statement ends and the variable is
     /// cleared, which is the moment its id is judged saved or lost.
-    pub(super) fn statement_stop(&mut self, ix: u32, out: &mut Outcome) {
+    pub(super) fn statement_stop(&mut self, ix: ActionIx, out: &mut Outcome) {
         let t = self.c.t;
         tr!(self, "statement", Some(ix), Some("R13"), "statement Stop: RecordingStatementId is cleared");
         self.end_statement(t, EndedBy::Stop, out);
@@ -60,7 +61,7 @@ impl<O: Observer> Engine<'_, O> {
     }
 
     /// Every LOGRECORDINGPRO without UseRecordingStatementId clears the id (R13).
-    pub(super) fn clear_statement_var(&mut self, ix: u32, out: &mut Outcome) {
+    pub(super) fn clear_statement_var(&mut self, ix: ActionIx, out: &mut Outcome) {
         if self.c.stmt_in_var.is_some() {
             tr!(
                 self,

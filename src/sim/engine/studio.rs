@@ -5,6 +5,7 @@
 
 use super::state::{Active, CallPhase};
 use super::{Engine, Observer, TraceStep};
+use crate::script::ActionIx;
 use crate::sim::outcome::{EndedBy, Finding, Initiator, Mode, Outcome};
 
 impl<O: Observer> Engine<'_, O> {
@@ -12,7 +13,7 @@ impl<O: Observer> Engine<'_, O> {
     /// depends on the phase: in the IVR a Start records the ivr segment now and *may* arm the
     /// agent (A-6, decided at REQAGENT); while queued both only arm (nothing to record: queue
     /// time is no segment); during the talk both start recording at once.
-    pub(super) fn studio_start(&mut self, ix: u32, agent_only: bool, out: &mut Outcome) {
+    pub(super) fn studio_start(&mut self, ix: ActionIx, agent_only: bool, out: &mut Outcome) {
         let what = if agent_only { "RECORDAGENTONLY" } else { "LOGRECORDINGPRO Start" };
         if self.phase() == CallPhase::Released {
             tr!(
@@ -139,7 +140,7 @@ impl<O: Observer> Engine<'_, O> {
 
     /// LOGRECORDINGPRO Stop (R6): ends any active recording; Studio is disarmed, ROD is no
     /// longer carried, and policies are off for the rest of the contact.
-    pub(super) fn studio_stop(&mut self, ix: u32, out: &mut Outcome) {
+    pub(super) fn studio_stop(&mut self, ix: ActionIx, out: &mut Outcome) {
         if self.phase() == CallPhase::Released {
             tr!(self, "action", Some(ix), None, "LOGRECORDINGPRO Stop after release: nothing to stop");
             return;
@@ -167,7 +168,7 @@ impl<O: Observer> Engine<'_, O> {
     /// says both "records the IVR until REQAGENT" and "recorded when the agent answers"; A-6
     /// reads the second as holding only when the Start sits right before REQAGENT, with no
     /// prompt in between. Called by MENU and PLAY only (IVR media, SEMANTICS §2).
-    pub(super) fn ivr_media(&mut self, ix: u32) {
+    pub(super) fn ivr_media(&mut self, ix: ActionIx) {
         if self.phase() == CallPhase::Ivr
             && let Some((_, start)) = self.c.ivr_pending.take()
         {
@@ -187,7 +188,7 @@ impl<O: Observer> Engine<'_, O> {
     /// DONOTRECORD (R1, A-17): the flag is set for good; the active recording stops now, and
     /// what was recorded before stays (reported, since consent came too late for it). An open
     /// statement ends too (R13, A-18).
-    pub(super) fn dnr(&mut self, ix: u32, out: &mut Outcome) {
+    pub(super) fn dnr(&mut self, ix: ActionIx, out: &mut Outcome) {
         if self.c.dnr {
             tr!(self, "action", Some(ix), Some("R1"), "DONOTRECORD: already set");
             return;

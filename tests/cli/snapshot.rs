@@ -2,18 +2,11 @@
 //! snapshot and mismatch exit 1 with the command that accepts), many scripts at once.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use insta_cmd::get_cargo_bin;
+use crate::common::recflow_in as recflow;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn recflow(cwd: &Path) -> Command {
-    let mut c = Command::new(get_cargo_bin("recflow"));
-    c.current_dir(cwd);
-    c.env("NO_COLOR", "1");
-    c
-}
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()

@@ -1,10 +1,8 @@
 //! `recflow report` (deterministic, self-contained), `recflow completions`, `recflow man`.
 
-use std::process::Command;
+mod browser;
 
-fn recflow() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_recflow"))
-}
+use crate::common::recflow;
 
 #[test]
 fn report_is_byte_identical_for_any_jobs_and_self_contained() {

@@ -1,22 +1,16 @@
 //! `recflow graph --heat`: node shares, edge shares and the recording state at each node.
 
 use std::path::Path;
-use std::process::Command;
 
-use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+use insta_cmd::assert_cmd_snapshot;
 use recflow::model::{Tenant, Traffic};
 use recflow::sim::Compiled;
 
-fn recflow() -> Command {
-    let mut c = Command::new(get_cargo_bin("recflow"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c.env("NO_COLOR", "1");
-    c
-}
+use crate::common::recflow;
 
 #[test]
 fn heat_graph_snapshots() {
-    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+    snap!({
         // DONOTRECORD after answer: the heat shows it runs while the policy records.
         assert_cmd_snapshot!(
             "diff__heat_dnr_after_answer_dot",
@@ -24,7 +18,15 @@ fn heat_graph_snapshots() {
         );
         assert_cmd_snapshot!(
             "diff__heat_consent_gdpr_mermaid",
-            recflow().args(["graph", "scripts/consent-gdpr.yaml", "--heat", "--calls", "300", "--format", "mermaid"])
+            recflow().args([
+                "graph",
+                "scripts/consent-gdpr.yaml",
+                "--heat",
+                "--calls",
+                "300",
+                "--format",
+                "mermaid"
+            ])
         );
     });
 }

@@ -5,23 +5,17 @@
 //! greeting PLAY added), `consent-greeting.yaml` (only the greeting added).
 
 use std::path::Path;
-use std::process::Command;
 
-use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+use insta_cmd::assert_cmd_snapshot;
 use recflow::diff::{self, OutcomeClass};
 use recflow::model::{Tenant, Traffic};
 use recflow::sim::{Compiled, driver};
 
+use crate::common::recflow;
+
 const OLD: &str = "tests/fixtures/diff/consent.yaml";
 const NO_DNR: &str = "tests/fixtures/diff/consent-no-dnr.yaml";
 const GREETING: &str = "tests/fixtures/diff/consent-greeting.yaml";
-
-fn recflow() -> Command {
-    let mut c = Command::new(get_cargo_bin("recflow"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c.env("NO_COLOR", "1");
-    c
-}
 
 fn load(path: &str) -> recflow::script::Script {
     recflow::script::load_path(&Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).expect("fixture loads")
@@ -89,18 +83,14 @@ fn a_change_that_only_shifts_times_is_no_change() {
 
 #[test]
 fn self_diff_of_every_example_script_is_zero() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts");
     let mut n = 0;
-    for entry in std::fs::read_dir(&dir).expect("scripts/") {
-        let path = entry.expect("entry").path();
-        if path.extension().is_some_and(|e| e == "yaml") {
-            let rel = format!("scripts/{}", path.file_name().unwrap().to_string_lossy());
-            let d = run_diff(&rel, &rel, 500);
-            assert_eq!(d.changed, 0, "{rel}");
-            assert!(d.script_changes.is_empty(), "{rel}");
-            assert_eq!(d.old, d.new, "{rel}");
-            n += 1;
-        }
+    for path in crate::common::yaml_examples() {
+        let rel = format!("scripts/{}", path.file_name().unwrap().to_string_lossy());
+        let d = run_diff(&rel, &rel, 500);
+        assert_eq!(d.changed, 0, "{rel}");
+        assert!(d.script_changes.is_empty(), "{rel}");
+        assert_eq!(d.old, d.new, "{rel}");
+        n += 1;
     }
     assert!(n >= 5, "example scripts found: {n}");
 }
@@ -131,12 +121,6 @@ fn outcome_class_of_a_simulated_contact_ignores_times() {
         shifted += usize::from(oa.recordings.iter().zip(&ob.recordings).any(|(x, y)| x.from_ms != y.from_ms));
     }
     assert!(shifted > 0, "the greeting shifts recording times");
-}
-
-macro_rules! snap {
-    ($body:block) => {{
-        insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, $body);
-    }};
 }
 
 #[test]

@@ -15,9 +15,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn recflow() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_recflow"))
-}
+use crate::common::recflow;
 
 fn out_dir() -> PathBuf {
     let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("target").join("report-screenshots");

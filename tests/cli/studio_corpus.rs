@@ -3,18 +3,10 @@
 //! round-trips losslessly (JSON → JSON and JSON → YAML → JSON equal as parsed JSON).
 
 use std::path::Path;
-use std::process::Command;
 
 use recflow::script::{self, export};
 
-fn recflow(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_recflow")).args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
+use crate::common::run as recflow;
 
 #[test]
 fn every_corpus_script_loads_lints_simulates_explains_draws_and_round_trips() {

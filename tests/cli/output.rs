@@ -9,11 +9,9 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Output};
 
-const SCRIPT: &str = "scripts/consent-gdpr.yaml";
+use crate::common::{output as recflow, recflow as command};
 
-fn recflow(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_recflow")).args(args).output().unwrap()
-}
+const SCRIPT: &str = "scripts/consent-gdpr.yaml";
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
@@ -128,7 +126,7 @@ fn sigint_during_a_long_write_leaves_no_temp_file() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("calls.jsonl");
     std::fs::write(&out, "previous run\n").unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_recflow"))
+    let mut child = command()
         .args(["simulate", "--calls", "50000000", "--jobs", "1", "--calls-out"])
         .arg(&out)
         .arg(SCRIPT)

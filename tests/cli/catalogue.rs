@@ -1,16 +1,7 @@
 //! Issue 11, points 1, 5 and 9 end to end: the catalogue's terminal and named-result actions,
 //! lenient loading with `--strict`, and load failures visible in every lint output.
 
-use std::process::Command;
-
-fn recflow(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_recflow")).args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
+use crate::common::run as recflow;
 
 fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
     let p = dir.path().join(name);

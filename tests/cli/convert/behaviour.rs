@@ -2,13 +2,12 @@
 //! Studio JSON and YAML conversions simulate to byte-identical reports and per-contact records
 //! (`--calls-out`), and lint to the same findings at the same actions.
 
-mod common;
-
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use crate::common;
 
 fn recflow(args: &[&str], file: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_recflow")).args(args).arg(file).output().unwrap()
+    common::recflow().args(args).arg(file).output().unwrap()
 }
 
 /// A converted copy lives in a temporary folder: its RUNSUB / RUNSCRIPT targets are still found
@@ -24,7 +23,7 @@ fn examples() -> Vec<PathBuf> {
 /// (report, per-contact JSONL) of a 300-call simulation.
 fn simulate(file: &Path, dir: &Path, library: &[String]) -> (String, String) {
     let calls = dir.join("calls.jsonl");
-    let out = Command::new(env!("CARGO_BIN_EXE_recflow"))
+    let out = common::recflow()
         .args(["simulate", "--calls", "300", "--seed", "7", "--format", "json"])
         .args(library)
         .arg("--calls-out")

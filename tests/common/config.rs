@@ -1,6 +1,5 @@
-//! Shared helpers for the tenant / traffic tests: the example script loaded by the real loader,
-//! the insta settings, and error rendering.
-#![allow(dead_code)]
+//! Helpers of the tenant / traffic tests: the example script loaded by the real loader, error
+//! rendering, and `config_snap!` (a named snapshot with the shared insta settings).
 
 use recflow::script::Script;
 
@@ -15,10 +14,8 @@ pub fn render(errors: &[recflow::script::LoadError]) -> String {
     recflow::script::LoadErrors { errors: errors.to_vec() }.render_plain(100)
 }
 
-macro_rules! snap {
+macro_rules! config_snap {
     ($name:expr, $value:expr) => {
-        insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
-            insta::assert_snapshot!($name, $value);
-        })
+        $crate::common::insta_settings().bind(|| insta::assert_snapshot!($name, $value))
     };
 }

@@ -4,15 +4,12 @@
 //! comment names. A Studio JSON example without comments must lint like its YAML twin.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
+
+use crate::common::{recflow, studio_json_examples, yaml_examples};
 
 fn lint_codes(path: &Path) -> BTreeSet<String> {
-    let out = Command::new(env!("CARGO_BIN_EXE_recflow"))
-        .args(["lint", "--format", "json"])
-        .arg(path)
-        .output()
-        .unwrap();
+    let out = recflow().args(["lint", "--format", "json"]).arg(path).output().unwrap();
     assert!(
         matches!(out.status.code(), Some(0 | 1)),
         "{}: {}",
@@ -52,17 +49,6 @@ fn expected_codes(text: &str) -> Option<BTreeSet<String>> {
     Some(codes)
 }
 
-fn yaml_examples() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-        .collect();
-    v.sort();
-    v
-}
-
 #[test]
 fn every_example_lints_as_its_comment_says() {
     let files = yaml_examples();
@@ -78,8 +64,7 @@ fn every_example_lints_as_its_comment_says() {
 #[test]
 fn studio_json_examples_lint_like_their_yaml_twins() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts");
-    for e in std::fs::read_dir(root.join("studio-json")).unwrap() {
-        let json = e.unwrap().path();
+    for json in studio_json_examples() {
         let yaml = root.join(json.file_stem().unwrap()).with_extension("yaml");
         if yaml.exists() {
             assert_eq!(lint_codes(&json), lint_codes(&yaml), "{}", json.display());

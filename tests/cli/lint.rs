@@ -1,35 +1,21 @@
 //! `recflow lint` and `recflow rules` from the command line: formats, selection, exit statuses.
 
-use std::process::Command;
+mod examples;
 
-use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+use insta_cmd::assert_cmd_snapshot;
 
-fn recflow() -> Command {
-    let mut c = Command::new(get_cargo_bin("recflow"));
-    c.env("NO_COLOR", "1");
-    c
-}
+use crate::common::{recflow, run};
 
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = recflow().args(args).output().unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
-macro_rules! snap {
+/// A named insta-cmd snapshot of `$cmd` with the shared settings.
+macro_rules! cmd_snap {
     ($name:expr, $cmd:expr) => {
-        insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
-            assert_cmd_snapshot!($name, $cmd);
-        });
+        snap!({ assert_cmd_snapshot!($name, $cmd) })
     };
 }
 
 #[test]
 fn json_output_has_the_formats_shape_and_exit_1_on_errors() {
-    snap!(
+    cmd_snap!(
         "lint__cli_json",
         recflow().args(["lint", "scripts/mistake-consent-leak.yaml", "--format", "json"])
     );
@@ -55,7 +41,7 @@ fn json_output_has_the_formats_shape_and_exit_1_on_errors() {
 
 #[test]
 fn human_output_and_clean_exit() {
-    snap!("lint__cli_human", recflow().args(["lint", "scripts/mistake-card-while-recording.yaml"]));
+    cmd_snap!("lint__cli_human", recflow().args(["lint", "scripts/mistake-card-while-recording.yaml"]));
     let (code, out, _) = run(&["lint", "scripts/consent-gdpr.yaml", "scripts/policies-only.yaml"]);
     assert_eq!(code, 0);
     assert_eq!(out, "ok: no findings in 2 scripts\n");
@@ -139,7 +125,7 @@ fn sarif_has_rule_metadata_locations_and_code_flows() {
 
 #[test]
 fn rules_lists_and_explains() {
-    snap!("lint__cli_rules", recflow().arg("rules"));
+    cmd_snap!("lint__cli_rules", recflow().arg("rules"));
     let (code, out, _) = run(&["rules", "statement-id-not-saved"]);
     assert_eq!(code, 0);
     assert!(out.contains("# S001 statement-id-not-saved") && out.contains("## Why is this bad?"), "{out}");

@@ -1,10 +1,7 @@
-//! `recflow simulate` / `recflow explain` end to end: formats, --calls-out, exit statuses.
+//! `recflow simulate` end to end: formats, --calls-out, --jobs, exit statuses (`explain` is in
+//! `explain.rs`).
 
-use std::process::Command;
-
-fn recflow(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_recflow")).args(args).output().expect("run recflow")
-}
+use crate::common::output as recflow;
 
 #[test]
 fn simulate_json_report_has_the_v1_fields_and_calls_out_one_line_per_contact() {
@@ -105,18 +102,6 @@ fn jobs_do_not_change_the_output() {
         "json",
     ]);
     assert_eq!(a.stdout, b.stdout);
-}
-
-#[test]
-fn explain_shows_the_rule_that_decided_and_matches_calls_out() {
-    let out = recflow(&["explain", "scripts/ivr-recording.yaml", "--call", "3", "--format", "json"]);
-    assert!(out.status.success());
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["contact"]["id"].as_u64(), Some(3));
-    assert!(v["timeline"].as_array().unwrap().iter().any(|s| s["rule"].is_string()));
-    let human = recflow(&["explain", "scripts/ivr-recording.yaml", "--call", "3"]);
-    let text = String::from_utf8(human.stdout).unwrap();
-    assert!(text.contains("(R4)") || text.contains("(A-6)"), "{text}");
 }
 
 #[test]

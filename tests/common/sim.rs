@@ -1,0 +1,75 @@
+//! Helpers of the simulator tests: scripts from YAML actions, the traffic files the rule and
+//! invariant tests share, and the small "stats" world whose shares are known exactly.
+
+use recflow::model::{Dist, Match, Policy, PressSequence, Tenant, Traffic, Weighted};
+use recflow::script::Script;
+
+/// A script from YAML actions (the `script:` header is added).
+pub fn script(actions: &str) -> Script {
+    let text = format!("script: t\nactions:\n{actions}");
+    recflow::script::load_str("t.yaml", &text).unwrap_or_else(|e| panic!("{}", e.render_plain(100)))
+}
+
+/// A script file, by path relative to the repository root; load errors panic with their text.
+pub fn load(path: &str) -> Script {
+    recflow::script::load_path(&super::repo(path)).unwrap_or_else(|e| panic!("{}", e.render_plain(100)))
+}
+
+/// Fixed durations: queue 30 s, patience 300 s, talk 240 s (MENU 6 s and PLAY 3 s as default).
+pub fn fixed_traffic() -> Traffic {
+    let mut t = Traffic::default();
+    t.durations.queue_wait = Dist::Fixed(30.0);
+    t.durations.patience = Dist::Fixed(300.0);
+    t.durations.talk = Dist::Fixed(240.0);
+    t
+}
+
+/// A traffic that takes every event path: ROD, transfers, dispositions, conference, presses of
+/// the statement buttons the examples use.
+pub fn busy_traffic() -> Traffic {
+    let mut t = Traffic::default();
+    t.agent.rod = 0.1;
+    t.agent.transfer_agent = 0.2;
+    t.agent.transfer_external = 0.1;
+    t.agent.disposition = 0.3;
+    t.agent.conference = 0.1;
+    t.agent.presses = vec![PressSequence {
+        p: 0.5,
+        buttons: vec!["Start Recorded Statement".into(), "Stop Recorded Statement".into()],
+    }];
+    t
+}
+
+/// The script of [`stats_world`]: 30% of callers press 1 and Studio records them; everyone
+/// then queues for an agent.
+pub const STATS_SCRIPT: &str = "script: stats
+actions:
+  - {id: begin, type: BEGIN, next: ask}
+  - {id: ask, type: MENU, branches: {'1': studio, '2': queue}}
+  - {id: studio, type: LOGRECORDINGPRO, properties: {Record: Start}, next: queue}
+  - {id: queue, type: REQAGENT, next: hold}
+  - {id: hold, type: MUSIC, next: hold}
+";
+
+/// A world where the shares are known exactly: 30% of callers press 1 (a Studio recording),
+/// and a policy named `policy` samples `percent` of agent segments; every caller is answered.
+pub fn stats_world(policy: &str, percent: f64, seed: u64) -> (Tenant, Traffic) {
+    let tenant = Tenant {
+        recording_policies: vec![Policy {
+            name: policy.into(),
+            priority: Some(1),
+            percent,
+            matches: Match::default(),
+            continue_after_external_transfer: false,
+            continue_after_disposition: false,
+        }],
+        ..Tenant::default()
+    };
+    let mut traffic = Traffic { seed, ..Traffic::default() };
+    traffic.durations.queue_wait = Dist::Fixed(10.0);
+    traffic.durations.patience = Dist::Fixed(100_000.0);
+    traffic.durations.talk = Dist::Fixed(120.0);
+    traffic.inputs =
+        vec![("ask".into(), Weighted { items: vec![(Some("1".into()), 0.3), (Some("2".into()), 0.7)] })];
+    (tenant, traffic)
+}
