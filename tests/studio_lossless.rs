@@ -110,8 +110,20 @@ fn id_json(n: usize, numeric: bool) -> Value {
 }
 
 type Extras = Vec<(String, Value)>;
-/// (type index, action extras, property extras, empty entry, branch extras, label).
-type GenAction = (usize, Extras, Extras, bool, Extras, Value);
+/// (type index, action extras, property extras, empty entry, branch extras, label, a property
+/// recflow does not know: name and value).
+type GenAction = (usize, Extras, Extras, bool, Extras, Value, (String, Value));
+
+/// A property name no catalogue entry lists (kept as read; a `load::unknown-property` warning
+/// where the type's list was read from its help page) with a string, number or list value.
+fn unknown_property() -> impl Strategy<Value = (String, Value)> {
+    let value = prop_oneof![
+        "[a-zA-Z0-9 {}%\".]{0,12}".prop_map(Value::String),
+        any::<i32>().prop_map(|n| json!(n)),
+        prop::collection::vec("[a-z%\".]{0,6}", 0..3).prop_map(|v| json!(v)),
+    ];
+    ("Zz[A-Za-z_ ]{0,8}", value)
+}
 
 #[derive(Debug, Clone)]
 struct Gen {
@@ -135,6 +147,7 @@ fn studio_gen() -> impl Strategy<Value = Gen> {
                 any::<bool>(),
                 extras(),
                 prop_oneof![Just(json!("")), Just(Value::Null), Just(json!("Ask")), Just(json!(0))],
+                unknown_property(),
             ),
             1..6,
         ),
@@ -163,7 +176,7 @@ fn document(g: &Gen) -> Value {
         "1".into(),
         json!([{"to": id_json(2, g.numeric), "label": "", "type": "default", "index": 0}]),
     );
-    for (i, (ty, extra, pextra, empty, bextra, label)) in g.actions.iter().enumerate() {
+    for (i, (ty, extra, pextra, empty, bextra, label, (uname, uvalue))) in g.actions.iter().enumerate() {
         let id = i + 2;
         let next = if id < n + 1 { id_json(id + 1, g.numeric) } else { json!(-1) };
         let mut obj = json!({"actionId": id_json(id, g.numeric), "name": TYPES[*ty], "label": label});
@@ -175,7 +188,8 @@ fn document(g: &Gen) -> Value {
         for (k, v) in pextra {
             prop[k] = v.clone();
         }
-        let mut props = json!({"0": prop, "1": {"name": "Extra", "value": 5}});
+        let mut props =
+            json!({"0": prop, "1": {"name": "Extra", "value": 5}, "2": {"name": uname, "value": uvalue}});
         if *empty {
             props["4"] = json!({});
         }

@@ -221,6 +221,32 @@ const fn props(mut s: ActionSpec, properties: &'static [&'static str]) -> Action
     s
 }
 
+/// The help page lists no `Default` branch (HANGUP, CHECKCALLSUP).
+const fn no_default(mut s: ActionSpec) -> ActionSpec {
+    s.default_branch = false;
+    s
+}
+
+/// Only the result branches read on the help page `cite` (the property list stays recalled).
+const fn read_branches(mut s: ActionSpec, cite: &'static str) -> ActionSpec {
+    s.evidence = Evidence::Read;
+    s.cite = cite;
+    s
+}
+
+/// Only the property list read on the help page `cite` (its branches were not on the part of
+/// the page the search index holds).
+const fn read_properties(
+    mut s: ActionSpec,
+    properties: &'static [&'static str],
+    cite: &'static str,
+) -> ActionSpec {
+    s.properties = properties;
+    s.properties_evidence = Evidence::Read;
+    s.cite = cite;
+    s
+}
+
 /// Branches, ends, media and properties read on the help page `cite`.
 const fn read(mut s: ActionSpec, properties: &'static [&'static str], cite: &'static str) -> ActionSpec {
     s.evidence = Evidence::Read;
@@ -351,15 +377,16 @@ pub static CATALOGUE: &[ActionSpec] = &[
         &["Variable"],
         "https://help.nicecxone.com/zh-hk/content/studio/actionscx/case/case.htm",
     ),
-    props(
-        spec(
+    read(
+        no_default(spec(
             "CHECKCALLSUP",
             "Looks the number up in the call suppression table",
             &["Found", "NotFound", "Error"],
             Traffic,
             Read,
-        ),
+        )),
         &["DataValue"],
+        "https://help.nicecxone.com/Content/studio/actionscx/checkcallsup/checkcallsup.htm",
     ),
     props(
         spec("COMMITMENT", "Schedules a callback commitment", &["Error"], PassThrough, Recalled),
@@ -375,9 +402,16 @@ pub static CATALOGUE: &[ActionSpec] = &[
         ),
         &[],
     ),
-    props(
-        spec("CUSTOMEVENT", "Sends a custom event to an agent", &["Error"], PassThrough, Recalled),
+    read(
+        spec(
+            "CUSTOMEVENT",
+            "Sends a custom event to an agent",
+            &["OnAgentNotConnected"],
+            PassThrough,
+            Recalled,
+        ),
         &["TargetAgent", "EventName", "PersistInMemory", "Data"],
+        "https://help.nicecxone.com/ja/content/studio/actions/customevent/customevent.htm",
     ),
     props(
         spec("DISPOSITION", "Sets the contact's disposition", &["Error"], PassThrough, Recalled),
@@ -397,8 +431,12 @@ pub static CATALOGUE: &[ActionSpec] = &[
         spec("GETRSID", "Reads a recording statement id", &["Error"], PassThrough, Recalled),
         &["Variable"],
     ),
-    props(ends(spec("HANGUP", "Ends the call", &[], Evaluated, Recalled), Ends::Call, true), &[]),
-    props(
+    read(
+        no_default(ends(spec("HANGUP", "Ends the call", &[], Evaluated, Recalled), Ends::Call, true)),
+        &[],
+        "https://help.nicecxone.com/Content/Studio/actionscx/hangup/hangup.htm",
+    ),
+    read(
         spec(
             "HOURS",
             "Branches on the hours-of-operation profile",
@@ -416,6 +454,7 @@ pub static CATALOGUE: &[ActionSpec] = &[
             Read,
         ),
         &["Profile"],
+        "https://help.staging.nice-incontact.com/content/studio/actions/hours/hours.htm",
     ),
     // Read: help.nicecxone.com/Content/studio/actions/if/if.htm (Desktop Studio) and
     // .../actionscx/if/if.htm (Studio): "Evaluates an expression and takes a branch depending on
@@ -475,7 +514,13 @@ pub static CATALOGUE: &[ActionSpec] = &[
         spec("NOTIFY", "Sends a notification to an agent or supervisor", &["Error"], PassThrough, Recalled),
         &["Message", "Target"],
     ),
-    props(spec("ONANSWER", "Event: an agent answered", &[], Evaluated, Recalled), &[]),
+    read_branches(
+        props(
+            spec("ONANSWER", "Event: an agent answered", &[], Evaluated, Recalled),
+            &["SkillNameVar", "AgentFirstName", "AgentLastName", "AgentId"],
+        ),
+        "https://help.nicecxone.com/zh-cn/content/studio/actionscx/onanswer/onanswer.htm",
+    ),
     props(spec("ONHOLD", "Event: the call was put on hold", &[], PassThrough, Recalled), &[]),
     props(spec("ONRELEASE", "Event: the call was released", &[], Evaluated, Recalled), &[]),
     props(spec("ONRESUME", "Event: the call was resumed from hold", &[], PassThrough, Recalled), &[]),
@@ -483,13 +528,14 @@ pub static CATALOGUE: &[ActionSpec] = &[
         spec("ONSIGNAL", "Event: a SIGNAL or agent button reached the script", &[], Evaluated, Recalled),
         &[],
     ),
-    props(
+    read(
         ends(
             spec("PERMITCALL", "Suppression script: lets the outbound call be dialled", &[], Evaluated, Read),
             Ends::Thread,
             false,
         ),
         &[],
+        "https://help.nicecxone.com/Content/studio/actionscx/permitcall/permitcall.htm",
     ),
     props(
         spec(
@@ -572,9 +618,10 @@ pub static CATALOGUE: &[ActionSpec] = &[
         ),
         &["ScriptName", "Parameters"],
     ),
-    props(
+    read_properties(
         spec("RUNSUB", "Runs a subscript and returns", &["Error"], PassThrough, Recalled),
         &["ScriptName", "ReturnVariable", "Parameters"],
+        "https://help.nicecxone.com/zh-cn/content/studio/actionscx/runsub/runsub.htm",
     ),
     props(
         spec("SETSKILLDELAY", "Sets the skill's queue delay", &["Error"], PassThrough, Recalled),
@@ -593,7 +640,7 @@ pub static CATALOGUE: &[ActionSpec] = &[
         spec("SPAWN", "Starts another script as a new contact", &["Error"], PassThrough, Recalled),
         &["ScriptName", "Parameters"],
     ),
-    props(
+    read(
         ends(
             spec(
                 "SUPPRESSCALL",
@@ -606,16 +653,20 @@ pub static CATALOGUE: &[ActionSpec] = &[
             true,
         ),
         &["Disposition"],
+        "https://help.nicecxone.com/zh-cn/content/studio/actionscx/suppresscall/suppresscall.htm",
     ),
-    props(
-        spec(
-            "TEXTBOTEXCHANGE",
-            "Exchanges a turn with a text virtual agent",
-            &["OnPromptAndCollectNextResponse", "OnReturnControlToScript", "OnError"],
-            Traffic,
-            Read,
+    read_branches(
+        props(
+            spec(
+                "TEXTBOTEXCHANGE",
+                "Exchanges a turn with a text virtual agent",
+                &["OnPromptAndCollectNextResponse", "OnReturnControlToScript", "OnError"],
+                Traffic,
+                Read,
+            ),
+            &[],
         ),
-        &[],
+        "https://help.nicecxone.com/Content/cognigyai/settinguptextbot/configureoutcomebranchesinthescript.htm",
     ),
     props(
         ends(
@@ -637,7 +688,11 @@ pub static CATALOGUE: &[ActionSpec] = &[
         spec("VOICEPARAMS", "Sets text-to-speech parameters", &[], PassThrough, Recalled),
         &["Voice", "Language", "Rate", "Volume"],
     ),
-    props(spec("WAIT", "Waits a number of seconds", &["Error"], Evaluated, Recalled), &["Seconds"]),
+    read(
+        spec("WAIT", "Waits a number of seconds", &[], Evaluated, Recalled),
+        &["Seconds"],
+        "https://help.nicecxone.com/zh-cn/content/studio/actionscx/wait/wait.htm",
+    ),
     props(
         spec("WHISPER", "Plays a message to the agent only", &["Error"], PassThrough, Recalled),
         &["Sequence"],
