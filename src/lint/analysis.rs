@@ -55,7 +55,7 @@ pub struct Declined {
 }
 
 /// Scripts with at most this many LOGRECORDINGPRO / RECORDAGENTONLY actions keep provenance in
-/// the fixed point (see [`State::key`]).
+/// the fixed point (see `State::key`).
 pub const PRECISE_SOURCES: usize = 12;
 
 /// Upper bound on explored pairs: a guard, far above what the bounded lattice produces on real

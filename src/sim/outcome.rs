@@ -94,7 +94,7 @@ impl EndedBy {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Statement {
-    /// 1-based number within the contact; the id is `rs-<contact>-<n>` ([`statement_id`]).
+    /// 1-based number within the contact; the id is `rs-<contact>-<n>` ([`write_statement_id`]).
     pub n: u32,
     pub from_ms: u64,
     pub to_ms: u64,
