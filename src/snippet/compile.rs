@@ -996,6 +996,53 @@ impl PartialEq for Template {
     }
 }
 
+/// A compiled boolean expression (the IF action's `Expression`): parsed and resolved once, then
+/// evaluated per contact with [`Condition::eval`] (no parsing, no name lookup).
+#[derive(Clone, Debug)]
+pub struct Condition {
+    pub(crate) expr: CExpr,
+}
+
+impl Condition {
+    /// Compile a parsed expression ([`super::parser::parse_expression`]).
+    pub fn compile(e: &Expr, symbols: &mut Symbols) -> Condition {
+        let mut c = Compiler {
+            symbols,
+            writes: Vec::new(),
+            funcs: Vec::new(),
+            scope: None,
+            members: HashMap::new(),
+            objects: BTreeSet::new(),
+        };
+        Condition { expr: c.expr(e) }
+    }
+
+    /// The first call in `e` that recflow cannot evaluate: a function that is neither a
+    /// built-in nor a known external service (an IF has no FUNCTIONs of its own). Returns its
+    /// name, offset and length in the expression text.
+    pub fn unsupported(e: &Expr) -> Option<(String, usize, usize)> {
+        match &e.kind {
+            ExprKind::Call { name, args, method } => {
+                let l = name.to_lowercase();
+                let known = Func::lookup(&l).is_some() || super::funcs::is_external(&l) || *method;
+                if !known {
+                    return Some((name.clone(), e.offset, e.len));
+                }
+                args.iter().find_map(Condition::unsupported)
+            }
+            ExprKind::Unary(_, a) | ExprKind::Member(a, _) => Condition::unsupported(a),
+            ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => {
+                Condition::unsupported(a).or_else(|| Condition::unsupported(b))
+            }
+            ExprKind::Str(parts) => parts.iter().find_map(|p| match p {
+                Part::Expr(x) => Condition::unsupported(x),
+                _ => None,
+            }),
+            ExprKind::Num(_) | ExprKind::Var(_) => None,
+        }
+    }
+}
+
 impl Template {
     pub fn compile(text: &str, symbols: &mut Symbols) -> Template {
         let mut c = Compiler {
