@@ -6,20 +6,11 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
+use common::run as recflow;
 use recflow::script::catalogue::{self, Evidence};
 
 const CODE: &str = "load::unknown-property";
-
-fn recflow(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_recflow")).args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
 
 /// CAPTURE's property list was read from its help page; `MaxDigit` is a misspelling and
 /// `Colour` is nobody's property.

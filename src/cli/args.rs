@@ -1,4 +1,5 @@
-//! Raw command-line arguments (clap derive). `mod.rs` turns them into checked work.
+//! Raw command-line arguments (clap derive): what the user typed. `config.rs` turns them into the
+//! checked `Config` the commands run on; nothing else reads these structs.
 
 use std::path::PathBuf;
 

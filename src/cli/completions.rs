@@ -4,13 +4,13 @@
 
 use clap::CommandFactory;
 
-use super::args::{Cli, CompletionsArgs};
+use super::args::Cli;
 use super::{ExitKind, write_stdout};
 
-pub fn completions(a: &CompletionsArgs) -> std::io::Result<ExitKind> {
+pub fn completions(shell: clap_complete::Shell) -> std::io::Result<ExitKind> {
     let mut cmd = Cli::command();
     let mut out = Vec::new();
-    clap_complete::generate(a.shell, &mut cmd, "recflow", &mut out);
+    clap_complete::generate(shell, &mut cmd, "recflow", &mut out);
     write_stdout(&String::from_utf8_lossy(&out))?;
     Ok(ExitKind::Ok)
 }

@@ -1,8 +1,10 @@
 //! `recflow convert SCRIPT --to yaml|studio-json [-o FILE]`: load a script in either format and
 //! write it in the other (or the same, canonicalised) to stdout or, atomically, to a file.
 
-use super::args::{ConvertArgs, ConvertTarget};
-use super::{ExitKind, load_or_report, output, write_stdout};
+use super::args::ConvertTarget;
+use super::config::{Convert, Output, Term};
+use super::world::load_script;
+use super::{ExitKind, output, write_stdout};
 use crate::script::{Format, export};
 
 /// Do two paths name the same file (after symlinks; hard links too, on Unix)?
@@ -20,8 +22,8 @@ fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
     }
 }
 
-pub fn run(a: &ConvertArgs) -> std::io::Result<ExitKind> {
-    let Some(script) = load_or_report(&a.script) else { return Ok(ExitKind::BadInput) };
+pub fn run(term: &Term, a: &Convert) -> std::io::Result<ExitKind> {
+    let Some(script) = load_script(term, &a.script) else { return Ok(ExitKind::BadInput) };
     let text = match a.to {
         ConvertTarget::Yaml => export::to_yaml(&script),
         ConvertTarget::StudioJson => export::to_studio_json(&script),
@@ -31,7 +33,7 @@ pub fn run(a: &ConvertArgs) -> std::io::Result<ExitKind> {
         (Format::Yaml, ConvertTarget::Yaml) | (Format::StudioJson, ConvertTarget::StudioJson)
     );
     match &a.output {
-        Some(path) => {
+        Output::File(path) => {
             // Writing the other format over the input destroys it (the file no longer loads
             // as what its name says, and the original is gone): refuse, also through links
             // (issue 10.9). Same format = canonicalise in place, which is fine.
@@ -54,7 +56,7 @@ pub fn run(a: &ConvertArgs) -> std::io::Result<ExitKind> {
             }
             Ok(ExitKind::Ok)
         }
-        None => {
+        Output::Stdout => {
             write_stdout(&text)?;
             Ok(ExitKind::Ok)
         }

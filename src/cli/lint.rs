@@ -6,10 +6,12 @@
 //! The findings printed are the ones that remain. Scripts linked with their subscripts are
 //! linted but not fixed (their findings carry no fix).
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
-use super::args::{Deny, LintArgs, LintFormat};
-use super::{ExitKind, report_load_errors, report_load_warnings, write_stdout};
+use super::args::LintFormat;
+use super::config::{FixMode, Lint, Term};
+use super::world::load_lint_tenant;
+use super::{ExitKind, write_stdout};
 use crate::library::{self, link};
 use crate::lint::fix::{self, Applicability};
 use crate::lint::{self, Config, Diagnostic, Severity, render};
@@ -20,7 +22,9 @@ use crate::script::{self, LoadErrors, Script};
 /// once. Returns the findings per file and the number of entry scripts that could not be loaded.
 /// With `fixing` (= `Some(unsafe_fixes)`), single scripts are fixed first and each changed one is
 /// pushed onto `fixed` (path, old text, the fix result).
+#[allow(clippy::too_many_arguments)] // one private step of `run`, its state passed explicitly
 fn lint_library(
+    term: &Term,
     paths: &[std::path::PathBuf],
     options: &library::Options,
     config: &Config,
@@ -45,7 +49,7 @@ fn lint_library(
         let lib = match library::load(path, options) {
             Ok(lib) => lib,
             Err(errs) => {
-                report_load_errors(&errs);
+                term.load_errors(&errs);
                 load.errors.extend(errs.errors.into_iter().map(|e| (file.clone(), e)));
                 unloaded += 1;
                 continue;
@@ -67,15 +71,15 @@ fn lint_library(
                     })
                     .collect(),
             };
-            report_load_errors(&errs);
+            term.load_errors(&errs);
             load.errors.extend(errs.errors.into_iter().map(|e| (file.clone(), e)));
             unloaded += 1;
             continue;
         }
-        report_load_warnings(&warnings);
+        term.warnings(&warnings);
         load.warnings.extend(warnings.into_iter().map(|w| (file.clone(), w)));
         if !lib.warnings.is_empty() {
-            report_load_errors(&script::LoadErrors { errors: lib.warnings.clone() });
+            term.load_errors(&script::LoadErrors { errors: lib.warnings.clone() });
         }
         let per_file = if lib.is_single() {
             let s = lib.scripts.into_iter().next().expect("a library has its entry").script;
@@ -105,7 +109,7 @@ fn lint_library(
                     })
                     .collect(),
                 Err(errs) => {
-                    report_load_errors(&errs);
+                    term.load_errors(&errs);
                     load.errors.extend(errs.errors.into_iter().map(|e| (file.clone(), e)));
                     unloaded += 1;
                     continue;
@@ -122,28 +126,27 @@ fn lint_library(
     (linted, unloaded)
 }
 
-pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
-    let mut config = Config { select: a.select, ignore: a.ignore, tenant: None };
-    if let Err(e) = config.validate() {
-        eprintln!("recflow lint: {e}");
-        return Ok(ExitKind::BadInput);
-    }
+/// Lint (and with `--fix` / `--diff` fix) every script; the rule selection was checked when the
+/// `Config` was built.
+pub fn run(term: &Term, a: Lint) -> std::io::Result<ExitKind> {
+    let mut config = a.rules;
     if let Some(path) = &a.tenant {
-        match super::config::tenant_or_report(Some(path), None) {
+        match load_lint_tenant(term, path) {
             Some(t) => config.tenant = Some(t),
             None => return Ok(ExitKind::BadInput),
         }
     }
-    let fixing = (a.fix || a.diff).then_some(a.unsafe_fixes);
+    let diff_only = a.fix == FixMode::Diff;
+    let fixing = (a.fix != FixMode::Off).then_some(a.unsafe_fixes);
     let mut fixed = Vec::new();
     let mut load = render::LoadProblems::default();
     let (mut linted, unloaded) =
-        lint_library(&a.scripts, &a.library.options(), &config, a.strict, &mut load, fixing, &mut fixed);
+        lint_library(term, &a.scripts, &a.library, &config, a.strict, &mut load, fixing, &mut fixed);
     let mut bad_input = unloaded > 0;
     let mut diffs = String::new();
     for (path, old, f) in &fixed {
         let new_text: &str = &f.script.source.text;
-        if a.diff {
+        if diff_only {
             let name: &str = &f.script.source.name;
             diffs.push_str(&crate::diff::align::unified(name, name, old, new_text, 3));
         } else if let Err(e) = write_in_place(path, new_text.as_bytes()) {
@@ -157,7 +160,7 @@ pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
     let results: Vec<(&Script, &[Diagnostic])> = linted.iter().map(|(s, d)| (s, d.as_slice())).collect();
     let all: Vec<&Diagnostic> = results.iter().flat_map(|(_, ds)| ds.iter()).collect();
     let fix_summary = fixing.map(|_| {
-        let verb = if a.diff { "would fix" } else { "fixed" };
+        let verb = if diff_only { "would fix" } else { "fixed" };
         format!(
             "{verb} {fixed_count} finding{} in {} script{}; {} remaining\n",
             plural(fixed_count),
@@ -166,21 +169,21 @@ pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
             all.len()
         )
     });
-    if a.diff {
+    if diff_only {
         write_stdout(&diffs)?;
         eprint!("{}", fix_summary.as_deref().unwrap_or(""));
     } else if let Some(f) = fix_summary.as_ref().filter(|_| !matches!(a.format, LintFormat::Human)) {
         eprint!("{f}");
     }
     match a.format {
-        _ if a.diff => {}
+        _ if diff_only => {}
         LintFormat::Json => write_stdout(&render::json_with_load(&results, &load))?,
         LintFormat::Sarif => write_stdout(&render::sarif_with_load(&results, &load))?,
         LintFormat::Human => {
-            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let color = term.stdout_color;
             let mut text = String::new();
             for (s, ds) in &results {
-                text.push_str(&render::human_fixes(s, ds, 100, color, a.unsafe_fixes));
+                text.push_str(&render::human_fixes(s, ds, term.width, color, a.unsafe_fixes));
             }
             let files = results.len();
             if unloaded > 0 {
@@ -211,9 +214,9 @@ pub fn run(a: LintArgs) -> std::io::Result<ExitKind> {
         return Ok(ExitKind::BadInput);
     }
     let fails = |d: &&Diagnostic| {
-        d.severity == Severity::Error || (a.deny == Some(Deny::Warnings) && d.severity == Severity::Warning)
+        d.severity == Severity::Error || (a.deny_warnings && d.severity == Severity::Warning)
     };
-    if all.iter().any(fails) || (a.diff && fixed_count > 0) {
+    if all.iter().any(fails) || (diff_only && fixed_count > 0) {
         Ok(ExitKind::Findings)
     } else {
         Ok(ExitKind::Ok)

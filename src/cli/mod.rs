@@ -1,6 +1,25 @@
 //! Stage — **cli**: command line → the library stages. The only module that touches the
 //! terminal, the file system for outputs, and the process exit status.
 //!
+//! A run goes through three steps, each once:
+//!
+//! ```text
+//! argv ──clap──▶ args::Cli ──config::Config::new──▶ Config { term, work } ──▶ command::run
+//!        (raw flags,          (checked: colour and width, model          (reads the files:
+//!         usage errors)        options, outputs, formats; bad flag        world.rs; then the
+//!                              values → exit 2 before any work)           library stages)
+//! ```
+//!
+//! - `args.rs`: the clap definitions (what the user can type; `--help`, completions and the man
+//!   page come from them);
+//! - `config.rs`: [`Config`](config::Config), built once from the raw arguments; commands take
+//!   their part of it ([`Work`](config::Work)), never raw arguments;
+//! - `term.rs`: colour and width, decided once; load errors and warnings on stderr;
+//! - `world.rs`: the files a command reads (script + called scripts, tenant, traffic);
+//! - `output.rs`: every file a command writes (atomic, permissions kept, streams in place);
+//! - one file per command: `lint`, `rules`, `simulate`, `explain`, `graph`, `convert`, `diff`,
+//!   `snapshot`, `defaults`, `report`, `completions` (+ `man`).
+//!
 //! Exit status (FORMATS §7): 0 ok; 1 findings/mismatch/changes where a command says so;
 //! 2 bad usage or input that cannot be loaded. A closed stdout pipe is not an error.
 
@@ -8,6 +27,7 @@ pub mod args;
 pub mod completions;
 pub mod config;
 pub mod convert;
+pub mod defaults;
 pub mod diff;
 pub mod explain;
 pub mod graph;
@@ -17,14 +37,16 @@ pub mod report;
 pub mod rules;
 pub mod simulate;
 pub mod snapshot;
+pub mod term;
+pub mod world;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::script::{self, LoadErrors};
-use args::{Cli, Command};
+use args::Cli;
+use config::{Config, Term, Work};
 
 /// Exit status 2: bad usage or input that cannot be loaded.
 pub const EXIT_INPUT: u8 = 2;
@@ -54,7 +76,14 @@ pub fn main() -> ExitCode {
             }
         }
     };
-    match run(cli) {
+    let config = match Config::new(cli, Term::detect()) {
+        Ok(config) => config,
+        Err(config::UsageError(message)) => {
+            eprintln!("{message}");
+            return ExitCode::from(EXIT_INPUT);
+        }
+    };
+    match run(config) {
         Ok(ExitKind::Ok) => ExitCode::SUCCESS,
         Ok(ExitKind::Findings) => ExitCode::from(1),
         Ok(ExitKind::BadInput) => ExitCode::from(EXIT_INPUT),
@@ -66,74 +95,23 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> std::io::Result<ExitKind> {
-    match cli.command {
-        Command::Lint(a) => lint::run(a),
-        Command::Rules(a) => rules::run(a),
-        Command::Simulate(a) => simulate::run(a),
-        Command::Explain(a) => explain::run(a),
-        Command::Graph(a) => graph::run(&a),
-        Command::Convert(a) => convert::run(&a),
-        Command::Diff(a) => diff::run(a),
-        Command::Snapshot(a) => snapshot::run(a),
-        Command::Defaults(a) => config::run_defaults(&a),
-        Command::Report(a) => report::run(a),
-        Command::Completions(a) => completions::completions(&a),
-        Command::Man => completions::man(),
+/// Run the checked command.
+pub fn run(config: Config) -> std::io::Result<ExitKind> {
+    let term = config.term;
+    match config.work {
+        Work::Lint(c) => lint::run(&term, c),
+        Work::Rules(rule) => rules::run(rule),
+        Work::Simulate(c) => simulate::run(&term, &c),
+        Work::Explain(c) => explain::run(&term, &c),
+        Work::Graph(c) => graph::run(&term, &c),
+        Work::Convert(c) => convert::run(&term, &c),
+        Work::Diff(c) => diff::run(&term, &c),
+        Work::Snapshot(c) => snapshot::run(&term, &c),
+        Work::Defaults(what) => defaults::run(what),
+        Work::Report(c) => report::run(&term, &c),
+        Work::Completions(shell) => completions::completions(shell),
+        Work::Man => completions::man(),
     }
 }
 
-/// Load a script, printing its load errors to stderr on failure.
-pub fn load_or_report(path: &std::path::Path) -> Option<script::Script> {
-    match script::load_path(path) {
-        Ok(s) => {
-            // Snippet constructs recflow reads but does not model: located warnings.
-            config::report_warnings(&script::snippet_warnings(&s));
-            Some(s)
-        }
-        Err(errs) => {
-            report_load_errors(&errs);
-            None
-        }
-    }
-}
-
-/// Print load errors to stderr: miette graphical, coloured only when stderr is a terminal.
-pub fn report_load_errors(errs: &LoadErrors) {
-    let width = 100;
-    let text = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
-        let handler =
-            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode()).with_width(width);
-        let mut out = String::new();
-        for e in &errs.errors {
-            let _ = handler.render_report(&mut out, &crate::source::NamedErr(e));
-        }
-        out
-    } else {
-        errs.render_plain(width)
-    };
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(text.as_bytes());
-    if errs.errors.len() > 1 {
-        let _ = writeln!(err, "recflow: {} errors; nothing was loaded", errs.errors.len());
-    }
-}
-
-/// Print a loaded script's load warnings to stderr (same rendering as errors).
-pub fn report_load_warnings(warnings: &[script::LoadError]) {
-    config::report_warnings(warnings);
-}
-
-/// Load a script, printing its load errors (or warnings) to stderr.
-pub fn load_or_report_warnings(path: &std::path::Path) -> Option<script::Script> {
-    let s = load_or_report(path)?;
-    report_load_warnings(&s.warnings);
-    Some(s)
-}
-
-/// Write to stdout; a closed pipe surfaces as `BrokenPipe`, which `main` treats as success.
-pub fn write_stdout(text: &str) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()
-}
+pub use term::write_stdout;

@@ -151,14 +151,6 @@ impl AtomicFile {
         Ok(AtomicFile { shown: path.to_path_buf(), sink })
     }
 
-    /// Path of the temporary file, when the target is a regular file.
-    pub fn temp_path(&self) -> Option<&Path> {
-        match &self.sink {
-            Sink::Atomic { tmp, .. } => Some(tmp),
-            Sink::Stream(_) => None,
-        }
-    }
-
     /// Finish: rename the temporary file over the target (regular files) or flush (streams).
     /// On error the temporary file is removed and the target is untouched.
     pub fn commit(mut self) -> std::io::Result<()> {

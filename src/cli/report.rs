@@ -1,18 +1,17 @@
 //! `recflow report SCRIPT... -o FILE.html` (and `report OLD NEW`): the self-contained HTML
 //! report (docs/report.md). Two scripts are a change OLD → NEW unless `--separate`.
 
-use super::args::ReportArgs;
-use super::diff::flags;
+use super::ExitKind;
+use super::config::{Report, Term};
 use super::output::write_atomic;
-use super::simulate::{load_world, pool};
-use super::{ExitKind, load_or_report, report_load_errors};
+use super::world::{load_script, load_tenant_traffic};
 use crate::report::html::{self, Input, Model};
 use crate::sim::Compiled;
 
-pub fn run(a: ReportArgs) -> std::io::Result<ExitKind> {
+pub fn run(term: &Term, a: &Report) -> std::io::Result<ExitKind> {
     let mut scripts = Vec::new();
     for path in &a.scripts {
-        let Some(s) = load_or_report(path) else { return Ok(ExitKind::BadInput) };
+        let Some(s) = load_script(term, path) else { return Ok(ExitKind::BadInput) };
         scripts.push(s);
     }
     // One world for every script, checked against the first script that accepts it (as `diff`:
@@ -20,7 +19,7 @@ pub fn run(a: ReportArgs) -> std::io::Result<ExitKind> {
     let mut world = None;
     let mut first_err = None;
     for s in &scripts {
-        match load_world(&a.model, s) {
+        match load_tenant_traffic(term, &a.model, s) {
             Ok(w) => {
                 world = Some(w);
                 break;
@@ -32,25 +31,25 @@ pub fn run(a: ReportArgs) -> std::io::Result<ExitKind> {
     }
     let Some((tenant, mut traffic)) = world else {
         if let Some(e) = first_err {
-            report_load_errors(&e);
+            term.load_errors(&e);
         }
         return Ok(ExitKind::BadInput);
     };
-    let pool = pool(a.model.jobs)?;
+    let pool = a.model.pool()?;
     // --precision: the number of calls is the largest any script needs on the schedule of
     // `simulate --precision` (so every share on the page meets the target).
     let mut precision = None;
-    if let Some(target) = a.precision.precision {
+    if let Some(p) = a.precision {
         let mut calls = 0;
         for s in &scripts {
-            let p = Compiled::compile(s, &tenant, &traffic);
+            let program = Compiled::compile(s, &tenant, &traffic);
             let (tally, _) = pool.install(|| {
-                crate::sim::precision::tally_to_precision(&p, target, a.precision.max_calls, |_| {})
+                crate::sim::precision::tally_to_precision(&program, p.target, p.max_calls, |_| {})
             });
             calls = calls.max(tally.calls);
         }
         traffic.calls = calls;
-        precision = Some((target, calls));
+        precision = Some((p.target, calls));
     }
     let programs: Vec<Compiled> = scripts.iter().map(|s| Compiled::compile(s, &tenant, &traffic)).collect();
     let lint_tenant = a.model.tenant.as_ref().map(|_| &tenant);
@@ -65,7 +64,7 @@ pub fn run(a: ReportArgs) -> std::io::Result<ExitKind> {
             lint_tenant,
         })
         .collect();
-    let model = Model { tenant: &tenant, traffic: &traffic, flags: flags(&a.model, false), precision };
+    let model = Model { tenant: &tenant, traffic: &traffic, flags: a.model.flags(false), precision };
     let page = pool.install(|| match inputs.as_slice() {
         [old, new] if !a.separate => {
             let d = crate::diff::diff(old.script, old.program, new.script, new.program, traffic.calls);

@@ -1,25 +1,14 @@
 //! `recflow rules [CODE]`: list the lint rules, or print one rule's documentation (the same
 //! text as `docs/rules/CODE.md`).
 
-use super::args::RulesArgs;
 use super::{ExitKind, write_stdout};
-use crate::lint::registry;
+use crate::lint::registry::{self, Rule};
 
-pub fn run(a: RulesArgs) -> std::io::Result<ExitKind> {
-    match a.rule {
-        None => {
-            write_stdout(&registry::listing())?;
-            Ok(ExitKind::Ok)
-        }
-        Some(key) => match registry::rule(&key) {
-            Some(rule) => {
-                write_stdout(&rule.markdown())?;
-                Ok(ExitKind::Ok)
-            }
-            None => {
-                eprintln!("recflow rules: `{key}` names no lint rule; `recflow rules` lists them");
-                Ok(ExitKind::BadInput)
-            }
-        },
+/// `rule`: the rule named on the command line (checked in `config.rs`), or `None` for all.
+pub fn run(rule: Option<&Rule>) -> std::io::Result<ExitKind> {
+    match rule {
+        None => write_stdout(&registry::listing())?,
+        Some(rule) => write_stdout(&rule.markdown())?,
     }
+    Ok(ExitKind::Ok)
 }

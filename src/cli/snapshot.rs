@@ -11,55 +11,38 @@
 //! Exit 2 when a script, tenant or traffic file cannot be loaded (the other scripts are still
 //! processed and reported), or when two scripts would share one snapshot file.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use super::args::SnapshotArgs;
-use super::diff::flags;
+use super::config::{Snapshot, SnapshotMode, Term};
 use super::output::write_atomic;
-use super::simulate::{load_model, pool};
+use super::world::load_world;
 use super::{ExitKind, write_stdout};
 use crate::snapshot::{self, Check, Fingerprint};
 
-pub fn run(a: SnapshotArgs) -> std::io::Result<ExitKind> {
-    // Two scripts with one file stem would overwrite each other's snapshot.
-    let mut seen: BTreeMap<PathBuf, &Path> = BTreeMap::new();
-    for s in &a.scripts {
-        let target = snapshot::path_for(&a.dir, s);
-        if let Some(first) = seen.insert(target.clone(), s) {
-            eprintln!(
-                "recflow: `{}` and `{}` would share the snapshot `{}`; snapshot them with different --dir",
-                first.display(),
-                s.display(),
-                target.display()
-            );
-            return Ok(ExitKind::BadInput);
-        }
-    }
-
-    let pool = pool(a.model.jobs)?;
+/// Snapshot every script (two scripts sharing a snapshot file were refused in `config.rs`).
+pub fn run(term: &Term, a: &Snapshot) -> std::io::Result<ExitKind> {
+    let pool = a.model.pool()?;
     let dir_flag = if a.dir == Path::new(snapshot::DEFAULT_DIR) {
         String::new()
     } else {
         format!(" --dir {}", a.dir.display())
     };
-    let model_flags = flags(&a.model, true);
+    let model_flags = a.model.flags(true);
     let (mut bad, mut changed, mut missing, mut same, mut written) = (0, 0, 0, 0, 0);
     let mut printed = 0;
-    for script in &a.scripts {
-        let Some(model) = load_model(script, &a.model) else {
+    for (script, target) in &a.scripts {
+        let Some(world) = load_world(term, script, &a.model) else {
             bad += 1;
             continue;
         };
-        let program = model.program();
-        let fp = Fingerprint::of(&model.tenant, &model.traffic).with_scripts(model.linked.as_ref());
+        let program = world.program();
+        let fp = Fingerprint::of(&world.tenant, &world.traffic).with_scripts(world.linked.as_ref());
         let text = pool.install(|| snapshot::render(&program, &fp));
-        let target = snapshot::path_for(&a.dir, script);
         let accept = format!("recflow snapshot {}{dir_flag}{model_flags} --accept", script.display());
         let mut out = String::new();
-        if a.check {
-            match snapshot::check(&target, &text)? {
+        if a.mode == SnapshotMode::Check {
+            match snapshot::check(target, &text)? {
                 Check::Same => {
                     same += 1;
                     let _ = writeln!(out, "ok       {} ({})", script.display(), target.display());
@@ -86,8 +69,8 @@ pub fn run(a: SnapshotArgs) -> std::io::Result<ExitKind> {
                     let _ = writeln!(out, "         {accept}");
                 }
             }
-        } else if a.accept {
-            let old = std::fs::read_to_string(&target).ok();
+        } else if a.mode == SnapshotMode::Accept {
+            let old = std::fs::read_to_string(target).ok();
             if old.as_deref() == Some(text.as_str()) {
                 same += 1;
                 let _ = writeln!(out, "unchanged {}", target.display());
@@ -97,7 +80,7 @@ pub fn run(a: SnapshotArgs) -> std::io::Result<ExitKind> {
                         std::io::Error::new(e.kind(), format!("cannot create `{}`: {e}", parent.display()))
                     })?;
                 }
-                write_atomic(&target, text.as_bytes())?;
+                write_atomic(target, text.as_bytes())?;
                 written += 1;
                 let verb = if old.is_some() { "updated" } else { "created" };
                 let _ = writeln!(out, "{verb:<9} {}", target.display());
@@ -113,7 +96,7 @@ pub fn run(a: SnapshotArgs) -> std::io::Result<ExitKind> {
     }
 
     let total = a.scripts.len();
-    if a.check {
+    if a.mode == SnapshotMode::Check {
         let mut s = format!("\n{total} snapshot(s): {same} ok, {changed} changed, {missing} missing");
         if bad > 0 {
             s += &format!(", {bad} could not be loaded");
@@ -123,11 +106,11 @@ pub fn run(a: SnapshotArgs) -> std::io::Result<ExitKind> {
             let _ = writeln!(
                 s,
                 "accept all after review: recflow snapshot {}{dir_flag}{model_flags} --accept",
-                a.scripts.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" ")
+                a.scripts.iter().map(|(p, _)| p.display().to_string()).collect::<Vec<_>>().join(" ")
             );
         }
         write_stdout(&s)?;
-    } else if a.accept {
+    } else if a.mode == SnapshotMode::Accept {
         write_stdout(&format!("{written} written, {same} unchanged\n"))?;
     }
     Ok(if bad > 0 {

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use super::analysis::{NodeId, Reach, Step};
+use super::registry::Rule;
 use crate::script::{ActionIx, Script, Span};
 
 /// Severity of a rule (its default) and of each finding.
@@ -65,6 +66,8 @@ pub struct CrossFile {
 /// One finding of one rule.
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
+    /// The rule that found it (its file's `RULE`); `code` and `name` are copies for renderers.
+    pub rule: &'static Rule,
     pub code: &'static str,
     pub name: &'static str,
     pub severity: Severity,
@@ -84,12 +87,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A finding of rule `code` about `action`, labelled at `span`. Name and severity are filled in
-    /// from the registry.
-    pub fn new(code: &'static str, action: ActionIx, span: Span, message: impl Into<String>) -> Diagnostic {
-        let rule = super::registry::rule(code).expect("rule codes used by rules are registered");
+    /// A finding of `rule` about `action`, labelled at `span`, with the rule's default severity.
+    pub fn new(rule: &'static Rule, action: ActionIx, span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
-            code,
+            rule,
+            code: rule.code,
             name: rule.name,
             severity: rule.severity,
             message: message.into(),

@@ -21,6 +21,7 @@ mod yaml_text;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::registry::RuleId;
 use super::{Config, Ctx, Diagnostic, rules};
 use crate::script::{self, ActionIx, Format, PropValue, Script};
 
@@ -131,68 +132,68 @@ pub(crate) fn build(cx: &Ctx, d: &Diagnostic) -> Option<Fix> {
     // actions, never per finding of a rule without a fix (4 500 unreachable-action findings of
     // a 20 000-action script took 13 s that way, issue 10.6).
     let ids = || Ids::new(cx.script);
-    match d.code {
-        "C001" => rules::consent_decline_reaches_agent::fix(cx, d, &mut ids()),
-        "C002" => rules::dnr_after_answer::fix(cx, d, &mut ids()),
-        "S001" => rules::statement_id_not_saved::fix(cx, d, &mut ids()),
-        "S002" => rules::statement_id_saved_to_local::fix(cx, d),
-        "M001" => rules::indicator_left_on::fix(cx, d, &mut ids()),
-        "M003" => rules::case_missing_default::fix(cx, d),
-        "P001" => rules::sensitive_input_while_recording::fix(cx, d, &mut ids()),
+    match d.rule.id {
+        RuleId::C001 => rules::consent_decline_reaches_agent::fix(cx, d, &mut ids()),
+        RuleId::C002 => rules::dnr_after_answer::fix(cx, d, &mut ids()),
+        RuleId::S001 => rules::statement_id_not_saved::fix(cx, d, &mut ids()),
+        RuleId::S002 => rules::statement_id_saved_to_local::fix(cx, d),
+        RuleId::M001 => rules::indicator_left_on::fix(cx, d, &mut ids()),
+        RuleId::M003 => rules::case_missing_default::fix(cx, d),
+        RuleId::P001 => rules::sensitive_input_while_recording::fix(cx, d, &mut ids()),
         _ => None,
     }
 }
 
 /// Which rules can attach a fix, and of which safety (for docs and `recflow rules`).
-pub fn rule_fix(code: &str) -> Option<Applicability> {
-    match code {
-        "C001" | "S001" | "S002" | "M001" | "X001" => Some(Applicability::Safe),
-        "C002" | "M003" | "P001" => Some(Applicability::Unsafe),
+pub fn rule_fix(rule: RuleId) -> Option<Applicability> {
+    match rule {
+        RuleId::C001 | RuleId::S001 | RuleId::S002 | RuleId::M001 | RuleId::X001 => Some(Applicability::Safe),
+        RuleId::C002 | RuleId::M003 | RuleId::P001 => Some(Applicability::Unsafe),
         _ => None,
     }
 }
 
 /// The `## Fix` section of a rule's documentation (`recflow rules CODE`, `docs/rules/CODE.md`):
 /// whether `lint --fix` repairs the rule's findings, how, and how safe that is.
-pub fn rule_fix_doc(code: &str) -> String {
-    let what = match code {
-        "C001" => {
+pub fn rule_fix_doc(rule: RuleId) -> String {
+    let what = match rule {
+        RuleId::C001 => {
             "Inserts a DONOTRECORD on the declined branch of the consent MENU, before the action the branch \
              led to (`dnr-<menu>`); only contacts that declined pass through it. Unsafe instead when the branch \
              can lead back to the same MENU (a retry loop): a caller who then accepts would stay unrecorded."
         }
-        "C002" => {
+        RuleId::C002 => {
             "When every answered call runs the late DONOTRECORD (it follows ONANSWER with no choice on the \
              way), inserts a DONOTRECORD before the REQAGENT instead (`dnr-before-<queue>`); the late one \
              becomes harmless. Unsafe: the start of each agent conversation, recorded until now, no longer is."
         }
-        "S001" => {
+        RuleId::S001 => {
             "Inserts, right after the statement Start, a SNIPPET `ASSIGN Global:_recordingStatementId = \
              RecordingStatementId` (`save-<start>-id`). It only assigns a variable: no recording changes."
         }
-        "S002" => {
+        RuleId::S002 => {
             "Makes the copy's target a `Global:` variable (`stmt` → `Global:stmt`, in the ASSIGN's \
              `Variable` or in the SNIPPET's assignment). Only a variable name changes."
         }
-        "M001" => {
+        RuleId::M001 => {
             "Adds an INDICATE with the button's `Name` and `State: Off` as the first action of ONRELEASE \
              (so it runs on every path of the handler), creating ONRELEASE when the script has none. A MAX \
              indicator changes no recording."
         }
-        "M003" => {
+        RuleId::M003 => {
             "Wires `default` to the action the other branches join (the nearest action every wired branch \
              reaches), when there is one. Unsafe: contacts that got stuck now continue, and what happens to \
              them next — recording included — is new behaviour."
         }
-        "P001" => {
+        RuleId::P001 => {
             "Inserts LOGRECORDINGPRO `Record: Stop` on every way into the sensitive MENU and `Record: Start` \
              on every way out of it. Unsafe: it changes what is recorded, and starts a recording after the \
              MENU on paths that were not recorded before it."
         }
-        "X001" => "Removes the `allow:` entry. A suppression changes no outcome.",
+        RuleId::X001 => "Removes the `allow:` entry. A suppression changes no outcome.",
         _ => return "None: this rule's repair needs a decision recflow cannot make for you.\n".to_string(),
     };
-    let safety = match rule_fix(code) {
+    let safety = match rule_fix(rule) {
         Some(Applicability::Safe) => "**Safe** (`recflow lint --fix`)",
         _ => "**Unsafe** (`recflow lint --fix --unsafe-fixes`)",
     };

@@ -16,7 +16,7 @@
 use std::collections::BTreeSet;
 
 use super::diagnostic::{CrossFile, Place};
-use super::{Config, Ctx, Diagnostic, Prepared, RULES, analysis, registry};
+use super::{Config, Ctx, Diagnostic, Prepared, RULES, RuleId, analysis};
 use crate::library::link::{FileMap, LinkOp, Linked};
 use crate::script::{Script, Span};
 
@@ -51,20 +51,18 @@ pub fn lint(linked: &Linked, config: &Config) -> Vec<FileFindings> {
     let cx = Ctx { script, flow: &flow, facts: &facts, reach: &reach, options, tenant };
     let mut found = Vec::new();
     for rule in RULES {
-        if rule.code != registry::UNUSED_SUPPRESSION && config.enabled(rule) && rule.applies_to(script) {
+        if rule.id != RuleId::X001 && config.enabled(rule) && rule.applies_to(script) {
             (rule.check)(&cx, &mut found);
         }
     }
     // Calls that were linked are modelled now: no "unmodelled" info for them.
-    found.retain(|d| !(d.code == "G003" && linked.ops[d.action.index()].is_some()));
+    found.retain(|d| !(d.rule.id == RuleId::G003 && linked.ops[d.action.index()].is_some()));
     // Copies share spans: one finding per (code, place), the shortest path's (found first).
     super::dedup(&mut found);
     let found = super::suppress(script, config, found);
     let mut seen = BTreeSet::new();
-    let found: Vec<Diagnostic> = found
-        .into_iter()
-        .filter(|d| d.code != registry::UNUSED_SUPPRESSION || seen.insert(d.primary.span))
-        .collect();
+    let found: Vec<Diagnostic> =
+        found.into_iter().filter(|d| d.rule.id != RuleId::X001 || seen.insert(d.primary.span)).collect();
     split_by_file(linked, found)
 }
 

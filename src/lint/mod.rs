@@ -32,7 +32,7 @@ pub mod render;
 pub mod rules;
 
 pub use diagnostic::{Diagnostic, Label, Severity};
-pub use registry::{RULES, Rule, VOICE_ONLY};
+pub use registry::{RULES, Rule, RuleId, VOICE_ONLY};
 
 use crate::flow::Flow;
 use crate::model::Tenant;
@@ -121,7 +121,7 @@ pub fn lint(script: &Script, config: &Config) -> Vec<Diagnostic> {
     };
     let mut found = Vec::new();
     for rule in RULES {
-        if rule.code != registry::UNUSED_SUPPRESSION && config.enabled(rule) && rule.applies_to(script) {
+        if rule.id != RuleId::X001 && config.enabled(rule) && rule.applies_to(script) {
             (rule.check)(&cx, &mut found);
         }
     }
@@ -156,8 +156,7 @@ fn suppress(script: &Script, config: &Config, found: Vec<Diagnostic>) -> Vec<Dia
             None => out.push(d),
         }
     }
-    let x001 = registry::rule(registry::UNUSED_SUPPRESSION).expect("X001 registered");
-    if config.enabled(x001) {
+    if config.enabled(&rules::unused_suppression::RULE) {
         for ix in script.indices() {
             let a = script.action(ix);
             for (i, al) in a.allow.iter().enumerate() {

@@ -1,17 +1,23 @@
-//! The one table of lint rules: code, name, default severity, one-line summary, documentation,
-//! and the check. Codes are stable and never reused (LINT.md).
+//! The one table of lint rules ([`RULES`]) and the rule type. Codes are stable and never
+//! reused (LINT.md).
 //!
-//! Each rule's documentation is the `//!` block at the top of its file (`rules/<name>.rs`), with
-//! the fixed headings `## What it does`, `## Why is this bad?`, `## Example`, `## Use instead`.
-//! The table embeds each file with `include_str!` and [`Rule::doc`] extracts that block, so
-//! rustdoc, `recflow rules CODE` and `docs/rules/CODE.md` all show the same text.
+//! Each rule file (`rules/<name>.rs`) exports its own `pub static RULE: Rule` — code, name,
+//! default severity, one-line summary and check — right under its documentation: the `//!`
+//! block at the top of the file, with the fixed headings `## What it does`, `## Why is this
+//! bad?`, `## Example`, `## Use instead`. The `RULE` embeds its own file with `include_str!`
+//! and [`Rule::doc`] extracts that block, so rustdoc, `recflow rules CODE` and
+//! `docs/rules/CODE.md` all show the same text. This file only lists the rules, in code order,
+//! and derives [`RuleId`] from the same list: findings carry `&'static Rule`, so nothing looks
+//! a rule up by its code string at run time (only user input — `recflow rules X`, `allow:` —
+//! goes through [`rule`]).
 
 use super::Ctx;
 use super::diagnostic::{Diagnostic, Severity};
 use super::rules;
 
-/// A lint rule.
+/// A lint rule. Each rule file under `rules/` defines its own as `pub static RULE`.
 pub struct Rule {
+    pub id: RuleId,
     pub code: &'static str,
     pub name: &'static str,
     pub severity: Severity,
@@ -29,69 +35,46 @@ impl std::fmt::Debug for Rule {
     }
 }
 
-/// X001's code: run after every other rule, over the suppressions.
-pub const UNUSED_SUPPRESSION: &str = "X001";
-
 macro_rules! rules {
-    ($( $code:literal $name:literal $sev:ident $module:ident $summary:literal; )*) => {
-        /// Every rule, in code order.
-        pub static RULES: &[Rule] = &[
-            $(Rule {
-                code: $code,
-                name: $name,
-                severity: Severity::$sev,
-                summary: $summary,
-                source: include_str!(concat!("rules/", stringify!($module), ".rs")),
-                file: concat!(stringify!($module), ".rs"),
-                check: rules::$module::check,
-            },)*
+    ($( $code:ident $module:ident, )*) => {
+        /// A rule's identity: its code as a type. The discriminant is the rule's position in
+        /// [`RULES`] (a test checks the two orders agree), so a finding finds its rule's table
+        /// entry and SARIF `ruleIndex` without searching.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum RuleId {
+            $($code,)*
+        }
+
+        /// Every rule, in code order. Each entry is the `RULE` its own file exports (code, name,
+        /// severity and summary sit next to its documentation there).
+        pub static RULES: &[&Rule] = &[
+            $(&rules::$module::RULE,)*
         ];
     };
 }
 
 rules! {
-    "C001" "consent-decline-reaches-agent" Error consent_decline_reaches_agent
-        "a declined / no-input consent answer reaches the agent without DONOTRECORD or RECORDAGENTONLY";
-    "C002" "dnr-after-answer" Error dnr_after_answer
-        "DONOTRECORD runs after an agent may have answered";
-    "C003" "recording-before-consent" Warning recording_before_consent
-        "LOGRECORDINGPRO Start runs before the consent question is answered";
-    "C004" "recording-action-after-dnr" Warning recording_action_after_dnr
-        "LOGRECORDINGPRO Start / RECORDAGENTONLY only ever runs after DONOTRECORD (it can never record)";
-    "O001" "ivr-start-ends-at-queue" Warning ivr_start_ends_at_queue
-        "an IVR LOGRECORDINGPRO Start is followed by IVR media before REQAGENT: it stops at the queue";
-    "O002" "stop-disables-policies" Warning stop_disables_policies
-        "LOGRECORDINGPRO Stop with no later Start before REQAGENT: policies will not record the agent";
-    "O003" "agent-only-not-before-routing" Warning agent_only_not_before_routing
-        "RECORDAGENTONLY is not immediately before REQAGENT";
-    "O004" "studio-start-inflates-policy" Info studio_start_inflates_policy
-        "Studio recording reaches the agent while a tenant policy records less than 100%";
-    "S001" "statement-id-not-saved" Error statement_id_not_saved
-        "a recorded statement's id is not copied into a Global: variable before it is overwritten";
-    "S002" "statement-id-saved-to-local" Warning statement_id_saved_to_local
-        "a recorded statement's id is copied only into a non-Global variable";
-    "S003" "statement-stop-without-start" Warning statement_stop_without_start
-        "a statement Stop runs with no recorded statement open";
-    "M001" "indicator-left-on" Warning indicator_left_on
-        "a MAX button turned On is not turned Off by ONRELEASE on some path";
-    "M002" "signal-without-onsignal" Error signal_without_onsignal
-        "a Signal button is declared but the script has no ONSIGNAL";
-    "M003" "case-missing-default" Warning case_missing_default
-        "a CASE / MENU / REQAGENT (or IVR action) has no default branch wired: the contact could get stuck";
-    "M004" "case-misses-signal-value" Warning case_misses_signal_value
-        "a CASE on SPn has no branch for a value a MAX button sends";
-    "M005" "media-after-release" Error media_after_release
-        "MENU / PLAY / MUSIC reachable after ONRELEASE (skipped: the caller is gone)";
-    "P001" "sensitive-input-while-recording" Error sensitive_input_while_recording
-        "a sensitive MENU (card, CVV, PIN) can run while the call is recorded";
-    "G001" "unreachable-action" Warning unreachable_action
-        "no path from BEGIN or any event action reaches the action";
-    "G002" "loop-without-exit" Warning loop_without_exit
-        "a cycle that never waits and never exits (busy loop)";
-    "G003" "unmodelled-action" Info unmodelled_action
-        "an action type recflow does not model (treated as pass-through)";
-    "X001" "unused-suppression" Warning unused_suppression
-        "an `allow:` entry that suppressed nothing";
+    C001 consent_decline_reaches_agent,
+    C002 dnr_after_answer,
+    C003 recording_before_consent,
+    C004 recording_action_after_dnr,
+    O001 ivr_start_ends_at_queue,
+    O002 stop_disables_policies,
+    O003 agent_only_not_before_routing,
+    O004 studio_start_inflates_policy,
+    S001 statement_id_not_saved,
+    S002 statement_id_saved_to_local,
+    S003 statement_stop_without_start,
+    M001 indicator_left_on,
+    M002 signal_without_onsignal,
+    M003 case_missing_default,
+    M004 case_misses_signal_value,
+    M005 media_after_release,
+    P001 sensitive_input_while_recording,
+    G001 unreachable_action,
+    G002 loop_without_exit,
+    G003 unmodelled_action,
+    X001 unused_suppression,
 }
 
 /// Rules about call recording, consent to it, recorded statements, the MAX recording indicator
@@ -104,10 +87,18 @@ pub const VOICE_ONLY: &[&str] = &[
     "P001",
 ];
 
-/// The rule with this code or name (case-insensitive).
+/// The rule with this code or name (case-insensitive): for what a user typed (`recflow rules
+/// CODE`, `allow:` entries). Code never looks a rule up by string: findings carry their rule.
 pub fn rule(code_or_name: &str) -> Option<&'static Rule> {
     let key = code_or_name.trim();
-    RULES.iter().find(|r| r.code.eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
+    RULES.iter().copied().find(|r| r.code.eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
+}
+
+impl RuleId {
+    /// The rule's table entry.
+    pub fn rule(self) -> &'static Rule {
+        RULES[self as usize]
+    }
 }
 
 impl Rule {
@@ -135,7 +126,7 @@ impl Rule {
             out.push('\n');
         }
         out.push_str("\n## Fix\n");
-        out.push_str(&super::fix::rule_fix_doc(self.code));
+        out.push_str(&super::fix::rule_fix_doc(self.id));
         out
     }
 
@@ -170,7 +161,7 @@ pub fn docs_index() -> String {
             c = r.code,
             n = r.name,
             s = r.severity,
-            f = super::fix::rule_fix(r.code).map_or("", |a| a.as_str()),
+            f = super::fix::rule_fix(r.id).map_or("", |a| a.as_str()),
             sum = r.summary
         ));
     }
@@ -191,5 +182,21 @@ fn capitalize(s: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `RuleId`'s discriminant indexes `RULES` (SARIF `ruleIndex`, `RuleId::rule`): the macro
+    /// builds both from one list, and each file's `RULE` names its own id and code.
+    #[test]
+    fn rule_ids_index_the_table_and_match_their_codes() {
+        for (i, r) in RULES.iter().enumerate() {
+            assert_eq!(r.id as usize, i, "{}", r.code);
+            assert_eq!(format!("{:?}", r.id), r.code);
+            assert!(std::ptr::eq(r.id.rule(), *r), "{}", r.code);
+        }
     }
 }

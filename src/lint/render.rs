@@ -384,7 +384,7 @@ pub fn sarif_with_load(results: &[(&Script, &[Diagnostic])], load: &LoadProblems
     let mut out = Vec::new();
     for (script, ds) in results {
         for d in ds.iter() {
-            let rule_index = RULES.iter().position(|r| r.code == d.code).unwrap_or(0);
+            let rule_index = d.rule.id as usize;
             let mut result = json!({
                 "ruleId": d.code,
                 "ruleIndex": rule_index,

@@ -29,8 +29,23 @@
 //!   type: REQAGENT
 //! ```
 
+use crate::lint::diagnostic::Severity;
+use crate::lint::registry::{Rule, RuleId};
 use crate::lint::{Ctx, Diagnostic};
 use crate::script::Kind;
+
+/// O003: this file's rule — code, name, default severity and summary; its documentation is the
+/// `//!` block above. Listed in [`crate::lint::registry::RULES`].
+pub static RULE: Rule = Rule {
+    id: RuleId::O003,
+    code: "O003",
+    name: "agent-only-not-before-routing",
+    severity: Severity::Warning,
+    summary: "RECORDAGENTONLY is not immediately before REQAGENT",
+    source: include_str!("agent_only_not_before_routing.rs"),
+    file: "agent_only_not_before_routing.rs",
+    check,
+};
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     for ix in cx.script.indices() {
@@ -43,7 +58,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let mut d = Diagnostic::new(
-            "O003",
+            &RULE,
             ix,
             super::action_span(a),
             "RECORDAGENTONLY is not immediately before REQAGENT",

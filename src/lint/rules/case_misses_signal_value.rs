@@ -24,8 +24,23 @@
 //! ```
 
 use crate::lint::analysis::signal_param;
+use crate::lint::diagnostic::Severity;
+use crate::lint::registry::{Rule, RuleId};
 use crate::lint::{Ctx, Diagnostic};
 use crate::script::{Kind, OnOff};
+
+/// M004: this file's rule — code, name, default severity and summary; its documentation is the
+/// `//!` block above. Listed in [`crate::lint::registry::RULES`].
+pub static RULE: Rule = Rule {
+    id: RuleId::M004,
+    code: "M004",
+    name: "case-misses-signal-value",
+    severity: Severity::Warning,
+    summary: "a CASE on SPn has no branch for a value a MAX button sends",
+    source: include_str!("case_misses_signal_value.rs"),
+    file: "case_misses_signal_value.rs",
+    check,
+};
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     for ix in cx.script.indices() {
@@ -49,7 +64,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
         }
         let values: Vec<String> = missing.iter().map(|(v, _)| format!("`{v}`")).collect();
         let mut d = Diagnostic::new(
-            "M004",
+            &RULE,
             ix,
             a.property_span("Variable"),
             format!("CASE `{}` on {variable} has no branch for {}", a.id, values.join(", ")),

@@ -21,9 +21,24 @@
 //! ```
 
 use crate::lint::analysis::Phase;
+use crate::lint::diagnostic::Severity;
 use crate::lint::fix::{Applicability, Edit, Fix};
+use crate::lint::registry::{Rule, RuleId};
 use crate::lint::{Ctx, Diagnostic};
 use crate::script::{ActionIx, Kind};
+
+/// M003: this file's rule — code, name, default severity and summary; its documentation is the
+/// `//!` block above. Listed in [`crate::lint::registry::RULES`].
+pub static RULE: Rule = Rule {
+    id: RuleId::M003,
+    code: "M003",
+    name: "case-missing-default",
+    severity: Severity::Warning,
+    summary: "a CASE / MENU / REQAGENT (or IVR action) has no default branch wired: the contact could get stuck",
+    source: include_str!("case_missing_default.rs"),
+    file: "case_missing_default.rs",
+    check,
+};
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     for ix in cx.script.indices() {
@@ -46,7 +61,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
                 _ => "the script thread ends here while the caller waits",
             };
             Diagnostic::new(
-                "M003",
+                &RULE,
                 ix,
                 span,
                 format!("{what} has no default branch wired: the contact could get stuck"),
@@ -61,7 +76,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
             continue;
         } else {
             Diagnostic::new(
-                "M003",
+                &RULE,
                 ix,
                 span,
                 format!("{what} has no next action: in the IVR the contact could get stuck"),

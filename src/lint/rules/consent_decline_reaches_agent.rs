@@ -26,9 +26,24 @@
 //!   next: queue
 //! ```
 
+use crate::lint::diagnostic::Severity;
 use crate::lint::fix::{Applicability, Edit, Fix, Ids, NewAction, reachable_from};
+use crate::lint::registry::{Rule, RuleId};
 use crate::lint::{Ctx, Diagnostic, last_on_path};
 use crate::script::Kind;
+
+/// C001: this file's rule — code, name, default severity and summary; its documentation is the
+/// `//!` block above. Listed in [`crate::lint::registry::RULES`].
+pub static RULE: Rule = Rule {
+    id: RuleId::C001,
+    code: "C001",
+    name: "consent-decline-reaches-agent",
+    severity: Severity::Error,
+    summary: "a declined / no-input consent answer reaches the agent without DONOTRECORD or RECORDAGENTONLY",
+    source: include_str!("consent_decline_reaches_agent.rs"),
+    file: "consent_decline_reaches_agent.rs",
+    check,
+};
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     for &n in &cx.reach.answers {
@@ -50,7 +65,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
         let inferred = consent.inferred.as_ref().map_or(String::new(), |w| format!(" ({w})"));
         let path = cx.reach.path_actions(n);
         let mut d = Diagnostic::new(
-            "C001",
+            &RULE,
             menu,
             span,
             format!(

@@ -29,9 +29,24 @@
 //! ```
 
 use crate::lint::analysis::Phase;
+use crate::lint::diagnostic::Severity;
 use crate::lint::fix::{Applicability, Edit, Fix, Ids, NewAction, before, incoming};
+use crate::lint::registry::{Rule, RuleId};
 use crate::lint::{Ctx, Diagnostic, last_on_path};
 use crate::script::Kind;
+
+/// C002: this file's rule — code, name, default severity and summary; its documentation is the
+/// `//!` block above. Listed in [`crate::lint::registry::RULES`].
+pub static RULE: Rule = Rule {
+    id: RuleId::C002,
+    code: "C002",
+    name: "dnr-after-answer",
+    severity: Severity::Error,
+    summary: "DONOTRECORD runs after an agent may have answered",
+    source: include_str!("dnr_after_answer.rs"),
+    file: "dnr_after_answer.rs",
+    check,
+};
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     for ix in cx.script.indices() {
@@ -55,7 +70,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
         } else {
             "DONOTRECORD runs after REQAGENT: the agent may already have answered"
         };
-        let mut d = Diagnostic::new("C002", ix, super::action_span(cx.script.action(ix)), msg)
+        let mut d = Diagnostic::new(&RULE, ix, super::action_span(cx.script.action(ix)), msg)
             .label("too late to prevent recording")
             .help("move DONOTRECORD into the IVR, before REQAGENT (on the declined branch of the consent question)")
             .path(cx.script, cx.reach, n);

@@ -26,9 +26,24 @@
 //!   properties: {Name: Start Recorded Statement, State: Off}
 //! ```
 
+use crate::lint::diagnostic::Severity;
 use crate::lint::fix::{Applicability, Edit, Fix, Ids, NewAction, text};
+use crate::lint::registry::{Rule, RuleId};
 use crate::lint::{Ctx, Diagnostic};
 use crate::script::{Event, Kind, OnOff};
+
+/// M001: this file's rule — code, name, default severity and summary; its documentation is the
+/// `//!` block above. Listed in [`crate::lint::registry::RULES`].
+pub static RULE: Rule = Rule {
+    id: RuleId::M001,
+    code: "M001",
+    name: "indicator-left-on",
+    severity: Severity::Warning,
+    summary: "a MAX button turned On is not turned Off by ONRELEASE on some path",
+    source: include_str!("indicator_left_on.rs"),
+    file: "indicator_left_on.rs",
+    check,
+};
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     let onrelease = cx.script.event(Event::Release);
@@ -49,7 +64,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
             };
             let name = &cx.facts.buttons[b as usize].name;
             let mut d = Diagnostic::new(
-                "M001",
+                &RULE,
                 ix,
                 super::action_span(cx.script.action(ix)),
                 format!("MAX button `{name}` turned On here can still be On when the contact ends"),

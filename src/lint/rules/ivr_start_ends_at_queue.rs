@@ -33,8 +33,23 @@
 //! ```
 
 use crate::lint::analysis::Phase;
+use crate::lint::diagnostic::Severity;
+use crate::lint::registry::{Rule, RuleId};
 use crate::lint::{Ctx, Diagnostic};
 use crate::script::Kind;
+
+/// O001: this file's rule — code, name, default severity and summary; its documentation is the
+/// `//!` block above. Listed in [`crate::lint::registry::RULES`].
+pub static RULE: Rule = Rule {
+    id: RuleId::O001,
+    code: "O001",
+    name: "ivr-start-ends-at-queue",
+    severity: Severity::Warning,
+    summary: "an IVR LOGRECORDINGPRO Start is followed by IVR media before REQAGENT: it stops at the queue",
+    source: include_str!("ivr_start_ends_at_queue.rs"),
+    file: "ivr_start_ends_at_queue.rs",
+    check,
+};
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     for ix in cx.script.indices() {
@@ -51,7 +66,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
             let from = path.iter().rposition(|&p| p == start).unwrap_or(0);
             let media = path[from..].iter().copied().find(|&p| cx.script.action(p).is_ivr_media());
             let mut d = Diagnostic::new(
-                "O001",
+                &RULE,
                 start,
                 super::action_span(cx.script.action(start)),
                 "this LOGRECORDINGPRO Start records only the IVR: IVR media runs after it, before REQAGENT",

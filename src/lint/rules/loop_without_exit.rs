@@ -28,8 +28,23 @@
 use petgraph::algo::kosaraju_scc;
 
 use crate::lint::analysis::takes_time;
+use crate::lint::diagnostic::Severity;
+use crate::lint::registry::{Rule, RuleId};
 use crate::lint::{Ctx, Diagnostic};
 use crate::script::ActionIx;
+
+/// G002: this file's rule — code, name, default severity and summary; its documentation is the
+/// `//!` block above. Listed in [`crate::lint::registry::RULES`].
+pub static RULE: Rule = Rule {
+    id: RuleId::G002,
+    code: "G002",
+    name: "loop-without-exit",
+    severity: Severity::Warning,
+    summary: "a cycle that never waits and never exits (busy loop)",
+    source: include_str!("loop_without_exit.rs"),
+    file: "loop_without_exit.rs",
+    check,
+};
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     let reachable = cx.flow.reachable();
@@ -59,7 +74,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let mut d = Diagnostic::new(
-            "G002",
+            &RULE,
             first,
             super::action_span(cx.script.action(first)),
             format!(

@@ -20,8 +20,23 @@
 //! Play the goodbye before HANGUP in the main flow; keep ONRELEASE for clean-up (INDICATE Off,
 //! saving variables).
 
+use crate::lint::diagnostic::Severity;
+use crate::lint::registry::{Rule, RuleId};
 use crate::lint::{Ctx, Diagnostic};
 use crate::script::Event;
+
+/// M005: this file's rule — code, name, default severity and summary; its documentation is the
+/// `//!` block above. Listed in [`crate::lint::registry::RULES`].
+pub static RULE: Rule = Rule {
+    id: RuleId::M005,
+    code: "M005",
+    name: "media-after-release",
+    severity: Severity::Error,
+    summary: "MENU / PLAY / MUSIC reachable after ONRELEASE (skipped: the caller is gone)",
+    source: include_str!("media_after_release.rs"),
+    file: "media_after_release.rs",
+    check,
+};
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     for ix in cx.script.indices() {
@@ -34,7 +49,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let mut d = Diagnostic::new(
-            "M005",
+            &RULE,
             ix,
             super::action_span(a),
             format!("{} can run after the call is released: it is skipped", super::describe(cx.script, ix)),

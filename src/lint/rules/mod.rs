@@ -1,5 +1,9 @@
-//! One file per rule. Each file starts with the rule's documentation (`//!`, fixed headings) and
-//! has `pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>)`; the registry lists them.
+//! One file per rule. Each file starts with the rule's documentation (`//!`, fixed headings),
+//! then exports `pub static RULE: Rule` (id, code, name, default severity, summary, check), and
+//! has `pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>)` whose findings are made with
+//! `Diagnostic::new(&RULE, ...)`. `registry.rs` lists the `RULE`s; a rule with a `lint --fix`
+//! repair also has `fix` (dispatched by [`RuleId`](super::RuleId) in `fix.rs`). Shared helpers
+//! for rules are below.
 
 pub mod agent_only_not_before_routing;
 pub mod case_misses_signal_value;

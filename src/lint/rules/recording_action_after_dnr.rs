@@ -25,8 +25,23 @@
 //!   next: queue
 //! ```
 
+use crate::lint::diagnostic::Severity;
+use crate::lint::registry::{Rule, RuleId};
 use crate::lint::{Ctx, Diagnostic, last_on_path};
 use crate::script::Kind;
+
+/// C004: this file's rule — code, name, default severity and summary; its documentation is the
+/// `//!` block above. Listed in [`crate::lint::registry::RULES`].
+pub static RULE: Rule = Rule {
+    id: RuleId::C004,
+    code: "C004",
+    name: "recording-action-after-dnr",
+    severity: Severity::Warning,
+    summary: "LOGRECORDINGPRO Start / RECORDAGENTONLY only ever runs after DONOTRECORD (it can never record)",
+    source: include_str!("recording_action_after_dnr.rs"),
+    file: "recording_action_after_dnr.rs",
+    check,
+};
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     for ix in cx.script.indices() {
@@ -41,7 +56,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
         let n = nodes[0];
         let path = cx.reach.path_actions(n);
         let mut d = Diagnostic::new(
-            "C004",
+            &RULE,
             ix,
             super::action_span(a),
             format!("{} only runs after DONOTRECORD: it can never record", super::describe(cx.script, ix)),

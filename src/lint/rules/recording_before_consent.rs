@@ -30,7 +30,22 @@
 //!   next: queue            # start after the caller accepted
 //! ```
 
+use crate::lint::diagnostic::Severity;
+use crate::lint::registry::{Rule, RuleId};
 use crate::lint::{Ctx, Diagnostic};
+
+/// C003: this file's rule — code, name, default severity and summary; its documentation is the
+/// `//!` block above. Listed in [`crate::lint::registry::RULES`].
+pub static RULE: Rule = Rule {
+    id: RuleId::C003,
+    code: "C003",
+    name: "recording-before-consent",
+    severity: Severity::Warning,
+    summary: "LOGRECORDINGPRO Start runs before the consent question is answered",
+    source: include_str!("recording_before_consent.rs"),
+    file: "recording_before_consent.rs",
+    check,
+};
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     let Some(first_consent) = cx.facts.consent.iter().position(Option::is_some) else { return };
@@ -50,7 +65,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
             .map_or(String::new(), |w| format!(" ({w})"));
         out.push(
             Diagnostic::new(
-                "C003",
+                &RULE,
                 ix,
                 super::action_span(cx.script.action(ix)),
                 format!("LOGRECORDINGPRO Start can run before the consent question is answered{inferred}"),

@@ -33,9 +33,24 @@
 //! ```
 
 use crate::lint::analysis::Phase;
+use crate::lint::diagnostic::Severity;
 use crate::lint::fix::{Applicability, Edit, Fix, Ids, NewAction, before, incoming, text};
+use crate::lint::registry::{Rule, RuleId};
 use crate::lint::{Ctx, Diagnostic};
 use crate::script::ActionIx;
+
+/// P001: this file's rule — code, name, default severity and summary; its documentation is the
+/// `//!` block above. Listed in [`crate::lint::registry::RULES`].
+pub static RULE: Rule = Rule {
+    id: RuleId::P001,
+    code: "P001",
+    name: "sensitive-input-while-recording",
+    severity: Severity::Error,
+    summary: "a sensitive MENU (card, CVV, PIN) can run while the call is recorded",
+    source: include_str!("sensitive_input_while_recording.rs"),
+    file: "sensitive_input_while_recording.rs",
+    check,
+};
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     for ix in cx.script.indices() {
@@ -51,7 +66,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
         let inferred =
             sens.inferred.as_ref().map_or(String::new(), |w| format!(" (inferred sensitive: {w})"));
         let mut d = Diagnostic::new(
-            "P001",
+            &RULE,
             ix,
             super::action_span(cx.script.action(ix)),
             format!("sensitive {} can run while the call is recorded{inferred}", super::describe(cx.script, ix)),

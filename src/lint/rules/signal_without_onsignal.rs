@@ -26,8 +26,23 @@
 //!   branches: {start: stmt-start, default: done}
 //! ```
 
+use crate::lint::diagnostic::Severity;
+use crate::lint::registry::{Rule, RuleId};
 use crate::lint::{Ctx, Diagnostic};
 use crate::script::{Event, Kind, OnOff};
+
+/// M002: this file's rule — code, name, default severity and summary; its documentation is the
+/// `//!` block above. Listed in [`crate::lint::registry::RULES`].
+pub static RULE: Rule = Rule {
+    id: RuleId::M002,
+    code: "M002",
+    name: "signal-without-onsignal",
+    severity: Severity::Error,
+    summary: "a Signal button is declared but the script has no ONSIGNAL",
+    source: include_str!("signal_without_onsignal.rs"),
+    file: "signal_without_onsignal.rs",
+    check,
+};
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     if cx.script.event(Event::Signal).is_some() {
@@ -40,7 +55,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
         let Some(ix) = first else { continue };
         out.push(
             Diagnostic::new(
-                "M002",
+                &RULE,
                 ix,
                 super::action_span(cx.script.action(ix)),
                 format!(

@@ -30,9 +30,24 @@
 //! ```
 
 use crate::lint::analysis::{NodeId, Point, StmtId};
+use crate::lint::diagnostic::Severity;
 use crate::lint::fix::{Applicability, Edit, Fix, Ids, NewAction};
+use crate::lint::registry::{Rule, RuleId};
 use crate::lint::{Ctx, Diagnostic};
 use crate::script::ActionIx;
+
+/// S001: this file's rule — code, name, default severity and summary; its documentation is the
+/// `//!` block above. Listed in [`crate::lint::registry::RULES`].
+pub static RULE: Rule = Rule {
+    id: RuleId::S001,
+    code: "S001",
+    name: "statement-id-not-saved",
+    severity: Severity::Error,
+    summary: "a recorded statement's id is not copied into a Global: variable before it is overwritten",
+    source: include_str!("statement_id_not_saved.rs"),
+    file: "statement_id_not_saved.rs",
+    check,
+};
 
 /// Where a statement id at risk is lost: LOGRECORDINGPRO actions reached with it, and ends.
 pub(crate) fn losses(cx: &Ctx, which: StmtId) -> Vec<NodeId> {
@@ -64,7 +79,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
         let Some(start) = s.stmt_src.map(|c| c.ix()) else { continue };
         let (by, at) = lost_by(cx, n);
         let mut d = Diagnostic::new(
-            "S001",
+            &RULE,
             start,
             super::action_span(cx.script.action(start)),
             format!("the id of the recorded statement started here is not saved into a Global: variable before {by}"),

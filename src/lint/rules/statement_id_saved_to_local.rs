@@ -22,9 +22,24 @@
 
 use super::statement_id_not_saved::{losses, lost_by};
 use crate::lint::analysis::StmtId;
+use crate::lint::diagnostic::Severity;
 use crate::lint::fix::{Applicability, Edit, Fix};
+use crate::lint::registry::{Rule, RuleId};
 use crate::lint::{Ctx, Diagnostic};
 use crate::script::{ActionIx, Kind};
+
+/// S002: this file's rule — code, name, default severity and summary; its documentation is the
+/// `//!` block above. Listed in [`crate::lint::registry::RULES`].
+pub static RULE: Rule = Rule {
+    id: RuleId::S002,
+    code: "S002",
+    name: "statement-id-saved-to-local",
+    severity: Severity::Warning,
+    summary: "a recorded statement's id is copied only into a non-Global variable",
+    source: include_str!("statement_id_saved_to_local.rs"),
+    file: "statement_id_saved_to_local.rs",
+    check,
+};
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     for n in losses(cx, StmtId::Local) {
@@ -39,7 +54,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
                 .any(|c| !c.target_is_global() && c.copies(crate::lint::infer::STATEMENT_VAR))
         });
         let mut d = Diagnostic::new(
-            "S002",
+            &RULE,
             start,
             super::action_span(cx.script.action(start)),
             format!("the id of the recorded statement started here is copied only into a non-Global variable before {by}"),

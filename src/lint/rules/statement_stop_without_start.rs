@@ -21,7 +21,22 @@
 //! ## Use instead
 //! Start the statement first (Record: Start, then save its id), and stop it on the path after.
 
+use crate::lint::diagnostic::Severity;
+use crate::lint::registry::{Rule, RuleId};
 use crate::lint::{Ctx, Diagnostic};
+
+/// S003: this file's rule — code, name, default severity and summary; its documentation is the
+/// `//!` block above. Listed in [`crate::lint::registry::RULES`].
+pub static RULE: Rule = Rule {
+    id: RuleId::S003,
+    code: "S003",
+    name: "statement-stop-without-start",
+    severity: Severity::Warning,
+    summary: "a statement Stop runs with no recorded statement open",
+    source: include_str!("statement_stop_without_start.rs"),
+    file: "statement_stop_without_start.rs",
+    check,
+};
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     for ix in cx.script.indices() {
@@ -45,7 +60,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
         };
         out.push(
             Diagnostic::new(
-                "S003",
+                &RULE,
                 ix,
                 super::action_span(cx.script.action(ix)),
                 format!("statement Stop can run with no recorded statement open ({why})"),

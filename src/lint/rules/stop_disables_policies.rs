@@ -31,8 +31,23 @@
 //!   next: queue
 //! ```
 
+use crate::lint::diagnostic::Severity;
+use crate::lint::registry::{Rule, RuleId};
 use crate::lint::{Ctx, Diagnostic, last_on_path};
 use crate::script::Kind;
+
+/// O002: this file's rule — code, name, default severity and summary; its documentation is the
+/// `//!` block above. Listed in [`crate::lint::registry::RULES`].
+pub static RULE: Rule = Rule {
+    id: RuleId::O002,
+    code: "O002",
+    name: "stop-disables-policies",
+    severity: Severity::Warning,
+    summary: "LOGRECORDINGPRO Stop with no later Start before REQAGENT: policies will not record the agent",
+    source: include_str!("stop_disables_policies.rs"),
+    file: "stop_disables_policies.rs",
+    check,
+};
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     for &n in &cx.reach.answers {
@@ -43,7 +58,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
         }
         let path = cx.reach.path_actions(n);
         let mut d = Diagnostic::new(
-            "O002",
+            &RULE,
             stop,
             super::action_span(cx.script.action(stop)),
             "after this LOGRECORDINGPRO Stop the agent segment is not recorded: policies are not evaluated again",

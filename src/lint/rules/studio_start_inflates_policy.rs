@@ -24,8 +24,23 @@
 //! record by script only where you mean to. `simulate --tenant` shows the effective percentage.
 
 use crate::lint::analysis::Phase;
+use crate::lint::diagnostic::Severity;
+use crate::lint::registry::{Rule, RuleId};
 use crate::lint::{Ctx, Diagnostic, last_on_path};
 use crate::script::Kind;
+
+/// O004: this file's rule — code, name, default severity and summary; its documentation is the
+/// `//!` block above. Listed in [`crate::lint::registry::RULES`].
+pub static RULE: Rule = Rule {
+    id: RuleId::O004,
+    code: "O004",
+    name: "studio-start-inflates-policy",
+    severity: Severity::Info,
+    summary: "Studio recording reaches the agent while a tenant policy records less than 100%",
+    source: include_str!("studio_start_inflates_policy.rs"),
+    file: "studio_start_inflates_policy.rs",
+    check,
+};
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     let Some(tenant) = cx.tenant else { return };
@@ -71,7 +86,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
         }
         let on_skill = skill.as_ref().map_or(String::new(), |s| format!(" on skill `{s}`"));
         let mut d = Diagnostic::new(
-            "O004",
+            &RULE,
             arming,
             super::action_span(cx.script.action(arming)),
             format!(

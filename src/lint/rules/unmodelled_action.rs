@@ -18,8 +18,23 @@
 //! Nothing to change if the action does not affect recording or routing; otherwise model its
 //! effect with modelled actions, or suppress with `allow: [{rule: G003, reason: "..."}]`.
 
+use crate::lint::diagnostic::Severity;
+use crate::lint::registry::{Rule, RuleId};
 use crate::lint::{Ctx, Diagnostic};
 use crate::script::Kind;
+
+/// G003: this file's rule — code, name, default severity and summary; its documentation is the
+/// `//!` block above. Listed in [`crate::lint::registry::RULES`].
+pub static RULE: Rule = Rule {
+    id: RuleId::G003,
+    code: "G003",
+    name: "unmodelled-action",
+    severity: Severity::Info,
+    summary: "an action type recflow does not model (treated as pass-through)",
+    source: include_str!("unmodelled_action.rs"),
+    file: "unmodelled_action.rs",
+    check,
+};
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     for ix in cx.script.indices() {
@@ -29,7 +44,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
         }
         out.push(
             Diagnostic::new(
-                "G003",
+                &RULE,
                 ix,
                 super::action_span(a),
                 format!("`{}` is not modelled: lint and simulate treat it as pass-through", a.type_name),

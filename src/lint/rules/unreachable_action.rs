@@ -19,7 +19,22 @@
 //! ## Use instead
 //! Wire a branch to it, or delete it.
 
+use crate::lint::diagnostic::Severity;
+use crate::lint::registry::{Rule, RuleId};
 use crate::lint::{Ctx, Diagnostic};
+
+/// G001: this file's rule — code, name, default severity and summary; its documentation is the
+/// `//!` block above. Listed in [`crate::lint::registry::RULES`].
+pub static RULE: Rule = Rule {
+    id: RuleId::G001,
+    code: "G001",
+    name: "unreachable-action",
+    severity: Severity::Warning,
+    summary: "no path from BEGIN or any event action reaches the action",
+    source: include_str!("unreachable_action.rs"),
+    file: "unreachable_action.rs",
+    check,
+};
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     let reachable = cx.flow.reachable();
@@ -29,7 +44,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
         }
         out.push(
             Diagnostic::new(
-                "G001",
+                &RULE,
                 ix,
                 super::action_span(cx.script.action(ix)),
                 format!(

@@ -17,9 +17,24 @@
 //! Delete the entry, or move it to the action the finding points at (C001 points at the consent
 //! MENU).
 
+use crate::lint::diagnostic::Severity;
 use crate::lint::fix::{Applicability, Edit, Fix};
+use crate::lint::registry::{Rule, RuleId};
 use crate::lint::{Config, Diagnostic, registry};
 use crate::script::{ActionIx, Allow, Script};
+
+/// X001: this file's rule — code, name, default severity and summary; its documentation is the
+/// `//!` block above. Listed in [`crate::lint::registry::RULES`].
+pub static RULE: Rule = Rule {
+    id: RuleId::X001,
+    code: "X001",
+    name: "unused-suppression",
+    severity: Severity::Warning,
+    summary: "an `allow:` entry that suppressed nothing",
+    source: include_str!("unused_suppression.rs"),
+    file: "unused_suppression.rs",
+    check,
+};
 
 /// X001 runs after the other rules (`lint::suppress`); `check` has nothing to do on its own.
 pub(crate) fn check(_cx: &crate::lint::Ctx, _out: &mut Vec<Diagnostic>) {}
@@ -34,7 +49,7 @@ pub(crate) fn report(_script: &Script, config: &Config, ix: ActionIx, allow: &Al
         None => format!("unused suppression: `{}` names no lint rule", allow.rule),
     };
     Some(
-        Diagnostic::new(registry::UNUSED_SUPPRESSION, ix, allow.span, message)
+        Diagnostic::new(&RULE, ix, allow.span, message)
             .label("suppresses nothing")
             .help("remove this `allow:` entry (or move it to the action the finding points at)")
             .with_fix(fix(_script, ix, allow)),

@@ -7,22 +7,19 @@
 //! main → consent subscript → back to main → routing script (RUNSCRIPT) → agent.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
+use crate::common::{recflow_in, repo};
+
 fn example_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/tenant-consent-subscript")
+    repo("scripts/tenant-consent-subscript")
 }
 
 /// `recflow lint --format FORMAT FILE` run in `dir` (so file names are relative, as a CI job
 /// would give them); returns (exit code, stdout).
 fn lint_in(dir: &Path, format: &str, file: &str) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_recflow"))
-        .args(["lint", "--format", format, file])
-        .current_dir(dir)
-        .output()
-        .expect("recflow runs");
+    let out = recflow_in(dir).args(["lint", "--format", format, file]).output().expect("recflow runs");
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
 }
 

@@ -1,0 +1,88 @@
+//! The terminal: colour and width, decided once (in [`Term::detect`], before any work) and then
+//! only read; load errors and warnings rendered on stderr; stdout written so that a closed pipe
+//! surfaces as `BrokenPipe` (which `main` treats as success).
+//!
+//! Colour follows <https://no-color.org>: `NO_COLOR` set (to anything) turns it off; otherwise
+//! each stream is coloured only when it is a terminal. Tests and pipes therefore always get
+//! plain text.
+
+use std::io::{IsTerminal, Write};
+
+use crate::script::{LoadError, LoadErrors};
+
+/// Width load errors, warnings and lint findings are rendered at (wide enough that paths and
+/// messages rarely wrap; snapshots are taken at this width).
+pub const WIDTH: usize = 100;
+
+/// How recflow writes to the terminal, decided once per run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Term {
+    /// Colour lint findings on stdout.
+    pub stdout_color: bool,
+    /// Colour load errors and warnings on stderr.
+    pub stderr_color: bool,
+    /// stderr is a terminal: long runs may draw a progress bar there (colour or not).
+    pub stderr_tty: bool,
+    /// Render width of diagnostics.
+    pub width: usize,
+}
+
+impl Term {
+    /// Look at `NO_COLOR` and at which streams are terminals.
+    pub fn detect() -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some();
+        let (stdout_tty, stderr_tty) = (std::io::stdout().is_terminal(), std::io::stderr().is_terminal());
+        Term {
+            stdout_color: stdout_tty && !no_color,
+            stderr_color: stderr_tty && !no_color,
+            stderr_tty,
+            width: WIDTH,
+        }
+    }
+
+    /// Plain text everywhere, no progress bar (what a pipe gets).
+    pub fn plain() -> Self {
+        Term { stdout_color: false, stderr_color: false, stderr_tty: false, width: WIDTH }
+    }
+
+    /// Load errors (or warnings) as text: miette's graphical report when stderr is coloured,
+    /// else the plain `file:line:column` rendering.
+    fn render(&self, errs: &LoadErrors) -> String {
+        if self.stderr_color {
+            let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode())
+                .with_width(self.width);
+            let mut out = String::new();
+            for e in &errs.errors {
+                let _ = handler.render_report(&mut out, &crate::source::NamedErr(e));
+            }
+            out
+        } else {
+            errs.render_plain(self.width)
+        }
+    }
+
+    /// Print load errors to stderr; more than one ends with a line counting them.
+    pub fn load_errors(&self, errs: &LoadErrors) {
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(self.render(errs).as_bytes());
+        if errs.errors.len() > 1 {
+            let _ = writeln!(err, "recflow: {} errors; nothing was loaded", errs.errors.len());
+        }
+    }
+
+    /// Print warnings to stderr, rendered like load errors (nothing when there are none).
+    pub fn warnings(&self, warnings: &[LoadError]) {
+        if warnings.is_empty() {
+            return;
+        }
+        let text = self.render(&LoadErrors { errors: warnings.to_vec() });
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    }
+}
+
+/// Write to stdout; a closed pipe surfaces as `BrokenPipe`, which `main` treats as success.
+pub fn write_stdout(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}

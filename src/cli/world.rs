@@ -1,0 +1,137 @@
+//! The first step of every command's work: read the files the [`Config`](super::config::Config)
+//! names — the script with the scripts it calls, the tenant and traffic files — reporting load
+//! errors (exit 2) and warnings on stderr through the run's [`Term`]. A [`World`] is what a
+//! simulating command then compiles and runs.
+
+use std::path::Path;
+
+use super::config::ModelOptions;
+use super::term::Term;
+use crate::library::{self, link::Linked};
+use crate::model::{Tenant, Traffic};
+use crate::script::{self, LoadErrors, Script};
+use crate::sim::Compiled;
+
+/// The simulated world of a command: script, tenant, traffic, with `--calls` / `--seed`
+/// applied.
+pub struct World {
+    /// The script, or the linked script when the entry calls others (RUNSUB / RUNSCRIPT).
+    pub script: Script,
+    pub tenant: Tenant,
+    pub traffic: Traffic,
+    /// The library linked into `script`, when the entry calls other scripts.
+    pub linked: Option<Linked>,
+}
+
+impl World {
+    pub fn program(&self) -> Compiled {
+        compile(&self.script, self.linked.as_ref(), &self.tenant, &self.traffic)
+    }
+}
+
+/// Compile a script, or its linked form when it calls other scripts.
+pub fn compile(script: &Script, linked: Option<&Linked>, tenant: &Tenant, traffic: &Traffic) -> Compiled {
+    match linked {
+        Some(l) => Compiled::compile_linked(l, tenant, traffic),
+        None => Compiled::compile(script, tenant, traffic),
+    }
+}
+
+/// Load one script file on its own, printing its load errors on failure and the Snippet
+/// constructs it reads but does not model as warnings.
+pub fn load_script(term: &Term, path: &Path) -> Option<Script> {
+    match script::load_path(path) {
+        Ok(s) => {
+            term.warnings(&script::snippet_warnings(&s));
+            Some(s)
+        }
+        Err(errs) => {
+            term.load_errors(&errs);
+            None
+        }
+    }
+}
+
+/// The entry script and the scripts it calls (docs/subscripts.md), linked when it calls any.
+/// The library's warnings are printed; errors are returned.
+pub fn load_linked(
+    term: &Term,
+    path: &Path,
+    options: &library::Options,
+) -> Result<(Script, Option<Linked>), LoadErrors> {
+    let lib = library::load(path, options)?;
+    term.warnings(&lib.warnings);
+    if lib.is_single() {
+        let entry = lib.scripts.into_iter().next().expect("a library has its entry");
+        return Ok((entry.script, None));
+    }
+    let linked = library::link::link(&lib)?;
+    Ok((linked.script.clone(), Some(linked)))
+}
+
+/// The tenant and traffic files of `model` (embedded defaults when absent), checked against
+/// `script`, with `--calls` / `--seed` applied. Warnings are printed; errors are returned.
+pub fn load_tenant_traffic(
+    term: &Term,
+    model: &ModelOptions,
+    script: &Script,
+) -> Result<(Tenant, Traffic), LoadErrors> {
+    let tenant = match &model.tenant {
+        Some(path) => {
+            let (tenant, warnings) = crate::model::tenant::load_tenant(path, Some(script))?;
+            term.warnings(&warnings);
+            tenant
+        }
+        None => Tenant::default(),
+    };
+    let mut traffic = match &model.traffic {
+        Some(path) => {
+            let (traffic, warnings) = crate::model::traffic::load_traffic_with_warnings(path, script)?;
+            term.warnings(&warnings);
+            traffic
+        }
+        None => Traffic::default(),
+    };
+    if let Some(calls) = model.calls {
+        traffic.calls = calls;
+    }
+    if let Some(seed) = model.seed {
+        traffic.seed = seed;
+    }
+    Ok((tenant, traffic))
+}
+
+/// Everything a simulating command needs for one script, printing load errors (→ exit 2) on
+/// failure.
+pub fn load_world(term: &Term, script: &Path, model: &ModelOptions) -> Option<World> {
+    let (script, linked) = match load_linked(term, script, &model.library) {
+        Ok(x) => x,
+        Err(errs) => {
+            term.load_errors(&errs);
+            return None;
+        }
+    };
+    term.warnings(&script.warnings);
+    match load_tenant_traffic(term, model, &script) {
+        Ok((tenant, traffic)) => Some(World { script, tenant, traffic, linked }),
+        Err(errs) => {
+            term.load_errors(&errs);
+            None
+        }
+    }
+}
+
+/// `--tenant FILE` for lint (no script to check it against), printing its warnings; load
+/// errors are printed and give `None` (exit 2).
+pub fn load_lint_tenant(term: &Term, path: &Path) -> Option<Tenant> {
+    match crate::model::load_tenant(path, None) {
+        Ok((tenant, warnings)) => {
+            term.warnings(&warnings);
+            Some(tenant)
+        }
+        Err(errs) => {
+            term.load_errors(&errs);
+            None
+        }
+    }
+}
