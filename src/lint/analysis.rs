@@ -55,7 +55,7 @@ pub struct Declined {
 }
 
 /// Scripts with at most this many LOGRECORDINGPRO / RECORDAGENTONLY actions keep provenance in
-/// the fixed point (see [`State::key`]).
+/// the fixed point (see `State::key`).
 pub const PRECISE_SOURCES: usize = 12;
 
 /// Upper bound on explored pairs: a guard, far above what the bounded lattice produces on real
@@ -321,6 +321,9 @@ struct Explorer<'a> {
     switch: &'a [Option<u8>],
     /// Bitmask of buttons whose press sends a signal.
     signal_buttons: u64,
+    /// Per action: the kinds it may run as when a recording property is a `{var}` template
+    /// (issue 11 point 4: a templated `Record` may start or stop); `None` = its own kind.
+    alternatives: Vec<Option<Vec<Kind>>>,
     precise: bool,
     index: HashMap<(Point, StateKey), NodeId, BuildHasherDefault<FxHasher>>,
     reach: Reach,
@@ -350,6 +353,7 @@ pub fn analyze_with(script: &Script, facts: &Facts, handlers: HandlerSets<'_>) -
         },
         switch: handlers.switch,
         signal_buttons,
+        alternatives: script.actions.iter().map(super::templated::alternatives).collect(),
         precise: script
             .actions
             .iter()
@@ -478,9 +482,24 @@ impl Explorer<'_> {
     }
 
     fn run_action(&mut self, id: NodeId, ix: ActionIx, s: State) {
-        let a = self.script.action(ix);
+        // A templated recording property: explore every value it can take.
+        let n = self.alternatives[ix.index()].as_ref().map_or(0, Vec::len);
+        if n == 0 {
+            let kind = &self.script.action(ix).kind;
+            return self.run_action_as(id, ix, s, kind);
+        }
+        for k in 0..n {
+            let kind = self.alternatives[ix.index()].as_ref().map(|v| v[k].clone());
+            if let Some(kind) = kind {
+                self.run_action_as(id, ix, s, &kind);
+            }
+        }
+    }
+
+    /// Run action `ix` as `kind` (its own, or one value of a templated property).
+    fn run_action_as(&mut self, id: NodeId, ix: ActionIx, s: State, kind: &Kind) {
         let me = Some(Cause::new(ix));
-        let waits = !s.released && takes_time(&a.kind);
+        let waits = !s.released && takes_time(kind);
         if waits {
             self.events(id, s);
         }
@@ -489,7 +508,7 @@ impl Explorer<'_> {
             // RUNSCRIPT: the target script's event actions are the handlers from now on.
             t.handlers = *h;
         }
-        match &a.kind {
+        match kind {
             Kind::End => {
                 let p = Some((id, Via::Implicit));
                 if s.released {

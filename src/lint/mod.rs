@@ -7,13 +7,16 @@
 //!    for Studio JSON, which has no annotations), variable copies, MAX buttons;
 //! 2. [`analysis`]: an abstract interpretation over `(action, abstract recording state)` pairs to a
 //!    fixed point, breadth-first so every pair keeps the shortest path that reaches it;
-//! 3. the rules ([`registry::RULES`], one file each under `rules/`): queries over the reachable
-//!    pairs (or over the graph, for structural rules), each finding with labels, help and a
-//!    counterexample path;
+//! 3. the rules ([`registry::RULES`], one file each under `rules/`, each exporting its own
+//!    `RULE` — code, name, severity, summary next to its documentation): queries over the
+//!    reachable pairs (or over the graph, for structural rules), each finding with its
+//!    `&'static Rule`, labels, help and a counterexample path;
 //! 4. [`lint`]: rule selection (`--select` / `--ignore`), `allow:` suppressions and X001, sorting;
 //!    each finding carries the [`fix::Fix`] its rule knows, if any ([`fix`] applies and proves them).
 //!
-//! [`render`] turns findings into human text (miette), JSON (FORMATS §7) or SARIF 2.1.0.
+//! [`render`] turns findings into human text (miette), JSON (FORMATS §7) or SARIF 2.1.0;
+//! [`linked`] lints a library of scripts (RUNSUB / RUNSCRIPT) as one and splits the findings per
+//! file; `fix/` holds the text editors `lint --fix` uses to keep a file's formatting.
 //!
 //! ```no_run
 //! let script = recflow::script::load_path("scripts/consent-gdpr.yaml".as_ref())?;
@@ -30,6 +33,7 @@ pub mod linked;
 pub mod registry;
 pub mod render;
 pub mod rules;
+pub mod templated;
 
 pub use diagnostic::{Diagnostic, Label, Severity};
 pub use registry::{RULES, Rule, RuleId, VOICE_ONLY};

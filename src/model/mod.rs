@@ -4,7 +4,9 @@
 //! no flags; a file overrides the defaults key by key.
 //!
 //! These are plain data; `tenant.rs` / `traffic.rs` parse and validate files into them (errors with
-//! file:line:column, exit 2).
+//! file:line:column, exit 2), over `node.rs` (the shared spanned YAML tree) and `check.rs`
+//! (validation helpers that collect every error of a file). `defaults/` holds the embedded
+//! default tenant and traffic.
 
 mod check;
 mod node;

@@ -530,6 +530,11 @@ pub fn is_traffic_branched(a: &crate::script::Action) -> bool {
     if !matches!(a.kind, Kind::Other) {
         return false;
     }
+    // An IF is evaluated, but weighs its True / False by traffic when its value is unknown
+    // (an external call's result) or its Expression cannot be evaluated (issue 11 point 2).
+    if crate::script::runtime::is_if(a) {
+        return true;
+    }
     match a.spec {
         Some(spec) => spec.sim == crate::script::catalogue::Sim::Traffic,
         None => a.branches.iter().any(|b| b.name != "default"),

@@ -1,5 +1,13 @@
-//! Stage — **render**: scripts, flows and results → text (DOT, Mermaid, converted scripts,
-//! reports). Pure functions returning `String`s; the CLI decides where they go.
+//! Stage — **render**: scripts, flows and results → text (DOT, Mermaid, reports, HTML). Pure
+//! functions returning `String`s; the CLI decides where they go.
+//!
+//! - `graph.rs`: [`Script`](crate::script::Script) + [`Flow`](crate::flow::Flow) → DOT / Mermaid
+//!   (`recflow graph`), clusters per called script;
+//! - `heat.rs`: the `HeatPart` sink on the simulation driver → per-action traffic share and
+//!   recording state (`graph --heat`);
+//! - `simulation.rs`: the v1 [`Report`](crate::sim::Report) and `explain` timelines → human /
+//!   JSON / YAML;
+//! - `html/`: `recflow report` — one self-contained HTML page over the results above.
 
 pub mod graph;
 pub mod heat;

@@ -121,6 +121,20 @@ pub fn report_human(r: &Report, script_path: &str, flags: &str) -> String {
             }
         }
     }
+    // Issue 11 point 4: a `{var}` property still invalid at run time took its fallback.
+    if !r.templated_fallback.is_empty() {
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "Templated values that fell back (templated_fallback: the documented default was used)"
+        );
+        for (id, count) in &r.templated_fallback {
+            let _ = writeln!(s, "  {:<26} {count:>9}  {:>5.1}%", id, pct(*count, n));
+        }
+        if let Some(id) = r.templated_example {
+            let _ = writeln!(s, "      e.g. contact {id}: recflow explain {script_path} --call {id}{flags}");
+        }
+    }
     // Not findings: what recflow could not compute and took from traffic (or left unknown).
     if !r.unmodelled.is_empty() || r.unmodelled_snippet > 0 {
         let _ = writeln!(s);

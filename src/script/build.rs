@@ -237,10 +237,8 @@ pub fn normalize_branch(name: &str) -> String {
 }
 
 /// A value holding a `{var}` template (`"{MaxDigits}"`): CXone substitutes it at run time, so
-/// it is not checked against the property's type at load.
-pub fn is_templated(s: &str) -> bool {
-    s.find('{').is_some_and(|i| s[i..].contains('}'))
-}
+/// it is not checked against the property's type at load (one definition: `runtime.rs`).
+use super::runtime::is_templated;
 
 impl Builder<'_> {
     fn err(&mut self, e: LoadError) {
@@ -272,6 +270,12 @@ impl Builder<'_> {
                 .with_label(a.type_name.span, "unknown action type")
                 .with_help(help),
             );
+        }
+        // Issue 11 point 2: an IF recflow cannot evaluate keeps its traffic-weighted branch.
+        if spec.is_some_and(|s| s.name == "IF")
+            && let Some(w) = super::runtime::if_warning(a)
+        {
+            self.warn(w);
         }
         if let Some(spec) = spec {
             self.unknown_properties(a, spec);
@@ -556,18 +560,24 @@ impl Props<'_, '_> {
         self.b.err(e);
     }
 
-    /// A typed value holding a `{var}` template: CXone accepts it and substitutes at run time;
-    /// recflow reads the default until run-time templates are modelled (docs/lint.md).
+    /// A typed value holding a `{var}` template: CXone accepts it and substitutes at run time,
+    /// and so does the simulator (docs/script-format.md "Variables in properties"); the typed
+    /// value keeps the fallback a value still invalid at run time takes.
     fn templated(&mut self, name: &str, value: &str, default: &str) {
         let Some(p) = self.get(name) else { return };
         let (span, pname) = (p.span, p.name.value.clone());
         self.b.warn(
             LoadError::new(
                 LoadErrorKind::TemplatedValue,
-                format!("{pname} of action `{}` is `{value}`, known only at run time", self.a.id.value),
+                format!(
+                    "{pname} of action `{}` is `{value}`, resolved at run time from the contact's variables",
+                    self.a.id.value
+                ),
             )
             .with_label(span, "a {var} template")
-            .with_help(format!("recflow uses {pname}'s default ({default}) here")),
+            .with_help(format!(
+                "simulate resolves it per contact; a value still invalid then takes {pname}'s default ({default}) and counts as `templated_fallback`; lint explores every value it can take"
+            )),
         );
     }
 
@@ -615,6 +625,10 @@ impl Props<'_, '_> {
     fn boolean(&mut self, name: &str) -> Option<bool> {
         let t = self.text(name)?;
         let t = t.trim();
+        if is_templated(t) {
+            self.templated(name, t, "False");
+            return None;
+        }
         match t.to_ascii_lowercase().as_str() {
             "" => None,
             "true" | "yes" | "on" | "y" => Some(true),
@@ -690,6 +704,10 @@ impl Props<'_, '_> {
     fn indicate(&mut self) -> Kind {
         let state = match self.text("State") {
             None => OnOff::On,
+            Some(t) if is_templated(&t) => {
+                self.templated("State", t.trim(), "On");
+                OnOff::On
+            }
             Some(t) => match t.trim().to_ascii_lowercase().as_str() {
                 "" | "on" | "true" | "yes" | "y" => OnOff::On,
                 "off" | "false" | "no" | "n" => OnOff::Off,
@@ -734,6 +752,10 @@ impl Props<'_, '_> {
         let record = match self.text("Record") {
             Some(t) if t.trim().eq_ignore_ascii_case("start") => Record::Start,
             Some(t) if t.trim().eq_ignore_ascii_case("stop") => Record::Stop,
+            Some(t) if is_templated(&t) => {
+                self.templated("Record", t.trim(), "Start");
+                Record::Start
+            }
             Some(t) => {
                 self.invalid("Record", t.trim(), "Start or Stop", &["Start", "Stop"]);
                 Record::Start

@@ -456,9 +456,14 @@ pub static CATALOGUE: &[ActionSpec] = &[
         &["Profile"],
         "https://help.staging.nice-incontact.com/content/studio/actions/hours/hours.htm",
     ),
-    props(
-        spec("IF", "Branches on a Snippet expression", &["True", "False"], Traffic, Recalled),
+    // Read: help.nicecxone.com/Content/studio/actions/if/if.htm (Desktop Studio) and
+    // .../actionscx/if/if.htm (Studio): "Evaluates an expression and takes a branch depending on
+    // the outcome of the evaluation (true or false)"; property Expression; branches True / False.
+    // Evaluated with the Snippet evaluator; one recflow cannot evaluate is traffic-branched.
+    read(
+        spec("IF", "Branches on a Snippet expression (True / False)", &["True", "False"], Evaluated, Read),
         &["Expression"],
+        "https://help.nicecxone.com/Content/studio/actions/if/if.htm",
     ),
     props(
         spec(
@@ -724,7 +729,8 @@ pub fn markdown() -> String {
          - **ends**: `thread` — the script ends there; `call` — the call ends there.\n\
          - **media**: `ivr` — prompts to the caller (A-6, lint O001; and A-3, M005); `audio` — music / ringback (A-3 only).\n\
          - **prompts**: properties whose text is read for consent and sensitive-input inference.\n\
-         - **simulate**: `evaluated` — recflow computes it; `pass-through` — no effect on recording, takes `Default`\n\
+         - **simulate**: `evaluated` — recflow computes it (IF: its `Expression`, with the Snippet evaluator; an\n\
+           expression recflow cannot evaluate takes the `traffic` path with a load warning); `pass-through` — no effect on recording, takes `Default`\n\
            (its first wired branch when it has none); `traffic` — its outcome depends on the world: the branch comes\n\
            from traffic `branches:` weights (docs/tenant-and-traffic.md), counted as unmodelled.\n\
          - **properties**: the properties of the type. A list marked *(recalled)* is from memory and from the\n\

@@ -16,6 +16,7 @@ pub mod export;
 pub mod facts;
 pub mod model;
 pub mod raw;
+pub mod runtime;
 pub(crate) mod studio_json;
 pub(crate) mod yaml;
 

@@ -42,12 +42,20 @@ pub struct Report {
     /// Contacts whose SNIPPETs met a construct recflow does not model; left out when 0.
     #[serde(skip_serializing_if = "is_zero")]
     pub unmodelled_snippet: u64,
+    /// Contacts in which an action's `{var}` property was still invalid at run time and took
+    /// its documented fallback, per action id (finding `templated_fallback`, issue 11 point 4);
+    /// left out when empty.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub templated_fallback: std::collections::BTreeMap<String, u64>,
     /// Set by `--precision`: the target, the widest half-width reached, whether it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precision: Option<super::precision::Precision>,
     /// Lowest contact id showing each finding (for `explain` hints), in `Finding::ALL` order.
     #[serde(skip)]
     pub finding_examples: [Option<u64>; 7],
+    /// Lowest contact id with a `templated_fallback` (for the explain hint).
+    #[serde(skip)]
+    pub templated_example: Option<u64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -196,6 +204,10 @@ pub struct Tally {
     /// Grown on demand (tallies are created from the policy count only).
     pub unmodelled: Vec<u64>,
     pub unmodelled_snippet: u64,
+    /// Per [`Compiled::templated`] slot: contacts whose value there took its fallback.
+    pub templated_fallback: Vec<u64>,
+    /// Lowest contact id with any `templated_fallback` (for the explain hint).
+    pub templated_example: Option<u64>,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -262,6 +274,16 @@ impl Tally {
             }
             self.unmodelled[slot] += 1;
         }
+        for &slot in &o.templated_fallback {
+            let slot = slot as usize;
+            if self.templated_fallback.len() <= slot {
+                self.templated_fallback.resize(slot + 1, 0);
+            }
+            self.templated_fallback[slot] += 1;
+        }
+        if !o.templated_fallback.is_empty() {
+            self.templated_example = Some(self.templated_example.map_or(o.id, |e| e.min(o.id)));
+        }
         let agent_recorded = full || agent_only;
         for (i, m) in o.policy_matched.iter().enumerate() {
             if *m {
@@ -298,6 +320,16 @@ impl Tally {
         for (a, b) in self.unmodelled.iter_mut().zip(&o.unmodelled) {
             *a += b;
         }
+        if self.templated_fallback.len() < o.templated_fallback.len() {
+            self.templated_fallback.resize(o.templated_fallback.len(), 0);
+        }
+        for (a, b) in self.templated_fallback.iter_mut().zip(&o.templated_fallback) {
+            *a += b;
+        }
+        self.templated_example = match (self.templated_example, o.templated_example) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
     }
 
     /// The 95% intervals of the contact shares (see [`Ci95`]).
@@ -420,6 +452,14 @@ impl Tally {
                 .map(|(i, n)| (p.unmodelled[i].clone(), *n))
                 .collect(),
             unmodelled_snippet: self.unmodelled_snippet,
+            templated_fallback: self
+                .templated_fallback
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| **n > 0)
+                .map(|(i, n)| (p.templated[i].clone(), *n))
+                .collect(),
+            templated_example: self.templated_example,
             precision: None,
             finding_examples: self.examples,
         }

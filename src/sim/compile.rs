@@ -68,7 +68,8 @@ pub enum Op {
     Indicate {
         button: ButtonId,
         on: bool,
-        params: Vec<String>,
+        /// Shared, so a run-time patched copy ([`super::templated`]) does not allocate.
+        params: std::sync::Arc<[String]>,
         next: Next,
     },
     Record {
@@ -85,7 +86,10 @@ pub enum Op {
     /// RUNSUB into a linked copy (docs/subscripts.md): the callee's locals are emptied, its
     /// parameters set (templates rendered in the caller's scope), then `next` = the callee's BEGIN.
     Call {
+        /// The callee copy's locals ([`crate::snippet::Vars::clear_scope`]): its interned slots
+        /// and its scope number (for object members created at run time).
         clear: Vec<VarId>,
+        scope: u32,
         params: Vec<(VarId, Template)>,
         next: Next,
     },
@@ -100,6 +104,22 @@ pub enum Op {
         handlers: u8,
         next: Next,
     },
+    /// IF: `Expression` evaluated per contact (issue 11 point 2; `templated.rs`).
+    If(Box<super::templated::IfOp>),
+    /// An action with `{var}` templates in typed properties: resolved per contact, then run
+    /// as the patched op (issue 11 point 4; `templated.rs`).
+    Templated(Box<super::templated::TemplatedOp>),
+}
+
+impl Op {
+    /// The SP1..SP9 parameters of an INDICATE (templated or not).
+    pub fn indicate_params(&self) -> Option<&[String]> {
+        match self {
+            Op::Indicate { params, .. } => Some(params),
+            Op::Templated(t) => t.inner.indicate_params(),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -274,6 +294,16 @@ pub struct Compiled {
     /// Ids of the traffic-branched actions, in script order ([`BranchedOp::slot`]): the keys
     /// of the report's `unmodelled`.
     pub unmodelled: Vec<String>,
+    /// Ids of the actions with templated typed properties, in script order
+    /// ([`super::templated::TemplatedOp::slot`]): the keys of the report's `templated_fallback`.
+    pub templated: Vec<String>,
+    /// The skill a templated REQAGENT queues for when its value names no skill recflow knows
+    /// (named `""`: only agents without a skill list take it).
+    pub runtime_skill: Option<SkillId>,
+    /// The MAX button a templated INDICATE `Name` sets when no traffic press names it.
+    pub runtime_button: Option<ButtonId>,
+    /// Slots of the system variables the script reads (`sysvars.rs`).
+    pub sysvars: super::sysvars::SysVars,
 }
 
 /// Case-insensitive name table (names compare as in Studio: `Sales` = `sales`): the first
@@ -357,6 +387,8 @@ impl Compiled {
         let mut ops = Vec::with_capacity(script.actions.len());
         let mut unmodelled: Vec<String> = Vec::new();
         let mut unmodelled_ix: std::collections::HashMap<String, usize> = Default::default();
+        let mut templated: Vec<String> = Vec::new();
+        let (mut runtime_skill, mut runtime_button) = (None, None);
         for (i, action) in script.actions.iter().enumerate() {
             symbols.set_scope(scopes.get(i).copied().unwrap_or(0));
             let next = |name: &str| action.branch(name).and_then(|b| b.target);
@@ -367,42 +399,41 @@ impl Compiled {
                 // RETURN outside a link) ends the thread; otherwise `Default`, else the first
                 // wired result branch (CHECKCALLSUP with only Found / NotFound is no dead end).
                 Kind::Other if action.is_terminal() && default.is_none() => Op::End,
-                Kind::Other if crate::model::traffic::is_traffic_branched(action) => {
-                    let weights = traffic.branches.iter().find(|(id, _)| *id == action.id).map(|(_, w)| w);
-                    let (choices, cumulative) = match weights {
-                        Some(w) => (
-                            w.items.iter().map(|(n, _)| (n.clone(), next(n))).collect(),
-                            Some(cumulative(w.items.iter().map(|(_, p)| *p))),
-                        ),
-                        None => {
-                            // Uniform among the wired result branches; `Default` only when
-                            // nothing else is wired.
-                            let named: Vec<(String, Next)> = action
-                                .branches
-                                .iter()
-                                .filter(|b| b.name != "default" && b.target.is_some())
-                                .map(|b| (b.name.clone(), b.target))
-                                .collect();
-                            if named.is_empty() {
-                                (vec![("Default".to_string(), default)], None)
-                            } else {
-                                (named, None)
-                            }
+                // IF (issue 11 point 2): its Expression evaluated per contact; one recflow
+                // cannot evaluate keeps the traffic-weighted branch (with a load warning).
+                Kind::Other if crate::script::runtime::is_if(action) => {
+                    let fallback =
+                        branched(action, traffic, &mut purposes, &mut unmodelled, &mut unmodelled_ix);
+                    match crate::script::runtime::if_expression(action) {
+                        Ok(e) => {
+                            let branch = |name: &str| {
+                                action
+                                    .branches
+                                    .iter()
+                                    .find(|b| script::catalogue::same_branch_name(&b.name, name))
+                                    .and_then(|b| b.target)
+                            };
+                            Op::If(Box::new(super::templated::IfOp {
+                                cond: crate::snippet::Condition::compile(&e, &mut symbols),
+                                on_true: branch("True"),
+                                on_false: branch("False"),
+                                text: action
+                                    .properties
+                                    .iter()
+                                    .find(|p| p.name.eq_ignore_ascii_case("Expression"))
+                                    .and_then(|p| p.value.as_text())
+                                    .unwrap_or("")
+                                    .trim()
+                                    .to_string(),
+                                fallback,
+                            }))
                         }
-                    };
-                    // Linked subscript copies share the caller's count for the same id.
-                    let key = *unmodelled_ix.entry(action.id.clone()).or_insert_with(|| {
-                        unmodelled.push(action.id.clone());
-                        unmodelled.len() - 1
-                    });
-                    Op::Branched(Box::new(BranchedOp {
-                        choices,
-                        cumulative,
-                        choice: purposes.intern(&format!("branch:{}", action.id)),
-                        slot: key as u32,
-                        kind: action.spec.map_or("unknown type", |s| s.name),
-                    }))
+                        Err(_) => Op::Branched(Box::new(fallback)),
+                    }
                 }
+                Kind::Other if crate::model::traffic::is_traffic_branched(action) => Op::Branched(Box::new(
+                    branched(action, traffic, &mut purposes, &mut unmodelled, &mut unmodelled_ix),
+                )),
                 Kind::Other => {
                     let first = action.branches.iter().find_map(|b| b.target);
                     Op::Pass { next: default.or(first) }
@@ -483,7 +514,7 @@ impl Compiled {
                 Kind::Indicate(i) => Op::Indicate {
                     button: ButtonId(intern(&mut buttons, &i.name)),
                     on: i.state == OnOff::On,
-                    params: i.parameters.clone(),
+                    params: i.parameters.clone().into(),
                     next: default,
                 },
                 // A non-voice script records nothing (issue 11 point 6): its recording
@@ -499,9 +530,21 @@ impl Compiled {
                 Kind::RecordAgentOnly => Op::RecordAgentOnly { next: default },
                 Kind::DoNotRecord => Op::DoNotRecord { next: default },
             };
+            // Issue 11 point 4: `{var}` templates in typed properties, resolved per contact.
+            let op = super::templated::wrap(
+                op,
+                action,
+                &mut symbols,
+                &mut templated,
+                &mut runtime_skill,
+                &mut runtime_button,
+                &mut |n| SkillId(intern(&mut skills, n)),
+                &mut |n| ButtonId(intern(&mut buttons, n)),
+            );
             ops.push(op);
         }
         symbols.set_scope(0);
+        let sysvars = super::sysvars::SysVars::resolve(&symbols);
 
         // Agent id (ASCII case-insensitive, first one wins as in a scan) → index.
         let mut agent_index: std::collections::HashMap<String, AgentId> = std::collections::HashMap::new();
@@ -568,6 +611,15 @@ impl Compiled {
             })
             .collect();
 
+        // A templated REQAGENT may name, at run time, any skill the tenant's agents have: those
+        // skills need a slot of their own (only then, so other scripts' tables are unchanged).
+        if runtime_skill.is_some() {
+            for list in tenant.agents.iter().filter_map(|a| a.skills.as_ref()) {
+                for k in list {
+                    intern(&mut skills, k);
+                }
+            }
+        }
         // Skills are final now: resolve each agent's skills and one pick purpose per skill.
         // One pass over the agents (not skills × agents): each agent joins the list of every
         // skill it names (ASCII case-insensitive), or of every skill when it has no list.
@@ -659,6 +711,10 @@ impl Compiled {
             calls: traffic.calls,
             seed: traffic.seed,
             unmodelled,
+            templated,
+            runtime_skill,
+            runtime_button,
+            sysvars,
             purposes,
         }
     }
@@ -666,6 +722,51 @@ impl Compiled {
     /// Studio id of an action index.
     pub fn id(&self, ix: ActionIx) -> &str {
         &self.ids[ix.index()]
+    }
+}
+
+/// The traffic-weighted choice of an action whose outcome recflow cannot compute: traffic
+/// `branches:` weights, else uniform among its wired result branches (`Default` only when
+/// nothing else is wired); the contact counts under `unmodelled` (one slot per action id:
+/// linked subscript copies share the caller's count for the same id).
+fn branched(
+    action: &script::Action,
+    traffic: &Traffic,
+    purposes: &mut Purposes,
+    unmodelled: &mut Vec<String>,
+    unmodelled_ix: &mut std::collections::HashMap<String, usize>,
+) -> BranchedOp {
+    let next = |name: &str| action.branch(name).and_then(|b| b.target);
+    let weights = traffic.branches.iter().find(|(id, _)| *id == action.id).map(|(_, w)| w);
+    let (choices, cumulative) = match weights {
+        Some(w) => (
+            w.items.iter().map(|(n, _)| (n.clone(), next(n))).collect(),
+            Some(cumulative(w.items.iter().map(|(_, p)| *p))),
+        ),
+        None => {
+            let named: Vec<(String, Next)> = action
+                .branches
+                .iter()
+                .filter(|b| b.name != "default" && b.target.is_some())
+                .map(|b| (b.name.clone(), b.target))
+                .collect();
+            if named.is_empty() {
+                (vec![("Default".to_string(), next("default"))], None)
+            } else {
+                (named, None)
+            }
+        }
+    };
+    let key = *unmodelled_ix.entry(action.id.clone()).or_insert_with(|| {
+        unmodelled.push(action.id.clone());
+        unmodelled.len() - 1
+    });
+    BranchedOp {
+        choices,
+        cumulative,
+        choice: purposes.intern(&format!("branch:{}", action.id)),
+        slot: key as u32,
+        kind: action.spec.map_or("unknown type", |s| s.name),
     }
 }
 

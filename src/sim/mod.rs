@@ -5,8 +5,10 @@
 //! by whom, when; statements; findings; the path) and a streaming aggregate [`Report`]
 //! (FORMATS §5); for one contact, an `explain` timeline ([`TraceStep`]s).
 //!
-//! - `compile.rs`: script + tenant + traffic → [`Compiled`] (typed ids from `ids.rs`, small
-//!   enums, draw purposes);
+//! - `compile.rs`: script + tenant + traffic → [`Compiled`] (actions as `script::ActionIx`,
+//!   typed table ids from `ids.rs`, small enums, draw purposes); `linked.rs` compiles a linked
+//!   library (RUNSUB / RUNSCRIPT) the same way; `vars.rs`: variable slots, `{var}` templates
+//!   and compiled SNIPPETs;
 //! - `rng.rs`: keyed random draws — (seed, contact, purpose), never consumption order;
 //! - `engine/`: one contact (SEMANTICS.md R1–R15, A-n), one concern per file — `mod.rs` the
 //!   event loop, `state.rs` the per-contact state in one struct reset as a whole, `events.rs`
@@ -18,7 +20,8 @@
 //!   window, per-chunk [`Sink`]s emitted in contact order; nothing else runs the engine;
 //! - `outcome.rs`: the per-contact [`Outcome`] and its JSONL line;
 //! - `aggregate.rs`: the [`Tally`] / `Lines` sinks and the v1 [`Report`];
-//! - `explain.rs`: the `Trace` sink — one contact's timeline.
+//! - `explain.rs`: the `Trace` sink — one contact's timeline;
+//! - `precision.rs`: `--precision` — consecutive ranges until every share is known to ±P.
 //!
 //! See `docs/architecture.md` for the diagram of stages and sinks.
 //!
@@ -45,6 +48,8 @@ pub mod linked;
 pub mod outcome;
 pub mod precision;
 pub mod rng;
+pub mod sysvars;
+pub mod templated;
 pub mod vars;
 
 pub use aggregate::{Report, Tally, simulate, simulate_chunks, tally};

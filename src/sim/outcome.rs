@@ -94,7 +94,7 @@ impl EndedBy {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Statement {
-    /// 1-based number within the contact; the id is `rs-<contact>-<n>` ([`statement_id`]).
+    /// 1-based number within the contact; the id is `rs-<contact>-<n>` ([`write_statement_id`]).
     pub n: u32,
     pub from_ms: u64,
     pub to_ms: u64,
@@ -165,6 +165,9 @@ pub struct Outcome {
     /// [`super::compile::BranchedOp::slot`]s of the traffic-branched actions this contact ran
     /// (each once): the branch came from traffic weights, not from the script (`unmodelled`).
     pub unmodelled: Vec<u32>,
+    /// [`super::templated::TemplatedOp::slot`]s of the actions whose `{var}` property was
+    /// still invalid at run time and took its fallback (each once): finding `templated_fallback`.
+    pub templated_fallback: Vec<u32>,
 }
 
 impl Outcome {
@@ -182,6 +185,7 @@ impl Outcome {
         self.policy_matched.resize(policies, false);
         self.unmodelled_snippet = 0;
         self.unmodelled.clear();
+        self.templated_fallback.clear();
     }
 
     pub fn add(&mut self, f: Finding) {
@@ -260,6 +264,14 @@ impl Outcome {
                 out.push(',');
             }
             let _ = write!(out, "\"{}\"", f.as_str());
+        }
+        // Issue 11 point 4: named after the FORMATS findings, listed only when it happened
+        // (so lines of scripts without templated properties are unchanged).
+        if !self.templated_fallback.is_empty() {
+            if self.findings != 0 {
+                out.push(',');
+            }
+            out.push_str("\"templated_fallback\"");
         }
         out.push_str("],\"path\":[");
         for (i, a) in self.path.iter().enumerate() {

@@ -301,6 +301,33 @@ impl Template {
     }
 }
 
+impl super::compile::Condition {
+    /// Evaluate against `vars`: `Ok(Some(b))` true / false (Snippet truthiness: empty, `false`
+    /// and zero are false), `Ok(None)` when the value is unknown (an external call's result),
+    /// `Err` on a runtime error (division by zero, an unknown method, the work budget). The
+    /// work is charged to the contact's budget like a template render.
+    pub fn eval(&self, vars: &mut Vars) -> Result<Option<bool>, RuntimeError> {
+        let mut r = Run::new(None, vars);
+        let res = r.eval(&self.expr, vars);
+        let out = match res {
+            Ok(Val::Unknown) => Ok(None),
+            Ok(v) => {
+                let b = match &v {
+                    Val::Num(x) | Val::Lit(x, _) => *x != 0.0,
+                    Val::Str(s) => is_truthy(s),
+                    Val::Buf(s) => is_truthy(s),
+                    Val::Unknown => false,
+                };
+                recycle(&mut vars.pool, v);
+                Ok(Some(b))
+            }
+            Err(e) => Err(e),
+        };
+        r.finish(vars);
+        out
+    }
+}
+
 /// Per-run counters.
 struct Run<'p> {
     prog: Option<&'p Program>,

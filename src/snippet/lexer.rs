@@ -177,6 +177,11 @@ pub fn lex(src: &str) -> Vec<Token> {
                 }
             }
             b'=' if next == Some(b'=') => two(Tok::EqEq),
+            // `=>` / `=<`: the IF help page writes `TOTAL=>0` for "greater than or equal"
+            // (help.nicecxone.com/Content/studio/actionscx/if/if.htm). Nothing else can follow
+            // `=` with `>` or `<`, so reading them as `>=` / `<=` changes no valid snippet.
+            b'=' if next == Some(b'>') => two(Tok::Ge),
+            b'=' if next == Some(b'<') => two(Tok::Le),
             b'=' => one(Tok::Assign),
             b'!' if next == Some(b'=') => two(Tok::Ne),
             b'!' => one(Tok::Bang),

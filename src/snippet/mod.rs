@@ -51,7 +51,7 @@ pub mod funcs;
 pub mod lexer;
 pub mod parser;
 
-pub use compile::{Program, Symbols, Template, VarId, Vars};
+pub use compile::{CONTACT_WIDE, Condition, Program, Symbols, Template, VarId, Vars};
 pub use dataflow::{Assignment, UnknownCall};
 pub use eval::{
     MAX_CALL_DEPTH, MAX_CONTACT_WORK, MAX_LOOP_ITERATIONS, MAX_VALUE_LEN, MAX_WORK, Rendered, RuntimeError,
@@ -60,6 +60,7 @@ pub use eval::{
 pub use funcs::{Func, SIM_EPOCH_SECS, did_you_mean, is_external};
 pub use parser::{
     Ast, BinOp, Expr, ExprKind, MAX_EXPR_HEIGHT, MAX_NESTING, Name, Part, Seg, Stmt, StmtKind, UnOp, Warning,
+    parse_expression,
 };
 
 /// A syntax error at a byte span of the snippet text: the first token that cannot be parsed.

@@ -280,6 +280,36 @@ fn parse_expr_at(text: &str, base: usize) -> Result<Expr, SyntaxError> {
     Ok(e)
 }
 
+/// Parse a whole text as one expression (the IF action's `Expression`), with the warnings of
+/// constructs read but not modelled. A syntax error points at the first token that cannot be
+/// used, as in a snippet.
+pub fn parse_expression(text: &str) -> Result<(Expr, Vec<Warning>), SyntaxError> {
+    let toks = lex(text);
+    if let Some(t) = toks.iter().find(|t| matches!(t.tok, Tok::Newline | Tok::Error(_))) {
+        let message = match t.tok {
+            Tok::Error(m) => m.to_string(),
+            _ => "an expression is one line: expected the end of the expression".to_string(),
+        };
+        return Err(SyntaxError { offset: t.offset, len: t.len, message, help: None });
+    }
+    let mut p =
+        Parser { src: text, base: 0, toks, pos: 0, depth: 0, loops: 0, funcs: 0, warnings: Vec::new() };
+    let e = p.expr()?;
+    let next = p.peek();
+    if next.tok != Tok::Eof {
+        return Err(SyntaxError {
+            offset: next.offset,
+            len: next.len,
+            message: format!(
+                "expected the end of the expression, found `{}`",
+                &text[next.offset..next.offset + next.len]
+            ),
+            help: Some("an IF `Expression` is one expression, e.g. `TOTAL > 0 & ANI != \"\"`".into()),
+        });
+    }
+    Ok((e, p.warnings))
+}
+
 /// Unescape the body of a `$"…"` string: `\n`, `\r`, `\t`, `\\`, `\"`; any other escaped
 /// character stands for itself.
 fn unescape(body: &str) -> String {

@@ -48,6 +48,8 @@ pub enum LoadErrorKind {
     UnknownBranch,
     /// Warning: a typed property holding a `{var}` template (resolved only at run time).
     TemplatedValue,
+    /// Warning: an IF `Expression` recflow cannot evaluate (traffic-weighted branch).
+    IfUnmodelled,
     /// Warning: a property the action's CXone help page does not list (catalogue entries
     /// whose property list was read from the page only).
     UnknownProperty,
@@ -78,6 +80,7 @@ impl LoadErrorKind {
             LoadErrorKind::UnknownType => "load::unknown-type",
             LoadErrorKind::UnknownBranch => "load::unknown-branch",
             LoadErrorKind::TemplatedValue => "load::templated-value",
+            LoadErrorKind::IfUnmodelled => "load::if-unmodelled",
             LoadErrorKind::UnknownProperty => "load::unknown-property",
         }
     }

@@ -55,7 +55,37 @@ impl<O: Observer> Engine<'_, O> {
         self.obs.step(ix, self.c.rec.map(|a| a.initiator));
         // Read once: an arm may release the call, and must still act as it found it.
         let released = self.phase() == CallPhase::Released;
-        match &p.ops[ix.index()] {
+        // `{var}` templates in typed properties (issue 11 point 4): resolved for this contact,
+        // then the patched op runs like a literal one (`sim/templated.rs`).
+        let patched;
+        let op = match &p.ops[ix.index()] {
+            Op::Templated(t) => {
+                let c = &mut self.c;
+                let r = crate::sim::templated::resolve(t, p, &mut c.vars, &mut c.scratch, &mut c.invalid);
+                if let Some(i) = r.fell_back {
+                    if !out.templated_fallback.contains(&t.slot) {
+                        out.templated_fallback.push(t.slot);
+                    }
+                    tr!(
+                        self,
+                        "finding",
+                        Some(ix),
+                        None,
+                        "{}",
+                        crate::sim::templated::fallback_text(t, i, &self.c.invalid)
+                    );
+                }
+                match r.op {
+                    Some(o) => {
+                        patched = o;
+                        &patched
+                    }
+                    None => &t.inner,
+                }
+            }
+            op => op,
+        };
+        match op {
             // Actions that change nothing we model (ANSWER, SIGNAL, …; see docs/actions.md).
             Op::Pass { next } => {
                 tr!(self, "action", Some(ix), None, "{}", self.op_name(ix));
@@ -79,26 +109,33 @@ impl<O: Observer> Engine<'_, O> {
             // An action whose result we cannot compute (HOURS, IF, RESTAPI, …): traffic weights
             // choose the branch, and the contact is counted as `unmodelled` so the report says
             // its outcome rests on an assumption.
-            Op::Branched(b) => {
-                let k = match &b.cumulative {
-                    Some(cum) => self.c.draws.weighted(b.choice, cum),
-                    None => self.c.draws.index(b.choice, b.choices.len()),
-                };
-                let (name, next) = &b.choices[k];
-                // One entry per contact and action: a loop through HOURS counts the contact once.
-                if !out.unmodelled.contains(&b.slot) {
-                    out.unmodelled.push(b.slot);
+            Op::Branched(b) => self.branched(ix, b, out),
+            // IF (issue 11 point 2): the Expression decides True / False; a value recflow cannot
+            // know (an external call's result) or a runtime error falls back to traffic weights.
+            Op::If(i) => match i.cond.eval(&mut self.c.vars) {
+                Ok(Some(b)) => {
+                    tr!(
+                        self,
+                        "action",
+                        Some(ix),
+                        None,
+                        "IF `{}` → {}",
+                        i.text,
+                        if b { "True" } else { "False" }
+                    );
+                    self.goto(if b { i.on_true } else { i.on_false }, 0, out)
                 }
-                tr!(
-                    self,
-                    "action",
-                    Some(ix),
-                    None,
-                    "{}: branch chosen by traffic weights → {name} (unmodelled)",
-                    b.kind
-                );
-                self.goto(*next, 0, out)
-            }
+                Ok(None) => {
+                    tr!(self, "note", Some(ix), None, "IF `{}`: the value is unknown", i.text);
+                    self.branched(ix, &i.fallback, out)
+                }
+                Err(e) => {
+                    tr!(self, "note", Some(ix), None, "IF `{}`: runtime error: {}", i.text, e.message);
+                    self.branched(ix, &i.fallback, out)
+                }
+            },
+            // `templated::wrap` never nests: the op was resolved above.
+            Op::Templated(_) => unreachable!("templated ops are resolved before the match"),
             // MENU: the caller's input is drawn from traffic (or uniformly among the wired digit
             // branches), stored in the MENU's variable, and picks the branch (SEMANTICS §2).
             Op::Menu(m) => {
@@ -203,11 +240,10 @@ impl<O: Observer> Engine<'_, O> {
             }
             // RUNSUB: the subscript was linked into the program at load (docs/subscripts.md), so a call is
             // only its variable set-up; RETURN below jumps back.
-            Op::Call { clear, params, next } => {
-                // Fresh locals for this copy of the subscript, then its parameters (docs/subscripts.md).
-                for &v in clear {
-                    self.c.vars.set(v, "");
-                }
+            Op::Call { clear, scope, params, next } => {
+                // Fresh locals (objects too) for this copy of the subscript, then its parameters
+                // (docs/subscripts.md).
+                self.c.vars.clear_scope(clear, *scope);
                 for (var, value) in params {
                     self.assign(*var, value, out);
                 }
@@ -380,6 +416,30 @@ impl<O: Observer> Engine<'_, O> {
     }
 
     /// The Studio action type of `ix`, for the timeline.
+    /// An action whose result we cannot compute (HOURS, RESTAPI, an IF on an unknown value,
+    /// …): traffic weights choose the branch, and the contact is counted as `unmodelled` so
+    /// the report says its outcome rests on an assumption.
+    fn branched(&mut self, ix: ActionIx, b: &crate::sim::compile::BranchedOp, out: &mut Outcome) {
+        let k = match &b.cumulative {
+            Some(cum) => self.c.draws.weighted(b.choice, cum),
+            None => self.c.draws.index(b.choice, b.choices.len()),
+        };
+        let (name, next) = &b.choices[k];
+        // One entry per contact and action: a loop through HOURS counts the contact once.
+        if !out.unmodelled.contains(&b.slot) {
+            out.unmodelled.push(b.slot);
+        }
+        tr!(
+            self,
+            "action",
+            Some(ix),
+            None,
+            "{}: branch chosen by traffic weights → {name} (unmodelled)",
+            b.kind
+        );
+        self.goto(*next, 0, out)
+    }
+
     pub(super) fn op_name(&self, ix: ActionIx) -> &'static str {
         self.p.kinds[ix.index()]
     }

@@ -11,7 +11,6 @@ use super::state::CallPhase;
 use super::{Engine, Observer, TraceStep, later};
 use crate::script::ActionIx;
 use crate::sim::compile::Behaviour;
-use crate::sim::compile::Op;
 use crate::sim::ids::{AgentId, ButtonId, SkillId};
 use crate::sim::outcome::{EndedBy, Outcome, Segment, SegmentKind};
 use crate::sim::rng::Purpose;
@@ -156,7 +155,11 @@ impl<O: Observer> Engine<'_, O> {
             Some(ix),
             None,
             "REQAGENT skill `{}`: the IVR segment ends, the caller queues",
-            p.skills[skill.index()]
+            match p.skills[skill.index()].as_str() {
+                // The placeholder of a templated skill no agent lists (templated.rs set SKILLNAME).
+                "" => p.sysvars.skill_name.map_or("(named at run time)", |v| self.c.vars.get(v)),
+                name => name,
+            }
         );
         let t = self.c.t;
         // The ivr segment's recording (R4) stops here; queue time belongs to no segment.
@@ -176,6 +179,11 @@ impl<O: Observer> Engine<'_, O> {
         }
         self.c.phase = Some(CallPhase::Queued);
         self.c.skill = Some(skill);
+        // SKILL / SKILLNAME (docs/variables.md); `""` is the placeholder of a templated skill no
+        // agent lists: templated.rs already set them to the name.
+        if !p.skills[skill.index()].is_empty() {
+            p.sysvars.skill(&mut self.c.vars, &p.skills[skill.index()]);
+        }
         // Both drawn at once, so the contact's fate in the queue is one comparison and one
         // pending event, not a race between two events.
         let wait = self.sample_ms(p.queue_wait, p.fixed.queue_wait);
@@ -298,6 +306,10 @@ impl<O: Observer> Engine<'_, O> {
         out.segments.push(Segment { kind, agent, from_ms: t, to_ms: t });
         self.c.seg = Some(out.segments.len() - 1);
         self.c.agent = agent;
+        // AGENTID: the agent who answered or took the transfer (docs/variables.md).
+        if let Some(a) = agent {
+            self.p.sysvars.agent(&mut self.c.vars, &self.p.agents[a.index()].id);
+        }
     }
 
     /// End the current segment at `t`: its recording interval closes (an interval never spans
@@ -321,7 +333,7 @@ impl<O: Observer> Engine<'_, O> {
             tr!(self, "event", None, None, "the agent presses `{name}`, which is not On: nothing happens");
             return;
         };
-        let Op::Indicate { params, .. } = &p.ops[indicate.index()] else { return };
+        let Some(params) = p.ops[indicate.index()].indicate_params() else { return };
         // Every SPn is written, unset ones as "", so a previous signal's values never linger.
         for (i, sp) in p.sp.iter().enumerate() {
             self.c.vars.set(*sp, params.get(i).map_or("", String::as_str));

@@ -112,6 +112,8 @@ pub(super) struct Ctx {
     pub(super) scratch: String,
     /// A formatted statement id.
     pub(super) id_buf: String,
+    /// The text of a templated value that was invalid at run time (explain).
+    pub(super) invalid: String,
 }
 
 impl Ctx {
@@ -154,6 +156,7 @@ impl Ctx {
             times: Vec::new(),
             scratch: String::new(),
             id_buf: String::new(),
+            invalid: String::new(),
         };
         c.reset(0);
         c
@@ -198,6 +201,7 @@ impl Ctx {
             times,
             scratch,
             id_buf,
+            invalid,
         } = self;
         (*t, *ready, *steps, *stmt_n, *handlers) = (0, 0, 0, 0, 0);
         (*phase, *pc, *direction) = (None, None, None);
@@ -214,5 +218,6 @@ impl Ctx {
         times.clear();
         scratch.clear();
         id_buf.clear();
+        invalid.clear();
     }
 }

@@ -6,7 +6,6 @@
 use super::state::{Active, CallPhase};
 use super::{Engine, Observer, TraceStep};
 use crate::script::ActionIx;
-use crate::sim::compile::Op;
 use crate::sim::outcome::{EndedBy, Finding, Initiator, Mode, Outcome};
 
 impl<O: Observer> Engine<'_, O> {
@@ -180,10 +179,7 @@ impl<O: Observer> Engine<'_, O> {
                 Some("A-6"),
                 "Start `{}` not armed for the agent: {} `{}` ran after it (IVR-only recording)",
                 self.p.id(start),
-                match self.p.ops[ix.index()] {
-                    Op::Menu(_) => "MENU",
-                    _ => "PLAY",
-                },
+                self.op_name(ix),
                 self.p.id(ix)
             );
         }
