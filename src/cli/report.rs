@@ -4,15 +4,29 @@
 use super::ExitKind;
 use super::config::{Report, Term};
 use super::output::write_atomic;
-use super::world::{load_script, load_tenant_traffic};
+use super::world::{compile, load_linked, load_tenant_traffic};
 use crate::report::html::{self, Input, Model};
 use crate::sim::Compiled;
 
 pub fn run(term: &Term, a: &Report) -> std::io::Result<ExitKind> {
+    // Each script with the scripts it calls (RUNSUB / RUNSCRIPT), linked as `simulate` links them.
     let mut scripts = Vec::new();
+    let mut linked = Vec::new();
     for path in &a.scripts {
-        let Some(s) = load_script(term, path) else { return Ok(ExitKind::BadInput) };
-        scripts.push(s);
+        match load_linked(term, path, &a.model.library) {
+            Ok((s, l)) => {
+                if l.is_none() {
+                    // Snippet constructs recflow reads but does not model: located warnings.
+                    term.warnings(&crate::script::snippet_warnings(&s));
+                }
+                scripts.push(s);
+                linked.push(l);
+            }
+            Err(errs) => {
+                term.load_errors(&errs);
+                return Ok(ExitKind::BadInput);
+            }
+        }
     }
     // One world for every script, checked against the first script that accepts it (as `diff`:
     // traffic `inputs` must name a MENU of the script).
@@ -41,8 +55,8 @@ pub fn run(term: &Term, a: &Report) -> std::io::Result<ExitKind> {
     let mut precision = None;
     if let Some(p) = a.precision {
         let mut calls = 0;
-        for s in &scripts {
-            let program = Compiled::compile(s, &tenant, &traffic);
+        for (s, l) in scripts.iter().zip(&linked) {
+            let program = compile(s, l.as_ref(), &tenant, &traffic);
             let (tally, _) = pool.install(|| {
                 crate::sim::precision::tally_to_precision(&program, p.target, p.max_calls, |_| {})
             });
@@ -51,17 +65,20 @@ pub fn run(term: &Term, a: &Report) -> std::io::Result<ExitKind> {
         traffic.calls = calls;
         precision = Some((p.target, calls));
     }
-    let programs: Vec<Compiled> = scripts.iter().map(|s| Compiled::compile(s, &tenant, &traffic)).collect();
+    let programs: Vec<Compiled> =
+        scripts.iter().zip(&linked).map(|(s, l)| compile(s, l.as_ref(), &tenant, &traffic)).collect();
     let lint_tenant = a.model.tenant.as_ref().map(|_| &tenant);
     let inputs: Vec<Input<'_>> = scripts
         .iter()
         .zip(&programs)
         .zip(&a.scripts)
-        .map(|((script, program), path)| Input {
+        .zip(&linked)
+        .map(|(((script, program), path), linked)| Input {
             path: path.display().to_string(),
             script,
             program,
             lint_tenant,
+            linked: linked.as_ref(),
         })
         .collect();
     let model = Model { tenant: &tenant, traffic: &traffic, flags: a.model.flags(false), precision };

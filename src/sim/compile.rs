@@ -86,7 +86,10 @@ pub enum Op {
     /// RUNSUB into a linked copy (docs/subscripts.md): the callee's locals are emptied, its
     /// parameters set (templates rendered in the caller's scope), then `next` = the callee's BEGIN.
     Call {
+        /// The callee copy's locals ([`crate::snippet::Vars::clear_scope`]): its interned slots
+        /// and its scope number (for object members created at run time).
         clear: Vec<VarId>,
+        scope: u32,
         params: Vec<(VarId, Template)>,
         next: Next,
     },

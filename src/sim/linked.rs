@@ -33,7 +33,7 @@ impl Compiled {
                         p.symbols.set_scope(scope);
                         vars.push((var, Template::compile(value, &mut p.symbols)));
                     }
-                    Op::Call { clear: p.symbols.scope_ids(*callee), params: vars, next }
+                    Op::Call { clear: p.symbols.scope_ids(*callee), scope: *callee, params: vars, next }
                 }
                 LinkOp::Return { value, var, caller_scope } => {
                     let value = (!var.trim().is_empty()).then(|| {

@@ -125,7 +125,9 @@ impl Symbols {
 
     /// The key of a name in the current scope: scope 0 keys are plain [`key_of`]; other scopes
     /// mark the variable part (`answer\u{1}3`) unless the name is global or contact-wide.
-    fn scoped_key(&self, name: &str) -> String {
+    /// Dynamic data objects are keyed the same way (their run-time member keys start with it),
+    /// so a subscript's object is its own per call, like its plain locals.
+    pub(crate) fn scoped_key(&self, name: &str) -> String {
         let key = key_of(name);
         if self.scope == 0 || key.starts_with("global:") {
             return key;
@@ -274,6 +276,27 @@ impl Vars {
         self.contact_work.set(0);
         self.unmodelled = 0;
         self.draws = 0;
+    }
+
+    /// A RUNSUB copy's locals back to empty (docs/subscripts.md): the slots `ids` interned in
+    /// `scope`, and the object members created at run time under that scope's keys (dynamic
+    /// indexes, JSON loads), so the subscript's objects are fresh on every call. Allocates
+    /// nothing: run-time keys are recognised by their root's scope mark (`cust\u{1}3.a[2]`).
+    pub fn clear_scope(&mut self, ids: &[VarId], scope: u32) {
+        for &v in ids {
+            self.set(v, "");
+        }
+        if scope != 0 && !self.extra.is_empty() {
+            for (k, (v, u)) in self.extra.iter_mut() {
+                let in_scope = root_key(k)
+                    .rsplit_once('\u{1}')
+                    .is_some_and(|(_, n)| n.parse::<u32>().is_ok_and(|n| n == scope));
+                if in_scope {
+                    v.clear();
+                    *u = false;
+                }
+            }
+        }
     }
 
     /// Only the non-`Global:` variables back to empty.
@@ -672,7 +695,7 @@ impl Compiler<'_> {
                     && args.len() == 1
                 {
                     let root = self.write(&target.text);
-                    let key = key_of(&self.scoped(&target.text)).into();
+                    let key = self.symbols.scoped_key(&self.scoped(&target.text)).into();
                     return Some(CStmt::Object { root, key, json: Some(self.expr(&args[0])), at });
                 }
                 let segs: Vec<PathSeg<'_>> = members.iter().map(PathSeg::from).collect();
@@ -689,7 +712,10 @@ impl Compiler<'_> {
                         }
                         None => {
                             let _ = root;
-                            CTarget::Dyn(key_of(&self.scoped(&target.text)).into(), self.dyn_segs(&segs))
+                            CTarget::Dyn(
+                                self.symbols.scoped_key(&self.scoped(&target.text)).into(),
+                                self.dyn_segs(&segs),
+                            )
                         }
                     }
                 };
@@ -697,7 +723,7 @@ impl Compiler<'_> {
             }
             StmtKind::Dynamic { name, value } => {
                 let root = self.write(&name.text);
-                let key = key_of(&self.scoped(&name.text)).into();
+                let key = self.symbols.scoped_key(&self.scoped(&name.text)).into();
                 CStmt::Object { root, key, json: value.as_ref().map(|v| self.expr(v)), at }
             }
             StmtKind::If { cond, then, els } => {
@@ -746,7 +772,7 @@ impl Compiler<'_> {
         }
         Some(match self.static_path(root, &segs) {
             Some((id, anc)) => CKind::Path(id, anc.into()),
-            None => CKind::DynPath(key_of(&self.scoped(root)).into(), self.dyn_segs(&segs)),
+            None => CKind::DynPath(self.symbols.scoped_key(&self.scoped(root)).into(), self.dyn_segs(&segs)),
         })
     }
 
@@ -832,7 +858,8 @@ impl Compiler<'_> {
             if let Some(root) = root {
                 let op = if lname == "count" { ObjOp::Count } else { ObjOp::AsJson };
                 if let Some((id, _)) = self.static_path(root, &segs) {
-                    let key = key_of(self.symbols.name(id));
+                    // The key the slot was interned under (the display name in this scope).
+                    let key = self.symbols.scoped_key(self.symbols.name(id));
                     let key = if self.symbols.is_global(id) && !key.starts_with("global:") {
                         format!("global:{key}")
                     } else {

@@ -39,6 +39,10 @@ pub struct Input<'a> {
     pub program: &'a Compiled,
     /// Lint with this tenant (the one given with `--tenant`), as `recflow lint` would.
     pub lint_tenant: Option<&'a Tenant>,
+    /// The library `script` was linked from, when the script calls others (RUNSUB / RUNSCRIPT,
+    /// docs/subscripts.md): `script` and `program` are then the linked ones, the header lists
+    /// every called file, and lint findings are located in their own files.
+    pub linked: Option<&'a crate::library::link::Linked>,
 }
 
 /// The model every script of the page ran under.
@@ -54,6 +58,9 @@ pub struct Model<'a> {
 #[derive(Serialize)]
 struct Header {
     scripts: Vec<String>,
+    /// Per script that calls others: `main.yaml: consent.yaml (digest), routing.yaml (digest)`,
+    /// the files and digests of its snapshot fingerprint (`snapshot::Fingerprint::with_scripts`).
+    called: Vec<String>,
     seed: u64,
     calls: u64,
     tenant: String,
@@ -76,6 +83,8 @@ struct FindingView {
     name: &'static str,
     severity: &'static str,
     message: String,
+    /// The file the finding is in: the script's path, or a called script's file.
+    file: String,
     line: usize,
     column: usize,
     help: String,
@@ -219,12 +228,26 @@ fn node_info(heat: &Heat, changed: &[String], script: &Script) -> Vec<NodeInfo> 
         .collect()
 }
 
-fn findings(script: &Script, tenant: Option<&Tenant>) -> Vec<FindingView> {
-    let config = crate::lint::Config { tenant: tenant.cloned(), ..Default::default() };
-    crate::lint::lint(script, &config)
-        .into_iter()
-        .map(|d| {
-            let (line, column) = script.source.line_col(d.primary.span.offset);
+fn findings(input: &Input<'_>) -> Vec<FindingView> {
+    let config = crate::lint::Config { tenant: input.lint_tenant.cloned(), ..Default::default() };
+    // Findings grouped with the script their spans are in (`None`: the input's script itself) and
+    // its file: for a linked library one view per file with findings, as `recflow lint` splits them.
+    let groups: Vec<(Option<Script>, String, Vec<crate::lint::Diagnostic>)> = match input.linked {
+        None => vec![(None, input.path.clone(), crate::lint::lint(input.script, &config))],
+        Some(l) => crate::lint::linked::lint(l, &config)
+            .into_iter()
+            .map(|f| {
+                let file = f.view.source.name.to_string();
+                (Some(f.view), file, f.found)
+            })
+            .collect(),
+    };
+    let script = input.script;
+    groups
+        .iter()
+        .flat_map(|(view, file, found)| found.iter().map(move |d| (view.as_ref().unwrap_or(script), file, d)))
+        .map(|(view, file, d)| {
+            let (line, column) = view.source.line_col(d.primary.span.offset);
             let ids = d.path_ids(script);
             let nodes: Vec<String> =
                 ids.iter().filter_map(|id| script.find(id)).map(|ix| ix.index().to_string()).collect();
@@ -235,6 +258,7 @@ fn findings(script: &Script, tenant: Option<&Tenant>) -> Vec<FindingView> {
                 name: d.name,
                 severity: d.severity.as_str(),
                 message: d.message.clone(),
+                file: file.clone(),
                 line,
                 column,
                 help: d.help.clone(),
@@ -287,7 +311,7 @@ fn section(input: &Input<'_>, model: &Model<'_>, k: usize, changed: &[String]) -
         policies,
         graph,
         legend,
-        findings: findings(script, input.lint_tenant),
+        findings: findings(input),
         examples,
         more_classes,
     }
@@ -295,8 +319,20 @@ fn section(input: &Input<'_>, model: &Model<'_>, k: usize, changed: &[String]) -
 
 fn header(inputs: &[&Input<'_>], model: &Model<'_>) -> Header {
     let fp = crate::snapshot::Fingerprint::of(model.tenant, model.traffic);
+    let called = inputs
+        .iter()
+        .filter_map(|i| {
+            let files =
+                crate::snapshot::Fingerprint::of(model.tenant, model.traffic).with_scripts(i.linked).scripts;
+            (!files.is_empty()).then(|| {
+                let list: Vec<String> = files.iter().map(|(f, digest)| format!("{f} ({digest})")).collect();
+                format!("{}: {}", i.path, list.join(", "))
+            })
+        })
+        .collect();
     Header {
         scripts: inputs.iter().map(|i| i.path.clone()).collect(),
+        called,
         seed: fp.seed,
         calls: inputs.first().map_or(fp.calls, |i| i.program.calls),
         tenant: fp.tenant,

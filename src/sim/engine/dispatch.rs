@@ -240,11 +240,10 @@ impl<O: Observer> Engine<'_, O> {
             }
             // RUNSUB: the subscript was linked into the program at load (docs/subscripts.md), so a call is
             // only its variable set-up; RETURN below jumps back.
-            Op::Call { clear, params, next } => {
-                // Fresh locals for this copy of the subscript, then its parameters (docs/subscripts.md).
-                for &v in clear {
-                    self.c.vars.set(v, "");
-                }
+            Op::Call { clear, scope, params, next } => {
+                // Fresh locals (objects too) for this copy of the subscript, then its parameters
+                // (docs/subscripts.md).
+                self.c.vars.clear_scope(clear, *scope);
                 for (var, value) in params {
                     self.assign(*var, value, out);
                 }
