@@ -1,9 +1,10 @@
 //! What every command does with bad input: a script that does not load is exit 2 with
-//! file:line:column on stderr and nothing on stdout; a bad flag value is a usage error, exit 2.
+//! file:line:column on stderr and nothing on stdout (and lint never says "ok" then); a bad flag
+//! value is a usage error, exit 2; `--help` into a full disk is an error, not a success.
 
 use insta_cmd::assert_cmd_snapshot;
 
-use crate::common::{recflow, recflow_in};
+use crate::common::{output, recflow, recflow_in};
 
 #[test]
 fn load_errors_exit_2_with_file_line_column() {
@@ -56,4 +57,29 @@ fn bad_usage_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     let out = recflow().args(["graph", "scripts/consent-gdpr.yaml", "--format", "png"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn lint_of_an_unreadable_file_never_says_ok() {
+    let o = output(&["lint", "does/not/exist.yaml"]);
+    assert_eq!(o.status.code(), Some(2));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(!out.contains("ok:"), "{out}");
+    assert!(out.contains("1 script could not be loaded"), "{out}");
+}
+
+#[test]
+fn help_into_a_full_disk_fails() {
+    if !std::path::Path::new("/dev/full").exists() {
+        return;
+    }
+    for args in [&["--help"][..], &["lint", "--help"]] {
+        let o = recflow()
+            .args(args)
+            .stdout(std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        assert_ne!(o.status.code(), Some(0), "{args:?}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("cannot write"), "{args:?}");
+    }
 }

@@ -1,6 +1,7 @@
 //! `recflow lint` and `recflow rules` from the command line: formats, selection, exit statuses.
 
 mod examples;
+mod fix;
 mod subscripts;
 
 use insta_cmd::assert_cmd_snapshot;

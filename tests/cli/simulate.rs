@@ -1,6 +1,8 @@
 //! `recflow simulate` end to end: formats, --calls-out, --jobs, exit statuses (`explain` is in
 //! `explain.rs`).
 
+mod precision;
+
 use crate::common::output as recflow;
 
 #[test]
