@@ -402,3 +402,13 @@ fn lint_explores_every_value_of_a_templated_record() {
     assert_eq!(codes(&text.replace("\"{mode}\"", "Start")), ["O001", "P001"]);
     assert_eq!(codes(&text.replace("\"{mode}\"", "Stop")), ["O002"]);
 }
+
+/// G003 (unmodelled action) no longer reports an IF whose Expression recflow evaluates; it still
+/// reports one it cannot evaluate.
+#[test]
+fn evaluated_if_is_not_an_unmodelled_action() {
+    let g003 =
+        |s: &Script| recflow::lint::lint(s, &Default::default()).iter().filter(|d| d.code == "G003").count();
+    assert_eq!(g003(&load("if-ani.yaml")), 0);
+    assert_eq!(g003(&load("if-unknown-function.yaml")), 1);
+}
