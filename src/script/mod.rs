@@ -7,7 +7,14 @@
 //! - `yaml.rs`: native YAML (FORMATS §1) → [`raw::RawScript`] (serde-saphyr, with spans);
 //! - `studio_json.rs`: Studio JSON (FORMATS §2) → [`raw::RawScript`];
 //! - `build.rs`: `RawScript` → `Script`: type normalisation, typed properties, every semantic check;
-//! - `export.rs`: `Script` → YAML / Studio JSON text (`recflow convert`).
+//! - `export.rs`: `Script` → YAML / Studio JSON text (`recflow convert`);
+//! - `model.rs`: the [`Script`] / [`Action`] types (with [`ActionIx`]); `raw.rs`: the loaders'
+//!   common unchecked form;
+//! - `catalogue.rs`: the one table of Studio action types (branches, media class, prompt
+//!   properties, how simulate treats each; `docs/actions.md` is generated from it);
+//! - `facts.rs`: facts decided once at load and read by lint and simulate (consent questions,
+//!   sensitive prompts, the statement-id variable);
+//! - `runtime.rs`: what of an action is known only at run time (`{var}` templates, IF).
 
 mod build;
 pub use build::snippet_warnings;

@@ -8,7 +8,9 @@
 //! - `compile.rs`: script + tenant + traffic → [`Compiled`] (actions as `script::ActionIx`,
 //!   typed table ids from `ids.rs`, small enums, draw purposes); `linked.rs` compiles a linked
 //!   library (RUNSUB / RUNSCRIPT) the same way; `vars.rs`: variable slots, `{var}` templates
-//!   and compiled SNIPPETs;
+//!   and compiled SNIPPETs; `sysvars.rs`: system variables (ANI, SKILL, AGENTID, …) written
+//!   into the contact's variables when CXone would have them; `templated.rs`: `{var}` in typed
+//!   properties and IF's `Expression`, rendered per contact;
 //! - `rng.rs`: keyed random draws — (seed, contact, purpose), never consumption order;
 //! - `engine/`: one contact (SEMANTICS.md R1–R15, A-n), one concern per file — `mod.rs` the
 //!   event loop, `state.rs` the per-contact state in one struct reset as a whole, `events.rs`
