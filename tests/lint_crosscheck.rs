@@ -206,3 +206,57 @@ fn every_lint_path_finding_is_reproduced_by_simulate() {
         assert!(covered.contains(code), "no example has a {code} path finding (covered: {covered:?})");
     }
 }
+
+/// The same direction across files (issue 13): every path finding of a multi-script example,
+/// linted with its library (`lint::linked`), is reproduced by simulating the linked program
+/// under a traffic that forces its counterexample — MENU inputs named by their linked ids
+/// (`consent-no-input-leak:ask`), so the forced path runs through the subscripts as lint's did.
+#[test]
+fn every_lint_path_finding_across_files_is_reproduced_by_simulate() {
+    use recflow::library::{self, Options, link::link};
+    let entries = [
+        "scripts/tenant-consent-subscript/main.yaml",
+        "scripts/tenant-consent-subscript/mistake-main.yaml",
+        "scripts/tenant-consent-subscript/studio-json/main.json",
+        "scripts/tenant-consent-subscript/studio-json/mistake-main.json",
+        "tests/fixtures/subscripts/statement/main.yaml",
+        "tests/fixtures/subscripts/vars/main.yaml",
+        "tests/fixtures/subscripts/dynamic/main.yaml",
+    ];
+    let mut failures = Vec::new();
+    let mut covered = BTreeSet::new();
+    for entry in entries {
+        let lib = library::load(&common::repo(entry), &Options::default())
+            .unwrap_or_else(|e| panic!("{}", e.render_plain(100)));
+        let linked = link(&lib).unwrap();
+        for f in lint::linked::lint(&linked, &Config::default()) {
+            for d in f.found.iter().filter(|d| !d.path.is_empty()) {
+                let traffic = forcing_traffic(&linked.script, &d.path);
+                let program = sim::Compiled::compile_linked(&linked, &Tenant::default(), &traffic);
+                let report = sim::simulate(&program, 300, |_| {});
+                match reproduced(d.code, &report) {
+                    None => {}
+                    Some(true) => {
+                        covered.insert((entry, d.code));
+                    }
+                    Some(false) => failures.push(format!(
+                        "{entry}: lint {} at `{}` ({}) is not reproduced by simulate under inputs {:?}",
+                        d.code,
+                        linked.script.actions[d.action.index()].id,
+                        d.message,
+                        traffic.inputs
+                    )),
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Not vacuous: the cross-file C001 (YAML and Studio JSON) and S001 are among those reproduced.
+    for want in [
+        ("scripts/tenant-consent-subscript/mistake-main.yaml", "C001"),
+        ("scripts/tenant-consent-subscript/studio-json/mistake-main.json", "C001"),
+        ("tests/fixtures/subscripts/statement/main.yaml", "S001"),
+    ] {
+        assert!(covered.contains(&want), "{want:?} not reproduced (covered: {covered:?})");
+    }
+}

@@ -134,6 +134,22 @@ fn recursion_is_allowed_up_to_the_depth_limit() {
     assert_eq!(linked.parts.iter().map(|p| p.depth).max(), Some(MAX_DEPTH));
     let too_deep: Vec<_> = linked.ops.iter().filter(|o| matches!(o, Some(LinkOp::TooDeep))).collect();
     assert_eq!(too_deep.len(), 1);
+    // Simulated, a contact descends MAX_DEPTH RUNSUBs, the one beyond the limit ends the thread
+    // (explain says so), and nothing hangs or overflows.
+    let p = recflow::sim::Compiled::compile_linked(
+        &linked,
+        &recflow::model::Tenant::default(),
+        &recflow::model::Traffic::default(),
+    );
+    let ex = recflow::sim::explain::explain(&p, 0);
+    let calls = ex.outcome.path.iter().filter(|&&ix| p.id(ix).ends_with('c')).count();
+    assert_eq!(calls as u32, MAX_DEPTH + 1, "every RUNSUB on the way down ran once");
+    assert!(
+        ex.steps.iter().any(|s| s.text.contains("beyond the depth limit")),
+        "{:#?}",
+        ex.steps.iter().map(|s| &s.text).collect::<Vec<_>>()
+    );
+    assert_eq!(ex.outcome.path.iter().filter(|&&ix| p.id(ix).ends_with(":r") || p.id(ix) == "r").count(), 0);
 }
 
 #[test]

@@ -79,7 +79,21 @@ fn s001_across_files() {
     assert_eq!(s001.len(), 2, "{s001:#?}");
     for (file, d) in &s001 {
         assert_eq!(file, "statement.yaml");
-        assert_eq!(d.path_ids(&out[0].view)[..2], ["begin", "take"]);
+        let ids = d.path_ids(&out[0].view);
+        assert_eq!(ids[..2], ["begin", "take"]);
+        // The path crosses into the subscript, each step labelled with its own file:line.
+        assert!(ids.contains(&"statement:start".to_string()), "{ids:?}");
+        assert!(
+            d.help.contains(
+                "steps: begin (main.yaml:6) → take (main.yaml:9) → statement:begin (statement.yaml:4)"
+            ),
+            "{}",
+            d.help
+        );
+        let cross = d.cross.as_deref().expect("a cross-file finding carries each step's place");
+        let files: Vec<&str> =
+            cross.steps.iter().flatten().map(|p| p.file.rsplit('/').next().unwrap_or(&p.file)).collect();
+        assert_eq!(files[..3], ["main.yaml", "main.yaml", "statement.yaml"]);
     }
 }
 
