@@ -3,6 +3,9 @@
 //! typed properties resolved per contact with a documented fallback and the finding
 //! `templated_fallback`; lint explores every value a templated recording property can take.
 
+mod common;
+
+use common::sim::batch_lines as lines;
 use recflow::model::{Tenant, Traffic, parse_tenant, parse_traffic};
 use recflow::script::{LoadErrorKind, Script};
 use recflow::sim::{self, Compiled, Report};
@@ -27,18 +30,6 @@ fn report(p: &Compiled, calls: u64, jobs: usize) -> Report {
     let (tally, res) = pool.install(|| sim::simulate_chunks(p, calls, None, |_| {}));
     res.unwrap();
     tally.report(p)
-}
-
-/// The `--calls-out` lines of contacts `0..calls` (one batch, 2 threads).
-fn lines(p: &Compiled, calls: u64) -> Vec<String> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
-    let mut text = String::new();
-    let mut sink = |s: &str| {
-        text.push_str(s);
-        Ok(())
-    };
-    pool.install(|| sim::simulate_chunks(p, calls, Some(&mut sink), |_| {})).1.unwrap();
-    text.lines().map(str::to_string).collect()
 }
 
 /// Did contact `c` run action `id`?

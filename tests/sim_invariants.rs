@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::sim::{busy_traffic, fixed_traffic as traffic, script};
+use common::sim::{batch_lines, busy_traffic, fixed_traffic as traffic, script};
 
 use recflow::model::{Tenant, Traffic};
 use recflow::sim::{self, Compiled};
@@ -35,18 +35,6 @@ fn assign_copy_of_statement_id_saves_every_contact_in_a_batch() {
         let ex = sim::explain::explain(&p, i);
         assert!(ex.outcome.statements.iter().all(|st| st.saved), "contact {i}");
     }
-}
-
-/// The `--calls-out` lines of contacts `0..calls` (one batch, 2 threads).
-fn batch_lines(p: &Compiled, calls: u64) -> Vec<String> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
-    let mut text = String::new();
-    let mut sink = |s: &str| {
-        text.push_str(s);
-        Ok(())
-    };
-    pool.install(|| sim::simulate_chunks(p, calls, Some(&mut sink), |_| {})).1.unwrap();
-    text.lines().map(str::to_string).collect()
 }
 
 /// For every example: line *i* of a batch's `--calls-out` is exactly contact *i* run alone

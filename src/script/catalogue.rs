@@ -460,9 +460,10 @@ pub static CATALOGUE: &[ActionSpec] = &[
     // .../actionscx/if/if.htm (Studio): "Evaluates an expression and takes a branch depending on
     // the outcome of the evaluation (true or false)"; property Expression; branches True / False.
     // Evaluated with the Snippet evaluator; one recflow cannot evaluate is traffic-branched.
-    props(
+    read(
         spec("IF", "Branches on a Snippet expression (True / False)", &["True", "False"], Evaluated, Read),
         &["Expression"],
+        "https://help.nicecxone.com/Content/studio/actions/if/if.htm",
     ),
     props(
         spec(
@@ -522,7 +523,13 @@ pub static CATALOGUE: &[ActionSpec] = &[
         "https://help.nicecxone.com/zh-cn/content/studio/actionscx/onanswer/onanswer.htm",
     ),
     props(spec("ONHOLD", "Event: the call was put on hold", &[], PassThrough, Recalled), &[]),
-    props(spec("ONRELEASE", "Event: the call was released", &[], Evaluated, Recalled), &[]),
+    read_branches(
+        props(
+            spec("ONRELEASE", "Event: the call was released", &[], Evaluated, Recalled),
+            &["CauseCode", "CallResult"],
+        ),
+        "https://help.nicecxone.com/zh-cn/content/studio/actionscx/onrelease/onrelease.htm",
+    ),
     props(spec("ONRESUME", "Event: the call was resumed from hold", &[], PassThrough, Recalled), &[]),
     props(
         spec("ONSIGNAL", "Event: a SIGNAL or agent button reached the script", &[], Evaluated, Recalled),
@@ -782,6 +789,24 @@ pub fn markdown() -> String {
         CATALOGUE.iter().filter(|s| s.sim == Sim::Evaluated).count(),
         CATALOGUE.iter().filter(|s| s.sim == Sim::PassThrough).count(),
         CATALOGUE.iter().filter(|s| s.sim == Sim::Traffic).count(),
+    ));
+    let names = |sim: Sim| {
+        CATALOGUE_SORTED.iter().filter(|s| s.sim == sim).map(|s| s.name).collect::<Vec<_>>().join(", ")
+    };
+    out.push_str(&format!(
+        "\n- evaluated: {}\n- traffic-branched: {}\n- pass-through: {}\n",
+        names(Sim::Evaluated),
+        names(Sim::Traffic),
+        names(Sim::PassThrough)
+    ));
+    let read = |f: fn(&ActionSpec) -> bool| {
+        CATALOGUE_SORTED.iter().filter(|s| f(s)).map(|s| s.name).collect::<Vec<_>>().join(", ")
+    };
+    out.push_str(&format!(
+        "\nRead from their help page (cited in the table): branches of {}; property lists of {}. \
+         Every other entry is recalled.\n",
+        read(|s| s.evidence == Evidence::Read),
+        read(|s| s.properties_evidence == Evidence::Read),
     ));
     out
 }

@@ -3,6 +3,7 @@
 
 use recflow::model::{Dist, Match, Policy, PressSequence, Tenant, Traffic, Weighted};
 use recflow::script::Script;
+use recflow::sim::{self, Compiled};
 
 /// A script from YAML actions (the `script:` header is added).
 pub fn script(actions: &str) -> Script {
@@ -72,4 +73,16 @@ pub fn stats_world(policy: &str, percent: f64, seed: u64) -> (Tenant, Traffic) {
     traffic.inputs =
         vec![("ask".into(), Weighted { items: vec![(Some("1".into()), 0.3), (Some("2".into()), 0.7)] })];
     (tenant, traffic)
+}
+
+/// The `--calls-out` lines of contacts `0..calls` (one batch, 2 threads).
+pub fn batch_lines(p: &Compiled, calls: u64) -> Vec<String> {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+    let mut text = String::new();
+    let mut sink = |s: &str| {
+        text.push_str(s);
+        Ok(())
+    };
+    pool.install(|| sim::simulate_chunks(p, calls, Some(&mut sink), |_| {})).1.unwrap();
+    text.lines().map(str::to_string).collect()
 }
