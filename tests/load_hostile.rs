@@ -1,16 +1,13 @@
 //! Hostile input: whatever the bytes, loading returns an error (never panics, never overflows
 //! the stack) within bounded time. Each case also checks the error kind users will see.
 
-use std::time::{Duration, Instant};
-
 use recflow::script::{self, LoadErrorKind, LoadErrors};
 
-/// Load `text` and return the errors, asserting it took less than `limit`.
-fn load_err_within(name: &str, text: &str, limit: Duration) -> LoadErrors {
-    let t = Instant::now();
+/// Load `text` and return the errors. No clock: the sizes below make a super-linear regression
+/// a test that does not finish in CI, and `cargo bench` measures the real numbers (timed
+/// assertions are flaky on a shared machine).
+fn load_err(name: &str, text: &str) -> LoadErrors {
     let r = script::load_str(name, text);
-    let took = t.elapsed();
-    assert!(took < limit, "{name}: loading took {took:?}");
     match r {
         Ok(s) => panic!("{name}: loaded {} actions", s.actions.len()),
         Err(e) => {
@@ -19,10 +16,6 @@ fn load_err_within(name: &str, text: &str, limit: Duration) -> LoadErrors {
             e
         }
     }
-}
-
-fn load_err(name: &str, text: &str) -> LoadErrors {
-    load_err_within(name, text, Duration::from_secs(30))
 }
 
 fn kinds(e: &LoadErrors) -> Vec<LoadErrorKind> {
@@ -132,7 +125,7 @@ fn alias_bomb() {
         text.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
     }
     text.push_str("script: t\nactions: *a9\n");
-    let e = load_err_within("bomb.yaml", &text, Duration::from_secs(30));
+    let e = load_err("bomb.yaml", &text);
     assert_eq!(kinds(&e), [LoadErrorKind::Syntax], "{}", e.render_plain(100));
     assert!(e.errors[0].help.as_deref().unwrap().contains("limits"));
     assert!(e.errors[0].message.contains("alias bomb"), "{}", e.errors[0].message);
@@ -161,12 +154,9 @@ actions:
 #[test]
 fn large_file_is_bounded() {
     let text = large_script(1024 * 1024);
-    let t = Instant::now();
     let r = script::load_str("large.yaml", &text);
-    let took = t.elapsed();
     let s = r.unwrap_or_else(|e| panic!("{}", e.render_plain(100)));
     assert!(s.actions.len() > 10_000, "{}", s.actions.len());
-    assert!(took < Duration::from_secs(60), "took {took:?}");
 
     // A single 8 MB scalar is just a long phrase.
     let long = format!(
@@ -181,7 +171,7 @@ fn large_file_is_bounded() {
 #[test]
 fn too_many_nodes_is_refused() {
     let text = format!("script: t\nactions: [{}]\n", "1, ".repeat(300_000));
-    let e = load_err_within("nodes.yaml", &text, Duration::from_secs(60));
+    let e = load_err("nodes.yaml", &text);
     assert_eq!(kinds(&e), [LoadErrorKind::Syntax], "{}", e.render_plain(100));
     assert_eq!(e.errors[0].message, "invalid YAML: more than 250000 YAML nodes");
 }
@@ -231,14 +221,12 @@ fn many_errors_are_capped() {
     for i in 0..3_000 {
         text.push_str(&format!("  - {{id: p{i}, type: PLAY, next: nowhere{i}}}\n"));
     }
-    let e = load_err_within("many.yaml", &text, Duration::from_secs(30));
+    let e = load_err("many.yaml", &text);
     assert_eq!(e.errors.len(), 101);
     assert!(e.errors[..100].iter().all(|e| e.kind == LoadErrorKind::DanglingBranch));
     assert_eq!(e.errors[100].message, "2900 more errors not shown (recflow reports the first 100)");
     assert_eq!(e.errors[0].line_col(), Some((4, 32)));
-    let t = Instant::now();
     let rendered = e.render_plain(100);
-    assert!(t.elapsed() < Duration::from_secs(10));
     assert!(
         rendered.ends_with("help: fix the errors above and load the file again\n"),
         "{}",
@@ -255,10 +243,8 @@ fn case_with_many_branches() {
     for i in 0..60_000 {
         text.push_str(&format!("      v{i}: b\n"));
     }
-    let t = Instant::now();
     let s = script::load_str("case.yaml", &text).unwrap();
     assert_eq!(s.actions[1].branches.len(), 60_000);
-    assert!(t.elapsed() < Duration::from_secs(60), "{:?}", t.elapsed());
 }
 
 /// Errors far into a big file render in one pass over it, and a secondary label thousands of
@@ -276,9 +262,7 @@ fn errors_deep_in_a_big_file_render_fast_and_compact() {
     }
     let e = load_err("big.yaml", &text);
     assert_eq!(e.errors.len(), 101);
-    let t = Instant::now();
     let rendered = e.render_plain(100);
-    assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
     let dup = e.errors.iter().find(|e| e.kind == LoadErrorKind::DuplicateId).unwrap();
     assert_eq!(dup.line_col(), Some((103_005, 10)));
     let one = recflow::script::LoadErrors::one(dup.clone()).render_plain(100);
