@@ -462,7 +462,13 @@ pub static CATALOGUE: &[ActionSpec] = &[
     // Evaluated with the Snippet evaluator; one recflow cannot evaluate is traffic-branched.
     read(
         // The page lists only True and False as result branches: no Default.
-        no_default(spec("IF", "Branches on a Snippet expression (True / False)", &["True", "False"], Evaluated, Read)),
+        no_default(spec(
+            "IF",
+            "Branches on a Snippet expression (True / False)",
+            &["True", "False"],
+            Evaluated,
+            Read,
+        )),
         &["Expression"],
         "https://help.nicecxone.com/Content/studio/actions/if/if.htm",
     ),
