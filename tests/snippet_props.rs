@@ -2,8 +2,6 @@
 //! Random bytes, random token soups and random well-formed programs; case counts are modest so
 //! the file runs in a few seconds.
 
-use std::time::{Duration, Instant};
-
 use proptest::prelude::*;
 use recflow::snippet::{Program, Symbols, Template, Vars, parse};
 
@@ -101,9 +99,9 @@ const TOKENS: &[&str] = &[
     "format(x, '0.00')",
 ];
 
-/// Parse; when it parses, compile and run twice (cold and warm). Must finish quickly.
+/// Parse; when it parses, compile and run twice (cold and warm). Must finish: the work budget
+/// bounds every run (no clock here; timed assertions are flaky on a shared machine).
 fn exercise(src: &str) {
-    let started = Instant::now();
     if let Ok(ast) = parse(src) {
         let _ = ast.assignments();
         let _ = ast.copies_into_global("x");
@@ -118,7 +116,6 @@ fn exercise(src: &str) {
     let t = Template::compile(src, &mut symbols);
     let mut out = String::new();
     t.render_into(&mut Vars::new(&symbols), &mut out);
-    assert!(started.elapsed() < Duration::from_secs(5), "took {:?}: {src:?}", started.elapsed());
 }
 
 fn value() -> impl Strategy<Value = String> {

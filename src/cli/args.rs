@@ -20,6 +20,23 @@ use clap::{Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    /// Colour in terminal output: `auto` colours a stream only when it is a terminal and
+    /// `NO_COLOR` is not set; `always` and `never` override both (e.g. `always` for a CI log
+    /// that renders ANSI colours).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+/// `--color`: when recflow colours its terminal output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour a stream when it is a terminal and `NO_COLOR` is unset.
+    Auto,
+    /// Always colour (also into pipes and files).
+    Always,
+    /// Never colour.
+    Never,
 }
 
 const EXAMPLES: &str = "\

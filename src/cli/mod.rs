@@ -76,7 +76,8 @@ pub fn main() -> ExitCode {
             }
         }
     };
-    let config = match Config::new(cli, Term::detect()) {
+    let term = Term::detect(cli.color);
+    let config = match Config::new(cli, term) {
         Ok(config) => config,
         Err(config::UsageError(message)) => {
             eprintln!("{message}");

@@ -2,12 +2,13 @@
 //! only read; load errors and warnings rendered on stderr; stdout written so that a closed pipe
 //! surfaces as `BrokenPipe` (which `main` treats as success).
 //!
-//! Colour follows <https://no-color.org>: `NO_COLOR` set (to anything) turns it off; otherwise
-//! each stream is coloured only when it is a terminal. Tests and pipes therefore always get
-//! plain text.
+//! Colour follows `--color` (`auto` by default) and <https://no-color.org>: under `auto`,
+//! `NO_COLOR` set (to anything) turns it off, and otherwise each stream is coloured only when it
+//! is a terminal, so tests and pipes get plain text; `always` / `never` override both.
 
 use std::io::{IsTerminal, Write};
 
+use super::args::ColorChoice;
 use crate::script::{LoadError, LoadErrors};
 
 /// Width load errors, warnings and lint findings are rendered at (wide enough that paths and
@@ -28,16 +29,21 @@ pub struct Term {
 }
 
 impl Term {
-    /// Look at `NO_COLOR` and at which streams are terminals.
-    pub fn detect() -> Self {
+    /// Apply `--color` to what the environment says: `NO_COLOR` and which streams are terminals.
+    pub fn detect(choice: ColorChoice) -> Self {
         let no_color = std::env::var_os("NO_COLOR").is_some();
         let (stdout_tty, stderr_tty) = (std::io::stdout().is_terminal(), std::io::stderr().is_terminal());
-        Term {
-            stdout_color: stdout_tty && !no_color,
-            stderr_color: stderr_tty && !no_color,
-            stderr_tty,
-            width: WIDTH,
-        }
+        Self::decide(choice, no_color, stdout_tty, stderr_tty)
+    }
+
+    /// The decision itself, apart from the environment (unit-tested).
+    fn decide(choice: ColorChoice, no_color: bool, stdout_tty: bool, stderr_tty: bool) -> Self {
+        let color = |tty: bool| match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => tty && !no_color,
+        };
+        Term { stdout_color: color(stdout_tty), stderr_color: color(stderr_tty), stderr_tty, width: WIDTH }
     }
 
     /// Plain text everywhere, no progress bar (what a pipe gets).
@@ -85,4 +91,24 @@ pub fn write_stdout(text: &str) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn color_choice_overrides_no_color_and_ttys() {
+        use ColorChoice::*;
+        // auto: terminals only, NO_COLOR wins.
+        assert!(Term::decide(Auto, false, true, true).stdout_color);
+        assert!(!Term::decide(Auto, true, true, true).stdout_color);
+        let t = Term::decide(Auto, false, false, true);
+        assert!(!t.stdout_color && t.stderr_color);
+        // always / never ignore both.
+        let t = Term::decide(Always, true, false, false);
+        assert!(t.stdout_color && t.stderr_color && !t.stderr_tty);
+        let t = Term::decide(Never, false, true, true);
+        assert!(!t.stdout_color && !t.stderr_color && t.stderr_tty);
+    }
 }

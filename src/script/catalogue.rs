@@ -461,7 +461,14 @@ pub static CATALOGUE: &[ActionSpec] = &[
     // the outcome of the evaluation (true or false)"; property Expression; branches True / False.
     // Evaluated with the Snippet evaluator; one recflow cannot evaluate is traffic-branched.
     read(
-        spec("IF", "Branches on a Snippet expression (True / False)", &["True", "False"], Evaluated, Read),
+        // The page lists only True and False as result branches: no Default.
+        no_default(spec(
+            "IF",
+            "Branches on a Snippet expression (True / False)",
+            &["True", "False"],
+            Evaluated,
+            Read,
+        )),
         &["Expression"],
         "https://help.nicecxone.com/Content/studio/actions/if/if.htm",
     ),

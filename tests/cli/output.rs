@@ -201,3 +201,36 @@ fn input_format_follows_the_content_when_the_extension_disagrees() {
     let direct = recflow(&["convert", "scripts/studio-json/consent-gdpr.json", "--to", "studio-json"]);
     assert_eq!(o.stdout, direct.stdout, "loaded as the Studio export it is");
 }
+
+/// `--color`: `auto` (the default) gives a pipe plain text; `always` colours lint findings even
+/// into a pipe and even with `NO_COLOR` set; `never` never colours; a bad value is a usage error.
+#[test]
+fn color_flag_overrides_tty_detection_and_no_color() {
+    let lint = |extra: &[&str], no_color: bool| {
+        let mut c = command();
+        c.args(["lint", "scripts/mistake-dnr-after-answer.yaml"]).args(extra);
+        if no_color {
+            c.env("NO_COLOR", "1");
+        } else {
+            c.env_remove("NO_COLOR");
+        }
+        let o = c.output().unwrap();
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let esc = "\u{1b}[";
+    let auto = lint(&[], false);
+    assert!(auto.contains("C002") && !auto.contains(esc), "{auto}");
+    let always = lint(&["--color", "always"], true);
+    assert!(always.contains("C002") && always.contains(esc), "{always}");
+    assert!(!lint(&["--color=never"], false).contains(esc));
+    // Global: accepted before the subcommand too.
+    let o = command()
+        .args(["--color", "always", "lint", "scripts/mistake-dnr-after-answer.yaml"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&o.stdout).contains(esc));
+    let o = recflow(&["lint", SCRIPT, "--color", "sometimes"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("possible values: auto, always, never"), "{}", stderr(&o));
+}
