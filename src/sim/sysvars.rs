@@ -28,20 +28,26 @@ pub struct SysVars {
     pub skill: Option<VarId>,
     pub skill_name: Option<VarId>,
     pub agent_id: Option<VarId>,
+    /// Some variable set at arrival is read (`ANI`, `DNIS`, `CONTACTID`, `MASTERID`): decided
+    /// once, so the common script that reads none skips [`SysVars::arrive`] with one test.
+    pub at_arrival: bool,
 }
 
 impl SysVars {
     /// Look the names up once every action is compiled (system variables are contact-wide,
     /// so one slot serves the main script and every linked subscript copy).
     pub fn resolve(symbols: &Symbols) -> SysVars {
+        let (ani, dnis) = (symbols.get("ANI"), symbols.get("DNIS"));
+        let (contact_id, master_id) = (symbols.get("CONTACTID"), symbols.get("MASTERID"));
         SysVars {
-            ani: symbols.get("ANI"),
-            dnis: symbols.get("DNIS"),
-            contact_id: symbols.get("CONTACTID"),
-            master_id: symbols.get("MASTERID"),
+            ani,
+            dnis,
+            contact_id,
+            master_id,
             skill: symbols.get("SKILL"),
             skill_name: symbols.get("SKILLNAME"),
             agent_id: symbols.get("AGENTID"),
+            at_arrival: ani.is_some() || dnis.is_some() || contact_id.is_some() || master_id.is_some(),
         }
     }
 
@@ -61,17 +67,20 @@ impl SysVars {
 
     /// At REQAGENT: the skill the contact queues for (`SKILL` and `SKILLNAME` both hold its
     /// name: recflow's tenant has skill names, not CXone's skill numbers).
+    #[inline]
     pub fn skill(&self, vars: &mut Vars, name: &str) {
         set(vars, self.skill, name);
         set(vars, self.skill_name, name);
     }
 
     /// When an agent answers (or takes a transfer): the tenant's agent id.
+    #[inline]
     pub fn agent(&self, vars: &mut Vars, id: &str) {
         set(vars, self.agent_id, id);
     }
 }
 
+#[inline]
 fn set(vars: &mut Vars, slot: Option<VarId>, value: &str) {
     if let Some(v) = slot {
         vars.set(v, value);

@@ -129,8 +129,17 @@ impl<'p, O: Observer> Engine<'p, O> {
             self.c.dnis = Some(p.dnis.0[self.c.draws.weighted(p.fixed.dnis, &p.dnis.1)]);
         }
         // System variables known at arrival (docs/variables.md).
-        let number = |n: Option<crate::sim::ids::NumberId>| n.map_or("", |n| p.numbers[n.index()].as_str());
-        p.sysvars.arrive(&mut self.c.vars, &mut self.c.scratch, id, number(self.c.ani), number(self.c.dnis));
+        if p.sysvars.at_arrival {
+            let number =
+                |n: Option<crate::sim::ids::NumberId>| n.map_or("", |n| p.numbers[n.index()].as_str());
+            p.sysvars.arrive(
+                &mut self.c.vars,
+                &mut self.c.scratch,
+                id,
+                number(self.c.ani),
+                number(self.c.dnis),
+            );
+        }
         tr!(self, "event", None, None, "arrival ({})", self.c.direction.map_or("inbound", |d| d.as_str()));
 
         // Arrival: the IVR segment opens at 0 and the thread starts at BEGIN (SEMANTICS §1, §2).
