@@ -66,9 +66,77 @@ fn entries_read_from_help_pages_match_the_pages() {
     let s = spec("CUSTOMEVENT");
     assert!(s.knows_branch("OnAgentNotConnected") && !s.knows_branch("Error"));
     assert_eq!(s.properties, ["TargetAgent", "EventName", "PersistInMemory", "Data"]);
-    // RUNSUB: the property list only.
-    assert_eq!(spec("RUNSUB").properties, ["ScriptName", "ReturnVariable", "Parameters"]);
-    assert_eq!(spec("RUNSUB").evidence, Evidence::Recalled);
+    // RUNSUB: ScriptName, ReturnVariable, Parameters; Default and OnError.
+    let s = spec("RUNSUB");
+    assert_eq!(s.properties, ["ScriptName", "ReturnVariable", "Parameters"]);
+    assert_eq!((s.evidence, s.properties_evidence), (Evidence::Read, Evidence::Read));
+    assert!(s.default_branch && s.knows_branch("OnError") && !s.knows_branch("OnTimeout"));
+}
+
+/// Round 3: the entries verified against their help pages after the first pass.
+#[test]
+fn entries_read_in_round_three_match_their_pages() {
+    // TRANSFER: to an outside number, stays on CXone telephony; Default plus four failure
+    // branches; it does not end the script (the recalled entry had it as RUNSCRIPT's twin).
+    let s = spec("TRANSFER");
+    assert_eq!(s.properties, ["Destination", "CallerID", "NoAnswerTimeout", "Skill"]);
+    assert_eq!((s.ends, s.default_branch), (Ends::No, true));
+    for b in ["OnDialingError", "OnBusy", "OnNoAnswer", "OnInvalidNumber", "NoAnswer"] {
+        assert!(s.knows_branch(b), "TRANSFER {b}");
+    }
+    assert!(!s.knows_property("ScriptName") && s.knows_property("No Answer Timeout"));
+    // BEGIN: Application (unused) and Parameters; Default only.
+    let s = spec("BEGIN");
+    assert_eq!(
+        (s.properties, s.branches.len(), s.default_branch),
+        (&["Application", "Parameters"][..], 0, true)
+    );
+    // ONHOLD: no properties; Default only. WHISPER: Sequence, Phrase, Target; Default only.
+    let s = spec("ONHOLD");
+    assert_eq!((s.properties.len(), s.branches.len(), s.default_branch), (0, 0, true));
+    let s = spec("WHISPER");
+    assert_eq!((s.properties, s.branches.len()), (&["Sequence", "Phrase", "Target"][..], 0));
+    assert!(!s.knows_branch("Error"));
+    // ONRELEASE and ONANSWER: their variable-name properties; Default only.
+    assert_eq!(spec("ONRELEASE").properties, ["CauseCode", "CallResult"]);
+    let s = spec("ONANSWER");
+    assert!(s.knows_property("Skill Name Var") && s.knows_property("Agent ID") && !s.knows_property("Skill"));
+    for name in ["ONRELEASE", "ONANSWER"] {
+        let s = spec(name);
+        assert_eq!(
+            (s.evidence, s.properties_evidence, s.branches.len()),
+            (Evidence::Read, Evidence::Read, 0)
+        );
+    }
+    // Property tables read, branch tables cut off in the stored copy: branches stay recalled.
+    for (name, props) in [
+        ("RETURN", &["ReturnValue"][..]),
+        ("SIGNAL", &["ContactId", "Parameters"][..]),
+        ("ONSIGNAL", &["SrcContactIDVar", "Parameters"][..]),
+        ("SPAWN", &["ScriptName", "SpawnIDVar", "Skill", "StartDate", "Parameters"][..]),
+    ] {
+        let s = spec(name);
+        assert_eq!(
+            (s.properties, s.properties_evidence, s.evidence),
+            (props, Evidence::Read, Evidence::Recalled),
+            "{name}"
+        );
+    }
+    assert_eq!(spec("RETURN").ends, Ends::Thread);
+    assert!(spec("SPAWN").knows_branch("OnLinked"));
+    // RESKILL: TargetSkill, ScriptName, Variables; "Result Branch Conditions: None".
+    let s = spec("RESKILL");
+    assert_eq!(
+        (s.properties, s.default_branch, s.branches.len()),
+        (&["TargetSkill", "ScriptName", "Variables"][..], false, 0)
+    );
+    // Branch names seen on pages whose tables are cut off: added, the entries stay recalled.
+    assert!(spec("MUSIC").knows_branch("OnComplete"));
+    assert!(
+        ["OnInvalidNumber", "OnNoVoice", "OnLivePerson", "OnAnswerMachine", "OnMachineTimeout"]
+            .iter()
+            .all(|b| spec("PLACECALL").knows_branch(b))
+    );
 }
 
 #[test]

@@ -333,20 +333,30 @@ pub static CATALOGUE: &[ActionSpec] = &[
             spec(
                 "ASRYESNO",
                 "Asks a yes/no question by speech",
-                &["OnYes", "OnNo", "OnTimeout", "OnInvalid", "Error"],
+                // OnNoConfidence, MinConfidence and TimeoutSeconds are named on the page
+                // (help.staging.nice-incontact.com/content/studio/actions/asryesno/asryesno.htm);
+                // the stored copy ends inside the property table: the entry stays recalled.
+                &["OnYes", "OnNo", "OnNoConfidence", "OnTimeout", "OnInvalid", "Error"],
                 Traffic,
                 Recalled,
             ),
             Media::Ivr,
             PROMPTS,
         ),
-        &["Phrase", "Sequence", "Variable", "Timeout"],
+        &["Phrase", "Sequence", "MinConfidence", "TimeoutSeconds", "Variable", "Timeout"],
     ),
     props(
         spec("ASSIGN", "Sets a variable from a value with {var} templates", &[], Evaluated, Recalled),
-        &["Variable", "Value"],
+        // The page lists Variable, Value, Type and a screen-pop flag whose name the stored copy
+        // cuts off: the list stays recalled.
+        &["Variable", "Value", "Type"],
     ),
-    props(spec("BEGIN", "Where the script starts", &[], Evaluated, Recalled), &["Parameters"]),
+    // Read: the page lists `Application` ("not used") and `Parameters`; Default only.
+    read(
+        spec("BEGIN", "Where the script starts", &[], Evaluated, Read),
+        &["Application", "Parameters"],
+        "https://help.nice-incontact.com/content/studio/actionscx/begin/begin.htm",
+    ),
     props(
         spec(
             "BLINDTRANSFER",
@@ -390,7 +400,21 @@ pub static CATALOGUE: &[ActionSpec] = &[
     ),
     props(
         spec("COMMITMENT", "Schedules a callback commitment", &["Error"], PassThrough, Recalled),
-        &["PhoneNumber", "Skill", "CallbackTime", "Notes"],
+        // The help-test copy of the page (help-test.nice-incontact.com/content/studio/actionscx/
+        // commitment/commitment.htm) lists FirstName ... Timezone; not the production help site,
+        // so the list stays recalled (CallbackTime kept: older scripts use it).
+        &[
+            "FirstName",
+            "LastName",
+            "PhoneNumber",
+            "Skill",
+            "TargetAgent",
+            "CommitmentDate",
+            "CommitmentTime",
+            "Notes",
+            "Timezone",
+            "CallbackTime",
+        ],
     ),
     props(
         spec(
@@ -480,7 +504,9 @@ pub static CATALOGUE: &[ActionSpec] = &[
             Evaluated,
             Recalled,
         ),
-        &["Name", "State", "ActionType", "Parameters", "Tooltip"],
+        // Target, TargetIDs, Name, ImageFile, Tooltip, State read on the page; the stored copy
+        // ends before the rest of the table (ActionType...), so the list stays recalled.
+        &["Target", "TargetIDs", "Name", "ImageFile", "Tooltip", "State", "ActionType", "Parameters"],
     ),
     read(
         spec("LEAVE", "Leaves a conference joined with CONFERENCE", &[], PassThrough, Read),
@@ -515,32 +541,48 @@ pub static CATALOGUE: &[ActionSpec] = &[
         &["Phrase", "Sequence", "Variable", "MaxDigits", "Timeout", "Sensitive"],
     ),
     props(
-        media(spec("MUSIC", "Plays hold music", &["Digit", "Error"], Evaluated, Recalled), Media::Audio, &[]),
-        &["MusicFile", "SecondstoPlay"],
+        // The page (help.staging.nice-incontact.com/content/studio/actions/music/music.htm) names
+        // an OnComplete branch (the file played to its end) and the properties MusicFile,
+        // StartOffset, SecondstoPlay, InterruptMessages; the stored copy ends before the full
+        // tables, so the entry stays recalled (Digit / Error kept: scripts wire them).
+        media(
+            spec("MUSIC", "Plays hold music", &["OnComplete", "Digit", "Error"], Evaluated, Recalled),
+            Media::Audio,
+            &[],
+        ),
+        &["MusicFile", "StartOffset", "SecondstoPlay", "InterruptMessages"],
     ),
     props(
         spec("NOTIFY", "Sends a notification to an agent or supervisor", &["Error"], PassThrough, Recalled),
         &["Message", "Target"],
     ),
-    read_branches(
-        props(
-            spec("ONANSWER", "Event: an agent answered", &[], Evaluated, Recalled),
-            &["SkillNameVar", "AgentFirstName", "AgentLastName", "AgentId"],
-        ),
-        "https://help.nicecxone.com/zh-cn/content/studio/actionscx/onanswer/onanswer.htm",
+    // Read: the property table (Skill Name Var, Agent First Name, Agent Last Name, Agent ID) of
+    // the English page; Default only, as on the zh-cn page read before
+    // (help.nicecxone.com/zh-cn/content/studio/actionscx/onanswer/onanswer.htm).
+    read(
+        spec("ONANSWER", "Event: an agent answered", &[], Evaluated, Read),
+        &["SkillNameVar", "AgentFirstName", "AgentLastName", "AgentId"],
+        "https://help.nice-incontact.com/content/studio/actionscx/onanswer/onanswer.htm",
     ),
-    props(spec("ONHOLD", "Event: the call was put on hold", &[], PassThrough, Recalled), &[]),
-    read_branches(
-        props(
-            spec("ONRELEASE", "Event: the call was released", &[], Evaluated, Recalled),
-            &["CauseCode", "CallResult"],
-        ),
-        "https://help.nicecxone.com/zh-cn/content/studio/actionscx/onrelease/onrelease.htm",
+    // Read: "Properties: None"; Default only.
+    read(
+        spec("ONHOLD", "Event: the call was put on hold", &[], PassThrough, Read),
+        &[],
+        "https://help.nice-incontact.com/content/studio/actionscx/onhold/onhold.htm",
+    ),
+    // Read: both tables of the Desktop Studio page (CauseCode, CallResult; Default only).
+    read(
+        spec("ONRELEASE", "Event: the call was released", &[], Evaluated, Read),
+        &["CauseCode", "CallResult"],
+        "https://help.nice-incontact.com/content/studio/actions/onrelease/onrelease.htm",
     ),
     props(spec("ONRESUME", "Event: the call was resumed from hold", &[], PassThrough, Recalled), &[]),
-    props(
+    // Properties read (Caption, SrcContactIDVar, Parameters); the stored copy ends at the
+    // result-branch heading, so the branches stay recalled.
+    read_properties(
         spec("ONSIGNAL", "Event: a SIGNAL or agent button reached the script", &[], Evaluated, Recalled),
-        &[],
+        &["SrcContactIDVar", "Parameters"],
+        "https://help.nice-incontact.com/content/studio/actions/onsignal/onsignal.htm",
     ),
     read(
         ends(
@@ -555,11 +597,39 @@ pub static CATALOGUE: &[ActionSpec] = &[
         spec(
             "PLACECALL",
             "Dials an outside party",
-            &["OnAnswer", "OnBusy", "OnNoAnswer", "OnFailed", "Error"],
+            // NoAnswer, Busy, InvalidNumber, Error, NoVoice, LivePerson, MachineTimeout and
+            // AnswerMachine are named on the page (help.nice-incontact.com/content/studio/actions/
+            // placecall/placecall.htm); the stored copy ends before its branch table, so the
+            // list (and the properties, cut after SourceLegPersistent) stay recalled.
+            &[
+                "OnAnswer",
+                "OnBusy",
+                "OnNoAnswer",
+                "OnInvalidNumber",
+                "OnNoVoice",
+                "OnLivePerson",
+                "OnAnswerMachine",
+                "OnMachineTimeout",
+                "OnFailed",
+                "Error",
+            ],
             Traffic,
             Recalled,
         ),
-        &["PhoneNumber", "CallerID", "Timeout"],
+        &[
+            "PhoneNumber",
+            "CallerID",
+            "Timeout",
+            "DetectionType",
+            "NoVoiceTimeout",
+            "VoiceMinimum",
+            "MaxLiveVoice",
+            "LiveSilence",
+            "MaxMachine",
+            "MachineSilence",
+            "LinkContactID",
+            "SourceLegPersistent",
+        ],
     ),
     props(
         media(
@@ -573,7 +643,9 @@ pub static CATALOGUE: &[ActionSpec] = &[
             Media::Ivr,
             PROMPTS,
         ),
-        &["Phrase", "Sequence", "DetectDTMF", "SecondstoPlay"],
+        // Sequence, Phrase, ClearDigits read on help.incontact.com/Content/Studio/Actions/PLAY/PLAY.htm;
+        // the stored copy ends inside the table, so the list stays recalled.
+        &["Phrase", "Sequence", "ClearDigits", "DetectDTMF", "SecondstoPlay"],
     ),
     props(
         spec("PRIORITY", "Changes the contact's queue priority", &["Error"], PassThrough, Recalled),
@@ -587,28 +659,37 @@ pub static CATALOGUE: &[ActionSpec] = &[
             PassThrough,
             Recalled,
         ),
-        &["FileName", "RecordTimeout", "RecordBeep", "TermDigits"],
+        // The page (help.incontact.com/Content/Studio/Actions/RECORD/RECORD.htm) lists these and
+        // AutoClearDigits before the stored copy ends: the list stays recalled.
+        &["FileName", "RecordTimeout", "RecordBeep", "TermDigits", "AutoClearDigits"],
     ),
     props(spec("RECORDAGENTONLY", "Records the agent's side only", &[], Evaluated, Recalled), &[]),
     props(
         spec("REQAGENT", "Queues the contact for a skill (or one agent)", &["Error"], Evaluated, Recalled),
         &["Skill", "TargetAgent", "Priority"],
     ),
-    props(
-        spec("RESKILL", "Moves the queued contact to another skill", &["Error"], PassThrough, Recalled),
-        &["Skill"],
+    // Read: TargetSkill, ScriptName, Variables; "Result Branch Conditions: None" (no Default,
+    // no Error). The page does not say the script ends there, so `ends` stays `—`.
+    read(
+        no_default(spec("RESKILL", "Moves the contact to another skill", &[], PassThrough, Read)),
+        &["TargetSkill", "ScriptName", "Variables"],
+        "https://help.nicecxone.com/content/studio/actions/reskill/reskill.htm",
     ),
     props(
         spec("RESTAPI", "Calls a REST web service", &["OnSuccess", "OnTimeout", "Error"], Traffic, Recalled),
         &["Verb", "Url", "Parameters", "Headers", "Timeout"],
     ),
-    props(
+    // Properties read (Caption, ReturnValue: "passes it back to the script that called the
+    // subscript"); the stored copy of the page shows no result-branch rows, so the branches
+    // (none: the subscript ends here) stay recalled.
+    read_properties(
         ends(
             spec("RETURN", "Returns from a subscript (RUNSUB)", &[], Evaluated, Recalled),
             Ends::Thread,
             false,
         ),
         &["ReturnValue"],
+        "https://help.nice-incontact.com/Content/studio/actions/return/return.htm",
     ),
     props(
         media(
@@ -632,27 +713,41 @@ pub static CATALOGUE: &[ActionSpec] = &[
         ),
         &["ScriptName", "Parameters"],
     ),
-    read_properties(
-        spec("RUNSUB", "Runs a subscript and returns", &["Error"], PassThrough, Recalled),
+    // Read: both tables (ScriptName, ReturnVariable, Parameters; Default, OnError).
+    read(
+        spec("RUNSUB", "Runs a subscript and returns", &["OnError"], PassThrough, Read),
         &["ScriptName", "ReturnVariable", "Parameters"],
-        "https://help.nicecxone.com/zh-cn/content/studio/actionscx/runsub/runsub.htm",
+        "https://help.staging.nice-incontact.com/content/studio/actions/runsub/runsub.htm",
     ),
     props(
         spec("SETSKILLDELAY", "Sets the skill's queue delay", &["Error"], PassThrough, Recalled),
         &["Skill", "Delay"],
     ),
-    props(
+    // Properties read (Contact ID, Parameters); the stored copy ends at the result-branch
+    // heading, so the branches stay recalled.
+    read_properties(
         spec("SIGNAL", "Sends a signal to another contact's script", &["Error"], PassThrough, Recalled),
         &["ContactId", "Parameters"],
+        "https://help.nice-incontact.com/Content/studio/actionscx/signal/signal.htm",
     ),
     props(
         spec("SMS", "Sends a text message", &["Error"], PassThrough, Recalled),
         &["PhoneNumber", "Message"],
     ),
     props(spec("SNIPPET", "Runs Snippet code", &["Error"], Evaluated, Recalled), &["Data"]),
-    props(
-        spec("SPAWN", "Starts another script as a new contact", &["Error"], PassThrough, Recalled),
-        &["ScriptName", "Parameters"],
+    // Properties read (ScriptName, SpawnIDVar, Skill, StartDate, Parameters). The branch table
+    // shows Default and OnLinked before the stored copy ends: OnLinked added, the list stays
+    // recalled (Error kept).
+    read_properties(
+        spec(
+            "SPAWN",
+            "Starts another script as a new contact",
+            &["OnLinked", "Error"],
+            PassThrough,
+            Recalled,
+        ),
+        &["ScriptName", "SpawnIDVar", "Skill", "StartDate", "Parameters"],
+        "https://help.nice-incontact.com/content/studio/actions/spawn/spawn.htm",
     ),
     read(
         ends(
@@ -682,13 +777,20 @@ pub static CATALOGUE: &[ActionSpec] = &[
         ),
         "https://help.nicecxone.com/Content/cognigyai/settinguptextbot/configureoutcomebranchesinthescript.htm",
     ),
-    props(
-        ends(
-            spec("TRANSFER", "Transfers the contact to another script", &["Error"], PassThrough, Recalled),
-            Ends::Thread,
-            false,
+    // Read (Desktop Studio page, both tables): Transfer sends the call to an outside phone number
+    // and the call stays on CXone telephony; it has a Default branch and does not end the script
+    // (the recalled entry had it as a hand-over to another script, ending the thread: that is
+    // RUNSCRIPT). Pass-through: success takes Default.
+    read(
+        spec(
+            "TRANSFER",
+            "Transfers the call to an outside phone number (stays on CXone telephony)",
+            &["OnDialingError", "OnBusy", "OnNoAnswer", "OnInvalidNumber"],
+            PassThrough,
+            Read,
         ),
-        &["ScriptName"],
+        &["Destination", "CallerID", "NoAnswerTimeout", "Skill"],
+        "https://help.nice-incontact.com/content/studio/actions/transfer/transfer.htm",
     ),
     props(
         spec("TTSVOICE", "Selects the text-to-speech voice", &[], PassThrough, Recalled),
@@ -700,16 +802,29 @@ pub static CATALOGUE: &[ActionSpec] = &[
     ),
     props(
         spec("VOICEPARAMS", "Sets text-to-speech parameters", &[], PassThrough, Recalled),
-        &["Voice", "Language", "Rate", "Volume"],
+        // TTSVolume, TTSRate, TTSVoice, ASRTuningEnabled read on
+        // help.nice-incontact.com/Content/studio/actions/voiceparams/voiceparams.htm; the stored
+        // copy ends inside the table, so the list stays recalled.
+        &["TTSVolume", "TTSRate", "TTSVoice", "ASRTuningEnabled", "Voice", "Language", "Rate", "Volume"],
     ),
     read(
         spec("WAIT", "Waits a number of seconds", &[], Evaluated, Recalled),
         &["Seconds"],
         "https://help.nicecxone.com/zh-cn/content/studio/actionscx/wait/wait.htm",
     ),
-    props(
-        spec("WHISPER", "Plays a message to the agent only", &["Error"], PassThrough, Recalled),
-        &["Sequence"],
+    // Read: both tables (Sequence, Phrase, Target; Default only: no Error branch). It plays
+    // after Onanswer to the agent, the caller or both (Target): not an IVR prompt, so media
+    // stays none.
+    read(
+        spec(
+            "WHISPER",
+            "Plays a message to the agent, the caller or both once connected",
+            &[],
+            PassThrough,
+            Read,
+        ),
+        &["Sequence", "Phrase", "Target"],
+        "https://help.staging.nice-incontact.com/content/studio/actions/whisper/whisper.htm",
     ),
     props(spec("ANSWER", "Answers the call before it is routed", &["Error"], PassThrough, Recalled), &[]),
     props(
