@@ -1,34 +1,19 @@
 //! Script kind (issue 11 point 6): Studio `header.mediaType` / `mediaTypeName` / `purposeType`
-//! and YAML `media:` / `purpose:` are read; a non-voice script records no call (simulate says
-//! so and counts nothing recorded) and the voice-only lint rules do not fire on it.
+//! and YAML `media:` / `purpose:` are read, and the voice-only lint rules do not fire on a
+//! non-voice script. That `simulate` of one records no call (and says so) is in
+//! `tests/cli/simulate/script_kind.rs`.
 
 use std::path::Path;
 
 mod common;
 
-use common::run as recflow;
+use common::scripts::RECORDING_SCRIPT;
 use recflow::lint::{self, VOICE_ONLY};
 use recflow::script::{self, ScriptKind, export};
 
 fn kind(media: Option<&str>, purpose: Option<&str>) -> ScriptKind {
     ScriptKind { media: media.map(str::to_string), purpose: purpose.map(str::to_string) }
 }
-
-const RECORDING_SCRIPT: &str = "actions:
-  - id: begin
-    type: BEGIN
-    next: rec
-  - id: rec
-    type: LOGRECORDINGPRO
-    properties: {Record: Start}
-    next: hello
-  - id: hello
-    type: PLAY
-    properties: {Phrase: Hello.}
-    next: done
-  - id: done
-    type: END
-";
 
 fn studio(header: &str) -> String {
     format!(
@@ -104,43 +89,6 @@ fn yaml_media_and_purpose_keys_load_and_export_both_ways() {
     // A wrong type is a located load error.
     let bad = script::load_str("b.yaml", &format!("script: b\nmedia: [chat]\n{RECORDING_SCRIPT}"));
     assert!(bad.is_err());
-}
-
-#[test]
-fn simulate_of_a_non_voice_script_says_so_and_records_nothing() {
-    let dir = std::env::temp_dir().join(format!("recflow-kind-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let chat = dir.join("chat.yaml");
-    let call = dir.join("call.yaml");
-    std::fs::write(&chat, format!("script: chat\nmedia: chat\n{RECORDING_SCRIPT}")).unwrap();
-    std::fs::write(&call, format!("script: call\nmedia: call\n{RECORDING_SCRIPT}")).unwrap();
-    let (code, out, err) =
-        recflow(&["simulate", chat.to_str().unwrap(), "--calls", "200", "--format", "json"]);
-    assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["media"], "chat", "{out}");
-    assert_eq!(v["recorded"]["any"], 0, "{out}");
-    assert_eq!(v["recorded"]["full"], 0);
-    assert_eq!(v["recorded"]["ivr"], 0);
-    assert_eq!(v["recorded"]["agent_only"], 0);
-    assert_eq!(v["recorded"]["none"], 200);
-    assert_eq!(v["initiators"]["studio"], 0);
-    assert_eq!(v["initiators"]["rod"], 0);
-    assert_eq!(v["initiators"]["policy"], 0);
-    let (code, out, _) = recflow(&["simulate", chat.to_str().unwrap(), "--calls", "50"]);
-    assert_eq!(code, 0);
-    let second = out.lines().nth(1).unwrap_or_default();
-    assert!(second.starts_with("not a voice script (media: chat)"), "{out}");
-    // The same script as a phone script records (the test can fail).
-    let (code, out, err) =
-        recflow(&["simulate", call.to_str().unwrap(), "--calls", "200", "--format", "json"]);
-    assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert!(v.get("media").is_none(), "{out}");
-    assert_eq!(v["recorded"]["any"], 200, "{out}");
-    let (_, out, _) = recflow(&["simulate", call.to_str().unwrap(), "--calls", "50"]);
-    assert!(!out.contains("not a voice script"), "{out}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Issue 13, lint across scripts: C001 and S001 found in a subscript, reported at the
-//! subscript's own file:line with a path that crosses files; `recflow lint DIR` lints each entry
-//! script with the folder as its library and reports each finding once.
+//! subscript's own file:line with a path that crosses files (`recflow lint DIR`, each finding
+//! once, is in `tests/cli/lint/subscripts.rs`).
 
 mod common;
 
@@ -95,28 +95,6 @@ fn s001_across_files() {
             cross.steps.iter().flatten().map(|p| p.file.rsplit('/').next().unwrap_or(&p.file)).collect();
         assert_eq!(files[..3], ["main.yaml", "main.yaml", "statement.yaml"]);
     }
-}
-
-#[test]
-fn lint_dir_lints_each_entry_once() {
-    let out = common::recflow()
-        .args(["lint", "scripts/tenant-consent-subscript", "--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let ds = v["diagnostics"].as_array().unwrap();
-    let errors: Vec<_> = ds.iter().filter(|d| d["severity"] == "error").collect();
-    assert_eq!(errors.len(), 1, "{ds:#?}");
-    assert_eq!(errors[0]["file"], "scripts/tenant-consent-subscript/consent-no-input-leak.yaml");
-    assert_eq!(errors[0]["line"], 18);
-    // Every (code, file, line) once, though routing.yaml is reached from both entries.
-    let mut keys: Vec<String> =
-        ds.iter().map(|d| format!("{} {} {}", d["code"], d["file"], d["line"])).collect();
-    let n = keys.len();
-    keys.sort();
-    keys.dedup();
-    assert_eq!(keys.len(), n);
 }
 
 /// Lint ⇔ simulate over the multi-script examples (the single-file cross-check lives in

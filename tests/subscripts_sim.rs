@@ -1,7 +1,7 @@
 //! Issue 13, one contact across scripts: RUNSUB parameters and ReturnVariable, local vs
 //! `Global:` variables, DONOTRECORD set in a subscript holding after RETURN, RUNSCRIPT keeping
 //! variables and switching the event handlers, and explain ≡ simulate on every contact of the
-//! multi-script examples.
+//! multi-script examples. `recflow diff` of a changed subscript is in `tests/cli/diff/subscripts.rs`.
 
 mod common;
 
@@ -131,45 +131,4 @@ fn explain_equals_simulate_on_every_contact_of_the_examples() {
             assert_eq!(alone.trim_end(), *line, "{entry}: contact {i}");
         }
     }
-}
-
-/// `diff` takes each side's folder into account: only the subscript changed (its no-input branch
-/// skips DONOTRECORD), yet the main script's outcomes move and the structural diff names the
-/// subscript's action.
-#[test]
-fn diff_sees_a_change_in_a_subscript() {
-    let dir = tempfile::tempdir().unwrap();
-    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
-    for d in [&old, &new] {
-        std::fs::create_dir_all(d).unwrap();
-        for f in ["main.yaml", "routing.yaml"] {
-            std::fs::copy(repo("scripts/tenant-consent-subscript").join(f), d.join(f)).unwrap();
-        }
-    }
-    std::fs::copy(repo("scripts/tenant-consent-subscript/consent.yaml"), old.join("consent.yaml")).unwrap();
-    let leak =
-        std::fs::read_to_string(repo("scripts/tenant-consent-subscript/consent-no-input-leak.yaml")).unwrap();
-    std::fs::write(
-        new.join("consent.yaml"),
-        leak.replace("script: consent-no-input-leak", "script: consent"),
-    )
-    .unwrap();
-    let out = common::recflow()
-        .arg("diff")
-        .arg(old.join("main.yaml"))
-        .arg(new.join("main.yaml"))
-        .args([
-            "--traffic",
-            "examples/traffic-tenant-consent-subscript.yaml",
-            "--calls",
-            "500",
-            "--fail-on-change",
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{text}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(text.contains("~ consent:ask"), "{text}");
-    assert!(text.contains("dnr → policy:Default/full@agent"), "{text}");
 }

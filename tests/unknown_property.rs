@@ -1,31 +1,14 @@
 //! Issue 11 point 5: a property the action's CXone help page does not list loads with a located
 //! `load::unknown-property` warning (did-you-mean from the shared `did_you_mean`); `--strict`
-//! makes it an error. Only property lists read from the help page warn: a recalled list never
-//! flags a real script.
+//! makes it an error (through the CLI: `tests/cli/lint/unknown_property.rs`). Only property
+//! lists read from the help page warn: a recalled list never flags a real script.
 
 mod common;
 
 use std::path::Path;
 
-use common::run as recflow;
+use common::scripts::{UNKNOWN_PROPERTY as CODE, UNKNOWN_PROPERTY_TYPO as TYPO};
 use recflow::script::catalogue::{self, Evidence};
-
-const CODE: &str = "load::unknown-property";
-
-/// CAPTURE's property list was read from its help page; `MaxDigit` is a misspelling and
-/// `Colour` is nobody's property.
-const TYPO: &str = "script: t
-actions:
-  - {id: b, type: BEGIN, next: c}
-  - id: c
-    type: CAPTURE
-    properties: {Variable: acct, MaxDigit: 4, inter_digit_timeout: 3}
-    next: e
-  - id: d
-    type: DONOTRECORD
-    properties: {Colour: red}
-  - {id: e, type: END}
-";
 
 #[test]
 fn unknown_property_warns_at_its_name_with_did_you_mean() {
@@ -42,27 +25,6 @@ fn unknown_property_warns_at_its_name_with_did_you_mean() {
     assert_eq!(w[1].labels[0].1, "DONOTRECORD has no properties");
     // `inter_digit_timeout` is the help's `Inter Digit Timeout` spelt another way: no warning.
     assert!(!script.warnings.iter().any(|w| w.message.contains("inter_digit_timeout")));
-}
-
-#[test]
-fn strict_makes_an_unknown_property_an_error_in_every_output() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("t.yaml");
-    std::fs::write(&f, TYPO).unwrap();
-    let f = f.to_str().unwrap();
-    let (code, out, err) = recflow(&["lint", f, "--format", "json"]);
-    assert_eq!(code, 0, "{out}{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let w = &v["warnings"][0];
-    assert_eq!((w["code"].as_str(), w["line"].as_u64()), (Some(CODE), Some(6)), "{v}");
-    assert!(err.contains(CODE), "{err}");
-    let (code, out, _) = recflow(&["lint", f, "--strict", "--format", "json"]);
-    assert_eq!(code, 2);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["errors"][0]["code"], CODE, "{v}");
-    let (code, out, _) = recflow(&["lint", f, "--strict", "--format", "sarif"]);
-    assert_eq!(code, 2);
-    assert!(out.contains(CODE) && out.contains("\"executionSuccessful\": false"), "{out}");
 }
 
 #[test]

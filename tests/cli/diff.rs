@@ -4,6 +4,8 @@
 //! `consent-no-dnr.yaml` (the DONOTRECORD removed from the decline branch, and an unrelated
 //! greeting PLAY added), `consent-greeting.yaml` (only the greeting added).
 
+mod subscripts;
+
 use std::path::Path;
 
 use insta_cmd::assert_cmd_snapshot;

@@ -1,6 +1,8 @@
 //! `recflow explain`: one contact's trace says which rule decided, and matches the contact's
 //! line of `simulate --calls-out`.
 
+mod load_hardening;
+
 use crate::common::{output as recflow, recflow as recflow_cmd};
 
 #[test]

@@ -2,6 +2,7 @@
 //! every file in `scripts/` (graph in both formats, convert to both targets, the converted text
 //! drawn again) so new examples are covered automatically. `--heat` is in `graph/heat.rs`.
 
+mod clusters;
 mod heat;
 
 use insta_cmd::assert_cmd_snapshot;

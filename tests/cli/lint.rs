@@ -3,6 +3,7 @@
 mod examples;
 mod fix;
 mod subscripts;
+mod unknown_property;
 
 use insta_cmd::assert_cmd_snapshot;
 

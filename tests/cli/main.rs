@@ -10,7 +10,10 @@
 //! the binary, walking the examples, insta settings) are in `tests/common/mod.rs`, shared with
 //! every other test binary.
 //!
-//! Library-level tests (loader, simulator, lint rules, Snippet) are the other files in `tests/`.
+//! Every test that runs the binary is here; a feature seen through one command is a sub-module of
+//! that command (`simulate/script_kind.rs`, `lint/unknown_property.rs`, `graph/clusters.rs`).
+//! Library-level tests (loader, simulator, lint rules, Snippet) are the other files in `tests/`;
+//! they call the library, never the binary.
 
 #[macro_use]
 #[path = "../common/mod.rs"]

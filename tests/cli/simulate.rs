@@ -1,7 +1,9 @@
 //! `recflow simulate` end to end: formats, --calls-out, --jobs, exit statuses (`explain` is in
 //! `explain.rs`).
 
+mod load_hardening;
 mod precision;
+mod script_kind;
 
 use crate::common::output as recflow;
 

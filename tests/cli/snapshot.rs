@@ -1,6 +1,8 @@
 //! `recflow snapshot`: print, `--accept` (atomic writes), `--check` (never writes; missing
 //! snapshot and mismatch exit 1 with the command that accepts), many scripts at once.
 
+mod subscripts;
+
 use std::path::Path;
 use std::process::Output;
 

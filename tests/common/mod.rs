@@ -1,7 +1,8 @@
 //! Helpers shared by every test binary, so no test file carries its own copy: running the
 //! `recflow` binary, the one walker over the example folders, repository paths, the insta
 //! settings (snapshots live in the top-level `snapshots/`), and the helpers of the tenant /
-//! traffic tests (`config`), the simulator tests (`sim`) and the Snippet tables (`snippet`).
+//! traffic tests (`config`), the simulator tests (`sim`), the Snippet tables (`snippet`), and the
+//! script texts a library test and a CLI test share (`scripts`).
 //!
 //! A top-level test file says `#[macro_use] mod common;`; a test binary in a folder of its own
 //! (`tests/cli/main.rs`) says `#[macro_use] #[path = "../common/mod.rs"] mod common;`.
@@ -10,6 +11,7 @@
 
 #[macro_use]
 pub mod config;
+pub mod scripts;
 pub mod sim;
 pub mod snippet;
 

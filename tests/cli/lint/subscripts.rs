@@ -1,6 +1,7 @@
 //! Issue 13, lint output across files: a counterexample path through linked subscripts names
 //! each step at its own file:line in every output — human (`steps:` line), JSON (`steps`) and
-//! SARIF (`codeFlows` thread-flow locations and `relatedLocations` in each file).
+//! SARIF (`codeFlows` thread-flow locations and `relatedLocations` in each file); `recflow lint DIR`
+//! lints each entry script with the folder as its library and reports each finding once.
 //!
 //! The subject is the mistake variant of `scripts/tenant-consent-subscript/`: C001 in
 //! `consent-no-input-leak.yaml` (the MENU's `default` branch skips DONOTRECORD), whose path runs
@@ -146,4 +147,26 @@ fn studio_json_twin_points_into_each_json_file() {
         let text = std::fs::read_to_string(example_dir().join("studio-json").join(&file)).unwrap();
         assert!(line >= 1 && line <= text.lines().count(), "{file}:{line}");
     }
+}
+
+#[test]
+fn lint_dir_lints_each_entry_once() {
+    let out = crate::common::recflow()
+        .args(["lint", "scripts/tenant-consent-subscript", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ds = v["diagnostics"].as_array().unwrap();
+    let errors: Vec<_> = ds.iter().filter(|d| d["severity"] == "error").collect();
+    assert_eq!(errors.len(), 1, "{ds:#?}");
+    assert_eq!(errors[0]["file"], "scripts/tenant-consent-subscript/consent-no-input-leak.yaml");
+    assert_eq!(errors[0]["line"], 18);
+    // Every (code, file, line) once, though routing.yaml is reached from both entries.
+    let mut keys: Vec<String> =
+        ds.iter().map(|d| format!("{} {} {}", d["code"], d["file"], d["line"])).collect();
+    let n = keys.len();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), n);
 }

@@ -2,11 +2,9 @@
 //! lists every called file (with the digest its snapshot fingerprint has) in the page header,
 //! and places each lint finding in its own file.
 
-mod common;
-
 use std::path::Path;
 
-use common::{recflow_in, repo, split};
+use crate::common::{recflow_in, repo, split};
 
 /// Run recflow in `dir`; (exit code, stdout, stderr).
 fn recflow(args: &[&str], dir: &Path) -> (i32, String, String) {
