@@ -3,43 +3,11 @@
 //! that take their fallback — allocate nothing. Counted with a wrapping global allocator on the
 //! test's own thread only (the harness allocates on its threads while it waits).
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-use std::sync::atomic::{AtomicU64, Ordering};
+#[path = "common/alloc.rs"]
+mod alloc;
 
 use recflow::model::{Tenant, parse_traffic};
 use recflow::sim::{Compiled, Engine, Outcome};
-
-struct Counting;
-static ALLOCS: AtomicU64 = AtomicU64::new(0);
-
-thread_local! {
-    static COUNT_HERE: Cell<bool> = const { Cell::new(false) };
-}
-
-fn count() {
-    if COUNT_HERE.with(Cell::get) {
-        ALLOCS.fetch_add(1, Ordering::Relaxed);
-    }
-}
-
-// SAFETY: forwards every call to the system allocator unchanged; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count();
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        count();
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
 
 #[test]
 fn warm_contacts_with_run_time_values_do_not_allocate() {
@@ -58,15 +26,14 @@ fn warm_contacts_with_run_time_values_do_not_allocate() {
         for id in 0..2000 {
             engine.run(id, &mut out);
         }
-        ALLOCS.store(0, Ordering::Relaxed);
-        COUNT_HERE.with(|c| c.set(true));
         let mut fell_back = 0;
-        for id in 2000..2200 {
-            engine.run(id, &mut out);
-            fell_back += usize::from(!out.templated_fallback.is_empty());
-        }
-        COUNT_HERE.with(|c| c.set(false));
-        assert_eq!(ALLOCS.load(Ordering::Relaxed), 0, "{name}: allocations in 200 warm contacts");
+        let allocs = alloc::allocations_in(|| {
+            for id in 2000..2200 {
+                engine.run(id, &mut out);
+                fell_back += usize::from(!out.templated_fallback.is_empty());
+            }
+        });
+        assert_eq!(allocs, 0, "{name}: allocations in 200 warm contacts");
         if name == "templated.yaml" {
             assert!(fell_back > 30, "fallback contacts were measured too: {fell_back}");
         }

@@ -2,42 +2,10 @@
 //! `Vars`). Counted with a wrapping global allocator, on the test's own thread only (the test
 //! harness allocates on its threads while it waits).
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-use std::sync::atomic::{AtomicU64, Ordering};
+#[path = "common/alloc.rs"]
+mod alloc;
 
 use recflow::snippet::{Program, Symbols, Template, Vars, parse};
-
-struct Counting;
-static ALLOCS: AtomicU64 = AtomicU64::new(0);
-
-thread_local! {
-    static COUNT_HERE: Cell<bool> = const { Cell::new(false) };
-}
-
-fn count() {
-    if COUNT_HERE.with(Cell::get) {
-        ALLOCS.fetch_add(1, Ordering::Relaxed);
-    }
-}
-
-// SAFETY: forwards every call to the system allocator unchanged; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count();
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        count();
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
 
 #[test]
 fn warm_runs_do_not_allocate() {
@@ -65,14 +33,12 @@ fn warm_runs_do_not_allocate() {
         one_run(&mut vars);
         vars.reset();
     }
-    let before = ALLOCS.load(Ordering::Relaxed);
-    COUNT_HERE.with(|c| c.set(true));
-    for _ in 0..1000 {
-        one_run(&mut vars);
-        vars.reset();
-    }
-    COUNT_HERE.with(|c| c.set(false));
-    let allocs = ALLOCS.load(Ordering::Relaxed) - before;
+    let allocs = alloc::allocations_in(|| {
+        for _ in 0..1000 {
+            one_run(&mut vars);
+            vars.reset();
+        }
+    });
     assert_eq!(allocs, 0, "warm runs allocated {allocs} times");
     one_run(&mut vars);
     assert_eq!(vars.get(symbols.get("s").unwrap()), "ABC");
@@ -98,14 +64,12 @@ fn warm_runs_with_objects_and_functions_do_not_allocate() {
         one_run(&mut vars, i);
         vars.reset();
     }
-    let before = ALLOCS.load(Ordering::Relaxed);
-    COUNT_HERE.with(|c| c.set(true));
-    for i in 0..1000 {
-        one_run(&mut vars, i);
-        vars.reset();
-    }
-    COUNT_HERE.with(|c| c.set(false));
-    let allocs = ALLOCS.load(Ordering::Relaxed) - before;
+    let allocs = alloc::allocations_in(|| {
+        for i in 0..1000 {
+            one_run(&mut vars, i);
+            vars.reset();
+        }
+    });
     assert_eq!(allocs, 0, "warm runs allocated {allocs} times");
     one_run(&mut vars, 0);
     assert_eq!(vars.get(symbols.get("greeting").unwrap()), "Hi gold caller, visit 1");
