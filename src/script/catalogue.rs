@@ -10,9 +10,11 @@
 //!
 //! Sources: the CXone Studio / Desktop Studio help page of each action
 //! (`https://help.nicecxone.com/content/studio/actions/<name>/<name>.htm`). Entries marked
-//! [`Evidence::Read`] were read for this table; [`Evidence::Recalled`] ones follow the help's
-//! naming pattern but their page was not found in the project's search index — their branch
-//! names are the best evidence we have and unknown names only warn (never refuse a load).
+//! [`Evidence::Read`] were read for this table (the cited page); [`Evidence::Recalled`] ones
+//! follow the help's naming pattern because their page was not found in the project's search
+//! index, or the stored copy of it ends before the table in question — their names are the best
+//! evidence we have and unknown names only warn (never refuse a load). Names seen on such a
+//! cut-off page are added to the recalled lists (a comment at the entry cites the page).
 
 /// What a result branch list may also contain besides the named branches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,7 +67,8 @@ pub enum Sim {
 pub enum Evidence {
     /// The help page was read for this table (search index of CXone help pages).
     Read,
-    /// The page was not found in the search index: names follow the help's naming pattern.
+    /// The page was not found in the search index, or its stored copy ends before the table:
+    /// names follow the help's naming pattern (and any names seen on the cut-off page).
     Recalled,
 }
 
@@ -288,14 +291,26 @@ pub static CATALOGUE: &[ActionSpec] = &[
             spec(
                 "ASRDIGITS",
                 "Collects digits spoken or pressed (ASR)",
-                &["OnTimeout", "OnInvalid", "Error"],
+                // OnHighConfidence, HighConfidence and MinConfidence are named on the page
+                // (help.staging.nice-incontact.com/content/studio/actions/asrdigits/asrdigits.htm);
+                // the stored copy ends inside the property table: the entry stays recalled.
+                &["OnHighConfidence", "OnTimeout", "OnInvalid", "Error"],
                 Traffic,
                 Recalled,
             ),
             Media::Ivr,
             PROMPTS,
         ),
-        &["Phrase", "Sequence", "Variable", "MaxDigits", "TermDigits", "Timeout"],
+        &[
+            "Phrase",
+            "Sequence",
+            "HighConfidence",
+            "MinConfidence",
+            "Variable",
+            "MaxDigits",
+            "TermDigits",
+            "Timeout",
+        ],
     ),
     props(
         extra(
@@ -860,8 +875,8 @@ pub fn markdown() -> String {
            is checked: another property loads with a `load::unknown-property` warning (did-you-mean; `--strict`\n\
            makes it an error). Names compare ignoring case, spaces and `_`; the caption is the action's `label`.\n\
          - **evidence**: `read` — the help page (linked) was read for this table: branches, ends, media and\n\
-           properties; `recalled` — the page was not found in the project's search index, names follow the\n\
-           help's pattern (unknown names only warn).\n\n\
+           properties; `recalled` — the page was not found in the project's search index, or its stored copy\n\
+           ends before the tables: names follow the help's pattern (unknown names only warn).\n\n\
          | action | result branches | ends | media | prompts | properties | simulate | evidence | help |\n\
          |---|---|---|---|---|---|---|---|---|\n",
     );
