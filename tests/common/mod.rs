@@ -54,6 +54,12 @@ pub fn run(args: &[&str]) -> (i32, String, String) {
     split(output(args))
 }
 
+/// Run `recflow args…` inside `dir` (paths it prints are relative to `dir`): (exit code, stdout,
+/// stderr).
+pub fn run_in(args: &[&str], dir: &Path) -> (i32, String, String) {
+    split(recflow_in(dir).args(args).output().expect("run recflow"))
+}
+
 /// (exit code, stdout, stderr) of a finished process; a signal is exit code -1.
 pub fn split(out: Output) -> (i32, String, String) {
     (

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use recflow::library::{self, Options};
 use recflow::report::graph::{to_dot, to_dot_library};
 
-use crate::common::{recflow_in, repo, split};
+use crate::common::{repo, run_in};
 
 fn example_dir() -> PathBuf {
     repo("scripts/tenant-consent-subscript")
@@ -19,21 +19,15 @@ fn main_library() -> library::Library {
         .unwrap_or_else(|e| panic!("{}", e.render_plain(100)))
 }
 
-/// Run recflow in `cwd`; (exit code, stdout).
-fn recflow(args: &[&str], cwd: &Path) -> (i32, String) {
-    let (code, out, _) = split(recflow_in(cwd).args(args).output().unwrap());
-    (code, out)
-}
-
 #[test]
 fn cli_draws_clusters_and_a_single_script_exactly_as_before() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let (code, out) = recflow(&["graph", "scripts/tenant-consent-subscript/main.yaml"], root);
+    let (code, out, _) = run_in(&["graph", "scripts/tenant-consent-subscript/main.yaml"], root);
     assert_eq!(code, 0);
     assert_eq!(out, to_dot_library(&main_library()));
     // consent-gdpr calls nothing: the CLI output is the single-script drawing, no cluster.
     let gdpr = recflow::script::load_path(&root.join("scripts/consent-gdpr.yaml")).unwrap();
-    let (code, out) = recflow(&["graph", "scripts/consent-gdpr.yaml"], root);
+    let (code, out, _) = run_in(&["graph", "scripts/consent-gdpr.yaml"], root);
     assert_eq!(code, 0);
     assert_eq!(out, to_dot(&gdpr, &recflow::flow::Flow::new(&gdpr)));
     assert!(!out.contains("cluster_consent"));
@@ -44,7 +38,7 @@ fn heat_clusters_each_called_copy_and_counts_traffic_into_it() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let args =
         ["graph", "--heat", "--calls", "400", "--seed", "7", "scripts/tenant-consent-subscript/main.yaml"];
-    let (code, dot) = recflow(&args, root);
+    let (code, dot, _) = run_in(&args, root);
     assert_eq!(code, 0);
     assert_eq!(dot.matches("subgraph \"cluster_p").count(), 2, "{dot}");
     assert!(dot.contains("consent (consent.yaml), copy 1"), "{dot}");
@@ -54,7 +48,7 @@ fn heat_clusters_each_called_copy_and_counts_traffic_into_it() {
     let mut margs = args.to_vec();
     margs.insert(1, "--format");
     margs.insert(2, "mermaid");
-    let (code, m) = recflow(&margs, root);
+    let (code, m, _) = run_in(&margs, root);
     assert_eq!(code, 0);
     assert_eq!(m.matches("  subgraph p").count(), 2, "{m}");
     assert_eq!(m.matches("\n  end\n").count(), 2, "{m}");

@@ -2,20 +2,13 @@
 //! lists every called file (with the digest its snapshot fingerprint has) in the page header,
 //! and places each lint finding in its own file.
 
-use std::path::Path;
-
-use crate::common::{recflow_in, repo, split};
-
-/// Run recflow in `dir`; (exit code, stdout, stderr).
-fn recflow(args: &[&str], dir: &Path) -> (i32, String, String) {
-    split(recflow_in(dir).args(args).output().unwrap())
-}
+use crate::common::{repo, run_in};
 
 /// `report` of `entry` (relative to the example folder) into a temp file; the page.
 fn report(entry: &str) -> String {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("r.html");
-    let (code, _, err) = recflow(
+    let (code, _, err) = run_in(
         &["report", entry, "-o", out.to_str().unwrap(), "--calls", "300"],
         &repo("scripts/tenant-consent-subscript"),
     );
@@ -26,7 +19,7 @@ fn report(entry: &str) -> String {
 /// The `"file": "digest"` lines of a snapshot's `scripts:` block.
 fn fingerprint_scripts(entry: &str) -> Vec<(String, String)> {
     let (code, snap, err) =
-        recflow(&["snapshot", "--calls", "300", entry], &repo("scripts/tenant-consent-subscript"));
+        run_in(&["snapshot", "--calls", "300", entry], &repo("scripts/tenant-consent-subscript"));
     assert_eq!(code, 0, "{err}");
     let block = snap.split("\n  scripts:\n").nth(1).expect("a scripts: block");
     block
@@ -63,7 +56,7 @@ fn report_simulates_the_linked_library_and_locates_findings_in_their_files() {
 fn a_script_that_calls_nothing_has_no_called_scripts_row() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("r.html");
-    let (code, _, err) = recflow(
+    let (code, _, err) = run_in(
         &["report", "scripts/consent-gdpr.yaml", "-o", out.to_str().unwrap(), "--calls", "100"],
         &repo(""),
     );

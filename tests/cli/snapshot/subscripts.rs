@@ -4,16 +4,10 @@
 
 use std::path::Path;
 
-use crate::common::{recflow_in, repo, split};
+use crate::common::{repo, run_in};
 
 fn example_dir() -> std::path::PathBuf {
     repo("scripts/tenant-consent-subscript")
-}
-
-/// Run recflow in `cwd`; (exit code, stdout).
-fn recflow(args: &[&str], cwd: &Path) -> (i32, String) {
-    let (code, out, _) = split(recflow_in(cwd).args(args).output().unwrap());
-    (code, out)
 }
 
 #[test]
@@ -22,7 +16,10 @@ fn snapshot_fingerprint_changes_when_a_called_script_changes() {
     for f in ["main.yaml", "consent.yaml", "routing.yaml"] {
         std::fs::copy(example_dir().join(f), tmp.path().join(f)).unwrap();
     }
-    let snap = |cwd: &Path| recflow(&["snapshot", "--calls", "200", "main.yaml"], cwd);
+    let snap = |cwd: &Path| {
+        let (code, out, _) = run_in(&["snapshot", "--calls", "200", "main.yaml"], cwd);
+        (code, out)
+    };
     let (code, before) = snap(tmp.path());
     assert_eq!(code, 0, "{before}");
     assert!(before.contains("\n  scripts:\n    \"consent.yaml\": \""), "{before}");
@@ -42,7 +39,7 @@ fn snapshot_fingerprint_changes_when_a_called_script_changes() {
     assert_eq!(routing(&before), routing(&after));
     // A script that calls nothing: no `scripts:` in its fingerprint (old snapshots unchanged).
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let (code, single) = recflow(&["snapshot", "--calls", "50", "scripts/consent-gdpr.yaml"], root);
+    let (code, single, _) = run_in(&["snapshot", "--calls", "50", "scripts/consent-gdpr.yaml"], root);
     assert_eq!(code, 0);
     assert!(!single.contains("scripts:"), "{single}");
 }
