@@ -576,6 +576,21 @@ struct Compiler<'a> {
     objects: BTreeSet<String>,
 }
 
+impl<'a> Compiler<'a> {
+    /// A compiler writing into `symbols`, knowing the program's FUNCTION names (`funcs`, lower
+    /// case; empty for a template or an IF condition).
+    fn new(symbols: &'a mut Symbols, funcs: Vec<String>) -> Self {
+        Compiler {
+            symbols,
+            writes: Vec::new(),
+            funcs,
+            scope: None,
+            members: HashMap::new(),
+            objects: BTreeSet::new(),
+        }
+    }
+}
+
 /// Keys of every variable `stmts` declares DYNAMIC, writes a member of, or loads JSON into.
 fn object_roots(stmts: &[Stmt], out: &mut BTreeSet<String>) {
     for s in stmts {
@@ -912,14 +927,7 @@ impl Program {
     pub fn compile(ast: &Ast, symbols: &mut Symbols) -> Program {
         let mut defs = Vec::new();
         collect_functions(&ast.body, &mut defs);
-        let mut c = Compiler {
-            symbols,
-            writes: Vec::new(),
-            funcs: defs.iter().map(|(n, _)| n.clone()).collect(),
-            scope: None,
-            members: HashMap::new(),
-            objects: BTreeSet::new(),
-        };
+        let mut c = Compiler::new(symbols, defs.iter().map(|(n, _)| n.clone()).collect());
         object_roots(&ast.body, &mut c.objects);
         let body = c.block(&ast.body).into_vec();
         let mut funcs = Vec::with_capacity(defs.len());
@@ -1006,14 +1014,7 @@ pub struct Condition {
 impl Condition {
     /// Compile a parsed expression ([`super::parser::parse_expression`]).
     pub fn compile(e: &Expr, symbols: &mut Symbols) -> Condition {
-        let mut c = Compiler {
-            symbols,
-            writes: Vec::new(),
-            funcs: Vec::new(),
-            scope: None,
-            members: HashMap::new(),
-            objects: BTreeSet::new(),
-        };
+        let mut c = Compiler::new(symbols, Vec::new());
         Condition { expr: c.expr(e) }
     }
 
@@ -1045,14 +1046,7 @@ impl Condition {
 
 impl Template {
     pub fn compile(text: &str, symbols: &mut Symbols) -> Template {
-        let mut c = Compiler {
-            symbols,
-            writes: Vec::new(),
-            funcs: Vec::new(),
-            scope: None,
-            members: HashMap::new(),
-            objects: BTreeSet::new(),
-        };
+        let mut c = Compiler::new(symbols, Vec::new());
         Template::from_parts(&split_template(text, 0), &mut c)
     }
 
