@@ -7,6 +7,7 @@ mod common;
 
 use common::sim::batch_lines as lines;
 use recflow::model::{Tenant, Traffic, parse_tenant, parse_traffic};
+use recflow::script::export::yaml_double_quoted;
 use recflow::script::{LoadErrorKind, Script};
 use recflow::sim::{self, Compiled, Report};
 
@@ -413,21 +414,6 @@ fn evaluated_if_is_not_an_unmodelled_action() {
     assert_eq!(g003(&load("if-unknown-function.yaml")), 1);
 }
 
-/// A YAML double-quoted scalar holding exactly `s`.
-fn quoted(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig { cases: 96, ..Default::default() })]
 
@@ -441,8 +427,8 @@ proptest::proptest! {
     ) {
         let yaml = format!(
             "script: p\nactions:\n  - {{id: b, type: BEGIN, next: s}}\n  - id: s\n    type: ASSIGN\n    properties: {{Variable: v, Value: {}}}\n    next: i\n  - id: i\n    type: IF\n    properties: {{Expression: {}}}\n    branches: {{True: w, False: r}}\n  - id: w\n    type: WAIT\n    properties: {{Seconds: \"{{v}}\"}}\n    next: r\n  - id: r\n    type: LOGRECORDINGPRO\n    properties: {{Record: \"{{v}}\", UseRecordingStatementId: \"{{v}}\"}}\n    next: n\n  - id: n\n    type: INDICATE\n    properties: {{Name: \"{{v}}\", State: \"{{v}}\"}}\n    next: q\n  - id: q\n    type: REQAGENT\n    properties: {{Skill: \"{{v}}\"}}\n    next: h\n  - {{id: h, type: MUSIC, properties: {{SecondstoPlay: \"{{v}}\"}}, next: e}}\n  - {{id: e, type: END}}\n",
-            quoted(&value),
-            quoted(&expr),
+            yaml_double_quoted(&value),
+            yaml_double_quoted(&expr),
         );
         let script = recflow::script::load_str("p.yaml", &yaml).unwrap_or_else(|e| panic!("{}\n{yaml}", e.render_plain(100)));
         let p = Compiled::compile(&script, &Tenant::default(), &Traffic::default());

@@ -5,21 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-
-/// A YAML double-quoted scalar holding exactly `s`.
-fn quoted(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
+use recflow::script::export::yaml_double_quoted;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
@@ -29,10 +15,10 @@ fuzz_target!(|data: &[u8]| {
     let phrase = parts.next().unwrap_or("{v}");
     let yaml = format!(
         "script: f\nactions:\n  - {{id: b, type: BEGIN, next: a}}\n  - {{id: a, type: ASSIGN, properties: {{Variable: v, Value: {}}}, next: l}}\n  - {{id: l, type: ASSIGN, properties: {{Variable: v, Value: {}}}, next: c}}\n  - id: c\n    type: CASE\n    properties: {{Variable: {}}}\n    branches: {{x: p, default: p}}\n  - {{id: p, type: PLAY, properties: {{Phrase: {}}}, next: e}}\n  - {{id: e, type: HANGUP}}\n",
-        quoted(value),
-        quoted("{v}{v}"),
-        quoted(variable),
-        quoted(phrase),
+        yaml_double_quoted(value),
+        yaml_double_quoted("{v}{v}"),
+        yaml_double_quoted(variable),
+        yaml_double_quoted(phrase),
     );
     match recflow::script::load_str("fuzz.yaml", &yaml) {
         Ok(script) => {
