@@ -81,6 +81,12 @@ pub(crate) fn root_key(key: &str) -> &str {
     &key[..key.find(['.', '[']).unwrap_or(key.len())]
 }
 
+/// The RUNSUB scope a run-time member key belongs to: its root's scope mark
+/// (`cust\u{1}3.a[2]` → 3), 0 for the main script and `Global:` objects.
+pub(crate) fn scope_of(key: &str) -> u32 {
+    root_key(key).rsplit_once('\u{1}').and_then(|(_, n)| n.parse().ok()).unwrap_or(0)
+}
+
 impl Symbols {
     pub fn new() -> Self {
         Self::default()
@@ -175,8 +181,9 @@ pub struct Vars {
     pub(crate) trace: Option<Vec<String>>,
     /// Path key → slot for every member path the symbols know (for run-time indexes).
     pub(crate) paths: HashMap<String, VarId>,
-    /// Member values whose path exists only at run time: key → (value, unknown).
-    pub(crate) extra: HashMap<String, (String, bool)>,
+    /// Member values whose path exists only at run time: key → (value, unknown, the RUNSUB
+    /// scope of its root, [`scope_of`], read once when the member is created).
+    pub(crate) extra: HashMap<String, (String, bool, u32)>,
     /// Saved locals of the FUNCTION calls in progress (restored on return).
     pub(crate) stack: Vec<(String, bool)>,
     /// Scratch for building run-time path keys.
@@ -266,7 +273,7 @@ impl Vars {
     pub fn reset(&mut self) {
         self.values.iter_mut().for_each(String::clear);
         self.unknown.iter_mut().for_each(|u| *u = false);
-        self.extra.values_mut().for_each(|(v, u)| {
+        self.extra.values_mut().for_each(|(v, u, _)| {
             v.clear();
             *u = false;
         });
@@ -281,17 +288,14 @@ impl Vars {
     /// A RUNSUB copy's locals back to empty (docs/subscripts.md): the slots `ids` interned in
     /// `scope`, and the object members created at run time under that scope's keys (dynamic
     /// indexes, JSON loads), so the subscript's objects are fresh on every call. Allocates
-    /// nothing: run-time keys are recognised by their root's scope mark (`cust\u{1}3.a[2]`).
+    /// and parses nothing: each run-time member knows its root's scope from when it was made.
     pub fn clear_scope(&mut self, ids: &[VarId], scope: u32) {
         for &v in ids {
             self.set(v, "");
         }
         if scope != 0 && !self.extra.is_empty() {
-            for (k, (v, u)) in self.extra.iter_mut() {
-                let in_scope = root_key(k)
-                    .rsplit_once('\u{1}')
-                    .is_some_and(|(_, n)| n.parse::<u32>().is_ok_and(|n| n == scope));
-                if in_scope {
+            for (v, u, s) in self.extra.values_mut() {
+                if *s == scope {
                     v.clear();
                     *u = false;
                 }

@@ -11,7 +11,7 @@ use std::cmp::Ordering;
 use std::fmt::{self, Write as _};
 
 use super::compile::{
-    CExpr, CFunc, CKind, CSeg, CStmt, CTarget, ObjOp, Program, TPart, Template, VarId, Vars,
+    CExpr, CFunc, CKind, CSeg, CStmt, CTarget, ObjOp, Program, TPart, Template, VarId, Vars, scope_of,
 };
 use super::funcs::{self, Func, Out};
 use super::parser::{BinOp, UnOp};
@@ -773,7 +773,7 @@ impl<'p> Run<'p> {
         let mut nt = None;
         let text = text_of(&v, &mut nt);
         match vars.extra.get_mut(key.as_str()) {
-            Some((slot, u)) => {
+            Some((slot, u, _)) => {
                 slot.clear();
                 slot.push_str(text);
                 *u = unknown;
@@ -781,7 +781,8 @@ impl<'p> Run<'p> {
             }
             None => {
                 if vars.extra.len() < MAX_RUNTIME_MEMBERS {
-                    vars.extra.insert(key, (text.to_string(), unknown));
+                    let scope = scope_of(&key);
+                    vars.extra.insert(key, (text.to_string(), unknown, scope));
                 }
             }
         }
@@ -798,7 +799,7 @@ impl<'p> Run<'p> {
             }
         }
         if !vars.extra.is_empty() {
-            for (k, (v, u)) in vars.extra.iter_mut() {
+            for (k, (v, u, _)) in vars.extra.iter_mut() {
                 if k.len() > key.len() && k.starts_with(key) && matches!(k.as_bytes()[key.len()], b'.' | b'[')
                 {
                     v.clear();
@@ -912,7 +913,7 @@ impl<'p> Run<'p> {
                 for (k, sid) in &vars.paths {
                     see(k, vars.values.get(sid.index()).map_or("", String::as_str));
                 }
-                for (k, (v, _)) in &vars.extra {
+                for (k, (v, _, _)) in &vars.extra {
                     see(k, v);
                 }
                 Val::Num(max as f64)
@@ -929,7 +930,7 @@ impl<'p> Run<'p> {
                         members.push((k[key.len() + 1..].to_string(), v.to_string()));
                     }
                 }
-                for (k, (v, _)) in &vars.extra {
+                for (k, (v, _, _)) in &vars.extra {
                     if !v.is_empty()
                         && k.len() > key.len()
                         && k.starts_with(key)
@@ -1039,7 +1040,7 @@ impl<'p> Run<'p> {
                 let key = self.dyn_key(root, segs, vars)?;
                 let v = if let Some(&id) = vars.paths.get(key.as_str()) {
                     Self::read_slot(vars, id)
-                } else if let Some((v, u)) = vars.extra.get(key.as_str()) {
+                } else if let Some((v, u, _)) = vars.extra.get(key.as_str()) {
                     if *u {
                         Val::Unknown
                     } else {
