@@ -61,6 +61,11 @@ impl<O: Observer> Engine<'_, O> {
         Some(a)
     }
 
+    /// R2 for every initiator: the current segment's agent, when it cannot be recorded.
+    pub(super) fn unrecordable_agent(&self, out: &Outcome) -> Option<AgentId> {
+        self.c.seg.and_then(|s| out.segments[s].agent).filter(|a| !self.p.agents[a.index()].recordable)
+    }
+
     /// Who records a new agent segment (answer or transfer to an agent): DNR (R1), the agent
     /// attribute (R2), Studio (R3/R5/R10), ROD carried on (R10), policies off (R6/R11), then
     /// recording policies (R8) unless a DNR policy matches (R9).
@@ -84,9 +89,7 @@ impl<O: Observer> Engine<'_, O> {
             tr!(self, "recording", None, Some("R1"), "not recorded: Do Not Record is set");
             return;
         }
-        if let Some(a) = agent
-            && !p.agents[a.index()].recordable
-        {
+        if let Some(a) = self.unrecordable_agent(out) {
             tr!(
                 self,
                 "recording",
@@ -260,10 +263,7 @@ impl<O: Observer> Engine<'_, O> {
             tr!(self, "finding", None, Some("R1"), "ROD refused: Do Not Record is set (rod_blocked)");
             return;
         }
-        let agent = self.c.seg.and_then(|s| out.segments[s].agent);
-        if let Some(a) = agent
-            && !p.agents[a.index()].recordable
-        {
+        if let Some(a) = self.unrecordable_agent(out) {
             out.add(Finding::RodBlocked);
             tr!(
                 self,

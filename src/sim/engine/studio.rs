@@ -89,9 +89,7 @@ impl<O: Observer> Engine<'_, O> {
     pub(super) fn studio_now(&mut self, out: &mut Outcome) {
         let p = self.p;
         let Some(mode) = self.studio_mode() else { return };
-        if let Some(a) = self.c.seg.and_then(|s| out.segments[s].agent)
-            && !p.agents[a.index()].recordable
-        {
+        if let Some(a) = self.unrecordable_agent(out) {
             tr!(
                 self,
                 "recording",
