@@ -45,6 +45,7 @@ pub mod compile;
 pub mod driver;
 pub mod engine;
 pub mod explain;
+pub mod findings;
 pub mod ids;
 pub mod linked;
 pub mod outcome;
