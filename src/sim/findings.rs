@@ -172,7 +172,12 @@ findings! {
 impl Finding {
     /// Number of kinds.
     pub const COUNT: usize = Finding::ALL.len();
+}
 
+// The `Outcome`'s finding set is a `u32`: one bit per kind.
+const _: () = assert!(Finding::COUNT <= 32, "more finding kinds than bits in Outcome's set");
+
+impl Finding {
     /// The catalogue entry.
     pub fn kind(self) -> &'static Kind {
         &KINDS[self as usize]
@@ -291,7 +296,6 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), KINDS.len());
-        assert!(Finding::COUNT <= 32, "the Outcome's bit set is a u32");
     }
 
     #[test]
