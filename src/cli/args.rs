@@ -271,6 +271,18 @@ pub struct SimulateArgs {
     pub calls_out: Option<PathBuf>,
     #[command(flatten)]
     pub precision: PrecisionArgs,
+    /// Exit 1 when fewer than PCT percent of the script's wired branches were taken by at least
+    /// one contact (the report's `Coverage:` line; docs/simulate.md "Coverage").
+    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
+    pub min_coverage: Option<f64>,
+}
+
+/// A percentage from 0 to 100 (`--min-coverage`).
+fn parse_percent(s: &str) -> Result<f64, String> {
+    match s.trim().trim_end_matches('%').parse::<f64>() {
+        Ok(p) if p.is_finite() && (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err(format!("`{s}` is not a percentage: give a number from 0 to 100 (e.g. 90)")),
+    }
 }
 
 /// `--precision P [--max-calls N]` (simulate, report).

@@ -98,6 +98,8 @@ pub struct Simulate {
     /// `--calls-out`: one JSON line per contact.
     pub calls_out: Option<Output>,
     pub precision: Option<Precision>,
+    /// `--min-coverage PCT`: exit 1 below this share of wired branches exercised.
+    pub min_coverage: Option<f64>,
 }
 
 #[derive(Debug)]
@@ -227,6 +229,7 @@ impl Config {
                 format: a.format,
                 calls_out: a.calls_out.map(Output::new),
                 precision: Precision::new(&a.precision),
+                min_coverage: a.min_coverage,
             }),
             Command::Explain(a) => Work::Explain(Explain {
                 script: a.script,

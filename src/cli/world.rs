@@ -27,6 +27,24 @@ impl World {
     pub fn program(&self) -> Compiled {
         compile(&self.script, self.linked.as_ref(), &self.tenant, &self.traffic)
     }
+
+    /// `file:line` of branch `pos` of action `ix` (in its own file for a linked subscript).
+    pub fn branch_location(&self, ix: crate::script::ActionIx, pos: usize) -> String {
+        let a = &self.script.actions[ix.index()];
+        let span = a.branches.get(pos).map_or(a.id_span, |b| b.name_span);
+        match &self.linked {
+            Some(l) => {
+                let (file, line, _) = l.files.position(span.offset);
+                format!("{file}:{line}")
+            }
+            None => format!("{}:{}", self.script.source.name, self.script.source.line_col(span.offset).0),
+        }
+    }
+
+    /// The unexercised branches of a run, each with its `file:line` (script order).
+    pub fn unexercised(&self, c: &crate::sim::coverage::Coverage) -> Vec<(String, String)> {
+        c.unexercised().into_iter().map(|(k, ix, pos)| (k.to_string(), self.branch_location(ix, pos))).collect()
+    }
 }
 
 /// Compile a script, or its linked form when it calls other scripts.

@@ -60,7 +60,7 @@ pub struct Classes {
 
 impl Classes {
     fn new(p: &Compiled) -> Self {
-        Classes { tally: Tally::new(p.policies.len()), counts: BTreeMap::new() }
+        Classes { tally: Tally::new(p), counts: BTreeMap::new() }
     }
 }
 
@@ -163,8 +163,8 @@ impl PairSink for Part {
 /// structural diff of the two scripts (to name the edits an example's paths ran through).
 pub fn diff_programs(old: &Compiled, new: &Compiled, calls: u64, changes: &[ActionChange]) -> Diff {
     let new_part = || Part {
-        old: Tally::new(old.policies.len()),
-        new: Tally::new(new.policies.len()),
+        old: Tally::new(old),
+        new: Tally::new(new),
         changed: 0,
         pairs: BTreeMap::new(),
     };

@@ -47,6 +47,9 @@ pub struct Report {
     /// left out when empty.
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub templated_fallback: std::collections::BTreeMap<String, u64>,
+    /// Contacts per action and per wired branch, and the branches no contact took
+    /// (FORMATS round 3, `sim/coverage.rs`).
+    pub coverage: super::coverage::CoverageReport,
     /// Set by `--precision`: the target, the widest half-width reached, whether it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precision: Option<super::precision::Precision>,
@@ -208,6 +211,8 @@ pub struct Tally {
     pub templated_fallback: Vec<u64>,
     /// Lowest contact id with any `templated_fallback` (for the explain hint).
     pub templated_example: Option<u64>,
+    /// Contacts per action and per wired branch.
+    pub coverage: super::coverage::Coverage,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -215,8 +220,15 @@ fn is_zero(n: &u64) -> bool {
 }
 
 impl Tally {
-    pub fn new(policies: usize) -> Self {
-        Tally { policy_matched: vec![0; policies], policy_recorded: vec![0; policies], ..Tally::default() }
+    /// An empty tally of `p`'s contacts.
+    pub fn new(p: &Compiled) -> Self {
+        let policies = p.policies.len();
+        Tally {
+            policy_matched: vec![0; policies],
+            policy_recorded: vec![0; policies],
+            coverage: super::coverage::Coverage::new(p),
+            ..Tally::default()
+        }
     }
 
     pub fn add(&mut self, o: &Outcome) {
@@ -284,6 +296,7 @@ impl Tally {
         if !o.templated_fallback.is_empty() {
             self.templated_example = Some(self.templated_example.map_or(o.id, |e| e.min(o.id)));
         }
+        self.coverage.add(o);
         let agent_recorded = full || agent_only;
         for (i, m) in o.policy_matched.iter().enumerate() {
             if *m {
@@ -330,6 +343,7 @@ impl Tally {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
+        self.coverage.merge(&o.coverage);
     }
 
     /// The 95% intervals of the contact shares (see [`Ci95`]).
@@ -460,6 +474,7 @@ impl Tally {
                 .map(|(i, n)| (p.templated[i].clone(), *n))
                 .collect(),
             templated_example: self.templated_example,
+            coverage: self.coverage.report(),
             precision: None,
             finding_examples: self.examples,
         }
@@ -492,7 +507,7 @@ pub struct Lines<'p> {
 
 impl<'p> Lines<'p> {
     pub fn new(p: &'p Compiled) -> Self {
-        Lines { p, tally: Tally::new(p.policies.len()), text: String::new() }
+        Lines { p, tally: Tally::new(p), text: String::new() }
     }
 }
 
@@ -517,12 +532,12 @@ pub fn simulate(p: &Compiled, calls: u64, progress: impl FnMut(u64)) -> Report {
 /// The tally of `contacts` (the driver with a [`Tally`] sink). Calling it on consecutive
 /// ranges and merging gives the same tally as one call, for any `--jobs`.
 pub fn tally(p: &Compiled, contacts: std::ops::Range<u64>, mut progress: impl FnMut(u64)) -> Tally {
-    let mut total = Tally::new(p.policies.len());
+    let mut total = Tally::new(p);
     let _ = driver::run(
         p,
         contacts,
         driver::CHUNK,
-        || Tally::new(p.policies.len()),
+        || Tally::new(p),
         |part| {
             total.merge(&part);
             progress(total.calls);
@@ -541,7 +556,7 @@ pub fn simulate_chunks(
     mut progress: impl FnMut(u64),
 ) -> (Tally, std::io::Result<()>) {
     let Some(lines) = lines else { return (tally(p, 0..calls, progress), Ok(())) };
-    let mut total = Tally::new(p.policies.len());
+    let mut total = Tally::new(p);
     let res = driver::run(
         p,
         0..calls,

@@ -13,8 +13,83 @@ use super::ids::{AgentId, ButtonId, NumberId, SkillId, TeamId};
 use super::rng::{Purpose, Purposes};
 use super::vars::{Symbols, Template, VarId};
 
+/// A wired branch of the compiled program, as coverage counts it: one per (action id, branch
+/// name), so the copies of a subscript linked at several RUNSUBs share their branches' counts
+/// (docs/simulate.md "Coverage"). Indexes [`CoverageMap::branches`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BranchIx(pub u32);
+
+impl BranchIx {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Where a wired branch leads, and which branch it is (the engine records it when taken).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Edge {
+    pub to: ActionIx,
+    pub branch: BranchIx,
+}
+
 /// A branch target: `None` = not wired (taking it ends the thread, SEMANTICS §2).
-pub type Next = Option<ActionIx>;
+pub type Next = Option<Edge>;
+
+/// The names coverage reports: actions and wired branches by key (`ID`, `ID/BRANCH`; a linked
+/// subscript's actions are `script:ID`), each key once, in script order.
+#[derive(Clone, Debug, Default)]
+pub struct CoverageMap {
+    /// Per [`ActionIx`]: the index of its key in `actions`.
+    pub action_key: Vec<u32>,
+    /// Action keys (Studio ids), first occurrence first.
+    pub actions: Vec<String>,
+    /// Per [`BranchIx`]: `ID/BRANCH`, and the first (action, position in its `branches`) with
+    /// that key (for file:line).
+    pub branches: Vec<(String, ActionIx, u32)>,
+    /// `ID/BRANCH` → [`BranchIx`] (compile time only).
+    index: std::collections::HashMap<String, BranchIx>,
+}
+
+impl CoverageMap {
+    /// Key the actions and wired branches of `script`.
+    fn new(script: &Script) -> CoverageMap {
+        let mut m = CoverageMap::default();
+        let mut action_ix: std::collections::HashMap<&str, u32> = Default::default();
+        for (i, a) in script.actions.iter().enumerate() {
+            let next = m.actions.len() as u32;
+            let k = *action_ix.entry(a.id.as_str()).or_insert(next);
+            if k == next {
+                m.actions.push(a.id.clone());
+            }
+            m.action_key.push(k);
+            for (pos, b) in a.branches.iter().enumerate() {
+                if b.target.is_none() {
+                    continue;
+                }
+                let key = format!("{}/{}", a.id, b.name);
+                if !m.index.contains_key(&key) {
+                    let ix = BranchIx(m.branches.len() as u32);
+                    m.index.insert(key.clone(), ix);
+                    m.branches.push((key, ActionIx(i as u32), pos as u32));
+                }
+            }
+        }
+        m
+    }
+
+    /// The compiled form of branch `name` of `action`: `None` when it is absent or not wired.
+    pub fn next(&self, action: &script::Action, name: &str) -> Next {
+        let b = action.branch(name)?;
+        self.edge(action, b)
+    }
+
+    /// The compiled form of one branch of `action`.
+    pub fn edge(&self, action: &script::Action, b: &script::Branch) -> Next {
+        let to = b.target?;
+        let branch = *self.index.get(&format!("{}/{}", action.id, b.name))?;
+        Some(Edge { to, branch })
+    }
+}
 
 /// Duration distribution in milliseconds, with the purpose its draws are keyed by.
 #[derive(Clone, Copy, Debug)]
@@ -304,6 +379,8 @@ pub struct Compiled {
     pub runtime_button: Option<ButtonId>,
     /// Slots of the system variables the script reads (`sysvars.rs`).
     pub sysvars: super::sysvars::SysVars,
+    /// Action and branch keys of the coverage counters (`sim/coverage.rs`).
+    pub coverage: std::sync::Arc<CoverageMap>,
 }
 
 /// Case-insensitive name table (names compare as in Studio: `Sales` = `sales`): the first
@@ -389,9 +466,10 @@ impl Compiled {
         let mut unmodelled_ix: std::collections::HashMap<String, usize> = Default::default();
         let mut templated: Vec<String> = Vec::new();
         let (mut runtime_skill, mut runtime_button) = (None, None);
+        let coverage = CoverageMap::new(script);
         for (i, action) in script.actions.iter().enumerate() {
             symbols.set_scope(scopes.get(i).copied().unwrap_or(0));
-            let next = |name: &str| action.branch(name).and_then(|b| b.target);
+            let next = |name: &str| coverage.next(action, name);
             let default = next("default");
             let op = match &action.kind {
                 Kind::Begin | Kind::OnAnswer | Kind::OnRelease | Kind::OnSignal => Op::Pass { next: default },
@@ -402,8 +480,14 @@ impl Compiled {
                 // IF (issue 11 point 2): its Expression evaluated per contact; one recflow
                 // cannot evaluate keeps the traffic-weighted branch (with a load warning).
                 Kind::Other if crate::script::runtime::is_if(action) => {
-                    let fallback =
-                        branched(action, traffic, &mut purposes, &mut unmodelled, &mut unmodelled_ix);
+                    let fallback = branched(
+                        action,
+                        &coverage,
+                        traffic,
+                        &mut purposes,
+                        &mut unmodelled,
+                        &mut unmodelled_ix,
+                    );
                     match crate::script::runtime::if_expression(action) {
                         Ok(e) => {
                             let branch = |name: &str| {
@@ -411,7 +495,7 @@ impl Compiled {
                                     .branches
                                     .iter()
                                     .find(|b| script::catalogue::same_branch_name(&b.name, name))
-                                    .and_then(|b| b.target)
+                                    .and_then(|b| coverage.edge(action, b))
                             };
                             Op::If(Box::new(super::templated::IfOp {
                                 cond: crate::snippet::Condition::compile(&e, &mut symbols),
@@ -431,11 +515,18 @@ impl Compiled {
                         Err(_) => Op::Branched(Box::new(fallback)),
                     }
                 }
-                Kind::Other if crate::model::traffic::is_traffic_branched(action) => Op::Branched(Box::new(
-                    branched(action, traffic, &mut purposes, &mut unmodelled, &mut unmodelled_ix),
-                )),
+                Kind::Other if crate::model::traffic::is_traffic_branched(action) => {
+                    Op::Branched(Box::new(branched(
+                        action,
+                        &coverage,
+                        traffic,
+                        &mut purposes,
+                        &mut unmodelled,
+                        &mut unmodelled_ix,
+                    )))
+                }
                 Kind::Other => {
-                    let first = action.branches.iter().find_map(|b| b.target);
+                    let first = action.branches.iter().find_map(|b| coverage.edge(action, b));
                     Op::Pass { next: default.or(first) }
                 }
                 Kind::End => Op::End,
@@ -445,7 +536,7 @@ impl Compiled {
                         .branches
                         .iter()
                         .filter(|b| b.name != "default")
-                        .map(|b| (b.name.clone(), b.target))
+                        .map(|b| (b.name.clone(), coverage.edge(action, b)))
                         .collect();
                     let wired = digits
                         .iter()
@@ -504,7 +595,7 @@ impl Compiled {
                         .branches
                         .iter()
                         .filter(|b| b.name != "default")
-                        .map(|b| (b.name.clone(), b.target))
+                        .map(|b| (b.name.clone(), coverage.edge(action, b)))
                         .collect(),
                     default,
                 },
@@ -716,6 +807,7 @@ impl Compiled {
             runtime_button,
             sysvars,
             purposes,
+            coverage: std::sync::Arc::new(coverage),
         }
     }
 
@@ -731,12 +823,13 @@ impl Compiled {
 /// linked subscript copies share the caller's count for the same id).
 fn branched(
     action: &script::Action,
+    coverage: &CoverageMap,
     traffic: &Traffic,
     purposes: &mut Purposes,
     unmodelled: &mut Vec<String>,
     unmodelled_ix: &mut std::collections::HashMap<String, usize>,
 ) -> BranchedOp {
-    let next = |name: &str| action.branch(name).and_then(|b| b.target);
+    let next = |name: &str| coverage.next(action, name);
     let weights = traffic.branches.iter().find(|(id, _)| *id == action.id).map(|(_, w)| w);
     let (choices, cumulative) = match weights {
         Some(w) => (
@@ -748,7 +841,7 @@ fn branched(
                 .branches
                 .iter()
                 .filter(|b| b.name != "default" && b.target.is_some())
-                .map(|b| (b.name.clone(), b.target))
+                .map(|b| (b.name.clone(), coverage.edge(action, b)))
                 .collect();
             if named.is_empty() {
                 (vec![("Default".to_string(), next("default"))], None)
