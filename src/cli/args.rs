@@ -209,7 +209,10 @@ Examples:
       one JSON object per contact; then `recflow explain SCRIPT --call I` shows contact I
 
 Without --tenant / --traffic the embedded defaults are used: 20 agents, one policy recording
-100% of calls, 1000 inbound calls with seed 1, menus answered uniformly.";
+100% of calls, 1000 inbound calls with seed 1, menus answered uniformly over their digits with
+5% no input and 2% an unlisted digit (`recflow defaults traffic`). `--traffic explore` makes
+every decision uniform over all its outcomes; `--min-coverage 90` exits 1 when fewer than 90%
+of the wired branches were taken.";
 
 const EXPLAIN_EXAMPLES: &str = "\
 Examples:
@@ -226,6 +229,8 @@ pub struct ModelArgs {
     #[arg(long, value_name = "FILE")]
     pub tenant: Option<PathBuf>,
     /// Traffic file: calls, directions, menu inputs, durations, agent behaviour (default: embedded).
+    /// `explore` (built in): every decision uniform over all its outcomes, no input included —
+    /// to see what a script can do, not a forecast.
     #[arg(long, value_name = "FILE")]
     pub traffic: Option<PathBuf>,
     /// Number of calls to simulate (overrides the traffic file; default 1000).

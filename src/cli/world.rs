@@ -103,6 +103,8 @@ pub fn load_tenant_traffic(
         None => Tenant::default(),
     };
     let mut traffic = match &model.traffic {
+        // The built-in name (docs/simulate.md "Explore"); `./explore` names a file.
+        Some(path) if path.as_os_str() == crate::model::traffic::EXPLORE => Traffic::explore(),
         Some(path) => {
             let (traffic, warnings) = crate::model::traffic::load_traffic_with_warnings(path, script)?;
             term.warnings(&warnings);

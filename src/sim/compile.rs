@@ -6,6 +6,7 @@
 //! buttons, and random-draw [`Purpose`]s. The loop then does no parsing, no string hashing and
 //! no lookups by name.
 
+use crate::model::traffic::open;
 use crate::model::{Direction, Dist, Match, Tenant, Traffic};
 use crate::script::{self, ActionIx, Kind, OnOff, Record, Script};
 
@@ -538,18 +539,19 @@ impl Compiled {
                         .filter(|b| b.name != "default")
                         .map(|b| (b.name.clone(), coverage.edge(action, b)))
                         .collect();
-                    let wired = digits
+                    let wired: Vec<u32> = digits
                         .iter()
                         .enumerate()
                         .filter(|(_, d)| d.1.is_some())
                         .map(|(i, _)| i as u32)
                         .collect();
-                    let inputs = traffic.inputs.iter().find(|(id, _)| *id == action.id).map(|(_, w)| {
-                        (
+                    let inputs = match traffic.inputs.iter().find(|(id, _)| *id == action.id) {
+                        Some((_, w)) => Some((
                             w.items.iter().map(|(v, _)| v.clone()).collect(),
                             cumulative(w.items.iter().map(|(_, p)| *p)),
-                        )
-                    });
+                        )),
+                        None => open_menu_inputs(&digits, &wired, default.is_some(), traffic.explore),
+                    };
                     Op::Menu(Box::new(MenuOp {
                         var: symbols.intern(if m.variable.is_empty() { "MRES" } else { &m.variable }),
                         sensitive: action.facts.sensitive.is_some(),
@@ -689,9 +691,14 @@ impl Compiled {
             traffic.dnis.items.iter().map(|(n, _)| NumberId(intern(&mut numbers, n))).collect(),
             cumulative(traffic.dnis.items.iter().map(|(_, w)| *w)),
         );
-        let presses = traffic
-            .agent
-            .presses
+        let open_presses;
+        let press_list = if traffic.agent.presses_given || !traffic.agent.presses.is_empty() {
+            &traffic.agent.presses
+        } else {
+            open_presses = open_button_presses(script, traffic.explore);
+            &open_presses
+        };
+        let presses = press_list
             .iter()
             .enumerate()
             .map(|(i, s)| PressSeq {
@@ -837,14 +844,27 @@ fn branched(
             Some(cumulative(w.items.iter().map(|(_, p)| *p))),
         ),
         None => {
-            let named: Vec<(String, Next)> = action
+            let mut named: Vec<(String, Next)> = action
                 .branches
                 .iter()
                 .filter(|b| b.name != "default" && b.target.is_some())
                 .map(|b| (b.name.clone(), coverage.edge(action, b)))
                 .collect();
+            let default = next("default");
             if named.is_empty() {
-                (vec![("Default".to_string(), next("default"))], None)
+                (vec![("Default".to_string(), default)], None)
+            } else if default.is_some() {
+                // The fallback a traffic file does not name still gets its share
+                // (docs/tenant-and-traffic.md "Outcomes the traffic leaves open").
+                let k = named.len() as f64;
+                named.push(("Default".to_string(), default));
+                let weights: Vec<f64> = if traffic.explore {
+                    vec![1.0; named.len()]
+                } else {
+                    let each = (1.0 - open::BRANCH_DEFAULT) / k;
+                    (0..named.len()).map(|i| if i + 1 == named.len() { open::BRANCH_DEFAULT } else { each }).collect()
+                };
+                (named, Some(cumulative(weights.into_iter())))
             } else {
                 (named, None)
             }
@@ -861,6 +881,73 @@ fn branched(
         slot: key as u32,
         kind: action.spec.map_or("unknown type", |s| s.name),
     }
+}
+
+/// The caller input of a MENU the traffic file does not list (docs/tenant-and-traffic.md
+/// "Outcomes the traffic leaves open"): `None` = uniform over the wired digits (no `default` to
+/// go to); else choices and cumulative weights — the wired digits share what no input
+/// ([`open::MENU_NO_INPUT`]) and an unlisted digit ([`open::MENU_UNLISTED`]) leave. Explore:
+/// uniform over every listed digit, no input and an unlisted digit.
+fn open_menu_inputs(
+    digits: &[(String, Next)],
+    wired: &[u32],
+    default_wired: bool,
+    explore: bool,
+) -> Option<(Vec<Option<String>>, Vec<f64>)> {
+    let unlisted = open::UNLISTED_CANDIDATES
+        .iter()
+        .find(|c| !digits.iter().any(|(d, _)| d == *c))
+        .map(|c| c.to_string());
+    if explore {
+        let mut choices: Vec<Option<String>> = digits.iter().map(|(d, _)| Some(d.clone())).collect();
+        choices.push(None);
+        choices.extend(unlisted.map(Some));
+        let cum = cumulative(choices.iter().map(|_| 1.0));
+        return Some((choices, cum));
+    }
+    if !default_wired || wired.is_empty() {
+        return None;
+    }
+    let mut rest = 1.0 - open::MENU_NO_INPUT;
+    let mut choices: Vec<(Option<String>, f64)> = vec![(None, open::MENU_NO_INPUT)];
+    if let Some(u) = unlisted {
+        choices.push((Some(u), open::MENU_UNLISTED));
+        rest -= open::MENU_UNLISTED;
+    }
+    let each = rest / wired.len() as f64;
+    let mut all: Vec<(Option<String>, f64)> =
+        wired.iter().map(|&i| (Some(digits[i as usize].0.clone()), each)).collect();
+    all.extend(choices);
+    let cum = cumulative(all.iter().map(|(_, w)| *w));
+    Some((all.into_iter().map(|(c, _)| c).collect(), cum))
+}
+
+/// The MAX presses when the traffic file gives no `agent.presses`: each button an INDICATE of
+/// the script turns On, pressed alone, and (when there are several) all of them in script
+/// order, each sequence with probability [`open::BUTTON_PRESS`] (explore: uniform over
+/// pressing nothing and each sequence). Templated names (`{var}`) are left out.
+fn open_button_presses(script: &Script, explore: bool) -> Vec<crate::model::PressSequence> {
+    let mut buttons: Vec<String> = Vec::new();
+    for a in &script.actions {
+        if let Kind::Indicate(i) = &a.kind
+            && i.state == OnOff::On
+            && !i.name.contains('{')
+            && !i.name.trim().is_empty()
+            && !buttons.iter().any(|b| b.eq_ignore_ascii_case(&i.name))
+        {
+            buttons.push(i.name.clone());
+        }
+    }
+    let mut seqs: Vec<Vec<String>> = buttons.iter().map(|b| vec![b.clone()]).collect();
+    if buttons.len() > 1 {
+        seqs.push(buttons.clone());
+    }
+    let p = if explore {
+        1.0 / (seqs.len() + 1) as f64
+    } else {
+        open::BUTTON_PRESS.min(1.0 / seqs.len().max(1) as f64)
+    };
+    seqs.into_iter().map(|buttons| crate::model::PressSequence { p, buttons }).collect()
 }
 
 /// Seconds → whole milliseconds (negative / non-finite → 0; huge values saturate).
