@@ -187,7 +187,8 @@ Examples:
 
 Outcome classes are named like `policy:Default/full@agent`, `studio/full@agent+ivr`,
 `dnr`, `none`, `studio/full@ivr, dnr, !recorded_before_dnr` (see docs/review-in-ci.md).
-Exit status: 0, or 1 with --fail-on-change when any contact changed class; 2 bad input.";
+Exit status: 0, or 1 with --fail-on-change when any contact changed class or a change was not
+exercised by the traffic (try `--traffic explore`); 2 bad input.";
 
 const SNAPSHOT_EXAMPLES: &str = "\
 Examples:
@@ -343,9 +344,15 @@ pub struct DiffArgs {
     /// Output format (`json`: FORMATS §7).
     #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
     pub format: DiffFormat,
-    /// Exit with status 1 when any contact's outcome class changed.
+    /// Exit with status 1 when any contact's outcome class changed, or when a change was not
+    /// exercised (reached by fewer than --min-exercised contacts in both runs): then the diff
+    /// cannot show that nothing changed.
     #[arg(long)]
     pub fail_on_change: bool,
+    /// A change (rewired branch, edited, added or removed action) reached by fewer than N
+    /// contacts in both runs is listed under "Not exercised by this traffic".
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub min_exercised: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

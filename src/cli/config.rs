@@ -133,6 +133,8 @@ pub struct Diff {
     pub model: ModelOptions,
     pub format: DiffFormat,
     pub fail_on_change: bool,
+    /// `--min-exercised N` (default 1).
+    pub min_exercised: u64,
 }
 
 /// What `recflow snapshot` does with each script's snapshot.
@@ -254,6 +256,7 @@ impl Config {
                 model: ModelOptions::new(a.model),
                 format: a.format,
                 fail_on_change: a.fail_on_change,
+                min_exercised: a.min_exercised,
             }),
             Command::Snapshot(a) => Work::Snapshot(Snapshot {
                 scripts: snapshot_files(&a.dir, a.scripts)?,
