@@ -215,11 +215,4 @@ mod tests {
         assert_eq!(hi, 100.0);
         assert!(lo > 99.0 && lo < 100.0, "{lo}");
     }
-
-    #[test]
-    fn overlap_is_symmetric_and_touching_counts() {
-        assert!(overlap([1.0, 2.0], [2.0, 3.0]));
-        assert!(!overlap([1.0, 2.0], [2.5, 3.0]));
-        assert!(!overlap([2.5, 3.0], [1.0, 2.0]));
-    }
 }

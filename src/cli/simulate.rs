@@ -85,7 +85,8 @@ pub fn run(term: &Term, a: &Simulate) -> std::io::Result<ExitKind> {
         ReportFormat::Json => render::report_json(&report),
         ReportFormat::Yaml => render::report_yaml(&report),
         ReportFormat::Human => {
-            let mut text = render::report_human(&report, &a.script.display().to_string(), &a.model.flags(false));
+            let mut text =
+                render::report_human(&report, &a.script.display().to_string(), &a.model.flags(false));
             text.push('\n');
             text += &render::coverage_human(&report.coverage, &world.unexercised(&tally.coverage));
             text

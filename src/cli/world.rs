@@ -43,7 +43,10 @@ impl World {
 
     /// The unexercised branches of a run, each with its `file:line` (script order).
     pub fn unexercised(&self, c: &crate::sim::coverage::Coverage) -> Vec<(String, String)> {
-        c.unexercised().into_iter().map(|(k, ix, pos)| (k.to_string(), self.branch_location(ix, pos))).collect()
+        c.unexercised()
+            .into_iter()
+            .map(|(k, ix, pos)| (k.to_string(), self.branch_location(ix, pos)))
+            .collect()
     }
 }
 

@@ -243,7 +243,8 @@ impl Tally {
             *ms = ms.saturating_add(len);
         }
         let s = Shares::of(o);
-        let (full, agent_only, ivr, studio, rod, policy) = (s.full, s.agent_only, s.ivr, s.studio, s.rod, s.policy);
+        let (full, agent_only, ivr, studio, rod, policy) =
+            (s.full, s.agent_only, s.ivr, s.studio, s.rod, s.policy);
         let b = u64::from;
         self.any += b(full || agent_only || ivr);
         self.full += b(full);

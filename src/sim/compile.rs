@@ -516,16 +516,9 @@ impl Compiled {
                         Err(_) => Op::Branched(Box::new(fallback)),
                     }
                 }
-                Kind::Other if crate::model::traffic::is_traffic_branched(action) => {
-                    Op::Branched(Box::new(branched(
-                        action,
-                        &coverage,
-                        traffic,
-                        &mut purposes,
-                        &mut unmodelled,
-                        &mut unmodelled_ix,
-                    )))
-                }
+                Kind::Other if crate::model::traffic::is_traffic_branched(action) => Op::Branched(Box::new(
+                    branched(action, &coverage, traffic, &mut purposes, &mut unmodelled, &mut unmodelled_ix),
+                )),
                 Kind::Other => {
                     let first = action.branches.iter().find_map(|b| coverage.edge(action, b));
                     Op::Pass { next: default.or(first) }
@@ -862,7 +855,9 @@ fn branched(
                     vec![1.0; named.len()]
                 } else {
                     let each = (1.0 - open::BRANCH_DEFAULT) / k;
-                    (0..named.len()).map(|i| if i + 1 == named.len() { open::BRANCH_DEFAULT } else { each }).collect()
+                    (0..named.len())
+                        .map(|i| if i + 1 == named.len() { open::BRANCH_DEFAULT } else { each })
+                        .collect()
                 };
                 (named, Some(cumulative(weights.into_iter())))
             } else {

@@ -110,7 +110,13 @@ impl Coverage {
     pub fn report(&self) -> CoverageReport {
         let count = |v: &[u64], i: usize| v.get(i).copied().unwrap_or(0);
         CoverageReport {
-            actions: self.map.actions.iter().enumerate().map(|(i, k)| (k.clone(), count(&self.actions, i))).collect(),
+            actions: self
+                .map
+                .actions
+                .iter()
+                .enumerate()
+                .map(|(i, k)| (k.clone(), count(&self.actions, i)))
+                .collect(),
             branches: self
                 .map
                 .branches
