@@ -72,9 +72,9 @@ pub enum Command {
     #[command(after_help = LINT_EXAMPLES)]
     #[command(display_order = 3)]
     Lint(LintArgs),
-    /// List the lint rules, or print one rule's documentation.
+    /// List the lint rules and run-time findings, or print one's documentation.
     #[command(
-        after_help = "Examples:\n  recflow rules                 list every rule: code, name, severity, summary\n  recflow rules C001            the documentation of one rule (code or name)\n  recflow rules statement-id-not-saved"
+        after_help = "Examples:\n  recflow rules                 list every lint rule (code, name, severity, summary) and\n                                every run-time finding (code, name, class, summary, lint rules)\n  recflow rules C001            the documentation of one rule (code or name)\n  recflow rules statement-id-not-saved\n  recflow rules recorded_before_dnr   the documentation of one run-time finding (code or name)"
     )]
     #[command(display_order = 4)]
     Rules(RulesArgs),
@@ -472,7 +472,8 @@ pub enum Deny {
 
 #[derive(Debug, clap::Args)]
 pub struct RulesArgs {
-    /// A rule code (C001) or name (consent-decline-reaches-agent); none lists every rule.
+    /// A rule code (C001) or name (consent-decline-reaches-agent), or a run-time finding's code
+    /// (F001) or name (recorded_before_dnr); none lists every rule and finding.
     pub rule: Option<String>,
 }
 

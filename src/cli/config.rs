@@ -38,12 +38,19 @@ pub struct Config {
 #[derive(Debug, PartialEq, Eq)]
 pub struct UsageError(pub String);
 
+/// What `recflow rules NAME` names: a lint rule or a run-time finding kind.
+#[derive(Debug, Clone, Copy)]
+pub enum RuleOrFinding {
+    Rule(&'static Rule),
+    Finding(crate::sim::findings::Finding),
+}
+
 /// The command to run, with its checked settings.
 #[derive(Debug)]
 pub enum Work {
     Lint(Lint),
-    /// `recflow rules`: every rule, or the one named.
-    Rules(Option<&'static Rule>),
+    /// `recflow rules`: every rule and finding, or the one named.
+    Rules(Option<RuleOrFinding>),
     Simulate(Simulate),
     Explain(Explain),
     Graph(Graph),
@@ -219,11 +226,16 @@ impl Config {
             }
             Command::Rules(a) => Work::Rules(match a.rule {
                 None => None,
-                Some(key) => Some(lint::registry::rule(&key).ok_or_else(|| {
-                    UsageError(format!(
-                        "recflow rules: `{key}` names no lint rule; `recflow rules` lists them"
-                    ))
-                })?),
+                Some(key) => Some(
+                    lint::registry::rule(&key)
+                        .map(RuleOrFinding::Rule)
+                        .or_else(|| crate::sim::findings::Finding::lookup(&key).map(RuleOrFinding::Finding))
+                        .ok_or_else(|| {
+                            UsageError(format!(
+                                "recflow rules: `{key}` names no lint rule or finding; `recflow rules` lists them"
+                            ))
+                        })?,
+                ),
             }),
             Command::Simulate(a) => Work::Simulate(Simulate {
                 script: a.script,
@@ -418,7 +430,10 @@ mod tests {
         let e = config(&["lint", "nope.yaml", "--select", "Z999"]).unwrap_err();
         assert!(e.0.starts_with("recflow lint: "), "{e:?}");
         let e = config(&["rules", "no-such-rule"]).unwrap_err();
-        assert_eq!(e.0, "recflow rules: `no-such-rule` names no lint rule; `recflow rules` lists them");
+        assert_eq!(
+            e.0,
+            "recflow rules: `no-such-rule` names no lint rule or finding; `recflow rules` lists them"
+        );
         let e = config(&["snapshot", "a/x.yaml", "b/x.yaml"]).unwrap_err();
         assert!(e.0.contains("would share the snapshot"), "{e:?}");
     }

@@ -132,7 +132,7 @@ fn rows(o: &Report, n: &Report) -> Vec<Row> {
     c(&mut v, "statements.captured", o.statements.captured, n.statements.captured);
     c(&mut v, "statements.saved", o.statements.saved, n.statements.saved);
     c(&mut v, "statements.lost", o.statements.lost, n.statements.lost);
-    for f in crate::sim::outcome::Finding::ALL {
+    for &f in crate::sim::outcome::Finding::ALL {
         let label = format!("findings.{}", f.as_str());
         c(&mut v, &label, o.findings.get(f), n.findings.get(f));
     }

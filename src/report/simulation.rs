@@ -101,7 +101,7 @@ pub fn report_human(r: &Report, script_path: &str, flags: &str) -> String {
     let _ =
         writeln!(s, "Recorded statements: {} captured, {} saved, {} lost", st.captured, st.saved, st.lost);
     let _ = writeln!(s);
-    let found: Vec<Finding> = Finding::ALL.into_iter().filter(|f| r.findings.get(*f) > 0).collect();
+    let found: Vec<Finding> = Finding::ALL.iter().copied().filter(|f| r.findings.get(*f) > 0).collect();
     if found.is_empty() {
         let _ = writeln!(s, "Findings: none");
     } else {
@@ -114,9 +114,9 @@ pub fn report_human(r: &Report, script_path: &str, flags: &str) -> String {
                 f.as_str(),
                 pct(count, n),
                 fmt_ci(c.findings.get(f)),
-                finding_help(f)
+                f.kind().summary
             );
-            if let Some(id) = r.finding_examples[f as usize] {
+            if let Some(id) = r.finding_examples[f as usize].first() {
                 let _ =
                     writeln!(s, "      e.g. contact {id}: recflow explain {script_path} --call {id}{flags}");
             }
@@ -132,7 +132,7 @@ pub fn report_human(r: &Report, script_path: &str, flags: &str) -> String {
         for (id, count) in &r.templated_fallback {
             let _ = writeln!(s, "  {:<26} {count:>9}  {:>5.1}%", id, pct(*count, n));
         }
-        if let Some(id) = r.templated_example {
+        if let Some(id) = r.finding_examples[Finding::TemplatedFallback as usize].first() {
             let _ = writeln!(s, "      e.g. contact {id}: recflow explain {script_path} --call {id}{flags}");
         }
     }
@@ -177,18 +177,6 @@ pub fn coverage_human(c: &CoverageReport, unexercised: &[(String, String)]) -> S
         }
     }
     s
-}
-
-fn finding_help(f: Finding) -> &'static str {
-    match f {
-        Finding::RecordedBeforeDnr => "recorded before Do Not Record was set (kept; A-17)",
-        Finding::SensitiveWhileRecording => "sensitive MENU ran while the call was recorded (R14)",
-        Finding::IndicatorLeftOn => "a MAX button was still On at the end (§4)",
-        Finding::StepLimit => "the script ran 10 000 actions: a runaway loop",
-        Finding::RodBlocked => "recording on demand refused by DNR or the agent (R1/R2)",
-        Finding::Stuck => "an unwired branch ended the IVR: the caller hung up",
-        Finding::MediaAfterRelease => "MENU/PLAY/MUSIC after ONRELEASE was skipped (A-3)",
-    }
 }
 
 /// `m:ss.mmm`.
@@ -245,7 +233,9 @@ pub fn explain_human(p: &Compiled, ex: &Explanation, script_path: &str) -> Strin
             if st.saved { "saved" } else { "lost" }
         );
     }
-    let findings: Vec<&str> = o.findings().map(|f| f.as_str()).collect();
+    // Issue 19 point 6: the one bit set the timeline's `finding` lines also come from, each
+    // with its class (templated_fallback included: it is a catalogue kind like the others).
+    let findings: Vec<String> = o.findings().map(|f| format!("{} ({})", f.as_str(), f.class())).collect();
     let _ = writeln!(
         s,
         "findings: {}",

@@ -53,12 +53,9 @@ pub struct Report {
     /// Set by `--precision`: the target, the widest half-width reached, whether it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precision: Option<super::precision::Precision>,
-    /// Lowest contact id showing each finding (for `explain` hints), in `Finding::ALL` order.
+    /// Lowest contact ids showing each finding (for `explain` hints), in `Finding::ALL` order.
     #[serde(skip)]
-    pub finding_examples: [Option<u64>; 7],
-    /// Lowest contact id with a `templated_fallback` (for the explain hint).
-    #[serde(skip)]
-    pub templated_example: Option<u64>,
+    pub finding_examples: [Examples; Finding::COUNT],
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -84,28 +81,32 @@ pub struct Statements {
     pub lost: u64,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct Findings {
-    pub recorded_before_dnr: u64,
-    pub sensitive_while_recording: u64,
-    pub indicator_left_on: u64,
-    pub step_limit: u64,
-    pub rod_blocked: u64,
-    pub stuck: u64,
-    pub media_after_release: u64,
+/// Contacts per finding kind, serialized as a map in catalogue order (`sim/findings.rs`):
+/// `{"recorded_before_dnr": 0, ...}` — the keys are the catalogue's names, so a kind added
+/// there appears here without another list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Findings(pub [u64; Finding::COUNT]);
+
+impl Default for Findings {
+    fn default() -> Self {
+        Findings([0; Finding::COUNT])
+    }
 }
 
 impl Findings {
     pub fn get(&self, f: Finding) -> u64 {
-        match f {
-            Finding::RecordedBeforeDnr => self.recorded_before_dnr,
-            Finding::SensitiveWhileRecording => self.sensitive_while_recording,
-            Finding::IndicatorLeftOn => self.indicator_left_on,
-            Finding::StepLimit => self.step_limit,
-            Finding::RodBlocked => self.rod_blocked,
-            Finding::Stuck => self.stuck,
-            Finding::MediaAfterRelease => self.media_after_release,
+        self.0[f as usize]
+    }
+}
+
+impl Serialize for Findings {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(Finding::COUNT))?;
+        for f in Finding::ALL {
+            m.serialize_entry(f.as_str(), &self.get(*f))?;
         }
+        m.end()
     }
 }
 
@@ -146,28 +147,30 @@ pub struct InitiatorsCi {
     pub policy: Ci,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct FindingsCi {
-    pub recorded_before_dnr: Ci,
-    pub sensitive_while_recording: Ci,
-    pub indicator_left_on: Ci,
-    pub step_limit: Ci,
-    pub rod_blocked: Ci,
-    pub stuck: Ci,
-    pub media_after_release: Ci,
+/// The 95% interval per finding kind, serialized like [`Findings`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct FindingsCi(pub [Ci; Finding::COUNT]);
+
+impl Default for FindingsCi {
+    fn default() -> Self {
+        FindingsCi([Ci::default(); Finding::COUNT])
+    }
 }
 
 impl FindingsCi {
     pub fn get(&self, f: Finding) -> Ci {
-        match f {
-            Finding::RecordedBeforeDnr => self.recorded_before_dnr,
-            Finding::SensitiveWhileRecording => self.sensitive_while_recording,
-            Finding::IndicatorLeftOn => self.indicator_left_on,
-            Finding::StepLimit => self.step_limit,
-            Finding::RodBlocked => self.rod_blocked,
-            Finding::Stuck => self.stuck,
-            Finding::MediaAfterRelease => self.media_after_release,
+        self.0[f as usize]
+    }
+}
+
+impl Serialize for FindingsCi {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(Finding::COUNT))?;
+        for f in Finding::ALL {
+            m.serialize_entry(f.as_str(), &self.get(*f))?;
         }
+        m.end()
     }
 }
 
@@ -195,8 +198,8 @@ pub struct Tally {
     pub captured: u64,
     pub saved: u64,
     pub lost: u64,
-    pub findings: [u64; 7],
-    pub examples: [Option<u64>; 7],
+    pub findings: [u64; Finding::COUNT],
+    pub examples: [Examples; Finding::COUNT],
     pub policy_matched: Vec<u64>,
     pub policy_recorded: Vec<u64>,
     pub ms_full: u64,
@@ -209,10 +212,42 @@ pub struct Tally {
     pub unmodelled_snippet: u64,
     /// Per [`Compiled::templated`] slot: contacts whose value there took its fallback.
     pub templated_fallback: Vec<u64>,
-    /// Lowest contact id with any `templated_fallback` (for the explain hint).
-    pub templated_example: Option<u64>,
     /// Contacts per action and per wired branch.
     pub coverage: super::coverage::Coverage,
+}
+
+/// The two lowest contact ids that showed something (the report's `explain` examples):
+/// merged by minimum, so the same for any `--jobs`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Examples(pub [Option<u64>; 2]);
+
+impl Examples {
+    /// Keep the two lowest of what is kept and `id`.
+    #[inline]
+    pub fn note(&mut self, id: u64) {
+        match self.0 {
+            [None, _] => self.0[0] = Some(id),
+            [Some(a), _] if id < a => self.0 = [Some(id), Some(a)],
+            [Some(a), None] if id != a => self.0[1] = Some(id),
+            [Some(a), Some(b)] if id != a && id < b => self.0[1] = Some(id),
+            _ => {}
+        }
+    }
+
+    pub fn merge(&mut self, o: &Examples) {
+        for id in o.0.into_iter().flatten() {
+            self.note(id);
+        }
+    }
+
+    /// The lowest id.
+    pub fn first(&self) -> Option<u64> {
+        self.0[0]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = u64> + '_ {
+        self.0.iter().flatten().copied()
+    }
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -224,6 +259,8 @@ impl Tally {
     pub fn new(p: &Compiled) -> Self {
         let policies = p.policies.len();
         Tally {
+            findings: [0; Finding::COUNT],
+            examples: [Examples::default(); Finding::COUNT],
             policy_matched: vec![0; policies],
             policy_recorded: vec![0; policies],
             coverage: super::coverage::Coverage::new(p),
@@ -261,10 +298,13 @@ impl Tally {
             self.lost += b(!s.saved);
             self.ms_statements = self.ms_statements.saturating_add(s.to_ms - s.from_ms);
         }
-        for f in o.findings() {
-            let i = f as usize;
+        // Walk the set bits only: most contacts have no finding at all.
+        let mut bits = o.finding_bits();
+        while bits != 0 {
+            let i = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
             self.findings[i] += 1;
-            self.examples[i] = Some(self.examples[i].map_or(o.id, |e| e.min(o.id)));
+            self.examples[i].note(o.id);
         }
         self.unmodelled_snippet += b(o.unmodelled_snippet > 0);
         for &slot in &o.unmodelled {
@@ -280,9 +320,6 @@ impl Tally {
                 self.templated_fallback.resize(slot + 1, 0);
             }
             self.templated_fallback[slot] += 1;
-        }
-        if !o.templated_fallback.is_empty() {
-            self.templated_example = Some(self.templated_example.map_or(o.id, |e| e.min(o.id)));
         }
         self.coverage.add(o);
         let agent_recorded = full || agent_only;
@@ -301,12 +338,9 @@ impl Tally {
         // (issue 10.2).
         macro_rules! sum_ms { ($($f:ident),*) => { $( self.$f = self.$f.saturating_add(o.$f); )* } }
         sum_ms!(ms_full, ms_agent_only, ms_ivr, ms_statements);
-        for i in 0..7 {
+        for i in 0..Finding::COUNT {
             self.findings[i] += o.findings[i];
-            self.examples[i] = match (self.examples[i], o.examples[i]) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
+            self.examples[i].merge(&o.examples[i]);
         }
         for (a, b) in self.policy_matched.iter_mut().zip(&o.policy_matched) {
             *a += b;
@@ -327,10 +361,6 @@ impl Tally {
         for (a, b) in self.templated_fallback.iter_mut().zip(&o.templated_fallback) {
             *a += b;
         }
-        self.templated_example = match (self.templated_example, o.templated_example) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
         self.coverage.merge(&o.coverage);
     }
 
@@ -368,15 +398,7 @@ impl Tally {
             initiators: InitiatorsCi { studio: w(self.studio), rod: w(self.rod), policy: w(self.policy) },
             dnr: w(self.dnr),
             abandoned: w(self.abandoned),
-            findings: FindingsCi {
-                recorded_before_dnr: w(f[0]),
-                sensitive_while_recording: w(f[1]),
-                indicator_left_on: w(f[2]),
-                step_limit: w(f[3]),
-                rod_blocked: w(f[4]),
-                stuck: w(f[5]),
-                media_after_release: w(f[6]),
-            },
+            findings: FindingsCi(f.map(w)),
         }
     }
 
@@ -447,15 +469,7 @@ impl Tally {
             dnr: self.dnr,
             abandoned: self.abandoned,
             statements: Statements { captured: self.captured, saved: self.saved, lost: self.lost },
-            findings: Findings {
-                recorded_before_dnr: f[0],
-                sensitive_while_recording: f[1],
-                indicator_left_on: f[2],
-                step_limit: f[3],
-                rod_blocked: f[4],
-                stuck: f[5],
-                media_after_release: f[6],
-            },
+            findings: Findings(*f),
             policies: rows.into_iter().map(|(_, r)| r).collect(),
             recorded_seconds: Seconds {
                 full: secs(self.ms_full),
@@ -479,7 +493,6 @@ impl Tally {
                 .filter(|(_, n)| **n > 0)
                 .map(|(i, n)| (p.templated[i].clone(), *n))
                 .collect(),
-            templated_example: self.templated_example,
             coverage: self.coverage.report(),
             precision: None,
             finding_examples: self.examples,

@@ -48,6 +48,7 @@ pub mod coverage;
 pub mod driver;
 pub mod engine;
 pub mod explain;
+pub mod findings;
 pub mod ids;
 pub mod linked;
 pub mod outcome;

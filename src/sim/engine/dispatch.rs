@@ -68,6 +68,7 @@ impl<O: Observer> Engine<'_, O> {
                     if !out.templated_fallback.contains(&t.slot) {
                         out.templated_fallback.push(t.slot);
                     }
+                    out.add(Finding::TemplatedFallback);
                     tr!(
                         self,
                         "finding",
