@@ -107,6 +107,8 @@ pub struct Simulate {
     pub precision: Option<Precision>,
     /// `--fail-on`: exit 1 when a finding of this class or worse occurred.
     pub fail_on: Option<crate::sim::findings::Class>,
+    /// `--min-coverage PCT`: exit 1 below this share of wired branches exercised.
+    pub min_coverage: Option<f64>,
 }
 
 #[derive(Debug)]
@@ -140,6 +142,8 @@ pub struct Diff {
     pub model: ModelOptions,
     pub format: DiffFormat,
     pub fail_on_change: bool,
+    /// `--min-exercised N` (default 1).
+    pub min_exercised: u64,
 }
 
 /// What `recflow snapshot` does with each script's snapshot.
@@ -242,6 +246,7 @@ impl Config {
                 calls_out: a.calls_out.map(Output::new),
                 precision: Precision::new(&a.precision),
                 fail_on: a.fail_on.map(|f| f.class()),
+                min_coverage: a.min_coverage,
             }),
             Command::Explain(a) => Work::Explain(Explain {
                 script: a.script,
@@ -266,6 +271,7 @@ impl Config {
                 model: ModelOptions::new(a.model),
                 format: a.format,
                 fail_on_change: a.fail_on_change,
+                min_exercised: a.min_exercised,
             }),
             Command::Snapshot(a) => Work::Snapshot(Snapshot {
                 scripts: snapshot_files(&a.dir, a.scripts)?,

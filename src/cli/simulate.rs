@@ -85,7 +85,11 @@ pub fn run(term: &Term, a: &Simulate) -> std::io::Result<ExitKind> {
         ReportFormat::Json => render::report_json(&report),
         ReportFormat::Yaml => render::report_yaml(&report),
         ReportFormat::Human => {
-            render::report_human(&report, &a.script.display().to_string(), &a.model.flags(false))
+            let mut text =
+                render::report_human(&report, &a.script.display().to_string(), &a.model.flags(false));
+            text.push('\n');
+            text += &render::coverage_human(&report.coverage, &world.unexercised(&tally.coverage));
+            text
         }
     };
     if to_stdout {
@@ -103,6 +107,18 @@ pub fn run(term: &Term, a: &Simulate) -> std::io::Result<ExitKind> {
             .collect();
         if !failed.is_empty() {
             eprintln!("recflow: --fail-on {limit}: {}", failed.join(", "));
+            return Ok(ExitKind::Findings);
+        }
+    }
+    if let Some(min) = a.min_coverage {
+        let (hit, all) = report.coverage.branch_counts();
+        let pct = report.coverage.percent();
+        if pct < min {
+            eprintln!(
+                "recflow: --min-coverage {min}: {hit} of {all} branches ({}%) were taken; \
+                 `--traffic explore` reaches every outcome of every decision",
+                pct.floor()
+            );
             return Ok(ExitKind::Findings);
         }
     }

@@ -59,6 +59,9 @@ pub struct Report {
     /// left out when empty.
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub templated_fallback: std::collections::BTreeMap<String, u64>,
+    /// Contacts per action and per wired branch, and the branches no contact took
+    /// (FORMATS round 3, `sim/coverage.rs`).
+    pub coverage: super::coverage::CoverageReport,
     /// Set by `--precision`: the target, the widest half-width reached, whether it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precision: Option<super::precision::Precision>,
@@ -299,6 +302,8 @@ pub struct Tally {
     pub without_by: [u64; 3],
     /// Contacts with a finding of each class (`Class as usize`).
     pub class_contacts: [u64; 3],
+    /// Contacts per action and per wired branch.
+    pub coverage: super::coverage::Coverage,
 }
 
 /// The two lowest contact ids that showed something (the report's `explain` examples):
@@ -340,42 +345,33 @@ fn is_zero(n: &u64) -> bool {
 }
 
 impl Tally {
-    pub fn new(policies: usize) -> Self {
+    /// An empty tally of `p`'s contacts.
+    pub fn new(p: &Compiled) -> Self {
+        let policies = p.policies.len();
         Tally {
             findings: [0; Finding::COUNT],
             examples: [Examples::default(); Finding::COUNT],
             policy_matched: vec![0; policies],
             policy_recorded: vec![0; policies],
+            coverage: super::coverage::Coverage::new(p),
             ..Tally::default()
         }
     }
 
     pub fn add(&mut self, o: &Outcome) {
         self.calls += 1;
-        let (mut full, mut agent_only, mut ivr, mut studio, mut rod, mut policy) =
-            (false, false, false, false, false, false);
         for r in &o.recordings {
             let len = r.to_ms - r.from_ms;
-            match (o.kind_of(r), r.mode) {
-                (SegmentKind::Ivr, _) => {
-                    ivr = true;
-                    self.ms_ivr = self.ms_ivr.saturating_add(len);
-                }
-                (_, Mode::Full) => {
-                    full = true;
-                    self.ms_full = self.ms_full.saturating_add(len);
-                }
-                (_, Mode::AgentOnly) => {
-                    agent_only = true;
-                    self.ms_agent_only = self.ms_agent_only.saturating_add(len);
-                }
-            }
-            match r.initiator {
-                Initiator::Studio => studio = true,
-                Initiator::Rod => rod = true,
-                Initiator::Policy(_) => policy = true,
-            }
+            let ms = match (o.kind_of(r), r.mode) {
+                (SegmentKind::Ivr, _) => &mut self.ms_ivr,
+                (_, Mode::Full) => &mut self.ms_full,
+                (_, Mode::AgentOnly) => &mut self.ms_agent_only,
+            };
+            *ms = ms.saturating_add(len);
         }
+        let s = Shares::of(o);
+        let (full, agent_only, ivr, studio, rod, policy) =
+            (s.full, s.agent_only, s.ivr, s.studio, s.rod, s.policy);
         let b = u64::from;
         self.any += b(full || agent_only || ivr);
         self.full += b(full);
@@ -430,6 +426,7 @@ impl Tally {
             }
             self.templated_fallback[slot] += 1;
         }
+        self.coverage.add(o);
         let agent_recorded = full || agent_only;
         for (i, m) in o.policy_matched.iter().enumerate() {
             if *m {
@@ -481,6 +478,25 @@ impl Tally {
         for (a, b) in self.templated_fallback.iter_mut().zip(&o.templated_fallback) {
             *a += b;
         }
+        self.coverage.merge(&o.coverage);
+    }
+
+    /// The contact shares in [`share_fields`] order (what [`Shares::bits`] counts).
+    pub fn share_counts(&self) -> Vec<u64> {
+        let mut v = vec![
+            self.any,
+            self.full,
+            self.agent_only,
+            self.ivr,
+            self.calls - self.any,
+            self.studio,
+            self.rod,
+            self.policy,
+            self.dnr,
+            self.abandoned,
+        ];
+        v.extend(self.findings.iter().copied());
+        v
     }
 
     /// The 95% intervals of the contact shares (see [`Ci95`]).
@@ -640,10 +656,92 @@ impl Tally {
                 .filter(|(_, n)| **n > 0)
                 .map(|(i, n)| (p.templated[i].clone(), *n))
                 .collect(),
+            coverage: self.coverage.report(),
             precision: None,
             finding_examples: self.examples,
         }
     }
+}
+
+/// What one contact counts in, for the recording shares of the report (`Tally::add`, and
+/// `diff`'s paired comparison of one contact's two runs).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Shares {
+    pub full: bool,
+    pub agent_only: bool,
+    pub ivr: bool,
+    pub studio: bool,
+    pub rod: bool,
+    pub policy: bool,
+}
+
+impl Shares {
+    pub fn of(o: &Outcome) -> Shares {
+        let mut s = Shares::default();
+        for r in &o.recordings {
+            match (o.kind_of(r), r.mode) {
+                (SegmentKind::Ivr, _) => s.ivr = true,
+                (_, Mode::Full) => s.full = true,
+                (_, Mode::AgentOnly) => s.agent_only = true,
+            }
+            match r.initiator {
+                Initiator::Studio => s.studio = true,
+                Initiator::Rod => s.rod = true,
+                Initiator::Policy(_) => s.policy = true,
+            }
+        }
+        s
+    }
+
+    /// The contact shares of the report in [`SHARE_FIELDS`] order, as bits.
+    pub fn bits(o: &Outcome) -> u32 {
+        let s = Shares::of(o);
+        let any = s.full || s.agent_only || s.ivr;
+        let mut bits = 0u32;
+        for (i, on) in [
+            any,
+            s.full,
+            s.agent_only,
+            s.ivr,
+            !any,
+            s.studio,
+            s.rod,
+            s.policy,
+            o.dnr_at_ms.is_some(),
+            o.abandoned,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            bits |= u32::from(on) << i;
+        }
+        for f in o.findings() {
+            bits |= 1 << (SHARE_FIELDS.len() as u32 + f as u32);
+        }
+        bits
+    }
+}
+
+/// The report's contact shares, named as `diff` prints them (the order of [`Shares::bits`]),
+/// then `findings.NAME` for each of `Finding::ALL` ([`share_fields`]).
+pub const SHARE_FIELDS: [&str; 10] = [
+    "recorded.any",
+    "recorded.full",
+    "recorded.agent_only",
+    "recorded.ivr",
+    "recorded.none",
+    "initiators.studio",
+    "initiators.rod",
+    "initiators.policy",
+    "dnr",
+    "abandoned",
+];
+
+/// Every bit of [`Shares::bits`], named.
+pub fn share_fields() -> Vec<String> {
+    let mut v: Vec<String> = SHARE_FIELDS.iter().map(|s| s.to_string()).collect();
+    v.extend(Finding::ALL.iter().map(|f| format!("findings.{}", f.as_str())));
+    v
 }
 
 /// Percentages to 3 decimals: stable text, no float noise in snapshots.
@@ -672,7 +770,7 @@ pub struct Lines<'p> {
 
 impl<'p> Lines<'p> {
     pub fn new(p: &'p Compiled) -> Self {
-        Lines { p, tally: Tally::new(p.policies.len()), text: String::new() }
+        Lines { p, tally: Tally::new(p), text: String::new() }
     }
 }
 
@@ -697,12 +795,12 @@ pub fn simulate(p: &Compiled, calls: u64, progress: impl FnMut(u64)) -> Report {
 /// The tally of `contacts` (the driver with a [`Tally`] sink). Calling it on consecutive
 /// ranges and merging gives the same tally as one call, for any `--jobs`.
 pub fn tally(p: &Compiled, contacts: std::ops::Range<u64>, mut progress: impl FnMut(u64)) -> Tally {
-    let mut total = Tally::new(p.policies.len());
+    let mut total = Tally::new(p);
     let _ = driver::run(
         p,
         contacts,
         driver::CHUNK,
-        || Tally::new(p.policies.len()),
+        || Tally::new(p),
         |part| {
             total.merge(&part);
             progress(total.calls);
@@ -721,7 +819,7 @@ pub fn simulate_chunks(
     mut progress: impl FnMut(u64),
 ) -> (Tally, std::io::Result<()>) {
     let Some(lines) = lines else { return (tally(p, 0..calls, progress), Ok(())) };
-    let mut total = Tally::new(p.policies.len());
+    let mut total = Tally::new(p);
     let res = driver::run(
         p,
         0..calls,

@@ -187,6 +187,8 @@ pub struct Outcome {
     pub without_consent_by: u8,
     /// Action indices in execution order.
     pub path: Vec<ActionIx>,
+    /// The wired branches taken, in order (coverage, `sim/coverage.rs`; not in `--calls-out`).
+    pub branches: Vec<super::compile::BranchIx>,
     /// Per policy (program order): one of this contact's agent segments matched its filters.
     pub policy_matched: Vec<bool>,
     /// SNIPPET executions that met a construct recflow does not model (external calls such as
@@ -214,6 +216,7 @@ impl Outcome {
         self.consent = None;
         self.without_consent_by = 0;
         self.path.clear();
+        self.branches.clear();
         self.policy_matched.clear();
         self.policy_matched.resize(policies, false);
         self.unmodelled_snippet = 0;
