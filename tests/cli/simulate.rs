@@ -1,6 +1,7 @@
 //! `recflow simulate` end to end: formats, --calls-out, --jobs, exit statuses (`explain` is in
 //! `explain.rs`).
 
+mod coverage;
 mod load_hardening;
 mod precision;
 mod script_kind;
