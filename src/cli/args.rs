@@ -280,8 +280,9 @@ pub struct PrecisionArgs {
     /// 1000, 2000, 4000... calls; same result for any --jobs). Replaces --calls.
     #[arg(long, value_name = "P", value_parser = parse_precision, conflicts_with = "calls")]
     pub precision: Option<f64>,
-    /// With --precision: stop at this many calls even if the target was not reached.
-    #[arg(long, value_name = "N", requires = "precision", default_value_t = crate::sim::precision::DEFAULT_MAX_CALLS)]
+    /// With --precision: stop at this many calls (at least 1) even if the target was not reached.
+    #[arg(long, value_name = "N", requires = "precision", value_parser = clap::value_parser!(u64).range(1..),
+          default_value_t = crate::sim::precision::DEFAULT_MAX_CALLS)]
     pub max_calls: u64,
 }
 

@@ -10,6 +10,7 @@ use std::io::{IsTerminal, Write};
 
 use super::args::ColorChoice;
 use crate::script::{LoadError, LoadErrors};
+use crate::source::error::GROUP_WARNINGS_AFTER;
 
 /// Width load errors, warnings and lint findings are rendered at (wide enough that paths and
 /// messages rarely wrap; snapshots are taken at this width).
@@ -77,11 +78,26 @@ impl Term {
     }
 
     /// Print warnings to stderr, rendered like load errors (nothing when there are none).
+    /// Warnings of one kind and cause past [`GROUP_WARNINGS_AFTER`] are shown once, then
+    /// counted: `… and 4 999 more like this (load::unknown-type), the next at a.yaml:20:11`.
     pub fn warnings(&self, warnings: &[LoadError]) {
         if warnings.is_empty() {
             return;
         }
-        let text = self.render(&LoadErrors { errors: warnings.to_vec() });
+        let mut text = String::new();
+        for (first, more) in crate::source::error::group_warnings(warnings) {
+            let shown = if more.len() > GROUP_WARNINGS_AFTER { 0 } else { more.len() };
+            let errors = std::iter::once(first).chain(more[..shown].iter().copied()).cloned().collect();
+            text.push_str(&self.render(&LoadErrors { errors }));
+            if let Some(next) = more.get(shown) {
+                text.push_str(&format!(
+                    "  … and {} more like this ({}), the next at {}; `lint --format json` lists every one\n",
+                    more.len() - shown,
+                    first.kind.code(),
+                    next.location()
+                ));
+            }
+        }
         let _ = std::io::stderr().lock().write_all(text.as_bytes());
     }
 }

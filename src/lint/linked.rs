@@ -57,6 +57,23 @@ pub fn lint(linked: &Linked, config: &Config) -> Vec<FileFindings> {
     }
     // Calls that were linked are modelled now: no "unmodelled" info for them.
     found.retain(|d| !(d.rule.id == RuleId::G003 && linked.ops[d.action.index()].is_some()));
+    // A RUNSUB past the nesting limit had its `next` cut by the linker: a dead end of the model,
+    // not of the script. Say so instead of "has no next action" (issue 21, F15).
+    for d in &mut found {
+        if d.rule.id == RuleId::M003 && matches!(linked.ops[d.action.index()], Some(LinkOp::TooDeep)) {
+            let what = super::rules::describe(script, d.action);
+            d.message = format!(
+                "{what} would nest RUNSUB deeper than the limit of {} levels (a RUNSUB cycle?): the \
+                 nesting limit ends the script thread here",
+                crate::library::MAX_DEPTH
+            );
+            d.primary.text = format!("RUNSUB nesting limit ({}) reached", crate::library::MAX_DEPTH);
+            d.help = "a subscript that calls itself (directly or through others) without an exit never \
+                      returns: give the recursion an exit, or call the subscript at most a bounded number \
+                      of times"
+                .to_string();
+        }
+    }
     // Copies share spans: one finding per (code, place), the shortest path's (found first).
     super::dedup(&mut found);
     let found = super::suppress(script, config, found);

@@ -130,8 +130,9 @@ pub fn lint(script: &Script, config: &Config) -> Vec<Diagnostic> {
         }
     }
     dedup(&mut found);
+    let ids = std::cell::OnceCell::new();
     for d in &mut found {
-        d.fix = fix::build(&cx, d);
+        d.fix = fix::build(&cx, d, &ids);
     }
     let mut out = suppress(script, config, found);
     sort(&mut out);

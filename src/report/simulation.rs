@@ -164,6 +164,7 @@ fn finding_help(f: Finding) -> &'static str {
         Finding::RodBlocked => "recording on demand refused by DNR or the agent (R1/R2)",
         Finding::Stuck => "an unwired branch ended the IVR: the caller hung up",
         Finding::MediaAfterRelease => "MENU/PLAY/MUSIC after ONRELEASE was skipped (A-3)",
+        Finding::WorkLimit => "Snippet/template work passed 200 000 units: the contact was ended",
     }
 }
 

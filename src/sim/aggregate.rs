@@ -52,7 +52,7 @@ pub struct Report {
     pub precision: Option<super::precision::Precision>,
     /// Lowest contact id showing each finding (for `explain` hints), in `Finding::ALL` order.
     #[serde(skip)]
-    pub finding_examples: [Option<u64>; 7],
+    pub finding_examples: [Option<u64>; Finding::ALL.len()],
     /// Lowest contact id with a `templated_fallback` (for the explain hint).
     #[serde(skip)]
     pub templated_example: Option<u64>,
@@ -90,6 +90,7 @@ pub struct Findings {
     pub rod_blocked: u64,
     pub stuck: u64,
     pub media_after_release: u64,
+    pub work_limit: u64,
 }
 
 impl Findings {
@@ -102,6 +103,7 @@ impl Findings {
             Finding::RodBlocked => self.rod_blocked,
             Finding::Stuck => self.stuck,
             Finding::MediaAfterRelease => self.media_after_release,
+            Finding::WorkLimit => self.work_limit,
         }
     }
 }
@@ -152,6 +154,7 @@ pub struct FindingsCi {
     pub rod_blocked: Ci,
     pub stuck: Ci,
     pub media_after_release: Ci,
+    pub work_limit: Ci,
 }
 
 impl FindingsCi {
@@ -164,6 +167,7 @@ impl FindingsCi {
             Finding::RodBlocked => self.rod_blocked,
             Finding::Stuck => self.stuck,
             Finding::MediaAfterRelease => self.media_after_release,
+            Finding::WorkLimit => self.work_limit,
         }
     }
 }
@@ -192,8 +196,8 @@ pub struct Tally {
     pub captured: u64,
     pub saved: u64,
     pub lost: u64,
-    pub findings: [u64; 7],
-    pub examples: [Option<u64>; 7],
+    pub findings: [u64; Finding::ALL.len()],
+    pub examples: [Option<u64>; Finding::ALL.len()],
     pub policy_matched: Vec<u64>,
     pub policy_recorded: Vec<u64>,
     pub ms_full: u64,
@@ -300,7 +304,7 @@ impl Tally {
         // (issue 10.2).
         macro_rules! sum_ms { ($($f:ident),*) => { $( self.$f = self.$f.saturating_add(o.$f); )* } }
         sum_ms!(ms_full, ms_agent_only, ms_ivr, ms_statements);
-        for i in 0..7 {
+        for i in 0..Finding::ALL.len() {
             self.findings[i] += o.findings[i];
             self.examples[i] = match (self.examples[i], o.examples[i]) {
                 (Some(a), Some(b)) => Some(a.min(b)),
@@ -356,6 +360,7 @@ impl Tally {
                 rod_blocked: w(f[4]),
                 stuck: w(f[5]),
                 media_after_release: w(f[6]),
+                work_limit: w(f[7]),
             },
         }
     }
@@ -435,6 +440,7 @@ impl Tally {
                 rod_blocked: f[4],
                 stuck: f[5],
                 media_after_release: f[6],
+                work_limit: f[7],
             },
             policies: rows.into_iter().map(|(_, r)| r).collect(),
             recorded_seconds: Seconds {

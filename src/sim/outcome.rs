@@ -119,11 +119,14 @@ pub enum Finding {
     RodBlocked,
     Stuck,
     MediaAfterRelease,
+    /// The contact's Snippet / template work passed [`crate::snippet::MAX_CONTACT_WORK`]: the
+    /// contact was ended at that action (issue 21, F01), as `StepLimit` ends a runaway loop.
+    WorkLimit,
 }
 
 impl Finding {
     /// In report order.
-    pub const ALL: [Finding; 7] = [
+    pub const ALL: [Finding; 8] = [
         Finding::RecordedBeforeDnr,
         Finding::SensitiveWhileRecording,
         Finding::IndicatorLeftOn,
@@ -131,6 +134,7 @@ impl Finding {
         Finding::RodBlocked,
         Finding::Stuck,
         Finding::MediaAfterRelease,
+        Finding::WorkLimit,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -141,6 +145,7 @@ impl Finding {
             Finding::RodBlocked => "rod_blocked",
             Finding::Stuck => "stuck",
             Finding::MediaAfterRelease => "media_after_release",
+            Finding::WorkLimit => "work_limit",
         }
     }
 }
