@@ -416,6 +416,11 @@ pub struct LintArgs {
     /// finding (P001 stop/start, M003 default wiring, C002 moved DONOTRECORD).
     #[arg(long)]
     pub unsafe_fixes: bool,
+    /// Print every action of a finding's path. By default a straight run of more than 6 actions
+    /// (no branch chosen) shows its first and last 2 around `… N actions …`, so output grows
+    /// with the script, not with the script squared.
+    #[arg(long)]
+    pub full_paths: bool,
 }
 
 /// Where RUNSUB / RUNSCRIPT / SPAWN targets are found (docs/subscripts.md).

@@ -47,6 +47,7 @@ pub fn run(term: &Term, a: &Convert) -> std::io::Result<ExitKind> {
         })
     };
     if let Err(why) = reload {
+        let why = super::terminal_safe(&why, false);
         eprintln!(
             "recflow convert: refusing to write a script recflow cannot load back: {why}\n  \
              (nothing was written; `{}` itself loads, its {} form does not)",

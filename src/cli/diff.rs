@@ -45,6 +45,9 @@ pub fn run(term: &Term, a: &Diff) -> std::io::Result<ExitKind> {
             &a.model.flags(false),
         ),
     };
-    write_stdout(&text)?;
+    match a.format {
+        DiffFormat::Human => super::write_human(&text, false)?,
+        DiffFormat::Json => write_stdout(&text)?,
+    }
     Ok(if a.fail_on_change && report.changed > 0 { ExitKind::Findings } else { ExitKind::Ok })
 }

@@ -198,7 +198,7 @@ pub fn run(term: &Term, a: Lint) -> std::io::Result<ExitKind> {
         )
     });
     if diff_only {
-        write_stdout(&diffs)?;
+        super::write_human(&diffs, false)?;
         eprint!("{}", fix_summary.as_deref().unwrap_or(""));
     } else if let Some(f) = fix_summary.as_ref().filter(|_| !matches!(a.format, LintFormat::Human)) {
         eprint!("{f}");
@@ -211,7 +211,14 @@ pub fn run(term: &Term, a: Lint) -> std::io::Result<ExitKind> {
             let color = term.stdout_color;
             let mut text = String::new();
             for (s, ds) in &results {
-                text.push_str(&render::human_fixes(s, ds, term.width, color, a.unsafe_fixes));
+                text.push_str(&render::human_fixes(
+                    s,
+                    ds,
+                    term.width,
+                    color,
+                    a.unsafe_fixes,
+                    !config.full_paths,
+                ));
             }
             let files = results.len();
             if unloaded > 0 {
@@ -234,7 +241,7 @@ pub fn run(term: &Term, a: Lint) -> std::io::Result<ExitKind> {
                 Some(f) => text.push_str(f),
                 None => text.push_str(&fixable_hint(&all, a.unsafe_fixes)),
             }
-            write_stdout(&text)?;
+            super::write_human(&text, color)?;
         }
     }
     let _ = std::io::stderr().flush();

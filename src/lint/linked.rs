@@ -43,11 +43,12 @@ pub fn lint(linked: &Linked, config: &Config) -> Vec<FileFindings> {
             _ => None,
         })
         .collect();
-    let reach = analysis::analyze_with(
+    let mut reach = analysis::analyze_with(
         script,
         &facts,
         analysis::HandlerSets { sets: &linked.handlers, switch: &switch },
     );
+    reach.full_paths = config.full_paths;
     let cx = Ctx { script, flow: &flow, facts: &facts, reach: &reach, options, tenant };
     let mut found = Vec::new();
     for rule in RULES {
@@ -150,7 +151,7 @@ fn localize(linked: &Linked, base: usize, end: usize, d: &Diagnostic) -> Diagnos
     });
     let crosses = d.path.iter().any(|s| match s {
         analysis::Step::Action { action, .. } => !inside(linked.script.action(*action).span),
-        analysis::Step::Event(_) => false,
+        analysis::Step::Event(_) | analysis::Step::Elided(_) => false,
     });
     for (p, text) in &elsewhere {
         d.help.push_str(&format!("\n{text}: {}:{}:{}", p.file, p.line, p.column));
@@ -169,7 +170,7 @@ fn localize(linked: &Linked, base: usize, end: usize, d: &Diagnostic) -> Diagnos
                 analysis::Step::Action { action, .. } => {
                     Some(place(files, super::rules::action_span(linked.script.action(*action))))
                 }
-                analysis::Step::Event(_) => None,
+                analysis::Step::Event(_) | analysis::Step::Elided(_) => None,
             })
             .collect();
         d.cross = Some(Box::new(CrossFile { steps, labels: elsewhere }));
@@ -204,6 +205,7 @@ pub fn steps_text(linked: &Linked, d: &Diagnostic) -> String {
                 }
             }
             analysis::Step::Event(e) => format!("({e})"),
+            analysis::Step::Elided(n) => super::diagnostic::elided_text(*n),
         })
         .collect();
     parts.join(" → ")

@@ -60,6 +60,8 @@ pub struct Config {
     pub select: Vec<String>,
     pub ignore: Vec<String>,
     pub tenant: Option<Tenant>,
+    /// Keep every action of a path (`--full-paths`); else long straight runs are elided.
+    pub full_paths: bool,
 }
 
 /// A selector that names no rule.
@@ -114,7 +116,8 @@ impl Prepared {
 
 /// Lint one script: every enabled rule, then suppressions, sorted by position and code.
 pub fn lint(script: &Script, config: &Config) -> Vec<Diagnostic> {
-    let prepared = Prepared::new(script, config.tenant.as_ref());
+    let mut prepared = Prepared::new(script, config.tenant.as_ref());
+    prepared.reach.full_paths = config.full_paths;
     let cx = Ctx {
         script,
         flow: &prepared.flow,
