@@ -66,7 +66,9 @@ fn busy_day_example_parses_to_exact_struct() {
                 p: 0.3,
                 buttons: vec!["Start Recorded Statement".into(), "Stop Recorded Statement".into()],
             }],
+            presses_given: true,
         },
+        explore: false,
     };
     assert_eq!(t, expected);
 }

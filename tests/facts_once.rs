@@ -18,7 +18,7 @@ fn both(name: &str, text: &str) -> (bool, u64) {
     let lint = recflow::lint::lint(&script, &Default::default()).iter().any(|d| d.code == "P001");
     let program = Compiled::compile(&script, &Tenant::default(), &Traffic::default());
     let report = simulate(&program, 40, |_| {});
-    (lint, report.findings.sensitive_while_recording)
+    (lint, report.findings.get(recflow::sim::findings::Finding::SensitiveWhileRecording))
 }
 
 #[test]

@@ -30,18 +30,14 @@ fn buttons(script: &Script) -> Vec<String> {
     v
 }
 
-/// Which lint codes account for a simulate finding.
-fn explains(finding: &str) -> &'static [&'static str] {
-    match finding {
-        "recorded_before_dnr" => &["C002", "C003"],
-        "sensitive_while_recording" => &["P001"],
-        "indicator_left_on" => &["M001"],
-        "step_limit" => &["G002"],
-        "stuck" => &["M003"],
-        "media_after_release" => &["M005"],
-        "statements_lost" => &["S001", "S002"],
-        _ => &[],
+/// Which lint codes account for a simulate finding: the catalogue's `predicted_by`.
+fn explains(finding: &str) -> Vec<&'static str> {
+    if finding == "statements_lost" {
+        return vec!["S001", "S002"];
     }
+    sim::findings::Finding::lookup(finding)
+        .map(|f| f.kind().predicted_by.iter().map(|r| r.rule().code).collect())
+        .unwrap_or_default()
 }
 
 #[test]
@@ -62,16 +58,14 @@ fn every_simulated_finding_is_flagged_by_lint() {
         for traffic in [Traffic::default(), pressing] {
             let program = sim::Compiled::compile(&script, &Tenant::default(), &traffic);
             let report = sim::simulate(&program, 300, |_| {});
-            let f = &report.findings;
-            let seen = [
-                ("recorded_before_dnr", f.recorded_before_dnr),
-                ("sensitive_while_recording", f.sensitive_while_recording),
-                ("indicator_left_on", f.indicator_left_on),
-                ("step_limit", f.step_limit),
-                ("stuck", f.stuck),
-                ("media_after_release", f.media_after_release),
-                ("statements_lost", report.statements.lost),
-            ];
+            // Every kind the catalogue says lint predicts (`rod_blocked` and `templated_fallback`
+            // name no rule: they are run-time facts lint cannot see).
+            let mut seen: Vec<(&str, u64)> = sim::findings::KINDS
+                .iter()
+                .filter(|k| !k.predicted_by.is_empty())
+                .map(|k| (k.name, report.findings.get(k.finding)))
+                .collect();
+            seen.push(("statements_lost", report.statements.lost));
             for (kind, n) in seen {
                 if n == 0 {
                     continue;
@@ -123,15 +117,15 @@ fn reproduced(code: &str, r: &sim::Report) -> Option<bool> {
         // `mistake-dnr-after-answer` it reports no `recorded_before_dnr` (a known divergence,
         // noted in issue-9.md). What simulate must show is that the forced path runs the
         // DONOTRECORD after the answer: contacts marked DNR.
-        "C002" => r.findings.recorded_before_dnr > 0 || r.dnr > 0,
+        "C002" => r.findings.get(recflow::sim::findings::Finding::RecordedBeforeDnr) > 0 || r.dnr > 0,
         // A Studio Start runs before the consent answer: Studio initiates a recording.
         "C003" => r.initiators.studio > 0,
-        "P001" => r.findings.sensitive_while_recording > 0,
+        "P001" => r.findings.get(recflow::sim::findings::Finding::SensitiveWhileRecording) > 0,
         "S001" | "S002" => r.statements.lost > 0,
-        "M001" => r.findings.indicator_left_on > 0,
-        "M003" => r.findings.stuck > 0,
-        "M005" => r.findings.media_after_release > 0,
-        "G002" => r.findings.step_limit > 0,
+        "M001" => r.findings.get(recflow::sim::findings::Finding::IndicatorLeftOn) > 0,
+        "M003" => r.findings.get(recflow::sim::findings::Finding::Stuck) > 0,
+        "M005" => r.findings.get(recflow::sim::findings::Finding::MediaAfterRelease) > 0,
+        "G002" => r.findings.get(recflow::sim::findings::Finding::StepLimit) > 0,
         // C004: a Start that only runs after DONOTRECORD records nothing — simulate's outcome is
         // an absence, not a finding. S003: a statement Stop with nothing open is a no-op in
         // simulate. O001–O004: advice about how a recording is shaped (stops at the queue,

@@ -1,4 +1,5 @@
-//! `docs/rules/` is generated from the rule files' documentation. This test fails when the
+//! `docs/rules/` is generated from the rule files' documentation and the findings catalogue
+//! (`src/sim/findings.rs`). This test fails when the
 //! committed pages are stale; regenerate with `RECFLOW_UPDATE_DOCS=1 cargo test --test lint_docs`.
 
 use std::path::Path;
@@ -11,7 +12,10 @@ fn rule_docs_are_up_to_date() {
     let dir = Path::new("docs/rules");
     let mut pages: Vec<(String, String)> =
         RULES.iter().map(|r| (format!("{}.md", r.code), r.markdown())).collect();
-    pages.push(("README.md".into(), registry::docs_index()));
+    // Run-time findings (issue 19 point 4): one page per catalogue entry, and their table in
+    // the same index, so `docs/rules` documents static rules and findings together.
+    pages.extend(recflow::sim::findings::KINDS.iter().map(|k| (format!("{}.md", k.code), k.markdown())));
+    pages.push(("README.md".into(), registry::docs_index() + &recflow::sim::findings::docs_index()));
     let mut stale = Vec::new();
     for (file, text) in &pages {
         let path = dir.join(file);

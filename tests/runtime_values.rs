@@ -60,7 +60,7 @@ fn if_takes_true_or_false_from_its_expression() {
     assert!((started - 0.25).abs() < 0.02, "True share {started}");
     let r = report(&p, n, 2);
     assert!(r.unmodelled.is_empty(), "an evaluated IF is not unmodelled: {:?}", r.unmodelled);
-    assert_eq!(r.findings.stuck, 0);
+    assert_eq!(r.findings.get(recflow::sim::findings::Finding::Stuck), 0);
     // Each contact's branch follows its own ANI: the timeline says which and why.
     for c in 0..50 {
         let ex = sim::explain::explain(&p, c);
@@ -130,7 +130,7 @@ fn unevaluable_if_is_traffic_branched_with_a_located_warning() {
     let p = Compiled::compile(&s, &Tenant::default(), &Traffic::default());
     let r = report(&p, 2000, 2);
     assert_eq!(r.unmodelled.get("check"), Some(&2000));
-    assert_eq!(r.findings.stuck, 0);
+    assert_eq!(r.findings.get(recflow::sim::findings::Finding::Stuck), 0);
     let both = (0..200).filter(|&c| visits(&p, c, "record")).count();
     assert!(both > 60 && both < 140, "uniform over True / False without weights: {both}");
 
@@ -293,20 +293,25 @@ fn invalid_templated_value_takes_its_fallback_and_is_a_finding() {
     assert!(ex.steps.iter().any(|s| s.text.contains("LOGRECORDINGPRO Start")), "the fallback Start ran");
 }
 
-/// Reports of scripts without templated properties have no `templated_fallback` key (older
-/// reports are unchanged), and a templated MENU `MaxDigits` left unset falls back on every contact.
+/// Reports of scripts without templated properties have no `templated_fallback` map of
+/// actions (its count under `findings`, a key of the findings catalogue since issue 19, is 0),
+/// and a templated MENU `MaxDigits` left unset falls back on every contact.
 #[test]
 fn templated_fallback_is_left_out_when_nothing_fell_back() {
     let s = load("if-ani.yaml");
     let p = Compiled::compile(&s, &Tenant::default(), &Traffic::default());
-    let json = recflow::report::simulation::report_json(&report(&p, 200, 1));
-    assert!(!json.contains("templated_fallback"), "{json}");
+    let r = report(&p, 200, 1);
+    let json = recflow::report::simulation::report_json(&r);
+    assert!(!json.contains("\"templated_fallback\": {"), "{json}");
+    assert_eq!(r.findings.get(recflow::sim::findings::Finding::TemplatedFallback), 0);
 
     let text =
         std::fs::read_to_string(format!("{DIR}/templated.yaml")).unwrap().replace("        digits = 1\n", "");
     let s = load_str(&text);
     let p = Compiled::compile(&s, &Tenant::default(), &Traffic::default());
-    assert_eq!(report(&p, 500, 1).templated_fallback.get("ask"), Some(&500));
+    let r = report(&p, 500, 1);
+    assert_eq!(r.templated_fallback.get("ask"), Some(&500));
+    assert_eq!(r.findings.get(recflow::sim::findings::Finding::TemplatedFallback), 500);
 }
 
 /// explain ≡ simulate for contacts that take the fallback: line *i* of `--calls-out` is exactly

@@ -117,7 +117,7 @@ fn unmodelled_counts_contacts_per_action_and_never_stuck() {
     let r = run(&s, &t, 1_000, 2);
     assert_eq!(r.unmodelled.get("hours"), Some(&1_000));
     assert_eq!(r.unmodelled.get("chk"), Some(&1_000));
-    assert_eq!(r.findings.stuck, 0);
+    assert_eq!(r.findings.get(recflow::sim::findings::Finding::Stuck), 0);
     let json = recflow::report::simulation::report_json(&r);
     assert!(json.contains("\"unmodelled\""), "{json}");
     let human = recflow::report::simulation::report_human(&r, "branchy.yaml", "");

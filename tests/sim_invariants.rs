@@ -51,7 +51,7 @@ fn batch_equals_single_contact_runs_for_every_example() {
         let p = Compiled::compile(&script, &Tenant::default(), &busy_traffic());
         let lines = batch_lines(&p, calls);
         assert_eq!(lines.len() as u64, calls, "{}", path.display());
-        let mut singles = sim::Tally::new(p.policies.len());
+        let mut singles = sim::Tally::new(&p);
         for (i, line) in lines.iter().enumerate() {
             let ex = sim::explain::explain(&p, i as u64);
             let mut alone = String::new();
@@ -76,7 +76,7 @@ fn chunk_by_chunk_equals_one_run() {
     let script = recflow::script::load_path("scripts/max-recorded-statements.yaml".as_ref()).unwrap();
     let p = Compiled::compile(&script, &Tenant::default(), &busy_traffic());
     let whole = sim::tally(&p, 0..10_000, |_| {});
-    let mut parts = sim::Tally::new(p.policies.len());
+    let mut parts = sim::Tally::new(&p);
     for r in [0..1, 1..4096, 4096..5000, 5000..10_000] {
         parts.merge(&sim::tally(&p, r, |_| {}));
     }
@@ -239,7 +239,7 @@ proptest::proptest! {
         let calls = 120;
         let lines = batch_lines(&p, calls);
         proptest::prop_assert_eq!(lines.len() as u64, calls);
-        let mut singles = sim::Tally::new(p.policies.len());
+        let mut singles = sim::Tally::new(&p);
         for (i, line) in lines.iter().enumerate() {
             let one = sim::driver::one(&p, i as u64);
             let mut alone = String::new();

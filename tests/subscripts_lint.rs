@@ -140,15 +140,20 @@ fn lint_and_simulate_agree_across_files() {
         };
         let p = sim::Compiled::compile_linked(&linked, &Tenant::default(), &traffic);
         let report = sim::simulate(&p, 500, |_| {});
-        let f = &report.findings;
-        for (kind, n, by) in [
-            ("recorded_before_dnr", f.recorded_before_dnr, &["C002", "C003"][..]),
-            ("sensitive_while_recording", f.sensitive_while_recording, &["P001"][..]),
-            ("indicator_left_on", f.indicator_left_on, &["M001"][..]),
-            ("stuck", f.stuck, &["M003"][..]),
-            ("media_after_release", f.media_after_release, &["M005"][..]),
-            ("statements_lost", report.statements.lost, &["S001", "S002"][..]),
-        ] {
+        // Every kind the catalogue says lint predicts, with its predicting rules.
+        let mut seen: Vec<(&str, u64, Vec<&str>)> = sim::findings::KINDS
+            .iter()
+            .filter(|k| !k.predicted_by.is_empty())
+            .map(|k| {
+                (
+                    k.name,
+                    report.findings.get(k.finding),
+                    k.predicted_by.iter().map(|r| r.rule().code).collect(),
+                )
+            })
+            .collect();
+        seen.push(("statements_lost", report.statements.lost, vec!["S001", "S002"]));
+        for (kind, n, by) in seen {
             assert!(
                 n == 0 || by.iter().any(|c| codes.contains(c)),
                 "{entry}: simulate {kind} = {n}, lint {codes:?}"

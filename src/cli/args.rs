@@ -72,9 +72,9 @@ pub enum Command {
     #[command(after_help = LINT_EXAMPLES)]
     #[command(display_order = 3)]
     Lint(LintArgs),
-    /// List the lint rules, or print one rule's documentation.
+    /// List the lint rules and run-time findings, or print one's documentation.
     #[command(
-        after_help = "Examples:\n  recflow rules                 list every rule: code, name, severity, summary\n  recflow rules C001            the documentation of one rule (code or name)\n  recflow rules statement-id-not-saved"
+        after_help = "Examples:\n  recflow rules                 list every lint rule (code, name, severity, summary) and\n                                every run-time finding (code, name, class, summary, lint rules)\n  recflow rules C001            the documentation of one rule (code or name)\n  recflow rules statement-id-not-saved\n  recflow rules recorded_before_dnr   the documentation of one run-time finding (code or name)"
     )]
     #[command(display_order = 4)]
     Rules(RulesArgs),
@@ -187,7 +187,8 @@ Examples:
 
 Outcome classes are named like `policy:Default/full@agent`, `studio/full@agent+ivr`,
 `dnr`, `none`, `studio/full@ivr, dnr, !recorded_before_dnr` (see docs/review-in-ci.md).
-Exit status: 0, or 1 with --fail-on-change when any contact changed class; 2 bad input.";
+Exit status: 0, or 1 with --fail-on-change when any contact changed class or a change was not
+exercised by the traffic (try `--traffic explore`); 2 bad input.";
 
 const SNAPSHOT_EXAMPLES: &str = "\
 Examples:
@@ -209,7 +210,10 @@ Examples:
       one JSON object per contact; then `recflow explain SCRIPT --call I` shows contact I
 
 Without --tenant / --traffic the embedded defaults are used: 20 agents, one policy recording
-100% of calls, 1000 inbound calls with seed 1, menus answered uniformly.";
+100% of calls, 1000 inbound calls with seed 1, menus answered uniformly over their digits with
+5% no input and 2% an unlisted digit (`recflow defaults traffic`). `--traffic explore` makes
+every decision uniform over all its outcomes; `--min-coverage 90` exits 1 when fewer than 90%
+of the wired branches were taken.";
 
 const EXPLAIN_EXAMPLES: &str = "\
 Examples:
@@ -226,6 +230,8 @@ pub struct ModelArgs {
     #[arg(long, value_name = "FILE")]
     pub tenant: Option<PathBuf>,
     /// Traffic file: calls, directions, menu inputs, durations, agent behaviour (default: embedded).
+    /// `explore` (built in): every decision uniform over all its outcomes, no input included —
+    /// to see what a script can do, not a forecast.
     #[arg(long, value_name = "FILE")]
     pub traffic: Option<PathBuf>,
     /// Number of calls to simulate (overrides the traffic file; default 1000).
@@ -271,6 +277,18 @@ pub struct SimulateArgs {
     pub calls_out: Option<PathBuf>,
     #[command(flatten)]
     pub precision: PrecisionArgs,
+    /// Exit 1 when fewer than PCT percent of the script's wired branches were taken by at least
+    /// one contact (the report's `Coverage:` line; docs/simulate.md "Coverage").
+    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
+    pub min_coverage: Option<f64>,
+}
+
+/// A percentage from 0 to 100 (`--min-coverage`).
+fn parse_percent(s: &str) -> Result<f64, String> {
+    match s.trim().trim_end_matches('%').parse::<f64>() {
+        Ok(p) if p.is_finite() && (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err(format!("`{s}` is not a percentage: give a number from 0 to 100 (e.g. 90)")),
+    }
 }
 
 /// `--precision P [--max-calls N]` (simulate, report).
@@ -327,9 +345,15 @@ pub struct DiffArgs {
     /// Output format (`json`: FORMATS §7).
     #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
     pub format: DiffFormat,
-    /// Exit with status 1 when any contact's outcome class changed.
+    /// Exit with status 1 when any contact's outcome class changed, or when a change was not
+    /// exercised (reached by fewer than --min-exercised contacts in both runs): then the diff
+    /// cannot show that nothing changed.
     #[arg(long)]
     pub fail_on_change: bool,
+    /// A change (rewired branch, edited, added or removed action) reached by fewer than N
+    /// contacts in both runs is listed under "Not exercised by this traffic".
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub min_exercised: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -454,7 +478,8 @@ pub enum Deny {
 
 #[derive(Debug, clap::Args)]
 pub struct RulesArgs {
-    /// A rule code (C001) or name (consent-decline-reaches-agent); none lists every rule.
+    /// A rule code (C001) or name (consent-decline-reaches-agent), or a run-time finding's code
+    /// (F001) or name (recorded_before_dnr); none lists every rule and finding.
     pub rule: Option<String>,
 }
 

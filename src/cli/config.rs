@@ -38,12 +38,19 @@ pub struct Config {
 #[derive(Debug, PartialEq, Eq)]
 pub struct UsageError(pub String);
 
+/// What `recflow rules NAME` names: a lint rule or a run-time finding kind.
+#[derive(Debug, Clone, Copy)]
+pub enum RuleOrFinding {
+    Rule(&'static Rule),
+    Finding(crate::sim::findings::Finding),
+}
+
 /// The command to run, with its checked settings.
 #[derive(Debug)]
 pub enum Work {
     Lint(Lint),
-    /// `recflow rules`: every rule, or the one named.
-    Rules(Option<&'static Rule>),
+    /// `recflow rules`: every rule and finding, or the one named.
+    Rules(Option<RuleOrFinding>),
     Simulate(Simulate),
     Explain(Explain),
     Graph(Graph),
@@ -98,6 +105,8 @@ pub struct Simulate {
     /// `--calls-out`: one JSON line per contact.
     pub calls_out: Option<Output>,
     pub precision: Option<Precision>,
+    /// `--min-coverage PCT`: exit 1 below this share of wired branches exercised.
+    pub min_coverage: Option<f64>,
 }
 
 #[derive(Debug)]
@@ -131,6 +140,8 @@ pub struct Diff {
     pub model: ModelOptions,
     pub format: DiffFormat,
     pub fail_on_change: bool,
+    /// `--min-exercised N` (default 1).
+    pub min_exercised: u64,
 }
 
 /// What `recflow snapshot` does with each script's snapshot.
@@ -220,11 +231,16 @@ impl Config {
             }
             Command::Rules(a) => Work::Rules(match a.rule {
                 None => None,
-                Some(key) => Some(lint::registry::rule(&key).ok_or_else(|| {
-                    UsageError(format!(
-                        "recflow rules: `{key}` names no lint rule; `recflow rules` lists them"
-                    ))
-                })?),
+                Some(key) => Some(
+                    lint::registry::rule(&key)
+                        .map(RuleOrFinding::Rule)
+                        .or_else(|| crate::sim::findings::Finding::lookup(&key).map(RuleOrFinding::Finding))
+                        .ok_or_else(|| {
+                            UsageError(format!(
+                                "recflow rules: `{key}` names no lint rule or finding; `recflow rules` lists them"
+                            ))
+                        })?,
+                ),
             }),
             Command::Simulate(a) => Work::Simulate(Simulate {
                 script: a.script,
@@ -232,6 +248,7 @@ impl Config {
                 format: a.format,
                 calls_out: a.calls_out.map(Output::new),
                 precision: Precision::new(&a.precision),
+                min_coverage: a.min_coverage,
             }),
             Command::Explain(a) => Work::Explain(Explain {
                 script: a.script,
@@ -256,6 +273,7 @@ impl Config {
                 model: ModelOptions::new(a.model),
                 format: a.format,
                 fail_on_change: a.fail_on_change,
+                min_exercised: a.min_exercised,
             }),
             Command::Snapshot(a) => Work::Snapshot(Snapshot {
                 scripts: snapshot_files(&a.dir, a.scripts)?,
@@ -417,7 +435,10 @@ mod tests {
         let e = config(&["lint", "nope.yaml", "--select", "Z999"]).unwrap_err();
         assert!(e.0.starts_with("recflow lint: "), "{e:?}");
         let e = config(&["rules", "no-such-rule"]).unwrap_err();
-        assert_eq!(e.0, "recflow rules: `no-such-rule` names no lint rule; `recflow rules` lists them");
+        assert_eq!(
+            e.0,
+            "recflow rules: `no-such-rule` names no lint rule or finding; `recflow rules` lists them"
+        );
         let e = config(&["snapshot", "a/x.yaml", "b/x.yaml"]).unwrap_err();
         assert!(e.0.contains("would share the snapshot"), "{e:?}");
     }

@@ -35,7 +35,8 @@ pub fn run(term: &Term, a: &Diff) -> std::io::Result<ExitKind> {
     let po = compile(&old, old_linked.as_ref(), &tenant, &traffic);
     let pn = compile(&new, new_linked.as_ref(), &tenant, &traffic);
     let calls = traffic.calls;
-    let report = a.model.pool()?.install(|| diff::diff(&old, &po, &new, &pn, calls));
+    let mut report = a.model.pool()?.install(|| diff::diff(&old, &po, &new, &pn, calls));
+    report.set_min_exercised(a.min_exercised);
     let text = match a.format {
         DiffFormat::Json => diff::render::json(&report),
         DiffFormat::Human => diff::render::human(
@@ -49,5 +50,13 @@ pub fn run(term: &Term, a: &Diff) -> std::io::Result<ExitKind> {
         DiffFormat::Human => super::write_human(&text, false)?,
         DiffFormat::Json => write_stdout(&text)?,
     }
-    Ok(if a.fail_on_change && report.changed > 0 { ExitKind::Findings } else { ExitKind::Ok })
+    if a.fail_on_change && !report.unexercised_changes.is_empty() {
+        let keys: Vec<&str> = report.unexercised_changes.iter().map(|r| r.change.as_str()).collect();
+        eprintln!(
+            "recflow: --fail-on-change: cannot show that nothing changed: not exercised by this traffic: {}; \
+             try `--traffic explore`",
+            keys.join(", ")
+        );
+    }
+    Ok(if a.fail_on_change && report.fails() { ExitKind::Findings } else { ExitKind::Ok })
 }

@@ -85,7 +85,11 @@ pub fn run(term: &Term, a: &Simulate) -> std::io::Result<ExitKind> {
         ReportFormat::Json => render::report_json(&report),
         ReportFormat::Yaml => render::report_yaml(&report),
         ReportFormat::Human => {
-            render::report_human(&report, &a.script.display().to_string(), &a.model.flags(false))
+            let mut text =
+                render::report_human(&report, &a.script.display().to_string(), &a.model.flags(false));
+            text.push('\n');
+            text += &render::coverage_human(&report.coverage, &world.unexercised(&tally.coverage));
+            text
         }
     };
     // The human report names the script's policies, skills and actions: terminal-safe (F11).
@@ -98,6 +102,18 @@ pub fn run(term: &Term, a: &Simulate) -> std::io::Result<ExitKind> {
         std::io::Write::write_all(&mut err, text.as_bytes())?;
     } else {
         write_stdout(&text)?;
+    }
+    if let Some(min) = a.min_coverage {
+        let (hit, all) = report.coverage.branch_counts();
+        let pct = report.coverage.percent();
+        if pct < min {
+            eprintln!(
+                "recflow: --min-coverage {min}: {hit} of {all} branches ({}%) were taken; \
+                 `--traffic explore` reaches every outcome of every decision",
+                pct.floor()
+            );
+            return Ok(ExitKind::Findings);
+        }
     }
     Ok(ExitKind::Ok)
 }

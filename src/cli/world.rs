@@ -27,6 +27,27 @@ impl World {
     pub fn program(&self) -> Compiled {
         compile(&self.script, self.linked.as_ref(), &self.tenant, &self.traffic)
     }
+
+    /// `file:line` of branch `pos` of action `ix` (in its own file for a linked subscript).
+    pub fn branch_location(&self, ix: crate::script::ActionIx, pos: usize) -> String {
+        let a = &self.script.actions[ix.index()];
+        let span = a.branches.get(pos).map_or(a.id_span, |b| b.name_span);
+        match &self.linked {
+            Some(l) => {
+                let (file, line, _) = l.files.position(span.offset);
+                format!("{file}:{line}")
+            }
+            None => format!("{}:{}", self.script.source.name, self.script.source.line_col(span.offset).0),
+        }
+    }
+
+    /// The unexercised branches of a run, each with its `file:line` (script order).
+    pub fn unexercised(&self, c: &crate::sim::coverage::Coverage) -> Vec<(String, String)> {
+        c.unexercised()
+            .into_iter()
+            .map(|(k, ix, pos)| (k.to_string(), self.branch_location(ix, pos)))
+            .collect()
+    }
 }
 
 /// Compile a script, or its linked form when it calls other scripts.
@@ -85,6 +106,8 @@ pub fn load_tenant_traffic(
         None => Tenant::default(),
     };
     let mut traffic = match &model.traffic {
+        // The built-in name (docs/simulate.md "Explore"); `./explore` names a file.
+        Some(path) if path.as_os_str() == crate::model::traffic::EXPLORE => Traffic::explore(),
         Some(path) => {
             let (traffic, warnings) = crate::model::traffic::load_traffic_with_warnings(path, script)?;
             term.warnings(&warnings);

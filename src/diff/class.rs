@@ -89,7 +89,7 @@ pub struct OutcomeClass {
     pub statements_saved: u32,
     pub statements_lost: u32,
     /// Bit `f as u8` set for each [`Finding`] of the contact.
-    pub findings: u8,
+    pub findings: u32,
 }
 
 impl OutcomeClass {
@@ -111,7 +111,7 @@ impl OutcomeClass {
             dnr: o.dnr_at_ms.is_some(),
             statements_saved: saved,
             statements_lost: o.statements.len() as u32 - saved,
-            findings: o.findings().fold(0, |acc, f| acc | 1 << f as u8),
+            findings: o.finding_bits(),
         }
     }
 
@@ -177,7 +177,7 @@ impl OutcomeClass {
             sep(&mut s);
             let _ = write!(s, "stmt-lost:{}", self.statements_lost);
         }
-        for f in Finding::ALL {
+        for &f in Finding::ALL {
             if self.has(f) {
                 sep(&mut s);
                 s.push('!');

@@ -4,10 +4,11 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::run::{Divergence, Transition};
+use super::exercised::Reach;
+use super::run::{Diff, Divergence, Transition};
 use super::structural::ActionChange;
 use crate::sim::Report;
-use crate::stats::{Ci, overlap};
+use crate::stats::{Ci, Paired};
 
 /// Everything `recflow diff` prints.
 #[derive(Clone, Debug, Serialize)]
@@ -20,6 +21,81 @@ pub struct DiffReport {
     pub transitions: Vec<Transition>,
     /// Structural diff of the two scripts, by action id (extension of FORMATS §7).
     pub script_changes: Vec<ActionChange>,
+    /// The paired comparison of every contact share that moved (docs/review-in-ci.md
+    /// "Statistics").
+    pub paired: Vec<PairedChange>,
+    /// `--min-exercised N`: a change fewer than N contacts reached in both runs is not exercised.
+    pub min_exercised: u64,
+    /// Contacts that reached each change in the old and the new run.
+    pub changes_reached: Vec<Reach>,
+    /// The changes this traffic did not exercise (FORMATS round 3): the diff cannot show that
+    /// nothing changed there.
+    pub unexercised_changes: Vec<Reach>,
+}
+
+impl DiffReport {
+    /// Recompute [`DiffReport::unexercised_changes`] for `--min-exercised N`.
+    pub fn set_min_exercised(&mut self, n: u64) {
+        self.min_exercised = n;
+        self.unexercised_changes = super::exercised::unexercised(&self.changes_reached, n);
+    }
+
+    /// `--fail-on-change`: a contact changed class, or a change was not exercised.
+    pub fn fails(&self) -> bool {
+        self.changed > 0 || !self.unexercised_changes.is_empty()
+    }
+}
+
+/// One contact share's paired change between the two runs (same contacts, same callers).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PairedChange {
+    /// `recorded.any`, `dnr`, `findings.stuck`, `policy NAME: recorded`, ...
+    pub field: String,
+    pub old: u64,
+    pub new: u64,
+    /// Contacts counted in the old run only / in the new run only.
+    pub old_only: u64,
+    pub new_only: u64,
+    /// 95% interval of the change (new − old) in percentage points: Newcombe's hybrid score
+    /// interval for paired proportions (Newcombe 1998, method 10).
+    pub ci95: Ci,
+    /// McNemar's exact test (two-sided) of old_only vs new_only.
+    pub mcnemar_p: f64,
+    /// The interval contains 0.
+    pub within_noise: bool,
+}
+
+/// The paired comparison of each contact share of a diff run that moved.
+pub fn paired_rows(d: &Diff, po: &crate::sim::Compiled) -> Vec<PairedChange> {
+    let n = d.new.calls;
+    let mut fields: Vec<(String, u64, u64, [u64; 2])> = crate::sim::aggregate::share_fields()
+        .into_iter()
+        .zip(d.old.share_counts().into_iter().zip(d.new.share_counts()))
+        .zip(&d.moved)
+        .map(|((f, (o, nw)), m)| (f, o, nw, *m))
+        .collect();
+    for (i, m) in d.moved_policy.iter().enumerate() {
+        let (o, nw) = (d.old.policy_recorded[i], d.new.policy_recorded[i]);
+        let name = po.policies.get(i).map_or("?", |p| p.name.as_str());
+        fields.push((format!("policy {name}: recorded"), o, nw, *m));
+    }
+    fields
+        .into_iter()
+        .filter(|(_, _, _, m)| m[0] + m[1] > 0)
+        .map(|(field, old, new, m)| {
+            let t = Paired { old, new, old_only: m[0], new_only: m[1], n };
+            PairedChange {
+                field,
+                old,
+                new,
+                old_only: m[0],
+                new_only: m[1],
+                ci95: t.ci95(),
+                mcnemar_p: t.mcnemar_p(),
+                within_noise: t.within_noise(),
+            }
+        })
+        .collect()
 }
 
 /// FORMATS §7 JSON, pretty-printed, with a final newline.
@@ -36,70 +112,53 @@ struct Row {
     new: f64,
     /// Counts print as integers, seconds and percentages with one decimal.
     int: bool,
-    /// The old and new 95% intervals, for rows that are shares.
-    ci: Option<(Ci, Ci)>,
-}
-
-impl Row {
-    /// A delta is noise when the old and new 95% intervals overlap.
-    fn noise(&self) -> bool {
-        self.ci.is_some_and(|(a, b)| overlap(a, b))
-    }
 }
 
 fn rows(o: &Report, n: &Report) -> Vec<Row> {
     let mut v = Vec::new();
     let c = |v: &mut Vec<Row>, label: &str, a: u64, b: u64| {
-        v.push(Row { label: label.into(), old: a as f64, new: b as f64, int: true, ci: None })
+        v.push(Row { label: label.into(), old: a as f64, new: b as f64, int: true })
     };
-    // A contact share: its count plus both intervals.
-    let sh = |v: &mut Vec<Row>, label: &str, a: u64, b: u64, ca: Ci, cb: Ci| {
-        v.push(Row { label: label.into(), old: a as f64, new: b as f64, int: true, ci: Some((ca, cb)) })
-    };
-    let (oc, nc) = (&o.ci95, &n.ci95);
-    sh(&mut v, "recorded.any", o.recorded.any, n.recorded.any, oc.recorded.any, nc.recorded.any);
-    sh(&mut v, "recorded.full", o.recorded.full, n.recorded.full, oc.recorded.full, nc.recorded.full);
-    sh(
-        &mut v,
-        "recorded.agent_only",
-        o.recorded.agent_only,
-        n.recorded.agent_only,
-        oc.recorded.agent_only,
-        nc.recorded.agent_only,
-    );
-    sh(&mut v, "recorded.ivr", o.recorded.ivr, n.recorded.ivr, oc.recorded.ivr, nc.recorded.ivr);
-    sh(&mut v, "recorded.none", o.recorded.none, n.recorded.none, oc.recorded.none, nc.recorded.none);
-    let (oi, ni) = (&oc.initiators, &nc.initiators);
-    sh(&mut v, "initiators.studio", o.initiators.studio, n.initiators.studio, oi.studio, ni.studio);
-    sh(&mut v, "initiators.rod", o.initiators.rod, n.initiators.rod, oi.rod, ni.rod);
-    sh(&mut v, "initiators.policy", o.initiators.policy, n.initiators.policy, oi.policy, ni.policy);
-    sh(&mut v, "dnr", o.dnr, n.dnr, oc.dnr, nc.dnr);
-    sh(&mut v, "abandoned", o.abandoned, n.abandoned, oc.abandoned, nc.abandoned);
+    c(&mut v, "recorded.any", o.recorded.any, n.recorded.any);
+    c(&mut v, "recorded.full", o.recorded.full, n.recorded.full);
+    c(&mut v, "recorded.agent_only", o.recorded.agent_only, n.recorded.agent_only);
+    c(&mut v, "recorded.ivr", o.recorded.ivr, n.recorded.ivr);
+    c(&mut v, "recorded.none", o.recorded.none, n.recorded.none);
+    c(&mut v, "initiators.studio", o.initiators.studio, n.initiators.studio);
+    c(&mut v, "initiators.rod", o.initiators.rod, n.initiators.rod);
+    c(&mut v, "initiators.policy", o.initiators.policy, n.initiators.policy);
+    c(&mut v, "dnr", o.dnr, n.dnr);
+    c(&mut v, "abandoned", o.abandoned, n.abandoned);
     c(&mut v, "statements.captured", o.statements.captured, n.statements.captured);
     c(&mut v, "statements.saved", o.statements.saved, n.statements.saved);
     c(&mut v, "statements.lost", o.statements.lost, n.statements.lost);
-    for f in crate::sim::outcome::Finding::ALL {
+    for &f in crate::sim::outcome::Finding::ALL {
         let label = format!("findings.{}", f.as_str());
-        sh(&mut v, &label, o.findings.get(f), n.findings.get(f), oc.findings.get(f), nc.findings.get(f));
-    }
-    for (po, pn) in o.policies.iter().zip(&n.policies) {
-        c(&mut v, &format!("policy {}: recorded", po.name), po.recorded, pn.recorded);
-        v.push(Row {
-            label: format!("policy {}: effective %", po.name),
-            old: po.effective_percent,
-            new: pn.effective_percent,
-            int: false,
-            ci: Some((po.ci95, pn.ci95)),
-        });
+        c(&mut v, &label, o.findings.get(f), n.findings.get(f));
     }
     let s = |v: &mut Vec<Row>, label: &str, a: f64, b: f64| {
-        v.push(Row { label: label.into(), old: a, new: b, int: false, ci: None })
+        v.push(Row { label: label.into(), old: a, new: b, int: false })
     };
+    for (po, pn) in o.policies.iter().zip(&n.policies) {
+        c(&mut v, &format!("policy {}: recorded", po.name), po.recorded, pn.recorded);
+        s(&mut v, &format!("policy {}: effective %", po.name), po.effective_percent, pn.effective_percent);
+    }
     s(&mut v, "recorded_seconds.full", o.recorded_seconds.full, n.recorded_seconds.full);
     s(&mut v, "recorded_seconds.agent_only", o.recorded_seconds.agent_only, n.recorded_seconds.agent_only);
     s(&mut v, "recorded_seconds.ivr", o.recorded_seconds.ivr, n.recorded_seconds.ivr);
     s(&mut v, "recorded_seconds.statements", o.recorded_seconds.statements, n.recorded_seconds.statements);
     v
+}
+
+/// `p < 0.001`, `p 0.012`, `p 1`.
+fn fmt_p(p: f64) -> String {
+    if p < 0.001 {
+        "p < 0.001".into()
+    } else if p >= 0.9995 {
+        "p 1".into()
+    } else {
+        format!("p {p:.3}")
+    }
 }
 
 fn divergence_line(d: &Divergence) -> String {
@@ -148,28 +207,74 @@ pub fn human(d: &DiffReport, old_path: &str, new_path: &str, flags: &str) -> Str
         } else {
             (format!("{:.1}", r.old), format!("{:.1}", r.new), signed_f(r.new - r.old))
         };
-        let mark = if r.old != r.new && r.noise() {
-            noisy += 1;
-            "  noise"
-        } else {
-            ""
+        // A share that moved: the 95% interval of its paired change, McNemar's p, and
+        // "within noise" only when the interval contains 0.
+        let stats = match d.paired.iter().find(|p| p.field == r.label) {
+            Some(p) => {
+                let noise = if p.within_noise {
+                    noisy += 1;
+                    "  within noise"
+                } else {
+                    ""
+                };
+                format!("  [{:+.1}, {:+.1}] pp, {}{noise}", p.ci95[0], p.ci95[1], fmt_p(p.mcnemar_p))
+            }
+            None => String::new(),
         };
-        let _ = writeln!(s, "  {:<31} {a:>10} {b:>10} {delta:>10}{mark}", r.label);
+        let _ = writeln!(s, "  {:<31} {a:>10} {b:>10} {delta:>10}{stats}", r.label);
     }
     if unchanged > 0 {
         let _ = writeln!(s, "  ({unchanged} other fields are 0 in both)");
     }
-    if noisy > 0 {
+    if !d.paired.is_empty() {
         let _ = writeln!(
             s,
-            "  (noise: the old and new 95% intervals overlap, so the delta may be sampling noise)"
+            "  ([lo, hi] pp: 95% interval of the paired change (Newcombe 1998, method 10);\n   \
+             p: McNemar's exact test{})",
+            if noisy > 0 { "; within noise: the interval contains 0" } else { "" }
         );
     }
     let _ = writeln!(s);
 
+    if !d.changes_reached.is_empty() {
+        let _ = writeln!(s, "Changes reached by this traffic (contacts: old / new)");
+        let width = d.changes_reached.iter().map(|r| r.change.chars().count()).max().unwrap_or(0);
+        for r in &d.changes_reached {
+            let _ = writeln!(s, "  {:<width$}  {:>7} / {}", r.change, r.old, r.new);
+        }
+        let _ = writeln!(s);
+    }
+    if !d.unexercised_changes.is_empty() {
+        let min = d.min_exercised;
+        let how = if min == 1 {
+            "no contact reached it in either run".to_string()
+        } else {
+            format!("fewer than {min} contacts in both runs")
+        };
+        let _ = writeln!(s, "Not exercised by this traffic ({how})");
+        for r in &d.unexercised_changes {
+            let _ = writeln!(s, "  {}  (old {}, new {})", r.change, r.old, r.new);
+        }
+        let _ = writeln!(
+            s,
+            "  this diff cannot show that nothing changed there: try `--traffic explore` (every\n  \
+             outcome of every decision), or traffic `inputs` / `branches` that take it"
+        );
+        let _ = writeln!(s);
+    }
+
     let pct = if n == 0 { 0.0 } else { 100.0 * d.changed as f64 / n as f64 };
     if d.changed == 0 {
-        let _ = writeln!(s, "Changed contacts: 0 of {n} — every contact keeps its outcome class");
+        if d.unexercised_changes.is_empty() {
+            let _ = writeln!(s, "Changed contacts: 0 of {n} — every contact keeps its outcome class");
+        } else {
+            let _ = writeln!(
+                s,
+                "Changed contacts: 0 of {n} — but {} change{} not exercised (above): not a proof of no change",
+                d.unexercised_changes.len(),
+                if d.unexercised_changes.len() == 1 { " was" } else { "s were" }
+            );
+        }
         return s;
     }
     let _ = writeln!(s, "Changed contacts: {} of {n} ({pct:.1}%)", d.changed);

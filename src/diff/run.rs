@@ -20,7 +20,7 @@ use serde::Serialize;
 use super::align::{align, hunks};
 use super::class::OutcomeClass;
 use super::structural::ActionChange;
-use crate::sim::aggregate::{CHUNK, Tally};
+use crate::sim::aggregate::{CHUNK, Shares, Tally, share_fields};
 use crate::sim::driver::{self, PairSink, Sink};
 use crate::sim::{Compiled, Outcome};
 
@@ -60,7 +60,7 @@ pub struct Classes {
 
 impl Classes {
     fn new(p: &Compiled) -> Self {
-        Classes { tally: Tally::new(p.policies.len()), counts: BTreeMap::new() }
+        Classes { tally: Tally::new(p), counts: BTreeMap::new() }
     }
 }
 
@@ -136,6 +136,11 @@ pub struct Diff {
     pub changed: u64,
     /// By calls (descending), then from / to names.
     pub transitions: Vec<Transition>,
+    /// Per contact share ([`crate::sim::aggregate::share_fields`] order): contacts counted in
+    /// the old run only and in the new run only (the discordant pairs of the paired comparison).
+    pub moved: Vec<[u64; 2]>,
+    /// Per policy (program order): the same for "matched and recorded by that policy's agent".
+    pub moved_policy: Vec<[u64; 2]>,
 }
 
 struct Part {
@@ -143,6 +148,31 @@ struct Part {
     new: Tally,
     changed: u64,
     pairs: BTreeMap<(OutcomeClass, OutcomeClass), Count>,
+    moved: Vec<[u64; 2]>,
+    moved_policy: Vec<[u64; 2]>,
+}
+
+/// Add one contact's two runs to the discordant counts of each share.
+fn count_moved(moved: &mut [[u64; 2]], moved_policy: &mut [[u64; 2]], oo: &Outcome, on: &Outcome) {
+    let (bo, bn) = (Shares::bits(oo), Shares::bits(on));
+    let mut diff = bo ^ bn;
+    while diff != 0 {
+        let i = diff.trailing_zeros();
+        diff &= diff - 1;
+        let side = usize::from(bn & (1 << i) != 0);
+        if let Some(m) = moved.get_mut(i as usize) {
+            m[side] += 1;
+        }
+    }
+    let (so, sn) = (Shares::of(oo), Shares::of(on));
+    let (ro, rn) = (so.full || so.agent_only, sn.full || sn.agent_only);
+    for (i, m) in moved_policy.iter_mut().enumerate() {
+        let a = ro && oo.policy_matched.get(i).copied().unwrap_or(false);
+        let b = rn && on.policy_matched.get(i).copied().unwrap_or(false);
+        if a != b {
+            m[usize::from(b)] += 1;
+        }
+    }
 }
 
 /// `diff`: both tallies and the class transitions of each contact.
@@ -150,6 +180,7 @@ impl PairSink for Part {
     fn contact(&mut self, oo: &Outcome, on: &Outcome) {
         self.old.add(oo);
         self.new.add(on);
+        count_moved(&mut self.moved, &mut self.moved_policy, oo, on);
         let (co, cn) = (OutcomeClass::of(oo), OutcomeClass::of(on));
         if co != cn {
             self.changed += 1;
@@ -163,16 +194,26 @@ impl PairSink for Part {
 /// structural diff of the two scripts (to name the edits an example's paths ran through).
 pub fn diff_programs(old: &Compiled, new: &Compiled, calls: u64, changes: &[ActionChange]) -> Diff {
     let new_part = || Part {
-        old: Tally::new(old.policies.len()),
-        new: Tally::new(new.policies.len()),
+        old: Tally::new(old),
+        new: Tally::new(new),
         changed: 0,
         pairs: BTreeMap::new(),
+        moved: vec![[0; 2]; share_fields().len()],
+        moved_policy: vec![[0; 2]; old.policies.len().min(new.policies.len())],
     };
     let mut total = new_part();
     let _ = driver::run_pair(old, new, 0..calls, CHUNK, new_part, |part| {
         total.old.merge(&part.old);
         total.new.merge(&part.new);
         total.changed += part.changed;
+        for (a, b) in total.moved.iter_mut().zip(&part.moved) {
+            a[0] += b[0];
+            a[1] += b[1];
+        }
+        for (a, b) in total.moved_policy.iter_mut().zip(&part.moved_policy) {
+            a[0] += b[0];
+            a[1] += b[1];
+        }
         for (k, v) in part.pairs {
             total.pairs.entry(k).or_default().merge_later(&v);
         }
@@ -200,7 +241,14 @@ pub fn diff_programs(old: &Compiled, new: &Compiled, calls: u64, changes: &[Acti
     transitions.sort_by(|a, b| {
         b.calls.cmp(&a.calls).then_with(|| a.from.cmp(&b.from)).then_with(|| a.to.cmp(&b.to))
     });
-    Diff { old: total.old, new: total.new, changed: total.changed, transitions }
+    Diff {
+        old: total.old,
+        new: total.new,
+        changed: total.changed,
+        transitions,
+        moved: total.moved,
+        moved_policy: total.moved_policy,
+    }
 }
 
 /// Re-run one contact on both programs; align the two paths by action id.

@@ -20,6 +20,28 @@ pub struct Traffic {
     pub branches: Vec<(String, Weighted<String>)>,
     pub durations: Durations,
     pub agent: AgentBehaviour,
+    /// `--traffic explore`: every decision the traffic leaves open is uniform over all its
+    /// outcomes (no input included), every agent event happens with probability 1/2 — a
+    /// test-design aid that shows everything a script can do, not a forecast ([`Traffic::explore`]).
+    pub explore: bool,
+}
+
+/// Shares of the outcomes a traffic file does not name, so that default traffic reaches every
+/// kind of branch (docs/tenant-and-traffic.md "Outcomes the traffic leaves open").
+pub mod open {
+    /// A MENU without an `inputs` entry whose `default` branch is wired: no input.
+    pub const MENU_NO_INPUT: f64 = 0.05;
+    /// ... and a digit it has no branch for (the first of 0-9, *, # that it does not list).
+    pub const MENU_UNLISTED: f64 = 0.02;
+    /// A traffic-branched action (HOURS, CAPTURE, an IF on an unknown value, ...) without a
+    /// `branches` entry whose `Default` is wired besides named branches: `Default`.
+    pub const BRANCH_DEFAULT: f64 = 0.05;
+    /// Without `agent.presses`: the agent presses each MAX button an INDICATE of the script
+    /// turns On (alone), and all of them in script order when there are several, each with this
+    /// probability per contact.
+    pub const BUTTON_PRESS: f64 = 0.02;
+    /// The digit strings tried, in order, for "a digit the MENU has no branch for".
+    pub const UNLISTED_CANDIDATES: [&str; 12] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#"];
 }
 
 /// Weighted choices in file order (weights > 0 after validation; they need not sum to 1).
@@ -67,6 +89,9 @@ pub struct AgentBehaviour {
     pub conference: f64,
     pub disposition: f64,
     pub presses: Vec<PressSequence>,
+    /// Whether the traffic file gave `agent.presses` (then exactly those are pressed; without
+    /// it the script's own buttons are pressed now and then, [`open::BUTTON_PRESS`]).
+    pub presses_given: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -90,6 +115,33 @@ impl Default for Traffic {
             branches: Vec::new(),
             durations: Durations::default(),
             agent: AgentBehaviour::default(),
+            explore: false,
+        }
+    }
+}
+
+/// The `--traffic` name of [`Traffic::explore`].
+pub const EXPLORE: &str = "explore";
+
+impl Traffic {
+    /// `--traffic explore`: the default traffic, but every MENU uniform over its listed digits,
+    /// no input and an unlisted digit; every traffic-branched action uniform over all its wired
+    /// branches (`Default` included); each MAX press choice (none, each button, all) uniform;
+    /// and each agent event (ROD, supervisor ROD, transfers, conference, disposition) with
+    /// probability 1/2. A test-design aid: one run shows what the script can do.
+    pub fn explore() -> Traffic {
+        Traffic {
+            explore: true,
+            agent: AgentBehaviour {
+                rod: 0.5,
+                supervisor_rod: 0.5,
+                transfer_agent: 0.5,
+                transfer_external: 0.5,
+                conference: 0.5,
+                disposition: 0.5,
+                ..AgentBehaviour::default()
+            },
+            ..Traffic::default()
         }
     }
 }
@@ -116,6 +168,7 @@ impl Default for AgentBehaviour {
             conference: 0.0,
             disposition: 0.0,
             presses: Vec::new(),
+            presses_given: false,
         }
     }
 }
@@ -776,6 +829,7 @@ fn parse_agent(cx: &mut Ctx, v: &Node, a: &mut AgentBehaviour) {
         if key == "presses" {
             if let Some(p) = parse_presses(cx, pv) {
                 a.presses = p;
+                a.presses_given = true;
             }
             continue;
         }
@@ -919,6 +973,13 @@ impl Traffic {
             for b in &p.buttons {
                 c.str(b);
             }
+        }
+        // Only when they matter: other digests stay what they were.
+        if a.presses_given && a.presses.is_empty() {
+            c.tag("no-presses");
+        }
+        if self.explore {
+            c.tag("explore");
         }
         c.digest()
     }

@@ -47,15 +47,15 @@ pub struct Report {
     /// left out when empty.
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub templated_fallback: std::collections::BTreeMap<String, u64>,
+    /// Contacts per action and per wired branch, and the branches no contact took
+    /// (FORMATS round 3, `sim/coverage.rs`).
+    pub coverage: super::coverage::CoverageReport,
     /// Set by `--precision`: the target, the widest half-width reached, whether it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precision: Option<super::precision::Precision>,
-    /// Lowest contact id showing each finding (for `explain` hints), in `Finding::ALL` order.
+    /// Lowest contact ids showing each finding (for `explain` hints), in `Finding::ALL` order.
     #[serde(skip)]
-    pub finding_examples: [Option<u64>; Finding::ALL.len()],
-    /// Lowest contact id with a `templated_fallback` (for the explain hint).
-    #[serde(skip)]
-    pub templated_example: Option<u64>,
+    pub finding_examples: [Examples; Finding::COUNT],
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -81,30 +81,32 @@ pub struct Statements {
     pub lost: u64,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct Findings {
-    pub recorded_before_dnr: u64,
-    pub sensitive_while_recording: u64,
-    pub indicator_left_on: u64,
-    pub step_limit: u64,
-    pub rod_blocked: u64,
-    pub stuck: u64,
-    pub media_after_release: u64,
-    pub work_limit: u64,
+/// Contacts per finding kind, serialized as a map in catalogue order (`sim/findings.rs`):
+/// `{"recorded_before_dnr": 0, ...}` — the keys are the catalogue's names, so a kind added
+/// there appears here without another list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Findings(pub [u64; Finding::COUNT]);
+
+impl Default for Findings {
+    fn default() -> Self {
+        Findings([0; Finding::COUNT])
+    }
 }
 
 impl Findings {
     pub fn get(&self, f: Finding) -> u64 {
-        match f {
-            Finding::RecordedBeforeDnr => self.recorded_before_dnr,
-            Finding::SensitiveWhileRecording => self.sensitive_while_recording,
-            Finding::IndicatorLeftOn => self.indicator_left_on,
-            Finding::StepLimit => self.step_limit,
-            Finding::RodBlocked => self.rod_blocked,
-            Finding::Stuck => self.stuck,
-            Finding::MediaAfterRelease => self.media_after_release,
-            Finding::WorkLimit => self.work_limit,
+        self.0[f as usize]
+    }
+}
+
+impl Serialize for Findings {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(Finding::COUNT))?;
+        for f in Finding::ALL {
+            m.serialize_entry(f.as_str(), &self.get(*f))?;
         }
+        m.end()
     }
 }
 
@@ -145,30 +147,30 @@ pub struct InitiatorsCi {
     pub policy: Ci,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct FindingsCi {
-    pub recorded_before_dnr: Ci,
-    pub sensitive_while_recording: Ci,
-    pub indicator_left_on: Ci,
-    pub step_limit: Ci,
-    pub rod_blocked: Ci,
-    pub stuck: Ci,
-    pub media_after_release: Ci,
-    pub work_limit: Ci,
+/// The 95% interval per finding kind, serialized like [`Findings`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct FindingsCi(pub [Ci; Finding::COUNT]);
+
+impl Default for FindingsCi {
+    fn default() -> Self {
+        FindingsCi([Ci::default(); Finding::COUNT])
+    }
 }
 
 impl FindingsCi {
     pub fn get(&self, f: Finding) -> Ci {
-        match f {
-            Finding::RecordedBeforeDnr => self.recorded_before_dnr,
-            Finding::SensitiveWhileRecording => self.sensitive_while_recording,
-            Finding::IndicatorLeftOn => self.indicator_left_on,
-            Finding::StepLimit => self.step_limit,
-            Finding::RodBlocked => self.rod_blocked,
-            Finding::Stuck => self.stuck,
-            Finding::MediaAfterRelease => self.media_after_release,
-            Finding::WorkLimit => self.work_limit,
+        self.0[f as usize]
+    }
+}
+
+impl Serialize for FindingsCi {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(Finding::COUNT))?;
+        for f in Finding::ALL {
+            m.serialize_entry(f.as_str(), &self.get(*f))?;
         }
+        m.end()
     }
 }
 
@@ -196,8 +198,8 @@ pub struct Tally {
     pub captured: u64,
     pub saved: u64,
     pub lost: u64,
-    pub findings: [u64; Finding::ALL.len()],
-    pub examples: [Option<u64>; Finding::ALL.len()],
+    pub findings: [u64; Finding::COUNT],
+    pub examples: [Examples; Finding::COUNT],
     pub policy_matched: Vec<u64>,
     pub policy_recorded: Vec<u64>,
     pub ms_full: u64,
@@ -210,8 +212,42 @@ pub struct Tally {
     pub unmodelled_snippet: u64,
     /// Per [`Compiled::templated`] slot: contacts whose value there took its fallback.
     pub templated_fallback: Vec<u64>,
-    /// Lowest contact id with any `templated_fallback` (for the explain hint).
-    pub templated_example: Option<u64>,
+    /// Contacts per action and per wired branch.
+    pub coverage: super::coverage::Coverage,
+}
+
+/// The two lowest contact ids that showed something (the report's `explain` examples):
+/// merged by minimum, so the same for any `--jobs`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Examples(pub [Option<u64>; 2]);
+
+impl Examples {
+    /// Keep the two lowest of what is kept and `id`.
+    #[inline]
+    pub fn note(&mut self, id: u64) {
+        match self.0 {
+            [None, _] => self.0[0] = Some(id),
+            [Some(a), _] if id < a => self.0 = [Some(id), Some(a)],
+            [Some(a), None] if id != a => self.0[1] = Some(id),
+            [Some(a), Some(b)] if id != a && id < b => self.0[1] = Some(id),
+            _ => {}
+        }
+    }
+
+    pub fn merge(&mut self, o: &Examples) {
+        for id in o.0.into_iter().flatten() {
+            self.note(id);
+        }
+    }
+
+    /// The lowest id.
+    pub fn first(&self) -> Option<u64> {
+        self.0[0]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = u64> + '_ {
+        self.0.iter().flatten().copied()
+    }
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -219,36 +255,33 @@ fn is_zero(n: &u64) -> bool {
 }
 
 impl Tally {
-    pub fn new(policies: usize) -> Self {
-        Tally { policy_matched: vec![0; policies], policy_recorded: vec![0; policies], ..Tally::default() }
+    /// An empty tally of `p`'s contacts.
+    pub fn new(p: &Compiled) -> Self {
+        let policies = p.policies.len();
+        Tally {
+            findings: [0; Finding::COUNT],
+            examples: [Examples::default(); Finding::COUNT],
+            policy_matched: vec![0; policies],
+            policy_recorded: vec![0; policies],
+            coverage: super::coverage::Coverage::new(p),
+            ..Tally::default()
+        }
     }
 
     pub fn add(&mut self, o: &Outcome) {
         self.calls += 1;
-        let (mut full, mut agent_only, mut ivr, mut studio, mut rod, mut policy) =
-            (false, false, false, false, false, false);
         for r in &o.recordings {
             let len = r.to_ms - r.from_ms;
-            match (o.kind_of(r), r.mode) {
-                (SegmentKind::Ivr, _) => {
-                    ivr = true;
-                    self.ms_ivr = self.ms_ivr.saturating_add(len);
-                }
-                (_, Mode::Full) => {
-                    full = true;
-                    self.ms_full = self.ms_full.saturating_add(len);
-                }
-                (_, Mode::AgentOnly) => {
-                    agent_only = true;
-                    self.ms_agent_only = self.ms_agent_only.saturating_add(len);
-                }
-            }
-            match r.initiator {
-                Initiator::Studio => studio = true,
-                Initiator::Rod => rod = true,
-                Initiator::Policy(_) => policy = true,
-            }
+            let ms = match (o.kind_of(r), r.mode) {
+                (SegmentKind::Ivr, _) => &mut self.ms_ivr,
+                (_, Mode::Full) => &mut self.ms_full,
+                (_, Mode::AgentOnly) => &mut self.ms_agent_only,
+            };
+            *ms = ms.saturating_add(len);
         }
+        let s = Shares::of(o);
+        let (full, agent_only, ivr, studio, rod, policy) =
+            (s.full, s.agent_only, s.ivr, s.studio, s.rod, s.policy);
         let b = u64::from;
         self.any += b(full || agent_only || ivr);
         self.full += b(full);
@@ -265,10 +298,13 @@ impl Tally {
             self.lost += b(!s.saved);
             self.ms_statements = self.ms_statements.saturating_add(s.to_ms - s.from_ms);
         }
-        for f in o.findings() {
-            let i = f as usize;
+        // Walk the set bits only: most contacts have no finding at all.
+        let mut bits = o.finding_bits();
+        while bits != 0 {
+            let i = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
             self.findings[i] += 1;
-            self.examples[i] = Some(self.examples[i].map_or(o.id, |e| e.min(o.id)));
+            self.examples[i].note(o.id);
         }
         self.unmodelled_snippet += b(o.unmodelled_snippet > 0);
         for &slot in &o.unmodelled {
@@ -285,9 +321,7 @@ impl Tally {
             }
             self.templated_fallback[slot] += 1;
         }
-        if !o.templated_fallback.is_empty() {
-            self.templated_example = Some(self.templated_example.map_or(o.id, |e| e.min(o.id)));
-        }
+        self.coverage.add(o);
         let agent_recorded = full || agent_only;
         for (i, m) in o.policy_matched.iter().enumerate() {
             if *m {
@@ -304,12 +338,9 @@ impl Tally {
         // (issue 10.2).
         macro_rules! sum_ms { ($($f:ident),*) => { $( self.$f = self.$f.saturating_add(o.$f); )* } }
         sum_ms!(ms_full, ms_agent_only, ms_ivr, ms_statements);
-        for i in 0..Finding::ALL.len() {
+        for i in 0..Finding::COUNT {
             self.findings[i] += o.findings[i];
-            self.examples[i] = match (self.examples[i], o.examples[i]) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
+            self.examples[i].merge(&o.examples[i]);
         }
         for (a, b) in self.policy_matched.iter_mut().zip(&o.policy_matched) {
             *a += b;
@@ -330,10 +361,25 @@ impl Tally {
         for (a, b) in self.templated_fallback.iter_mut().zip(&o.templated_fallback) {
             *a += b;
         }
-        self.templated_example = match (self.templated_example, o.templated_example) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+        self.coverage.merge(&o.coverage);
+    }
+
+    /// The contact shares in [`share_fields`] order (what [`Shares::bits`] counts).
+    pub fn share_counts(&self) -> Vec<u64> {
+        let mut v = vec![
+            self.any,
+            self.full,
+            self.agent_only,
+            self.ivr,
+            self.calls - self.any,
+            self.studio,
+            self.rod,
+            self.policy,
+            self.dnr,
+            self.abandoned,
+        ];
+        v.extend(self.findings.iter().copied());
+        v
     }
 
     /// The 95% intervals of the contact shares (see [`Ci95`]).
@@ -352,16 +398,7 @@ impl Tally {
             initiators: InitiatorsCi { studio: w(self.studio), rod: w(self.rod), policy: w(self.policy) },
             dnr: w(self.dnr),
             abandoned: w(self.abandoned),
-            findings: FindingsCi {
-                recorded_before_dnr: w(f[0]),
-                sensitive_while_recording: w(f[1]),
-                indicator_left_on: w(f[2]),
-                step_limit: w(f[3]),
-                rod_blocked: w(f[4]),
-                stuck: w(f[5]),
-                media_after_release: w(f[6]),
-                work_limit: w(f[7]),
-            },
+            findings: FindingsCi(f.map(w)),
         }
     }
 
@@ -432,16 +469,7 @@ impl Tally {
             dnr: self.dnr,
             abandoned: self.abandoned,
             statements: Statements { captured: self.captured, saved: self.saved, lost: self.lost },
-            findings: Findings {
-                recorded_before_dnr: f[0],
-                sensitive_while_recording: f[1],
-                indicator_left_on: f[2],
-                step_limit: f[3],
-                rod_blocked: f[4],
-                stuck: f[5],
-                media_after_release: f[6],
-                work_limit: f[7],
-            },
+            findings: Findings(*f),
             policies: rows.into_iter().map(|(_, r)| r).collect(),
             recorded_seconds: Seconds {
                 full: secs(self.ms_full),
@@ -465,11 +493,92 @@ impl Tally {
                 .filter(|(_, n)| **n > 0)
                 .map(|(i, n)| (p.templated[i].clone(), *n))
                 .collect(),
-            templated_example: self.templated_example,
+            coverage: self.coverage.report(),
             precision: None,
             finding_examples: self.examples,
         }
     }
+}
+
+/// What one contact counts in, for the recording shares of the report (`Tally::add`, and
+/// `diff`'s paired comparison of one contact's two runs).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Shares {
+    pub full: bool,
+    pub agent_only: bool,
+    pub ivr: bool,
+    pub studio: bool,
+    pub rod: bool,
+    pub policy: bool,
+}
+
+impl Shares {
+    pub fn of(o: &Outcome) -> Shares {
+        let mut s = Shares::default();
+        for r in &o.recordings {
+            match (o.kind_of(r), r.mode) {
+                (SegmentKind::Ivr, _) => s.ivr = true,
+                (_, Mode::Full) => s.full = true,
+                (_, Mode::AgentOnly) => s.agent_only = true,
+            }
+            match r.initiator {
+                Initiator::Studio => s.studio = true,
+                Initiator::Rod => s.rod = true,
+                Initiator::Policy(_) => s.policy = true,
+            }
+        }
+        s
+    }
+
+    /// The contact shares of the report in [`SHARE_FIELDS`] order, as bits.
+    pub fn bits(o: &Outcome) -> u32 {
+        let s = Shares::of(o);
+        let any = s.full || s.agent_only || s.ivr;
+        let mut bits = 0u32;
+        for (i, on) in [
+            any,
+            s.full,
+            s.agent_only,
+            s.ivr,
+            !any,
+            s.studio,
+            s.rod,
+            s.policy,
+            o.dnr_at_ms.is_some(),
+            o.abandoned,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            bits |= u32::from(on) << i;
+        }
+        for f in o.findings() {
+            bits |= 1 << (SHARE_FIELDS.len() as u32 + f as u32);
+        }
+        bits
+    }
+}
+
+/// The report's contact shares, named as `diff` prints them (the order of [`Shares::bits`]),
+/// then `findings.NAME` for each of `Finding::ALL` ([`share_fields`]).
+pub const SHARE_FIELDS: [&str; 10] = [
+    "recorded.any",
+    "recorded.full",
+    "recorded.agent_only",
+    "recorded.ivr",
+    "recorded.none",
+    "initiators.studio",
+    "initiators.rod",
+    "initiators.policy",
+    "dnr",
+    "abandoned",
+];
+
+/// Every bit of [`Shares::bits`], named.
+pub fn share_fields() -> Vec<String> {
+    let mut v: Vec<String> = SHARE_FIELDS.iter().map(|s| s.to_string()).collect();
+    v.extend(Finding::ALL.iter().map(|f| format!("findings.{}", f.as_str())));
+    v
 }
 
 /// Percentages to 3 decimals: stable text, no float noise in snapshots.
@@ -498,7 +607,7 @@ pub struct Lines<'p> {
 
 impl<'p> Lines<'p> {
     pub fn new(p: &'p Compiled) -> Self {
-        Lines { p, tally: Tally::new(p.policies.len()), text: String::new() }
+        Lines { p, tally: Tally::new(p), text: String::new() }
     }
 }
 
@@ -523,12 +632,12 @@ pub fn simulate(p: &Compiled, calls: u64, progress: impl FnMut(u64)) -> Report {
 /// The tally of `contacts` (the driver with a [`Tally`] sink). Calling it on consecutive
 /// ranges and merging gives the same tally as one call, for any `--jobs`.
 pub fn tally(p: &Compiled, contacts: std::ops::Range<u64>, mut progress: impl FnMut(u64)) -> Tally {
-    let mut total = Tally::new(p.policies.len());
+    let mut total = Tally::new(p);
     let _ = driver::run(
         p,
         contacts,
         driver::CHUNK,
-        || Tally::new(p.policies.len()),
+        || Tally::new(p),
         |part| {
             total.merge(&part);
             progress(total.calls);
@@ -547,7 +656,7 @@ pub fn simulate_chunks(
     mut progress: impl FnMut(u64),
 ) -> (Tally, std::io::Result<()>) {
     let Some(lines) = lines else { return (tally(p, 0..calls, progress), Ok(())) };
-    let mut total = Tally::new(p.policies.len());
+    let mut total = Tally::new(p);
     let res = driver::run(
         p,
         0..calls,

@@ -6,6 +6,7 @@
 //! buttons, and random-draw [`Purpose`]s. The loop then does no parsing, no string hashing and
 //! no lookups by name.
 
+use crate::model::traffic::open;
 use crate::model::{Direction, Dist, Match, Tenant, Traffic};
 use crate::script::{self, ActionIx, Kind, OnOff, Record, Script};
 
@@ -13,8 +14,83 @@ use super::ids::{AgentId, ButtonId, NumberId, SkillId, TeamId};
 use super::rng::{Purpose, Purposes};
 use super::vars::{Symbols, Template, VarId};
 
+/// A wired branch of the compiled program, as coverage counts it: one per (action id, branch
+/// name), so the copies of a subscript linked at several RUNSUBs share their branches' counts
+/// (docs/simulate.md "Coverage"). Indexes [`CoverageMap::branches`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BranchIx(pub u32);
+
+impl BranchIx {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Where a wired branch leads, and which branch it is (the engine records it when taken).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Edge {
+    pub to: ActionIx,
+    pub branch: BranchIx,
+}
+
 /// A branch target: `None` = not wired (taking it ends the thread, SEMANTICS §2).
-pub type Next = Option<ActionIx>;
+pub type Next = Option<Edge>;
+
+/// The names coverage reports: actions and wired branches by key (`ID`, `ID/BRANCH`; a linked
+/// subscript's actions are `script:ID`), each key once, in script order.
+#[derive(Clone, Debug, Default)]
+pub struct CoverageMap {
+    /// Per [`ActionIx`]: the index of its key in `actions`.
+    pub action_key: Vec<u32>,
+    /// Action keys (Studio ids), first occurrence first.
+    pub actions: Vec<String>,
+    /// Per [`BranchIx`]: `ID/BRANCH`, and the first (action, position in its `branches`) with
+    /// that key (for file:line).
+    pub branches: Vec<(String, ActionIx, u32)>,
+    /// `ID/BRANCH` → [`BranchIx`] (compile time only).
+    index: std::collections::HashMap<String, BranchIx>,
+}
+
+impl CoverageMap {
+    /// Key the actions and wired branches of `script`.
+    fn new(script: &Script) -> CoverageMap {
+        let mut m = CoverageMap::default();
+        let mut action_ix: std::collections::HashMap<&str, u32> = Default::default();
+        for (i, a) in script.actions.iter().enumerate() {
+            let next = m.actions.len() as u32;
+            let k = *action_ix.entry(a.id.as_str()).or_insert(next);
+            if k == next {
+                m.actions.push(a.id.clone());
+            }
+            m.action_key.push(k);
+            for (pos, b) in a.branches.iter().enumerate() {
+                if b.target.is_none() {
+                    continue;
+                }
+                let key = format!("{}/{}", a.id, b.name);
+                if !m.index.contains_key(&key) {
+                    let ix = BranchIx(m.branches.len() as u32);
+                    m.index.insert(key.clone(), ix);
+                    m.branches.push((key, ActionIx(i as u32), pos as u32));
+                }
+            }
+        }
+        m
+    }
+
+    /// The compiled form of branch `name` of `action`: `None` when it is absent or not wired.
+    pub fn next(&self, action: &script::Action, name: &str) -> Next {
+        let b = action.branch(name)?;
+        self.edge(action, b)
+    }
+
+    /// The compiled form of one branch of `action`.
+    pub fn edge(&self, action: &script::Action, b: &script::Branch) -> Next {
+        let to = b.target?;
+        let branch = *self.index.get(&format!("{}/{}", action.id, b.name))?;
+        Some(Edge { to, branch })
+    }
+}
 
 /// Duration distribution in milliseconds, with the purpose its draws are keyed by.
 #[derive(Clone, Copy, Debug)]
@@ -304,6 +380,8 @@ pub struct Compiled {
     pub runtime_button: Option<ButtonId>,
     /// Slots of the system variables the script reads (`sysvars.rs`).
     pub sysvars: super::sysvars::SysVars,
+    /// Action and branch keys of the coverage counters (`sim/coverage.rs`).
+    pub coverage: std::sync::Arc<CoverageMap>,
 }
 
 /// Case-insensitive name table (names compare as in Studio: `Sales` = `sales`): the first
@@ -389,9 +467,10 @@ impl Compiled {
         let mut unmodelled_ix: std::collections::HashMap<String, usize> = Default::default();
         let mut templated: Vec<String> = Vec::new();
         let (mut runtime_skill, mut runtime_button) = (None, None);
+        let coverage = CoverageMap::new(script);
         for (i, action) in script.actions.iter().enumerate() {
             symbols.set_scope(scopes.get(i).copied().unwrap_or(0));
-            let next = |name: &str| action.branch(name).and_then(|b| b.target);
+            let next = |name: &str| coverage.next(action, name);
             let default = next("default");
             let op = match &action.kind {
                 Kind::Begin | Kind::OnAnswer | Kind::OnRelease | Kind::OnSignal => Op::Pass { next: default },
@@ -402,8 +481,14 @@ impl Compiled {
                 // IF (issue 11 point 2): its Expression evaluated per contact; one recflow
                 // cannot evaluate keeps the traffic-weighted branch (with a load warning).
                 Kind::Other if crate::script::runtime::is_if(action) => {
-                    let fallback =
-                        branched(action, traffic, &mut purposes, &mut unmodelled, &mut unmodelled_ix);
+                    let fallback = branched(
+                        action,
+                        &coverage,
+                        traffic,
+                        &mut purposes,
+                        &mut unmodelled,
+                        &mut unmodelled_ix,
+                    );
                     match crate::script::runtime::if_expression(action) {
                         Ok(e) => {
                             let branch = |name: &str| {
@@ -411,7 +496,7 @@ impl Compiled {
                                     .branches
                                     .iter()
                                     .find(|b| script::catalogue::same_branch_name(&b.name, name))
-                                    .and_then(|b| b.target)
+                                    .and_then(|b| coverage.edge(action, b))
                             };
                             Op::If(Box::new(super::templated::IfOp {
                                 cond: crate::snippet::Condition::compile(&e, &mut symbols),
@@ -432,10 +517,10 @@ impl Compiled {
                     }
                 }
                 Kind::Other if crate::model::traffic::is_traffic_branched(action) => Op::Branched(Box::new(
-                    branched(action, traffic, &mut purposes, &mut unmodelled, &mut unmodelled_ix),
+                    branched(action, &coverage, traffic, &mut purposes, &mut unmodelled, &mut unmodelled_ix),
                 )),
                 Kind::Other => {
-                    let first = action.branches.iter().find_map(|b| b.target);
+                    let first = action.branches.iter().find_map(|b| coverage.edge(action, b));
                     Op::Pass { next: default.or(first) }
                 }
                 Kind::End => Op::End,
@@ -445,20 +530,21 @@ impl Compiled {
                         .branches
                         .iter()
                         .filter(|b| b.name != "default")
-                        .map(|b| (b.name.clone(), b.target))
+                        .map(|b| (b.name.clone(), coverage.edge(action, b)))
                         .collect();
-                    let wired = digits
+                    let wired: Vec<u32> = digits
                         .iter()
                         .enumerate()
                         .filter(|(_, d)| d.1.is_some())
                         .map(|(i, _)| i as u32)
                         .collect();
-                    let inputs = traffic.inputs.iter().find(|(id, _)| *id == action.id).map(|(_, w)| {
-                        (
+                    let inputs = match traffic.inputs.iter().find(|(id, _)| *id == action.id) {
+                        Some((_, w)) => Some((
                             w.items.iter().map(|(v, _)| v.clone()).collect(),
                             cumulative(w.items.iter().map(|(_, p)| *p)),
-                        )
-                    });
+                        )),
+                        None => open_menu_inputs(&digits, &wired, default.is_some(), traffic.explore),
+                    };
                     Op::Menu(Box::new(MenuOp {
                         var: symbols.intern(if m.variable.is_empty() { "MRES" } else { &m.variable }),
                         sensitive: action.facts.sensitive.is_some(),
@@ -504,7 +590,7 @@ impl Compiled {
                         .branches
                         .iter()
                         .filter(|b| b.name != "default")
-                        .map(|b| (b.name.clone(), b.target))
+                        .map(|b| (b.name.clone(), coverage.edge(action, b)))
                         .collect(),
                     default,
                 },
@@ -598,9 +684,14 @@ impl Compiled {
             traffic.dnis.items.iter().map(|(n, _)| NumberId(intern(&mut numbers, n))).collect(),
             cumulative(traffic.dnis.items.iter().map(|(_, w)| *w)),
         );
-        let presses = traffic
-            .agent
-            .presses
+        let open_presses;
+        let press_list = if traffic.agent.presses_given || !traffic.agent.presses.is_empty() {
+            &traffic.agent.presses
+        } else {
+            open_presses = open_button_presses(script, traffic.explore);
+            &open_presses
+        };
+        let presses = press_list
             .iter()
             .enumerate()
             .map(|(i, s)| PressSeq {
@@ -716,6 +807,7 @@ impl Compiled {
             runtime_button,
             sysvars,
             purposes,
+            coverage: std::sync::Arc::new(coverage),
         }
     }
 
@@ -731,12 +823,13 @@ impl Compiled {
 /// linked subscript copies share the caller's count for the same id).
 fn branched(
     action: &script::Action,
+    coverage: &CoverageMap,
     traffic: &Traffic,
     purposes: &mut Purposes,
     unmodelled: &mut Vec<String>,
     unmodelled_ix: &mut std::collections::HashMap<String, usize>,
 ) -> BranchedOp {
-    let next = |name: &str| action.branch(name).and_then(|b| b.target);
+    let next = |name: &str| coverage.next(action, name);
     let weights = traffic.branches.iter().find(|(id, _)| *id == action.id).map(|(_, w)| w);
     let (choices, cumulative) = match weights {
         Some(w) => (
@@ -744,14 +837,29 @@ fn branched(
             Some(cumulative(w.items.iter().map(|(_, p)| *p))),
         ),
         None => {
-            let named: Vec<(String, Next)> = action
+            let mut named: Vec<(String, Next)> = action
                 .branches
                 .iter()
                 .filter(|b| b.name != "default" && b.target.is_some())
-                .map(|b| (b.name.clone(), b.target))
+                .map(|b| (b.name.clone(), coverage.edge(action, b)))
                 .collect();
+            let default = next("default");
             if named.is_empty() {
-                (vec![("Default".to_string(), next("default"))], None)
+                (vec![("Default".to_string(), default)], None)
+            } else if default.is_some() {
+                // The fallback a traffic file does not name still gets its share
+                // (docs/tenant-and-traffic.md "Outcomes the traffic leaves open").
+                let k = named.len() as f64;
+                named.push(("Default".to_string(), default));
+                let weights: Vec<f64> = if traffic.explore {
+                    vec![1.0; named.len()]
+                } else {
+                    let each = (1.0 - open::BRANCH_DEFAULT) / k;
+                    (0..named.len())
+                        .map(|i| if i + 1 == named.len() { open::BRANCH_DEFAULT } else { each })
+                        .collect()
+                };
+                (named, Some(cumulative(weights.into_iter())))
             } else {
                 (named, None)
             }
@@ -768,6 +876,73 @@ fn branched(
         slot: key as u32,
         kind: action.spec.map_or("unknown type", |s| s.name),
     }
+}
+
+/// The caller input of a MENU the traffic file does not list (docs/tenant-and-traffic.md
+/// "Outcomes the traffic leaves open"): `None` = uniform over the wired digits (no `default` to
+/// go to); else choices and cumulative weights — the wired digits share what no input
+/// ([`open::MENU_NO_INPUT`]) and an unlisted digit ([`open::MENU_UNLISTED`]) leave. Explore:
+/// uniform over every listed digit, no input and an unlisted digit.
+fn open_menu_inputs(
+    digits: &[(String, Next)],
+    wired: &[u32],
+    default_wired: bool,
+    explore: bool,
+) -> Option<(Vec<Option<String>>, Vec<f64>)> {
+    let unlisted = open::UNLISTED_CANDIDATES
+        .iter()
+        .find(|c| !digits.iter().any(|(d, _)| d == *c))
+        .map(|c| c.to_string());
+    if explore {
+        let mut choices: Vec<Option<String>> = digits.iter().map(|(d, _)| Some(d.clone())).collect();
+        choices.push(None);
+        choices.extend(unlisted.map(Some));
+        let cum = cumulative(choices.iter().map(|_| 1.0));
+        return Some((choices, cum));
+    }
+    if !default_wired || wired.is_empty() {
+        return None;
+    }
+    let mut rest = 1.0 - open::MENU_NO_INPUT;
+    let mut choices: Vec<(Option<String>, f64)> = vec![(None, open::MENU_NO_INPUT)];
+    if let Some(u) = unlisted {
+        choices.push((Some(u), open::MENU_UNLISTED));
+        rest -= open::MENU_UNLISTED;
+    }
+    let each = rest / wired.len() as f64;
+    let mut all: Vec<(Option<String>, f64)> =
+        wired.iter().map(|&i| (Some(digits[i as usize].0.clone()), each)).collect();
+    all.extend(choices);
+    let cum = cumulative(all.iter().map(|(_, w)| *w));
+    Some((all.into_iter().map(|(c, _)| c).collect(), cum))
+}
+
+/// The MAX presses when the traffic file gives no `agent.presses`: each button an INDICATE of
+/// the script turns On, pressed alone, and (when there are several) all of them in script
+/// order, each sequence with probability [`open::BUTTON_PRESS`] (explore: uniform over
+/// pressing nothing and each sequence). Templated names (`{var}`) are left out.
+fn open_button_presses(script: &Script, explore: bool) -> Vec<crate::model::PressSequence> {
+    let mut buttons: Vec<String> = Vec::new();
+    for a in &script.actions {
+        if let Kind::Indicate(i) = &a.kind
+            && i.state == OnOff::On
+            && !i.name.contains('{')
+            && !i.name.trim().is_empty()
+            && !buttons.iter().any(|b| b.eq_ignore_ascii_case(&i.name))
+        {
+            buttons.push(i.name.clone());
+        }
+    }
+    let mut seqs: Vec<Vec<String>> = buttons.iter().map(|b| vec![b.clone()]).collect();
+    if buttons.len() > 1 {
+        seqs.push(buttons.clone());
+    }
+    let p = if explore {
+        1.0 / (seqs.len() + 1) as f64
+    } else {
+        open::BUTTON_PRESS.min(1.0 / seqs.len().max(1) as f64)
+    };
+    seqs.into_iter().map(|buttons| crate::model::PressSequence { p, buttons }).collect()
 }
 
 /// Seconds → whole milliseconds (negative / non-finite → 0; huge values saturate).

@@ -22,7 +22,7 @@ impl Compiled {
         p.handler_sets = linked.handlers.iter().map(|h| [h.answer, h.release, h.signal]).collect();
         for (i, op) in linked.ops.iter().enumerate() {
             let Some(op) = op else { continue };
-            let next = script.actions[i].branch("default").and_then(|b| b.target);
+            let next = p.coverage.next(&script.actions[i], "default");
             let scope = scopes[i];
             let new = match op {
                 LinkOp::Call { scope: callee, params } => {

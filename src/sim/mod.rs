@@ -22,6 +22,8 @@
 //!   window, per-chunk [`Sink`]s emitted in contact order; nothing else runs the engine;
 //! - `outcome.rs`: the per-contact [`Outcome`] and its JSONL line;
 //! - `aggregate.rs`: the [`Tally`] / `Lines` sinks and the v1 [`Report`];
+//! - `coverage.rs`: contacts per action and per wired branch (part of every [`Tally`]), the
+//!   report's `coverage`;
 //! - `explain.rs`: the `Trace` sink — one contact's timeline;
 //! - `precision.rs`: `--precision` — consecutive ranges until every share is known to ±P.
 //!
@@ -42,9 +44,11 @@
 
 pub mod aggregate;
 pub mod compile;
+pub mod coverage;
 pub mod driver;
 pub mod engine;
 pub mod explain;
+pub mod findings;
 pub mod ids;
 pub mod linked;
 pub mod outcome;

@@ -108,47 +108,8 @@ pub fn write_statement_id(out: &mut String, contact: u64, n: u32) {
     let _ = write!(out, "rs-{contact}-{n}");
 }
 
-/// Findings of one contact (FORMATS §5 `findings`), as a bit set.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
-pub enum Finding {
-    RecordedBeforeDnr = 0,
-    SensitiveWhileRecording,
-    IndicatorLeftOn,
-    StepLimit,
-    RodBlocked,
-    Stuck,
-    MediaAfterRelease,
-    /// The contact's Snippet / template work passed [`crate::snippet::MAX_CONTACT_WORK`]: the
-    /// contact was ended at that action (issue 21, F01), as `StepLimit` ends a runaway loop.
-    WorkLimit,
-}
-
-impl Finding {
-    /// In report order.
-    pub const ALL: [Finding; 8] = [
-        Finding::RecordedBeforeDnr,
-        Finding::SensitiveWhileRecording,
-        Finding::IndicatorLeftOn,
-        Finding::StepLimit,
-        Finding::RodBlocked,
-        Finding::Stuck,
-        Finding::MediaAfterRelease,
-        Finding::WorkLimit,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Finding::RecordedBeforeDnr => "recorded_before_dnr",
-            Finding::SensitiveWhileRecording => "sensitive_while_recording",
-            Finding::IndicatorLeftOn => "indicator_left_on",
-            Finding::StepLimit => "step_limit",
-            Finding::RodBlocked => "rod_blocked",
-            Finding::Stuck => "stuck",
-            Finding::MediaAfterRelease => "media_after_release",
-            Finding::WorkLimit => "work_limit",
-        }
-    }
-}
+/// Findings of one contact: the kinds of the catalogue (`sim/findings.rs`).
+pub use super::findings::Finding;
 
 #[derive(Clone, Debug, Default)]
 pub struct Outcome {
@@ -159,9 +120,12 @@ pub struct Outcome {
     pub segments: Vec<Segment>,
     pub recordings: Vec<Recording>,
     pub statements: Vec<Statement>,
-    findings: u8,
+    /// Bit `f as u8` per [`Finding`] of the contact.
+    findings: u32,
     /// Action indices in execution order.
     pub path: Vec<ActionIx>,
+    /// The wired branches taken, in order (coverage, `sim/coverage.rs`; not in `--calls-out`).
+    pub branches: Vec<super::compile::BranchIx>,
     /// Per policy (program order): one of this contact's agent segments matched its filters.
     pub policy_matched: Vec<bool>,
     /// SNIPPET executions that met a construct recflow does not model (external calls such as
@@ -186,6 +150,7 @@ impl Outcome {
         self.statements.clear();
         self.findings = 0;
         self.path.clear();
+        self.branches.clear();
         self.policy_matched.clear();
         self.policy_matched.resize(policies, false);
         self.unmodelled_snippet = 0;
@@ -197,12 +162,17 @@ impl Outcome {
         self.findings |= 1 << f as u8;
     }
 
+    /// The contact's findings as a bit set (bit `f as u8` per [`Finding`]).
+    pub fn finding_bits(&self) -> u32 {
+        self.findings
+    }
+
     pub fn has(&self, f: Finding) -> bool {
         self.findings & (1 << f as u8) != 0
     }
 
     pub fn findings(&self) -> impl Iterator<Item = Finding> + '_ {
-        Finding::ALL.into_iter().filter(|f| self.has(*f))
+        Finding::ALL.iter().copied().filter(|f| self.has(*f))
     }
 
     /// Kind of the segment a recording belongs to.
@@ -269,14 +239,6 @@ impl Outcome {
                 out.push(',');
             }
             let _ = write!(out, "\"{}\"", f.as_str());
-        }
-        // Issue 11 point 4: named after the FORMATS findings, listed only when it happened
-        // (so lines of scripts without templated properties are unchanged).
-        if !self.templated_fallback.is_empty() {
-            if self.findings != 0 {
-                out.push(',');
-            }
-            out.push_str("\"templated_fallback\"");
         }
         out.push_str("],\"path\":[");
         for (i, a) in self.path.iter().enumerate() {

@@ -49,7 +49,7 @@ pub fn tally_to_precision(
     max_calls: u64,
     mut progress: impl FnMut(u64),
 ) -> (Tally, Precision) {
-    let mut total = Tally::new(p.policies.len());
+    let mut total = Tally::new(p);
     let mut done = 0;
     let mut widest = f64::INFINITY;
     for n in checkpoints(max_calls) {

@@ -41,7 +41,8 @@ fn simulate_json_report_has_the_v1_fields_and_calls_out_one_line_per_contact() {
             "findings",
             "policies",
             "recorded_seconds",
-            "ci95"
+            "ci95",
+            "coverage"
         ]
     );
     assert_eq!((report["calls"].as_u64(), report["seed"].as_u64()), (Some(300), Some(5)));

@@ -188,7 +188,7 @@ fn summary_bars(r: &Report) -> Vec<Bar> {
         bar("Do Not Record set", r.dnr, c.dnr, "bar-dnr"),
         bar("abandoned in queue", r.abandoned, c.abandoned, "bar-none"),
     ];
-    for f in crate::sim::outcome::Finding::ALL {
+    for &f in crate::sim::outcome::Finding::ALL {
         let k = r.findings.get(f);
         if k > 0 {
             v.push(bar(&format!("finding {}", f.as_str()), k, c.findings.get(f), "bar-finding"));

@@ -16,8 +16,10 @@ impl<O: Observer> Engine<'_, O> {
     /// the call: finding `stuck`).
     pub(super) fn goto(&mut self, next: Next, dur: u64, out: &mut Outcome) {
         match next {
-            Some(n) => {
-                self.c.pc = Some(n);
+            Some(e) => {
+                // Coverage (`sim/coverage.rs`): the branch taken, counted per contact.
+                out.branches.push(e.branch);
+                self.c.pc = Some(e.to);
                 self.c.ready = later(self.c.t, dur);
             }
             None => {
@@ -66,6 +68,7 @@ impl<O: Observer> Engine<'_, O> {
                     if !out.templated_fallback.contains(&t.slot) {
                         out.templated_fallback.push(t.slot);
                     }
+                    out.add(Finding::TemplatedFallback);
                     tr!(
                         self,
                         "finding",
@@ -183,7 +186,7 @@ impl<O: Observer> Engine<'_, O> {
                     None,
                     "MENU: input {} → {} ({} = \"{}\")",
                     choice.map_or("none".to_string(), |c| format!("\"{c}\"")),
-                    target.map_or("(not wired)", |t| p.id(t)),
+                    target.map_or("(not wired)", |t| p.id(t.to)),
                     p.symbols.name(m.var),
                     choice.unwrap_or("")
                 );
@@ -354,7 +357,7 @@ impl<O: Observer> Engine<'_, O> {
                     "CASE {} = \"{}\" → {}",
                     p.symbols.name(*var),
                     v,
-                    target.map_or("(not wired)", |t| p.id(t))
+                    target.map_or("(not wired)", |t| p.id(t.to))
                 );
                 self.goto(target, 0, out);
             }

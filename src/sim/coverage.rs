@@ -1,0 +1,172 @@
+//! Coverage: which actions and wired branches the simulated contacts took (FORMATS round 3,
+//! report key `coverage`).
+//!
+//! Input: each contact's [`Outcome`] — its `path` (actions run) and `branches` (wired branches
+//! taken, recorded by the engine's `goto` as compiled [`BranchIx`]es). Output: [`Coverage`]
+//! counts (part of every [`Tally`](super::Tally), so every command that simulates has them and
+//! nobody recounts) and the report's [`CoverageReport`].
+//!
+//! Counts are *contacts*, not visits: a MUSIC loop run ten times counts its contact once. Keys
+//! are action ids (`ID`) and `ID/BRANCH`; the actions of a linked subscript are `script:ID`, and
+//! the copies of one subscript (one per RUNSUB call site) share a key, so a contact that runs
+//! two copies counts once. Per contact the work is one array increment per action and branch
+//! taken, deduplicated with a stamp per key (no hashing, no allocation).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::compile::{Compiled, CoverageMap};
+use super::outcome::Outcome;
+
+/// Contacts per action key and per wired-branch key of one program.
+#[derive(Clone, Debug, Default)]
+pub struct Coverage {
+    map: Arc<CoverageMap>,
+    /// Per action key ([`CoverageMap::actions`]).
+    pub actions: Vec<u64>,
+    /// Per [`BranchIx`](super::compile::BranchIx).
+    pub branches: Vec<u64>,
+    /// Last contact (+1) counted per key: per-contact counting without clearing anything.
+    stamp_actions: Vec<u64>,
+    stamp_branches: Vec<u64>,
+}
+
+/// Equal counts (the stamps are scratch).
+impl PartialEq for Coverage {
+    fn eq(&self, o: &Coverage) -> bool {
+        self.actions == o.actions && self.branches == o.branches
+    }
+}
+
+impl Eq for Coverage {}
+
+impl Coverage {
+    pub fn new(p: &Compiled) -> Coverage {
+        let (a, b) = (p.coverage.actions.len(), p.coverage.branches.len());
+        Coverage {
+            map: p.coverage.clone(),
+            actions: vec![0; a],
+            branches: vec![0; b],
+            stamp_actions: vec![0; a],
+            stamp_branches: vec![0; b],
+        }
+    }
+
+    #[inline]
+    pub fn add(&mut self, o: &Outcome) {
+        let stamp = o.id + 1;
+        for &ix in &o.path {
+            let k = self.map.action_key[ix.index()] as usize;
+            if self.stamp_actions[k] != stamp {
+                self.stamp_actions[k] = stamp;
+                self.actions[k] += 1;
+            }
+        }
+        for &b in &o.branches {
+            let k = b.index();
+            if self.stamp_branches[k] != stamp {
+                self.stamp_branches[k] = stamp;
+                self.branches[k] += 1;
+            }
+        }
+    }
+
+    pub fn merge(&mut self, o: &Coverage) {
+        if self.actions.len() < o.actions.len() {
+            self.actions.resize(o.actions.len(), 0);
+            self.stamp_actions.resize(o.actions.len(), 0);
+        }
+        if self.branches.len() < o.branches.len() {
+            self.branches.resize(o.branches.len(), 0);
+            self.stamp_branches.resize(o.branches.len(), 0);
+        }
+        if self.map.actions.is_empty() {
+            self.map = o.map.clone();
+        }
+        for (a, b) in self.actions.iter_mut().zip(&o.actions) {
+            *a += b;
+        }
+        for (a, b) in self.branches.iter_mut().zip(&o.branches) {
+            *a += b;
+        }
+    }
+
+    /// Contacts that took branch `key` (`ID/BRANCH`); `None` when the program has no such
+    /// wired branch.
+    pub fn branch(&self, key: &str) -> Option<u64> {
+        let i = self.map.branches.iter().position(|(k, _, _)| k == key)?;
+        Some(self.branches.get(i).copied().unwrap_or(0))
+    }
+
+    /// Contacts that ran action `id`; `None` when the program has no such action.
+    pub fn action(&self, id: &str) -> Option<u64> {
+        let i = self.map.actions.iter().position(|k| k == id)?;
+        Some(self.actions.get(i).copied().unwrap_or(0))
+    }
+
+    /// The report's `coverage`.
+    pub fn report(&self) -> CoverageReport {
+        let count = |v: &[u64], i: usize| v.get(i).copied().unwrap_or(0);
+        CoverageReport {
+            actions: self
+                .map
+                .actions
+                .iter()
+                .enumerate()
+                .map(|(i, k)| (k.clone(), count(&self.actions, i)))
+                .collect(),
+            branches: self
+                .map
+                .branches
+                .iter()
+                .enumerate()
+                .map(|(i, (k, _, _))| (k.clone(), count(&self.branches, i)))
+                .collect(),
+            unexercised: self
+                .map
+                .branches
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| count(&self.branches, *i) == 0)
+                .map(|(_, (k, _, _))| k.clone())
+                .collect(),
+        }
+    }
+
+    /// The unexercised wired branches with the action index and branch position of their
+    /// first occurrence (for file:line), in script order.
+    pub fn unexercised(&self) -> Vec<(&str, crate::script::ActionIx, usize)> {
+        self.map
+            .branches
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.branches.get(*i).copied().unwrap_or(0) == 0)
+            .map(|(_, (k, a, pos))| (k.as_str(), *a, *pos as usize))
+            .collect()
+    }
+}
+
+/// The report's `coverage` (FORMATS round 3): contacts per action id and per wired branch
+/// (`ID/BRANCH`; the no-input branch of a MENU is its `default`), and the wired branches no
+/// contact took, in script order.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct CoverageReport {
+    pub actions: BTreeMap<String, u64>,
+    pub branches: BTreeMap<String, u64>,
+    pub unexercised: Vec<String>,
+}
+
+impl CoverageReport {
+    /// (exercised, wired) branches.
+    pub fn branch_counts(&self) -> (usize, usize) {
+        (self.branches.len() - self.unexercised.len(), self.branches.len())
+    }
+
+    /// Exercised branches in percent of the wired ones (100 when there are none).
+    pub fn percent(&self) -> f64 {
+        let (hit, all) = self.branch_counts();
+        if all == 0 { 100.0 } else { 100.0 * hit as f64 / all as f64 }
+    }
+}
