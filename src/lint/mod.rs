@@ -116,6 +116,15 @@ impl Prepared {
 
 /// Lint one script: every enabled rule, then suppressions, sorted by position and code.
 pub fn lint(script: &Script, config: &Config) -> Vec<Diagnostic> {
+    let mut out = suppress(script, config, unsuppressed(script, config));
+    sort(&mut out);
+    out
+}
+
+/// Every finding of the enabled rules before `allow:` entries suppress any (no X001): what
+/// lint derived from the script. The lint ⇔ simulate agreement compares simulate with this —
+/// an `allow:` acknowledges a finding, it does not make the recording lawful.
+pub fn unsuppressed(script: &Script, config: &Config) -> Vec<Diagnostic> {
     let mut prepared = Prepared::new(script, config.tenant.as_ref());
     prepared.reach.full_paths = config.full_paths;
     let cx = Ctx {
@@ -137,9 +146,7 @@ pub fn lint(script: &Script, config: &Config) -> Vec<Diagnostic> {
     for d in &mut found {
         d.fix = fix::build(&cx, d, &ids);
     }
-    let mut out = suppress(script, config, found);
-    sort(&mut out);
-    out
+    found
 }
 
 /// One finding per (code, primary span): a rule that reaches the same place by several states

@@ -17,6 +17,7 @@ use std::fmt::Write as _;
 
 use super::graph::{dot_escape, mermaid_escape};
 use crate::script::{ActionIx, Script, normalize_type};
+use crate::sim::coverage::Coverage;
 use crate::sim::driver::{self, Sink};
 use crate::sim::engine::Visits;
 use crate::sim::outcome::Initiator;
@@ -45,6 +46,10 @@ pub struct Heat {
     pub state: Vec<[u64; 4]>,
     /// (from action, to action) → contacts that took a branch from one to the other.
     pub edges: BTreeMap<(u32, u32), u64>,
+    /// Per action, per branch (script order): a wired branch no contact took (coverage, read
+    /// from the run's [`Coverage`]; every linked copy of a subscript branch shares its key).
+    /// Drawn apart from the other branches to the same target, dashed, labelled `0 contacts`.
+    pub unexercised: Vec<Vec<bool>>,
 }
 
 impl Heat {
@@ -74,13 +79,41 @@ pub fn collect(script: &Script, program: &Compiled) -> Heat {
     let targets: Vec<Vec<ActionIx>> =
         script.actions.iter().map(|a| a.branches.iter().filter_map(|b| b.target).collect()).collect();
     let mut total = Heat::new(n, program.calls, program.seed);
-    let new_part =
-        || HeatPart { heat: Heat::new(n, 0, 0), targets: &targets, seen: vec![0; n], pairs: Vec::new() };
+    let mut coverage = Coverage::new(program);
+    let new_part = || HeatPart {
+        heat: Heat::new(n, 0, 0),
+        targets: &targets,
+        seen: vec![0; n],
+        pairs: Vec::new(),
+        coverage: Coverage::new(program),
+    };
     let _ = driver::run(program, 0..program.calls, driver::CHUNK, new_part, |part| {
         total.merge(part.heat);
+        coverage.merge(&part.coverage);
         Ok::<(), std::convert::Infallible>(())
     });
+    total.unexercised = unexercised_branches(script, &coverage);
     total
+}
+
+/// Per action, per branch: wired, and taken by no contact of `coverage`'s run.
+pub fn unexercised_branches(script: &Script, coverage: &Coverage) -> Vec<Vec<bool>> {
+    let zero: std::collections::BTreeSet<&str> =
+        coverage.unexercised().into_iter().map(|(k, _, _)| k).collect();
+    script
+        .actions
+        .iter()
+        .map(|a| {
+            a.branches
+                .iter()
+                .map(|b| {
+                    b.target.is_some()
+                        && !zero.is_empty()
+                        && zero.contains(format!("{}/{}", a.id, b.name).as_str())
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// The heat of one chunk of contacts (a driver sink observing each action run).
@@ -91,11 +124,14 @@ struct HeatPart<'a> {
     /// Last contact (+1) that ran each action: per-contact counting.
     seen: Vec<u64>,
     pairs: Vec<(u32, u32)>,
+    /// Coverage of the chunk (the one count of branches taken; heat only reads it).
+    coverage: Coverage,
 }
 
 impl Sink for HeatPart<'_> {
     type Observer = Visits;
     fn contact(&mut self, out: &Outcome, seen: &mut Visits) {
+        self.coverage.add(out);
         let id = out.id;
         let visits = &seen.0;
         self.pairs.clear();
@@ -159,22 +195,25 @@ fn node_lines(script: &Script, heat: &Heat, i: usize) -> Vec<String> {
     lines
 }
 
-/// Edges to draw: (from, to, branch names joined, contacts), in action / branch order.
+/// Edges to draw: (from, to, branch names joined, contacts), in action / branch order. A wired
+/// branch no contact took is an edge of its own with 0 contacts (drawn dashed), even when other
+/// branches share its target.
 fn edges(script: &Script, heat: &Heat) -> Vec<(usize, usize, String, u64)> {
     let mut out: Vec<(usize, usize, String, u64)> = Vec::new();
     for (i, a) in script.actions.iter().enumerate() {
-        for b in &a.branches {
+        let first = out.len();
+        for (k, b) in a.branches.iter().enumerate() {
             let Some(t) = b.target else { continue };
             let t = t.index();
-            match out.iter_mut().find(|e| e.0 == i && e.1 == t) {
+            let zero = heat.unexercised.get(i).and_then(|u| u.get(k)).copied().unwrap_or(false);
+            let counted = heat.edges.get(&(i as u32, t as u32)).copied().unwrap_or(0);
+            let n = if zero { 0 } else { counted };
+            match out[first..].iter_mut().find(|e| e.0 == i && e.1 == t && (e.3 == 0) == zero) {
                 Some(e) => {
                     e.2.push_str(" / ");
                     e.2.push_str(&b.name);
                 }
-                None => {
-                    let n = heat.edges.get(&(i as u32, t as u32)).copied().unwrap_or(0);
-                    out.push((i, t, b.name.clone(), n));
-                }
+                None => out.push((i, t, b.name.clone(), n)),
             }
         }
     }
@@ -182,6 +221,10 @@ fn edges(script: &Script, heat: &Heat) -> Vec<(usize, usize, String, u64)> {
 }
 
 fn edge_label(names: &str, n: u64, calls: u64) -> String {
+    // A branch no contact took is named, even `default` (coverage: it was not exercised).
+    if n == 0 && calls > 0 {
+        return format!("{names}: 0 contacts");
+    }
     let share = format!("{:.1}%", pct(n, calls));
     if names == "default" { share } else { format!("{names}: {share}") }
 }

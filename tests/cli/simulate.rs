@@ -1,6 +1,7 @@
 //! `recflow simulate` end to end: formats, --calls-out, --jobs, exit statuses (`explain` is in
 //! `explain.rs`).
 
+mod coverage;
 mod load_hardening;
 mod precision;
 mod script_kind;
@@ -39,6 +40,9 @@ fn simulate_json_report_has_the_v1_fields_and_calls_out_one_line_per_contact() {
             "abandoned",
             "statements",
             "findings",
+            "classes",
+            "verdicts",
+            "consent",
             "policies",
             "recorded_seconds",
             "ci95",
@@ -63,6 +67,7 @@ fn simulate_json_report_has_the_v1_fields_and_calls_out_one_line_per_contact() {
                 "recordings",
                 "statements",
                 "findings",
+                "consent",
                 "path"
             ]
         );

@@ -32,6 +32,9 @@ pub struct NodeInfo {
     pub state: Option<String>,
     /// Marked as changed (diff report).
     pub changed: bool,
+    /// Per branch (script order): wired and taken by no contact — drawn as its own dashed
+    /// edge labelled `0 contacts` (coverage).
+    pub unexercised: Vec<bool>,
 }
 
 const FONT: usize = 13;
@@ -145,23 +148,31 @@ pub fn flow_svg(script: &Script, flow: &Flow, info: &[NodeInfo], id: &str) -> St
         })
         .collect();
     for (i, a) in script.actions.iter().enumerate() {
-        let mut seen: Vec<usize> = Vec::new();
-        for b in &a.branches {
+        // One edge per (target, exercised or not): a branch no contact took is drawn apart.
+        let zero = |k: usize| info_of(i).unexercised.get(k).copied().unwrap_or(false);
+        let mut seen: Vec<(usize, bool)> = Vec::new();
+        for (k, b) in a.branches.iter().enumerate() {
             let Some(t) = b.target else { continue };
-            let t = t.index();
-            if seen.contains(&t) {
+            let key = (t.index(), zero(k));
+            if seen.contains(&key) {
                 continue;
             }
-            seen.push(t);
+            seen.push(key);
             let names: Vec<&str> = a
                 .branches
                 .iter()
-                .filter(|x| x.target.map(|y| y.index()) == Some(t))
-                .map(|x| x.name.as_str())
+                .enumerate()
+                .filter(|(j, x)| x.target.map(|y| y.index()) == Some(key.0) && zero(*j) == key.1)
+                .map(|(_, x)| x.name.as_str())
                 .collect();
-            let label = if names == ["default"] { String::new() } else { names.join(" / ") };
-            let arrow = Arrow::simple_with_properties(&label, format!("{i}:{t}"));
-            vg.add_edge(arrow, handles[i], handles[t]);
+            let mut label = if names == ["default"] { String::new() } else { names.join(" / ") };
+            let mut props = format!("{i}:{}", key.0);
+            if key.1 {
+                label = format!("{}: 0 contacts", names.join(" / "));
+                props.push_str(":unexercised");
+            }
+            let arrow = Arrow::simple_with_properties(&label, props);
+            vg.add_edge(arrow, handles[i], handles[key.0]);
         }
     }
     let mut cap = Capture::default();
@@ -214,8 +225,12 @@ pub fn flow_svg(script: &Script, flow: &Flow, info: &[NodeInfo], id: &str) -> St
     let mut edges = Group::new().set("class", "edges");
     for (props, path, label) in &cap.arrows {
         let (from, to) = props.split_once(':').unwrap_or(("", ""));
+        let (to, class) = match to.strip_suffix(":unexercised") {
+            Some(to) => (to, "edge unexercised"),
+            None => (to, "edge"),
+        };
         let mut g = Group::new()
-            .set("class", "edge")
+            .set("class", class)
             .set("data-from", from.to_string())
             .set("data-to", to.to_string());
         g.append(Path::new().set("d", path_d(path)).set("marker-end", format!("url(#{id}-arrow)")));

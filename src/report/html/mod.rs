@@ -144,6 +144,8 @@ struct DiffView {
     ci: String,
     script_changes: Vec<String>,
     transitions: Vec<TransitionView>,
+    /// Changes no contact reached (`ID/BRANCH` or `ID`, with the contacts of each run).
+    unexercised: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -224,6 +226,7 @@ fn node_info(heat: &Heat, changed: &[String], script: &Script) -> Vec<NodeInfo> 
             share: (heat.calls > 0).then(|| pct(heat.visited[i], heat.calls)),
             state: (heat.visited[i] > 0).then(|| heat::state_line(&heat.state[i])),
             changed: changed.iter().any(|c| c == &a.id),
+            unexercised: heat.unexercised.get(i).cloned().unwrap_or_default(),
         })
         .collect()
 }
@@ -400,6 +403,17 @@ pub fn diff_report(
         ci: ci_text(wilson(d.changed, n)),
         script_changes,
         transitions,
+        unexercised: d
+            .unexercised_changes
+            .iter()
+            .map(|r| {
+                if d.min_exercised > 1 {
+                    format!("{} ({} / {})", r.change, r.old, r.new)
+                } else {
+                    r.change.clone()
+                }
+            })
+            .collect(),
     };
     let sections = vec![section(old, model, 0, &changed), section(new, model, 1, &changed)];
     let title = format!("recflow report — {} → {}", old.path, new.path);

@@ -62,3 +62,42 @@ fn heat_counts_agree_with_the_simulation() {
         .install(|| recflow::report::heat::collect(&script, &program));
     assert_eq!(one, heat);
 }
+
+/// A wired branch no contact took is its own dashed edge, named, with `0 contacts` — even when
+/// another branch to the same target was taken (consent-gdpr: `2` and `default` both lead to
+/// `dnr`); the HTML report draws it dashed too.
+#[test]
+fn unexercised_branches_are_drawn_apart_and_dashed() {
+    let t = tempfile::Builder::new().suffix(".yaml").tempfile().unwrap();
+    std::fs::write(t.path(), "inputs:\n  consent: {\"1\": 0.6, \"2\": 0.4}\n").unwrap();
+    let tp = t.path().to_str().unwrap();
+    let (code, out, err) = crate::common::run(&[
+        "graph",
+        "scripts/consent-gdpr.yaml",
+        "--heat",
+        "--traffic",
+        tp,
+        "--format",
+        "mermaid",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(r#"a1 -.->|"default: 0 contacts"| a2"#), "{out}");
+    assert!(out.contains(r#"a1 -->|"2: "#), "{out}");
+    let (_, dot, _) = crate::common::run(&["graph", "scripts/consent-gdpr.yaml", "--heat", "--traffic", tp]);
+    assert!(dot.contains(r#"a1 -> a2 [label="default: 0 contacts", penwidth=1.0, style=dashed"#), "{dot}");
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("r.html");
+    let (code, _, err) = crate::common::run(&[
+        "report",
+        "scripts/mistake-consent-leak.yaml",
+        "scripts/consent-gdpr.yaml",
+        "--traffic",
+        tp,
+        "-o",
+        html.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains(r#"class="edge unexercised""#), "dashed edges in the graphs");
+    assert!(page.contains("Not exercised by this traffic"), "the diff headline says so");
+}
