@@ -2,19 +2,14 @@
 //! NEW, "Not exercised by this traffic", `--min-exercised`, `--fail-on-change` (FORMATS round 3).
 
 use crate::common::run;
+use crate::common::sim::consent_digits_only_traffic;
 
 const LEAK: &str = "scripts/mistake-consent-leak.yaml";
 const GDPR: &str = "scripts/consent-gdpr.yaml";
 
-fn digits_only() -> tempfile::NamedTempFile {
-    let f = tempfile::Builder::new().suffix(".yaml").tempfile().unwrap();
-    std::fs::write(f.path(), "inputs:\n  consent: {\"1\": 0.6, \"2\": 0.4}\n").unwrap();
-    f
-}
-
 #[test]
 fn an_edit_no_contact_reached_fails_fail_on_change() {
-    let t = digits_only();
+    let t = consent_digits_only_traffic();
     let tp = t.path().to_str().unwrap();
     let (code, out, err) = run(&["diff", LEAK, GDPR, "--traffic", tp, "--fail-on-change"]);
     assert_eq!(code, 1, "{out}{err}");

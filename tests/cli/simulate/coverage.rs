@@ -2,6 +2,7 @@
 //! with file:line, `--min-coverage`, `--traffic explore` (FORMATS round 3).
 
 use crate::common::run;
+use crate::common::sim::consent_digits_only_traffic;
 
 fn json(args: &[&str]) -> serde_json::Value {
     let (code, out, err) = run(args);
@@ -9,16 +10,9 @@ fn json(args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&out).unwrap()
 }
 
-/// A traffic file whose consent MENU never gives no input or an unlisted digit.
-fn digits_only() -> tempfile::NamedTempFile {
-    let f = tempfile::Builder::new().suffix(".yaml").tempfile().unwrap();
-    std::fs::write(f.path(), "inputs:\n  consent: {\"1\": 0.6, \"2\": 0.4}\n").unwrap();
-    f
-}
-
 #[test]
 fn the_human_report_names_each_unexercised_branch_with_its_line() {
-    let t = digits_only();
+    let t = consent_digits_only_traffic();
     let (code, out, err) =
         run(&["simulate", "scripts/mistake-consent-leak.yaml", "--traffic", t.path().to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
@@ -44,7 +38,7 @@ fn json_coverage_counts_contacts_per_action_and_branch() {
 
 #[test]
 fn min_coverage_fails_below_and_passes_at_or_above() {
-    let t = digits_only();
+    let t = consent_digits_only_traffic();
     let tp = t.path().to_str().unwrap();
     let (code, _, err) =
         run(&["simulate", "scripts/mistake-consent-leak.yaml", "--traffic", tp, "--min-coverage", "90"]);
