@@ -277,10 +277,32 @@ pub struct SimulateArgs {
     pub calls_out: Option<PathBuf>,
     #[command(flatten)]
     pub precision: PrecisionArgs,
+    /// Exit 1 when a finding of this class (or worse) occurred in a simulated contact: a CI
+    /// gate. `violation`: recordings that break consent, PCI or statement rules; `warning`:
+    /// those and a misbehaving script (stuck, step limit, indicator left on, fallback values).
+    /// Default: findings never change the exit status.
+    #[arg(long, value_enum, value_name = "CLASS")]
+    pub fail_on: Option<FailOn>,
     /// Exit 1 when fewer than PCT percent of the script's wired branches were taken by at least
     /// one contact (the report's `Coverage:` line; docs/simulate.md "Coverage").
     #[arg(long, value_name = "PCT", value_parser = parse_percent)]
     pub min_coverage: Option<f64>,
+}
+
+/// `simulate --fail-on`: the least severe finding class that fails the run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Violation,
+    Warning,
+}
+
+impl FailOn {
+    pub fn class(self) -> crate::sim::findings::Class {
+        match self {
+            FailOn::Violation => crate::sim::findings::Class::Violation,
+            FailOn::Warning => crate::sim::findings::Class::Warning,
+        }
+    }
 }
 
 /// A percentage from 0 to 100 (`--min-coverage`).

@@ -105,6 +105,8 @@ pub struct Simulate {
     /// `--calls-out`: one JSON line per contact.
     pub calls_out: Option<Output>,
     pub precision: Option<Precision>,
+    /// `--fail-on`: exit 1 when a finding of this class or worse occurred.
+    pub fail_on: Option<crate::sim::findings::Class>,
     /// `--min-coverage PCT`: exit 1 below this share of wired branches exercised.
     pub min_coverage: Option<f64>,
 }
@@ -243,6 +245,7 @@ impl Config {
                 format: a.format,
                 calls_out: a.calls_out.map(Output::new),
                 precision: Precision::new(&a.precision),
+                fail_on: a.fail_on.map(|f| f.class()),
                 min_coverage: a.min_coverage,
             }),
             Command::Explain(a) => Work::Explain(Explain {

@@ -98,6 +98,18 @@ pub fn run(term: &Term, a: &Simulate) -> std::io::Result<ExitKind> {
     } else {
         write_stdout(&text)?;
     }
+    // `--fail-on CLASS`: exit 1 when a contact had a finding of that class or worse.
+    if let Some(limit) = a.fail_on {
+        let failed: Vec<String> = crate::sim::findings::Class::ALL
+            .into_iter()
+            .filter(|c| *c <= limit && report.classes.get(*c) > 0)
+            .map(|c| format!("{} contacts with a {c}", report.classes.get(c)))
+            .collect();
+        if !failed.is_empty() {
+            eprintln!("recflow: --fail-on {limit}: {}", failed.join(", "));
+            return Ok(ExitKind::Findings);
+        }
+    }
     if let Some(min) = a.min_coverage {
         let (hit, all) = report.coverage.branch_counts();
         let pct = report.coverage.percent();

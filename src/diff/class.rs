@@ -228,7 +228,8 @@ mod tests {
         o.recordings = vec![rec(0, Mode::Full, Initiator::Studio, 1)];
         o.dnr_at_ms = Some(9);
         o.add(Finding::RecordedBeforeDnr);
-        o.statements = vec![Statement { n: 1, from_ms: 0, to_ms: 2, saved: false, ended_by: EndedBy::Dnr }];
+        o.statements =
+            vec![Statement { n: 1, from_ms: 0, to_ms: 2, saved: false, ended_by: EndedBy::Dnr, at: None }];
         assert_eq!(OutcomeClass::of(&o).name(&p), "studio/full@ivr, dnr, stmt-lost:1, !recorded_before_dnr");
     }
 

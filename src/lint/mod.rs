@@ -114,6 +114,15 @@ impl Prepared {
 
 /// Lint one script: every enabled rule, then suppressions, sorted by position and code.
 pub fn lint(script: &Script, config: &Config) -> Vec<Diagnostic> {
+    let mut out = suppress(script, config, unsuppressed(script, config));
+    sort(&mut out);
+    out
+}
+
+/// Every finding of the enabled rules before `allow:` entries suppress any (no X001): what
+/// lint derived from the script. The lint ⇔ simulate agreement compares simulate with this —
+/// an `allow:` acknowledges a finding, it does not make the recording lawful.
+pub fn unsuppressed(script: &Script, config: &Config) -> Vec<Diagnostic> {
     let prepared = Prepared::new(script, config.tenant.as_ref());
     let cx = Ctx {
         script,
@@ -133,9 +142,7 @@ pub fn lint(script: &Script, config: &Config) -> Vec<Diagnostic> {
     for d in &mut found {
         d.fix = fix::build(&cx, d);
     }
-    let mut out = suppress(script, config, found);
-    sort(&mut out);
-    out
+    found
 }
 
 /// One finding per (code, primary span): a rule that reaches the same place by several states

@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 
 use crate::sim::coverage::CoverageReport;
 use crate::sim::explain::Explanation;
-use crate::sim::outcome::{Finding, initiator_name, write_statement_id};
+use crate::sim::findings::Class;
+use crate::sim::outcome::{ConsentAnswer, Finding, initiator_name, write_statement_id};
 use crate::sim::{Compiled, Report};
 use crate::stats::{Ci, fmt_ci};
 
@@ -52,6 +53,8 @@ pub fn report_human(r: &Report, script_path: &str, flags: &str) -> String {
         };
         let _ = writeln!(s, "--precision {}: {n} calls; {how}", p.target);
     }
+    let _ = writeln!(s);
+    verdict_block(&mut s, r, script_path, flags);
     let _ = writeln!(s);
     let line = |s: &mut String, label: &str, v: u64, ci: Ci| {
         let _ = writeln!(s, "  {label:<26} {v:>9}  {:>5.1}% {}", pct(v, n), fmt_ci(ci));
@@ -101,27 +104,6 @@ pub fn report_human(r: &Report, script_path: &str, flags: &str) -> String {
     let _ =
         writeln!(s, "Recorded statements: {} captured, {} saved, {} lost", st.captured, st.saved, st.lost);
     let _ = writeln!(s);
-    let found: Vec<Finding> = Finding::ALL.iter().copied().filter(|f| r.findings.get(*f) > 0).collect();
-    if found.is_empty() {
-        let _ = writeln!(s, "Findings: none");
-    } else {
-        let _ = writeln!(s, "Findings");
-        for f in found {
-            let count = r.findings.get(f);
-            let _ = writeln!(
-                s,
-                "  {:<26} {count:>9}  {:>5.1}% {}  {}",
-                f.as_str(),
-                pct(count, n),
-                fmt_ci(c.findings.get(f)),
-                f.kind().summary
-            );
-            if let Some(id) = r.finding_examples[f as usize].first() {
-                let _ =
-                    writeln!(s, "      e.g. contact {id}: recflow explain {script_path} --call {id}{flags}");
-            }
-        }
-    }
     // Issue 11 point 4: a `{var}` property still invalid at run time took its fallback.
     if !r.templated_fallback.is_empty() {
         let _ = writeln!(s);
@@ -154,6 +136,67 @@ pub fn report_human(r: &Report, script_path: &str, flags: &str) -> String {
         }
     }
     s
+}
+
+/// The verdict block the human report opens with (issue 19 point 3): per class, one line per
+/// finding kind that occurred — contacts, percent with its 95% interval, what they did, the
+/// breakdown for consent, the lint rules that predict it — and the `explain` commands of its
+/// first two example contacts; a class nothing was found in says so, for the contacts simulated.
+fn verdict_block(s: &mut String, r: &Report, script_path: &str, flags: &str) {
+    let n = r.calls;
+    let _ = writeln!(s, "Verdict ({n} simulated contacts)");
+    for class in Class::ALL {
+        let kinds: Vec<Finding> =
+            Finding::ALL.iter().copied().filter(|f| f.class() == class && r.findings.get(*f) > 0).collect();
+        if kinds.is_empty() {
+            let _ = writeln!(s, "  ✓ no {class}");
+            continue;
+        }
+        for f in kinds {
+            let k = f.kind();
+            let count = r.findings.get(f);
+            let mut detail = String::new();
+            if f == Finding::RecordedWithoutConsent
+                && let Some(c) = &r.consent
+            {
+                detail = consent_detail(c);
+            }
+            let rules: Vec<&str> = k.predicted_by.iter().map(|r| r.rule().code).collect();
+            let rules =
+                if rules.is_empty() { String::new() } else { format!(" (lint {})", rules.join(", ")) };
+            let _ = writeln!(
+                s,
+                "  {} {count} contact{} ({:.1}% {}) {}{detail}{rules}  [{class} {}]",
+                class.mark(),
+                if count == 1 { "" } else { "s" },
+                pct(count, n),
+                fmt_ci(r.ci95.findings.get(f)),
+                k.verdict,
+                k.name,
+            );
+            for id in r.finding_examples[f as usize].iter() {
+                let _ = writeln!(s, "      recflow explain {script_path} --call {id}{flags}");
+            }
+        }
+    }
+}
+
+/// ` — no input 46, declined 3 at consent; by policy 49`: the answers and initiators of the
+/// contacts recorded without consent.
+fn consent_detail(c: &crate::sim::aggregate::Consent) -> String {
+    let w = &c.recorded_without_consent;
+    let answers: Vec<String> = ConsentAnswer::ALL
+        .into_iter()
+        .filter(|a| w.by_answer.get(*a) > 0)
+        .map(|a| format!("{} {}", a.words(), w.by_answer.get(a)))
+        .collect();
+    let i = &w.by_initiator;
+    let by: Vec<String> = [("policy", i.policy), ("studio", i.studio), ("rod", i.rod)]
+        .into_iter()
+        .filter(|(_, k)| *k > 0)
+        .map(|(name, k)| format!("{name} {k}"))
+        .collect();
+    format!(" — {} at {}; by {}", answers.join(", "), c.questions.join(" / "), by.join(", "))
 }
 
 /// `Coverage: 41 of 44 branches (93%), 30 of 31 actions` and the wired branches no contact

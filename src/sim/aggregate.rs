@@ -9,7 +9,10 @@ use serde::Serialize;
 
 use super::compile::Compiled;
 use super::driver::{self, Sink};
-use super::outcome::{Finding, Initiator, Mode, Outcome, SegmentKind};
+use super::findings::{CLASS_MASKS, Class};
+use super::outcome::{
+    BY_POLICY, BY_ROD, BY_STUDIO, ConsentAnswer, Finding, Initiator, Mode, Outcome, SegmentKind,
+};
 use crate::stats::{Ci, half_width_pp, wilson};
 
 pub use super::driver::CHUNK;
@@ -30,6 +33,15 @@ pub struct Report {
     pub abandoned: u64,
     pub statements: Statements,
     pub findings: Findings,
+    /// Contacts with at least one finding of each class (issue 19 point 3).
+    pub classes: Classes,
+    /// One entry per finding kind that occurred, worst class first, then catalogue order: the
+    /// verdict block the human report opens with (and snapshots store).
+    pub verdicts: Vec<Verdict>,
+    /// The consent answers and who recorded without consent (issue 19); left out when the
+    /// script asks no consent (then no contact is judged for it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consent: Option<Consent>,
     pub policies: Vec<PolicyRow>,
     pub recorded_seconds: Seconds,
     /// 95% Wilson intervals (percent) of every contact share above, mirroring its layout
@@ -108,6 +120,76 @@ impl Serialize for Findings {
         }
         m.end()
     }
+}
+
+/// `classes`: contacts with at least one finding of the class.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Classes {
+    pub violation: u64,
+    pub warning: u64,
+    pub notice: u64,
+}
+
+impl Classes {
+    pub fn get(&self, c: Class) -> u64 {
+        match c {
+            Class::Violation => self.violation,
+            Class::Warning => self.warning,
+            Class::Notice => self.notice,
+        }
+    }
+}
+
+/// One verdict: a finding kind that occurred, its class, how many contacts, the lint rules that
+/// predict it and the first two example contacts.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Verdict {
+    pub finding: &'static str,
+    pub code: &'static str,
+    pub class: &'static str,
+    pub contacts: u64,
+    pub percent: f64,
+    pub ci95: Ci,
+    pub predicted_by: Vec<&'static str>,
+    pub examples: Vec<u64>,
+}
+
+/// `consent`: `{"questions": [ids], "answers": {...}, "recorded_without_consent": {"by_answer":
+/// {...}, "by_initiator": {...}}}` — contacts per answer, and of the contacts recorded without
+/// consent, how many per answer and per initiator (a contact may have several initiators).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Consent {
+    pub questions: Vec<String>,
+    pub answers: Answers,
+    pub recorded_without_consent: WithoutConsent,
+}
+
+/// Contacts per consent answer (the keys of `ConsentAnswer::as_str`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Answers(pub [u64; 5]);
+
+impl Answers {
+    pub fn get(&self, a: ConsentAnswer) -> u64 {
+        self.0[a as usize]
+    }
+}
+
+impl Serialize for Answers {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(5))?;
+        for a in ConsentAnswer::ALL {
+            m.serialize_entry(a.as_str(), &self.get(a))?;
+        }
+        m.end()
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct WithoutConsent {
+    /// `accepted` is always 0 here; kept so the keys match `answers`.
+    pub by_answer: Answers,
+    pub by_initiator: Initiators,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -212,6 +294,14 @@ pub struct Tally {
     pub unmodelled_snippet: u64,
     /// Per [`Compiled::templated`] slot: contacts whose value there took its fallback.
     pub templated_fallback: Vec<u64>,
+    /// Contacts per consent answer (`ConsentAnswer as usize`).
+    pub consent_answers: [u64; 5],
+    /// Of the contacts recorded without consent: per answer, and per initiator (studio, rod,
+    /// policy).
+    pub without_by_answer: [u64; 5],
+    pub without_by: [u64; 3],
+    /// Contacts with a finding of each class (`Class as usize`).
+    pub class_contacts: [u64; 3],
     /// Contacts per action and per wired branch.
     pub coverage: super::coverage::Coverage,
 }
@@ -300,11 +390,26 @@ impl Tally {
         }
         // Walk the set bits only: most contacts have no finding at all.
         let mut bits = o.finding_bits();
+        if bits != 0 {
+            for (n, mask) in self.class_contacts.iter_mut().zip(CLASS_MASKS) {
+                *n += b(bits & mask != 0);
+            }
+        }
         while bits != 0 {
             let i = bits.trailing_zeros() as usize;
             bits &= bits - 1;
             self.findings[i] += 1;
             self.examples[i].note(o.id);
+        }
+        if let Some(a) = o.consent {
+            self.consent_answers[a as usize] += 1;
+            let by = o.without_consent_by;
+            if by != 0 {
+                self.without_by_answer[a as usize] += 1;
+                self.without_by[0] += b(by & BY_STUDIO != 0);
+                self.without_by[1] += b(by & BY_ROD != 0);
+                self.without_by[2] += b(by & BY_POLICY != 0);
+            }
         }
         self.unmodelled_snippet += b(o.unmodelled_snippet > 0);
         for &slot in &o.unmodelled {
@@ -343,6 +448,18 @@ impl Tally {
             self.examples[i].merge(&o.examples[i]);
         }
         for (a, b) in self.policy_matched.iter_mut().zip(&o.policy_matched) {
+            *a += b;
+        }
+        for (a, b) in self.consent_answers.iter_mut().zip(&o.consent_answers) {
+            *a += b;
+        }
+        for (a, b) in self.without_by_answer.iter_mut().zip(&o.without_by_answer) {
+            *a += b;
+        }
+        for (a, b) in self.without_by.iter_mut().zip(&o.without_by) {
+            *a += b;
+        }
+        for (a, b) in self.class_contacts.iter_mut().zip(&o.class_contacts) {
             *a += b;
         }
         for (a, b) in self.policy_recorded.iter_mut().zip(&o.policy_recorded) {
@@ -429,6 +546,34 @@ impl Tally {
         shares.into_iter().map(|(k, n)| half_width_pp(k, n)).fold(0.0, f64::max)
     }
 
+    /// The verdict block: every kind that occurred, worst class first (catalogue order within
+    /// a class).
+    fn verdicts(&self) -> Vec<Verdict> {
+        let mut v: Vec<(Class, Verdict)> = Finding::ALL
+            .iter()
+            .filter(|f| self.findings[**f as usize] > 0)
+            .map(|&f| {
+                let (k, n) = (f.kind(), self.findings[f as usize]);
+                (
+                    k.class,
+                    Verdict {
+                        finding: k.name,
+                        code: k.code,
+                        class: k.class.as_str(),
+                        contacts: n,
+                        percent: round3(100.0 * n as f64 / self.calls.max(1) as f64),
+                        ci95: wilson(n, self.calls),
+                        predicted_by: k.predicted_by.iter().map(|r| r.rule().code).collect(),
+                        examples: self.examples[f as usize].iter().collect(),
+                    },
+                )
+            })
+            .collect();
+        // Stable: catalogue order within a class.
+        v.sort_by_key(|(c, _)| *c);
+        v.into_iter().map(|(_, v)| v).collect()
+    }
+
     pub fn report(&self, p: &Compiled) -> Report {
         let secs = |ms: u64| ms as f64 / 1000.0;
         let mut rows: Vec<(usize, PolicyRow)> = p
@@ -470,6 +615,24 @@ impl Tally {
             abandoned: self.abandoned,
             statements: Statements { captured: self.captured, saved: self.saved, lost: self.lost },
             findings: Findings(*f),
+            classes: Classes {
+                violation: self.class_contacts[Class::Violation as usize],
+                warning: self.class_contacts[Class::Warning as usize],
+                notice: self.class_contacts[Class::Notice as usize],
+            },
+            verdicts: self.verdicts(),
+            consent: (!p.consent_questions.is_empty()).then(|| Consent {
+                questions: p.consent_questions.clone(),
+                answers: Answers(self.consent_answers),
+                recorded_without_consent: WithoutConsent {
+                    by_answer: Answers(self.without_by_answer),
+                    by_initiator: Initiators {
+                        studio: self.without_by[0],
+                        rod: self.without_by[1],
+                        policy: self.without_by[2],
+                    },
+                },
+            }),
             policies: rows.into_iter().map(|(_, r)| r).collect(),
             recorded_seconds: Seconds {
                 full: secs(self.ms_full),

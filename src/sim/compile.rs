@@ -225,6 +225,21 @@ pub struct MenuOp {
     pub wired: Vec<u32>,
     pub choice: Purpose,
     pub duration: DistMs,
+    /// Set when the MENU is a consent question (`script::facts`, annotated or inferred): which
+    /// answers accept. The engine judges the contact's recordings against the answer (issue 19).
+    pub consent: Option<Box<ConsentOp>>,
+}
+
+/// A consent question's accepting answers, resolved against the MENU's digit branches at
+/// compile time so the engine classifies an answer by branch position, without a string
+/// search in the common case.
+#[derive(Clone, Debug)]
+pub struct ConsentOp {
+    /// Per entry of [`MenuOp::digits`]: does that digit accept?
+    pub accepts: Vec<bool>,
+    /// Accepting inputs that have no digit branch of their own (rare: a traffic input that
+    /// takes `default` yet is listed in `accept`).
+    pub accept_other: Vec<String>,
 }
 
 /// Policy filters resolved to indices. An empty list matches anything.
@@ -373,6 +388,9 @@ pub struct Compiled {
     /// Ids of the actions with templated typed properties, in script order
     /// ([`super::templated::TemplatedOp::slot`]): the keys of the report's `templated_fallback`.
     pub templated: Vec<String>,
+    /// Ids of the consent questions (MENUs), in script order. Empty: the script asks no
+    /// consent, and no contact is judged for consent (FORMATS Round 3).
+    pub consent_questions: Vec<String>,
     /// The skill a templated REQAGENT queues for when its value names no skill recflow knows
     /// (named `""`: only agents without a skill list take it).
     pub runtime_skill: Option<SkillId>,
@@ -466,6 +484,7 @@ impl Compiled {
         let mut unmodelled: Vec<String> = Vec::new();
         let mut unmodelled_ix: std::collections::HashMap<String, usize> = Default::default();
         let mut templated: Vec<String> = Vec::new();
+        let mut consent_questions: Vec<String> = Vec::new();
         let (mut runtime_skill, mut runtime_button) = (None, None);
         let coverage = CoverageMap::new(script);
         for (i, action) in script.actions.iter().enumerate() {
@@ -545,7 +564,21 @@ impl Compiled {
                         )),
                         None => open_menu_inputs(&digits, &wired, default.is_some(), traffic.explore),
                     };
+                    let consent = action.facts.consent.as_ref().filter(|_| voice).map(|c| {
+                        let accepts: Vec<bool> = digits.iter().map(|(d, _)| c.accept.contains(d)).collect();
+                        let accept_other = c
+                            .accept
+                            .iter()
+                            .filter(|a| !digits.iter().any(|(d, _)| d == *a))
+                            .cloned()
+                            .collect();
+                        Box::new(ConsentOp { accepts, accept_other })
+                    });
+                    if consent.is_some() {
+                        consent_questions.push(action.id.clone());
+                    }
                     Op::Menu(Box::new(MenuOp {
+                        consent,
                         var: symbols.intern(if m.variable.is_empty() { "MRES" } else { &m.variable }),
                         sensitive: action.facts.sensitive.is_some(),
                         digits,
@@ -803,6 +836,7 @@ impl Compiled {
             seed: traffic.seed,
             unmodelled,
             templated,
+            consent_questions,
             runtime_skill,
             runtime_button,
             sysvars,

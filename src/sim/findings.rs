@@ -43,8 +43,8 @@ impl Class {
     pub fn mark(self) -> &'static str {
         match self {
             Class::Violation => "✗",
-            Class::Warning => "!",
-            Class::Notice => "i",
+            Class::Warning => "⚠",
+            Class::Notice => "ℹ",
         }
     }
 
@@ -68,6 +68,8 @@ pub struct Kind {
     /// The report name (FORMATS §5 key; public contract).
     pub name: &'static str,
     pub class: Class,
+    /// What the contacts did, after "N contacts": the human report's verdict line.
+    pub verdict: &'static str,
     /// One line: what it means (the human report's help text, `recflow rules`).
     pub summary: &'static str,
     /// The lint rules that predict it on some path (lint ⇔ simulate agreement, issue 19).
@@ -85,7 +87,7 @@ impl std::fmt::Debug for Kind {
 
 macro_rules! findings {
     ($( $variant:ident $code:literal $name:literal $class:ident [$($rule:ident),*]
-        $summary:literal $doc:literal; )*) => {
+        $verdict:literal $summary:literal $doc:literal; )*) => {
         /// A finding of one contact: one bit of the `Outcome`'s set, one entry of [`KINDS`].
         /// The discriminant is the entry's position in [`KINDS`].
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -101,6 +103,7 @@ macro_rules! findings {
                 code: $code,
                 name: $name,
                 class: Class::$class,
+                verdict: $verdict,
                 summary: $summary,
                 predicted_by: &[$(RuleId::$rule),*],
                 doc: $doc,
@@ -110,12 +113,15 @@ macro_rules! findings {
         impl Finding {
             /// In report order.
             pub const ALL: &'static [Finding] = &[$(Finding::$variant,)*];
+            /// The class of each kind, in report order (for the const [`CLASS_MASKS`]).
+            const CLASSES: &'static [Class] = &[$(Class::$class,)*];
         }
     };
 }
 
 findings! {
     RecordedBeforeDnr "F001" "recorded_before_dnr" Violation [C002, C003]
+        "recorded before Do Not Record was set"
         "recorded before Do Not Record was set (kept; A-17)"
         "## What it means\nDONOTRECORD ran after something had already recorded the contact. \
          DONOTRECORD stops the active recording, but what was recorded before it is kept (A-17).\n\n\
@@ -124,6 +130,7 @@ findings! {
          ## What to do\nRun DONOTRECORD before anything records: before the agent answers (C002) and \
          before any IVR LOGRECORDINGPRO Start (C003).\n";
     SensitiveWhileRecording "F002" "sensitive_while_recording" Violation [P001]
+        "asked for sensitive input while recorded"
         "sensitive MENU ran while the call was recorded (R14)"
         "## What it means\nA MENU that asks for sensitive input (card number, CVV, PIN: `Sensitive`, \
          or inferred from its prompt) ran while a recording of the call was active (R14).\n\n\
@@ -131,17 +138,20 @@ findings! {
          ## What to do\nStop or pause the recording (LOGRECORDINGPRO Stop) before the sensitive MENU and \
          start it again after.\n";
     IndicatorLeftOn "F003" "indicator_left_on" Warning [M001]
+        "ended with a MAX indicator still On"
         "a MAX button was still On at the end (§4)"
         "## What it means\nAn INDICATE turned a MAX button On and nothing turned it Off before the \
          contact ended (SEMANTICS §4).\n\n\
          ## Why it matters\nThe agent's next contact starts with a stale indicator.\n\n\
          ## What to do\nTurn the button Off in ONRELEASE on every path.\n";
     StepLimit "F004" "step_limit" Warning [G002]
+        "stopped at the step limit (runaway loop)"
         "the script ran 10 000 actions: a runaway loop"
         "## What it means\nThe contact ran 10 000 actions and was ended by the simulator (SEMANTICS §2).\n\n\
          ## Why it matters\nIn CXone such a contact loops until the platform stops it.\n\n\
          ## What to do\nGive the loop an exit or a wait (G002 shows the cycle).\n";
     RodBlocked "F005" "rod_blocked" Notice []
+        "had a recording on demand refused (DNR or agent)"
         "recording on demand refused by DNR or the agent (R1/R2)"
         "## What it means\nAn agent or supervisor asked to record on demand and the request was \
          refused: Do Not Record was set (R1) or the agent may not be recorded (R2).\n\n\
@@ -149,30 +159,80 @@ findings! {
          reviewer knows agents asked.\n\n\
          ## What to do\nNothing, unless the refusal is unexpected.\n";
     Stuck "F006" "stuck" Warning [M003]
+        "stuck on an unwired branch in the IVR"
         "an unwired branch ended the IVR: the caller hung up"
         "## What it means\nIn the IVR the script took a branch that is not wired; nothing moves the \
          call on and the caller hangs up.\n\n\
          ## Why it matters\nCallers are lost before they reach an agent.\n\n\
          ## What to do\nWire the branch (M003 names the action without a default).\n";
     MediaAfterRelease "F007" "media_after_release" Warning [M005]
+        "ran caller media after release"
         "MENU/PLAY/MUSIC after ONRELEASE was skipped (A-3)"
         "## What it means\nA MENU, PLAY or MUSIC ran after the call was released; it is skipped \
          (A-3), and a MENU takes its default branch.\n\n\
          ## Why it matters\nThe caller is gone: whatever the prompt was for does not happen.\n\n\
          ## What to do\nMove caller media before the release (M005).\n";
     TemplatedFallback "F008" "templated_fallback" Warning []
+        "used a templated value's fallback"
         "a `{var}` property was invalid at run time; its documented default was used"
         "## What it means\nA typed property written with `{var}` (a Timeout, a Record value, ...) \
          rendered to a value the action cannot use, so the documented fallback was used (the report's \
          `templated_fallback` lists the actions).\n\n\
          ## Why it matters\nThe action did something other than the author meant, silently.\n\n\
          ## What to do\nMake sure the variable holds a valid value on every path.\n";
+    RecordedWithoutConsent "F009" "recorded_without_consent" Violation [C001, C003]
+        "recorded without consent"
+        "recorded although the consent answer was not an accept input"
+        "## What it means\nThe script asks for recording consent, and the contact's answer did not \
+         accept — it **declined** (a digit with its own branch), gave **no input**, pressed an \
+         **unlisted digit**, or was **not asked** (its path skipped every consent question) — yet \
+         the caller was recorded after that answer: a full recording (by a policy, Studio or an \
+         agent's ROD; IVR, agent or external segment) still running after it. The report breaks \
+         the contacts down by answer and by initiator (`consent.recorded_without_consent`). Only \
+         scripts with a consent question are judged; an agent-only recording does not record the \
+         caller and is not counted.\n\n\
+         ## Why it matters\nRecording a caller who did not consent is unlawful under GDPR and \
+         most two-party-consent laws.\n\n\
+         ## What to do\nRun DONOTRECORD (or RECORDAGENTONLY) on every declined outcome — \
+         `default` (no input, unlisted digits) included — before REQAGENT (C001), and do not \
+         start recording before the answer (C003).\n";
+    RecordedBeforeConsent "F010" "recorded_before_consent" Violation [C003]
+        "recorded from before consent on through a refusal"
+        "a recording started before the consent answer went on after consent was refused"
+        "## What it means\nA recording had started before the consent question was answered \
+         (typically an IVR LOGRECORDINGPRO Start), the answer refused, and nothing stopped or \
+         discarded the recording when it did. Such contacts are also `recorded_without_consent`.\n\n\
+         ## Why it matters\nThe caller's refusal did not stop a recording already running.\n\n\
+         ## What to do\nAsk consent before any Start (C003), or stop the recording \
+         (DONOTRECORD) on every refusing branch.\n";
+    StatementLost "F011" "statement_lost" Violation [S001, S002]
+        "lost a recorded statement (id not saved)"
+        "a recorded statement's id was not saved in a Global: variable (R13)"
+        "## What it means\nA recorded statement (LOGRECORDINGPRO with UseRecordingStatementId) \
+         was captured, but when its id left `RecordingStatementId` no `Global:` variable held it \
+         (R13): the statement exists but nothing can find it.\n\n\
+         ## Why it matters\nA recorded statement is usually proof of an agreement (a payment \
+         authorisation, a verbal contract); one nobody can retrieve is as good as none.\n\n\
+         ## What to do\nCopy `RecordingStatementId` into a `Global:` variable right after the \
+         statement Start, before anything overwrites it (S001, S002).\n";
 }
 
 impl Finding {
     /// Number of kinds.
     pub const COUNT: usize = Finding::ALL.len();
 }
+
+/// Per [`Class`] (`Class as usize`): the bits of an `Outcome`'s finding set of that class, so
+/// "does this contact have a violation?" is one AND.
+pub const CLASS_MASKS: [u32; 3] = {
+    let mut m = [0u32; 3];
+    let mut i = 0;
+    while i < Finding::CLASSES.len() {
+        m[Finding::CLASSES[i] as usize] |= 1 << i;
+        i += 1;
+    }
+    m
+};
 
 // The `Outcome`'s finding set is a `u32`: one bit per kind.
 const _: () = assert!(Finding::COUNT <= 32, "more finding kinds than bits in Outcome's set");

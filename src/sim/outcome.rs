@@ -100,6 +100,8 @@ pub struct Statement {
     pub to_ms: u64,
     pub saved: bool,
     pub ended_by: EndedBy,
+    /// The LOGRECORDINGPRO that started it (where `statement_lost` is found).
+    pub at: Option<ActionIx>,
 }
 
 /// The statement id LOGRECORDINGPRO writes into `RecordingStatementId`.
@@ -110,6 +112,59 @@ pub fn write_statement_id(out: &mut String, contact: u64, n: u32) {
 
 /// Findings of one contact: the kinds of the catalogue (`sim/findings.rs`).
 pub use super::findings::Finding;
+
+/// What a contact answered to the script's consent question(s) — the last answer counts, as a
+/// caller asked twice may change their mind (issue 19 point 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ConsentAnswer {
+    /// An input the question's `accept` list names.
+    Accepted,
+    /// A digit with its own branch that does not accept.
+    Declined,
+    /// No input (timeout): the `default` branch.
+    NoInput,
+    /// A digit with no branch of its own (the `default` branch) that does not accept.
+    UnlistedDigit,
+    /// The contact never answered a consent question (its path skipped them).
+    NotAsked,
+}
+
+impl ConsentAnswer {
+    pub const ALL: [ConsentAnswer; 5] = [
+        ConsentAnswer::Accepted,
+        ConsentAnswer::Declined,
+        ConsentAnswer::NoInput,
+        ConsentAnswer::UnlistedDigit,
+        ConsentAnswer::NotAsked,
+    ];
+
+    /// The report key (`accepted`, `declined`, `no_input`, `unlisted_digit`, `not_asked`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentAnswer::Accepted => "accepted",
+            ConsentAnswer::Declined => "declined",
+            ConsentAnswer::NoInput => "no_input",
+            ConsentAnswer::UnlistedDigit => "unlisted_digit",
+            ConsentAnswer::NotAsked => "not_asked",
+        }
+    }
+
+    /// In words, for the verdict line (`no input at consent`).
+    pub fn words(self) -> &'static str {
+        match self {
+            ConsentAnswer::Accepted => "accepted",
+            ConsentAnswer::Declined => "declined",
+            ConsentAnswer::NoInput => "no input",
+            ConsentAnswer::UnlistedDigit => "an unlisted digit",
+            ConsentAnswer::NotAsked => "not asked",
+        }
+    }
+}
+
+/// Bits of [`Outcome::without_consent_by`]: who made a recording without consent.
+pub const BY_STUDIO: u8 = 1;
+pub const BY_ROD: u8 = 2;
+pub const BY_POLICY: u8 = 4;
 
 #[derive(Clone, Debug, Default)]
 pub struct Outcome {
@@ -122,6 +177,14 @@ pub struct Outcome {
     pub statements: Vec<Statement>,
     /// Bit `f as u8` per [`Finding`] of the contact.
     findings: u32,
+    /// Per finding kind: the action it was found at, first occurrence (a consent finding is at
+    /// the consent question answered; `None` for kinds without one, such as not asked). What
+    /// the lint ⇔ simulate agreement test compares with lint's paths.
+    pub finding_at: [Option<ActionIx>; Finding::COUNT],
+    /// The consent answer that judged the contact; `None` when the script asks no consent.
+    pub consent: Option<ConsentAnswer>,
+    /// `recorded_without_consent`: who recorded (bits `BY_*`); 0 when not found.
+    pub without_consent_by: u8,
     /// Action indices in execution order.
     pub path: Vec<ActionIx>,
     /// The wired branches taken, in order (coverage, `sim/coverage.rs`; not in `--calls-out`).
@@ -149,6 +212,9 @@ impl Outcome {
         self.recordings.clear();
         self.statements.clear();
         self.findings = 0;
+        self.finding_at = [None; Finding::COUNT];
+        self.consent = None;
+        self.without_consent_by = 0;
         self.path.clear();
         self.branches.clear();
         self.policy_matched.clear();
@@ -160,6 +226,15 @@ impl Outcome {
 
     pub fn add(&mut self, f: Finding) {
         self.findings |= 1 << f as u8;
+    }
+
+    /// Add finding `f`, found at action `at` (the first place is kept).
+    pub fn add_at(&mut self, f: Finding, at: Option<ActionIx>) {
+        self.add(f);
+        let slot = &mut self.finding_at[f as usize];
+        if slot.is_none() {
+            *slot = at;
+        }
     }
 
     /// The contact's findings as a bit set (bit `f as u8` per [`Finding`]).
@@ -240,7 +315,12 @@ impl Outcome {
             }
             let _ = write!(out, "\"{}\"", f.as_str());
         }
-        out.push_str("],\"path\":[");
+        out.push(']');
+        // Issue 19: the consent answer that judged the contact, when the script asks consent.
+        if let Some(c) = self.consent {
+            let _ = write!(out, ",\"consent\":\"{}\"", c.as_str());
+        }
+        out.push_str(",\"path\":[");
         for (i, a) in self.path.iter().enumerate() {
             if i > 0 {
                 out.push(',');

@@ -69,8 +69,9 @@ fn removing_dnr_changes_exactly_the_declining_contacts() {
     }
     let names: Vec<&str> = d.transitions.iter().map(|t| t.to.as_str()).collect();
     // Answered decliners are now recorded by the policy; those who abandoned in the queue (or
-    // talked less than the short-call limit, R12) are simply not recorded.
-    assert_eq!(names, ["policy:Default/full@agent", "none"]);
+    // talked less than the short-call limit, R12) are simply not recorded. The recorded ones
+    // declined consent: the new class names the violation (issue 19).
+    assert_eq!(names, ["policy:Default/full@agent, !recorded_without_consent", "none"]);
     assert_eq!(d.new.initiators.policy, d.transitions[0].calls);
 }
 

@@ -40,6 +40,9 @@ fn simulate_json_report_has_the_v1_fields_and_calls_out_one_line_per_contact() {
             "abandoned",
             "statements",
             "findings",
+            "classes",
+            "verdicts",
+            "consent",
             "policies",
             "recorded_seconds",
             "ci95",
@@ -64,6 +67,7 @@ fn simulate_json_report_has_the_v1_fields_and_calls_out_one_line_per_contact() {
                 "recordings",
                 "statements",
                 "findings",
+                "consent",
                 "path"
             ]
         );

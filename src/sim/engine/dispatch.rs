@@ -8,7 +8,7 @@ use super::state::CallPhase;
 use super::{Engine, Observer, TraceStep, later};
 use crate::script::ActionIx;
 use crate::sim::compile::{Next, Op};
-use crate::sim::outcome::{Finding, Outcome};
+use crate::sim::outcome::{ConsentAnswer, Finding, Outcome};
 use crate::sim::vars::{Template, VarId};
 
 impl<O: Observer> Engine<'_, O> {
@@ -30,7 +30,7 @@ impl<O: Observer> Engine<'_, O> {
                 // [help:menu]. After answer the talk's own release ends the call.
                 if self.phase() == CallPhase::Ivr {
                     self.c.t = later(self.c.t, dur);
-                    out.add(Finding::Stuck);
+                    out.add_at(Finding::Stuck, at);
                     tr!(
                         self,
                         "finding",
@@ -68,7 +68,7 @@ impl<O: Observer> Engine<'_, O> {
                     if !out.templated_fallback.contains(&t.slot) {
                         out.templated_fallback.push(t.slot);
                     }
-                    out.add(Finding::TemplatedFallback);
+                    out.add_at(Finding::TemplatedFallback, Some(ix));
                     tr!(
                         self,
                         "finding",
@@ -143,7 +143,7 @@ impl<O: Observer> Engine<'_, O> {
             // branches), stored in the MENU's variable, and picks the branch (SEMANTICS §2).
             Op::Menu(m) => {
                 if released {
-                    out.add(Finding::MediaAfterRelease);
+                    out.add_at(Finding::MediaAfterRelease, Some(ix));
                     tr!(
                         self,
                         "finding",
@@ -154,7 +154,7 @@ impl<O: Observer> Engine<'_, O> {
                     return self.goto(m.default, 0, out);
                 }
                 if m.sensitive && self.c.rec.is_some() {
-                    out.add(Finding::SensitiveWhileRecording);
+                    out.add_at(Finding::SensitiveWhileRecording, Some(ix));
                     tr!(
                         self,
                         "finding",
@@ -173,12 +173,25 @@ impl<O: Observer> Engine<'_, O> {
                     }
                 };
                 self.c.vars.set(m.var, choice.unwrap_or(""));
-                let target = match choice.and_then(|d| m.digits.iter().find(|(name, _)| name == d)) {
-                    Some((_, t)) => *t,
+                let branch = choice.and_then(|d| m.digits.iter().position(|(name, _)| name == d));
+                let target = match branch {
+                    Some(k) => m.digits[k].1,
                     None => m.default,
                 };
                 // the MENU lasts `durations.menu` whatever the input.
                 let dur = self.sample_ms(m.duration.dist, m.duration.purpose);
+                // A consent question: remember the answer and when it was given (the MENU's
+                // end); the contact's recordings are judged against it when it ends (issue 19).
+                if let Some(c) = &m.consent {
+                    let answer = match (choice, branch) {
+                        (None, _) => ConsentAnswer::NoInput,
+                        (Some(_), Some(k)) if c.accepts[k] => ConsentAnswer::Accepted,
+                        (Some(_), Some(_)) => ConsentAnswer::Declined,
+                        (Some(d), None) if c.accept_other.iter().any(|a| a == d) => ConsentAnswer::Accepted,
+                        (Some(_), None) => ConsentAnswer::UnlistedDigit,
+                    };
+                    self.c.consent = Some((answer, later(self.c.t, dur), ix));
+                }
                 tr!(
                     self,
                     "action",
@@ -196,7 +209,7 @@ impl<O: Observer> Engine<'_, O> {
             }
             Op::Play { next, duration } => {
                 if released {
-                    out.add(Finding::MediaAfterRelease);
+                    out.add_at(Finding::MediaAfterRelease, Some(ix));
                     tr!(
                         self,
                         "finding",
@@ -215,7 +228,7 @@ impl<O: Observer> Engine<'_, O> {
             // media, so hold music after a Start does not disarm it.
             Op::Timed { ms, media, next } => {
                 if released && *media {
-                    out.add(Finding::MediaAfterRelease);
+                    out.add_at(Finding::MediaAfterRelease, Some(ix));
                     tr!(
                         self,
                         "finding",

@@ -27,6 +27,7 @@
 //! | `recording.rs` | who records a segment: policies, DNR policies, ROD, transfers, disposition | R2, R7–R11, A-8, A-9, A-11 |
 //! | `studio.rs` | Studio recording actions: LOGRECORDINGPRO Start/Stop, RECORDAGENTONLY, DONOTRECORD | R1, R3–R6, A-6, A-7, A-17 |
 //! | `statements.rs` | recorded statements and their ids | R13, A-15, A-16, A-18 |
+//! | `consent.rs` | the end-of-contact judgement: recordings vs the consent answer, lost statements | issue 19 findings |
 
 use super::compile::Compiled;
 use super::outcome::{EndedBy, Finding, Initiator, Outcome, Segment, SegmentKind};
@@ -86,6 +87,7 @@ impl<'p> Engine<'p, ()> {
     }
 }
 
+mod consent;
 mod dispatch;
 mod events;
 mod observe;
@@ -167,7 +169,7 @@ impl<'p, O: Observer> Engine<'p, O> {
                 // A loop in the script (MUSIC/WAIT forever, CASE back to itself) must end:
                 // nothing ever hangs (§2), and the finding says why the contact stopped.
                 if self.c.steps >= STEP_LIMIT {
-                    out.add(Finding::StepLimit);
+                    out.add_at(Finding::StepLimit, self.c.pc);
                     tr!(
                         self,
                         "finding",
@@ -250,5 +252,7 @@ impl<'p, O: Observer> Engine<'p, O> {
         }
         // A zero-length statement is no statement (§4), like a zero-length recording.
         out.statements.retain(|s| s.to_ms > s.from_ms);
+        // What was kept, judged: consent and statements (`consent.rs`).
+        self.judge(out);
     }
 }

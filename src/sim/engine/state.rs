@@ -11,7 +11,7 @@ use crate::model::Direction;
 use crate::script::ActionIx;
 use crate::sim::compile::Compiled;
 use crate::sim::ids::{AgentId, ButtonId, NumberId, PolicyId, SkillId};
-use crate::sim::outcome::{Initiator, Mode};
+use crate::sim::outcome::{ConsentAnswer, Initiator, Mode};
 use crate::sim::rng::Draws;
 use crate::sim::vars::Vars;
 
@@ -95,6 +95,12 @@ pub(super) struct Ctx {
     pub(super) stmt_n: u32,
     /// The active event-handler set (`Compiled::handler_sets`; a RUNSCRIPT switches it).
     pub(super) handlers: u8,
+    /// The last answer to a consent question: what, when the MENU ended (ms), and which MENU.
+    /// Judged against every recording when the contact ends (issue 19).
+    pub(super) consent: Option<(ConsentAnswer, u64, ActionIx)>,
+    /// When the first LOGRECORDINGPRO Stop / DONOTRECORD after a refusing consent answer ran:
+    /// a recording that ends then was stopped *because* consent was refused.
+    pub(super) refusal_stop: Option<u64>,
     // ---- reused buffers (cleared per contact, capacity kept: no allocation per contact) ----
     /// Buttons On: (button, INDICATE action that set it).
     pub(super) buttons_on: Vec<(ButtonId, ActionIx)>,
@@ -148,6 +154,8 @@ impl Ctx {
             stmt_in_var: None,
             stmt_n: 0,
             handlers: 0,
+            consent: None,
+            refusal_stop: None,
             buttons_on: Vec::new(),
             draws: Draws::new(p.seed, p.purposes.len()),
             vars: Vars::new(&p.symbols),
@@ -193,6 +201,8 @@ impl Ctx {
             stmt_in_var,
             stmt_n,
             handlers,
+            consent,
+            refusal_stop,
             buttons_on,
             draws,
             vars,
@@ -208,7 +218,7 @@ impl Ctx {
         (*ani, *dnis, *skill, *agent, *deciding) = (None, None, None, None, None);
         (*seg, *stmt_open, *stmt_in_var) = (None, None, None);
         (*rec, *start_seq, *rao_seq, *ivr_pending) = (None, None, None, None);
-        (*first_answer, *call_end) = (None, None);
+        (*first_answer, *call_end, *consent, *refusal_stop) = (None, None, None, None);
         (*rod_on, *policies_off, *dnr, *answered, *external) = (false, false, false, false, false);
         buttons_on.clear();
         draws.reset(id);

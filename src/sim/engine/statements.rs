@@ -37,7 +37,14 @@ impl<O: Observer> Engine<'_, O> {
         crate::sim::outcome::write_statement_id(&mut self.c.id_buf, out.id, n);
         self.c.vars.set(self.p.statement_var, &self.c.id_buf);
         // `to_ms` grows when it ends; `CallEnd` unless something ends it earlier.
-        out.statements.push(Statement { n, from_ms: t, to_ms: t, saved: false, ended_by: EndedBy::CallEnd });
+        out.statements.push(Statement {
+            n,
+            from_ms: t,
+            to_ms: t,
+            saved: false,
+            ended_by: EndedBy::CallEnd,
+            at: Some(ix),
+        });
         self.c.stmt_open = Some(out.statements.len() - 1);
         self.c.stmt_in_var = self.c.stmt_open;
         tr!(

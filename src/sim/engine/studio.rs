@@ -144,6 +144,7 @@ impl<O: Observer> Engine<'_, O> {
             return;
         }
         let t = self.c.t;
+        self.note_refusal_stop();
         let was = self.close_rec(t, out).is_some();
         // Everything that could record a later segment is turned off; only a new Start or a
         // ROD brings recording back (R6).
@@ -192,6 +193,7 @@ impl<O: Observer> Engine<'_, O> {
             return;
         }
         let t = self.c.t;
+        self.note_refusal_stop();
         self.c.dnr = true;
         out.dnr_at_ms = Some(t);
         let stopped = self.close_rec(t, out).is_some();
@@ -204,7 +206,7 @@ impl<O: Observer> Engine<'_, O> {
             if stopped { "; the active recording stops (A-17)" } else { "" }
         );
         if !out.recordings.is_empty() {
-            out.add(Finding::RecordedBeforeDnr);
+            out.add_at(Finding::RecordedBeforeDnr, Some(ix));
             tr!(
                 self,
                 "finding",
