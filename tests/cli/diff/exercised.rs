@@ -67,3 +67,25 @@ fn a_diff_of_a_script_with_itself_has_no_unexercised_change() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("every contact keeps its outcome class"), "{out}");
 }
+
+#[test]
+fn subscript_changes_are_reached_as_script_colon_id() {
+    let (code, out, err) = run(&[
+        "diff",
+        "scripts/tenant-consent-subscript/main.yaml",
+        "scripts/tenant-consent-subscript/mistake-main.yaml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let reached = j["changes_reached"].as_array().unwrap();
+    let get =
+        |k: &str| reached.iter().find(|r| r["change"] == k).unwrap_or_else(|| panic!("{k}: {reached:?}"));
+    // The new subscript's MENU exists only in NEW, the old one only in OLD.
+    assert_eq!(get("consent-no-input-leak:ask")["old"], 0);
+    assert_eq!(get("consent-no-input-leak:ask")["new"], 1000);
+    assert_eq!(get("consent:ask")["old"], 1000);
+    assert_eq!(get("consent:ask")["new"], 0);
+    assert_eq!(get("ask/default")["new"], 1000, "the rewired RUNSUB branch");
+}
