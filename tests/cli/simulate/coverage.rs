@@ -81,3 +81,26 @@ fn subscript_branches_are_named_script_colon_id() {
     assert!(b.keys().any(|k| k.starts_with("consent:") && k.ends_with("/default")), "{b:?}");
     assert!(b.keys().any(|k| k.starts_with("routing:")), "{b:?}");
 }
+
+/// Default traffic reaches a CAPTURE's `Timeout` (uniform over its wired named branches) and a
+/// wired `Default` besides them (5%): documented in docs/tenant-and-traffic.md.
+#[test]
+fn default_traffic_reaches_capture_timeouts_and_the_default_fallback() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("capture.yaml");
+    std::fs::write(
+        &script,
+        "script: capture\nactions:\n  - {id: begin, type: BEGIN, next: digits}\n  - id: digits\n    type: CAPTURE\n    \
+         properties: {Variable: acct}\n    branches: {Terminator: done, Timeout: done, default: fallback}\n  \
+         - {id: fallback, type: PLAY, next: done}\n  - {id: done, type: HANGUP}\n",
+    )
+    .unwrap();
+    let r = json(&["simulate", script.to_str().unwrap(), "--calls", "4000", "--format", "json"]);
+    let b = &r["coverage"]["branches"];
+    let n = |k: &str| b[k].as_u64().unwrap_or_else(|| panic!("{k}: {b}"));
+    assert_eq!(n("digits/Terminator") + n("digits/Timeout") + n("digits/default"), 4000, "{b}");
+    // Default: 5% of 4000 = 200 (± sampling); Terminator and Timeout share the rest.
+    assert!((140..=260).contains(&n("digits/default")), "{b}");
+    assert!(n("digits/Timeout") > 1700 && n("digits/Terminator") > 1700, "{b}");
+    assert_eq!(r["coverage"]["unexercised"], serde_json::json!([]));
+}
