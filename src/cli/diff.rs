@@ -46,7 +46,10 @@ pub fn run(term: &Term, a: &Diff) -> std::io::Result<ExitKind> {
             &a.model.flags(false),
         ),
     };
-    write_stdout(&text)?;
+    match a.format {
+        DiffFormat::Human => super::write_human(&text, false)?,
+        DiffFormat::Json => write_stdout(&text)?,
+    }
     let worse: Vec<String> = report
         .verdicts
         .iter()

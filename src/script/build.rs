@@ -108,7 +108,21 @@ pub(crate) fn build(raw: RawScript) -> Result<Script, LoadErrors> {
         kind: raw.kind,
         warnings: {
             b.warnings.sort_by_key(|e| e.labels.first().map_or(0, |(s, _)| s.offset));
-            b.warnings.truncate(MAX_REPORTED_ERRORS);
+            // Every warning is kept (JSON and SARIF list each one; the terminal groups those
+            // of one cause, issue 21): silently keeping the first 100 lost the rest. A hostile
+            // file is still bounded, with the cut said in a last warning.
+            if b.warnings.len() > MAX_KEPT_WARNINGS {
+                let more = b.warnings.len() - MAX_KEPT_WARNINGS;
+                let next = b.warnings.swap_remove(MAX_KEPT_WARNINGS);
+                b.warnings.truncate(MAX_KEPT_WARNINGS);
+                let mut e = LoadError::new(
+                    next.kind,
+                    format!("{more} more warnings not kept (recflow keeps the first {MAX_KEPT_WARNINGS})"),
+                )
+                .warning();
+                e.source = next.source;
+                b.warnings.push(e);
+            }
             b.warnings
         },
     })
@@ -185,6 +199,9 @@ pub fn snippet_warnings(script: &crate::script::Script) -> Vec<LoadError> {
 /// Most errors reported for one file; the rest are counted. Rendering an error costs time
 /// proportional to the file, so a hostile file with 100 000 mistakes must not print them all.
 pub const MAX_REPORTED_ERRORS: usize = 100;
+
+/// Most load warnings kept for one file (all of them reach JSON / SARIF; the terminal groups them).
+pub const MAX_KEPT_WARNINGS: usize = 50_000;
 
 /// Most "did you mean" searches per file (each compares against every id).
 const MAX_SUGGESTIONS: usize = 50;
@@ -541,8 +558,34 @@ impl Props<'_, '_> {
         let t = text.trim();
         match t.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
             Some(inner) if !inner.trim().is_empty() && !inner.contains(['{', '}']) => inner.trim().to_owned(),
-            _ => text,
+            _ => {
+                if t.contains(['{', '}']) {
+                    self.variable_template(name, t);
+                }
+                text
+            }
         }
+    }
+
+    /// A variable *name* built from a template (`x{v}`, `{a}{b}`): which variable it names is
+    /// decided at run time, and recflow does not model that. Said at load instead of silently
+    /// reading a variable literally named `x{v}`, never set (issue 21, F09).
+    fn variable_template(&mut self, name: &str, value: &str) {
+        let Some(p) = self.get(name) else { return };
+        let (span, pname) = (p.span, p.name.value.clone());
+        self.b.warn(
+            LoadError::new(
+                LoadErrorKind::TemplatedValue,
+                format!(
+                    "{pname} of action `{}` is `{value}`: a variable name built from a template is not modelled",
+                    self.a.id.value
+                ),
+            )
+            .with_label(span, "not one variable name")
+            .with_help(format!(
+                "recflow reads a variable literally named `{value}`, which nothing sets, so this action always sees it empty (a CASE takes `default`); name the variable directly, e.g. `{{v}}`"
+            )),
+        );
     }
 
     fn invalid(&mut self, name: &str, value: &str, expected: &str, candidates: &[&str]) {

@@ -24,6 +24,9 @@ use super::outcome::Outcome;
 #[derive(Clone, Debug, Default)]
 pub struct Coverage {
     map: Arc<CoverageMap>,
+    /// Whether every action is its own key (no linked copies share ids): then the path's
+    /// action indices are the keys and the lookup is skipped.
+    identity: bool,
     /// Per action key ([`CoverageMap::actions`]).
     pub actions: Vec<u64>,
     /// Per [`BranchIx`](super::compile::BranchIx).
@@ -42,11 +45,23 @@ impl PartialEq for Coverage {
 
 impl Eq for Coverage {}
 
+/// Count key `k` once for the contact stamped `stamp`.
+#[inline(always)]
+fn count(stamps: &mut [u64], counts: &mut [u64], k: usize, stamp: u64) {
+    if let (Some(s), Some(n)) = (stamps.get_mut(k), counts.get_mut(k))
+        && *s != stamp
+    {
+        *s = stamp;
+        *n += 1;
+    }
+}
+
 impl Coverage {
     pub fn new(p: &Compiled) -> Coverage {
         let (a, b) = (p.coverage.actions.len(), p.coverage.branches.len());
         Coverage {
             map: p.coverage.clone(),
+            identity: p.coverage.action_key.iter().enumerate().all(|(i, k)| *k as usize == i),
             actions: vec![0; a],
             branches: vec![0; b],
             stamp_actions: vec![0; a],
@@ -57,19 +72,18 @@ impl Coverage {
     #[inline]
     pub fn add(&mut self, o: &Outcome) {
         let stamp = o.id + 1;
-        for &ix in &o.path {
-            let k = self.map.action_key[ix.index()] as usize;
-            if self.stamp_actions[k] != stamp {
-                self.stamp_actions[k] = stamp;
-                self.actions[k] += 1;
+        if self.identity {
+            for &ix in &o.path {
+                count(&mut self.stamp_actions, &mut self.actions, ix.index(), stamp);
+            }
+        } else {
+            for &ix in &o.path {
+                let k = self.map.action_key[ix.index()] as usize;
+                count(&mut self.stamp_actions, &mut self.actions, k, stamp);
             }
         }
         for &b in &o.branches {
-            let k = b.index();
-            if self.stamp_branches[k] != stamp {
-                self.stamp_branches[k] = stamp;
-                self.branches[k] += 1;
-            }
+            count(&mut self.stamp_branches, &mut self.branches, b.index(), stamp);
         }
     }
 
@@ -84,6 +98,7 @@ impl Coverage {
         }
         if self.map.actions.is_empty() {
             self.map = o.map.clone();
+            self.identity = o.identity;
         }
         for (a, b) in self.actions.iter_mut().zip(&o.actions) {
             *a += b;

@@ -86,3 +86,11 @@ pub fn batch_lines(p: &Compiled, calls: u64) -> Vec<String> {
     pool.install(|| sim::simulate_chunks(p, calls, Some(&mut sink), |_| {})).1.unwrap();
     text.lines().map(str::to_string).collect()
 }
+
+/// A traffic file (temporary) whose `consent` MENU is answered only `1` or `2`: never no input
+/// or an unlisted digit, so its `default` branch is not exercised (coverage and diff tests).
+pub fn consent_digits_only_traffic() -> tempfile::NamedTempFile {
+    let f = tempfile::Builder::new().suffix(".yaml").tempfile().unwrap();
+    std::fs::write(f.path(), "inputs:\n  consent: {\"1\": 0.6, \"2\": 0.4}\n").unwrap();
+    f
+}

@@ -2,19 +2,14 @@
 //! NEW, "Not exercised by this traffic", `--min-exercised`, `--fail-on-change` (FORMATS round 3).
 
 use crate::common::run;
+use crate::common::sim::consent_digits_only_traffic;
 
 const LEAK: &str = "scripts/mistake-consent-leak.yaml";
 const GDPR: &str = "scripts/consent-gdpr.yaml";
 
-fn digits_only() -> tempfile::NamedTempFile {
-    let f = tempfile::Builder::new().suffix(".yaml").tempfile().unwrap();
-    std::fs::write(f.path(), "inputs:\n  consent: {\"1\": 0.6, \"2\": 0.4}\n").unwrap();
-    f
-}
-
 #[test]
 fn an_edit_no_contact_reached_fails_fail_on_change() {
-    let t = digits_only();
+    let t = consent_digits_only_traffic();
     let tp = t.path().to_str().unwrap();
     let (code, out, err) = run(&["diff", LEAK, GDPR, "--traffic", tp, "--fail-on-change"]);
     assert_eq!(code, 1, "{out}{err}");
@@ -71,4 +66,26 @@ fn a_diff_of_a_script_with_itself_has_no_unexercised_change() {
     let (code, out, _) = run(&["diff", GDPR, GDPR, "--fail-on-change"]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("every contact keeps its outcome class"), "{out}");
+}
+
+#[test]
+fn subscript_changes_are_reached_as_script_colon_id() {
+    let (code, out, err) = run(&[
+        "diff",
+        "scripts/tenant-consent-subscript/main.yaml",
+        "scripts/tenant-consent-subscript/mistake-main.yaml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let reached = j["changes_reached"].as_array().unwrap();
+    let get =
+        |k: &str| reached.iter().find(|r| r["change"] == k).unwrap_or_else(|| panic!("{k}: {reached:?}"));
+    // The new subscript's MENU exists only in NEW, the old one only in OLD.
+    assert_eq!(get("consent-no-input-leak:ask")["old"], 0);
+    assert_eq!(get("consent-no-input-leak:ask")["new"], 1000);
+    assert_eq!(get("consent:ask")["old"], 1000);
+    assert_eq!(get("consent:ask")["new"], 0);
+    assert_eq!(get("ask/default")["new"], 1000, "the rewired RUNSUB branch");
 }

@@ -68,8 +68,7 @@ fn heat_counts_agree_with_the_simulation() {
 /// `dnr`); the HTML report draws it dashed too.
 #[test]
 fn unexercised_branches_are_drawn_apart_and_dashed() {
-    let t = tempfile::Builder::new().suffix(".yaml").tempfile().unwrap();
-    std::fs::write(t.path(), "inputs:\n  consent: {\"1\": 0.6, \"2\": 0.4}\n").unwrap();
+    let t = crate::common::sim::consent_digits_only_traffic();
     let tp = t.path().to_str().unwrap();
     let (code, out, err) = crate::common::run(&[
         "graph",

@@ -2,6 +2,7 @@
 //! with file:line, `--min-coverage`, `--traffic explore` (FORMATS round 3).
 
 use crate::common::run;
+use crate::common::sim::consent_digits_only_traffic;
 
 fn json(args: &[&str]) -> serde_json::Value {
     let (code, out, err) = run(args);
@@ -9,16 +10,9 @@ fn json(args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&out).unwrap()
 }
 
-/// A traffic file whose consent MENU never gives no input or an unlisted digit.
-fn digits_only() -> tempfile::NamedTempFile {
-    let f = tempfile::Builder::new().suffix(".yaml").tempfile().unwrap();
-    std::fs::write(f.path(), "inputs:\n  consent: {\"1\": 0.6, \"2\": 0.4}\n").unwrap();
-    f
-}
-
 #[test]
 fn the_human_report_names_each_unexercised_branch_with_its_line() {
-    let t = digits_only();
+    let t = consent_digits_only_traffic();
     let (code, out, err) =
         run(&["simulate", "scripts/mistake-consent-leak.yaml", "--traffic", t.path().to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
@@ -44,7 +38,7 @@ fn json_coverage_counts_contacts_per_action_and_branch() {
 
 #[test]
 fn min_coverage_fails_below_and_passes_at_or_above() {
-    let t = digits_only();
+    let t = consent_digits_only_traffic();
     let tp = t.path().to_str().unwrap();
     let (code, _, err) =
         run(&["simulate", "scripts/mistake-consent-leak.yaml", "--traffic", tp, "--min-coverage", "90"]);
@@ -86,4 +80,27 @@ fn subscript_branches_are_named_script_colon_id() {
     let b = r["coverage"]["branches"].as_object().unwrap();
     assert!(b.keys().any(|k| k.starts_with("consent:") && k.ends_with("/default")), "{b:?}");
     assert!(b.keys().any(|k| k.starts_with("routing:")), "{b:?}");
+}
+
+/// Default traffic reaches a CAPTURE's `Timeout` (uniform over its wired named branches) and a
+/// wired `Default` besides them (5%): documented in docs/tenant-and-traffic.md.
+#[test]
+fn default_traffic_reaches_capture_timeouts_and_the_default_fallback() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("capture.yaml");
+    std::fs::write(
+        &script,
+        "script: capture\nactions:\n  - {id: begin, type: BEGIN, next: digits}\n  - id: digits\n    type: CAPTURE\n    \
+         properties: {Variable: acct}\n    branches: {Terminator: done, Timeout: done, default: fallback}\n  \
+         - {id: fallback, type: PLAY, next: done}\n  - {id: done, type: HANGUP}\n",
+    )
+    .unwrap();
+    let r = json(&["simulate", script.to_str().unwrap(), "--calls", "4000", "--format", "json"]);
+    let b = &r["coverage"]["branches"];
+    let n = |k: &str| b[k].as_u64().unwrap_or_else(|| panic!("{k}: {b}"));
+    assert_eq!(n("digits/Terminator") + n("digits/Timeout") + n("digits/default"), 4000, "{b}");
+    // Default: 5% of 4000 = 200 (± sampling); Terminator and Timeout share the rest.
+    assert!((140..=260).contains(&n("digits/default")), "{b}");
+    assert!(n("digits/Timeout") > 1700 && n("digits/Terminator") > 1700, "{b}");
+    assert_eq!(r["coverage"]["unexercised"], serde_json::json!([]));
 }
