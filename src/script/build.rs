@@ -571,21 +571,31 @@ impl Props<'_, '_> {
     /// decided at run time, and recflow does not model that. Said at load instead of silently
     /// reading a variable literally named `x{v}`, never set (issue 21, F09).
     fn variable_template(&mut self, name: &str, value: &str) {
+        self.templated_warning(
+            name,
+            |pname, id| format!("{pname} of action `{id}` is `{value}`: a variable name built from a template is not modelled"),
+            "not one variable name",
+            |_| format!(
+                "recflow reads a variable literally named `{value}`, which nothing sets, so this action always sees it empty (a CASE takes `default`); name the variable directly, e.g. `{{v}}`"
+            ),
+        );
+    }
+
+    /// One `load::templated-value` warning at property `name` (message and help from the
+    /// property's name as written and the action id).
+    fn templated_warning(
+        &mut self,
+        name: &str,
+        message: impl FnOnce(&str, &str) -> String,
+        label: &str,
+        help: impl FnOnce(&str) -> String,
+    ) {
         let Some(p) = self.get(name) else { return };
         let (span, pname) = (p.span, p.name.value.clone());
-        self.b.warn(
-            LoadError::new(
-                LoadErrorKind::TemplatedValue,
-                format!(
-                    "{pname} of action `{}` is `{value}`: a variable name built from a template is not modelled",
-                    self.a.id.value
-                ),
-            )
-            .with_label(span, "not one variable name")
-            .with_help(format!(
-                "recflow reads a variable literally named `{value}`, which nothing sets, so this action always sees it empty (a CASE takes `default`); name the variable directly, e.g. `{{v}}`"
-            )),
-        );
+        let e = LoadError::new(LoadErrorKind::TemplatedValue, message(&pname, &self.a.id.value))
+            .with_label(span, label)
+            .with_help(help(&pname));
+        self.b.warn(e);
     }
 
     fn invalid(&mut self, name: &str, value: &str, expected: &str, candidates: &[&str]) {
@@ -607,20 +617,13 @@ impl Props<'_, '_> {
     /// and so does the simulator (docs/script-format.md "Variables in properties"); the typed
     /// value keeps the fallback a value still invalid at run time takes.
     fn templated(&mut self, name: &str, value: &str, default: &str) {
-        let Some(p) = self.get(name) else { return };
-        let (span, pname) = (p.span, p.name.value.clone());
-        self.b.warn(
-            LoadError::new(
-                LoadErrorKind::TemplatedValue,
-                format!(
-                    "{pname} of action `{}` is `{value}`, resolved at run time from the contact's variables",
-                    self.a.id.value
-                ),
-            )
-            .with_label(span, "a {var} template")
-            .with_help(format!(
+        self.templated_warning(
+            name,
+            |pname, id| format!("{pname} of action `{id}` is `{value}`, resolved at run time from the contact's variables"),
+            "a {var} template",
+            |pname| format!(
                 "simulate resolves it per contact; a value still invalid then takes {pname}'s default ({default}) and counts as `templated_fallback`; lint explores every value it can take"
-            )),
+            ),
         );
     }
 
