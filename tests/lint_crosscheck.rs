@@ -165,6 +165,43 @@ fn forcing_traffic(script: &Script, path: &[Step]) -> Traffic {
     t
 }
 
+/// Lint ⇒ simulate on one script: every path finding of `lint` with a simulate counterpart is
+/// reproduced by simulating 300 contacts under [`forcing_traffic`] for its path. Returns one
+/// line per finding that is not; records the codes reproduced in `covered` and those without a
+/// counterpart in `skipped`.
+fn unreproduced_path_findings(
+    script: &Script,
+    label: &str,
+    covered: &mut BTreeSet<&'static str>,
+    skipped: &mut BTreeSet<&'static str>,
+) -> Vec<String> {
+    let mut failures = Vec::new();
+    for d in lint::lint(script, &Config::default()) {
+        if d.path.is_empty() {
+            continue;
+        }
+        let traffic = forcing_traffic(script, &d.path);
+        let program = sim::Compiled::compile(script, &Tenant::default(), &traffic);
+        let report = sim::simulate(&program, 300, |_| {});
+        match reproduced(d.code, &report) {
+            None => {
+                skipped.insert(d.code);
+            }
+            Some(true) => {
+                covered.insert(d.code);
+            }
+            Some(false) => failures.push(format!(
+                "{label}: lint {} at `{}` ({}) is not reproduced by simulate under inputs {:?}",
+                d.code,
+                script.actions[d.action.index()].id,
+                d.message,
+                traffic.inputs
+            )),
+        }
+    }
+    failures
+}
+
 #[test]
 fn every_lint_path_finding_is_reproduced_by_simulate() {
     let mut failures = Vec::new();
@@ -172,30 +209,12 @@ fn every_lint_path_finding_is_reproduced_by_simulate() {
     let mut skipped = BTreeSet::new();
     for path in common::example_scripts() {
         let Ok(script) = recflow::script::load_path(&path) else { continue };
-        for d in lint::lint(&script, &Config::default()) {
-            if d.path.is_empty() {
-                continue;
-            }
-            let traffic = forcing_traffic(&script, &d.path);
-            let program = sim::Compiled::compile(&script, &Tenant::default(), &traffic);
-            let report = sim::simulate(&program, 300, |_| {});
-            match reproduced(d.code, &report) {
-                None => {
-                    skipped.insert(d.code);
-                }
-                Some(true) => {
-                    covered.insert(d.code);
-                }
-                Some(false) => failures.push(format!(
-                    "{}: lint {} at `{}` ({}) is not reproduced by simulate under inputs {:?}",
-                    path.display(),
-                    d.code,
-                    script.actions[d.action.index()].id,
-                    d.message,
-                    traffic.inputs
-                )),
-            }
-        }
+        failures.extend(unreproduced_path_findings(
+            &script,
+            &path.display().to_string(),
+            &mut covered,
+            &mut skipped,
+        ));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     eprintln!("reproduced: {covered:?}; no simulate counterpart: {skipped:?}");
@@ -259,6 +278,44 @@ fn every_lint_path_finding_across_files_is_reproduced_by_simulate() {
     }
 }
 
+/// Lint ⇐ simulate with the place, on one script under one traffic: for each of 300 contacts,
+/// every violation simulate counts at an action is reported by one of its predicting rules
+/// (before `allow:`) at that action or on a path through it. Returns one line per contact
+/// where it is not; records the violation kinds seen in `checked`.
+fn violations_off_lint_paths(
+    script: &Script,
+    traffic: &Traffic,
+    label: &str,
+    checked: &mut BTreeSet<&'static str>,
+) -> Vec<String> {
+    let found = lint::unsuppressed(script, &Config::default());
+    let program = sim::Compiled::compile(script, &Tenant::default(), traffic);
+    let mut failures = Vec::new();
+    for i in 0..300 {
+        let o = sim::driver::one(&program, i);
+        for k in sim::findings::KINDS.iter().filter(|k| k.class == sim::findings::Class::Violation) {
+            let Some(at) = o.finding_at[k.finding as usize].filter(|_| o.has(k.finding)) else {
+                continue;
+            };
+            checked.insert(k.name);
+            let through = found.iter().any(|d| {
+                k.predicted_by.contains(&d.rule.id)
+                    && (d.action == at
+                        || d.path.iter().any(|st| matches!(st, Step::Action { action, .. } if *action == at)))
+            });
+            if !through {
+                failures.push(format!(
+                    "{label} contact {i}: {} at `{}`, but no {:?} finding of lint has a path through it",
+                    k.name,
+                    script.actions[at.index()].id,
+                    k.predicted_by
+                ));
+            }
+        }
+    }
+    failures
+}
+
 /// Issue 19 point 5 (a), with the place: a violation simulate counts at action A (the consent
 /// question answered, the sensitive MENU, the DONOTRECORD, the statement's Start) is reported by
 /// one of its predicting lint rules on a path through A — checked per contact on every example
@@ -269,41 +326,198 @@ fn every_violation_at_an_action_is_predicted_on_a_path_through_it() {
     let mut checked = BTreeSet::new();
     for path in scripts() {
         let script = recflow::script::load_path(&path).unwrap_or_else(|e| panic!("{}", e.render_plain(100)));
-        let found = lint::unsuppressed(&script, &Config::default());
         let mut pressing = Traffic::default();
         pressing.agent.presses = vec![PressSequence { p: 0.5, buttons: buttons(&script) }];
         for traffic in [Traffic::default(), pressing] {
-            let program = sim::Compiled::compile(&script, &Tenant::default(), &traffic);
-            for i in 0..300 {
-                let o = sim::driver::one(&program, i);
-                for k in sim::findings::KINDS.iter().filter(|k| k.class == sim::findings::Class::Violation) {
-                    let Some(at) = o.finding_at[k.finding as usize].filter(|_| o.has(k.finding)) else {
-                        continue;
-                    };
-                    checked.insert(k.name);
-                    let through = found.iter().any(|d| {
-                        k.predicted_by.contains(&d.rule.id)
-                            && (d.action == at
-                                || d.path
-                                    .iter()
-                                    .any(|st| matches!(st, Step::Action { action, .. } if *action == at)))
-                    });
-                    if !through {
-                        failures.push(format!(
-                            "{} contact {i}: {} at `{}`, but no {:?} finding of lint has a path through it",
-                            path.display(),
-                            k.name,
-                            script.actions[at.index()].id,
-                            k.predicted_by
-                        ));
-                    }
-                }
-            }
+            failures.extend(violations_off_lint_paths(
+                &script,
+                &traffic,
+                &path.display().to_string(),
+                &mut checked,
+            ));
         }
     }
     failures.dedup();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     for kind in ["recorded_without_consent", "sensitive_while_recording", "statement_lost"] {
         assert!(checked.contains(kind), "no contact showed {kind} at an action: {checked:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 19 point 5 on generated scripts: both directions above, on small consent / statement
+// scripts with random forward wiring.
+// ---------------------------------------------------------------------------------------------
+
+mod generated {
+    use std::fmt::Write;
+
+    use proptest::prelude::*;
+    use proptest::sample::Index;
+
+    /// One block: its kind and, for each of its (up to three) outgoing edges, which later block
+    /// it goes to and whether a DONOTRECORD runs on the way.
+    #[derive(Debug, Clone)]
+    pub struct Block {
+        kind: u8,
+        to: [(Index, bool); 3],
+    }
+
+    pub fn block() -> impl Strategy<Value = Block> {
+        let edge = (any::<Index>(), proptest::bool::weighted(0.3));
+        (0u8..12, [edge.clone(), edge.clone(), edge]).prop_map(|(kind, to)| Block { kind, to })
+    }
+
+    /// A chain of blocks `{p}0..` ending at `exit`: each edge of block j goes to a later block
+    /// (or `exit`), through its own DONOTRECORD when the edge says so.
+    fn chain(y: &mut String, p: &str, blocks: &[Block], exit: &str) {
+        let n = blocks.len();
+        let id = |k: usize| if k == n { exit.to_string() } else { format!("{p}{k}") };
+        for (j, b) in blocks.iter().enumerate() {
+            let mut t = |e: usize| {
+                let (ix, dnr) = &b.to[e];
+                let target = id(j + 1 + ix.index(n - j));
+                if *dnr {
+                    let _ = writeln!(y, "  - {{id: {p}{j}-dnr{e}, type: DONOTRECORD, next: {target}}}");
+                    format!("{p}{j}-dnr{e}")
+                } else {
+                    target
+                }
+            };
+            let (t0, t1, t2) = (t(0), t(1), t(2));
+            let me = format!("{p}{j}");
+            let copy = |var: &str| format!("'ASSIGN {var} = RecordingStatementId'");
+            let _ = match b.kind {
+                0 => writeln!(
+                    y,
+                    "  - {{id: {me}, type: MENU, consent: {{accept: ['1']}}, properties: {{Phrase: 'Press 1 or 2.'}}, branches: {{'1': {t0}, '2': {t1}, default: {t2}}}}}"
+                ),
+                1 => writeln!(
+                    y,
+                    "  - {{id: {me}, type: MENU, properties: {{Phrase: 'Press 1 to agree to recording, 2 to decline.'}}, branches: {{'1': {t0}, '2': {t1}, default: {t2}}}}}"
+                ),
+                2 => writeln!(y, "  - {{id: {me}, type: DONOTRECORD, next: {t0}}}"),
+                3 => writeln!(
+                    y,
+                    "  - {{id: {me}, type: LOGRECORDINGPRO, properties: {{Record: Start}}, next: {t0}}}"
+                ),
+                4 => writeln!(
+                    y,
+                    "  - {{id: {me}, type: LOGRECORDINGPRO, properties: {{Record: Start, RecordType: Call, UseRecordingStatementId: True}}, next: {t0}}}"
+                ),
+                5 => writeln!(
+                    y,
+                    "  - {{id: {me}, type: LOGRECORDINGPRO, properties: {{Record: Stop}}, next: {t0}}}"
+                ),
+                6 => writeln!(
+                    y,
+                    "  - {{id: {me}, type: LOGRECORDINGPRO, properties: {{Record: Stop, RecordType: Call, UseRecordingStatementId: True}}, next: {t0}}}"
+                ),
+                7 => writeln!(
+                    y,
+                    "  - {{id: {me}, type: ASSIGN, properties: {{Variable: 'Global:stmt', Value: '{{RecordingStatementId}}'}}, next: {t0}}}"
+                ),
+                8 => writeln!(
+                    y,
+                    "  - {{id: {me}, type: ASSIGN, properties: {{Variable: stmt, Value: '{{RecordingStatementId}}'}}, next: {t0}}}"
+                ),
+                9 => writeln!(
+                    y,
+                    "  - {{id: {me}, type: SNIPPET, properties: {{Data: {}}}, next: {t0}}}",
+                    copy("Global:stmt")
+                ),
+                10 => writeln!(
+                    y,
+                    "  - {{id: {me}, type: SNIPPET, properties: {{Data: {}}}, next: {t0}}}",
+                    copy("stmt")
+                ),
+                _ => writeln!(
+                    y,
+                    "  - {{id: {me}, type: PLAY, properties: {{Phrase: 'Block {j}.'}}, next: {t0}}}"
+                ),
+            };
+        }
+    }
+
+    /// BEGIN, the IVR chain, REQAGENT (hold music), then an ONANSWER chain ending in END.
+    pub fn script(ivr: &[Block], answer: &[Block]) -> String {
+        let mut y = String::from("script: generated\nactions:\n");
+        let first = if ivr.is_empty() { "queue" } else { "i0" };
+        let _ = writeln!(y, "  - {{id: begin, type: BEGIN, next: {first}}}");
+        chain(&mut y, "i", ivr, "queue");
+        y.push_str(
+            "  - {id: queue, type: REQAGENT, properties: {Skill: Sales}, next: hold}
+  - {id: hold, type: MUSIC, properties: {SecondstoPlay: 30}, next: hold}
+",
+        );
+        let first = if answer.is_empty() { "done" } else { "a0" };
+        let _ = writeln!(y, "  - {{id: answered, type: ONANSWER, next: {first}}}");
+        chain(&mut y, "a", answer, "done");
+        y.push_str("  - {id: done, type: END}\n");
+        y
+    }
+}
+
+/// Issue 19 point 5 on 64 generated scripts (a fixed seed), both ways: (a) every violation simulate counts at
+/// an action (default and `explore` traffic) is predicted by lint on a path through it;
+/// (b) every lint path finding is reproduced by simulate under traffic forcing its path. A
+/// failing case is shrunk by proptest; the coverage check at the end keeps it from being vacuous.
+///
+/// Ignored until two disagreements it found are fixed (see the branch's commit message):
+/// a statement Start followed at once by DONOTRECORD (zero-length statement: simulate counts
+/// nothing, lint S001 fires), and a consent MENU asked only after ONANSWER (simulate counts
+/// `recorded_without_consent` / `recorded_before_consent` at it; lint reports neither C001 nor C003).
+#[test]
+#[ignore = "finds two lint/simulate disagreements not yet fixed (zero-length statement before DNR; consent MENU after ONANSWER)"]
+fn generated_scripts_lint_and_simulate_agree() {
+    use proptest::test_runner::{Config as Cases, TestCaseError, TestRng, TestRunner};
+    use std::cell::RefCell;
+    let seen = RefCell::new(BTreeSet::new());
+    let covered = RefCell::new(BTreeSet::new());
+    let strategy = (
+        proptest::collection::vec(generated::block(), 0..7),
+        proptest::collection::vec(generated::block(), 0..4),
+    );
+    // A fixed seed: the same 64 scripts every run, so the coverage check below cannot flake.
+    let cases = Cases { cases: 64, failure_persistence: None, ..Cases::default() };
+    let rng = TestRng::deterministic_rng(cases.rng_algorithm);
+    let mut runner = TestRunner::new_with_rng(cases, rng);
+    let result = runner.run(&strategy, |(ivr, answer)| {
+        let text = generated::script(&ivr, &answer);
+        let script = recflow::script::load_str("g.yaml", &text)
+            .unwrap_or_else(|e| panic!("{}\n{text}", e.render_plain(100)));
+        let mut failures = Vec::new();
+        for traffic in [Traffic::default(), Traffic::explore()] {
+            failures.extend(violations_off_lint_paths(
+                &script,
+                &traffic,
+                "generated",
+                &mut seen.borrow_mut(),
+            ));
+        }
+        failures.extend(unreproduced_path_findings(
+            &script,
+            "generated",
+            &mut covered.borrow_mut(),
+            &mut BTreeSet::new(),
+        ));
+        failures.dedup();
+        if failures.is_empty() {
+            Ok(())
+        } else {
+            Err(TestCaseError::fail(format!("{}\n{text}", failures.join("\n"))))
+        }
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    // Not vacuous: the generated scripts make simulate count both consent and statement
+    // violations, and lint's C001 / S001 / S002 counterexamples are among those reproduced.
+    let (seen, covered) = (seen.into_inner(), covered.into_inner());
+    for kind in ["recorded_without_consent", "statement_lost"] {
+        assert!(seen.contains(kind), "no generated contact showed {kind}: {seen:?}");
+    }
+    for code in ["C001", "S001", "S002"] {
+        assert!(covered.contains(code), "no generated {code} path finding was reproduced: {covered:?}");
     }
 }
