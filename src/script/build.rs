@@ -566,6 +566,14 @@ impl Props<'_, '_> {
     fn templated(&mut self, name: &str, value: &str, default: &str) {
         let Some(p) = self.get(name) else { return };
         let (span, pname) = (p.span, p.name.value.clone());
+        // The fallback as the engine applies it (MUSIC `0` plays 10 s, A-1), and what simulate
+        // does with the value at all (issue 25: the warning must say what the engine does).
+        let ty = normalize_type(&self.a.type_name.value);
+        let default = super::runtime::fallback_for(&ty, name).unwrap_or(default);
+        let used = match super::runtime::engine_use(&ty, name) {
+            Some(u) => format!("{u}; "),
+            None => "simulate resolves it per contact; ".to_string(),
+        };
         self.b.warn(
             LoadError::new(
                 LoadErrorKind::TemplatedValue,
@@ -576,7 +584,7 @@ impl Props<'_, '_> {
             )
             .with_label(span, "a {var} template")
             .with_help(format!(
-                "simulate resolves it per contact; a value still invalid then takes {pname}'s default ({default}) and counts as `templated_fallback`; lint explores every value it can take"
+                "{used}a value still invalid at run time takes {pname}'s default ({default}) and counts as `templated_fallback`; lint explores every value it can take"
             )),
         );
     }
