@@ -305,7 +305,7 @@ const RUNTIME_ERRORS: &[ErrorCase] = &[
     (
         "n = 0\nFOR i = 1 TO 200000 {\n  n = n + 1\n}",
         &[],
-        "loop limit exceeded: more than 100000 iterations (snippet line 2)",
+        "loop limit exceeded: more than 10000 iterations (snippet line 2)",
     ),
     ("FOR i = 1 TO 400 {\n  FOR j = 1 TO 400 {\n    x = 1\n  }\n}", &[], "loop limit exceeded"),
     ("FOR i = 'a' TO 3 {\n}", &[], "FOR needs numbers, got \"a\""),

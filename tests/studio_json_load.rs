@@ -193,7 +193,7 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
         let deep = format!("{{\"header\": {}", open.repeat(200_000));
         let e = load_err(&deep);
         assert_eq!(e.errors[0].kind, LoadErrorKind::Syntax);
-        assert!(e.errors[0].message.contains("nested more than 256"), "{}", e.errors[0].message);
+        assert!(e.errors[0].message.contains("nested more than 64"), "{}", e.errors[0].message);
     }
 }
 

@@ -320,8 +320,9 @@ pub struct PrecisionArgs {
     /// 1000, 2000, 4000... calls; same result for any --jobs). Replaces --calls.
     #[arg(long, value_name = "P", value_parser = parse_precision, conflicts_with = "calls")]
     pub precision: Option<f64>,
-    /// With --precision: stop at this many calls even if the target was not reached.
-    #[arg(long, value_name = "N", requires = "precision", default_value_t = crate::sim::precision::DEFAULT_MAX_CALLS)]
+    /// With --precision: stop at this many calls (at least 1) even if the target was not reached.
+    #[arg(long, value_name = "N", requires = "precision", value_parser = clap::value_parser!(u64).range(1..),
+          default_value_t = crate::sim::precision::DEFAULT_MAX_CALLS)]
     pub max_calls: u64,
 }
 
@@ -461,6 +462,11 @@ pub struct LintArgs {
     /// finding (P001 stop/start, M003 default wiring, C002 moved DONOTRECORD).
     #[arg(long)]
     pub unsafe_fixes: bool,
+    /// Print every action of a finding's path. By default a straight run of more than 6 actions
+    /// (no branch chosen) shows its first and last 2 around `… N actions …`, so output grows
+    /// with the script, not with the script squared.
+    #[arg(long)]
+    pub full_paths: bool,
 }
 
 /// Where RUNSUB / RUNSCRIPT / SPAWN targets are found (docs/subscripts.md).

@@ -229,7 +229,12 @@ impl Config {
     pub fn new(cli: Cli, term: Term) -> Result<Config, UsageError> {
         let work = match cli.command {
             Command::Lint(a) => {
-                let rules = lint::Config { select: a.select, ignore: a.ignore, tenant: None };
+                let rules = lint::Config {
+                    select: a.select,
+                    ignore: a.ignore,
+                    tenant: None,
+                    full_paths: a.full_paths,
+                };
                 rules.validate().map_err(|e| UsageError(format!("recflow lint: {e}")))?;
                 Work::Lint(Lint {
                     scripts: a.scripts,

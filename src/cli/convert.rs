@@ -29,6 +29,37 @@ pub fn run(term: &Term, a: &Convert) -> std::io::Result<ExitKind> {
         ConvertTarget::Yaml => export::to_yaml(&script),
         ConvertTarget::StudioJson => export::to_studio_json(&script),
     };
+    // What convert writes must load again: a text over the size cap or the nesting limit (a
+    // deeply nested Studio property written as YAML) would be refused by recflow itself (issue
+    // 21, F18). Checked by loading it, so every load limit is covered, not a copy of each.
+    let shown = match a.to {
+        ConvertTarget::Yaml => "converted.yaml",
+        ConvertTarget::StudioJson => "converted.json",
+    };
+    let reload = if text.len() as u64 > crate::script::MAX_FILE_BYTES {
+        Err(format!(
+            "the converted script is {} bytes; recflow loads files up to {} bytes",
+            text.len(),
+            crate::script::MAX_FILE_BYTES
+        ))
+    } else {
+        crate::script::load_str(shown, &text).map(drop).map_err(|e| {
+            e.errors.first().map_or_else(|| "it does not load".to_string(), |e| e.message.clone())
+        })
+    };
+    if let Err(why) = reload {
+        let why = super::terminal_safe(&why, false);
+        eprintln!(
+            "recflow convert: refusing to write a script recflow cannot load back: {why}\n  \
+             (nothing was written; `{}` itself loads, its {} form does not)",
+            a.script.display(),
+            match a.to {
+                ConvertTarget::Yaml => "YAML",
+                ConvertTarget::StudioJson => "Studio JSON",
+            }
+        );
+        return Ok(ExitKind::BadInput);
+    }
     let same_format = matches!(
         (script.format, a.to),
         (Format::Yaml, ConvertTarget::Yaml) | (Format::StudioJson, ConvertTarget::StudioJson)
@@ -51,7 +82,14 @@ pub fn run(term: &Term, a: &Convert) -> std::io::Result<ExitKind> {
                 );
                 return Ok(ExitKind::BadInput);
             }
-            if let Err(e) = output::write_atomic(path, text.as_bytes()) {
+            // Same format over the input: canonicalise in place (checked above for the other
+            // format); any other existing file is refused if it is an input (it cannot be here).
+            let written = if same_format {
+                output::write_over_input(path, text.as_bytes())
+            } else {
+                output::write_atomic(path, text.as_bytes())
+            };
+            if let Err(e) = written {
                 eprintln!("recflow: {e}");
                 return Ok(ExitKind::BadInput);
             }

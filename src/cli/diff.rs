@@ -51,7 +51,19 @@ pub fn run(term: &Term, a: &Diff) -> std::io::Result<ExitKind> {
             &a.model.flags(false),
         ),
     };
-    write_stdout(&text)?;
+    match a.format {
+        DiffFormat::Human => super::write_human(&text, false)?,
+        DiffFormat::Json => write_stdout(&text)?,
+    }
+    let worse: Vec<String> = report
+        .verdicts
+        .iter()
+        .filter(|m| m.worse_violation())
+        .map(|m| format!("{}: {} → {}", m.finding, m.old, m.new))
+        .collect();
+    if a.fail_on_change && !worse.is_empty() {
+        eprintln!("recflow: --fail-on-change: violations appeared or grew: {}", worse.join(", "));
+    }
     if a.fail_on_change && !report.unexercised_changes.is_empty() {
         let keys: Vec<&str> = report.unexercised_changes.iter().map(|r| r.change.as_str()).collect();
         eprintln!(

@@ -4,7 +4,7 @@
 use super::args::ExplainFormat;
 use super::config::{Explain, Term};
 use super::world::load_world;
-use super::{ExitKind, write_stdout};
+use super::{ExitKind, write_human, write_stdout};
 use crate::report::simulation as render;
 use crate::sim::explain::explain;
 
@@ -12,10 +12,11 @@ pub fn run(term: &Term, a: &Explain) -> std::io::Result<ExitKind> {
     let Some(world) = load_world(term, &a.script, &a.model) else { return Ok(ExitKind::BadInput) };
     let program = world.program();
     let ex = explain(&program, a.call);
-    let text = match a.format {
-        ExplainFormat::Human => render::explain_human(&program, &ex, &a.script.display().to_string()),
-        ExplainFormat::Json => render::explain_json(&program, &ex),
-    };
-    write_stdout(&text)?;
+    match a.format {
+        ExplainFormat::Human => {
+            write_human(&render::explain_human(&program, &ex, &a.script.display().to_string()), false)?
+        }
+        ExplainFormat::Json => write_stdout(&render::explain_json(&program, &ex))?,
+    }
     Ok(ExitKind::Ok)
 }

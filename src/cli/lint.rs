@@ -31,13 +31,25 @@ fn lint_library(
     strict: bool,
     load: &mut render::LoadProblems,
     fixing: Option<bool>,
-    fixed: &mut Vec<(std::path::PathBuf, String, fix::Fixed)>,
+    fixed: &mut Vec<(std::path::PathBuf, Script, fix::Fixed)>,
 ) -> (Vec<(Script, Vec<Diagnostic>)>, usize) {
     let mut unloaded = 0usize;
     let mut entries = Vec::new();
     for p in paths {
         if p.is_dir() {
-            entries.extend(library::entries(p, options));
+            let found = library::entries(p, options);
+            if found.is_empty() {
+                // Nothing to lint is not "ok" (issue 21): a typo'd or empty folder is an input error.
+                let err = script::LoadError::new(
+                    script::LoadErrorKind::Io,
+                    format!("`{}` contains no scripts (*.yaml, *.yml, *.json); nothing to lint", p.display()),
+                )
+                .with_help("give a folder with scripts, or the script files themselves");
+                term.load_errors(&LoadErrors { errors: vec![err.clone()] });
+                load.errors.push((p.display().to_string(), err));
+                unloaded += 1;
+            }
+            entries.extend(found);
         } else {
             entries.push(p.clone());
         }
@@ -93,7 +105,7 @@ fn lint_library(
                     let f = fix::fix_script(&s, config, unsafe_fixes);
                     let out = (f.script.clone(), f.remaining.clone());
                     if f.changed() {
-                        fixed.push((path.clone(), s.source.text.to_string(), f));
+                        fixed.push((path.clone(), s, f));
                     }
                     vec![out]
                 }
@@ -149,16 +161,32 @@ pub fn run(term: &Term, a: Lint) -> std::io::Result<ExitKind> {
         lint_library(term, &a.scripts, &a.library, &config, a.strict, &mut load, fixing, &mut fixed);
     let mut bad_input = unloaded > 0;
     let mut diffs = String::new();
-    for (path, old, f) in &fixed {
+    let mut failed = Vec::new();
+    for (i, (path, old, f)) in fixed.iter().enumerate() {
         let new_text: &str = &f.script.source.text;
         if diff_only {
             let name: &str = &f.script.source.name;
-            diffs.push_str(&crate::diff::align::unified(name, name, old, new_text, 3));
+            diffs.push_str(&crate::diff::align::unified(name, name, &old.source.text, new_text, 3));
         } else if let Err(e) = write_in_place(path, new_text.as_bytes()) {
-            eprintln!("recflow lint: cannot write `{}`: {e}", path.display());
+            // The error names the path already (`cannot write `a.yaml`: ...`): said once (F14).
+            eprintln!("recflow lint: {e}; nothing was fixed in it");
             bad_input = true;
+            failed.push(i);
+            // The file keeps its findings: report those of the text on disk, not of the fix.
+            let name = &f.script.source.name;
+            if let Some(entry) = linted.iter_mut().find(|(s, _)| &s.source.name == name) {
+                let mut found = lint::lint(old, &config);
+                fix::keep_proven(old, &config, &mut found);
+                *entry = (old.clone(), found);
+            }
         }
     }
+    // Only what reached the disk (or, with `--diff`, would) counts as fixed.
+    let mut i = 0;
+    fixed.retain(|_| {
+        i += 1;
+        !failed.contains(&(i - 1))
+    });
     let fixed_count: usize = fixed.iter().map(|(_, _, f)| f.applied.len()).sum();
     // Findings sorted by file, then (within a file) position and code.
     linted.sort_by(|x, y| x.0.source.name.cmp(&y.0.source.name));
@@ -175,7 +203,7 @@ pub fn run(term: &Term, a: Lint) -> std::io::Result<ExitKind> {
         )
     });
     if diff_only {
-        write_stdout(&diffs)?;
+        super::write_human(&diffs, false)?;
         eprint!("{}", fix_summary.as_deref().unwrap_or(""));
     } else if let Some(f) = fix_summary.as_ref().filter(|_| !matches!(a.format, LintFormat::Human)) {
         eprint!("{f}");
@@ -188,7 +216,14 @@ pub fn run(term: &Term, a: Lint) -> std::io::Result<ExitKind> {
             let color = term.stdout_color;
             let mut text = String::new();
             for (s, ds) in &results {
-                text.push_str(&render::human_fixes(s, ds, term.width, color, a.unsafe_fixes));
+                text.push_str(&render::human_fixes(
+                    s,
+                    ds,
+                    term.width,
+                    color,
+                    a.unsafe_fixes,
+                    !config.full_paths,
+                ));
             }
             let files = results.len();
             // The load warnings printed above count too (issue 25: `0 errors, 1 warning` left
@@ -217,7 +252,7 @@ pub fn run(term: &Term, a: Lint) -> std::io::Result<ExitKind> {
                 Some(f) => text.push_str(f),
                 None => text.push_str(&fixable_hint(&all, a.unsafe_fixes)),
             }
-            write_stdout(&text)?;
+            super::write_human(&text, color)?;
         }
     }
     let _ = std::io::stderr().flush();
@@ -258,5 +293,5 @@ fn fixable_hint(all: &[&Diagnostic], unsafe_fixes: bool) -> String {
 /// Write a fixed script over its file through the shared output module (`output.rs`: atomic,
 /// symlink followed, permissions kept, read-only refused).
 fn write_in_place(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    super::output::write_atomic(path, bytes)
+    super::output::write_over_input(path, bytes)
 }

@@ -115,4 +115,4 @@ pub fn run(config: Config) -> std::io::Result<ExitKind> {
     }
 }
 
-pub use term::write_stdout;
+pub use term::{terminal_safe, write_human, write_stdout};

@@ -18,8 +18,17 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Write `bytes` to `path` as described in the module header.
+/// Refused if `path` is an input of this run ([`AtomicFile::create`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut w = AtomicFile::create(path)?;
+    write_to(AtomicFile::create(path)?, path, bytes)
+}
+
+/// [`write_atomic`] for a command that rewrites an input in place ([`AtomicFile::replace_input`]).
+pub fn write_over_input(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_to(AtomicFile::replace_input(path)?, path, bytes)
+}
+
+fn write_to(mut w: AtomicFile, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     w.write_all(bytes).map_err(|e| named(path, e))?;
     w.commit()
 }
@@ -107,8 +116,38 @@ fn resolve(path: &Path) -> std::io::Result<Target> {
 /// Distinguishes temporary files of one process (several outputs may be open at once).
 static NEXT_TMP: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
+/// Refuse an output that is (by path, symlink or hard link) a file this run read as input: a
+/// report, a calls file or a snapshot written over a script, tenant or traffic file destroys it
+/// (issue 21, F08). Only the commands whose purpose is to rewrite an input in place (`lint
+/// --fix`, `convert` to the same format) skip this, through [`AtomicFile::replace_input`].
+fn refuse_input(path: &Path) -> std::io::Result<()> {
+    match crate::source::input_named_by(path) {
+        Some(input) => Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!(
+                "cannot write `{}`: it is the input `{}` of this run (same file); \
+                 refusing to overwrite it, write to another file",
+                path.display(),
+                input.display()
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 impl AtomicFile {
+    /// Open an output; refused if it is an input of this run.
     pub fn create(path: &Path) -> std::io::Result<Self> {
+        refuse_input(path)?;
+        Self::open(path)
+    }
+
+    /// Open an output that rewrites an input in place (`lint --fix`, same-format `convert`).
+    pub fn replace_input(path: &Path) -> std::io::Result<Self> {
+        Self::open(path)
+    }
+
+    fn open(path: &Path) -> std::io::Result<Self> {
         let sink = match resolve(path).map_err(|e| named(path, e))? {
             Target::Stdout => Sink::Stream(std::io::BufWriter::new(Box::new(std::io::stdout()))),
             Target::Stream(p) => {

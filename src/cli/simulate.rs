@@ -92,6 +92,11 @@ pub fn run(term: &Term, a: &Simulate) -> std::io::Result<ExitKind> {
             text
         }
     };
+    // The human report names the script's policies, skills and actions: terminal-safe (F11).
+    let text = match a.format {
+        ReportFormat::Human => super::terminal_safe(&text, false).into_owned(),
+        _ => text,
+    };
     if to_stdout {
         let mut err = std::io::stderr().lock();
         std::io::Write::write_all(&mut err, text.as_bytes())?;

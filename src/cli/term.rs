@@ -10,6 +10,7 @@ use std::io::{IsTerminal, Write};
 
 use super::args::ColorChoice;
 use crate::script::{LoadError, LoadErrors};
+use crate::source::error::GROUP_WARNINGS_AFTER;
 
 /// Width load errors, warnings and lint findings are rendered at (wide enough that paths and
 /// messages rarely wrap; snapshots are taken at this width).
@@ -70,20 +71,78 @@ impl Term {
     /// Print load errors to stderr; more than one ends with a line counting them.
     pub fn load_errors(&self, errs: &LoadErrors) {
         let mut err = std::io::stderr().lock();
-        let _ = err.write_all(self.render(errs).as_bytes());
+        let _ = err.write_all(terminal_safe(&self.render(errs), self.stderr_color).as_bytes());
         if errs.errors.len() > 1 {
             let _ = writeln!(err, "recflow: {} errors; nothing was loaded", errs.errors.len());
         }
     }
 
     /// Print warnings to stderr, rendered like load errors (nothing when there are none).
+    /// Warnings of one kind and cause past [`GROUP_WARNINGS_AFTER`] are shown once, then
+    /// counted: `… and 4 999 more like this (load::unknown-type), the next at a.yaml:20:11`.
     pub fn warnings(&self, warnings: &[LoadError]) {
         if warnings.is_empty() {
             return;
         }
-        let text = self.render(&LoadErrors { errors: warnings.to_vec() });
-        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+        let mut text = String::new();
+        for (first, more) in crate::source::error::group_warnings(warnings) {
+            let shown = if more.len() > GROUP_WARNINGS_AFTER { 0 } else { more.len() };
+            let errors = std::iter::once(first).chain(more[..shown].iter().copied()).cloned().collect();
+            text.push_str(&self.render(&LoadErrors { errors }));
+            if let Some(next) = more.get(shown) {
+                text.push_str(&format!(
+                    "  … and {} more like this ({}), the next at {}; `lint --format json` lists every one\n",
+                    more.len() - shown,
+                    first.kind.code(),
+                    next.location()
+                ));
+            }
+        }
+        let _ = std::io::stderr().lock().write_all(terminal_safe(&text, self.stderr_color).as_bytes());
     }
+}
+
+/// Text for a terminal, whatever a script put in it (issue 21, F11/F12): control characters
+/// (C0 but newline and tab, DEL, C1) and the bidirectional overrides and isolates (U+202A-202E,
+/// U+2066-2069, U+200E/200F, U+061C) are written as `\u{1b}` escapes, so a script's names,
+/// phrases or excerpts cannot set the terminal title, clear the screen or reorder what a
+/// reviewer reads. With `color`, recflow's own SGR colour sequences (`ESC [ digits ; m`) pass.
+pub fn terminal_safe(text: &str, color: bool) -> std::borrow::Cow<'_, str> {
+    fn unsafe_char(c: char) -> bool {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+    }
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\u{1b}' && color {
+            // An SGR sequence (colour): ESC [ then digits and `;`, ending in `m`.
+            let body = &rest[1..];
+            if let Some(params) = body.strip_prefix('[') {
+                let n = params.bytes().take_while(|b| b.is_ascii_digit() || *b == b';').count();
+                if params.as_bytes().get(n) == Some(&b'm') {
+                    out.push_str(&rest[..2 + n + 1]);
+                    rest = &rest[2 + n + 1..];
+                    continue;
+                }
+            }
+        }
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// [`write_stdout`] for human-readable output: [`terminal_safe`] first.
+pub fn write_human(text: &str, color: bool) -> std::io::Result<()> {
+    write_stdout(&terminal_safe(text, color))
 }
 
 /// Write to stdout; a closed pipe surfaces as `BrokenPipe`, which `main` treats as success.
@@ -96,6 +155,18 @@ pub fn write_stdout(text: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 21 F11/F12: a script's control characters and bidi overrides never reach the
+    /// terminal raw; recflow's own colours do.
+    #[test]
+    fn terminal_text_escapes_controls_and_bidi() {
+        let hostile = "a\u{1b}]0;pwned\u{7}b\u{1b}[2Jc\u{202e}d\re\u{9b}f";
+        let plain = terminal_safe(hostile, false);
+        assert_eq!(plain, "a\\u{1b}]0;pwned\\u{7}b\\u{1b}[2Jc\\u{202e}d\\u{d}e\\u{9b}f");
+        let colored = terminal_safe("\u{1b}[1;31merror\u{1b}[0m \u{1b}[2J", true);
+        assert_eq!(colored, "\u{1b}[1;31merror\u{1b}[0m \\u{1b}[2J");
+        assert!(matches!(terminal_safe("plain\n\ttext", false), std::borrow::Cow::Borrowed(_)));
+    }
 
     #[test]
     fn color_choice_overrides_no_color_and_ttys() {

@@ -64,7 +64,9 @@ pub fn diff(old: &Script, po: &Compiled, new: &Script, pn: &Compiled, calls: u64
         min_exercised: 1,
         changes_reached: reached,
         unexercised_changes: Vec::new(),
+        verdicts: Vec::new(),
     };
+    r.verdicts = render::verdict_moves(&r.old, &r.new);
     r.set_min_exercised(1);
     r
 }

@@ -31,6 +31,46 @@ pub struct DiffReport {
     /// The changes this traffic did not exercise (FORMATS round 3): the diff cannot show that
     /// nothing changed there.
     pub unexercised_changes: Vec<Reach>,
+    /// Every finding kind whose contact count moved, worst class first (issue 19 point 7): the
+    /// diff's headline.
+    pub verdicts: Vec<VerdictMove>,
+}
+
+/// A finding kind whose count moved between the two runs.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct VerdictMove {
+    pub finding: &'static str,
+    pub class: &'static str,
+    pub old: u64,
+    pub new: u64,
+}
+
+impl VerdictMove {
+    /// A violation that appeared or grew.
+    pub fn worse_violation(&self) -> bool {
+        self.class == crate::sim::findings::Class::Violation.as_str() && self.new > self.old
+    }
+}
+
+/// The finding kinds whose counts differ between `old` and `new`, worst class first.
+pub fn verdict_moves(old: &Report, new: &Report) -> Vec<VerdictMove> {
+    let mut v: Vec<(crate::sim::findings::Class, VerdictMove)> = crate::sim::findings::KINDS
+        .iter()
+        .filter(|k| old.findings.get(k.finding) != new.findings.get(k.finding))
+        .map(|k| {
+            (
+                k.class,
+                VerdictMove {
+                    finding: k.name,
+                    class: k.class.as_str(),
+                    old: old.findings.get(k.finding),
+                    new: new.findings.get(k.finding),
+                },
+            )
+        })
+        .collect();
+    v.sort_by_key(|(c, _)| *c);
+    v.into_iter().map(|(_, m)| m).collect()
 }
 
 impl DiffReport {
@@ -40,9 +80,13 @@ impl DiffReport {
         self.unexercised_changes = super::exercised::unexercised(&self.changes_reached, n);
     }
 
-    /// `--fail-on-change`: a contact changed class, or a change was not exercised.
+    /// `--fail-on-change`: a contact changed class, a violation appeared or grew, or a change
+    /// was not exercised. (A grown violation also changes some contact's class — findings are
+    /// part of it — but the gate says so in its own right.)
     pub fn fails(&self) -> bool {
-        self.changed > 0 || !self.unexercised_changes.is_empty()
+        self.changed > 0
+            || self.verdicts.iter().any(VerdictMove::worse_violation)
+            || !self.unexercised_changes.is_empty()
     }
 }
 
@@ -177,6 +221,23 @@ pub fn human(d: &DiffReport, old_path: &str, new_path: &str, flags: &str) -> Str
     let n = d.new.calls;
     let _ = writeln!(s, "recflow diff — {old_path} → {new_path}");
     let _ = writeln!(s, "{} calls, seed {}; contact i meets the same caller in both runs", n, d.new.seed);
+    let _ = writeln!(s);
+    // Issue 19 point 7: the headline is how the verdicts moved.
+    if d.verdicts.is_empty() {
+        let _ = writeln!(s, "Verdict: no finding count moved");
+    } else {
+        let _ = writeln!(s, "Verdict (contacts: old → new)");
+        for m in &d.verdicts {
+            let mark = if m.worse_violation() {
+                "✗"
+            } else if m.new < m.old {
+                "✓"
+            } else {
+                "•"
+            };
+            let _ = writeln!(s, "  {mark} {}: {} → {}  [{}]", m.finding, m.old, m.new, m.class);
+        }
+    }
     let _ = writeln!(s);
 
     let _ = writeln!(s, "Script changes (by action id)");

@@ -279,7 +279,18 @@ pub struct Reach {
     pub releases: Vec<NodeId>,
     pub ends: Vec<NodeId>,
     pub truncated: bool,
+    /// Keep every action of a counterexample path (`lint --full-paths`); by default a long
+    /// straight run is elided ([`Step::Elided`]), so output stays linear in the script's size.
+    pub full_paths: bool,
 }
+
+/// A straight run (actions that chose no branch) longer than this is elided from a path...
+pub const ELIDE_RUNS_OVER: usize = 6;
+/// ...keeping this many actions at each end of it.
+pub const ELIDED_RUN_KEEPS: usize = 2;
+/// A path still longer than this many steps (many decisions) keeps its first and last half and
+/// elides the middle, so one finding's output is bounded whatever the script.
+pub const MAX_PATH_STEPS: usize = 24;
 
 /// One step of a counterexample path.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -288,6 +299,9 @@ pub enum Step {
     Action { action: ActionIx, branch: Option<String> },
     /// A virtual point: "agent answers", "call released", "contact ends".
     Event(&'static str),
+    /// This many straight actions (no branch chosen) not shown: `… 37 actions …` (issue 21,
+    /// F04: a finding 15 000 actions down a chain printed all 15 000; `--full-paths` keeps them).
+    Elided(u32),
 }
 
 /// Analysis inputs that are not the script.
@@ -772,6 +786,12 @@ impl Reach {
 
     /// The shortest counterexample path to `id` (inclusive), as steps.
     pub fn path(&self, script: &Script, id: NodeId) -> Vec<Step> {
+        self.path_keeping(script, id, None)
+    }
+
+    /// [`Reach::path`], never eliding `keep` (the finding's own action) nor a step into another
+    /// file's copy (a RUNSUB call or return in a linked script: the path changes files there).
+    pub fn path_keeping(&self, script: &Script, id: NodeId, keep: Option<ActionIx>) -> Vec<Step> {
         let nodes = self.node_path(id);
         let mut steps = Vec::with_capacity(nodes.len());
         for (k, &n) in nodes.iter().enumerate() {
@@ -793,6 +813,23 @@ impl Reach {
                 Point::Idle => {}
             }
         }
+        if !self.full_paths {
+            let file_of = |ix: ActionIx| script.action(ix).id.split_once(':').map(|(f, _)| f.to_owned());
+            let mut prev: Option<Option<String>> = None;
+            let marks: Vec<bool> = steps
+                .iter()
+                .map(|s| match s {
+                    Step::Action { action, .. } => {
+                        let file = file_of(*action);
+                        let crossing = prev.as_ref().is_some_and(|p| *p != file);
+                        prev = Some(file);
+                        crossing || Some(*action) == keep
+                    }
+                    _ => false,
+                })
+                .collect();
+            elide_straight_runs(&mut steps, &marks);
+        }
         steps
     }
 
@@ -805,5 +842,90 @@ impl Reach {
                 _ => None,
             })
             .collect()
+    }
+}
+
+/// Replace every straight run of more than [`ELIDE_RUNS_OVER`] actions by its first and last
+/// [`ELIDED_RUN_KEEPS`] actions around one [`Step::Elided`]: a path reads as its decisions
+/// (branches taken, events) however long the chains between them.
+/// `kept[i]`: step `i` is never elided (it counts as a decision).
+fn elide_straight_runs(steps: &mut Vec<Step>, kept: &[bool]) {
+    let straight = |i: usize| {
+        matches!(steps[i], Step::Action { branch: None, .. }) && !kept.get(i).copied().unwrap_or(false)
+    };
+    let mut out: Vec<Step> = Vec::with_capacity(steps.len().min(64));
+    let mut k = 0;
+    while k < steps.len() {
+        let run = (k..steps.len()).take_while(|&i| straight(i)).count();
+        if run > ELIDE_RUNS_OVER {
+            out.extend(steps[k..k + ELIDED_RUN_KEEPS].iter().cloned());
+            out.push(Step::Elided((run - 2 * ELIDED_RUN_KEEPS) as u32));
+            out.extend(steps[k + run - ELIDED_RUN_KEEPS..k + run].iter().cloned());
+            k += run;
+        } else if run > 0 {
+            out.extend(steps[k..k + run].iter().cloned());
+            k += run;
+        } else {
+            out.push(steps[k].clone());
+            k += 1;
+        }
+    }
+    if out.len() > MAX_PATH_STEPS {
+        let half = MAX_PATH_STEPS / 2;
+        let middle: u32 = out[half..out.len() - half]
+            .iter()
+            .map(|s| match s {
+                Step::Action { .. } => 1,
+                Step::Elided(n) => *n,
+                Step::Event(_) => 0,
+            })
+            .sum();
+        let tail = out.split_off(out.len() - half);
+        out.truncate(half);
+        out.push(Step::Elided(middle));
+        out.extend(tail);
+    }
+    *steps = out;
+}
+
+#[cfg(test)]
+mod elide_tests {
+    use super::*;
+
+    fn a(i: u32, branch: Option<&str>) -> Step {
+        Step::Action { action: ActionIx(i), branch: branch.map(str::to_string) }
+    }
+
+    #[test]
+    fn long_straight_runs_are_elided_and_decisions_kept() {
+        let mut steps: Vec<Step> = (0..20).map(|i| a(i, None)).collect();
+        steps.push(a(20, Some("2")));
+        steps.push(Step::Event("agent answers"));
+        steps.extend((21..25).map(|i| a(i, None)));
+        elide_straight_runs(&mut steps, &[]);
+        let expected = vec![
+            a(0, None),
+            a(1, None),
+            Step::Elided(16),
+            a(18, None),
+            a(19, None),
+            a(20, Some("2")),
+            Step::Event("agent answers"),
+            a(21, None),
+            a(22, None),
+            a(23, None),
+            a(24, None),
+        ];
+        assert_eq!(steps, expected);
+    }
+
+    #[test]
+    fn paths_with_many_decisions_keep_both_ends() {
+        let mut steps: Vec<Step> = (0..200).map(|i| a(i, Some("x"))).collect();
+        elide_straight_runs(&mut steps, &[]);
+        assert_eq!(steps.len(), MAX_PATH_STEPS + 1);
+        assert_eq!(steps[0], a(0, Some("x")));
+        assert_eq!(steps[MAX_PATH_STEPS / 2], Step::Elided(200 - MAX_PATH_STEPS as u32));
+        assert_eq!(steps[MAX_PATH_STEPS], a(199, Some("x")));
     }
 }

@@ -128,8 +128,23 @@ impl Diagnostic {
     }
 
     pub fn path(mut self, script: &Script, reach: &Reach, node: NodeId) -> Self {
-        self.path = reach.path(script, node);
+        // The finding's own action is never elided from its path.
+        self.path = reach.path_keeping(script, node, Some(self.action));
         self
+    }
+
+    /// Where the path was elided, for JSON: (number of ids before the cut, actions cut).
+    pub fn path_elided(&self) -> Vec<(usize, u32)> {
+        let mut ids = 0;
+        let mut out = Vec::new();
+        for s in &self.path {
+            match s {
+                Step::Action { .. } => ids += 1,
+                Step::Event(_) => {}
+                Step::Elided(n) => out.push((ids, *n)),
+            }
+        }
+        out
     }
 
     /// Action ids of the path (the JSON / SARIF form).
@@ -138,7 +153,7 @@ impl Diagnostic {
             .iter()
             .filter_map(|s| match s {
                 Step::Action { action, .. } => Some(script.action(*action).id.clone()),
-                Step::Event(_) => None,
+                Step::Event(_) | Step::Elided(_) => None,
             })
             .collect()
     }
@@ -152,8 +167,14 @@ impl Diagnostic {
                 Step::Action { action, branch: Some(b) } => format!("{} [{b}]", script.action(*action).id),
                 Step::Action { action, branch: None } => script.action(*action).id.clone(),
                 Step::Event(e) => format!("({e})"),
+                Step::Elided(n) => elided_text(*n),
             })
             .collect();
         parts.join(" → ")
     }
+}
+
+/// How an elided straight run reads in a path: `… 37 actions …`.
+pub fn elided_text(n: u32) -> String {
+    format!("… {n} action{} …", if n == 1 { "" } else { "s" })
 }

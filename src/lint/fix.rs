@@ -84,27 +84,46 @@ pub struct NewAction {
     pub near: String,
 }
 
-/// New action ids that collide with nothing: readable in YAML (`dnr-consent`, `dnr-consent-2`),
-/// fresh numbers in Studio JSON when the script's ids are numbers (as Studio's are).
-pub struct Ids {
-    used: BTreeSet<String>,
+/// The ids a script already uses: built once per lint run and shared by every fix of that run
+/// (issue 21, F03: one table per finding made 1 500 findings cost O(n² log n)).
+pub struct IdTable {
+    used: std::collections::HashSet<String>,
     numeric: bool,
     next_number: u64,
 }
 
-impl Ids {
-    pub fn new(script: &Script) -> Ids {
-        let used: BTreeSet<String> = script.actions.iter().map(|a| a.id.clone()).collect();
+impl IdTable {
+    pub fn new(script: &Script) -> IdTable {
+        let used = script.actions.iter().map(|a| a.id.clone()).collect();
         let numbers: Vec<u64> = script.actions.iter().filter_map(|a| a.id.parse::<u64>().ok()).collect();
         let numeric = script.format == Format::StudioJson && numbers.len() * 2 > script.actions.len();
         let next_number = numbers.iter().max().map_or(1, |m| m.saturating_add(1));
-        Ids { used, numeric, next_number }
+        IdTable { used, numeric, next_number }
+    }
+}
+
+/// New action ids that collide with nothing: readable in YAML (`dnr-consent`, `dnr-consent-2`),
+/// fresh numbers in Studio JSON when the script's ids are numbers (as Studio's are). One per
+/// fix: the script's ids (shared) plus the ones this fix added.
+pub struct Ids<'t> {
+    table: &'t IdTable,
+    added: BTreeSet<String>,
+    next_number: u64,
+}
+
+impl<'t> Ids<'t> {
+    pub fn new(table: &'t IdTable) -> Ids<'t> {
+        Ids { table, added: BTreeSet::new(), next_number: table.next_number }
+    }
+
+    fn taken(&self, id: &str) -> bool {
+        self.table.used.contains(id) || self.added.contains(id)
     }
 
     /// A fresh id based on `base` (readable) or the next free number.
     pub fn fresh(&mut self, base: &str) -> String {
-        let id = if self.numeric {
-            while self.used.contains(&self.next_number.to_string()) {
+        let id = if self.table.numeric {
+            while self.taken(&self.next_number.to_string()) {
                 self.next_number += 1;
             }
             self.next_number.to_string()
@@ -115,23 +134,22 @@ impl Ids {
                 .collect();
             let mut id = base.clone();
             let mut n = 2u64;
-            while self.used.contains(&id) {
+            while self.taken(&id) {
                 id = format!("{base}-{n}");
                 n += 1;
             }
             id
         };
-        self.used.insert(id.clone());
+        self.added.insert(id.clone());
         id
     }
 }
 
 /// The fix for a finding, if its rule has one that applies here.
-pub(crate) fn build(cx: &Ctx, d: &Diagnostic) -> Option<Fix> {
-    // The id table costs O(n log n) in the script's size: build it only for rules that insert
-    // actions, never per finding of a rule without a fix (4 500 unreachable-action findings of
-    // a 20 000-action script took 13 s that way, issue 10.6).
-    let ids = || Ids::new(cx.script);
+pub(crate) fn build(cx: &Ctx, d: &Diagnostic, table: &std::cell::OnceCell<IdTable>) -> Option<Fix> {
+    // The id table costs O(n) in the script's size: built once per lint run, on the first
+    // finding of a rule that inserts actions (issue 10.6, issue 21 F03).
+    let ids = || Ids::new(table.get_or_init(|| IdTable::new(cx.script)));
     match d.rule.id {
         RuleId::C001 => rules::consent_decline_reaches_agent::fix(cx, d, &mut ids()),
         RuleId::C002 => rules::dnr_after_answer::fix(cx, d, &mut ids()),
@@ -243,7 +261,17 @@ pub fn apply_splices(text: &str, splices: &[Splice]) -> String {
         at = s.offset + s.len;
     }
     out.push_str(&text[at..]);
+    if uses_crlf(text) && splices.iter().any(|s| s.text.contains('\n')) {
+        // The edits write `\n`; a CRLF file keeps CRLF on every line, the new ones included
+        // (issue 21, F19). Lone `\r`s are left as they are.
+        out = out.replace("\r\n", "\n").replace('\n', "\r\n");
+    }
     out
+}
+
+/// Does the text end its lines with CRLF (judged by its first line break)?
+fn uses_crlf(text: &str) -> bool {
+    text.find('\n').is_some_and(|i| i > 0 && text.as_bytes()[i - 1] == b'\r')
 }
 
 /// The source text with `fix` applied.
@@ -294,14 +322,21 @@ fn try_fix(
 /// fix it applies whatever the count.
 pub const MAX_PROOFS: usize = 64;
 
+/// Proofs also stop at this many actions re-linted in total (a proof re-lints the whole
+/// script): 64 proofs of a 1 000-action script, 3 of a 20 000-action one, so `lint` stays
+/// linear in the script's size (issue 21, F03: 64 proofs of 1 500 findings took 26 s).
+pub const PROOF_BUDGET_ACTIONS: usize = 64_000;
+
 /// Drop the fixes that do not pass the proof, so that only working fixes are offered (`[*]`,
-/// JSON, SARIF); past [`MAX_PROOFS`], drop only the ones whose edits cannot be written.
+/// JSON, SARIF); past [`MAX_PROOFS`] (or [`PROOF_BUDGET_ACTIONS`]), drop only the ones whose
+/// edits cannot be written.
 pub fn keep_proven(script: &Script, config: &Config, found: &mut [Diagnostic]) {
     let snapshot: Vec<Diagnostic> = found.to_vec();
+    let max_proofs = MAX_PROOFS.min(PROOF_BUDGET_ACTIONS / script.actions.len().max(1));
     let mut proofs = 0;
     for d in found.iter_mut() {
         let Some(f) = &d.fix else { continue };
-        let ok = if proofs < MAX_PROOFS {
+        let ok = if proofs < max_proofs {
             proofs += 1;
             try_fix(script, &snapshot, d, config).is_some()
         } else {

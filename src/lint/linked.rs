@@ -43,11 +43,12 @@ pub fn lint(linked: &Linked, config: &Config) -> Vec<FileFindings> {
             _ => None,
         })
         .collect();
-    let reach = analysis::analyze_with(
+    let mut reach = analysis::analyze_with(
         script,
         &facts,
         analysis::HandlerSets { sets: &linked.handlers, switch: &switch },
     );
+    reach.full_paths = config.full_paths;
     let cx = Ctx { script, flow: &flow, facts: &facts, reach: &reach, options, tenant };
     let mut found = Vec::new();
     for rule in RULES {
@@ -57,6 +58,23 @@ pub fn lint(linked: &Linked, config: &Config) -> Vec<FileFindings> {
     }
     // Calls that were linked are modelled now: no "unmodelled" info for them.
     found.retain(|d| !(d.rule.id == RuleId::G003 && linked.ops[d.action.index()].is_some()));
+    // A RUNSUB past the nesting limit had its `next` cut by the linker: a dead end of the model,
+    // not of the script. Say so instead of "has no next action" (issue 21, F15).
+    for d in &mut found {
+        if d.rule.id == RuleId::M003 && matches!(linked.ops[d.action.index()], Some(LinkOp::TooDeep)) {
+            let what = super::rules::describe(script, d.action);
+            d.message = format!(
+                "{what} would nest RUNSUB deeper than the limit of {} levels (a RUNSUB cycle?): the \
+                 nesting limit ends the script thread here",
+                crate::library::MAX_DEPTH
+            );
+            d.primary.text = format!("RUNSUB nesting limit ({}) reached", crate::library::MAX_DEPTH);
+            d.help = "a subscript that calls itself (directly or through others) without an exit never \
+                      returns: give the recursion an exit, or call the subscript at most a bounded number \
+                      of times"
+                .to_string();
+        }
+    }
     // Copies share spans: one finding per (code, place), the shortest path's (found first).
     super::dedup(&mut found);
     let found = super::suppress(script, config, found);
@@ -133,7 +151,7 @@ fn localize(linked: &Linked, base: usize, end: usize, d: &Diagnostic) -> Diagnos
     });
     let crosses = d.path.iter().any(|s| match s {
         analysis::Step::Action { action, .. } => !inside(linked.script.action(*action).span),
-        analysis::Step::Event(_) => false,
+        analysis::Step::Event(_) | analysis::Step::Elided(_) => false,
     });
     for (p, text) in &elsewhere {
         d.help.push_str(&format!("\n{text}: {}:{}:{}", p.file, p.line, p.column));
@@ -152,7 +170,7 @@ fn localize(linked: &Linked, base: usize, end: usize, d: &Diagnostic) -> Diagnos
                 analysis::Step::Action { action, .. } => {
                     Some(place(files, super::rules::action_span(linked.script.action(*action))))
                 }
-                analysis::Step::Event(_) => None,
+                analysis::Step::Event(_) | analysis::Step::Elided(_) => None,
             })
             .collect();
         d.cross = Some(Box::new(CrossFile { steps, labels: elsewhere }));
@@ -187,6 +205,7 @@ pub fn steps_text(linked: &Linked, d: &Diagnostic) -> String {
                 }
             }
             analysis::Step::Event(e) => format!("({e})"),
+            analysis::Step::Elided(n) => super::diagnostic::elided_text(*n),
         })
         .collect();
     parts.join(" → ")

@@ -60,6 +60,8 @@ pub struct Config {
     pub select: Vec<String>,
     pub ignore: Vec<String>,
     pub tenant: Option<Tenant>,
+    /// Keep every action of a path (`--full-paths`); else long straight runs are elided.
+    pub full_paths: bool,
 }
 
 /// A selector that names no rule.
@@ -123,7 +125,8 @@ pub fn lint(script: &Script, config: &Config) -> Vec<Diagnostic> {
 /// lint derived from the script. The lint ⇔ simulate agreement compares simulate with this —
 /// an `allow:` acknowledges a finding, it does not make the recording lawful.
 pub fn unsuppressed(script: &Script, config: &Config) -> Vec<Diagnostic> {
-    let prepared = Prepared::new(script, config.tenant.as_ref());
+    let mut prepared = Prepared::new(script, config.tenant.as_ref());
+    prepared.reach.full_paths = config.full_paths;
     let cx = Ctx {
         script,
         flow: &prepared.flow,
@@ -139,8 +142,9 @@ pub fn unsuppressed(script: &Script, config: &Config) -> Vec<Diagnostic> {
         }
     }
     dedup(&mut found);
+    let ids = std::cell::OnceCell::new();
     for d in &mut found {
-        d.fix = fix::build(&cx, d);
+        d.fix = fix::build(&cx, d, &ids);
     }
     found
 }

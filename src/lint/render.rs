@@ -94,8 +94,14 @@ impl miette::Diagnostic for Report<'_> {
 
 /// Human output: each finding as miette renders it (no colour unless `color`), at `width`.
 pub fn human(script: &Script, found: &[Diagnostic], width: usize, color: bool) -> String {
-    render_human(script, found, width, color, None)
+    render_human(script, found, width, color, None, false)
 }
+
+/// Findings of one rule with the same message and help (one cause, e.g. 1 500 statement Starts
+/// none of which saves its id) past this many are shown once, then counted: `… and 1 499 more
+/// like this (S001), the next at a.yaml:20:11` (issue 21, F04). `--full-paths` shows them all;
+/// JSON and SARIF always list every one.
+pub const GROUP_FINDINGS_AFTER: usize = 3;
 
 /// Human output marking fixable findings as ruff does: `[*]` after the code of a finding
 /// `--fix` repairs (also unsafe ones when `unsafe_fixes`), and a `fix:` line under the help.
@@ -105,8 +111,9 @@ pub fn human_fixes(
     width: usize,
     color: bool,
     unsafe_fixes: bool,
+    group: bool,
 ) -> String {
-    render_human(script, found, width, color, Some(unsafe_fixes))
+    render_human(script, found, width, color, Some(unsafe_fixes), group)
 }
 
 fn render_human(
@@ -115,12 +122,38 @@ fn render_human(
     width: usize,
     color: bool,
     fixes: Option<bool>,
+    group: bool,
 ) -> String {
     let theme =
         if color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(width).with_links(false);
     let mut out = String::new();
-    for d in found {
+    // Group: (code, message, help) → the findings' indices, in order.
+    let mut groups: std::collections::HashMap<(&str, &str, &str), Vec<usize>> =
+        std::collections::HashMap::new();
+    if group {
+        for (i, d) in found.iter().enumerate() {
+            groups.entry((d.code, &d.message, &d.help)).or_default().push(i);
+        }
+    }
+    for (i, d) in found.iter().enumerate() {
+        let mut tail = String::new();
+        if let Some(members) = groups.get(&(d.code, d.message.as_str(), d.help.as_str()))
+            && members.len() > GROUP_FINDINGS_AFTER + 1
+        {
+            if members[0] != i {
+                continue;
+            }
+            let next = &found[members[1]];
+            let (line, column) = script.source.line_col(next.primary.span.offset);
+            tail = format!(
+                "  … and {} more like this ({}), the next at {}:{line}:{column}; `--full-paths` shows each, \
+                 `--format json` lists each\n",
+                members.len() - 1,
+                d.code,
+                script.source.name
+            );
+        }
         let mut help = d.help.clone();
         if !d.path.is_empty() {
             help.push_str("\npath: ");
@@ -144,6 +177,7 @@ fn render_human(
         }
         let report = Report { d, code, help, src: Excerpts(&script.source) };
         let _ = handler.render_report(&mut out, &report);
+        out.push_str(&tail);
         out.push('\n');
     }
     out
@@ -229,6 +263,12 @@ fn json_one(script: &Script, d: &Diagnostic) -> Value {
             })
             .collect();
     }
+    let elided = d.path_elided();
+    if !elided.is_empty() {
+        // `path` lists the ids shown; here, where the straight runs between them were cut
+        // (after that many ids, that many actions; `lint --full-paths` keeps them all).
+        v["path_elided"] = elided.iter().map(|(after, n)| json!({"after": after, "actions": n})).collect();
+    }
     if let Some(f) = fix {
         v["fix"] = f;
     }
@@ -269,16 +309,40 @@ fn load_json(file: &str, e: &LoadError) -> Value {
 
 /// `lint --format json` with the load errors (`errors`) and warnings (`warnings`) of the run.
 pub fn json_with_load(results: &[(&Script, &[Diagnostic])], load: &LoadProblems) -> String {
-    let diagnostics: Vec<Value> =
-        results.iter().flat_map(|(s, ds)| ds.iter().map(move |d| json_one(s, d))).collect();
-    let errors: Vec<Value> = load.errors.iter().map(|(f, e)| load_json(f, e)).collect();
-    let warnings: Vec<Value> = load.warnings.iter().map(|(f, e)| load_json(f, e)).collect();
-    let mut text = serde_json::to_string_pretty(
-        &json!({"version": 1, "diagnostics": diagnostics, "errors": errors, "warnings": warnings}),
-    )
-    .expect("JSON values serialize");
-    text.push('\n');
+    // Written one finding at a time (the same bytes as pretty-printing the whole document):
+    // a tree of every finding's JSON cost 6 GB for 4 800 findings of a 20 000-action script
+    // (issue 21, F04); now only one finding's tree exists at a time.
+    let mut text = String::from("{\n  \"version\": 1,\n");
+    let diagnostics = results.iter().flat_map(|(s, ds)| ds.iter().map(move |d| json_one(s, d)));
+    pretty_field(&mut text, "diagnostics", diagnostics, false);
+    pretty_field(&mut text, "errors", load.errors.iter().map(|(f, e)| load_json(f, e)), false);
+    pretty_field(&mut text, "warnings", load.warnings.iter().map(|(f, e)| load_json(f, e)), true);
+    text.push_str("}\n");
     text
+}
+
+/// `  "key": [ ...items... ]` as `serde_json::to_string_pretty` writes an array field of a
+/// top-level object, one item at a time.
+fn pretty_field(out: &mut String, key: &str, items: impl Iterator<Item = Value>, last: bool) {
+    out.push_str(&format!("  \"{key}\": ["));
+    let mut any = false;
+    for v in items {
+        out.push_str(if any { ",\n" } else { "\n" });
+        any = true;
+        let item = serde_json::to_string_pretty(&v).expect("JSON values serialize");
+        for (k, line) in item.lines().enumerate() {
+            if k > 0 {
+                out.push('\n');
+            }
+            out.push_str("    ");
+            out.push_str(line);
+        }
+    }
+    if any {
+        out.push_str("\n  ");
+    }
+    out.push(']');
+    out.push_str(if last { "\n" } else { ",\n" });
 }
 
 fn sarif_level(s: Severity) -> &'static str {
@@ -331,7 +395,7 @@ fn step_places(script: &Script, d: &Diagnostic) -> Vec<(String, Option<String>, 
                 };
                 Some((a.id.clone(), branch.clone(), place))
             }
-            Step::Event(_) => None,
+            Step::Event(_) | Step::Elided(_) => None,
         })
         .collect()
 }
@@ -381,7 +445,15 @@ pub fn sarif_with_load(results: &[(&Script, &[Diagnostic])], load: &LoadProblems
             })
         })
         .collect();
-    let mut out = Vec::new();
+    // Each result is written as soon as it is built (compact), so only one result's tree exists
+    // at a time.
+    let mut out = String::new();
+    // Path steps are shared: each distinct (place, action) is one entry of
+    // `run.threadFlowLocations`, and a code flow step refers to it by `index` (issue 21, F04:
+    // 5 000 findings each repeating their path's locations made 1.7 GB of SARIF).
+    let mut shared: Vec<Value> = Vec::new();
+    let mut shared_at: std::collections::HashMap<(std::sync::Arc<str>, usize, usize, String), usize> =
+        std::collections::HashMap::new();
     for (script, ds) in results {
         for d in ds.iter() {
             let rule_index = d.rule.id as usize;
@@ -413,8 +485,25 @@ pub fn sarif_with_load(results: &[(&Script, &[Diagnostic])], load: &LoadProblems
                 }
                 result["relatedLocations"] = Value::Array(related);
             }
-            let steps: Vec<Value> =
-                places.iter().map(|(id, _, p)| json!({"location": place_location(p, Some(id))})).collect();
+            let mut steps: Vec<Value> = places
+                .iter()
+                .map(|(id, _, p)| {
+                    let key = (p.file.clone(), p.line, p.column, id.clone());
+                    let index = *shared_at.entry(key).or_insert_with(|| {
+                        shared.push(json!({"location": place_location(p, Some(id))}));
+                        shared.len() - 1
+                    });
+                    json!({"index": index})
+                })
+                .collect();
+            // An elided straight run is one location with only a message (`--full-paths`: all).
+            for (after, n) in d.path_elided().into_iter().rev() {
+                let text = super::diagnostic::elided_text(n);
+                steps.insert(
+                    after,
+                    json!({"location": {"message": {"text": text}}, "importance": "unimportant"}),
+                );
+            }
             if !steps.is_empty() {
                 result["codeFlows"] = json!([{"threadFlows": [{"locations": steps}]}]);
             }
@@ -431,28 +520,30 @@ pub fn sarif_with_load(results: &[(&Script, &[Diagnostic])], load: &LoadProblems
                     }],
                 }]);
             }
-            out.push(result);
+            if !out.is_empty() {
+                out.push(',');
+            }
+            out.push_str(&serde_json::to_string(&result).expect("JSON values serialize"));
         }
     }
-    let doc = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "recflow",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules,
-            }},
-            "results": out,
-            "invocations": [{
-                "executionSuccessful": load.errors.is_empty(),
-                "toolExecutionNotifications": load.errors.iter().map(|(f, e)| sarif_notification(f, e, "error"))
-                    .chain(load.warnings.iter().map(|(f, e)| sarif_notification(f, e, "warning")))
-                    .collect::<Vec<_>>(),
-            }],
-        }]
-    });
-    let mut text = serde_json::to_string_pretty(&doc).expect("JSON values serialize");
-    text.push('\n');
-    text
+    let tool = json!({"driver": {
+        "name": "recflow",
+        "version": env!("CARGO_PKG_VERSION"),
+        "rules": rules,
+    }});
+    let invocations = json!([{
+        "executionSuccessful": load.errors.is_empty(),
+        "toolExecutionNotifications": load.errors.iter().map(|(f, e)| sarif_notification(f, e, "error"))
+            .chain(load.warnings.iter().map(|(f, e)| sarif_notification(f, e, "warning")))
+            .collect::<Vec<_>>(),
+    }]);
+    // Compact: SARIF is read by tools, and indentation alone tripled the size of a large run.
+    let ser = |v: &Value| serde_json::to_string(v).expect("JSON values serialize");
+    format!(
+        "{{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{{\
+         \"tool\":{},\"results\":[{out}],\"threadFlowLocations\":{},\"invocations\":{}}}]}}\n",
+        ser(&tool),
+        ser(&Value::Array(shared)),
+        ser(&invocations)
+    )
 }

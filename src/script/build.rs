@@ -108,7 +108,21 @@ pub(crate) fn build(raw: RawScript) -> Result<Script, LoadErrors> {
         kind: raw.kind,
         warnings: {
             b.warnings.sort_by_key(|e| e.labels.first().map_or(0, |(s, _)| s.offset));
-            b.warnings.truncate(MAX_REPORTED_ERRORS);
+            // Every warning is kept (JSON and SARIF list each one; the terminal groups those
+            // of one cause, issue 21): silently keeping the first 100 lost the rest. A hostile
+            // file is still bounded, with the cut said in a last warning.
+            if b.warnings.len() > MAX_KEPT_WARNINGS {
+                let more = b.warnings.len() - MAX_KEPT_WARNINGS;
+                let next = b.warnings.swap_remove(MAX_KEPT_WARNINGS);
+                b.warnings.truncate(MAX_KEPT_WARNINGS);
+                let mut e = LoadError::new(
+                    next.kind,
+                    format!("{more} more warnings not kept (recflow keeps the first {MAX_KEPT_WARNINGS})"),
+                )
+                .warning();
+                e.source = next.source;
+                b.warnings.push(e);
+            }
             b.warnings
         },
     })
@@ -185,6 +199,9 @@ pub fn snippet_warnings(script: &crate::script::Script) -> Vec<LoadError> {
 /// Most errors reported for one file; the rest are counted. Rendering an error costs time
 /// proportional to the file, so a hostile file with 100 000 mistakes must not print them all.
 pub const MAX_REPORTED_ERRORS: usize = 100;
+
+/// Most load warnings kept for one file (all of them reach JSON / SARIF; the terminal groups them).
+pub const MAX_KEPT_WARNINGS: usize = 50_000;
 
 /// Most "did you mean" searches per file (each compares against every id).
 const MAX_SUGGESTIONS: usize = 50;
@@ -541,8 +558,44 @@ impl Props<'_, '_> {
         let t = text.trim();
         match t.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
             Some(inner) if !inner.trim().is_empty() && !inner.contains(['{', '}']) => inner.trim().to_owned(),
-            _ => text,
+            _ => {
+                if t.contains(['{', '}']) {
+                    self.variable_template(name, t);
+                }
+                text
+            }
         }
+    }
+
+    /// A variable *name* built from a template (`x{v}`, `{a}{b}`): which variable it names is
+    /// decided at run time, and recflow does not model that. Said at load instead of silently
+    /// reading a variable literally named `x{v}`, never set (issue 21, F09).
+    fn variable_template(&mut self, name: &str, value: &str) {
+        self.templated_warning(
+            name,
+            |pname, id| format!("{pname} of action `{id}` is `{value}`: a variable name built from a template is not modelled"),
+            "not one variable name",
+            |_| format!(
+                "recflow reads a variable literally named `{value}`, which nothing sets, so this action always sees it empty (a CASE takes `default`); name the variable directly, e.g. `{{v}}`"
+            ),
+        );
+    }
+
+    /// One `load::templated-value` warning at property `name` (message and help from the
+    /// property's name as written and the action id).
+    fn templated_warning(
+        &mut self,
+        name: &str,
+        message: impl FnOnce(&str, &str) -> String,
+        label: &str,
+        help: impl FnOnce(&str) -> String,
+    ) {
+        let Some(p) = self.get(name) else { return };
+        let (span, pname) = (p.span, p.name.value.clone());
+        let e = LoadError::new(LoadErrorKind::TemplatedValue, message(&pname, &self.a.id.value))
+            .with_label(span, label)
+            .with_help(help(&pname));
+        self.b.warn(e);
     }
 
     fn invalid(&mut self, name: &str, value: &str, expected: &str, candidates: &[&str]) {
@@ -564,8 +617,6 @@ impl Props<'_, '_> {
     /// and so does the simulator (docs/script-format.md "Variables in properties"); the typed
     /// value keeps the fallback a value still invalid at run time takes.
     fn templated(&mut self, name: &str, value: &str, default: &str) {
-        let Some(p) = self.get(name) else { return };
-        let (span, pname) = (p.span, p.name.value.clone());
         // The fallback as the engine applies it (MUSIC `0` plays 10 s, A-1), and what simulate
         // does with the value at all (issue 25: the warning must say what the engine does).
         let ty = normalize_type(&self.a.type_name.value);
@@ -574,18 +625,13 @@ impl Props<'_, '_> {
             Some(u) => format!("{u}; "),
             None => "simulate resolves it per contact; ".to_string(),
         };
-        self.b.warn(
-            LoadError::new(
-                LoadErrorKind::TemplatedValue,
-                format!(
-                    "{pname} of action `{}` is `{value}`, resolved at run time from the contact's variables",
-                    self.a.id.value
-                ),
-            )
-            .with_label(span, "a {var} template")
-            .with_help(format!(
+        self.templated_warning(
+            name,
+            |pname, id| format!("{pname} of action `{id}` is `{value}`, resolved at run time from the contact's variables"),
+            "a {var} template",
+            |pname| format!(
                 "{used}a value still invalid at run time takes {pname}'s default ({default}) and counts as `templated_fallback`; lint explores every value it can take"
-            )),
+            ),
         );
     }
 

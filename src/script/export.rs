@@ -464,7 +464,13 @@ fn action_object(a: &Action, st: Option<&StudioAction>, xy: (i64, i64)) -> Map<S
     if st.is_none() || obj.contains_key("actionId") {
         obj.insert("actionId".into(), id);
     }
-    if obj.get("name").and_then(Value::as_str) != Some(a.type_name.as_str()) {
+    // The name as Studio wrote it (`Do Not Record`, `hang_up`) is kept while it names the same
+    // type: the YAML form writes the canonical `DONOTRECORD`, and the round trip JSON → YAML →
+    // JSON must give Studio's own text back (issue 21, F10).
+    let same_type = obj.get("name").and_then(Value::as_str).is_some_and(|n| {
+        n == a.type_name || super::model::normalize_type(n) == super::model::normalize_type(&a.type_name)
+    });
+    if !same_type {
         let ty = if st.is_some() { a.type_name.as_str() } else { type_name(a) };
         obj.insert("name".into(), json!(ty));
     }

@@ -215,6 +215,18 @@ findings! {
          authorisation, a verbal contract); one nobody can retrieve is as good as none.\n\n\
          ## What to do\nCopy `RecordingStatementId` into a `Global:` variable right after the \
          statement Start, before anything overwrites it (S001, S002).\n";
+    WorkLimit "F012" "work_limit" Warning [G002]
+        "ended by the work limit"
+        "Snippet/template work passed 200 000 units: the contact was ended"
+        "## What it means\nThe contact's Snippet runs and `{var}` template renders together did more than \
+         200 000 units of work (one per expression step, loop pass or template part, one per byte built; \
+         `snippet::MAX_CONTACT_WORK`, about 6 ms), and the simulator ended the contact at the action that \
+         passed the budget (`explain` shows it: *finding [s] work limit*).\n\n\
+         ## Why it matters\nA SNIPPET or ASSIGN that loops back to itself, or a loop that computes far more \
+         than a call needs, makes every contact slow in CXone too; in the simulator it would cost seconds \
+         per contact (issue 21, F01).\n\n\
+         ## What to do\nGive the loop an exit or a wait (G002 shows a busy loop), and keep Snippet loops \
+         short (docs/limits.md).\n";
 }
 
 impl Finding {

@@ -16,14 +16,18 @@ use super::compile::{
 use super::funcs::{self, Func, Out};
 use super::parser::{BinOp, UnOp};
 
-/// Loop iterations (FOR and FOREACH together) allowed in one run of a program.
-pub const MAX_LOOP_ITERATIONS: u32 = 100_000;
+/// Loop iterations (FOR, FOREACH and WHILE together) allowed in one run of a program.
+pub const MAX_LOOP_ITERATIONS: u32 = 10_000;
 /// Longest value a snippet may build (Studio's largest `MaxStringSize`, Limit32K).
 pub const MAX_VALUE_LEN: usize = 32 * 1024;
-/// Work units (expression nodes evaluated + bytes of text built) allowed in one run.
-pub const MAX_WORK: u64 = 20_000_000;
-/// Work units allowed per contact over all program runs and template renders together.
-pub const MAX_CONTACT_WORK: u64 = 50_000_000;
+/// Work units (expression nodes evaluated + bytes of text built) allowed in one run: the whole
+/// contact's budget.
+pub const MAX_WORK: u64 = MAX_CONTACT_WORK;
+/// Work units allowed per contact over all program runs and template renders together. A unit
+/// costs ~25-30 ns, so a contact's Snippet and template work stays under ~6 ms (issue 21, F01:
+/// 50 000 000 let one contact take over a second). The simulator ends a contact that passes it
+/// (`work_limit` finding, at the action that did).
+pub const MAX_CONTACT_WORK: u64 = 200_000;
 /// Longest member path built at run time (`obj.list[12].name`), in bytes.
 pub const MAX_PATH_LEN: usize = 1024;
 /// Member values created at run time (run-time indexes) kept per contact; further ones are dropped.
@@ -76,8 +80,11 @@ fn recycle(pool: &mut Vec<String>, v: Val<'_>) {
 
 /// Text of a number as the Snippet prints it: integral values without a decimal point, others
 /// with at most 15 significant digits and no trailing zeros. Lives on the stack.
+/// Longest printed number: `-` and the 309 digits of `f64::MAX`, written out in full.
+const NUM_TEXT_MAX: usize = 320;
+
 pub(crate) struct NumText {
-    buf: [u8; 48],
+    buf: [u8; NUM_TEXT_MAX],
     len: usize,
 }
 
@@ -95,7 +102,7 @@ impl fmt::Write for NumText {
 
 impl NumText {
     pub(crate) fn new(x: f64) -> NumText {
-        let mut t = NumText { buf: [0; 48], len: 0 };
+        let mut t = NumText { buf: [0; NUM_TEXT_MAX], len: 0 };
         if x == x.trunc() && x.abs() < 1e15 {
             // Hot path (counters, digits): hand-rolled integer formatting.
             let mut n = x.abs() as u64;
@@ -125,12 +132,9 @@ impl NumText {
             let prec = (14 - mag).clamp(0, 17) as usize;
             write!(t, "{x:.prec$}")
         };
-        if ok.is_err() {
-            // Beyond 48 digits (|x| ≥ 1e47): scientific notation rather than 300 digits.
-            t.len = 0;
-            let _ = write!(t, "{x:e}");
-            return t;
-        }
+        // Every finite number is written out in digits (`1e52` would not read back as a number:
+        // the language has no exponent syntax, issue 21 F17); the buffer holds `f64::MAX`.
+        debug_assert!(ok.is_ok(), "{x} fits the number buffer");
         if t.as_str().contains('.') {
             while t.len > 0 && t.buf[t.len - 1] == b'0' {
                 t.len -= 1;
@@ -434,6 +438,21 @@ impl<'p> Run<'p> {
         Ok(Flow::Normal)
     }
 
+    /// Every value assigned obeys [`MAX_VALUE_LEN`], whatever built it: a long literal is as
+    /// over-long as a long concatenation (issue 21, F20; computed text is charged where built).
+    fn capped(&mut self, v: Val<'p>, vars: &mut Vars, at: u32) -> Result<Val<'p>, RuntimeError> {
+        let len = match &v {
+            Val::Str(s) | Val::Lit(_, s) => s.len(),
+            Val::Buf(b) => b.len(),
+            _ => 0,
+        };
+        if len > MAX_VALUE_LEN {
+            recycle(&mut vars.pool, v);
+            return Err(self.err(at, format_args!("value too long (over {MAX_VALUE_LEN} bytes)")));
+        }
+        Ok(v)
+    }
+
     /// Store a value into a slot, recycling the slot's old buffer.
     fn store(vars: &mut Vars, target: VarId, v: Val<'_>) {
         let i = target.index();
@@ -498,6 +517,7 @@ impl<'p> Run<'p> {
         match s {
             CStmt::Assign { target, index: None, value } => {
                 let v = self.eval(value, vars)?;
+                let v = self.capped(v, vars, value.at)?;
                 match target {
                     CTarget::Slot(id) => Self::store(vars, *id, v),
                     CTarget::Dyn(root, segs) => {
@@ -508,6 +528,7 @@ impl<'p> Run<'p> {
             }
             CStmt::Assign { target, index: Some(ix), value } => {
                 let v = self.eval(value, vars)?;
+                let v = self.capped(v, vars, value.at)?;
                 let i = self.eval(ix, vars)?;
                 let n = self.index_number(&i, ix.at)?;
                 recycle(&mut vars.pool, i);
@@ -1475,8 +1496,21 @@ mod tests {
         assert_eq!(format_number(-42.0), "-42");
         assert_eq!(format_number(123456789012345.0), "123456789012345");
         assert_eq!(format_number(1e20), "100000000000000000000");
-        assert_eq!(format_number(1e300), "1e300");
+        assert_eq!(format_number(1e300), format!("1{}", "0".repeat(300)));
+        assert_eq!(format_number(-f64::MAX).len(), 310);
         assert_eq!(format_number(-0.000001), "-0.000001");
+    }
+
+    /// Issue 21 F17: whatever a computation gives, its printed form reads back as the same number
+    /// (`1e52` was printed and then read as text, so `b = a + 1` concatenated).
+    #[test]
+    fn printed_numbers_read_back() {
+        let big = (0..10).fold(1.0f64, |x, _| x * 1e51);
+        for x in [1e52, big.min(f64::MAX), 1e300, -f64::MAX, f64::MAX, 12345.678, -0.25, 1e15, 1e47] {
+            let text = format_number(x);
+            let back = parse_number(&text).unwrap_or_else(|| panic!("{x} printed as {text}, not a number"));
+            assert!(back == x || (back - x).abs() <= x.abs() * 1e-14, "{x} -> {text} -> {back}");
+        }
     }
 
     #[test]

@@ -130,7 +130,18 @@ pub fn lex(src: &str) -> Vec<Token> {
             b'\\' => one(Tok::Backslash),
             b'/' if next == Some(b'*') => {
                 // Block comment; newlines inside it are kept so statements stay on their lines.
-                let end = src[i + 2..].find("*/").map_or(bytes.len(), |n| i + 2 + n + 2);
+                let Some(n) = src[i + 2..].find("*/") else {
+                    // Never closed: a syntax error at the `/*`, not a comment that silently
+                    // swallows the rest of the program (issue 21, F16).
+                    out.push(Token {
+                        tok: Tok::Error("unterminated comment: expected a closing `*/`"),
+                        offset: start,
+                        len: 2,
+                    });
+                    i = bytes.len();
+                    continue;
+                };
+                let end = i + 2 + n + 2;
                 for (k, c) in src[i..end].char_indices() {
                     if c == '\n' {
                         out.push(Token { tok: Tok::Newline, offset: i + k, len: 1 });
@@ -275,6 +286,22 @@ mod tests {
                 Tok::Eof
             ]
         );
+    }
+
+    /// Issue 21 F16: `/* never closed` is an error token, and closed comments still vanish.
+    #[test]
+    fn unterminated_block_comment_is_an_error() {
+        assert_eq!(
+            kinds("a = 1 /* never closed\nb = 2"),
+            vec![
+                Tok::Ident,
+                Tok::Assign,
+                Tok::Number,
+                Tok::Error("unterminated comment: expected a closing `*/`"),
+                Tok::Eof
+            ]
+        );
+        assert_eq!(kinds("a /* x\n */ b"), vec![Tok::Ident, Tok::Newline, Tok::Ident, Tok::Eof]);
     }
 
     #[test]

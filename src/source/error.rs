@@ -198,6 +198,32 @@ pub struct LoadErrors {
     pub errors: Vec<LoadError>,
 }
 
+/// Warnings of one kind and one cause (same code, help and primary label text) beyond this many
+/// are printed once, with a line counting the others (issue 21: 5 000 actions of one unknown
+/// type printed 5 000 full reports, ~1 minute). JSON and SARIF keep every one.
+pub const GROUP_WARNINGS_AFTER: usize = 3;
+
+/// `warnings` grouped by kind and cause, in order of first appearance: each group's first
+/// warning and the others like it.
+pub fn group_warnings(warnings: &[LoadError]) -> Vec<(&LoadError, Vec<&LoadError>)> {
+    let key = |w: &LoadError| {
+        let name = w.source.as_ref().map(|s| s.name.to_string());
+        (w.kind.code(), name, w.help.clone(), w.labels.first().map(|(_, t)| t.clone()))
+    };
+    let mut at: std::collections::HashMap<_, usize> = std::collections::HashMap::new();
+    let mut groups: Vec<(&LoadError, Vec<&LoadError>)> = Vec::new();
+    for w in warnings {
+        match at.entry(key(w)) {
+            std::collections::hash_map::Entry::Occupied(e) => groups[*e.get()].1.push(w),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(groups.len());
+                groups.push((w, Vec::new()));
+            }
+        }
+    }
+    groups
+}
+
 impl LoadErrors {
     pub fn one(e: LoadError) -> Self {
         LoadErrors { errors: vec![e] }

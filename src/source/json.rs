@@ -5,12 +5,20 @@
 //! or one [`JsonError`] with the byte offset of the first thing that cannot be parsed.
 //!
 //! Recursive descent over bytes, bounded by [`MAX_DEPTH`] nesting levels so that hostile input
-//! (`[[[[…`) cannot overflow the stack; linear in the input size; never panics.
+//! (`[[[[…`) cannot overflow the stack, and by [`MAX_NODES`] values so that a huge export is
+//! refused before its tree exhausts memory; linear in the input size; never panics. Both are the
+//! YAML script budgets.
 
 use super::span::{Span, TextMap};
 
-/// Deepest nesting of arrays / objects accepted. Studio exports nest 4 levels.
-pub const MAX_DEPTH: usize = 256;
+/// Deepest nesting of arrays / objects accepted (Studio exports nest 4 levels): the YAML
+/// script limit, so a script that loads in one format loads in the other.
+pub const MAX_DEPTH: usize = super::SCRIPT_MAX_DEPTH;
+/// Most values (scalars, arrays, objects) in one text: the YAML script *event* budget (4 × its
+/// node budget). A JSON value is an event of the parse (Studio writes ~13 per action, where the
+/// YAML form has ~4 nodes), so a 20 000-action export loads as its YAML form does, and a 22 MiB
+/// export of 1 M actions (13 M values) is refused at 1 M instead of exhausting memory.
+pub const MAX_NODES: usize = 4 * super::SCRIPT_MAX_NODES;
 
 /// A JSON value with its span.
 #[derive(Clone, Debug, PartialEq)]
@@ -81,7 +89,7 @@ impl Json {
 /// Parse a complete JSON text (one value, surrounded by optional whitespace; a leading UTF-8
 /// byte-order mark is skipped).
 pub fn parse(text: &str) -> Result<Json, JsonError> {
-    let mut p = Parser { s: text.as_bytes(), text, i: 0 };
+    let mut p = Parser { s: text.as_bytes(), text, i: 0, nodes: 0 };
     if text.starts_with('\u{feff}') {
         p.i = 3;
     }
@@ -101,6 +109,8 @@ struct Parser<'a> {
     s: &'a [u8],
     text: &'a str,
     i: usize,
+    /// Values parsed so far (against [`MAX_NODES`]).
+    nodes: usize,
 }
 
 impl Parser<'_> {
@@ -125,6 +135,13 @@ impl Parser<'_> {
     }
 
     fn value(&mut self, depth: usize) -> Result<Json, JsonError> {
+        self.nodes += 1;
+        if self.nodes > MAX_NODES {
+            return Err(self.err(
+                1,
+                format!("more than {MAX_NODES} JSON values: over the script budget (docs/limits.md)"),
+            ));
+        }
         let start = self.i;
         let value = match self.s.get(self.i) {
             Some(b'{') => self.object(depth)?,
@@ -413,10 +430,22 @@ mod tests {
     #[test]
     fn deep_nesting_is_an_error_not_a_crash() {
         let deep = "[".repeat(100_000);
+        assert_eq!(MAX_DEPTH, 64);
         let e = parse(&deep).unwrap_err();
         assert!(e.message.contains("nested"));
         assert_eq!(e.offset, MAX_DEPTH);
         let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse(&ok).is_ok());
+    }
+
+    /// Issue 21 F07: the node budget stops a huge export early, with a located error.
+    #[test]
+    fn too_many_values_is_an_error() {
+        let many = format!("[{}]", vec!["0"; MAX_NODES].join(","));
+        let e = parse(&many).unwrap_err();
+        assert!(e.message.contains("more than 1000000 JSON values"), "{}", e.message);
+        assert_eq!(e.offset, 1 + 2 * (MAX_NODES - 1));
+        let ok = format!("[{}]", vec!["0"; MAX_NODES - 1].join(","));
         assert!(parse(&ok).is_ok());
     }
 

@@ -37,6 +37,14 @@ pub const MAX_SECONDS: f64 = 315_576_000.0;
 /// [`MAX_SECONDS`] in milliseconds.
 pub const MAX_MS: u64 = 315_576_000_000;
 
+/// Deepest nesting accepted in a script, YAML or Studio JSON (a script needs 6 levels;
+/// serde-saphyr's default is 64).
+pub const SCRIPT_MAX_DEPTH: usize = 64;
+/// Script node budget, YAML or Studio JSON (every value: scalar, list, mapping / object): ~15
+/// nodes per action leaves room for scripts of ~15 000 actions, and bounds the memory of the
+/// node tree well under 100 MB.
+pub const SCRIPT_MAX_NODES: usize = 250_000;
+
 /// Largest file (script, tenant, traffic) recflow loads (bytes). Larger files are refused before parsing.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -51,13 +59,29 @@ pub fn read_text(path: &Path) -> Result<String, LoadError> {
     if meta.is_dir() {
         return Err(LoadError::new(LoadErrorKind::Io, format!("`{name}` is a directory, not a file")));
     }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(LoadError::new(
+    let too_large = |len: String| {
+        LoadError::new(
             LoadErrorKind::TooLarge,
-            format!("`{name}` is {} bytes; recflow loads files up to {MAX_FILE_BYTES} bytes", meta.len()),
-        ));
+            format!("`{name}` is {len} bytes; recflow loads files up to {MAX_FILE_BYTES} bytes"),
+        )
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(meta.len().to_string()));
     }
-    let bytes = std::fs::read(path).map_err(io)?;
+    // Devices, FIFOs and /proc files report a length of 0 (or a wrong one): the size check above
+    // cannot be trusted, so the read itself stops one byte past the cap (issue 21, F06).
+    let mut bytes = Vec::new();
+    {
+        use std::io::Read;
+        let file = std::fs::File::open(path).map_err(io)?;
+        if let Ok(meta) = file.metadata() {
+            remember_input(path, &meta);
+        }
+        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+    }
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(format!("more than {MAX_FILE_BYTES}")));
+    }
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
@@ -70,4 +94,55 @@ pub fn read_text(path: &Path) -> Result<String, LoadError> {
         .with_label(Span::new(at.min(src.text.len()), 0), "invalid UTF-8 here")
         .with_help("save the file as UTF-8; recflow reads YAML scripts and Studio JSON exports")
     })
+}
+
+/// The identity of a file: device and inode on Unix (so a hard link or a symlink is the same
+/// file), the canonical path elsewhere.
+#[derive(Clone, PartialEq, Eq)]
+struct FileKey {
+    #[cfg(unix)]
+    dev_ino: (u64, u64),
+    #[cfg(not(unix))]
+    canonical: std::path::PathBuf,
+}
+
+impl FileKey {
+    fn of(path: &Path, meta: &std::fs::Metadata) -> Option<Self> {
+        #[cfg(unix)]
+        {
+            let _ = path;
+            use std::os::unix::fs::MetadataExt;
+            // Devices and FIFOs are streams, not files an output could destroy.
+            meta.is_file().then(|| FileKey { dev_ino: (meta.dev(), meta.ino()) })
+        }
+        #[cfg(not(unix))]
+        {
+            if !meta.is_file() {
+                return None;
+            }
+            std::fs::canonicalize(path).ok().map(|canonical| FileKey { canonical })
+        }
+    }
+}
+
+/// Every regular file [`read_text`] read in this process, with the path it was named by: the
+/// inputs of the run, which no output of the same run may overwrite (issue 21, F08).
+static INPUTS: std::sync::Mutex<Vec<(FileKey, std::path::PathBuf)>> = std::sync::Mutex::new(Vec::new());
+
+fn remember_input(path: &Path, meta: &std::fs::Metadata) {
+    if let Some(key) = FileKey::of(path, meta) {
+        let mut inputs = INPUTS.lock().unwrap_or_else(|e| e.into_inner());
+        if !inputs.iter().any(|(k, _)| *k == key) {
+            inputs.push((key, path.to_path_buf()));
+        }
+    }
+}
+
+/// If `path` (after symlinks; hard links too) is a file this run read as input, the path the
+/// input was named by. Outputs call this before they replace anything.
+pub fn input_named_by(path: &Path) -> Option<std::path::PathBuf> {
+    let meta = std::fs::metadata(path).ok()?;
+    let key = FileKey::of(path, &meta)?;
+    let inputs = INPUTS.lock().unwrap_or_else(|e| e.into_inner());
+    inputs.iter().find(|(k, _)| *k == key).map(|(_, p)| p.clone())
 }

@@ -23,11 +23,9 @@ use serde_saphyr::{DuplicateKeyPolicy, NonFiniteFloatPolicy};
 use super::error::{LoadError, LoadErrorKind};
 use super::span::{Source, Span};
 
-/// Deepest nesting accepted in a script (a script needs 6 levels; serde-saphyr's default is 64).
-const SCRIPT_MAX_DEPTH: usize = 64;
-/// Script node budget: ~15 nodes per action leaves room for scripts of ~15 000 actions, and
-/// bounds the memory of the node tree well under 100 MB.
-const SCRIPT_MAX_NODES: usize = 250_000;
+// The script budgets, shared with the Studio JSON parser (`source::json`): one budget for both
+// formats (issue 21, F07).
+use super::{SCRIPT_MAX_DEPTH, SCRIPT_MAX_NODES};
 /// Script alias expansion budget (billion-laughs protection): events replayed from aliases.
 const SCRIPT_MAX_REPLAYED_EVENTS: usize = 100_000;
 

@@ -156,3 +156,32 @@ fn fail_on_change_exit_codes() {
     assert_eq!(status(&["diff", OLD, NO_DNR, "--format", "json", "--fail-on-change"]), Some(1));
     assert_eq!(status(&["diff", OLD, "tests/fixtures/diff/missing.yaml"]), Some(2), "unloadable input");
 }
+
+/// Issue 19 point 7: the headline says how each finding count moved, and `--fail-on-change`
+/// fails on a violation that appeared.
+#[test]
+fn the_headline_names_the_violation_that_appeared() {
+    let (code, out, err) = crate::common::run(&[
+        "diff",
+        "tests/fixtures/diff/consent.yaml",
+        "tests/fixtures/diff/consent-no-dnr.yaml",
+        "--calls",
+        "300",
+        "--fail-on-change",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    let verdict = out.split("\n\n").nth(1).unwrap();
+    assert!(
+        verdict.starts_with("Verdict (contacts: old → new)\n  ✗ recorded_without_consent: 0 → "),
+        "{out}"
+    );
+    assert!(err.contains("violations appeared or grew: recorded_without_consent: 0 → "), "{err}");
+    let (_, out, _) = crate::common::run(&[
+        "diff",
+        "tests/fixtures/diff/consent.yaml",
+        "tests/fixtures/diff/consent.yaml",
+        "--calls",
+        "50",
+    ]);
+    assert!(out.contains("\nVerdict: no finding count moved\n"), "{out}");
+}

@@ -5,6 +5,7 @@ mod coverage;
 mod load_hardening;
 mod precision;
 mod script_kind;
+mod verdicts;
 
 use crate::common::output as recflow;
 

@@ -73,16 +73,13 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
 /// Fix (safe): make the copy's target a `Global:` variable (`stmt` → `Global:stmt`): the id
 /// then outlives the contact. Only a variable name changes: no recording changes.
 pub(crate) fn fix(cx: &Ctx, d: &Diagnostic) -> Option<Fix> {
-    let path: Vec<ActionIx> = d
-        .path
-        .iter()
-        .filter_map(|s| match s {
-            crate::lint::analysis::Step::Action { action, .. } => Some(*action),
-            crate::lint::analysis::Step::Event(_) => None,
-        })
-        .collect();
-    let from = path.iter().rposition(|&p| p == d.action).unwrap_or(0);
-    let (ix, copy) = path[from..].iter().find_map(|&p| {
+    // The copy `check` found on the path is its secondary label (the path itself may be elided,
+    // issue 21 F04): the action at that span that copies the id into a non-Global variable.
+    let at = d.secondary.first()?.span;
+    let (ix, copy) = cx.script.indices().find_map(|p: ActionIx| {
+        if super::action_span(cx.script.action(p)) != at {
+            return None;
+        }
         cx.facts.copies[p.index()]
             .iter()
             .find(|c| !c.target_is_global() && c.copies(crate::lint::infer::STATEMENT_VAR))

@@ -182,7 +182,24 @@ impl<'p, O: Observer> Engine<'p, O> {
                     break;
                 }
                 self.c.steps += 1;
+                let at = self.c.pc;
                 self.step(out);
+                // Snippet / template work is bounded per contact: past the budget the contact
+                // ends here, at the action that spent it (issue 21, F01).
+                if self.c.vars.work() > crate::snippet::MAX_CONTACT_WORK {
+                    out.add(Finding::WorkLimit);
+                    tr!(
+                        self,
+                        "finding",
+                        at,
+                        None,
+                        "work limit: this contact's Snippet and template work passed {} units; the contact is ended",
+                        crate::snippet::MAX_CONTACT_WORK
+                    );
+                    self.c.pc = None;
+                    self.c.events.clear();
+                    break;
+                }
             } else if let Some(i) = next_ev {
                 // `swap_remove`: the list's order carries no meaning, ties are in the key.
                 let e = self.c.events.swap_remove(i);

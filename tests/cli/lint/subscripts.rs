@@ -40,6 +40,21 @@ const C001_STEPS: &[(&str, usize)] = &[
     ("routing.yaml", 24),               // routing:hold
 ];
 
+/// A code flow's steps with each shared `run.threadFlowLocations` entry (`{"index": k}`)
+/// resolved to the location it names.
+fn flow_steps(doc: &Value, r: &Value) -> Vec<Value> {
+    let shared = doc["runs"][0]["threadFlowLocations"].as_array().expect("threadFlowLocations");
+    r["codeFlows"][0]["threadFlows"][0]["locations"]
+        .as_array()
+        .expect("thread flow")
+        .iter()
+        .map(|l| match l["index"].as_u64() {
+            Some(k) => shared[k as usize].clone(),
+            None => l.clone(),
+        })
+        .collect()
+}
+
 fn region(loc: &Value) -> (String, usize) {
     let p = &loc["physicalLocation"];
     (
@@ -61,7 +76,7 @@ fn sarif_code_flow_and_related_locations_point_into_each_file() {
     assert_eq!(region(&r["locations"][0]), ("consent-no-input-leak.yaml".into(), 18));
 
     // codeFlows: every step at its own file:line (not the finding's file, not the entry's).
-    let flow = r["codeFlows"][0]["threadFlows"][0]["locations"].as_array().expect("thread flow");
+    let flow = flow_steps(&doc, r);
     let got: Vec<(String, usize)> = flow.iter().map(|l| region(&l["location"])).collect();
     let want: Vec<(String, usize)> = C001_STEPS.iter().map(|(f, l)| ((*f).to_owned(), *l)).collect();
     assert_eq!(got, want);
@@ -133,7 +148,7 @@ fn studio_json_twin_points_into_each_json_file() {
     let doc: Value = serde_json::from_str(&out).unwrap();
     let r = doc["runs"][0]["results"].as_array().unwrap().iter().find(|r| r["ruleId"] == "C001").unwrap();
     assert_eq!(region(&r["locations"][0]).0, "consent-no-input-leak.json");
-    let flow = r["codeFlows"][0]["threadFlows"][0]["locations"].as_array().unwrap();
+    let flow = flow_steps(&doc, r);
     let files: Vec<String> = flow.iter().map(|l| region(&l["location"]).0).collect();
     let mut distinct = files.clone();
     distinct.dedup();
