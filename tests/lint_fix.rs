@@ -241,11 +241,15 @@ fn studio_json_new_actions_get_fresh_numeric_ids_and_layout() {
     let Some(dnr) = dnr else { return };
     let Some(to) = dnr.branch("default").and_then(|b| b.target) else { return };
     let Some(b) = menu.branch("default").filter(|b| b.target_span.len > 0) else { return };
+    // The decline digit too, so no branch of the MENU runs the DONOTRECORD any more: the fix
+    // must add one (issue 25: an existing equivalent DONOTRECORD would be reused instead).
+    let Some(two) = menu.branch("2").filter(|b| b.target_span.len > 0) else { return };
     let mut text = s.source.text.to_string();
-    text.replace_range(
-        b.target_span.offset..b.target_span.end(),
-        &serde_json::to_string(&s.action(to).id).expect("id"),
-    );
+    let mut spans = [b.target_span, two.target_span];
+    spans.sort_by_key(|s| std::cmp::Reverse(s.offset));
+    for span in spans {
+        text.replace_range(span.offset..span.end(), &serde_json::to_string(&s.action(to).id).expect("id"));
+    }
     let broken = script::load_str("export.json", &text).expect("loads");
     let fixed = prove(&broken, "C001");
     let max_old = broken.actions.iter().filter_map(|a| a.id.parse::<u64>().ok()).max().unwrap_or(0);
