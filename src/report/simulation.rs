@@ -103,7 +103,6 @@ pub fn report_human(r: &Report, script_path: &str, flags: &str) -> String {
     let st = &r.statements;
     let _ =
         writeln!(s, "Recorded statements: {} captured, {} saved, {} lost", st.captured, st.saved, st.lost);
-    let _ = writeln!(s);
     // Issue 11 point 4: a `{var}` property still invalid at run time took its fallback.
     if !r.templated_fallback.is_empty() {
         let _ = writeln!(s);
