@@ -484,9 +484,7 @@ impl Compiled {
         let play_ms = traffic.durations.play;
         let menu_ms = traffic.durations.menu;
         let mut ops = Vec::with_capacity(script.actions.len());
-        let mut unmodelled: Vec<String> = Vec::new();
-        let mut unmodelled_ix: std::collections::HashMap<String, usize> = Default::default();
-        let mut unmodelled_what: Vec<String> = Vec::new();
+        let mut slots = UnmodelledSlots::default();
         let mut templated: Vec<String> = Vec::new();
         let mut consent_questions: Vec<String> = Vec::new();
         let (mut runtime_skill, mut runtime_button) = (None, None);
@@ -504,14 +502,7 @@ impl Compiled {
                 // IF (issue 11 point 2): its Expression evaluated per contact; one recflow
                 // cannot evaluate keeps the traffic-weighted branch (with a load warning).
                 Kind::Other if crate::script::runtime::is_if(action) => {
-                    let fallback = branched(
-                        action,
-                        &coverage,
-                        traffic,
-                        &mut purposes,
-                        &mut (&mut unmodelled, &mut unmodelled_what),
-                        &mut unmodelled_ix,
-                    );
+                    let fallback = branched(action, &coverage, traffic, &mut purposes, &mut slots);
                     match crate::script::runtime::if_expression(action) {
                         Ok(e) => {
                             let branch = |name: &str| {
@@ -540,14 +531,7 @@ impl Compiled {
                     }
                 }
                 Kind::Other if crate::model::traffic::is_traffic_branched(action) => {
-                    Op::Branched(Box::new(branched(
-                        action,
-                        &coverage,
-                        traffic,
-                        &mut purposes,
-                        &mut (&mut unmodelled, &mut unmodelled_what),
-                        &mut unmodelled_ix,
-                    )))
+                    Op::Branched(Box::new(branched(action, &coverage, traffic, &mut purposes, &mut slots)))
                 }
                 Kind::Other => {
                     let first = action.branches.iter().find_map(|b| coverage.edge(action, b));
@@ -854,8 +838,8 @@ impl Compiled {
             presses,
             calls: traffic.calls,
             seed: traffic.seed,
-            unmodelled,
-            unmodelled_what,
+            unmodelled: slots.ids,
+            unmodelled_what: slots.what,
             templated,
             consent_questions,
             runtime_skill,
@@ -872,6 +856,15 @@ impl Compiled {
     }
 }
 
+/// The `unmodelled` slots being built: one per traffic-branched action id (its id, its type and
+/// caption for the human report, and the id → slot index).
+#[derive(Default)]
+struct UnmodelledSlots {
+    ids: Vec<String>,
+    what: Vec<String>,
+    ix: std::collections::HashMap<String, usize>,
+}
+
 /// The traffic-weighted choice of an action whose outcome recflow cannot compute: traffic
 /// `branches:` weights, else uniform among its wired result branches (`Default` only when
 /// nothing else is wired); the contact counts under `unmodelled` (one slot per action id:
@@ -881,8 +874,7 @@ fn branched(
     coverage: &CoverageMap,
     traffic: &Traffic,
     purposes: &mut Purposes,
-    (unmodelled, unmodelled_what): &mut (&mut Vec<String>, &mut Vec<String>),
-    unmodelled_ix: &mut std::collections::HashMap<String, usize>,
+    slots: &mut UnmodelledSlots,
 ) -> BranchedOp {
     let next = |name: &str| coverage.next(action, name);
     let weights = traffic.branches.iter().find(|(id, _)| *id == action.id).map(|(_, w)| w);
@@ -920,6 +912,7 @@ fn branched(
             }
         }
     };
+    let UnmodelledSlots { ids: unmodelled, what: unmodelled_what, ix: unmodelled_ix } = slots;
     let key = *unmodelled_ix.entry(action.id.clone()).or_insert_with(|| {
         unmodelled.push(action.id.clone());
         let kind = action.spec.map_or(action.type_name.as_str(), |s| s.name);
