@@ -104,6 +104,8 @@ fn every_simulated_finding_is_flagged_by_lint() {
 
 mod common;
 
+use recflow::sim::findings::Finding;
+
 use recflow::lint::analysis::Step;
 use recflow::model::{Dist, Weighted};
 
@@ -112,8 +114,8 @@ use recflow::model::{Dist, Weighted};
 fn reproduced(code: &str, r: &sim::Report) -> Option<bool> {
     Some(match code {
         // A declined / no-input consent reaches the agent with nothing stopping the policies:
-        // the agent segment of the (forced, declining) contact is recorded.
-        "C001" => r.recorded.full + r.recorded.agent_only > 0,
+        // the (forced, declining) contacts are judged recorded without consent (issue 19).
+        "C001" => r.findings.get(Finding::RecordedWithoutConsent) > 0,
         // C002 says the call "may already have been recorded"; simulate applies a DONOTRECORD
         // that runs at the answer instant before any policy recording starts, so on
         // `mistake-dnr-after-answer` it reports no `recorded_before_dnr` (a known divergence,
@@ -123,7 +125,7 @@ fn reproduced(code: &str, r: &sim::Report) -> Option<bool> {
         // A Studio Start runs before the consent answer: Studio initiates a recording.
         "C003" => r.initiators.studio > 0,
         "P001" => r.findings.get(recflow::sim::findings::Finding::SensitiveWhileRecording) > 0,
-        "S001" | "S002" => r.statements.lost > 0,
+        "S001" | "S002" => r.findings.get(Finding::StatementLost) > 0 && r.statements.lost > 0,
         "M001" => r.findings.get(recflow::sim::findings::Finding::IndicatorLeftOn) > 0,
         "M003" => r.findings.get(recflow::sim::findings::Finding::Stuck) > 0,
         "M005" => r.findings.get(recflow::sim::findings::Finding::MediaAfterRelease) > 0,
@@ -254,5 +256,54 @@ fn every_lint_path_finding_across_files_is_reproduced_by_simulate() {
         ("tests/fixtures/subscripts/statement/main.yaml", "S001"),
     ] {
         assert!(covered.contains(&want), "{want:?} not reproduced (covered: {covered:?})");
+    }
+}
+
+/// Issue 19 point 5 (a), with the place: a violation simulate counts at action A (the consent
+/// question answered, the sensitive MENU, the DONOTRECORD, the statement's Start) is reported by
+/// one of its predicting lint rules on a path through A — checked per contact on every example
+/// and lint fixture, under default traffic and traffic whose agents press every MAX button.
+#[test]
+fn every_violation_at_an_action_is_predicted_on_a_path_through_it() {
+    let mut failures = Vec::new();
+    let mut checked = BTreeSet::new();
+    for path in scripts() {
+        let script = recflow::script::load_path(&path).unwrap_or_else(|e| panic!("{}", e.render_plain(100)));
+        let found = lint::unsuppressed(&script, &Config::default());
+        let mut pressing = Traffic::default();
+        pressing.agent.presses = vec![PressSequence { p: 0.5, buttons: buttons(&script) }];
+        for traffic in [Traffic::default(), pressing] {
+            let program = sim::Compiled::compile(&script, &Tenant::default(), &traffic);
+            for i in 0..300 {
+                let o = sim::driver::one(&program, i);
+                for k in sim::findings::KINDS.iter().filter(|k| k.class == sim::findings::Class::Violation) {
+                    let Some(at) = o.finding_at[k.finding as usize].filter(|_| o.has(k.finding)) else {
+                        continue;
+                    };
+                    checked.insert(k.name);
+                    let through = found.iter().any(|d| {
+                        k.predicted_by.contains(&d.rule.id)
+                            && (d.action == at
+                                || d.path
+                                    .iter()
+                                    .any(|st| matches!(st, Step::Action { action, .. } if *action == at)))
+                    });
+                    if !through {
+                        failures.push(format!(
+                            "{} contact {i}: {} at `{}`, but no {:?} finding of lint has a path through it",
+                            path.display(),
+                            k.name,
+                            script.actions[at.index()].id,
+                            k.predicted_by
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    failures.dedup();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    for kind in ["recorded_without_consent", "sensitive_while_recording", "statement_lost"] {
+        assert!(checked.contains(kind), "no contact showed {kind} at an action: {checked:?}");
     }
 }

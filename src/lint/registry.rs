@@ -177,7 +177,8 @@ pub fn listing() -> String {
     out
 }
 
-fn capitalize(s: &str) -> String {
+/// `s` with its first letter upper-cased (rule and finding pages share it).
+pub(crate) fn capitalize(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),

@@ -337,7 +337,8 @@ pub struct Compiled {
     pub ops: Vec<Op>,
     /// Studio ids, for paths and explain.
     pub ids: Vec<String>,
-    /// Canonical type names (`MUSIC`; `pass-through` for unmodelled types), for explain.
+    /// Canonical type names (`MUSIC`, `TTSVOICE`: the catalogue's name; `unknown type
+    /// (pass-through)` for a type the catalogue does not list), for explain.
     pub kinds: Vec<&'static str>,
     pub begin: ActionIx,
     pub on_answer: Option<ActionIx>,
@@ -385,6 +386,8 @@ pub struct Compiled {
     /// Ids of the traffic-branched actions, in script order ([`BranchedOp::slot`]): the keys
     /// of the report's `unmodelled`.
     pub unmodelled: Vec<String>,
+    /// Per [`Compiled::unmodelled`] slot: the action's type and caption, for the human report.
+    pub unmodelled_what: Vec<String>,
     /// Ids of the actions with templated typed properties, in script order
     /// ([`super::templated::TemplatedOp::slot`]): the keys of the report's `templated_fallback`.
     pub templated: Vec<String>,
@@ -483,6 +486,7 @@ impl Compiled {
         let mut ops = Vec::with_capacity(script.actions.len());
         let mut unmodelled: Vec<String> = Vec::new();
         let mut unmodelled_ix: std::collections::HashMap<String, usize> = Default::default();
+        let mut unmodelled_what: Vec<String> = Vec::new();
         let mut templated: Vec<String> = Vec::new();
         let mut consent_questions: Vec<String> = Vec::new();
         let (mut runtime_skill, mut runtime_button) = (None, None);
@@ -505,7 +509,7 @@ impl Compiled {
                         &coverage,
                         traffic,
                         &mut purposes,
-                        &mut unmodelled,
+                        &mut (&mut unmodelled, &mut unmodelled_what),
                         &mut unmodelled_ix,
                     );
                     match crate::script::runtime::if_expression(action) {
@@ -535,9 +539,16 @@ impl Compiled {
                         Err(_) => Op::Branched(Box::new(fallback)),
                     }
                 }
-                Kind::Other if crate::model::traffic::is_traffic_branched(action) => Op::Branched(Box::new(
-                    branched(action, &coverage, traffic, &mut purposes, &mut unmodelled, &mut unmodelled_ix),
-                )),
+                Kind::Other if crate::model::traffic::is_traffic_branched(action) => {
+                    Op::Branched(Box::new(branched(
+                        action,
+                        &coverage,
+                        traffic,
+                        &mut purposes,
+                        &mut (&mut unmodelled, &mut unmodelled_what),
+                        &mut unmodelled_ix,
+                    )))
+                }
                 Kind::Other => {
                     let first = action.branches.iter().find_map(|b| coverage.edge(action, b));
                     Op::Pass { next: default.or(first) }
@@ -789,7 +800,16 @@ impl Compiled {
             name: script.name.clone(),
             non_voice_media: if voice { None } else { script.kind.media.clone() },
             ids: script.actions.iter().map(|a| a.id.clone()).collect(),
-            kinds: script.actions.iter().map(|a| a.kind.canonical_name().unwrap_or("pass-through")).collect(),
+            kinds: script
+                .actions
+                .iter()
+                .map(|a| {
+                    a.kind
+                        .canonical_name()
+                        .or(a.spec.map(|s| s.name))
+                        .unwrap_or("unknown type (pass-through)")
+                })
+                .collect(),
             begin: script.begin(),
             on_answer: find_event(script::Event::Answer),
             on_release: find_event(script::Event::Release),
@@ -835,6 +855,7 @@ impl Compiled {
             calls: traffic.calls,
             seed: traffic.seed,
             unmodelled,
+            unmodelled_what,
             templated,
             consent_questions,
             runtime_skill,
@@ -860,7 +881,7 @@ fn branched(
     coverage: &CoverageMap,
     traffic: &Traffic,
     purposes: &mut Purposes,
-    unmodelled: &mut Vec<String>,
+    (unmodelled, unmodelled_what): &mut (&mut Vec<String>, &mut Vec<String>),
     unmodelled_ix: &mut std::collections::HashMap<String, usize>,
 ) -> BranchedOp {
     let next = |name: &str| coverage.next(action, name);
@@ -901,6 +922,11 @@ fn branched(
     };
     let key = *unmodelled_ix.entry(action.id.clone()).or_insert_with(|| {
         unmodelled.push(action.id.clone());
+        let kind = action.spec.map_or(action.type_name.as_str(), |s| s.name);
+        unmodelled_what.push(match &action.label {
+            Some(l) => format!("{kind} \"{l}\""),
+            None => kind.to_string(),
+        });
         unmodelled.len() - 1
     });
     BranchedOp {

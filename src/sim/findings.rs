@@ -296,7 +296,7 @@ impl Kind {
             code = self.code,
             name = self.name,
             class = self.class,
-            summary = capitalize(self.summary),
+            summary = crate::lint::registry::capitalize(self.summary),
             doc = self.doc,
         )
     }
@@ -340,14 +340,6 @@ pub fn docs_index() -> String {
         ));
     }
     out
-}
-
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
 }
 
 #[cfg(test)]
