@@ -204,7 +204,9 @@ fn untouched_bytes_stay_byte_identical() {
     let new: Vec<&str> = fixed.script.source.text.lines().collect();
     let removed: Vec<&&str> = old.iter().filter(|l| !new.contains(l)).collect();
     assert_eq!(removed, [&"      default: queue"]);
-    assert!(new.contains(&"      default: dnr-consent"));
+    // Issue 25: the MENU's own DONOTRECORD (`"2": dnr`, then `queue`) is reused, not duplicated.
+    assert!(new.contains(&"      default: dnr"));
+    assert_eq!(new.len(), old.len(), "no action added: {}", fixed.script.source.text);
     // The header comment (everything before the first action) is byte-identical.
     let head = |t: &str| t[..t.find("  - id:").expect("an action")].to_string();
     assert_eq!(head(&fixed.script.source.text), head(&s.source.text));
@@ -213,11 +215,16 @@ fn untouched_bytes_stay_byte_identical() {
 
 #[test]
 fn new_ids_never_collide() {
-    // A script that already has `dnr-consent` gets `dnr-consent-2`.
+    // A script that already has `dnr-consent` (one that cannot be reused) gets `dnr-consent-2`.
     let text = std::fs::read_to_string(root().join("scripts/mistake-consent-leak.yaml"))
         .expect("read")
         .replace("  - id: dnr\n", "  - id: dnr-consent\n")
-        .replace("\"2\": dnr\n", "\"2\": dnr-consent\n");
+        .replace("\"2\": dnr\n", "\"2\": dnr-consent\n")
+        // The existing DONOTRECORD goes elsewhere than the leak's target: not reusable.
+        .replace(
+            "    label: Customer declined\n    next: queue\n",
+            "    label: Customer declined\n    next: hold\n",
+        );
     let s = script::load_str("leak.yaml", &text).expect("loads");
     let fixed = fix::fix_script(&s, &Config::default(), false);
     assert!(fixed.script.find("dnr-consent-2").is_some(), "{}", fixed.script.source.text);
@@ -234,11 +241,15 @@ fn studio_json_new_actions_get_fresh_numeric_ids_and_layout() {
     let Some(dnr) = dnr else { return };
     let Some(to) = dnr.branch("default").and_then(|b| b.target) else { return };
     let Some(b) = menu.branch("default").filter(|b| b.target_span.len > 0) else { return };
+    // The decline digit too, so no branch of the MENU runs the DONOTRECORD any more: the fix
+    // must add one (issue 25: an existing equivalent DONOTRECORD would be reused instead).
+    let Some(two) = menu.branch("2").filter(|b| b.target_span.len > 0) else { return };
     let mut text = s.source.text.to_string();
-    text.replace_range(
-        b.target_span.offset..b.target_span.end(),
-        &serde_json::to_string(&s.action(to).id).expect("id"),
-    );
+    let mut spans = [b.target_span, two.target_span];
+    spans.sort_by_key(|s| std::cmp::Reverse(s.offset));
+    for span in spans {
+        text.replace_range(span.offset..span.end(), &serde_json::to_string(&s.action(to).id).expect("id"));
+    }
     let broken = script::load_str("export.json", &text).expect("loads");
     let fixed = prove(&broken, "C001");
     let max_old = broken.actions.iter().filter_map(|a| a.id.parse::<u64>().ok()).max().unwrap_or(0);
@@ -333,4 +344,29 @@ mod generated {
             prop_assert!(again.applied.is_empty());
         }
     }
+}
+
+/// Issue 25: C001's fix wires the leaking branch to the DONOTRECORD the MENU already runs when
+/// it goes on to the same action (equivalent flow, no duplicate), and the outcome diff proves it
+/// (the fix is applied: `lint --fix` keeps only proven fixes); a DONOTRECORD that goes elsewhere
+/// is not reused.
+#[test]
+fn c001_fix_reuses_an_equivalent_donotrecord() {
+    let s = script::load_path(&root().join("scripts/mistake-consent-leak.yaml")).expect("loads");
+    let fixed = fix::fix_script(&s, &Config::default(), false);
+    let c001: Vec<_> = fixed.applied.iter().filter(|a| a.code == "C001").collect();
+    assert_eq!(c001.len(), 1, "{:?}", fixed.applied);
+    assert!(c001[0].message.contains("existing DONOTRECORD `dnr`"), "{}", c001[0].message);
+    assert_eq!(fixed.script.actions.len(), s.actions.len());
+    assert!(fixed.remaining.iter().all(|d| d.code != "C001"), "{:?}", fixed.remaining);
+    let other = script::load_str(
+        "leak.yaml",
+        &std::fs::read_to_string(root().join("scripts/mistake-consent-leak.yaml")).unwrap().replace(
+            "    label: Customer declined\n    next: queue\n",
+            "    label: Customer declined\n    next: hold\n",
+        ),
+    )
+    .expect("loads");
+    let fixed = fix::fix_script(&other, &Config::default(), false);
+    assert!(fixed.script.find("dnr-consent").is_some(), "{}", fixed.script.source.text);
 }

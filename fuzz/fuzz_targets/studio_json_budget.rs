@@ -8,6 +8,9 @@
 use libfuzzer_sys::fuzz_target;
 use recflow::source::{SCRIPT_MAX_DEPTH, SCRIPT_MAX_NODES};
 
+/// The Studio JSON value budget (`source::json::MAX_NODES`): the YAML script event budget.
+const JSON_MAX_VALUES: usize = 4 * SCRIPT_MAX_NODES;
+
 const EXPORT: &str = include_str!("../../scripts/studio-json/studio-export-consent.json");
 
 fuzz_target!(|data: &[u8]| {
@@ -15,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let depth = (data[0] as usize) % (SCRIPT_MAX_DEPTH + 8);
-    let count = u32::from_le_bytes([data[1], data[2], data[3], 0]) as usize % (SCRIPT_MAX_NODES + 50_000);
+    let count = u32::from_le_bytes([data[1], data[2], data[3], 0]) as usize % (JSON_MAX_VALUES + 50_000);
     let tail = String::from_utf8_lossy(&data[4..]);
     let mut extra = String::with_capacity(2 * count + 2 * depth + tail.len() + 8);
     extra.push_str(&"[".repeat(depth));
@@ -33,7 +36,7 @@ fuzz_target!(|data: &[u8]| {
     let doc = EXPORT.replacen(anchor, &format!("\"1\": {{\"extra\": {extra}, \"actionId\": \"1\","), 1);
     match recflow::script::load_str("fuzz.json", &doc) {
         Ok(script) => {
-            assert!(count + depth < SCRIPT_MAX_NODES, "{count} values loaded");
+            assert!(count + depth < JSON_MAX_VALUES, "{count} values loaded");
             let yaml = recflow::script::export::to_yaml(&script);
             if let Err(e) = recflow::script::load_str("fuzz.yaml", &yaml) {
                 let _ = e.render_plain(100);

@@ -564,9 +564,10 @@ pub struct GraphArgs {
 pub struct ConvertArgs {
     /// Script file (.yaml / .yml native format, .json Studio export).
     pub script: PathBuf,
-    /// Format to write.
+    /// Format to write. Without it, inferred from `-o FILE`'s extension: `.yaml` / `.yml` →
+    /// yaml, `.json` → studio-json.
     #[arg(long, value_enum)]
-    pub to: ConvertTarget,
+    pub to: Option<ConvertTarget>,
     /// Write to FILE (atomically: a temporary file renamed into place) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,

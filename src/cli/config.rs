@@ -38,6 +38,27 @@ pub struct Config {
 #[derive(Debug, PartialEq, Eq)]
 pub struct UsageError(pub String);
 
+/// `convert` without `--to`: the format `-o FILE`'s extension names (`.yaml` / `.yml`, `.json`).
+fn convert_target_of(output: Option<&std::path::Path>) -> Result<ConvertTarget, UsageError> {
+    let Some(path) = output else {
+        return Err(UsageError(
+            "recflow convert: say which format to write: `--to yaml` or `--to studio-json` \
+             (or `-o FILE` ending in .yaml, .yml or .json)"
+                .into(),
+        ));
+    };
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("yaml" | "yml") => Ok(ConvertTarget::Yaml),
+        Some("json") => Ok(ConvertTarget::StudioJson),
+        _ => Err(UsageError(format!(
+            "recflow convert: cannot tell the format from `{}` (only .yaml, .yml and .json name one); \
+             add `--to yaml` or `--to studio-json`",
+            path.display()
+        ))),
+    }
+}
+
 /// What `recflow rules NAME` names: a lint rule or a run-time finding kind.
 #[derive(Debug, Clone, Copy)]
 pub enum RuleOrFinding {
@@ -266,8 +287,11 @@ impl Config {
                 model: ModelOptions::new(a.model),
             }),
             Command::Convert(a) => Work::Convert(Convert {
+                to: match a.to {
+                    Some(to) => to,
+                    None => convert_target_of(a.output.as_deref())?,
+                },
                 script: a.script,
-                to: a.to,
                 output: a.output.map_or(Output::Stdout, Output::new),
             }),
             Command::Diff(a) => Work::Diff(Diff {

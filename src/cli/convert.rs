@@ -1,5 +1,6 @@
 //! `recflow convert SCRIPT --to yaml|studio-json [-o FILE]`: load a script in either format and
 //! write it in the other (or the same, canonicalised) to stdout or, atomically, to a file.
+//! Without `--to`, the format is the one `-o FILE`'s extension names (`.yaml` / `.yml` / `.json`).
 
 use super::args::ConvertTarget;
 use super::config::{Convert, Output, Term};

@@ -11,7 +11,12 @@ pub fn run(term: &Term, a: &Diff) -> std::io::Result<ExitKind> {
     // Each side with the scripts it calls (its own folder first): a change in a subscript moves
     // the outcomes, and the structural diff names the subscript's actions (`script:id`).
     let load = |p: &std::path::Path| match load_linked(term, p, &a.model.library) {
-        Ok(x) => Some(x),
+        Ok(x) => {
+            // Its load warnings (issue 25: they vanished); a call-suppression script has no
+            // calls to compare.
+            term.warnings(&x.0.warnings);
+            (!super::world::refuse_suppression(p, &x.0)).then_some(x)
+        }
         Err(errs) => {
             term.load_errors(&errs);
             None

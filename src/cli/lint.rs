@@ -73,10 +73,15 @@ fn lint_library(
             .iter()
             .flat_map(|e| e.script.warnings.iter().cloned().chain(script::snippet_warnings(&e.script)))
             .collect();
-        if strict && !warnings.is_empty() {
+        // A `{var}` template in a typed property is legal Studio that simulate resolves per
+        // contact (load::templated-value): reported, never a `--strict` error (issue 25: real
+        // exports use templates; `--strict` must accept them).
+        let escalated = |w: &script::LoadError| w.kind != script::LoadErrorKind::TemplatedValue;
+        if strict && warnings.iter().any(escalated) {
             let errs = LoadErrors {
                 errors: warnings
                     .into_iter()
+                    .filter(escalated)
                     .map(|mut w| {
                         w.severity = miette::Severity::Error;
                         w
@@ -221,18 +226,24 @@ pub fn run(term: &Term, a: Lint) -> std::io::Result<ExitKind> {
                 ));
             }
             let files = results.len();
+            // The load warnings printed above count too (issue 25: `0 errors, 1 warning` left
+            // them out).
+            let load_warnings = match load.warnings.len() {
+                0 => String::new(),
+                n => format!("; {n} load warning{} (above)", plural(n)),
+            };
             if unloaded > 0 {
                 // Never "ok" when a script was not even read (issue 10.11).
                 text.push_str(&format!(
-                    "lint: {unloaded} script{} could not be loaded (errors above); {} in the {files} script{} linted\n",
+                    "lint: {unloaded} script{} could not be loaded (errors above); {} in the {files} script{} linted{load_warnings}\n",
                     plural(unloaded),
                     render::summary(&all),
                     plural(files)
                 ));
             } else {
                 text.push_str(&format!(
-                    "{}: {} in {files} script{}\n",
-                    if all.is_empty() { "ok" } else { "lint" },
+                    "{}: {} in {files} script{}{load_warnings}\n",
+                    if all.is_empty() && load.warnings.is_empty() { "ok" } else { "lint" },
                     render::summary(&all),
                     plural(files)
                 ));

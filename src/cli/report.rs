@@ -15,6 +15,11 @@ pub fn run(term: &Term, a: &Report) -> std::io::Result<ExitKind> {
     for path in &a.scripts {
         match load_linked(term, path, &a.model.library) {
             Ok((s, l)) => {
+                // The script's load warnings (issue 25: `report` printed none).
+                term.warnings(&s.warnings);
+                if super::world::refuse_suppression(path, &s) {
+                    return Ok(ExitKind::BadInput);
+                }
                 if l.is_none() {
                     // Snippet constructs recflow reads but does not model: located warnings.
                     term.warnings(&crate::script::snippet_warnings(&s));

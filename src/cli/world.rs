@@ -58,11 +58,13 @@ pub fn compile(script: &Script, linked: Option<&Linked>, tenant: &Tenant, traffi
     }
 }
 
-/// Load one script file on its own, printing its load errors on failure and the Snippet
-/// constructs it reads but does not model as warnings.
+/// Load one script file on its own, printing its load errors on failure, and on success its
+/// load warnings and the Snippet constructs it reads but does not model.
 pub fn load_script(term: &Term, path: &Path) -> Option<Script> {
     match script::load_path(path) {
         Ok(s) => {
+            // The load warnings too (issue 25: `graph` and `convert` printed none).
+            term.warnings(&s.warnings);
             term.warnings(&script::snippet_warnings(&s));
             Some(s)
         }
@@ -124,10 +126,31 @@ pub fn load_tenant_traffic(
     Ok((tenant, traffic))
 }
 
+/// A call-suppression script (`purposeType: Suppression`, issue 25) is not simulated: CXone runs
+/// it before it dials an outbound call, to decide whether to dial (PERMITCALL) or not
+/// (SUPPRESSCALL, usually after a CHECKCALLSUP look-up in the suppression table); it has no
+/// caller, no agent and nothing to record, so "calls" through it would be invented. Prints why
+/// (and what to run instead) and says `true` when the script is one.
+pub fn refuse_suppression(path: &Path, script: &Script) -> bool {
+    let Some(purpose) = script.kind.purpose.as_deref() else { return false };
+    if !purpose.trim().eq_ignore_ascii_case("suppression") {
+        return false;
+    }
+    eprintln!(
+        "recflow: `{}` is a call-suppression script (purposeType: {purpose}), not one that handles calls: \
+         CXone runs it before dialling an outbound call to decide whether to dial it (PERMITCALL) or not \
+         (SUPPRESSCALL); it has no caller, no agent and nothing to record, so recflow does not simulate it. \
+         `recflow lint` and `recflow graph` check it; simulate the script that handles the dialled call \
+         (docs/actions.md: PERMITCALL, SUPPRESSCALL, CHECKCALLSUP)",
+        path.display()
+    );
+    true
+}
+
 /// Everything a simulating command needs for one script, printing load errors (→ exit 2) on
 /// failure.
-pub fn load_world(term: &Term, script: &Path, model: &ModelOptions) -> Option<World> {
-    let (script, linked) = match load_linked(term, script, &model.library) {
+pub fn load_world(term: &Term, path: &Path, model: &ModelOptions) -> Option<World> {
+    let (script, linked) = match load_linked(term, path, &model.library) {
         Ok(x) => x,
         Err(errs) => {
             term.load_errors(&errs);
@@ -135,6 +158,9 @@ pub fn load_world(term: &Term, script: &Path, model: &ModelOptions) -> Option<Wo
         }
     };
     term.warnings(&script.warnings);
+    if refuse_suppression(path, &script) {
+        return None;
+    }
     match load_tenant_traffic(term, model, &script) {
         Ok((tenant, traffic)) => Some(World { script, tenant, traffic, linked }),
         Err(errs) => {

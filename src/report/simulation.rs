@@ -122,7 +122,15 @@ pub fn report_human(r: &Report, script_path: &str, flags: &str) -> String {
         let _ = writeln!(s);
         let _ = writeln!(s, "Unmodelled (branch chosen by traffic weights; not findings)");
         for (id, count) in &r.unmodelled {
-            let _ = writeln!(s, "  {:<26} {count:>9}  {:>5.1}%", id, pct(*count, n));
+            let _ = write!(s, "  {:<26} {count:>9}  {:>5.1}%", id, pct(*count, n));
+            match r.unmodelled_what.get(id) {
+                Some(what) => {
+                    let _ = writeln!(s, "  {what}");
+                }
+                None => {
+                    let _ = writeln!(s);
+                }
+            }
         }
         if r.unmodelled_snippet > 0 {
             let count = r.unmodelled_snippet;

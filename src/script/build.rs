@@ -617,12 +617,20 @@ impl Props<'_, '_> {
     /// and so does the simulator (docs/script-format.md "Variables in properties"); the typed
     /// value keeps the fallback a value still invalid at run time takes.
     fn templated(&mut self, name: &str, value: &str, default: &str) {
+        // The fallback as the engine applies it (MUSIC `0` plays 10 s, A-1), and what simulate
+        // does with the value at all (issue 25: the warning must say what the engine does).
+        let ty = normalize_type(&self.a.type_name.value);
+        let default = super::runtime::fallback_for(&ty, name).unwrap_or(default);
+        let used = match super::runtime::engine_use(&ty, name) {
+            Some(u) => format!("{u}; "),
+            None => "simulate resolves it per contact; ".to_string(),
+        };
         self.templated_warning(
             name,
             |pname, id| format!("{pname} of action `{id}` is `{value}`, resolved at run time from the contact's variables"),
             "a {var} template",
             |pname| format!(
-                "simulate resolves it per contact; a value still invalid then takes {pname}'s default ({default}) and counts as `templated_fallback`; lint explores every value it can take"
+                "{used}a value still invalid at run time takes {pname}'s default ({default}) and counts as `templated_fallback`; lint explores every value it can take"
             ),
         );
     }

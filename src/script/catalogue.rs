@@ -102,6 +102,16 @@ pub struct ActionSpec {
     pub properties_evidence: Evidence,
     /// The help page read for a `Read` entry (cited in docs/actions.md); empty when recalled.
     pub cite: &'static str,
+    /// Properties Studio writes in the bodies it exports although the help page does not list
+    /// them (BEGIN's `RootFolder`, `ParamCount`): accepted without a warning, whatever the
+    /// evidence of [`ActionSpec::properties`] — a property seen in real exports is never an
+    /// unknown property (issue 25 point 1).
+    pub studio_writes: &'static [&'static str],
+    /// Which properties `simulate` honours and which it reads but does not model, with the
+    /// reason (docs/actions.md column "properties honoured / read, not modelled"; issue 25).
+    /// Empty: nothing beyond the `simulate` column (a pass-through or traffic-branched type
+    /// models none of its properties).
+    pub modelled: &'static str,
 }
 
 impl ActionSpec {
@@ -135,7 +145,11 @@ impl ActionSpec {
     /// help page can say a name is unknown.
     pub fn knows_property(&self, name: &str) -> bool {
         self.properties_evidence == Evidence::Recalled
-            || ["Caption", "AddCaption"].iter().chain(self.properties).any(|p| same_property_name(p, name))
+            || ["Caption", "AddCaption"]
+                .iter()
+                .chain(self.properties)
+                .chain(self.studio_writes)
+                .any(|p| same_property_name(p, name))
     }
 
     pub fn is_media(&self) -> bool {
@@ -155,6 +169,29 @@ impl ActionSpec {
             Extra::None => {}
         }
         if v.is_empty() { "none".into() } else { v.join(", ") }
+    }
+}
+
+/// What lint and simulate do with an action of a type that is not one of recflow's own kinds
+/// (`Kind::Other`), for messages (lint G003, `load::unknown-type`): one wording, from the
+/// catalogue entry (`None`: a type the catalogue does not list, which is traffic-branched when
+/// it has result branches besides `Default`, pass-through otherwise — as `sim::compile` does).
+pub fn treatment(spec: Option<&ActionSpec>, has_result_branches: bool) -> &'static str {
+    const TRAFFIC: &str = "lint explores every wired branch; simulate takes one by traffic `branches:` weights \
+                           (else uniformly among the wired result branches) and counts it as unmodelled";
+    const PASS: &str = "lint and simulate treat it as pass-through: it takes its `Default` branch (else its \
+                        first wired branch) and changes nothing recflow models";
+    match spec {
+        Some(s) if s.ends == Ends::Thread && s.sim == Sim::Evaluated => {
+            "the thread ends there (lint and simulate stop the script at it)"
+        }
+        Some(s) => match s.sim {
+            Sim::Traffic => TRAFFIC,
+            Sim::PassThrough => PASS,
+            Sim::Evaluated => "recflow evaluates it (docs/actions.md)",
+        },
+        None if has_result_branches => TRAFFIC,
+        None => PASS,
     }
 }
 
@@ -215,7 +252,21 @@ const fn spec(
         properties: &[],
         properties_evidence: Evidence::Recalled,
         cite: "",
+        studio_writes: &[],
+        modelled: "",
     }
+}
+
+/// The "properties honoured / read, not modelled" text of an entry.
+const fn modelled(mut s: ActionSpec, text: &'static str) -> ActionSpec {
+    s.modelled = text;
+    s
+}
+
+/// Properties Studio writes in its exports that the help page does not list (never a warning).
+const fn studio_writes(mut s: ActionSpec, properties: &'static [&'static str]) -> ActionSpec {
+    s.studio_writes = properties;
+    s
 }
 
 /// The property list as recalled (docs only; never a warning).
@@ -366,11 +417,16 @@ pub static CATALOGUE: &[ActionSpec] = &[
         // cuts off: the list stays recalled.
         &["Variable", "Value", "Type"],
     ),
-    // Read: the page lists `Application` ("not used") and `Parameters`; Default only.
-    read(
-        spec("BEGIN", "Where the script starts", &[], Evaluated, Read),
-        &["Application", "Parameters"],
-        "https://help.nice-incontact.com/content/studio/actionscx/begin/begin.htm",
+    // Read: the page lists `Application` ("not used") and `Parameters`; Default only. Studio
+    // writes `RootFolder` and `ParamCount` in every BEGIN it exports (the bodies of issue 25;
+    // tests/fixtures/studio/begin-menu-timeout.json): accepted, never a warning.
+    studio_writes(
+        read(
+            spec("BEGIN", "Where the script starts", &[], Evaluated, Read),
+            &["Application", "Parameters"],
+            "https://help.nice-incontact.com/content/studio/actionscx/begin/begin.htm",
+        ),
+        &["RootFolder", "ParamCount"],
     ),
     props(
         spec(
@@ -382,20 +438,24 @@ pub static CATALOGUE: &[ActionSpec] = &[
         ),
         &["PhoneNumber", "CallerID"],
     ),
-    read(
-        media(
-            spec(
-                "CAPTURE",
-                "Collects digits into a variable after a prompt",
-                &["Terminator", "MaxDigits", "Timeout", "InterDigitTimeout"],
-                Traffic,
-                Recalled,
+    modelled(
+        read(
+            media(
+                spec(
+                    "CAPTURE",
+                    "Collects digits into a variable after a prompt",
+                    &["Terminator", "MaxDigits", "Timeout", "InterDigitTimeout"],
+                    Traffic,
+                    Recalled,
+                ),
+                Media::None,
+                &[],
             ),
-            Media::None,
-            &[],
+            &["Variable", "MaxDigits", "Terminator", "Timeout", "InterDigitTimeout"],
+            "https://help.nicecxone.com/Content/studio/actionscx/capture/capture.htm",
         ),
-        &["Variable", "MaxDigits", "Terminator", "Timeout", "InterDigitTimeout"],
-        "https://help.nicecxone.com/Content/studio/actionscx/capture/capture.htm",
+        "read, not modelled: `MaxDigits`, `Terminator`, `Timeout`, `InterDigitTimeout` — the result branch comes \
+         from traffic `branches:` (no digits are drawn, no time passes)",
     ),
     read(
         extra(spec("CASE", "Branches on a variable's value", &[], Evaluated, Recalled), Extra::Values),
@@ -538,34 +598,44 @@ pub static CATALOGUE: &[ActionSpec] = &[
         ),
         &["Record", "RecordType", "UseRecordingStatementId"],
     ),
-    props(
-        extra(
-            media(
-                spec(
-                    "MENU",
-                    "Plays a prompt and branches on the digits pressed",
-                    &["OnInvalid", "OnTimeout", "OnError"],
-                    Evaluated,
-                    Recalled,
+    modelled(
+        props(
+            extra(
+                media(
+                    spec(
+                        "MENU",
+                        "Plays a prompt and branches on the digits pressed",
+                        &["OnInvalid", "OnTimeout", "OnError"],
+                        Evaluated,
+                        Recalled,
+                    ),
+                    Media::Ivr,
+                    PROMPTS,
                 ),
-                Media::Ivr,
-                PROMPTS,
+                Extra::Digits,
             ),
-            Extra::Digits,
+            &["Phrase", "Sequence", "Variable", "MaxDigits", "Timeout", "Sensitive"],
         ),
-        &["Phrase", "Sequence", "Variable", "MaxDigits", "Timeout", "Sensitive"],
+        "honoured: digit branches (caller input from traffic `inputs`), `Variable`, `Phrase` / `Sequence` / \
+         `Sensitive` (consent and sensitive-input facts); read, not modelled: `Timeout`, `InterDigitTimeout`, \
+         `MaxDigits` — a MENU lasts traffic `durations.menu` whatever they say (SEMANTICS A-1), and a no-input \
+         timeout is a traffic `inputs` outcome",
     ),
-    props(
-        // The page (help.staging.nice-incontact.com/content/studio/actions/music/music.htm) names
-        // an OnComplete branch (the file played to its end) and the properties MusicFile,
-        // StartOffset, SecondstoPlay, InterruptMessages; the stored copy ends before the full
-        // tables, so the entry stays recalled (Digit / Error kept: scripts wire them).
-        media(
-            spec("MUSIC", "Plays hold music", &["OnComplete", "Digit", "Error"], Evaluated, Recalled),
-            Media::Audio,
-            &[],
+    modelled(
+        props(
+            // The page (help.staging.nice-incontact.com/content/studio/actions/music/music.htm) names
+            // an OnComplete branch (the file played to its end) and the properties MusicFile,
+            // StartOffset, SecondstoPlay, InterruptMessages; the stored copy ends before the full
+            // tables, so the entry stays recalled (Digit / Error kept: scripts wire them).
+            media(
+                spec("MUSIC", "Plays hold music", &["OnComplete", "Digit", "Error"], Evaluated, Recalled),
+                Media::Audio,
+                &[],
+            ),
+            &["MusicFile", "StartOffset", "SecondstoPlay", "InterruptMessages"],
         ),
-        &["MusicFile", "StartOffset", "SecondstoPlay", "InterruptMessages"],
+        "honoured: `SecondstoPlay` (0 or empty = 10 s, A-1); read, not modelled: `MusicFile`, `StartOffset`, \
+         `InterruptMessages` (no file lengths: the time is `SecondstoPlay`'s)",
     ),
     props(
         spec("NOTIFY", "Sends a notification to an agent or supervisor", &["Error"], PassThrough, Recalled),
@@ -646,21 +716,25 @@ pub static CATALOGUE: &[ActionSpec] = &[
             "SourceLegPersistent",
         ],
     ),
-    props(
-        media(
-            spec(
-                "PLAY",
-                "Plays prompts (audio files, TTS) to the caller",
-                &["Digit", "Error"],
-                Evaluated,
-                Recalled,
+    modelled(
+        props(
+            media(
+                spec(
+                    "PLAY",
+                    "Plays prompts (audio files, TTS) to the caller",
+                    &["Digit", "Error"],
+                    Evaluated,
+                    Recalled,
+                ),
+                Media::Ivr,
+                PROMPTS,
             ),
-            Media::Ivr,
-            PROMPTS,
+            // Sequence, Phrase, ClearDigits read on help.incontact.com/Content/Studio/Actions/PLAY/PLAY.htm;
+            // the stored copy ends inside the table, so the list stays recalled.
+            &["Phrase", "Sequence", "ClearDigits", "DetectDTMF", "SecondstoPlay"],
         ),
-        // Sequence, Phrase, ClearDigits read on help.incontact.com/Content/Studio/Actions/PLAY/PLAY.htm;
-        // the stored copy ends inside the table, so the list stays recalled.
-        &["Phrase", "Sequence", "ClearDigits", "DetectDTMF", "SecondstoPlay"],
+        "honoured: `Phrase` / `Sequence` (consent and sensitive-input facts); read, not modelled: `SecondstoPlay`, \
+         `ClearDigits`, `DetectDTMF` — a PLAY lasts traffic `durations.play` (A-1; no audio lengths)",
     ),
     props(
         spec("PRIORITY", "Changes the contact's queue priority", &["Error"], PassThrough, Recalled),
@@ -679,9 +753,19 @@ pub static CATALOGUE: &[ActionSpec] = &[
         &["FileName", "RecordTimeout", "RecordBeep", "TermDigits", "AutoClearDigits"],
     ),
     props(spec("RECORDAGENTONLY", "Records the agent's side only", &[], Evaluated, Recalled), &[]),
-    props(
-        spec("REQAGENT", "Queues the contact for a skill (or one agent)", &["Error"], Evaluated, Recalled),
-        &["Skill", "TargetAgent", "Priority"],
+    modelled(
+        props(
+            spec(
+                "REQAGENT",
+                "Queues the contact for a skill (or one agent)",
+                &["Error"],
+                Evaluated,
+                Recalled,
+            ),
+            &["Skill", "TargetAgent", "Priority"],
+        ),
+        "honoured: `Skill` (agents of the tenant, queue wait from traffic); read, not modelled: `TargetAgent`, \
+         `Priority` — routing is by skill only (SEMANTICS A-4)",
     ),
     // Read: TargetSkill, ScriptName, Variables; "Result Branch Conditions: None" (no Default,
     // no Error). The page does not say the script ends there, so `ends` stays `—`.
@@ -822,10 +906,13 @@ pub static CATALOGUE: &[ActionSpec] = &[
         // copy ends inside the table, so the list stays recalled.
         &["TTSVolume", "TTSRate", "TTSVoice", "ASRTuningEnabled", "Voice", "Language", "Rate", "Volume"],
     ),
-    read(
-        spec("WAIT", "Waits a number of seconds", &[], Evaluated, Recalled),
-        &["Seconds"],
-        "https://help.nicecxone.com/zh-cn/content/studio/actionscx/wait/wait.htm",
+    modelled(
+        read(
+            spec("WAIT", "Waits a number of seconds", &[], Evaluated, Recalled),
+            &["Seconds"],
+            "https://help.nicecxone.com/zh-cn/content/studio/actionscx/wait/wait.htm",
+        ),
+        "honoured: `Seconds` (empty = 5)",
     ),
     // Read: both tables (Sequence, Phrase, Target; Default only: no Error branch). It plays
     // after Onanswer to the agent, the caller or both (Target): not an IVR prompt, so media
@@ -874,11 +961,16 @@ pub fn markdown() -> String {
            scripts recflow has seen: any property loads silently. A list read from the help page (evidence `read`)\n\
            is checked: another property loads with a `load::unknown-property` warning (did-you-mean; `--strict`\n\
            makes it an error). Names compare ignoring case, spaces and `_`; the caption is the action's `label`.\n\
+           *Studio also writes*: properties Studio puts in the bodies it exports that the help page does not list\n\
+           (BEGIN `RootFolder`, `ParamCount`): a property seen in real exports never warns.\n\
          - **evidence**: `read` — the help page (linked) was read for this table: branches, ends, media and\n\
            properties; `recalled` — the page was not found in the project's search index, or its stored copy\n\
            ends before the tables: names follow the help's pattern (unknown names only warn).\n\n\
-         | action | result branches | ends | media | prompts | properties | simulate | evidence | help |\n\
-         |---|---|---|---|---|---|---|---|---|\n",
+         - **properties honoured / read, not modelled**: which properties change what `simulate` does, and which\n\
+           it reads (validates, keeps) without modelling, with the reason. `—`: nothing beyond the simulate column\n\
+           (a pass-through or traffic-branched type models none of its properties).\n\n\
+         | action | result branches | ends | media | prompts | properties | simulate | properties honoured / read, not modelled | evidence | help |\n\
+         |---|---|---|---|---|---|---|---|---|---|\n",
     );
     for s in CATALOGUE_SORTED.iter() {
         let ends = match s.ends {
@@ -906,9 +998,12 @@ pub fn markdown() -> String {
         if s.properties_evidence == Evidence::Recalled {
             properties.push_str(" *(recalled)*");
         }
+        if !s.studio_writes.is_empty() {
+            properties.push_str(&format!("; Studio also writes: {}", s.studio_writes.join(", ")));
+        }
         let help = if s.cite.is_empty() { s.help_url() } else { s.cite.to_owned() };
         out.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} | {} | {} | {} | [help]({}) |\n",
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | [help]({}) |\n",
             s.name,
             s.branch_list(),
             ends,
@@ -916,6 +1011,7 @@ pub fn markdown() -> String {
             prompts,
             properties,
             sim,
+            if s.modelled.is_empty() { "—" } else { s.modelled },
             ev,
             help
         ));

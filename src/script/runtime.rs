@@ -31,6 +31,20 @@ pub const TEMPLATABLE: &[(&str, &str, &str)] = &[
     ("LOGRECORDINGPRO", "UseRecordingStatementId", "False"),
 ];
 
+/// What `simulate` does with the value of a templatable property (issue 25: a warning must say
+/// exactly what the engine does). `None`: the value is used as resolved.
+pub fn engine_use(type_name: &str, property: &str) -> Option<&'static str> {
+    let is = |t: &str, p: &str| type_name.eq_ignore_ascii_case(t) && property.eq_ignore_ascii_case(p);
+    if is("MENU", "Timeout") || is("MENU", "MaxDigits") {
+        Some(
+            "simulate checks the value but does not use it: a MENU lasts traffic `durations.menu` and the \
+             caller's digits come from traffic `inputs` (SEMANTICS A-1; docs/actions.md, \"read, not modelled\")",
+        )
+    } else {
+        None
+    }
+}
+
 /// A value holding a `{var}` template (`"{MaxDigits}"`): CXone substitutes it at run time.
 pub fn is_templated(s: &str) -> bool {
     s.find('{').is_some_and(|i| s[i..].contains('}'))
@@ -137,4 +151,12 @@ pub(crate) fn if_warning(a: &RawAction) -> Option<LoadError> {
 /// The fallback of a templatable property (from [`TEMPLATABLE`]); `?` for others.
 pub fn fallback_of(property: &str) -> &'static str {
     TEMPLATABLE.iter().find(|(_, p, _)| p.eq_ignore_ascii_case(property)).map_or("?", |(_, _, d)| d)
+}
+
+/// The fallback of `property` of type `type_name` (from [`TEMPLATABLE`]), when listed.
+pub fn fallback_for(type_name: &str, property: &str) -> Option<&'static str> {
+    TEMPLATABLE
+        .iter()
+        .find(|(t, p, _)| t.eq_ignore_ascii_case(type_name) && p.eq_ignore_ascii_case(property))
+        .map(|(_, _, d)| *d)
 }

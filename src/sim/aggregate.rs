@@ -51,6 +51,11 @@ pub struct Report {
     /// out when the script has no traffic-branched action that ran. Never counted as `stuck`.
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub unmodelled: std::collections::BTreeMap<String, u64>,
+    /// What each `unmodelled` id is, for the human report: its type and caption
+    /// (`CHECKCALLSUP "Check suppression"`). Not in the JSON (FORMATS §5 keeps `unmodelled` a
+    /// map of counts).
+    #[serde(skip)]
+    pub unmodelled_what: std::collections::BTreeMap<String, String>,
     /// Contacts whose SNIPPETs met a construct recflow does not model; left out when 0.
     #[serde(skip_serializing_if = "is_zero")]
     pub unmodelled_snippet: u64,
@@ -647,6 +652,13 @@ impl Tally {
                 .enumerate()
                 .filter(|(_, n)| **n > 0)
                 .map(|(i, n)| (p.unmodelled[i].clone(), *n))
+                .collect(),
+            unmodelled_what: self
+                .unmodelled
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| **n > 0)
+                .map(|(i, _)| (p.unmodelled[i].clone(), p.unmodelled_what[i].clone()))
                 .collect(),
             unmodelled_snippet: self.unmodelled_snippet,
             templated_fallback: self

@@ -337,7 +337,8 @@ pub struct Compiled {
     pub ops: Vec<Op>,
     /// Studio ids, for paths and explain.
     pub ids: Vec<String>,
-    /// Canonical type names (`MUSIC`; `pass-through` for unmodelled types), for explain.
+    /// Canonical type names (`MUSIC`, `TTSVOICE`: the catalogue's name; `unknown type
+    /// (pass-through)` for a type the catalogue does not list), for explain.
     pub kinds: Vec<&'static str>,
     pub begin: ActionIx,
     pub on_answer: Option<ActionIx>,
@@ -385,6 +386,8 @@ pub struct Compiled {
     /// Ids of the traffic-branched actions, in script order ([`BranchedOp::slot`]): the keys
     /// of the report's `unmodelled`.
     pub unmodelled: Vec<String>,
+    /// Per [`Compiled::unmodelled`] slot: the action's type and caption, for the human report.
+    pub unmodelled_what: Vec<String>,
     /// Ids of the actions with templated typed properties, in script order
     /// ([`super::templated::TemplatedOp::slot`]): the keys of the report's `templated_fallback`.
     pub templated: Vec<String>,
@@ -481,8 +484,7 @@ impl Compiled {
         let play_ms = traffic.durations.play;
         let menu_ms = traffic.durations.menu;
         let mut ops = Vec::with_capacity(script.actions.len());
-        let mut unmodelled: Vec<String> = Vec::new();
-        let mut unmodelled_ix: std::collections::HashMap<String, usize> = Default::default();
+        let mut slots = UnmodelledSlots::default();
         let mut templated: Vec<String> = Vec::new();
         let mut consent_questions: Vec<String> = Vec::new();
         let (mut runtime_skill, mut runtime_button) = (None, None);
@@ -500,14 +502,7 @@ impl Compiled {
                 // IF (issue 11 point 2): its Expression evaluated per contact; one recflow
                 // cannot evaluate keeps the traffic-weighted branch (with a load warning).
                 Kind::Other if crate::script::runtime::is_if(action) => {
-                    let fallback = branched(
-                        action,
-                        &coverage,
-                        traffic,
-                        &mut purposes,
-                        &mut unmodelled,
-                        &mut unmodelled_ix,
-                    );
+                    let fallback = branched(action, &coverage, traffic, &mut purposes, &mut slots);
                     match crate::script::runtime::if_expression(action) {
                         Ok(e) => {
                             let branch = |name: &str| {
@@ -535,9 +530,9 @@ impl Compiled {
                         Err(_) => Op::Branched(Box::new(fallback)),
                     }
                 }
-                Kind::Other if crate::model::traffic::is_traffic_branched(action) => Op::Branched(Box::new(
-                    branched(action, &coverage, traffic, &mut purposes, &mut unmodelled, &mut unmodelled_ix),
-                )),
+                Kind::Other if crate::model::traffic::is_traffic_branched(action) => {
+                    Op::Branched(Box::new(branched(action, &coverage, traffic, &mut purposes, &mut slots)))
+                }
                 Kind::Other => {
                     let first = action.branches.iter().find_map(|b| coverage.edge(action, b));
                     Op::Pass { next: default.or(first) }
@@ -789,7 +784,16 @@ impl Compiled {
             name: script.name.clone(),
             non_voice_media: if voice { None } else { script.kind.media.clone() },
             ids: script.actions.iter().map(|a| a.id.clone()).collect(),
-            kinds: script.actions.iter().map(|a| a.kind.canonical_name().unwrap_or("pass-through")).collect(),
+            kinds: script
+                .actions
+                .iter()
+                .map(|a| {
+                    a.kind
+                        .canonical_name()
+                        .or(a.spec.map(|s| s.name))
+                        .unwrap_or("unknown type (pass-through)")
+                })
+                .collect(),
             begin: script.begin(),
             on_answer: find_event(script::Event::Answer),
             on_release: find_event(script::Event::Release),
@@ -834,7 +838,8 @@ impl Compiled {
             presses,
             calls: traffic.calls,
             seed: traffic.seed,
-            unmodelled,
+            unmodelled: slots.ids,
+            unmodelled_what: slots.what,
             templated,
             consent_questions,
             runtime_skill,
@@ -851,6 +856,15 @@ impl Compiled {
     }
 }
 
+/// The `unmodelled` slots being built: one per traffic-branched action id (its id, its type and
+/// caption for the human report, and the id → slot index).
+#[derive(Default)]
+struct UnmodelledSlots {
+    ids: Vec<String>,
+    what: Vec<String>,
+    ix: std::collections::HashMap<String, usize>,
+}
+
 /// The traffic-weighted choice of an action whose outcome recflow cannot compute: traffic
 /// `branches:` weights, else uniform among its wired result branches (`Default` only when
 /// nothing else is wired); the contact counts under `unmodelled` (one slot per action id:
@@ -860,8 +874,7 @@ fn branched(
     coverage: &CoverageMap,
     traffic: &Traffic,
     purposes: &mut Purposes,
-    unmodelled: &mut Vec<String>,
-    unmodelled_ix: &mut std::collections::HashMap<String, usize>,
+    slots: &mut UnmodelledSlots,
 ) -> BranchedOp {
     let next = |name: &str| coverage.next(action, name);
     let weights = traffic.branches.iter().find(|(id, _)| *id == action.id).map(|(_, w)| w);
@@ -899,8 +912,14 @@ fn branched(
             }
         }
     };
+    let UnmodelledSlots { ids: unmodelled, what: unmodelled_what, ix: unmodelled_ix } = slots;
     let key = *unmodelled_ix.entry(action.id.clone()).or_insert_with(|| {
         unmodelled.push(action.id.clone());
+        let kind = action.spec.map_or(action.type_name.as_str(), |s| s.name);
+        unmodelled_what.push(match &action.label {
+            Some(l) => format!("{kind} \"{l}\""),
+            None => kind.to_string(),
+        });
         unmodelled.len() - 1
     });
     BranchedOp {

@@ -27,7 +27,13 @@ const SUPPRESSION: &str = r#"{"header": {"scriptName": "suppress", "mediaType": 
 fn named_result_actions_and_terminal_types_are_not_dead_ends() {
     let dir = tempfile::tempdir().unwrap();
     let f = write(&dir, "suppress.json", SUPPRESSION);
-    let (code, out, err) = recflow(&["simulate", &f, "--calls", "200", "--format", "json"]);
+    // A call-suppression script is not simulated (issue 25: it has no calls); the same flow in
+    // a General script shows that CHECKCALLSUP → PERMITCALL / SUPPRESSCALL is no dead end.
+    let (code, _, err) = recflow(&["simulate", &f, "--calls", "200"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("call-suppression script") && err.contains("PERMITCALL"), "{err}");
+    let general = write(&dir, "general.json", &SUPPRESSION.replace("\"Suppression\"", "\"General\""));
+    let (code, out, err) = recflow(&["simulate", &general, "--calls", "200", "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["findings"]["stuck"], 0, "{out}");

@@ -28,6 +28,7 @@ mod explain;
 mod graph;
 mod lint;
 mod output;
+mod real_scripts;
 mod report;
 mod simulate;
 mod snapshot;

@@ -25,6 +25,10 @@
 //!   type: DONOTRECORD
 //!   next: queue
 //! ```
+//!
+//! `lint --fix` wires a leaking branch to a DONOTRECORD another branch of the same MENU already
+//! runs when that DONOTRECORD goes on to the same action (as above: `default: dnr`); otherwise it
+//! inserts a new DONOTRECORD (`dnr-<menu id>`) in front of the branch's target.
 
 use crate::lint::diagnostic::Severity;
 use crate::lint::fix::{Applicability, Edit, Fix, Ids, NewAction, reachable_from};
@@ -99,10 +103,36 @@ pub(crate) fn fix(cx: &Ctx, d: &Diagnostic, ids: &mut Ids) -> Option<Fix> {
     let b = a.branches.iter().find(|b| b.name_span == d.primary.span)?;
     let target = b.target?;
     let loops_back = reachable_from(cx, target)[menu.index()];
+    let applicability = if loops_back { Applicability::Unsafe } else { Applicability::Safe };
+    // Issue 25: another branch of the same MENU may already run a DONOTRECORD that goes on to
+    // the very action this branch leaks to. Wiring the leaking branch to it is the same flow as
+    // inserting a second one (DONOTRECORD, then `target`), without a duplicate; `lint --fix`
+    // proves it with the outcome diff like any fix.
+    let existing = a.branches.iter().filter_map(|o| o.target).find(|&t| {
+        let x = cx.script.action(t);
+        matches!(x.kind, Kind::DoNotRecord)
+            && x.branches.iter().any(|n| n.name == "default" && n.target == Some(target))
+            && x.branches
+                .iter()
+                .all(|n| n.name == "default" || n.target.is_none() || n.target == Some(target))
+    });
+    if let Some(dnr) = existing {
+        let dnr = cx.script.action(dnr).id.clone();
+        return Some(Fix {
+            applicability,
+            message: format!(
+                "wire branch `{}` of `{}` to the existing DONOTRECORD `{dnr}` (it goes on to `{}`)",
+                b.name,
+                a.id,
+                cx.script.action(target).id
+            ),
+            edits: vec![Edit::Rewire { action: a.id.clone(), branch: b.name.clone(), to: dnr }],
+        });
+    }
     let id = ids.fresh(&format!("dnr-{}", a.id));
     let outcome = if b.name == "default" { "no input".to_string() } else { format!("pressing {}", b.name) };
     Some(Fix {
-        applicability: if loops_back { Applicability::Unsafe } else { Applicability::Safe },
+        applicability,
         message: format!("insert DONOTRECORD `{id}` on branch `{}` of `{}`", b.name, a.id),
         edits: vec![
             Edit::AddAction(NewAction {

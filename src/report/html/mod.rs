@@ -115,6 +115,9 @@ struct Section {
     policies: Option<String>,
     graph: String,
     legend: Vec<Legend>,
+    /// The script's load warnings (`file:line:col code: message`), as `recflow lint` prints
+    /// them (issue 25: the page showed none).
+    warnings: Vec<String>,
     findings: Vec<FindingView>,
     examples: Vec<ExampleView>,
     /// Classes beyond [`MAX_CLASSES`], not shown.
@@ -314,6 +317,11 @@ fn section(input: &Input<'_>, model: &Model<'_>, k: usize, changed: &[String]) -
         policies,
         graph,
         legend,
+        warnings: script
+            .warnings
+            .iter()
+            .map(|w| format!("{} {}: {}", w.location(), w.kind.code(), w.message))
+            .collect(),
         findings: findings(input),
         examples,
         more_classes,

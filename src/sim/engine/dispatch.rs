@@ -95,7 +95,7 @@ impl<O: Observer> Engine<'_, O> {
                 self.goto(*next, 0, out)
             }
             Op::End => {
-                tr!(self, "action", Some(ix), None, "END: the thread ends");
+                tr!(self, "action", Some(ix), None, "{}: the thread ends", self.op_name(ix));
                 self.c.pc = None;
                 if matches!(self.phase(), CallPhase::Ivr | CallPhase::Queued) {
                     tr!(self, "note", Some(ix), None, "END before answer also ends the call");
