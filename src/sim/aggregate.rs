@@ -98,25 +98,31 @@ pub struct Statements {
     pub lost: u64,
 }
 
-/// Contacts per finding kind, serialized as a map in catalogue order (`sim/findings.rs`):
+/// One value per finding kind, serialized as a map in catalogue order (`sim/findings.rs`):
 /// `{"recorded_before_dnr": 0, ...}` — the keys are the catalogue's names, so a kind added
 /// there appears here without another list.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Findings(pub [u64; Finding::COUNT]);
+pub struct PerFinding<T>(pub [T; Finding::COUNT]);
 
-impl Default for Findings {
+/// Contacts per finding kind.
+pub type Findings = PerFinding<u64>;
+
+/// The 95% interval per finding kind.
+pub type FindingsCi = PerFinding<Ci>;
+
+impl<T: Default + Copy> Default for PerFinding<T> {
     fn default() -> Self {
-        Findings([0; Finding::COUNT])
+        PerFinding([T::default(); Finding::COUNT])
     }
 }
 
-impl Findings {
-    pub fn get(&self, f: Finding) -> u64 {
+impl<T: Copy> PerFinding<T> {
+    pub fn get(&self, f: Finding) -> T {
         self.0[f as usize]
     }
 }
 
-impl Serialize for Findings {
+impl<T: Copy + Serialize> Serialize for PerFinding<T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(Some(Finding::COUNT))?;
@@ -232,33 +238,6 @@ pub struct InitiatorsCi {
     pub studio: Ci,
     pub rod: Ci,
     pub policy: Ci,
-}
-
-/// The 95% interval per finding kind, serialized like [`Findings`].
-#[derive(Clone, Debug, PartialEq)]
-pub struct FindingsCi(pub [Ci; Finding::COUNT]);
-
-impl Default for FindingsCi {
-    fn default() -> Self {
-        FindingsCi([Ci::default(); Finding::COUNT])
-    }
-}
-
-impl FindingsCi {
-    pub fn get(&self, f: Finding) -> Ci {
-        self.0[f as usize]
-    }
-}
-
-impl Serialize for FindingsCi {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(Some(Finding::COUNT))?;
-        for f in Finding::ALL {
-            m.serialize_entry(f.as_str(), &self.get(*f))?;
-        }
-        m.end()
-    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -520,7 +499,7 @@ impl Tally {
             initiators: InitiatorsCi { studio: w(self.studio), rod: w(self.rod), policy: w(self.policy) },
             dnr: w(self.dnr),
             abandoned: w(self.abandoned),
-            findings: FindingsCi(f.map(w)),
+            findings: PerFinding(f.map(w)),
         }
     }
 
@@ -619,7 +598,7 @@ impl Tally {
             dnr: self.dnr,
             abandoned: self.abandoned,
             statements: Statements { captured: self.captured, saved: self.saved, lost: self.lost },
-            findings: Findings(*f),
+            findings: PerFinding(*f),
             classes: Classes {
                 violation: self.class_contacts[Class::Violation as usize],
                 warning: self.class_contacts[Class::Warning as usize],
