@@ -459,3 +459,26 @@ fn f04_lint_output_is_linear_in_the_script() {
     );
     assert_eq!(out.matches("G003(unmodelled-action)").count(), 1);
 }
+
+/// F12, the HTML half: a right-to-left override in an action's label (and in a phrase) cannot
+/// reorder the report around it — every bidi control a script brings is shown as a visible
+/// `\u{202e}` (in text, tooltips, SVG labels and the title alike), and the elements that show
+/// script text are bidi-isolated (`unicode-bidi: isolate`) for right-to-left letters.
+#[test]
+fn f12_report_html_isolates_bidi_overrides() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let html = dir.path().join("r.html");
+    let html = html.to_str().expect("utf-8 path");
+    for args in [
+        vec!["report", "terminal-escapes.yaml", "-o", html, "--calls", "5"],
+        vec!["report", "terminal-escapes.yaml", "terminal-escapes.yaml", "-o", html, "--calls", "5"],
+    ] {
+        let (code, _, err) = bounded(&fixture(""), &args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        let page = std::fs::read_to_string(html).expect("report written");
+        let raw: Vec<char> = page.chars().filter(|&c| recflow::source::is_bidi_control(c)).collect();
+        assert!(raw.is_empty(), "{args:?}: raw bidi controls {raw:?} in the page");
+        assert!(page.contains("evil \\u{202e}gnp.exe"), "{args:?}: the label's override is shown escaped");
+        assert!(page.contains("unicode-bidi: isolate"), "{args:?}: script text is isolated");
+    }
+}

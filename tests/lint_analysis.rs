@@ -49,13 +49,16 @@ actions:
   - id: stmt
     type: LOGRECORDINGPRO
     properties: {Record: Start, UseRecordingStatementId: true}
-    next: bye
+    next: say
+  - {id: say, type: PLAY, next: bye}
   - {id: bye, type: HANGUP}
 ";
+    // (`say`: the statement records for a while; one ended at once by HANGUP is none, A-21. The
+    // shortest loss: the caller hangs up during `say`.)
     let script = recflow::script::load_str("s.yaml", text).unwrap();
     let found = recflow::lint::lint(&script, &Default::default());
     let s001 = found.iter().find(|d| d.code == "S001").expect("S001");
-    assert_eq!(s001.path_ids(&script), ["begin", "pick", "stmt", "bye"]);
+    assert_eq!(s001.path_ids(&script), ["begin", "pick", "stmt", "say"]);
 }
 
 #[test]

@@ -21,15 +21,17 @@ actions:
   - id: stmt
     type: LOGRECORDINGPRO
     properties: {{Record: Start, UseRecordingStatementId: true}}
-    next: bye
+    next: say
+  - {{id: say, type: PLAY, next: bye}}
   - {{id: bye, type: HANGUP}}
 "
     );
+    // (`say`: a statement ended at once by HANGUP records nothing and is not lost, A-21.)
     let script =
         recflow::script::load_str("s.yaml", &text).unwrap_or_else(|e| panic!("{}", e.render_plain(100)));
     let found = recflow::lint::lint(&script, &Default::default());
     let s001 = found.iter().find(|d| d.code == "S001").expect("the unsaved statement is found");
-    assert_eq!(s001.path_ids(&script), ["begin", "pick", "stmt", "bye"]);
+    assert_eq!(s001.path_ids(&script), ["begin", "pick", "stmt", "say"]);
     let chosen = s001.path.iter().find_map(|step| match step {
         Step::Action { action, branch } if script.action(*action).id == "pick" => Some(branch.clone()),
         _ => None,

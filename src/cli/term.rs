@@ -109,8 +109,7 @@ impl Term {
 /// reviewer reads. With `color`, recflow's own SGR colour sequences (`ESC [ digits ; m`) pass.
 pub fn terminal_safe(text: &str, color: bool) -> std::borrow::Cow<'_, str> {
     fn unsafe_char(c: char) -> bool {
-        (c.is_control() && c != '\n' && c != '\t')
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+        (c.is_control() && c != '\n' && c != '\t') || crate::source::is_bidi_control(c)
     }
     if !text.chars().any(unsafe_char) {
         return std::borrow::Cow::Borrowed(text);

@@ -104,8 +104,16 @@ pub struct State {
     pub consent_answered: bool,
     /// A recorded statement is open (R13).
     pub stmt_open: bool,
+    /// The open statement may have lasted some time: the thread waited (an action that takes
+    /// time, or idle until an event) since its Start. One that ends before any time passes is
+    /// no statement (SEMANTICS §4, A-21): its id cannot be lost.
+    pub stmt_timed: bool,
     pub stmt: StmtId,
-    /// The statement Start whose id `stmt` describes.
+    /// The open statement's id left `RecordingStatementId` (overwritten by a LOGRECORDINGPRO
+    /// without the statement flag) before any time passed: `Unsaved` / `Local` as it was then.
+    /// It is lost if time passes before the statement ends; `Clear`: none.
+    pub stmt_orphan: StmtId,
+    /// The statement Start whose id `stmt` (or `stmt_orphan`) describes.
     pub stmt_src: Option<Cause>,
     /// The running thread was started by ONSIGNAL.
     pub in_signal: bool,
@@ -134,7 +142,9 @@ impl State {
             declined: None,
             consent_answered: false,
             stmt_open: false,
+            stmt_timed: false,
             stmt: StmtId::Clear,
+            stmt_orphan: StmtId::Clear,
             stmt_src: None,
             in_signal: false,
             signal: None,
@@ -159,10 +169,16 @@ impl State {
         if self.armed.is_none() {
             self.agent_only = false;
         }
-        if self.phase == Phase::Agent || self.released {
+        // A refusal matters until the call ends or DONOTRECORD runs: recording after the answer
+        // (a consent question in ONANSWER, a Start after RECORDAGENTONLY) still records the caller.
+        if self.dnr || self.released {
             self.declined = None;
         }
-        if self.stmt == StmtId::Clear {
+        if !self.stmt_open {
+            self.stmt_timed = false;
+            self.stmt_orphan = StmtId::Clear;
+        }
+        if self.stmt == StmtId::Clear && self.stmt_orphan == StmtId::Clear {
             self.stmt_src = None;
         }
         if !self.in_signal {
@@ -188,6 +204,31 @@ impl State {
         self.stmt != StmtId::Clear
     }
 
+    /// The open statement has lasted no time yet.
+    pub fn stmt_untimed(&self) -> bool {
+        self.stmt_open && !self.stmt_timed
+    }
+
+    /// The state once time has passed (the thread waited): the open statement has some length,
+    /// and an orphaned id (see [`State::stmt_orphan`]) is now lost — reported at the waiting pair.
+    fn waited(mut self) -> State {
+        if self.stmt_open {
+            self.stmt_timed = true;
+            self.stmt_orphan = StmtId::Clear;
+        }
+        self
+    }
+
+    /// The open statement ends now (DONOTRECORD, the call ends): one that lasted no time is no
+    /// statement, so its id is no longer at risk.
+    fn end_statement(&mut self) {
+        if self.stmt_untimed() {
+            self.stmt = StmtId::Clear;
+            self.stmt_orphan = StmtId::Clear;
+        }
+        self.stmt_open = false;
+    }
+
     /// What distinguishes two states for the fixed point. With `precise` (scripts with at most
     /// [`PRECISE_SOURCES`] recording actions — real scripts), everything, provenance included, so
     /// every source of a problem gets its own finding. Otherwise everything but *which* action
@@ -204,18 +245,20 @@ impl State {
         };
         StateKey {
             sources: [who(self.ivr_start), who(self.armed), who(self.stopped), who(self.stmt_src)],
-            bits: (self.phase as u16)
-                | (self.released as u16) << 2
-                | (self.dnr as u16) << 3
-                | (self.ivr_start.is_some() as u16) << 4
-                | (self.pending as u16) << 5
-                | (self.armed.is_some() as u16) << 6
-                | (self.agent_only as u16) << 7
-                | (self.stopped.is_some() as u16) << 8
-                | (self.consent_answered as u16) << 9
-                | (self.stmt_open as u16) << 10
-                | (self.stmt as u16) << 11
-                | (self.in_signal as u16) << 13,
+            bits: (self.phase as u32)
+                | (self.released as u32) << 2
+                | (self.dnr as u32) << 3
+                | (self.ivr_start.is_some() as u32) << 4
+                | (self.pending as u32) << 5
+                | (self.armed.is_some() as u32) << 6
+                | (self.agent_only as u32) << 7
+                | (self.stopped.is_some() as u32) << 8
+                | (self.consent_answered as u32) << 9
+                | (self.stmt_open as u32) << 10
+                | (self.stmt as u32) << 11
+                | (self.in_signal as u32) << 13
+                | (self.stmt_timed as u32) << 14
+                | (self.stmt_orphan as u32) << 15,
             declined: self.declined,
             signal: self.signal,
             buttons: self.buttons,
@@ -230,7 +273,7 @@ struct StateKey {
     /// Provenance (`ivr_start`, `armed`, `stopped`, `stmt_src`): 0 for none, else the action
     /// (index + 1), or 1 for "some" when the script has many recording actions.
     sources: [u32; 4],
-    bits: u16,
+    bits: u32,
     declined: Option<Declined>,
     signal: Option<u8>,
     buttons: u64,
@@ -425,7 +468,7 @@ impl Explorer<'_> {
         let ev = Some((id, Via::Event));
         match point {
             Point::Action(ix) => self.run_action(id, ix, s),
-            Point::Idle => self.events(id, s),
+            Point::Idle => self.events(id, s.waited()),
             Point::Answer => {
                 let mut t = s;
                 t.phase = Phase::Agent;
@@ -440,7 +483,7 @@ impl Explorer<'_> {
                 t.released = true;
                 t.in_signal = false;
                 // The call has ended: so has any open statement (R13); its id stays in the variable.
-                t.stmt_open = false;
+                t.end_statement();
                 match self.handler(&s, Event::Release) {
                     Some(on) => self.visit(Point::Action(on), t, ev),
                     None => self.visit(Point::End, t, ev),
@@ -514,6 +557,8 @@ impl Explorer<'_> {
     fn run_action_as(&mut self, id: NodeId, ix: ActionIx, s: State, kind: &Kind) {
         let me = Some(Cause::new(ix));
         let waits = !s.released && takes_time(kind);
+        // Time passes while it runs (A-21: the open statement now has a length).
+        let s = if waits { s.waited() } else { s };
         if waits {
             self.events(id, s);
         }
@@ -554,7 +599,7 @@ impl Explorer<'_> {
             }
             Kind::DoNotRecord if !s.released => {
                 t.dnr = true;
-                t.stmt_open = false;
+                t.end_statement();
             }
             Kind::RecordAgentOnly if !s.released && !s.dnr => {
                 t.armed = me;
@@ -565,7 +610,11 @@ impl Explorer<'_> {
                 if l.use_statement_id {
                     match l.record {
                         Record::Start if !s.dnr && !s.released => {
+                            // Supersedes the open statement (lost or not: `losses` judges the
+                            // pre-state here; one that lasted no time is no statement, A-21).
                             t.stmt_open = true;
+                            t.stmt_timed = false;
+                            t.stmt_orphan = StmtId::Clear;
                             t.stmt = StmtId::Unsaved;
                             t.stmt_src = me;
                         }
@@ -576,7 +625,12 @@ impl Explorer<'_> {
                         }
                     }
                 } else {
-                    // Any LOGRECORDINGPRO without the flag clears the statement id (R13).
+                    // Any LOGRECORDINGPRO without the flag clears the statement id (R13). The
+                    // open statement goes on: if it has lasted no time yet, whether its id is
+                    // lost depends on whether it ever does.
+                    if s.stmt_untimed() && s.stmt != StmtId::Clear {
+                        t.stmt_orphan = s.stmt;
+                    }
                     t.stmt = StmtId::Clear;
                     match l.record {
                         Record::Start if !s.dnr => match s.phase {
@@ -600,7 +654,12 @@ impl Explorer<'_> {
                     }
                 }
             }
-            Kind::LogRecordingPro(_) => t.stmt = StmtId::Clear,
+            Kind::LogRecordingPro(_) => {
+                if s.stmt_untimed() && s.stmt != StmtId::Clear {
+                    t.stmt_orphan = s.stmt;
+                }
+                t.stmt = StmtId::Clear;
+            }
             Kind::Indicate(ind) => {
                 if let Some(b) = self.facts.button_of[ix.index()] {
                     match ind.state {
@@ -660,7 +719,10 @@ impl Explorer<'_> {
             let mut u = t;
             if let Some(c) = consent {
                 u.consent_answered = true;
-                u.declined = if c.accept.contains(&b.name) {
+                // `default` is taken on no input, and no input never accepts (facts: every
+                // outcome but the accept inputs declines, no input included) — also when an
+                // inferred question lists `default` among the branches that do not decline.
+                u.declined = if b.name != "default" && c.accept.contains(&b.name) {
                     None
                 } else {
                     Some(Declined { menu: Cause::new(ix), branch: Some(bi as u32) })

@@ -27,6 +27,30 @@ pub use suggest::did_you_mean;
 
 use std::path::Path;
 
+/// A bidirectional formatting character — the overrides and embeddings (U+202A-202E), the
+/// isolates (U+2066-2069) and the marks (U+200E/200F, U+061C): what lets text in a script
+/// reorder what is shown around it (issue 21, F12). The terminal and the HTML report show them
+/// as visible `\u{202e}` escapes.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+}
+
+/// `text` with every [`is_bidi_control`] character written as a visible `\u{202e}` escape.
+pub fn escape_bidi_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_bidi_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_bidi_control(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Longest duration any one value may give, in seconds: 10 years of 365.25 days (issue 10.2).
 /// Traffic durations (fixed, `exp` mean, `uniform` bounds), `short_call_seconds`, and the
 /// seconds properties of scripts (WAIT `Seconds`, MUSIC `SecondstoPlay`, MENU `Timeout`) above

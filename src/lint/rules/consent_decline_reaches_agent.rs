@@ -2,7 +2,10 @@
 //! Checks every path from a consent question (a MENU with `consent: {accept: [...]}`, or one
 //! inferred as such) to the moment an agent answers. A *declined* outcome — any digit not in
 //! `accept`, and no input (`default`) — must pass through DONOTRECORD (or RECORDAGENTONLY, to
-//! record only the agent side) before the agent answers.
+//! record only the agent side) before the agent answers. A consent question asked after the
+//! agent answered (in ONANSWER or ONSIGNAL) is checked up to the release: a declined outcome
+//! must reach DONOTRECORD before the call ends, or the recording that runs from the answer goes
+//! on recording a caller who said no (A-22; C003 flags the question's place itself).
 //!
 //! ## Why is this bad?
 //! A caller who declined recording gets recorded anyway: by recording policies, by a Studio
@@ -30,6 +33,7 @@
 //! runs when that DONOTRECORD goes on to the same action (as above: `default: dnr`); otherwise it
 //! inserts a new DONOTRECORD (`dnr-<menu id>`) in front of the branch's target.
 
+use crate::lint::analysis::{Phase, Point};
 use crate::lint::diagnostic::Severity;
 use crate::lint::fix::{Applicability, Edit, Fix, Ids, NewAction, reachable_from};
 use crate::lint::registry::{Rule, RuleId};
@@ -50,7 +54,13 @@ pub static RULE: Rule = Rule {
 };
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
-    for &n in &cx.reach.answers {
+    // A refusal before the answer, at the answer; one given after it (a consent question in
+    // ONANSWER or ONSIGNAL, A-22), at the release of an answered call: the recording that runs
+    // from the answer goes on after the caller declined. (A refusal before the answer that
+    // reaches the release too is the same finding: one per declined branch, `lint::dedup`.)
+    let answered_releases =
+        cx.reach.releases.iter().copied().filter(|&n| cx.reach.state(n).phase == Phase::Agent);
+    for n in cx.reach.answers.iter().copied().chain(answered_releases) {
         let s = cx.reach.state(n);
         let Some(declined) = s.declined else { continue };
         if s.dnr || (s.armed.is_some() && s.agent_only) {
@@ -68,15 +78,23 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
         };
         let inferred = consent.inferred.as_ref().map_or(String::new(), |w| format!(" ({w})"));
         let path = cx.reach.path_actions(n);
-        let mut d = Diagnostic::new(
-            &RULE,
-            menu,
-            span,
+        // Asked after the agent answered (A-22): the path reaches the answer before the question.
+        let nodes = cx.reach.node_path(n);
+        let asked_at = nodes.iter().rposition(|&k| cx.reach.point(k) == Point::Action(menu));
+        let after_answer =
+            asked_at.is_some_and(|i| nodes[..i].iter().any(|&k| cx.reach.point(k) == Point::Answer));
+        let message = if after_answer {
+            format!(
+                "declined consent is recorded on without DONOTRECORD: {outcome} at consent question `{}`{inferred}, asked after the agent answered",
+                a.id
+            )
+        } else {
             format!(
                 "declined consent reaches an agent without DONOTRECORD: {outcome} at consent question `{}`{inferred}",
                 a.id
-            ),
-        )
+            )
+        };
+        let mut d = Diagnostic::new(&RULE, menu, span, message)
         .label("declined here; no DONOTRECORD follows on some path")
         .help(
             "run DONOTRECORD on every declined outcome before REQAGENT (or RECORDAGENTONLY to record only \

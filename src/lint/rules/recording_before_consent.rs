@@ -1,11 +1,16 @@
 //! ## What it does
 //! In a script that asks for recording consent, flags a LOGRECORDINGPRO Start (call recording,
 //! not a recorded statement) that can run before the consent question has been answered — or on
-//! a path that never asks it.
+//! a path that never asks it. It also flags a consent question asked after the agent answered
+//! (in ONANSWER or ONSIGNAL) while the call may already be recorded: by a recording policy
+//! from the answer, an armed Studio recording, or an agent's or supervisor's recording on demand
+//! (only DONOTRECORD, or agent-only recording, rules all of them out; A-22).
 //!
 //! ## Why is this bad?
 //! A Start in the IVR records the IVR from that moment (R4): the caller is recorded before
-//! they could say no.
+//! they could say no. A question asked after the answer comes too late for the same reason:
+//! policies record the agent segment from the answer (R8); if the caller then declines, what was
+//! recorded is kept (`recorded_before_consent`, or `recorded_before_dnr` when DONOTRECORD follows).
 //!
 //! ## Example
 //! ```yaml
@@ -30,6 +35,7 @@
 //!   next: queue            # start after the caller accepted
 //! ```
 
+use crate::lint::analysis::Phase;
 use crate::lint::diagnostic::Severity;
 use crate::lint::registry::{Rule, RuleId};
 use crate::lint::{Ctx, Diagnostic};
@@ -49,6 +55,7 @@ pub static RULE: Rule = Rule {
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     let Some(first_consent) = cx.facts.consent.iter().position(Option::is_some) else { return };
+    asked_after_answer(cx, out);
     let consent = crate::script::ActionIx(first_consent as u32);
     for ix in cx.script.indices() {
         if !super::is_call_start(&cx.script.action(ix).kind) {
@@ -75,5 +82,49 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
             .help("move the Start onto the accepted branch(es) of the consent question")
             .path(cx.script, cx.reach, n),
         );
+    }
+}
+
+/// A consent question asked after the agent answered (in ONANSWER or ONSIGNAL, A-22) while the
+/// call may already be recorded — by a recording policy from the answer, or an armed Studio
+/// recording: the caller is recorded before they could decline.
+fn asked_after_answer(cx: &Ctx, out: &mut Vec<Diagnostic>) {
+    for ix in cx.script.indices() {
+        let Some(consent) = &cx.facts.consent[ix.index()] else { continue };
+        // As for C001: only DONOTRECORD (or agent-only recording) keeps the caller unrecorded —
+        // a Stop ends policies and Studio, not an agent's or supervisor's recording on demand (R7).
+        let early = cx.reach.by_action[ix.index()].iter().copied().find(|&n| {
+            let s = cx.reach.state(n);
+            let agent_only = s.armed.is_some() && s.agent_only;
+            s.phase == Phase::Agent && !s.released && !s.dnr && !agent_only
+        });
+        let Some(n) = early else { continue };
+        let s = cx.reach.state(n);
+        let by = match s.armed {
+            Some(start) => format!("the Studio recording armed by `{}`", cx.script.action(start.ix()).id),
+            None if s.may_record(cx.options.policies_record) => "a recording policy".to_string(),
+            None => "an agent's or supervisor's recording on demand".to_string(),
+        };
+        let inferred = consent.inferred.as_ref().map_or(String::new(), |w| format!(" ({w})"));
+        let a = cx.script.action(ix);
+        let mut d = Diagnostic::new(
+            &RULE,
+            ix,
+            super::action_span(a),
+            format!(
+                "consent question `{}` is asked after the agent answered{inferred}: {by} may already be recording the caller",
+                a.id
+            ),
+        )
+        .label("asked while the call may be recorded")
+        .help(
+            "ask for consent in the IVR, before REQAGENT, and run DONOTRECORD on every declined outcome \
+             there; or stop the recording (LOGRECORDINGPRO Stop) before asking",
+        )
+        .path(cx.script, cx.reach, n);
+        if let Some(start) = s.armed {
+            d = d.secondary(super::action_span(cx.script.action(start.ix())), "armed here");
+        }
+        out.push(d);
     }
 }

@@ -29,12 +29,12 @@
 //!   next: done
 //! ```
 
-use crate::lint::analysis::{NodeId, Point, StmtId};
+use crate::lint::analysis::{NodeId, Point, StmtId, takes_time};
 use crate::lint::diagnostic::Severity;
 use crate::lint::fix::{Applicability, Edit, Fix, Ids, NewAction};
 use crate::lint::registry::{Rule, RuleId};
 use crate::lint::{Ctx, Diagnostic};
-use crate::script::ActionIx;
+use crate::script::{ActionIx, Kind};
 
 /// S001: this file's rule — code, name, default severity and summary; its documentation is the
 /// `//!` block above. Listed in [`crate::lint::registry::RULES`].
@@ -49,27 +49,45 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-/// Where a statement id at risk is lost: LOGRECORDINGPRO actions reached with it, and ends.
+/// Where a statement id at risk is lost: LOGRECORDINGPRO actions reached with it, and ends —
+/// except while the open statement has lasted no time (A-21: a statement that ends before any
+/// time passes is no statement). An id that left the variable then (`stmt_orphan`) is lost where
+/// the thread first waits with the statement still open.
 pub(crate) fn losses(cx: &Ctx, which: StmtId) -> Vec<NodeId> {
     let mut out = Vec::new();
-    for ix in cx.script.indices() {
-        if !matches!(cx.script.action(ix).kind, crate::script::Kind::LogRecordingPro(_)) {
-            continue;
+    for (n, (point, s)) in cx.reach.nodes.iter().enumerate() {
+        let lost = match *point {
+            Point::Action(ix) => match &cx.script.action(ix).kind {
+                Kind::LogRecordingPro(_) => s.stmt == which && !s.stmt_untimed(),
+                k => !s.released && takes_time(k) && s.stmt_untimed() && s.stmt_orphan == which,
+            },
+            Point::Idle => s.stmt_untimed() && s.stmt_orphan == which,
+            Point::End => s.stmt == which,
+            Point::Answer | Point::Release => false,
+        };
+        if lost {
+            out.push(n as NodeId);
         }
-        out.extend(
-            cx.reach.by_action[ix.index()].iter().copied().filter(|&n| cx.reach.state(n).stmt == which),
-        );
     }
-    out.extend(cx.reach.ends.iter().copied().filter(|&n| cx.reach.state(n).stmt == which));
-    out.sort_unstable();
     out
 }
 
 /// What ends the id's life at a loss node, for messages.
 pub(crate) fn lost_by(cx: &Ctx, n: NodeId) -> (String, Option<ActionIx>) {
-    match cx.reach.point(n) {
-        Point::Action(ix) => (format!("overwritten by {}", super::describe(cx.script, ix)), Some(ix)),
-        _ => ("the contact ends".to_string(), None),
+    let s = cx.reach.state(n);
+    let at = match cx.reach.point(n) {
+        Point::Action(ix) if matches!(cx.script.action(ix).kind, Kind::LogRecordingPro(_)) => Some(ix),
+        // An orphaned id: the LOGRECORDINGPRO that overwrote it, before time passed.
+        _ if s.stmt_untimed() && s.stmt_orphan != StmtId::Clear => {
+            crate::lint::last_on_path(cx.script, &cx.reach.path_actions(n), |k| {
+                matches!(k, Kind::LogRecordingPro(_))
+            })
+        }
+        _ => None,
+    };
+    match at {
+        Some(ix) => (format!("overwritten by {}", super::describe(cx.script, ix)), Some(ix)),
+        None => ("the contact ends".to_string(), None),
     }
 }
 

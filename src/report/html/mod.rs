@@ -137,10 +137,25 @@ struct TransitionView {
     changed_on_path: String,
 }
 
+/// One finding kind whose contact count moved (issue 19 point 7), as the text diff's headline.
+#[derive(Serialize)]
+struct VerdictView {
+    /// `✗` a violation appeared or grew, `✓` fewer contacts, `•` more of a non-violation.
+    mark: &'static str,
+    /// `worse` / `better` / `moved` (the row's CSS class).
+    trend: &'static str,
+    finding: &'static str,
+    class: &'static str,
+    old: u64,
+    new: u64,
+}
+
 #[derive(Serialize)]
 struct DiffView {
     old_path: String,
     new_path: String,
+    /// How each finding count moved, worst class first; empty: none moved.
+    verdicts: Vec<VerdictView>,
     changed: u64,
     calls: u64,
     percent: String,
@@ -359,7 +374,13 @@ fn render(page: &Page) -> Result<String, minijinja::Error> {
     let mut env = minijinja::Environment::new();
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
     env.add_template("report.html", TEMPLATE)?;
-    env.get_template("report.html")?.render(page)
+    let html = env.get_template("report.html")?.render(page)?;
+    // Issue 21 F12: a bidi override or isolate from a script (an action id, a label, a phrase, a
+    // policy name) is shown as a visible `\u{202e}`, wherever it lands — text, attribute, SVG
+    // label, tooltip, `<title>` — so it cannot reorder what the reviewer reads; the page's own
+    // text has none. Right-to-left letters themselves stay, isolated by the CSS
+    // (`unicode-bidi: isolate` on every element that shows script text).
+    Ok(crate::source::escape_bidi_controls(&html).into_owned())
 }
 
 /// The report of one or more scripts, each in its own section.
@@ -402,9 +423,24 @@ pub fn diff_report(
         .collect();
     let script_changes =
         d.script_changes.iter().flat_map(|c| c.human_lines()).map(|l| l.trim_end().to_string()).collect();
+    let verdicts = d
+        .verdicts
+        .iter()
+        .map(|m| {
+            let (mark, trend) = if m.worse_violation() {
+                ("✗", "worse")
+            } else if m.new < m.old {
+                ("✓", "better")
+            } else {
+                ("•", "moved")
+            };
+            VerdictView { mark, trend, finding: m.finding, class: m.class, old: m.old, new: m.new }
+        })
+        .collect();
     let view = DiffView {
         old_path: old.path.clone(),
         new_path: new.path.clone(),
+        verdicts,
         changed: d.changed,
         calls: n,
         percent: format!("{:.1}%", pct(d.changed, n)),

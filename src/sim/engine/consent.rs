@@ -58,10 +58,20 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             return;
         }
         let (mut by, mut before) = (0u8, false);
-        for r in &out.recordings {
-            // Agent-only records no caller; a recording the refusal stopped (Stop / DONOTRECORD
-            // on the refusing branch) is what the script should do.
-            if r.mode != Mode::Full || self.c.refusal_stop == Some(r.to_ms) {
+        // The recording the refusal stopped, followed back across transfers: a recording that
+        // continues on the next segment is reported as one interval per segment (R10), yet it is
+        // one recording, and the refusal stopped all of it. Walking the (time-ordered) intervals
+        // backwards, `stopped_from` is where the part of it met so far starts.
+        let mut stopped_from: Option<(u64, Initiator)> = None;
+        for r in out.recordings.iter().rev() {
+            let continued = stopped_from.is_some_and(|(from, who)| r.to_ms == from && r.initiator == who);
+            if self.c.refusal_stop == Some(r.to_ms) || continued {
+                stopped_from = Some((r.from_ms, r.initiator));
+                // What the script should do: the refusal (Stop / DONOTRECORD) stopped it.
+                continue;
+            }
+            // Agent-only records no caller.
+            if r.mode != Mode::Full {
                 continue;
             }
             // Started before the answer: kept although consent was then refused.

@@ -138,7 +138,13 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
 
         // Who calls: direction, ANI and DNIS are drawn before the first action, each from its own
         // purpose, so adding a traffic key elsewhere never shifts these draws.
-        let dir_ix = self.c.draws.weighted(p.fixed.direction, &p.direction.1);
+        // One direction (the usual traffic): nothing to draw. The purpose is drawn nowhere else,
+        // so skipping it shifts no other draw.
+        let dir_ix = if p.direction.1.len() > 1 {
+            self.c.draws.weighted(p.fixed.direction, &p.direction.1)
+        } else {
+            0
+        };
         self.c.direction = Some(p.direction.0.get(dir_ix).copied().unwrap_or(Direction::Inbound));
         if !p.ani.0.is_empty() {
             self.c.ani = Some(p.ani.0[self.c.draws.weighted(p.fixed.ani, &p.ani.1)]);
