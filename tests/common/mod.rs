@@ -11,6 +11,7 @@
 
 #[macro_use]
 pub mod config;
+pub mod generated;
 pub mod scripts;
 pub mod sim;
 pub mod snippet;
