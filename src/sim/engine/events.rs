@@ -10,7 +10,7 @@
 use super::state::CallPhase;
 use super::{Engine, Observer, TraceStep, later};
 use crate::script::ActionIx;
-use crate::sim::compile::Behaviour;
+use crate::sim::compile::{Behaviour, Compiled};
 use crate::sim::ids::{AgentId, ButtonId, SkillId};
 use crate::sim::outcome::{EndedBy, Outcome, Segment, SegmentKind};
 use crate::sim::rng::Purpose;
@@ -49,6 +49,21 @@ pub(super) struct Ev {
     /// the order events were pushed in.
     pub(super) sub: u64,
     pub(super) kind: EvKind,
+}
+
+/// The talk's behaviours that can happen (p > 0), in the order the answer draws them.
+pub(super) fn behaviours(p: &Compiled) -> Vec<(Behaviour, EvKind)> {
+    [
+        (p.transfer_agent, EvKind::TransferAgent),
+        (p.transfer_external, EvKind::TransferExternal),
+        (p.conference, EvKind::Conference),
+        (p.disposition, EvKind::Disposition),
+        (p.rod, EvKind::Rod { supervisor: false }),
+        (p.supervisor_rod, EvKind::Rod { supervisor: true }),
+    ]
+    .into_iter()
+    .filter(|(b, _)| b.p > 0.0)
+    .collect()
 }
 
 impl<O: Observer> Engine<'_, O> {
@@ -222,19 +237,15 @@ impl<O: Observer> Engine<'_, O> {
         let talk = self.sample_ms(p.talk, p.fixed.talk);
         tr!(self, "note", None, None, "talk {talk} ms");
         self.push_event(later(t, talk), EvKind::Release);
-        let behaviours: [(Behaviour, EvKind); 6] = [
-            (p.transfer_agent, EvKind::TransferAgent),
-            (p.transfer_external, EvKind::TransferExternal),
-            (p.conference, EvKind::Conference),
-            (p.disposition, EvKind::Disposition),
-            (p.rod, EvKind::Rod { supervisor: false }),
-            (p.supervisor_rod, EvKind::Rod { supervisor: true }),
-        ];
         // `talk >= 2`: an event must fall strictly inside the talk (§2), which needs 1 ms room.
-        for (b, kind) in behaviours {
-            if b.p > 0.0 && talk >= 2 && self.c.draws.chance(b.happens, b.p) {
-                let at = later(t, self.inside_talk(b.at, talk));
-                self.push_event(at, kind);
+        // Only the behaviours with p > 0 are listed ([`behaviours`]).
+        if talk >= 2 {
+            for k in 0..self.behaviours.len() {
+                let (b, kind) = self.behaviours[k];
+                if self.c.draws.chance(b.happens, b.p) {
+                    let at = later(t, self.inside_talk(b.at, talk));
+                    self.push_event(at, kind);
+                }
             }
         }
         for (j, seq) in p.presses.iter().enumerate() {

@@ -57,6 +57,9 @@ pub struct Engine<'p, O: Observer = ()> {
     /// hold this id?" at every statement release, and scanning all symbols each time would be
     /// per-contact work the program already knows the answer to.
     globals: Vec<VarId>,
+    /// The talk's behaviours that can happen (probability > 0), in §2 order, listed once per
+    /// engine: most traffic sets one or two of the six, and the answer only draws those.
+    behaviours: Vec<(crate::sim::compile::Behaviour, events::EvKind)>,
     /// Per-contact state, reset as a whole before each contact.
     c: Ctx,
     obs: O,
@@ -102,7 +105,13 @@ use state::{CallPhase, Ctx};
 impl<'p, O: Observer> Engine<'p, O> {
     /// An engine whose observer is `obs` (a [`Timeline`] for `explain`, [`Visits`] for heat).
     pub fn with_observer(p: &'p Compiled, obs: O) -> Self {
-        Engine { p, globals: crate::sim::vars::globals(&p.symbols), c: Ctx::new(p), obs }
+        Engine {
+            p,
+            globals: crate::sim::vars::globals(&p.symbols),
+            behaviours: events::behaviours(p),
+            c: Ctx::new(p),
+            obs,
+        }
     }
 
     /// The observer (what it collected for the last contact).
