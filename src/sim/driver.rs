@@ -31,6 +31,7 @@ use std::sync::{Condvar, Mutex, MutexGuard};
 use super::compile::Compiled;
 use super::engine::{Engine, Observer};
 use super::outcome::Outcome;
+use super::rng::{Sampled, Source};
 
 /// Contacts per chunk for sinks that keep counters (report, classes, heat).
 pub const CHUNK: u64 = 4096;
@@ -64,11 +65,25 @@ pub fn run<S: Sink, E>(
     new_sink: impl Fn() -> S + Sync,
     emit: impl FnMut(S) -> Result<(), E>,
 ) -> Result<(), E> {
+    run_with(p, &Sampled, contacts, chunk, new_sink, emit)
+}
+
+/// [`run`] with the decisions of `source` (a test case's [`Scripted`](super::rng::Scripted)
+/// plan) taken first and draws for the rest: `recflow test` and `explain --as-test` run their
+/// contacts here, through the same engine and sinks as `simulate`.
+pub fn run_with<'p, D: Source<'p> + Sync, S: Sink, E>(
+    p: &'p Compiled,
+    source: &D,
+    contacts: Range<u64>,
+    chunk: u64,
+    new_sink: impl Fn() -> S + Sync,
+    emit: impl FnMut(S) -> Result<(), E>,
+) -> Result<(), E> {
     schedule(
         contacts,
         chunk,
         |range| {
-            let mut engine = Engine::with_observer(p, S::Observer::default());
+            let mut engine = Engine::with_source(p, S::Observer::default(), source.clone());
             let mut out = Outcome::default();
             let mut sink = new_sink();
             for id in range {

@@ -22,6 +22,10 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+use crate::script::ActionIx;
+use crate::sim::ids::{ButtonId, NumberId};
+use crate::sim::vars::VarId;
+
 /// A draw purpose, resolved at compile time: the FNV-1a hash of its key string (`"queue_wait"`,
 /// `"menu:consent"`, `"policy:Sales QA"`...) and the index of its occurrence counter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -195,6 +199,171 @@ impl Draws {
         let total = *cumulative.last().unwrap_or(&0.0);
         let x = self.unit(p) * total;
         cumulative.iter().position(|&c| x < c).unwrap_or(cumulative.len().saturating_sub(1))
+    }
+}
+
+/// Where a contact's chance comes from (STYLE round 3: one engine, several sources of chance).
+///
+/// The engine asks for each decision the outside world makes by purpose (`sim/rng.rs` keys the
+/// draws); a source may *fix* some of them first. [`Sampled`] fixes nothing: every method is the
+/// default `None`, a constant the optimiser folds, so `simulate`'s per-contact loop does exactly
+/// what it did before sources existed (no lookup, no allocation). [`Scripted`] fixes what a test
+/// case's `given` names (`recflow test`, `explain --as-test`) and leaves everything else to the
+/// keyed draws — which is why a value fixed to what the draw would have given changes nothing
+/// else in the contact: the other draws are addressed by purpose, not by order.
+///
+/// `'p` is the lifetime of the plan (and of the compiled program): what a source returns
+/// borrows from it, never from the engine.
+pub trait Source<'p>: Clone + Send {
+    /// Start a contact: per-contact cursors (visit counts) back to 0.
+    #[inline(always)]
+    fn reset(&mut self) {}
+    /// The scripted plan, read where the engine meets a decision that is not per action
+    /// (arrival, queue, talk, agent events). `None`: everything is drawn.
+    #[inline(always)]
+    fn plan(&self) -> Option<&'p Plan> {
+        None
+    }
+    /// The input of this visit of MENU `ix`: `Some(None)` no input, `Some(Some(digits))`, or
+    /// `None` to draw it.
+    #[inline(always)]
+    fn menu(&mut self, _ix: ActionIx) -> Option<Option<&'p str>> {
+        None
+    }
+    /// The branch (index into the action's choices) of this visit of traffic-branched action
+    /// `ix` (CAPTURE, RESTAPI, HOURS, an IF on an unknown value…), with the variable a CAPTURE
+    /// writes; `None` to draw it.
+    #[inline(always)]
+    fn branch(&mut self, _ix: ActionIx) -> Option<(u32, Option<(VarId, &'p str)>)> {
+        None
+    }
+}
+
+/// Every decision drawn from the traffic model (`simulate`, `explain`, `diff`, …).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Sampled;
+
+impl Source<'_> for Sampled {}
+
+/// Whether an agent event happens, as a test case fixes it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Happen {
+    /// Drawn from traffic (the case does not say).
+    #[default]
+    Drawn,
+    Never,
+    /// It happens, at this many ms after the answer (`None`: at a drawn time). Like a drawn
+    /// event it falls strictly inside the talk (SEMANTICS §2).
+    At(Option<u64>),
+}
+
+/// The agent events a plan may fix, in [`Plan::happen`] order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AgentEvent {
+    TransferAgent,
+    TransferExternal,
+    Conference,
+    Disposition,
+    Rod,
+    SupervisorRod,
+}
+
+impl AgentEvent {
+    pub const ALL: [AgentEvent; 6] = [
+        AgentEvent::TransferAgent,
+        AgentEvent::TransferExternal,
+        AgentEvent::Conference,
+        AgentEvent::Disposition,
+        AgentEvent::Rod,
+        AgentEvent::SupervisorRod,
+    ];
+}
+
+/// Fixed values of one action, visit by visit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Visits<T> {
+    /// The action (every copy of it, when a linked subscript is called from several places:
+    /// the visits are counted across the copies, in the order the contact runs them).
+    pub actions: Vec<ActionIx>,
+    /// Visit `k` takes `values[k]`; past the end the value is drawn — unless `every`, when
+    /// the one value is taken at every visit.
+    pub values: Vec<T>,
+    pub every: bool,
+}
+
+impl<T> Visits<T> {
+    fn at(&self, visit: u32) -> Option<&T> {
+        if self.every { self.values.first() } else { self.values.get(visit as usize) }
+    }
+}
+
+/// A fixed branch of a traffic-branched action: the choice index, and the variable and
+/// digits a CAPTURE writes.
+pub type BranchPick = (u32, Option<(VarId, Box<str>)>);
+
+/// A scripted contact: what a test case's `given` fixes, resolved against one compiled
+/// program (ids to indices, seconds to ms, names to [`VarId`]s / [`ButtonId`]s) before any
+/// contact runs. Built by `crate::scenario`; read by the engine through [`Scripted`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Plan {
+    pub direction: Option<crate::model::Direction>,
+    pub ani: Option<NumberId>,
+    pub dnis: Option<NumberId>,
+    /// Set at arrival, after the system variables (so `ANI` given as a variable wins).
+    pub variables: Vec<(VarId, String)>,
+    /// MENU inputs: `None` is no input.
+    pub menus: Vec<Visits<Option<Box<str>>>>,
+    /// Branches of traffic-branched actions (CAPTURE, RESTAPI, …): choice index and the
+    /// variable a CAPTURE's digits go to.
+    pub branches: Vec<Visits<BranchPick>>,
+    /// Queue wait before an agent answers (ms); the caller then never abandons.
+    pub answers_after: Option<u64>,
+    /// Talk time (ms).
+    pub talk: Option<u64>,
+    /// Per [`AgentEvent`].
+    pub happen: [Happen; 6],
+    /// The agent's button presses (ms after answer, button); `Some` replaces traffic presses.
+    pub presses: Option<Vec<(u64, ButtonId)>>,
+    /// Results of external calls in Snippets, by lower-case function name, in call order.
+    pub external: Vec<(Box<str>, Vec<Box<str>>)>,
+}
+
+/// The source of a test case: its [`Plan`] first, keyed draws for the rest.
+#[derive(Clone, Debug)]
+pub struct Scripted<'p> {
+    plan: &'p Plan,
+    /// Visits so far of each `plan.menus` / `plan.branches` entry in this contact.
+    menu_visits: Vec<u32>,
+    branch_visits: Vec<u32>,
+}
+
+impl<'p> Scripted<'p> {
+    pub fn new(plan: &'p Plan) -> Self {
+        Scripted { plan, menu_visits: vec![0; plan.menus.len()], branch_visits: vec![0; plan.branches.len()] }
+    }
+}
+
+impl<'p> Source<'p> for Scripted<'p> {
+    fn reset(&mut self) {
+        self.menu_visits.iter_mut().for_each(|v| *v = 0);
+        self.branch_visits.iter_mut().for_each(|v| *v = 0);
+    }
+    fn plan(&self) -> Option<&'p Plan> {
+        Some(self.plan)
+    }
+    fn menu(&mut self, ix: ActionIx) -> Option<Option<&'p str>> {
+        let plan = self.plan;
+        let k = plan.menus.iter().position(|m| m.actions.contains(&ix))?;
+        let visit = self.menu_visits[k];
+        self.menu_visits[k] += 1;
+        plan.menus[k].at(visit).map(|v| v.as_deref())
+    }
+    fn branch(&mut self, ix: ActionIx) -> Option<(u32, Option<(VarId, &'p str)>)> {
+        let plan = self.plan;
+        let k = plan.branches.iter().position(|m| m.actions.contains(&ix))?;
+        let visit = self.branch_visits[k];
+        self.branch_visits[k] += 1;
+        plan.branches[k].at(visit).map(|(c, w)| (*c, w.as_ref().map(|(v, s)| (*v, &**s))))
     }
 }
 

@@ -31,7 +31,7 @@
 
 use super::compile::Compiled;
 use super::outcome::{EndedBy, Finding, Initiator, Outcome, Segment, SegmentKind};
-use super::rng::Purpose;
+use super::rng::{Purpose, Sampled, Source};
 use super::vars::VarId;
 use crate::model::{Direction, Dist};
 
@@ -50,19 +50,20 @@ fn later(t: u64, d: u64) -> u64 {
 
 /// A reusable simulator for one program (one per worker thread), reporting to observer `O`.
 /// Only the driver ([`crate::sim::driver`]) runs it.
-pub struct Engine<'p, O: Observer = ()> {
+pub struct Engine<'p, O: Observer = (), S: Source<'p> = Sampled> {
     /// The compiled program, shared read-only by every worker thread.
     p: &'p Compiled,
     /// The `Global:` variables, listed once per engine: R13 asks "does some Global: variable
     /// hold this id?" at every statement release, and scanning all symbols each time would be
     /// per-contact work the program already knows the answer to.
     globals: Vec<VarId>,
-    /// The talk's behaviours that can happen (probability > 0), in §2 order, listed once per
-    /// engine: most traffic sets one or two of the six, and the answer only draws those.
-    behaviours: Vec<(crate::sim::compile::Behaviour, events::EvKind)>,
     /// Per-contact state, reset as a whole before each contact.
     c: Ctx,
     obs: O,
+    /// Where the contact's chance comes from: [`Sampled`] (every decision drawn) or a test
+    /// case's [`Scripted`](crate::sim::rng::Scripted) plan. A type parameter, so the sampled
+    /// engine carries no plan and checks none.
+    src: S,
 }
 
 /// One `explain` line: `tr!(self, kind, action, rule, format...)`.
@@ -99,19 +100,24 @@ mod state;
 mod statements;
 mod studio;
 
-pub use observe::{Observer, Timeline, TraceStep, Visits};
+pub use observe::{Decision, Observer, Timeline, TraceStep, Visits};
 use state::{CallPhase, Ctx};
 
 impl<'p, O: Observer> Engine<'p, O> {
     /// An engine whose observer is `obs` (a [`Timeline`] for `explain`, [`Visits`] for heat).
     pub fn with_observer(p: &'p Compiled, obs: O) -> Self {
-        Engine {
-            p,
-            globals: crate::sim::vars::globals(&p.symbols),
-            behaviours: events::behaviours(p),
-            c: Ctx::new(p),
-            obs,
+        Engine::with_source(p, obs, Sampled)
+    }
+}
+
+impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
+    /// An engine whose decisions come from `src` first (a test case's plan), draws otherwise.
+    pub fn with_source(p: &'p Compiled, obs: O, src: S) -> Self {
+        let mut c = Ctx::new(p);
+        if let Some(plan) = src.plan() {
+            c.vars.set_mocks(&plan.external);
         }
+        Engine { p, globals: crate::sim::vars::globals(&p.symbols), c, obs, src }
     }
 
     /// The observer (what it collected for the last contact).
@@ -125,6 +131,7 @@ impl<'p, O: Observer> Engine<'p, O> {
         let p = self.p;
         out.clear(id, p.policies.len());
         self.c.reset(id);
+        self.src.reset();
         // Snippet choices on unknown values and `random()`: from (seed, contact) only.
         self.c.vars.set_seed(p.seed.rotate_left(17) ^ id.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         self.obs.clear();
@@ -145,6 +152,14 @@ impl<'p, O: Observer> Engine<'p, O> {
         if !p.dnis.0.is_empty() {
             self.c.dnis = Some(p.dnis.0[self.c.draws.weighted(p.fixed.dnis, &p.dnis.1)]);
         }
+        // A test case's caller: fixed after the draws, so the draws of everything it does not
+        // fix are the ones the sampled contact would make.
+        let plan = self.src.plan();
+        if let Some(plan) = plan {
+            self.c.direction = plan.direction.or(self.c.direction);
+            self.c.ani = plan.ani.or(self.c.ani);
+            self.c.dnis = plan.dnis.or(self.c.dnis);
+        }
         // System variables known at arrival (docs/variables.md).
         if p.sysvars.at_arrival {
             let number =
@@ -156,6 +171,11 @@ impl<'p, O: Observer> Engine<'p, O> {
                 number(self.c.ani),
                 number(self.c.dnis),
             );
+        }
+        if let Some(plan) = plan {
+            for (var, value) in &plan.variables {
+                self.c.vars.set(*var, value);
+            }
         }
         tr!(self, "event", None, None, "arrival ({})", self.c.direction.map_or("inbound", |d| d.as_str()));
 
@@ -286,5 +306,6 @@ impl<'p, O: Observer> Engine<'p, O> {
         out.statements.retain(|s| s.to_ms > s.from_ms);
         // What was kept, judged: consent and statements (`consent.rs`).
         self.judge(out);
+        self.obs.ended(&self.c.vars);
     }
 }
