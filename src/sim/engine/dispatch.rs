@@ -18,8 +18,11 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     pub(super) fn goto(&mut self, next: Next, dur: u64, out: &mut Outcome) {
         match next {
             Some(e) => {
-                // Coverage (`sim/coverage.rs`): the branch taken, counted per contact.
-                out.branches.push(e.branch);
+                // Coverage (`sim/coverage.rs`): the branch taken, counted once per contact, so a
+                // loop's branch taken again at once (MUSIC wired to itself) is not kept twice.
+                if out.branches.last() != Some(&e.branch) {
+                    out.branches.push(e.branch);
+                }
                 self.c.pc = Some(e.to);
                 self.c.ready = later(self.c.t, dur);
             }
