@@ -35,6 +35,7 @@ pub mod library;
 pub mod lint;
 pub mod model;
 pub mod report;
+pub mod scenario;
 pub mod schema;
 pub mod script;
 pub mod sim;

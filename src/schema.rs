@@ -1,5 +1,5 @@
 //! JSON Schemas of recflow's input files, for editors (docs/editor.md): the script YAML, CXone
-//! Studio JSON, tenant and traffic files. Generated with `schemars` from the description types
+//! Studio JSON, tenant and traffic files, and `recflow test` files. Generated with `schemars` from the description types
 //! below and published under `schemas/` (a test keeps the committed files current and checks
 //! that every example validates).
 //!
@@ -277,6 +277,170 @@ struct Presses {
     buttons: Vec<String>,
 }
 
+/// A `recflow test` file (docs/testing.md): a script and scenario cases.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "recflow test", extend("$id" = "https://recflow.invalid/schemas/test.schema.json"))]
+struct TestFileDef {
+    /// The script under test, relative to this file (subscripts are found as usual).
+    script: String,
+    /// Tenant file, relative to this file (default: embedded).
+    tenant: Option<String>,
+    /// Traffic file, relative to this file, or `explore` (default: embedded). Draws what the
+    /// cases leave open.
+    traffic: Option<String>,
+    /// Seed of every case without its own (default: the traffic's seed).
+    #[schemars(range(min = 0))]
+    seed: Option<u64>,
+    cases: Vec<CaseDef>,
+}
+
+/// One case: what happens (`given`), what must follow (`expect`).
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct CaseDef {
+    /// Printed by `recflow test`, matched by `--filter`.
+    name: String,
+    /// Seed of the draws the case leaves open.
+    #[schemars(range(min = 0))]
+    seed: Option<u64>,
+    /// Contact index of those draws (default 0).
+    #[schemars(range(min = 0))]
+    call: Option<u64>,
+    given: Option<GivenDef>,
+    expect: Option<ExpectDef>,
+}
+
+/// A MENU / CAPTURE input: digits, or `none` (no input).
+#[derive(Deserialize, JsonSchema)]
+#[serde(untagged)]
+enum InputDef {
+    Digits(String),
+    Number(u64),
+    Visits(Vec<Option<Id>>),
+    NoInput(()),
+}
+
+/// A variable value (strings; numbers and booleans are taken as written).
+#[derive(Deserialize, JsonSchema)]
+#[serde(untagged)]
+enum ScalarDef {
+    Text(String),
+    Number(f64),
+    Bool(bool),
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct GivenDef {
+    /// MENU / CAPTURE id → digits, `none`, or a list (visit by visit; later visits drawn).
+    inputs: Option<BTreeMap<String, InputDef>>,
+    /// Variable → value, set when the call arrives.
+    variables: Option<BTreeMap<String, ScalarDef>>,
+    /// The caller's number (system variable ANI; policy `numbers`).
+    ani: Option<Id>,
+    /// The dialled number (DNIS).
+    dnis: Option<Id>,
+    /// `inbound` or `outbound`.
+    direction: Option<String>,
+    /// Snippet function name (GetRESTProxy, MakeRestRequest, …) → results in call order; or the
+    /// id of an action whose result comes from outside (RESTAPI, HOURS, CAPTURE, …) → the
+    /// branches it takes, visit by visit.
+    external: Option<BTreeMap<String, Vec<String>>>,
+    agent: Option<CaseAgentDef>,
+}
+
+/// An agent event: `false` / `none` (never), `true` (at a drawn time), seconds after the
+/// answer, or `{at: SECONDS}`.
+#[derive(Deserialize, JsonSchema)]
+#[serde(untagged)]
+enum EventDef {
+    Happens(bool),
+    At(f64),
+    AtKey { at: f64 },
+    Never(String),
+}
+
+/// A transfer: `agent` / `external`, or `{to: agent, at: 30}`.
+#[derive(Deserialize, JsonSchema)]
+#[serde(untagged)]
+enum TransferDef {
+    To(String),
+    Timed { to: String, at: Option<f64> },
+}
+
+/// `none` / `false`, one transfer, or a list.
+#[derive(Deserialize, JsonSchema)]
+#[serde(untagged)]
+enum TransfersDef {
+    No(bool),
+    One(TransferDef),
+    Many(Vec<TransferDef>),
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct CaseAgentDef {
+    /// Seconds in the queue before an agent answers (the caller does not abandon).
+    answers_after: Option<f64>,
+    /// Seconds of talk, answer to release.
+    talk: Option<f64>,
+    /// MAX button presses (replace the traffic's).
+    presses: Option<Vec<PressDef>>,
+    transfer: Option<TransfersDef>,
+    conference: Option<EventDef>,
+    disposition: Option<EventDef>,
+    rod: Option<EventDef>,
+    supervisor_rod: Option<EventDef>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct PressDef {
+    /// Seconds after the answer.
+    at: f64,
+    /// The INDICATE `Name` of the button.
+    button: String,
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct ExpectDef {
+    /// The strongest recording: `none`, `full`, `agent_only` or `ivr`.
+    recorded: Option<RecordedDef>,
+    /// Exactly these findings (names or F-codes); `[]` for none.
+    findings: Option<Vec<String>>,
+    /// Action ids on the path, in this order (not necessarily adjacent).
+    visits: Option<Vec<Id>>,
+    /// Action ids not on the path.
+    not_visits: Option<Vec<Id>>,
+    /// Variable → value when the contact ends.
+    variables: Option<BTreeMap<String, ScalarDef>>,
+    statements: Option<StatementsDef>,
+    /// Whether Do Not Record was set.
+    dnr: Option<bool>,
+    /// Whether the caller abandoned the queue.
+    abandoned: Option<bool>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+enum RecordedDef {
+    None,
+    Full,
+    AgentOnly,
+    Ivr,
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct StatementsDef {
+    #[schemars(range(min = 0))]
+    saved: Option<u64>,
+    #[schemars(range(min = 0))]
+    lost: Option<u64>,
+}
+
 /// The published schemas: (file name under `schemas/`, pretty JSON with a final newline).
 pub fn all() -> Vec<(&'static str, String)> {
     let pretty = |s: schemars::Schema| {
@@ -289,6 +453,7 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("studio-json.schema.json", pretty(schema_for!(StudioFile))),
         ("tenant.schema.json", pretty(schema_for!(TenantFile))),
         ("traffic.schema.json", pretty(schema_for!(TrafficFile))),
+        ("test.schema.json", pretty(schema_for!(TestFileDef))),
     ]
 }
 
@@ -333,5 +498,14 @@ mod tests {
         assert_eq!(keys(&r, None), sorted(crate::model::traffic::TOP_KEYS));
         assert_eq!(keys(&r, Some("Durations")), sorted(crate::model::traffic::DURATION_KEYS));
         assert_eq!(keys(&r, Some("AgentEvents")), sorted(crate::model::traffic::AGENT_KEYS));
+        let x = schema("test.schema.json");
+        use crate::scenario::file as f;
+        assert_eq!(keys(&x, None), sorted(f::TOP_KEYS));
+        assert_eq!(keys(&x, Some("CaseDef")), sorted(f::CASE_KEYS));
+        assert_eq!(keys(&x, Some("GivenDef")), sorted(f::GIVEN_KEYS));
+        assert_eq!(keys(&x, Some("CaseAgentDef")), sorted(f::AGENT_KEYS));
+        assert_eq!(keys(&x, Some("PressDef")), sorted(f::PRESS_KEYS));
+        assert_eq!(keys(&x, Some("ExpectDef")), sorted(f::EXPECT_KEYS));
+        assert_eq!(keys(&x, Some("StatementsDef")), sorted(f::STATEMENT_KEYS));
     }
 }

@@ -16,7 +16,9 @@ fn files(dir: &str, prefix: &str, ext: &str) -> Vec<PathBuf> {
         .map(|e| e.unwrap().path())
         .filter(|p| {
             let name = p.file_name().unwrap().to_string_lossy();
-            name.starts_with(prefix) && name.ends_with(ext)
+            // `*.test.yaml` files sit next to the scripts but have their own schema.
+            let test_file = name.ends_with(".test.yaml");
+            name.starts_with(prefix) && name.ends_with(ext) && (test_file == (ext == ".test.yaml"))
         })
         .collect();
     v.sort();
@@ -76,6 +78,7 @@ fn every_example_validates_and_names_its_schema() {
         ("scripts", "", ".yaml", "script.schema.json"),
         ("examples", "tenant-", ".yaml", "tenant.schema.json"),
         ("examples", "traffic-", ".yaml", "traffic.schema.json"),
+        ("scripts", "", ".test.yaml", "test.schema.json"),
     ];
     let mut checked = 0;
     for (dir, prefix, ext, schema) in sets {
@@ -123,4 +126,6 @@ fn schemas_reject_what_the_loaders_refuse() {
     bad("script.schema.json", "script: x\nactions:\n  - {id: a}\n");
     bad("tenant.schema.json", "recording_policies:\n  - {name: P, percent: 150}\n");
     bad("traffic.schema.json", "calls: 10\ncolls: 3\n");
+    bad("test.schema.json", "script: a.yaml\ncases:\n  - {name: x, expect: {recorded: partly}}\n");
+    bad("test.schema.json", "script: a.yaml\ncases:\n  - {name: x, gvien: {}}\n");
 }

@@ -96,6 +96,19 @@ pub enum Command {
     #[command(after_help = EXPLAIN_EXAMPLES)]
     #[command(display_order = 2)]
     Explain(ExplainArgs),
+    /// Run scenario tests: given what the caller, agent and back-end systems do, expect what gets recorded.
+    ///
+    /// Runs every case of the `*.test.yaml` files found in FILES and DIRS (default: the current
+    /// folder, recursively). A case fixes what it names (MENU inputs, variables, ANI/DNIS,
+    /// external results, agent events) and leaves the rest to the traffic model with the case's
+    /// own seed, so it is deterministic; it runs on the same engine as `simulate` and `explain`.
+    /// A failing case shows expected vs. actual and the `explain` timeline of its contact.
+    /// Exit status: 0 every case passed, 1 a case failed, 2 a test file or script cannot be
+    /// loaded (or names an action, input, variable or finding the script does not have).
+    /// Format reference: docs/testing.md.
+    #[command(after_help = TEST_EXAMPLES)]
+    #[command(display_order = 5)]
+    Test(TestArgs),
     /// Compare two versions of a script: how the change moves recording outcomes, contact by contact.
     ///
     /// Both scripts run on identical callers (contact i meets the same caller in both runs).
@@ -219,6 +232,7 @@ const EXPLAIN_EXAMPLES: &str = "\
 Examples:
   recflow explain scripts/consent-gdpr.yaml --call 17
   recflow explain scripts/consent-gdpr.yaml --call 17 --seed 7 --traffic traffic.yaml --format json
+  recflow explain scripts/consent-gdpr.yaml --call 17 --as-test   the contact as a `recflow test` case
 
 Use the same model options as the `simulate` run: contact 17 is then exactly the contact that
 `simulate` counted (draws depend only on the seed, the contact number, and the files).";
@@ -347,7 +361,56 @@ pub struct ExplainArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ExplainFormat::Human)]
     pub format: ExplainFormat,
+    /// Print the contact as a `recflow test` case instead (YAML to paste under `cases:`):
+    /// `given` = what the contact drew, `expect` = what happened.
+    #[arg(long, conflicts_with = "format")]
+    pub as_test: bool,
 }
+
+#[derive(Debug, clap::Args)]
+pub struct TestArgs {
+    /// Test files (`*.test.yaml`) and folders to search for them, recursively (default: `.`).
+    pub paths: Vec<PathBuf>,
+    /// Output format: `human` (one line per case, like `cargo test`), `json`, or `junit`
+    /// (JUnit XML for CI systems).
+    #[arg(long, value_enum, default_value_t = TestFormat::Human)]
+    pub format: TestFormat,
+    /// Run only the cases whose name contains TEXT.
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+    /// Also report which actions and wired branches the cases exercised, per script (the
+    /// shape of `simulate`'s coverage).
+    #[arg(long)]
+    pub coverage: bool,
+    #[command(flatten)]
+    pub library: LibraryArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    Human,
+    Json,
+    Junit,
+}
+
+const TEST_EXAMPLES: &str = "\
+Examples:
+  recflow test                                   every *.test.yaml under the current folder
+  recflow test scripts/                          every *.test.yaml under scripts/
+  recflow test scripts/consent-gdpr.test.yaml --filter silent
+  recflow test scripts/ --format junit > recflow-tests.xml
+  recflow test scripts/ --coverage               which branches the cases exercised
+  recflow explain scripts/consent-gdpr.yaml --call 17 --as-test   turn contact 17 into a case
+
+A test file (docs/testing.md):
+  script: consent-gdpr.yaml
+  cases:
+    - name: a silent caller is never recorded
+      given:
+        inputs: {consent: none}
+      expect:
+        recorded: none
+        findings: []";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use super::args::{
     Cli, Command, ConvertTarget, DefaultsWhat, Deny, DiffFormat, ExplainFormat, GraphFormat, LintFormat,
-    MAX_JOBS, ModelArgs, PrecisionArgs, ReportFormat,
+    MAX_JOBS, ModelArgs, PrecisionArgs, ReportFormat, TestFormat,
 };
 pub use super::term::Term;
 use crate::lint::registry::Rule;
@@ -74,6 +74,7 @@ pub enum Work {
     Rules(Option<RuleOrFinding>),
     Simulate(Simulate),
     Explain(Explain),
+    Test(Test),
     Graph(Graph),
     Convert(Convert),
     Diff(Diff),
@@ -138,6 +139,18 @@ pub struct Explain {
     pub call: u64,
     pub model: ModelOptions,
     pub format: ExplainFormat,
+    /// `--as-test`: print the contact as a `recflow test` case.
+    pub as_test: bool,
+}
+
+/// `recflow test`: the paths to search, the output format, `--filter`, `--coverage`.
+#[derive(Debug)]
+pub struct Test {
+    pub paths: Vec<PathBuf>,
+    pub format: TestFormat,
+    pub filter: Option<String>,
+    pub coverage: bool,
+    pub library: library::Options,
 }
 
 #[derive(Debug)]
@@ -237,7 +250,7 @@ impl Config {
                 };
                 rules.validate().map_err(|e| UsageError(format!("recflow lint: {e}")))?;
                 Work::Lint(Lint {
-                    scripts: a.scripts,
+                    scripts: crate::scenario::without_test_files("lint", a.scripts),
                     tenant: a.tenant,
                     format: a.format,
                     rules,
@@ -279,6 +292,14 @@ impl Config {
                 call: a.call,
                 model: ModelOptions::new(a.model),
                 format: a.format,
+                as_test: a.as_test,
+            }),
+            Command::Test(a) => Work::Test(Test {
+                paths: if a.paths.is_empty() { vec![PathBuf::from(".")] } else { a.paths },
+                format: a.format,
+                filter: a.filter,
+                coverage: a.coverage,
+                library: a.library.options(),
             }),
             Command::Graph(a) => Work::Graph(Graph {
                 script: a.script,
@@ -303,7 +324,7 @@ impl Config {
                 min_exercised: a.min_exercised,
             }),
             Command::Snapshot(a) => Work::Snapshot(Snapshot {
-                scripts: snapshot_files(&a.dir, a.scripts)?,
+                scripts: snapshot_files(&a.dir, crate::scenario::without_test_files("snapshot", a.scripts))?,
                 mode: match (a.check, a.accept) {
                     (true, _) => SnapshotMode::Check,
                     (false, true) => SnapshotMode::Accept,

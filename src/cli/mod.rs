@@ -18,7 +18,7 @@
 //! - `world.rs`: the files a command reads (script + called scripts, tenant, traffic);
 //! - `output.rs`: every file a command writes (atomic, permissions kept, streams in place);
 //! - one file per command: `lint`, `rules`, `simulate`, `explain`, `graph`, `convert`, `diff`,
-//!   `snapshot`, `defaults`, `report`, `completions` (+ `man`).
+//!   `snapshot`, `defaults`, `report`, `test`, `completions` (+ `man`).
 //!
 //! Exit status (FORMATS §7): 0 ok; 1 findings/mismatch/changes where a command says so;
 //! 2 bad usage or input that cannot be loaded. A closed stdout pipe is not an error.
@@ -38,6 +38,7 @@ pub mod rules;
 pub mod simulate;
 pub mod snapshot;
 pub mod term;
+pub mod test;
 pub mod world;
 
 use std::io::Write;
@@ -104,6 +105,7 @@ pub fn run(config: Config) -> std::io::Result<ExitKind> {
         Work::Rules(rule) => rules::run(rule),
         Work::Simulate(c) => simulate::run(&term, &c),
         Work::Explain(c) => explain::run(&term, &c),
+        Work::Test(c) => test::run(&term, &c),
         Work::Graph(c) => graph::run(&term, &c),
         Work::Convert(c) => convert::run(&term, &c),
         Work::Diff(c) => diff::run(&term, &c),

@@ -8,8 +8,8 @@
 //! (validation helpers that collect every error of a file). `defaults/` holds the embedded
 //! default tenant and traffic.
 
-mod check;
-mod node;
+pub(crate) mod check;
+pub(crate) mod node;
 pub mod tenant;
 pub mod traffic;
 

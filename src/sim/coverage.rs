@@ -28,18 +28,24 @@ pub struct Coverage {
     /// action indices are the keys and the lookup is skipped.
     identity: bool,
     /// Per action key ([`CoverageMap::actions`]).
-    pub actions: Vec<u64>,
+    actions: Vec<Count>,
     /// Per [`BranchIx`](super::compile::BranchIx).
-    pub branches: Vec<u64>,
-    /// Last contact (+1) counted per key: per-contact counting without clearing anything.
-    stamp_actions: Vec<u64>,
-    stamp_branches: Vec<u64>,
+    branches: Vec<Count>,
+}
+
+/// Contacts that took one key, and the last contact (+1) counted: per-contact counting without
+/// clearing anything. Side by side, so counting a key touches one cache line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Count {
+    contacts: u64,
+    stamp: u64,
 }
 
 /// Equal counts (the stamps are scratch).
 impl PartialEq for Coverage {
     fn eq(&self, o: &Coverage) -> bool {
-        self.actions == o.actions && self.branches == o.branches
+        let counts = |v: &[Count]| v.iter().map(|c| c.contacts).collect::<Vec<_>>();
+        counts(&self.actions) == counts(&o.actions) && counts(&self.branches) == counts(&o.branches)
     }
 }
 
@@ -47,12 +53,12 @@ impl Eq for Coverage {}
 
 /// Count key `k` once for the contact stamped `stamp`.
 #[inline(always)]
-fn count(stamps: &mut [u64], counts: &mut [u64], k: usize, stamp: u64) {
-    if let (Some(s), Some(n)) = (stamps.get_mut(k), counts.get_mut(k))
-        && *s != stamp
+fn count(counts: &mut [Count], k: usize, stamp: u64) {
+    if let Some(c) = counts.get_mut(k)
+        && c.stamp != stamp
     {
-        *s = stamp;
-        *n += 1;
+        c.stamp = stamp;
+        c.contacts += 1;
     }
 }
 
@@ -62,49 +68,52 @@ impl Coverage {
         Coverage {
             map: p.coverage.clone(),
             identity: p.coverage.action_key.iter().enumerate().all(|(i, k)| *k as usize == i),
-            actions: vec![0; a],
-            branches: vec![0; b],
-            stamp_actions: vec![0; a],
-            stamp_branches: vec![0; b],
+            actions: vec![Count::default(); a],
+            branches: vec![Count::default(); b],
         }
     }
 
     #[inline]
     pub fn add(&mut self, o: &Outcome) {
-        let stamp = o.id + 1;
+        self.add_as(o, o.id + 1);
+    }
+
+    /// [`Coverage::add`] for a contact told apart by `stamp` (> 0, never used before) instead
+    /// of its id: `recflow test` runs many cases as contact 0.
+    #[inline]
+    pub fn add_as(&mut self, o: &Outcome, stamp: u64) {
+        let actions = &mut self.actions[..];
         if self.identity {
             for &ix in &o.path {
-                count(&mut self.stamp_actions, &mut self.actions, ix.index(), stamp);
+                count(actions, ix.index(), stamp);
             }
         } else {
             for &ix in &o.path {
-                let k = self.map.action_key[ix.index()] as usize;
-                count(&mut self.stamp_actions, &mut self.actions, k, stamp);
+                count(actions, self.map.action_key[ix.index()] as usize, stamp);
             }
         }
+        let branches = &mut self.branches[..];
         for &b in &o.branches {
-            count(&mut self.stamp_branches, &mut self.branches, b.index(), stamp);
+            count(branches, b.index(), stamp);
         }
     }
 
     pub fn merge(&mut self, o: &Coverage) {
         if self.actions.len() < o.actions.len() {
-            self.actions.resize(o.actions.len(), 0);
-            self.stamp_actions.resize(o.actions.len(), 0);
+            self.actions.resize(o.actions.len(), Count::default());
         }
         if self.branches.len() < o.branches.len() {
-            self.branches.resize(o.branches.len(), 0);
-            self.stamp_branches.resize(o.branches.len(), 0);
+            self.branches.resize(o.branches.len(), Count::default());
         }
         if self.map.actions.is_empty() {
             self.map = o.map.clone();
             self.identity = o.identity;
         }
         for (a, b) in self.actions.iter_mut().zip(&o.actions) {
-            *a += b;
+            a.contacts += b.contacts;
         }
         for (a, b) in self.branches.iter_mut().zip(&o.branches) {
-            *a += b;
+            a.contacts += b.contacts;
         }
     }
 
@@ -112,18 +121,18 @@ impl Coverage {
     /// wired branch.
     pub fn branch(&self, key: &str) -> Option<u64> {
         let i = self.map.branches.iter().position(|(k, _, _)| k == key)?;
-        Some(self.branches.get(i).copied().unwrap_or(0))
+        Some(self.branches.get(i).map_or(0, |c| c.contacts))
     }
 
     /// Contacts that ran action `id`; `None` when the program has no such action.
     pub fn action(&self, id: &str) -> Option<u64> {
         let i = self.map.actions.iter().position(|k| k == id)?;
-        Some(self.actions.get(i).copied().unwrap_or(0))
+        Some(self.actions.get(i).map_or(0, |c| c.contacts))
     }
 
     /// The report's `coverage`.
     pub fn report(&self) -> CoverageReport {
-        let count = |v: &[u64], i: usize| v.get(i).copied().unwrap_or(0);
+        let count = |v: &[Count], i: usize| v.get(i).map_or(0, |c| c.contacts);
         CoverageReport {
             actions: self
                 .map
@@ -157,7 +166,7 @@ impl Coverage {
             .branches
             .iter()
             .enumerate()
-            .filter(|(i, _)| self.branches.get(*i).copied().unwrap_or(0) == 0)
+            .filter(|(i, _)| self.branches.get(*i).is_none_or(|c| c.contacts == 0))
             .map(|(_, (k, a, pos))| (k.as_str(), *a, *pos as usize))
             .collect()
     }

@@ -24,13 +24,14 @@
 //! chunks wait for the earlier ones, then are emitted and dropped. Memory is therefore
 //! `window × chunk × (size of one contact's sink data)`, independent of the number of contacts.
 
+use std::collections::VecDeque;
 use std::ops::Range;
-
-use rayon::prelude::*;
+use std::sync::{Condvar, Mutex, MutexGuard};
 
 use super::compile::Compiled;
 use super::engine::{Engine, Observer};
 use super::outcome::Outcome;
+use super::rng::{Sampled, Source};
 
 /// Contacts per chunk for sinks that keep counters (report, classes, heat).
 pub const CHUNK: u64 = 4096;
@@ -64,11 +65,25 @@ pub fn run<S: Sink, E>(
     new_sink: impl Fn() -> S + Sync,
     emit: impl FnMut(S) -> Result<(), E>,
 ) -> Result<(), E> {
+    run_with(p, &Sampled, contacts, chunk, new_sink, emit)
+}
+
+/// [`run`] with the decisions of `source` (a test case's [`Scripted`](super::rng::Scripted)
+/// plan) taken first and draws for the rest: `recflow test` and `explain --as-test` run their
+/// contacts here, through the same engine and sinks as `simulate`.
+pub fn run_with<'p, D: Source<'p> + Sync, S: Sink, E>(
+    p: &'p Compiled,
+    source: &D,
+    contacts: Range<u64>,
+    chunk: u64,
+    new_sink: impl Fn() -> S + Sync,
+    emit: impl FnMut(S) -> Result<(), E>,
+) -> Result<(), E> {
     schedule(
         contacts,
         chunk,
         |range| {
-            let mut engine = Engine::with_observer(p, S::Observer::default());
+            let mut engine = Engine::with_source(p, S::Observer::default(), source.clone());
             let mut out = Outcome::default();
             let mut sink = new_sink();
             for id in range {
@@ -133,40 +148,185 @@ pub fn one(p: &Compiled, id: u64) -> Outcome {
 }
 
 /// The chunks of `contacts`: boundaries at multiples of `chunk` counted from contact 0.
+#[cfg(test)]
 fn chunks(contacts: Range<u64>, chunk: u64) -> impl Iterator<Item = Range<u64>> {
-    let chunk = chunk.max(1);
-    let mut at = contacts.start;
-    std::iter::from_fn(move || {
-        if at >= contacts.end {
-            return None;
-        }
-        let end = ((at / chunk).saturating_add(1)).saturating_mul(chunk).min(contacts.end);
-        let r = at..end;
-        at = end;
-        Some(r)
-    })
+    let all = Chunks::new(contacts, chunk);
+    (0..all.len()).map(move |i| all.get(i))
 }
 
-/// Run `work` on the chunks of `contacts`, [`window`] chunks at a time in parallel, and emit
-/// the results in chunk order.
+/// The chunks of a range, by index (so that any thread can take "the next one").
+#[derive(Clone, Debug)]
+struct Chunks {
+    contacts: Range<u64>,
+    chunk: u64,
+    /// Index of the chunk the range starts in, counted from contact 0.
+    first: u64,
+}
+
+impl Chunks {
+    fn new(contacts: Range<u64>, chunk: u64) -> Chunks {
+        let chunk = chunk.max(1);
+        Chunks { first: contacts.start / chunk, contacts, chunk }
+    }
+
+    fn len(&self) -> u64 {
+        if self.contacts.start >= self.contacts.end {
+            return 0;
+        }
+        (self.contacts.end - 1) / self.chunk - self.first + 1
+    }
+
+    /// Chunk `i` (`i < len`).
+    fn get(&self, i: u64) -> Range<u64> {
+        let k = self.first + i;
+        let from = k.saturating_mul(self.chunk).max(self.contacts.start);
+        let to = (k.saturating_add(1)).saturating_mul(self.chunk).min(self.contacts.end);
+        from..to
+    }
+}
+
+/// What the threads of one [`schedule`] share, under one lock.
+struct State<T> {
+    /// Chunks handed out so far (the next to run is chunk `next`).
+    next: u64,
+    /// Chunks emitted so far (their results are gone): at most [`window`] chunks past this
+    /// one are handed out, so at most a window of results is alive.
+    emitted: u64,
+    /// The results of chunks `base..next`, in chunk order; `None` while one runs.
+    slots: VecDeque<Option<T>>,
+    base: u64,
+    /// The caller stopped (an `emit` error) or a worker panicked: nobody takes more chunks.
+    stop: bool,
+}
+
+struct Shared<T> {
+    state: Mutex<State<T>>,
+    /// Signalled when a result arrives or a chunk is emitted (a window slot frees up).
+    changed: Condvar,
+}
+
+impl<T> Shared<T> {
+    fn lock(&self) -> MutexGuard<'_, State<T>> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn wait<'a>(&self, g: MutexGuard<'a, State<T>>) -> MutexGuard<'a, State<T>> {
+        self.changed.wait(g).unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Hand out the next chunk if there is one and the window has room.
+    fn claim(&self, st: &mut State<T>, n: u64, window: u64) -> Option<u64> {
+        if st.stop || st.next >= n || st.next >= st.emitted + window {
+            return None;
+        }
+        st.next += 1;
+        st.slots.push_back(None);
+        Some(st.next - 1)
+    }
+
+    /// Store the result of chunk `i`.
+    fn store(&self, i: u64, t: T) {
+        let mut st = self.lock();
+        let at = (i - st.base) as usize;
+        st.slots[at] = Some(t);
+        drop(st);
+        self.changed.notify_all();
+    }
+}
+
+/// Marks the run stopped if a worker unwinds, so that the caller does not wait for its chunk
+/// forever (the scope then re-raises the panic).
+struct StopOnUnwind<'a, T>(&'a Shared<T>);
+
+impl<T> Drop for StopOnUnwind<'_, T> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.lock().stop = true;
+            self.0.changed.notify_all();
+        }
+    }
+}
+
+/// Run `work` on the chunks of `contacts` on every thread of the current rayon pool and emit
+/// the results in chunk order, on the calling thread.
+///
+/// No barrier: every thread takes the next chunk as soon as it is done with one (a shared
+/// counter), as long as it is less than [`window`] chunks ahead of the oldest chunk not yet
+/// emitted; the calling thread emits whatever is next in order and otherwise runs chunks too.
+/// Waiting is on a condition variable, never a spin. One thread: a plain loop.
 fn schedule<T: Send, E>(
     contacts: Range<u64>,
     chunk: u64,
     work: impl Fn(Range<u64>) -> T + Sync,
     mut emit: impl FnMut(T) -> Result<(), E>,
 ) -> Result<(), E> {
-    let window = window() as usize;
-    let mut all = chunks(contacts, chunk).peekable();
-    let mut batch: Vec<Range<u64>> = Vec::with_capacity(window);
-    while all.peek().is_some() {
-        batch.clear();
-        batch.extend(all.by_ref().take(window));
-        let parts: Vec<T> = batch.par_iter().map(|r| work(r.clone())).collect();
-        for part in parts {
-            emit(part)?;
+    let all = Chunks::new(contacts, chunk);
+    let n = all.len();
+    // The calling thread works too when it is one of the pool's threads.
+    let threads = rayon::current_num_threads() as u64;
+    let helpers = if rayon::current_thread_index().is_some() { threads - 1 } else { threads };
+    let helpers = helpers.min(n.saturating_sub(1));
+    if helpers == 0 {
+        for i in 0..n {
+            emit(work(all.get(i)))?;
         }
+        return Ok(());
     }
-    Ok(())
+    let window = window();
+    let shared = Shared {
+        state: Mutex::new(State { next: 0, emitted: 0, slots: VecDeque::new(), base: 0, stop: false }),
+        changed: Condvar::new(),
+    };
+    let (shared, all, work) = (&shared, &all, &work);
+    rayon::in_place_scope(|scope| {
+        for _ in 0..helpers {
+            scope.spawn(move |_| {
+                let _stop = StopOnUnwind(shared);
+                let mut st = shared.lock();
+                loop {
+                    if st.stop || st.next >= n {
+                        return;
+                    }
+                    match shared.claim(&mut st, n, window) {
+                        Some(i) => {
+                            drop(st);
+                            shared.store(i, work(all.get(i)));
+                            st = shared.lock();
+                        }
+                        None => st = shared.wait(st),
+                    }
+                }
+            });
+        }
+        let _stop = StopOnUnwind(shared);
+        let mut st = shared.lock();
+        loop {
+            if matches!(st.slots.front(), Some(Some(_))) {
+                let Some(Some(t)) = st.slots.pop_front() else { unreachable!() };
+                st.base += 1;
+                drop(st);
+                let res = emit(t);
+                st = shared.lock();
+                st.emitted += 1;
+                if res.is_err() {
+                    st.stop = true;
+                }
+                drop(st);
+                shared.changed.notify_all();
+                res?;
+                st = shared.lock();
+            } else if st.emitted >= n || st.stop {
+                // Done, or a worker panicked (the scope re-raises it).
+                return Ok(());
+            } else if let Some(i) = shared.claim(&mut st, n, window) {
+                drop(st);
+                shared.store(i, work(all.get(i)));
+                st = shared.lock();
+            } else {
+                st = shared.wait(st);
+            }
+        }
+    })
 }
 
 #[cfg(test)]
@@ -207,6 +367,74 @@ mod tests {
         assert!(PEAK.load(Ordering::SeqCst) <= 12, "peak {}", PEAK.load(Ordering::SeqCst));
         assert!(order.windows(2).all(|w| w[0] < w[1]), "emitted in contact order");
         assert_eq!(order.len(), 100_000usize.div_ceil(7));
+    }
+
+    /// An `emit` error stops the run: no later chunk is emitted, and the error comes back
+    /// (with several threads taking chunks ahead of the emitter).
+    #[test]
+    fn an_emit_error_stops_at_that_chunk() {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+        let mut seen = Vec::new();
+        let res = pool.install(|| {
+            schedule(
+                0..10_000,
+                10,
+                |r| r.start,
+                |start| {
+                    seen.push(start);
+                    if start == 500 { Err(start) } else { Ok(()) }
+                },
+            )
+        });
+        assert_eq!(res, Err(500));
+        assert_eq!(seen, (0..=50).map(|i| i * 10).collect::<Vec<u64>>());
+    }
+
+    /// A panicking chunk does not leave the emitter waiting for it: the panic reaches the
+    /// caller.
+    #[test]
+    fn a_panicking_chunk_reaches_the_caller() {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            pool.install(|| {
+                schedule(
+                    0..1_000,
+                    1,
+                    |r| {
+                        assert!(r.start != 37, "chunk 37 fails");
+                        r.start
+                    },
+                    |_| Ok::<(), ()>(()),
+                )
+            })
+        }));
+        assert!(caught.is_err());
+    }
+
+    /// The same emitted sequence on 1, 2 and 5 threads (chunk results in contact order).
+    #[test]
+    fn the_emitted_sequence_does_not_depend_on_threads() {
+        let run = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let mut got = Vec::new();
+            pool.install(|| {
+                schedule(
+                    3..10_003,
+                    64,
+                    |r| r.clone().map(|i| i.wrapping_mul(0x9E37_79B9)).fold(0u64, u64::wrapping_add),
+                    |x| {
+                        got.push(x);
+                        Ok::<(), ()>(())
+                    },
+                )
+            })
+            .unwrap();
+            got
+        };
+        let one = run(1);
+        assert_eq!(one.len(), 157);
+        assert_eq!(run(2), one);
+        assert_eq!(run(5), one);
     }
 
     #[test]

@@ -187,7 +187,8 @@ pub struct Outcome {
     pub without_consent_by: u8,
     /// Action indices in execution order.
     pub path: Vec<ActionIx>,
-    /// The wired branches taken, in order (coverage, `sim/coverage.rs`; not in `--calls-out`).
+    /// The wired branches taken, in order, a branch taken twice in a row kept once (coverage,
+    /// `sim/coverage.rs`; not in `--calls-out`).
     pub branches: Vec<super::compile::BranchIx>,
     /// Per policy (program order): one of this contact's agent segments matched its filters.
     pub policy_matched: Vec<bool>,

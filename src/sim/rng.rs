@@ -10,12 +10,21 @@
 //! 128-bit key; the n-th draw of a purpose is a keyed hash of (key, FNV-1a(purpose), n) through
 //! the murmur3 64-bit finaliser. Why not seek the ChaCha stream per draw: every seek makes
 //! rand_chacha regenerate a 4-block buffer (256 bytes) for 8 bytes used, which made the RNG most
-//! of a contact's cost; one ChaCha refill per contact plus a few multiply-xorshifts per draw
+//! of a contact's cost; one ChaCha block per contact plus a few multiply-xorshifts per draw
 //! keeps the per-contact loop above a million contacts per second per core.
+//!
+//! The contact's key is the first 16 bytes of block 0 of ChaCha8 stream `contact`, keyed by
+//! `ChaCha8Rng::seed_from_u64(seed)`. Computed here as that one block, in plain scalar code
+//! ([`chacha8_block0`]): rand_chacha always computes four blocks and re-keys its buffer on every
+//! stream change, which cost a sixth of a contact. The words are the same (tested against
+//! rand_chacha).
 
-use rand::Rng;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+
+use crate::script::ActionIx;
+use crate::sim::ids::{ButtonId, NumberId};
+use crate::sim::vars::VarId;
 
 /// A draw purpose, resolved at compile time: the FNV-1a hash of its key string (`"queue_wait"`,
 /// `"menu:consent"`, `"policy:Sales QA"`...) and the index of its occurrence counter.
@@ -57,9 +66,67 @@ impl Purposes {
 
 /// The random source of one contact. Reused across contacts by a worker (`reset`).
 pub struct Draws {
-    rng: ChaCha8Rng,
+    /// The ChaCha8 key of `ChaCha8Rng::seed_from_u64(seed)`, as little-endian words.
+    chacha_key: [u32; 8],
     key: (u64, u64),
     counters: Vec<u32>,
+}
+
+/// ChaCha's "expand 32-byte k".
+const SIGMA: [u32; 4] = [0x6170_7865, 0x3320_646e, 0x7962_2d32, 0x6b20_6574];
+
+#[inline(always)]
+fn quarter(x: &mut [u32; 16], a: usize, b: usize, c: usize, d: usize) {
+    x[a] = x[a].wrapping_add(x[b]);
+    x[d] = (x[d] ^ x[a]).rotate_left(16);
+    x[c] = x[c].wrapping_add(x[d]);
+    x[b] = (x[b] ^ x[c]).rotate_left(12);
+    x[a] = x[a].wrapping_add(x[b]);
+    x[d] = (x[d] ^ x[a]).rotate_left(8);
+    x[c] = x[c].wrapping_add(x[d]);
+    x[b] = (x[b] ^ x[c]).rotate_left(7);
+}
+
+/// The first four words of ChaCha8 block 0 of stream `stream` under `key` (rand_chacha's
+/// layout: block counter in words 12–13, stream in words 14–15).
+#[inline]
+fn chacha8_block0(key: &[u32; 8], stream: u64) -> [u32; 4] {
+    let init = [
+        SIGMA[0],
+        SIGMA[1],
+        SIGMA[2],
+        SIGMA[3],
+        key[0],
+        key[1],
+        key[2],
+        key[3],
+        key[4],
+        key[5],
+        key[6],
+        key[7],
+        0,
+        0,
+        stream as u32,
+        (stream >> 32) as u32,
+    ];
+    let mut x = init;
+    // 8 rounds: four double rounds (columns, then diagonals).
+    for _ in 0..4 {
+        quarter(&mut x, 0, 4, 8, 12);
+        quarter(&mut x, 1, 5, 9, 13);
+        quarter(&mut x, 2, 6, 10, 14);
+        quarter(&mut x, 3, 7, 11, 15);
+        quarter(&mut x, 0, 5, 10, 15);
+        quarter(&mut x, 1, 6, 11, 12);
+        quarter(&mut x, 2, 7, 8, 13);
+        quarter(&mut x, 3, 4, 9, 14);
+    }
+    [
+        x[0].wrapping_add(init[0]),
+        x[1].wrapping_add(init[1]),
+        x[2].wrapping_add(init[2]),
+        x[3].wrapping_add(init[3]),
+    ]
 }
 
 /// murmur3's 64-bit finaliser: full avalanche of every input bit.
@@ -73,19 +140,22 @@ fn fmix64(mut z: u64) -> u64 {
 
 impl Draws {
     pub fn new(seed: u64, purposes: usize) -> Self {
-        Draws { rng: ChaCha8Rng::seed_from_u64(seed), key: (0, 0), counters: vec![0; purposes] }
+        let bytes = ChaCha8Rng::seed_from_u64(seed).get_seed();
+        let mut chacha_key = [0u32; 8];
+        for (w, b) in chacha_key.iter_mut().zip(bytes.chunks_exact(4)) {
+            *w = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        }
+        Draws { chacha_key, key: (0, 0), counters: vec![0; purposes] }
     }
 
     /// Start contact `contact`: its own stream, every occurrence counter back to 0.
     pub fn reset(&mut self, contact: u64) {
-        // Word position first: `set_stream` on a half-used buffer re-seeks, which makes
-        // rand_chacha regenerate the 4-block buffer only to throw it away (it was a fifth of the
-        // run time). Rewinding first empties the buffer, so the only refill is the one the key
-        // draw below needs. Same stream, same words: the output is unchanged.
-        self.rng.set_word_pos(0);
-        self.rng.set_stream(contact);
-        self.key = (self.rng.next_u64(), self.rng.next_u64());
-        self.counters.iter_mut().for_each(|c| *c = 0);
+        // The first two u64 of the contact's ChaCha8 stream (low word first, as rand_chacha's
+        // `next_u64`).
+        let w = chacha8_block0(&self.chacha_key, contact);
+        let word = |lo: u32, hi: u32| u64::from(lo) | (u64::from(hi) << 32);
+        self.key = (word(w[0], w[1]), word(w[2], w[3]));
+        self.counters.fill(0);
     }
 
     /// The next raw 64-bit draw of `p` for this contact.
@@ -99,12 +169,13 @@ impl Draws {
 
     /// Uniform in [0, 1), 53 bits.
     pub fn unit(&mut self, p: Purpose) -> f64 {
-        (self.next_u64(p) >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        // Through i64 (the value fits in 53 bits): one conversion instruction, same value.
+        ((self.next_u64(p) >> 11) as i64) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
     /// Uniform in (0, 1): never exactly 0 (for `ln`, and open talk intervals).
     pub fn open_unit(&mut self, p: Purpose) -> f64 {
-        ((self.next_u64(p) >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+        (((self.next_u64(p) >> 11) as i64) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
     }
 
     /// True with probability `prob` (0 never, 1 always).
@@ -131,9 +202,194 @@ impl Draws {
     }
 }
 
+/// Where a contact's chance comes from (STYLE round 3: one engine, several sources of chance).
+///
+/// The engine asks for each decision the outside world makes by purpose (`sim/rng.rs` keys the
+/// draws); a source may *fix* some of them first. [`Sampled`] fixes nothing: every method is the
+/// default `None`, a constant the optimiser folds, so `simulate`'s per-contact loop does exactly
+/// what it did before sources existed (no lookup, no allocation). [`Scripted`] fixes what a test
+/// case's `given` names (`recflow test`, `explain --as-test`) and leaves everything else to the
+/// keyed draws — which is why a value fixed to what the draw would have given changes nothing
+/// else in the contact: the other draws are addressed by purpose, not by order.
+///
+/// `'p` is the lifetime of the plan (and of the compiled program): what a source returns
+/// borrows from it, never from the engine.
+pub trait Source<'p>: Clone + Send {
+    /// Start a contact: per-contact cursors (visit counts) back to 0.
+    #[inline(always)]
+    fn reset(&mut self) {}
+    /// The scripted plan, read where the engine meets a decision that is not per action
+    /// (arrival, queue, talk, agent events). `None`: everything is drawn.
+    #[inline(always)]
+    fn plan(&self) -> Option<&'p Plan> {
+        None
+    }
+    /// The input of this visit of MENU `ix`: `Some(None)` no input, `Some(Some(digits))`, or
+    /// `None` to draw it.
+    #[inline(always)]
+    fn menu(&mut self, _ix: ActionIx) -> Option<Option<&'p str>> {
+        None
+    }
+    /// The branch (index into the action's choices) of this visit of traffic-branched action
+    /// `ix` (CAPTURE, RESTAPI, HOURS, an IF on an unknown value…), with the variable a CAPTURE
+    /// writes; `None` to draw it.
+    #[inline(always)]
+    fn branch(&mut self, _ix: ActionIx) -> Option<(u32, Option<(VarId, &'p str)>)> {
+        None
+    }
+}
+
+/// Every decision drawn from the traffic model (`simulate`, `explain`, `diff`, …).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Sampled;
+
+impl Source<'_> for Sampled {}
+
+/// Whether an agent event happens, as a test case fixes it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Happen {
+    /// Drawn from traffic (the case does not say).
+    #[default]
+    Drawn,
+    Never,
+    /// It happens, at this many ms after the answer (`None`: at a drawn time). Like a drawn
+    /// event it falls strictly inside the talk (SEMANTICS §2).
+    At(Option<u64>),
+}
+
+/// The agent events a plan may fix, in [`Plan::happen`] order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AgentEvent {
+    TransferAgent,
+    TransferExternal,
+    Conference,
+    Disposition,
+    Rod,
+    SupervisorRod,
+}
+
+impl AgentEvent {
+    pub const ALL: [AgentEvent; 6] = [
+        AgentEvent::TransferAgent,
+        AgentEvent::TransferExternal,
+        AgentEvent::Conference,
+        AgentEvent::Disposition,
+        AgentEvent::Rod,
+        AgentEvent::SupervisorRod,
+    ];
+}
+
+/// Fixed values of one action, visit by visit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Visits<T> {
+    /// The action (every copy of it, when a linked subscript is called from several places:
+    /// the visits are counted across the copies, in the order the contact runs them).
+    pub actions: Vec<ActionIx>,
+    /// Visit `k` takes `values[k]`; past the end the value is drawn — unless `every`, when
+    /// the one value is taken at every visit.
+    pub values: Vec<T>,
+    pub every: bool,
+}
+
+impl<T> Visits<T> {
+    fn at(&self, visit: u32) -> Option<&T> {
+        if self.every { self.values.first() } else { self.values.get(visit as usize) }
+    }
+}
+
+/// A fixed branch of a traffic-branched action: the choice index, and the variable and
+/// digits a CAPTURE writes.
+pub type BranchPick = (u32, Option<(VarId, Box<str>)>);
+
+/// A scripted contact: what a test case's `given` fixes, resolved against one compiled
+/// program (ids to indices, seconds to ms, names to [`VarId`]s / [`ButtonId`]s) before any
+/// contact runs. Built by `crate::scenario`; read by the engine through [`Scripted`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Plan {
+    pub direction: Option<crate::model::Direction>,
+    pub ani: Option<NumberId>,
+    pub dnis: Option<NumberId>,
+    /// Set at arrival, after the system variables (so `ANI` given as a variable wins).
+    pub variables: Vec<(VarId, String)>,
+    /// MENU inputs: `None` is no input.
+    pub menus: Vec<Visits<Option<Box<str>>>>,
+    /// Branches of traffic-branched actions (CAPTURE, RESTAPI, …): choice index and the
+    /// variable a CAPTURE's digits go to.
+    pub branches: Vec<Visits<BranchPick>>,
+    /// Queue wait before an agent answers (ms); the caller then never abandons.
+    pub answers_after: Option<u64>,
+    /// Talk time (ms).
+    pub talk: Option<u64>,
+    /// Per [`AgentEvent`].
+    pub happen: [Happen; 6],
+    /// The agent's button presses (ms after answer, button); `Some` replaces traffic presses.
+    pub presses: Option<Vec<(u64, ButtonId)>>,
+    /// Results of external calls in Snippets, by lower-case function name, in call order.
+    pub external: Vec<(Box<str>, Vec<Box<str>>)>,
+}
+
+/// The source of a test case: its [`Plan`] first, keyed draws for the rest.
+#[derive(Clone, Debug)]
+pub struct Scripted<'p> {
+    plan: &'p Plan,
+    /// Visits so far of each `plan.menus` / `plan.branches` entry in this contact.
+    menu_visits: Vec<u32>,
+    branch_visits: Vec<u32>,
+}
+
+impl<'p> Scripted<'p> {
+    pub fn new(plan: &'p Plan) -> Self {
+        Scripted { plan, menu_visits: vec![0; plan.menus.len()], branch_visits: vec![0; plan.branches.len()] }
+    }
+}
+
+impl<'p> Source<'p> for Scripted<'p> {
+    fn reset(&mut self) {
+        self.menu_visits.iter_mut().for_each(|v| *v = 0);
+        self.branch_visits.iter_mut().for_each(|v| *v = 0);
+    }
+    fn plan(&self) -> Option<&'p Plan> {
+        Some(self.plan)
+    }
+    fn menu(&mut self, ix: ActionIx) -> Option<Option<&'p str>> {
+        let plan = self.plan;
+        let k = plan.menus.iter().position(|m| m.actions.contains(&ix))?;
+        let visit = self.menu_visits[k];
+        self.menu_visits[k] += 1;
+        plan.menus[k].at(visit).map(|v| v.as_deref())
+    }
+    fn branch(&mut self, ix: ActionIx) -> Option<(u32, Option<(VarId, &'p str)>)> {
+        let plan = self.plan;
+        let k = plan.branches.iter().position(|m| m.actions.contains(&ix))?;
+        let visit = self.branch_visits[k];
+        self.branch_visits[k] += 1;
+        plan.branches[k].at(visit).map(|(c, w)| (*c, w.as_ref().map(|(v, s)| (*v, &**s))))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The one-block key is exactly what rand_chacha's stream gives: the contact keys (and so
+    /// every draw and every report) are unchanged.
+    #[test]
+    fn the_contact_key_is_rand_chachas_first_two_words() {
+        use rand::Rng;
+        let mut contacts = vec![0, 1, 2, 3, 4, 5, 63, 64, 4095, 4096, 1 << 32, (1 << 32) + 7, u64::MAX];
+        contacts.extend((0..2000u64).map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
+        for seed in [0, 1, 7, 42, u64::MAX, 0xDEAD_BEEF_0123_4567] {
+            let mut d = Draws::new(seed, 1);
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            for &c in &contacts {
+                rng.set_word_pos(0);
+                rng.set_stream(c);
+                let want = (rng.next_u64(), rng.next_u64());
+                d.reset(c);
+                assert_eq!(d.key, want, "seed {seed}, contact {c}");
+            }
+        }
+    }
 
     #[test]
     fn a_purpose_reads_the_same_values_whatever_was_drawn_before() {

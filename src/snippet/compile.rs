@@ -197,6 +197,11 @@ pub struct Vars {
     pub(crate) contact_work: Cell<u64>,
     /// Unmodelled constructs met since the last [`Vars::take_unmodelled`].
     pub(crate) unmodelled: u32,
+    /// A test case's results of external calls (`recflow test`, `given.external`): lower-case
+    /// function name → results in call order, and how many each has given this contact. Empty
+    /// outside tests: then an external call is unknown, as always.
+    pub(crate) mocks: Vec<(Box<str>, Vec<Box<str>>)>,
+    pub(crate) mock_pos: Vec<u32>,
 }
 
 impl Vars {
@@ -283,6 +288,27 @@ impl Vars {
         self.contact_work.set(0);
         self.unmodelled = 0;
         self.draws = 0;
+        self.mock_pos.iter_mut().for_each(|n| *n = 0);
+    }
+
+    /// Results for external calls, by lower-case function name, consumed in call order per
+    /// contact (`recflow test`'s `given.external`).
+    pub fn set_mocks(&mut self, mocks: &[(Box<str>, Vec<Box<str>>)]) {
+        self.mocks = mocks.to_vec();
+        self.mock_pos = vec![0; mocks.len()];
+    }
+
+    /// The next mocked result of external function `name` (lower case), if the test case
+    /// gave one not consumed yet.
+    pub(crate) fn next_mock(&mut self, name: &str) -> Option<(usize, usize)> {
+        let k = self.mocks.iter().position(|(n, _)| **n == *name)?;
+        let n = self.mock_pos[k] as usize;
+        if n < self.mocks[k].1.len() {
+            self.mock_pos[k] += 1;
+            Some((k, n))
+        } else {
+            None
+        }
     }
 
     /// A RUNSUB copy's locals back to empty (docs/subscripts.md): the slots `ids` interned in
@@ -402,7 +428,7 @@ pub(crate) enum CKind {
     User(u32, Box<[CExpr]>),
     /// A call that reaches a CXone service (`GetRESTProxy()`, `MakeRestRequest`, `savetodb`…):
     /// the arguments are evaluated, the result is unknown.
-    External(Box<[CExpr]>),
+    External(Box<str>, Box<[CExpr]>),
     /// `obj.count()` style member count / `obj.asjson()` of a dynamic data object.
     Object(ObjOp, Box<str>, VarId),
     /// A method nobody defines: unknown on an unknown receiver, else a runtime error.
@@ -855,7 +881,7 @@ impl Compiler<'_> {
                 // `x.length` without parentheses: the method form of a one-argument built-in.
                 None => match Func::lookup(m) {
                     Some(f) if f.arity().0 <= 1 => CKind::Call(f, Box::new([self.expr(base)])),
-                    _ => CKind::External(Box::new([self.expr(base)])),
+                    _ => CKind::External(m.to_lowercase().into(), Box::new([self.expr(base)])),
                 },
             },
             ExprKind::Unary(op, a) => CKind::Unary(*op, Box::new(self.expr(a))),
@@ -900,7 +926,7 @@ impl Compiler<'_> {
             return CKind::Call(f, self.args(args));
         }
         if super::funcs::is_external(&lname) {
-            return CKind::External(self.args(args));
+            return CKind::External(lname.into(), self.args(args));
         }
         if method {
             // A method we do not know (`resp.someMethod()`) may belong to an object from a CXone

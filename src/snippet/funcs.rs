@@ -13,7 +13,7 @@ use super::eval::parse_number;
 pub const SIM_EPOCH_SECS: i64 = 1_767_603_600;
 
 /// Calls that reach CXone services or formats recflow does not model: their result is unknown.
-const EXTERNAL: &[&str] = &[
+pub const EXTERNAL: &[&str] = &[
     "getrestproxy",
     "makerestrequest",
     "savetodb",

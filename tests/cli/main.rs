@@ -33,3 +33,4 @@ mod report;
 mod simulate;
 mod snapshot;
 mod studio_corpus;
+mod test;

@@ -11,6 +11,7 @@
 
 #[macro_use]
 pub mod config;
+pub mod generated;
 pub mod scripts;
 pub mod sim;
 pub mod snippet;
@@ -70,7 +71,25 @@ pub fn split(out: Output) -> (i32, String, String) {
 }
 
 fn is_script(p: &Path) -> bool {
-    matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml" | "json"))
+    matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml" | "json")) && !is_test_file(p)
+}
+
+/// A `recflow test` file (`*.test.yaml`): next to the scripts, but not a script.
+pub fn is_test_file(p: &Path) -> bool {
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(".test.yaml") || n.ends_with(".test.yml"))
+}
+
+/// The `recflow test` files of the bundled `scripts/` folder, sorted.
+pub fn example_test_files() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(repo("scripts"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| is_test_file(p))
+        .collect();
+    v.sort();
+    v
 }
 
 /// Every script file (`.yaml`, `.yml`, `.json`) below `dir`, subfolders included, sorted, so

@@ -18,8 +18,9 @@
 
 use super::{Engine, Observer, TraceStep};
 use crate::sim::outcome::{BY_POLICY, BY_ROD, BY_STUDIO, ConsentAnswer, Finding, Initiator, Mode, Outcome};
+use crate::sim::rng::Source;
 
-impl<O: Observer> Engine<'_, O> {
+impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     /// A Stop or DONOTRECORD runs: if consent was refused, recordings ending now were stopped
     /// because of the refusal (not judged as recorded before consent).
     pub(super) fn note_refusal_stop(&mut self) {

@@ -5,20 +5,24 @@
 //! `statements.rs`, REQAGENT to `events.rs`.
 
 use super::state::CallPhase;
-use super::{Engine, Observer, TraceStep, later};
+use super::{Decision, Engine, Observer, TraceStep, later};
 use crate::script::ActionIx;
 use crate::sim::compile::{Next, Op};
 use crate::sim::outcome::{ConsentAnswer, Finding, Outcome};
+use crate::sim::rng::Source;
 use crate::sim::vars::{Template, VarId};
 
-impl<O: Observer> Engine<'_, O> {
+impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     /// Continue at `next` after `dur` ms; an unwired branch ends the thread (and, in the IVR,
     /// the call: finding `stuck`).
     pub(super) fn goto(&mut self, next: Next, dur: u64, out: &mut Outcome) {
         match next {
             Some(e) => {
-                // Coverage (`sim/coverage.rs`): the branch taken, counted per contact.
-                out.branches.push(e.branch);
+                // Coverage (`sim/coverage.rs`): the branch taken, counted once per contact, so a
+                // loop's branch taken again at once (MUSIC wired to itself) is not kept twice.
+                if out.branches.last() != Some(&e.branch) {
+                    out.branches.push(e.branch);
+                }
                 self.c.pc = Some(e.to);
                 self.c.ready = later(self.c.t, dur);
             }
@@ -164,14 +168,19 @@ impl<O: Observer> Engine<'_, O> {
                     );
                 }
                 // `None` = no input (timeout): the default branch, and the variable is "".
-                let choice: Option<&str> = match &m.inputs {
-                    Some((values, cum)) => values[self.c.draws.weighted(m.choice, cum)].as_deref(),
-                    None if m.wired.is_empty() => None,
-                    None => {
-                        let k = self.c.draws.index(m.choice, m.wired.len());
-                        Some(m.digits[m.wired[k] as usize].0.as_str())
-                    }
+                // A test case's input for this visit, else the traffic's draw.
+                let choice: Option<&str> = match self.src.menu(ix) {
+                    Some(forced) => forced,
+                    None => match &m.inputs {
+                        Some((values, cum)) => values[self.c.draws.weighted(m.choice, cum)].as_deref(),
+                        None if m.wired.is_empty() => None,
+                        None => {
+                            let k = self.c.draws.index(m.choice, m.wired.len());
+                            Some(m.digits[m.wired[k] as usize].0.as_str())
+                        }
+                    },
                 };
+                self.obs.decided(Decision::Menu(ix, choice));
                 self.c.vars.set(m.var, choice.unwrap_or(""));
                 let branch = choice.and_then(|d| m.digits.iter().position(|(name, _)| name == d));
                 let target = match branch {
@@ -436,11 +445,23 @@ impl<O: Observer> Engine<'_, O> {
     /// …): traffic weights choose the branch, and the contact is counted as `unmodelled` so
     /// the report says its outcome rests on an assumption.
     fn branched(&mut self, ix: ActionIx, b: &crate::sim::compile::BranchedOp, out: &mut Outcome) {
-        let k = match &b.cumulative {
-            Some(cum) => self.c.draws.weighted(b.choice, cum),
-            None => self.c.draws.index(b.choice, b.choices.len()),
+        // A test case's branch (and CAPTURE digits) for this visit, else traffic weights.
+        let forced = self.src.branch(ix);
+        let scripted = forced.is_some();
+        let k = match forced {
+            Some((k, write)) => {
+                if let Some((var, digits)) = write {
+                    self.c.vars.set(var, digits);
+                }
+                (k as usize).min(b.choices.len().saturating_sub(1))
+            }
+            None => match &b.cumulative {
+                Some(cum) => self.c.draws.weighted(b.choice, cum),
+                None => self.c.draws.index(b.choice, b.choices.len()),
+            },
         };
         let (name, next) = &b.choices[k];
+        self.obs.decided(Decision::Branch(ix, name));
         // One entry per contact and action: a loop through HOURS counts the contact once.
         if !out.unmodelled.contains(&b.slot) {
             out.unmodelled.push(b.slot);
@@ -450,8 +471,9 @@ impl<O: Observer> Engine<'_, O> {
             "action",
             Some(ix),
             None,
-            "{}: branch chosen by traffic weights → {name} (unmodelled)",
-            b.kind
+            "{}: branch chosen by {} → {name} (unmodelled)",
+            b.kind,
+            if scripted { "the test case" } else { "traffic weights" }
         );
         self.goto(*next, 0, out)
     }

@@ -8,12 +8,13 @@
 //! cheaper than heap upkeep and keeps ties explicit (`(at, class, sub)`, §2 ordering).
 
 use super::state::CallPhase;
-use super::{Engine, Observer, TraceStep, later};
+use super::{Decision, Engine, Observer, TraceStep, later};
 use crate::script::ActionIx;
 use crate::sim::compile::Behaviour;
 use crate::sim::ids::{AgentId, ButtonId, SkillId};
 use crate::sim::outcome::{EndedBy, Outcome, Segment, SegmentKind};
-use crate::sim::rng::Purpose;
+use crate::sim::rng::Source;
+use crate::sim::rng::{AgentEvent, Happen, Purpose};
 
 /// What can happen to a call from outside the script: drawn from traffic when the contact
 /// queues (answer or abandon) and when an agent answers (everything else).
@@ -35,6 +36,10 @@ pub(super) enum EvKind {
         seq: u32,
         pos: u32,
     },
+    /// Press `pos` of a test case's presses (`Plan::presses`).
+    ScriptedPress {
+        pos: u32,
+    },
     Release,
 }
 
@@ -51,7 +56,7 @@ pub(super) struct Ev {
     pub(super) kind: EvKind,
 }
 
-impl<O: Observer> Engine<'_, O> {
+impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     /// Index of the earliest pending event by `(at, class, sub)`, the §2 order.
     pub(super) fn next_event(&self) -> Option<usize> {
         let mut best: Option<usize> = None;
@@ -77,6 +82,7 @@ impl<O: Observer> Engine<'_, O> {
             EvKind::Disposition => (3, 0),
             EvKind::Rod { supervisor } => (4, supervisor as u64),
             EvKind::Press { seq, pos } => (5, (u64::from(seq) << 32) | u64::from(pos)),
+            EvKind::ScriptedPress { pos } => (5, u64::from(pos)),
             EvKind::Release | EvKind::Abandon => (6, 0),
         };
         self.c.events.push(Ev { at, class, sub, kind });
@@ -136,6 +142,13 @@ impl<O: Observer> Engine<'_, O> {
                 let button = p.presses[seq as usize].buttons[pos as usize];
                 self.press(button);
             }
+            EvKind::ScriptedPress { pos } if in_agent && !self.c.external => {
+                if let Some(&(_, button)) =
+                    self.src.plan().and_then(|plan| plan.presses.as_deref()?.get(pos as usize))
+                {
+                    self.press(button);
+                }
+            }
             _ => {}
         }
     }
@@ -186,8 +199,12 @@ impl<O: Observer> Engine<'_, O> {
         }
         // Both drawn at once, so the contact's fate in the queue is one comparison and one
         // pending event, not a race between two events.
-        let wait = self.sample_ms(p.queue_wait, p.fixed.queue_wait);
-        let patience = self.sample_ms(p.patience, p.fixed.patience);
+        let mut wait = self.sample_ms(p.queue_wait, p.fixed.queue_wait);
+        let mut patience = self.sample_ms(p.patience, p.fixed.patience);
+        // A test case's `answers_after`: the agent answers then, whatever the caller's patience.
+        if let Some(after) = self.src.plan().and_then(|plan| plan.answers_after) {
+            (wait, patience) = (after, after);
+        }
         if patience < wait {
             tr!(
                 self,
@@ -199,6 +216,7 @@ impl<O: Observer> Engine<'_, O> {
             self.push_event(later(t, patience), EvKind::Abandon);
         } else {
             tr!(self, "note", Some(ix), None, "an agent answers after {wait} ms");
+            self.obs.decided(Decision::Answered { after: wait });
             self.push_event(later(t, wait), EvKind::Answer);
         }
     }
@@ -219,8 +237,13 @@ impl<O: Observer> Engine<'_, O> {
         tr!(self, "event", None, None, "agent {} answers", self.agent_name(agent));
         self.begin_segment_recording(out);
 
-        let talk = self.sample_ms(p.talk, p.fixed.talk);
+        let mut talk = self.sample_ms(p.talk, p.fixed.talk);
+        let plan = self.src.plan();
+        if let Some(fixed) = plan.and_then(|plan| plan.talk) {
+            talk = fixed;
+        }
         tr!(self, "note", None, None, "talk {talk} ms");
+        self.obs.decided(Decision::Talk(talk));
         self.push_event(later(t, talk), EvKind::Release);
         let behaviours: [(Behaviour, EvKind); 6] = [
             (p.transfer_agent, EvKind::TransferAgent),
@@ -231,26 +254,36 @@ impl<O: Observer> Engine<'_, O> {
             (p.supervisor_rod, EvKind::Rod { supervisor: true }),
         ];
         // `talk >= 2`: an event must fall strictly inside the talk (§2), which needs 1 ms room.
-        for (b, kind) in behaviours {
-            if b.p > 0.0 && talk >= 2 && self.c.draws.chance(b.happens, b.p) {
-                let at = later(t, self.inside_talk(b.at, talk));
-                self.push_event(at, kind);
+        for (i, (b, kind)) in behaviours.into_iter().enumerate() {
+            // A test case may fix whether (and when) it happens; the draws stay keyed by
+            // purpose, so fixing one event never moves another.
+            let fixed = plan.map_or(Happen::Drawn, |plan| plan.happen[i]);
+            let happens = match fixed {
+                Happen::Drawn => b.p > 0.0 && talk >= 2 && self.c.draws.chance(b.happens, b.p),
+                Happen::Never => false,
+                Happen::At(_) => talk >= 2,
+            };
+            if happens {
+                let at = match fixed {
+                    Happen::At(Some(ms)) => ms.clamp(1, talk - 1),
+                    _ => self.inside_talk(b.at, talk),
+                };
+                self.obs.decided(Decision::Event(AgentEvent::ALL[i], at));
+                self.push_event(later(t, at), kind);
             }
         }
-        for (j, seq) in p.presses.iter().enumerate() {
-            if seq.p > 0.0 && talk >= 2 && self.c.draws.chance(seq.happens, seq.p) {
-                self.c.times.clear();
-                for _ in &seq.buttons {
-                    let x = self.inside_talk(seq.at, talk);
-                    self.c.times.push(x);
-                }
-                // A sequence's presses happen in the order traffic lists them, at sorted times.
-                self.c.times.sort_unstable();
-                for k in 0..self.c.times.len() {
-                    let at = later(t, self.c.times[k]);
-                    self.push_event(at, EvKind::Press { seq: j as u32, pos: k as u32 });
+        // A test case's presses replace the traffic's press sequences (in its order, at its
+        // times, strictly inside the talk).
+        if let Some(presses) = plan.and_then(|plan| plan.presses.as_deref()) {
+            if talk >= 2 {
+                for (k, &(ms, button)) in presses.iter().enumerate() {
+                    let at = ms.clamp(1, talk - 1);
+                    self.obs.decided(Decision::Press(at, button));
+                    self.push_event(later(t, at), EvKind::ScriptedPress { pos: k as u32 });
                 }
             }
+        } else {
+            self.traffic_presses(t, talk);
         }
 
         // ONANSWER replaces whatever the thread was doing (usually the hold loop), once;
@@ -269,6 +302,27 @@ impl<O: Observer> Engine<'_, O> {
             }
         }
         self.c.answered = true;
+    }
+
+    /// The traffic's MAX press sequences of one talk, each drawn from its own purposes.
+    fn traffic_presses(&mut self, t: u64, talk: u64) {
+        let p = self.p;
+        for (j, seq) in p.presses.iter().enumerate() {
+            if seq.p > 0.0 && talk >= 2 && self.c.draws.chance(seq.happens, seq.p) {
+                self.c.times.clear();
+                for _ in &seq.buttons {
+                    let x = self.inside_talk(seq.at, talk);
+                    self.c.times.push(x);
+                }
+                // A sequence's presses happen in the order traffic lists them, at sorted times.
+                self.c.times.sort_unstable();
+                for k in 0..self.c.times.len() {
+                    self.obs.decided(Decision::Press(self.c.times[k], seq.buttons[k]));
+                    let at = later(t, self.c.times[k]);
+                    self.push_event(at, EvKind::Press { seq: j as u32, pos: k as u32 });
+                }
+            }
+        }
     }
 
     /// A time in the open interval (0, talk), in ms (talk ≥ 2).

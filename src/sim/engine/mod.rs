@@ -31,7 +31,7 @@
 
 use super::compile::Compiled;
 use super::outcome::{EndedBy, Finding, Initiator, Outcome, Segment, SegmentKind};
-use super::rng::Purpose;
+use super::rng::{Purpose, Sampled, Source};
 use super::vars::VarId;
 use crate::model::{Direction, Dist};
 
@@ -50,7 +50,7 @@ fn later(t: u64, d: u64) -> u64 {
 
 /// A reusable simulator for one program (one per worker thread), reporting to observer `O`.
 /// Only the driver ([`crate::sim::driver`]) runs it.
-pub struct Engine<'p, O: Observer = ()> {
+pub struct Engine<'p, O: Observer = (), S: Source<'p> = Sampled> {
     /// The compiled program, shared read-only by every worker thread.
     p: &'p Compiled,
     /// The `Global:` variables, listed once per engine: R13 asks "does some Global: variable
@@ -60,6 +60,10 @@ pub struct Engine<'p, O: Observer = ()> {
     /// Per-contact state, reset as a whole before each contact.
     c: Ctx,
     obs: O,
+    /// Where the contact's chance comes from: [`Sampled`] (every decision drawn) or a test
+    /// case's [`Scripted`](crate::sim::rng::Scripted) plan. A type parameter, so the sampled
+    /// engine carries no plan and checks none.
+    src: S,
 }
 
 /// One `explain` line: `tr!(self, kind, action, rule, format...)`.
@@ -96,13 +100,24 @@ mod state;
 mod statements;
 mod studio;
 
-pub use observe::{Observer, Timeline, TraceStep, Visits};
+pub use observe::{Decision, Observer, Timeline, TraceStep, Visits};
 use state::{CallPhase, Ctx};
 
 impl<'p, O: Observer> Engine<'p, O> {
     /// An engine whose observer is `obs` (a [`Timeline`] for `explain`, [`Visits`] for heat).
     pub fn with_observer(p: &'p Compiled, obs: O) -> Self {
-        Engine { p, globals: crate::sim::vars::globals(&p.symbols), c: Ctx::new(p), obs }
+        Engine::with_source(p, obs, Sampled)
+    }
+}
+
+impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
+    /// An engine whose decisions come from `src` first (a test case's plan), draws otherwise.
+    pub fn with_source(p: &'p Compiled, obs: O, src: S) -> Self {
+        let mut c = Ctx::new(p);
+        if let Some(plan) = src.plan() {
+            c.vars.set_mocks(&plan.external);
+        }
+        Engine { p, globals: crate::sim::vars::globals(&p.symbols), c, obs, src }
     }
 
     /// The observer (what it collected for the last contact).
@@ -116,19 +131,34 @@ impl<'p, O: Observer> Engine<'p, O> {
         let p = self.p;
         out.clear(id, p.policies.len());
         self.c.reset(id);
+        self.src.reset();
         // Snippet choices on unknown values and `random()`: from (seed, contact) only.
         self.c.vars.set_seed(p.seed.rotate_left(17) ^ id.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         self.obs.clear();
 
         // Who calls: direction, ANI and DNIS are drawn before the first action, each from its own
         // purpose, so adding a traffic key elsewhere never shifts these draws.
-        let dir_ix = self.c.draws.weighted(p.fixed.direction, &p.direction.1);
+        // One direction (the usual traffic): nothing to draw. The purpose is drawn nowhere else,
+        // so skipping it shifts no other draw.
+        let dir_ix = if p.direction.1.len() > 1 {
+            self.c.draws.weighted(p.fixed.direction, &p.direction.1)
+        } else {
+            0
+        };
         self.c.direction = Some(p.direction.0.get(dir_ix).copied().unwrap_or(Direction::Inbound));
         if !p.ani.0.is_empty() {
             self.c.ani = Some(p.ani.0[self.c.draws.weighted(p.fixed.ani, &p.ani.1)]);
         }
         if !p.dnis.0.is_empty() {
             self.c.dnis = Some(p.dnis.0[self.c.draws.weighted(p.fixed.dnis, &p.dnis.1)]);
+        }
+        // A test case's caller: fixed after the draws, so the draws of everything it does not
+        // fix are the ones the sampled contact would make.
+        let plan = self.src.plan();
+        if let Some(plan) = plan {
+            self.c.direction = plan.direction.or(self.c.direction);
+            self.c.ani = plan.ani.or(self.c.ani);
+            self.c.dnis = plan.dnis.or(self.c.dnis);
         }
         // System variables known at arrival (docs/variables.md).
         if p.sysvars.at_arrival {
@@ -141,6 +171,11 @@ impl<'p, O: Observer> Engine<'p, O> {
                 number(self.c.ani),
                 number(self.c.dnis),
             );
+        }
+        if let Some(plan) = plan {
+            for (var, value) in &plan.variables {
+                self.c.vars.set(*var, value);
+            }
         }
         tr!(self, "event", None, None, "arrival ({})", self.c.direction.map_or("inbound", |d| d.as_str()));
 
@@ -271,5 +306,6 @@ impl<'p, O: Observer> Engine<'p, O> {
         out.statements.retain(|s| s.to_ms > s.from_ms);
         // What was kept, judged: consent and statements (`consent.rs`).
         self.judge(out);
+        self.obs.ended(&self.c.vars);
     }
 }

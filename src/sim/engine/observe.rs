@@ -38,6 +38,31 @@ pub trait Observer {
     /// `Ctx::reset`: an observer never carries one contact into the next).
     #[inline(always)]
     fn clear(&mut self) {}
+    /// A decision the outside world made for this contact, as the engine took it (drawn or
+    /// fixed by a test case): what `explain --as-test` writes into a case's `given`.
+    #[inline(always)]
+    fn decided(&mut self, _what: Decision<'_>) {}
+    /// The contact has ended; its variables as they are (`recflow test`'s `expect.variables`).
+    #[inline(always)]
+    fn ended(&mut self, _vars: &crate::sim::vars::Vars) {}
+}
+
+/// A decision made from outside the script ([`Observer::decided`]). Times are ms.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Decision<'a> {
+    /// A MENU's input at one visit (`None`: no input).
+    Menu(ActionIx, Option<&'a str>),
+    /// The branch a traffic-branched action took at one visit (its name).
+    Branch(ActionIx, &'a str),
+    /// The queue wait before the agent answered.
+    Answered {
+        after: u64,
+    },
+    Talk(u64),
+    /// An agent event, ms after the answer.
+    Event(crate::sim::rng::AgentEvent, u64),
+    /// A MAX button press, ms after the answer.
+    Press(u64, crate::sim::ids::ButtonId),
 }
 
 impl Observer for () {}

@@ -10,8 +10,9 @@ use crate::model::Direction;
 use crate::sim::compile::SegmentView;
 use crate::sim::ids::{AgentId, PolicyId};
 use crate::sim::outcome::{Finding, Initiator, Mode, Outcome, Recording};
+use crate::sim::rng::Source;
 
-impl<O: Observer> Engine<'_, O> {
+impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     /// What a policy filter can see of the segment (R8, R9): direction, skill, agent and team,
     /// ANI / DNIS.
     pub(super) fn view(&self, agent: Option<AgentId>) -> SegmentView {

@@ -7,8 +7,9 @@ use super::state::CallPhase;
 use super::{Engine, Observer, TraceStep};
 use crate::script::ActionIx;
 use crate::sim::outcome::{EndedBy, Outcome, Statement};
+use crate::sim::rng::Source;
 
-impl<O: Observer> Engine<'_, O> {
+impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     /// Record=Start with UseRecordingStatementId (R13, A-16): a new statement opens, ending the
     /// open one (`superseded`), and a fresh id is written into `RecordingStatementId` — which
     /// first lets the previous id go (saved or lost).

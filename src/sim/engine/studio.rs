@@ -7,8 +7,9 @@ use super::state::{Active, CallPhase};
 use super::{Engine, Observer, TraceStep};
 use crate::script::ActionIx;
 use crate::sim::outcome::{EndedBy, Finding, Initiator, Mode, Outcome};
+use crate::sim::rng::Source;
 
-impl<O: Observer> Engine<'_, O> {
+impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     /// LOGRECORDINGPRO Start (`agent_only` false) or RECORDAGENTONLY (true). What it does
     /// depends on the phase: in the IVR a Start records the ivr segment now and *may* arm the
     /// agent (A-6, decided at REQAGENT); while queued both only arm (nothing to record: queue
