@@ -482,3 +482,40 @@ fn f12_report_html_isolates_bidi_overrides() {
         assert!(page.contains("unicode-bidi: isolate"), "{args:?}: script text is isolated");
     }
 }
+
+/// F10, numbers: a Studio JSON integer beyond 64 bits and `1e400` (and `1e5`, which serde_json
+/// would write as `100000.0`) come back with their original text through JSON → YAML → JSON,
+/// and stay numbers in the YAML (not strings, not floats, not null).
+#[test]
+fn f10_studio_json_round_trip_keeps_number_text() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let d = dir.path();
+    let original = std::fs::read_to_string(common::repo("scripts/studio-json/studio-export-consent.json"))
+        .expect("studio export");
+    let big = "123456789012345678901234567890";
+    let patched = original.replacen(
+        "\"header\": {",
+        &format!("\"header\": {{\"recflowBig\": {big}, \"recflowHuge\": 1e400, \"recflowExp\": 1e5, "),
+        1,
+    );
+    assert_ne!(patched, original, "the export has a header to extend");
+    std::fs::write(d.join("in.json"), &patched).expect("write");
+    for args in [
+        &["convert", "in.json", "--to", "yaml", "-o", "mid.yaml"][..],
+        &["convert", "mid.yaml", "--to", "studio-json", "-o", "out.json"][..],
+    ] {
+        let (code, _, err) = bounded(d, args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+    }
+    let mid = std::fs::read_to_string(d.join("mid.yaml")).expect("read");
+    for token in [big, "1e5"] {
+        assert!(mid.contains(&format!(": {token}")), "YAML keeps `{token}` as a number:\n{mid}");
+    }
+    // YAML cannot hold 1e400 as a number (it overflows a double): it travels as a marked string.
+    assert!(mid.contains("1e400"), "YAML keeps the text 1e400:\n{mid}");
+    let out = std::fs::read_to_string(d.join("out.json")).expect("read");
+    for (key, token) in [("recflowBig", big), ("recflowHuge", "1e400"), ("recflowExp", "1e5")] {
+        assert!(out.contains(&format!("\"{key}\": {token}")), "JSON gives back `{key}: {token}`:\n{out}");
+    }
+    assert!(!out.contains('\u{e000}'), "no internal marker leaks into the output");
+}
