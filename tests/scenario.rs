@@ -221,3 +221,40 @@ fn as_test_cases_of_generated_scripts_pass() {
     }
     assert_eq!(checked.get(), 48 * 2 * 6);
 }
+
+/// Hostile test files load to located errors or run, never panic: huge numbers, the last
+/// contact index, deep nesting, wrong types everywhere, an empty file.
+#[test]
+fn hostile_test_files_never_panic() {
+    let script = common::sim::load("scripts/consent-gdpr.yaml");
+    let texts = [
+        "",
+        "script: s.yaml\ncases:\n  - name: x\n    call: 18446744073709551615\n    seed: 18446744073709551615\n",
+        "script: s.yaml\ncases:\n  - name: x\n    given: {agent: {talk: 1e300, answers_after: -1, presses: [{at: .nan, button: 3}]}}\n",
+        "script: s.yaml\ncases:\n  - name: x\n    given: {inputs: {consent: [[1]], begin: {a: b}}, variables: [1], external: 3}\n",
+        "script: s.yaml\ncases: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
+        "script: [s.yaml]\ncases: {}\n",
+        "script: s.yaml\ncases:\n  - name: x\n    given: {agent: {transfer: [{to: moon}, {at: 3}], rod: {at: x}}}\n    expect: {statements: {saved: -1}, recorded: 3}\n",
+        "script: s.yaml\ncases:\n  - name: x\n    given: {agent: {talk: 0.0005, presses: [{at: 0, button: x}], transfer: {to: agent, at: 0}}}\n",
+    ];
+    for text in texts {
+        let f = match file::parse(Path::new("h.test.yaml"), Source::new("h.test.yaml", text.to_string())) {
+            Ok(f) => f,
+            Err(e) => {
+                assert!(!e.errors.is_empty());
+                let _ = e.render_plain(100);
+                continue;
+            }
+        };
+        let p = Compiled::compile(&script, &Tenant::default(), &Traffic::default());
+        match scenario::prepare(&f, &script, p, None) {
+            Ok(mut suite) => {
+                let results = run::run(&mut suite, &f, "s.yaml", None);
+                assert_eq!(results.len(), f.cases.len());
+            }
+            Err(errors) => {
+                let _ = recflow::source::LoadErrors { errors }.render_plain(100);
+            }
+        }
+    }
+}
