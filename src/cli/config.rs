@@ -250,7 +250,7 @@ impl Config {
                 };
                 rules.validate().map_err(|e| UsageError(format!("recflow lint: {e}")))?;
                 Work::Lint(Lint {
-                    scripts: a.scripts,
+                    scripts: crate::scenario::without_test_files("lint", a.scripts),
                     tenant: a.tenant,
                     format: a.format,
                     rules,
@@ -324,7 +324,7 @@ impl Config {
                 min_exercised: a.min_exercised,
             }),
             Command::Snapshot(a) => Work::Snapshot(Snapshot {
-                scripts: snapshot_files(&a.dir, a.scripts)?,
+                scripts: snapshot_files(&a.dir, crate::scenario::without_test_files("snapshot", a.scripts))?,
                 mode: match (a.check, a.accept) {
                     (true, _) => SnapshotMode::Check,
                     (false, true) => SnapshotMode::Accept,

@@ -374,7 +374,7 @@ fn script_files(dir: &Path) -> Vec<PathBuf> {
         // A caller given as a bare file name: its callees are named like it (`consent.yaml`,
         // not `./consent.yaml`), in diagnostics, SARIF URIs and snapshot fingerprints alike.
         .map(|p| if here { p.strip_prefix(".").map_or_else(|_| p.clone(), Path::to_path_buf) } else { p })
-        .filter(|p| p.is_file())
+        .filter(|p| p.is_file() && !crate::scenario::is_test_file(p))
         .filter_map(|p| rank(&p).map(|r| (stem(&p).to_lowercase(), r, p)))
         .collect();
     files.sort();

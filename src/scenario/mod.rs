@@ -28,3 +28,27 @@ pub use crate::sim::rng::Plan;
 pub use file::{TestFile, load};
 pub use resolve::Checks;
 pub use run::{CaseResult, Mismatch, Suite, prepare, recorded_class};
+
+/// Whether `path` names a `recflow test` file (`*.test.yaml` / `*.test.yml`): it sits next to
+/// the scripts it tests, but it is not a script — folder walks (`lint DIR`, the library of
+/// called scripts) and script lists (`lint`, `snapshot`) leave it out.
+pub fn is_test_file(path: &std::path::Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(".test.yaml") || n.ends_with(".test.yml"))
+}
+
+/// `scripts` without the test files among them (a shell glob `scripts/*.yaml` names them too),
+/// saying on stderr which were left out.
+pub fn without_test_files(command: &str, scripts: Vec<std::path::PathBuf>) -> Vec<std::path::PathBuf> {
+    let (tests, scripts): (Vec<_>, Vec<_>) = scripts.into_iter().partition(|p| is_test_file(p));
+    if !tests.is_empty() {
+        let names: Vec<String> = tests.iter().map(|p| p.display().to_string()).collect();
+        eprintln!(
+            "recflow {command}: left out {} (test file{}: run `recflow test`)",
+            names.join(", "),
+            if tests.len() == 1 { "" } else { "s" }
+        );
+    }
+    scripts
+}

@@ -235,3 +235,17 @@ fn explain_as_test_cases_pass() {
         assert!(out.contains("12 passed; 0 failed"), "{out}");
     }
 }
+
+/// Test files sit next to the scripts but are not scripts: `lint DIR` does not load them, and
+/// a glob that names them (`lint scripts/*.yaml`, `snapshot scripts/*.yaml`) leaves them out
+/// with a note.
+#[test]
+fn test_files_are_not_scripts() {
+    let (code, out, err) = run(&["lint", "scripts/"]);
+    assert!(!err.contains(".test.yaml") && !out.contains("could not be loaded"), "{out}\n{err}");
+    assert_eq!(code, 1, "lint finds the deliberate mistakes, and nothing else fails:\n{out}\n{err}");
+    let (_, out, err) =
+        run(&["snapshot", "scripts/consent-gdpr.yaml", "scripts/consent-gdpr.test.yaml", "--check"]);
+    assert!(err.contains("left out scripts/consent-gdpr.test.yaml (test file: run `recflow test`)"), "{err}");
+    assert!(out.contains("1 snapshot(s): 1 ok"), "{out}\n{err}");
+}

@@ -11,6 +11,7 @@
 
 #[macro_use]
 pub mod config;
+pub mod generated;
 pub mod scripts;
 pub mod sim;
 pub mod snippet;
@@ -75,9 +76,7 @@ fn is_script(p: &Path) -> bool {
 
 /// A `recflow test` file (`*.test.yaml`): next to the scripts, but not a script.
 pub fn is_test_file(p: &Path) -> bool {
-    p.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.ends_with(".test.yaml") || n.ends_with(".test.yml"))
+    recflow::scenario::is_test_file(p)
 }
 
 /// The `recflow test` files of the bundled `scripts/` folder, sorted.
