@@ -505,6 +505,28 @@ fn a21_zero_length_statement_is_not_lost_by_lint_or_simulate() {
     }
 }
 
+/// a LOGRECORDINGPRO call Start stopped before any time passes (DONOTRECORD or a Stop right
+/// after it, or REQAGENT and then DONOTRECORD at the answer instant) recorded nothing: simulate
+/// keeps no Studio recording, and lint reports no C003 at it. The same Start followed by the
+/// consent question records while it is asked: both say so.
+#[test]
+fn a23_zero_length_call_recording_is_not_before_consent_for_lint_or_simulate() {
+    use recflow::sim::outcome::Initiator;
+    let script = load_fixture("zero-length-call-recording.yaml");
+    let c003: BTreeSet<String> =
+        lint_codes(&script).into_iter().filter(|(c, _)| c == "C003").map(|(_, a)| a).collect();
+    assert_eq!(c003, BTreeSet::from(["timed".to_string()]));
+    for (digit, start, recorded) in
+        [("1", "zero", false), ("2", "timed", true), ("3", "zero-stop", false), ("4", "armed", false)]
+    {
+        let program = sim::Compiled::compile(&script, &Tenant::default(), &pressing_at("pick", Some(digit)));
+        let o = sim::driver::one(&program, 0);
+        assert!(o.path.iter().any(|&a| script.action(a).id == start), "{digit} runs {start}");
+        let studio = o.recordings.iter().any(|r| r.initiator == Initiator::Studio);
+        assert_eq!(studio, recorded, "{start}: Studio recordings {:?}", o.recordings);
+    }
+}
+
 /// a consent question asked in ONANSWER, after the agent answered. Simulate judges the
 /// recording that runs from the answer against it: no input → `recorded_without_consent` and
 /// `recorded_before_consent` at the question; `2` (DONOTRECORD) → `recorded_before_dnr`. Lint

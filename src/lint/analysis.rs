@@ -115,6 +115,10 @@ pub struct State {
     pub stmt_orphan: StmtId,
     /// The statement Start whose id `stmt` (or `stmt_orphan`) describes.
     pub stmt_src: Option<Cause>,
+    /// The LOGRECORDINGPRO call Start whose recording (`ivr_start` in the IVR, `armed` after)
+    /// has lasted no time yet: no time passed while it recorded since it ran. One that ends
+    /// before any time passes (DONOTRECORD, Stop, the call ends) recorded nothing (§4, A-23).
+    pub rec_fresh: Option<Cause>,
     /// The running thread was started by ONSIGNAL.
     pub in_signal: bool,
     /// The button whose press started the ONSIGNAL thread (index in [`Facts::buttons`];
@@ -146,6 +150,7 @@ impl State {
             stmt: StmtId::Clear,
             stmt_orphan: StmtId::Clear,
             stmt_src: None,
+            rec_fresh: None,
             in_signal: false,
             signal: None,
             buttons: 0,
@@ -184,6 +189,10 @@ impl State {
         if !self.in_signal {
             self.signal = None;
         }
+        // A fresh Start matters only while the recording it started (or armed) goes on.
+        if self.released || (self.rec_fresh != self.ivr_start && self.rec_fresh != self.armed) {
+            self.rec_fresh = None;
+        }
         self
     }
 
@@ -216,6 +225,10 @@ impl State {
             self.stmt_timed = true;
             self.stmt_orphan = StmtId::Clear;
         }
+        // A recording running now has a length; one armed while queued starts at the answer.
+        if self.phase != Phase::Queued {
+            self.rec_fresh = None;
+        }
         self
     }
 
@@ -244,7 +257,13 @@ impl State {
             Some(_) => 1,
         };
         StateKey {
-            sources: [who(self.ivr_start), who(self.armed), who(self.stopped), who(self.stmt_src)],
+            sources: [
+                who(self.ivr_start),
+                who(self.armed),
+                who(self.stopped),
+                who(self.stmt_src),
+                who(self.rec_fresh),
+            ],
             bits: (self.phase as u32)
                 | (self.released as u32) << 2
                 | (self.dnr as u32) << 3
@@ -270,9 +289,9 @@ impl State {
 /// The fixed-point identity of a [`State`] (see [`State::key`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct StateKey {
-    /// Provenance (`ivr_start`, `armed`, `stopped`, `stmt_src`): 0 for none, else the action
-    /// (index + 1), or 1 for "some" when the script has many recording actions.
-    sources: [u32; 4],
+    /// Provenance (`ivr_start`, `armed`, `stopped`, `stmt_src`, `rec_fresh`): 0 for none, else
+    /// the action (index + 1), or 1 for "some" when the script has many recording actions.
+    sources: [u32; 5],
     bits: u32,
     declined: Option<Declined>,
     signal: Option<u8>,
@@ -322,6 +341,10 @@ pub struct Reach {
     pub releases: Vec<NodeId>,
     pub ends: Vec<NodeId>,
     pub truncated: bool,
+    /// Per action: a LOGRECORDINGPRO call Start whose recording went on for some time (the
+    /// thread waited while it recorded) before any consent question was answered. One stopped
+    /// before any time passes recorded nothing.
+    pub start_timed_early: Vec<bool>,
     /// Keep every action of a counterexample path (`lint --full-paths`); by default a long
     /// straight run is elided ([`Step::Elided`]), so output stays linear in the script's size.
     pub full_paths: bool,
@@ -431,7 +454,11 @@ pub fn analyze_with(script: &Script, facts: &Facts, handlers: HandlerSets<'_>) -
             .count()
             <= PRECISE_SOURCES,
         index: HashMap::default(),
-        reach: Reach { by_action: vec![Vec::new(); script.actions.len()], ..Reach::default() },
+        reach: Reach {
+            by_action: vec![Vec::new(); script.actions.len()],
+            start_timed_early: vec![false; script.actions.len()],
+            ..Reach::default()
+        },
         queue: VecDeque::new(),
     };
     ex.visit(Point::Action(script.begin()), State::initial(), None);
@@ -481,7 +508,10 @@ impl Explorer<'_> {
         let ev = Some((id, Via::Event));
         match point {
             Point::Action(ix) => self.run_action(id, ix, s),
-            Point::Idle => self.events(id, s.waited()),
+            Point::Idle => {
+                self.note_wait(&s);
+                self.events(id, s.waited())
+            }
             Point::Answer => {
                 let mut t = s;
                 t.phase = Phase::Agent;
@@ -570,7 +600,11 @@ impl Explorer<'_> {
     fn run_action_as(&mut self, id: NodeId, ix: ActionIx, s: State, kind: &Kind) {
         let me = Some(Cause::new(ix));
         let waits = !s.released && takes_time(kind);
-        // Time passes while it runs (A-21: the open statement now has a length).
+        // Time passes while it runs (A-21: the open statement now has a length; A-23: so has a
+        // fresh call recording).
+        if waits {
+            self.note_wait(&s);
+        }
         let s = if waits { s.waited() } else { s };
         if waits {
             self.events(id, s);
@@ -650,11 +684,13 @@ impl Explorer<'_> {
                             Phase::Ivr => {
                                 t.ivr_start = me;
                                 t.pending = true;
+                                t.rec_fresh = me;
                             }
                             Phase::Queued | Phase::Agent => {
                                 t.armed = me;
                                 t.agent_only = false;
                                 t.stopped = None;
+                                t.rec_fresh = me;
                             }
                         },
                         Record::Start => {}
@@ -697,6 +733,21 @@ impl Explorer<'_> {
             _ => {}
         }
         self.branches(id, ix, s, t);
+    }
+
+    /// The thread waits in state `s` (time passes): a fresh call Start whose recording runs
+    /// now — in the IVR, or during the talk — has recorded something; while queued an
+    /// armed Start records nothing yet (it starts at the answer).
+    fn note_wait(&mut self, s: &State) {
+        let Some(start) = s.rec_fresh else { return };
+        let live = match s.phase {
+            Phase::Ivr => s.ivr_start == Some(start),
+            Phase::Queued => false,
+            Phase::Agent => s.armed == Some(start),
+        };
+        if live && !s.dnr && !s.released && !s.consent_answered {
+            self.reach.start_timed_early[start.ix().index()] = true;
+        }
     }
 
     /// Follow every branch the action can take from pre-state `s` with post-state `t`.

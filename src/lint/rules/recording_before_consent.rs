@@ -1,10 +1,12 @@
 //! ## What it does
 //! In a script that asks for recording consent, flags a LOGRECORDINGPRO Start (call recording,
 //! not a recorded statement) that can run before the consent question has been answered — or on
-//! a path that never asks it. It also flags a consent question asked after the agent answered
-//! (in ONANSWER or ONSIGNAL) while the call may already be recorded: by a recording policy
-//! from the answer, an armed Studio recording, or an agent's or supervisor's recording on demand
-//! (only DONOTRECORD, or agent-only recording, rules all of them out; A-22).
+//! a path that never asks it; not one stopped before any time passes (DONOTRECORD or a Stop
+//! right after it: a zero-length recording records nothing, A-23). It also flags a consent
+//! question asked after the agent answered (in ONANSWER or ONSIGNAL) while the call may already
+//! be recorded: by a recording policy from the answer, an armed Studio recording, or an agent's
+//! or supervisor's recording on demand (only DONOTRECORD, or agent-only recording, rules all of
+//! them out; A-22).
 //!
 //! ## Why is this bad?
 //! A Start in the IVR records the IVR from that moment (R4): the caller is recorded before
@@ -58,7 +60,10 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     asked_after_answer(cx, out);
     let consent = crate::script::ActionIx(first_consent as u32);
     for ix in cx.script.indices() {
-        if !super::is_call_start(&cx.script.action(ix).kind) {
+        // A Start whose recording is stopped before any time passes (DONOTRECORD, a Stop, the
+        // call ends right after it) recorded nothing: only one that went on for some time
+        // before the question was answered records the caller early.
+        if !super::is_call_start(&cx.script.action(ix).kind) || !cx.reach.start_timed_early[ix.index()] {
             continue;
         }
         let early = cx.reach.by_action[ix.index()].iter().copied().find(|&n| {
