@@ -66,9 +66,14 @@ impl Purposes {
 
 /// The random source of one contact. Reused across contacts by a worker (`reset`).
 pub struct Draws {
-    /// The ChaCha8 key of `ChaCha8Rng::seed_from_u64(seed)`, as little-endian words.
-    chacha_key: [u32; 8],
+    /// The ChaCha8 state of block 0 for `ChaCha8Rng::seed_from_u64(seed)` after the two
+    /// column quarter rounds that do not read the stream words ([`chacha8_start`]): the same
+    /// for every contact, so computed once.
+    chacha_start: [u32; 16],
     key: (u64, u64),
+    /// The occurrence hash of every purpose's first draw (`n = 0`), the same for all purposes
+    /// of a contact: computed once per contact instead of once per draw.
+    first: u64,
     counters: Vec<u32>,
 }
 
@@ -87,46 +92,54 @@ fn quarter(x: &mut [u32; 16], a: usize, b: usize, c: usize, d: usize) {
     x[b] = (x[b] ^ x[c]).rotate_left(7);
 }
 
-/// The first four words of ChaCha8 block 0 of stream `stream` under `key` (rand_chacha's
-/// layout: block counter in words 12–13, stream in words 14–15).
-#[inline]
-fn chacha8_block0(key: &[u32; 8], stream: u64) -> [u32; 4] {
-    let init = [
-        SIGMA[0],
-        SIGMA[1],
-        SIGMA[2],
-        SIGMA[3],
-        key[0],
-        key[1],
-        key[2],
-        key[3],
-        key[4],
-        key[5],
-        key[6],
-        key[7],
-        0,
-        0,
-        stream as u32,
-        (stream >> 32) as u32,
+/// ChaCha8 block 0 under `key` before its stream words are known: the initial state (block
+/// counter in words 12–13 = 0, rand_chacha's layout; stream words 14–15 left 0) after the column
+/// quarter rounds on (0, 4, 8, 12) and (1, 5, 9, 13), which read neither stream word.
+fn chacha8_start(key: &[u32; 8]) -> [u32; 16] {
+    let mut x = [
+        SIGMA[0], SIGMA[1], SIGMA[2], SIGMA[3], key[0], key[1], key[2], key[3], key[4], key[5], key[6],
+        key[7], 0, 0, 0, 0,
     ];
-    let mut x = init;
-    // 8 rounds: four double rounds (columns, then diagonals).
-    for _ in 0..4 {
-        quarter(&mut x, 0, 4, 8, 12);
-        quarter(&mut x, 1, 5, 9, 13);
-        quarter(&mut x, 2, 6, 10, 14);
-        quarter(&mut x, 3, 7, 11, 15);
+    quarter(&mut x, 0, 4, 8, 12);
+    quarter(&mut x, 1, 5, 9, 13);
+    x
+}
+
+/// The first four words of ChaCha8 block 0 of stream `stream`, from [`chacha8_start`] of the key.
+#[inline]
+fn chacha8_block0(start: &[u32; 16], stream: u64) -> [u32; 4] {
+    let mut x = *start;
+    x[14] = stream as u32;
+    x[15] = (stream >> 32) as u32;
+    // 8 rounds: four double rounds (columns, then diagonals); the first two column quarter
+    // rounds are already in `start`.
+    quarter(&mut x, 2, 6, 10, 14);
+    quarter(&mut x, 3, 7, 11, 15);
+    for round in 0..4 {
+        if round > 0 {
+            quarter(&mut x, 0, 4, 8, 12);
+            quarter(&mut x, 1, 5, 9, 13);
+            quarter(&mut x, 2, 6, 10, 14);
+            quarter(&mut x, 3, 7, 11, 15);
+        }
         quarter(&mut x, 0, 5, 10, 15);
         quarter(&mut x, 1, 6, 11, 12);
         quarter(&mut x, 2, 7, 8, 13);
         quarter(&mut x, 3, 4, 9, 14);
     }
+    // Words 0–3 of the initial state are the constants.
     [
-        x[0].wrapping_add(init[0]),
-        x[1].wrapping_add(init[1]),
-        x[2].wrapping_add(init[2]),
-        x[3].wrapping_add(init[3]),
+        x[0].wrapping_add(SIGMA[0]),
+        x[1].wrapping_add(SIGMA[1]),
+        x[2].wrapping_add(SIGMA[2]),
+        x[3].wrapping_add(SIGMA[3]),
     ]
+}
+
+/// The hash of the `n`-th occurrence of a purpose under the contact key's second half.
+#[inline]
+fn occurrence(key1: u64, n: u32) -> u64 {
+    fmix64(key1 ^ u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15))
 }
 
 /// murmur3's 64-bit finaliser: full avalanche of every input bit.
@@ -145,16 +158,17 @@ impl Draws {
         for (w, b) in chacha_key.iter_mut().zip(bytes.chunks_exact(4)) {
             *w = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
         }
-        Draws { chacha_key, key: (0, 0), counters: vec![0; purposes] }
+        Draws { chacha_start: chacha8_start(&chacha_key), key: (0, 0), first: 0, counters: vec![0; purposes] }
     }
 
     /// Start contact `contact`: its own stream, every occurrence counter back to 0.
     pub fn reset(&mut self, contact: u64) {
         // The first two u64 of the contact's ChaCha8 stream (low word first, as rand_chacha's
         // `next_u64`).
-        let w = chacha8_block0(&self.chacha_key, contact);
+        let w = chacha8_block0(&self.chacha_start, contact);
         let word = |lo: u32, hi: u32| u64::from(lo) | (u64::from(hi) << 32);
         self.key = (word(w[0], w[1]), word(w[2], w[3]));
+        self.first = occurrence(self.key.1, 0);
         self.counters.fill(0);
     }
 
@@ -163,7 +177,7 @@ impl Draws {
         let c = &mut self.counters[p.counter as usize];
         let n = *c;
         *c = c.wrapping_add(1);
-        let occurrence = fmix64(self.key.1 ^ u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        let occurrence = if n == 0 { self.first } else { occurrence(self.key.1, n) };
         fmix64(self.key.0 ^ p.hash ^ occurrence)
     }
 
