@@ -349,19 +349,15 @@ fn load_warnings_of_one_cause_are_grouped() {
 
 // ---- F10: Studio JSON → YAML → Studio JSON keeps Studio's own text -------------------------
 
-#[test]
-fn f10_studio_json_round_trip_keeps_action_names() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let d = dir.path();
-    let original = std::fs::read_to_string(common::repo("scripts/studio-json/studio-export-consent.json"))
-        .expect("studio export");
-    assert!(original.contains("\"Do Not Record\"") && original.contains("\"Reqagent\""));
-    // `hang_up`: Studio's spelling with an underscore names HANGUP too.
-    let original = original.replace(
-        "\"7\": {\"actionId\": \"7\", \"name\": \"WAIT\"",
-        "\"7\": {\"actionId\": \"7\", \"name\": \"hang_up\"",
-    );
-    std::fs::write(d.join("in.json"), &original).expect("write");
+/// The shipped Studio export the F10 tests start from.
+fn consent_export() -> String {
+    std::fs::read_to_string(common::repo("scripts/studio-json/studio-export-consent.json"))
+        .expect("studio export")
+}
+
+/// Write `json` to `d/in.json` and convert it to `mid.yaml`, then back to `out.json`.
+fn json_yaml_json(d: &Path, json: &str) {
+    std::fs::write(d.join("in.json"), json).expect("write");
     for args in [
         &["convert", "in.json", "--to", "yaml", "-o", "mid.yaml"][..],
         &["convert", "mid.yaml", "--to", "studio-json", "-o", "out.json"][..],
@@ -369,6 +365,20 @@ fn f10_studio_json_round_trip_keeps_action_names() {
         let (code, _, err) = bounded(d, args);
         assert_eq!(code, 0, "{args:?}: {err}");
     }
+}
+
+#[test]
+fn f10_studio_json_round_trip_keeps_action_names() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let d = dir.path();
+    let original = consent_export();
+    assert!(original.contains("\"Do Not Record\"") && original.contains("\"Reqagent\""));
+    // `hang_up`: Studio's spelling with an underscore names HANGUP too.
+    let original = original.replace(
+        "\"7\": {\"actionId\": \"7\", \"name\": \"WAIT\"",
+        "\"7\": {\"actionId\": \"7\", \"name\": \"hang_up\"",
+    );
+    json_yaml_json(d, &original);
     let a: serde_json::Value = serde_json::from_str(&original).expect("json");
     let b: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(d.join("out.json")).expect("read")).expect("json");
@@ -481,4 +491,33 @@ fn f12_report_html_isolates_bidi_overrides() {
         assert!(page.contains("evil \\u{202e}gnp.exe"), "{args:?}: the label's override is shown escaped");
         assert!(page.contains("unicode-bidi: isolate"), "{args:?}: script text is isolated");
     }
+}
+
+/// F10, numbers: a Studio JSON integer beyond 64 bits and `1e400` (and `1e5`, which serde_json
+/// would write as `100000.0`) come back with their original text through JSON → YAML → JSON,
+/// and stay numbers in the YAML (not strings, not floats, not null).
+#[test]
+fn f10_studio_json_round_trip_keeps_number_text() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let d = dir.path();
+    let original = consent_export();
+    let big = "123456789012345678901234567890";
+    let patched = original.replacen(
+        "\"header\": {",
+        &format!("\"header\": {{\"recflowBig\": {big}, \"recflowHuge\": 1e400, \"recflowExp\": 1e5, "),
+        1,
+    );
+    assert_ne!(patched, original, "the export has a header to extend");
+    json_yaml_json(d, &patched);
+    let mid = std::fs::read_to_string(d.join("mid.yaml")).expect("read");
+    for token in [big, "1e5"] {
+        assert!(mid.contains(&format!(": {token}")), "YAML keeps `{token}` as a number:\n{mid}");
+    }
+    // YAML cannot hold 1e400 as a number (it overflows a double): it travels as a marked string.
+    assert!(mid.contains("1e400"), "YAML keeps the text 1e400:\n{mid}");
+    let out = std::fs::read_to_string(d.join("out.json")).expect("read");
+    for (key, token) in [("recflowBig", big), ("recflowHuge", "1e400"), ("recflowExp", "1e5")] {
+        assert!(out.contains(&format!("\"{key}\": {token}")), "JSON gives back `{key}: {token}`:\n{out}");
+    }
+    assert!(!out.contains('\u{e000}'), "no internal marker leaks into the output");
 }

@@ -208,6 +208,7 @@ pub fn link(lib: &Library) -> Result<Linked, LoadErrors> {
         studio_header: entry.studio_header.clone(),
         studio_root: entry.studio_root.clone(),
         kind: entry.kind.clone(),
+        id_index: Default::default(),
         warnings: Vec::new(),
     };
     Ok(Linked {

@@ -392,8 +392,21 @@ pub fn analyze(script: &Script, facts: &Facts) -> Reach {
     analyze_with(script, facts, HandlerSets::default())
 }
 
+thread_local! {
+    /// Analyses run on this thread ([`passes`]).
+    static PASSES: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many analyses this thread has run: what `lint` and `lint --fix` cost is a handful of
+/// analyses of the script, whatever its number of findings (issue 21, F03) — tests count them
+/// instead of timing them.
+pub fn passes() -> u64 {
+    PASSES.with(std::cell::Cell::get)
+}
+
 /// Run the analysis over a linked script whose RUNSCRIPTs switch the active event handlers.
 pub fn analyze_with(script: &Script, facts: &Facts, handlers: HandlerSets<'_>) -> Reach {
+    PASSES.with(|p| p.set(p.get() + 1));
     let mut signal_buttons = 0u64;
     for (i, b) in facts.buttons.iter().enumerate().take(super::infer::MAX_BUTTONS) {
         if b.signal {
@@ -855,44 +868,66 @@ impl Reach {
     /// file's copy (a RUNSUB call or return in a linked script: the path changes files there).
     pub fn path_keeping(&self, script: &Script, id: NodeId, keep: Option<ActionIx>) -> Vec<Step> {
         let nodes = self.node_path(id);
-        let mut steps = Vec::with_capacity(nodes.len());
+        // The branch an action left by, named only where it chose among several.
+        let branch_at = |k: usize, a: &crate::script::Action| {
+            nodes.get(k + 1).and_then(|&next| match self.pred[next as usize] {
+                Some((_, Via::Branch(bi))) if a.branches.len() > 1 => {
+                    Some(a.branches[bi as usize].name.clone())
+                }
+                _ => None,
+            })
+        };
+        let event = |p: Point| match p {
+            Point::Answer => Some("agent answers"),
+            Point::Release => Some("call released"),
+            Point::End => Some("contact ends"),
+            Point::Action(_) | Point::Idle => None,
+        };
+        if self.full_paths {
+            let mut steps = Vec::with_capacity(nodes.len());
+            for (k, &n) in nodes.iter().enumerate() {
+                match self.point(n) {
+                    Point::Action(ix) => {
+                        steps.push(Step::Action { action: ix, branch: branch_at(k, script.action(ix)) })
+                    }
+                    p => steps.extend(event(p).map(Step::Event)),
+                }
+            }
+            return steps;
+        }
+        // One pass, straight runs elided as they are met (issue 21, F03: this runs once per
+        // finding over its whole path, so it allocates only for the steps it keeps). A step is
+        // kept when it chose a branch, is an event, crosses into another file's copy, or is
+        // `keep`; the others are straight.
+        let file_of = |ix: ActionIx| script.action(ix).id.split_once(':').map(|(f, _)| f);
+        let mut out: Vec<Step> = Vec::with_capacity(64);
+        let mut run = Run::default();
+        let mut prev_file: Option<Option<&str>> = None;
         for (k, &n) in nodes.iter().enumerate() {
             match self.point(n) {
                 Point::Action(ix) => {
-                    let a = script.action(ix);
-                    // Name the branch only where the action chose among several.
-                    let branch = nodes.get(k + 1).and_then(|&next| match self.pred[next as usize] {
-                        Some((_, Via::Branch(bi))) if a.branches.len() > 1 => {
-                            Some(a.branches[bi as usize].name.clone())
-                        }
-                        _ => None,
-                    });
-                    steps.push(Step::Action { action: ix, branch });
+                    let file = file_of(ix);
+                    let crossing = prev_file.is_some_and(|p| p != file);
+                    prev_file = Some(file);
+                    let branch = branch_at(k, script.action(ix));
+                    if branch.is_none() && !crossing && Some(ix) != keep {
+                        run.push(ix);
+                    } else {
+                        run.flush(&mut out);
+                        out.push(Step::Action { action: ix, branch });
+                    }
                 }
-                Point::Answer => steps.push(Step::Event("agent answers")),
-                Point::Release => steps.push(Step::Event("call released")),
-                Point::End => steps.push(Step::Event("contact ends")),
-                Point::Idle => {}
+                p => {
+                    if let Some(e) = event(p) {
+                        run.flush(&mut out);
+                        out.push(Step::Event(e));
+                    }
+                }
             }
         }
-        if !self.full_paths {
-            let file_of = |ix: ActionIx| script.action(ix).id.split_once(':').map(|(f, _)| f.to_owned());
-            let mut prev: Option<Option<String>> = None;
-            let marks: Vec<bool> = steps
-                .iter()
-                .map(|s| match s {
-                    Step::Action { action, .. } => {
-                        let file = file_of(*action);
-                        let crossing = prev.as_ref().is_some_and(|p| *p != file);
-                        prev = Some(file);
-                        crossing || Some(*action) == keep
-                    }
-                    _ => false,
-                })
-                .collect();
-            elide_straight_runs(&mut steps, &marks);
-        }
-        steps
+        run.flush(&mut out);
+        truncate_middle(&mut out);
+        out
     }
 
     /// Actions on the shortest path to `id`, in order.
@@ -910,7 +945,9 @@ impl Reach {
 /// Replace every straight run of more than [`ELIDE_RUNS_OVER`] actions by its first and last
 /// [`ELIDED_RUN_KEEPS`] actions around one [`Step::Elided`]: a path reads as its decisions
 /// (branches taken, events) however long the chains between them.
-/// `kept[i]`: step `i` is never elided (it counts as a decision).
+/// `kept[i]`: step `i` is never elided (it counts as a decision). The reference for
+/// [`Reach::path_keeping`]'s one-pass form ([`Run`]).
+#[cfg(test)]
 fn elide_straight_runs(steps: &mut Vec<Step>, kept: &[bool]) {
     let straight = |i: usize| {
         matches!(steps[i], Step::Action { branch: None, .. }) && !kept.get(i).copied().unwrap_or(false)
@@ -932,6 +969,50 @@ fn elide_straight_runs(steps: &mut Vec<Step>, kept: &[bool]) {
             k += 1;
         }
     }
+    truncate_middle(&mut out);
+    *steps = out;
+}
+
+/// The straight run being read by [`Reach::path_keeping`]: its first [`ELIDE_RUNS_OVER`] actions
+/// (all of it when it is that short) and its last [`ELIDED_RUN_KEEPS`].
+#[derive(Default)]
+struct Run {
+    head: Vec<ActionIx>,
+    last: std::collections::VecDeque<ActionIx>,
+    len: usize,
+}
+
+impl Run {
+    fn push(&mut self, ix: ActionIx) {
+        if self.head.len() < ELIDE_RUNS_OVER {
+            self.head.push(ix);
+        }
+        if self.last.len() == ELIDED_RUN_KEEPS {
+            self.last.pop_front();
+        }
+        self.last.push_back(ix);
+        self.len += 1;
+    }
+
+    /// Write the run as [`elide_straight_runs`] would, and start a new one.
+    fn flush(&mut self, out: &mut Vec<Step>) {
+        let step = |ix: ActionIx| Step::Action { action: ix, branch: None };
+        if self.len > ELIDE_RUNS_OVER {
+            out.extend(self.head[..ELIDED_RUN_KEEPS].iter().copied().map(step));
+            out.push(Step::Elided((self.len - 2 * ELIDED_RUN_KEEPS) as u32));
+            out.extend(self.last.iter().copied().map(step));
+        } else {
+            out.extend(self.head.iter().copied().map(step));
+        }
+        self.head.clear();
+        self.last.clear();
+        self.len = 0;
+    }
+}
+
+/// A path still longer than [`MAX_PATH_STEPS`] keeps its first and last half around one
+/// [`Step::Elided`] counting the actions in between.
+fn truncate_middle(out: &mut Vec<Step>) {
     if out.len() > MAX_PATH_STEPS {
         let half = MAX_PATH_STEPS / 2;
         let middle: u32 = out[half..out.len() - half]
@@ -947,7 +1028,6 @@ fn elide_straight_runs(steps: &mut Vec<Step>, kept: &[bool]) {
         out.push(Step::Elided(middle));
         out.extend(tail);
     }
-    *steps = out;
 }
 
 #[cfg(test)]

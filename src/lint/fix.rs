@@ -84,46 +84,30 @@ pub struct NewAction {
     pub near: String,
 }
 
-/// The ids a script already uses: built once per lint run and shared by every fix of that run
-/// (issue 21, F03: one table per finding made 1 500 findings cost O(n² log n)).
-pub struct IdTable {
+/// New action ids that collide with nothing: readable in YAML (`dnr-consent`, `dnr-consent-2`),
+/// fresh numbers in Studio JSON when the script's ids are numbers (as Studio's are). One table
+/// per lint run, shared by every fix of that run (issue 21, F03: one table per finding made
+/// 1 500 findings cost O(n² log n)), so no two fixes of a run add the same id and `lint --fix`
+/// can apply them together.
+pub struct Ids {
     used: std::collections::HashSet<String>,
     numeric: bool,
     next_number: u64,
 }
 
-impl IdTable {
-    pub fn new(script: &Script) -> IdTable {
+impl Ids {
+    pub fn new(script: &Script) -> Ids {
         let used = script.actions.iter().map(|a| a.id.clone()).collect();
         let numbers: Vec<u64> = script.actions.iter().filter_map(|a| a.id.parse::<u64>().ok()).collect();
         let numeric = script.format == Format::StudioJson && numbers.len() * 2 > script.actions.len();
         let next_number = numbers.iter().max().map_or(1, |m| m.saturating_add(1));
-        IdTable { used, numeric, next_number }
-    }
-}
-
-/// New action ids that collide with nothing: readable in YAML (`dnr-consent`, `dnr-consent-2`),
-/// fresh numbers in Studio JSON when the script's ids are numbers (as Studio's are). One per
-/// fix: the script's ids (shared) plus the ones this fix added.
-pub struct Ids<'t> {
-    table: &'t IdTable,
-    added: BTreeSet<String>,
-    next_number: u64,
-}
-
-impl<'t> Ids<'t> {
-    pub fn new(table: &'t IdTable) -> Ids<'t> {
-        Ids { table, added: BTreeSet::new(), next_number: table.next_number }
-    }
-
-    fn taken(&self, id: &str) -> bool {
-        self.table.used.contains(id) || self.added.contains(id)
+        Ids { used, numeric, next_number }
     }
 
     /// A fresh id based on `base` (readable) or the next free number.
     pub fn fresh(&mut self, base: &str) -> String {
-        let id = if self.table.numeric {
-            while self.taken(&self.next_number.to_string()) {
+        let id = if self.numeric {
+            while self.used.contains(&self.next_number.to_string()) {
                 self.next_number += 1;
             }
             self.next_number.to_string()
@@ -134,31 +118,34 @@ impl<'t> Ids<'t> {
                 .collect();
             let mut id = base.clone();
             let mut n = 2u64;
-            while self.taken(&id) {
+            while self.used.contains(&id) {
                 id = format!("{base}-{n}");
                 n += 1;
             }
             id
         };
-        self.added.insert(id.clone());
+        self.used.insert(id.clone());
         id
     }
 }
 
-/// The fix for a finding, if its rule has one that applies here.
-pub(crate) fn build(cx: &Ctx, d: &Diagnostic, table: &std::cell::OnceCell<IdTable>) -> Option<Fix> {
-    // The id table costs O(n) in the script's size: built once per lint run, on the first
-    // finding of a rule that inserts actions (issue 10.6, issue 21 F03).
-    let ids = || Ids::new(table.get_or_init(|| IdTable::new(cx.script)));
+/// The fix for a finding, if its rule has one that applies here. `ids`: the run's id table,
+/// built on the first finding of a rule that inserts actions (it costs O(n) in the script's size).
+pub(crate) fn build(cx: &Ctx, d: &Diagnostic, ids: &std::cell::RefCell<Option<Ids>>) -> Option<Fix> {
     match d.rule.id {
-        RuleId::C001 => rules::consent_decline_reaches_agent::fix(cx, d, &mut ids()),
-        RuleId::C002 => rules::dnr_after_answer::fix(cx, d, &mut ids()),
-        RuleId::S001 => rules::statement_id_not_saved::fix(cx, d, &mut ids()),
-        RuleId::S002 => rules::statement_id_saved_to_local::fix(cx, d),
-        RuleId::M001 => rules::indicator_left_on::fix(cx, d, &mut ids()),
-        RuleId::M003 => rules::case_missing_default::fix(cx, d),
-        RuleId::P001 => rules::sensitive_input_while_recording::fix(cx, d, &mut ids()),
-        _ => None,
+        RuleId::S002 => return rules::statement_id_saved_to_local::fix(cx, d),
+        RuleId::M003 => return rules::case_missing_default::fix(cx, d),
+        RuleId::C001 | RuleId::C002 | RuleId::S001 | RuleId::M001 | RuleId::P001 => {}
+        _ => return None,
+    }
+    let mut slot = ids.borrow_mut();
+    let ids = slot.get_or_insert_with(|| Ids::new(cx.script));
+    match d.rule.id {
+        RuleId::C001 => rules::consent_decline_reaches_agent::fix(cx, d, ids),
+        RuleId::C002 => rules::dnr_after_answer::fix(cx, d, ids),
+        RuleId::S001 => rules::statement_id_not_saved::fix(cx, d, ids),
+        RuleId::M001 => rules::indicator_left_on::fix(cx, d, ids),
+        _ => rules::sensitive_input_while_recording::fix(cx, d, ids),
     }
 }
 
@@ -306,36 +293,154 @@ fn try_fix(
 ) -> Option<(Script, Vec<Diagnostic>)> {
     let fix = d.fix.as_ref()?;
     let text = apply(script, fix).ok()?;
-    let fixed = script::load_str(&script.source.name, &text).ok()?;
+    prove(script, found, std::slice::from_ref(d), &text, config)
+}
+
+/// The proof of a set of fixes applied together (`text`): the edited text loads, the finding of
+/// each fix is gone, no finding appears that was not there before, and the number of findings
+/// drops. The new script and its findings, or `None`.
+fn prove(
+    script: &Script,
+    found: &[Diagnostic],
+    fixed_ones: &[Diagnostic],
+    text: &str,
+    config: &Config,
+) -> Option<(Script, Vec<Diagnostic>)> {
+    let fixed = script::load_str(&script.source.name, text).ok()?;
     let after = super::lint(&fixed, config);
     let mut before = keys(script, found);
-    let gone = key(script, d);
-    before.remove(&gone);
+    for d in fixed_ones {
+        let gone = key(script, d);
+        match before.get_mut(&gone) {
+            Some(n) if *n > 1 => *n -= 1,
+            Some(_) => {
+                before.remove(&gone);
+            }
+            None => return None,
+        }
+    }
     let now = keys(&fixed, &after);
     let no_new = now.iter().all(|(k, n)| before.get(k).is_some_and(|b| n <= b));
     (no_new && after.len() < found.len()).then_some((fixed, after))
 }
 
-/// Most fixes a plain `lint` proves per script (each proof re-loads and re-lints the script).
-/// Beyond it, a fix is offered when its edits can be written (measured: 200 proofs on a
-/// 1 000-action script take 3.7 s; 64 keep `lint` at 1.4 s there); `--fix` proves every
-/// fix it applies whatever the count.
+/// A batch of fixes that can be written into the text together: in finding order, every fix
+/// `want` accepts whose edits can be written and touch no text another chosen fix touches (not
+/// even at the same offset), at most `limit`. Returns each chosen finding's index with its
+/// splices. Building it is O(k log k) in the number of splices.
+fn batch(
+    script: &Script,
+    found: &[Diagnostic],
+    want: impl Fn(&Diagnostic) -> bool,
+    limit: usize,
+) -> Vec<(usize, Vec<Splice>)> {
+    let mut taken: BTreeMap<usize, usize> = BTreeMap::new(); // start → end (inclusive of touching)
+    let conflicts = |taken: &BTreeMap<usize, usize>, s: &Splice| {
+        let (from, to) = (s.offset, s.offset + s.len);
+        taken.range(..=from).next_back().is_some_and(|(_, &end)| end >= from)
+            || taken.range(from..).next().is_some_and(|(&start, _)| start <= to)
+    };
+    let mut chosen = Vec::new();
+    for (i, d) in found.iter().enumerate() {
+        if chosen.len() >= limit {
+            break;
+        }
+        let Some(fix) = d.fix.as_ref().filter(|_| want(d)) else { continue };
+        let Ok(sp) = splices(script, fix) else { continue };
+        if sp.iter().any(|s| conflicts(&taken, s)) {
+            continue;
+        }
+        for s in &sp {
+            let end = taken.entry(s.offset).or_insert(s.offset + s.len);
+            *end = (*end).max(s.offset + s.len);
+        }
+        chosen.push((i, sp));
+    }
+    chosen
+}
+
+/// Prove a batch of `found` (from [`batch`]) as one edit.
+fn prove_batch(
+    script: &Script,
+    found: &[Diagnostic],
+    chosen: &[(usize, Vec<Splice>)],
+    config: &Config,
+) -> Option<(Script, Vec<Diagnostic>)> {
+    let mut all: Vec<Splice> = chosen.iter().flat_map(|(_, sp)| sp.iter().cloned()).collect();
+    // Stable: a fix's splices at one offset keep their order.
+    all.sort_by_key(|s| s.offset);
+    let text = apply_splices(&script.source.text, &all);
+    let fixed_ones: Vec<Diagnostic> = chosen.iter().map(|(i, _)| found[*i].clone()).collect();
+    prove(script, found, &fixed_ones, &text, config)
+}
+
+/// Most fixes a plain `lint` proves one by one per script (each proof re-loads and re-lints the
+/// script), after the batch proof ([`keep_proven`]). Beyond it, a fix is offered when its edits
+/// can be written; `--fix` proves every fix it applies whatever the count.
 pub const MAX_PROOFS: usize = 64;
 
-/// Proofs also stop at this many actions re-linted in total (a proof re-lints the whole
+/// Single proofs also stop at this many actions re-linted in total (a proof re-lints the whole
 /// script): 64 proofs of a 1 000-action script, 3 of a 20 000-action one, so `lint` stays
 /// linear in the script's size (issue 21, F03: 64 proofs of 1 500 findings took 26 s).
 pub const PROOF_BUDGET_ACTIONS: usize = 64_000;
 
 /// Drop the fixes that do not pass the proof, so that only working fixes are offered (`[*]`,
-/// JSON, SARIF); past [`MAX_PROOFS`] (or [`PROOF_BUDGET_ACTIONS`]), drop only the ones whose
-/// edits cannot be written.
+/// JSON, SARIF). First in two batches, each one load and one lint whatever the number of fixes:
+/// the safe fixes together (what `--fix` applies), then all of them (`--fix --unsafe-fixes`); a
+/// fix whose batch holds is proven, a batch that does not hold is halved until its parts do (at
+/// most [`MAX_PROOFS`] batch proofs each). The others (fixes that touch the same text as an
+/// earlier one) are proven one by one up to [`MAX_PROOFS`] / [`PROOF_BUDGET_ACTIONS`]; past that
+/// only the ones whose edits cannot be written are dropped.
 pub fn keep_proven(script: &Script, config: &Config, found: &mut [Diagnostic]) {
     let snapshot: Vec<Diagnostic> = found.to_vec();
+    let mut proven = vec![false; found.len()];
+    let mut failed = vec![false; found.len()];
+    for safe_only in [true, false] {
+        let want = |d: &Diagnostic| {
+            d.fix.as_ref().is_some_and(|f| !safe_only || f.applicability == Applicability::Safe)
+        };
+        let chosen = batch(script, &snapshot, want, usize::MAX);
+        let relevant = |i: usize| {
+            let safe = snapshot[i].fix.as_ref().is_some_and(|f| f.applicability == Applicability::Safe);
+            safe == safe_only
+        };
+        if !chosen.iter().any(|(i, _)| relevant(*i) && !proven[*i]) {
+            continue;
+        }
+        // A batch that does not hold is split in halves, each proven the same way: one fix
+        // that fails costs O(log k) proofs, not one per fix. A single fix that fails is dropped.
+        let mut parts = vec![chosen];
+        let mut proofs = 0;
+        while let Some(part) = parts.pop() {
+            if proofs >= MAX_PROOFS {
+                break;
+            }
+            proofs += 1;
+            if prove_batch(script, &snapshot, &part, config).is_some() {
+                for (i, _) in &part {
+                    proven[*i] |= relevant(*i);
+                }
+            } else if part.len() == 1 {
+                failed[part[0].0] |= relevant(part[0].0);
+            } else {
+                let mut first = part;
+                let second = first.split_off(first.len() / 2);
+                parts.push(second);
+                parts.push(first);
+            }
+        }
+    }
     let max_proofs = MAX_PROOFS.min(PROOF_BUDGET_ACTIONS / script.actions.len().max(1));
     let mut proofs = 0;
-    for d in found.iter_mut() {
+    for (i, d) in found.iter_mut().enumerate() {
         let Some(f) = &d.fix else { continue };
+        if proven[i] {
+            continue;
+        }
+        if failed[i] {
+            d.fix = None;
+            continue;
+        }
         let ok = if proofs < max_proofs {
             proofs += 1;
             try_fix(script, &snapshot, d, config).is_some()
@@ -377,45 +482,60 @@ impl Fixed {
 /// reached by a script with fewer findings; it bounds the work on hostile input).
 const MAX_FIXES: usize = 500;
 
-/// Fix a script: apply proven fixes one at a time (safe ones; unsafe ones too with
-/// `unsafe_fixes`), re-linting after each, until no fix applies.
+/// Fix a script: apply proven fixes (safe ones; unsafe ones too with `unsafe_fixes`) until no fix
+/// applies. Each round writes every applicable fix whose edits touch no other's into the text at
+/// once and proves them together — one load and one lint for the whole batch (issue 21, F03:
+/// one re-lint per fix made 500 fixes quadratic). A batch that does not hold is halved (its
+/// first half, quarter, ...) until a part proves, which is applied; a single fix that does not
+/// prove is not tried again. So `--fix` re-lints O(log k) times per fix that fails, not once per
+/// fix (`lint::analysis::passes` counts them in `tests/lint_fix.rs`).
 pub fn fix_script(script: &Script, config: &Config, unsafe_fixes: bool) -> Fixed {
     let mut cur = script.clone();
     let mut found = super::lint(&cur, config);
     let mut applied = Vec::new();
     let mut rejected = BTreeSet::new();
-    while applied.len() < MAX_FIXES {
-        let mut progressed = false;
-        for i in 0..found.len() {
-            let d = &found[i];
-            let Some(fix) = &d.fix else { continue };
-            if fix.applicability == Applicability::Unsafe && !unsafe_fixes {
-                continue;
-            }
-            let k = key(&cur, d);
-            if rejected.contains(&k) {
-                continue;
-            }
-            match try_fix(&cur, &found, d, config) {
-                Some((next, after)) => {
-                    applied.push(Applied {
-                        code: d.code,
-                        action: cur.action(d.action).id.clone(),
-                        message: fix.message.clone(),
-                        applicability: fix.applicability,
-                    });
-                    cur = next;
-                    found = after;
-                    progressed = true;
-                    break;
-                }
-                None => {
-                    rejected.insert(k);
-                }
-            }
+    let record = |applied: &mut Vec<Applied>, cur: &Script, d: &Diagnostic| {
+        if let Some(fix) = &d.fix {
+            applied.push(Applied {
+                code: d.code,
+                action: cur.action(d.action).id.clone(),
+                message: fix.message.clone(),
+                applicability: fix.applicability,
+            });
         }
-        if !progressed {
-            break;
+    };
+    while applied.len() < MAX_FIXES {
+        let want = |d: &Diagnostic| {
+            d.fix.as_ref().is_some_and(|f| f.applicability == Applicability::Safe || unsafe_fixes)
+                && !rejected.contains(&key(&cur, d))
+        };
+        let mut chosen = batch(&cur, &found, want, MAX_FIXES - applied.len());
+        // The batch, else its first half, its first quarter, ... : a fix that does not hold
+        // (alone or with the others) costs O(log k) re-lints, not one per fix; alone, it is
+        // not tried again.
+        let next = loop {
+            if chosen.is_empty() {
+                break None;
+            }
+            if let Some(ok) = prove_batch(&cur, &found, &chosen, config) {
+                break Some(ok);
+            }
+            if chosen.len() == 1 {
+                rejected.insert(key(&cur, &found[chosen[0].0]));
+                break None;
+            }
+            chosen.truncate(chosen.len() / 2);
+        };
+        match next {
+            Some((next, after)) => {
+                for (i, _) in &chosen {
+                    record(&mut applied, &cur, &found[*i]);
+                }
+                (cur, found) = (next, after);
+            }
+            // Nothing writable is left to try.
+            None if chosen.is_empty() => break,
+            None => {}
         }
     }
     keep_proven(&cur, config, &mut found);

@@ -142,7 +142,7 @@ pub fn unsuppressed(script: &Script, config: &Config) -> Vec<Diagnostic> {
         }
     }
     dedup(&mut found);
-    let ids = std::cell::OnceCell::new();
+    let ids = std::cell::RefCell::new(None);
     for d in &mut found {
         d.fix = fix::build(&cx, d, &ids);
     }

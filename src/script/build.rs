@@ -106,6 +106,7 @@ pub(crate) fn build(raw: RawScript) -> Result<Script, LoadErrors> {
         studio_header: raw.studio_header,
         studio_root: raw.studio_root,
         kind: raw.kind,
+        id_index: Default::default(),
         warnings: {
             b.warnings.sort_by_key(|e| e.labels.first().map_or(0, |(s, _)| s.offset));
             // Every warning is kept (JSON and SARIF list each one; the terminal groups those

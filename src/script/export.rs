@@ -303,7 +303,13 @@ fn yaml_flow_json(v: &Value) -> String {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
-        Value::String(s) => yaml_double_quoted(s),
+        // A number kept as its text (issue 21, F10) is written as that number — unless YAML
+        // cannot read it as one (`1e400` overflows a double and recflow's YAML reader refuses
+        // non-finite floats): that one stays a marked string, which reads back as the same.
+        Value::String(s) => match crate::source::json::number_as_text(s) {
+            Some(number) if number.parse::<f64>().is_ok_and(f64::is_finite) => number.to_string(),
+            _ => yaml_double_quoted(s),
+        },
         Value::Array(items) => {
             format!("[{}]", items.iter().map(yaml_flow_json).collect::<Vec<_>>().join(", "))
         }
@@ -335,7 +341,9 @@ fn yaml_flow_list(items: &[String]) -> String {
 /// extra per-property fields / tied `index` values stay). Actions without Studio pieces (from
 /// YAML) are laid out afresh. Output depends only on the script, never on hash order.
 pub fn to_studio_json(script: &Script) -> String {
-    let mut text = serde_json::to_string_pretty(&Value::Object(studio_document(script))).unwrap_or_default();
+    let text = serde_json::to_string_pretty(&Value::Object(studio_document(script))).unwrap_or_default();
+    // Numbers kept as their text (`1e400`, integers beyond 64 bits) go back as written (F10).
+    let mut text = crate::source::json::unquote_number_texts(&text).into_owned();
     text.push('\n');
     text
 }
@@ -442,7 +450,8 @@ fn id_value(old: Option<&Value>, id: &str) -> Value {
 /// `True` / `False`, null as empty.
 fn json_text(v: &Value) -> Option<String> {
     match v {
-        Value::String(s) => Some(s.clone()),
+        // A number kept as its text (F10) reads as that text, like any number.
+        Value::String(s) => Some(crate::source::json::number_as_text(s).unwrap_or(s).to_string()),
         Value::Number(n) => Some(n.to_string()),
         Value::Bool(b) => Some(if *b { "True" } else { "False" }.into()),
         Value::Null => Some(String::new()),

@@ -48,7 +48,16 @@ pub struct Script {
     /// What the loader read but cannot model (unknown types and branch names, templated typed
     /// values): located warnings, in file order. `lint --strict` turns them into load errors.
     pub warnings: Vec<crate::source::LoadError>,
+    /// Action id → index, built on the first [`Script::find`] (which lint's fixes and the
+    /// report call once per finding: a scan each made them O(findings × actions), issue 21 F03).
+    /// Build a `Script` with `IdIndex::default()`; it is only valid while `actions` keep their
+    /// ids, as they do after loading.
+    pub id_index: IdIndex,
 }
+
+/// See [`Script::id_index`].
+#[derive(Clone, Debug, Default)]
+pub struct IdIndex(std::sync::OnceLock<std::collections::HashMap<String, u32>>);
 
 /// The script kind (issue 11 point 6): its media and purpose, as named by Studio.
 ///
@@ -110,7 +119,14 @@ impl Script {
 
     /// Find an action by its Studio id (`"2"` and `2` are the same id).
     pub fn find(&self, id: &str) -> Option<ActionIx> {
-        self.actions.iter().position(|a| a.id == id).map(|i| ActionIx(i as u32))
+        let index = self.id_index.0.get_or_init(|| {
+            let mut m = std::collections::HashMap::with_capacity(self.actions.len());
+            for (i, a) in self.actions.iter().enumerate() {
+                m.entry(a.id.clone()).or_insert(i as u32);
+            }
+            m
+        });
+        index.get(id).map(|&i| ActionIx(i))
     }
 
     pub fn begin(&self) -> ActionIx {

@@ -372,7 +372,7 @@ impl Walker<'_> {
 
     /// A `studio:` value as JSON (it holds Studio JSON pieces kept for a lossless round trip).
     fn studio_object(&mut self, v: &Node, what: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
-        match to_json(v) {
+        match to_json(v, &self.source.text) {
             serde_json::Value::Object(m) => Some(m),
             serde_json::Value::Null => None,
             _ => {
@@ -574,18 +574,32 @@ type JsonMap = serde_json::Map<String, serde_json::Value>;
 
 /// A YAML node as JSON. `studio:` values are written as JSON flow collections, so every
 /// string is quoted and numbers, booleans and nulls read back as themselves.
-fn to_json(n: &Node) -> serde_json::Value {
+///
+/// A number is read from its text in `source` when that text is a JSON number: `1e400` and
+/// integers beyond 64 bits keep their text (issue 21, F10: they came back as `null` / a float).
+fn to_json(n: &Node, source: &str) -> serde_json::Value {
     use serde_json::Value as J;
+    let token = || {
+        let t = source.get(n.span.offset..n.span.end())?.trim();
+        let json_number = !t.is_empty()
+            && t.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'))
+            && crate::source::json::parse(t).is_ok();
+        json_number.then(|| crate::source::json::number_value(t))
+    };
     match &n.value {
         Value::Null => J::Null,
         Value::Bool(b) => J::Bool(*b),
-        Value::Int(i) => i64::try_from(*i)
-            .map(J::from)
-            .or_else(|_| u64::try_from(*i).map(J::from))
-            .unwrap_or_else(|_| J::from(*i as f64)),
-        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+        Value::Int(i) => token().unwrap_or_else(|| {
+            i64::try_from(*i)
+                .map(J::from)
+                .or_else(|_| u64::try_from(*i).map(J::from))
+                .unwrap_or_else(|_| J::from(*i as f64))
+        }),
+        Value::Float(f) => {
+            token().unwrap_or_else(|| serde_json::Number::from_f64(*f).map_or(J::Null, J::Number))
+        }
         Value::Str(s) => J::String(s.clone()),
-        Value::Seq(items) => J::Array(items.iter().map(to_json).collect()),
+        Value::Seq(items) => J::Array(items.iter().map(|i| to_json(i, source)).collect()),
         Value::Map(entries) => J::Object(
             entries
                 .iter()
@@ -593,13 +607,16 @@ fn to_json(n: &Node) -> serde_json::Value {
                     let key = match &k.value {
                         Value::Str(s) => s.clone(),
                         other => {
-                            match to_json(&Node { value: other.clone(), span: k.span, defined: k.defined }) {
+                            match to_json(
+                                &Node { value: other.clone(), span: k.span, defined: k.defined },
+                                source,
+                            ) {
                                 J::String(s) => s,
                                 j => j.to_string(),
                             }
                         }
                     };
-                    (key, to_json(v))
+                    (key, to_json(v, source))
                 })
                 .collect(),
         ),

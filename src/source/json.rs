@@ -67,16 +67,15 @@ impl Json {
         }
     }
 
-    /// Convert to a `serde_json::Value` (for data kept only for round-trips). Numbers that
-    /// serde_json cannot hold (e.g. `1e400`) become strings rather than failing.
+    /// Convert to a `serde_json::Value` (for data kept only for round-trips). A number that
+    /// serde_json would write back differently (`1e400`, integers beyond 64 bits, `1e5`) is
+    /// kept as its text ([`number_as_text`]), so it is written back as it was read.
     pub fn to_serde(&self) -> serde_json::Value {
         use serde_json::Value;
         match &self.value {
             JsonValue::Null => Value::Null,
             JsonValue::Bool(b) => Value::Bool(*b),
-            JsonValue::Number(n) => {
-                n.parse::<serde_json::Number>().map_or_else(|_| Value::String(n.clone()), Value::Number)
-            }
+            JsonValue::Number(n) => number_value(n),
             JsonValue::Str(s) => Value::String(s.text.clone()),
             JsonValue::Array(items) => Value::Array(items.iter().map(Json::to_serde).collect()),
             JsonValue::Object(members) => {
@@ -84,6 +83,45 @@ impl Json {
             }
         }
     }
+}
+
+/// Marks a `serde_json::Value::String` that stands for a number token kept as its text
+/// (issue 21, F10): a private-use character no Studio string starts with.
+pub const NUMBER_TEXT: char = '\u{e000}';
+
+/// A JSON number token as a `serde_json::Value`: a `Number` when serde_json writes it back as
+/// the same text, else the text itself behind [`NUMBER_TEXT`] (serde_json without arbitrary
+/// precision holds 64-bit integers and finite doubles, and normalises `1e5` to `100000.0`).
+pub fn number_value(token: &str) -> serde_json::Value {
+    match token.parse::<serde_json::Number>() {
+        Ok(n) if n.to_string() == token => serde_json::Value::Number(n),
+        _ => serde_json::Value::String(format!("{NUMBER_TEXT}{token}")),
+    }
+}
+
+/// The number text a [`number_value`] string stands for.
+pub fn number_as_text(s: &str) -> Option<&str> {
+    s.strip_prefix(NUMBER_TEXT)
+}
+
+/// Write kept number texts back as numbers: every `"\u{e000}TEXT"` string in serde_json output
+/// becomes `TEXT` (the text is a JSON number token, so no escape can be inside it).
+pub fn unquote_number_texts(json: &str) -> std::borrow::Cow<'_, str> {
+    let marker = format!("\"{NUMBER_TEXT}");
+    if !json.contains(&marker) {
+        return std::borrow::Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len());
+    let mut rest = json;
+    while let Some(at) = rest.find(&marker) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + marker.len()..];
+        let end = after.find('"').unwrap_or(after.len());
+        out.push_str(&after[..end]);
+        rest = after.get(end + 1..).unwrap_or("");
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }
 
 /// Parse a complete JSON text (one value, surrounded by optional whitespace; a leading UTF-8

@@ -92,9 +92,15 @@ pub(crate) fn lost_by(cx: &Ctx, n: NodeId) -> (String, Option<ActionIx>) {
 }
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
+    // One finding per Start (`lint::dedup` keeps the first, the shortest path): the later loss
+    // points of a Start already reported are skipped before their paths are built (issue 21, F03).
+    let mut reported = std::collections::HashSet::new();
     for n in losses(cx, StmtId::Unsaved) {
         let s = cx.reach.state(n);
         let Some(start) = s.stmt_src.map(|c| c.ix()) else { continue };
+        if !reported.insert(start) {
+            continue;
+        }
         let (by, at) = lost_by(cx, n);
         let mut d = Diagnostic::new(
             &RULE,

@@ -42,9 +42,14 @@ pub static RULE: Rule = Rule {
 };
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
+    // One finding per Start, as S001 (the first loss point is the one `lint::dedup` keeps).
+    let mut reported = std::collections::HashSet::new();
     for n in losses(cx, StmtId::Local) {
         let s = cx.reach.state(n);
         let Some(start) = s.stmt_src.map(|c| c.ix()) else { continue };
+        if !reported.insert(start) {
+            continue;
+        }
         let (by, _) = lost_by(cx, n);
         let path = cx.reach.path_actions(n);
         let from = path.iter().rposition(|&p| p == start).unwrap_or(0);
