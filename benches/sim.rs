@@ -29,6 +29,8 @@ fn main() {
         .expect("run from the crate root")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        // Scenario test files (`*.test.yaml`) sit beside the scripts; they are not scripts.
+        .filter(|p| !recflow::scenario::is_test_file(p))
         .collect();
     files.sort();
     println!("{:<40} {:>14}", "script (1 core, engine only)", "contacts/s");

@@ -249,3 +249,36 @@ fn test_files_are_not_scripts() {
     assert!(err.contains("left out scripts/consent-gdpr.test.yaml (test file: run `recflow test`)"), "{err}");
     assert!(out.contains("1 snapshot(s): 1 ok"), "{out}\n{err}");
 }
+
+/// Across RUNSUB / RUNSCRIPT: a called script's actions are `script:ID` (as in traffic files),
+/// and `--as-test` cases of a linked script pass too.
+#[test]
+fn explain_as_test_cases_of_a_linked_script_pass() {
+    let tmp = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir("scripts/tenant-consent-subscript").unwrap() {
+        let p = e.unwrap().path();
+        if p.is_file() {
+            std::fs::copy(&p, tmp.path().join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::copy("examples/traffic-tenant-consent-subscript.yaml", tmp.path().join("traffic.yaml")).unwrap();
+    let mut file = String::from("script: main.yaml\ntraffic: traffic.yaml\ncases:\n");
+    for call in 0..10 {
+        let (code, case, err) = run(&[
+            "explain",
+            "scripts/tenant-consent-subscript/main.yaml",
+            "--traffic",
+            "examples/traffic-tenant-consent-subscript.yaml",
+            "--call",
+            &call.to_string(),
+            "--as-test",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        file.push_str(&case);
+    }
+    assert!(file.contains("\"consent:ask\":"), "{file}");
+    write(tmp.path(), "main.test.yaml", &file);
+    let (code, out, err) = split(recflow_in(tmp.path()).args(["test", "main.test.yaml"]).output().unwrap());
+    assert_eq!(code, 0, "{out}{err}\n{file}");
+    assert!(out.contains("10 passed; 0 failed"), "{out}");
+}

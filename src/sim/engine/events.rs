@@ -56,6 +56,25 @@ pub(super) struct Ev {
     pub(super) kind: EvKind,
 }
 
+/// The talk's behaviours an engine draws at each answer, in §2 order with their
+/// [`AgentEvent`] index: those with probability > 0 (most traffic sets one or two of the six),
+/// or all six when a test case's plan may fix any of them.
+pub(super) fn behaviours(p: &crate::sim::Compiled, all: bool) -> Vec<(u8, Behaviour, EvKind)> {
+    let six: [(Behaviour, EvKind); 6] = [
+        (p.transfer_agent, EvKind::TransferAgent),
+        (p.transfer_external, EvKind::TransferExternal),
+        (p.conference, EvKind::Conference),
+        (p.disposition, EvKind::Disposition),
+        (p.rod, EvKind::Rod { supervisor: false }),
+        (p.supervisor_rod, EvKind::Rod { supervisor: true }),
+    ];
+    six.into_iter()
+        .enumerate()
+        .filter(|(_, (b, _))| all || b.p > 0.0)
+        .map(|(i, (b, kind))| (i as u8, b, kind))
+        .collect()
+}
+
 impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     /// Index of the earliest pending event by `(at, class, sub)`, the §2 order.
     pub(super) fn next_event(&self) -> Option<usize> {
@@ -245,31 +264,28 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         tr!(self, "note", None, None, "talk {talk} ms");
         self.obs.decided(Decision::Talk(talk));
         self.push_event(later(t, talk), EvKind::Release);
-        let behaviours: [(Behaviour, EvKind); 6] = [
-            (p.transfer_agent, EvKind::TransferAgent),
-            (p.transfer_external, EvKind::TransferExternal),
-            (p.conference, EvKind::Conference),
-            (p.disposition, EvKind::Disposition),
-            (p.rod, EvKind::Rod { supervisor: false }),
-            (p.supervisor_rod, EvKind::Rod { supervisor: true }),
-        ];
         // `talk >= 2`: an event must fall strictly inside the talk (§2), which needs 1 ms room.
-        for (i, (b, kind)) in behaviours.into_iter().enumerate() {
-            // A test case may fix whether (and when) it happens; the draws stay keyed by
-            // purpose, so fixing one event never moves another.
-            let fixed = plan.map_or(Happen::Drawn, |plan| plan.happen[i]);
-            let happens = match fixed {
-                Happen::Drawn => b.p > 0.0 && talk >= 2 && self.c.draws.chance(b.happens, b.p),
-                Happen::Never => false,
-                Happen::At(_) => talk >= 2,
-            };
-            if happens {
-                let at = match fixed {
-                    Happen::At(Some(ms)) => ms.clamp(1, talk - 1),
-                    _ => self.inside_talk(b.at, talk),
+        // Only the behaviours that can happen are listed ([`behaviours`]): those with p > 0,
+        // and for a test case's plan all six (it may fix one traffic never draws).
+        if talk >= 2 {
+            for k in 0..self.behaviours.len() {
+                let (i, b, kind) = self.behaviours[k];
+                // A test case may fix whether (and when) it happens; the draws stay keyed by
+                // purpose, so fixing one event never moves another.
+                let fixed = plan.map_or(Happen::Drawn, |plan| plan.happen[i as usize]);
+                let happens = match fixed {
+                    Happen::Drawn => self.c.draws.chance(b.happens, b.p),
+                    Happen::Never => false,
+                    Happen::At(_) => true,
                 };
-                self.obs.decided(Decision::Event(AgentEvent::ALL[i], at));
-                self.push_event(later(t, at), kind);
+                if happens {
+                    let at = match fixed {
+                        Happen::At(Some(ms)) => ms.clamp(1, talk - 1),
+                        _ => self.inside_talk(b.at, talk),
+                    };
+                    self.obs.decided(Decision::Event(AgentEvent::ALL[i as usize], at));
+                    self.push_event(later(t, at), kind);
+                }
             }
         }
         // A test case's presses replace the traffic's press sequences (in its order, at its

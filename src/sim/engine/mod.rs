@@ -57,6 +57,9 @@ pub struct Engine<'p, O: Observer = (), S: Source<'p> = Sampled> {
     /// hold this id?" at every statement release, and scanning all symbols each time would be
     /// per-contact work the program already knows the answer to.
     globals: Vec<VarId>,
+    /// The talk's behaviours that can happen, in §2 order, listed once per engine
+    /// (`events::behaviours`): the answer only draws those.
+    behaviours: Vec<(u8, crate::sim::compile::Behaviour, events::EvKind)>,
     /// Per-contact state, reset as a whole before each contact.
     c: Ctx,
     obs: O,
@@ -117,7 +120,8 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         if let Some(plan) = src.plan() {
             c.vars.set_mocks(&plan.external);
         }
-        Engine { p, globals: crate::sim::vars::globals(&p.symbols), c, obs, src }
+        let behaviours = events::behaviours(p, src.plan().is_some());
+        Engine { p, globals: crate::sim::vars::globals(&p.symbols), behaviours, c, obs, src }
     }
 
     /// The observer (what it collected for the last contact).
