@@ -117,3 +117,16 @@ fn a_tree_past_the_run_budget_is_an_error() {
     let err = exact::explore_within(&p, 1, 50).unwrap_err();
     assert_eq!(err.runs, 50);
 }
+
+/// Hybrid: samples of the random durations stop where the budget would be passed, and the
+/// report says how many were taken of how many asked.
+#[test]
+fn hybrid_samples_stop_at_the_budget_and_say_so() {
+    let s = common::sim::load("scripts/consent-gdpr.yaml");
+    let p = Compiled::compile(&s, &Tenant::default(), &Traffic::default());
+    let e = exact::explore_within(&p, 1000, 2000).unwrap();
+    assert!(e.samples < 1000 && e.samples > 10, "{}", e.samples);
+    assert!(e.runs <= 2000);
+    let last = e.not_exact.last().unwrap();
+    assert!(last.contains(&format!("{} samples of the 1000 asked", e.samples)), "{last}");
+}

@@ -342,7 +342,11 @@ pub fn explore_within(p: &Compiled, samples: u64, max_runs: u64) -> Result<Exact
     let mut hybrid;
     let mut sample = 0u64;
     let mut budget_hit = false;
+    // Hybrid: the most runs one sample took, so a sample is started only when it fits.
+    let mut widest = 0u64;
+    let mut stopped_early = false;
     loop {
+        let before = runs;
         let mut stack: Vec<Vec<u32>> = Vec::new();
         driver::rerun(p, Exploring::default(), sample, |out: &Outcome, engine| {
             runs += 1;
@@ -405,14 +409,28 @@ pub fn explore_within(p: &Compiled, samples: u64, max_runs: u64) -> Result<Exact
             return Err(TooManyRuns { runs });
         }
         sample += 1;
-        // Exact unless something was sampled: then hybrid, over `samples` samples.
+        widest = widest.max(runs - before);
+        // Exact unless something was sampled: then hybrid, over `samples` samples — as many as
+        // the run budget holds (said in the report).
         hybrid = !continuous.is_empty() || snippet_draws;
         if !hybrid || sample >= samples.max(1) {
             break;
         }
+        if runs + widest > max_runs {
+            stopped_early = true;
+            break;
+        }
     }
     let n = sample;
-    Ok(summarise(p, groups, ms, residual, n, hybrid, &cut_at, &continuous, snippet_draws, runs, leaves))
+    let mut e =
+        summarise(p, groups, ms, residual, n, hybrid, &cut_at, &continuous, snippet_draws, runs, leaves);
+    if stopped_early {
+        e.not_exact.push(format!(
+            "{n} samples of the {samples} asked (--calls): the next would pass the budget of {max_runs} \
+             runs of the engine (docs/limits.md)"
+        ));
+    }
+    Ok(e)
 }
 
 #[allow(clippy::too_many_arguments)]
