@@ -115,9 +115,21 @@ fn branch_base(script: &Script, a: &Action, action: &Map<String, Value>) -> Opti
 /// Equal including the order of object keys (`Value`'s `==` ignores it).
 fn same_json(a: Option<&Value>, b: Option<&Value>) -> bool {
     match (a, b) {
-        (Some(a), Some(b)) => a == b && a.to_string() == b.to_string(),
+        (Some(a), Some(b)) => same_ordered(a, b),
         (None, None) => true,
         _ => false,
+    }
+}
+
+fn same_ordered(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|((ka, va), (kb, vb))| ka == kb && same_ordered(va, vb))
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_ordered(x, y))
+        }
+        (a, b) => a == b,
     }
 }
 
@@ -197,11 +209,11 @@ pub fn resolve_studio(script: &mut Script) {
         return;
     }
     let layout = layout(script);
-    for i in 0..script.actions.len() {
+    for (i, &xy) in layout.iter().enumerate() {
         let Some(patch) = script.actions[i].studio.as_mut().and_then(|s| s.action_patch.take()) else {
             continue;
         };
-        let action = apply_patch(action_object(&script.actions[i], None, layout[i]), &patch);
+        let action = apply_patch(action_object(&script.actions[i], None, xy), &patch);
         // Branches left out of the YAML are the ones a fresh export writes in the action's style.
         let branches = match script.actions[i].studio.as_ref() {
             Some(st) if st.branches.is_none() => branch_base(script, &script.actions[i], &action),
