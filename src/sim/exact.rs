@@ -207,11 +207,13 @@ impl Source<'_> for Exploring {
     }
 }
 
-/// `x` (> 0) as a fraction: the simplest fraction within `scale × 2⁻⁴⁰` of it (weights are
-/// decimals in YAML, and sums of them in f64 carry rounding of that order: 0.93 / 3 reads as
-/// 31/100), else the exact binary value of the f64.
+/// `x` (> 0) as a fraction: the simplest fraction with a denominator up to 10⁷ within
+/// `scale × 2⁻⁴⁸` of it (weights are decimals in YAML, and sums and quotients of them in f64
+/// carry rounding of a few ulps: 0.93 / 3 reads as 31/100), else the exact binary value of the
+/// f64. The denominator bound keeps an arbitrary real from matching a fraction by chance
+/// (every real has fractions within 1/q² of it).
 pub fn rational(x: f64, scale: f64) -> BigRational {
-    let tol = scale.abs().max(x.abs()) * (1.0 / (1u64 << 40) as f64);
+    let tol = scale.abs().max(x.abs()) * (1.0 / (1u64 << 48) as f64);
     // Continued fraction convergents h/k of x.
     let (mut h0, mut h1): (i128, i128) = (0, 1);
     let (mut k0, mut k1): (i128, i128) = (1, 0);
@@ -224,7 +226,7 @@ pub fn rational(x: f64, scale: f64) -> BigRational {
         let ai = a as i128;
         let (h2, k2) = (ai * h1 + h0, ai * k1 + k0);
         (h0, h1, k0, k1) = (h1, h2, k1, k2);
-        if k1 > 1_000_000_000_000 {
+        if k1 > 10_000_000 {
             break;
         }
         if (x - h1 as f64 / k1 as f64).abs() <= tol {
