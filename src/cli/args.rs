@@ -448,6 +448,12 @@ pub struct DiffArgs {
     /// contacts in both runs is listed under "Not exercised by this traffic".
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub min_exercised: u64,
+    /// Compare exact probabilities instead of sampled contacts (docs/exact.md): every key of
+    /// the report whose probability differs, old → new, with the exact difference as a
+    /// fraction; no sampling noise. Random durations make both sides "not exact" (sampled,
+    /// with intervals). With --fail-on-change: exit 1 when any probability changed.
+    #[arg(long, conflicts_with = "min_exercised")]
+    pub exact: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

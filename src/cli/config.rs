@@ -180,6 +180,8 @@ pub struct Diff {
     pub fail_on_change: bool,
     /// `--min-exercised N` (default 1).
     pub min_exercised: u64,
+    /// `--exact`: compare exact probabilities (`sim::exact`).
+    pub exact: bool,
 }
 
 /// What `recflow snapshot` does with each script's snapshot.
@@ -325,6 +327,7 @@ impl Config {
                 format: a.format,
                 fail_on_change: a.fail_on_change,
                 min_exercised: a.min_exercised,
+                exact: a.exact,
             }),
             Command::Snapshot(a) => Work::Snapshot(Snapshot {
                 scripts: snapshot_files(&a.dir, crate::scenario::without_test_files("snapshot", a.scripts))?,

@@ -249,6 +249,8 @@ pub struct Value {
     pub value: f64,
     /// The exact fraction (`"1/22"`), when the whole analysis is exact.
     pub rational: Option<String>,
+    /// The same fraction as a number (`diff --exact` subtracts them).
+    pub ratio: Option<BigRational>,
     /// Hybrid mode: the 99.9% half-width over the duration samples.
     pub half_width: Option<f64>,
 }
@@ -492,6 +494,7 @@ fn summarise(
         let v = Value {
             value: mean.to_f64().unwrap_or(0.0),
             rational: exact.then(|| fraction(&mean)),
+            ratio: exact.then(|| mean.clone()),
             half_width,
             path,
         };
@@ -507,6 +510,7 @@ fn summarise(
             path: vec!["recorded_seconds".into(), name.to_string()],
             value: secs.to_f64().unwrap_or(0.0),
             rational: exact.then(|| fraction(&secs)),
+            ratio: exact.then(|| secs.clone()),
             half_width: None,
         });
     }
@@ -551,6 +555,75 @@ fn summarise(
         residual_rational: (!hybrid).then(|| fraction(&residual)),
         not_exact,
     }
+}
+
+/// One key of `diff --exact`: its probability before and after (`None`: the key does not
+/// exist in that version — an action added or removed), and the difference.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    pub path: Vec<String>,
+    pub old: Option<f64>,
+    pub new: Option<f64>,
+    /// new − old (a missing side counts 0).
+    pub difference: f64,
+    /// The exact difference, when both analyses are exact.
+    pub rational: Option<String>,
+    /// Hybrid: the sum of the two 99.9% half-widths (the same duration samples in both runs,
+    /// so the intervals are not independent: their sum bounds the difference's).
+    pub half_width: Option<f64>,
+}
+
+/// `diff --exact`: every probability key of either version whose value differs (exact: any
+/// difference; hybrid: a difference larger than the two intervals together), and the
+/// coverage branches whose probability is 0 in both (not exercised by the traffic model).
+pub fn compare(old: &Exact, new: &Exact) -> (Vec<Change>, Vec<String>) {
+    let mut paths: Vec<&Vec<String>> = old.probabilities.iter().map(|v| &v.path).collect();
+    for v in &new.probabilities {
+        if !paths.contains(&&v.path) {
+            paths.push(&v.path);
+        }
+    }
+    let find = |e: &'_ Exact, path: &Vec<String>| e.probabilities.iter().find(|v| &v.path == path).cloned();
+    let (mut changes, mut unexercised) = (Vec::new(), Vec::new());
+    for path in paths {
+        let (o, n) = (find(old, path), find(new, path));
+        let (ov, nv) = (o.as_ref().map_or(0.0, |v| v.value), n.as_ref().map_or(0.0, |v| v.value));
+        if path.len() == 3 && path[0] == "coverage" && path[1] == "branches" && ov == 0.0 && nv == 0.0 {
+            unexercised.push(path[2].clone());
+        }
+        let zero = BigRational::zero();
+        let ratio = |v: &Option<Value>, e: &Exact| match v {
+            Some(v) => v.ratio.clone(),
+            None => e.exact.then(|| zero.clone()),
+        };
+        let exact_difference = match (ratio(&o, old), ratio(&n, new)) {
+            (Some(a), Some(b)) => Some(b - a),
+            _ => None,
+        };
+        let half_width = match (old.exact && new.exact, &o, &n) {
+            (true, _, _) => None,
+            (false, o, n) => Some(
+                o.as_ref().and_then(|v| v.half_width).unwrap_or(0.0)
+                    + n.as_ref().and_then(|v| v.half_width).unwrap_or(0.0),
+            ),
+        };
+        let changed = match (&exact_difference, half_width) {
+            (Some(d), _) => !d.is_zero() || o.is_none() != n.is_none(),
+            (None, Some(h)) => (nv - ov).abs() > h || o.is_none() != n.is_none(),
+            (None, None) => ov != nv,
+        };
+        if changed {
+            changes.push(Change {
+                path: path.clone(),
+                old: o.map(|v| v.value),
+                new: n.map(|v| v.value),
+                difference: exact_difference.as_ref().and_then(|d| d.to_f64()).unwrap_or(nv - ov),
+                rational: exact_difference.as_ref().map(fraction),
+                half_width,
+            });
+        }
+    }
+    (changes, unexercised)
 }
 
 /// `num/den` in lowest terms (`0`, `1`, `1/22`).
