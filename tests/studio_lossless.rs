@@ -3,6 +3,8 @@
 //! JSON too — numbers stay numbers, unknown fields (ports, lineType, elbows, empty property
 //! entries, extra per-property fields, header nulls, branch labels, tied indexes) are kept.
 
+mod common;
+
 use proptest::prelude::*;
 use recflow::script::{self, export};
 use serde_json::{Value, json};
@@ -25,6 +27,10 @@ fn assert_lossless(text: &str) -> String {
         parsed(text),
         "JSON → YAML → JSON changed the document:\nYAML:\n{yaml}\nJSON:\n{out2}"
     );
+    // Byte for byte, key order included (`Value`'s `==` ignores the order of object keys).
+    assert_eq!(out2, out, "JSON → YAML → JSON is not the bytes of JSON → JSON:\nYAML:\n{yaml}");
+    // Readable block YAML: no Studio piece is a one-line JSON blob (issue 25).
+    assert!(!yaml.lines().any(|l| l.trim_start().starts_with("studio: {")), "{yaml}");
     yaml
 }
 
@@ -56,9 +62,22 @@ const REAL_SHAPES: &str = r#"{
 #[test]
 fn real_export_shapes_round_trip_losslessly() {
     let yaml = assert_lossless(REAL_SHAPES);
-    // YAML shows the Studio-only pieces under `studio:` keys.
-    assert!(yaml.contains("studio: {\"header\""), "{yaml}");
-    assert!(yaml.contains("\"lineType\": \"elbow\""), "{yaml}");
+    // YAML shows the Studio-only pieces under `studio:` keys, in block style.
+    assert!(yaml.starts_with("script: Main IVR\nmedia: call\nstudio:\n  header:\n"), "{yaml}");
+    assert!(yaml.contains("\n          lineType: elbow\n"), "{yaml}");
+}
+
+/// Every Studio JSON script of the corpus (`tests/fixtures/studio/`) and of the examples
+/// (`scripts/studio-json/`) round-trips through block YAML (issue 25: no `studio: {…}` blob).
+#[test]
+fn every_studio_json_file_round_trips_through_block_yaml() {
+    let mut files = common::script_files(&common::repo("tests/fixtures/studio"));
+    files.extend(common::studio_json_examples());
+    assert!(files.len() >= 16, "{files:?}");
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        assert_lossless(&text);
+    }
 }
 
 /// Editing the model changes only what was edited (what `lint --fix` relies on).

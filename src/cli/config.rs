@@ -131,6 +131,8 @@ pub struct Simulate {
     pub fail_on: Option<crate::sim::findings::Class>,
     /// `--min-coverage PCT`: exit 1 below this share of wired branches exercised.
     pub min_coverage: Option<f64>,
+    /// `--exact`: exact analysis (`sim::exact`) instead of sampling.
+    pub exact: bool,
 }
 
 #[derive(Debug)]
@@ -286,6 +288,7 @@ impl Config {
                 precision: Precision::new(&a.precision),
                 fail_on: a.fail_on.map(|f| f.class()),
                 min_coverage: a.min_coverage,
+                exact: a.exact,
             }),
             Command::Explain(a) => Work::Explain(Explain {
                 script: a.script,

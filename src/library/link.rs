@@ -207,6 +207,7 @@ pub fn link(lib: &Library) -> Result<Linked, LoadErrors> {
         actions: l.actions,
         studio_header: entry.studio_header.clone(),
         studio_root: entry.studio_root.clone(),
+        studio_patch: None,
         kind: entry.kind.clone(),
         id_index: Default::default(),
         warnings: Vec::new(),

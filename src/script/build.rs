@@ -105,6 +105,7 @@ pub(crate) fn build(raw: RawScript) -> Result<Script, LoadErrors> {
         actions,
         studio_header: raw.studio_header,
         studio_root: raw.studio_root,
+        studio_patch: raw.studio_patch,
         kind: raw.kind,
         id_index: Default::default(),
         warnings: {

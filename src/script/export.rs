@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value, json};
 
 use super::build::normalize_branch;
-use super::model::{Action, Kind, PropValue, Script, ScriptKind, StudioAction};
+use super::model::{Action, Kind, PropValue, Script, ScriptKind, StudioAction, StudioPatch};
 use super::studio_json::{ALLOW_KEY, CONSENT_KEY};
 
 // ---------------------------------------------------------------------------------------------
@@ -40,18 +40,18 @@ pub fn to_yaml(script: &Script) -> String {
     if let Some(p) = &script.kind.purpose {
         let _ = writeln!(out, "purpose: {}", yaml_scalar(p, Ctx::Text));
     }
-    // Studio pieces are written only when they say more than a fresh export would (so a
-    // YAML → JSON → YAML trip gives back the YAML, and a real export keeps its extras).
-    let fresh_header = studio_header(script, None);
-    let mut m = Map::new();
-    if let Some(h) = script.studio_header.as_ref().filter(|h| **h != fresh_header) {
-        m.insert("header".into(), Value::Object(h.clone()));
+    // Studio pieces are written as the changes over what a fresh export writes (so a YAML →
+    // JSON → YAML trip gives back the YAML, and a real export keeps its extras), in block YAML.
+    let mut top = String::new();
+    if let Some(h) = &script.studio_header {
+        yaml_patch(&mut top, 2, "header", diff_object(&studio_header(script, None), h));
     }
-    if let Some(r) = script.studio_root.as_ref().filter(|r| **r != fresh_root()) {
-        m.insert("root".into(), Value::Object(r.clone()));
+    if let Some(r) = &script.studio_root {
+        yaml_patch(&mut top, 2, "root", diff_object(&fresh_root(), r));
     }
-    if !m.is_empty() {
-        let _ = writeln!(out, "studio: {}", yaml_flow_json(&Value::Object(m)));
+    if !top.is_empty() {
+        out.push_str("studio:\n");
+        out.push_str(&top);
     }
     if script.actions.is_empty() {
         out.push_str("actions: []\n");
@@ -73,13 +73,159 @@ fn fresh_root() -> Map<String, Value> {
         .collect()
 }
 
-/// An action's Studio pieces when they say more than a fresh export of it would.
-fn studio_beyond_fresh<'a>(script: &Script, a: &'a Action, xy: (i64, i64)) -> Option<&'a StudioAction> {
-    let st = a.studio.as_deref()?;
-    let same = st.action == action_object(a, None, xy)
-        && st.properties == property_entries(a, None)
-        && st.branches == branch_entries(script, a, None);
-    (!same).then_some(st)
+/// An action's Studio pieces as block YAML at `indent`: the action object as changes over a
+/// fresh export of it, `properties` / `branches` as read when a fresh export would write them
+/// differently. Empty when a fresh export writes exactly what was read.
+fn studio_yaml(script: &Script, a: &Action, xy: (i64, i64), indent: usize) -> String {
+    let mut out = String::new();
+    let Some(st) = a.studio.as_deref() else { return out };
+    yaml_patch(&mut out, indent, "action", diff_object(&action_object(a, None, xy), &st.action));
+    if !same_json(st.properties.as_ref(), property_entries(a, None).as_ref())
+        && let Some(p) = &st.properties
+    {
+        yaml_block_entry(&mut out, indent, "properties", p);
+    }
+    if !same_json(st.branches.as_ref(), branch_base(script, a, &st.action).as_ref())
+        && let Some(b) = &st.branches
+    {
+        yaml_block_entry(&mut out, indent, "branches", b);
+    }
+    out
+}
+
+/// The branch entries a fresh export writes, with the targets as numbers when the action's
+/// `actionId` is one (a Studio export's style): what an action's YAML `studio:` leaves out.
+fn branch_base(script: &Script, a: &Action, action: &Map<String, Value>) -> Option<Value> {
+    let mut base = branch_entries(script, a, None)?;
+    if matches!(action.get("actionId"), Some(Value::Number(_)))
+        && let Value::Array(entries) = &mut base
+    {
+        for e in entries {
+            if let Some(to) = e.get_mut("to")
+                && let Some(n) =
+                    to.as_str().filter(|t| is_canonical_int(t)).and_then(|t| t.parse::<i64>().ok())
+            {
+                *to = Value::from(n);
+            }
+        }
+    }
+    Some(base)
+}
+
+/// Equal including the order of object keys (`Value`'s `==` ignores it).
+fn same_json(a: Option<&Value>, b: Option<&Value>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => same_ordered(a, b),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+fn same_ordered(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|((ka, va), (kb, vb))| ka == kb && same_ordered(va, vb))
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_ordered(x, y))
+        }
+        (a, b) => a == b,
+    }
+}
+
+/// `target` as changes over `fresh` (`None`: the same object, key order included).
+///
+/// A key `fresh` does not write is put back before the next key of `set` that `fresh` has: when
+/// that is not where `target` has it, the key `fresh` has right after it in `target` joins `set`
+/// (even with the same value) as an anchor; only when that is not enough either (`fresh`'s keys
+/// in another order) is the whole key `order` written.
+fn diff_object(fresh: &Map<String, Value>, target: &Map<String, Value>) -> Option<StudioPatch> {
+    let unset: Vec<String> = fresh.keys().filter(|k| !target.contains_key(k.as_str())).cloned().collect();
+    let changed = |k: &str, v: &Value| !same_json(fresh.get(k), Some(v));
+    let pick = |keep: &dyn Fn(&str, &Value) -> bool| -> Map<String, Value> {
+        target.iter().filter(|(k, v)| keep(k, v)).map(|(k, v)| (k.clone(), v.clone())).collect()
+    };
+    let mut patch = StudioPatch { set: pick(&|k, v| changed(k, v)), unset, order: Vec::new() };
+    let restores = |p: &StudioPatch| apply_patch(fresh.clone(), p).keys().eq(target.keys());
+    if !restores(&patch) {
+        let keys: Vec<&String> = target.keys().collect();
+        let anchors: Vec<&str> = (0..keys.len())
+            .filter(|&i| !fresh.contains_key(keys[i].as_str()))
+            .filter_map(|i| keys[i + 1..].iter().find(|k| fresh.contains_key(k.as_str())).map(|k| k.as_str()))
+            .collect();
+        let anchored = StudioPatch {
+            set: pick(&|k, v| changed(k, v) || anchors.contains(&k)),
+            unset: patch.unset.clone(),
+            order: Vec::new(),
+        };
+        patch = if restores(&anchored) {
+            anchored
+        } else {
+            StudioPatch { order: target.keys().cloned().collect(), ..patch }
+        };
+    }
+    let empty = patch.set.is_empty() && patch.unset.is_empty() && patch.order.is_empty();
+    (!empty).then_some(patch)
+}
+
+/// `fresh` with `patch` applied (the inverse of [`diff_object`]): unset keys dropped, changed
+/// values replaced in place, new keys inserted before the next key of `set` that `fresh` has
+/// (else at the end), then the keys put in `order` when it is given.
+fn apply_patch(fresh: Map<String, Value>, patch: &StudioPatch) -> Map<String, Value> {
+    let mut out: Vec<(String, Value)> =
+        fresh.into_iter().filter(|(k, _)| !patch.unset.iter().any(|u| u == k)).collect();
+    let keys: Vec<&String> = patch.set.keys().collect();
+    for (i, (k, v)) in patch.set.iter().enumerate() {
+        if let Some(slot) = out.iter_mut().find(|(o, _)| o == k) {
+            slot.1 = v.clone();
+            continue;
+        }
+        // Later keys of `set` not inserted yet that are already in `out` came from `fresh`.
+        let before = keys[i + 1..].iter().find_map(|n| out.iter().position(|(o, _)| o == *n));
+        match before {
+            Some(at) => out.insert(at, (k.clone(), v.clone())),
+            None => out.push((k.clone(), v.clone())),
+        }
+    }
+    if !patch.order.is_empty() {
+        let rank = |k: &str| patch.order.iter().position(|o| o == k).unwrap_or(usize::MAX);
+        out.sort_by_key(|(k, _)| rank(k));
+    }
+    out.into_iter().collect()
+}
+
+/// Apply the `studio:` changes a YAML script was read with (see [`StudioPatch`]): each over
+/// what a fresh export of the built script writes. The loader calls it once, after building.
+pub fn resolve_studio(script: &mut Script) {
+    if let Some(top) = script.studio_patch.take() {
+        if let Some(p) = &top.header {
+            script.studio_header = Some(apply_patch(studio_header(script, None), p));
+        }
+        if let Some(p) = &top.root {
+            script.studio_root = Some(apply_patch(fresh_root(), p));
+        }
+    }
+    if !script.actions.iter().any(|a| a.studio.as_ref().is_some_and(|s| s.action_patch.is_some())) {
+        return;
+    }
+    let layout = layout(script);
+    for (i, &xy) in layout.iter().enumerate() {
+        let Some(patch) = script.actions[i].studio.as_mut().and_then(|s| s.action_patch.take()) else {
+            continue;
+        };
+        let action = apply_patch(action_object(&script.actions[i], None, xy), &patch);
+        // Branches left out of the YAML are the ones a fresh export writes in the action's style.
+        let branches = match script.actions[i].studio.as_ref() {
+            Some(st) if st.branches.is_none() => branch_base(script, &script.actions[i], &action),
+            _ => None,
+        };
+        if let Some(st) = script.actions[i].studio.as_mut() {
+            st.action = action;
+            if branches.is_some() {
+                st.branches = branches;
+            }
+        }
+    }
 }
 
 fn type_name(a: &Action) -> &str {
@@ -124,16 +270,10 @@ fn yaml_action(out: &mut String, script: &Script, a: &Action, xy: (i64, i64)) {
             }
         }
     }
-    if let Some(st) = studio_beyond_fresh(script, a, xy) {
-        let mut m = Map::new();
-        m.insert("action".into(), Value::Object(st.action.clone()));
-        if let Some(p) = &st.properties {
-            m.insert("properties".into(), p.clone());
-        }
-        if let Some(b) = &st.branches {
-            m.insert("branches".into(), b.clone());
-        }
-        let _ = writeln!(out, "    studio: {}", yaml_flow_json(&Value::Object(m)));
+    let studio = studio_yaml(script, a, xy, 6);
+    if !studio.is_empty() {
+        out.push_str("    studio:\n");
+        out.push_str(&studio);
     }
     match a.branches.as_slice() {
         [] => {}
@@ -296,9 +436,73 @@ fn block_scalar(s: &str, indent: usize) -> Option<String> {
     Some(out)
 }
 
-/// JSON as a one-line YAML flow collection: strings double-quoted with YAML's escapes (so
-/// any string survives), numbers, booleans and null plain — it reads back as the same JSON.
-fn yaml_flow_json(v: &Value) -> String {
+/// A patch as block YAML at `indent`: `key` (the changed keys), `key_unset`, `key_order`.
+fn yaml_patch(out: &mut String, indent: usize, key: &str, patch: Option<StudioPatch>) {
+    let Some(p) = patch else { return };
+    if !p.set.is_empty() {
+        yaml_block_entry(out, indent, key, &Value::Object(p.set));
+    }
+    let list = |v: Vec<String>| Value::Array(v.into_iter().map(Value::String).collect());
+    if !p.unset.is_empty() {
+        yaml_block_entry(out, indent, &format!("{key}_unset"), &list(p.unset));
+    }
+    if !p.order.is_empty() {
+        yaml_block_entry(out, indent, &format!("{key}_order"), &list(p.order));
+    }
+}
+
+/// `key: value` at `indent` in block YAML, nested mappings and sequences one per line; it
+/// reads back (`yaml::to_json`) as the same JSON, key order included.
+fn yaml_block_entry(out: &mut String, indent: usize, key: &str, v: &Value) {
+    let pad = " ".repeat(indent);
+    let key = yaml_scalar(key, Ctx::Text);
+    match v {
+        Value::Object(m) if !m.is_empty() => {
+            let _ = writeln!(out, "{pad}{key}:");
+            for (k, v) in m {
+                yaml_block_entry(out, indent + 2, k, v);
+            }
+        }
+        Value::Array(items) if !items.is_empty() => {
+            let _ = writeln!(out, "{pad}{key}:");
+            for item in items {
+                yaml_block_item(out, indent + 2, item);
+            }
+        }
+        v => {
+            let _ = writeln!(out, "{pad}{key}: {}", yaml_json_scalar(v));
+        }
+    }
+}
+
+/// One `- item` of a block sequence at `indent` (a mapping or sequence starts on the dash line).
+fn yaml_block_item(out: &mut String, indent: usize, v: &Value) {
+    let pad = " ".repeat(indent);
+    let mut body = String::new();
+    match v {
+        Value::Object(m) if !m.is_empty() => {
+            for (k, v) in m {
+                yaml_block_entry(&mut body, indent + 2, k, v);
+            }
+        }
+        Value::Array(items) if !items.is_empty() => {
+            for item in items {
+                yaml_block_item(&mut body, indent + 2, item);
+            }
+        }
+        v => {
+            let _ = writeln!(out, "{pad}- {}", yaml_json_scalar(v));
+            return;
+        }
+    }
+    out.push_str(&pad);
+    out.push_str("- ");
+    out.push_str(&body[indent + 2..]);
+}
+
+/// A JSON scalar (or empty collection) as YAML that reads back as the same JSON: strings plain
+/// when YAML reads them back as that text, else double-quoted with YAML's escapes.
+fn yaml_json_scalar(v: &Value) -> String {
     match v {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
@@ -308,18 +512,11 @@ fn yaml_flow_json(v: &Value) -> String {
         // non-finite floats): that one stays a marked string, which reads back as the same.
         Value::String(s) => match crate::source::json::number_as_text(s) {
             Some(number) if number.parse::<f64>().is_ok_and(f64::is_finite) => number.to_string(),
-            _ => yaml_double_quoted(s),
+            Some(_) => yaml_double_quoted(s),
+            None => yaml_scalar(s, Ctx::Text),
         },
-        Value::Array(items) => {
-            format!("[{}]", items.iter().map(yaml_flow_json).collect::<Vec<_>>().join(", "))
-        }
-        Value::Object(m) => format!(
-            "{{{}}}",
-            m.iter()
-                .map(|(k, v)| format!("{}: {}", yaml_double_quoted(k), yaml_flow_json(v)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        Value::Array(_) => "[]".into(),
+        Value::Object(_) => "{}".into(),
     }
 }
 
@@ -651,7 +848,11 @@ fn branch_entries(script: &Script, a: &Action, old: Option<&Value>) -> Option<Va
         let to = target(b).map_or(json!(-1), |t| json!(t));
         let (ty, label) = if b.name == "default" {
             ("default", "Default")
-        } else if matches!(a.kind, Kind::Menu(_) | Kind::Case { .. }) {
+        } else if matches!(a.kind, Kind::Case { .. })
+            || matches!(a.kind, Kind::Menu(_)) && super::catalogue::is_digit_string(&b.name)
+        {
+            // A MENU's digits are cases; its named results (`OnTimeout`) are branches, as
+            // Studio writes them.
             ("case", b.name.as_str())
         } else {
             ("branch", b.name.as_str())

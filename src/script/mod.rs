@@ -52,7 +52,10 @@ pub fn load_str(name: &str, text: &str) -> Result<Script, LoadErrors> {
         return Err(LoadErrors { errors: vec![e] });
     }
     let raw = if is_studio_json(name, text) { studio_json::parse(&source)? } else { yaml::parse(&source)? };
-    build::build(raw)
+    let mut script = build::build(raw)?;
+    // YAML `studio:` keys hold changes over a fresh export: applied once the layout is known.
+    export::resolve_studio(&mut script);
+    Ok(script)
 }
 
 /// Desktop Studio XML (`<Actions><ActionStruct><ActionID>…<Action>MENU</Action>…`), the form the

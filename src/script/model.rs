@@ -42,6 +42,10 @@ pub struct Script {
     /// `properties`, `branches` appear as placeholders that keep their position and, when not
     /// an object, their value, e.g. `"properties": null`).
     pub studio_root: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Read from YAML and not yet applied: the `header` / `root` written as changes over what
+    /// a fresh export writes (`export::resolve_studio`, called by the loader once the script is
+    /// built, turns them into [`Script::studio_header`] / [`Script::studio_root`]).
+    pub studio_patch: Option<Box<TopPatch>>,
     /// What kind of contact the script handles (Studio `header.mediaType` / `purposeType`,
     /// YAML `media:` / `purpose:`): read once at load, asked by lint and simulate.
     pub kind: ScriptKind,
@@ -191,6 +195,27 @@ pub struct StudioAction {
     pub properties: Option<serde_json::Value>,
     /// `branches[id]` (`None`: no entry).
     pub branches: Option<serde_json::Value>,
+    /// Read from YAML and not yet applied: `action` above is empty and this holds the object
+    /// as changes over a fresh export of the action (applied by `export::resolve_studio`).
+    pub action_patch: Option<StudioPatch>,
+}
+
+/// A Studio JSON object written in YAML as the changes over what a fresh export writes
+/// (docs/studio-json.md, "Lossless"): the keys whose value differs or that a fresh export does
+/// not write (`set`, in the object's order), the keys a fresh export writes that the object does
+/// not have (`unset`), and the object's key order when merging does not give it (`order`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StudioPatch {
+    pub set: serde_json::Map<String, serde_json::Value>,
+    pub unset: Vec<String>,
+    pub order: Vec<String>,
+}
+
+/// The top-level `studio:` patches of a YAML script (see [`Script::studio_patch`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TopPatch {
+    pub header: Option<StudioPatch>,
+    pub root: Option<StudioPatch>,
 }
 
 impl Action {

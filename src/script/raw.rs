@@ -15,6 +15,7 @@ pub struct RawScript {
     pub actions: Vec<RawAction>,
     pub studio_header: Option<serde_json::Map<String, serde_json::Value>>,
     pub studio_root: Option<serde_json::Map<String, serde_json::Value>>,
+    pub studio_patch: Option<Box<super::model::TopPatch>>,
     pub kind: super::model::ScriptKind,
     /// Span to point at for whole-script errors (e.g. missing BEGIN): the `actions` key.
     pub actions_span: Span,

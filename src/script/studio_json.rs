@@ -169,6 +169,7 @@ impl Cx<'_> {
             actions: Vec::new(),
             studio_header: None,
             studio_root: None,
+            studio_patch: None,
             kind: Default::default(),
             actions_span: Span::new(root.span.offset, 1.min(root.span.len)),
         };
@@ -401,6 +402,7 @@ impl Cx<'_> {
                 },
                 properties: None,
                 branches: None,
+                action_patch: None,
             })),
         })
     }

@@ -20,9 +20,10 @@ pub(crate) const TOP_KEYS: &[&str] = &["script", "description", "media", "purpos
 pub(crate) const ACTION_KEYS: &[&str] =
     &["id", "type", "label", "properties", "branches", "next", "consent", "allow", "studio"];
 /// Keys of the top-level `studio:` mapping (Studio JSON header and other top-level members).
-const STUDIO_TOP_KEYS: &[&str] = &["header", "root"];
+const STUDIO_TOP_KEYS: &[&str] =
+    &["header", "header_unset", "header_order", "root", "root_unset", "root_order"];
 /// Keys of an action's `studio:` mapping (its Studio JSON pieces as read).
-const STUDIO_ACTION_KEYS: &[&str] = &["action", "properties", "branches"];
+const STUDIO_ACTION_KEYS: &[&str] = &["action", "action_unset", "action_order", "properties", "branches"];
 const CONSENT_KEYS: &[&str] = &["accept"];
 const ALLOW_KEYS: &[&str] = &["rule", "reason"];
 
@@ -191,7 +192,7 @@ impl Walker<'_> {
         let mut description = None;
         let mut actions = Vec::new();
         let mut actions_span = None;
-        let (mut studio_header, mut studio_root) = (None, None);
+        let mut studio_patch = None;
         let (mut media, mut purpose) = (None, None);
         for (k, v) in entries {
             let key = self.key_text(k);
@@ -221,11 +222,7 @@ impl Walker<'_> {
                             .filter(|s| !s.is_empty())
                     }
                 },
-                "studio" => {
-                    let (h, r) = self.studio_top(v);
-                    studio_header = h;
-                    studio_root = r;
-                }
+                "studio" => studio_patch = self.studio_top(v),
                 "actions" => {
                     actions_span = Some(span(k));
                     match &v.value {
@@ -252,7 +249,11 @@ impl Walker<'_> {
             );
         }
         // The keys win; a kept Studio header fills what they do not say.
-        let from_header = studio_header.as_ref().map(super::studio_json::kind_of_header).unwrap_or_default();
+        let from_header = studio_patch
+            .as_ref()
+            .and_then(|p| p.header.as_ref())
+            .map(|h| super::studio_json::kind_of_header(&h.set))
+            .unwrap_or_default();
         let kind = super::model::ScriptKind {
             media: media.or(from_header.media),
             purpose: purpose.or(from_header.purpose),
@@ -263,8 +264,9 @@ impl Walker<'_> {
             name,
             description,
             actions,
-            studio_header,
-            studio_root,
+            studio_header: None,
+            studio_root: None,
+            studio_patch,
             kind,
             actions_span: actions_span
                 .unwrap_or_else(|| entries.first().map_or(Span::default(), |(k, _)| span(k))),
@@ -382,29 +384,27 @@ impl Walker<'_> {
         }
     }
 
-    /// Top-level `studio: {header: {...}, root: {...}}`.
-    fn studio_top(&mut self, v: &Node) -> (Option<JsonMap>, Option<JsonMap>) {
-        let Some(m) = self.studio_object(v, "`studio`") else { return (None, None) };
+    /// Top-level `studio:` (`header`, `root`, each the changes over a fresh export, with
+    /// `header_unset` / `header_order` / `root_unset` / `root_order`; docs/studio-json.md).
+    fn studio_top(&mut self, v: &Node) -> Option<Box<super::model::TopPatch>> {
+        let mut m = self.studio_object(v, "`studio`")?;
         self.studio_keys(v, &m, STUDIO_TOP_KEYS);
-        let obj = |k: &str| match m.get(k) {
-            Some(serde_json::Value::Object(o)) => Some(o.clone()),
-            _ => None,
-        };
-        (obj("header"), obj("root"))
+        let header = take_patch(&mut m, "header");
+        let root = take_patch(&mut m, "root");
+        (header.is_some() || root.is_some()).then(|| Box::new(super::model::TopPatch { header, root }))
     }
 
-    /// An action's `studio: {action: {...}, properties: ..., branches: [...]}`.
+    /// An action's `studio:` (`action` as changes over a fresh export, with `action_unset` /
+    /// `action_order`; `properties` and `branches` as Studio wrote them).
     fn studio_action(&mut self, v: &Node) -> Option<Box<StudioAction>> {
         let mut m = self.studio_object(v, "an action's `studio`")?;
         self.studio_keys(v, &m, STUDIO_ACTION_KEYS);
-        let action = match m.remove("action") {
-            Some(serde_json::Value::Object(o)) => o,
-            _ => JsonMap::new(),
-        };
+        let patch = take_patch(&mut m, "action").unwrap_or_default();
         Some(Box::new(StudioAction {
-            action,
+            action: JsonMap::new(),
             properties: m.remove("properties"),
             branches: m.remove("branches"),
+            action_patch: Some(patch),
         }))
     }
 
@@ -567,6 +567,33 @@ impl Walker<'_> {
         }
         out
     }
+}
+
+/// The patch `key` of a `studio:` mapping with its `KEY_unset` / `KEY_order` lists (`None` when
+/// none of the three is there).
+fn take_patch(m: &mut JsonMap, key: &str) -> Option<super::model::StudioPatch> {
+    let names = |v: Option<serde_json::Value>| -> Vec<String> {
+        match v {
+            Some(serde_json::Value::Array(items)) => {
+                items.into_iter().filter_map(|i| i.as_str().map(str::to_owned)).collect()
+            }
+            _ => Vec::new(),
+        }
+    };
+    let set = m.remove(key);
+    let unset = m.remove(&format!("{key}_unset"));
+    let order = m.remove(&format!("{key}_order"));
+    if set.is_none() && unset.is_none() && order.is_none() {
+        return None;
+    }
+    Some(super::model::StudioPatch {
+        set: match set {
+            Some(serde_json::Value::Object(o)) => o,
+            _ => JsonMap::new(),
+        },
+        unset: names(unset),
+        order: names(order),
+    })
 }
 
 /// Parse native YAML into a [`RawScript`].

@@ -21,6 +21,12 @@ fn convert_both_directions() {
             "cli__convert_to_yaml",
             recflow().args(["convert", "scripts/studio-json/consent-gdpr.json", "--to", "yaml"])
         );
+        // A Studio export: its layout and Studio's own fields as block YAML, only what a fresh
+        // export would write differently (issue 25).
+        assert_cmd_snapshot!(
+            "cli__convert_studio_export_to_yaml",
+            recflow().args(["convert", "tests/fixtures/studio/begin-menu-timeout.json", "--to", "yaml"])
+        );
     });
 }
 
