@@ -188,7 +188,8 @@ fn generated_scripts_exact_probabilities_lie_in_the_sampled_intervals() {
     let checked = std::cell::Cell::new(0u64);
     let result = runner.run(&strategy, |(ivr, answer)| {
         let text = generated::script(&ivr, &answer);
-        let s = recflow::script::load_str("g.yaml", &text).unwrap_or_else(|e| panic!("{}\n{text}", e.render_plain(100)));
+        let s = recflow::script::load_str("g.yaml", &text)
+            .unwrap_or_else(|e| panic!("{}\n{text}", e.render_plain(100)));
         // (`--traffic explore` makes every agent event happen at a uniform time: hybrid.)
         {
             let traffic = fixed_traffic();
@@ -202,7 +203,9 @@ fn generated_scripts_exact_probabilities_lie_in_the_sampled_intervals() {
                 let mut x = &sampled;
                 for k in &v.path {
                     x = match x {
-                        serde_json::Value::Array(rows) => rows.iter().find(|r| r["name"] == k.as_str()).unwrap(),
+                        serde_json::Value::Array(rows) => {
+                            rows.iter().find(|r| r["name"] == k.as_str()).unwrap()
+                        }
                         _ => &x[k],
                     };
                 }
