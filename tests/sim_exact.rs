@@ -160,17 +160,6 @@ fn sensitivity_of_recorded_without_consent_is_exact() {
     assert!(exact::explore(&p, 1).unwrap().sensitivity.is_empty());
 }
 
-/// Wilson interval of k in n at the two-sided 99.9% level.
-fn wilson999(k: u64, n: u64) -> (f64, f64) {
-    let z = 3.290_526_731_491_926_f64;
-    let (k, n) = (k as f64, n as f64);
-    let p = k / n;
-    let d = 1.0 + z * z / n;
-    let c = (p + z * z / (2.0 * n)) / d;
-    let h = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / d;
-    (c - h, c + h)
-}
-
 /// Generated scripts (consent MENUs, DONOTRECORDs, Studio and statement Starts/Stops, ASSIGN,
 /// SNIPPETs, forward wiring; ONANSWER chains), fixed durations, under the default traffic:
 /// every exact probability lies inside the 99.9% Wilson interval of 20 000 sampled
@@ -210,7 +199,7 @@ fn generated_scripts_exact_probabilities_lie_in_the_sampled_intervals() {
                     };
                 }
                 let k = x.as_u64().unwrap_or_else(|| panic!("`{}` is not a count\n{text}", v.path.join(".")));
-                let (lo, hi) = wilson999(k, N);
+                let (lo, hi) = common::sim::wilson999(k, N);
                 if !(lo - 1e-12 <= v.value && v.value <= hi + 1e-12) {
                     return Err(TestCaseError::fail(format!(
                         "`{}`: exact {} outside [{lo}, {hi}] of {k}/{N}\n{text}",
