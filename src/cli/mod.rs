@@ -102,7 +102,7 @@ pub fn run(config: Config) -> std::io::Result<ExitKind> {
     let term = config.term;
     match config.work {
         Work::Lint(c) => lint::run(&term, c),
-        Work::Rules(rule) => rules::run(rule),
+        Work::Rules(rule) => rules::run(&term, rule),
         Work::Simulate(c) => simulate::run(&term, &c),
         Work::Explain(c) => explain::run(&term, &c),
         Work::Test(c) => test::run(&term, &c),

@@ -5,6 +5,11 @@
 //! Colour follows `--color` (`auto` by default) and <https://no-color.org>: under `auto`,
 //! `NO_COLOR` set (to anything) turns it off, and otherwise each stream is coloured only when it
 //! is a terminal, so tests and pipes get plain text; `always` / `never` override both.
+//!
+//! Width (issue 24): `COLUMNS` when set to a positive number, else the terminal's width for a
+//! stream that is a terminal, else no wrapping at all (a pipe or a CI log keeps every line
+//! whole, for grep and copy-paste). Wrapping is at spaces only: never inside a path, a command
+//! or code, and never at a hyphen.
 
 use std::io::{IsTerminal, Write};
 
@@ -12,9 +17,11 @@ use super::args::ColorChoice;
 use crate::script::{LoadError, LoadErrors};
 use crate::source::error::GROUP_WARNINGS_AFTER;
 
-/// Width load errors, warnings and lint findings are rendered at (wide enough that paths and
-/// messages rarely wrap; snapshots are taken at this width).
+/// Width library callers and tests render diagnostics at (wide enough that paths and messages
+/// rarely wrap).
 pub const WIDTH: usize = 100;
+
+pub use crate::source::error::NO_WRAP;
 
 /// How recflow writes to the terminal, decided once per run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,8 +32,11 @@ pub struct Term {
     pub stderr_color: bool,
     /// stderr is a terminal: long runs may draw a progress bar there (colour or not).
     pub stderr_tty: bool,
-    /// Render width of diagnostics.
+    /// Width lint findings and other wrapped stdout text are rendered at ([`NO_WRAP`] when
+    /// stdout is not a terminal and `COLUMNS` is unset).
     pub width: usize,
+    /// Width load errors and warnings on stderr are rendered at (same rule, for stderr).
+    pub stderr_width: usize,
 }
 
 impl Term {
@@ -34,7 +44,17 @@ impl Term {
     pub fn detect(choice: ColorChoice) -> Self {
         let no_color = std::env::var_os("NO_COLOR").is_some();
         let (stdout_tty, stderr_tty) = (std::io::stdout().is_terminal(), std::io::stderr().is_terminal());
-        Self::decide(choice, no_color, stdout_tty, stderr_tty)
+        let columns = std::env::var("COLUMNS").ok();
+        let size = |tty: bool, of: &dyn Fn() -> Option<(terminal_size::Width, terminal_size::Height)>| {
+            if tty { of().map(|(w, _)| w.0 as usize) } else { None }
+        };
+        let stdout_size = size(stdout_tty, &|| terminal_size::terminal_size_of(std::io::stdout()));
+        let stderr_size = size(stderr_tty, &|| terminal_size::terminal_size_of(std::io::stderr()));
+        Term {
+            width: wrap_width(columns.as_deref(), stdout_size),
+            stderr_width: wrap_width(columns.as_deref(), stderr_size),
+            ..Self::decide(choice, no_color, stdout_tty, stderr_tty)
+        }
     }
 
     /// The decision itself, apart from the environment (unit-tested).
@@ -44,27 +64,39 @@ impl Term {
             ColorChoice::Never => false,
             ColorChoice::Auto => tty && !no_color,
         };
-        Term { stdout_color: color(stdout_tty), stderr_color: color(stderr_tty), stderr_tty, width: WIDTH }
+        Term {
+            stdout_color: color(stdout_tty),
+            stderr_color: color(stderr_tty),
+            stderr_tty,
+            width: NO_WRAP,
+            stderr_width: NO_WRAP,
+        }
     }
 
     /// Plain text everywhere, no progress bar (what a pipe gets).
     pub fn plain() -> Self {
-        Term { stdout_color: false, stderr_color: false, stderr_tty: false, width: WIDTH }
+        Term {
+            stdout_color: false,
+            stderr_color: false,
+            stderr_tty: false,
+            width: NO_WRAP,
+            stderr_width: NO_WRAP,
+        }
     }
 
     /// Load errors (or warnings) as text: miette's graphical report when stderr is coloured,
     /// else the plain `file:line:column` rendering.
     fn render(&self, errs: &LoadErrors) -> String {
         if self.stderr_color {
-            let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode())
-                .with_width(self.width);
+            let handler =
+                crate::source::error::report_handler(miette::GraphicalTheme::unicode(), self.stderr_width);
             let mut out = String::new();
             for e in &errs.errors {
                 let _ = handler.render_report(&mut out, &crate::source::NamedErr(e));
             }
             out
         } else {
-            errs.render_plain(self.width)
+            errs.render_plain(self.stderr_width)
         }
     }
 
@@ -100,6 +132,32 @@ impl Term {
         }
         let _ = std::io::stderr().lock().write_all(terminal_safe(&text, self.stderr_color).as_bytes());
     }
+}
+
+/// The width to wrap at: `COLUMNS` (`columns`) when it is a positive number, else the
+/// terminal's width (`terminal`, `None` when the stream is not a terminal), else [`NO_WRAP`].
+fn wrap_width(columns: Option<&str>, terminal: Option<usize>) -> usize {
+    columns
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&w| w > 0)
+        .or(terminal.filter(|&w| w > 0))
+        .unwrap_or(NO_WRAP)
+}
+
+/// `text` wrapped at `width` columns at spaces only (never inside a word, so never inside a
+/// path, a command or code, and never at a hyphen), each line after the first indented by
+/// `indent`; [`NO_WRAP`] leaves it on one line.
+pub fn wrap(text: &str, width: usize, first: &str, indent: &str) -> String {
+    if width == NO_WRAP {
+        return format!("{first}{text}");
+    }
+    let opts = textwrap::Options::new(width.max(first.len() + 1).max(indent.len() + 1))
+        .initial_indent(first)
+        .subsequent_indent(indent)
+        .break_words(false)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    textwrap::fill(text, opts)
 }
 
 /// Text for a terminal, whatever a script put in it (issue 21, F11/F12): control characters
@@ -165,6 +223,31 @@ mod tests {
         let colored = terminal_safe("\u{1b}[1;31merror\u{1b}[0m \u{1b}[2J", true);
         assert_eq!(colored, "\u{1b}[1;31merror\u{1b}[0m \\u{1b}[2J");
         assert!(matches!(terminal_safe("plain\n\ttext", false), std::borrow::Cow::Borrowed(_)));
+    }
+
+    /// Issue 24: COLUMNS wins, then the terminal; a pipe with COLUMNS unset does not wrap.
+    #[test]
+    fn width_from_columns_terminal_or_none() {
+        assert_eq!(wrap_width(Some("40"), Some(120)), 40);
+        assert_eq!(wrap_width(Some("junk"), Some(120)), 120);
+        assert_eq!(wrap_width(Some("0"), None), NO_WRAP);
+        assert_eq!(wrap_width(None, None), NO_WRAP);
+    }
+
+    /// Issue 24: wrapping breaks at spaces only, never at a hyphen or inside a path.
+    #[test]
+    fn wrap_keeps_paths_whole() {
+        let text =
+            "see scripts/tenant-consent-gdpr-recording.yaml:20:11 and subscript/routing.yaml:20:11 now";
+        let wrapped = wrap(text, 30, "", "  ");
+        assert!(wrapped.lines().count() >= 3, "{wrapped}");
+        for word in text.split(' ') {
+            assert!(
+                wrapped.lines().any(|l| l.split_whitespace().any(|w| w == word)),
+                "{word} split:\n{wrapped}"
+            );
+        }
+        assert_eq!(wrap(text, NO_WRAP, "> ", ""), format!("> {text}"));
     }
 
     #[test]

@@ -126,7 +126,7 @@ fn render_human(
 ) -> String {
     let theme =
         if color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
-    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(width).with_links(false);
+    let handler = crate::source::error::report_handler(theme, width).with_links(false);
     let mut out = String::new();
     // Group: (code, message, help) → the findings' indices, in order.
     let mut groups: std::collections::HashMap<(&str, &str, &str), Vec<usize>> =

@@ -224,6 +224,21 @@ pub fn group_warnings(warnings: &[LoadError]) -> Vec<(&LoadError, Vec<&LoadError
     groups
 }
 
+/// Width meaning "do not wrap" (output that is not a terminal, with `COLUMNS` unset).
+pub const NO_WRAP: usize = usize::MAX;
+
+/// miette's graphical handler as recflow uses it: messages and help wrapped at `width` at
+/// spaces only, never inside a word, so a path (`scripts/tenant-consent-gdpr.yaml:20:11`), a
+/// command or code stays on one line whole (issue 24); [`NO_WRAP`] does not wrap at all.
+pub fn report_handler(theme: miette::GraphicalTheme, width: usize) -> miette::GraphicalReportHandler {
+    miette::GraphicalReportHandler::new_themed(theme)
+        .with_width(width)
+        .with_wrap_lines(width != NO_WRAP)
+        .with_break_words(false)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+}
+
 impl LoadErrors {
     pub fn one(e: LoadError) -> Self {
         LoadErrors { errors: vec![e] }
@@ -232,8 +247,7 @@ impl LoadErrors {
     /// Render every error as miette would (graphical, no colour) at the given width:
     /// the form used in tests and when stderr is not a terminal.
     pub fn render_plain(&self, width: usize) -> String {
-        let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
-            .with_width(width);
+        let handler = report_handler(miette::GraphicalTheme::unicode_nocolor(), width);
         let mut out = String::new();
         for e in &self.errors {
             let named = NamedErr(e);
@@ -311,5 +325,30 @@ impl miette::SourceCode for NamedErr<'_> {
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
         let src = self.0.source.as_ref().ok_or(miette::MietteError::OutOfBounds)?;
         src.read_span(span, context_lines_before, context_lines_after)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 24: a diagnostic at 40 columns wraps at spaces only; a long hyphenated path stays
+    /// on one line (miette's default split `scripts/tenant-consent-` / `gdpr…`), and
+    /// [`NO_WRAP`] keeps the help on one line.
+    #[test]
+    fn diagnostics_never_split_paths() {
+        let path = "scripts/tenant-consent-gdpr-recording-policy.yaml:20:11";
+        let diag = miette::MietteDiagnostic::new("bad branch")
+            .with_help(format!("the subscript at {path} and subscript/routing.yaml:20:11 both say so"));
+        let mut out = String::new();
+        report_handler(miette::GraphicalTheme::unicode_nocolor(), 40).render_report(&mut out, &diag).unwrap();
+        assert!(out.lines().any(|l| l.trim_end().ends_with(path)), "{out}");
+        assert!(out.contains("subscript/routing.yaml:20:11"), "{out}");
+        assert!(out.lines().count() >= 4, "wrapped: {out}");
+        let mut out = String::new();
+        report_handler(miette::GraphicalTheme::unicode_nocolor(), NO_WRAP)
+            .render_report(&mut out, &diag)
+            .unwrap();
+        assert!(out.contains(&format!("{path} and subscript/routing.yaml:20:11 both say so")), "{out}");
     }
 }

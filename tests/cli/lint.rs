@@ -131,8 +131,40 @@ fn rules_lists_and_explains() {
     cmd_snap!("lint__cli_rules", recflow().arg("rules"));
     let (code, out, _) = run(&["rules", "statement-id-not-saved"]);
     assert_eq!(code, 0);
-    assert!(out.contains("# S001 statement-id-not-saved") && out.contains("## Why is this bad?"), "{out}");
-    assert_eq!(run(&["rules", "c001"]).1, recflow::lint::registry::rule("C001").unwrap().markdown());
+    assert!(
+        out.starts_with("S001 statement-id-not-saved\n====") && out.contains("\nWhy is this bad?\n----"),
+        "{out}"
+    );
+    assert_eq!(run(&["rules", "Z999"]).0, 2);
+}
+
+/// Issue 24: `rules CODE` renders its Markdown for a terminal: no HTML comment, no `#`, the
+/// code blocks' lines whole (indented), paragraphs on one line when piped, wrapped at spaces
+/// only at `COLUMNS`.
+#[test]
+fn rules_page_is_rendered_for_a_terminal() {
+    let md = recflow::lint::registry::rule("C001").unwrap().markdown();
+    assert!(md.starts_with("<!--"));
+    let (code, out, _) = run(&["rules", "c001"]);
+    assert_eq!(code, 0);
+    assert!(!out.contains("<!--") && out.lines().all(|l| !l.starts_with('#')), "{out}");
+    assert!(out.starts_with("C001 consent-decline-reaches-agent\n"), "{out}");
+    let code_lines: Vec<&str> =
+        md.split("```").skip(1).step_by(2).flat_map(|block| block.lines().skip(1)).collect();
+    assert!(code_lines.len() >= 5);
+    for line in &code_lines {
+        assert!(out.lines().any(|l| l.trim_end() == format!("    {line}").trim_end()), "{line}\n{out}");
+    }
+    // Piped: a paragraph is one line (no wrapping), joined from the Markdown's lines.
+    assert!(out.lines().any(|l| l.starts_with("Checks every path") && l.ends_with("flags the question's place itself).")), "{out}");
+    // COLUMNS=50: wrapped at spaces, every line outside code within 50 columns, no word split.
+    let o = recflow().args(["rules", "C001"]).env("COLUMNS", "50").output().unwrap();
+    let narrow = String::from_utf8(o.stdout).unwrap();
+    let prose: Vec<&str> = narrow.lines().filter(|l| !l.starts_with("    ")).collect();
+    assert!(prose.iter().all(|l| l.chars().count() <= 50), "{narrow}");
+    assert!(narrow.contains("`consent: {accept: [...]}`"), "{narrow}");
+    let words = |t: &str| t.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
+    assert_eq!(words(&narrow), words(&out));
     assert_eq!(run(&["rules", "Z999"]).0, 2);
 }
 

@@ -35,6 +35,8 @@ pub fn recflow() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_recflow"));
     c.current_dir(root());
     c.env("NO_COLOR", "1");
+    // Piped output does not wrap unless COLUMNS says so (issue 24): tests choose it.
+    c.env_remove("COLUMNS");
     c
 }
 
