@@ -130,3 +130,30 @@ fn hybrid_samples_stop_at_the_budget_and_say_so() {
     let last = e.not_exact.last().unwrap();
     assert!(last.contains(&format!("{} samples of the 1000 asked", e.samples)), "{last}");
 }
+
+/// `--sensitivity`: with inputs {1: 0.465, 2: 0.465, none: 0.05, unlisted 0: 0.02} on the leaky
+/// consent question, P(recorded without consent) = p_none + p_0. One more unit of no input,
+/// the other inputs scaled down in proportion, adds 1 − p_0 / (1 − p_none) = 93/95; one more
+/// unit of "1" takes 0.07 / (1 − 0.465) = 14/107 away.
+#[test]
+fn sensitivity_of_recorded_without_consent_is_exact() {
+    let s = common::sim::load("scripts/mistake-consent-leak.yaml");
+    let p = Compiled::compile(&s, &Tenant::default(), &fixed_traffic());
+    let e = exact::explore_with(&p, 1, exact::MAX_RUNS, true).unwrap();
+    let d = |outcome: &str| {
+        e.sensitivity
+            .iter()
+            .find(|x| {
+                x.finding == "recorded_without_consent" && x.draw == "menu:consent" && x.outcome == outcome
+            })
+            .unwrap_or_else(|| panic!("no sensitivity to `{outcome}`: {:?}", e.sensitivity))
+            .rational
+            .clone()
+    };
+    assert_eq!(d("none"), "93/95");
+    assert_eq!(d("1"), "-14/107");
+    assert_eq!(d("0"), "93/98");
+    // Only violation findings, and only when asked.
+    assert!(e.sensitivity.iter().all(|x| x.finding == "recorded_without_consent"));
+    assert!(exact::explore(&p, 1).unwrap().sensitivity.is_empty());
+}

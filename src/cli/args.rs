@@ -300,6 +300,12 @@ pub struct SimulateArgs {
     /// See docs/exact.md.
     #[arg(long, conflicts_with_all = ["precision", "calls_out"])]
     pub exact: bool,
+    /// With --exact: for each violation finding, how its probability changes per unit of each
+    /// traffic probability that affects it (a MENU input, a branch weight, a policy's
+    /// percent, an agent event), computed exactly from the same runs. Needs an exact analysis
+    /// (fixed durations).
+    #[arg(long, requires = "exact")]
+    pub sensitivity: bool,
     /// Exit 1 when a finding of this class (or worse) occurred in a simulated contact: a CI
     /// gate. `violation`: recordings that break consent, PCI or statement rules; `warning`:
     /// those and a misbehaving script (stuck, step limit, indicator left on, fallback values).
@@ -448,6 +454,12 @@ pub struct DiffArgs {
     /// contacts in both runs is listed under "Not exercised by this traffic".
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub min_exercised: u64,
+    /// Compare exact probabilities instead of sampled contacts (docs/exact.md): every key of
+    /// the report whose probability differs, old → new, with the exact difference as a
+    /// fraction; no sampling noise. Random durations make both sides "not exact" (sampled,
+    /// with intervals). With --fail-on-change: exit 1 when any probability changed.
+    #[arg(long, conflicts_with = "min_exercised")]
+    pub exact: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -133,6 +133,8 @@ pub struct Simulate {
     pub min_coverage: Option<f64>,
     /// `--exact`: exact analysis (`sim::exact`) instead of sampling.
     pub exact: bool,
+    /// `--sensitivity` (with `--exact`).
+    pub sensitivity: bool,
 }
 
 #[derive(Debug)]
@@ -180,6 +182,8 @@ pub struct Diff {
     pub fail_on_change: bool,
     /// `--min-exercised N` (default 1).
     pub min_exercised: u64,
+    /// `--exact`: compare exact probabilities (`sim::exact`).
+    pub exact: bool,
 }
 
 /// What `recflow snapshot` does with each script's snapshot.
@@ -289,6 +293,7 @@ impl Config {
                 fail_on: a.fail_on.map(|f| f.class()),
                 min_coverage: a.min_coverage,
                 exact: a.exact,
+                sensitivity: a.sensitivity,
             }),
             Command::Explain(a) => Work::Explain(Explain {
                 script: a.script,
@@ -325,6 +330,7 @@ impl Config {
                 format: a.format,
                 fail_on_change: a.fail_on_change,
                 min_exercised: a.min_exercised,
+                exact: a.exact,
             }),
             Command::Snapshot(a) => Work::Snapshot(Snapshot {
                 scripts: snapshot_files(&a.dir, crate::scenario::without_test_files("snapshot", a.scripts))?,

@@ -8,7 +8,7 @@
 
 use serde_json::{Map, Value as Json, json};
 
-use crate::sim::exact::{Exact, Value, fraction_or_none, percent};
+use crate::sim::exact::{Change, Exact, Value, fraction_or_none, percent};
 
 /// `paths → leaves` as nested objects, in the order the paths come.
 fn nest(values: &[Value], leaf: impl Fn(&Value) -> Option<Json>) -> Json {
@@ -60,6 +60,17 @@ pub fn to_json(e: &Exact, script: &str, seed: u64) -> Json {
     m.insert("expected".into(), nest(&e.expected, |v| Some(rounded(v.value))));
     m.insert("residual".into(), rounded(e.residual));
     m.insert("not_exact".into(), json!(e.not_exact));
+    if !e.sensitivity.is_empty() {
+        let rows: Vec<Json> = e
+            .sensitivity
+            .iter()
+            .map(|x| {
+                json!({"finding": x.finding, "draw": x.draw, "outcome": x.outcome,
+                       "derivative": rounded(x.derivative), "rational": x.rational})
+            })
+            .collect();
+        m.insert("sensitivity".into(), Json::Array(rows));
+    }
     m.insert(
         "explored".into(),
         json!({"runs": e.runs, "leaves": e.leaves, "classes": e.classes, "samples": e.samples}),
@@ -135,6 +146,128 @@ pub fn human(e: &Exact, script: &str, seed: u64) -> String {
     }
     if e.residual > 0.0 {
         let _ = writeln!(s, "\nresidual (unexplored probability): {:e}", e.residual);
+    }
+    if !e.sensitivity.is_empty() {
+        s.push_str(
+            "\nSensitivity: change of each violation's probability per unit of one traffic probability\n\
+             (that outcome of the draw; its other outcomes scaled down in proportion)\n",
+        );
+        let mut finding = "";
+        for x in &e.sensitivity {
+            if x.finding != finding {
+                finding = &x.finding;
+                let _ = writeln!(s, "  {finding}");
+            }
+            let mut line =
+                format!("    {:<40} {:>+16.12}", format!("{} = {}", x.draw, x.outcome), x.derivative);
+            if let Some(r) = fraction_or_none(&x.rational) {
+                let _ = write!(line, "  = {r}");
+            }
+            s.push_str(line.trim_end());
+            s.push('\n');
+        }
+    }
+    s
+}
+
+/// `diff --exact` as JSON: both analyses, the changed keys, the branches neither version takes.
+pub fn diff_json(
+    old: (&Exact, &str),
+    new: (&Exact, &str),
+    seed: u64,
+    changes: &[Change],
+    unexercised: &[String],
+) -> String {
+    let rows: Vec<Json> = changes
+        .iter()
+        .map(|c| {
+            let mut m = Map::new();
+            m.insert("key".into(), json!(c.path.join(".")));
+            m.insert("path".into(), json!(c.path));
+            m.insert("old".into(), c.old.map_or(Json::Null, rounded));
+            m.insert("new".into(), c.new.map_or(Json::Null, rounded));
+            m.insert("difference".into(), rounded(c.difference));
+            if let Some(r) = &c.rational {
+                m.insert("rational".into(), json!(r));
+            }
+            if let Some(h) = c.half_width {
+                m.insert("half_width999".into(), rounded(h));
+            }
+            Json::Object(m)
+        })
+        .collect();
+    let v = json!({
+        "version": 1,
+        "exact": old.0.exact && new.0.exact,
+        "old": to_json(old.0, old.1, seed),
+        "new": to_json(new.0, new.1, seed),
+        "changed": changes.len(),
+        "changes": rows,
+        "unexercised": unexercised,
+    });
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// `diff --exact` for the terminal: what is not exact on either side, then one line per changed
+/// key (old → new, the difference and its fraction), then the branches neither version takes.
+pub fn diff_human(
+    old: (&Exact, &str),
+    new: (&Exact, &str),
+    changes: &[Change],
+    unexercised: &[String],
+) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(s, "{} → {} — exact analysis of both", old.1, new.1);
+    let exact = old.0.exact && new.0.exact;
+    if exact {
+        s.push_str("Exact: every difference below is exact, with its fraction.\n");
+    } else {
+        s.push_str("Not exact:\n");
+        for (side, e) in [("old", old.0), ("new", new.0)] {
+            for why in &e.not_exact {
+                let _ = writeln!(s, "  - {side}: {why}");
+            }
+        }
+    }
+    if changes.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nNo probability changed ({} keys compared{}).",
+            old.0.probabilities.len().max(new.0.probabilities.len()),
+            if exact { "" } else { ", within the 99.9% intervals" }
+        );
+    } else {
+        let _ = writeln!(s, "\nChanged (probability per contact: old → new, difference)");
+        let width = changes.iter().map(|c| c.path.join(".").len()).max().unwrap_or(0).clamp(20, 64);
+        for c in changes {
+            let side = |x: Option<f64>| x.map_or("absent".to_string(), percent);
+            let points = c.difference * 100.0;
+            let mut line = format!(
+                "  {:<width$} {:>14} → {:<14} {:+} points",
+                c.path.join("."),
+                side(c.old),
+                side(c.new),
+                (points * 1e9).round() / 1e9
+            );
+            if let Some(r) = c.rational.as_deref().and_then(fraction_or_none) {
+                let _ = write!(line, "  = {r}");
+            }
+            if let Some(h) = c.half_width {
+                let _ = write!(line, "  ± {:.3} (99.9%)", h * 100.0);
+            }
+            s.push_str(line.trim_end());
+            s.push('\n');
+        }
+    }
+    if !unexercised.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nNot exercised by this traffic (probability 0 in both versions): {}",
+            unexercised.join(", ")
+        );
     }
     s
 }

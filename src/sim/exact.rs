@@ -73,6 +73,10 @@ pub struct Exploring {
     cut_at: Vec<Purpose>,
     /// Purposes drawn as continuous values (durations, times) in this run.
     continuous: Vec<Purpose>,
+    /// `--sensitivity`: every weighted or yes/no draw of the run — its purpose, the outcome
+    /// taken and the outcome probabilities (uniform picks are not traffic weights).
+    track: bool,
+    visits: Vec<(Purpose, u32, Vec<BigRational>)>,
 }
 
 impl Default for Exploring {
@@ -86,6 +90,8 @@ impl Default for Exploring {
             residual: BigRational::zero(),
             cut_at: Vec::new(),
             continuous: Vec::new(),
+            track: false,
+            visits: Vec::new(),
         }
     }
 }
@@ -153,6 +159,7 @@ impl Source<'_> for Exploring {
         self.residual = BigRational::zero();
         self.cut_at.clear();
         self.continuous.clear();
+        self.visits.clear();
     }
 
     fn chance(&mut self, _d: &mut Draws, p: Purpose, prob: f64) -> bool {
@@ -162,7 +169,11 @@ impl Source<'_> for Exploring {
         }
         let q = rational(prob, 1.0);
         let probs = [BigRational::one() - &q, q];
-        self.decide(p, &probs) == 1
+        let k = self.decide(p, &probs);
+        if self.track {
+            self.visits.push((p, k as u32, probs.to_vec()));
+        }
+        k == 1
     }
 
     fn index(&mut self, _d: &mut Draws, p: Purpose, n: usize) -> usize {
@@ -193,7 +204,11 @@ impl Source<'_> for Exploring {
         for w in &mut weights {
             *w = &*w / &sum;
         }
-        self.decide(p, &weights)
+        let k = self.decide(p, &weights);
+        if self.track {
+            self.visits.push((p, k as u32, weights));
+        }
+        k
     }
 
     fn unit(&mut self, d: &mut Draws, p: Purpose) -> f64 {
@@ -249,6 +264,8 @@ pub struct Value {
     pub value: f64,
     /// The exact fraction (`"1/22"`), when the whole analysis is exact.
     pub rational: Option<String>,
+    /// The same fraction as a number (`diff --exact` subtracts them).
+    pub ratio: Option<BigRational>,
     /// Hybrid mode: the 99.9% half-width over the duration samples.
     pub half_width: Option<f64>,
 }
@@ -274,6 +291,8 @@ pub struct Exact {
     pub residual_rational: Option<String>,
     /// What kept parts from being exact, one sentence each.
     pub not_exact: Vec<String>,
+    /// `--sensitivity` (exact runs only; empty otherwise).
+    pub sensitivity: Vec<Sensitivity>,
 }
 
 /// [`explore`] gave up: the choice tree needs more than [`MAX_RUNS`] runs.
@@ -289,6 +308,8 @@ struct Group {
     mass: BigRational,
     /// Hybrid: mass per sample.
     per_sample: Vec<(u32, f64)>,
+    /// `--sensitivity`: Σ d mass / dθ over the group's leaves, per (purpose counter, outcome).
+    sensitivity: std::collections::BTreeMap<(u32, u32), BigRational>,
 }
 
 /// The counters of a one-contact tally that say which class it is (recorded time aside: a
@@ -327,11 +348,22 @@ fn class_key(t: &Tally) -> Vec<u64> {
 /// Explore `p`'s choice tree: exactly when no run draws a random duration, else over `samples`
 /// samples of the durations (contacts `0..samples` of the program's seed).
 pub fn explore(p: &Compiled, samples: u64) -> Result<Exact, TooManyRuns> {
-    explore_within(p, samples, MAX_RUNS)
+    explore_with(p, samples, MAX_RUNS, false)
 }
 
 /// [`explore`] with a run budget of `max_runs` instead of [`MAX_RUNS`].
 pub fn explore_within(p: &Compiled, samples: u64, max_runs: u64) -> Result<Exact, TooManyRuns> {
+    explore_with(p, samples, max_runs, false)
+}
+
+/// [`explore_within`], and with `sensitivity` the derivative of every violation finding's
+/// probability per unit of each traffic probability ([`Exact::sensitivity`]; exact runs only).
+pub fn explore_with(
+    p: &Compiled,
+    samples: u64,
+    max_runs: u64,
+    sensitivity: bool,
+) -> Result<Exact, TooManyRuns> {
     let mut groups: Vec<Group> = Vec::new();
     let mut index: HashMap<Vec<u64>, usize> = HashMap::new();
     // Recorded ms (full, agent only, ivr, statements) × mass.
@@ -350,7 +382,8 @@ pub fn explore_within(p: &Compiled, samples: u64, max_runs: u64) -> Result<Exact
     loop {
         let before = runs;
         let mut stack: Vec<Vec<u32>> = Vec::new();
-        driver::rerun(p, Exploring::default(), sample, |out: &Outcome, engine| {
+        let source = Exploring { track: sensitivity && sample == 0, ..Exploring::default() };
+        driver::rerun(p, source, sample, |out: &Outcome, engine| {
             runs += 1;
             snippet_draws |= engine.snippet_draws() > 0;
             let s = engine.source();
@@ -378,11 +411,29 @@ pub fn explore_within(p: &Compiled, samples: u64, max_runs: u64) -> Result<Exact
                 (t.ms_full, t.ms_agent_only, t.ms_ivr, t.ms_statements) = (0, 0, 0, 0);
                 let key = class_key(&t);
                 let g = *index.entry(key).or_insert_with(|| {
-                    groups.push(Group { tally: t, mass: BigRational::zero(), per_sample: Vec::new() });
+                    groups.push(Group {
+                        tally: t,
+                        mass: BigRational::zero(),
+                        per_sample: Vec::new(),
+                        sensitivity: std::collections::BTreeMap::new(),
+                    });
                     groups.len() - 1
                 });
                 let g = &mut groups[g];
                 g.mass += m;
+                // d mass / dθ for θ = "outcome o of this draw, the others scaled in
+                // proportion": mass × Σ over visits (1/p_o if o was taken, else −1/(1 − p_o)).
+                for (purpose, taken, probs) in &s.visits {
+                    for (o, po) in probs.iter().enumerate() {
+                        if po.is_zero() || po.is_one() || (probs.len() == 2 && o == 0) {
+                            continue;
+                        }
+                        let term = if o as u32 == *taken { m / po } else { -(m / (BigRational::one() - po)) };
+                        *g.sensitivity
+                            .entry((purpose.counter, o as u32))
+                            .or_insert_with(BigRational::zero) += term;
+                    }
+                }
                 let mf = m.to_f64().unwrap_or(0.0);
                 match g.per_sample.last_mut() {
                     Some((j, acc)) if u64::from(*j) == sample => *acc += mf,
@@ -492,6 +543,7 @@ fn summarise(
         let v = Value {
             value: mean.to_f64().unwrap_or(0.0),
             rational: exact.then(|| fraction(&mean)),
+            ratio: exact.then(|| mean.clone()),
             half_width,
             path,
         };
@@ -507,10 +559,48 @@ fn summarise(
             path: vec!["recorded_seconds".into(), name.to_string()],
             value: secs.to_f64().unwrap_or(0.0),
             rational: exact.then(|| fraction(&secs)),
+            ratio: exact.then(|| secs.clone()),
             half_width: None,
         });
     }
     let mut not_exact = Vec::new();
+    let mut sensitivity = Vec::new();
+    if exact && groups.iter().any(|g| !g.sensitivity.is_empty()) {
+        for v in &probabilities {
+            let violation = v.path.len() == 2
+                && v.path[0] == "findings"
+                && super::outcome::Finding::lookup(&v.path[1])
+                    .is_some_and(|f| f.class() == super::findings::Class::Violation);
+            if !violation || v.value == 0.0 {
+                continue;
+            }
+            let mut d: std::collections::BTreeMap<(u32, u32), BigRational> =
+                std::collections::BTreeMap::new();
+            for (g, flat) in groups.iter().zip(&flats) {
+                let c = flat.get(&v.path).copied().unwrap_or(0);
+                if c == 0 {
+                    continue;
+                }
+                for (k, x) in &g.sensitivity {
+                    *d.entry(*k).or_insert_with(BigRational::zero) +=
+                        x * BigRational::from_integer(BigInt::from(c));
+                }
+            }
+            for ((counter, o), x) in d {
+                if x.is_zero() {
+                    continue;
+                }
+                let (draw, outcome) = label(p, counter, o);
+                sensitivity.push(Sensitivity {
+                    finding: v.path[1].clone(),
+                    draw,
+                    outcome,
+                    derivative: x.to_f64().unwrap_or(0.0),
+                    rational: fraction(&x),
+                });
+            }
+        }
+    }
     let names = |ps: &[Purpose]| {
         let mut v: Vec<String> = ps.iter().map(|&q| format!("`{}`", p.purposes.key(q))).collect();
         v.sort();
@@ -550,7 +640,120 @@ fn summarise(
         residual: residual.to_f64().unwrap_or(0.0),
         residual_rational: (!hybrid).then(|| fraction(&residual)),
         not_exact,
+        sensitivity,
     }
+}
+
+/// The draw (its purpose key: `menu:consent`, `policy:Sales QA`, `rod`) and the name of outcome
+/// `o` (a MENU input or `none`, a branch, a direction; `yes` for a yes/no draw).
+fn label(p: &Compiled, counter: u32, o: u32) -> (String, String) {
+    use super::compile::Op;
+    let key = p.purposes.key(Purpose { hash: 0, counter }).to_string();
+    let is = |q: Purpose| q.counter == counter;
+    let o = o as usize;
+    for op in &p.ops {
+        match op {
+            Op::Menu(m) if is(m.choice) => {
+                if let Some((values, _)) = &m.inputs {
+                    return (key, values.get(o).cloned().flatten().unwrap_or_else(|| "none".into()));
+                }
+            }
+            Op::Branched(b) if is(b.choice) => {
+                return (key, b.choices.get(o).map_or_else(|| o.to_string(), |c| c.0.clone()));
+            }
+            _ => {}
+        }
+    }
+    if is(p.fixed.direction) {
+        return (key, p.direction.0.get(o).map_or_else(|| o.to_string(), |d| d.as_str().to_string()));
+    }
+    for (q, list) in [(p.fixed.ani, &p.ani.0), (p.fixed.dnis, &p.dnis.0)] {
+        if is(q) {
+            return (key, list.get(o).map_or_else(|| o.to_string(), |n| p.numbers[n.index()].clone()));
+        }
+    }
+    (key, if o == 1 { "yes".into() } else { o.to_string() })
+}
+
+/// `--sensitivity`: how a violation finding's probability changes per unit of one traffic
+/// probability (outcome `outcome` of draw `draw`, the draw's other outcomes scaled down in
+/// proportion), exactly.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sensitivity {
+    pub finding: String,
+    pub draw: String,
+    pub outcome: String,
+    pub derivative: f64,
+    pub rational: String,
+}
+
+/// One key of `diff --exact`: its probability before and after (`None`: the key does not
+/// exist in that version — an action added or removed), and the difference.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    pub path: Vec<String>,
+    pub old: Option<f64>,
+    pub new: Option<f64>,
+    /// new − old (a missing side counts 0).
+    pub difference: f64,
+    /// The exact difference, when both analyses are exact.
+    pub rational: Option<String>,
+    /// Hybrid: the sum of the two 99.9% half-widths (the same duration samples in both runs,
+    /// so the intervals are not independent: their sum bounds the difference's).
+    pub half_width: Option<f64>,
+}
+
+/// `diff --exact`: every probability key of either version whose value differs (exact: any
+/// difference; hybrid: a difference larger than the two intervals together), and the
+/// coverage branches whose probability is 0 in both (not exercised by the traffic model).
+pub fn compare(old: &Exact, new: &Exact) -> (Vec<Change>, Vec<String>) {
+    let mut paths: Vec<&Vec<String>> = old.probabilities.iter().map(|v| &v.path).collect();
+    for v in &new.probabilities {
+        if !paths.contains(&&v.path) {
+            paths.push(&v.path);
+        }
+    }
+    let find = |e: &'_ Exact, path: &Vec<String>| e.probabilities.iter().find(|v| &v.path == path).cloned();
+    let (mut changes, mut unexercised) = (Vec::new(), Vec::new());
+    for path in paths {
+        let (o, n) = (find(old, path), find(new, path));
+        let (ov, nv) = (o.as_ref().map_or(0.0, |v| v.value), n.as_ref().map_or(0.0, |v| v.value));
+        if path.len() == 3 && path[0] == "coverage" && path[1] == "branches" && ov == 0.0 && nv == 0.0 {
+            unexercised.push(path[2].clone());
+        }
+        let zero = BigRational::zero();
+        let ratio = |v: &Option<Value>, e: &Exact| match v {
+            Some(v) => v.ratio.clone(),
+            None => e.exact.then(|| zero.clone()),
+        };
+        let exact_difference = match (ratio(&o, old), ratio(&n, new)) {
+            (Some(a), Some(b)) => Some(b - a),
+            _ => None,
+        };
+        let half_width = match (old.exact && new.exact, &o, &n) {
+            (true, _, _) => None,
+            (false, o, n) => Some(
+                o.as_ref().and_then(|v| v.half_width).unwrap_or(0.0)
+                    + n.as_ref().and_then(|v| v.half_width).unwrap_or(0.0),
+            ),
+        };
+        let changed = match (&exact_difference, half_width) {
+            (Some(d), _) => !d.is_zero() || o.is_none() != n.is_none(),
+            (None, Some(h)) => (nv - ov).abs() > h || o.is_none() != n.is_none(),
+            (None, None) => ov != nv,
+        };
+        if changed {
+            changes.push(Change {
+                path: path.clone(),
+                old: o.map(|v| v.value),
+                new: n.map(|v| v.value),
+                difference: exact_difference.as_ref().and_then(|d| d.to_f64()).unwrap_or(nv - ov),
+                rational: exact_difference.as_ref().map(fraction),
+                half_width,
+            });
+        }
+    }
+    (changes, unexercised)
 }
 
 /// `num/den` in lowest terms (`0`, `1`, `1/22`).

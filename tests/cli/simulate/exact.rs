@@ -229,3 +229,38 @@ fn every_example_exact_probability_lies_in_the_sampled_interval() {
     assert!(exact_scripts.len() >= 10, "exact: {exact_scripts:?}");
     assert!(checked > 500, "{checked} probabilities checked");
 }
+
+#[test]
+fn sensitivity_needs_exact_and_is_listed_in_json() {
+    let out = recflow(&["simulate", "scripts/consent-gdpr.yaml", "--sensitivity"]);
+    assert_eq!(out.status.code(), Some(2));
+    let t = fixed_traffic();
+    let e = json(&[
+        "simulate",
+        "scripts/mistake-consent-leak.yaml",
+        "--exact",
+        "--sensitivity",
+        "--traffic",
+        t.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let rows = e["sensitivity"].as_array().unwrap();
+    assert!(
+        rows.iter()
+            .any(|r| r["draw"] == "menu:consent" && r["outcome"] == "none" && r["rational"] == "93/95"),
+        "{rows:?}"
+    );
+    // Not exact (random durations): said on stderr, nothing listed.
+    let out = recflow(&[
+        "simulate",
+        "scripts/mistake-consent-leak.yaml",
+        "--exact",
+        "--sensitivity",
+        "--calls",
+        "20",
+    ]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--sensitivity: not computed"));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Sensitivity:"));
+}
