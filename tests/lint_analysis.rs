@@ -1,6 +1,7 @@
 //! The analysis stays bounded: states per action are bounded by the lattice, not by the number
 //! of paths (diamonds) or loop iterations; and the counterexample path is the shortest one.
 
+mod common;
 #[path = "support/lint_gen.rs"]
 mod lint_gen;
 
@@ -118,4 +119,106 @@ fn sensitive_phrases() {
     assert_eq!(sensitive_phrase("the three-digit security code"), Some("security code"));
     assert_eq!(sensitive_phrase("Spinning wheel, opinion poll"), None);
     assert_eq!(sensitive_phrase("Enter your account number"), None);
+}
+
+/// Issue 21, F03: `Reach::path_keeping` builds a path by jumping over straight runs and counting
+/// the elided middle; it must give exactly the steps of walking every node back to BEGIN
+/// (`path_keeping_walk`, the old form). Checked at every reachable pair of every example, lint
+/// fixture and linked multi-file example (paths that change files), generated diamond / loop
+/// scripts (many decisions: the middle is cut; loops: the kept action met more than once) and a
+/// long mixed chain (long straight runs), each with no kept action, the pair's own action, and
+/// an action from the middle of its path.
+#[test]
+fn indexed_paths_are_the_walked_paths() {
+    let mut scripts: Vec<recflow::script::Script> = Vec::new();
+    let mut files = common::example_scripts();
+    files.extend(common::scripts_in(&common::repo("tests/fixtures/lint")));
+    files.extend(common::scripts_in(&common::repo("tests/fixtures/crosscheck")));
+    for f in files {
+        if let Ok(s) = recflow::script::load_path(&f) {
+            scripts.push(s);
+        }
+    }
+    for entry in [
+        "scripts/tenant-consent-subscript/mistake-main.yaml",
+        "tests/fixtures/subscripts/statement/main.yaml",
+    ] {
+        use recflow::library::{self, Options, link::link};
+        let lib = library::load(&common::repo(entry), &Options::default()).expect("library loads");
+        scripts.push(link(&lib).expect("links").script);
+    }
+    for text in [lint_gen::script(3), lint_gen::script(12), mixed_chain(400)] {
+        scripts.push(recflow::script::load_str("gen.yaml", &text).expect("loads"));
+    }
+    let (mut compared, mut cut, mut elided, mut crossing) = (0, 0, 0, 0);
+    for script in &scripts {
+        let facts = Facts::new(script);
+        let reach = analysis::analyze(script, &facts);
+        // Every pair of small analyses; a stride through large ones.
+        let stride = (reach.len() / 4_000).max(1);
+        for id in (0..reach.len()).step_by(stride) {
+            let id = id as analysis::NodeId;
+            let on_path = reach.path_actions(id);
+            let own = match reach.point(id) {
+                analysis::Point::Action(a) => Some(a),
+                _ => None,
+            };
+            for keep in [None, own, on_path.get(on_path.len() / 2).copied()] {
+                let fast = reach.path_keeping(script, id, keep);
+                let walked = reach.path_keeping_walk(script, id, keep);
+                assert_eq!(fast, walked, "{} pair {id} keeping {keep:?}", script.source.name);
+                compared += 1;
+                cut += (fast.len() > analysis::MAX_PATH_STEPS) as usize;
+                elided += fast.iter().any(|s| matches!(s, analysis::Step::Elided(_))) as usize;
+                crossing += on_path.windows(2).any(|w| {
+                    let file =
+                        |a: recflow::script::ActionIx| script.action(a).id.split_once(':').map(|(f, _)| f);
+                    file(w[0]) != file(w[1])
+                }) as usize;
+            }
+        }
+    }
+    // Not vacuous: long paths cut in the middle, elided runs, and paths across files were compared.
+    assert!(
+        compared > 10_000 && cut > 100 && elided > 1_000 && crossing > 10,
+        "{compared} {cut} {elided} {crossing}"
+    );
+}
+
+/// `mixed_chain` of `tests/hostile.rs`: statement Starts, PLAYs, a CASE every 50 actions.
+fn mixed_chain(n: usize) -> String {
+    let mut s = String::from("script: big-mixed\nactions:\n  - {id: b, type: BEGIN, next: a0}\n");
+    for i in 0..n {
+        let next = if i + 1 < n { format!("a{}", i + 1) } else { "end".into() };
+        s.push_str(&if i % 4 == 1 {
+            format!("  - {{id: a{i}, type: LOGRECORDINGPRO, properties: {{Record: Start, UseRecordingStatementId: true}}, next: {next}}}\n")
+        } else if i % 50 == 7 {
+            format!("  - {{id: a{i}, type: CASE, properties: {{Variable: v{i}}}, branches: {{x: {next}, default: {next}}}}}\n")
+        } else {
+            format!("  - {{id: a{i}, type: PLAY, properties: {{Phrase: \"message {i}\"}}, next: {next}}}\n")
+        });
+    }
+    s.push_str("  - {id: end, type: HANGUP}\n");
+    s
+}
+
+/// Issue 21, F03: building a finding's path costs a bounded number of jumps, not its length nor
+/// its number of decisions. `mixed_chain` has a statement finding every 4 actions, each with a
+/// path from BEGIN (a CASE every 50 actions): 4× the chain is 4× the findings and at most 5× the
+/// path work (a path past its 12th decision costs a few dozen jumps, one before it less), where
+/// walking each path (the old form) was 16×.
+#[test]
+fn path_building_is_linear_in_the_findings() {
+    let work = |n: usize| {
+        let script = recflow::script::load_str("big.yaml", &mixed_chain(n)).expect("loads");
+        let before = analysis::path_work();
+        let found = recflow::lint::lint(&script, &recflow::lint::Config::default());
+        (found.len(), analysis::path_work() - before)
+    };
+    let (small_found, small) = work(2_000);
+    let (big_found, big) = work(8_000);
+    assert!(big_found >= 4 * small_found - 10, "{small_found} → {big_found} findings");
+    assert!(big < 5 * small, "path work grew from {small} to {big} for 4× the findings");
+    // And per finding it is small: a few dozen nodes.
+    assert!(big < 100 * big_found as u64, "{big} nodes visited for {big_found} paths");
 }

@@ -291,6 +291,15 @@ pub struct SimulateArgs {
     pub calls_out: Option<PathBuf>,
     #[command(flatten)]
     pub precision: PrecisionArgs,
+    /// Compute every probability the report counts exactly instead of sampling: the engine
+    /// runs once per combination of the traffic's discrete choices (MENU inputs, branches,
+    /// policy sampling, agents, agent events), each run weighted by its probability, printed
+    /// as a fraction (`1/22`). Random durations (`exp`, `uniform`) cannot be enumerated: they
+    /// are then sampled --calls times (--seed) and the report says "Not exact" with 99.9%
+    /// intervals; give fixed durations for exact answers. Loops leave a residual, reported.
+    /// See docs/exact.md.
+    #[arg(long, conflicts_with_all = ["precision", "calls_out"])]
+    pub exact: bool,
     /// Exit 1 when a finding of this class (or worse) occurred in a simulated contact: a CI
     /// gate. `violation`: recordings that break consent, PCI or statement rules; `warning`:
     /// those and a misbehaving script (stuck, step limit, indicator left on, fallback values).
@@ -439,6 +448,12 @@ pub struct DiffArgs {
     /// contacts in both runs is listed under "Not exercised by this traffic".
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub min_exercised: u64,
+    /// Compare exact probabilities instead of sampled contacts (docs/exact.md): every key of
+    /// the report whose probability differs, old → new, with the exact difference as a
+    /// fraction; no sampling noise. Random durations make both sides "not exact" (sampled,
+    /// with intervals). With --fail-on-change: exit 1 when any probability changed.
+    #[arg(long, conflicts_with = "min_exercised")]
+    pub exact: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -131,6 +131,8 @@ pub struct Simulate {
     pub fail_on: Option<crate::sim::findings::Class>,
     /// `--min-coverage PCT`: exit 1 below this share of wired branches exercised.
     pub min_coverage: Option<f64>,
+    /// `--exact`: exact analysis (`sim::exact`) instead of sampling.
+    pub exact: bool,
 }
 
 #[derive(Debug)]
@@ -178,6 +180,8 @@ pub struct Diff {
     pub fail_on_change: bool,
     /// `--min-exercised N` (default 1).
     pub min_exercised: u64,
+    /// `--exact`: compare exact probabilities (`sim::exact`).
+    pub exact: bool,
 }
 
 /// What `recflow snapshot` does with each script's snapshot.
@@ -286,6 +290,7 @@ impl Config {
                 precision: Precision::new(&a.precision),
                 fail_on: a.fail_on.map(|f| f.class()),
                 min_coverage: a.min_coverage,
+                exact: a.exact,
             }),
             Command::Explain(a) => Work::Explain(Explain {
                 script: a.script,
@@ -322,6 +327,7 @@ impl Config {
                 format: a.format,
                 fail_on_change: a.fail_on_change,
                 min_exercised: a.min_exercised,
+                exact: a.exact,
             }),
             Command::Snapshot(a) => Work::Snapshot(Snapshot {
                 scripts: snapshot_files(&a.dir, crate::scenario::without_test_files("snapshot", a.scripts))?,

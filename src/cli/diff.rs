@@ -40,6 +40,9 @@ pub fn run(term: &Term, a: &Diff) -> std::io::Result<ExitKind> {
     let po = compile(&old, old_linked.as_ref(), &tenant, &traffic);
     let pn = compile(&new, new_linked.as_ref(), &tenant, &traffic);
     let calls = traffic.calls;
+    if a.exact {
+        return exact(a, (&po, &pn), calls);
+    }
     let mut report = a.model.pool()?.install(|| diff::diff(&old, &po, &new, &pn, calls));
     report.set_min_exercised(a.min_exercised);
     let text = match a.format {
@@ -73,4 +76,45 @@ pub fn run(term: &Term, a: &Diff) -> std::io::Result<ExitKind> {
         );
     }
     Ok(if a.fail_on_change && report.fails() { ExitKind::Findings } else { ExitKind::Ok })
+}
+
+/// `diff --exact`: both programs explored (`sim::exact`), their probabilities compared key by key.
+fn exact(
+    a: &Diff,
+    (po, pn): (&crate::sim::Compiled, &crate::sim::Compiled),
+    calls: u64,
+) -> std::io::Result<ExitKind> {
+    use crate::report::exact as render;
+    use crate::sim::exact;
+    let mut results = Vec::new();
+    for p in [po, pn] {
+        match exact::explore(p, calls) {
+            Ok(r) => results.push(r),
+            Err(e) => {
+                eprintln!(
+                    "recflow: --exact: stopped after {} runs of the engine on {} (the limit is {}, docs/limits.md)",
+                    e.runs,
+                    p.name,
+                    exact::MAX_RUNS
+                );
+                return Ok(ExitKind::BadInput);
+            }
+        }
+    }
+    let (old, new) = (&results[0], &results[1]);
+    let (changes, unexercised) = exact::compare(old, new);
+    let (os, ns) = (a.old.display().to_string(), a.new.display().to_string());
+    match a.format {
+        DiffFormat::Json => {
+            write_stdout(&render::diff_json((old, &os), (new, &ns), po.seed, &changes, &unexercised))?
+        }
+        DiffFormat::Human => {
+            super::write_human(&render::diff_human((old, &os), (new, &ns), &changes, &unexercised), false)?
+        }
+    }
+    if a.fail_on_change && !changes.is_empty() {
+        eprintln!("recflow: --fail-on-change: {} probabilities changed", changes.len());
+        return Ok(ExitKind::Findings);
+    }
+    Ok(ExitKind::Ok)
 }

@@ -19,6 +19,9 @@ pub fn run(term: &Term, a: &Simulate) -> std::io::Result<ExitKind> {
     let Some(world) = load_world(term, &a.script, &a.model) else { return Ok(ExitKind::BadInput) };
     let program = world.program();
     let calls = world.traffic.calls;
+    if a.exact {
+        return exact(a, &program, calls);
+    }
 
     // Progress only for a terminal, and only once the run has taken a second.
     let started = Instant::now();
@@ -122,6 +125,73 @@ pub fn run(term: &Term, a: &Simulate) -> std::io::Result<ExitKind> {
             eprintln!(
                 "recflow: --min-coverage {min}: {hit} of {all} branches ({}%) were taken; \
                  `--traffic explore` reaches every outcome of every decision",
+                pct.floor()
+            );
+            return Ok(ExitKind::Findings);
+        }
+    }
+    Ok(ExitKind::Ok)
+}
+
+/// `simulate --exact`: explore the choice tree (`sim::exact`), render, and apply `--fail-on` /
+/// `--min-coverage` to the probabilities (a class or branch with probability > 0 occurred).
+fn exact(a: &Simulate, program: &sim::Compiled, calls: u64) -> std::io::Result<ExitKind> {
+    use crate::report::exact as render;
+    let result = match sim::exact::explore(program, calls) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!(
+                "recflow: --exact: stopped after {} runs of the engine (the limit is {}, docs/limits.md): \
+                 the script's choices multiply past what can be enumerated; sample instead \
+                 (`--precision`), or with random durations give fewer --calls",
+                e.runs,
+                sim::exact::MAX_RUNS
+            );
+            return Ok(ExitKind::BadInput);
+        }
+    };
+    let name = program.name.as_str();
+    let text = match a.format {
+        ReportFormat::Json => render::json(&result, name, program.seed),
+        ReportFormat::Yaml => render::yaml(&result, name, program.seed),
+        ReportFormat::Human => {
+            super::terminal_safe(&render::human(&result, name, program.seed), false).into_owned()
+        }
+    };
+    write_stdout(&text)?;
+    let prob = |path: &[&str]| {
+        result
+            .probabilities
+            .iter()
+            .find(|v| v.path.iter().map(String::as_str).eq(path.iter().copied()))
+            .map_or(0.0, |v| v.value)
+    };
+    if let Some(limit) = a.fail_on {
+        let failed: Vec<String> = crate::sim::findings::Class::ALL
+            .into_iter()
+            .filter(|c| *c <= limit && prob(&["classes", c.as_str()]) > 0.0)
+            .map(|c| {
+                format!("a {c} with probability {}", sim::exact::percent(prob(&["classes", c.as_str()])))
+            })
+            .collect();
+        if !failed.is_empty() {
+            eprintln!("recflow: --fail-on {limit}: {}", failed.join(", "));
+            return Ok(ExitKind::Findings);
+        }
+    }
+    if let Some(min) = a.min_coverage {
+        let branches: Vec<f64> = result
+            .probabilities
+            .iter()
+            .filter(|v| v.path.len() == 3 && v.path[0] == "coverage" && v.path[1] == "branches")
+            .map(|v| v.value)
+            .collect();
+        let hit = branches.iter().filter(|&&x| x > 0.0).count();
+        let pct = if branches.is_empty() { 100.0 } else { 100.0 * hit as f64 / branches.len() as f64 };
+        if pct < min {
+            eprintln!(
+                "recflow: --min-coverage {min}: {hit} of {} branches ({}%) have a probability above 0",
+                branches.len(),
                 pct.floor()
             );
             return Ok(ExitKind::Findings);

@@ -348,6 +348,148 @@ pub struct Reach {
     /// Keep every action of a counterexample path (`lint --full-paths`); by default a long
     /// straight run is elided ([`Step::Elided`]), so output stays linear in the script's size.
     pub full_paths: bool,
+    /// Built on the first path asked for ([`PathIndex`]).
+    paths: std::cell::OnceCell<PathIndex>,
+}
+
+/// Per-node facts, from one pass over the predecessor tree, that let [`Reach::path_keeping`]
+/// build a path by jumping from one kept step (a branch chosen, an event, a change of file) to
+/// the one before, instead of walking every action back to BEGIN: a finding costs its path's
+/// decisions, not its length (issue 21, F03: findings × depth made lint of a 20 000-action
+/// chain take 2.5 s).
+#[derive(Debug, Default)]
+struct PathIndex {
+    /// Nodes from the start to this one (the start: 0).
+    depth: Vec<u32>,
+    /// A skew-binary jump pointer (Myers 1983): an ancestor, so that the ancestor at any depth
+    /// is found in O(log depth) steps ([`PathIndex::ancestor_at`]).
+    jump: Vec<NodeId>,
+    /// Action nodes from the start to this one, inclusive.
+    acts: Vec<u32>,
+    /// The nearest strict ancestor that is a kept step on the way to this node: an event, an
+    /// action in another file's copy than the action before it, or an action that chose a
+    /// branch (among several) to go on towards this node; with the node after it on that way.
+    anchor: Vec<Option<(NodeId, NodeId)>>,
+    /// The first [`ELIDED_RUN_KEEPS`] actions of the straight run from the anchor (exclusive) to this node
+    /// (inclusive): the head of the run when it is elided.
+    run_head: Vec<[Option<NodeId>; ELIDED_RUN_KEEPS]>,
+    /// Kept steps strictly above the node on its path (the anchors up to the start).
+    kept: Vec<u32>,
+    /// The [`MAX_PATH_STEPS`]` / 2`-th kept step from the start above the node, when it has
+    /// that many, with the node after it: the first half of a long path ends there.
+    first_kept: Vec<Option<(NodeId, NodeId)>>,
+    /// The node is a kept step whatever follows it: an event, or a change of file.
+    self_kept: Vec<bool>,
+    /// The node was reached from an action with several branches by one of them: that action
+    /// chose (a kept step, with the branch's name).
+    chose: Vec<bool>,
+}
+
+impl PathIndex {
+    fn build(reach: &Reach, script: &Script) -> PathIndex {
+        let n = reach.nodes.len();
+        // The file of each action's copy (the id's prefix before `:` in a linked script).
+        let mut files: HashMap<&str, u32, BuildHasherDefault<FxHasher>> = HashMap::default();
+        let file: Vec<Option<u32>> = script
+            .actions
+            .iter()
+            .map(|a| {
+                a.id.split_once(':').map(|(f, _)| {
+                    let next = files.len() as u32;
+                    *files.entry(f).or_insert(next)
+                })
+            })
+            .collect();
+        let mut ix = PathIndex {
+            depth: Vec::with_capacity(n),
+            jump: Vec::with_capacity(n),
+            acts: Vec::with_capacity(n),
+            anchor: Vec::with_capacity(n),
+            run_head: Vec::with_capacity(n),
+            kept: Vec::with_capacity(n),
+            first_kept: Vec::with_capacity(n),
+            self_kept: Vec::with_capacity(n),
+            chose: Vec::with_capacity(n),
+        };
+        // The file of the last action on the way to each node (`None`: no action yet).
+        let mut last_file: Vec<Option<Option<u32>>> = Vec::with_capacity(n);
+        for c in 0..n {
+            let point = reach.nodes[c].0;
+            let here = match point {
+                Point::Action(a) => Some(file[a.index()]),
+                _ => None,
+            };
+            let event = matches!(point, Point::Answer | Point::Release | Point::End);
+            match reach.pred[c] {
+                None => {
+                    ix.depth.push(0);
+                    ix.jump.push(c as NodeId);
+                    ix.acts.push(here.is_some() as u32);
+                    ix.anchor.push(None);
+                    let mut head = [None; ELIDED_RUN_KEEPS];
+                    head[0] = here.map(|_| c as NodeId);
+                    ix.run_head.push(head);
+                    ix.kept.push(0);
+                    ix.first_kept.push(None);
+                    ix.self_kept.push(event);
+                    ix.chose.push(false);
+                    last_file.push(here);
+                }
+                Some((p, via)) => {
+                    let p = p as usize;
+                    let chose = matches!((via, reach.nodes[p].0), (Via::Branch(_), Point::Action(a))
+                        if script.action(a).branches.len() > 1);
+                    let crossing = here.is_some() && last_file[p].is_some_and(|f| Some(f) != here);
+                    let j = ix.jump[p] as usize;
+                    let jj = ix.jump[j] as usize;
+                    let jump = if ix.depth[p] - ix.depth[j] == ix.depth[j] - ix.depth[jj] { jj } else { p };
+                    ix.depth.push(ix.depth[p] + 1);
+                    ix.jump.push(jump as NodeId);
+                    ix.acts.push(ix.acts[p] + here.is_some() as u32);
+                    let fresh = ix.self_kept[p] || chose;
+                    let anchor = if fresh { Some((p as NodeId, c as NodeId)) } else { ix.anchor[p] };
+                    ix.anchor.push(anchor);
+                    let mut head = if fresh { [None; ELIDED_RUN_KEEPS] } else { ix.run_head[p] };
+                    if here.is_some()
+                        && let Some(slot) = head.iter_mut().find(|h| h.is_none())
+                    {
+                        *slot = Some(c as NodeId);
+                    }
+                    ix.run_head.push(head);
+                    let kept = anchor.map_or(0, |(a, _)| ix.kept[a as usize] + 1);
+                    let half = (MAX_PATH_STEPS / 2) as u32;
+                    ix.kept.push(kept);
+                    ix.first_kept.push(match anchor {
+                        Some(a) if kept == half => Some(a),
+                        Some((a, _)) if kept > half => ix.first_kept[a as usize],
+                        _ => None,
+                    });
+                    ix.self_kept.push(event || crossing);
+                    ix.chose.push(chose);
+                    last_file.push(here.or(last_file[p]));
+                }
+            }
+        }
+        ix
+    }
+
+    /// The ancestor (or self) of `v` at depth `d` (at most `v`'s depth).
+    fn ancestor_at(&self, pred: &[Option<(NodeId, Via)>], mut v: NodeId, d: u32) -> NodeId {
+        while self.depth[v as usize] > d {
+            count_path_work(1);
+            let j = self.jump[v as usize];
+            v = if self.depth[j as usize] >= d { j } else { pred[v as usize].expect("below the start").0 };
+        }
+        v
+    }
+}
+
+/// One piece of a path being built by [`Reach::path_keeping`], from its end.
+enum Piece {
+    /// A kept step: the node, and the node after it on the path (which says the branch taken).
+    Kept(NodeId, Option<NodeId>),
+    /// A straight run: `len` actions after node `after` (the start when `None`), up to `last`.
+    Run { after: Option<NodeId>, last: NodeId, len: u32 },
 }
 
 /// A straight run (actions that chose no branch) longer than this is elided from a path...
@@ -425,6 +567,23 @@ thread_local! {
 /// instead of timing them.
 pub fn passes() -> u64 {
     PASSES.with(std::cell::Cell::get)
+}
+
+thread_local! {
+    /// Jumps made building paths on this thread ([`path_work`]).
+    static PATH_WORK: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many nodes [`Reach::path_keeping`] has visited on this thread (jumps, ancestor steps, the
+/// actions of the runs it shows): what a finding's path costs, counted instead of timed
+/// (issue 21, F03: it must not grow with the path's length).
+#[doc(hidden)]
+pub fn path_work() -> u64 {
+    PATH_WORK.with(std::cell::Cell::get)
+}
+
+fn count_path_work(n: u64) {
+    PATH_WORK.with(|w| w.set(w.get() + n));
 }
 
 /// Run the analysis over a linked script whose RUNSCRIPTs switch the active event handlers.
@@ -917,7 +1076,181 @@ impl Reach {
 
     /// [`Reach::path`], never eliding `keep` (the finding's own action) nor a step into another
     /// file's copy (a RUNSUB call or return in a linked script: the path changes files there).
+    ///
+    /// Built from the end by jumping from kept step to kept step over the straight runs between
+    /// them ([`PathIndex`]); once the last [`MAX_PATH_STEPS`]` / 2` steps are known and at least
+    /// one more kept step separates them from the first half (so the middle is elided), the
+    /// first half is read from the start, and the middle is only counted. The cost of a path is
+    /// bounded (a few dozen jumps, a logarithm each), whatever its length or number of
+    /// decisions; the steps are those of [`Reach::path_keeping_walk`].
     pub fn path_keeping(&self, script: &Script, id: NodeId, keep: Option<ActionIx>) -> Vec<Step> {
+        if self.full_paths {
+            return self.path_keeping_walk(script, id, keep);
+        }
+        let ix = self.paths.get_or_init(|| PathIndex::build(self, script));
+        let depth = |v: NodeId| ix.depth[v as usize];
+        // The nodes of `keep` on this path, deepest first: kept steps too.
+        let mut keeps: Vec<NodeId> = keep
+            .map(|k| {
+                self.by_action[k.index()]
+                    .iter()
+                    .copied()
+                    .filter(|&m| depth(m) <= depth(id) && ix.ancestor_at(&self.pred, id, depth(m)) == m)
+                    .collect()
+            })
+            .unwrap_or_default();
+        keeps.sort_unstable_by_key(|&m| std::cmp::Reverse(depth(m)));
+        let mut keeps = keeps.into_iter().peekable();
+        let half = MAX_PATH_STEPS / 2;
+        let mut tail: Vec<Piece> = Vec::new();
+        let mut shown = 0;
+        let (mut t, mut next) = (id, None::<NodeId>);
+        loop {
+            let is_keep = keeps.next_if_eq(&t).is_some();
+            let above = {
+                let mut above = ix.anchor[t as usize];
+                if let Some(&k) = keeps.peek()
+                    && above.is_none_or(|(a, _)| depth(k) > depth(a))
+                {
+                    above = Some((k, ix.ancestor_at(&self.pred, t, depth(k) + 1)));
+                }
+                above
+            };
+            shown += self.pieces_to(ix, t, next, is_keep, above.map(|(a, _)| a), &mut tail);
+            let Some((a, after_a)) = above else { break };
+            next = Some(after_a);
+            t = a;
+            // The last `half` steps are known, and `a` (not shown among them) has the first
+            // `half` kept steps above it: the path has more than MAX_PATH_STEPS steps.
+            if shown >= half && keeps.peek().is_none() && ix.kept[a as usize] >= half as u32 {
+                let (mut u, mut after) = ix.first_kept[a as usize].expect("kept steps above");
+                let mut head: Vec<Piece> = Vec::new();
+                loop {
+                    let up = ix.anchor[u as usize];
+                    self.pieces_to(ix, u, Some(after), true, up.map(|(a, _)| a), &mut head);
+                    let Some((up, next_up)) = up else { break };
+                    (u, after) = (up, next_up);
+                }
+                let mut head = self.render(script, ix, head);
+                head.truncate(half);
+                let mut last = self.render(script, ix, tail);
+                let last = last.split_off(last.len() - half);
+                let middle = ix.acts[id as usize] - actions_shown(&head) - actions_shown(&last);
+                head.push(Step::Elided(middle));
+                head.extend(last);
+                return head;
+            }
+        }
+        let mut out = self.render(script, ix, tail);
+        truncate_middle(&mut out);
+        out
+    }
+
+    /// Push the pieces of the path from the kept step `above` (exclusive; the start when `None`)
+    /// to `t` (inclusive), last first: `t` itself when it is a kept step (`keep`, an event, a
+    /// change of file, or it chose a branch to go on to `next`), and the straight run before it.
+    /// Returns the number of steps they show.
+    fn pieces_to(
+        &self,
+        ix: &PathIndex,
+        t: NodeId,
+        next: Option<NodeId>,
+        keep: bool,
+        above: Option<NodeId>,
+        out: &mut Vec<Piece>,
+    ) -> usize {
+        count_path_work(1);
+        let mut shown = 0;
+        let kept = keep || ix.self_kept[t as usize] || next.is_some_and(|c| ix.chose[c as usize]);
+        let last = if kept {
+            out.push(Piece::Kept(t, next));
+            shown += 1;
+            self.pred[t as usize].map(|(p, _)| p)
+        } else {
+            Some(t)
+        };
+        if let Some(last) = last {
+            let len = ix.acts[last as usize] - above.map_or(0, |a| ix.acts[a as usize]);
+            if len > 0 {
+                out.push(Piece::Run { after: above, last, len });
+                shown += if len as usize > ELIDE_RUNS_OVER { 2 * ELIDED_RUN_KEEPS + 1 } else { len as usize };
+            }
+        }
+        shown
+    }
+
+    /// The steps of pieces pushed last first by [`Reach::pieces_to`].
+    fn render(&self, script: &Script, ix: &PathIndex, pieces: Vec<Piece>) -> Vec<Step> {
+        let action_at = |n: NodeId| match self.point(n) {
+            Point::Action(a) => Some(a),
+            _ => None,
+        };
+        let straight = |a: ActionIx| Step::Action { action: a, branch: None };
+        // The last `k` actions of a run ending at `last`, in order.
+        let tail = |last: NodeId, k: u32, out: &mut Vec<Step>| {
+            let mut got: Vec<ActionIx> = Vec::with_capacity(k as usize);
+            let mut v = Some(last);
+            while let Some(n) = v
+                && (got.len() as u32) < k
+            {
+                count_path_work(1);
+                got.extend(action_at(n));
+                v = self.pred[n as usize].map(|(p, _)| p);
+            }
+            out.extend(got.into_iter().rev().map(straight));
+        };
+        let mut out: Vec<Step> = Vec::with_capacity(64);
+        for piece in pieces.into_iter().rev() {
+            match piece {
+                Piece::Kept(n, next) => match self.point(n) {
+                    Point::Action(a) => {
+                        let branch = next.filter(|&c| ix.chose[c as usize]).and_then(|c| {
+                            match self.pred[c as usize] {
+                                Some((_, Via::Branch(bi))) => {
+                                    Some(script.action(a).branches[bi as usize].name.clone())
+                                }
+                                _ => None,
+                            }
+                        });
+                        out.push(Step::Action { action: a, branch });
+                    }
+                    p => out.extend(event_name(p).map(Step::Event)),
+                },
+                Piece::Run { after, last, len } if len as usize > ELIDE_RUNS_OVER => {
+                    if after == ix.anchor[last as usize].map(|(a, _)| a) {
+                        // The run from the anchor: its head is known.
+                        out.extend(
+                            ix.run_head[last as usize]
+                                .iter()
+                                .flatten()
+                                .filter_map(|&n| action_at(n))
+                                .map(straight),
+                        );
+                    } else {
+                        // After a node of `keep` inside the run: ancestors of `last` by depth.
+                        let mut d = after.map_or(0, |a| ix.depth[a as usize] + 1);
+                        let mut head = 0;
+                        while head < ELIDED_RUN_KEEPS {
+                            if let Some(a) = action_at(ix.ancestor_at(&self.pred, last, d)) {
+                                out.push(straight(a));
+                                head += 1;
+                            }
+                            d += 1;
+                        }
+                    }
+                    out.push(Step::Elided(len - 2 * ELIDED_RUN_KEEPS as u32));
+                    tail(last, ELIDED_RUN_KEEPS as u32, &mut out);
+                }
+                Piece::Run { last, len, .. } => tail(last, len, &mut out),
+            }
+        }
+        out
+    }
+
+    /// [`Reach::path_keeping`] by walking every node of the path: the reference the indexed form
+    /// is tested against (`tests/lint_analysis.rs`), and `--full-paths`.
+    #[doc(hidden)]
+    pub fn path_keeping_walk(&self, script: &Script, id: NodeId, keep: Option<ActionIx>) -> Vec<Step> {
         let nodes = self.node_path(id);
         // The branch an action left by, named only where it chose among several.
         let branch_at = |k: usize, a: &crate::script::Action| {
@@ -1061,19 +1394,34 @@ impl Run {
     }
 }
 
+/// The event a virtual point shows as in a path.
+fn event_name(p: Point) -> Option<&'static str> {
+    match p {
+        Point::Answer => Some("agent answers"),
+        Point::Release => Some("call released"),
+        Point::End => Some("contact ends"),
+        Point::Action(_) | Point::Idle => None,
+    }
+}
+
+/// How many actions these steps stand for (an elided run counts its actions).
+fn actions_shown(steps: &[Step]) -> u32 {
+    steps
+        .iter()
+        .map(|s| match s {
+            Step::Action { .. } => 1,
+            Step::Elided(n) => *n,
+            Step::Event(_) => 0,
+        })
+        .sum()
+}
+
 /// A path still longer than [`MAX_PATH_STEPS`] keeps its first and last half around one
 /// [`Step::Elided`] counting the actions in between.
 fn truncate_middle(out: &mut Vec<Step>) {
     if out.len() > MAX_PATH_STEPS {
         let half = MAX_PATH_STEPS / 2;
-        let middle: u32 = out[half..out.len() - half]
-            .iter()
-            .map(|s| match s {
-                Step::Action { .. } => 1,
-                Step::Elided(n) => *n,
-                Step::Event(_) => 0,
-            })
-            .sum();
+        let middle = actions_shown(&out[half..out.len() - half]);
         let tail = out.split_off(out.len() - half);
         out.truncate(half);
         out.push(Step::Elided(middle));

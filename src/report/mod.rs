@@ -9,6 +9,7 @@
 //!   JSON / YAML;
 //! - `html/`: `recflow report` — one self-contained HTML page over the results above.
 
+pub mod exact;
 pub mod graph;
 pub mod heat;
 pub mod html;

@@ -117,6 +117,12 @@ impl Coverage {
         }
     }
 
+    /// The contact counts per action key, then per branch (exact analysis tells classes of
+    /// contacts apart by them).
+    pub fn counts(&self) -> impl Iterator<Item = u64> + '_ {
+        self.actions.iter().chain(&self.branches).map(|c| c.contacts)
+    }
+
     /// Contacts that took branch `key` (`ID/BRANCH`); `None` when the program has no such
     /// wired branch.
     pub fn branch(&self, key: &str) -> Option<u64> {

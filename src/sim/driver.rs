@@ -96,6 +96,27 @@ pub fn run_with<'p, D: Source<'p> + Sync, S: Sink, E>(
     )
 }
 
+/// Contact `id` run again and again on one engine whose chance comes from `source`, on the
+/// calling thread: exact analysis (`sim::exact`) replays a different prefix of choices in each
+/// run. After every run `next` sees the outcome and the engine (to read and set its source)
+/// and says whether to run again. One thread, so the order of runs — and the output — is
+/// fixed.
+pub fn rerun<'p, D: Source<'p>>(
+    p: &'p Compiled,
+    source: D,
+    id: u64,
+    mut next: impl FnMut(&Outcome, &mut Engine<'p, (), D>) -> bool,
+) {
+    let mut engine = Engine::with_source(p, (), source);
+    let mut out = Outcome::default();
+    loop {
+        engine.run(id, &mut out);
+        if !next(&out, &mut engine) {
+            return;
+        }
+    }
+}
+
 /// [`run`] for two programs compiled with the same tenant and traffic: contact *i* meets the
 /// same caller in both (draws are keyed by contact and purpose).
 pub fn run_pair<S: PairSink, E>(

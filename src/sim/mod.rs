@@ -25,7 +25,9 @@
 //! - `coverage.rs`: contacts per action and per wired branch (part of every [`Tally`]), the
 //!   report's `coverage`;
 //! - `explain.rs`: the `Trace` sink — one contact's timeline;
-//! - `precision.rs`: `--precision` — consecutive ranges until every share is known to ±P.
+//! - `precision.rs`: `--precision` — consecutive ranges until every share is known to ±P;
+//! - `exact.rs`: `--exact` — the same engine run once per combination of discrete choices
+//!   (an `Exploring` source), each run's tally weighted by its probability.
 //!
 //! See `docs/architecture.md` for the diagram of stages and sinks.
 //!
@@ -47,6 +49,7 @@ pub mod compile;
 pub mod coverage;
 pub mod driver;
 pub mod engine;
+pub mod exact;
 pub mod explain;
 pub mod findings;
 pub mod ids;

@@ -59,6 +59,12 @@ impl Purposes {
         self.keys.len()
     }
 
+    /// The key a purpose was interned from (`"menu:consent"`, `"talk"`): what exact analysis
+    /// names when a draw keeps it from being exact.
+    pub fn key(&self, p: Purpose) -> &str {
+        self.keys.get(p.counter as usize).map_or("?", String::as_str)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }
@@ -250,6 +256,37 @@ pub trait Source<'p>: Clone + Send {
     #[inline(always)]
     fn branch(&mut self, _ix: ActionIx) -> Option<(u32, Option<(VarId, &'p str)>)> {
         None
+    }
+
+    // Every random draw of the engine goes through these five, so a source can answer a draw
+    // itself. The defaults are the keyed draws ([`Draws`]), inlined: `Sampled` and `Scripted`
+    // draw exactly as before. `sim::exact`'s `Exploring` source answers the discrete ones
+    // (`chance`, `index`, `weighted`) by enumerating their outcomes, one run per outcome.
+
+    /// True with probability `prob` ([`Draws::chance`]).
+    #[inline(always)]
+    fn chance(&mut self, d: &mut Draws, p: Purpose, prob: f64) -> bool {
+        d.chance(p, prob)
+    }
+    /// Uniform in 0..n ([`Draws::index`]).
+    #[inline(always)]
+    fn index(&mut self, d: &mut Draws, p: Purpose, n: usize) -> usize {
+        d.index(p, n)
+    }
+    /// An index into cumulative weights ([`Draws::weighted`]).
+    #[inline(always)]
+    fn weighted(&mut self, d: &mut Draws, p: Purpose, cumulative: &[f64]) -> usize {
+        d.weighted(p, cumulative)
+    }
+    /// Uniform in [0, 1) for a continuous duration ([`Draws::unit`]).
+    #[inline(always)]
+    fn unit(&mut self, d: &mut Draws, p: Purpose) -> f64 {
+        d.unit(p)
+    }
+    /// Uniform in (0, 1) for a continuous duration or time ([`Draws::open_unit`]).
+    #[inline(always)]
+    fn open_unit(&mut self, d: &mut Draws, p: Purpose) -> f64 {
+        d.open_unit(p)
     }
 }
 

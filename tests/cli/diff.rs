@@ -4,6 +4,7 @@
 //! `consent-no-dnr.yaml` (the DONOTRECORD removed from the decline branch, and an unrelated
 //! greeting PLAY added), `consent-greeting.yaml` (only the greeting added).
 
+mod exact;
 mod exercised;
 mod subscripts;
 

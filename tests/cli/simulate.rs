@@ -2,6 +2,7 @@
 //! `explain.rs`).
 
 mod coverage;
+mod exact;
 mod load_hardening;
 mod precision;
 mod script_kind;

@@ -174,10 +174,12 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 let choice: Option<&str> = match self.src.menu(ix) {
                     Some(forced) => forced,
                     None => match &m.inputs {
-                        Some((values, cum)) => values[self.c.draws.weighted(m.choice, cum)].as_deref(),
+                        Some((values, cum)) => {
+                            values[self.src.weighted(&mut self.c.draws, m.choice, cum)].as_deref()
+                        }
                         None if m.wired.is_empty() => None,
                         None => {
-                            let k = self.c.draws.index(m.choice, m.wired.len());
+                            let k = self.src.index(&mut self.c.draws, m.choice, m.wired.len());
                             Some(m.digits[m.wired[k] as usize].0.as_str())
                         }
                     },
@@ -503,8 +505,8 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 (k as usize).min(b.choices.len().saturating_sub(1))
             }
             None => match &b.cumulative {
-                Some(cum) => self.c.draws.weighted(b.choice, cum),
-                None => self.c.draws.index(b.choice, b.choices.len()),
+                Some(cum) => self.src.weighted(&mut self.c.draws, b.choice, cum),
+                None => self.src.index(&mut self.c.draws, b.choice, b.choices.len()),
             },
         };
         let (name, next) = &b.choices[k];

@@ -274,7 +274,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 // purpose, so fixing one event never moves another.
                 let fixed = plan.map_or(Happen::Drawn, |plan| plan.happen[i as usize]);
                 let happens = match fixed {
-                    Happen::Drawn => self.c.draws.chance(b.happens, b.p),
+                    Happen::Drawn => self.src.chance(&mut self.c.draws, b.happens, b.p),
                     Happen::Never => false,
                     Happen::At(_) => true,
                 };
@@ -324,7 +324,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     fn traffic_presses(&mut self, t: u64, talk: u64) {
         let p = self.p;
         for (j, seq) in p.presses.iter().enumerate() {
-            if seq.p > 0.0 && talk >= 2 && self.c.draws.chance(seq.happens, seq.p) {
+            if seq.p > 0.0 && talk >= 2 && self.src.chance(&mut self.c.draws, seq.happens, seq.p) {
                 self.c.times.clear();
                 for _ in &seq.buttons {
                     let x = self.inside_talk(seq.at, talk);
@@ -343,7 +343,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
 
     /// A time in the open interval (0, talk), in ms (talk ≥ 2).
     pub(super) fn inside_talk(&mut self, purpose: Purpose, talk: u64) -> u64 {
-        let x = (self.c.draws.open_unit(purpose) * talk as f64) as u64;
+        let x = (self.src.open_unit(&mut self.c.draws, purpose) * talk as f64) as u64;
         x.clamp(1, talk - 1)
     }
 
@@ -360,10 +360,10 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         let current = if avoid_current { self.c.agent } else { None };
         match (list.len(), current) {
             (0, _) => None,
-            (1, _) | (_, None) => Some(list[self.c.draws.index(purpose, list.len())]),
+            (1, _) | (_, None) => Some(list[self.src.index(&mut self.c.draws, purpose, list.len())]),
             (n, Some(cur)) => {
                 // Uniform among the others: draw among n - 1 and skip the current agent.
-                let k = self.c.draws.index(purpose, n - 1);
+                let k = self.src.index(&mut self.c.draws, purpose, n - 1);
                 let others = list.iter().copied().filter(|&a| a != cur);
                 others.clone().nth(k).or_else(|| others.clone().next_back())
             }

@@ -129,6 +129,17 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         &mut self.obs
     }
 
+    /// The source of chance (exact analysis sets the next run's choices on it between runs).
+    pub fn source(&mut self) -> &mut S {
+        &mut self.src
+    }
+
+    /// Snippet draws of the last contact (`random()`, a choice on an unknown value): drawn
+    /// outside the keyed draws, so exact analysis cannot branch on them and must say so.
+    pub fn snippet_draws(&self) -> u64 {
+        self.c.vars.draws
+    }
+
     /// Simulate contact `id` into `out` (cleared first). The per-contact state is reset as a
     /// whole first, so the result depends only on (seed, `id`, program).
     pub fn run(&mut self, id: u64, out: &mut Outcome) {
@@ -145,16 +156,16 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         // One direction (the usual traffic): nothing to draw. The purpose is drawn nowhere else,
         // so skipping it shifts no other draw.
         let dir_ix = if p.direction.1.len() > 1 {
-            self.c.draws.weighted(p.fixed.direction, &p.direction.1)
+            self.src.weighted(&mut self.c.draws, p.fixed.direction, &p.direction.1)
         } else {
             0
         };
         self.c.direction = Some(p.direction.0.get(dir_ix).copied().unwrap_or(Direction::Inbound));
         if !p.ani.0.is_empty() {
-            self.c.ani = Some(p.ani.0[self.c.draws.weighted(p.fixed.ani, &p.ani.1)]);
+            self.c.ani = Some(p.ani.0[self.src.weighted(&mut self.c.draws, p.fixed.ani, &p.ani.1)]);
         }
         if !p.dnis.0.is_empty() {
-            self.c.dnis = Some(p.dnis.0[self.c.draws.weighted(p.fixed.dnis, &p.dnis.1)]);
+            self.c.dnis = Some(p.dnis.0[self.src.weighted(&mut self.c.draws, p.fixed.dnis, &p.dnis.1)]);
         }
         // A test case's caller: fixed after the draws, so the draws of everything it does not
         // fix are the ones the sampled contact would make.
@@ -259,8 +270,8 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     fn sample_ms(&mut self, dist: Dist, purpose: Purpose) -> u64 {
         let secs = match dist {
             Dist::Fixed(s) => s,
-            Dist::Exp(mean) => -mean * self.c.draws.open_unit(purpose).ln(),
-            Dist::Uniform(a, b) => a + (b - a) * self.c.draws.unit(purpose),
+            Dist::Exp(mean) => -mean * self.src.open_unit(&mut self.c.draws, purpose).ln(),
+            Dist::Uniform(a, b) => a + (b - a) * self.src.unit(&mut self.c.draws, purpose),
         };
         crate::sim::compile::secs_to_ms(secs)
     }

@@ -157,7 +157,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         // for every later segment the same policy decides (and out stays out).
         let sampled = match self.c.samples[d.index()] {
             0 => {
-                let s = self.c.draws.chance(pol.sample, pol.percent / 100.0);
+                let s = self.src.chance(&mut self.c.draws, pol.sample, pol.percent / 100.0);
                 self.c.samples[d.index()] = if s { 1 } else { 2 };
                 s
             }

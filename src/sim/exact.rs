@@ -1,0 +1,751 @@
+//! Exact analysis (`simulate --exact`): the probability of everything the sampled report
+//! counts, computed by enumerating the engine's random choices instead of drawing them.
+//!
+//! Input: a [`Compiled`] program. Output: an [`Exact`] — per report key (`recorded.any`,
+//! `findings.recorded_without_consent`, `coverage.branches.consent/1`, …) a probability, as a
+//! fraction where it is exact, plus what kept any part from being exact.
+//!
+//! Method (docs/exact.md): the same engine runs the contact again and again (one verdict,
+//! many views — no second interpreter). Its source of chance is [`Exploring`]: every
+//! *discrete* draw (`chance`, `index`, `weighted`: MENU inputs, traffic-branched actions,
+//! policy sampling, agent picks, agent events, press sequences, direction / ANI / DNIS) is a
+//! branch point of a choice tree. A run replays a prefix of choices; at the first draw past
+//! the prefix it records the draw's outcomes and their probabilities, takes the first and goes
+//! on; the other outcomes become prefixes of later runs (depth-first search with replay). Each
+//! run ends in one leaf, whose probability is the product of the chosen outcomes'
+//! probabilities, kept as a fraction (`num-rational`). The leaf's outcome is tallied by the
+//! report's own [`Tally`]; a key's probability is the sum over leaves of mass × count.
+//!
+//! What is not exact, and said so ([`Exact::not_exact`]):
+//! - **Random durations** (`exp`, `uniform`: queue wait, patience, talk, event times) are
+//!   continuous draws; the engine compares them with each other and with fixed times in many
+//!   places, so they cannot be split by one closed form. When a run draws one, the analysis
+//!   becomes *hybrid*: the durations are sampled `samples` times (keyed draws, as `simulate`),
+//!   the discrete choices are still enumerated exactly for each sample, and each probability
+//!   is the mean over the samples with a 99.9% interval.
+//! - **Snippet `random()`** and a Snippet's choice on an unknown value are drawn outside the
+//!   keyed draws: hybrid as above (they vary with the sample).
+//! - **Loops** (a MENU repeating on no input) make the tree infinite: a path whose probability
+//!   falls below [`CUT`] is not explored and its mass is reported as `residual`; every
+//!   probability then lies in `[p, p + residual]`.
+//! - More than [`MAX_RUNS`] runs: an error, never a hang.
+
+use std::collections::HashMap;
+
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{One, ToPrimitive, Zero};
+
+use super::aggregate::Tally;
+use super::compile::Compiled;
+use super::driver;
+use super::outcome::Outcome;
+use super::rng::{Draws, Purpose, Source};
+
+/// Runs of the engine (leaves of the choice tree, over all samples) before exact analysis
+/// stops with an error (docs/limits.md).
+pub const MAX_RUNS: u64 = 1_000_000;
+
+/// A path whose probability falls below this is not explored (2⁻⁵⁰ ≈ 8.9e-16): only loops make
+/// such paths, and their total mass is reported as the residual.
+pub const CUT: f64 = 1.0 / (1u64 << 50) as f64;
+
+/// The two-sided 99.9% normal quantile (intervals of the hybrid mode).
+const Z999: f64 = 3.290_526_731_491_926;
+
+/// The source of chance of exact analysis: replays `prefix`, then branches.
+#[derive(Clone, Debug)]
+pub struct Exploring {
+    /// Outcome index of each branch point to replay, in the order the run meets them.
+    prefix: Vec<u32>,
+    /// Outcomes taken in this run (the prefix, then the new ones).
+    path: Vec<u32>,
+    /// Probability of the path so far.
+    mass: BigRational,
+    /// Outcomes of new branch points not taken in this run: (position in `path`, outcome).
+    alternatives: Vec<(usize, u32)>,
+    /// This run fell below [`CUT`] at a new branch point: it is not a leaf, its mass is in
+    /// `residual` already, and it only runs to its end.
+    cut: bool,
+    /// Mass cut in this run.
+    residual: BigRational,
+    /// Purposes whose draws were cut in this run.
+    cut_at: Vec<Purpose>,
+    /// Purposes drawn as continuous values (durations, times) in this run.
+    continuous: Vec<Purpose>,
+}
+
+impl Default for Exploring {
+    fn default() -> Self {
+        Exploring {
+            prefix: Vec::new(),
+            path: Vec::new(),
+            mass: BigRational::one(),
+            alternatives: Vec::new(),
+            cut: false,
+            residual: BigRational::zero(),
+            cut_at: Vec::new(),
+            continuous: Vec::new(),
+        }
+    }
+}
+
+impl Exploring {
+    /// One discrete draw with outcome probabilities `probs` (zeros allowed, summing to 1).
+    fn decide(&mut self, purpose: Purpose, probs: &[BigRational]) -> usize {
+        let pos = self.path.len();
+        if let Some(&k) = self.prefix.get(pos) {
+            self.mass *= &probs[k as usize];
+            self.path.push(k);
+            return k as usize;
+        }
+        let likeliest =
+            || (0..probs.len()).max_by(|&a, &b| probs[a].cmp(&probs[b]).then(b.cmp(&a))).unwrap_or(0);
+        if self.cut {
+            let k = likeliest();
+            self.path.push(k as u32);
+            return k;
+        }
+        let mut chosen: Option<(usize, BigRational)> = None;
+        for (k, pk) in probs.iter().enumerate() {
+            if pk.is_zero() {
+                continue;
+            }
+            let child = &self.mass * pk;
+            if child.to_f64().unwrap_or(0.0) < CUT {
+                self.residual += child;
+                if !self.cut_at.contains(&purpose) {
+                    self.cut_at.push(purpose);
+                }
+            } else if chosen.is_none() {
+                chosen = Some((k, child));
+            } else {
+                self.alternatives.push((pos, k as u32));
+            }
+        }
+        let k = match chosen {
+            Some((k, child)) => {
+                self.mass = child;
+                k
+            }
+            None => {
+                self.cut = true;
+                likeliest()
+            }
+        };
+        self.path.push(k as u32);
+        k
+    }
+
+    fn continuous(&mut self, p: Purpose) {
+        if !self.continuous.contains(&p) {
+            self.continuous.push(p);
+        }
+    }
+}
+
+impl Source<'_> for Exploring {
+    fn reset(&mut self) {
+        self.path.clear();
+        self.mass = BigRational::one();
+        self.alternatives.clear();
+        self.cut = false;
+        self.residual = BigRational::zero();
+        self.cut_at.clear();
+        self.continuous.clear();
+    }
+
+    fn chance(&mut self, _d: &mut Draws, p: Purpose, prob: f64) -> bool {
+        // The sampled draw's edge cases: never at 0 or below, always at 1 or above.
+        if prob <= 0.0 || prob >= 1.0 || prob.is_nan() {
+            return prob >= 1.0;
+        }
+        let q = rational(prob, 1.0);
+        let probs = [BigRational::one() - &q, q];
+        self.decide(p, &probs) == 1
+    }
+
+    fn index(&mut self, _d: &mut Draws, p: Purpose, n: usize) -> usize {
+        if n <= 1 {
+            return 0;
+        }
+        let each = BigRational::new(BigInt::one(), BigInt::from(n));
+        let probs = vec![each; n];
+        self.decide(p, &probs)
+    }
+
+    fn weighted(&mut self, _d: &mut Draws, p: Purpose, cumulative: &[f64]) -> usize {
+        let total = cumulative.last().copied().unwrap_or(0.0);
+        // As `Draws::weighted`: no positive weight means the last entry.
+        if cumulative.len() <= 1 || total.is_nan() || total <= 0.0 {
+            return cumulative.len().saturating_sub(1);
+        }
+        let mut prev = 0.0;
+        let mut weights: Vec<BigRational> = cumulative
+            .iter()
+            .map(|&c| {
+                let w = (c - prev).max(0.0);
+                prev = c;
+                if w > 0.0 { rational(w, total) } else { BigRational::zero() }
+            })
+            .collect();
+        let sum: BigRational = weights.iter().fold(BigRational::zero(), |a, w| a + w);
+        for w in &mut weights {
+            *w = &*w / &sum;
+        }
+        self.decide(p, &weights)
+    }
+
+    fn unit(&mut self, d: &mut Draws, p: Purpose) -> f64 {
+        self.continuous(p);
+        d.unit(p)
+    }
+
+    fn open_unit(&mut self, d: &mut Draws, p: Purpose) -> f64 {
+        self.continuous(p);
+        d.open_unit(p)
+    }
+}
+
+/// `x` (> 0) as a fraction: the simplest fraction with a denominator up to 10⁷ within
+/// `scale × 2⁻⁴⁸` of it (weights are decimals in YAML, and sums and quotients of them in f64
+/// carry rounding of a few ulps: 0.93 / 3 reads as 31/100), else the exact binary value of the
+/// f64. The denominator bound keeps an arbitrary real from matching a fraction by chance
+/// (every real has fractions within 1/q² of it).
+pub fn rational(x: f64, scale: f64) -> BigRational {
+    let tol = scale.abs().max(x.abs()) * (1.0 / (1u64 << 48) as f64);
+    // Continued fraction convergents h/k of x.
+    let (mut h0, mut h1): (i128, i128) = (0, 1);
+    let (mut k0, mut k1): (i128, i128) = (1, 0);
+    let mut r = x;
+    for _ in 0..64 {
+        let a = r.floor();
+        if !a.is_finite() || a > 1e15 {
+            break;
+        }
+        let ai = a as i128;
+        let (h2, k2) = (ai * h1 + h0, ai * k1 + k0);
+        (h0, h1, k0, k1) = (h1, h2, k1, k2);
+        if k1 > 10_000_000 {
+            break;
+        }
+        if (x - h1 as f64 / k1 as f64).abs() <= tol {
+            return BigRational::new(BigInt::from(h1), BigInt::from(k1));
+        }
+        let frac = r - a;
+        if frac <= 0.0 {
+            break;
+        }
+        r = 1.0 / frac;
+    }
+    BigRational::from_float(x).unwrap_or_else(BigRational::zero)
+}
+
+/// One key's probability (or expectation).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Value {
+    /// The key's path in the report (`["recorded", "any"]`).
+    pub path: Vec<String>,
+    pub value: f64,
+    /// The exact fraction (`"1/22"`), when the whole analysis is exact.
+    pub rational: Option<String>,
+    /// The same fraction as a number (`diff --exact` subtracts them).
+    pub ratio: Option<BigRational>,
+    /// Hybrid mode: the 99.9% half-width over the duration samples.
+    pub half_width: Option<f64>,
+}
+
+/// The result of [`explore`].
+#[derive(Clone, Debug)]
+pub struct Exact {
+    /// Every probability is exact: no random duration, no Snippet randomness, no residual.
+    pub exact: bool,
+    /// Probabilities, in report key order (contact shares: each in [0, 1]).
+    pub probabilities: Vec<Value>,
+    /// Expected values per contact (statements, recorded seconds): not probabilities.
+    pub expected: Vec<Value>,
+    /// Runs of the engine (leaves, plus runs that ended below the cut).
+    pub runs: u64,
+    /// Leaves of the choice tree, and distinct tallies among them.
+    pub leaves: u64,
+    pub classes: usize,
+    /// Samples of the random durations (1 when none was drawn).
+    pub samples: u64,
+    /// Mass below [`CUT`], not explored (per sample, averaged).
+    pub residual: f64,
+    pub residual_rational: Option<String>,
+    /// What kept parts from being exact, one sentence each.
+    pub not_exact: Vec<String>,
+}
+
+/// [`explore`] gave up: the choice tree needs more than [`MAX_RUNS`] runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TooManyRuns {
+    pub runs: u64,
+}
+
+/// Leaves with equal tallies (durations aside), merged.
+struct Group {
+    tally: Tally,
+    /// Exact total mass (over samples).
+    mass: BigRational,
+    /// Hybrid: mass per sample.
+    per_sample: Vec<(u32, f64)>,
+}
+
+/// The counters of a one-contact tally that say which class it is (recorded time aside: a
+/// reward, accumulated separately).
+fn class_key(t: &Tally) -> Vec<u64> {
+    let mut k = vec![
+        t.any,
+        t.full,
+        t.agent_only,
+        t.ivr,
+        t.studio,
+        t.rod,
+        t.policy,
+        t.dnr,
+        t.abandoned,
+        t.captured,
+        t.saved,
+        t.lost,
+        t.unmodelled_snippet,
+    ];
+    k.extend_from_slice(&t.findings);
+    k.extend_from_slice(&t.policy_matched);
+    k.extend_from_slice(&t.policy_recorded);
+    k.push(u64::MAX);
+    k.extend_from_slice(&t.unmodelled);
+    k.push(u64::MAX);
+    k.extend_from_slice(&t.templated_fallback);
+    k.extend_from_slice(&t.consent_answers);
+    k.extend_from_slice(&t.without_by_answer);
+    k.extend_from_slice(&t.without_by);
+    k.extend_from_slice(&t.class_contacts);
+    k.extend(t.coverage.counts());
+    k
+}
+
+/// Explore `p`'s choice tree: exactly when no run draws a random duration, else over `samples`
+/// samples of the durations (contacts `0..samples` of the program's seed).
+pub fn explore(p: &Compiled, samples: u64) -> Result<Exact, TooManyRuns> {
+    explore_within(p, samples, MAX_RUNS)
+}
+
+/// [`explore`] with a run budget of `max_runs` instead of [`MAX_RUNS`].
+pub fn explore_within(p: &Compiled, samples: u64, max_runs: u64) -> Result<Exact, TooManyRuns> {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut index: HashMap<Vec<u64>, usize> = HashMap::new();
+    // Recorded ms (full, agent only, ivr, statements) × mass.
+    let mut ms = [BigRational::zero(), BigRational::zero(), BigRational::zero(), BigRational::zero()];
+    let mut residual = BigRational::zero();
+    let mut cut_at: Vec<Purpose> = Vec::new();
+    let mut continuous: Vec<Purpose> = Vec::new();
+    let mut snippet_draws = false;
+    let (mut runs, mut leaves) = (0u64, 0u64);
+    let mut hybrid;
+    let mut sample = 0u64;
+    let mut budget_hit = false;
+    // Hybrid: the most runs one sample took, so a sample is started only when it fits.
+    let mut widest = 0u64;
+    let mut stopped_early = false;
+    loop {
+        let before = runs;
+        let mut stack: Vec<Vec<u32>> = Vec::new();
+        driver::rerun(p, Exploring::default(), sample, |out: &Outcome, engine| {
+            runs += 1;
+            snippet_draws |= engine.snippet_draws() > 0;
+            let s = engine.source();
+            for c in &s.continuous {
+                if !continuous.contains(c) {
+                    continuous.push(*c);
+                }
+            }
+            for c in &s.cut_at {
+                if !cut_at.contains(c) {
+                    cut_at.push(*c);
+                }
+            }
+            residual += &s.residual;
+            if !s.cut {
+                leaves += 1;
+                let mut t = Tally::new(p);
+                t.add(out);
+                let m = &s.mass;
+                for (acc, v) in ms.iter_mut().zip([t.ms_full, t.ms_agent_only, t.ms_ivr, t.ms_statements]) {
+                    if v > 0 {
+                        *acc += m * BigRational::from_integer(BigInt::from(v));
+                    }
+                }
+                (t.ms_full, t.ms_agent_only, t.ms_ivr, t.ms_statements) = (0, 0, 0, 0);
+                let key = class_key(&t);
+                let g = *index.entry(key).or_insert_with(|| {
+                    groups.push(Group { tally: t, mass: BigRational::zero(), per_sample: Vec::new() });
+                    groups.len() - 1
+                });
+                let g = &mut groups[g];
+                g.mass += m;
+                let mf = m.to_f64().unwrap_or(0.0);
+                match g.per_sample.last_mut() {
+                    Some((j, acc)) if u64::from(*j) == sample => *acc += mf,
+                    _ => g.per_sample.push((sample as u32, mf)),
+                }
+            }
+            let s = engine.source();
+            for &(pos, k) in &s.alternatives {
+                let mut prefix = s.path[..pos].to_vec();
+                prefix.push(k);
+                stack.push(prefix);
+            }
+            if runs >= max_runs && !stack.is_empty() {
+                budget_hit = true;
+                return false;
+            }
+            match stack.pop() {
+                Some(prefix) => {
+                    engine.source().prefix = prefix;
+                    true
+                }
+                None => false,
+            }
+        });
+        if budget_hit {
+            return Err(TooManyRuns { runs });
+        }
+        sample += 1;
+        widest = widest.max(runs - before);
+        // Exact unless something was sampled: then hybrid, over `samples` samples — as many as
+        // the run budget holds (said in the report).
+        hybrid = !continuous.is_empty() || snippet_draws;
+        if !hybrid || sample >= samples.max(1) {
+            break;
+        }
+        if runs + widest > max_runs {
+            stopped_early = true;
+            break;
+        }
+    }
+    let n = sample;
+    let mut e =
+        summarise(p, groups, ms, residual, n, hybrid, &cut_at, &continuous, snippet_draws, runs, leaves);
+    if stopped_early {
+        e.not_exact.push(format!(
+            "{n} samples of the {samples} asked (--calls): the next would pass the budget of {max_runs} \
+             runs of the engine (docs/limits.md)"
+        ));
+    }
+    Ok(e)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn summarise(
+    p: &Compiled,
+    mut groups: Vec<Group>,
+    ms: [BigRational; 4],
+    residual: BigRational,
+    n: u64,
+    hybrid: bool,
+    cut_at: &[Purpose],
+    continuous: &[Purpose],
+    snippet_draws: bool,
+    runs: u64,
+    leaves: u64,
+) -> Exact {
+    // Deterministic order of groups (the HashMap only indexed them; they are in the order
+    // the depth-first search met them, which is fixed).
+    let samples = BigRational::from_integer(BigInt::from(n));
+    // Every key any class has, in report order: the report of all classes merged.
+    let mut all = Tally::new(p);
+    for g in &groups {
+        all.merge(&g.tally);
+    }
+    let keys = flatten(&all, p);
+    let flats: Vec<HashMap<Vec<String>, u64>> =
+        groups.iter().map(|g| flatten(&g.tally, p).into_iter().collect()).collect();
+    let exact = !hybrid && residual.is_zero();
+    let mut probabilities = Vec::new();
+    let mut expected = Vec::new();
+    let mut per = vec![0.0f64; n as usize];
+    for (path, _) in keys {
+        let mut total = BigRational::zero();
+        per.iter_mut().for_each(|v| *v = 0.0);
+        for (g, flat) in groups.iter_mut().zip(&flats) {
+            let c = flat.get(&path).copied().unwrap_or(0);
+            if c == 0 {
+                continue;
+            }
+            total += &g.mass * BigRational::from_integer(BigInt::from(c));
+            if hybrid {
+                for &(j, m) in &g.per_sample {
+                    per[j as usize] += m * c as f64;
+                }
+            }
+        }
+        let mean = total / &samples;
+        let half_width = hybrid.then(|| {
+            let mu = per.iter().sum::<f64>() / n as f64;
+            let var = if n > 1 {
+                per.iter().map(|v| (v - mu) * (v - mu)).sum::<f64>() / (n - 1) as f64
+            } else {
+                0.0
+            };
+            Z999 * (var / n as f64).sqrt()
+        });
+        let v = Value {
+            value: mean.to_f64().unwrap_or(0.0),
+            rational: exact.then(|| fraction(&mean)),
+            ratio: exact.then(|| mean.clone()),
+            half_width,
+            path,
+        };
+        if v.path.first().is_some_and(|k| k == "statements") {
+            expected.push(v);
+        } else {
+            probabilities.push(v);
+        }
+    }
+    for (name, m) in ["full", "agent_only", "ivr", "statements"].iter().zip(ms) {
+        let secs = m / (&samples * BigRational::from_integer(BigInt::from(1000)));
+        expected.push(Value {
+            path: vec!["recorded_seconds".into(), name.to_string()],
+            value: secs.to_f64().unwrap_or(0.0),
+            rational: exact.then(|| fraction(&secs)),
+            ratio: exact.then(|| secs.clone()),
+            half_width: None,
+        });
+    }
+    let mut not_exact = Vec::new();
+    let names = |ps: &[Purpose]| {
+        let mut v: Vec<String> = ps.iter().map(|&q| format!("`{}`", p.purposes.key(q))).collect();
+        v.sort();
+        v.join(", ")
+    };
+    if !continuous.is_empty() {
+        not_exact.push(format!(
+            "random durations {} are compared by the engine at many points: sampled ({n} samples), \
+             each probability is the mean over the samples with a 99.9% interval; the discrete \
+             choices are still enumerated exactly for every sample (fixed durations are exact)",
+            names(continuous)
+        ));
+    }
+    if snippet_draws {
+        not_exact.push(format!(
+            "a Snippet draws outside the traffic model (`random()`, or a choice on an unknown \
+             value): sampled with the durations ({n} samples)"
+        ));
+    }
+    let residual = residual / &samples;
+    if !residual.is_zero() {
+        not_exact.push(format!(
+            "loops: paths less likely than 2^-50 were not explored (at draws {}); their total \
+             probability {:e} is the residual, and every probability lies in [p, p + residual]",
+            names(cut_at),
+            residual.to_f64().unwrap_or(0.0)
+        ));
+    }
+    Exact {
+        exact,
+        probabilities,
+        expected,
+        runs,
+        leaves,
+        classes: groups.len(),
+        samples: n,
+        residual: residual.to_f64().unwrap_or(0.0),
+        residual_rational: (!hybrid).then(|| fraction(&residual)),
+        not_exact,
+    }
+}
+
+/// One key of `diff --exact`: its probability before and after (`None`: the key does not
+/// exist in that version — an action added or removed), and the difference.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    pub path: Vec<String>,
+    pub old: Option<f64>,
+    pub new: Option<f64>,
+    /// new − old (a missing side counts 0).
+    pub difference: f64,
+    /// The exact difference, when both analyses are exact.
+    pub rational: Option<String>,
+    /// Hybrid: the sum of the two 99.9% half-widths (the same duration samples in both runs,
+    /// so the intervals are not independent: their sum bounds the difference's).
+    pub half_width: Option<f64>,
+}
+
+/// `diff --exact`: every probability key of either version whose value differs (exact: any
+/// difference; hybrid: a difference larger than the two intervals together), and the
+/// coverage branches whose probability is 0 in both (not exercised by the traffic model).
+pub fn compare(old: &Exact, new: &Exact) -> (Vec<Change>, Vec<String>) {
+    let mut paths: Vec<&Vec<String>> = old.probabilities.iter().map(|v| &v.path).collect();
+    for v in &new.probabilities {
+        if !paths.contains(&&v.path) {
+            paths.push(&v.path);
+        }
+    }
+    let find = |e: &'_ Exact, path: &Vec<String>| e.probabilities.iter().find(|v| &v.path == path).cloned();
+    let (mut changes, mut unexercised) = (Vec::new(), Vec::new());
+    for path in paths {
+        let (o, n) = (find(old, path), find(new, path));
+        let (ov, nv) = (o.as_ref().map_or(0.0, |v| v.value), n.as_ref().map_or(0.0, |v| v.value));
+        if path.len() == 3 && path[0] == "coverage" && path[1] == "branches" && ov == 0.0 && nv == 0.0 {
+            unexercised.push(path[2].clone());
+        }
+        let zero = BigRational::zero();
+        let ratio = |v: &Option<Value>, e: &Exact| match v {
+            Some(v) => v.ratio.clone(),
+            None => e.exact.then(|| zero.clone()),
+        };
+        let exact_difference = match (ratio(&o, old), ratio(&n, new)) {
+            (Some(a), Some(b)) => Some(b - a),
+            _ => None,
+        };
+        let half_width = match (old.exact && new.exact, &o, &n) {
+            (true, _, _) => None,
+            (false, o, n) => Some(
+                o.as_ref().and_then(|v| v.half_width).unwrap_or(0.0)
+                    + n.as_ref().and_then(|v| v.half_width).unwrap_or(0.0),
+            ),
+        };
+        let changed = match (&exact_difference, half_width) {
+            (Some(d), _) => !d.is_zero() || o.is_none() != n.is_none(),
+            (None, Some(h)) => (nv - ov).abs() > h || o.is_none() != n.is_none(),
+            (None, None) => ov != nv,
+        };
+        if changed {
+            changes.push(Change {
+                path: path.clone(),
+                old: o.map(|v| v.value),
+                new: n.map(|v| v.value),
+                difference: exact_difference.as_ref().and_then(|d| d.to_f64()).unwrap_or(nv - ov),
+                rational: exact_difference.as_ref().map(fraction),
+                half_width,
+            });
+        }
+    }
+    (changes, unexercised)
+}
+
+/// `num/den` in lowest terms (`0`, `1`, `1/22`).
+pub fn fraction(r: &BigRational) -> String {
+    if r.denom().is_one() { r.numer().to_string() } else { format!("{}/{}", r.numer(), r.denom()) }
+}
+
+/// The integer counters of `t`'s report, by key path: every count the sampled report prints,
+/// for a one-contact tally 0 or 1 (statements: how many). Not counts: `version`, `seed`,
+/// `calls`, the intervals, the verdict list, recorded seconds (a reward, computed apart).
+fn flatten(t: &Tally, p: &Compiled) -> Vec<(Vec<String>, u64)> {
+    let report = t.report(p);
+    let value = serde_json::to_value(&report).unwrap_or(serde_json::Value::Null);
+    let mut out = Vec::new();
+    if let serde_json::Value::Object(m) = value {
+        for (k, v) in m {
+            if matches!(
+                k.as_str(),
+                "version"
+                    | "script"
+                    | "seed"
+                    | "media"
+                    | "calls"
+                    | "ci95"
+                    | "verdicts"
+                    | "recorded_seconds"
+                    | "precision"
+            ) {
+                continue;
+            }
+            walk(&mut vec![k], &v, &mut out);
+        }
+    }
+    out
+}
+
+fn walk(path: &mut Vec<String>, v: &serde_json::Value, out: &mut Vec<(Vec<String>, u64)>) {
+    match v {
+        serde_json::Value::Number(n) => {
+            if let Some(c) = n.as_u64() {
+                out.push((path.clone(), c));
+            }
+        }
+        serde_json::Value::Object(m) => {
+            for (k, v) in m {
+                path.push(k.clone());
+                walk(path, v, out);
+                path.pop();
+            }
+        }
+        // `policies`: rows keyed by name; other lists (question ids, unexercised) hold no counts.
+        serde_json::Value::Array(rows) => {
+            for row in rows {
+                if let Some(name) = row.get("name").and_then(|n| n.as_str()) {
+                    path.push(name.to_string());
+                    walk(path, row, out);
+                    path.pop();
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A fraction short enough to read (the human report); a long one (the exact binary value of
+/// an f64 weight) is left to the JSON.
+pub fn fraction_or_none(s: &str) -> Option<&str> {
+    (s.len() <= 32).then_some(s)
+}
+
+/// `x` as a percentage for the human report: exact values with up to 12 significant digits.
+pub fn percent(x: f64) -> String {
+    let pct = x * 100.0;
+    if pct == 0.0 || pct == 100.0 {
+        return format!("{pct:.0}%");
+    }
+    let digits = 11 - (pct.abs().log10().floor() as i32).clamp(-20, 2);
+    let s = format!("{pct:.*}", digits.max(0) as usize);
+    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
+    format!("{s}%")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_weights_read_as_their_fractions() {
+        assert_eq!(fraction(&rational(0.05, 1.0)), "1/20");
+        assert_eq!(fraction(&rational(0.93 / 3.0, 1.0)), "31/100");
+        assert_eq!(fraction(&rational(1.0 - 0.05 - 0.02, 1.0)), "93/100");
+        assert_eq!(fraction(&rational(30.0, 100.0)), "30");
+        assert_eq!(fraction(&rational(1.0 / 3.0, 1.0)), "1/3");
+        // No simple fraction near: the exact binary value.
+        let x = std::f64::consts::PI / 10.0;
+        assert_eq!(rational(x, 1.0), BigRational::from_float(x).unwrap());
+    }
+
+    #[test]
+    fn percentages_keep_twelve_significant_digits() {
+        assert_eq!(percent(1.0 / 22.0), "4.54545454545%");
+        assert_eq!(percent(0.4), "40%");
+        assert_eq!(percent(0.0), "0%");
+        assert_eq!(percent(1.0), "100%");
+    }
+
+    #[test]
+    fn the_path_mass_is_the_product_of_the_choices() {
+        let mut e = Exploring::default();
+        let half = BigRational::new(1.into(), 2.into());
+        let third = BigRational::new(1.into(), 3.into());
+        let p = Purpose { hash: 0, counter: 0 };
+        assert_eq!(e.decide(p, &[half.clone(), half.clone()]), 0);
+        assert_eq!(e.decide(p, &[third.clone(), third.clone(), third.clone()]), 0);
+        assert_eq!(e.mass, BigRational::new(1.into(), 6.into()));
+        assert_eq!(e.alternatives, vec![(0, 1), (1, 1), (1, 2)]);
+        // Replaying a prefix takes its outcomes and multiplies their probabilities.
+        e.reset();
+        e.prefix = vec![1, 2];
+        assert_eq!(e.decide(p, &[half.clone(), half]), 1);
+        assert_eq!(e.decide(p, &[third.clone(), third.clone(), third]), 2);
+        assert!(e.alternatives.is_empty());
+        assert_eq!(e.mass, BigRational::new(1.into(), 6.into()));
+    }
+}

@@ -1,0 +1,231 @@
+//! `simulate --exact`: the report, its JSON keys, flag conflicts, and the cross-check of every
+//! example against a sampled run of the same model.
+
+use crate::common::{self, output as recflow};
+
+/// Fixed queue wait, patience and talk (the durations `--exact` needs to be exact).
+const FIXED: &str = "durations: {queue_wait: 30, patience: 300, talk: 240}\n";
+
+fn fixed_traffic() -> tempfile::NamedTempFile {
+    let f = tempfile::Builder::new().suffix(".yaml").tempfile().unwrap();
+    std::fs::write(f.path(), FIXED).unwrap();
+    f
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let out = recflow(args);
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn exact_human_report_prints_fractions_without_intervals() {
+    let t = fixed_traffic();
+    let out = recflow(&[
+        "simulate",
+        "scripts/consent-gdpr.yaml",
+        "--exact",
+        "--traffic",
+        t.path().to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    common::insta_settings().bind(|| insta::assert_snapshot!("simulate_exact_consent_gdpr_human", text));
+    assert!(text.contains("Exact: every probability below is exact"));
+    assert!(!text.contains('['), "no interval brackets in an exact report");
+}
+
+#[test]
+fn exact_json_has_probabilities_and_rationals_under_the_report_keys() {
+    let t = fixed_traffic();
+    let tp = t.path().to_str().unwrap();
+    let e = json(&[
+        "simulate",
+        "scripts/mistake-consent-leak.yaml",
+        "--exact",
+        "--traffic",
+        tp,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(e["exact"], true);
+    let p = &e["probabilities"];
+    // Default inputs: wired digits share 93%, no input 5%, an unlisted digit 2%; no input and
+    // the unlisted digit take `default` to the agent, whom the 100% policy records.
+    assert_eq!(e["rational"]["findings"]["recorded_without_consent"], "7/100");
+    assert_eq!(p["findings"]["recorded_without_consent"], 0.07);
+    assert_eq!(e["rational"]["recorded"]["any"], "107/200");
+    assert_eq!(p["dnr"], 0.465);
+    assert_eq!(p["abandoned"], 0.0);
+    assert_eq!(e["rational"]["consent"]["answers"]["no_input"], "1/20");
+    assert_eq!(e["residual"], 0.0);
+    assert_eq!(e["not_exact"], serde_json::json!([]));
+    assert!(e.get("interval999").is_none());
+    // The same keys as the sampled report's counts.
+    let s = json(&[
+        "simulate",
+        "scripts/mistake-consent-leak.yaml",
+        "--calls",
+        "10",
+        "--traffic",
+        tp,
+        "--format",
+        "json",
+    ]);
+    for section in ["recorded", "initiators", "findings", "classes"] {
+        let exact: Vec<&String> = p[section].as_object().unwrap().keys().collect();
+        let counts: Vec<&String> = s[section].as_object().unwrap().keys().collect();
+        assert_eq!(exact, counts, "{section}");
+    }
+    // YAML carries the same.
+    let out = recflow(&[
+        "simulate",
+        "scripts/mistake-consent-leak.yaml",
+        "--exact",
+        "--traffic",
+        tp,
+        "--format",
+        "yaml",
+    ]);
+    let y = String::from_utf8(out.stdout).unwrap();
+    assert!(y.contains("exact: true") && y.contains("recorded_without_consent: 7/100"), "{y}");
+}
+
+#[test]
+fn exact_with_random_durations_says_not_exact_and_gives_intervals() {
+    let e = json(&["simulate", "scripts/consent-gdpr.yaml", "--exact", "--calls", "200", "--format", "json"]);
+    assert_eq!(e["exact"], false);
+    assert!(e.get("rational").is_none(), "no fractions when durations were sampled");
+    let why = e["not_exact"][0].as_str().unwrap();
+    assert!(why.contains("`talk`") && why.contains("sampled (200 samples)"), "{why}");
+    let ci = e["interval999"]["recorded"]["any"].as_array().unwrap();
+    assert!(ci[0].as_f64().unwrap() < ci[1].as_f64().unwrap());
+    assert_eq!(e["explored"]["samples"], 200);
+    // The human report says it first.
+    let out = recflow(&["simulate", "scripts/consent-gdpr.yaml", "--exact", "--calls", "50"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Not exact:\n  - random durations"), "{text}");
+}
+
+#[test]
+fn exact_conflicts_with_precision_and_calls_out() {
+    for extra in [&["--precision", "0.5"][..], &["--calls-out", "x.jsonl"][..]] {
+        let mut args = vec!["simulate", "scripts/consent-gdpr.yaml", "--exact"];
+        args.extend_from_slice(extra);
+        let out = recflow(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("cannot be used with"));
+    }
+}
+
+#[test]
+fn exact_fail_on_reads_the_probabilities() {
+    let t = fixed_traffic();
+    let tp = t.path().to_str().unwrap();
+    let out = recflow(&[
+        "simulate",
+        "scripts/mistake-consent-leak.yaml",
+        "--exact",
+        "--traffic",
+        tp,
+        "--fail-on",
+        "violation",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("a violation with probability 7%"));
+    let out = recflow(&[
+        "simulate",
+        "scripts/consent-gdpr.yaml",
+        "--exact",
+        "--traffic",
+        tp,
+        "--fail-on",
+        "violation",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+/// Wilson interval of k in n at the two-sided 99.9% level.
+fn wilson999(k: u64, n: u64) -> (f64, f64) {
+    let z = 3.290_526_731_491_926_f64;
+    let (k, n) = (k as f64, n as f64);
+    let p = k / n;
+    let d = 1.0 + z * z / n;
+    let c = (p + z * z / (2.0 * n)) / d;
+    let h = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / d;
+    (c - h, c + h)
+}
+
+/// The count at `path` in a sampled report (`policies` rows by name).
+fn count(report: &serde_json::Value, path: &[String]) -> Option<u64> {
+    let mut v = report;
+    for k in path {
+        v = match v {
+            serde_json::Value::Array(rows) => rows.iter().find(|r| r["name"] == k.as_str())?,
+            _ => v.get(k)?,
+        };
+    }
+    v.as_u64()
+}
+
+fn leaves(v: &serde_json::Value, path: &mut Vec<String>, out: &mut Vec<(Vec<String>, f64)>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                path.push(k.clone());
+                leaves(x, path, out);
+                path.pop();
+            }
+        }
+        x => out.push((path.clone(), x.as_f64().unwrap())),
+    }
+}
+
+/// Every example script, fixed durations: each exact probability lies inside the 99.9% Wilson
+/// interval of a 20 000-contact sampled run of the same model (the same key of the report's
+/// counts). Scripts whose runs draw a random time (agent presses at uniform times) are
+/// checked too, with the hybrid interval added to the Wilson one. Deterministic (seed 1).
+#[test]
+fn every_example_exact_probability_lies_in_the_sampled_interval() {
+    const N: u64 = 20_000;
+    let t = fixed_traffic();
+    let tp = t.path().to_str().unwrap();
+    let mut scripts = common::single_examples();
+    scripts.push(common::repo("scripts/tenant-consent-subscript/main.yaml"));
+    scripts.push(common::repo("scripts/tenant-consent-subscript/mistake-main.yaml"));
+    let (mut exact_scripts, mut checked) = (Vec::new(), 0);
+    let n = N.to_string();
+    for path in &scripts {
+        let sp = path.to_str().unwrap();
+        let e = json(&["simulate", sp, "--exact", "--traffic", tp, "--calls", "400", "--format", "json"]);
+        let s = json(&["simulate", sp, "--traffic", tp, "--calls", &n, "--format", "json"]);
+        let mut probs = Vec::new();
+        leaves(&e["probabilities"], &mut Vec::new(), &mut probs);
+        if e["exact"] == true {
+            exact_scripts.push(path.file_name().unwrap().to_string_lossy().to_string());
+        }
+        for (key, p) in &probs {
+            let Some(k) = count(&s, key) else {
+                panic!("{sp}: `{}` is not a count of the report", key.join("."))
+            };
+            let (lo, hi) = wilson999(k, N);
+            // Hybrid: the half-width of the duration samples widens the interval.
+            let h = e.get("interval999").map_or(0.0, |_| {
+                let mut v = &e["interval999"];
+                for k in key {
+                    v = &v[k];
+                }
+                (v[1].as_f64().unwrap() - v[0].as_f64().unwrap()) / 2.0
+            });
+            assert!(
+                lo - h - 1e-12 <= *p && *p <= hi + h + 1e-12,
+                "{sp}: `{}`: exact {p} outside [{lo}, {hi}] ± {h} of {k}/{N} sampled",
+                key.join(".")
+            );
+            checked += 1;
+        }
+    }
+    // Most examples are exact with fixed durations; the statement scripts draw press times.
+    assert!(exact_scripts.len() >= 10, "exact: {exact_scripts:?}");
+    assert!(checked > 500, "{checked} probabilities checked");
+}

@@ -1,0 +1,132 @@
+//! Exact analysis (`sim::exact`, `simulate --exact`): closed-form cases, the honesty of what is
+//! not exact, and the run budget. The cross-check against sampled runs of every example is in
+//! `tests/cli/simulate/exact.rs` (it goes through the command line, subscripts included).
+
+mod common;
+
+use common::sim::{fixed_traffic, script};
+use recflow::model::{Dist, Tenant, Traffic, parse_traffic};
+use recflow::script::Script;
+use recflow::sim::Compiled;
+use recflow::sim::exact::{self, Exact};
+
+fn value<'e>(e: &'e Exact, path: &str) -> &'e exact::Value {
+    let want: Vec<&str> = path.split('.').collect();
+    e.probabilities
+        .iter()
+        .find(|v| v.path.iter().map(String::as_str).eq(want.iter().copied()))
+        .unwrap_or_else(|| panic!("no probability `{path}`"))
+}
+
+fn with_inputs(s: &Script, base: Traffic, inputs: &str) -> Traffic {
+    let mut t =
+        parse_traffic("traffic.yaml", inputs, s).unwrap_or_else(|e| panic!("{}", e.render_plain(100)));
+    t.durations = base.durations;
+    t
+}
+
+/// A MENU that repeats on no input: {1: 0.3, 2: 0.2, none: 0.5}. The caller reaches `two`
+/// first with probability 0.2 / (0.3 + 0.2) = 0.4 — a geometric series the tree cuts at 2^-50:
+/// the value is within 1e-12, the residual is reported, and the result does not claim to be exact.
+#[test]
+fn a_menu_looping_on_no_input_reaches_2_first_with_probability_0_4() {
+    let s = script(
+        "  - {id: begin, type: BEGIN, next: ask}
+  - {id: ask, type: MENU, branches: {'1': one, '2': two, default: ask}}
+  - {id: one, type: HANGUP}
+  - {id: two, type: HANGUP}
+",
+    );
+    let traffic = with_inputs(&s, fixed_traffic(), "inputs: {ask: {'1': 0.3, '2': 0.2, none: 0.5}}");
+    let p = Compiled::compile(&s, &Tenant::default(), &traffic);
+    let e = exact::explore(&p, 1).unwrap();
+    let two = value(&e, "coverage.actions.two");
+    let one = value(&e, "coverage.actions.one");
+    assert!((two.value - 0.4).abs() < 1e-12, "{}", two.value);
+    assert!((one.value - 0.6).abs() < 1e-12, "{}", one.value);
+    assert!(!e.exact, "a cut loop is not exact");
+    assert!(e.residual > 0.0 && e.residual < 1e-12, "residual {}", e.residual);
+    // Every probability lies in [p, p + residual].
+    assert!(two.value <= 0.4 && 0.4 <= two.value + e.residual + 1e-16);
+    assert!(e.not_exact.iter().any(|w| w.contains("loops") && w.contains("menu:ask")), "{:?}", e.not_exact);
+}
+
+/// The consent question is answered with no input 5% of the time; no input goes on to the
+/// agent, whom the 100% policy records: recorded without consent = 1/20 exactly, with fixed
+/// durations.
+#[test]
+fn no_input_at_consent_with_fixed_durations_is_recorded_without_consent_exactly_1_in_20() {
+    let s = common::sim::load("scripts/mistake-consent-leak.yaml");
+    let traffic = with_inputs(&s, fixed_traffic(), "inputs: {consent: {'1': 0.5, '2': 0.45, none: 0.05}}");
+    let p = Compiled::compile(&s, &Tenant::default(), &traffic);
+    let e = exact::explore(&p, 1).unwrap();
+    assert!(e.exact, "{:?}", e.not_exact);
+    assert!(e.not_exact.is_empty());
+    let v = value(&e, "findings.recorded_without_consent");
+    assert_eq!(v.rational.as_deref(), Some("1/20"));
+    assert!((v.value - 0.05).abs() < 1e-15);
+    assert_eq!(value(&e, "consent.answers.no_input").rational.as_deref(), Some("1/20"));
+    // Shares that add up to one contact add up exactly.
+    let any = value(&e, "recorded.any").rational.clone().unwrap();
+    let none = value(&e, "recorded.none").rational.clone().unwrap();
+    let sum = parse(&any) + parse(&none);
+    assert_eq!(sum, num_rational::BigRational::from_integer(1.into()), "{any} + {none}");
+    assert!(e.samples == 1 && e.residual == 0.0);
+}
+
+fn parse(s: &str) -> num_rational::BigRational {
+    match s.split_once('/') {
+        Some((n, d)) => num_rational::BigRational::new(n.parse().unwrap(), d.parse().unwrap()),
+        None => num_rational::BigRational::from_integer(s.parse().unwrap()),
+    }
+}
+
+/// The issue's case: queue wait exp(30 s) against patience exp(300 s) — P(answered) = 10/11, so
+/// recorded without consent = 0.05 × 10/11 = 1/22. Random durations are not enumerated: the
+/// analysis says so, samples them, and its interval holds 1/22.
+#[test]
+fn random_queue_durations_are_named_not_exact_and_their_interval_holds_1_in_22() {
+    let s = common::sim::load("scripts/mistake-consent-leak.yaml");
+    let mut base = fixed_traffic();
+    base.durations.queue_wait = Dist::Exp(30.0);
+    base.durations.patience = Dist::Exp(300.0);
+    let traffic = with_inputs(&s, base, "inputs: {consent: {'1': 0.5, '2': 0.45, none: 0.05}}");
+    let p = Compiled::compile(&s, &Tenant::default(), &traffic);
+    let e = exact::explore(&p, 4000).unwrap();
+    assert!(!e.exact);
+    assert_eq!(e.samples, 4000);
+    let why = e.not_exact.join(" ");
+    assert!(why.contains("`queue_wait`") && why.contains("`patience`"), "{why}");
+    let v = value(&e, "findings.recorded_without_consent");
+    assert!(v.rational.is_none(), "no fraction for a sampled value");
+    let h = v.half_width.unwrap();
+    assert!(h > 0.0);
+    assert!((v.value - 1.0 / 22.0).abs() <= h, "{} ± {h} vs 1/22", v.value);
+    // The abandoned share: 1/11.
+    let a = value(&e, "abandoned");
+    assert!((a.value - 1.0 / 11.0).abs() <= a.half_width.unwrap(), "{:?}", a);
+}
+
+/// More leaves than the budget: an error naming the runs, never a hang.
+#[test]
+fn a_tree_past_the_run_budget_is_an_error() {
+    let s = common::sim::load("scripts/consent-gdpr.yaml");
+    let p = Compiled::compile(&s, &Tenant::default(), &fixed_traffic());
+    // 4 inputs × 20 agents = 80 leaves.
+    assert_eq!(exact::explore_within(&p, 1, 1000).unwrap().leaves, 80);
+    let err = exact::explore_within(&p, 1, 50).unwrap_err();
+    assert_eq!(err.runs, 50);
+}
+
+/// Hybrid: samples of the random durations stop where the budget would be passed, and the
+/// report says how many were taken of how many asked.
+#[test]
+fn hybrid_samples_stop_at_the_budget_and_say_so() {
+    let s = common::sim::load("scripts/consent-gdpr.yaml");
+    let p = Compiled::compile(&s, &Tenant::default(), &Traffic::default());
+    let e = exact::explore_within(&p, 1000, 2000).unwrap();
+    assert!(e.samples < 1000 && e.samples > 10, "{}", e.samples);
+    assert!(e.runs <= 2000);
+    let last = e.not_exact.last().unwrap();
+    assert!(last.contains(&format!("{} samples of the 1000 asked", e.samples)), "{last}");
+}
