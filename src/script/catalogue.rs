@@ -231,6 +231,9 @@ pub fn lookup(type_name: &str) -> Option<&'static ActionSpec> {
 
 const PROMPTS: &[&str] = &["Phrase", "Sequence"];
 
+/// The "read, not modelled" text of the ASR actions whose only timing property is `Timeout`.
+const ASR_TIMEOUT: &str = "read, not modelled: `Timeout` — the result branch comes from traffic `branches:`; no speech is drawn and no time passes";
+
 const fn spec(
     name: &'static str,
     summary: &'static str,
@@ -384,7 +387,7 @@ pub static CATALOGUE: &[ActionSpec] = &[
             ),
             &["Phrase", "Sequence", "Variable", "Timeout"],
         ),
-        "read, not modelled: `Timeout` — the result branch comes from traffic `branches:`; no speech is drawn and no time passes",
+        ASR_TIMEOUT,
     ),
     modelled(
         props(
@@ -401,7 +404,7 @@ pub static CATALOGUE: &[ActionSpec] = &[
             ),
             &["Phrase", "Sequence", "Variable", "Timeout"],
         ),
-        "read, not modelled: `Timeout` — the result branch comes from traffic `branches:`; no speech is drawn and no time passes",
+        ASR_TIMEOUT,
     ),
     modelled(
         props(

@@ -129,6 +129,8 @@ pub enum Op {
     Timed {
         ms: u64,
         media: bool,
+        /// A MUSIC playing its whole file for a fixed `durations.music` (A-25; for explain).
+        whole: bool,
         next: Next,
     },
     Assign {
@@ -637,24 +639,49 @@ impl Compiled {
                 // plays the whole file (traffic `durations.music`) and takes `OnComplete`.
                 Kind::Music { seconds } if *seconds > 0.0 && seconds.is_finite() => {
                     // Media class from the catalogue (`audio`), the column lint's M005 reads.
-                    Op::Timed { ms: secs_to_ms(*seconds), media: action.is_media(), next: default }
+                    Op::Timed {
+                        ms: secs_to_ms(*seconds),
+                        media: action.is_media(),
+                        whole: false,
+                        next: default,
+                    }
                 }
-                Kind::Music { .. } => Op::Music {
-                    duration: DistMs {
-                        dist: traffic.durations.music,
-                        purpose: purposes.intern(&format!("music_time:{}", action.id)),
-                    },
-                    complete: action
+                Kind::Music { .. } => {
+                    let complete = action
                         .branches
                         .iter()
                         .find(|b| same_branch_name(&b.name, "OnComplete"))
                         .and_then(|b| coverage.edge(action, b))
-                        .or(default),
-                    default,
-                },
-                Kind::Wait { seconds } => {
-                    Op::Timed { ms: secs_to_ms(*seconds), media: action.is_media(), next: default }
+                        .or(default);
+                    match traffic.durations.music {
+                        // A fixed length, known now (a templated value may still make it positive
+                        // per contact: that needs the `default` target, kept by `Op::Music`).
+                        Dist::Fixed(s)
+                            if crate::script::runtime::templated(action, "SecondstoPlay").is_none() =>
+                        {
+                            Op::Timed {
+                                ms: secs_to_ms(s),
+                                media: action.is_media(),
+                                whole: true,
+                                next: complete,
+                            }
+                        }
+                        dist => Op::Music {
+                            duration: DistMs {
+                                dist,
+                                purpose: purposes.intern(&format!("music_time:{}", action.id)),
+                            },
+                            complete,
+                            default,
+                        },
+                    }
                 }
+                Kind::Wait { seconds } => Op::Timed {
+                    ms: secs_to_ms(*seconds),
+                    media: action.is_media(),
+                    whole: false,
+                    next: default,
+                },
                 Kind::Assign { variable, value } => Op::Assign {
                     var: symbols.intern(variable),
                     value: Template::compile(value, &mut symbols),

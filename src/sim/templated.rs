@@ -144,7 +144,7 @@ fn apply(
             let Some(s) = seconds(v) else { return false };
             if let Op::Timed { media, next, .. } = current(op, inner) {
                 let (media, next) = (*media, *next);
-                *op = Some(Op::Timed { ms: secs_to_ms(s), media, next });
+                *op = Some(Op::Timed { ms: secs_to_ms(s), media, whole: false, next });
             }
             true
         }
@@ -155,7 +155,7 @@ fn apply(
             if s > 0.0
                 && let Op::Music { default, .. } = current(op, inner)
             {
-                *op = Some(Op::Timed { ms: secs_to_ms(s), media: true, next: *default });
+                *op = Some(Op::Timed { ms: secs_to_ms(s), media: true, whole: false, next: *default });
             }
             true
         }

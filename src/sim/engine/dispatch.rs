@@ -15,6 +15,13 @@ use crate::sim::vars::{Template, VarId};
 impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     /// Continue at `next` after `dur` ms; an unwired branch ends the thread (and, in the IVR,
     /// the call: finding `stuck`).
+    /// a media action after release is skipped (0 ms, `next`) and reported.
+    fn media_after_release(&mut self, ix: ActionIx, what: &str, next: Next, out: &mut Outcome) {
+        out.add_at(Finding::MediaAfterRelease, Some(ix));
+        tr!(self, "finding", Some(ix), Some("A-3"), "{what} after release is skipped (media_after_release)");
+        self.goto(next, 0, out)
+    }
+
     pub(super) fn goto(&mut self, next: Next, dur: u64, out: &mut Outcome) {
         match next {
             Some(e) => {
@@ -149,15 +156,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             // branches), stored in the MENU's variable, and picks the branch (SEMANTICS §2).
             Op::Menu(m) => {
                 if released {
-                    out.add_at(Finding::MediaAfterRelease, Some(ix));
-                    tr!(
-                        self,
-                        "finding",
-                        Some(ix),
-                        Some("A-3"),
-                        "MENU after release is skipped (media_after_release)"
-                    );
-                    return self.goto(m.default, 0, out);
+                    return self.media_after_release(ix, "MENU", m.default, out);
                 }
                 if m.sensitive && self.c.rec.is_some() {
                     out.add_at(Finding::SensitiveWhileRecording, Some(ix));
@@ -187,8 +186,12 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 self.obs.decided(Decision::Menu(ix, choice));
                 // the input is cut to MaxDigits (a `char` boundary scan of a few bytes).
                 let max_digits = menu_values.max_digits.unwrap_or(m.max_digits);
-                let choice =
-                    choice.map(|d| d.char_indices().nth(max_digits as usize).map_or(d, |(i, _)| &d[..i]));
+                let choice = match choice {
+                    Some(d) if (max_digits as usize) < d.len() => {
+                        Some(d.char_indices().nth(max_digits as usize).map_or(d, |(i, _)| &d[..i]))
+                    }
+                    c => c,
+                };
                 self.c.vars.set(m.var, choice.unwrap_or(""));
                 let branch = choice.and_then(|d| m.digits.iter().position(|(name, _)| name == d));
                 let target = match (choice, branch) {
@@ -199,11 +202,16 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 // `durations.menu` (the prompt and the answer), plus the Timeout when
                 // no input came, or the InterDigitTimeout after an input short of MaxDigits.
                 let prompt = self.sample_ms(m.duration.dist, m.duration.purpose);
-                let short = menu_values.max_digits.unwrap_or(m.short_input) as usize;
+                let inter_digit = menu_values.inter_digit_ms.unwrap_or(m.inter_digit_ms);
                 let wait = match choice {
                     None => menu_values.timeout_ms.unwrap_or(m.timeout_ms),
-                    Some(d) if !d.ends_with('#') && d.chars().count() < short => {
-                        menu_values.inter_digit_ms.unwrap_or(m.inter_digit_ms)
+                    Some(d)
+                        if inter_digit > 0
+                            && !d.ends_with('#')
+                            && d.chars().count()
+                                < menu_values.max_digits.unwrap_or(m.short_input) as usize =>
+                    {
+                        inter_digit
                     }
                     Some(_) => 0,
                 };
@@ -243,15 +251,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             }
             Op::Play { next, duration } => {
                 if released {
-                    out.add_at(Finding::MediaAfterRelease, Some(ix));
-                    tr!(
-                        self,
-                        "finding",
-                        Some(ix),
-                        Some("A-3"),
-                        "PLAY after release is skipped (media_after_release)"
-                    );
-                    return self.goto(*next, 0, out);
+                    return self.media_after_release(ix, "PLAY", *next, out);
                 }
                 tr!(self, "action", Some(ix), None, "PLAY");
                 self.ivr_media(ix);
@@ -261,15 +261,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             // MUSIC playing its whole file: traffic `durations.music`, then OnComplete.
             Op::Music { duration, complete, default } => {
                 if released {
-                    out.add_at(Finding::MediaAfterRelease, Some(ix));
-                    tr!(
-                        self,
-                        "finding",
-                        Some(ix),
-                        Some("A-3"),
-                        "MUSIC after release is skipped (media_after_release)"
-                    );
-                    return self.goto(*default, 0, out);
+                    return self.media_after_release(ix, "MUSIC", *default, out);
                 }
                 let dur = self.sample_ms(duration.dist, duration.purpose);
                 tr!(
@@ -284,19 +276,21 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             }
             // MUSIC and WAIT: a fixed duration; only MUSIC is media, and neither is IVR
             // media, so hold music after a Start does not disarm it.
-            Op::Timed { ms, media, next } => {
+            Op::Timed { ms, media, whole, next } => {
                 if released && *media {
-                    out.add_at(Finding::MediaAfterRelease, Some(ix));
+                    return self.media_after_release(ix, "MUSIC", *next, out);
+                }
+                if *whole {
                     tr!(
                         self,
-                        "finding",
+                        "action",
                         Some(ix),
-                        Some("A-3"),
-                        "MUSIC after release is skipped (media_after_release)"
+                        Some("A-25"),
+                        "MUSIC: the whole file, durations.music = {ms} ms"
                     );
-                    return self.goto(*next, 0, out);
+                } else {
+                    tr!(self, "action", Some(ix), Some("A-1"), "{} {} ms", self.op_name(ix), ms);
                 }
-                tr!(self, "action", Some(ix), Some("A-1"), "{} {} ms", self.op_name(ix), ms);
                 self.goto(*next, *ms, out);
             }
             Op::Assign { var, value, next } => {
