@@ -300,6 +300,12 @@ pub struct SimulateArgs {
     /// See docs/exact.md.
     #[arg(long, conflicts_with_all = ["precision", "calls_out"])]
     pub exact: bool,
+    /// With --exact: for each violation finding, how its probability changes per unit of each
+    /// traffic probability that affects it (a MENU input, a branch weight, a policy's
+    /// percent, an agent event), computed exactly from the same runs. Needs an exact analysis
+    /// (fixed durations).
+    #[arg(long, requires = "exact")]
+    pub sensitivity: bool,
     /// Exit 1 when a finding of this class (or worse) occurred in a simulated contact: a CI
     /// gate. `violation`: recordings that break consent, PCI or statement rules; `warning`:
     /// those and a misbehaving script (stuck, step limit, indicator left on, fallback values).

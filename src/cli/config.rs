@@ -133,6 +133,8 @@ pub struct Simulate {
     pub min_coverage: Option<f64>,
     /// `--exact`: exact analysis (`sim::exact`) instead of sampling.
     pub exact: bool,
+    /// `--sensitivity` (with `--exact`).
+    pub sensitivity: bool,
 }
 
 #[derive(Debug)]
@@ -291,6 +293,7 @@ impl Config {
                 fail_on: a.fail_on.map(|f| f.class()),
                 min_coverage: a.min_coverage,
                 exact: a.exact,
+                sensitivity: a.sensitivity,
             }),
             Command::Explain(a) => Work::Explain(Explain {
                 script: a.script,

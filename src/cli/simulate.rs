@@ -137,7 +137,7 @@ pub fn run(term: &Term, a: &Simulate) -> std::io::Result<ExitKind> {
 /// `--min-coverage` to the probabilities (a class or branch with probability > 0 occurred).
 fn exact(a: &Simulate, program: &sim::Compiled, calls: u64) -> std::io::Result<ExitKind> {
     use crate::report::exact as render;
-    let result = match sim::exact::explore(program, calls) {
+    let result = match sim::exact::explore_with(program, calls, sim::exact::MAX_RUNS, a.sensitivity) {
         Ok(r) => r,
         Err(e) => {
             eprintln!(
@@ -150,6 +150,12 @@ fn exact(a: &Simulate, program: &sim::Compiled, calls: u64) -> std::io::Result<E
             return Ok(ExitKind::BadInput);
         }
     };
+    if a.sensitivity && !result.exact {
+        eprintln!(
+            "recflow: --sensitivity: not computed: the analysis is not exact (see \"Not exact\"); \
+             give fixed durations"
+        );
+    }
     let name = program.name.as_str();
     let text = match a.format {
         ReportFormat::Json => render::json(&result, name, program.seed),

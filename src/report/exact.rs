@@ -60,6 +60,17 @@ pub fn to_json(e: &Exact, script: &str, seed: u64) -> Json {
     m.insert("expected".into(), nest(&e.expected, |v| Some(rounded(v.value))));
     m.insert("residual".into(), rounded(e.residual));
     m.insert("not_exact".into(), json!(e.not_exact));
+    if !e.sensitivity.is_empty() {
+        let rows: Vec<Json> = e
+            .sensitivity
+            .iter()
+            .map(|x| {
+                json!({"finding": x.finding, "draw": x.draw, "outcome": x.outcome,
+                       "derivative": rounded(x.derivative), "rational": x.rational})
+            })
+            .collect();
+        m.insert("sensitivity".into(), Json::Array(rows));
+    }
     m.insert(
         "explored".into(),
         json!({"runs": e.runs, "leaves": e.leaves, "classes": e.classes, "samples": e.samples}),
@@ -135,6 +146,26 @@ pub fn human(e: &Exact, script: &str, seed: u64) -> String {
     }
     if e.residual > 0.0 {
         let _ = writeln!(s, "\nresidual (unexplored probability): {:e}", e.residual);
+    }
+    if !e.sensitivity.is_empty() {
+        s.push_str(
+            "\nSensitivity: change of each violation's probability per unit of one traffic probability\n\
+             (that outcome of the draw; its other outcomes scaled down in proportion)\n",
+        );
+        let mut finding = "";
+        for x in &e.sensitivity {
+            if x.finding != finding {
+                finding = &x.finding;
+                let _ = writeln!(s, "  {finding}");
+            }
+            let mut line =
+                format!("    {:<40} {:>+16.12}", format!("{} = {}", x.draw, x.outcome), x.derivative);
+            if let Some(r) = fraction_or_none(&x.rational) {
+                let _ = write!(line, "  = {r}");
+            }
+            s.push_str(line.trim_end());
+            s.push('\n');
+        }
     }
     s
 }

@@ -60,8 +60,10 @@ pub struct Exploring {
     prefix: Vec<u32>,
     /// Outcomes taken in this run (the prefix, then the new ones).
     path: Vec<u32>,
-    /// Probability of the path so far.
+    /// Probability of the path so far, and the same as an f64 (compared with [`CUT`] without
+    /// converting a fraction whose terms grow with the path).
     mass: BigRational,
+    mass_f: f64,
     /// Outcomes of new branch points not taken in this run: (position in `path`, outcome).
     alternatives: Vec<(usize, u32)>,
     /// This run fell below [`CUT`] at a new branch point: it is not a leaf, its mass is in
@@ -73,6 +75,14 @@ pub struct Exploring {
     cut_at: Vec<Purpose>,
     /// Purposes drawn as continuous values (durations, times) in this run.
     continuous: Vec<Purpose>,
+    /// `--sensitivity`: every weighted or yes/no draw of the run — its purpose, the outcome
+    /// taken and the outcome probabilities (uniform picks are not traffic weights).
+    track: bool,
+    visits: Vec<(Purpose, u32, Vec<BigRational>)>,
+    /// The outcome probabilities of each draw as fractions, computed once per purpose and
+    /// parameters (a weighted draw's cumulative weights, a yes/no draw's probability, a uniform
+    /// pick's size): replays meet the same draws again and again.
+    cache: HashMap<(u32, u64), (Vec<f64>, Vec<BigRational>)>,
 }
 
 impl Default for Exploring {
@@ -81,11 +91,15 @@ impl Default for Exploring {
             prefix: Vec::new(),
             path: Vec::new(),
             mass: BigRational::one(),
+            mass_f: 1.0,
             alternatives: Vec::new(),
             cut: false,
             residual: BigRational::zero(),
             cut_at: Vec::new(),
             continuous: Vec::new(),
+            track: false,
+            visits: Vec::new(),
+            cache: HashMap::new(),
         }
     }
 }
@@ -96,6 +110,7 @@ impl Exploring {
         let pos = self.path.len();
         if let Some(&k) = self.prefix.get(pos) {
             self.mass *= &probs[k as usize];
+            self.mass_f *= probs[k as usize].to_f64().unwrap_or(0.0);
             self.path.push(k);
             return k as usize;
         }
@@ -106,26 +121,28 @@ impl Exploring {
             self.path.push(k as u32);
             return k;
         }
-        let mut chosen: Option<(usize, BigRational)> = None;
+        let mut chosen: Option<(usize, BigRational, f64)> = None;
         for (k, pk) in probs.iter().enumerate() {
             if pk.is_zero() {
                 continue;
             }
             let child = &self.mass * pk;
-            if child.to_f64().unwrap_or(0.0) < CUT {
+            let child_f = self.mass_f * pk.to_f64().unwrap_or(0.0);
+            if child_f < CUT {
                 self.residual += child;
                 if !self.cut_at.contains(&purpose) {
                     self.cut_at.push(purpose);
                 }
             } else if chosen.is_none() {
-                chosen = Some((k, child));
+                chosen = Some((k, child, child_f));
             } else {
                 self.alternatives.push((pos, k as u32));
             }
         }
         let k = match chosen {
-            Some((k, child)) => {
+            Some((k, child, child_f)) => {
                 self.mass = child;
+                self.mass_f = child_f;
                 k
             }
             None => {
@@ -135,6 +152,24 @@ impl Exploring {
         };
         self.path.push(k as u32);
         k
+    }
+
+    /// The cached outcome probabilities under `key` (and `cumulative`, compared: a purpose
+    /// keeps its weights, but a cache must not rely on it), else `make`'s.
+    fn probabilities(
+        &mut self,
+        key: (u32, u64),
+        cumulative: &[f64],
+        make: impl FnOnce() -> Vec<BigRational>,
+    ) -> Vec<BigRational> {
+        match self.cache.get(&key) {
+            Some((c, probs)) if c.as_slice() == cumulative => probs.clone(),
+            _ => {
+                let probs = make();
+                self.cache.insert(key, (cumulative.to_vec(), probs.clone()));
+                probs
+            }
+        }
     }
 
     fn continuous(&mut self, p: Purpose) {
@@ -148,11 +183,13 @@ impl Source<'_> for Exploring {
     fn reset(&mut self) {
         self.path.clear();
         self.mass = BigRational::one();
+        self.mass_f = 1.0;
         self.alternatives.clear();
         self.cut = false;
         self.residual = BigRational::zero();
         self.cut_at.clear();
         self.continuous.clear();
+        self.visits.clear();
     }
 
     fn chance(&mut self, _d: &mut Draws, p: Purpose, prob: f64) -> bool {
@@ -160,17 +197,24 @@ impl Source<'_> for Exploring {
         if prob <= 0.0 || prob >= 1.0 || prob.is_nan() {
             return prob >= 1.0;
         }
-        let q = rational(prob, 1.0);
-        let probs = [BigRational::one() - &q, q];
-        self.decide(p, &probs) == 1
+        let probs = self.probabilities((p.counter, prob.to_bits()), &[], || {
+            let q = rational(prob, 1.0);
+            vec![BigRational::one() - &q, q]
+        });
+        let k = self.decide(p, &probs);
+        if self.track {
+            self.visits.push((p, k as u32, probs));
+        }
+        k == 1
     }
 
     fn index(&mut self, _d: &mut Draws, p: Purpose, n: usize) -> usize {
         if n <= 1 {
             return 0;
         }
-        let each = BigRational::new(BigInt::one(), BigInt::from(n));
-        let probs = vec![each; n];
+        let probs = self.probabilities((p.counter, n as u64), &[], || {
+            vec![BigRational::new(BigInt::one(), BigInt::from(n)); n]
+        });
         self.decide(p, &probs)
     }
 
@@ -180,20 +224,27 @@ impl Source<'_> for Exploring {
         if cumulative.len() <= 1 || total.is_nan() || total <= 0.0 {
             return cumulative.len().saturating_sub(1);
         }
-        let mut prev = 0.0;
-        let mut weights: Vec<BigRational> = cumulative
-            .iter()
-            .map(|&c| {
-                let w = (c - prev).max(0.0);
-                prev = c;
-                if w > 0.0 { rational(w, total) } else { BigRational::zero() }
-            })
-            .collect();
-        let sum: BigRational = weights.iter().fold(BigRational::zero(), |a, w| a + w);
-        for w in &mut weights {
-            *w = &*w / &sum;
+        let weights = self.probabilities((p.counter, u64::MAX), cumulative, || {
+            let mut prev = 0.0;
+            let mut weights: Vec<BigRational> = cumulative
+                .iter()
+                .map(|&c| {
+                    let w = (c - prev).max(0.0);
+                    prev = c;
+                    if w > 0.0 { rational(w, total) } else { BigRational::zero() }
+                })
+                .collect();
+            let sum: BigRational = weights.iter().fold(BigRational::zero(), |a, w| a + w);
+            for w in &mut weights {
+                *w = &*w / &sum;
+            }
+            weights
+        });
+        let k = self.decide(p, &weights);
+        if self.track {
+            self.visits.push((p, k as u32, weights));
         }
-        self.decide(p, &weights)
+        k
     }
 
     fn unit(&mut self, d: &mut Draws, p: Purpose) -> f64 {
@@ -276,6 +327,8 @@ pub struct Exact {
     pub residual_rational: Option<String>,
     /// What kept parts from being exact, one sentence each.
     pub not_exact: Vec<String>,
+    /// `--sensitivity` (exact runs only; empty otherwise).
+    pub sensitivity: Vec<Sensitivity>,
 }
 
 /// [`explore`] gave up: the choice tree needs more than [`MAX_RUNS`] runs.
@@ -291,6 +344,8 @@ struct Group {
     mass: BigRational,
     /// Hybrid: mass per sample.
     per_sample: Vec<(u32, f64)>,
+    /// `--sensitivity`: Σ d mass / dθ over the group's leaves, per (purpose counter, outcome).
+    sensitivity: std::collections::BTreeMap<(u32, u32), BigRational>,
 }
 
 /// The counters of a one-contact tally that say which class it is (recorded time aside: a
@@ -329,11 +384,22 @@ fn class_key(t: &Tally) -> Vec<u64> {
 /// Explore `p`'s choice tree: exactly when no run draws a random duration, else over `samples`
 /// samples of the durations (contacts `0..samples` of the program's seed).
 pub fn explore(p: &Compiled, samples: u64) -> Result<Exact, TooManyRuns> {
-    explore_within(p, samples, MAX_RUNS)
+    explore_with(p, samples, MAX_RUNS, false)
 }
 
 /// [`explore`] with a run budget of `max_runs` instead of [`MAX_RUNS`].
 pub fn explore_within(p: &Compiled, samples: u64, max_runs: u64) -> Result<Exact, TooManyRuns> {
+    explore_with(p, samples, max_runs, false)
+}
+
+/// [`explore_within`], and with `sensitivity` the derivative of every violation finding's
+/// probability per unit of each traffic probability ([`Exact::sensitivity`]; exact runs only).
+pub fn explore_with(
+    p: &Compiled,
+    samples: u64,
+    max_runs: u64,
+    sensitivity: bool,
+) -> Result<Exact, TooManyRuns> {
     let mut groups: Vec<Group> = Vec::new();
     let mut index: HashMap<Vec<u64>, usize> = HashMap::new();
     // Recorded ms (full, agent only, ivr, statements) × mass.
@@ -352,7 +418,8 @@ pub fn explore_within(p: &Compiled, samples: u64, max_runs: u64) -> Result<Exact
     loop {
         let before = runs;
         let mut stack: Vec<Vec<u32>> = Vec::new();
-        driver::rerun(p, Exploring::default(), sample, |out: &Outcome, engine| {
+        let source = Exploring { track: sensitivity && sample == 0, ..Exploring::default() };
+        driver::rerun(p, source, sample, |out: &Outcome, engine| {
             runs += 1;
             snippet_draws |= engine.snippet_draws() > 0;
             let s = engine.source();
@@ -380,12 +447,30 @@ pub fn explore_within(p: &Compiled, samples: u64, max_runs: u64) -> Result<Exact
                 (t.ms_full, t.ms_agent_only, t.ms_ivr, t.ms_statements) = (0, 0, 0, 0);
                 let key = class_key(&t);
                 let g = *index.entry(key).or_insert_with(|| {
-                    groups.push(Group { tally: t, mass: BigRational::zero(), per_sample: Vec::new() });
+                    groups.push(Group {
+                        tally: t,
+                        mass: BigRational::zero(),
+                        per_sample: Vec::new(),
+                        sensitivity: std::collections::BTreeMap::new(),
+                    });
                     groups.len() - 1
                 });
                 let g = &mut groups[g];
                 g.mass += m;
-                let mf = m.to_f64().unwrap_or(0.0);
+                // d mass / dθ for θ = "outcome o of this draw, the others scaled in
+                // proportion": mass × Σ over visits (1/p_o if o was taken, else −1/(1 − p_o)).
+                for (purpose, taken, probs) in &s.visits {
+                    for (o, po) in probs.iter().enumerate() {
+                        if po.is_zero() || po.is_one() || (probs.len() == 2 && o == 0) {
+                            continue;
+                        }
+                        let term = if o as u32 == *taken { m / po } else { -(m / (BigRational::one() - po)) };
+                        *g.sensitivity
+                            .entry((purpose.counter, o as u32))
+                            .or_insert_with(BigRational::zero) += term;
+                    }
+                }
+                let mf = s.mass_f;
                 match g.per_sample.last_mut() {
                     Some((j, acc)) if u64::from(*j) == sample => *acc += mf,
                     _ => g.per_sample.push((sample as u32, mf)),
@@ -515,6 +600,43 @@ fn summarise(
         });
     }
     let mut not_exact = Vec::new();
+    let mut sensitivity = Vec::new();
+    if exact && groups.iter().any(|g| !g.sensitivity.is_empty()) {
+        for v in &probabilities {
+            let violation = v.path.len() == 2
+                && v.path[0] == "findings"
+                && super::outcome::Finding::lookup(&v.path[1])
+                    .is_some_and(|f| f.class() == super::findings::Class::Violation);
+            if !violation || v.value == 0.0 {
+                continue;
+            }
+            let mut d: std::collections::BTreeMap<(u32, u32), BigRational> =
+                std::collections::BTreeMap::new();
+            for (g, flat) in groups.iter().zip(&flats) {
+                let c = flat.get(&v.path).copied().unwrap_or(0);
+                if c == 0 {
+                    continue;
+                }
+                for (k, x) in &g.sensitivity {
+                    *d.entry(*k).or_insert_with(BigRational::zero) +=
+                        x * BigRational::from_integer(BigInt::from(c));
+                }
+            }
+            for ((counter, o), x) in d {
+                if x.is_zero() {
+                    continue;
+                }
+                let (draw, outcome) = label(p, counter, o);
+                sensitivity.push(Sensitivity {
+                    finding: v.path[1].clone(),
+                    draw,
+                    outcome,
+                    derivative: x.to_f64().unwrap_or(0.0),
+                    rational: fraction(&x),
+                });
+            }
+        }
+    }
     let names = |ps: &[Purpose]| {
         let mut v: Vec<String> = ps.iter().map(|&q| format!("`{}`", p.purposes.key(q))).collect();
         v.sort();
@@ -554,7 +676,51 @@ fn summarise(
         residual: residual.to_f64().unwrap_or(0.0),
         residual_rational: (!hybrid).then(|| fraction(&residual)),
         not_exact,
+        sensitivity,
     }
+}
+
+/// The draw (its purpose key: `menu:consent`, `policy:Sales QA`, `rod`) and the name of outcome
+/// `o` (a MENU input or `none`, a branch, a direction; `yes` for a yes/no draw).
+fn label(p: &Compiled, counter: u32, o: u32) -> (String, String) {
+    use super::compile::Op;
+    let key = p.purposes.key(Purpose { hash: 0, counter }).to_string();
+    let is = |q: Purpose| q.counter == counter;
+    let o = o as usize;
+    for op in &p.ops {
+        match op {
+            Op::Menu(m) if is(m.choice) => {
+                if let Some((values, _)) = &m.inputs {
+                    return (key, values.get(o).cloned().flatten().unwrap_or_else(|| "none".into()));
+                }
+            }
+            Op::Branched(b) if is(b.choice) => {
+                return (key, b.choices.get(o).map_or_else(|| o.to_string(), |c| c.0.clone()));
+            }
+            _ => {}
+        }
+    }
+    if is(p.fixed.direction) {
+        return (key, p.direction.0.get(o).map_or_else(|| o.to_string(), |d| d.as_str().to_string()));
+    }
+    for (q, list) in [(p.fixed.ani, &p.ani.0), (p.fixed.dnis, &p.dnis.0)] {
+        if is(q) {
+            return (key, list.get(o).map_or_else(|| o.to_string(), |n| p.numbers[n.index()].clone()));
+        }
+    }
+    (key, if o == 1 { "yes".into() } else { o.to_string() })
+}
+
+/// `--sensitivity`: how a violation finding's probability changes per unit of one traffic
+/// probability (outcome `outcome` of draw `draw`, the draw's other outcomes scaled down in
+/// proportion), exactly.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sensitivity {
+    pub finding: String,
+    pub draw: String,
+    pub outcome: String,
+    pub derivative: f64,
+    pub rational: String,
 }
 
 /// One key of `diff --exact`: its probability before and after (`None`: the key does not
