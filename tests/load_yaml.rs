@@ -19,7 +19,7 @@ fn consent_gdpr_loads() {
     let Kind::Menu(m) = &consent.kind else { panic!("not a MENU: {:?}", consent.kind) };
     assert_eq!(m.phrase, "Press 1 to allow recording, press 2 to decline.");
     assert_eq!(m.variable, "MRES");
-    assert_eq!(m.max_digits, None, "MaxDigits not written: the input is not cut (A-24)");
+    assert_eq!(m.max_digits, None, "MaxDigits not written: the input is not cut (A-25)");
     assert_eq!(m.timeout, 5.0);
     assert_eq!(m.sensitive, None);
     assert_eq!(consent.label.as_deref(), Some("Recording consent"));

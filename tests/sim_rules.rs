@@ -105,7 +105,7 @@ fn r1_consent_annotation_alone_does_not_set_dnr() {
     for id in 0..20 {
         let o = run(&s, &tenant(100.0), &traffic(), id);
         assert_eq!(o.dnr_at_ms, None);
-        // A caller who gives no input waits the MENU's Timeout (5 s) more (A-24).
+        // A caller who gives no input waits the MENU's Timeout (5 s) more (A-25).
         let late = o.duration_ms > 276_000;
         let from = if late { 41_000 } else { 36_000 };
         assert_eq!(recs(&o), vec![(Ag, Full, Pol(PolicyId(0)), from, from + 240_000)]);
@@ -688,18 +688,18 @@ fn a1_action_durations() {
 ",
     );
     let o = run(&s, &tenant(0.0), &traffic(), 0);
-    // MENU 6 + its Timeout 99 (no digit branch: no input, A-24) + PLAY 3 + MUSIC 10 (the whole
-    // file, A-25) + MUSIC 7 + WAIT 2 = 127 s of IVR; END before answer ends it.
+    // MENU 6 + its Timeout 99 (no digit branch: no input, A-25) + PLAY 3 + MUSIC 10 (the whole
+    // file, A-26) + MUSIC 7 + WAIT 2 = 127 s of IVR; END before answer ends it.
     assert_eq!(o.segments[0].to_ms, 127_000);
     assert_eq!(o.duration_ms, 127_000);
 }
 
-/// A-24: a MENU lasts `durations.menu`, plus its `Timeout` when no input comes (then it takes
+/// A-25: a MENU lasts `durations.menu`, plus its `Timeout` when no input comes (then it takes
 /// `OnTimeout`), plus its `InterDigitTimeout` after an input short of `MaxDigits`; a written
 /// `MaxDigits` cuts a longer input; unlinked digits take `OnInvalid`. `Timeout: 20` and
 /// `Timeout: 5` are different calls (issue 25).
 #[test]
-fn a24_menu_timeout_inter_digit_timeout_and_max_digits() {
+fn a25_menu_timeout_inter_digit_timeout_and_max_digits() {
     let menu = |props: &str, input: Option<&str>| {
         let s = script(&format!(
             "  - {{id: begin, type: BEGIN, next: m}}
@@ -758,10 +758,10 @@ fn a24_menu_timeout_inter_digit_timeout_and_max_digits() {
     }
 }
 
-/// A-25: MUSIC `SecondstoPlay` positive plays that long and takes `default`; 0 or absent plays
+/// A-26: MUSIC `SecondstoPlay` positive plays that long and takes `default`; 0 or absent plays
 /// the whole file, traffic `durations.music` (10 s by default), and takes `OnComplete`.
 #[test]
-fn a25_music_seconds_to_play_and_durations_music() {
+fn a26_music_seconds_to_play_and_durations_music() {
     let music = |secs: &str, music_dist: Option<Dist>| {
         let s = script(&format!(
             "  - {{id: begin, type: BEGIN, next: mu}}
@@ -859,7 +859,7 @@ fn unwired_branch_in_the_ivr_is_stuck() {
     tr.inputs = vec![("m".into(), recflow::model::Weighted { items: vec![(None, 1.0)] })];
     let o = run(&s, &tenant(100.0), &tr, 0);
     assert!(o.has(Finding::Stuck));
-    // durations.menu 6 s + the default Timeout 5 s of a MENU with no input (A-24).
+    // durations.menu 6 s + the default Timeout 5 s of a MENU with no input (A-25).
     assert_eq!(o.duration_ms, 11_000);
     assert_eq!(o.segments.len(), 1);
 }

@@ -68,11 +68,11 @@ pub enum Dist {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Durations {
-    /// A MENU's prompt and the caller's answer; no input adds the MENU's `Timeout`.
+    /// A MENU's prompt and the caller's answer; no input adds the MENU's `Timeout`.
     pub menu: Dist,
     /// PLAY (A-1: 3 s).
     pub play: Dist,
-    /// A MUSIC file played whole (`SecondstoPlay` 0 or empty; A-25: 10 s). recflow extension.
+    /// A MUSIC file played whole (`SecondstoPlay` 0 or empty; A-26: 10 s). recflow extension.
     pub music: Dist,
     pub queue_wait: Dist,
     /// The caller abandons while queued after this long.
@@ -203,7 +203,7 @@ const DIRECTION_KEYS: &[&str] = &["inbound", "outbound"];
 pub(crate) const DURATION_KEYS: &[&str] = &["menu", "play", "music", "queue_wait", "patience", "talk"];
 
 /// `durations.music` when the traffic file does not set it: a MUSIC file played whole lasts
-/// 10 s (A-25; what A-1 always gave a MUSIC with `SecondstoPlay` 0).
+/// 10 s (A-26; what A-1 always gave a MUSIC with `SecondstoPlay` 0).
 pub const MUSIC_SECONDS: f64 = 10.0;
 pub(crate) const AGENT_KEYS: &[&str] =
     &["rod", "supervisor_rod", "transfer_agent", "transfer_external", "conference", "disposition", "presses"];

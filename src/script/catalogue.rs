@@ -475,7 +475,7 @@ pub static CATALOGUE: &[ActionSpec] = &[
             &["Variable", "MaxDigits", "Terminator", "Timeout", "InterDigitTimeout"],
             "https://help.nicecxone.com/Content/studio/actionscx/capture/capture.htm",
         ),
-        "read, not modelled: `MaxDigits`, `Terminator`, `Timeout`, `InterDigitTimeout` — the result branch (`Timeout`, `MaxDigits`, …) comes from traffic `branches:`; no digits are drawn and no time passes (a MENU models these, A-24)",
+        "read, not modelled: `MaxDigits`, `Terminator`, `Timeout`, `InterDigitTimeout` — the result branch (`Timeout`, `MaxDigits`, …) comes from traffic `branches:`; no digits are drawn and no time passes (a MENU models these, A-25)",
     ),
     modelled(
         read(
@@ -660,7 +660,7 @@ pub static CATALOGUE: &[ActionSpec] = &[
             ),
             &["Phrase", "Sequence", "Variable", "MaxDigits", "Timeout", "InterDigitTimeout", "Sensitive"],
         ),
-        "honoured: digit branches (caller input from traffic `inputs`), `Variable`, `Timeout` (no input: `durations.menu` + Timeout, then `OnTimeout`, else `default`), `InterDigitTimeout` (waited after an input short of `MaxDigits`), `MaxDigits` (a longer input is cut to it), `OnInvalid` for unlinked digits (SEMANTICS A-24), `Phrase` / `Sequence` / `Sensitive` (consent and sensitive-input facts). The [help](https://help.incontact.com/Content/Studio/Actions/MENU/MENU.htm) says an unlinked digit takes Default; its stored copies end before the property table, so A-24 states the timing model",
+        "honoured: digit branches (caller input from traffic `inputs`), `Variable`, `Timeout` (no input: `durations.menu` + Timeout, then `OnTimeout`, else `default`), `InterDigitTimeout` (waited after an input short of `MaxDigits`), `MaxDigits` (a longer input is cut to it), `OnInvalid` for unlinked digits (SEMANTICS A-25), `Phrase` / `Sequence` / `Sensitive` (consent and sensitive-input facts). The [help](https://help.incontact.com/Content/Studio/Actions/MENU/MENU.htm) says an unlinked digit takes Default; its stored copies end before the property table, so A-25 states the timing model",
     ),
     modelled(
         props(
@@ -675,7 +675,7 @@ pub static CATALOGUE: &[ActionSpec] = &[
             ),
             &["MusicFile", "StartOffset", "SecondstoPlay", "InterruptMessages"],
         ),
-        "honoured: `SecondstoPlay` — positive: that many seconds, then `default`; 0 or empty: the whole file, traffic `durations.music` (10 s), then `OnComplete` (else `default`) (A-25, [help](https://help.staging.nice-incontact.com/content/studio/actions/music/music.htm)); read, not modelled: `MusicFile`, `StartOffset`, `InterruptMessages` — recflow knows no file lengths",
+        "honoured: `SecondstoPlay` — positive: that many seconds, then `default`; 0 or empty: the whole file, traffic `durations.music` (10 s), then `OnComplete` (else `default`) (A-26, [help](https://help.staging.nice-incontact.com/content/studio/actions/music/music.htm)); read, not modelled: `MusicFile`, `StartOffset`, `InterruptMessages` — recflow knows no file lengths",
     ),
     props(
         spec("NOTIFY", "Sends a notification to an agent or supervisor", &["Error"], PassThrough, Recalled),

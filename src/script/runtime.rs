@@ -23,7 +23,7 @@ pub const TEMPLATABLE: &[(&str, &str, &str)] = &[
     ("MENU", "MaxDigits", "none (the input is not cut)"),
     ("MENU", "Timeout", "5"),
     ("MENU", "InterDigitTimeout", "0"),
-    ("MUSIC", "SecondstoPlay", "0 (the whole file: traffic `durations.music`, A-25)"),
+    ("MUSIC", "SecondstoPlay", "0 (the whole file: traffic `durations.music`, A-26)"),
     ("WAIT", "Seconds", "5"),
     ("REQAGENT", "Skill", "Default"),
     ("INDICATE", "Name", "\"\" (a button no press names)"),
@@ -40,27 +40,27 @@ pub fn engine_use(type_name: &str, property: &str) -> Option<&'static str> {
     if is("MENU", "Timeout") {
         Some(
             "simulate resolves it per contact: a MENU whose caller gives no input lasts traffic \
-             `durations.menu` plus this many seconds and takes `OnTimeout` (else `default`; SEMANTICS A-24); \
+             `durations.menu` plus this many seconds and takes `OnTimeout` (else `default`; SEMANTICS A-25); \
              a value still invalid at run time (not seconds from 0 to 10 years) waits the default 5 s and \
              counts as `templated_fallback`",
         )
     } else if is("MENU", "MaxDigits") {
         Some(
             "simulate resolves it per contact: the caller's input (traffic `inputs`) is cut to this many \
-             digits (SEMANTICS A-24); a value still invalid at run time (not a whole number from 1) cuts \
+             digits (SEMANTICS A-25); a value still invalid at run time (not a whole number from 1) cuts \
              nothing and counts as `templated_fallback`",
         )
     } else if is("MENU", "InterDigitTimeout") {
         Some(
             "simulate resolves it per contact: after the caller's last digit, when the input is shorter \
-             than `MaxDigits`, the MENU waits this many seconds more (SEMANTICS A-24); a value still invalid \
+             than `MaxDigits`, the MENU waits this many seconds more (SEMANTICS A-25); a value still invalid \
              at run time waits 0 s and counts as `templated_fallback`",
         )
     } else if is("MUSIC", "SecondstoPlay") {
         Some(
             "simulate resolves it per contact: a positive number plays that many seconds and takes \
              `default`; 0 or empty plays the whole file, which lasts traffic `durations.music` (10 s unless \
-             the traffic file sets it), and takes `OnComplete` (else `default`; SEMANTICS A-25); a value \
+             the traffic file sets it), and takes `OnComplete` (else `default`; SEMANTICS A-26); a value \
              still invalid at run time plays the whole file and counts as `templated_fallback`",
         )
     } else {

@@ -117,19 +117,19 @@ pub enum Op {
         next: Next,
         duration: DistMs,
     },
-    /// MUSIC playing its whole file (`SecondstoPlay` 0 or empty, A-25): traffic
+    /// MUSIC playing its whole file (`SecondstoPlay` 0 or empty, A-26): traffic
     /// `durations.music`, then `OnComplete` when wired (`complete`), else `default`.
     Music {
         duration: DistMs,
         complete: Next,
         default: Next,
     },
-    /// MUSIC for a positive `SecondstoPlay` and WAIT: fixed time. `media` is false
+    /// MUSIC for a positive `SecondstoPlay` and WAIT: fixed time. `media` is false
     /// for WAIT.
     Timed {
         ms: u64,
         media: bool,
-        /// A MUSIC playing its whole file for a fixed `durations.music` (A-25; for explain).
+        /// A MUSIC playing its whole file for a fixed `durations.music` (A-26; for explain).
         whole: bool,
         next: Next,
     },
@@ -231,11 +231,11 @@ pub struct MenuOp {
     /// `OnInvalid`, `OnError`) are not digits a caller presses.
     pub digits: Vec<(String, Next)>,
     pub default: Next,
-    /// Where no input goes: a wired `OnTimeout`, else `default`.
+    /// Where no input goes: a wired `OnTimeout`, else `default`.
     pub no_input: Next,
-    /// Where digits with no branch go: a wired `OnInvalid`, else `default`.
+    /// Where digits with no branch go: a wired `OnInvalid`, else `default`.
     pub invalid: Next,
-    /// A-24, compiled from the literal properties: the caller's input is cut to `max_digits`
+    /// A-25, compiled from the literal properties: the caller's input is cut to `max_digits`
     /// (`u32::MAX`: not cut); no input waits `timeout_ms` after the prompt; an input shorter
     /// than `max_digits` (1 when not written) waits `inter_digit_ms` after its last digit.
     pub max_digits: u32,
@@ -564,7 +564,7 @@ impl Compiled {
                 Kind::Hangup => Op::Hangup,
                 Kind::Menu(m) => {
                     // The MENU's named results (catalogue: OnInvalid, OnTimeout, OnError) are
-                    // outcomes, not digit strings a caller presses.
+                    // outcomes, not digit strings a caller presses.
                     let named = |name: &str| {
                         action.spec.is_some_and(|s| s.branches.iter().any(|n| same_branch_name(n, name)))
                     };
@@ -635,7 +635,7 @@ impl Compiled {
                         purpose: purposes.intern(&format!("play_time:{}", action.id)),
                     },
                 },
-                // a positive SecondstoPlay plays that long and takes `default`; 0 or empty
+                // a positive SecondstoPlay plays that long and takes `default`; 0 or empty
                 // plays the whole file (traffic `durations.music`) and takes `OnComplete`.
                 Kind::Music { seconds } if *seconds > 0.0 && seconds.is_finite() => {
                     // Media class from the catalogue (`audio`), the column lint's M005 reads.

@@ -27,13 +27,13 @@ pub enum Field {
     /// WAIT `Seconds`: empty or not a number of seconds in [0, 10 years] is invalid.
     WaitSeconds,
     /// MUSIC `SecondstoPlay`: a positive number plays that long; 0 or empty plays the whole
-    /// file; not a number is invalid.
+    /// file; not a number is invalid.
     MusicSeconds,
-    /// MENU `MaxDigits`: the caller's input is cut to it; a whole number from 1.
+    /// MENU `MaxDigits`: the caller's input is cut to it; a whole number from 1.
     MaxDigits,
-    /// MENU `Timeout`: the wait for a first digit; seconds.
+    /// MENU `Timeout`: the wait for a first digit; seconds.
     Timeout,
-    /// MENU `InterDigitTimeout`: the wait after a last digit short of `MaxDigits`.
+    /// MENU `InterDigitTimeout`: the wait after a last digit short of `MaxDigits`.
     InterDigitTimeout,
     /// REQAGENT `Skill`: any non-empty name.
     Skill,
@@ -77,7 +77,7 @@ pub struct IfOp {
     pub fallback: BranchedOp,
 }
 
-/// A MENU's A-24 values resolved for this contact (`None`: the compiled one). Kept beside the
+/// A MENU's A-25 values resolved for this contact (`None`: the compiled one). Kept beside the
 /// op rather than in a patched copy of it: a MENU op is boxed, and a copy would allocate.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct MenuValues {
@@ -148,7 +148,7 @@ fn apply(
             }
             true
         }
-        // the fallback op plays the whole file; a positive value plays that long.
+        // the fallback op plays the whole file; a positive value plays that long.
         Field::MusicSeconds => {
             let secs = if v.is_empty() { Some(0.0) } else { seconds(v) };
             let Some(s) = secs else { return false };

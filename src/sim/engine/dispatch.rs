@@ -184,7 +184,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                     },
                 };
                 self.obs.decided(Decision::Menu(ix, choice));
-                // the input is cut to MaxDigits (a `char` boundary scan of a few bytes).
+                // the input is cut to MaxDigits (a `char` boundary scan of a few bytes).
                 let max_digits = menu_values.max_digits.unwrap_or(m.max_digits);
                 let choice = match choice {
                     Some(d) if (max_digits as usize) < d.len() => {
@@ -199,7 +199,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                     (None, None) => m.no_input,
                     (Some(_), None) => m.invalid,
                 };
-                // `durations.menu` (the prompt and the answer), plus the Timeout when
+                // `durations.menu` (the prompt and the answer), plus the Timeout when
                 // no input came, or the InterDigitTimeout after an input short of MaxDigits.
                 let prompt = self.sample_ms(m.duration.dist, m.duration.purpose);
                 let inter_digit = menu_values.inter_digit_ms.unwrap_or(m.inter_digit_ms);
@@ -216,8 +216,9 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                     Some(_) => 0,
                 };
                 let dur = prompt.saturating_add(wait).min(crate::source::MAX_MS);
-                // A consent question: remember the answer and when it was given (the MENU's
-                // end); the contact's recordings are judged against it when it ends (issue 19).
+                // A consent question: remember the answer, when it was asked and when given (the
+                // MENU's start and end); the contact's recordings are judged against it when it
+                // ends (issue 19; A-24: the last answer decides).
                 if let Some(c) = &m.consent {
                     let answer = match (choice, branch) {
                         (None, _) => ConsentAnswer::NoInput,
@@ -226,7 +227,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                         (Some(d), None) if c.accept_other.iter().any(|a| a == d) => ConsentAnswer::Accepted,
                         (Some(_), None) => ConsentAnswer::UnlistedDigit,
                     };
-                    self.c.consent = Some((answer, later(self.c.t, dur), ix));
+                    self.c.consent = Some((answer, self.c.t, later(self.c.t, dur), ix));
                 }
                 tr!(
                     self,
@@ -241,8 +242,8 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                     dur,
                     match (choice, wait) {
                         (_, 0) => String::new(),
-                        (None, w) => format!(" (no input: Timeout {w} ms after the prompt, A-24)"),
-                        (Some(_), w) => format!(" (InterDigitTimeout {w} ms after the last digit, A-24)"),
+                        (None, w) => format!(" (no input: Timeout {w} ms after the prompt, A-25)"),
+                        (Some(_), w) => format!(" (InterDigitTimeout {w} ms after the last digit, A-25)"),
                     }
                 );
                 // IVR media: an earlier IVR Start is now IVR-only.
@@ -258,7 +259,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 let dur = self.sample_ms(duration.dist, duration.purpose);
                 self.goto(*next, dur, out);
             }
-            // MUSIC playing its whole file: traffic `durations.music`, then OnComplete.
+            // MUSIC playing its whole file: traffic `durations.music`, then OnComplete.
             Op::Music { duration, complete, default } => {
                 if released {
                     return self.media_after_release(ix, "MUSIC", *default, out);
@@ -268,7 +269,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                     self,
                     "action",
                     Some(ix),
-                    Some("A-25"),
+                    Some("A-26"),
                     "MUSIC: the whole file, durations.music = {} ms",
                     dur
                 );
@@ -285,7 +286,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                         self,
                         "action",
                         Some(ix),
-                        Some("A-25"),
+                        Some("A-26"),
                         "MUSIC: the whole file, durations.music = {ms} ms"
                     );
                 } else {
