@@ -60,8 +60,10 @@ pub struct Exploring {
     prefix: Vec<u32>,
     /// Outcomes taken in this run (the prefix, then the new ones).
     path: Vec<u32>,
-    /// Probability of the path so far.
+    /// Probability of the path so far, and the same as an f64 (compared with [`CUT`] without
+    /// converting a fraction whose terms grow with the path).
     mass: BigRational,
+    mass_f: f64,
     /// Outcomes of new branch points not taken in this run: (position in `path`, outcome).
     alternatives: Vec<(usize, u32)>,
     /// This run fell below [`CUT`] at a new branch point: it is not a leaf, its mass is in
@@ -77,6 +79,10 @@ pub struct Exploring {
     /// taken and the outcome probabilities (uniform picks are not traffic weights).
     track: bool,
     visits: Vec<(Purpose, u32, Vec<BigRational>)>,
+    /// The outcome probabilities of each draw as fractions, computed once per purpose and
+    /// parameters (a weighted draw's cumulative weights, a yes/no draw's probability, a uniform
+    /// pick's size): replays meet the same draws again and again.
+    cache: HashMap<(u32, u64), (Vec<f64>, Vec<BigRational>)>,
 }
 
 impl Default for Exploring {
@@ -85,6 +91,7 @@ impl Default for Exploring {
             prefix: Vec::new(),
             path: Vec::new(),
             mass: BigRational::one(),
+            mass_f: 1.0,
             alternatives: Vec::new(),
             cut: false,
             residual: BigRational::zero(),
@@ -92,6 +99,7 @@ impl Default for Exploring {
             continuous: Vec::new(),
             track: false,
             visits: Vec::new(),
+            cache: HashMap::new(),
         }
     }
 }
@@ -102,6 +110,7 @@ impl Exploring {
         let pos = self.path.len();
         if let Some(&k) = self.prefix.get(pos) {
             self.mass *= &probs[k as usize];
+            self.mass_f *= probs[k as usize].to_f64().unwrap_or(0.0);
             self.path.push(k);
             return k as usize;
         }
@@ -112,26 +121,28 @@ impl Exploring {
             self.path.push(k as u32);
             return k;
         }
-        let mut chosen: Option<(usize, BigRational)> = None;
+        let mut chosen: Option<(usize, BigRational, f64)> = None;
         for (k, pk) in probs.iter().enumerate() {
             if pk.is_zero() {
                 continue;
             }
             let child = &self.mass * pk;
-            if child.to_f64().unwrap_or(0.0) < CUT {
+            let child_f = self.mass_f * pk.to_f64().unwrap_or(0.0);
+            if child_f < CUT {
                 self.residual += child;
                 if !self.cut_at.contains(&purpose) {
                     self.cut_at.push(purpose);
                 }
             } else if chosen.is_none() {
-                chosen = Some((k, child));
+                chosen = Some((k, child, child_f));
             } else {
                 self.alternatives.push((pos, k as u32));
             }
         }
         let k = match chosen {
-            Some((k, child)) => {
+            Some((k, child, child_f)) => {
                 self.mass = child;
+                self.mass_f = child_f;
                 k
             }
             None => {
@@ -141,6 +152,24 @@ impl Exploring {
         };
         self.path.push(k as u32);
         k
+    }
+
+    /// The cached outcome probabilities under `key` (and `cumulative`, compared: a purpose
+    /// keeps its weights, but a cache must not rely on it), else `make`'s.
+    fn probabilities(
+        &mut self,
+        key: (u32, u64),
+        cumulative: &[f64],
+        make: impl FnOnce() -> Vec<BigRational>,
+    ) -> Vec<BigRational> {
+        match self.cache.get(&key) {
+            Some((c, probs)) if c.as_slice() == cumulative => probs.clone(),
+            _ => {
+                let probs = make();
+                self.cache.insert(key, (cumulative.to_vec(), probs.clone()));
+                probs
+            }
+        }
     }
 
     fn continuous(&mut self, p: Purpose) {
@@ -154,6 +183,7 @@ impl Source<'_> for Exploring {
     fn reset(&mut self) {
         self.path.clear();
         self.mass = BigRational::one();
+        self.mass_f = 1.0;
         self.alternatives.clear();
         self.cut = false;
         self.residual = BigRational::zero();
@@ -167,11 +197,13 @@ impl Source<'_> for Exploring {
         if prob <= 0.0 || prob >= 1.0 || prob.is_nan() {
             return prob >= 1.0;
         }
-        let q = rational(prob, 1.0);
-        let probs = [BigRational::one() - &q, q];
+        let probs = self.probabilities((p.counter, prob.to_bits()), &[], || {
+            let q = rational(prob, 1.0);
+            vec![BigRational::one() - &q, q]
+        });
         let k = self.decide(p, &probs);
         if self.track {
-            self.visits.push((p, k as u32, probs.to_vec()));
+            self.visits.push((p, k as u32, probs));
         }
         k == 1
     }
@@ -180,8 +212,9 @@ impl Source<'_> for Exploring {
         if n <= 1 {
             return 0;
         }
-        let each = BigRational::new(BigInt::one(), BigInt::from(n));
-        let probs = vec![each; n];
+        let probs = self.probabilities((p.counter, n as u64), &[], || {
+            vec![BigRational::new(BigInt::one(), BigInt::from(n)); n]
+        });
         self.decide(p, &probs)
     }
 
@@ -191,19 +224,22 @@ impl Source<'_> for Exploring {
         if cumulative.len() <= 1 || total.is_nan() || total <= 0.0 {
             return cumulative.len().saturating_sub(1);
         }
-        let mut prev = 0.0;
-        let mut weights: Vec<BigRational> = cumulative
-            .iter()
-            .map(|&c| {
-                let w = (c - prev).max(0.0);
-                prev = c;
-                if w > 0.0 { rational(w, total) } else { BigRational::zero() }
-            })
-            .collect();
-        let sum: BigRational = weights.iter().fold(BigRational::zero(), |a, w| a + w);
-        for w in &mut weights {
-            *w = &*w / &sum;
-        }
+        let weights = self.probabilities((p.counter, u64::MAX), cumulative, || {
+            let mut prev = 0.0;
+            let mut weights: Vec<BigRational> = cumulative
+                .iter()
+                .map(|&c| {
+                    let w = (c - prev).max(0.0);
+                    prev = c;
+                    if w > 0.0 { rational(w, total) } else { BigRational::zero() }
+                })
+                .collect();
+            let sum: BigRational = weights.iter().fold(BigRational::zero(), |a, w| a + w);
+            for w in &mut weights {
+                *w = &*w / &sum;
+            }
+            weights
+        });
         let k = self.decide(p, &weights);
         if self.track {
             self.visits.push((p, k as u32, weights));
@@ -434,7 +470,7 @@ pub fn explore_with(
                             .or_insert_with(BigRational::zero) += term;
                     }
                 }
-                let mf = m.to_f64().unwrap_or(0.0);
+                let mf = s.mass_f;
                 match g.per_sample.last_mut() {
                     Some((j, acc)) if u64::from(*j) == sample => *acc += mf,
                     _ => g.per_sample.push((sample as u32, mf)),

@@ -94,3 +94,15 @@ pub fn consent_digits_only_traffic() -> tempfile::NamedTempFile {
     std::fs::write(f.path(), "inputs:\n  consent: {\"1\": 0.6, \"2\": 0.4}\n").unwrap();
     f
 }
+
+/// Wilson interval of `k` in `n` at the two-sided 99.9% level (exact analysis is checked against
+/// sampled runs with it: `tests/sim_exact.rs`, `tests/cli/simulate/exact.rs`).
+pub fn wilson999(k: u64, n: u64) -> (f64, f64) {
+    let z = 3.290_526_731_491_926_f64;
+    let (k, n) = (k as f64, n as f64);
+    let p = k / n;
+    let d = 1.0 + z * z / n;
+    let c = (p + z * z / (2.0 * n)) / d;
+    let h = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / d;
+    (c - h, c + h)
+}

@@ -145,17 +145,6 @@ fn exact_fail_on_reads_the_probabilities() {
     assert_eq!(out.status.code(), Some(0));
 }
 
-/// Wilson interval of k in n at the two-sided 99.9% level.
-fn wilson999(k: u64, n: u64) -> (f64, f64) {
-    let z = 3.290_526_731_491_926_f64;
-    let (k, n) = (k as f64, n as f64);
-    let p = k / n;
-    let d = 1.0 + z * z / n;
-    let c = (p + z * z / (2.0 * n)) / d;
-    let h = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / d;
-    (c - h, c + h)
-}
-
 /// The count at `path` in a sampled report (`policies` rows by name).
 fn count(report: &serde_json::Value, path: &[String]) -> Option<u64> {
     let mut v = report;
@@ -208,7 +197,7 @@ fn every_example_exact_probability_lies_in_the_sampled_interval() {
             let Some(k) = count(&s, key) else {
                 panic!("{sp}: `{}` is not a count of the report", key.join("."))
             };
-            let (lo, hi) = wilson999(k, N);
+            let (lo, hi) = common::sim::wilson999(k, N);
             // Hybrid: the half-width of the duration samples widens the interval.
             let h = e.get("interval999").map_or(0.0, |_| {
                 let mut v = &e["interval999"];
