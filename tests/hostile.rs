@@ -420,31 +420,11 @@ fn f11_f12_terminal_output_escapes_controls_and_bidi() {
 
 // ---- F03 / F04: lint time and output grow linearly with the script -----------------------------
 
-/// A chain of `n` actions: every 4th a statement Start whose id is never saved (an S001 error
-/// with a path from BEGIN), a CASE (a decision) every 50th, an unmodelled type every 97th.
-fn mixed_chain(n: usize) -> String {
-    let mut s = String::from("script: big-mixed\nactions:\n  - {id: b, type: BEGIN, next: a0}\n");
-    for i in 0..n {
-        let next = if i + 1 < n { format!("a{}", i + 1) } else { "end".into() };
-        s.push_str(&if i % 4 == 1 {
-            format!("  - {{id: a{i}, type: LOGRECORDINGPRO, properties: {{Record: Start, UseRecordingStatementId: true}}, next: {next}}}\n")
-        } else if i % 50 == 7 {
-            format!("  - {{id: a{i}, type: CASE, properties: {{Variable: v{i}}}, branches: {{x: {next}, default: {next}}}}}\n")
-        } else if i % 97 == 3 {
-            format!("  - {{id: a{i}, type: WORKFLOWEXECUTE, next: {next}}}\n")
-        } else {
-            format!("  - {{id: a{i}, type: PLAY, properties: {{Phrase: \"message {i}\"}}, next: {next}}}\n")
-        });
-    }
-    s.push_str("  - {id: end, type: HANGUP}\n");
-    s
-}
-
 #[test]
 fn f04_lint_output_is_linear_in_the_script() {
     let dir = tempfile::tempdir().expect("temp dir");
     let size = |n: usize, format: &str, extra: &[&str]| {
-        std::fs::write(dir.path().join("big.yaml"), mixed_chain(n)).expect("write");
+        std::fs::write(dir.path().join("big.yaml"), common::scripts::mixed_chain(n)).expect("write");
         let mut args = vec!["lint", "big.yaml", "--format", format];
         args.extend_from_slice(extra);
         let (code, out, err) = bounded(dir.path(), &args);

@@ -147,7 +147,7 @@ fn indexed_paths_are_the_walked_paths() {
         let lib = library::load(&common::repo(entry), &Options::default()).expect("library loads");
         scripts.push(link(&lib).expect("links").script);
     }
-    for text in [lint_gen::script(3), lint_gen::script(12), mixed_chain(400)] {
+    for text in [lint_gen::script(3), lint_gen::script(12), common::scripts::mixed_chain(400)] {
         scripts.push(recflow::script::load_str("gen.yaml", &text).expect("loads"));
     }
     let (mut compared, mut cut, mut elided, mut crossing) = (0, 0, 0, 0);
@@ -184,24 +184,6 @@ fn indexed_paths_are_the_walked_paths() {
         "{compared} {cut} {elided} {crossing}"
     );
 }
-
-/// `mixed_chain` of `tests/hostile.rs`: statement Starts, PLAYs, a CASE every 50 actions.
-fn mixed_chain(n: usize) -> String {
-    let mut s = String::from("script: big-mixed\nactions:\n  - {id: b, type: BEGIN, next: a0}\n");
-    for i in 0..n {
-        let next = if i + 1 < n { format!("a{}", i + 1) } else { "end".into() };
-        s.push_str(&if i % 4 == 1 {
-            format!("  - {{id: a{i}, type: LOGRECORDINGPRO, properties: {{Record: Start, UseRecordingStatementId: true}}, next: {next}}}\n")
-        } else if i % 50 == 7 {
-            format!("  - {{id: a{i}, type: CASE, properties: {{Variable: v{i}}}, branches: {{x: {next}, default: {next}}}}}\n")
-        } else {
-            format!("  - {{id: a{i}, type: PLAY, properties: {{Phrase: \"message {i}\"}}, next: {next}}}\n")
-        });
-    }
-    s.push_str("  - {id: end, type: HANGUP}\n");
-    s
-}
-
 /// Issue 21, F03: building a finding's path costs a bounded number of jumps, not its length nor
 /// its number of decisions. `mixed_chain` has a statement finding every 4 actions, each with a
 /// path from BEGIN (a CASE every 50 actions): 4× the chain is 4× the findings and at most 5× the
@@ -210,7 +192,7 @@ fn mixed_chain(n: usize) -> String {
 #[test]
 fn path_building_is_linear_in_the_findings() {
     let work = |n: usize| {
-        let script = recflow::script::load_str("big.yaml", &mixed_chain(n)).expect("loads");
+        let script = recflow::script::load_str("big.yaml", &common::scripts::mixed_chain(n)).expect("loads");
         let before = analysis::path_work();
         let found = recflow::lint::lint(&script, &recflow::lint::Config::default());
         (found.len(), analysis::path_work() - before)

@@ -345,6 +345,11 @@ pub struct Reach {
     /// thread waited while it recorded) before any consent question was answered. One stopped
     /// before any time passes recorded nothing.
     pub start_timed_early: Vec<bool>,
+    /// Per action: a LOGRECORDINGPRO call Start whose IVR recording is still running when a
+    /// consent question is asked after an earlier one was answered — the first such question
+    /// pair. The contact is judged by its last answer, so what the Start records before
+    /// that question is answered is recorded before consent, whatever the earlier answer was.
+    pub recording_at_later_question: Vec<Option<NodeId>>,
     /// Keep every action of a counterexample path (`lint --full-paths`); by default a long
     /// straight run is elided ([`Step::Elided`]), so output stays linear in the script's size.
     pub full_paths: bool,
@@ -616,6 +621,7 @@ pub fn analyze_with(script: &Script, facts: &Facts, handlers: HandlerSets<'_>) -
         reach: Reach {
             by_action: vec![Vec::new(); script.actions.len()],
             start_timed_early: vec![false; script.actions.len()],
+            recording_at_later_question: vec![None; script.actions.len()],
             ..Reach::default()
         },
         queue: VecDeque::new(),
@@ -763,6 +769,7 @@ impl Explorer<'_> {
         // fresh call recording).
         if waits {
             self.note_wait(&s);
+            self.note_later_question(id, ix, &s);
         }
         let s = if waits { s.waited() } else { s };
         if waits {
@@ -906,6 +913,20 @@ impl Explorer<'_> {
         };
         if live && !s.dnr && !s.released && !s.consent_answered {
             self.reach.start_timed_early[start.ix().index()] = true;
+        }
+    }
+
+    /// A consent question `ix` is asked (pair `id`, state `s`) after an earlier one was answered,
+    /// while an IVR call recording runs: it records the caller before this (last) answer.
+    /// Before any answer, [`Explorer::note_wait`] already counts the wait.
+    fn note_later_question(&mut self, id: NodeId, ix: ActionIx, s: &State) {
+        if self.facts.consent[ix.index()].is_none() || !s.consent_answered || s.dnr || s.released {
+            return;
+        }
+        if s.phase == Phase::Ivr
+            && let Some(start) = s.ivr_start
+        {
+            self.reach.recording_at_later_question[start.ix().index()].get_or_insert(id);
         }
     }
 

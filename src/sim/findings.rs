@@ -183,11 +183,14 @@ findings! {
     RecordedWithoutConsent "F009" "recorded_without_consent" Violation [C001, C003]
         "recorded without consent"
         "recorded although the consent answer was not an accept input"
-        "## What it means\nThe script asks for recording consent, and the contact's answer did not \
-         accept — it **declined** (a digit with its own branch), gave **no input**, pressed an \
-         **unlisted digit**, or was **not asked** (its path skipped every consent question) — yet \
-         the caller was recorded after that answer: a full recording (by a policy, Studio or an \
-         agent's ROD; IVR, agent or external segment) still running after it. The report breaks \
+        "## What it means\nThe script asks for recording consent, and the contact's answer (its \
+         last one, when it is asked more than once) did not accept — it **declined** (a digit \
+         with its own branch), gave **no input**, pressed an **unlisted digit**, or was **not \
+         asked** (its path skipped every consent question) — yet the caller was recorded: a full \
+         recording (by a policy, Studio or an agent's ROD; IVR, agent or external segment) ran \
+         while that question was asked or after the answer. One that was over before the \
+         question was asked (stopped by DONOTRECORD — `recorded_before_dnr` — or a Stop, or an \
+         IVR recording ended at REQAGENT) is not judged by that answer (A-24). The report breaks \
          the contacts down by answer and by initiator (`consent.recorded_without_consent`). Only \
          scripts with a consent question are judged; an agent-only recording does not record the \
          caller and is not counted.\n\n\

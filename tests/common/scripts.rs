@@ -50,3 +50,25 @@ actions:
     properties: {Colour: red}
   - {id: e, type: END}
 ";
+
+/// A chain of `n` actions: every 4th a statement Start whose id is never saved (an S001 error
+/// with a path from BEGIN), a CASE (a decision) every 50th, an unmodelled type every 97th.
+/// Issue 21 F03 / F04: `tests/hostile.rs` lints it from the command line (output size),
+/// `tests/lint_analysis.rs` counts what building its paths costs.
+pub fn mixed_chain(n: usize) -> String {
+    let mut s = String::from("script: big-mixed\nactions:\n  - {id: b, type: BEGIN, next: a0}\n");
+    for i in 0..n {
+        let next = if i + 1 < n { format!("a{}", i + 1) } else { "end".into() };
+        s.push_str(&if i % 4 == 1 {
+            format!("  - {{id: a{i}, type: LOGRECORDINGPRO, properties: {{Record: Start, UseRecordingStatementId: true}}, next: {next}}}\n")
+        } else if i % 50 == 7 {
+            format!("  - {{id: a{i}, type: CASE, properties: {{Variable: v{i}}}, branches: {{x: {next}, default: {next}}}}}\n")
+        } else if i % 97 == 3 {
+            format!("  - {{id: a{i}, type: WORKFLOWEXECUTE, next: {next}}}\n")
+        } else {
+            format!("  - {{id: a{i}, type: PLAY, properties: {{Phrase: \"message {i}\"}}, next: {next}}}\n")
+        });
+    }
+    s.push_str("  - {id: end, type: HANGUP}\n");
+    s
+}

@@ -1,7 +1,9 @@
 //! ## What it does
 //! Flags a DONOTRECORD that can run after an agent may have answered: after REQAGENT, or in the
 //! ONANSWER / ONSIGNAL / ONRELEASE handlers of an answered call. Also flags one that runs while an
-//! IVR recording (a LOGRECORDINGPRO Start earlier in the IVR) is active: it is late too.
+//! IVR recording (a LOGRECORDINGPRO Start earlier in the IVR) is active: it is late too — but
+//! not one right after that Start, before any time passed (no MENU / PLAY / MUSIC / WAIT in
+//! between): a zero-length recording recorded nothing.
 //!
 //! ## Why is this bad?
 //! DONOTRECORD stops recording from the moment it runs: everything recorded before —
@@ -58,7 +60,8 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
             !s.dnr
                 && (s.phase == Phase::Agent
                     || (s.phase == Phase::Queued && !s.released)
-                    || (s.phase == Phase::Ivr && s.ivr_start.is_some()))
+                    // an IVR Start that has lasted no time yet recorded nothing to keep.
+                    || (s.phase == Phase::Ivr && s.ivr_start.is_some() && s.rec_fresh != s.ivr_start))
         });
         let Some(n) = late else { continue };
         let s = cx.reach.state(n);

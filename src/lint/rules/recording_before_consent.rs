@@ -2,7 +2,9 @@
 //! In a script that asks for recording consent, flags a LOGRECORDINGPRO Start (call recording,
 //! not a recorded statement) that can run before the consent question has been answered — or on
 //! a path that never asks it; not one stopped before any time passes (DONOTRECORD or a Stop
-//! right after it: a zero-length recording records nothing, A-23). It also flags a consent
+//! right after it: a zero-length recording records nothing, A-23). A Start after a first
+//! consent answer whose recording still runs when a later consent question is asked is flagged
+//! too: the contact's last answer decides. It also flags a consent
 //! question asked after the agent answered (in ONANSWER or ONSIGNAL) while the call may already
 //! be recorded: by a recording policy from the answer, an armed Studio recording, or an agent's
 //! or supervisor's recording on demand (only DONOTRECORD, or agent-only recording, rules all of
@@ -60,32 +62,48 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Diagnostic>) {
     asked_after_answer(cx, out);
     let consent = crate::script::ActionIx(first_consent as u32);
     for ix in cx.script.indices() {
+        if !super::is_call_start(&cx.script.action(ix).kind) {
+            continue;
+        }
         // A Start whose recording is stopped before any time passes (DONOTRECORD, a Stop, the
         // call ends right after it) recorded nothing: only one that went on for some time
         // before the question was answered records the caller early.
-        if !super::is_call_start(&cx.script.action(ix).kind) || !cx.reach.start_timed_early[ix.index()] {
-            continue;
-        }
-        let early = cx.reach.by_action[ix.index()].iter().copied().find(|&n| {
-            let s = cx.reach.state(n);
-            !s.dnr && !s.released && !s.consent_answered
-        });
-        let Some(n) = early else { continue };
-        let inferred = cx.facts.consent[first_consent]
+        let early = cx.reach.start_timed_early[ix.index()]
+            .then(|| {
+                cx.reach.by_action[ix.index()].iter().copied().find(|&n| {
+                    let s = cx.reach.state(n);
+                    !s.dnr && !s.released && !s.consent_answered
+                })
+            })
+            .flatten();
+        // Or one still recording when a later consent question is asked: the last answer judges
+        // the contact, so what it recorded before that answer is recorded before consent.
+        let (n, question) = match (early, cx.reach.recording_at_later_question[ix.index()]) {
+            (Some(n), _) => (n, consent),
+            (None, Some(q)) => match cx.reach.point(q) {
+                crate::lint::analysis::Point::Action(question) => (q, question),
+                _ => continue,
+            },
+            (None, None) => continue,
+        };
+        let inferred = cx.facts.consent[question.index()]
             .as_ref()
             .and_then(|c| c.inferred.as_ref())
             .map_or(String::new(), |w| format!(" ({w})"));
-        out.push(
-            Diagnostic::new(
-                &RULE,
-                ix,
-                super::action_span(cx.script.action(ix)),
-                format!("LOGRECORDINGPRO Start can run before the consent question is answered{inferred}"),
+        let message = if early.is_some() {
+            format!("LOGRECORDINGPRO Start can run before the consent question is answered{inferred}")
+        } else {
+            format!(
+                "LOGRECORDINGPRO Start still records when consent question `{}` is asked after an earlier answer{inferred}: the last answer decides",
+                cx.script.action(question).id
             )
-            .label("records before the caller could decline")
-            .secondary(super::action_span(cx.script.action(consent)), "consent is asked here")
-            .help("move the Start onto the accepted branch(es) of the consent question")
-            .path(cx.script, cx.reach, n),
+        };
+        out.push(
+            Diagnostic::new(&RULE, ix, super::action_span(cx.script.action(ix)), message)
+                .label("records before the caller could decline")
+                .secondary(super::action_span(cx.script.action(question)), "consent is asked here")
+                .help("move the Start onto the accepted branch(es) of the consent question")
+                .path(cx.script, cx.reach, n),
         );
     }
 }

@@ -10,7 +10,8 @@
 //! What counts as recorded without consent, for a contact whose last consent answer did not
 //! accept (or that never answered one, "not asked", in a script that has one): every kept
 //! **full** recording (the caller's side: policy, Studio or ROD; IVR, agent or external
-//! segment) that either runs after the answer or started before it — except one that the
+//! segment) that runs after the answer or while its question is asked (one over before the
+//! question is not judged by it, A-24), wherever it started — except one that the
 //! refusal stopped (the first LOGRECORDINGPRO Stop / DONOTRECORD after the answer ended it:
 //! what it recorded before is `recorded_before_dnr`, A-17). An agent-only recording does not
 //! record the caller (RECORDAGENTONLY is C001's accepted remedy). `recorded_before_consent`:
@@ -25,7 +26,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     /// because of the refusal (not judged as recorded before consent).
     pub(super) fn note_refusal_stop(&mut self) {
         if self.c.refusal_stop.is_none()
-            && matches!(self.c.consent, Some((a, _, _)) if a != ConsentAnswer::Accepted)
+            && matches!(self.c.consent, Some((a, _, _, _)) if a != ConsentAnswer::Accepted)
         {
             self.c.refusal_stop = Some(self.c.t);
         }
@@ -49,9 +50,9 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         if self.p.consent_questions.is_empty() {
             return;
         }
-        let (answer, at, menu) = match self.c.consent {
-            Some((a, t, m)) => (a, t, Some(m)),
-            None => (ConsentAnswer::NotAsked, 0, None),
+        let (answer, asked, at, menu) = match self.c.consent {
+            Some((a, asked, t, m)) => (a, asked, t, Some(m)),
+            None => (ConsentAnswer::NotAsked, 0, 0, None),
         };
         out.consent = Some(answer);
         if answer == ConsentAnswer::Accepted {
@@ -72,6 +73,13 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             }
             // Agent-only records no caller.
             if r.mode != Mode::Full {
+                continue;
+            }
+            // Over before the question was asked (stopped by a DONOTRECORD or a Stop, or the IVR
+            // segment ended at REQAGENT): it recorded neither the question nor anything after
+            // the answer, so the answer does not judge it (A-24; one DONOTRECORD stopped is
+            // `recorded_before_dnr`).
+            if r.to_ms <= asked {
                 continue;
             }
             // Started before the answer: kept although consent was then refused.

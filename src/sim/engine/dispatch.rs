@@ -191,8 +191,9 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 };
                 // the MENU lasts `durations.menu` whatever the input.
                 let dur = self.sample_ms(m.duration.dist, m.duration.purpose);
-                // A consent question: remember the answer and when it was given (the MENU's
-                // end); the contact's recordings are judged against it when it ends (issue 19).
+                // A consent question: remember the answer, when it was asked and when given (the
+                // MENU's start and end); the contact's recordings are judged against it when it
+                // ends (issue 19; A-24: the last answer decides).
                 if let Some(c) = &m.consent {
                     let answer = match (choice, branch) {
                         (None, _) => ConsentAnswer::NoInput,
@@ -201,7 +202,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                         (Some(d), None) if c.accept_other.iter().any(|a| a == d) => ConsentAnswer::Accepted,
                         (Some(_), None) => ConsentAnswer::UnlistedDigit,
                     };
-                    self.c.consent = Some((answer, later(self.c.t, dur), ix));
+                    self.c.consent = Some((answer, self.c.t, later(self.c.t, dur), ix));
                 }
                 tr!(
                     self,

@@ -95,9 +95,10 @@ pub(super) struct Ctx {
     pub(super) stmt_n: u32,
     /// The active event-handler set (`Compiled::handler_sets`; a RUNSCRIPT switches it).
     pub(super) handlers: u8,
-    /// The last answer to a consent question: what, when the MENU ended (ms), and which MENU.
-    /// Judged against every recording when the contact ends (issue 19).
-    pub(super) consent: Option<(ConsentAnswer, u64, ActionIx)>,
+    /// The last answer to a consent question: what, when the MENU began (the question was
+    /// asked) and ended (it was answered), in ms, and which MENU. Judged against every
+    /// recording when the contact ends (issue 19; A-24: the last answer decides).
+    pub(super) consent: Option<(ConsentAnswer, u64, u64, ActionIx)>,
     /// When the first LOGRECORDINGPRO Stop / DONOTRECORD after a refusing consent answer ran:
     /// a recording that ends then was stopped *because* consent was refused.
     pub(super) refusal_stop: Option<u64>,
