@@ -1,7 +1,8 @@
 //! Snippet interpreter benchmark: a typical 10-line SNIPPET, compiled once, run many times.
 //!
 //! `cargo bench --bench snippet` prints the time per execution and the heap allocations per
-//! warm execution (counted by a wrapping global allocator; the target is zero).
+//! warm execution (counted by a wrapping global allocator; the target is zero), and the compile
+//! time of 25 000 and 200 000 assignments (linear, issue 21 F02).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
@@ -161,4 +162,17 @@ fn main() {
         "parse typical snippet",
         t.elapsed().as_secs_f64() * 1e6 / f64::from(n)
     );
+
+    // Compile time is linear in the number of variables (issue 21, F02: it was quadratic,
+    // 13.6 s for 200 000). 8x the assignments should take ~8x the time, not 64x.
+    for n in [25_000_usize, 200_000] {
+        let src: String = (0..n).map(|i| format!("v{i} = {i}\n")).collect();
+        let ast = parse(&src).expect("parses");
+        let t = Instant::now();
+        let mut symbols = Symbols::new();
+        let program = Program::compile(black_box(&ast), &mut symbols);
+        let took = t.elapsed();
+        assert_eq!(program.writes().len(), n);
+        println!("{:<34} {:>8.1} ms", format!("compile {n} assignments"), took.as_secs_f64() * 1e3);
+    }
 }

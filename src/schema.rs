@@ -247,8 +247,11 @@ enum Dist {
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct Durations {
+    /// A MENU's prompt and the caller's answer; no input adds its Timeout.
     menu: Option<Dist>,
     play: Option<Dist>,
+    /// A MUSIC file played whole (`SecondstoPlay` 0; A-26). Default 10.
+    music: Option<Dist>,
     queue_wait: Option<Dist>,
     /// The caller abandons while queued after this long.
     patience: Option<Dist>,

@@ -51,6 +51,7 @@ fn busy_day_example_parses_to_exact_struct() {
         durations: Durations {
             menu: Dist::Fixed(6.0),
             play: Dist::Fixed(3.0),
+            music: Dist::Fixed(10.0),
             queue_wait: Dist::Exp(30.0),
             patience: Dist::Exp(300.0),
             talk: Dist::Exp(240.0),

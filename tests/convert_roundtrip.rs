@@ -40,8 +40,8 @@ fn canon(s: &Script) -> String {
 fn kind(a: &recflow::script::Action) -> String {
     match &a.kind {
         Kind::Menu(m) => format!(
-            "MENU phrase={:?} var={:?} digits={} timeout={} sensitive={:?}",
-            m.phrase, m.variable, m.max_digits, m.timeout, m.sensitive
+            "MENU phrase={:?} var={:?} digits={:?} timeout={} inter-digit={} sensitive={:?}",
+            m.phrase, m.variable, m.max_digits, m.timeout, m.inter_digit_timeout, m.sensitive
         ),
         Kind::Play { phrase } => format!("PLAY {phrase:?}"),
         Kind::Music { seconds } => format!("MUSIC {seconds}"),

@@ -231,16 +231,15 @@ fn lint_of_an_empty_folder_is_an_input_error() {
 #[test]
 fn f01_busy_loops_end_at_the_contact_work_budget() {
     for script in ["snippet-loop-to-itself.yaml", "assign-template-loop.yaml"] {
-        let started = std::time::Instant::now();
         let (code, out, err) =
             bounded(&fixture(""), &["simulate", script, "--calls", "50", "--jobs", "1", "--format", "json"]);
-        let took = started.elapsed();
         assert_eq!(code, 0, "{script}: {err}");
         let v: serde_json::Value = serde_json::from_str(&out).expect("json report");
         assert_eq!(v["findings"]["work_limit"], 50, "{script}: every contact hits the budget: {out}");
         assert_eq!(v["findings"]["step_limit"], 0, "{script}: the budget ends it first");
-        // 50 contacts at ~6 ms of work each; before the budget, ~1 s each.
-        assert!(took.as_secs_f64() < 20.0, "{script}: {took:?}");
+        // The budget is counted in work units, not time: the counts above prove every contact
+        // was cut. (Before the budget these 50 contacts took ~1 s each; `bounded` kills a run
+        // after its timeout, so a regression fails here rather than hanging CI.)
     }
     // explain names the action that passed the budget.
     let (_, out, _) = bounded(&fixture(""), &["explain", "snippet-loop-to-itself.yaml", "--call", "0"]);
@@ -251,21 +250,19 @@ fn f01_busy_loops_end_at_the_contact_work_budget() {
 // ---- F02: the Snippet compiler is linear in the number of variables -----------------------
 
 #[test]
-fn f02_snippet_with_200k_assignments_compiles_in_linear_time() {
-    let time = |n: usize| {
-        let src: String = (0..n).map(|i| format!("v{i} = {i}\n")).collect();
-        let ast = recflow::snippet::parse(&src).expect("parses");
-        let started = std::time::Instant::now();
-        let mut symbols = recflow::snippet::Symbols::new();
-        let program = recflow::snippet::Program::compile(&ast, &mut symbols);
-        assert_eq!(program.writes().len(), n);
-        started.elapsed().as_secs_f64()
-    };
-    let small = time(25_000);
-    let big = time(200_000);
-    // Linear: 8× the variables, ~8× the time (quadratic was 64×: 13.6 s in release for 200 000).
-    assert!(big < 5.0, "200 000 assignments compiled in {big:.2} s");
-    assert!(big < 25.0 * small.max(0.005), "25 000: {small:.3} s, 200 000: {big:.3} s");
+fn f02_snippet_with_200k_assignments_compiles_to_one_slot_each() {
+    // Correctness at the size that used to be quadratic (13.6 s in release, minutes in a debug
+    // test build). The time is measured by `cargo bench --bench snippet` (compile of 25 000 and
+    // 200 000 assignments), never asserted here: a timed test fails on a loaded machine.
+    let n = 200_000;
+    let src: String = (0..n).map(|i| format!("v{i} = {i}\n")).collect();
+    let ast = recflow::snippet::parse(&src).expect("parses");
+    let mut symbols = recflow::snippet::Symbols::new();
+    let program = recflow::snippet::Program::compile(&ast, &mut symbols);
+    let writes = program.writes();
+    assert_eq!(writes.len(), n);
+    let distinct: std::collections::HashSet<_> = writes.iter().collect();
+    assert_eq!(distinct.len(), n, "every variable gets its own slot");
 }
 
 // ---- F07: Studio JSON has the YAML node budget -------------------------------------------------

@@ -213,13 +213,15 @@ fn abandons_in_queue(script: &Script, path: &[Step]) -> Option<f64> {
 
 /// Lint ⇒ simulate on one script: every path finding of `lint` with a simulate counterpart is
 /// reproduced by simulating 300 contacts under [`forcing_traffic`] for its path. Returns one
-/// line per finding that is not; records the codes reproduced in `covered` and those without a
-/// counterpart in `skipped`.
+/// line per finding that is not; records the codes reproduced in `covered`, those without a
+/// counterpart in `skipped`, and in `not_modelled` the findings whose path needs a caller
+/// hanging up during IVR media (not in simulate's traffic model).
 fn unreproduced_path_findings(
     script: &Script,
     label: &str,
     covered: &mut BTreeSet<&'static str>,
     skipped: &mut BTreeSet<&'static str>,
+    not_modelled: &mut Vec<String>,
 ) -> Vec<String> {
     let mut failures = Vec::new();
     // Every action of each path: the traffic is built from all of them.
@@ -244,6 +246,17 @@ fn unreproduced_path_findings(
             Some(true) => {
                 covered.insert(d.code);
             }
+            // Simulate's callers hang up only while queued (`durations.patience`), never during
+            // IVR media: a counterexample that needs that cannot be forced. Named, not failed —
+            // and only when simulate did not show the finding anyway (docs/lint.md, "Known, not
+            // yet fixed"; the callers assert which kinds this may be).
+            Some(false) if hangs_up_in_ivr(script, &d.path) => {
+                not_modelled.push(format!(
+                    "{label}: {} at `{}`",
+                    d.code,
+                    script.actions[d.action.index()].id
+                ));
+            }
             Some(false) => failures.push(format!(
                 "{label}: lint {} at `{}` ({}) is not reproduced by simulate under inputs {:?}",
                 d.code,
@@ -256,11 +269,25 @@ fn unreproduced_path_findings(
     failures
 }
 
+/// `path` releases the call before any REQAGENT and before an agent answers: the caller hangs
+/// up during IVR media, which simulate's traffic model has no way to produce.
+fn hangs_up_in_ivr(script: &Script, path: &[Step]) -> bool {
+    let Some(release) = path.iter().position(|s| matches!(s, Step::Event("call released"))) else {
+        return false;
+    };
+    !path[..release].iter().any(|s| match s {
+        Step::Event(e) => *e == "agent answers",
+        Step::Action { action, .. } => matches!(script.actions[action.index()].kind, Kind::ReqAgent { .. }),
+        _ => false,
+    })
+}
+
 #[test]
 fn every_lint_path_finding_is_reproduced_by_simulate() {
     let mut failures = Vec::new();
     let mut covered = BTreeSet::new();
     let mut skipped = BTreeSet::new();
+    let mut not_modelled = Vec::new();
     for path in common::example_scripts() {
         let Ok(script) = recflow::script::load_path(&path) else { continue };
         failures.extend(unreproduced_path_findings(
@@ -268,9 +295,12 @@ fn every_lint_path_finding_is_reproduced_by_simulate() {
             &path.display().to_string(),
             &mut covered,
             &mut skipped,
+            &mut not_modelled,
         ));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Every example's counterexample can be forced: none needs an IVR hang-up.
+    assert!(not_modelled.is_empty(), "{not_modelled:?}");
     eprintln!("reproduced: {covered:?}; no simulate counterpart: {skipped:?}");
     // The examples exercise the main kinds, so the check is not vacuous.
     for code in ["C001", "P001", "S001"] {
@@ -424,7 +454,7 @@ fn every_violation_at_an_action_is_predicted_on_a_path_through_it() {
 
 use common::generated;
 
-/// Issue 19 point 5 on 512 generated scripts (a fixed seed), both ways: (a) every violation simulate counts at
+/// Issue 19 point 5 on 1 000 generated scripts (a fixed seed), both ways: (a) every violation simulate counts at
 /// an action (default and `explore` traffic) is predicted by lint on a path through it;
 /// (b) every lint path finding is reproduced by simulate under traffic forcing its path. A
 /// failing case is shrunk by proptest; the coverage check at the end keeps it from being vacuous.
@@ -439,8 +469,8 @@ use common::generated;
 /// each with its own test below: `a24_consent_answer_judges_only_recordings_still_running`,
 /// `a24_last_consent_answer_decides`, `s001_lost_by_a_caller_abandoning_the_queue_is_reproduced`
 /// (and, with no case of its own here, `a23_zero_length_ivr_recording_is_not_before_dnr_for_lint_or_simulate`).
-/// One is left, past case 512 (docs/lint.md "Known, not yet fixed"): a caller hanging up during
-/// IVR media, which simulate's traffic cannot do.
+/// One gap is left (docs/lint.md "Known, not yet fixed"): a caller hanging up during IVR media,
+/// which simulate's traffic cannot do — such findings are listed and must be S001/S002.
 #[test]
 fn generated_scripts_lint_and_simulate_agree() {
     use proptest::test_runner::{Config as Cases, TestCaseError, TestRng, TestRunner};
@@ -451,12 +481,13 @@ fn generated_scripts_lint_and_simulate_agree() {
         proptest::collection::vec(generated::block(), 0..7),
         proptest::collection::vec(generated::block(), 0..4),
     );
-    // A fixed seed: the same 512 scripts every run, so the coverage check below cannot flake.
+    // A fixed seed: the same 1 000 scripts every run, so the coverage check below cannot flake.
     // `PROPTEST_CASES=1000` runs more (each case a fixed script: still deterministic);
     // `CROSSCHECK_ALL=1` lists every disagreeing case instead of shrinking the first.
-    let n = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(512);
+    let n = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
     let all_cases = std::env::var_os("CROSSCHECK_ALL").is_some();
     let collected = RefCell::new(Vec::new());
+    let not_modelled = RefCell::new(Vec::new());
     let cases = Cases { cases: n, failure_persistence: None, ..Cases::default() };
     let rng = TestRng::deterministic_rng(cases.rng_algorithm);
     let mut runner = TestRunner::new_with_rng(cases, rng);
@@ -478,6 +509,7 @@ fn generated_scripts_lint_and_simulate_agree() {
             "generated",
             &mut covered.borrow_mut(),
             &mut BTreeSet::new(),
+            &mut not_modelled.borrow_mut(),
         ));
         failures.dedup();
         if all_cases && !failures.is_empty() {
@@ -495,6 +527,14 @@ fn generated_scripts_lint_and_simulate_agree() {
     }
     let collected = collected.into_inner();
     assert!(collected.is_empty(), "{} of {n} cases disagree:\n{}", collected.len(), collected.join("\n\n"));
+    // The one model gap left (docs/lint.md, "Known, not yet fixed"): a statement lost because
+    // the caller hangs up during IVR media. Lint proves it can happen; simulate's callers only
+    // hang up while queued. Nothing else may be set aside this way.
+    let not_modelled = not_modelled.into_inner();
+    eprintln!("{} lint findings need an IVR hang-up: {not_modelled:?}", not_modelled.len());
+    for f in &not_modelled {
+        assert!(f.starts_with("generated: S001 ") || f.starts_with("generated: S002 "), "{f}");
+    }
     // Not vacuous: the generated scripts make simulate count both consent and statement
     // violations, and lint's C001 / S001 / S002 counterexamples are among those reproduced.
     let (seen, covered) = (seen.into_inner(), covered.into_inner());

@@ -262,7 +262,7 @@ actions:
     assert!(s.warnings.iter().all(|w| w.severity == miette::Severity::Warning && w.help.is_some()));
     let m = s.action(s.find("m").unwrap());
     let recflow::script::Kind::Menu(menu) = &m.kind else { panic!() };
-    assert_eq!((menu.max_digits, menu.timeout), (1, 5.0), "templated values take the defaults");
+    assert_eq!((menu.max_digits, menu.timeout), (None, 5.0), "templated values take the defaults");
 }
 
 /// A Snippet syntax error is a load error pointing into the YAML file at the bad token, through

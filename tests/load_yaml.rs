@@ -19,7 +19,7 @@ fn consent_gdpr_loads() {
     let Kind::Menu(m) = &consent.kind else { panic!("not a MENU: {:?}", consent.kind) };
     assert_eq!(m.phrase, "Press 1 to allow recording, press 2 to decline.");
     assert_eq!(m.variable, "MRES");
-    assert_eq!(m.max_digits, 1);
+    assert_eq!(m.max_digits, None, "MaxDigits not written: the input is not cut (A-25)");
     assert_eq!(m.timeout, 5.0);
     assert_eq!(m.sensitive, None);
     assert_eq!(consent.label.as_deref(), Some("Recording consent"));
@@ -107,7 +107,10 @@ fn every_modelled_type_loads_with_typed_properties() {
 
     let Kind::Menu(m) = &get(&s, "menu").kind else { panic!() };
     assert_eq!(m.phrase, "Press 1 to be recorded, 2 if you'd rather not");
-    assert_eq!((m.variable.as_str(), m.max_digits, m.timeout, m.sensitive), ("CHOICE", 2, 7.5, Some(false)));
+    assert_eq!(
+        (m.variable.as_str(), m.max_digits, m.timeout, m.sensitive),
+        ("CHOICE", Some(2), 7.5, Some(false))
+    );
     let menu = get(&s, "menu");
     let names: Vec<&str> = menu.branches.iter().map(|b| b.name.as_str()).collect();
     assert_eq!(names, ["1", "2", "#", "default"]);
@@ -226,7 +229,7 @@ actions:
 ";
     let s = script::load_str("t.yaml", y).unwrap();
     let Kind::Menu(m) = &s.actions[1].kind else { panic!() };
-    assert_eq!((m.variable.as_str(), m.max_digits, m.timeout, m.sensitive), ("MRES", 1, 5.0, None));
+    assert_eq!((m.variable.as_str(), m.max_digits, m.timeout, m.sensitive), ("MRES", None, 5.0, None));
     assert!(matches!(&s.actions[2].kind, Kind::ReqAgent { skill, target_agent: None } if skill == "Default"));
     assert!(matches!(s.actions[3].kind, Kind::Music { seconds } if seconds == 0.0));
     let Kind::Indicate(i) = &s.actions[4].kind else { panic!() };

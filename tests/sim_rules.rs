@@ -105,7 +105,10 @@ fn r1_consent_annotation_alone_does_not_set_dnr() {
     for id in 0..20 {
         let o = run(&s, &tenant(100.0), &traffic(), id);
         assert_eq!(o.dnr_at_ms, None);
-        assert_eq!(recs(&o), vec![(Ag, Full, Pol(PolicyId(0)), 36_000, 276_000)]);
+        // A caller who gives no input waits the MENU's Timeout (5 s) more (A-25).
+        let late = o.duration_ms > 276_000;
+        let from = if late { 41_000 } else { 36_000 };
+        assert_eq!(recs(&o), vec![(Ag, Full, Pol(PolicyId(0)), from, from + 240_000)]);
     }
 }
 
@@ -685,9 +688,117 @@ fn a1_action_durations() {
 ",
     );
     let o = run(&s, &tenant(0.0), &traffic(), 0);
-    // MENU 6 + PLAY 3 + MUSIC 10 + MUSIC 7 + WAIT 2 = 28 s of IVR; END before answer ends it.
-    assert_eq!(o.segments[0].to_ms, 28_000);
-    assert_eq!(o.duration_ms, 28_000);
+    // MENU 6 + its Timeout 99 (no digit branch: no input, A-25) + PLAY 3 + MUSIC 10 (the whole
+    // file, A-26) + MUSIC 7 + WAIT 2 = 127 s of IVR; END before answer ends it.
+    assert_eq!(o.segments[0].to_ms, 127_000);
+    assert_eq!(o.duration_ms, 127_000);
+}
+
+/// A-25: a MENU lasts `durations.menu`, plus its `Timeout` when no input comes (then it takes
+/// `OnTimeout`), plus its `InterDigitTimeout` after an input short of `MaxDigits`; a written
+/// `MaxDigits` cuts a longer input; unlinked digits take `OnInvalid`. `Timeout: 20` and
+/// `Timeout: 5` are different calls (issue 25).
+#[test]
+fn a25_menu_timeout_inter_digit_timeout_and_max_digits() {
+    let menu = |props: &str, input: Option<&str>| {
+        let s = script(&format!(
+            "  - {{id: begin, type: BEGIN, next: m}}
+  - {{id: m, type: MENU, properties: {{{props}}}, branches: {{\"1\": one, \"12\": twelve, default: other, OnTimeout: late, OnInvalid: wrong}}}}
+  - {{id: one, type: END}}
+  - {{id: twelve, type: END}}
+  - {{id: other, type: END}}
+  - {{id: late, type: END}}
+  - {{id: wrong, type: END}}
+"
+        ));
+        let mut tr = traffic();
+        tr.inputs =
+            vec![("m".into(), recflow::model::Weighted { items: vec![(input.map(str::to_owned), 1.0)] })];
+        let o = run(&s, &tenant(0.0), &tr, 0);
+        (o.duration_ms, path(&s, &o)[2].clone())
+    };
+    // No input: durations.menu (6 s) + Timeout, then OnTimeout.
+    assert_eq!(menu("Timeout: 20", None), (26_000, "late".into()));
+    assert_eq!(menu("Timeout: 5", None), (11_000, "late".into()));
+    assert_eq!(menu("Phrase: hi", None), (11_000, "late".into()), "Timeout absent = 5 s");
+    assert_eq!(menu("Timeout: 0", None), (6_000, "late".into()));
+    // Digits: no Timeout; MaxDigits not written takes the input as given.
+    assert_eq!(menu("Timeout: 20", Some("12")), (6_000, "twelve".into()));
+    // A written MaxDigits cuts the input: "12" with MaxDigits 1 is "1".
+    assert_eq!(menu("MaxDigits: 1", Some("12")), (6_000, "one".into()));
+    // Short of MaxDigits: the MENU waits InterDigitTimeout for another digit (not after `#`).
+    assert_eq!(menu("MaxDigits: 2, InterDigitTimeout: 3", Some("1")), (9_000, "one".into()));
+    assert_eq!(menu("MaxDigits: 2, InterDigitTimeout: 3", Some("12")), (6_000, "twelve".into()));
+    assert_eq!(menu("MaxDigits: 1, InterDigitTimeout: 3", Some("1")), (6_000, "one".into()));
+    // Digits with no branch: OnInvalid.
+    assert_eq!(menu("Timeout: 20", Some("9")), (6_000, "wrong".into()));
+    // Templated values are resolved per contact like literal ones.
+    let s = script(
+        "  - {id: begin, type: BEGIN, next: set}
+  - {id: set, type: ASSIGN, properties: {Variable: t, Value: '20'}, next: m}
+  - {id: m, type: MENU, properties: {Timeout: '{t}'}, branches: {default: e}}
+  - {id: e, type: END}
+",
+    );
+    assert_eq!(run(&s, &tenant(0.0), &traffic(), 0).duration_ms, 26_000);
+    // Without OnTimeout / OnInvalid wired, both go to `default`; named results are never drawn
+    // as digits (only `1` and no input / an unlisted digit are possible here).
+    let s = script(
+        "  - {id: begin, type: BEGIN, next: m}
+  - {id: m, type: MENU, branches: {\"1\": e, default: e, OnError: err}}
+  - {id: e, type: END}
+  - {id: err, type: END}
+",
+    );
+    let p = Compiled::compile(&s, &tenant(0.0), &traffic());
+    for i in 0..200 {
+        let o = recflow::sim::driver::one(&p, i);
+        assert!(matches!(o.duration_ms, 6_000 | 11_000), "contact {i}: {}", o.duration_ms);
+        assert_eq!(path(&s, &o)[2], "e", "contact {i}: OnError is not a digit");
+    }
+}
+
+/// A-26: MUSIC `SecondstoPlay` positive plays that long and takes `default`; 0 or absent plays
+/// the whole file, traffic `durations.music` (10 s by default), and takes `OnComplete`.
+#[test]
+fn a26_music_seconds_to_play_and_durations_music() {
+    let music = |secs: &str, music_dist: Option<Dist>| {
+        let s = script(&format!(
+            "  - {{id: begin, type: BEGIN, next: mu}}
+  - {{id: mu, type: MUSIC, properties: {{SecondstoPlay: {secs}}}, branches: {{default: d, OnComplete: c}}}}
+  - {{id: d, type: END}}
+  - {{id: c, type: END}}
+"
+        ));
+        let mut tr = traffic();
+        if let Some(m) = music_dist {
+            tr.durations.music = m;
+        }
+        let o = run(&s, &tenant(0.0), &tr, 0);
+        (o.duration_ms, path(&s, &o)[2].clone())
+    };
+    assert_eq!(music("10", None), (10_000, "d".into()));
+    assert_eq!(music("7", None), (7_000, "d".into()));
+    assert_eq!(music("0", None), (10_000, "c".into()));
+    assert_eq!(music("''", None), (10_000, "c".into()));
+    assert_eq!(music("0", Some(Dist::Fixed(42.0))), (42_000, "c".into()));
+    assert_eq!(music("7", Some(Dist::Fixed(42.0))), (7_000, "d".into()));
+    // A templated value: resolved per contact (7 → 7 s, Default; 0 → the whole file, OnComplete).
+    for (value, want) in [("7", (7_000, "d")), ("0", (42_000, "c")), ("x", (42_000, "c"))] {
+        let s = script(&format!(
+            "  - {{id: begin, type: BEGIN, next: set}}
+  - {{id: set, type: ASSIGN, properties: {{Variable: n, Value: '{value}'}}, next: mu}}
+  - {{id: mu, type: MUSIC, properties: {{SecondstoPlay: '{{n}}'}}, branches: {{default: d, OnComplete: c}}}}
+  - {{id: d, type: END}}
+  - {{id: c, type: END}}
+"
+        ));
+        let mut tr = traffic();
+        tr.durations.music = Dist::Fixed(42.0);
+        let o = run(&s, &tenant(0.0), &tr, 0);
+        assert_eq!((o.duration_ms, path(&s, &o)[3].as_str()), want, "SecondstoPlay = {value}");
+        assert_eq!(o.has(Finding::TemplatedFallback), value == "x");
+    }
 }
 
 #[test]
@@ -748,7 +859,8 @@ fn unwired_branch_in_the_ivr_is_stuck() {
     tr.inputs = vec![("m".into(), recflow::model::Weighted { items: vec![(None, 1.0)] })];
     let o = run(&s, &tenant(100.0), &tr, 0);
     assert!(o.has(Finding::Stuck));
-    assert_eq!(o.duration_ms, 6_000);
+    // durations.menu 6 s + the default Timeout 5 s of a MENU with no input (A-25).
+    assert_eq!(o.duration_ms, 11_000);
     assert_eq!(o.segments.len(), 1);
 }
 

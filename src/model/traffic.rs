@@ -68,10 +68,12 @@ pub enum Dist {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Durations {
-    /// Every MENU takes this long, whatever the input.
+    /// A MENU's prompt and the caller's answer; no input adds the MENU's `Timeout`.
     pub menu: Dist,
     /// PLAY (A-1: 3 s).
     pub play: Dist,
+    /// A MUSIC file played whole (`SecondstoPlay` 0 or empty; A-26: 10 s). recflow extension.
+    pub music: Dist,
     pub queue_wait: Dist,
     /// The caller abandons while queued after this long.
     pub patience: Dist,
@@ -151,6 +153,7 @@ impl Default for Durations {
         Durations {
             menu: Dist::Fixed(6.0),
             play: Dist::Fixed(3.0),
+            music: Dist::Fixed(MUSIC_SECONDS),
             queue_wait: Dist::Exp(30.0),
             patience: Dist::Exp(300.0),
             talk: Dist::Exp(240.0),
@@ -197,7 +200,11 @@ pub fn default_traffic_yaml() -> &'static str {
 pub(crate) const TOP_KEYS: &[&str] =
     &["calls", "seed", "direction", "ani", "dnis", "inputs", "branches", "durations", "agent"];
 const DIRECTION_KEYS: &[&str] = &["inbound", "outbound"];
-pub(crate) const DURATION_KEYS: &[&str] = &["menu", "play", "queue_wait", "patience", "talk"];
+pub(crate) const DURATION_KEYS: &[&str] = &["menu", "play", "music", "queue_wait", "patience", "talk"];
+
+/// `durations.music` when the traffic file does not set it: a MUSIC file played whole lasts
+/// 10 s (A-26; what A-1 always gave a MUSIC with `SecondstoPlay` 0).
+pub const MUSIC_SECONDS: f64 = 10.0;
 pub(crate) const AGENT_KEYS: &[&str] =
     &["rod", "supervisor_rod", "transfer_agent", "transfer_external", "conference", "disposition", "presses"];
 const PRESS_KEYS: &[&str] = &["p", "buttons"];
@@ -710,9 +717,11 @@ fn parse_branches(cx: &mut Ctx, v: &Node, script: &Script) -> Option<Vec<(String
 }
 
 fn parse_durations(cx: &mut Ctx, v: &Node, d: &mut Durations) {
-    let Some(entries) =
-        cx.map(v, "`durations`", "`durations` maps menu, play, queue_wait, patience, talk to durations")
-    else {
+    let Some(entries) = cx.map(
+        v,
+        "`durations`",
+        "`durations` maps menu, play, music, queue_wait, patience, talk to durations",
+    ) else {
         return;
     };
     for (key, _, dv) in cx.fields(entries, DURATION_KEYS, "`durations`") {
@@ -720,6 +729,7 @@ fn parse_durations(cx: &mut Ctx, v: &Node, d: &mut Durations) {
         match key {
             "menu" => d.menu = dist,
             "play" => d.play = dist,
+            "music" => d.music = dist,
             "queue_wait" => d.queue_wait = dist,
             "patience" => d.patience = dist,
             "talk" => d.talk = dist,
@@ -954,7 +964,9 @@ impl Traffic {
         }
         let d = &self.durations;
         c.tag("durations");
-        for dist in [d.menu, d.play, d.queue_wait, d.patience, d.talk] {
+        // `music` only when set otherwise: digests of traffic files without it stay what they were.
+        let music = (d.music != Dist::Fixed(MUSIC_SECONDS)).then_some(d.music);
+        for dist in [d.menu, d.play, d.queue_wait, d.patience, d.talk].into_iter().chain(music) {
             match dist {
                 Dist::Fixed(x) => c.tag("fixed").num(x),
                 Dist::Exp(x) => c.tag("exp").num(x),

@@ -623,18 +623,26 @@ impl Props<'_, '_> {
         // does with the value at all (issue 25: the warning must say what the engine does).
         let ty = normalize_type(&self.a.type_name.value);
         let default = super::runtime::fallback_for(&ty, name).unwrap_or(default);
-        let used = match super::runtime::engine_use(&ty, name) {
-            Some(u) => format!("{u}; "),
-            None => "simulate resolves it per contact; ".to_string(),
-        };
+        let used = super::runtime::engine_use(&ty, name);
         self.templated_warning(
             name,
             |pname, id| format!("{pname} of action `{id}` is `{value}`, resolved at run time from the contact's variables"),
             "a {var} template",
-            |pname| format!(
-                "{used}a value still invalid at run time takes {pname}'s default ({default}) and counts as `templated_fallback`; lint explores every value it can take"
-            ),
+            |pname| match used {
+                Some(u) => format!("{u}; lint explores every value it can take"),
+                None => format!(
+                    "simulate resolves it per contact; a value still invalid at run time takes {pname}'s default ({default}) and counts as `templated_fallback`; lint explores every value it can take"
+                ),
+            },
         );
+    }
+
+    /// Whether property `name` holds a value as written: present, not blank, not a template.
+    fn literal(&mut self, name: &str) -> bool {
+        self.get(name).is_some_and(|p| match &p.value {
+            PropValue::Text(t) => !t.trim().is_empty() && !is_templated(t.trim()),
+            PropValue::List(_) => false,
+        })
     }
 
     /// Non-negative finite seconds (an empty or templated value takes the default).
@@ -705,8 +713,12 @@ impl Props<'_, '_> {
             "MENU" => Kind::Menu(Menu {
                 phrase: self.text_or("Phrase", ""),
                 variable: self.variable_or("Variable", "MRES"),
-                max_digits: self.count("MaxDigits", 1),
+                max_digits: {
+                    let n = self.count("MaxDigits", 1);
+                    self.literal("MaxDigits").then_some(n)
+                },
                 timeout: self.seconds("Timeout", 5.0),
+                inter_digit_timeout: self.seconds("InterDigitTimeout", 0.0),
                 sensitive: self.boolean("Sensitive"),
             }),
             "PLAY" => Kind::Play { phrase: self.text_or("Phrase", "") },

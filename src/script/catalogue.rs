@@ -231,6 +231,9 @@ pub fn lookup(type_name: &str) -> Option<&'static ActionSpec> {
 
 const PROMPTS: &[&str] = &["Phrase", "Sequence"];
 
+/// The "read, not modelled" text of the ASR actions whose only timing property is `Timeout`.
+const ASR_TIMEOUT: &str = "read, not modelled: `Timeout` — the result branch comes from traffic `branches:`; no speech is drawn and no time passes";
+
 const fn spec(
     name: &'static str,
     summary: &'static str,
@@ -337,85 +340,100 @@ pub static CATALOGUE: &[ActionSpec] = &[
         spec("ADDTODNC", "Adds a number to the do-not-call list", &["Error"], PassThrough, Recalled),
         &["PhoneNumber", "ExpirationDate"],
     ),
-    props(
-        media(
-            spec(
-                "ASRDIGITS",
-                "Collects digits spoken or pressed (ASR)",
-                // OnHighConfidence, HighConfidence and MinConfidence are named on the page
-                // (help.staging.nice-incontact.com/content/studio/actions/asrdigits/asrdigits.htm);
-                // the stored copy ends inside the property table: the entry stays recalled.
-                &["OnHighConfidence", "OnTimeout", "OnInvalid", "Error"],
-                Traffic,
-                Recalled,
-            ),
-            Media::Ivr,
-            PROMPTS,
-        ),
-        &[
-            "Phrase",
-            "Sequence",
-            "HighConfidence",
-            "MinConfidence",
-            "Variable",
-            "MaxDigits",
-            "TermDigits",
-            "Timeout",
-        ],
-    ),
-    props(
-        extra(
+    modelled(
+        props(
             media(
                 spec(
-                    "ASRMENU",
-                    "Speech-enabled menu",
-                    &["OnTimeout", "OnInvalid", "OnNoMatch", "Error"],
+                    "ASRDIGITS",
+                    "Collects digits spoken or pressed (ASR)",
+                    // OnHighConfidence, HighConfidence and MinConfidence are named on the page
+                    // (help.staging.nice-incontact.com/content/studio/actions/asrdigits/asrdigits.htm);
+                    // the stored copy ends inside the property table: the entry stays recalled.
+                    &["OnHighConfidence", "OnTimeout", "OnInvalid", "Error"],
                     Traffic,
                     Recalled,
                 ),
                 Media::Ivr,
                 PROMPTS,
             ),
-            Extra::Digits,
+            &[
+                "Phrase",
+                "Sequence",
+                "HighConfidence",
+                "MinConfidence",
+                "Variable",
+                "MaxDigits",
+                "TermDigits",
+                "Timeout",
+            ],
         ),
-        &["Phrase", "Sequence", "Variable", "Timeout"],
+        "read, not modelled: `Timeout`, `MaxDigits`, `TermDigits`, `HighConfidence`, `MinConfidence` — the result branch comes from traffic `branches:`; no speech or digits are drawn and no time passes",
     ),
-    props(
-        media(
-            spec(
-                "ASRNUMBER",
-                "Captures a spoken whole number into a variable",
-                &["OnTimeout", "OnInvalid", "Error"],
-                Traffic,
-                Recalled,
+    modelled(
+        props(
+            extra(
+                media(
+                    spec(
+                        "ASRMENU",
+                        "Speech-enabled menu",
+                        &["OnTimeout", "OnInvalid", "OnNoMatch", "Error"],
+                        Traffic,
+                        Recalled,
+                    ),
+                    Media::Ivr,
+                    PROMPTS,
+                ),
+                Extra::Digits,
             ),
-            Media::Ivr,
-            PROMPTS,
+            &["Phrase", "Sequence", "Variable", "Timeout"],
         ),
-        &["Phrase", "Sequence", "Variable", "Timeout"],
+        ASR_TIMEOUT,
     ),
-    props(
-        media(
-            spec(
-                "ASRYESNO",
-                "Asks a yes/no question by speech",
-                // OnNoConfidence, MinConfidence and TimeoutSeconds are named on the page
-                // (help.staging.nice-incontact.com/content/studio/actions/asryesno/asryesno.htm);
-                // the stored copy ends inside the property table: the entry stays recalled.
-                &["OnYes", "OnNo", "OnNoConfidence", "OnTimeout", "OnInvalid", "Error"],
-                Traffic,
-                Recalled,
+    modelled(
+        props(
+            media(
+                spec(
+                    "ASRNUMBER",
+                    "Captures a spoken whole number into a variable",
+                    &["OnTimeout", "OnInvalid", "Error"],
+                    Traffic,
+                    Recalled,
+                ),
+                Media::Ivr,
+                PROMPTS,
             ),
-            Media::Ivr,
-            PROMPTS,
+            &["Phrase", "Sequence", "Variable", "Timeout"],
         ),
-        &["Phrase", "Sequence", "MinConfidence", "TimeoutSeconds", "Variable", "Timeout"],
+        ASR_TIMEOUT,
     ),
-    props(
-        spec("ASSIGN", "Sets a variable from a value with {var} templates", &[], Evaluated, Recalled),
-        // The page lists Variable, Value, Type and a screen-pop flag whose name the stored copy
-        // cuts off: the list stays recalled.
-        &["Variable", "Value", "Type"],
+    modelled(
+        props(
+            media(
+                spec(
+                    "ASRYESNO",
+                    "Asks a yes/no question by speech",
+                    // OnNoConfidence, MinConfidence and TimeoutSeconds are named on the page
+                    // (help.staging.nice-incontact.com/content/studio/actions/asryesno/asryesno.htm);
+                    // the stored copy ends inside the property table: the entry stays recalled.
+                    &["OnYes", "OnNo", "OnNoConfidence", "OnTimeout", "OnInvalid", "Error"],
+                    Traffic,
+                    Recalled,
+                ),
+                Media::Ivr,
+                PROMPTS,
+            ),
+            &["Phrase", "Sequence", "MinConfidence", "TimeoutSeconds", "Variable", "Timeout"],
+        ),
+        "read, not modelled: `Timeout`, `TimeoutSeconds`, `MinConfidence` — the result branch comes from traffic `branches:`; no speech is drawn and no time passes",
+    ),
+    modelled(
+        props(
+            spec("ASSIGN", "Sets a variable from a value with {var} templates", &[], Evaluated, Recalled),
+            // The page lists Variable, Value, Type and a screen-pop flag whose name the stored copy
+            // cuts off: the list stays recalled.
+            &["Variable", "Value", "Type"],
+        ),
+        "honoured: `Variable`, `Value` (`{var}` substitution); read, not modelled: `Type` — every value is text",
     ),
     // Read: the page lists `Application` ("not used") and `Parameters`; Default only. Studio
     // writes `RootFolder` and `ParamCount` in every BEGIN it exports (the bodies of issue 25;
@@ -428,15 +446,18 @@ pub static CATALOGUE: &[ActionSpec] = &[
         ),
         &["RootFolder", "ParamCount"],
     ),
-    props(
-        spec(
-            "BLINDTRANSFER",
-            "Transfers the call to a number and leaves it",
-            &["Error"],
-            PassThrough,
-            Recalled,
+    modelled(
+        props(
+            spec(
+                "BLINDTRANSFER",
+                "Transfers the call to a number and leaves it",
+                &["Error"],
+                PassThrough,
+                Recalled,
+            ),
+            &["PhoneNumber", "CallerID"],
         ),
-        &["PhoneNumber", "CallerID"],
+        "read, not modelled: `PhoneNumber` — external transfers (R10) come from traffic `agent.transfer_external`, not from this action",
     ),
     modelled(
         read(
@@ -454,24 +475,29 @@ pub static CATALOGUE: &[ActionSpec] = &[
             &["Variable", "MaxDigits", "Terminator", "Timeout", "InterDigitTimeout"],
             "https://help.nicecxone.com/Content/studio/actionscx/capture/capture.htm",
         ),
-        "read, not modelled: `MaxDigits`, `Terminator`, `Timeout`, `InterDigitTimeout` — the result branch comes \
-         from traffic `branches:` (no digits are drawn, no time passes)",
+        "read, not modelled: `MaxDigits`, `Terminator`, `Timeout`, `InterDigitTimeout` — the result branch (`Timeout`, `MaxDigits`, …) comes from traffic `branches:`; no digits are drawn and no time passes (a MENU models these, A-25)",
     ),
-    read(
-        extra(spec("CASE", "Branches on a variable's value", &[], Evaluated, Recalled), Extra::Values),
-        &["Variable"],
-        "https://help.nicecxone.com/zh-hk/content/studio/actionscx/case/case.htm",
+    modelled(
+        read(
+            extra(spec("CASE", "Branches on a variable's value", &[], Evaluated, Recalled), Extra::Values),
+            &["Variable"],
+            "https://help.nicecxone.com/zh-hk/content/studio/actionscx/case/case.htm",
+        ),
+        "honoured: `Variable`",
     ),
-    read(
-        no_default(spec(
-            "CHECKCALLSUP",
-            "Looks the number up in the call suppression table",
-            &["Found", "NotFound", "Error"],
-            Traffic,
-            Read,
-        )),
-        &["DataValue"],
-        "https://help.nicecxone.com/Content/studio/actionscx/checkcallsup/checkcallsup.htm",
+    modelled(
+        read(
+            no_default(spec(
+                "CHECKCALLSUP",
+                "Looks the number up in the call suppression table",
+                &["Found", "NotFound", "Error"],
+                Traffic,
+                Read,
+            )),
+            &["DataValue"],
+            "https://help.nicecxone.com/Content/studio/actionscx/checkcallsup/checkcallsup.htm",
+        ),
+        "read, not modelled: `DataValue` — recflow has no suppression table: `Found` / `NotFound` come from traffic `branches:`",
     ),
     props(
         spec("COMMITMENT", "Schedules a callback commitment", &["Error"], PassThrough, Recalled),
@@ -491,15 +517,18 @@ pub static CATALOGUE: &[ActionSpec] = &[
             "CallbackTime",
         ],
     ),
-    props(
-        spec(
-            "CONFERENCE",
-            "Conferences the caller, agent and outside party",
-            &["Error"],
-            PassThrough,
-            Recalled,
+    modelled(
+        props(
+            spec(
+                "CONFERENCE",
+                "Conferences the caller, agent and outside party",
+                &["Error"],
+                PassThrough,
+                Recalled,
+            ),
+            &[],
         ),
-        &[],
+        "— (a conference that ends a recorded statement, R13, comes from traffic `agent.conference`)",
     ),
     read(
         spec(
@@ -512,9 +541,12 @@ pub static CATALOGUE: &[ActionSpec] = &[
         &["TargetAgent", "EventName", "PersistInMemory", "Data"],
         "https://help.nicecxone.com/ja/content/studio/actions/customevent/customevent.htm",
     ),
-    props(
-        spec("DISPOSITION", "Sets the contact's disposition", &["Error"], PassThrough, Recalled),
-        &["Disposition", "Notes"],
+    modelled(
+        props(
+            spec("DISPOSITION", "Sets the contact's disposition", &["Error"], PassThrough, Recalled),
+            &["Disposition", "Notes"],
+        ),
+        "read, not modelled: `Disposition` — a disposition that stops policy recording (R11) comes from traffic `agent.disposition`, not from this action",
     ),
     read(
         spec("DONOTRECORD", "Stops and forbids recording of the contact (R1/R2)", &[], Evaluated, Recalled),
@@ -535,68 +567,80 @@ pub static CATALOGUE: &[ActionSpec] = &[
         &[],
         "https://help.nicecxone.com/Content/Studio/actionscx/hangup/hangup.htm",
     ),
-    read(
-        spec(
-            "HOURS",
-            "Branches on the hours-of-operation profile",
-            &[
-                "OnOpen",
-                "OnClosed",
-                "OnHoliday",
-                "OnWeather",
-                "OnMeeting",
-                "OnEmergency",
-                "OnOther",
-                "OnError",
-            ],
-            Traffic,
-            Read,
+    modelled(
+        read(
+            spec(
+                "HOURS",
+                "Branches on the hours-of-operation profile",
+                &[
+                    "OnOpen",
+                    "OnClosed",
+                    "OnHoliday",
+                    "OnWeather",
+                    "OnMeeting",
+                    "OnEmergency",
+                    "OnOther",
+                    "OnError",
+                ],
+                Traffic,
+                Read,
+            ),
+            &["Profile"],
+            "https://help.staging.nice-incontact.com/content/studio/actions/hours/hours.htm",
         ),
-        &["Profile"],
-        "https://help.staging.nice-incontact.com/content/studio/actions/hours/hours.htm",
+        "read, not modelled: `Profile` — recflow has no clock or hours profiles: the branch comes from traffic `branches:`",
     ),
-    // Read: help.nicecxone.com/Content/studio/actions/if/if.htm (Desktop Studio) and
-    // .../actionscx/if/if.htm (Studio): "Evaluates an expression and takes a branch depending on
-    // the outcome of the evaluation (true or false)"; property Expression; branches True / False.
-    // Evaluated with the Snippet evaluator; one recflow cannot evaluate is traffic-branched.
-    read(
-        // The page lists only True and False as result branches: no Default.
-        no_default(spec(
-            "IF",
-            "Branches on a Snippet expression (True / False)",
-            &["True", "False"],
-            Evaluated,
-            Read,
-        )),
-        &["Expression"],
-        "https://help.nicecxone.com/Content/studio/actions/if/if.htm",
-    ),
-    props(
-        spec(
-            "INDICATE",
-            "Shows an indicator (and a button) on the agent's desktop",
-            &[],
-            Evaluated,
-            Recalled,
+    modelled(
+        // Read: help.nicecxone.com/Content/studio/actions/if/if.htm (Desktop Studio) and
+        // .../actionscx/if/if.htm (Studio): "Evaluates an expression and takes a branch depending on
+        // the outcome of the evaluation (true or false)"; property Expression; branches True / False.
+        // Evaluated with the Snippet evaluator; one recflow cannot evaluate is traffic-branched.
+        read(
+            // The page lists only True and False as result branches: no Default.
+            no_default(spec(
+                "IF",
+                "Branches on a Snippet expression (True / False)",
+                &["True", "False"],
+                Evaluated,
+                Read,
+            )),
+            &["Expression"],
+            "https://help.nicecxone.com/Content/studio/actions/if/if.htm",
         ),
-        // Target, TargetIDs, Name, ImageFile, Tooltip, State read on the page; the stored copy
-        // ends before the rest of the table (ActionType...), so the list stays recalled.
-        &["Target", "TargetIDs", "Name", "ImageFile", "Tooltip", "State", "ActionType", "Parameters"],
+        "honoured: `Expression` (Snippet evaluator; one it cannot evaluate takes traffic `branches:`)",
+    ),
+    modelled(
+        props(
+            spec(
+                "INDICATE",
+                "Shows an indicator (and a button) on the agent's desktop",
+                &[],
+                Evaluated,
+                Recalled,
+            ),
+            // Target, TargetIDs, Name, ImageFile, Tooltip, State read on the page; the stored copy
+            // ends before the rest of the table (ActionType...), so the list stays recalled.
+            &["Target", "TargetIDs", "Name", "ImageFile", "Tooltip", "State", "ActionType", "Parameters"],
+        ),
+        "honoured: `Name`, `State`, `Parameters` (MAX buttons, §4); read, not modelled: `Target`, `TargetIDs`, `ImageFile`, `Tooltip`, `ActionType` — how the button looks and who sees it",
     ),
     read(
         spec("LEAVE", "Leaves a conference joined with CONFERENCE", &[], PassThrough, Read),
         &[],
         "https://help.nicecxone.com/ja/content/studio/actions/leave/leave.htm",
     ),
-    props(
-        spec(
-            "LOGRECORDINGPRO",
-            "Starts or stops call recording (statements with RecordingStatementId)",
-            &["Error"],
-            Evaluated,
-            Recalled,
+    modelled(
+        props(
+            spec(
+                "LOGRECORDINGPRO",
+                "Starts or stops call recording (statements with RecordingStatementId)",
+                &["Error"],
+                Evaluated,
+                Recalled,
+            ),
+            &["Record", "RecordType", "UseRecordingStatementId"],
         ),
-        &["Record", "RecordType", "UseRecordingStatementId"],
+        "honoured: `Record` (Start / Stop), `UseRecordingStatementId` (R13); read, not modelled: `RecordType` — recflow records voice calls only",
     ),
     modelled(
         props(
@@ -614,12 +658,9 @@ pub static CATALOGUE: &[ActionSpec] = &[
                 ),
                 Extra::Digits,
             ),
-            &["Phrase", "Sequence", "Variable", "MaxDigits", "Timeout", "Sensitive"],
+            &["Phrase", "Sequence", "Variable", "MaxDigits", "Timeout", "InterDigitTimeout", "Sensitive"],
         ),
-        "honoured: digit branches (caller input from traffic `inputs`), `Variable`, `Phrase` / `Sequence` / \
-         `Sensitive` (consent and sensitive-input facts); read, not modelled: `Timeout`, `InterDigitTimeout`, \
-         `MaxDigits` — a MENU lasts traffic `durations.menu` whatever they say (SEMANTICS A-1), and a no-input \
-         timeout is a traffic `inputs` outcome",
+        "honoured: digit branches (caller input from traffic `inputs`), `Variable`, `Timeout` (no input: `durations.menu` + Timeout, then `OnTimeout`, else `default`), `InterDigitTimeout` (waited after an input short of `MaxDigits`), `MaxDigits` (a longer input is cut to it), `OnInvalid` for unlinked digits (SEMANTICS A-25), `Phrase` / `Sequence` / `Sensitive` (consent and sensitive-input facts). The [help](https://help.incontact.com/Content/Studio/Actions/MENU/MENU.htm) says an unlinked digit takes Default; its stored copies end before the property table, so A-25 states the timing model",
     ),
     modelled(
         props(
@@ -634,8 +675,7 @@ pub static CATALOGUE: &[ActionSpec] = &[
             ),
             &["MusicFile", "StartOffset", "SecondstoPlay", "InterruptMessages"],
         ),
-        "honoured: `SecondstoPlay` (0 or empty = 10 s, A-1); read, not modelled: `MusicFile`, `StartOffset`, \
-         `InterruptMessages` (no file lengths: the time is `SecondstoPlay`'s)",
+        "honoured: `SecondstoPlay` — positive: that many seconds, then `default`; 0 or empty: the whole file, traffic `durations.music` (10 s), then `OnComplete` (else `default`) (A-26, [help](https://help.staging.nice-incontact.com/content/studio/actions/music/music.htm)); read, not modelled: `MusicFile`, `StartOffset`, `InterruptMessages` — recflow knows no file lengths",
     ),
     props(
         spec("NOTIFY", "Sends a notification to an agent or supervisor", &["Error"], PassThrough, Recalled),
@@ -678,43 +718,46 @@ pub static CATALOGUE: &[ActionSpec] = &[
         &[],
         "https://help.nicecxone.com/Content/studio/actionscx/permitcall/permitcall.htm",
     ),
-    props(
-        spec(
-            "PLACECALL",
-            "Dials an outside party",
-            // NoAnswer, Busy, InvalidNumber, Error, NoVoice, LivePerson, MachineTimeout and
-            // AnswerMachine are named on the page (help.nice-incontact.com/content/studio/actions/
-            // placecall/placecall.htm); the stored copy ends before its branch table, so the
-            // list (and the properties, cut after SourceLegPersistent) stay recalled.
+    modelled(
+        props(
+            spec(
+                "PLACECALL",
+                "Dials an outside party",
+                // NoAnswer, Busy, InvalidNumber, Error, NoVoice, LivePerson, MachineTimeout and
+                // AnswerMachine are named on the page (help.nice-incontact.com/content/studio/actions/
+                // placecall/placecall.htm); the stored copy ends before its branch table, so the
+                // list (and the properties, cut after SourceLegPersistent) stay recalled.
+                &[
+                    "OnAnswer",
+                    "OnBusy",
+                    "OnNoAnswer",
+                    "OnInvalidNumber",
+                    "OnNoVoice",
+                    "OnLivePerson",
+                    "OnAnswerMachine",
+                    "OnMachineTimeout",
+                    "OnFailed",
+                    "Error",
+                ],
+                Traffic,
+                Recalled,
+            ),
             &[
-                "OnAnswer",
-                "OnBusy",
-                "OnNoAnswer",
-                "OnInvalidNumber",
-                "OnNoVoice",
-                "OnLivePerson",
-                "OnAnswerMachine",
-                "OnMachineTimeout",
-                "OnFailed",
-                "Error",
+                "PhoneNumber",
+                "CallerID",
+                "Timeout",
+                "DetectionType",
+                "NoVoiceTimeout",
+                "VoiceMinimum",
+                "MaxLiveVoice",
+                "LiveSilence",
+                "MaxMachine",
+                "MachineSilence",
+                "LinkContactID",
+                "SourceLegPersistent",
             ],
-            Traffic,
-            Recalled,
         ),
-        &[
-            "PhoneNumber",
-            "CallerID",
-            "Timeout",
-            "DetectionType",
-            "NoVoiceTimeout",
-            "VoiceMinimum",
-            "MaxLiveVoice",
-            "LiveSilence",
-            "MaxMachine",
-            "MachineSilence",
-            "LinkContactID",
-            "SourceLegPersistent",
-        ],
+        "read, not modelled: `Timeout`, `DetectionType`, `NoVoiceTimeout` and the answering-machine properties — the result branch comes from traffic `branches:`; no second call leg is simulated and no time passes",
     ),
     modelled(
         props(
@@ -733,24 +776,29 @@ pub static CATALOGUE: &[ActionSpec] = &[
             // the stored copy ends inside the table, so the list stays recalled.
             &["Phrase", "Sequence", "ClearDigits", "DetectDTMF", "SecondstoPlay"],
         ),
-        "honoured: `Phrase` / `Sequence` (consent and sensitive-input facts); read, not modelled: `SecondstoPlay`, \
-         `ClearDigits`, `DetectDTMF` — a PLAY lasts traffic `durations.play` (A-1; no audio lengths)",
+        "honoured: `Phrase` / `Sequence` (consent and sensitive-input facts); read, not modelled: `SecondstoPlay`, `ClearDigits`, `DetectDTMF` — a PLAY lasts traffic `durations.play` (A-1; recflow knows no audio lengths, and the stored copies of the help page end before these properties), and it takes `default` (a digit pressed during it is not drawn)",
     ),
-    props(
-        spec("PRIORITY", "Changes the contact's queue priority", &["Error"], PassThrough, Recalled),
-        &["Priority"],
-    ),
-    props(
-        spec(
-            "RECORD",
-            "Records the caller's audio to a file (voicemail-style)",
-            &["OnTimeout", "Error"],
-            PassThrough,
-            Recalled,
+    modelled(
+        props(
+            spec("PRIORITY", "Changes the contact's queue priority", &["Error"], PassThrough, Recalled),
+            &["Priority"],
         ),
-        // The page (help.incontact.com/Content/Studio/Actions/RECORD/RECORD.htm) lists these and
-        // AutoClearDigits before the stored copy ends: the list stays recalled.
-        &["FileName", "RecordTimeout", "RecordBeep", "TermDigits", "AutoClearDigits"],
+        "read, not modelled: `Priority` — queue time comes from traffic `durations.queue_wait`",
+    ),
+    modelled(
+        props(
+            spec(
+                "RECORD",
+                "Records the caller's audio to a file (voicemail-style)",
+                &["OnTimeout", "Error"],
+                PassThrough,
+                Recalled,
+            ),
+            // The page (help.incontact.com/Content/Studio/Actions/RECORD/RECORD.htm) lists these and
+            // AutoClearDigits before the stored copy ends: the list stays recalled.
+            &["FileName", "RecordTimeout", "RecordBeep", "TermDigits", "AutoClearDigits"],
+        ),
+        "read, not modelled: `RecordTimeout`, `TermDigits`, … — it records the caller's audio to a file (voicemail style), not a call recording; no time passes",
     ),
     props(spec("RECORDAGENTONLY", "Records the agent's side only", &[], Evaluated, Recalled), &[]),
     modelled(
@@ -764,19 +812,30 @@ pub static CATALOGUE: &[ActionSpec] = &[
             ),
             &["Skill", "TargetAgent", "Priority"],
         ),
-        "honoured: `Skill` (agents of the tenant, queue wait from traffic); read, not modelled: `TargetAgent`, \
-         `Priority` — routing is by skill only (SEMANTICS A-4)",
+        "honoured: `Skill` (the tenant's agents with the skill; policies match it; queue wait from traffic `durations.queue_wait`); read, not modelled: `TargetAgent`, `Priority` — routing is by skill only, and queue time comes from traffic whatever the priority",
     ),
-    // Read: TargetSkill, ScriptName, Variables; "Result Branch Conditions: None" (no Default,
-    // no Error). The page does not say the script ends there, so `ends` stays `—`.
-    read(
-        no_default(spec("RESKILL", "Moves the contact to another skill", &[], PassThrough, Read)),
-        &["TargetSkill", "ScriptName", "Variables"],
-        "https://help.nicecxone.com/content/studio/actions/reskill/reskill.htm",
+    modelled(
+        // Read: TargetSkill, ScriptName, Variables; "Result Branch Conditions: None" (no Default,
+        // no Error). The page does not say the script ends there, so `ends` stays `—`.
+        read(
+            no_default(spec("RESKILL", "Moves the contact to another skill", &[], PassThrough, Read)),
+            &["TargetSkill", "ScriptName", "Variables"],
+            "https://help.nicecxone.com/content/studio/actions/reskill/reskill.htm",
+        ),
+        "read, not modelled: `TargetSkill` — the contact keeps REQAGENT's skill (policies match it)",
     ),
-    props(
-        spec("RESTAPI", "Calls a REST web service", &["OnSuccess", "OnTimeout", "Error"], Traffic, Recalled),
-        &["Verb", "Url", "Parameters", "Headers", "Timeout"],
+    modelled(
+        props(
+            spec(
+                "RESTAPI",
+                "Calls a REST web service",
+                &["OnSuccess", "OnTimeout", "Error"],
+                Traffic,
+                Recalled,
+            ),
+            &["Verb", "Url", "Parameters", "Headers", "Timeout"],
+        ),
+        "read, not modelled: `Timeout`, `Url`, … — the result branch comes from traffic `branches:`; no time passes",
     ),
     // Properties read (Caption, ReturnValue: "passes it back to the script that called the
     // subscript"); the stored copy of the page shows no result-branch rows, so the branches
@@ -798,29 +857,38 @@ pub static CATALOGUE: &[ActionSpec] = &[
         ),
         &[],
     ),
-    props(
-        ends(
-            spec(
-                "RUNSCRIPT",
-                "Hands the contact to another script (no return)",
-                &["Error"],
-                PassThrough,
-                Recalled,
+    modelled(
+        props(
+            ends(
+                spec(
+                    "RUNSCRIPT",
+                    "Hands the contact to another script (no return)",
+                    &["Error"],
+                    PassThrough,
+                    Recalled,
+                ),
+                Ends::Thread,
+                false,
             ),
-            Ends::Thread,
-            false,
+            &["ScriptName", "Parameters"],
         ),
-        &["ScriptName", "Parameters"],
+        "honoured with `--scripts` (docs/subscripts.md): `ScriptName`, `Parameters`; without the called script, the thread goes on at `Default`",
     ),
-    // Read: both tables (ScriptName, ReturnVariable, Parameters; Default, OnError).
-    read(
-        spec("RUNSUB", "Runs a subscript and returns", &["OnError"], PassThrough, Read),
-        &["ScriptName", "ReturnVariable", "Parameters"],
-        "https://help.staging.nice-incontact.com/content/studio/actions/runsub/runsub.htm",
+    modelled(
+        // Read: both tables (ScriptName, ReturnVariable, Parameters; Default, OnError).
+        read(
+            spec("RUNSUB", "Runs a subscript and returns", &["OnError"], PassThrough, Read),
+            &["ScriptName", "ReturnVariable", "Parameters"],
+            "https://help.staging.nice-incontact.com/content/studio/actions/runsub/runsub.htm",
+        ),
+        "honoured with `--scripts` (docs/subscripts.md): `ScriptName`, `Parameters`, `ReturnVariable`; without the called script, pass-through",
     ),
-    props(
-        spec("SETSKILLDELAY", "Sets the skill's queue delay", &["Error"], PassThrough, Recalled),
-        &["Skill", "Delay"],
+    modelled(
+        props(
+            spec("SETSKILLDELAY", "Sets the skill's queue delay", &["Error"], PassThrough, Recalled),
+            &["Skill", "Delay"],
+        ),
+        "read, not modelled: `Skill`, `Delay` — queue time comes from traffic `durations.queue_wait`",
     ),
     // Properties read (Contact ID, Parameters); the stored copy ends at the result-branch
     // heading, so the branches stay recalled.
@@ -833,63 +901,78 @@ pub static CATALOGUE: &[ActionSpec] = &[
         spec("SMS", "Sends a text message", &["Error"], PassThrough, Recalled),
         &["PhoneNumber", "Message"],
     ),
-    props(spec("SNIPPET", "Runs Snippet code", &["Error"], Evaluated, Recalled), &["Data"]),
-    // Properties read (ScriptName, SpawnIDVar, Skill, StartDate, Parameters). The branch table
-    // shows Default and OnLinked before the stored copy ends: OnLinked added, the list stays
-    // recalled (Error kept).
-    read_properties(
-        spec(
-            "SPAWN",
-            "Starts another script as a new contact",
-            &["OnLinked", "Error"],
-            PassThrough,
-            Recalled,
-        ),
-        &["ScriptName", "SpawnIDVar", "Skill", "StartDate", "Parameters"],
-        "https://help.nice-incontact.com/content/studio/actions/spawn/spawn.htm",
+    modelled(
+        props(spec("SNIPPET", "Runs Snippet code", &["Error"], Evaluated, Recalled), &["Data"]),
+        "honoured: `Data` (the Snippet subset; a runtime error takes `Error`)",
     ),
-    read(
-        ends(
+    modelled(
+        // Properties read (ScriptName, SpawnIDVar, Skill, StartDate, Parameters). The branch table
+        // shows Default and OnLinked before the stored copy ends: OnLinked added, the list stays
+        // recalled (Error kept).
+        read_properties(
             spec(
-                "SUPPRESSCALL",
-                "Suppression script: the outbound call must not be dialled",
+                "SPAWN",
+                "Starts another script as a new contact",
+                &["OnLinked", "Error"],
+                PassThrough,
+                Recalled,
+            ),
+            &["ScriptName", "SpawnIDVar", "Skill", "StartDate", "Parameters"],
+            "https://help.nice-incontact.com/content/studio/actions/spawn/spawn.htm",
+        ),
+        "read, not modelled: `ScriptName`, `Skill`, … — a spawned script runs as another contact, which recflow does not simulate",
+    ),
+    modelled(
+        read(
+            ends(
+                spec(
+                    "SUPPRESSCALL",
+                    "Suppression script: the outbound call must not be dialled",
+                    &[],
+                    Evaluated,
+                    Read,
+                ),
+                Ends::Thread,
+                true,
+            ),
+            &["Disposition"],
+            "https://help.nicecxone.com/zh-cn/content/studio/actionscx/suppresscall/suppresscall.htm",
+        ),
+        "read, not modelled: `Disposition` — a suppression script is not simulated (docs/simulate.md)",
+    ),
+    modelled(
+        read_branches(
+            props(
+                spec(
+                    "TEXTBOTEXCHANGE",
+                    "Exchanges a turn with a text virtual agent",
+                    &["OnPromptAndCollectNextResponse", "OnReturnControlToScript", "OnError"],
+                    Traffic,
+                    Read,
+                ),
                 &[],
-                Evaluated,
-                Read,
             ),
-            Ends::Thread,
-            true,
+            "https://help.nicecxone.com/Content/cognigyai/settinguptextbot/configureoutcomebranchesinthescript.htm",
         ),
-        &["Disposition"],
-        "https://help.nicecxone.com/zh-cn/content/studio/actionscx/suppresscall/suppresscall.htm",
+        "— (the result branch comes from traffic `branches:`; no time passes)",
     ),
-    read_branches(
-        props(
+    modelled(
+        // Read (Desktop Studio page, both tables): Transfer sends the call to an outside phone number
+        // and the call stays on CXone telephony; it has a Default branch and does not end the script
+        // (the recalled entry had it as a hand-over to another script, ending the thread: that is
+        // RUNSCRIPT). Pass-through: success takes Default.
+        read(
             spec(
-                "TEXTBOTEXCHANGE",
-                "Exchanges a turn with a text virtual agent",
-                &["OnPromptAndCollectNextResponse", "OnReturnControlToScript", "OnError"],
-                Traffic,
+                "TRANSFER",
+                "Transfers the call to an outside phone number (stays on CXone telephony)",
+                &["OnDialingError", "OnBusy", "OnNoAnswer", "OnInvalidNumber"],
+                PassThrough,
                 Read,
             ),
-            &[],
+            &["Destination", "CallerID", "NoAnswerTimeout", "Skill"],
+            "https://help.nice-incontact.com/content/studio/actions/transfer/transfer.htm",
         ),
-        "https://help.nicecxone.com/Content/cognigyai/settinguptextbot/configureoutcomebranchesinthescript.htm",
-    ),
-    // Read (Desktop Studio page, both tables): Transfer sends the call to an outside phone number
-    // and the call stays on CXone telephony; it has a Default branch and does not end the script
-    // (the recalled entry had it as a hand-over to another script, ending the thread: that is
-    // RUNSCRIPT). Pass-through: success takes Default.
-    read(
-        spec(
-            "TRANSFER",
-            "Transfers the call to an outside phone number (stays on CXone telephony)",
-            &["OnDialingError", "OnBusy", "OnNoAnswer", "OnInvalidNumber"],
-            PassThrough,
-            Read,
-        ),
-        &["Destination", "CallerID", "NoAnswerTimeout", "Skill"],
-        "https://help.nice-incontact.com/content/studio/actions/transfer/transfer.htm",
+        "read, not modelled: `Destination`, `Skill`, `NoAnswerTimeout` — transfers that change recording (R10) come from traffic `agent.transfer_agent` / `transfer_external`, not from this action",
     ),
     props(
         spec("TTSVOICE", "Selects the text-to-speech voice", &[], PassThrough, Recalled),
@@ -912,32 +995,38 @@ pub static CATALOGUE: &[ActionSpec] = &[
             &["Seconds"],
             "https://help.nicecxone.com/zh-cn/content/studio/actionscx/wait/wait.htm",
         ),
-        "honoured: `Seconds` (empty = 5)",
+        "honoured: `Seconds` (empty = 5; a `{var}` template resolved per contact)",
     ),
-    // Read: both tables (Sequence, Phrase, Target; Default only: no Error branch). It plays
-    // after Onanswer to the agent, the caller or both (Target): not an IVR prompt, so media
-    // stays none.
-    read(
-        spec(
-            "WHISPER",
-            "Plays a message to the agent, the caller or both once connected",
-            &[],
-            PassThrough,
-            Read,
+    modelled(
+        // Read: both tables (Sequence, Phrase, Target; Default only: no Error branch). It plays
+        // after Onanswer to the agent, the caller or both (Target): not an IVR prompt, so media
+        // stays none.
+        read(
+            spec(
+                "WHISPER",
+                "Plays a message to the agent, the caller or both once connected",
+                &[],
+                PassThrough,
+                Read,
+            ),
+            &["Sequence", "Phrase", "Target"],
+            "https://help.staging.nice-incontact.com/content/studio/actions/whisper/whisper.htm",
         ),
-        &["Sequence", "Phrase", "Target"],
-        "https://help.staging.nice-incontact.com/content/studio/actions/whisper/whisper.htm",
+        "read, not modelled: `Sequence`, `Phrase`, `Target` — no time passes (it plays after answer, to the agent or the caller)",
     ),
     props(spec("ANSWER", "Answers the call before it is routed", &["Error"], PassThrough, Recalled), &[]),
-    props(
-        spec(
-            "REQSKILL",
-            "Queues the contact for a skill chosen at run time",
-            &["Error"],
-            PassThrough,
-            Recalled,
+    modelled(
+        props(
+            spec(
+                "REQSKILL",
+                "Queues the contact for a skill chosen at run time",
+                &["Error"],
+                PassThrough,
+                Recalled,
+            ),
+            &["Skill"],
         ),
-        &["Skill"],
+        "read, not modelled: `Skill` — the contact queues for REQAGENT's skill only",
     ),
 ];
 

@@ -396,8 +396,15 @@ pub struct Menu {
     pub phrase: String,
     /// Variable that receives the digits (default `MRES`).
     pub variable: String,
-    pub max_digits: u32,
+    /// `MaxDigits` as written (`None`: absent, empty or a `{var}` template): the caller's
+    /// input is cut to this many digits (SEMANTICS A-25).
+    pub max_digits: Option<u32>,
+    /// `Timeout`: seconds the caller has after the prompt to start entering digits (5 when
+    /// absent, empty or templated); a MENU with no input waits it out.
     pub timeout: f64,
+    /// `InterDigitTimeout`: seconds the MENU waits for another digit after one that leaves the
+    /// input shorter than `MaxDigits` (0 when absent, empty or templated; A-25).
+    pub inter_digit_timeout: f64,
     /// `Sensitive` as written; `None` when absent (lint may then infer from the phrase).
     pub sensitive: Option<bool>,
 }

@@ -20,9 +20,10 @@ use crate::source::{LoadError, LoadErrorKind};
 /// value that is still invalid at run time takes (the default the loader uses) — the table
 /// docs/script-format.md "Variables in properties" shows.
 pub const TEMPLATABLE: &[(&str, &str, &str)] = &[
-    ("MENU", "MaxDigits", "1"),
+    ("MENU", "MaxDigits", "none (the input is not cut)"),
     ("MENU", "Timeout", "5"),
-    ("MUSIC", "SecondstoPlay", "0 (= 10 s, A-1)"),
+    ("MENU", "InterDigitTimeout", "0"),
+    ("MUSIC", "SecondstoPlay", "0 (the whole file: traffic `durations.music`, A-26)"),
     ("WAIT", "Seconds", "5"),
     ("REQAGENT", "Skill", "Default"),
     ("INDICATE", "Name", "\"\" (a button no press names)"),
@@ -31,14 +32,36 @@ pub const TEMPLATABLE: &[(&str, &str, &str)] = &[
     ("LOGRECORDINGPRO", "UseRecordingStatementId", "False"),
 ];
 
-/// What `simulate` does with the value of a templatable property (issue 25: a warning must say
-/// exactly what the engine does). `None`: the value is used as resolved.
+/// What `simulate` does with the value of a templatable property, when the general sentence
+/// ("resolves it per contact; a value still invalid takes the default") does not say it exactly
+/// (issue 25: a warning must say exactly what the engine does). `None`: the general sentence.
 pub fn engine_use(type_name: &str, property: &str) -> Option<&'static str> {
     let is = |t: &str, p: &str| type_name.eq_ignore_ascii_case(t) && property.eq_ignore_ascii_case(p);
-    if is("MENU", "Timeout") || is("MENU", "MaxDigits") {
+    if is("MENU", "Timeout") {
         Some(
-            "simulate checks the value but does not use it: a MENU lasts traffic `durations.menu` and the \
-             caller's digits come from traffic `inputs` (SEMANTICS A-1; docs/actions.md, \"read, not modelled\")",
+            "simulate resolves it per contact: a MENU whose caller gives no input lasts traffic \
+             `durations.menu` plus this many seconds and takes `OnTimeout` (else `default`; SEMANTICS A-25); \
+             a value still invalid at run time (not seconds from 0 to 10 years) waits the default 5 s and \
+             counts as `templated_fallback`",
+        )
+    } else if is("MENU", "MaxDigits") {
+        Some(
+            "simulate resolves it per contact: the caller's input (traffic `inputs`) is cut to this many \
+             digits (SEMANTICS A-25); a value still invalid at run time (not a whole number from 1) cuts \
+             nothing and counts as `templated_fallback`",
+        )
+    } else if is("MENU", "InterDigitTimeout") {
+        Some(
+            "simulate resolves it per contact: after the caller's last digit, when the input is shorter \
+             than `MaxDigits`, the MENU waits this many seconds more (SEMANTICS A-25); a value still invalid \
+             at run time waits 0 s and counts as `templated_fallback`",
+        )
+    } else if is("MUSIC", "SecondstoPlay") {
+        Some(
+            "simulate resolves it per contact: a positive number plays that many seconds and takes \
+             `default`; 0 or empty plays the whole file, which lasts traffic `durations.music` (10 s unless \
+             the traffic file sets it), and takes `OnComplete` (else `default`; SEMANTICS A-26); a value \
+             still invalid at run time plays the whole file and counts as `templated_fallback`",
         )
     } else {
         None

@@ -8,6 +8,7 @@
 
 use crate::model::traffic::open;
 use crate::model::{Direction, Dist, Match, Tenant, Traffic};
+use crate::script::catalogue::same_branch_name;
 use crate::script::{self, ActionIx, Kind, OnOff, Record, Script};
 
 use super::ids::{AgentId, ButtonId, NumberId, SkillId, TeamId};
@@ -116,10 +117,20 @@ pub enum Op {
         next: Next,
         duration: DistMs,
     },
-    /// MUSIC and WAIT: fixed time. `media` is false for WAIT.
+    /// MUSIC playing its whole file (`SecondstoPlay` 0 or empty, A-26): traffic
+    /// `durations.music`, then `OnComplete` when wired (`complete`), else `default`.
+    Music {
+        duration: DistMs,
+        complete: Next,
+        default: Next,
+    },
+    /// MUSIC for a positive `SecondstoPlay` and WAIT: fixed time. `media` is false
+    /// for WAIT.
     Timed {
         ms: u64,
         media: bool,
+        /// A MUSIC playing its whole file for a fixed `durations.music` (A-26; for explain).
+        whole: bool,
         next: Next,
     },
     Assign {
@@ -216,9 +227,21 @@ pub struct BranchedOp {
 pub struct MenuOp {
     pub var: VarId,
     pub sensitive: bool,
-    /// Digit branches as written (`None` target = not wired).
+    /// Digit branches as written (`None` target = not wired); the named results (`OnTimeout`,
+    /// `OnInvalid`, `OnError`) are not digits a caller presses.
     pub digits: Vec<(String, Next)>,
     pub default: Next,
+    /// Where no input goes: a wired `OnTimeout`, else `default`.
+    pub no_input: Next,
+    /// Where digits with no branch go: a wired `OnInvalid`, else `default`.
+    pub invalid: Next,
+    /// A-25, compiled from the literal properties: the caller's input is cut to `max_digits`
+    /// (`u32::MAX`: not cut); no input waits `timeout_ms` after the prompt; an input shorter
+    /// than `max_digits` (1 when not written) waits `inter_digit_ms` after its last digit.
+    pub max_digits: u32,
+    pub short_input: u32,
+    pub timeout_ms: u64,
+    pub inter_digit_ms: u64,
     /// Traffic `inputs` for this MENU: choices (`None` = no input) and cumulative weights.
     pub inputs: Option<(Vec<Option<String>>, Vec<f64>)>,
     /// Indices into `digits` of the wired ones (uniform choice without traffic inputs).
@@ -540,10 +563,22 @@ impl Compiled {
                 Kind::End => Op::End,
                 Kind::Hangup => Op::Hangup,
                 Kind::Menu(m) => {
+                    // The MENU's named results (catalogue: OnInvalid, OnTimeout, OnError) are
+                    // outcomes, not digit strings a caller presses.
+                    let named = |name: &str| {
+                        action.spec.is_some_and(|s| s.branches.iter().any(|n| same_branch_name(n, name)))
+                    };
+                    let result = |name: &str| {
+                        action
+                            .branches
+                            .iter()
+                            .find(|b| same_branch_name(&b.name, name))
+                            .and_then(|b| coverage.edge(action, b))
+                    };
                     let digits: Vec<(String, Next)> = action
                         .branches
                         .iter()
-                        .filter(|b| b.name != "default")
+                        .filter(|b| b.name != "default" && !named(&b.name))
                         .map(|b| (b.name.clone(), coverage.edge(action, b)))
                         .collect();
                     let wired: Vec<u32> = digits
@@ -585,6 +620,12 @@ impl Compiled {
                             dist: menu_ms,
                             purpose: purposes.intern(&format!("menu_time:{}", action.id)),
                         },
+                        no_input: result("OnTimeout").or(default),
+                        invalid: result("OnInvalid").or(default),
+                        max_digits: m.max_digits.unwrap_or(u32::MAX),
+                        short_input: m.max_digits.unwrap_or(1),
+                        timeout_ms: secs_to_ms(m.timeout),
+                        inter_digit_ms: secs_to_ms(m.inter_digit_timeout),
                     }))
                 }
                 Kind::Play { .. } => Op::Play {
@@ -594,14 +635,53 @@ impl Compiled {
                         purpose: purposes.intern(&format!("play_time:{}", action.id)),
                     },
                 },
-                Kind::Music { seconds } => {
-                    let s = if *seconds > 0.0 && seconds.is_finite() { *seconds } else { 10.0 };
+                // a positive SecondstoPlay plays that long and takes `default`; 0 or empty
+                // plays the whole file (traffic `durations.music`) and takes `OnComplete`.
+                Kind::Music { seconds } if *seconds > 0.0 && seconds.is_finite() => {
                     // Media class from the catalogue (`audio`), the column lint's M005 reads.
-                    Op::Timed { ms: secs_to_ms(s), media: action.is_media(), next: default }
+                    Op::Timed {
+                        ms: secs_to_ms(*seconds),
+                        media: action.is_media(),
+                        whole: false,
+                        next: default,
+                    }
                 }
-                Kind::Wait { seconds } => {
-                    Op::Timed { ms: secs_to_ms(*seconds), media: action.is_media(), next: default }
+                Kind::Music { .. } => {
+                    let complete = action
+                        .branches
+                        .iter()
+                        .find(|b| same_branch_name(&b.name, "OnComplete"))
+                        .and_then(|b| coverage.edge(action, b))
+                        .or(default);
+                    match traffic.durations.music {
+                        // A fixed length, known now (a templated value may still make it positive
+                        // per contact: that needs the `default` target, kept by `Op::Music`).
+                        Dist::Fixed(s)
+                            if crate::script::runtime::templated(action, "SecondstoPlay").is_none() =>
+                        {
+                            Op::Timed {
+                                ms: secs_to_ms(s),
+                                media: action.is_media(),
+                                whole: true,
+                                next: complete,
+                            }
+                        }
+                        dist => Op::Music {
+                            duration: DistMs {
+                                dist,
+                                purpose: purposes.intern(&format!("music_time:{}", action.id)),
+                            },
+                            complete,
+                            default,
+                        },
+                    }
                 }
+                Kind::Wait { seconds } => Op::Timed {
+                    ms: secs_to_ms(*seconds),
+                    media: action.is_media(),
+                    whole: false,
+                    next: default,
+                },
                 Kind::Assign { variable, value } => Op::Assign {
                     var: symbols.intern(variable),
                     value: Template::compile(value, &mut symbols),

@@ -26,12 +26,15 @@ use crate::snippet::Condition;
 pub enum Field {
     /// WAIT `Seconds`: empty or not a number of seconds in [0, 10 years] is invalid.
     WaitSeconds,
-    /// MUSIC `SecondstoPlay`: 0 or empty = 10 s; not a number is invalid.
+    /// MUSIC `SecondstoPlay`: a positive number plays that long; 0 or empty plays the whole
+    /// file; not a number is invalid.
     MusicSeconds,
-    /// MENU `MaxDigits` (checked only: the simulator draws the input from traffic).
+    /// MENU `MaxDigits`: the caller's input is cut to it; a whole number from 1.
     MaxDigits,
-    /// MENU `Timeout` (checked only: MENU time comes from traffic `durations.menu`).
+    /// MENU `Timeout`: the wait for a first digit; seconds.
     Timeout,
+    /// MENU `InterDigitTimeout`: the wait after a last digit short of `MaxDigits`.
+    InterDigitTimeout,
     /// REQAGENT `Skill`: any non-empty name.
     Skill,
     /// INDICATE `Name`: any text.
@@ -74,10 +77,21 @@ pub struct IfOp {
     pub fallback: BranchedOp,
 }
 
+/// A MENU's A-25 values resolved for this contact (`None`: the compiled one). Kept beside the
+/// op rather than in a patched copy of it: a MENU op is boxed, and a copy would allocate.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MenuValues {
+    pub max_digits: Option<u32>,
+    pub timeout_ms: Option<u64>,
+    pub inter_digit_ms: Option<u64>,
+}
+
 /// What resolving a [`TemplatedOp`] gave.
 pub struct Resolved {
     /// The patched op; `None` = run `inner` unchanged (nothing the simulator uses changed).
     pub op: Option<Op>,
+    /// A templated MENU's values for this contact.
+    pub menu: MenuValues,
     /// The first property whose value was still invalid (index into `props`); its rendered
     /// text is left in the `invalid` buffer passed to [`resolve`].
     pub fell_back: Option<usize>,
@@ -93,12 +107,13 @@ pub fn resolve(
     invalid: &mut String,
 ) -> Resolved {
     let mut op: Option<Op> = None;
+    let mut menu = MenuValues::default();
     let mut fell_back = None;
     for (i, prop) in t.props.iter().enumerate() {
         buf.clear();
         let r = prop.template.render_into(vars, buf);
         let v = buf.trim();
-        let ok = !r.unknown && !r.truncated && apply(prop.field, v, &t.inner, &mut op, p, vars);
+        let ok = !r.unknown && !r.truncated && apply(prop.field, v, &t.inner, &mut op, &mut menu, p, vars);
         if !ok && fell_back.is_none() {
             fell_back = Some(i);
             invalid.clear();
@@ -109,26 +124,50 @@ pub fn resolve(
             }
         }
     }
-    Resolved { op, fell_back }
+    Resolved { op, menu, fell_back }
 }
 
 /// Patch the op (copied from `inner` on the first change) with value `v`; false when `v` is not
 /// a valid value for `field` (the op keeps its fallback).
-fn apply(field: Field, v: &str, inner: &Op, op: &mut Option<Op>, p: &Compiled, vars: &mut Vars) -> bool {
+fn apply(
+    field: Field,
+    v: &str,
+    inner: &Op,
+    op: &mut Option<Op>,
+    menu: &mut MenuValues,
+    p: &Compiled,
+    vars: &mut Vars,
+) -> bool {
     let lower_is = |a: &[&str]| a.iter().any(|w| v.eq_ignore_ascii_case(w));
     match field {
-        Field::WaitSeconds | Field::MusicSeconds => {
-            let secs = if v.is_empty() && field == Field::MusicSeconds { Some(0.0) } else { seconds(v) };
-            let Some(s) = secs else { return false };
-            let s = if field == Field::MusicSeconds && s == 0.0 { 10.0 } else { s };
+        Field::WaitSeconds => {
+            let Some(s) = seconds(v) else { return false };
             if let Op::Timed { media, next, .. } = current(op, inner) {
                 let (media, next) = (*media, *next);
-                *op = Some(Op::Timed { ms: secs_to_ms(s), media, next });
+                *op = Some(Op::Timed { ms: secs_to_ms(s), media, whole: false, next });
             }
             true
         }
-        Field::MaxDigits => v.parse::<u32>().is_ok_and(|n| n >= 1),
-        Field::Timeout => seconds(v).is_some(),
+        // the fallback op plays the whole file; a positive value plays that long.
+        Field::MusicSeconds => {
+            let secs = if v.is_empty() { Some(0.0) } else { seconds(v) };
+            let Some(s) = secs else { return false };
+            if s > 0.0
+                && let Op::Music { default, .. } = current(op, inner)
+            {
+                *op = Some(Op::Timed { ms: secs_to_ms(s), media: true, whole: false, next: *default });
+            }
+            true
+        }
+        Field::MaxDigits => match v.parse::<u32>() {
+            Ok(n) if n >= 1 => {
+                menu.max_digits = Some(n);
+                true
+            }
+            _ => false,
+        },
+        Field::Timeout => seconds(v).map(|s| menu.timeout_ms = Some(secs_to_ms(s))).is_some(),
+        Field::InterDigitTimeout => seconds(v).map(|s| menu.inter_digit_ms = Some(secs_to_ms(s))).is_some(),
         Field::Skill => {
             if v.is_empty() {
                 return false;
@@ -245,8 +284,14 @@ pub fn wrap(
     use crate::script::{Kind, runtime::templated as tpl};
     let fields: &[(&'static str, Field)] = match (&action.kind, &op) {
         (Kind::Wait { .. }, Op::Timed { .. }) => &[("Seconds", Field::WaitSeconds)],
-        (Kind::Music { .. }, Op::Timed { .. }) => &[("SecondstoPlay", Field::MusicSeconds)],
-        (_, Op::Menu(_)) => &[("MaxDigits", Field::MaxDigits), ("Timeout", Field::Timeout)],
+        (Kind::Music { .. }, Op::Timed { .. } | Op::Music { .. }) => {
+            &[("SecondstoPlay", Field::MusicSeconds)]
+        }
+        (_, Op::Menu(_)) => &[
+            ("MaxDigits", Field::MaxDigits),
+            ("Timeout", Field::Timeout),
+            ("InterDigitTimeout", Field::InterDigitTimeout),
+        ],
         (_, Op::ReqAgent { .. }) => &[("Skill", Field::Skill)],
         (_, Op::Indicate { .. }) => &[("Name", Field::ButtonName), ("State", Field::State)],
         (_, Op::Record { .. }) => {

@@ -15,6 +15,13 @@ use crate::sim::vars::{Template, VarId};
 impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     /// Continue at `next` after `dur` ms; an unwired branch ends the thread (and, in the IVR,
     /// the call: finding `stuck`).
+    /// a media action after release is skipped (0 ms, `next`) and reported.
+    fn media_after_release(&mut self, ix: ActionIx, what: &str, next: Next, out: &mut Outcome) {
+        out.add_at(Finding::MediaAfterRelease, Some(ix));
+        tr!(self, "finding", Some(ix), Some("A-3"), "{what} after release is skipped (media_after_release)");
+        self.goto(next, 0, out)
+    }
+
     pub(super) fn goto(&mut self, next: Next, dur: u64, out: &mut Outcome) {
         match next {
             Some(e) => {
@@ -64,10 +71,12 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         // `{var}` templates in typed properties (issue 11 point 4): resolved for this contact,
         // then the patched op runs like a literal one (`sim/templated.rs`).
         let patched;
+        let mut menu_values = crate::sim::templated::MenuValues::default();
         let op = match &p.ops[ix.index()] {
             Op::Templated(t) => {
                 let c = &mut self.c;
                 let r = crate::sim::templated::resolve(t, p, &mut c.vars, &mut c.scratch, &mut c.invalid);
+                menu_values = r.menu;
                 if let Some(i) = r.fell_back {
                     if !out.templated_fallback.contains(&t.slot) {
                         out.templated_fallback.push(t.slot);
@@ -147,15 +156,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             // branches), stored in the MENU's variable, and picks the branch (SEMANTICS §2).
             Op::Menu(m) => {
                 if released {
-                    out.add_at(Finding::MediaAfterRelease, Some(ix));
-                    tr!(
-                        self,
-                        "finding",
-                        Some(ix),
-                        Some("A-3"),
-                        "MENU after release is skipped (media_after_release)"
-                    );
-                    return self.goto(m.default, 0, out);
+                    return self.media_after_release(ix, "MENU", m.default, out);
                 }
                 if m.sensitive && self.c.rec.is_some() {
                     out.add_at(Finding::SensitiveWhileRecording, Some(ix));
@@ -183,14 +184,38 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                     },
                 };
                 self.obs.decided(Decision::Menu(ix, choice));
+                // the input is cut to MaxDigits (a `char` boundary scan of a few bytes).
+                let max_digits = menu_values.max_digits.unwrap_or(m.max_digits);
+                let choice = match choice {
+                    Some(d) if (max_digits as usize) < d.len() => {
+                        Some(d.char_indices().nth(max_digits as usize).map_or(d, |(i, _)| &d[..i]))
+                    }
+                    c => c,
+                };
                 self.c.vars.set(m.var, choice.unwrap_or(""));
                 let branch = choice.and_then(|d| m.digits.iter().position(|(name, _)| name == d));
-                let target = match branch {
-                    Some(k) => m.digits[k].1,
-                    None => m.default,
+                let target = match (choice, branch) {
+                    (_, Some(k)) => m.digits[k].1,
+                    (None, None) => m.no_input,
+                    (Some(_), None) => m.invalid,
                 };
-                // the MENU lasts `durations.menu` whatever the input.
-                let dur = self.sample_ms(m.duration.dist, m.duration.purpose);
+                // `durations.menu` (the prompt and the answer), plus the Timeout when
+                // no input came, or the InterDigitTimeout after an input short of MaxDigits.
+                let prompt = self.sample_ms(m.duration.dist, m.duration.purpose);
+                let inter_digit = menu_values.inter_digit_ms.unwrap_or(m.inter_digit_ms);
+                let wait = match choice {
+                    None => menu_values.timeout_ms.unwrap_or(m.timeout_ms),
+                    Some(d)
+                        if inter_digit > 0
+                            && !d.ends_with('#')
+                            && d.chars().count()
+                                < menu_values.max_digits.unwrap_or(m.short_input) as usize =>
+                    {
+                        inter_digit
+                    }
+                    Some(_) => 0,
+                };
+                let dur = prompt.saturating_add(wait).min(crate::source::MAX_MS);
                 // A consent question: remember the answer, when it was asked and when given (the
                 // MENU's start and end); the contact's recordings are judged against it when it
                 // ends (issue 19; A-24: the last answer decides).
@@ -209,11 +234,17 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                     "action",
                     Some(ix),
                     None,
-                    "MENU: input {} → {} ({} = \"{}\")",
+                    "MENU: input {} → {} ({} = \"{}\"), {} ms{}",
                     choice.map_or("none".to_string(), |c| format!("\"{c}\"")),
                     target.map_or("(not wired)", |t| p.id(t.to)),
                     p.symbols.name(m.var),
-                    choice.unwrap_or("")
+                    choice.unwrap_or(""),
+                    dur,
+                    match (choice, wait) {
+                        (_, 0) => String::new(),
+                        (None, w) => format!(" (no input: Timeout {w} ms after the prompt, A-25)"),
+                        (Some(_), w) => format!(" (InterDigitTimeout {w} ms after the last digit, A-25)"),
+                    }
                 );
                 // IVR media: an earlier IVR Start is now IVR-only.
                 self.ivr_media(ix);
@@ -221,36 +252,46 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             }
             Op::Play { next, duration } => {
                 if released {
-                    out.add_at(Finding::MediaAfterRelease, Some(ix));
-                    tr!(
-                        self,
-                        "finding",
-                        Some(ix),
-                        Some("A-3"),
-                        "PLAY after release is skipped (media_after_release)"
-                    );
-                    return self.goto(*next, 0, out);
+                    return self.media_after_release(ix, "PLAY", *next, out);
                 }
                 tr!(self, "action", Some(ix), None, "PLAY");
                 self.ivr_media(ix);
                 let dur = self.sample_ms(duration.dist, duration.purpose);
                 self.goto(*next, dur, out);
             }
+            // MUSIC playing its whole file: traffic `durations.music`, then OnComplete.
+            Op::Music { duration, complete, default } => {
+                if released {
+                    return self.media_after_release(ix, "MUSIC", *default, out);
+                }
+                let dur = self.sample_ms(duration.dist, duration.purpose);
+                tr!(
+                    self,
+                    "action",
+                    Some(ix),
+                    Some("A-26"),
+                    "MUSIC: the whole file, durations.music = {} ms",
+                    dur
+                );
+                self.goto(*complete, dur, out);
+            }
             // MUSIC and WAIT: a fixed duration; only MUSIC is media, and neither is IVR
             // media, so hold music after a Start does not disarm it.
-            Op::Timed { ms, media, next } => {
+            Op::Timed { ms, media, whole, next } => {
                 if released && *media {
-                    out.add_at(Finding::MediaAfterRelease, Some(ix));
+                    return self.media_after_release(ix, "MUSIC", *next, out);
+                }
+                if *whole {
                     tr!(
                         self,
-                        "finding",
+                        "action",
                         Some(ix),
-                        Some("A-3"),
-                        "MUSIC after release is skipped (media_after_release)"
+                        Some("A-26"),
+                        "MUSIC: the whole file, durations.music = {ms} ms"
                     );
-                    return self.goto(*next, 0, out);
+                } else {
+                    tr!(self, "action", Some(ix), Some("A-1"), "{} {} ms", self.op_name(ix), ms);
                 }
-                tr!(self, "action", Some(ix), Some("A-1"), "{} {} ms", self.op_name(ix), ms);
                 self.goto(*next, *ms, out);
             }
             Op::Assign { var, value, next } => {
