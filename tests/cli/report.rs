@@ -1,6 +1,7 @@
 //! `recflow report` (deterministic, self-contained), `recflow completions`, `recflow man`.
 
 mod browser;
+mod flow;
 mod subscripts;
 
 use crate::common::recflow;

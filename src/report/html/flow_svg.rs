@@ -1,27 +1,25 @@
 //! The flow of a script as an SVG drawing for the HTML report.
 //!
-//! Layout: `layout-rs` (a pure-Rust Sugiyama-style layered layout, so the reader needs no
-//! Graphviz). It places one box per action and routes every wired branch; we capture its
-//! geometry through a [`RenderBackend`] and draw the picture ourselves with the `svg` crate, so
-//! each action is exactly one `<g class="node" data-node="I">` (I = action index) that the
-//! report's script can find, colour and highlight. User text (ids, captions) only ever goes into
-//! text nodes (escaped by the `svg` crate), never into attributes: the `svg` crate does not
-//! escape quotes in attribute values.
+//! Layout: [`layered`](super::layered) (our own near-linear layered layout: a 20 000-action
+//! script lays out in well under a second). Each action is exactly one
+//! `<g class="node" data-node="I">` (I = action index) that the report's script can find,
+//! colour and highlight; each edge one `<g class="edge" data-from data-to>` with its path, its
+//! arrowhead (a plain polygon, so a highlighted edge keeps a normal-sized head) and its label:
+//! the branch names (`1`, `no input / other`, a CASE value, `default`) and, with traffic, the
+//! share of contacts that took it. A self-loop is a small loop on the node's right side. User
+//! text (ids, captions, branch names) only ever goes into text nodes (escaped by the `svg`
+//! crate), never into attributes: the `svg` crate does not escape quotes in attribute values.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
-use layout::core::base::Orientation;
-use layout::core::format::{ClipHandle, RenderBackend};
-use layout::core::geometry::Point;
-use layout::core::style::StyleAttr;
-use layout::std_shapes::shapes::{Arrow, Element, ShapeKind};
-use layout::topo::layout::VisualGraph;
 use svg::Node as _;
-use svg::node::element::{Definitions, Group, Marker, Path, Rectangle, Text, Title};
+use svg::node::element::{Group, Path, Rectangle, Text, Title};
 
+use super::layered;
 use crate::flow::Flow;
 use crate::report::graph::{Role, nodes, type_line};
-use crate::script::Script;
+use crate::script::{Action, Kind, Script};
 
 /// Per-action extras drawn on a node.
 #[derive(Clone, Debug, Default)]
@@ -35,53 +33,17 @@ pub struct NodeInfo {
     /// Per branch (script order): wired and taken by no contact — drawn as its own dashed
     /// edge labelled `0 contacts` (coverage).
     pub unexercised: Vec<bool>,
+    /// Target action → share of all contacts (0–100) that went from this action to it, when
+    /// there is traffic.
+    pub edge_share: BTreeMap<usize, f64>,
 }
 
-const FONT: usize = 13;
-
-/// A routed edge: (`from:to` properties, spline points, label).
-type Routed = (String, Vec<(Point, Point)>, String);
-
-/// What layout-rs drew, captured instead of rendered.
-#[derive(Default)]
-struct Capture {
-    /// Node index → (top-left, size).
-    boxes: BTreeMap<usize, (Point, Point)>,
-    /// (edge properties `from:to`, path, label).
-    arrows: Vec<Routed>,
-}
-
-impl RenderBackend for Capture {
-    fn draw_rect(
-        &mut self,
-        xy: Point,
-        size: Point,
-        _: &StyleAttr,
-        properties: Option<String>,
-        _: Option<ClipHandle>,
-    ) {
-        if let Some(i) = properties.and_then(|p| p.parse().ok()) {
-            self.boxes.insert(i, (xy, size));
-        }
-    }
-    fn draw_line(&mut self, _: Point, _: Point, _: &StyleAttr, _: Option<String>) {}
-    fn draw_circle(&mut self, _: Point, _: Point, _: &StyleAttr, _: Option<String>) {}
-    fn draw_text(&mut self, _: Point, _: &str, _: &StyleAttr) {}
-    fn draw_arrow(
-        &mut self,
-        path: &[(Point, Point)],
-        _: bool,
-        _: (bool, bool),
-        _: &StyleAttr,
-        properties: Option<String>,
-        text: &str,
-    ) {
-        self.arrows.push((properties.unwrap_or_default(), path.to_vec(), text.to_string()));
-    }
-    fn create_clip(&mut self, _: Point, _: Point, _: usize) -> ClipHandle {
-        0
-    }
-}
+/// Width of the space a self-loop takes on the right of its node.
+const LOOP_W: f64 = 34.0;
+/// Approximate advance of a character: node id (13 px, bold) and other lines (11.5 px).
+const ID_CHAR: f64 = 8.0;
+const TEXT_CHAR: f64 = 6.6;
+const LINE_H: f64 = 16.0;
 
 /// The text lines of a node: id, type (+ detail), caption; traffic lines when known.
 fn lines(script: &Script, i: usize, info: &NodeInfo) -> Vec<String> {
@@ -99,57 +61,38 @@ fn lines(script: &Script, i: usize, info: &NodeInfo) -> Vec<String> {
     v
 }
 
-/// SVG path `d` of a layout-rs arrow (the same cubic-spline encoding its own SVG backend uses:
-/// the first pair is the exit vector, the following pairs entry vectors).
-fn path_d(path: &[(Point, Point)]) -> String {
-    use std::fmt::Write as _;
-    let mut d = String::new();
-    if path.len() < 2 {
-        return d;
-    }
-    let _ = write!(
-        d,
-        "M {:.1} {:.1} C {:.1} {:.1}, {:.1} {:.1}, {:.1} {:.1}",
-        path[0].0.x,
-        path[0].0.y,
-        path[0].1.x,
-        path[0].1.y,
-        path[1].0.x,
-        path[1].0.y,
-        path[1].1.x,
-        path[1].1.y
-    );
-    for p in &path[2..] {
-        let _ = write!(d, " S {:.1} {:.1}, {:.1} {:.1}", p.0.x, p.0.y, p.1.x, p.1.y);
-    }
-    d
+fn box_size(ls: &[String]) -> (f64, f64) {
+    let w = ls
+        .iter()
+        .enumerate()
+        .map(|(k, l)| l.chars().count() as f64 * if k == 0 { ID_CHAR } else { TEXT_CHAR })
+        .fold(0.0, f64::max);
+    ((w + 30.0).max(70.0).round(), (ls.len() as f64 * LINE_H + 12.0).round())
 }
 
-/// Draw the flow. `info` is indexed by action (may be empty: no traffic). `id` prefixes the
-/// element ids so that two graphs can live in one page.
-pub fn flow_svg(script: &Script, flow: &Flow, info: &[NodeInfo], id: &str) -> String {
-    let all = nodes(script, flow);
-    let none = NodeInfo::default();
-    let info_of = |i: usize| info.get(i).unwrap_or(&none);
-    let mut vg = VisualGraph::new(Orientation::TopToBottom);
-    let handles: Vec<_> = (0..all.len())
-        .map(|i| {
-            let text = lines(script, i, info_of(i)).join("\n");
-            let size = layout::core::geometry::get_size_for_str(&text, FONT);
-            let size = Point::new(size.x * 0.62 + 24.0, size.y * 1.25 + 12.0);
-            let look = StyleAttr::simple();
-            vg.add_node(Element::create_with_properties(
-                ShapeKind::Box(text),
-                look,
-                Orientation::LeftToRight,
-                size,
-                i.to_string(),
-            ))
-        })
-        .collect();
+/// How a branch is named on its edge: a MENU's `default` is taken on no input or an unwired
+/// digit (SEMANTICS.md §2), so it says so.
+fn branch_text<'a>(a: &Action, name: &'a str) -> &'a str {
+    match (&a.kind, name) {
+        (Kind::Menu(_), "default") => "no input / other",
+        _ => name,
+    }
+}
+
+/// One drawn edge: target, unexercised, label.
+struct Edge {
+    from: usize,
+    to: usize,
+    unexercised: bool,
+    label: String,
+}
+
+fn edges_of(script: &Script, info_of: &dyn Fn(usize) -> NodeInfo) -> Vec<Edge> {
+    let mut edges = Vec::new();
     for (i, a) in script.actions.iter().enumerate() {
+        let inf = info_of(i);
         // One edge per (target, exercised or not): a branch no contact took is drawn apart.
-        let zero = |k: usize| info_of(i).unexercised.get(k).copied().unwrap_or(false);
+        let zero = |k: usize| inf.unexercised.get(k).copied().unwrap_or(false);
         let mut seen: Vec<(usize, bool)> = Vec::new();
         for (k, b) in a.branches.iter().enumerate() {
             let Some(t) = b.target else { continue };
@@ -163,90 +106,144 @@ pub fn flow_svg(script: &Script, flow: &Flow, info: &[NodeInfo], id: &str) -> St
                 .iter()
                 .enumerate()
                 .filter(|(j, x)| x.target.map(|y| y.index()) == Some(key.0) && zero(*j) == key.1)
-                .map(|(_, x)| x.name.as_str())
+                .map(|(_, x)| branch_text(a, x.name.as_str()))
                 .collect();
-            let mut label = if names == ["default"] { String::new() } else { names.join(" / ") };
-            let mut props = format!("{i}:{}", key.0);
-            if key.1 {
-                label = format!("{}: 0 contacts", names.join(" / "));
-                props.push_str(":unexercised");
-            }
-            let arrow = Arrow::simple_with_properties(&label, props);
-            vg.add_edge(arrow, handles[i], handles[key.0]);
+            let only_next = a.branches.len() == 1 && names == ["default"];
+            let label = if key.1 {
+                format!("{}: 0 contacts", names.join(" / "))
+            } else {
+                let share = inf.edge_share.get(&key.0).map(|s| format!("{s:.1}%"));
+                match (only_next, share) {
+                    (true, None) => String::new(),
+                    (true, Some(s)) => s,
+                    (false, None) => names.join(" / "),
+                    (false, Some(s)) => format!("{} · {s}", names.join(" / ")),
+                }
+            };
+            edges.push(Edge { from: i, to: key.0, unexercised: key.1, label });
         }
     }
-    let mut cap = Capture::default();
-    if !all.is_empty() {
-        vg.do_it(false, false, false, &mut cap);
-    }
+    edges
+}
 
-    // Bounds of everything drawn.
-    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-    let mut grow = |p: Point| {
-        x0 = x0.min(p.x);
-        y0 = y0.min(p.y);
-        x1 = x1.max(p.x);
-        y1 = y1.max(p.y);
-    };
-    for (xy, size) in cap.boxes.values() {
-        grow(*xy);
-        grow(xy.add(*size));
-    }
-    for (_, path, _) in &cap.arrows {
-        for (a, b) in path {
-            grow(*a);
-            grow(*b);
+/// `d` of a polyline drawn as vertical-tangent cubic curves (a smooth layered-graph edge).
+fn path_d(p: &[(f64, f64)]) -> String {
+    let mut d = String::new();
+    let _ = write!(d, "M {:.1} {:.1}", p[0].0, p[0].1);
+    for w in p.windows(2) {
+        let ((x0, y0), (x1, y1)) = (w[0], w[1]);
+        if (x0 - x1).abs() < 0.05 {
+            let _ = write!(d, " L {x1:.1} {y1:.1}");
+        } else {
+            let m = (y0 + y1) / 2.0;
+            let _ = write!(d, " C {x0:.1} {m:.1}, {x1:.1} {m:.1}, {x1:.1} {y1:.1}");
         }
     }
-    if x0 > x1 {
-        (x0, y0, x1, y1) = (0.0, 0.0, 10.0, 10.0);
+    d
+}
+
+/// An arrowhead with its tip at `tip`, pointing along `dir` (unit vector).
+fn arrowhead(tip: (f64, f64), dir: (f64, f64)) -> Path {
+    let (l, h) = (9.0, 4.5);
+    let base = (tip.0 - dir.0 * l, tip.1 - dir.1 * l);
+    let n = (-dir.1, dir.0);
+    Path::new().set("class", "ah").set(
+        "d",
+        format!(
+            "M {:.1} {:.1} L {:.1} {:.1} L {:.1} {:.1} z",
+            tip.0,
+            tip.1,
+            base.0 + n.0 * h,
+            base.1 + n.1 * h,
+            base.0 - n.0 * h,
+            base.1 - n.1 * h
+        ),
+    )
+}
+
+/// Draw the flow. `info` is indexed by action (may be empty: no traffic). `id` prefixes the
+/// element ids so that two graphs can live in one page.
+pub fn flow_svg(script: &Script, flow: &Flow, info: &[NodeInfo], id: &str) -> String {
+    let all = nodes(script, flow);
+    let none = NodeInfo::default();
+    let info_of = |i: usize| info.get(i).unwrap_or(&none).clone();
+    let texts: Vec<Vec<String>> =
+        (0..all.len()).map(|i| lines(script, i, info.get(i).unwrap_or(&none))).collect();
+    let boxes: Vec<(f64, f64)> = texts.iter().map(|l| box_size(l)).collect();
+    let edges = edges_of(script, &info_of);
+    let mut looped = vec![false; all.len()];
+    for e in edges.iter().filter(|e| e.from == e.to) {
+        looped[e.from] = true;
     }
+    let sizes: Vec<(f64, f64)> =
+        boxes.iter().zip(&looped).map(|(&(w, h), &l)| (if l { w + LOOP_W } else { w }, h)).collect();
+    let pairs: Vec<(usize, usize)> = edges.iter().map(|e| (e.from, e.to)).collect();
+    let lay = layered::layout(&sizes, &pairs);
+
     let pad = 20.0;
-
+    let (w, h) = (lay.width + 2.0 * pad, lay.height + 2.0 * pad);
     let mut doc = svg::Document::new()
         .set("class", "flow")
         .set("id", id.to_string())
-        .set("viewBox", (x0 - pad, y0 - pad, x1 - x0 + 2.0 * pad, y1 - y0 + 2.0 * pad))
-        .set("width", (x1 - x0 + 2.0 * pad).round())
+        .set("viewBox", (-pad, -pad, w.round(), h.round()))
+        .set("width", w.round())
+        .set("height", h.round())
         .set("role", "img");
-    doc.append(
-        Definitions::new().add(
-            Marker::new()
-                .set("id", format!("{id}-arrow"))
-                .set("viewBox", "0 0 10 10")
-                .set("refX", 9)
-                .set("refY", 5)
-                .set("markerWidth", 7)
-                .set("markerHeight", 7)
-                .set("orient", "auto-start-reverse")
-                .add(Path::new().set("d", "M 0 0 L 10 5 L 0 10 z").set("class", "arrowhead")),
-        ),
-    );
-    let mut edges = Group::new().set("class", "edges");
-    for (props, path, label) in &cap.arrows {
-        let (from, to) = props.split_once(':').unwrap_or(("", ""));
-        let (to, class) = match to.strip_suffix(":unexercised") {
-            Some(to) => (to, "edge unexercised"),
-            None => (to, "edge"),
-        };
+    let mut group_edges = Group::new().set("class", "edges");
+    let mut group_labels = Group::new().set("class", "elabels");
+    for (e, r) in edges.iter().zip(&lay.routes) {
+        let class = if e.unexercised { "edge unexercised" } else { "edge" };
         let mut g = Group::new()
             .set("class", class)
-            .set("data-from", from.to_string())
-            .set("data-to", to.to_string());
-        g.append(Path::new().set("d", path_d(path)).set("marker-end", format!("url(#{id}-arrow)")));
-        if !label.is_empty()
-            && let Some(mid) = path.get(path.len() / 2)
-        {
-            g.append(
-                Text::new(label.clone()).set("x", mid.0.x + 4.0).set("y", mid.0.y).set("class", "elabel"),
+            .set("data-from", e.from.to_string())
+            .set("data-to", e.to.to_string());
+        let (label_at, d, tip, dir);
+        if e.from == e.to {
+            // A loop on the right side: out at 35% of the height, back in at 65%.
+            let (x, y) = lay.pos[e.from];
+            let (bw, bh) = boxes[e.from];
+            let (rx, y0, y1) = (x + bw, y + bh * 0.3, y + bh * 0.7);
+            d = format!(
+                "M {rx:.1} {y0:.1} C {:.1} {:.1}, {:.1} {:.1}, {:.1} {y1:.1}",
+                rx + LOOP_W - 4.0,
+                y0 - 6.0,
+                rx + LOOP_W - 4.0,
+                y1 + 6.0,
+                rx + 9.0
+            );
+            tip = (rx, y1);
+            dir = (-1.0, 0.0);
+            label_at = (rx + 4.0, y + bh + 12.0);
+        } else {
+            let p = &r.points;
+            let last = p.len() - 1;
+            let up = p[last].1 < p[last - 1].1;
+            dir = (0.0, if up { -1.0 } else { 1.0 });
+            tip = p[last];
+            let mut q = p.clone();
+            q[last].1 -= dir.1 * 8.0;
+            d = path_d(&q);
+            label_at = r.label_at;
+        }
+        g.append(Path::new().set("d", d).set("class", "line"));
+        g.append(arrowhead(tip, dir));
+        group_edges.append(g);
+        if !e.label.is_empty() {
+            group_labels.append(
+                Text::new(e.label.clone())
+                    .set("x", format!("{:.1}", label_at.0))
+                    .set("y", format!("{:.1}", label_at.1))
+                    .set("class", if e.unexercised { "elabel unexercised" } else { "elabel" })
+                    .set("data-from", e.from.to_string())
+                    .set("data-to", e.to.to_string()),
             );
         }
-        edges.append(g);
     }
-    doc.append(edges);
+    doc.append(group_edges);
     let mut group = Group::new().set("class", "nodes");
     for (i, n) in all.iter().enumerate() {
-        let Some((xy, size)) = cap.boxes.get(&i) else { continue };
+        let (x, y) = lay.pos[i];
+        let (bw, bh) = boxes[i];
         let inf = info_of(i);
         let (fill, stroke) = n.role.colours();
         let heat_fill = inf.share.map(crate::report::heat::heat_colour);
@@ -264,10 +261,10 @@ pub fn flow_svg(script: &Script, flow: &Flow, info: &[NodeInfo], id: &str) -> St
         // a colour band on the left (as `graph` colours it).
         g.append(
             Rectangle::new()
-                .set("x", xy.x)
-                .set("y", xy.y)
-                .set("width", size.x)
-                .set("height", size.y)
+                .set("x", x)
+                .set("y", y)
+                .set("width", bw)
+                .set("height", bh)
                 .set("rx", if matches!(n.role, Role::Begin | Role::Event) { 12 } else { 4 })
                 .set("fill", heat_fill.unwrap_or_else(|| fill.to_string()))
                 .set("stroke", stroke)
@@ -275,26 +272,26 @@ pub fn flow_svg(script: &Script, flow: &Flow, info: &[NodeInfo], id: &str) -> St
         );
         g.append(
             Rectangle::new()
-                .set("x", xy.x)
-                .set("y", xy.y)
+                .set("x", x)
+                .set("y", y)
                 .set("width", 7)
-                .set("height", size.y)
+                .set("height", bh)
                 .set("fill", stroke)
                 .set("class", "band"),
         );
-        let ls = lines(script, i, inf);
-        let lh = size.y / (ls.len() as f64 + 0.6);
-        for (k, l) in ls.iter().enumerate() {
+        for (k, l) in texts[i].iter().enumerate() {
             g.append(
                 Text::new(l.clone())
-                    .set("x", xy.x + size.x / 2.0 + 3.0)
-                    .set("y", xy.y + lh * (k as f64 + 1.0))
+                    .set("x", x + bw / 2.0 + 3.0)
+                    .set("y", y + 2.0 + LINE_H * (k as f64 + 1.0))
                     .set("class", if k == 0 { "nid" } else { "ntext" }),
             );
         }
         group.append(g);
     }
     doc.append(group);
+    // Labels last: drawn over edges that pass by.
+    doc.append(group_labels);
     doc.to_string()
 }
 

@@ -9,12 +9,13 @@
 //! both graphs with the changed actions marked.
 //!
 //! The page is a `minijinja` template (`report.html`, autoescaped); the charts and graphs are
-//! SVG built with the `svg` crate ([`charts`], [`flow_svg`]), the graph laid out by `layout-rs`.
+//! SVG built with the `svg` crate ([`charts`], [`flow_svg`]), the graph laid out by [`layered`].
 //! Everything here reads the library's public results (report, classes, heat, lint, diff): the
 //! HTML adds no model of its own.
 
 pub mod charts;
 pub mod flow_svg;
+mod layered;
 
 use serde::Serialize;
 
@@ -245,6 +246,14 @@ fn node_info(heat: &Heat, changed: &[String], script: &Script) -> Vec<NodeInfo> 
             state: (heat.visited[i] > 0).then(|| heat::state_line(&heat.state[i])),
             changed: changed.iter().any(|c| c == &a.id),
             unexercised: heat.unexercised.get(i).cloned().unwrap_or_default(),
+            edge_share: if heat.calls > 0 {
+                heat.edges
+                    .range((i as u32, 0)..=(i as u32, u32::MAX))
+                    .map(|(&(_, to), &c)| (to as usize, pct(c, heat.calls)))
+                    .collect()
+            } else {
+                Default::default()
+            },
         })
         .collect()
 }
