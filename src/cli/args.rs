@@ -145,12 +145,21 @@ pub enum Command {
     #[command(after_help = COMPLETIONS_EXAMPLES)]
     #[command(display_order = 11)]
     Completions(CompletionsArgs),
-    /// Print the man page (roff) of recflow and its subcommands.
+    /// Print the man page (roff) of recflow, or write it and one page per subcommand
+    /// (recflow-simulate.1, ...) into a directory with --out.
     #[command(
-        after_help = "Examples:\n  recflow man | man -l -\n  recflow man > /usr/local/share/man/man1/recflow.1"
+        after_help = "Examples:\n  recflow man | man -l -\n  recflow man --out /usr/local/share/man/man1   # recflow.1, recflow-simulate.1, ...\n  man recflow-simulate"
     )]
     #[command(display_order = 12)]
-    Man,
+    Man(ManArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {
+    /// Write recflow.1 and one page per subcommand (recflow-simulate.1, recflow-lint.1, ...)
+    /// into this directory (created if missing) instead of printing recflow.1.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 const REPORT_EXAMPLES: &str = "\

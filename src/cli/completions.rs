@@ -15,23 +15,50 @@ pub fn completions(shell: clap_complete::Shell) -> std::io::Result<ExitKind> {
     Ok(ExitKind::Ok)
 }
 
-/// The man page of `recflow` (section 1): the command, then each subcommand's synopsis,
-/// description and options, so `man recflow` documents every option in one place.
-pub fn man_page() -> std::io::Result<String> {
+/// The man pages (section 1), file name and roff text: `recflow.1` first — the command, its
+/// options and a SUBCOMMANDS list naming `recflow-simulate(1)`, ... — then one page per
+/// subcommand, titled and named `recflow-SUB` (clap's display name), each with its own
+/// synopsis, description, options and examples.
+pub fn man_pages() -> std::io::Result<Vec<(String, String)>> {
     let mut cmd = Cli::command();
     cmd.build();
-    let mut out = Vec::new();
-    clap_mangen::Man::new(cmd.clone()).render(&mut out)?;
+    let mut pages = Vec::new();
+    let render = |man: clap_mangen::Man| -> std::io::Result<(String, String)> {
+        let man = man.source(concat!("recflow ", env!("CARGO_PKG_VERSION")));
+        let mut out = Vec::new();
+        man.render(&mut out)?;
+        Ok((man.get_filename(), String::from_utf8_lossy(&out).into_owned()))
+    };
+    pages.push(render(clap_mangen::Man::new(cmd.clone()))?);
     for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
-        let man = clap_mangen::Man::new(sub.clone());
-        man.render_synopsis_section(&mut out)?;
-        man.render_description_section(&mut out)?;
-        man.render_options_section(&mut out)?;
+        pages.push(render(clap_mangen::Man::new(sub.clone()))?);
     }
-    Ok(String::from_utf8_lossy(&out).into_owned())
+    Ok(pages)
 }
 
-pub fn man() -> std::io::Result<ExitKind> {
-    write_stdout(&man_page()?)?;
+/// `recflow man`: print `recflow.1`; with `--out DIR`, write every page into `DIR` (created if
+/// missing; an existing non-directory is refused) and list what was written.
+pub fn man(out: Option<&std::path::Path>) -> std::io::Result<ExitKind> {
+    let pages = man_pages()?;
+    let Some(dir) = out else {
+        write_stdout(&pages[0].1)?;
+        return Ok(ExitKind::Ok);
+    };
+    if dir.exists() && !dir.is_dir() {
+        eprintln!(
+            "recflow: `{}` is not a directory: `man --out` writes one file per page into a directory",
+            dir.display()
+        );
+        return Ok(ExitKind::BadInput);
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|e| std::io::Error::new(e.kind(), format!("cannot create `{}`: {e}", dir.display())))?;
+    let mut listing = String::new();
+    for (name, text) in &pages {
+        let path = dir.join(name);
+        super::output::write_atomic(&path, text.as_bytes())?;
+        listing.push_str(&format!("{}\n", path.display()));
+    }
+    write_stdout(&listing)?;
     Ok(ExitKind::Ok)
 }

@@ -82,7 +82,8 @@ pub enum Work {
     Defaults(DefaultsWhat),
     Report(Report),
     Completions(clap_complete::Shell),
-    Man,
+    /// `recflow man [--out DIR]`.
+    Man(Option<std::path::PathBuf>),
 }
 
 /// The options that define the simulated world, shared by every command that simulates.
@@ -351,7 +352,7 @@ impl Config {
                 precision: Precision::new(&a.precision),
             }),
             Command::Completions(a) => Work::Completions(a.shell),
-            Command::Man => Work::Man,
+            Command::Man(a) => Work::Man(a.out),
         };
         Ok(Config { term, work })
     }

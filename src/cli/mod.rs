@@ -113,7 +113,7 @@ pub fn run(config: Config) -> std::io::Result<ExitKind> {
         Work::Defaults(what) => defaults::run(what),
         Work::Report(c) => report::run(&term, &c),
         Work::Completions(shell) => completions::completions(shell),
-        Work::Man => completions::man(),
+        Work::Man(out) => completions::man(out.as_deref()),
     }
 }
 

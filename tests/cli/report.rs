@@ -56,14 +56,67 @@ fn completions_for_every_shell_and_a_man_page() {
         let text = String::from_utf8(o.stdout).unwrap();
         assert!(text.contains("simulate") && text.contains("report"), "{shell}: {text}");
     }
+    // `recflow man` prints the top page: the command, and the subcommands it names.
     let o = recflow().arg("man").output().unwrap();
     assert!(o.status.success());
-    let man = String::from_utf8(o.stdout).unwrap();
-    assert!(man.starts_with(".ie") || man.contains(".TH recflow"), "{}", &man[..200.min(man.len())]);
-    for opt in ["\\-\\-precision", "\\-\\-calls\\-out", "\\-\\-output"] {
-        let plain = opt.replace('\\', "");
-        assert!(man.contains(opt) || man.contains(&plain), "man page lacks {plain}");
+    let top = String::from_utf8(o.stdout).unwrap();
+    assert!(top.contains(".TH recflow 1"), "{}", &top[..200.min(top.len())]);
+    assert!(top.contains("recflow\\-simulate(1)"), "the top page names the simulate page");
+    // Issue 24: not one page of repeated unnamed sections, but a page per subcommand.
+    assert_eq!(top.matches(".SH SYNOPSIS").count(), 1, "{top}");
+}
+
+/// Issue 24 point 5: `recflow man --out DIR` writes `recflow.1` and one page per subcommand
+/// (`recflow-simulate.1`, ...), each named and titled for its subcommand with its own options;
+/// every page the top page refers to exists; a file given as DIR is refused with exit 2.
+#[test]
+fn man_out_writes_one_page_per_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("man1");
+    let o = recflow().args(["man", "--out"]).arg(&out).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let top = std::fs::read_to_string(out.join("recflow.1")).unwrap();
+    let subs = [
+        "lint",
+        "rules",
+        "simulate",
+        "explain",
+        "test",
+        "graph",
+        "convert",
+        "diff",
+        "snapshot",
+        "defaults",
+        "report",
+        "completions",
+        "man",
+    ];
+    for sub in subs {
+        let page = std::fs::read_to_string(out.join(format!("recflow-{sub}.1")))
+            .unwrap_or_else(|e| panic!("recflow-{sub}.1: {e}"));
+        assert!(page.contains(&format!(".TH recflow-{sub} 1 ")), "recflow-{sub}.1 title");
+        assert!(
+            page.contains(".SH NAME") && page.contains(&format!("recflow\\-{sub}")),
+            "recflow-{sub}.1 NAME"
+        );
+        assert!(top.contains(&format!("recflow\\-{sub}(1)")), "recflow.1 names recflow-{sub}(1)");
     }
+    let written = std::fs::read_dir(&out).unwrap().count();
+    assert_eq!(written, subs.len() + 1, "recflow.1 and one page per subcommand, no other");
+    // Each page documents its own options.
+    let simulate = std::fs::read_to_string(out.join("recflow-simulate.1")).unwrap();
+    for opt in ["\\-\\-precision", "\\-\\-calls\\-out", "\\-\\-exact"] {
+        assert!(simulate.contains(opt), "recflow-simulate.1 lacks {opt}");
+    }
+    let report = std::fs::read_to_string(out.join("recflow-report.1")).unwrap();
+    assert!(report.contains("\\-\\-output") || report.contains("\\-o"), "recflow-report.1 lacks -o");
+    // A file is not a directory.
+    let file = dir.path().join("f");
+    std::fs::write(&file, "x").unwrap();
+    let o = recflow().args(["man", "--out"]).arg(&file).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is not a directory"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "x", "the file is left alone");
 }
 
 /// Issue 19 point 7: the report of a change (`report OLD NEW`) opens its diff with the verdict
