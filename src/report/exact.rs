@@ -88,6 +88,57 @@ pub fn yaml(e: &Exact, script: &str, seed: u64) -> String {
     serde_saphyr::to_string(&to_json(e, script, seed)).unwrap_or_default()
 }
 
+/// The verdict the human report opens with, as the sampled report's (issue 19 point 3; one
+/// catalogue, `sim::findings`): per class, one line per finding kind with a probability above 0
+/// — the probability, its fraction (or 99.9% half-width when hybrid), what it means, the lint
+/// rules that predict it — and a class with probability 0 says so.
+fn verdict_block(s: &mut String, e: &Exact) {
+    use crate::sim::findings::{Class, Finding};
+    use std::fmt::Write;
+    let _ = writeln!(s, "Verdict ({} probability per contact)", if e.exact { "exact" } else { "estimated" });
+    for class in Class::ALL {
+        let mut any = false;
+        for f in Finding::ALL.iter().copied().filter(|f| f.class() == class) {
+            let k = f.kind();
+            let Some(v) = e
+                .probabilities
+                .iter()
+                .find(|v| v.path.len() == 2 && v.path[0] == "findings" && v.path[1] == k.name)
+            else {
+                continue;
+            };
+            if v.value <= 0.0 {
+                continue;
+            }
+            any = true;
+            let mut how = percent(v.value);
+            if let Some(r) = v.rational.as_deref().and_then(fraction_or_none) {
+                let _ = write!(how, " = {r}");
+            }
+            if let Some(h) = v.half_width {
+                let _ = write!(how, " ± {:.3} points (99.9%)", h * 100.0);
+            }
+            let rules: Vec<&str> = k.predicted_by.iter().map(|r| r.rule().code).collect();
+            let rules =
+                if rules.is_empty() { String::new() } else { format!(" (lint {})", rules.join(", ")) };
+            let _ = writeln!(
+                s,
+                "  {} {how} of contacts {}{rules}  [{class} {}]",
+                class.mark(),
+                k.verdict,
+                k.name
+            );
+        }
+        if !any {
+            if e.exact {
+                let _ = writeln!(s, "  ✓ no {class} (probability 0)");
+            } else {
+                let _ = writeln!(s, "  ✓ no {class} in any of the {} samples", e.samples);
+            }
+        }
+    }
+}
+
 /// The terminal report: one line per key, grouped by the report's sections.
 pub fn human(e: &Exact, script: &str, seed: u64) -> String {
     use std::fmt::Write;
@@ -113,6 +164,8 @@ pub fn human(e: &Exact, script: &str, seed: u64) -> String {
             let _ = writeln!(s, "  - {why}");
         }
     }
+    s.push('\n');
+    verdict_block(&mut s, e);
     let mut section = String::new();
     let width =
         e.probabilities.iter().chain(&e.expected).map(|v| v.path[1..].join(".").len()).max().unwrap_or(0);

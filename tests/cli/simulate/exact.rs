@@ -35,6 +35,31 @@ fn exact_human_report_prints_fractions_without_intervals() {
     assert!(!text.contains('['), "no interval brackets in an exact report");
 }
 
+/// One verdict, many views: the exact report opens with the sampled report's verdict lines
+/// (same catalogue text and predicting rules), with exact probabilities — and a class with no
+/// finding says "probability 0", not a bare "none".
+#[test]
+fn exact_human_report_opens_with_the_verdict() {
+    let t = fixed_traffic();
+    let tp = t.path().to_str().unwrap();
+    let out = recflow(&["simulate", "scripts/mistake-consent-leak.yaml", "--exact", "--traffic", tp]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let verdict = text.find("Verdict (exact probability per contact)").expect("a verdict block");
+    assert!(verdict < text.find("recorded (probability per contact)").unwrap(), "the verdict comes first");
+    assert!(
+        text.contains("  ✗ 7% = 7/100 of contacts recorded without consent (lint C001, C003)  [violation recorded_without_consent]"),
+        "{text}"
+    );
+    assert!(text.contains("  ✓ no warning (probability 0)"), "{text}");
+    // Sampled durations: estimated, with the interval, and "none" bounded by the samples.
+    let out = recflow(&["simulate", "scripts/mistake-consent-leak.yaml", "--exact", "--calls", "20"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Verdict (estimated probability per contact)"), "{text}");
+    assert!(text.contains("points (99.9%) of contacts recorded without consent"), "{text}");
+    assert!(text.contains("  ✓ no warning in any of the 20 samples"), "{text}");
+}
+
 #[test]
 fn exact_json_has_probabilities_and_rationals_under_the_report_keys() {
     let t = fixed_traffic();
