@@ -22,14 +22,32 @@ pub struct Bar {
     pub class: &'static str,
 }
 
+/// Rows under a heading, as the text report groups them (`Recorded (contacts)`, `Started by`,
+/// `Calls`); a group with an empty title has no heading row.
+pub struct RowGroup {
+    pub title: String,
+    pub rows: Vec<Bar>,
+}
+
+/// One swatch of a chart's legend: the CSS class that colours it and what it means.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Key {
+    pub class: &'static str,
+    pub text: String,
+}
+
 const LABEL_W: f64 = 230.0;
 const BAR_W: f64 = 360.0;
 const ROW_H: f64 = 24.0;
+const HEAD_H: f64 = 26.0;
 
-/// Horizontal bars 0–100% with interval whiskers.
-pub fn bars(rows: &[Bar]) -> String {
+/// Horizontal bars 0–100% with interval whiskers, in groups: a group's heading row is bold
+/// and, but for the first, separated from the rows above by a rule.
+pub fn bars(groups: &[RowGroup]) -> String {
     let width = LABEL_W + BAR_W + 440.0;
-    let height = ROW_H * rows.len() as f64 + 28.0;
+    let heads = groups.iter().filter(|g| !g.title.is_empty()).count() as f64;
+    let rows: usize = groups.iter().map(|g| g.rows.len()).sum();
+    let height = HEAD_H * heads + ROW_H * rows as f64 + 28.0;
     let mut doc = svg::Document::new()
         .set("class", "chart")
         .set("viewBox", (0, 0, width, height))
@@ -50,16 +68,112 @@ pub fn bars(rows: &[Bar]) -> String {
         );
     }
     doc.append(axis);
+    let mut y = 4.0;
+    for (k, grp) in groups.iter().enumerate() {
+        if !grp.title.is_empty() {
+            let mut g = Group::new().set("class", "group");
+            if k > 0 {
+                g.append(Line::new().set("x1", 0).set("x2", width).set("y1", y + 2.0).set("y2", y + 2.0));
+            }
+            g.append(Text::new(grp.title.clone()).set("x", 4).set("y", y + 19.0).set("class", "ghead"));
+            doc.append(g);
+            y += HEAD_H;
+        }
+        for r in &grp.rows {
+            doc.append(bar_row(r, y, &x));
+            y += ROW_H;
+        }
+    }
+    doc.to_string()
+}
+
+fn bar_row(r: &Bar, y: f64, x: &impl Fn(f64) -> f64) -> Group {
+    let mut g = Group::new().set("class", format!("row {}", r.class));
+    g.append(Title::new(format!("{}: {:.1}% {} (95% interval)", r.label, r.percent, fmt_ci(r.ci))));
+    g.append(Text::new(r.label.clone()).set("x", LABEL_W - 8.0).set("y", y + 15.0).set("class", "blabel"));
+    g.append(
+        Rectangle::new()
+            .set("x", x(0.0))
+            .set("y", y + 3.0)
+            .set("width", BAR_W)
+            .set("height", 14)
+            .set("class", "track"),
+    );
+    g.append(
+        Rectangle::new()
+            .set("x", x(0.0))
+            .set("y", y + 3.0)
+            .set("width", x(r.percent) - x(0.0))
+            .set("height", 14)
+            .set("class", "bar"),
+    );
+    // The whisker: the 95% interval.
+    let (lo, hi) = (x(r.ci[0]), x(r.ci[1]));
+    let mid = y + 10.0;
+    g.append(Line::new().set("x1", lo).set("x2", hi).set("y1", mid).set("y2", mid).set("class", "ci"));
+    for e in [lo, hi] {
+        g.append(
+            Line::new()
+                .set("x1", e)
+                .set("x2", e)
+                .set("y1", mid - 5.0)
+                .set("y2", mid + 5.0)
+                .set("class", "ci"),
+        );
+    }
+    if let Some(t) = r.target {
+        g.append(
+            Line::new()
+                .set("x1", x(t))
+                .set("x2", x(t))
+                .set("y1", y)
+                .set("y2", y + 20.0)
+                .set("class", "target"),
+        );
+    }
+    g.append(
+        Text::new(format!("{:.1}% {}  {}", r.percent, fmt_ci(r.ci), r.note))
+            .set("x", LABEL_W + BAR_W + 8.0)
+            .set("y", y + 15.0)
+            .set("class", "bvalue"),
+    );
+    g
+}
+
+/// One bar of an amount chart: a count or a duration, drawn against the largest of its chart.
+pub struct Amount {
+    pub label: String,
+    pub value: f64,
+    /// The value as the text report writes it (`12`, `3.4 h`).
+    pub text: String,
+    pub class: &'static str,
+}
+
+/// Horizontal bars of amounts (statement counts, recorded time), scaled to the largest; the
+/// value is written after each bar. All zero: empty tracks, each labelled `0`.
+pub fn amounts(rows: &[Amount]) -> String {
+    // Narrow (two sit side by side): label, bar, value.
+    const LABEL_W: f64 = 190.0;
+    const BAR_W: f64 = 260.0;
+    let width = LABEL_W + BAR_W + 110.0;
+    let height = ROW_H * rows.len() as f64 + 8.0;
+    let max = rows.iter().map(|r| r.value).fold(0.0, f64::max);
+    let mut doc = svg::Document::new()
+        .set("class", "chart")
+        .set("viewBox", (0, 0, width, height))
+        .set("width", width)
+        .set("role", "img");
     for (i, r) in rows.iter().enumerate() {
         let y = 4.0 + ROW_H * i as f64;
+        let w = if max > 0.0 { BAR_W * r.value / max } else { 0.0 };
         let mut g = Group::new().set("class", format!("row {}", r.class));
-        g.append(Title::new(format!("{}: {:.1}% {} (95% interval)", r.label, r.percent, fmt_ci(r.ci))));
+        g.append(Title::new(format!("{}: {}", r.label, r.text)));
         g.append(
             Text::new(r.label.clone()).set("x", LABEL_W - 8.0).set("y", y + 15.0).set("class", "blabel"),
         );
         g.append(
             Rectangle::new()
-                .set("x", x(0.0))
+                .set("x", LABEL_W)
                 .set("y", y + 3.0)
                 .set("width", BAR_W)
                 .set("height", 14)
@@ -67,38 +181,14 @@ pub fn bars(rows: &[Bar]) -> String {
         );
         g.append(
             Rectangle::new()
-                .set("x", x(0.0))
+                .set("x", LABEL_W)
                 .set("y", y + 3.0)
-                .set("width", x(r.percent) - x(0.0))
+                .set("width", w)
                 .set("height", 14)
                 .set("class", "bar"),
         );
-        // The whisker: the 95% interval.
-        let (lo, hi) = (x(r.ci[0]), x(r.ci[1]));
-        let mid = y + 10.0;
-        g.append(Line::new().set("x1", lo).set("x2", hi).set("y1", mid).set("y2", mid).set("class", "ci"));
-        for e in [lo, hi] {
-            g.append(
-                Line::new()
-                    .set("x1", e)
-                    .set("x2", e)
-                    .set("y1", mid - 5.0)
-                    .set("y2", mid + 5.0)
-                    .set("class", "ci"),
-            );
-        }
-        if let Some(t) = r.target {
-            g.append(
-                Line::new()
-                    .set("x1", x(t))
-                    .set("x2", x(t))
-                    .set("y1", y)
-                    .set("y2", y + 20.0)
-                    .set("class", "target"),
-            );
-        }
         g.append(
-            Text::new(format!("{:.1}% {}  {}", r.percent, fmt_ci(r.ci), r.note))
+            Text::new(r.text.clone())
                 .set("x", LABEL_W + BAR_W + 8.0)
                 .set("y", y + 15.0)
                 .set("class", "bvalue"),

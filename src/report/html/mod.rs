@@ -23,10 +23,11 @@ use crate::diff::{DiffReport, OutcomeClass};
 use crate::flow::Flow;
 use crate::model::{Tenant, Traffic};
 use crate::report::heat::{self, Heat};
+use crate::report::verdict::Verdict;
 use crate::script::Script;
 use crate::sim::{Compiled, Report};
 use crate::stats::{Ci, wilson};
-use charts::Bar;
+use charts::{Amount, Bar, Key, RowGroup};
 use flow_svg::NodeInfo;
 
 /// Example contacts shown per outcome class (the largest classes first).
@@ -46,6 +47,24 @@ pub struct Input<'a> {
     pub linked: Option<&'a crate::library::link::Linked>,
 }
 
+/// A file a run read (issue 24 point 1: "what this run assumed"), as the command line named it.
+pub struct FileUsed {
+    /// `script`, `called by main.yaml`, `tenant`, `traffic`.
+    pub role: String,
+    /// The path as given or as the library loaded it; for a model without a file, what was used
+    /// instead (`embedded default …`).
+    pub name: String,
+    /// Hex sha256 of the file's bytes; `None` for an embedded default or built-in traffic.
+    pub sha256: Option<String>,
+}
+
+/// What the command line knows and the library does not: the files read and the command that
+/// writes the same page again.
+pub struct Assumed {
+    pub files: Vec<FileUsed>,
+    pub command: String,
+}
+
 /// The model every script of the page ran under.
 pub struct Model<'a> {
     pub tenant: &'a Tenant,
@@ -54,6 +73,7 @@ pub struct Model<'a> {
     pub flags: String,
     /// Set when `--precision` chose the number of calls: (target, calls it took).
     pub precision: Option<(f64, u64)>,
+    pub assumed: Assumed,
 }
 
 #[derive(Serialize)]
@@ -68,6 +88,13 @@ struct Header {
     traffic: String,
     version: &'static str,
     precision: Option<String>,
+    /// Every file read, with its sha256 (role, name, digest or `None`).
+    files: Vec<(String, String, Option<String>)>,
+    /// The traffic's assumptions in words (`report::assumptions`).
+    traffic_words: Vec<String>,
+    tenant_words: Vec<String>,
+    /// The command that writes this page again.
+    command: String,
 }
 
 #[derive(Serialize)]
@@ -112,8 +139,15 @@ struct Section {
     path: String,
     /// Element id of its graph.
     graph_id: String,
+    /// The verdict lines of this script's run, as the text report prints them.
+    verdict: Verdict,
     summary: String,
+    summary_legend: Vec<Key>,
     policies: Option<String>,
+    /// R15 in words when "started by policies" and a policy's effective share differ.
+    r15: Option<String>,
+    statements: String,
+    recorded_time: String,
     graph: String,
     legend: Vec<Legend>,
     /// The script's load warnings (`file:line:col code: message`), as `recflow lint` prints
@@ -185,8 +219,9 @@ fn ci_text(c: Ci) -> String {
     crate::stats::fmt_ci(c)
 }
 
-/// Outcome shares of a report as bars (recorded, initiators, DNR, abandoned, findings seen).
-fn summary_bars(r: &Report) -> Vec<Bar> {
+/// Outcome shares of a report as bars, grouped and labelled as the text report groups them
+/// (`report::simulation::report_human`), then the contacts with each finding that occurred.
+fn summary_groups(r: &Report) -> Vec<RowGroup> {
     let n = r.calls;
     let c = &r.ci95;
     let bar = |label: &str, k: u64, ci: Ci, class: &'static str| Bar {
@@ -197,25 +232,111 @@ fn summary_bars(r: &Report) -> Vec<Bar> {
         target: None,
         class,
     };
-    let mut v = vec![
-        bar("any call recording", r.recorded.any, c.recorded.any, "bar-recorded"),
-        bar("full (agent/external)", r.recorded.full, c.recorded.full, "bar-recorded"),
-        bar("agent only", r.recorded.agent_only, c.recorded.agent_only, "bar-recorded"),
-        bar("IVR segment", r.recorded.ivr, c.recorded.ivr, "bar-recorded"),
-        bar("not recorded", r.recorded.none, c.recorded.none, "bar-none"),
-        bar("started by Studio", r.initiators.studio, c.initiators.studio, "bar-studio"),
-        bar("started by ROD", r.initiators.rod, c.initiators.rod, "bar-rod"),
-        bar("started by policies", r.initiators.policy, c.initiators.policy, "bar-policy"),
-        bar("Do Not Record set", r.dnr, c.dnr, "bar-dnr"),
-        bar("abandoned in queue", r.abandoned, c.abandoned, "bar-none"),
+    let mut groups = vec![
+        RowGroup {
+            title: "Recorded (contacts)".into(),
+            rows: vec![
+                bar("any call recording", r.recorded.any, c.recorded.any, "bar-recorded"),
+                bar("full (agent/external)", r.recorded.full, c.recorded.full, "bar-recorded"),
+                bar("agent only", r.recorded.agent_only, c.recorded.agent_only, "bar-recorded"),
+                bar("IVR segment", r.recorded.ivr, c.recorded.ivr, "bar-recorded"),
+                bar("not recorded", r.recorded.none, c.recorded.none, "bar-none"),
+            ],
+        },
+        RowGroup {
+            title: "Started by (contacts with a recording each started; a contact may have several)".into(),
+            rows: vec![
+                bar("Studio actions", r.initiators.studio, c.initiators.studio, "bar-studio"),
+                bar("recording on demand", r.initiators.rod, c.initiators.rod, "bar-rod"),
+                bar("recording policies", r.initiators.policy, c.initiators.policy, "bar-policy"),
+            ],
+        },
+        RowGroup {
+            title: "Calls".into(),
+            rows: vec![
+                bar("Do Not Record set", r.dnr, c.dnr, "bar-dnr"),
+                bar("abandoned in queue", r.abandoned, c.abandoned, "bar-none"),
+            ],
+        },
     ];
-    for &f in crate::sim::outcome::Finding::ALL {
-        let k = r.findings.get(f);
-        if k > 0 {
-            v.push(bar(&format!("finding {}", f.as_str()), k, c.findings.get(f), "bar-finding"));
+    let findings: Vec<Bar> = crate::sim::outcome::Finding::ALL
+        .iter()
+        .filter(|f| r.findings.get(**f) > 0)
+        .map(|&f| bar(f.as_str(), r.findings.get(f), c.findings.get(f), "bar-finding"))
+        .collect();
+    if !findings.is_empty() {
+        groups.push(RowGroup { title: "Findings (contacts with each)".into(), rows: findings });
+    }
+    groups
+}
+
+/// The legend of the outcomes chart: a swatch per colour it uses, the whisker.
+fn summary_legend(groups: &[RowGroup]) -> Vec<Key> {
+    let meaning = |class: &str| match class {
+        "bar-recorded" => "recorded",
+        "bar-none" => "not recorded / abandoned",
+        "bar-studio" => "started by Studio actions",
+        "bar-rod" => "started by recording on demand (agent or supervisor)",
+        "bar-policy" => "started by a recording policy",
+        "bar-dnr" => "Do Not Record set",
+        _ => "contacts with this finding",
+    };
+    let mut keys: Vec<Key> = Vec::new();
+    for r in groups.iter().flat_map(|g| &g.rows) {
+        if !keys.iter().any(|k| k.class == r.class) {
+            keys.push(Key { class: r.class, text: meaning(r.class).into() });
         }
     }
-    v
+    keys.push(Key { class: "sw-ci", text: "95% interval of the share (whisker)".into() });
+    keys
+}
+
+/// Recorded statements (R13) by what became of them, as the text report's
+/// `Recorded statements:` line.
+fn statement_amounts(r: &Report) -> Vec<Amount> {
+    let st = &r.statements;
+    let row = |label: &str, v: u64, class: &'static str| Amount {
+        label: label.into(),
+        value: v as f64,
+        text: v.to_string(),
+        class,
+    };
+    vec![
+        row("captured", st.captured, "bar-stmt"),
+        row("saved (id kept in a Global:)", st.saved, "bar-recorded"),
+        row("lost (id not saved)", st.lost, "bar-finding"),
+    ]
+}
+
+/// Recorded time per mode, summed over all contacts, as the text report's `Recorded time:`.
+fn time_amounts(r: &Report) -> Vec<Amount> {
+    let rs = &r.recorded_seconds;
+    let row = |label: &str, secs: f64, class: &'static str| Amount {
+        label: label.into(),
+        value: secs,
+        text: crate::report::simulation::hours(secs),
+        class,
+    };
+    vec![
+        row("full (agent/external)", rs.full, "bar-recorded"),
+        row("agent only", rs.agent_only, "bar-agent-only"),
+        row("IVR", rs.ivr, "bar-ivr"),
+        row("recorded statements", rs.statements, "bar-stmt"),
+    ]
+}
+
+/// R15 in words, with this run's numbers, when a policy's effective share and the contacts a
+/// policy started a recording in differ: the two count different things.
+fn r15_note(r: &Report) -> Option<String> {
+    let started = pct(r.initiators.policy, r.calls);
+    let far = r.policies.iter().find(|p| (p.effective_percent - started).abs() >= 0.05)?;
+    Some(format!(
+        "“Started by recording policies” ({started:.1}%) counts the contacts in which a policy itself started a          recording; a policy's “effective” share ({} {:.1}%) counts the contacts it matches that ended up          recorded in agent or external segments by any initiator — a Studio action or recording on demand          included (R15) — so the two differ whenever Studio or ROD records contacts a policy matches, or a          policy matches only some contacts. Studio actions started a recording in {:.1}% of contacts,          recording on demand in {:.1}%.",
+        far.name,
+        far.effective_percent,
+        pct(r.initiators.studio, r.calls),
+        pct(r.initiators.rod, r.calls),
+    ))
 }
 
 /// Policies: target (marker) vs effective (bar with interval).
@@ -332,13 +453,20 @@ fn section(input: &Input<'_>, model: &Model<'_>, k: usize, changed: &[String]) -
             })
         })
         .collect();
-    let policies = (!report.policies.is_empty()).then(|| charts::bars(&policy_bars(&report)));
+    let policies = (!report.policies.is_empty())
+        .then(|| charts::bars(&[RowGroup { title: String::new(), rows: policy_bars(&report) }]));
+    let groups = summary_groups(&report);
     Section {
         name: script.name.clone(),
         path: input.path.clone(),
         graph_id,
-        summary: charts::bars(&summary_bars(&report)),
+        verdict: crate::report::simulation::verdict(&report, &input.path, &model.flags),
+        summary: charts::bars(&groups),
+        summary_legend: summary_legend(&groups),
         policies,
+        r15: r15_note(&report),
+        statements: charts::amounts(&statement_amounts(&report)),
+        recorded_time: charts::amounts(&time_amounts(&report)),
         graph,
         legend,
         warnings: script
@@ -376,6 +504,15 @@ fn header(inputs: &[&Input<'_>], model: &Model<'_>) -> Header {
         precision: model.precision.map(|(p, calls)| {
             format!("--precision {p}: {calls} calls (the `simulate --precision` schedule, up to --max-calls)")
         }),
+        files: model
+            .assumed
+            .files
+            .iter()
+            .map(|f| (f.role.clone(), f.name.clone(), f.sha256.clone()))
+            .collect(),
+        traffic_words: crate::report::assumptions::traffic(model.traffic),
+        tenant_words: crate::report::assumptions::tenant(model.tenant),
+        command: model.assumed.command.clone(),
     }
 }
 
