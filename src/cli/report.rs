@@ -72,18 +72,40 @@ pub fn run(term: &Term, a: &Report) -> std::io::Result<ExitKind> {
     }
     let programs: Vec<Compiled> =
         scripts.iter().zip(&linked).map(|(s, l)| compile(s, l.as_ref(), &tenant, &traffic)).collect();
+    // --exact: each program explored (`sim::exact`; one thread each, as `simulate --exact`).
+    let mut exact = Vec::new();
+    if a.exact {
+        for p in &programs {
+            match crate::sim::exact::explore(p, traffic.calls) {
+                Ok(e) => exact.push(e),
+                Err(e) => {
+                    eprintln!(
+                        "recflow: --exact: stopped after {} runs of the engine on {} (the limit is {}, \
+                         docs/limits.md): sample instead (without --exact), or with random durations \
+                         give fewer --calls",
+                        e.runs,
+                        p.name,
+                        crate::sim::exact::MAX_RUNS
+                    );
+                    return Ok(ExitKind::BadInput);
+                }
+            }
+        }
+    }
     let lint_tenant = a.model.tenant.as_ref().map(|_| &tenant);
     let inputs: Vec<Input<'_>> = scripts
         .iter()
         .zip(&programs)
         .zip(&a.scripts)
         .zip(&linked)
-        .map(|(((script, program), path), linked)| Input {
+        .enumerate()
+        .map(|(k, (((script, program), path), linked))| Input {
             path: path.display().to_string(),
             script,
             program,
             lint_tenant,
             linked: linked.as_ref(),
+            exact: exact.get(k),
         })
         .collect();
     let model = Model { tenant: &tenant, traffic: &traffic, flags: a.model.flags(false), precision };

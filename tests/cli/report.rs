@@ -1,6 +1,7 @@
 //! `recflow report` (deterministic, self-contained), `recflow completions`, `recflow man`.
 
 mod browser;
+mod exact;
 mod flow;
 mod subscripts;
 

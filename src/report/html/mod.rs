@@ -14,6 +14,7 @@
 //! HTML adds no model of its own.
 
 pub mod charts;
+mod exact;
 pub mod flow_svg;
 mod layered;
 
@@ -26,7 +27,7 @@ use crate::report::heat::{self, Heat};
 use crate::script::Script;
 use crate::sim::{Compiled, Report};
 use crate::stats::{Ci, wilson};
-use charts::Bar;
+use charts::{Bar, Share};
 use flow_svg::NodeInfo;
 
 /// Example contacts shown per outcome class (the largest classes first).
@@ -44,6 +45,9 @@ pub struct Input<'a> {
     /// docs/subscripts.md): `script` and `program` are then the linked ones, the header lists
     /// every called file, and lint findings are located in their own files.
     pub linked: Option<&'a crate::library::link::Linked>,
+    /// `report --exact`: the exact analysis of `program` (`sim::exact`), whose probabilities
+    /// replace the sampled shares of the section (bars, policies, the flow's shading).
+    pub exact: Option<&'a crate::sim::exact::Exact>,
 }
 
 /// The model every script of the page ran under.
@@ -68,6 +72,8 @@ struct Header {
     traffic: String,
     version: &'static str,
     precision: Option<String>,
+    /// `report --exact`: the shares are exact probabilities.
+    exact: bool,
 }
 
 #[derive(Serialize)]
@@ -123,6 +129,8 @@ struct Section {
     examples: Vec<ExampleView>,
     /// Classes beyond [`MAX_CLASSES`], not shown.
     more_classes: usize,
+    /// `report --exact`: whether the section's shares are exact, and why not.
+    exact: Option<exact::ExactView>,
 }
 
 #[derive(Serialize)]
@@ -192,7 +200,7 @@ fn summary_bars(r: &Report) -> Vec<Bar> {
     let bar = |label: &str, k: u64, ci: Ci, class: &'static str| Bar {
         label: label.into(),
         percent: pct(k, n),
-        ci,
+        share: Share::Sampled(ci),
         note: format!("{k} of {n}"),
         target: None,
         class,
@@ -225,7 +233,7 @@ fn policy_bars(r: &Report) -> Vec<Bar> {
         .map(|p| Bar {
             label: p.name.clone(),
             percent: p.effective_percent,
-            ci: p.ci95,
+            share: Share::Sampled(p.ci95),
             note: format!(
                 "target {:.1}%, {} of {} matching recorded",
                 p.target_percent, p.recorded, p.matched
@@ -303,10 +311,13 @@ fn section(input: &Input<'_>, model: &Model<'_>, k: usize, changed: &[String]) -
     let (script, p) = (input.script, input.program);
     let classes = crate::diff::classify(p, p.calls);
     let report = classes.tally.report(p);
-    let heat = heat::collect(script, p);
     let flow = Flow::new(script);
     let graph_id = format!("g{k}");
-    let graph = flow_svg::flow_svg(script, &flow, &node_info(&heat, changed, script), &graph_id);
+    let info = match input.exact {
+        Some(e) => exact::node_info(e, changed, script),
+        None => node_info(&heat::collect(script, p), changed, script),
+    };
+    let graph = flow_svg::flow_svg(script, &flow, &info, &graph_id);
     let legend = flow_svg::legend(script, &flow)
         .into_iter()
         .map(|(class, fill, stroke, text)| Legend { class, fill, stroke, text })
@@ -332,12 +343,21 @@ fn section(input: &Input<'_>, model: &Model<'_>, k: usize, changed: &[String]) -
             })
         })
         .collect();
-    let policies = (!report.policies.is_empty()).then(|| charts::bars(&policy_bars(&report)));
+    let policies = (!report.policies.is_empty()).then(|| {
+        charts::bars(&match input.exact {
+            Some(e) => exact::policy_bars(e, &report),
+            None => policy_bars(&report),
+        })
+    });
+    let summary = match input.exact {
+        Some(e) => exact::summary_bars(e),
+        None => summary_bars(&report),
+    };
     Section {
         name: script.name.clone(),
         path: input.path.clone(),
         graph_id,
-        summary: charts::bars(&summary_bars(&report)),
+        summary: charts::bars(&summary),
         policies,
         graph,
         legend,
@@ -349,6 +369,7 @@ fn section(input: &Input<'_>, model: &Model<'_>, k: usize, changed: &[String]) -
         findings: findings(input),
         examples,
         more_classes,
+        exact: input.exact.map(exact::view),
     }
 }
 
@@ -376,6 +397,7 @@ fn header(inputs: &[&Input<'_>], model: &Model<'_>) -> Header {
         precision: model.precision.map(|(p, calls)| {
             format!("--precision {p}: {calls} calls (the `simulate --precision` schedule, up to --max-calls)")
         }),
+        exact: inputs.iter().any(|i| i.exact.is_some()),
     }
 }
 
