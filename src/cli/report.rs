@@ -24,7 +24,7 @@ fn shell_word(s: &str) -> String {
 
 /// Every file the page's numbers depend on, with its sha256, and the command that writes the
 /// same page again (with files of those digests): the scripts, `--separate`, every model option
-/// given, `-o`.
+/// given, `-o` with the output's file name.
 fn assumed(a: &Report, linked: &[Option<crate::library::link::Linked>]) -> std::io::Result<Assumed> {
     let mut files = Vec::new();
     for (path, l) in a.scripts.iter().zip(linked) {
@@ -96,7 +96,16 @@ fn assumed(a: &Report, linked: &[Option<crate::library::link::Linked>]) -> std::
     if let Some(p) = a.precision {
         cmd.push(format!("--precision {} --max-calls {}", p.target, p.max_calls));
     }
-    cmd.push(format!("-o {}", shell_word(&a.output.display().to_string())));
+    if a.exact {
+        cmd.push("--exact".into());
+    }
+    // The file name only: where a reader writes the page again is theirs to choose, and the
+    // page's bytes do not depend on the folder it was written to.
+    let name = a
+        .output
+        .file_name()
+        .map_or_else(|| a.output.display().to_string(), |n| n.to_string_lossy().into_owned());
+    cmd.push(format!("-o {}", shell_word(&name)));
     Ok(Assumed { files, command: cmd.join(" ") })
 }
 
@@ -164,18 +173,40 @@ pub fn run(term: &Term, a: &Report) -> std::io::Result<ExitKind> {
     }
     let programs: Vec<Compiled> =
         scripts.iter().zip(&linked).map(|(s, l)| compile(s, l.as_ref(), &tenant, &traffic)).collect();
+    // --exact: each program explored (`sim::exact`; one thread each, as `simulate --exact`).
+    let mut exact = Vec::new();
+    if a.exact {
+        for p in &programs {
+            match crate::sim::exact::explore(p, traffic.calls) {
+                Ok(e) => exact.push(e),
+                Err(e) => {
+                    eprintln!(
+                        "recflow: --exact: stopped after {} runs of the engine on {} (the limit is {}, \
+                         docs/limits.md): sample instead (without --exact), or with random durations \
+                         give fewer --calls",
+                        e.runs,
+                        p.name,
+                        crate::sim::exact::MAX_RUNS
+                    );
+                    return Ok(ExitKind::BadInput);
+                }
+            }
+        }
+    }
     let lint_tenant = a.model.tenant.as_ref().map(|_| &tenant);
     let inputs: Vec<Input<'_>> = scripts
         .iter()
         .zip(&programs)
         .zip(&a.scripts)
         .zip(&linked)
-        .map(|(((script, program), path), linked)| Input {
+        .enumerate()
+        .map(|(k, (((script, program), path), linked))| Input {
             path: path.display().to_string(),
             script,
             program,
             lint_tenant,
             linked: linked.as_ref(),
+            exact: exact.get(k),
         })
         .collect();
     let assumed = assumed(a, &linked)?;

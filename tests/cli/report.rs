@@ -1,6 +1,7 @@
 //! `recflow report` (deterministic, self-contained), `recflow completions`, `recflow man`.
 
 mod browser;
+mod exact;
 mod flow;
 mod subscripts;
 mod verdict;
@@ -12,8 +13,9 @@ fn report_is_byte_identical_for_any_jobs_and_self_contained() {
     let dir = tempfile::tempdir().unwrap();
     let mut pages = Vec::new();
     for jobs in ["1", "4"] {
-        // The same output name: the page's "reproduce" command names it.
-        let out = dir.path().join("r.html");
+        // The same output name: the page's "reproduce" command names the file.
+        let out = dir.path().join(jobs).join("r.html");
+        std::fs::create_dir_all(out.parent().unwrap()).unwrap();
         let o = recflow()
             .args([
                 "report",

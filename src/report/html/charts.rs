@@ -1,5 +1,6 @@
 //! Charts of the HTML report, drawn with the `svg` crate: horizontal percentage bars with
-//! their 95% interval as a whisker, and one contact's timeline.
+//! their interval as a whisker (none for an exact probability, `report --exact`), and one
+//! contact's timeline.
 //!
 //! User text goes only into text nodes (escaped by the crate), never into attributes.
 
@@ -10,16 +11,45 @@ use crate::sim::outcome::{Initiator, Mode, SegmentKind};
 use crate::sim::{Compiled, Outcome, TraceStep};
 use crate::stats::{Ci, fmt_ci};
 
-/// One bar: label, share (percent), its 95% interval, and the count text shown after it.
+/// How sure a bar's share is: what its whisker and value text show.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Share {
+    /// Sampled: the 95% Wilson interval (percent).
+    Sampled(Ci),
+    /// An exact analysis that is not exact (`report --exact` on random durations or a cut
+    /// loop): the interval (percent) the probability lies in, and what it is.
+    Interval(Ci, &'static str),
+    /// An exact probability: no whisker; its fraction when short enough to read.
+    Exact(Option<String>),
+}
+
+/// One bar: label, share (percent), how sure it is, and the text shown after it.
 pub struct Bar {
     pub label: String,
     pub percent: f64,
-    pub ci: Ci,
+    pub share: Share,
     pub note: String,
     /// A target to mark on the bar (policy target percent).
     pub target: Option<f64>,
     /// CSS class of the bar (`bar-recorded`, `bar-finding`...).
     pub class: &'static str,
+}
+
+const LABEL_W: f64 = 230.0;
+const BAR_W: f64 = 360.0;
+const ROW_H: f64 = 24.0;
+
+/// The value text of a bar: `46.5% [44.1, 48.9]` (sampled, an interval), `46.5% = 93/200`
+/// (exact), and the title's explanation of the interval.
+fn value_text(r: &Bar) -> (String, &'static str) {
+    match &r.share {
+        Share::Sampled(ci) => (format!("{:.1}% {}", r.percent, fmt_ci(*ci)), " (95% interval)"),
+        Share::Interval(ci, what) => (format!("{:.1}% {}", r.percent, fmt_ci(*ci)), what),
+        Share::Exact(f) => {
+            let p = crate::sim::exact::percent(r.percent / 100.0);
+            (f.as_ref().map_or_else(|| p.clone(), |f| format!("{p} = {f}")), " (exact)")
+        }
+    }
 }
 
 /// Rows under a heading, as the text report groups them (`Recorded (contacts)`, `Started by`,
@@ -36,12 +66,9 @@ pub struct Key {
     pub text: String,
 }
 
-const LABEL_W: f64 = 230.0;
-const BAR_W: f64 = 360.0;
-const ROW_H: f64 = 24.0;
 const HEAD_H: f64 = 26.0;
 
-/// Horizontal bars 0–100% with interval whiskers, in groups: a group's heading row is bold
+/// Horizontal bars 0–100% with interval whiskers (none on an exact share), in groups: a group's heading row is bold
 /// and, but for the first, separated from the rows above by a rule.
 pub fn bars(groups: &[RowGroup]) -> String {
     let width = LABEL_W + BAR_W + 440.0;
@@ -89,7 +116,8 @@ pub fn bars(groups: &[RowGroup]) -> String {
 
 fn bar_row(r: &Bar, y: f64, x: &impl Fn(f64) -> f64) -> Group {
     let mut g = Group::new().set("class", format!("row {}", r.class));
-    g.append(Title::new(format!("{}: {:.1}% {} (95% interval)", r.label, r.percent, fmt_ci(r.ci))));
+    let (value, what) = value_text(r);
+    g.append(Title::new(format!("{}: {value}{what}", r.label)));
     g.append(Text::new(r.label.clone()).set("x", LABEL_W - 8.0).set("y", y + 15.0).set("class", "blabel"));
     g.append(
         Rectangle::new()
@@ -107,19 +135,21 @@ fn bar_row(r: &Bar, y: f64, x: &impl Fn(f64) -> f64) -> Group {
             .set("height", 14)
             .set("class", "bar"),
     );
-    // The whisker: the 95% interval.
-    let (lo, hi) = (x(r.ci[0]), x(r.ci[1]));
-    let mid = y + 10.0;
-    g.append(Line::new().set("x1", lo).set("x2", hi).set("y1", mid).set("y2", mid).set("class", "ci"));
-    for e in [lo, hi] {
-        g.append(
-            Line::new()
-                .set("x1", e)
-                .set("x2", e)
-                .set("y1", mid - 5.0)
-                .set("y2", mid + 5.0)
-                .set("class", "ci"),
-        );
+    // The whisker: the interval (an exact share has none).
+    if let Share::Sampled(ci) | Share::Interval(ci, _) = r.share {
+        let (lo, hi) = (x(ci[0]), x(ci[1]));
+        let mid = y + 10.0;
+        g.append(Line::new().set("x1", lo).set("x2", hi).set("y1", mid).set("y2", mid).set("class", "ci"));
+        for e in [lo, hi] {
+            g.append(
+                Line::new()
+                    .set("x1", e)
+                    .set("x2", e)
+                    .set("y1", mid - 5.0)
+                    .set("y2", mid + 5.0)
+                    .set("class", "ci"),
+            );
+        }
     }
     if let Some(t) = r.target {
         g.append(
@@ -132,7 +162,7 @@ fn bar_row(r: &Bar, y: f64, x: &impl Fn(f64) -> f64) -> Group {
         );
     }
     g.append(
-        Text::new(format!("{:.1}% {}  {}", r.percent, fmt_ci(r.ci), r.note))
+        Text::new(format!("{value}  {}", r.note))
             .set("x", LABEL_W + BAR_W + 8.0)
             .set("y", y + 15.0)
             .set("class", "bvalue"),

@@ -14,6 +14,7 @@
 //! HTML adds no model of its own.
 
 pub mod charts;
+mod exact;
 pub mod flow_svg;
 mod layered;
 
@@ -27,7 +28,7 @@ use crate::report::verdict::Verdict;
 use crate::script::Script;
 use crate::sim::{Compiled, Report};
 use crate::stats::{Ci, wilson};
-use charts::{Amount, Bar, Key, RowGroup};
+use charts::{Amount, Bar, Key, RowGroup, Share};
 use flow_svg::NodeInfo;
 
 /// Example contacts shown per outcome class (the largest classes first).
@@ -45,6 +46,9 @@ pub struct Input<'a> {
     /// docs/subscripts.md): `script` and `program` are then the linked ones, the header lists
     /// every called file, and lint findings are located in their own files.
     pub linked: Option<&'a crate::library::link::Linked>,
+    /// `report --exact`: the exact analysis of `program` (`sim::exact`), whose probabilities
+    /// replace the sampled shares of the section (bars, policies, the flow's shading).
+    pub exact: Option<&'a crate::sim::exact::Exact>,
 }
 
 /// A file a run read (issue 24 point 1: "what this run assumed"), as the command line named it.
@@ -95,6 +99,8 @@ struct Header {
     tenant_words: Vec<String>,
     /// The command that writes this page again.
     command: String,
+    /// `report --exact`: the shares are exact probabilities.
+    exact: bool,
 }
 
 #[derive(Serialize)]
@@ -157,6 +163,8 @@ struct Section {
     examples: Vec<ExampleView>,
     /// Classes beyond [`MAX_CLASSES`], not shown.
     more_classes: usize,
+    /// `report --exact`: whether the section's shares are exact, and why not.
+    exact: Option<exact::ExactView>,
 }
 
 #[derive(Serialize)]
@@ -219,6 +227,15 @@ fn ci_text(c: Ci) -> String {
     crate::stats::fmt_ci(c)
 }
 
+/// The group headings of the outcome chart and the labels of its "Started by" rows, as the text
+/// report (`report::simulation::report_human`) prints them; sampled and exact sections share them.
+pub(super) const RECORDED: &str = "Recorded (contacts)";
+pub(super) const STARTED: &str =
+    "Started by (contacts with a recording each started; a contact may have several)";
+pub(super) const CALLS: &str = "Calls";
+pub(super) const FINDINGS: &str = "Findings (contacts with each)";
+pub(super) const STARTED_BY: [&str; 3] = ["Studio actions", "recording on demand", "recording policies"];
+
 /// Outcome shares of a report as bars, grouped and labelled as the text report groups them
 /// (`report::simulation::report_human`), then the contacts with each finding that occurred.
 fn summary_groups(r: &Report) -> Vec<RowGroup> {
@@ -227,14 +244,14 @@ fn summary_groups(r: &Report) -> Vec<RowGroup> {
     let bar = |label: &str, k: u64, ci: Ci, class: &'static str| Bar {
         label: label.into(),
         percent: pct(k, n),
-        ci,
+        share: Share::Sampled(ci),
         note: format!("{k} of {n}"),
         target: None,
         class,
     };
     let mut groups = vec![
         RowGroup {
-            title: "Recorded (contacts)".into(),
+            title: RECORDED.into(),
             rows: vec![
                 bar("any call recording", r.recorded.any, c.recorded.any, "bar-recorded"),
                 bar("full (agent/external)", r.recorded.full, c.recorded.full, "bar-recorded"),
@@ -244,15 +261,15 @@ fn summary_groups(r: &Report) -> Vec<RowGroup> {
             ],
         },
         RowGroup {
-            title: "Started by (contacts with a recording each started; a contact may have several)".into(),
+            title: STARTED.into(),
             rows: vec![
-                bar("Studio actions", r.initiators.studio, c.initiators.studio, "bar-studio"),
-                bar("recording on demand", r.initiators.rod, c.initiators.rod, "bar-rod"),
-                bar("recording policies", r.initiators.policy, c.initiators.policy, "bar-policy"),
+                bar(STARTED_BY[0], r.initiators.studio, c.initiators.studio, "bar-studio"),
+                bar(STARTED_BY[1], r.initiators.rod, c.initiators.rod, "bar-rod"),
+                bar(STARTED_BY[2], r.initiators.policy, c.initiators.policy, "bar-policy"),
             ],
         },
         RowGroup {
-            title: "Calls".into(),
+            title: CALLS.into(),
             rows: vec![
                 bar("Do Not Record set", r.dnr, c.dnr, "bar-dnr"),
                 bar("abandoned in queue", r.abandoned, c.abandoned, "bar-none"),
@@ -265,7 +282,7 @@ fn summary_groups(r: &Report) -> Vec<RowGroup> {
         .map(|&f| bar(f.as_str(), r.findings.get(f), c.findings.get(f), "bar-finding"))
         .collect();
     if !findings.is_empty() {
-        groups.push(RowGroup { title: "Findings (contacts with each)".into(), rows: findings });
+        groups.push(RowGroup { title: FINDINGS.into(), rows: findings });
     }
     groups
 }
@@ -287,7 +304,16 @@ fn summary_legend(groups: &[RowGroup]) -> Vec<Key> {
             keys.push(Key { class: r.class, text: meaning(r.class).into() });
         }
     }
-    keys.push(Key { class: "sw-ci", text: "95% interval of the share (whisker)".into() });
+    match groups.iter().flat_map(|g| &g.rows).next().map(|b| &b.share) {
+        Some(Share::Sampled(_)) => {
+            keys.push(Key { class: "sw-ci", text: "95% interval of the share (whisker)".into() })
+        }
+        Some(Share::Interval(..)) => keys.push(Key {
+            class: "sw-ci",
+            text: "interval the probability lies in (whisker; not exact)".into(),
+        }),
+        Some(Share::Exact(_)) | None => {}
+    }
     keys
 }
 
@@ -325,17 +351,25 @@ fn time_amounts(r: &Report) -> Vec<Amount> {
     ]
 }
 
-/// R15 in words, with this run's numbers, when a policy's effective share and the contacts a
-/// policy started a recording in differ: the two count different things.
-fn r15_note(r: &Report) -> Option<String> {
-    let started = pct(r.initiators.policy, r.calls);
-    let far = r.policies.iter().find(|p| (p.effective_percent - started).abs() >= 0.05)?;
+/// R15 in words, with the numbers of the bars drawn (sampled or exact alike), when a policy's
+/// effective share and "started by recording policies" differ: the two count different things.
+fn r15_note(groups: &[RowGroup], policies: &[Bar]) -> Option<String> {
+    let share = |label: &str| {
+        groups.iter().flat_map(|g| &g.rows).find(|b| b.label == label).map_or(0.0, |b| b.percent)
+    };
+    let started = share(STARTED_BY[2]);
+    let far = policies.iter().find(|p| (p.percent - started).abs() >= 0.05)?;
     Some(format!(
-        "“Started by recording policies” ({started:.1}%) counts the contacts in which a policy itself started a          recording; a policy's “effective” share ({} {:.1}%) counts the contacts it matches that ended up          recorded in agent or external segments by any initiator — a Studio action or recording on demand          included (R15) — so the two differ whenever Studio or ROD records contacts a policy matches, or a          policy matches only some contacts. Studio actions started a recording in {:.1}% of contacts,          recording on demand in {:.1}%.",
-        far.name,
-        far.effective_percent,
-        pct(r.initiators.studio, r.calls),
-        pct(r.initiators.rod, r.calls),
+        "“Started by recording policies” ({started:.1}%) counts the contacts in which a policy itself started a \
+         recording; a policy's “effective” share ({} {:.1}%) counts the contacts it matches that ended up \
+         recorded in agent or external segments by any initiator — a Studio action or recording on demand \
+         included (R15) — so the two differ whenever Studio or ROD records contacts a policy matches, or a \
+         policy matches only some contacts. Studio actions started a recording in {:.1}% of contacts, \
+         recording on demand in {:.1}%.",
+        far.label,
+        far.percent,
+        share(STARTED_BY[0]),
+        share(STARTED_BY[1]),
     ))
 }
 
@@ -346,7 +380,7 @@ fn policy_bars(r: &Report) -> Vec<Bar> {
         .map(|p| Bar {
             label: p.name.clone(),
             percent: p.effective_percent,
-            ci: p.ci95,
+            share: Share::Sampled(p.ci95),
             note: format!(
                 "target {:.1}%, {} of {} matching recorded",
                 p.target_percent, p.recorded, p.matched
@@ -424,10 +458,13 @@ fn section(input: &Input<'_>, model: &Model<'_>, k: usize, changed: &[String]) -
     let (script, p) = (input.script, input.program);
     let classes = crate::diff::classify(p, p.calls);
     let report = classes.tally.report(p);
-    let heat = heat::collect(script, p);
     let flow = Flow::new(script);
     let graph_id = format!("g{k}");
-    let graph = flow_svg::flow_svg(script, &flow, &node_info(&heat, changed, script), &graph_id);
+    let info = match input.exact {
+        Some(e) => exact::node_info(e, changed, script),
+        None => node_info(&heat::collect(script, p), changed, script),
+    };
+    let graph = flow_svg::flow_svg(script, &flow, &info, &graph_id);
     let legend = flow_svg::legend(script, &flow)
         .into_iter()
         .map(|(class, fill, stroke, text)| Legend { class, fill, stroke, text })
@@ -453,20 +490,37 @@ fn section(input: &Input<'_>, model: &Model<'_>, k: usize, changed: &[String]) -
             })
         })
         .collect();
-    let policies = (!report.policies.is_empty())
-        .then(|| charts::bars(&[RowGroup { title: String::new(), rows: policy_bars(&report) }]));
-    let groups = summary_groups(&report);
+    let policy_rows = match input.exact {
+        Some(e) => exact::policy_bars(e, &report),
+        None => policy_bars(&report),
+    };
+    let groups = match input.exact {
+        Some(e) => exact::summary_groups(e),
+        None => summary_groups(&report),
+    };
+    let r15 = r15_note(&groups, &policy_rows);
+    let policies = (!policy_rows.is_empty())
+        .then(|| charts::bars(&[RowGroup { title: String::new(), rows: policy_rows }]));
+    // One verdict, many views: the text report's lines, from the same run as the bars.
+    let verdict = match input.exact {
+        Some(e) => crate::report::exact::verdict(e),
+        None => crate::report::simulation::verdict(&report, &input.path, &model.flags),
+    };
+    let (statements, recorded_time) = match input.exact {
+        Some(e) => (exact::statement_amounts(e), exact::time_amounts(e)),
+        None => (statement_amounts(&report), time_amounts(&report)),
+    };
     Section {
         name: script.name.clone(),
         path: input.path.clone(),
         graph_id,
-        verdict: crate::report::simulation::verdict(&report, &input.path, &model.flags),
+        verdict,
         summary: charts::bars(&groups),
         summary_legend: summary_legend(&groups),
         policies,
-        r15: r15_note(&report),
-        statements: charts::amounts(&statement_amounts(&report)),
-        recorded_time: charts::amounts(&time_amounts(&report)),
+        r15,
+        statements: charts::amounts(&statements),
+        recorded_time: charts::amounts(&recorded_time),
         graph,
         legend,
         warnings: script
@@ -477,6 +531,7 @@ fn section(input: &Input<'_>, model: &Model<'_>, k: usize, changed: &[String]) -
         findings: findings(input),
         examples,
         more_classes,
+        exact: input.exact.map(exact::view),
     }
 }
 
@@ -513,6 +568,7 @@ fn header(inputs: &[&Input<'_>], model: &Model<'_>) -> Header {
         traffic_words: crate::report::assumptions::traffic(model.traffic),
         tenant_words: crate::report::assumptions::tenant(model.tenant),
         command: model.assumed.command.clone(),
+        exact: inputs.iter().any(|i| i.exact.is_some()),
     }
 }
 
