@@ -257,6 +257,9 @@ struct Durations {
     patience: Option<Dist>,
     /// Agent-connected time.
     talk: Option<Dist>,
+    /// The caller hangs up during the IVR (before REQAGENT) after this long from arrival
+    /// . Absent: callers never hang up in the IVR.
+    ivr_patience: Option<Dist>,
 }
 
 /// Per-contact probabilities (0–1) of agent-side events.

@@ -41,6 +41,9 @@ pub(super) enum EvKind {
         pos: u32,
     },
     Release,
+    /// The caller's IVR patience ran out (traffic `durations.ivr_patience`, A-27): released if
+    /// the call is still in the IVR; REQAGENT drops it.
+    IvrHangUp,
 }
 
 /// A pending event. Ties at one millisecond are broken by `(class, sub)`: answer, transfer,
@@ -102,7 +105,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             EvKind::Rod { supervisor } => (4, supervisor as u64),
             EvKind::Press { seq, pos } => (5, (u64::from(seq) << 32) | u64::from(pos)),
             EvKind::ScriptedPress { pos } => (5, u64::from(pos)),
-            EvKind::Release | EvKind::Abandon => (6, 0),
+            EvKind::Release | EvKind::Abandon | EvKind::IvrHangUp => (6, 0),
         };
         self.c.events.push(Ev { at, class, sub, kind });
     }
@@ -123,6 +126,11 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             }
             EvKind::Release => {
                 tr!(self, "event", None, None, "the talk ends: release");
+                self.release(out);
+            }
+            EvKind::IvrHangUp if self.phase() == CallPhase::Ivr => {
+                out.hung_up_in_ivr = true;
+                tr!(self, "event", None, Some("A-27"), "the caller hangs up during the IVR (ivr_patience)");
                 self.release(out);
             }
             EvKind::TransferAgent if in_agent && !self.c.external => {
@@ -210,6 +218,8 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             );
         }
         self.c.phase = Some(CallPhase::Queued);
+        // the caller's IVR patience no longer applies once queued (`patience` does).
+        self.c.events.retain(|e| !matches!(e.kind, EvKind::IvrHangUp));
         self.c.skill = Some(skill);
         // SKILL / SKILLNAME (docs/variables.md); `""` is the placeholder of a templated skill no
         // agent lists: templated.rs already set them to the name.
