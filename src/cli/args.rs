@@ -192,6 +192,15 @@ pub struct ReportArgs {
     pub model: ModelArgs,
     #[command(flatten)]
     pub precision: PrecisionArgs,
+    /// Exact shares instead of sampled ones (as `simulate --exact`, docs/exact.md): every bar
+    /// is the probability that a contact counts there, with its fraction and no interval
+    /// whisker, and the flow is shaded by exact probabilities. Random durations (`exp`,
+    /// `uniform`) cannot be enumerated: a script that draws them says "Not exact" on the page
+    /// and keeps 99.9% intervals over --calls samples; give fixed durations for exact answers.
+    /// Example contacts stay sampled (--calls, --seed) so that `explain` replays them. Two
+    /// scripts need --separate (`diff --exact` compares two versions exactly).
+    #[arg(long, conflicts_with = "precision")]
+    pub exact: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -214,6 +214,8 @@ pub struct Report {
     pub separate: bool,
     pub model: ModelOptions,
     pub precision: Option<Precision>,
+    /// `--exact`: sections from exact analyses (`sim::exact`).
+    pub exact: bool,
 }
 
 /// What `lint --fix` / `--diff` do.
@@ -344,13 +346,23 @@ impl Config {
                 model: ModelOptions::new(a.model),
             }),
             Command::Defaults(a) => Work::Defaults(a.what),
-            Command::Report(a) => Work::Report(Report {
-                scripts: a.scripts,
-                output: a.output,
-                separate: a.separate,
-                model: ModelOptions::new(a.model),
-                precision: Precision::new(&a.precision),
-            }),
+            Command::Report(a) => {
+                if a.exact && a.scripts.len() == 2 && !a.separate {
+                    return Err(UsageError(
+                        "recflow report: --exact with two scripts needs --separate (one exact section \
+                         each); `recflow diff OLD NEW --exact` compares two versions exactly"
+                            .into(),
+                    ));
+                }
+                Work::Report(Report {
+                    scripts: a.scripts,
+                    output: a.output,
+                    separate: a.separate,
+                    model: ModelOptions::new(a.model),
+                    precision: Precision::new(&a.precision),
+                    exact: a.exact,
+                })
+            }
             Command::Completions(a) => Work::Completions(a.shell),
             Command::Man(a) => Work::Man(a.out),
         };

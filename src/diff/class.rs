@@ -199,7 +199,7 @@ impl OutcomeClass {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::outcome::{EndedBy, Recording, Segment, Statement};
+    use crate::sim::outcome::{EndedBy, RecEnd, Recording, Segment, Statement};
 
     fn program() -> Compiled {
         let script = crate::script::load_str(
@@ -215,7 +215,7 @@ mod tests {
     }
 
     fn rec(segment: u32, mode: Mode, initiator: Initiator, from_ms: u64) -> Recording {
-        Recording { segment, mode, initiator, from_ms, to_ms: from_ms + 5 }
+        Recording { segment, mode, initiator, from_ms, to_ms: from_ms + 5, ended_by: RecEnd::CallEnd }
     }
 
     #[test]

@@ -581,7 +581,7 @@ impl Tally {
                         contacts: n,
                         percent: round3(100.0 * n as f64 / self.calls.max(1) as f64),
                         ci95: wilson(n, self.calls),
-                        predicted_by: k.predicted_by.iter().map(|r| r.rule().code).collect(),
+                        predicted_by: k.predicting_codes(),
                         examples: self.examples[f as usize].iter().collect(),
                     },
                 )

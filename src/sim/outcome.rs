@@ -67,6 +67,60 @@ pub struct Recording {
     pub initiator: Initiator,
     pub from_ms: u64,
     pub to_ms: u64,
+    /// What ended the interval (the report's timelines name the rule).
+    pub ended_by: RecEnd,
+}
+
+/// What ended a recording interval, with the rule that says so (SEMANTICS §3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecEnd {
+    /// The call ended (release, abandonment, the step limit).
+    CallEnd,
+    /// R4: REQAGENT ended the IVR segment and its recording.
+    Reqagent,
+    /// R10: a transfer ended the segment (an interval never spans two segments; the recording
+    /// may go on in the next one as a new interval).
+    Transfer,
+    /// R6: LOGRECORDINGPRO Stop.
+    Stop,
+    /// R1 / A-17: DONOTRECORD stopped it.
+    Dnr,
+    /// R11: the agent's disposition stopped the policy recording.
+    Disposition,
+    /// R7: a Studio Start or ROD took over from the policy recording.
+    TakenOver,
+    /// a later Studio action switched the mode (full ↔ agent only).
+    ModeSwitch,
+}
+
+impl RecEnd {
+    /// The rule and what happened: `R6 LOGRECORDINGPRO Stop`.
+    pub fn words(self) -> &'static str {
+        match self {
+            RecEnd::CallEnd => "the call ended",
+            RecEnd::Reqagent => "R4 REQAGENT ended the IVR segment",
+            RecEnd::Transfer => "R10 transfer ended the segment",
+            RecEnd::Stop => "R6 LOGRECORDINGPRO Stop",
+            RecEnd::Dnr => "R1 DONOTRECORD (A-17: what was recorded is kept)",
+            RecEnd::Disposition => "R11 disposition stops policy recording",
+            RecEnd::TakenOver => "R7 Studio or ROD took over from the policy",
+            RecEnd::ModeSwitch => "A-7 a later Studio action switched the mode",
+        }
+    }
+
+    /// The short mark drawn at the end of the interval on a timeline.
+    pub fn code(self) -> &'static str {
+        match self {
+            RecEnd::CallEnd => "end",
+            RecEnd::Reqagent => "R4",
+            RecEnd::Transfer => "R10",
+            RecEnd::Stop => "R6",
+            RecEnd::Dnr => "R1",
+            RecEnd::Disposition => "R11",
+            RecEnd::TakenOver => "R7",
+            RecEnd::ModeSwitch => "A-7",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

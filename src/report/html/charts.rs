@@ -1,5 +1,6 @@
 //! Charts of the HTML report, drawn with the `svg` crate: horizontal percentage bars with
-//! their 95% interval as a whisker, and one contact's timeline.
+//! their interval as a whisker (none for an exact probability, `report --exact`), and one
+//! contact's timeline.
 //!
 //! User text goes only into text nodes (escaped by the crate), never into attributes.
 
@@ -10,11 +11,23 @@ use crate::sim::outcome::{Initiator, Mode, SegmentKind};
 use crate::sim::{Compiled, Outcome, TraceStep};
 use crate::stats::{Ci, fmt_ci};
 
-/// One bar: label, share (percent), its 95% interval, and the count text shown after it.
+/// How sure a bar's share is: what its whisker and value text show.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Share {
+    /// Sampled: the 95% Wilson interval (percent).
+    Sampled(Ci),
+    /// An exact analysis that is not exact (`report --exact` on random durations or a cut
+    /// loop): the interval (percent) the probability lies in, and what it is.
+    Interval(Ci, &'static str),
+    /// An exact probability: no whisker; its fraction when short enough to read.
+    Exact(Option<String>),
+}
+
+/// One bar: label, share (percent), how sure it is, and the text shown after it.
 pub struct Bar {
     pub label: String,
     pub percent: f64,
-    pub ci: Ci,
+    pub share: Share,
     pub note: String,
     /// A target to mark on the bar (policy target percent).
     pub target: Option<f64>,
@@ -26,10 +39,42 @@ const LABEL_W: f64 = 230.0;
 const BAR_W: f64 = 360.0;
 const ROW_H: f64 = 24.0;
 
-/// Horizontal bars 0–100% with interval whiskers.
-pub fn bars(rows: &[Bar]) -> String {
+/// The value text of a bar: `46.5% [44.1, 48.9]` (sampled, an interval), `46.5% = 93/200`
+/// (exact), and the title's explanation of the interval.
+fn value_text(r: &Bar) -> (String, &'static str) {
+    match &r.share {
+        Share::Sampled(ci) => (format!("{:.1}% {}", r.percent, fmt_ci(*ci)), " (95% interval)"),
+        Share::Interval(ci, what) => (format!("{:.1}% {}", r.percent, fmt_ci(*ci)), what),
+        Share::Exact(f) => {
+            let p = crate::sim::exact::percent(r.percent / 100.0);
+            (f.as_ref().map_or_else(|| p.clone(), |f| format!("{p} = {f}")), " (exact)")
+        }
+    }
+}
+
+/// Rows under a heading, as the text report groups them (`Recorded (contacts)`, `Started by`,
+/// `Calls`); a group with an empty title has no heading row.
+pub struct RowGroup {
+    pub title: String,
+    pub rows: Vec<Bar>,
+}
+
+/// One swatch of a chart's legend: the CSS class that colours it and what it means.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Key {
+    pub class: &'static str,
+    pub text: String,
+}
+
+const HEAD_H: f64 = 26.0;
+
+/// Horizontal bars 0–100% with interval whiskers (none on an exact share), in groups: a group's heading row is bold
+/// and, but for the first, separated from the rows above by a rule.
+pub fn bars(groups: &[RowGroup]) -> String {
     let width = LABEL_W + BAR_W + 440.0;
-    let height = ROW_H * rows.len() as f64 + 28.0;
+    let heads = groups.iter().filter(|g| !g.title.is_empty()).count() as f64;
+    let rows: usize = groups.iter().map(|g| g.rows.len()).sum();
+    let height = HEAD_H * heads + ROW_H * rows as f64 + 28.0;
     let mut doc = svg::Document::new()
         .set("class", "chart")
         .set("viewBox", (0, 0, width, height))
@@ -50,31 +95,49 @@ pub fn bars(rows: &[Bar]) -> String {
         );
     }
     doc.append(axis);
-    for (i, r) in rows.iter().enumerate() {
-        let y = 4.0 + ROW_H * i as f64;
-        let mut g = Group::new().set("class", format!("row {}", r.class));
-        g.append(Title::new(format!("{}: {:.1}% {} (95% interval)", r.label, r.percent, fmt_ci(r.ci))));
-        g.append(
-            Text::new(r.label.clone()).set("x", LABEL_W - 8.0).set("y", y + 15.0).set("class", "blabel"),
-        );
-        g.append(
-            Rectangle::new()
-                .set("x", x(0.0))
-                .set("y", y + 3.0)
-                .set("width", BAR_W)
-                .set("height", 14)
-                .set("class", "track"),
-        );
-        g.append(
-            Rectangle::new()
-                .set("x", x(0.0))
-                .set("y", y + 3.0)
-                .set("width", x(r.percent) - x(0.0))
-                .set("height", 14)
-                .set("class", "bar"),
-        );
-        // The whisker: the 95% interval.
-        let (lo, hi) = (x(r.ci[0]), x(r.ci[1]));
+    let mut y = 4.0;
+    for (k, grp) in groups.iter().enumerate() {
+        if !grp.title.is_empty() {
+            let mut g = Group::new().set("class", "group");
+            if k > 0 {
+                g.append(Line::new().set("x1", 0).set("x2", width).set("y1", y + 2.0).set("y2", y + 2.0));
+            }
+            g.append(Text::new(grp.title.clone()).set("x", 4).set("y", y + 19.0).set("class", "ghead"));
+            doc.append(g);
+            y += HEAD_H;
+        }
+        for r in &grp.rows {
+            doc.append(bar_row(r, y, &x));
+            y += ROW_H;
+        }
+    }
+    doc.to_string()
+}
+
+fn bar_row(r: &Bar, y: f64, x: &impl Fn(f64) -> f64) -> Group {
+    let mut g = Group::new().set("class", format!("row {}", r.class));
+    let (value, what) = value_text(r);
+    g.append(Title::new(format!("{}: {value}{what}", r.label)));
+    g.append(Text::new(r.label.clone()).set("x", LABEL_W - 8.0).set("y", y + 15.0).set("class", "blabel"));
+    g.append(
+        Rectangle::new()
+            .set("x", x(0.0))
+            .set("y", y + 3.0)
+            .set("width", BAR_W)
+            .set("height", 14)
+            .set("class", "track"),
+    );
+    g.append(
+        Rectangle::new()
+            .set("x", x(0.0))
+            .set("y", y + 3.0)
+            .set("width", x(r.percent) - x(0.0))
+            .set("height", 14)
+            .set("class", "bar"),
+    );
+    // The whisker: the interval (an exact share has none).
+    if let Share::Sampled(ci) | Share::Interval(ci, _) = r.share {
+        let (lo, hi) = (x(ci[0]), x(ci[1]));
         let mid = y + 10.0;
         g.append(Line::new().set("x1", lo).set("x2", hi).set("y1", mid).set("y2", mid).set("class", "ci"));
         for e in [lo, hi] {
@@ -87,18 +150,75 @@ pub fn bars(rows: &[Bar]) -> String {
                     .set("class", "ci"),
             );
         }
-        if let Some(t) = r.target {
-            g.append(
-                Line::new()
-                    .set("x1", x(t))
-                    .set("x2", x(t))
-                    .set("y1", y)
-                    .set("y2", y + 20.0)
-                    .set("class", "target"),
-            );
-        }
+    }
+    if let Some(t) = r.target {
         g.append(
-            Text::new(format!("{:.1}% {}  {}", r.percent, fmt_ci(r.ci), r.note))
+            Line::new()
+                .set("x1", x(t))
+                .set("x2", x(t))
+                .set("y1", y)
+                .set("y2", y + 20.0)
+                .set("class", "target"),
+        );
+    }
+    g.append(
+        Text::new(format!("{value}  {}", r.note))
+            .set("x", LABEL_W + BAR_W + 8.0)
+            .set("y", y + 15.0)
+            .set("class", "bvalue"),
+    );
+    g
+}
+
+/// One bar of an amount chart: a count or a duration, drawn against the largest of its chart.
+pub struct Amount {
+    pub label: String,
+    pub value: f64,
+    /// The value as the text report writes it (`12`, `3.4 h`).
+    pub text: String,
+    pub class: &'static str,
+}
+
+/// Horizontal bars of amounts (statement counts, recorded time), scaled to the largest; the
+/// value is written after each bar. All zero: empty tracks, each labelled `0`.
+pub fn amounts(rows: &[Amount]) -> String {
+    // Narrow (two sit side by side): label, bar, value.
+    const LABEL_W: f64 = 190.0;
+    const BAR_W: f64 = 260.0;
+    let width = LABEL_W + BAR_W + 110.0;
+    let height = ROW_H * rows.len() as f64 + 8.0;
+    let max = rows.iter().map(|r| r.value).fold(0.0, f64::max);
+    let mut doc = svg::Document::new()
+        .set("class", "chart")
+        .set("viewBox", (0, 0, width, height))
+        .set("width", width)
+        .set("role", "img");
+    for (i, r) in rows.iter().enumerate() {
+        let y = 4.0 + ROW_H * i as f64;
+        let w = if max > 0.0 { BAR_W * r.value / max } else { 0.0 };
+        let mut g = Group::new().set("class", format!("row {}", r.class));
+        g.append(Title::new(format!("{}: {}", r.label, r.text)));
+        g.append(
+            Text::new(r.label.clone()).set("x", LABEL_W - 8.0).set("y", y + 15.0).set("class", "blabel"),
+        );
+        g.append(
+            Rectangle::new()
+                .set("x", LABEL_W)
+                .set("y", y + 3.0)
+                .set("width", BAR_W)
+                .set("height", 14)
+                .set("class", "track"),
+        );
+        g.append(
+            Rectangle::new()
+                .set("x", LABEL_W)
+                .set("y", y + 3.0)
+                .set("width", w)
+                .set("height", 14)
+                .set("class", "bar"),
+        );
+        g.append(
+            Text::new(r.text.clone())
                 .set("x", LABEL_W + BAR_W + 8.0)
                 .set("y", y + 15.0)
                 .set("class", "bvalue"),
