@@ -94,21 +94,34 @@ pub enum RecEnd {
 }
 
 impl RecEnd {
-    /// The rule and what happened: `R6 LOGRECORDINGPRO Stop`.
+    /// Every kind, for legends.
+    pub const ALL: [RecEnd; 8] = [
+        RecEnd::CallEnd,
+        RecEnd::Reqagent,
+        RecEnd::Transfer,
+        RecEnd::Stop,
+        RecEnd::Dnr,
+        RecEnd::Disposition,
+        RecEnd::TakenOver,
+        RecEnd::ModeSwitch,
+    ];
+
+    /// What happened, after its [`code`](Self::code): `LOGRECORDINGPRO Stop`.
     pub fn words(self) -> &'static str {
         match self {
             RecEnd::CallEnd => "the call ended",
-            RecEnd::Reqagent => "R4 REQAGENT ended the IVR segment",
-            RecEnd::Transfer => "R10 transfer ended the segment",
-            RecEnd::Stop => "R6 LOGRECORDINGPRO Stop",
-            RecEnd::Dnr => "R1 DONOTRECORD (A-17: what was recorded is kept)",
-            RecEnd::Disposition => "R11 disposition stops policy recording",
-            RecEnd::TakenOver => "R7 Studio or ROD took over from the policy",
-            RecEnd::ModeSwitch => "A-7 a later Studio action switched the mode",
+            RecEnd::Reqagent => "REQAGENT ended the IVR segment",
+            RecEnd::Transfer => "a transfer ended the segment",
+            RecEnd::Stop => "LOGRECORDINGPRO Stop",
+            RecEnd::Dnr => "DONOTRECORD (A-17: what was recorded is kept)",
+            RecEnd::Disposition => "the disposition stops policy recording",
+            RecEnd::TakenOver => "Studio or ROD took over from the policy",
+            RecEnd::ModeSwitch => "a later Studio action switched the mode",
         }
     }
 
-    /// The short mark drawn at the end of the interval on a timeline.
+    /// The rule that ended it (`R6`), or `end`: the mark drawn at the end of the interval on a
+    /// timeline.
     pub fn code(self) -> &'static str {
         match self {
             RecEnd::CallEnd => "end",

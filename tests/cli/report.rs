@@ -4,6 +4,7 @@ mod browser;
 mod exact;
 mod flow;
 mod subscripts;
+mod timeline;
 mod verdict;
 
 use crate::common::recflow;

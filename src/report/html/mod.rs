@@ -131,6 +131,8 @@ struct FindingView {
 #[derive(Serialize)]
 struct ExampleView {
     class: String,
+    /// The class name in words (`recorded on demand, in full, on the agent segment`).
+    words: String,
     calls: u64,
     percent: String,
     ci: String,
@@ -212,6 +214,8 @@ struct DiffView {
 #[derive(Serialize)]
 struct Page {
     title: String,
+    /// The legend of every timeline on the page.
+    timeline_legend: Vec<Key>,
     header: Header,
     sections: Vec<Section>,
     diff: Option<DiffView>,
@@ -420,6 +424,57 @@ fn node_info(heat: &Heat, changed: &[String], script: &Script) -> Vec<NodeInfo> 
         .collect()
 }
 
+/// An outcome class in words, from the class itself (not its name): who recorded which
+/// segments in which mode, Do Not Record, statements, findings.
+fn class_words(c: &OutcomeClass, p: &Compiled) -> String {
+    use crate::diff::class::{By, KIND_AGENT, KIND_EXTERNAL, KIND_IVR, RecMode};
+    let mut parts: Vec<String> = c
+        .recorded
+        .iter()
+        .map(|r| {
+            let who = match r.by {
+                By::Studio => "Studio actions".to_string(),
+                By::Rod => "recording on demand".to_string(),
+                By::Policy(i) => {
+                    format!("policy {}", p.policies.get(i.index()).map_or("?", |x| x.name.as_str()))
+                }
+            };
+            let mode = match r.mode {
+                RecMode::Full => "in full (caller and agent)",
+                RecMode::AgentOnly => "agent only",
+            };
+            let kinds: Vec<&str> = [(KIND_AGENT, "agent"), (KIND_EXTERNAL, "external"), (KIND_IVR, "IVR")]
+                .into_iter()
+                .filter(|(b, _)| r.kinds & b != 0)
+                .map(|(_, n)| n)
+                .collect();
+            format!(
+                "{who} recorded the {} segment{} {mode}",
+                kinds.join(" and "),
+                if kinds.len() == 1 { "" } else { "s" }
+            )
+        })
+        .collect();
+    if c.recorded.is_empty() {
+        parts.push("not recorded".into());
+    }
+    if c.dnr {
+        parts.push("Do Not Record set".into());
+    }
+    if c.statements_saved > 0 {
+        parts.push(format!("{} recorded statement(s) saved", c.statements_saved));
+    }
+    if c.statements_lost > 0 {
+        parts.push(format!("{} recorded statement(s) lost", c.statements_lost));
+    }
+    for &f in crate::sim::outcome::Finding::ALL {
+        if c.has(f) {
+            parts.push(format!("finding {} ({})", f.as_str(), f.class()));
+        }
+    }
+    parts.join("; ")
+}
+
 fn findings(input: &Input<'_>) -> Vec<FindingView> {
     let config = crate::lint::Config { tenant: input.lint_tenant.cloned(), ..Default::default() };
     // Findings grouped with the script their spans are in (`None`: the input's script itself) and
@@ -488,6 +543,7 @@ fn section(input: &Input<'_>, model: &Model<'_>, k: usize, changed: &[String]) -
             let ex = crate::sim::explain::explain(p, contact);
             Some(ExampleView {
                 class: class.name(p),
+                words: class_words(class, p),
                 calls: count.calls,
                 percent: format!("{:.1}%", pct(count.calls, report.calls)),
                 ci: ci_text(wilson(count.calls, report.calls)),
@@ -600,7 +656,13 @@ pub fn report(inputs: &[Input<'_>], model: &Model<'_>) -> Result<String, minijin
         _ => format!("recflow report — {} scripts", inputs.len()),
     };
     let all: Vec<&Input<'_>> = inputs.iter().collect();
-    render(&Page { title, header: header(&all, model), sections, diff: None })
+    render(&Page {
+        title,
+        timeline_legend: charts::timeline_legend(),
+        header: header(&all, model),
+        sections,
+        diff: None,
+    })
 }
 
 /// The report of a change: `old` → `new` (diff of contacts, both graphs with changed actions).
@@ -670,5 +732,11 @@ pub fn diff_report(
     };
     let sections = vec![section(old, model, 0, &changed), section(new, model, 1, &changed)];
     let title = format!("recflow report — {} → {}", old.path, new.path);
-    render(&Page { title, header: header(&[old, new], model), sections, diff: Some(view) })
+    render(&Page {
+        title,
+        timeline_legend: charts::timeline_legend(),
+        header: header(&[old, new], model),
+        sections,
+        diff: Some(view),
+    })
 }
