@@ -137,6 +137,13 @@ pub fn traffic(t: &Traffic) -> Vec<String> {
         dist(d.patience),
         dist(d.talk),
     ));
+    // Only when set: other reports say what they said.
+    if let Some(ivr) = d.ivr_patience {
+        v.push(format!(
+            "IVR patience {}: a caller still in the IVR that long after arrival hangs up (hung_up_in_ivr)",
+            dist(ivr)
+        ));
+    }
     v
 }
 

@@ -75,6 +75,10 @@ pub fn report_human(r: &Report, script_path: &str, flags: &str) -> String {
     let _ = writeln!(s, "Calls");
     line(&mut s, "Do Not Record set", r.dnr, c.dnr);
     line(&mut s, "abandoned in queue", r.abandoned, c.abandoned);
+    // Only when the traffic models IVR hang-ups.
+    if let (Some(k), Some(ci)) = (r.hung_up_in_ivr, c.hung_up_in_ivr) {
+        line(&mut s, "hung up in the IVR", k, ci);
+    }
     let _ = writeln!(s, "  (95% Wilson intervals in brackets: the sampling noise of {n} calls)");
     let _ = writeln!(s);
     if !r.policies.is_empty() {
@@ -247,7 +251,14 @@ pub fn explain_human(p: &Compiled, ex: &Explanation, script_path: &str) -> Strin
         let _ = writeln!(s, "{:>10}  {:<9} {action}{}{rule}", clock(st.t_ms), st.kind, st.text);
     }
     let _ = writeln!(s);
-    let _ = writeln!(s, "duration {}{}", clock(o.duration_ms), if o.abandoned { ", abandoned" } else { "" });
+    let ended = if o.abandoned {
+        ", abandoned"
+    } else if o.hung_up_in_ivr {
+        ", hung up in the IVR"
+    } else {
+        ""
+    };
+    let _ = writeln!(s, "duration {}{ended}", clock(o.duration_ms));
     if let Some(t) = o.dnr_at_ms {
         let _ = writeln!(s, "Do Not Record at {}", clock(t));
     }

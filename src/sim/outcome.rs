@@ -238,6 +238,9 @@ pub struct Outcome {
     pub id: u64,
     pub duration_ms: u64,
     pub abandoned: bool,
+    /// The caller hung up during the IVR, before REQAGENT (traffic `durations.ivr_patience`,
+    /// not an abandonment of the queue.
+    pub hung_up_in_ivr: bool,
     pub dnr_at_ms: Option<u64>,
     pub segments: Vec<Segment>,
     pub recordings: Vec<Recording>,
@@ -275,6 +278,7 @@ impl Outcome {
         self.id = id;
         self.duration_ms = 0;
         self.abandoned = false;
+        self.hung_up_in_ivr = false;
         self.dnr_at_ms = None;
         self.segments.clear();
         self.recordings.clear();
@@ -327,9 +331,14 @@ impl Outcome {
     pub fn write_json(&self, p: &Compiled, out: &mut String) {
         let _ = write!(
             out,
-            "{{\"id\":{},\"duration_ms\":{},\"abandoned\":{},\"dnr_at_ms\":",
+            "{{\"id\":{},\"duration_ms\":{},\"abandoned\":{},",
             self.id, self.duration_ms, self.abandoned
         );
+        // Only when the traffic models IVR hang-ups: other lines stay what they were.
+        if p.ivr_patience.is_some() {
+            let _ = write!(out, "\"hung_up_in_ivr\":{},", self.hung_up_in_ivr);
+        }
+        out.push_str("\"dnr_at_ms\":");
         match self.dnr_at_ms {
             Some(t) => {
                 let _ = write!(out, "{t}");

@@ -274,10 +274,17 @@ fn summary_groups(r: &Report) -> Vec<RowGroup> {
         },
         RowGroup {
             title: CALLS.into(),
-            rows: vec![
-                bar("Do Not Record set", r.dnr, c.dnr, "bar-dnr"),
-                bar("abandoned in queue", r.abandoned, c.abandoned, "bar-none"),
-            ],
+            rows: {
+                let mut rows = vec![
+                    bar("Do Not Record set", r.dnr, c.dnr, "bar-dnr"),
+                    bar("abandoned in queue", r.abandoned, c.abandoned, "bar-none"),
+                ];
+                // Only when the traffic models IVR hang-ups.
+                if let (Some(k), Some(ci)) = (r.hung_up_in_ivr, c.hung_up_in_ivr) {
+                    rows.push(bar("hung up in the IVR", k, ci, "bar-none"));
+                }
+                rows
+            },
         },
     ];
     let findings: Vec<Bar> = crate::sim::outcome::Finding::ALL

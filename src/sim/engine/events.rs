@@ -41,6 +41,9 @@ pub(super) enum EvKind {
         pos: u32,
     },
     Release,
+    /// The caller's IVR patience ran out (traffic `durations.ivr_patience`, A-27): released if
+    /// the call is still in the IVR; REQAGENT drops it.
+    IvrHangUp,
 }
 
 /// A pending event. Ties at one millisecond are broken by `(class, sub)`: answer, transfer,
@@ -102,7 +105,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             EvKind::Rod { supervisor } => (4, supervisor as u64),
             EvKind::Press { seq, pos } => (5, (u64::from(seq) << 32) | u64::from(pos)),
             EvKind::ScriptedPress { pos } => (5, u64::from(pos)),
-            EvKind::Release | EvKind::Abandon => (6, 0),
+            EvKind::Release | EvKind::Abandon | EvKind::IvrHangUp => (6, 0),
         };
         self.c.events.push(Ev { at, class, sub, kind });
     }
@@ -125,6 +128,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 tr!(self, "event", None, None, "the talk ends: release");
                 self.release(out);
             }
+            EvKind::IvrHangUp if self.phase() == CallPhase::Ivr => self.hang_up_in_ivr(out),
             EvKind::TransferAgent if in_agent && !self.c.external => {
                 // A new agent segment: recording is decided afresh for it (R10 → R8/R9), and the
                 // open statement ends (R13: transferred to a different agent).
@@ -194,6 +198,23 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         }
     }
 
+    /// the caller's IVR patience ran out while the call is in the IVR: released now.
+    pub(super) fn hang_up_in_ivr(&mut self, out: &mut Outcome) {
+        out.hung_up_in_ivr = true;
+        tr!(self, "event", None, Some("A-27"), "the caller hangs up during the IVR (ivr_patience)");
+        self.release(out);
+    }
+
+    /// when the caller's pending IVR hang-up falls before `end` (ms), its time.
+    pub(super) fn ivr_hang_up_before(&self, end: u64) -> Option<u64> {
+        self.c
+            .events
+            .iter()
+            .filter(|e| matches!(e.kind, EvKind::IvrHangUp))
+            .map(|e| e.at)
+            .find(|&at| at < end)
+    }
+
     /// REQAGENT (SEMANTICS §2): the IVR segment ends, the caller queues for `skill`, and either
     /// the answer or the abandonment is scheduled now. The thread goes on (usually a MUSIC/WAIT
     /// loop) until one of them fires.
@@ -232,6 +253,8 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             );
         }
         self.c.phase = Some(CallPhase::Queued);
+        // the caller's IVR patience no longer applies once queued (`patience` does).
+        self.c.events.retain(|e| !matches!(e.kind, EvKind::IvrHangUp));
         self.c.skill = Some(skill);
         // SKILL / SKILLNAME (docs/variables.md); `""` is the placeholder of a templated skill no
         // agent lists: templated.rs already set them to the name.

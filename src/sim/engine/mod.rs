@@ -207,6 +207,13 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         self.c.seg = Some(0);
         self.c.pc = Some(p.begin);
         self.c.ready = 0;
+        // a caller who hangs up during the IVR does so this long after arrival, unless
+        // REQAGENT queues the contact first. Drawn only when the traffic sets it.
+        if let Some((dist, purpose)) = p.ivr_patience {
+            let ms = self.sample_ms(dist, purpose);
+            tr!(self, "note", None, Some("A-27"), "the caller hangs up after {ms} ms if still in the IVR");
+            self.push_event(ms, events::EvKind::IvrHangUp);
+        }
 
         // The event loop. Whichever is due first runs: the thread's next action or the earliest
         // pending event. On a tie the thread goes first (`ready <= at`), so the 0-ms actions an
