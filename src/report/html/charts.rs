@@ -114,27 +114,18 @@ pub fn bars(groups: &[RowGroup]) -> String {
     doc.to_string()
 }
 
+/// A bar chart row's 14 px strip: the grey track or the bar itself.
+fn strip(x: f64, y: f64, width: f64, class: &'static str) -> Rectangle {
+    Rectangle::new().set("x", x).set("y", y + 3.0).set("width", width).set("height", 14).set("class", class)
+}
+
 fn bar_row(r: &Bar, y: f64, x: &impl Fn(f64) -> f64) -> Group {
     let mut g = Group::new().set("class", format!("row {}", r.class));
     let (value, what) = value_text(r);
     g.append(Title::new(format!("{}: {value}{what}", r.label)));
     g.append(Text::new(r.label.clone()).set("x", LABEL_W - 8.0).set("y", y + 15.0).set("class", "blabel"));
-    g.append(
-        Rectangle::new()
-            .set("x", x(0.0))
-            .set("y", y + 3.0)
-            .set("width", BAR_W)
-            .set("height", 14)
-            .set("class", "track"),
-    );
-    g.append(
-        Rectangle::new()
-            .set("x", x(0.0))
-            .set("y", y + 3.0)
-            .set("width", x(r.percent) - x(0.0))
-            .set("height", 14)
-            .set("class", "bar"),
-    );
+    g.append(strip(x(0.0), y, BAR_W, "track"));
+    g.append(strip(x(0.0), y, x(r.percent) - x(0.0), "bar"));
     // The whisker: the interval (an exact share has none).
     if let Share::Sampled(ci) | Share::Interval(ci, _) = r.share {
         let (lo, hi) = (x(ci[0]), x(ci[1]));
@@ -201,22 +192,8 @@ pub fn amounts(rows: &[Amount]) -> String {
         g.append(
             Text::new(r.label.clone()).set("x", LABEL_W - 8.0).set("y", y + 15.0).set("class", "blabel"),
         );
-        g.append(
-            Rectangle::new()
-                .set("x", LABEL_W)
-                .set("y", y + 3.0)
-                .set("width", BAR_W)
-                .set("height", 14)
-                .set("class", "track"),
-        );
-        g.append(
-            Rectangle::new()
-                .set("x", LABEL_W)
-                .set("y", y + 3.0)
-                .set("width", w)
-                .set("height", 14)
-                .set("class", "bar"),
-        );
+        g.append(strip(LABEL_W, y, BAR_W, "track"));
+        g.append(strip(LABEL_W, y, w, "bar"));
         g.append(
             Text::new(r.text.clone())
                 .set("x", LABEL_W + BAR_W + 8.0)

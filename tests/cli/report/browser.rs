@@ -293,6 +293,15 @@ fn phone_frame(page: &Path, width: u32) -> String {
     )
 }
 
+/// At 390 px (a phone): the page does not scroll sideways, and charts keep their text size (they
+/// scroll inside their own box instead of shrinking).
+fn assert_phone(browser: &Path, html: &Path, name: &str) {
+    let phone = check_in_browser(browser, html, name, 390);
+    assert_eq!(phone.width.1, 390, "{name}: the phone frame is 390 px wide");
+    assert!(phone.width.0 <= phone.width.1, "{name}: scrolls sideways: {:?} {:?}", phone.width, phone.wide);
+    assert!(phone.small.is_empty(), "{name}: text under 10 px: {:?}", phone.small);
+}
+
 /// What a person sees at 1400 px: every edge labelled and no label over a node box, no text
 /// under 10 px, no timeline label over another.
 fn assert_legible(c: &Checked, name: &str) {
@@ -347,14 +356,7 @@ fn html_report_renders_in_headless_chromium_with_working_finding_paths() {
         ("g0", actions("scripts/max-recorded-statements.yaml"))
     );
     assert_legible(&c, "report-single");
-    let phone = check_in_browser(&browser, &single, "report-single-390", 390);
-    assert_eq!(phone.width.1, 390, "the phone frame is 390 px wide");
-    assert!(
-        phone.width.0 <= phone.width.1,
-        "390 px: the page scrolls sideways: {:?} {:?}",
-        phone.width,
-        phone.wide
-    );
+    assert_phone(&browser, &single, "report-single-390");
 
     // A 36-action IVR: every edge labelled, nothing over a box, nothing too small.
     let large = dir.join("report-large.html");
@@ -391,12 +393,5 @@ fn html_report_renders_in_headless_chromium_with_working_finding_paths() {
             k.graph
         );
     }
-    let phone = check_in_browser(&browser, &change, "report-diff-390", 390);
-    assert_eq!(phone.width.1, 390, "the phone frame is 390 px wide");
-    assert!(
-        phone.width.0 <= phone.width.1,
-        "390 px: the change scrolls sideways: {:?} {:?}",
-        phone.width,
-        phone.wide
-    );
+    assert_phone(&browser, &change, "report-diff-390");
 }
