@@ -53,8 +53,9 @@ struct ActionDef {
     id: Id,
     /// The Studio action name, matched case-insensitively ignoring spaces and underscores:
     /// BEGIN, END, HANGUP, MENU, PLAY, MUSIC, WAIT, ASSIGN, SNIPPET, CASE, REQAGENT, ONANSWER,
-    /// ONRELEASE, ONSIGNAL, INDICATE, LOGRECORDINGPRO, RECORDAGENTONLY, DONOTRECORD; any other
-    /// type loads as a pass-through action and is reported as unmodelled.
+    /// ONRELEASE, ONSIGNAL, INDICATE, LOGRECORDINGPRO, RECORDAGENTONLY, DONOTRECORD and every
+    /// other type of the action catalogue (docs/actions.md). recflow loads a type it does not
+    /// know as a pass-through action with a warning; the schema marks it (usually a typo).
     #[serde(rename = "type")]
     type_name: String,
     /// Caption shown in Studio.
@@ -257,6 +258,9 @@ struct Durations {
     patience: Option<Dist>,
     /// Agent-connected time.
     talk: Option<Dist>,
+    /// The caller hangs up during the IVR (before REQAGENT) after this long from arrival
+    /// . Absent: callers never hang up in the IVR.
+    ivr_patience: Option<Dist>,
 }
 
 /// Per-contact probabilities (0–1) of agent-side events.
@@ -444,6 +448,99 @@ struct StatementsDef {
     lost: Option<u64>,
 }
 
+/// A regex (ECMA-262, as JSON Schema's `pattern`) matching `word` as the loader compares names:
+/// any case, and — with `separators` — spaces, underscores, hyphens and tabs anywhere
+/// (`normalize_type`: `Do Not Record` = `DONOTRECORD`).
+fn any_case(word: &str, separators: bool) -> String {
+    let sep = if separators { "[ _\\t-]*" } else { "" };
+    let mut r = String::from(sep);
+    for c in word.chars() {
+        if c.is_ascii_alphabetic() {
+            r.push('[');
+            r.push(c.to_ascii_uppercase());
+            r.push(c.to_ascii_lowercase());
+            r.push(']');
+        } else {
+            r.push_str(&regex_escape(c));
+        }
+        r.push_str(sep);
+    }
+    r
+}
+
+fn regex_escape(c: char) -> String {
+    if "\\^$.|?*+()[]{}/-".contains(c) { format!("\\{c}") } else { c.to_string() }
+}
+
+/// Values a closed-set property takes: the canonical spellings (an editor offers them), the
+/// same and the loader's synonyms in any case with spaces around or empty, a YAML boolean where
+/// the loader reads one, and a `{var}` template where the loader resolves one at run time.
+fn closed_value(c: &crate::script::catalogue::ClosedProperty) -> serde_json::Value {
+    use serde_json::json;
+    let words: Vec<String> = c.values.iter().chain(c.synonyms).map(|w| any_case(w, false)).collect();
+    let mut any_of = vec![
+        json!({"enum": c.values}),
+        json!({"type": "string", "pattern": format!("^\\s*({})?\\s*$", words.join("|"))}),
+    ];
+    if c.boolean {
+        any_of.push(json!({"type": "boolean"}));
+    }
+    if c.templated {
+        any_of.push(json!({"type": "string", "pattern": "\\{.*\\}", "description": "a `{var}` template, resolved per contact"}));
+    }
+    json!({
+        "description": format!("{} {}: one of {}", c.action, c.property, c.values.join(", ")),
+        "anyOf": any_of,
+    })
+}
+
+/// Issue 24: make the action type an enum of the catalogue's names (any spelling the loader
+/// accepts: case, spaces and underscores), and — for the script schema, where an action's
+/// properties sit in it — each closed-set property of `catalogue::CLOSED_PROPERTIES` an enum
+/// of its values, by action type. A type not in the catalogue loads as a pass-through action
+/// with a warning; the editor marks it, as it is usually a typo (`MENUU`).
+fn closed_sets(
+    schema: Option<&mut serde_json::Map<String, serde_json::Value>>,
+    def: &str,
+    type_key: &str,
+    properties: bool,
+) {
+    use crate::script::catalogue::{CATALOGUE, CLOSED_PROPERTIES};
+    use serde_json::json;
+    let Some(action) = schema.and_then(|s| s.get_mut("$defs")).and_then(|d| d.get_mut(def)) else {
+        return;
+    };
+    let names: Vec<&str> = CATALOGUE.iter().map(|s| s.name).collect();
+    let spellings: Vec<String> = names.iter().map(|n| any_case(n, true)).collect();
+    let description = action["properties"][type_key]["description"].clone();
+    action["properties"][type_key] = json!({
+        "description": description,
+        "anyOf": [
+            {"enum": names},
+            {"type": "string", "pattern": format!("^({})$", spellings.join("|"))},
+        ],
+    });
+    if !properties {
+        return;
+    }
+    let mut cases = Vec::new();
+    for ty in names {
+        let closed: serde_json::Map<String, serde_json::Value> = CLOSED_PROPERTIES
+            .iter()
+            .filter(|c| c.action == ty)
+            .map(|c| (format!("^{}$", any_case(c.property, true)), closed_value(c)))
+            .collect();
+        if closed.is_empty() {
+            continue;
+        }
+        cases.push(json!({
+            "if": {"properties": {type_key: {"pattern": format!("^{}$", any_case(ty, true))}}, "required": [type_key]},
+            "then": {"properties": {"properties": {"patternProperties": closed}}},
+        }));
+    }
+    action["allOf"] = serde_json::Value::Array(cases);
+}
+
 /// The published schemas: (file name under `schemas/`, pretty JSON with a final newline).
 pub fn all() -> Vec<(&'static str, String)> {
     let pretty = |s: schemars::Schema| {
@@ -451,9 +548,13 @@ pub fn all() -> Vec<(&'static str, String)> {
         t.push('\n');
         t
     };
+    let mut script = schema_for!(ScriptFile);
+    closed_sets(script.as_object_mut(), "ActionDef", "type", true);
+    let mut studio = schema_for!(StudioFile);
+    closed_sets(studio.as_object_mut(), "StudioAction", "name", false);
     vec![
-        ("script.schema.json", pretty(schema_for!(ScriptFile))),
-        ("studio-json.schema.json", pretty(schema_for!(StudioFile))),
+        ("script.schema.json", pretty(script)),
+        ("studio-json.schema.json", pretty(studio)),
         ("tenant.schema.json", pretty(schema_for!(TenantFile))),
         ("traffic.schema.json", pretty(schema_for!(TrafficFile))),
         ("test.schema.json", pretty(schema_for!(TestFileDef))),

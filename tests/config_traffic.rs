@@ -55,6 +55,7 @@ fn busy_day_example_parses_to_exact_struct() {
             queue_wait: Dist::Exp(30.0),
             patience: Dist::Exp(300.0),
             talk: Dist::Exp(240.0),
+            ivr_patience: None,
         },
         agent: AgentBehaviour {
             rod: 0.05,
@@ -371,4 +372,24 @@ fn c8_zero_calls_and_exponent_whole_numbers() {
 #[test]
 fn digest_treats_minus_zero_as_zero() {
     assert_eq!(ok("agent: {rod: -0.0}\n").digest(), Traffic::default().digest());
+}
+
+/// `durations.ivr_patience` is optional (absent: callers never hang up in the IVR, and
+/// the digest is what it was); set, it takes every duration form and enters the digest; a bad
+/// value is a located error naming the key.
+#[test]
+fn a27_ivr_patience_is_an_optional_duration() {
+    assert_eq!(Traffic::default().durations.ivr_patience, None);
+    let t = ok("durations: {ivr_patience: {exp: 20}}\n");
+    assert_eq!(t.durations.ivr_patience, Some(Dist::Exp(20.0)));
+    assert_eq!(t.durations.patience, Dist::Exp(300.0), "`patience` (the queue) is another key");
+    assert_ne!(t.digest(), Traffic::default().digest());
+    assert_eq!(ok("durations: {ivr_patience: 12}\n").durations.ivr_patience, Some(Dist::Fixed(12.0)));
+    assert_eq!(
+        ok("durations: {ivr_patience: {uniform: [5, 15]}}\n").durations.ivr_patience,
+        Some(Dist::Uniform(5.0, 15.0))
+    );
+    let e = errors("durations:\n  ivr_patience: -3\n");
+    let text = e.render_plain(100);
+    assert!(text.contains("ivr_patience") && text.contains("traffic.yaml:2:"), "{text}");
 }

@@ -447,6 +447,39 @@ fn f04_lint_output_is_linear_in_the_script() {
     assert_eq!(out.matches("G003(unmodelled-action)").count(), 1);
 }
 
+/// F04, the file name: `lint --format json` names the finding's file once per finding, not once
+/// per path step — a step in the finding's own file has no `file` (one in another file, across
+/// subscripts, keeps it: `json_steps_carry_each_steps_file_and_line`). Counted, not timed: with
+/// a long file name the name occurs once per finding, and the output grows by one name length
+/// per finding, not per step.
+#[test]
+fn f04_lint_json_names_the_file_once_per_finding_not_per_step() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let long = "generated-script-with-a-long-name-so-that-every-repetition-of-it-shows.yaml";
+    let text = common::scripts::mixed_chain(1_000);
+    std::fs::write(dir.path().join("big.yaml"), &text).expect("write");
+    std::fs::write(dir.path().join(long), &text).expect("write");
+    let lint = |name: &str| {
+        let (code, out, err) = bounded(dir.path(), &["lint", name, "--format", "json"]);
+        assert_eq!(code, 1, "{err}");
+        out
+    };
+    let out = lint(long);
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let ds = doc["diagnostics"].as_array().expect("diagnostics");
+    let steps: usize = ds.iter().map(|d| d["steps"].as_array().map_or(0, Vec::len)).sum();
+    assert!(steps > 3 * ds.len(), "not vacuous: {steps} steps of {} findings", ds.len());
+    assert!(
+        ds.iter().flat_map(|d| d["steps"].as_array().into_iter().flatten()).all(|s| s.get("file").is_none())
+    );
+    // Once per finding and per load warning (`warnings`: each has its `file`), never per step.
+    let entries = ds.len() + doc["warnings"].as_array().map_or(0, Vec::len);
+    assert_eq!(out.matches(long).count(), entries, "the file name once per finding");
+    // The long name costs one name length per entry more than `big.yaml`.
+    let extra = out.len() - lint("big.yaml").len();
+    assert_eq!(extra, entries * (long.len() - "big.yaml".len()));
+}
+
 /// F12, the HTML half: a right-to-left override in an action's label (and in a phrase) cannot
 /// reorder the report around it — every bidi control a script brings is shown as a visible
 /// `\u{202e}` (in text, tooltips, SVG labels and the title alike), and the elements that show

@@ -152,13 +152,18 @@ fn reproduced(code: &str, r: &sim::Report) -> Option<bool> {
 /// the branch taken (weight 1; a non-digit branch — default / no input — becomes "no input"),
 /// agents press every button the script declares, and callers never abandon (the path may need
 /// the agent) — unless the path ends the call while queued: then the agent never answers and
-/// the caller's patience runs out in the middle of the action the path hangs up in.
+/// the caller's patience runs out in the middle of the action the path hangs up in; or the path
+/// ends the call in the IVR (before REQAGENT) during a timed action: then the caller's IVR
+/// patience (`durations.ivr_patience`, A-27) runs out in the middle of that action.
 fn forcing_traffic(script: &Script, path: &[Step]) -> Traffic {
     let mut t = Traffic::default();
     t.durations.patience = Dist::Fixed(1.0e6);
     if let Some(patience) = abandons_in_queue(script, path) {
         t.durations.patience = Dist::Fixed(patience);
         t.durations.queue_wait = Dist::Fixed(1.0e6);
+    }
+    if let Some(patience) = hangs_up_in_ivr(script, path) {
+        t.durations.ivr_patience = Some(Dist::Fixed(patience));
     }
     for step in path {
         let Step::Action { action, branch: Some(branch) } = step else { continue };
@@ -182,8 +187,7 @@ fn forcing_traffic(script: &Script, path: &[Step]) -> Traffic {
 
 /// When `path` releases the call while queued (REQAGENT ran, no agent answered), the caller's
 /// patience (seconds) that ends the call there: the time the path's actions take from REQAGENT
-/// on (default traffic: MENU 6 s, PLAY 3 s; MUSIC (10 s unless set) and WAIT their seconds), up to the middle of
-/// the last one, during which the caller hangs up.
+/// on ([`seconds`]), up to the middle of the last one, during which the caller hangs up.
 fn abandons_in_queue(script: &Script, path: &[Step]) -> Option<f64> {
     let release = path.iter().position(|s| matches!(s, Step::Event("call released")))?;
     let before = &path[..release];
@@ -193,35 +197,70 @@ fn abandons_in_queue(script: &Script, path: &[Step]) -> Option<f64> {
     let queued = before.iter().rposition(|s| {
         matches!(s, Step::Action { action, .. } if matches!(script.actions[action.index()].kind, Kind::ReqAgent { .. }))
     })?;
-    let seconds: Vec<f64> = before[queued..]
-        .iter()
-        .filter_map(|s| match s {
-            Step::Action { action, .. } => match script.actions[action.index()].kind {
-                Kind::Menu(_) => Some(6.0),
-                Kind::Play { .. } => Some(3.0),
-                // MUSIC without `SecondstoPlay` plays 10 s (A-1).
-                Kind::Music { seconds } => Some(if seconds > 0.0 { seconds } else { 10.0 }),
-                Kind::Wait { seconds } if seconds > 0.0 => Some(seconds),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect();
+    let seconds: Vec<f64> = before[queued..].iter().filter_map(|s| seconds(script, s)).collect();
     let (last, earlier) = seconds.split_last()?;
     Some(earlier.iter().sum::<f64>() + last / 2.0)
 }
 
+/// When `path` releases the call in the IVR — before any REQAGENT and before an agent answers —
+/// while its last action takes time (the caller hangs up during IVR media, not a HANGUP of the
+/// script), the caller's IVR patience (seconds from arrival, A-27) that ends the call there:
+/// the time the path's actions take ([`seconds`]) up to the middle of that last action.
+fn hangs_up_in_ivr(script: &Script, path: &[Step]) -> Option<f64> {
+    let release = path.iter().position(|s| matches!(s, Step::Event("call released")))?;
+    let before = &path[..release];
+    if before.iter().any(|s| match s {
+        Step::Event(e) => *e == "agent answers",
+        Step::Action { action, .. } => matches!(script.actions[action.index()].kind, Kind::ReqAgent { .. }),
+        _ => false,
+    }) {
+        return None;
+    }
+    let last = before.iter().rposition(|s| matches!(s, Step::Action { .. }))?;
+    let during = seconds(script, &before[last]).filter(|&s| s > 0.0)?;
+    let earlier: f64 = before[..last].iter().filter_map(|s| seconds(script, s)).sum();
+    Some(earlier + during / 2.0)
+}
+
+/// What an action step of a path lasts under default traffic (A-1, A-25, A-26): MENU 6 s plus
+/// its `Timeout` on no input (a non-digit branch) or its `InterDigitTimeout` after an input
+/// shorter than `MaxDigits`; PLAY 3 s; MUSIC its `SecondstoPlay`, or 10 s for the whole file;
+/// WAIT its seconds. `None` for events and actions that take no time.
+fn seconds(script: &Script, step: &Step) -> Option<f64> {
+    let Step::Action { action, branch } = step else { return None };
+    match &script.actions[action.index()].kind {
+        Kind::Menu(m) => {
+            let digits = branch
+                .as_deref()
+                .filter(|b| !b.is_empty() && b.chars().all(|c| c.is_ascii_digit() || c == '#' || c == '*'));
+            Some(
+                6.0 + match digits {
+                    None => m.timeout,
+                    Some(d) if d.len() < m.max_digits.unwrap_or(1) as usize && !d.ends_with('#') => {
+                        m.inter_digit_timeout
+                    }
+                    Some(_) => 0.0,
+                },
+            )
+        }
+        Kind::Play { .. } => Some(3.0),
+        // MUSIC without `SecondstoPlay` plays 10 s (A-26).
+        Kind::Music { seconds } => Some(if *seconds > 0.0 { *seconds } else { 10.0 }),
+        Kind::Wait { seconds } if *seconds > 0.0 => Some(*seconds),
+        _ => None,
+    }
+}
+
 /// Lint ⇒ simulate on one script: every path finding of `lint` with a simulate counterpart is
 /// reproduced by simulating 300 contacts under [`forcing_traffic`] for its path. Returns one
-/// line per finding that is not; records the codes reproduced in `covered`, those without a
-/// counterpart in `skipped`, and in `not_modelled` the findings whose path needs a caller
-/// hanging up during IVR media (not in simulate's traffic model).
+/// line per finding that is not; records the codes reproduced in `covered` and those without a
+/// counterpart in `skipped`. Nothing is set aside: a caller hanging up during IVR media is
+/// forced with `durations.ivr_patience` (A-27).
 fn unreproduced_path_findings(
     script: &Script,
     label: &str,
     covered: &mut BTreeSet<&'static str>,
     skipped: &mut BTreeSet<&'static str>,
-    not_modelled: &mut Vec<String>,
 ) -> Vec<String> {
     let mut failures = Vec::new();
     // Every action of each path: the traffic is built from all of them.
@@ -246,17 +285,6 @@ fn unreproduced_path_findings(
             Some(true) => {
                 covered.insert(d.code);
             }
-            // Simulate's callers hang up only while queued (`durations.patience`), never during
-            // IVR media: a counterexample that needs that cannot be forced. Named, not failed —
-            // and only when simulate did not show the finding anyway (docs/lint.md, "Known, not
-            // yet fixed"; the callers assert which kinds this may be).
-            Some(false) if hangs_up_in_ivr(script, &d.path) => {
-                not_modelled.push(format!(
-                    "{label}: {} at `{}`",
-                    d.code,
-                    script.actions[d.action.index()].id
-                ));
-            }
             Some(false) => failures.push(format!(
                 "{label}: lint {} at `{}` ({}) is not reproduced by simulate under inputs {:?}",
                 d.code,
@@ -269,25 +297,11 @@ fn unreproduced_path_findings(
     failures
 }
 
-/// `path` releases the call before any REQAGENT and before an agent answers: the caller hangs
-/// up during IVR media, which simulate's traffic model has no way to produce.
-fn hangs_up_in_ivr(script: &Script, path: &[Step]) -> bool {
-    let Some(release) = path.iter().position(|s| matches!(s, Step::Event("call released"))) else {
-        return false;
-    };
-    !path[..release].iter().any(|s| match s {
-        Step::Event(e) => *e == "agent answers",
-        Step::Action { action, .. } => matches!(script.actions[action.index()].kind, Kind::ReqAgent { .. }),
-        _ => false,
-    })
-}
-
 #[test]
 fn every_lint_path_finding_is_reproduced_by_simulate() {
     let mut failures = Vec::new();
     let mut covered = BTreeSet::new();
     let mut skipped = BTreeSet::new();
-    let mut not_modelled = Vec::new();
     for path in common::example_scripts() {
         let Ok(script) = recflow::script::load_path(&path) else { continue };
         failures.extend(unreproduced_path_findings(
@@ -295,12 +309,9 @@ fn every_lint_path_finding_is_reproduced_by_simulate() {
             &path.display().to_string(),
             &mut covered,
             &mut skipped,
-            &mut not_modelled,
         ));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    // Every example's counterexample can be forced: none needs an IVR hang-up.
-    assert!(not_modelled.is_empty(), "{not_modelled:?}");
     eprintln!("reproduced: {covered:?}; no simulate counterpart: {skipped:?}");
     // The examples exercise the main kinds, so the check is not vacuous.
     for code in ["C001", "P001", "S001"] {
@@ -469,8 +480,9 @@ use common::generated;
 /// each with its own test below: `a24_consent_answer_judges_only_recordings_still_running`,
 /// `a24_last_consent_answer_decides`, `s001_lost_by_a_caller_abandoning_the_queue_is_reproduced`
 /// (and, with no case of its own here, `a23_zero_length_ivr_recording_is_not_before_dnr_for_lint_or_simulate`).
-/// One gap is left (docs/lint.md "Known, not yet fixed"): a caller hanging up during IVR media,
-/// which simulate's traffic cannot do — such findings are listed and must be S001/S002.
+/// The last kind (1 of the 1 000): S001 / S002 whose counterexample has the caller hang up
+/// during IVR media — forced with `durations.ivr_patience` (A-27, see
+/// `a27_statement_lost_by_a_caller_hanging_up_in_the_ivr_is_reproduced`). Nothing is set aside.
 #[test]
 fn generated_scripts_lint_and_simulate_agree() {
     use proptest::test_runner::{Config as Cases, TestCaseError, TestRng, TestRunner};
@@ -487,7 +499,6 @@ fn generated_scripts_lint_and_simulate_agree() {
     let n = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
     let all_cases = std::env::var_os("CROSSCHECK_ALL").is_some();
     let collected = RefCell::new(Vec::new());
-    let not_modelled = RefCell::new(Vec::new());
     let cases = Cases { cases: n, failure_persistence: None, ..Cases::default() };
     let rng = TestRng::deterministic_rng(cases.rng_algorithm);
     let mut runner = TestRunner::new_with_rng(cases, rng);
@@ -509,7 +520,6 @@ fn generated_scripts_lint_and_simulate_agree() {
             "generated",
             &mut covered.borrow_mut(),
             &mut BTreeSet::new(),
-            &mut not_modelled.borrow_mut(),
         ));
         failures.dedup();
         if all_cases && !failures.is_empty() {
@@ -527,14 +537,6 @@ fn generated_scripts_lint_and_simulate_agree() {
     }
     let collected = collected.into_inner();
     assert!(collected.is_empty(), "{} of {n} cases disagree:\n{}", collected.len(), collected.join("\n\n"));
-    // The one model gap left (docs/lint.md, "Known, not yet fixed"): a statement lost because
-    // the caller hangs up during IVR media. Lint proves it can happen; simulate's callers only
-    // hang up while queued. Nothing else may be set aside this way.
-    let not_modelled = not_modelled.into_inner();
-    eprintln!("{} lint findings need an IVR hang-up: {not_modelled:?}", not_modelled.len());
-    for f in &not_modelled {
-        assert!(f.starts_with("generated: S001 ") || f.starts_with("generated: S002 "), "{f}");
-    }
     // Not vacuous: the generated scripts make simulate count both consent and statement
     // violations, and lint's C001 / S001 / S002 counterexamples are among those reproduced.
     let (seen, covered) = (seen.into_inner(), covered.into_inner());
@@ -772,4 +774,39 @@ fn s001_lost_by_a_caller_abandoning_the_queue_is_reproduced() {
     let mut waiting = Traffic::default();
     waiting.durations.patience = Dist::Fixed(1.0e6);
     assert_eq!(lost(&waiting), 0, "callers who reach the agent have the id saved");
+}
+
+/// A-27, lint ⇒ simulate when the counterexample hangs up in the IVR (the 1 000-case
+/// cross-check's last kind): S001's path ends `stmt → greet → (call released)` before any
+/// REQAGENT, and [`forcing_traffic`] makes the caller's IVR patience (`durations.ivr_patience`)
+/// run out during `greet` — then every contact hangs up in the IVR and loses the statement;
+/// callers who hear the greeting out (no `ivr_patience`) have the id saved.
+#[test]
+fn a27_statement_lost_by_a_caller_hanging_up_in_the_ivr_is_reproduced() {
+    let script = load_fixture("statement-lost-in-ivr.yaml");
+    let found = lint::lint(&script, &Config { full_paths: true, ..Config::default() });
+    let d = found.iter().find(|d| d.code == "S001").expect("S001 at `stmt`");
+    assert_eq!(script.action(d.action).id, "stmt");
+    let release = d.path.iter().position(|s| matches!(s, Step::Event("call released")));
+    assert!(release.is_some(), "{:?}", d.path);
+    let traffic = forcing_traffic(&script, &d.path);
+    assert_eq!(traffic.durations.ivr_patience, Some(Dist::Fixed(1.5)), "half of `greet`'s 3 s");
+    let run = |t: &Traffic| {
+        let program = sim::Compiled::compile(&script, &Tenant::default(), t);
+        sim::simulate(&program, 100, |_| {})
+    };
+    let r = run(&traffic);
+    assert_eq!(r.findings.get(Finding::StatementLost), 100, "every caller hangs up during `greet`");
+    assert_eq!(r.hung_up_in_ivr, Some(100));
+    assert_eq!(r.abandoned, 0, "an IVR hang-up is not an abandonment of the queue");
+    assert_eq!(reproduced("S001", &r), Some(true));
+    let mut waiting = Traffic::default();
+    waiting.durations.patience = Dist::Fixed(1.0e6);
+    let r = run(&waiting);
+    assert_eq!(
+        r.findings.get(Finding::StatementLost),
+        0,
+        "callers who hear the greeting out have the id saved"
+    );
+    assert_eq!(r.hung_up_in_ivr, None, "no `ivr_patience`: the report has no IVR hang-up count");
 }

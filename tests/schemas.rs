@@ -129,3 +129,116 @@ fn schemas_reject_what_the_loaders_refuse() {
     bad("test.schema.json", "script: a.yaml\ncases:\n  - {name: x, expect: {recorded: partly}}\n");
     bad("test.schema.json", "script: a.yaml\ncases:\n  - {name: x, gvien: {}}\n");
 }
+
+/// Issue 24 point 6: the script schema knows the action types (the catalogue's names) and the
+/// closed property values (`catalogue::CLOSED_PROPERTIES`): a misspelt type or value fails
+/// validation — `type: MENUU` loads as an unknown pass-through action (a warning), `Record:
+/// Strat` is a load error — while any spelling the loader reads, a YAML boolean where it reads
+/// one, and a `{var}` template where it resolves one still validate.
+#[test]
+fn script_schema_knows_action_types_and_closed_values() {
+    let v = validator("script.schema.json");
+    let doc = |action: &str| {
+        let text = format!("script: x\nactions:\n  - {{id: b, type: BEGIN, next: a}}\n  - {action}\n");
+        let value: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+        (text, value)
+    };
+    let bad = |action: &str| {
+        let (text, value) = doc(action);
+        assert!(!v.is_valid(&value), "the schema accepted {action}");
+        text
+    };
+    let good = |action: &str| {
+        let (text, value) = doc(action);
+        let errors: Vec<String> =
+            v.iter_errors(&value).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{action}: {errors:?}");
+        recflow::script::load_str("good.yaml", &text)
+            .unwrap_or_else(|e| panic!("the loader refused {action}: {}", e.render_plain(100)));
+    };
+    // The loader warns about an unknown type; the editor marks it.
+    let text = bad("{id: a, type: MENUU, properties: {Phrase: Hi}}");
+    assert!(recflow::script::load_str("bad.yaml", &text).is_ok(), "an unknown type only warns");
+    // The loader refuses a value outside the set; so does the schema.
+    let text = bad("{id: a, type: LOGRECORDINGPRO, properties: {Record: Strat}}");
+    assert!(recflow::script::load_str("bad.yaml", &text).is_err());
+    bad("{id: a, type: INDICATE, properties: {Name: B, State: Onn}}");
+    bad("{id: a, type: logRecordingPro, properties: {record: Strat}}");
+    bad("{id: a, type: LOGRECORDINGPRO, properties: {Record: Start, RecordType: '{t}'}}");
+    // What the loader reads.
+    good("{id: a, type: LOGRECORDINGPRO, properties: {Record: '{how}'}}");
+    good("{id: a, type: LOGRECORDINGPRO, properties: {Record: ' stop ', UseRecordingStatementId: true}}");
+    good("{id: a, type: Log Recording Pro, properties: {record: START, use_recording_statement_id: yes}}");
+    good("{id: a, type: do_not_record}");
+    good("{id: a, type: MENU, properties: {Phrase: Hi, Sensitive: 'False'}, branches: {default: a}}");
+    good("{id: a, type: INDICATE, properties: {Name: B, State: 'off'}}");
+    // Every closed value and synonym of the catalogue table loads and validates, in any case;
+    // the same value misspelt is refused by both.
+    let types = recflow::script::catalogue::CATALOGUE;
+    for c in recflow::script::catalogue::CLOSED_PROPERTIES {
+        assert!(types.iter().any(|t| t.name == c.action), "{} is not a catalogue type", c.action);
+        // What the type needs besides the property (LOGRECORDINGPRO's Record, INDICATE's Name).
+        let rest = match (c.action, c.property) {
+            ("LOGRECORDINGPRO", "Record") => "",
+            ("LOGRECORDINGPRO", _) => ", Record: Start",
+            ("INDICATE", _) => ", Name: B",
+            _ => "",
+        };
+        for value in c.values.iter().chain(c.synonyms) {
+            for spelt in [value.to_string(), value.to_ascii_uppercase(), value.to_ascii_lowercase()] {
+                good(&format!(
+                    "{{id: a, type: {}, properties: {{{}: '{spelt}'{rest}}}}}",
+                    c.action, c.property
+                ));
+            }
+            let text = bad(&format!(
+                "{{id: a, type: {}, properties: {{{}: '{value}x'{rest}}}}}",
+                c.action, c.property
+            ));
+            assert!(
+                recflow::script::load_str("bad.yaml", &text).is_err(),
+                "the loader read {}: {value}x",
+                c.property
+            );
+        }
+    }
+}
+
+/// Every bundled script under `scripts/` (subfolders too: multi-script examples) validates
+/// against the schema of its format.
+#[test]
+fn every_bundled_script_validates_against_the_enums() {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    let mut all = Vec::new();
+    walk(&root().join("scripts"), &mut all);
+    all.sort();
+    let (yaml_v, json_v) = (validator("script.schema.json"), validator("studio-json.schema.json"));
+    let mut checked = 0;
+    for path in &all {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with(".test.yaml") {
+            continue;
+        }
+        if name.ends_with(".yaml") {
+            let (_, value) = yaml(path);
+            check(&yaml_v, path, &value);
+        } else if name.ends_with(".json") {
+            let value: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+            check(&json_v, path, &value);
+        } else {
+            continue;
+        }
+        checked += 1;
+    }
+    assert!(checked >= 15, "only {checked} scripts found");
+}

@@ -760,6 +760,72 @@ fn a25_menu_timeout_inter_digit_timeout_and_max_digits() {
 
 /// A-26: MUSIC `SecondstoPlay` positive plays that long and takes `default`; 0 or absent plays
 /// the whole file, traffic `durations.music` (10 s by default), and takes `OnComplete`.
+/// A-27: traffic `durations.ivr_patience` — the caller hangs up this long after arrival if the
+/// call is still in the IVR (no REQAGENT yet): the call is released there (ONRELEASE runs), the
+/// contact counts `hung_up_in_ivr` (not `abandoned`). REQAGENT ends it: a queued caller hangs
+/// up only at `patience`. Absent: no caller hangs up in the IVR, and nothing is drawn.
+#[test]
+fn a27_ivr_patience_hangs_up_during_ivr_media_only() {
+    let s = script(&format!(
+        "  - {{id: begin, type: BEGIN, next: greet}}
+  - {{id: greet, type: PLAY, properties: {{Phrase: Welcome.}}, next: more}}
+  - {{id: more, type: PLAY, properties: {{Phrase: Please hold.}}, next: queue}}
+  - {{id: gone, type: ONRELEASE, next: bye}}
+  - {{id: bye, type: ASSIGN, properties: {{Variable: x, Value: '1'}}}}
+{QUEUE}"
+    ));
+    let with = |ivr: Option<Dist>| {
+        let mut tr = traffic();
+        tr.durations.ivr_patience = ivr;
+        tr
+    };
+    // 4.5 s: during `more` (3 s – 6 s): released there, ONRELEASE runs.
+    let (o, steps) = explain(&s, &tenant(0.0), &with(Some(Dist::Fixed(4.5))), 0);
+    assert!(o.hung_up_in_ivr && !o.abandoned);
+    assert_eq!(o.duration_ms, 4_500);
+    assert_eq!(path(&s, &o), ["begin", "greet", "more", "gone", "bye"]);
+    assert!(
+        steps.iter().any(|t| t.rule == Some("A-27") && t.text.contains("hangs up during the IVR")),
+        "{steps:?}"
+    );
+    // 7 s: the caller is queued at 6 s; the IVR patience no longer applies — the agent answers
+    // at 36 s (queue wait 30 s < patience 300 s) and the talk runs its 240 s.
+    let o = run(&s, &tenant(0.0), &with(Some(Dist::Fixed(7.0))), 0);
+    assert!(!o.hung_up_in_ivr && !o.abandoned);
+    assert_eq!(o.duration_ms, 6_000 + 30_000 + 240_000);
+    // Absent: the same contact as before the key existed.
+    let o = run(&s, &tenant(0.0), &with(None), 0);
+    assert!(!o.hung_up_in_ivr);
+    assert_eq!(o.duration_ms, 6_000 + 30_000 + 240_000);
+    // Sampled: an exp IVR patience hangs up some callers (those whose patience < 6 s), each
+    // counted once in the report, which has the key only when the traffic sets it.
+    let p = Compiled::compile(&s, &tenant(0.0), &with(Some(Dist::Exp(6.0))));
+    let r = recflow::sim::simulate(&p, 1000, |_| {});
+    let hung = r.hung_up_in_ivr.expect("modelled: the report says how many");
+    // P(exp(6) < 6) = 1 - e^-1 ≈ 0.632.
+    assert!((580..690).contains(&hung), "{hung}");
+    assert!(r.ci95.hung_up_in_ivr.is_some());
+    let p = Compiled::compile(&s, &tenant(0.0), &with(None));
+    let r = recflow::sim::simulate(&p, 100, |_| {});
+    assert_eq!((r.hung_up_in_ivr, r.ci95.hung_up_in_ivr), (None, None));
+    let json = serde_json::to_string(&r).unwrap();
+    assert!(!json.contains("hung_up_in_ivr"), "absent from the JSON when not modelled");
+    // `--exact`: a fixed IVR patience is no random draw — the analysis stays exact, and every
+    // contact hangs up; an exp one makes it hybrid, as other random durations do.
+    let prob = |e: &recflow::sim::exact::Exact| {
+        let v = e.probabilities.iter().find(|v| v.path == ["hung_up_in_ivr"]).expect("the key");
+        (v.value, v.rational.clone())
+    };
+    let p = Compiled::compile(&s, &tenant(0.0), &with(Some(Dist::Fixed(4.5))));
+    let e = recflow::sim::exact::explore(&p, 1).unwrap();
+    assert!(e.exact);
+    assert_eq!(prob(&e), (1.0, Some("1".to_string())));
+    let p = Compiled::compile(&s, &tenant(0.0), &with(Some(Dist::Exp(6.0))));
+    let e = recflow::sim::exact::explore(&p, 200).unwrap();
+    assert!(!e.exact);
+    assert!((0.5..0.75).contains(&prob(&e).0), "{:?}", prob(&e));
+}
+
 #[test]
 fn a26_music_seconds_to_play_and_durations_music() {
     let music = |secs: &str, music_dist: Option<Dist>| {

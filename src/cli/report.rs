@@ -5,8 +5,109 @@ use super::ExitKind;
 use super::config::{Report, Term};
 use super::output::write_atomic;
 use super::world::{compile, load_linked, load_tenant_traffic};
-use crate::report::html::{self, Input, Model};
+use crate::report::html::{self, Assumed, FileUsed, Input, Model};
 use crate::sim::Compiled;
+
+/// `sha256sum` of a file as it is on disk now (what a reader checks the page against).
+fn sha256(path: &std::path::Path) -> std::io::Result<String> {
+    use sha2::Digest as _;
+    let bytes = std::fs::read(path)
+        .map_err(|e| std::io::Error::new(e.kind(), format!("cannot read `{}`: {e}", path.display())))?;
+    Ok(sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A word for a POSIX shell: as is when it is plain, else single-quoted.
+fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "_-./=+:,@%".contains(c));
+    if plain { s.to_string() } else { format!("'{}'", s.replace('\'', r"'\''")) }
+}
+
+/// Every file the page's numbers depend on, with its sha256, and the command that writes the
+/// same page again (with files of those digests): the scripts, `--separate`, every model option
+/// given, `-o` with the output's file name.
+fn assumed(a: &Report, linked: &[Option<crate::library::link::Linked>]) -> std::io::Result<Assumed> {
+    let mut files = Vec::new();
+    for (path, l) in a.scripts.iter().zip(linked) {
+        files.push(FileUsed {
+            role: "script".into(),
+            name: path.display().to_string(),
+            sha256: Some(sha256(path)?),
+        });
+        // The scripts it calls, as linked (every file of the library but the entry).
+        for (_, src) in l.iter().flat_map(|l| l.files.files.iter().skip(1)) {
+            let name = src.name.to_string();
+            files.push(FileUsed {
+                role: format!("called by {}", path.display()),
+                sha256: Some(sha256(std::path::Path::new(&name))?),
+                name,
+            });
+        }
+    }
+    let m = &a.model;
+    files.push(match &m.tenant {
+        Some(t) => {
+            FileUsed { role: "tenant".into(), name: t.display().to_string(), sha256: Some(sha256(t)?) }
+        }
+        None => FileUsed {
+            role: "tenant".into(),
+            name: "embedded default (recflow defaults tenant)".into(),
+            sha256: None,
+        },
+    });
+    files.push(match &m.traffic {
+        Some(t) if t.as_os_str() == crate::model::traffic::EXPLORE => {
+            FileUsed { role: "traffic".into(), name: "built-in `explore`".into(), sha256: None }
+        }
+        Some(t) => {
+            FileUsed { role: "traffic".into(), name: t.display().to_string(), sha256: Some(sha256(t)?) }
+        }
+        None => FileUsed {
+            role: "traffic".into(),
+            name: "embedded default (recflow defaults traffic)".into(),
+            sha256: None,
+        },
+    });
+    let mut cmd = vec!["recflow".to_string(), "report".to_string()];
+    cmd.extend(a.scripts.iter().map(|p| shell_word(&p.display().to_string())));
+    if a.separate {
+        cmd.push("--separate".into());
+    }
+    for d in &m.library.dirs {
+        cmd.push(format!("--scripts {}", shell_word(&d.display().to_string())));
+    }
+    for (name, file) in &m.library.map {
+        cmd.push(format!("--scripts-map {}", shell_word(&format!("{name}={}", file.display()))));
+    }
+    if let Some(t) = &m.tenant {
+        cmd.push(format!("--tenant {}", shell_word(&t.display().to_string())));
+    }
+    if let Some(t) = &m.traffic {
+        cmd.push(format!("--traffic {}", shell_word(&t.display().to_string())));
+    }
+    // `--calls` / `--seed` only as given: the `explain` commands on the page repeat the given
+    // flags, so spelling out a default would write another page. The traffic's words on the
+    // page state both values.
+    if let Some(c) = m.calls {
+        cmd.push(format!("--calls {c}"));
+    }
+    if let Some(s) = m.seed {
+        cmd.push(format!("--seed {s}"));
+    }
+    if let Some(p) = a.precision {
+        cmd.push(format!("--precision {} --max-calls {}", p.target, p.max_calls));
+    }
+    if a.exact {
+        cmd.push("--exact".into());
+    }
+    // The file name only: where a reader writes the page again is theirs to choose, and the
+    // page's bytes do not depend on the folder it was written to.
+    let name = a
+        .output
+        .file_name()
+        .map_or_else(|| a.output.display().to_string(), |n| n.to_string_lossy().into_owned());
+    cmd.push(format!("-o {}", shell_word(&name)));
+    Ok(Assumed { files, command: cmd.join(" ") })
+}
 
 pub fn run(term: &Term, a: &Report) -> std::io::Result<ExitKind> {
     // Each script with the scripts it calls (RUNSUB / RUNSCRIPT), linked as `simulate` links them.
@@ -108,7 +209,8 @@ pub fn run(term: &Term, a: &Report) -> std::io::Result<ExitKind> {
             exact: exact.get(k),
         })
         .collect();
-    let model = Model { tenant: &tenant, traffic: &traffic, flags: a.model.flags(false), precision };
+    let assumed = assumed(a, &linked)?;
+    let model = Model { tenant: &tenant, traffic: &traffic, flags: a.model.flags(false), precision, assumed };
     let page = pool.install(|| match inputs.as_slice() {
         [old, new] if !a.separate => {
             let d = crate::diff::diff(old.script, old.program, new.script, new.program, traffic.calls);

@@ -88,6 +88,8 @@ pub struct OutcomeClass {
     pub dnr: bool,
     pub statements_saved: u32,
     pub statements_lost: u32,
+    /// The caller hung up during the IVR.
+    pub hung_up_in_ivr: bool,
     /// Bit `f as u8` set for each [`Finding`] of the contact.
     pub findings: u32,
 }
@@ -111,6 +113,7 @@ impl OutcomeClass {
             dnr: o.dnr_at_ms.is_some(),
             statements_saved: saved,
             statements_lost: o.statements.len() as u32 - saved,
+            hung_up_in_ivr: o.hung_up_in_ivr,
             findings: o.finding_bits(),
         }
     }
@@ -129,7 +132,8 @@ impl OutcomeClass {
     ///    declined and was not recorded is simply `dnr`;
     /// 2. `dnr` when Do Not Record was set;
     /// 3. `stmt-saved:N` and `stmt-lost:N` when N > 0 recorded statements were saved / lost;
-    /// 4. `!FINDING` for each finding, in report order (`!recorded_before_dnr`, `!stuck`, ...).
+    /// 4. `hung-up-in-ivr` when the caller hung up during the IVR;
+    /// 5. `!FINDING` for each finding, in report order (`!recorded_before_dnr`, `!stuck`, ...).
     ///
     /// Examples: `none`, `dnr`, `policy:Default/full@agent`, `studio/full@agent+ivr`,
     /// `studio/full@ivr, dnr, !recorded_before_dnr`, `none, stmt-lost:1, !stuck`.
@@ -177,6 +181,10 @@ impl OutcomeClass {
             sep(&mut s);
             let _ = write!(s, "stmt-lost:{}", self.statements_lost);
         }
+        if self.hung_up_in_ivr {
+            sep(&mut s);
+            s.push_str("hung-up-in-ivr");
+        }
         for &f in Finding::ALL {
             if self.has(f) {
                 sep(&mut s);
@@ -191,7 +199,7 @@ impl OutcomeClass {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::outcome::{EndedBy, Recording, Segment, Statement};
+    use crate::sim::outcome::{EndedBy, RecEnd, Recording, Segment, Statement};
 
     fn program() -> Compiled {
         let script = crate::script::load_str(
@@ -207,7 +215,7 @@ mod tests {
     }
 
     fn rec(segment: u32, mode: Mode, initiator: Initiator, from_ms: u64) -> Recording {
-        Recording { segment, mode, initiator, from_ms, to_ms: from_ms + 5 }
+        Recording { segment, mode, initiator, from_ms, to_ms: from_ms + 5, ended_by: RecEnd::CallEnd }
     }
 
     #[test]

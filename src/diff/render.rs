@@ -173,6 +173,10 @@ fn rows(o: &Report, n: &Report) -> Vec<Row> {
     c(&mut v, "initiators.policy", o.initiators.policy, n.initiators.policy);
     c(&mut v, "dnr", o.dnr, n.dnr);
     c(&mut v, "abandoned", o.abandoned, n.abandoned);
+    // Only when either side's traffic models IVR hang-ups.
+    if o.hung_up_in_ivr.is_some() || n.hung_up_in_ivr.is_some() {
+        c(&mut v, "hung_up_in_ivr", o.hung_up_in_ivr.unwrap_or(0), n.hung_up_in_ivr.unwrap_or(0));
+    }
     c(&mut v, "statements.captured", o.statements.captured, n.statements.captured);
     c(&mut v, "statements.saved", o.statements.saved, n.statements.saved);
     c(&mut v, "statements.lost", o.statements.lost, n.statements.lost);

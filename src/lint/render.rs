@@ -251,11 +251,16 @@ fn json_one(script: &Script, d: &Diagnostic) -> Value {
     let steps = step_places(script, d);
     if !steps.is_empty() {
         // The path with each step's own file:line (a path through linked subscripts crosses
-        // files; `path` keeps the plain ids for readers of FORMATS §7).
+        // files; `path` keeps the plain ids for readers of FORMATS §7). A step in the finding's
+        // own file leaves `file` out: repeating it made the output grow with the length of the
+        // file name times the steps (issue 21, F04).
         v["steps"] = steps
             .iter()
             .map(|(id, branch, p)| {
-                let mut s = json!({"action": id, "file": &*p.file, "line": p.line, "column": p.column});
+                let mut s = json!({"action": id, "line": p.line, "column": p.column});
+                if *p.file != *script.source.name {
+                    s["file"] = json!(&*p.file);
+                }
                 if let Some(b) = branch {
                     s["branch"] = json!(b);
                 }

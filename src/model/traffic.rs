@@ -79,6 +79,9 @@ pub struct Durations {
     pub patience: Dist,
     /// Agent-connected time.
     pub talk: Dist,
+    /// The caller hangs up in the IVR (before REQAGENT) after this long from arrival;
+    /// `None` (the key absent): callers never hang up in the IVR. recflow extension.
+    pub ivr_patience: Option<Dist>,
 }
 
 /// Per-contact probabilities; each event at a uniform time inside the talk.
@@ -157,6 +160,7 @@ impl Default for Durations {
             queue_wait: Dist::Exp(30.0),
             patience: Dist::Exp(300.0),
             talk: Dist::Exp(240.0),
+            ivr_patience: None,
         }
     }
 }
@@ -200,7 +204,8 @@ pub fn default_traffic_yaml() -> &'static str {
 pub(crate) const TOP_KEYS: &[&str] =
     &["calls", "seed", "direction", "ani", "dnis", "inputs", "branches", "durations", "agent"];
 const DIRECTION_KEYS: &[&str] = &["inbound", "outbound"];
-pub(crate) const DURATION_KEYS: &[&str] = &["menu", "play", "music", "queue_wait", "patience", "talk"];
+pub(crate) const DURATION_KEYS: &[&str] =
+    &["menu", "play", "music", "queue_wait", "patience", "talk", "ivr_patience"];
 
 /// `durations.music` when the traffic file does not set it: a MUSIC file played whole lasts
 /// 10 s (A-26; what A-1 always gave a MUSIC with `SecondstoPlay` 0).
@@ -720,7 +725,7 @@ fn parse_durations(cx: &mut Ctx, v: &Node, d: &mut Durations) {
     let Some(entries) = cx.map(
         v,
         "`durations`",
-        "`durations` maps menu, play, music, queue_wait, patience, talk to durations",
+        "`durations` maps menu, play, music, queue_wait, patience, talk, ivr_patience to durations",
     ) else {
         return;
     };
@@ -733,6 +738,7 @@ fn parse_durations(cx: &mut Ctx, v: &Node, d: &mut Durations) {
             "queue_wait" => d.queue_wait = dist,
             "patience" => d.patience = dist,
             "talk" => d.talk = dist,
+            "ivr_patience" => d.ivr_patience = Some(dist),
             _ => unreachable!(),
         }
     }
@@ -967,6 +973,16 @@ impl Traffic {
         // `music` only when set otherwise: digests of traffic files without it stay what they were.
         let music = (d.music != Dist::Fixed(MUSIC_SECONDS)).then_some(d.music);
         for dist in [d.menu, d.play, d.queue_wait, d.patience, d.talk].into_iter().chain(music) {
+            match dist {
+                Dist::Fixed(x) => c.tag("fixed").num(x),
+                Dist::Exp(x) => c.tag("exp").num(x),
+                Dist::Uniform(a, b) => c.tag("uniform").num(a).num(b),
+            };
+        }
+        // `ivr_patience` only when set (tagged): digests of traffic files without it stay what
+        // they were.
+        if let Some(dist) = d.ivr_patience {
+            c.tag("ivr_patience");
             match dist {
                 Dist::Fixed(x) => c.tag("fixed").num(x),
                 Dist::Exp(x) => c.tag("exp").num(x),

@@ -8,6 +8,7 @@
 
 use serde_json::{Map, Value as Json, json};
 
+use crate::report::verdict::{Line, Verdict};
 use crate::sim::exact::{Change, Exact, Value, fraction_or_none, percent};
 
 /// `paths → leaves` as nested objects, in the order the paths come.
@@ -89,13 +90,14 @@ pub fn yaml(e: &Exact, script: &str, seed: u64) -> String {
 }
 
 /// The verdict the human report opens with, as the sampled report's (issue 19 point 3; one
-/// catalogue, `sim::findings`): per class, one line per finding kind with a probability above 0
-/// — the probability, its fraction (or 99.9% half-width when hybrid), what it means, the lint
-/// rules that predict it — and a class with probability 0 says so.
-fn verdict_block(s: &mut String, e: &Exact) {
+/// catalogue, `sim::findings`; one [`Verdict`] type, shown by the text and HTML views): per
+/// class, one line per finding kind with a probability above 0 — the probability, its fraction
+/// (or 99.9% half-width when hybrid), what it means, the lint rules that predict it — and a
+/// class with probability 0 says so.
+pub fn verdict(e: &Exact) -> Verdict {
     use crate::sim::findings::{Class, Finding};
     use std::fmt::Write;
-    let _ = writeln!(s, "Verdict ({} probability per contact)", if e.exact { "exact" } else { "estimated" });
+    let mut lines = Vec::new();
     for class in Class::ALL {
         let mut any = false;
         for f in Finding::ALL.iter().copied().filter(|f| f.class() == class) {
@@ -118,24 +120,24 @@ fn verdict_block(s: &mut String, e: &Exact) {
             if let Some(h) = v.half_width {
                 let _ = write!(how, " ± {:.3} points (99.9%)", h * 100.0);
             }
-            let rules: Vec<&str> = k.predicted_by.iter().map(|r| r.rule().code).collect();
-            let rules =
-                if rules.is_empty() { String::new() } else { format!(" (lint {})", rules.join(", ")) };
-            let _ = writeln!(
-                s,
-                "  {} {how} of contacts {}{rules}  [{class} {}]",
-                class.mark(),
-                k.verdict,
-                k.name
-            );
+            let text =
+                format!("{how} of contacts {}{}  [{class} {}]", k.verdict, k.predicting_suffix(), k.name);
+            lines.push(Line::found(class, text, Vec::new()));
         }
         if !any {
-            if e.exact {
-                let _ = writeln!(s, "  ✓ no {class} (probability 0)");
-            } else {
-                let _ = writeln!(s, "  ✓ no {class} in any of the {} samples", e.samples);
-            }
+            lines.push(Line::clear(
+                class,
+                if e.exact {
+                    format!("no {class} (probability 0)")
+                } else {
+                    format!("no {class} in any of the {} samples", e.samples)
+                },
+            ));
         }
+    }
+    Verdict {
+        heading: format!("Verdict ({} probability per contact)", if e.exact { "exact" } else { "estimated" }),
+        lines,
     }
 }
 
@@ -165,7 +167,7 @@ pub fn human(e: &Exact, script: &str, seed: u64) -> String {
         }
     }
     s.push('\n');
-    verdict_block(&mut s, e);
+    verdict(e).write_text(&mut s);
     let mut section = String::new();
     let width =
         e.probabilities.iter().chain(&e.expected).map(|v| v.path[1..].join(".").len()).max().unwrap_or(0);

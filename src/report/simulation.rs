@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use crate::report::verdict::{Line, Verdict};
 use crate::sim::coverage::CoverageReport;
 use crate::sim::explain::Explanation;
 use crate::sim::findings::Class;
@@ -25,7 +26,8 @@ fn pct(n: u64, of: u64) -> f64 {
     if of == 0 { 0.0 } else { 100.0 * n as f64 / of as f64 }
 }
 
-fn hours(secs: f64) -> String {
+/// `12.3 h` or `4.5 min`: recorded time as the text report (and the HTML chart) writes it.
+pub fn hours(secs: f64) -> String {
     if secs >= 3600.0 { format!("{:.1} h", secs / 3600.0) } else { format!("{:.1} min", secs / 60.0) }
 }
 
@@ -54,7 +56,7 @@ pub fn report_human(r: &Report, script_path: &str, flags: &str) -> String {
         let _ = writeln!(s, "--precision {}: {n} calls; {how}", p.target);
     }
     let _ = writeln!(s);
-    verdict_block(&mut s, r, script_path, flags);
+    verdict(r, script_path, flags).write_text(&mut s);
     let _ = writeln!(s);
     let line = |s: &mut String, label: &str, v: u64, ci: Ci| {
         let _ = writeln!(s, "  {label:<26} {v:>9}  {:>5.1}% {}", pct(v, n), fmt_ci(ci));
@@ -73,6 +75,10 @@ pub fn report_human(r: &Report, script_path: &str, flags: &str) -> String {
     let _ = writeln!(s, "Calls");
     line(&mut s, "Do Not Record set", r.dnr, c.dnr);
     line(&mut s, "abandoned in queue", r.abandoned, c.abandoned);
+    // Only when the traffic models IVR hang-ups.
+    if let (Some(k), Some(ci)) = (r.hung_up_in_ivr, c.hung_up_in_ivr) {
+        line(&mut s, "hung up in the IVR", k, ci);
+    }
     let _ = writeln!(s, "  (95% Wilson intervals in brackets: the sampling noise of {n} calls)");
     let _ = writeln!(s);
     if !r.policies.is_empty() {
@@ -145,18 +151,19 @@ pub fn report_human(r: &Report, script_path: &str, flags: &str) -> String {
     s
 }
 
-/// The verdict block the human report opens with (issue 19 point 3): per class, one line per
-/// finding kind that occurred — contacts, percent with its 95% interval, what they did, the
-/// breakdown for consent, the lint rules that predict it — and the `explain` commands of its
-/// first two example contacts; a class nothing was found in says so, for the contacts simulated.
-fn verdict_block(s: &mut String, r: &Report, script_path: &str, flags: &str) {
+/// The verdict the human report opens with (issue 19 point 3): per class, one line per finding
+/// kind that occurred — contacts, percent with its 95% interval, what they did, the breakdown
+/// for consent, the lint rules that predict it — with the `explain` commands of its first two
+/// example contacts; a class nothing was found in says so, for the contacts simulated. The HTML
+/// report shows the same lines.
+pub fn verdict(r: &Report, script_path: &str, flags: &str) -> Verdict {
     let n = r.calls;
-    let _ = writeln!(s, "Verdict ({n} simulated contacts)");
+    let mut lines = Vec::new();
     for class in Class::ALL {
         let kinds: Vec<Finding> =
             Finding::ALL.iter().copied().filter(|f| f.class() == class && r.findings.get(*f) > 0).collect();
         if kinds.is_empty() {
-            let _ = writeln!(s, "  ✓ no {class}");
+            lines.push(Line::clear(class, format!("no {class}")));
             continue;
         }
         for f in kinds {
@@ -168,24 +175,23 @@ fn verdict_block(s: &mut String, r: &Report, script_path: &str, flags: &str) {
             {
                 detail = consent_detail(c);
             }
-            let rules: Vec<&str> = k.predicted_by.iter().map(|r| r.rule().code).collect();
-            let rules =
-                if rules.is_empty() { String::new() } else { format!(" (lint {})", rules.join(", ")) };
-            let _ = writeln!(
-                s,
-                "  {} {count} contact{} ({:.1}% {}) {}{detail}{rules}  [{class} {}]",
-                class.mark(),
+            let text = format!(
+                "{count} contact{} ({:.1}% {}) {}{detail}{}  [{class} {}]",
                 if count == 1 { "" } else { "s" },
                 pct(count, n),
                 fmt_ci(r.ci95.findings.get(f)),
                 k.verdict,
+                k.predicting_suffix(),
                 k.name,
             );
-            for id in r.finding_examples[f as usize].iter() {
-                let _ = writeln!(s, "      recflow explain {script_path} --call {id}{flags}");
-            }
+            let commands = r.finding_examples[f as usize]
+                .iter()
+                .map(|id| format!("recflow explain {script_path} --call {id}{flags}"))
+                .collect();
+            lines.push(Line::found(class, text, commands));
         }
     }
+    Verdict { heading: format!("Verdict ({n} simulated contacts)"), lines }
 }
 
 /// ` — no input 46, declined 3 at consent; by policy 49`: the answers and initiators of the
@@ -245,7 +251,14 @@ pub fn explain_human(p: &Compiled, ex: &Explanation, script_path: &str) -> Strin
         let _ = writeln!(s, "{:>10}  {:<9} {action}{}{rule}", clock(st.t_ms), st.kind, st.text);
     }
     let _ = writeln!(s);
-    let _ = writeln!(s, "duration {}{}", clock(o.duration_ms), if o.abandoned { ", abandoned" } else { "" });
+    let ended = if o.abandoned {
+        ", abandoned"
+    } else if o.hung_up_in_ivr {
+        ", hung up in the IVR"
+    } else {
+        ""
+    };
+    let _ = writeln!(s, "duration {}{ended}", clock(o.duration_ms));
     if let Some(t) = o.dnr_at_ms {
         let _ = writeln!(s, "Do Not Record at {}", clock(t));
     }

@@ -333,6 +333,74 @@ const fn extra(mut s: ActionSpec, x: Extra) -> ActionSpec {
 use Evidence::{Read, Recalled};
 use Sim::{Evaluated, PassThrough, Traffic};
 
+/// A property whose value is one of a closed set, as the loader reads it (`script::build`):
+/// values compare ignoring case and surrounding spaces, an empty value takes the default, and
+/// a `{var}` template is resolved at run time (docs/script-format.md "Variables in
+/// properties"); any other value is a load error. The editor schemas (`recflow::schema`) make
+/// these enums; `tests/schemas.rs` checks the loader accepts every value listed here and
+/// refuses a misspelt one.
+#[derive(Clone, Copy, Debug)]
+pub struct ClosedProperty {
+    /// Canonical action type name.
+    pub action: &'static str,
+    pub property: &'static str,
+    /// The canonical spellings (what an editor offers).
+    pub values: &'static [&'static str],
+    /// Further spellings the loader reads with the same meaning (`yes` for `True`).
+    pub synonyms: &'static [&'static str],
+    /// A YAML boolean (`true`) is read as `True` / `False` (or `On` / `Off`).
+    pub boolean: bool,
+    /// A `{var}` template loads (with a warning) and is resolved at run time.
+    pub templated: bool,
+}
+
+const TRUE_FALSE: &[&str] = &["True", "False"];
+const YES_NO: &[&str] = &["yes", "no", "on", "off", "y", "n"];
+
+/// Every property with a closed set of values, by action type.
+pub static CLOSED_PROPERTIES: &[ClosedProperty] = &[
+    ClosedProperty {
+        action: "INDICATE",
+        property: "State",
+        values: &["On", "Off"],
+        synonyms: &["true", "false", "yes", "no", "y", "n"],
+        boolean: true,
+        templated: true,
+    },
+    ClosedProperty {
+        action: "LOGRECORDINGPRO",
+        property: "Record",
+        values: &["Start", "Stop"],
+        synonyms: &[],
+        boolean: false,
+        templated: true,
+    },
+    ClosedProperty {
+        action: "LOGRECORDINGPRO",
+        property: "RecordType",
+        values: &["Call"],
+        synonyms: &[],
+        boolean: false,
+        templated: false,
+    },
+    ClosedProperty {
+        action: "LOGRECORDINGPRO",
+        property: "UseRecordingStatementId",
+        values: TRUE_FALSE,
+        synonyms: YES_NO,
+        boolean: true,
+        templated: true,
+    },
+    ClosedProperty {
+        action: "MENU",
+        property: "Sensitive",
+        values: TRUE_FALSE,
+        synonyms: YES_NO,
+        boolean: true,
+        templated: true,
+    },
+];
+
 /// Every Studio action type recflow knows, alphabetically. Types not listed load as unknown
 /// (a located warning; pass-through).
 pub static CATALOGUE: &[ActionSpec] = &[

@@ -31,6 +31,10 @@ pub struct Report {
     pub initiators: Initiators,
     pub dnr: u64,
     pub abandoned: u64,
+    /// Contacts whose caller hung up during the IVR, before REQAGENT; left out when the
+    /// traffic sets no `durations.ivr_patience` (then no caller does).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hung_up_in_ivr: Option<u64>,
     pub statements: Statements,
     pub findings: Findings,
     /// Contacts with at least one finding of each class (issue 19 point 3).
@@ -221,6 +225,9 @@ pub struct Ci95 {
     pub initiators: InitiatorsCi,
     pub dnr: Ci,
     pub abandoned: Ci,
+    /// Left out as [`Report::hung_up_in_ivr`] is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hung_up_in_ivr: Option<Ci>,
     pub findings: FindingsCi,
 }
 
@@ -261,6 +268,10 @@ pub struct Tally {
     pub policy: u64,
     pub dnr: u64,
     pub abandoned: u64,
+    pub hung_up_in_ivr: u64,
+    /// The program models IVR hang-ups (traffic `durations.ivr_patience`, A-27): the report
+    /// then has `hung_up_in_ivr`, with its interval.
+    pub ivr_hang_ups: bool,
     pub captured: u64,
     pub saved: u64,
     pub lost: u64,
@@ -338,6 +349,7 @@ impl Tally {
             policy_matched: vec![0; policies],
             policy_recorded: vec![0; policies],
             coverage: super::coverage::Coverage::new(p),
+            ivr_hang_ups: p.ivr_patience.is_some(),
             ..Tally::default()
         }
     }
@@ -366,6 +378,7 @@ impl Tally {
         self.policy += b(policy);
         self.dnr += b(o.dnr_at_ms.is_some());
         self.abandoned += b(o.abandoned);
+        self.hung_up_in_ivr += b(o.hung_up_in_ivr);
         for s in &o.statements {
             self.captured += 1;
             self.saved += b(s.saved);
@@ -422,7 +435,23 @@ impl Tally {
 
     pub fn merge(&mut self, o: &Tally) {
         macro_rules! sum { ($($f:ident),*) => { $( self.$f += o.$f; )* } }
-        sum!(calls, any, full, agent_only, ivr, studio, rod, policy, dnr, abandoned, captured, saved, lost);
+        sum!(
+            calls,
+            any,
+            full,
+            agent_only,
+            ivr,
+            studio,
+            rod,
+            policy,
+            dnr,
+            abandoned,
+            hung_up_in_ivr,
+            captured,
+            saved,
+            lost
+        );
+        self.ivr_hang_ups |= o.ivr_hang_ups;
         // Recorded time summed over many contacts of up to years each: saturate, never wrap
         // (issue 10.2).
         macro_rules! sum_ms { ($($f:ident),*) => { $( self.$f = self.$f.saturating_add(o.$f); )* } }
@@ -478,6 +507,7 @@ impl Tally {
             self.policy,
             self.dnr,
             self.abandoned,
+            self.hung_up_in_ivr,
         ];
         v.extend(self.findings.iter().copied());
         v
@@ -499,6 +529,7 @@ impl Tally {
             initiators: InitiatorsCi { studio: w(self.studio), rod: w(self.rod), policy: w(self.policy) },
             dnr: w(self.dnr),
             abandoned: w(self.abandoned),
+            hung_up_in_ivr: self.ivr_hang_ups.then(|| w(self.hung_up_in_ivr)),
             findings: PerFinding(f.map(w)),
         }
     }
@@ -519,6 +550,9 @@ impl Tally {
             (self.dnr, n),
             (self.abandoned, n),
         ];
+        if self.ivr_hang_ups {
+            shares.push((self.hung_up_in_ivr, n));
+        }
         shares.extend(self.findings.iter().map(|&k| (k, n)));
         shares.extend(
             self.policy_recorded
@@ -547,7 +581,7 @@ impl Tally {
                         contacts: n,
                         percent: round3(100.0 * n as f64 / self.calls.max(1) as f64),
                         ci95: wilson(n, self.calls),
-                        predicted_by: k.predicted_by.iter().map(|r| r.rule().code).collect(),
+                        predicted_by: k.predicting_codes(),
                         examples: self.examples[f as usize].iter().collect(),
                     },
                 )
@@ -597,6 +631,7 @@ impl Tally {
             initiators: Initiators { studio: self.studio, rod: self.rod, policy: self.policy },
             dnr: self.dnr,
             abandoned: self.abandoned,
+            hung_up_in_ivr: self.ivr_hang_ups.then_some(self.hung_up_in_ivr),
             statements: Statements { captured: self.captured, saved: self.saved, lost: self.lost },
             findings: PerFinding(*f),
             classes: Classes {
@@ -700,6 +735,7 @@ impl Shares {
             s.policy,
             o.dnr_at_ms.is_some(),
             o.abandoned,
+            o.hung_up_in_ivr,
         ]
         .into_iter()
         .enumerate()
@@ -715,7 +751,7 @@ impl Shares {
 
 /// The report's contact shares, named as `diff` prints them (the order of [`Shares::bits`]),
 /// then `findings.NAME` for each of `Finding::ALL` ([`share_fields`]).
-pub const SHARE_FIELDS: [&str; 10] = [
+pub const SHARE_FIELDS: [&str; 11] = [
     "recorded.any",
     "recorded.full",
     "recorded.agent_only",
@@ -726,7 +762,11 @@ pub const SHARE_FIELDS: [&str; 10] = [
     "initiators.policy",
     "dnr",
     "abandoned",
+    "hung_up_in_ivr",
 ];
+
+const _: () =
+    assert!(SHARE_FIELDS.len() + Finding::COUNT <= 32, "more contact shares than bits in Shares::bits");
 
 /// Every bit of [`Shares::bits`], named.
 pub fn share_fields() -> Vec<String> {

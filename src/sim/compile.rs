@@ -397,6 +397,9 @@ pub struct Compiled {
     pub queue_wait: Dist,
     pub patience: Dist,
     pub talk: Dist,
+    /// Traffic `durations.ivr_patience` and its draw purpose (interned only when set, so a
+    /// program without it draws exactly as before): the caller hangs up in the IVR.
+    pub ivr_patience: Option<(Dist, Purpose)>,
     pub rod: Behaviour,
     pub supervisor_rod: Behaviour,
     pub transfer_agent: Behaviour,
@@ -909,6 +912,7 @@ impl Compiled {
             queue_wait: traffic.durations.queue_wait,
             patience: traffic.durations.patience,
             talk: traffic.durations.talk,
+            ivr_patience: traffic.durations.ivr_patience.map(|d| (d, purposes.intern("ivr_patience"))),
             rod,
             supervisor_rod,
             transfer_agent,

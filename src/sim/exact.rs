@@ -382,6 +382,7 @@ fn class_key(t: &Tally) -> Vec<u64> {
         t.policy,
         t.dnr,
         t.abandoned,
+        t.hung_up_in_ivr,
         t.captured,
         t.saved,
         t.lost,

@@ -278,6 +278,18 @@ impl Finding {
 }
 
 impl Kind {
+    /// The codes of the lint rules that predict this kind (`["C001", "C003"]`), in table order.
+    pub fn predicting_codes(&self) -> Vec<&'static str> {
+        self.predicted_by.iter().map(|r| r.rule().code).collect()
+    }
+
+    /// ` (lint C001, C003)`, or nothing when no lint rule predicts it: the suffix of a verdict
+    /// line (the sampled and the exact report, and every view of them).
+    pub fn predicting_suffix(&self) -> String {
+        let codes = self.predicting_codes();
+        if codes.is_empty() { String::new() } else { format!(" (lint {})", codes.join(", ")) }
+    }
+
     /// The generated `docs/rules/<CODE>.md` page (also `recflow rules CODE`).
     pub fn markdown(&self) -> String {
         let rules = if self.predicted_by.is_empty() {
@@ -309,7 +321,7 @@ impl Kind {
 pub fn listing() -> String {
     let mut out = String::new();
     for k in KINDS {
-        let rules: Vec<&str> = k.predicted_by.iter().map(|r| r.rule().code).collect();
+        let rules = k.predicting_codes();
         out.push_str(&format!(
             "{}  {:<32} {:<9} {}{}\n",
             k.code,

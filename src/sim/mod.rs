@@ -64,5 +64,5 @@ pub mod vars;
 pub use aggregate::{Report, Tally, simulate, simulate_chunks, tally};
 pub use compile::Compiled;
 pub use driver::{PairSink, Sink};
-pub use engine::{Engine, Observer, TraceStep};
+pub use engine::{Engine, Mark, Observer, TraceStep};
 pub use outcome::Outcome;

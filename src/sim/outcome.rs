@@ -67,6 +67,73 @@ pub struct Recording {
     pub initiator: Initiator,
     pub from_ms: u64,
     pub to_ms: u64,
+    /// What ended the interval (the report's timelines name the rule).
+    pub ended_by: RecEnd,
+}
+
+/// What ended a recording interval, with the rule that says so (SEMANTICS §3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecEnd {
+    /// The call ended (release, abandonment, the step limit).
+    CallEnd,
+    /// R4: REQAGENT ended the IVR segment and its recording.
+    Reqagent,
+    /// R10: a transfer ended the segment (an interval never spans two segments; the recording
+    /// may go on in the next one as a new interval).
+    Transfer,
+    /// R6: LOGRECORDINGPRO Stop.
+    Stop,
+    /// R1 / A-17: DONOTRECORD stopped it.
+    Dnr,
+    /// R11: the agent's disposition stopped the policy recording.
+    Disposition,
+    /// R7: a Studio Start or ROD took over from the policy recording.
+    TakenOver,
+    /// a later Studio action switched the mode (full ↔ agent only).
+    ModeSwitch,
+}
+
+impl RecEnd {
+    /// Every kind, for legends.
+    pub const ALL: [RecEnd; 8] = [
+        RecEnd::CallEnd,
+        RecEnd::Reqagent,
+        RecEnd::Transfer,
+        RecEnd::Stop,
+        RecEnd::Dnr,
+        RecEnd::Disposition,
+        RecEnd::TakenOver,
+        RecEnd::ModeSwitch,
+    ];
+
+    /// What happened, after its [`code`](Self::code): `LOGRECORDINGPRO Stop`.
+    pub fn words(self) -> &'static str {
+        match self {
+            RecEnd::CallEnd => "the call ended",
+            RecEnd::Reqagent => "REQAGENT ended the IVR segment",
+            RecEnd::Transfer => "a transfer ended the segment",
+            RecEnd::Stop => "LOGRECORDINGPRO Stop",
+            RecEnd::Dnr => "DONOTRECORD (A-17: what was recorded is kept)",
+            RecEnd::Disposition => "the disposition stops policy recording",
+            RecEnd::TakenOver => "Studio or ROD took over from the policy",
+            RecEnd::ModeSwitch => "a later Studio action switched the mode",
+        }
+    }
+
+    /// The rule that ended it (`R6`), or `end`: the mark drawn at the end of the interval on a
+    /// timeline.
+    pub fn code(self) -> &'static str {
+        match self {
+            RecEnd::CallEnd => "end",
+            RecEnd::Reqagent => "R4",
+            RecEnd::Transfer => "R10",
+            RecEnd::Stop => "R6",
+            RecEnd::Dnr => "R1",
+            RecEnd::Disposition => "R11",
+            RecEnd::TakenOver => "R7",
+            RecEnd::ModeSwitch => "A-7",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -171,6 +238,9 @@ pub struct Outcome {
     pub id: u64,
     pub duration_ms: u64,
     pub abandoned: bool,
+    /// The caller hung up during the IVR, before REQAGENT (traffic `durations.ivr_patience`,
+    /// not an abandonment of the queue.
+    pub hung_up_in_ivr: bool,
     pub dnr_at_ms: Option<u64>,
     pub segments: Vec<Segment>,
     pub recordings: Vec<Recording>,
@@ -208,6 +278,7 @@ impl Outcome {
         self.id = id;
         self.duration_ms = 0;
         self.abandoned = false;
+        self.hung_up_in_ivr = false;
         self.dnr_at_ms = None;
         self.segments.clear();
         self.recordings.clear();
@@ -260,9 +331,14 @@ impl Outcome {
     pub fn write_json(&self, p: &Compiled, out: &mut String) {
         let _ = write!(
             out,
-            "{{\"id\":{},\"duration_ms\":{},\"abandoned\":{},\"dnr_at_ms\":",
+            "{{\"id\":{},\"duration_ms\":{},\"abandoned\":{},",
             self.id, self.duration_ms, self.abandoned
         );
+        // Only when the traffic models IVR hang-ups: other lines stay what they were.
+        if p.ivr_patience.is_some() {
+            let _ = write!(out, "\"hung_up_in_ivr\":{},", self.hung_up_in_ivr);
+        }
+        out.push_str("\"dnr_at_ms\":");
         match self.dnr_at_ms {
             Some(t) => {
                 let _ = write!(out, "{t}");

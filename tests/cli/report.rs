@@ -4,6 +4,8 @@ mod browser;
 mod exact;
 mod flow;
 mod subscripts;
+mod timeline;
+mod verdict;
 
 use crate::common::recflow;
 
@@ -12,7 +14,9 @@ fn report_is_byte_identical_for_any_jobs_and_self_contained() {
     let dir = tempfile::tempdir().unwrap();
     let mut pages = Vec::new();
     for jobs in ["1", "4"] {
-        let out = dir.path().join(format!("r{jobs}.html"));
+        // The same output name: the page's "reproduce" command names the file.
+        let out = dir.path().join(jobs).join("r.html");
+        std::fs::create_dir_all(out.parent().unwrap()).unwrap();
         let o = recflow()
             .args([
                 "report",
@@ -163,7 +167,7 @@ fn report_of_a_change_shows_how_each_verdict_moved() {
             && class == "violation"),
         "the leak makes a violation appear: {text}"
     );
-    assert!(page.contains("<h3>Verdict (contacts: old → new)</h3>"));
+    assert!(page.contains("findings whose contacts moved (old → new)</h3>"));
     for (mark, name, counts, class) in &moves {
         let row = format!(
             "<td>{mark}</td><td class=\"mono\">{name}</td><td class=\"num\">{counts}</td><td>{class}</td>"

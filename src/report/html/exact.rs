@@ -10,24 +10,25 @@ use std::collections::BTreeMap;
 use num_traits::{ToPrimitive, Zero};
 use serde::Serialize;
 
-use super::charts::{Bar, Share};
+use super::charts::{Amount, Bar, RowGroup, Share};
 use super::flow_svg::NodeInfo;
+use super::{CALLS, FINDINGS, RECORDED, STARTED, STARTED_BY};
 use crate::script::Script;
 use crate::sim::Report;
 use crate::sim::exact::{Exact, Value, fraction, fraction_or_none};
 
-/// The outcome bars, as the sampled page's: label, report key, CSS class.
-const SUMMARY: &[(&str, &[&str], &str)] = &[
-    ("any call recording", &["recorded", "any"], "bar-recorded"),
-    ("full (agent/external)", &["recorded", "full"], "bar-recorded"),
-    ("agent only", &["recorded", "agent_only"], "bar-recorded"),
-    ("IVR segment", &["recorded", "ivr"], "bar-recorded"),
-    ("not recorded", &["recorded", "none"], "bar-none"),
-    ("started by Studio", &["initiators", "studio"], "bar-studio"),
-    ("started by ROD", &["initiators", "rod"], "bar-rod"),
-    ("started by policies", &["initiators", "policy"], "bar-policy"),
-    ("Do Not Record set", &["dnr"], "bar-dnr"),
-    ("abandoned in queue", &["abandoned"], "bar-none"),
+/// The outcome bars, as the sampled page's: group, label, report key, CSS class.
+const SUMMARY: &[(&str, &str, &[&str], &str)] = &[
+    (RECORDED, "any call recording", &["recorded", "any"], "bar-recorded"),
+    (RECORDED, "full (agent/external)", &["recorded", "full"], "bar-recorded"),
+    (RECORDED, "agent only", &["recorded", "agent_only"], "bar-recorded"),
+    (RECORDED, "IVR segment", &["recorded", "ivr"], "bar-recorded"),
+    (RECORDED, "not recorded", &["recorded", "none"], "bar-none"),
+    (STARTED, STARTED_BY[0], &["initiators", "studio"], "bar-studio"),
+    (STARTED, STARTED_BY[1], &["initiators", "rod"], "bar-rod"),
+    (STARTED, STARTED_BY[2], &["initiators", "policy"], "bar-policy"),
+    (CALLS, "Do Not Record set", &["dnr"], "bar-dnr"),
+    (CALLS, "abandoned in queue", &["abandoned"], "bar-none"),
 ];
 
 /// Whether a section is exact, and what kept it from being so (`simulate --exact`'s "Not exact").
@@ -90,22 +91,58 @@ fn note(e: &Exact) -> String {
     if e.exact { "exact".into() } else { "not exact".into() }
 }
 
-/// The outcome bars from exact probabilities (every finding with a probability above 0).
-pub(super) fn summary_bars(e: &Exact) -> Vec<Bar> {
-    let mut rows: Vec<(String, Vec<&str>, &'static str)> =
-        SUMMARY.iter().map(|(l, path, c)| (l.to_string(), path.to_vec(), *c)).collect();
+/// The outcome bars from exact probabilities, in the sampled page's groups (every finding with
+/// a probability above 0 under *Findings*).
+pub(super) fn summary_groups(e: &Exact) -> Vec<RowGroup> {
+    let mut rows: Vec<(&str, String, Vec<&str>, &'static str)> =
+        SUMMARY.iter().map(|(g, l, path, c)| (*g, l.to_string(), path.to_vec(), *c)).collect();
     for &f in crate::sim::outcome::Finding::ALL {
         let name = f.as_str();
         if find(e, &["findings", name]).is_some_and(|v| v.value > 0.0) {
-            rows.push((format!("finding {name}"), vec!["findings", name], "bar-finding"));
+            rows.push((FINDINGS, name.to_string(), vec!["findings", name], "bar-finding"));
         }
     }
-    rows.into_iter()
-        .map(|(label, path, class)| {
-            let (percent, share) = share(e, find(e, &path));
-            Bar { label, percent, share, note: note(e), target: None, class }
-        })
-        .collect()
+    let mut groups: Vec<RowGroup> = Vec::new();
+    for (group, label, path, class) in rows {
+        let (percent, share) = share(e, find(e, &path));
+        let bar = Bar { label, percent, share, note: note(e), target: None, class };
+        match groups.last_mut() {
+            Some(g) if g.title == group => g.rows.push(bar),
+            _ => groups.push(RowGroup { title: group.to_string(), rows: vec![bar] }),
+        }
+    }
+    groups
+}
+
+/// An expected value per contact as an amount bar (`0.25 per contact = 1/4`).
+fn expected(e: &Exact, path: [&str; 2], label: &str, class: &'static str, unit: &str) -> Amount {
+    let v = e.expected.iter().find(|v| v.path.len() == 2 && v.path[0] == path[0] && v.path[1] == path[1]);
+    let value = v.map_or(0.0, |v| v.value);
+    let fraction = v.and_then(|v| v.rational.as_deref()).and_then(fraction_or_none).filter(|f| !f.is_empty());
+    let mut text = format!("{value:.3}{unit} per contact");
+    if let Some(f) = fraction.filter(|f| *f != "0") {
+        text += &format!(" = {f}");
+    }
+    Amount { label: label.into(), value, text, class }
+}
+
+/// Recorded statements (R13): the expected number per contact.
+pub(super) fn statement_amounts(e: &Exact) -> Vec<Amount> {
+    vec![
+        expected(e, ["statements", "captured"], "captured", "bar-stmt", ""),
+        expected(e, ["statements", "saved"], "saved (id kept in a Global:)", "bar-recorded", ""),
+        expected(e, ["statements", "lost"], "lost (id not saved)", "bar-finding", ""),
+    ]
+}
+
+/// Recorded time per mode: the expected seconds per contact.
+pub(super) fn time_amounts(e: &Exact) -> Vec<Amount> {
+    vec![
+        expected(e, ["recorded_seconds", "full"], "full (agent/external)", "bar-recorded", " s"),
+        expected(e, ["recorded_seconds", "agent_only"], "agent only", "bar-agent-only", " s"),
+        expected(e, ["recorded_seconds", "ivr"], "IVR", "bar-ivr", " s"),
+        expected(e, ["recorded_seconds", "statements"], "recorded statements", "bar-stmt", " s"),
+    ]
 }
 
 /// Policies: target (marker) vs effective — P(recorded) / P(matched), exact when both are.

@@ -24,10 +24,11 @@ use crate::diff::{DiffReport, OutcomeClass};
 use crate::flow::Flow;
 use crate::model::{Tenant, Traffic};
 use crate::report::heat::{self, Heat};
+use crate::report::verdict::Verdict;
 use crate::script::Script;
 use crate::sim::{Compiled, Report};
 use crate::stats::{Ci, wilson};
-use charts::{Bar, Share};
+use charts::{Amount, Bar, Key, RowGroup, Share};
 use flow_svg::NodeInfo;
 
 /// Example contacts shown per outcome class (the largest classes first).
@@ -50,6 +51,24 @@ pub struct Input<'a> {
     pub exact: Option<&'a crate::sim::exact::Exact>,
 }
 
+/// A file a run read (issue 24 point 1: "what this run assumed"), as the command line named it.
+pub struct FileUsed {
+    /// `script`, `called by main.yaml`, `tenant`, `traffic`.
+    pub role: String,
+    /// The path as given or as the library loaded it; for a model without a file, what was used
+    /// instead (`embedded default …`).
+    pub name: String,
+    /// Hex sha256 of the file's bytes; `None` for an embedded default or built-in traffic.
+    pub sha256: Option<String>,
+}
+
+/// What the command line knows and the library does not: the files read and the command that
+/// writes the same page again.
+pub struct Assumed {
+    pub files: Vec<FileUsed>,
+    pub command: String,
+}
+
 /// The model every script of the page ran under.
 pub struct Model<'a> {
     pub tenant: &'a Tenant,
@@ -58,6 +77,7 @@ pub struct Model<'a> {
     pub flags: String,
     /// Set when `--precision` chose the number of calls: (target, calls it took).
     pub precision: Option<(f64, u64)>,
+    pub assumed: Assumed,
 }
 
 #[derive(Serialize)]
@@ -72,6 +92,13 @@ struct Header {
     traffic: String,
     version: &'static str,
     precision: Option<String>,
+    /// Every file read, with its sha256 (role, name, digest or `None`).
+    files: Vec<(String, String, Option<String>)>,
+    /// The traffic's assumptions in words (`report::assumptions`).
+    traffic_words: Vec<String>,
+    tenant_words: Vec<String>,
+    /// The command that writes this page again.
+    command: String,
     /// `report --exact`: the shares are exact probabilities.
     exact: bool,
 }
@@ -104,6 +131,8 @@ struct FindingView {
 #[derive(Serialize)]
 struct ExampleView {
     class: String,
+    /// The class name in words (`recorded on demand, in full, on the agent segment`).
+    words: String,
     calls: u64,
     percent: String,
     ci: String,
@@ -118,8 +147,15 @@ struct Section {
     path: String,
     /// Element id of its graph.
     graph_id: String,
+    /// The verdict lines of this script's run, as the text report prints them.
+    verdict: Verdict,
     summary: String,
+    summary_legend: Vec<Key>,
     policies: Option<String>,
+    /// R15 in words when "started by policies" and a policy's effective share differ.
+    r15: Option<String>,
+    statements: String,
+    recorded_time: String,
     graph: String,
     legend: Vec<Legend>,
     /// The script's load warnings (`file:line:col code: message`), as `recflow lint` prints
@@ -178,6 +214,8 @@ struct DiffView {
 #[derive(Serialize)]
 struct Page {
     title: String,
+    /// The legend of every timeline on the page.
+    timeline_legend: Vec<Key>,
     header: Header,
     sections: Vec<Section>,
     diff: Option<DiffView>,
@@ -193,8 +231,18 @@ fn ci_text(c: Ci) -> String {
     crate::stats::fmt_ci(c)
 }
 
-/// Outcome shares of a report as bars (recorded, initiators, DNR, abandoned, findings seen).
-fn summary_bars(r: &Report) -> Vec<Bar> {
+/// The group headings of the outcome chart and the labels of its "Started by" rows, as the text
+/// report (`report::simulation::report_human`) prints them; sampled and exact sections share them.
+pub(super) const RECORDED: &str = "Recorded (contacts)";
+pub(super) const STARTED: &str =
+    "Started by (contacts with a recording each started; a contact may have several)";
+pub(super) const CALLS: &str = "Calls";
+pub(super) const FINDINGS: &str = "Findings (contacts with each)";
+pub(super) const STARTED_BY: [&str; 3] = ["Studio actions", "recording on demand", "recording policies"];
+
+/// Outcome shares of a report as bars, grouped and labelled as the text report groups them
+/// (`report::simulation::report_human`), then the contacts with each finding that occurred.
+fn summary_groups(r: &Report) -> Vec<RowGroup> {
     let n = r.calls;
     let c = &r.ci95;
     let bar = |label: &str, k: u64, ci: Ci, class: &'static str| Bar {
@@ -205,25 +253,135 @@ fn summary_bars(r: &Report) -> Vec<Bar> {
         target: None,
         class,
     };
-    let mut v = vec![
-        bar("any call recording", r.recorded.any, c.recorded.any, "bar-recorded"),
-        bar("full (agent/external)", r.recorded.full, c.recorded.full, "bar-recorded"),
-        bar("agent only", r.recorded.agent_only, c.recorded.agent_only, "bar-recorded"),
-        bar("IVR segment", r.recorded.ivr, c.recorded.ivr, "bar-recorded"),
-        bar("not recorded", r.recorded.none, c.recorded.none, "bar-none"),
-        bar("started by Studio", r.initiators.studio, c.initiators.studio, "bar-studio"),
-        bar("started by ROD", r.initiators.rod, c.initiators.rod, "bar-rod"),
-        bar("started by policies", r.initiators.policy, c.initiators.policy, "bar-policy"),
-        bar("Do Not Record set", r.dnr, c.dnr, "bar-dnr"),
-        bar("abandoned in queue", r.abandoned, c.abandoned, "bar-none"),
+    let mut groups = vec![
+        RowGroup {
+            title: RECORDED.into(),
+            rows: vec![
+                bar("any call recording", r.recorded.any, c.recorded.any, "bar-recorded"),
+                bar("full (agent/external)", r.recorded.full, c.recorded.full, "bar-recorded"),
+                bar("agent only", r.recorded.agent_only, c.recorded.agent_only, "bar-recorded"),
+                bar("IVR segment", r.recorded.ivr, c.recorded.ivr, "bar-recorded"),
+                bar("not recorded", r.recorded.none, c.recorded.none, "bar-none"),
+            ],
+        },
+        RowGroup {
+            title: STARTED.into(),
+            rows: vec![
+                bar(STARTED_BY[0], r.initiators.studio, c.initiators.studio, "bar-studio"),
+                bar(STARTED_BY[1], r.initiators.rod, c.initiators.rod, "bar-rod"),
+                bar(STARTED_BY[2], r.initiators.policy, c.initiators.policy, "bar-policy"),
+            ],
+        },
+        RowGroup {
+            title: CALLS.into(),
+            rows: {
+                let mut rows = vec![
+                    bar("Do Not Record set", r.dnr, c.dnr, "bar-dnr"),
+                    bar("abandoned in queue", r.abandoned, c.abandoned, "bar-none"),
+                ];
+                // Only when the traffic models IVR hang-ups (A-27).
+                if let (Some(k), Some(ci)) = (r.hung_up_in_ivr, c.hung_up_in_ivr) {
+                    rows.push(bar("hung up in the IVR", k, ci, "bar-none"));
+                }
+                rows
+            },
+        },
     ];
-    for &f in crate::sim::outcome::Finding::ALL {
-        let k = r.findings.get(f);
-        if k > 0 {
-            v.push(bar(&format!("finding {}", f.as_str()), k, c.findings.get(f), "bar-finding"));
+    let findings: Vec<Bar> = crate::sim::outcome::Finding::ALL
+        .iter()
+        .filter(|f| r.findings.get(**f) > 0)
+        .map(|&f| bar(f.as_str(), r.findings.get(f), c.findings.get(f), "bar-finding"))
+        .collect();
+    if !findings.is_empty() {
+        groups.push(RowGroup { title: FINDINGS.into(), rows: findings });
+    }
+    groups
+}
+
+/// The legend of the outcomes chart: a swatch per colour it uses, the whisker.
+fn summary_legend(groups: &[RowGroup]) -> Vec<Key> {
+    let meaning = |class: &str| match class {
+        "bar-recorded" => "recorded",
+        "bar-none" => "not recorded / abandoned",
+        "bar-studio" => "started by Studio actions",
+        "bar-rod" => "started by recording on demand (agent or supervisor)",
+        "bar-policy" => "started by a recording policy",
+        "bar-dnr" => "Do Not Record set",
+        _ => "contacts with this finding",
+    };
+    let mut keys: Vec<Key> = Vec::new();
+    for r in groups.iter().flat_map(|g| &g.rows) {
+        if !keys.iter().any(|k| k.class == r.class) {
+            keys.push(Key { class: r.class, text: meaning(r.class).into() });
         }
     }
-    v
+    match groups.iter().flat_map(|g| &g.rows).next().map(|b| &b.share) {
+        Some(Share::Sampled(_)) => {
+            keys.push(Key { class: "sw-ci", text: "95% interval of the share (whisker)".into() })
+        }
+        Some(Share::Interval(..)) => keys.push(Key {
+            class: "sw-ci",
+            text: "interval the probability lies in (whisker; not exact)".into(),
+        }),
+        Some(Share::Exact(_)) | None => {}
+    }
+    keys
+}
+
+/// Recorded statements (R13) by what became of them, as the text report's
+/// `Recorded statements:` line.
+fn statement_amounts(r: &Report) -> Vec<Amount> {
+    let st = &r.statements;
+    let row = |label: &str, v: u64, class: &'static str| Amount {
+        label: label.into(),
+        value: v as f64,
+        text: v.to_string(),
+        class,
+    };
+    vec![
+        row("captured", st.captured, "bar-stmt"),
+        row("saved (id kept in a Global:)", st.saved, "bar-recorded"),
+        row("lost (id not saved)", st.lost, "bar-finding"),
+    ]
+}
+
+/// Recorded time per mode, summed over all contacts, as the text report's `Recorded time:`.
+fn time_amounts(r: &Report) -> Vec<Amount> {
+    let rs = &r.recorded_seconds;
+    let row = |label: &str, secs: f64, class: &'static str| Amount {
+        label: label.into(),
+        value: secs,
+        text: crate::report::simulation::hours(secs),
+        class,
+    };
+    vec![
+        row("full (agent/external)", rs.full, "bar-recorded"),
+        row("agent only", rs.agent_only, "bar-agent-only"),
+        row("IVR", rs.ivr, "bar-ivr"),
+        row("recorded statements", rs.statements, "bar-stmt"),
+    ]
+}
+
+/// R15 in words, with the numbers of the bars drawn (sampled or exact alike), when a policy's
+/// effective share and "started by recording policies" differ: the two count different things.
+fn r15_note(groups: &[RowGroup], policies: &[Bar]) -> Option<String> {
+    let share = |label: &str| {
+        groups.iter().flat_map(|g| &g.rows).find(|b| b.label == label).map_or(0.0, |b| b.percent)
+    };
+    let started = share(STARTED_BY[2]);
+    let far = policies.iter().find(|p| (p.percent - started).abs() >= 0.05)?;
+    Some(format!(
+        "“Started by recording policies” ({started:.1}%) counts the contacts in which a policy itself started a \
+         recording; a policy's “effective” share ({} {:.1}%) counts the contacts it matches that ended up \
+         recorded in agent or external segments by any initiator — a Studio action or recording on demand \
+         included (R15) — so the two differ whenever Studio or ROD records contacts a policy matches, or a \
+         policy matches only some contacts. Studio actions started a recording in {:.1}% of contacts, \
+         recording on demand in {:.1}%.",
+        far.label,
+        far.percent,
+        share(STARTED_BY[0]),
+        share(STARTED_BY[1]),
+    ))
 }
 
 /// Policies: target (marker) vs effective (bar with interval).
@@ -264,6 +422,57 @@ fn node_info(heat: &Heat, changed: &[String], script: &Script) -> Vec<NodeInfo> 
             },
         })
         .collect()
+}
+
+/// An outcome class in words, from the class itself (not its name): who recorded which
+/// segments in which mode, Do Not Record, statements, findings.
+fn class_words(c: &OutcomeClass, p: &Compiled) -> String {
+    use crate::diff::class::{By, KIND_AGENT, KIND_EXTERNAL, KIND_IVR, RecMode};
+    let mut parts: Vec<String> = c
+        .recorded
+        .iter()
+        .map(|r| {
+            let who = match r.by {
+                By::Studio => "Studio actions".to_string(),
+                By::Rod => "recording on demand".to_string(),
+                By::Policy(i) => {
+                    format!("policy {}", p.policies.get(i.index()).map_or("?", |x| x.name.as_str()))
+                }
+            };
+            let mode = match r.mode {
+                RecMode::Full => "in full (caller and agent)",
+                RecMode::AgentOnly => "agent only",
+            };
+            let kinds: Vec<&str> = [(KIND_AGENT, "agent"), (KIND_EXTERNAL, "external"), (KIND_IVR, "IVR")]
+                .into_iter()
+                .filter(|(b, _)| r.kinds & b != 0)
+                .map(|(_, n)| n)
+                .collect();
+            format!(
+                "{who} recorded the {} segment{} {mode}",
+                kinds.join(" and "),
+                if kinds.len() == 1 { "" } else { "s" }
+            )
+        })
+        .collect();
+    if c.recorded.is_empty() {
+        parts.push("not recorded".into());
+    }
+    if c.dnr {
+        parts.push("Do Not Record set".into());
+    }
+    if c.statements_saved > 0 {
+        parts.push(format!("{} recorded statement(s) saved", c.statements_saved));
+    }
+    if c.statements_lost > 0 {
+        parts.push(format!("{} recorded statement(s) lost", c.statements_lost));
+    }
+    for &f in crate::sim::outcome::Finding::ALL {
+        if c.has(f) {
+            parts.push(format!("finding {} ({})", f.as_str(), f.class()));
+        }
+    }
+    parts.join("; ")
 }
 
 fn findings(input: &Input<'_>) -> Vec<FindingView> {
@@ -334,6 +543,7 @@ fn section(input: &Input<'_>, model: &Model<'_>, k: usize, changed: &[String]) -
             let ex = crate::sim::explain::explain(p, contact);
             Some(ExampleView {
                 class: class.name(p),
+                words: class_words(class, p),
                 calls: count.calls,
                 percent: format!("{:.1}%", pct(count.calls, report.calls)),
                 ci: ci_text(wilson(count.calls, report.calls)),
@@ -343,22 +553,37 @@ fn section(input: &Input<'_>, model: &Model<'_>, k: usize, changed: &[String]) -
             })
         })
         .collect();
-    let policies = (!report.policies.is_empty()).then(|| {
-        charts::bars(&match input.exact {
-            Some(e) => exact::policy_bars(e, &report),
-            None => policy_bars(&report),
-        })
-    });
-    let summary = match input.exact {
-        Some(e) => exact::summary_bars(e),
-        None => summary_bars(&report),
+    let policy_rows = match input.exact {
+        Some(e) => exact::policy_bars(e, &report),
+        None => policy_bars(&report),
+    };
+    let groups = match input.exact {
+        Some(e) => exact::summary_groups(e),
+        None => summary_groups(&report),
+    };
+    let r15 = r15_note(&groups, &policy_rows);
+    let policies = (!policy_rows.is_empty())
+        .then(|| charts::bars(&[RowGroup { title: String::new(), rows: policy_rows }]));
+    // One verdict, many views: the text report's lines, from the same run as the bars.
+    let verdict = match input.exact {
+        Some(e) => crate::report::exact::verdict(e),
+        None => crate::report::simulation::verdict(&report, &input.path, &model.flags),
+    };
+    let (statements, recorded_time) = match input.exact {
+        Some(e) => (exact::statement_amounts(e), exact::time_amounts(e)),
+        None => (statement_amounts(&report), time_amounts(&report)),
     };
     Section {
         name: script.name.clone(),
         path: input.path.clone(),
         graph_id,
-        summary: charts::bars(&summary),
+        verdict,
+        summary: charts::bars(&groups),
+        summary_legend: summary_legend(&groups),
         policies,
+        r15,
+        statements: charts::amounts(&statements),
+        recorded_time: charts::amounts(&recorded_time),
         graph,
         legend,
         warnings: script
@@ -397,6 +622,15 @@ fn header(inputs: &[&Input<'_>], model: &Model<'_>) -> Header {
         precision: model.precision.map(|(p, calls)| {
             format!("--precision {p}: {calls} calls (the `simulate --precision` schedule, up to --max-calls)")
         }),
+        files: model
+            .assumed
+            .files
+            .iter()
+            .map(|f| (f.role.clone(), f.name.clone(), f.sha256.clone()))
+            .collect(),
+        traffic_words: crate::report::assumptions::traffic(model.traffic),
+        tenant_words: crate::report::assumptions::tenant(model.tenant),
+        command: model.assumed.command.clone(),
         exact: inputs.iter().any(|i| i.exact.is_some()),
     }
 }
@@ -422,7 +656,13 @@ pub fn report(inputs: &[Input<'_>], model: &Model<'_>) -> Result<String, minijin
         _ => format!("recflow report — {} scripts", inputs.len()),
     };
     let all: Vec<&Input<'_>> = inputs.iter().collect();
-    render(&Page { title, header: header(&all, model), sections, diff: None })
+    render(&Page {
+        title,
+        timeline_legend: charts::timeline_legend(),
+        header: header(&all, model),
+        sections,
+        diff: None,
+    })
 }
 
 /// The report of a change: `old` → `new` (diff of contacts, both graphs with changed actions).
@@ -492,5 +732,11 @@ pub fn diff_report(
     };
     let sections = vec![section(old, model, 0, &changed), section(new, model, 1, &changed)];
     let title = format!("recflow report — {} → {}", old.path, new.path);
-    render(&Page { title, header: header(&[old, new], model), sections, diff: Some(view) })
+    render(&Page {
+        title,
+        timeline_legend: charts::timeline_legend(),
+        header: header(&[old, new], model),
+        sections,
+        diff: Some(view),
+    })
 }

@@ -5,7 +5,7 @@
 //! `statements.rs`, REQAGENT to `events.rs`.
 
 use super::state::CallPhase;
-use super::{Decision, Engine, Observer, TraceStep, later};
+use super::{Decision, Engine, Mark, Observer, TraceStep, later};
 use crate::script::ActionIx;
 use crate::sim::compile::{Next, Op};
 use crate::sim::outcome::{ConsentAnswer, Finding, Outcome};
@@ -229,8 +229,9 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                     };
                     self.c.consent = Some((answer, self.c.t, later(self.c.t, dur), ix));
                 }
-                tr!(
+                trm!(
                     self,
+                    Some(Mark::Menu { input: choice.map(str::to_string), at_ms: later(self.c.t, dur) }),
                     "action",
                     Some(ix),
                     None,

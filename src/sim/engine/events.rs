@@ -8,11 +8,11 @@
 //! cheaper than heap upkeep and keeps ties explicit (`(at, class, sub)`, §2 ordering).
 
 use super::state::CallPhase;
-use super::{Decision, Engine, Observer, TraceStep, later};
+use super::{Decision, Engine, Mark, Observer, TraceStep, later};
 use crate::script::ActionIx;
 use crate::sim::compile::Behaviour;
 use crate::sim::ids::{AgentId, ButtonId, SkillId};
-use crate::sim::outcome::{EndedBy, Outcome, Segment, SegmentKind};
+use crate::sim::outcome::{EndedBy, Outcome, RecEnd, Segment, SegmentKind};
 use crate::sim::rng::Source;
 use crate::sim::rng::{AgentEvent, Happen, Purpose};
 
@@ -41,6 +41,9 @@ pub(super) enum EvKind {
         pos: u32,
     },
     Release,
+    /// The caller's IVR patience ran out (traffic `durations.ivr_patience`, A-27): released if
+    /// the call is still in the IVR; REQAGENT drops it.
+    IvrHangUp,
 }
 
 /// A pending event. Ties at one millisecond are broken by `(class, sub)`: answer, transfer,
@@ -102,7 +105,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             EvKind::Rod { supervisor } => (4, supervisor as u64),
             EvKind::Press { seq, pos } => (5, (u64::from(seq) << 32) | u64::from(pos)),
             EvKind::ScriptedPress { pos } => (5, u64::from(pos)),
-            EvKind::Release | EvKind::Abandon => (6, 0),
+            EvKind::Release | EvKind::Abandon | EvKind::IvrHangUp => (6, 0),
         };
         self.c.events.push(Ev { at, class, sub, kind });
     }
@@ -125,6 +128,11 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 tr!(self, "event", None, None, "the talk ends: release");
                 self.release(out);
             }
+            EvKind::IvrHangUp if self.phase() == CallPhase::Ivr => {
+                out.hung_up_in_ivr = true;
+                tr!(self, "event", None, Some("A-27"), "the caller hangs up during the IVR (ivr_patience)");
+                self.release(out);
+            }
             EvKind::TransferAgent if in_agent && !self.c.external => {
                 // A new agent segment: recording is decided afresh for it (R10 → R8/R9), and the
                 // open statement ends (R13: transferred to a different agent).
@@ -132,7 +140,15 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 self.close_segment(t, Some(EndedBy::Transfer), out);
                 let agent = self.pick_agent(p.fixed.transfer_agent_pick, true);
                 self.open_segment(SegmentKind::Agent, agent, out);
-                tr!(self, "event", None, Some("R10"), "transfer to agent {}", self.agent_name(agent));
+                trm!(
+                    self,
+                    Some(Mark::TransferAgent),
+                    "event",
+                    None,
+                    Some("R10"),
+                    "transfer to agent {}",
+                    self.agent_name(agent)
+                );
                 self.begin_segment_recording(out);
             }
             EvKind::TransferExternal if in_agent && !self.c.external => {
@@ -143,13 +159,27 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 self.close_segment(t, Some(EndedBy::Transfer), out);
                 self.open_segment(SegmentKind::External, None, out);
                 self.c.external = true;
-                tr!(self, "event", None, Some("R10"), "transfer to an external number");
+                trm!(
+                    self,
+                    Some(Mark::TransferExternal),
+                    "event",
+                    None,
+                    Some("R10"),
+                    "transfer to an external number"
+                );
                 self.external_recording(prev);
             }
             // A conference changes no recording, only ends the open statement (R13). Allowed on
             // an external segment too: another participant can still join.
             EvKind::Conference if in_agent => {
-                tr!(self, "event", None, None, "another participant joins (conference)");
+                trm!(
+                    self,
+                    Some(Mark::Conference),
+                    "event",
+                    None,
+                    None,
+                    "another participant joins (conference)"
+                );
                 let t = self.c.t;
                 self.end_statement(t, EndedBy::Conference, out);
             }
@@ -210,6 +240,8 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             );
         }
         self.c.phase = Some(CallPhase::Queued);
+        // the caller's IVR patience no longer applies once queued (`patience` does).
+        self.c.events.retain(|e| !matches!(e.kind, EvKind::IvrHangUp));
         self.c.skill = Some(skill);
         // SKILL / SKILLNAME (docs/variables.md); `""` is the placeholder of a templated skill no
         // agent lists: templated.rs already set them to the name.
@@ -253,7 +285,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         let skill = self.c.skill.unwrap_or(SkillId(0));
         let agent = self.pick_agent(p.agent_pick[skill.index()], false);
         self.open_segment(SegmentKind::Agent, agent, out);
-        tr!(self, "event", None, None, "agent {} answers", self.agent_name(agent));
+        trm!(self, Some(Mark::Answer), "event", None, None, "agent {} answers", self.agent_name(agent));
         self.begin_segment_recording(out);
 
         let mut talk = self.sample_ms(p.talk, p.fixed.talk);
@@ -385,7 +417,13 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     /// End the current segment at `t`: its recording interval closes (an interval never spans
     /// two segments, R10), and an open statement ends with `stmt` if given.
     pub(super) fn close_segment(&mut self, t: u64, stmt: Option<EndedBy>, out: &mut Outcome) {
-        self.close_rec(t, out);
+        // `None`: REQAGENT ends the IVR segment (R4).
+        let ended_by = match stmt {
+            None => RecEnd::Reqagent,
+            Some(EndedBy::Transfer) => RecEnd::Transfer,
+            Some(_) => RecEnd::CallEnd,
+        };
+        self.close_rec(t, ended_by, out);
         if let Some(s) = self.c.seg.take() {
             out.segments[s].to_ms = t;
         }
@@ -400,7 +438,14 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         let p = self.p;
         let name = &p.button_names[button.index()];
         let Some(&(_, indicate)) = self.c.buttons_on.iter().find(|(b, _)| *b == button) else {
-            tr!(self, "event", None, None, "the agent presses `{name}`, which is not On: nothing happens");
+            trm!(
+                self,
+                Some(Mark::Press(button)),
+                "event",
+                None,
+                None,
+                "the agent presses `{name}`, which is not On: nothing happens"
+            );
             return;
         };
         let Some(params) = p.ops[indicate.index()].indicate_params() else { return };
@@ -410,8 +455,9 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         }
         match p.handler_sets[self.c.handlers as usize][2] {
             Some(os) => {
-                tr!(
+                trm!(
                     self,
+                    Some(Mark::Press(button)),
                     "event",
                     Some(os),
                     None,
@@ -421,7 +467,14 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 self.c.pc = Some(os);
                 self.c.ready = self.c.t;
             }
-            None => tr!(self, "event", None, None, "the agent presses `{name}`; the script has no ONSIGNAL"),
+            None => trm!(
+                self,
+                Some(Mark::Press(button)),
+                "event",
+                None,
+                None,
+                "the agent presses `{name}`; the script has no ONSIGNAL"
+            ),
         }
     }
 

@@ -77,12 +77,19 @@ pub struct Engine<'p, O: Observer = (), S: Source<'p> = Sampled> {
 /// follows it, and the child modules use it.
 macro_rules! tr {
     ($self:ident, $kind:expr, $action:expr, $rule:expr, $($fmt:tt)*) => {
+        trm!($self, None, $kind, $action, $rule, $($fmt)*)
+    };
+}
+
+/// An `explain` line that a timeline picture marks: `trm!(self, Some(Mark::…), kind, …)`.
+macro_rules! trm {
+    ($self:ident, $mark:expr, $kind:expr, $action:expr, $rule:expr, $($fmt:tt)*) => {
         if O::TRACE {
             let text = format!($($fmt)*);
             let action: Option<crate::script::ActionIx> = $action;
             let action = action.map(|a| $self.p.id(a).to_string());
             let t_ms = $self.c.t;
-            $self.obs.trace(TraceStep { t_ms, kind: $kind, action, text, rule: $rule });
+            $self.obs.trace(TraceStep { t_ms, kind: $kind, action, text, rule: $rule, mark: $mark });
         }
     };
 }
@@ -103,7 +110,7 @@ mod state;
 mod statements;
 mod studio;
 
-pub use observe::{Decision, Observer, Timeline, TraceStep, Visits};
+pub use observe::{Decision, Mark, Observer, Timeline, TraceStep, Visits};
 use state::{CallPhase, Ctx};
 
 impl<'p, O: Observer> Engine<'p, O> {
@@ -200,6 +207,13 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         self.c.seg = Some(0);
         self.c.pc = Some(p.begin);
         self.c.ready = 0;
+        // a caller who hangs up during the IVR does so this long after arrival, unless
+        // REQAGENT queues the contact first. Drawn only when the traffic sets it.
+        if let Some((dist, purpose)) = p.ivr_patience {
+            let ms = self.sample_ms(dist, purpose);
+            tr!(self, "note", None, Some("A-27"), "the caller hangs up after {ms} ms if still in the IVR");
+            self.push_event(ms, events::EvKind::IvrHangUp);
+        }
 
         // The event loop. Whichever is due first runs: the thread's next action or the earliest
         // pending event. On a tie the thread goes first (`ready <= at`), so the 0-ms actions an

@@ -20,6 +20,32 @@ pub struct TraceStep {
     pub text: String,
     /// The rule / assumption that decided (`R4`, `A-6`...), if any.
     pub rule: Option<&'static str>,
+    /// What a timeline picture draws for this line (the HTML report); not part of `explain`'s
+    /// JSON, whose `timeline` lines are the text above.
+    #[serde(skip)]
+    pub mark: Option<Mark>,
+}
+
+/// A moment of a contact a timeline marks, as the engine saw it (not parsed from the text).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Mark {
+    /// A MENU's answer, `at_ms` after the contact began: the caller's input, `None` for no input.
+    Menu {
+        input: Option<String>,
+        at_ms: u64,
+    },
+    /// An agent answers.
+    Answer,
+    TransferAgent,
+    TransferExternal,
+    Conference,
+    Disposition,
+    /// Recording on demand requested (whether or not it was refused).
+    Rod {
+        supervisor: bool,
+    },
+    /// The agent presses a MAX button.
+    Press(crate::sim::ids::ButtonId),
 }
 
 /// What the engine reports while it runs a contact, besides the [`Outcome`](crate::sim::Outcome) it builds: the

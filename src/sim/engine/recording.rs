@@ -5,11 +5,11 @@
 //! one active interval, always inside the current segment (R10), zero-length ones dropped (§4).
 
 use super::state::Active;
-use super::{Engine, Observer, TraceStep};
+use super::{Engine, Mark, Observer, TraceStep};
 use crate::model::Direction;
 use crate::sim::compile::SegmentView;
 use crate::sim::ids::{AgentId, PolicyId};
-use crate::sim::outcome::{Finding, Initiator, Mode, Outcome, Recording};
+use crate::sim::outcome::{Finding, Initiator, Mode, Outcome, RecEnd, Recording};
 use crate::sim::rng::Source;
 
 impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
@@ -45,7 +45,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     }
 
     /// Close the active interval at `t`; a zero-length interval is no recording (§4).
-    pub(super) fn close_rec(&mut self, t: u64, out: &mut Outcome) -> Option<Active> {
+    pub(super) fn close_rec(&mut self, t: u64, ended_by: RecEnd, out: &mut Outcome) -> Option<Active> {
         let a = self.c.rec.take()?;
         // Returned even when dropped: callers ask "was something recording?" (Stop, DNR).
         if t > a.from
@@ -57,6 +57,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 initiator: a.initiator,
                 from_ms: a.from,
                 to_ms: t,
+                ended_by,
             });
         }
         Some(a)
@@ -236,7 +237,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     /// and ROD recordings go on.
     pub(super) fn disposition(&mut self, out: &mut Outcome) {
         let p = self.p;
-        tr!(self, "event", None, None, "the agent applies a disposition");
+        trm!(self, Some(Mark::Disposition), "event", None, None, "the agent applies a disposition");
         // No deciding policy on this segment: nothing for R11 to stop.
         let Some(d) = self.c.deciding else { return };
         let pol = &p.policies[d.index()];
@@ -246,7 +247,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         }
         if matches!(self.c.rec, Some(Active { initiator: Initiator::Policy(_), .. })) {
             let t = self.c.t;
-            self.close_rec(t, out);
+            self.close_rec(t, RecEnd::Disposition, out);
             tr!(self, "recording", None, Some("R11"), "policy recording stops at the disposition");
         }
         self.c.policies_off = true;
@@ -258,7 +259,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     pub(super) fn rod(&mut self, supervisor: bool, out: &mut Outcome) {
         let p = self.p;
         let who = if supervisor { "supervisor" } else { "agent" };
-        tr!(self, "event", None, None, "{who} starts recording on demand");
+        trm!(self, Some(Mark::Rod { supervisor }), "event", None, None, "{who} starts recording on demand");
         if self.c.dnr {
             out.add(Finding::RodBlocked);
             tr!(self, "finding", None, Some("R1"), "ROD refused: Do Not Record is set (rod_blocked)");
@@ -286,7 +287,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             }
             Some(Active { initiator: Initiator::Policy(_), .. }) => {
                 let t = self.c.t;
-                self.close_rec(t, out);
+                self.close_rec(t, RecEnd::TakenOver, out);
                 tr!(self, "recording", None, Some("R7"), "ROD takes over from the policy recording");
                 self.open_rec(Mode::Full, Initiator::Rod);
             }

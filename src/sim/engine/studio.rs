@@ -6,7 +6,7 @@
 use super::state::{Active, CallPhase};
 use super::{Engine, Observer, TraceStep};
 use crate::script::ActionIx;
-use crate::sim::outcome::{EndedBy, Finding, Initiator, Mode, Outcome};
+use crate::sim::outcome::{EndedBy, Finding, Initiator, Mode, Outcome, RecEnd};
 use crate::sim::rng::Source;
 
 impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
@@ -108,7 +108,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 self.open_rec(mode, Initiator::Studio);
             }
             Some(Active { initiator: Initiator::Policy(_), .. }) => {
-                self.close_rec(t, out);
+                self.close_rec(t, RecEnd::TakenOver, out);
                 tr!(
                     self,
                     "recording",
@@ -120,7 +120,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 self.open_rec(mode, Initiator::Studio);
             }
             Some(Active { initiator: Initiator::Studio, mode: m, .. }) if m != mode => {
-                self.close_rec(t, out);
+                self.close_rec(t, RecEnd::ModeSwitch, out);
                 tr!(
                     self,
                     "recording",
@@ -146,7 +146,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         }
         let t = self.c.t;
         self.note_refusal_stop();
-        let was = self.close_rec(t, out).is_some();
+        let was = self.close_rec(t, RecEnd::Stop, out).is_some();
         // Everything that could record a later segment is turned off; only a new Start or a
         // ROD brings recording back (R6).
         self.c.start_seq = None;
@@ -197,7 +197,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         self.note_refusal_stop();
         self.c.dnr = true;
         out.dnr_at_ms = Some(t);
-        let stopped = self.close_rec(t, out).is_some();
+        let stopped = self.close_rec(t, RecEnd::Dnr, out).is_some();
         tr!(
             self,
             "recording",
