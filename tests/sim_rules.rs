@@ -810,6 +810,25 @@ fn a27_ivr_patience_hangs_up_during_ivr_media_only() {
     assert_eq!((r.hung_up_in_ivr, r.ci95.hung_up_in_ivr), (None, None));
     let json = serde_json::to_string(&r).unwrap();
     assert!(!json.contains("hung_up_in_ivr"), "absent from the JSON when not modelled");
+    // A MENU whose branch taken is not wired (stuck, the caller hears it out and hangs up at
+    // its end): a caller whose IVR patience runs out during it hangs up then, and the contact
+    // is not stuck; one whose patience outlasts it is.
+    let stuck = script(
+        "  - {id: begin, type: BEGIN, next: ask}
+  - {id: ask, type: MENU, properties: {Phrase: Press 1.}, branches: {'1': begin}}
+",
+    );
+    let silent = |ivr: f64| {
+        let mut tr = with(Some(Dist::Fixed(ivr)));
+        tr.inputs.push(("ask".into(), recflow::model::Weighted { items: vec![(None, 1.0)] }));
+        tr
+    };
+    let o = run(&stuck, &tenant(0.0), &silent(2.0), 0);
+    assert!(o.hung_up_in_ivr && !o.has(Finding::Stuck), "{:?}", o.findings().collect::<Vec<_>>());
+    assert_eq!(o.duration_ms, 2_000);
+    let o = run(&stuck, &tenant(0.0), &silent(60.0), 0);
+    assert!(!o.hung_up_in_ivr && o.has(Finding::Stuck));
+    assert_eq!(o.duration_ms, 11_000, "MENU 6 s + Timeout 5 s (no input)");
     // `--exact`: a fixed IVR patience is no random draw — the analysis stays exact, and every
     // contact hangs up; an exp one makes it hybrid, as other random durations do.
     let prob = |e: &recflow::sim::exact::Exact| {

@@ -972,22 +972,21 @@ impl Traffic {
         c.tag("durations");
         // `music` only when set otherwise: digests of traffic files without it stay what they were.
         let music = (d.music != Dist::Fixed(MUSIC_SECONDS)).then_some(d.music);
-        for dist in [d.menu, d.play, d.queue_wait, d.patience, d.talk].into_iter().chain(music) {
+        let dist_digest = |c: &mut Canon, dist: Dist| {
             match dist {
                 Dist::Fixed(x) => c.tag("fixed").num(x),
                 Dist::Exp(x) => c.tag("exp").num(x),
                 Dist::Uniform(a, b) => c.tag("uniform").num(a).num(b),
             };
+        };
+        for dist in [d.menu, d.play, d.queue_wait, d.patience, d.talk].into_iter().chain(music) {
+            dist_digest(&mut c, dist);
         }
         // `ivr_patience` only when set (tagged): digests of traffic files without it stay what
         // they were.
         if let Some(dist) = d.ivr_patience {
             c.tag("ivr_patience");
-            match dist {
-                Dist::Fixed(x) => c.tag("fixed").num(x),
-                Dist::Exp(x) => c.tag("exp").num(x),
-                Dist::Uniform(a, b) => c.tag("uniform").num(a).num(b),
-            };
+            dist_digest(&mut c, dist);
         }
         let a = &self.agent;
         c.tag("agent");

@@ -40,7 +40,15 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 // out (its duration still counts) and hangs up — "the contact could get stuck"
                 // [help:menu]. After answer the talk's own release ends the call.
                 if self.phase() == CallPhase::Ivr {
-                    self.c.t = later(self.c.t, dur);
+                    let end = later(self.c.t, dur);
+                    // a caller whose IVR patience runs out while the action plays hangs
+                    // up first; the script never gets stuck.
+                    if let Some(hang_up) = self.ivr_hang_up_before(end) {
+                        self.c.t = self.c.t.max(hang_up);
+                        self.hang_up_in_ivr(out);
+                        return;
+                    }
+                    self.c.t = end;
                     out.add_at(Finding::Stuck, at);
                     tr!(
                         self,

@@ -128,11 +128,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 tr!(self, "event", None, None, "the talk ends: release");
                 self.release(out);
             }
-            EvKind::IvrHangUp if self.phase() == CallPhase::Ivr => {
-                out.hung_up_in_ivr = true;
-                tr!(self, "event", None, Some("A-27"), "the caller hangs up during the IVR (ivr_patience)");
-                self.release(out);
-            }
+            EvKind::IvrHangUp if self.phase() == CallPhase::Ivr => self.hang_up_in_ivr(out),
             EvKind::TransferAgent if in_agent && !self.c.external => {
                 // A new agent segment: recording is decided afresh for it (R10 → R8/R9), and the
                 // open statement ends (R13: transferred to a different agent).
@@ -200,6 +196,23 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             }
             _ => {}
         }
+    }
+
+    /// the caller's IVR patience ran out while the call is in the IVR: released now.
+    pub(super) fn hang_up_in_ivr(&mut self, out: &mut Outcome) {
+        out.hung_up_in_ivr = true;
+        tr!(self, "event", None, Some("A-27"), "the caller hangs up during the IVR (ivr_patience)");
+        self.release(out);
+    }
+
+    /// when the caller's pending IVR hang-up falls before `end` (ms), its time.
+    pub(super) fn ivr_hang_up_before(&self, end: u64) -> Option<u64> {
+        self.c
+            .events
+            .iter()
+            .filter(|e| matches!(e.kind, EvKind::IvrHangUp))
+            .map(|e| e.at)
+            .find(|&at| at < end)
     }
 
     /// REQAGENT (SEMANTICS §2): the IVR segment ends, the caller queues for `skill`, and either
