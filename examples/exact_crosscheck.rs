@@ -23,34 +23,29 @@
 
 use std::fmt::Write as _;
 
-use recflow::model::{Dist, Tenant, Traffic};
+use recflow::model::{Tenant, Traffic};
 use recflow::sim::{Compiled, exact};
 
 #[path = "../tests/common/generated.rs"]
 #[allow(dead_code)]
 mod generated;
 
+/// `wilson999` and `fixed_traffic`, shared with the tests.
+#[path = "../tests/common/sim.rs"]
+#[allow(dead_code)]
+mod sim;
+
+/// What `tests/common/sim.rs` resolves paths with (the example runs in the repository root).
+#[allow(dead_code)]
+fn repo(rel: &str) -> std::path::PathBuf {
+    std::path::PathBuf::from(rel)
+}
+
 /// A hybrid result over fewer duration samples than this is not checked: its 99.9% normal
 /// interval over the samples means nothing (one sample has width 0).
 const MIN_SAMPLES: u64 = 30;
 
-fn wilson999(k: u64, n: u64) -> (f64, f64) {
-    let z = 3.290_526_731_491_926_f64;
-    let (k, n) = (k as f64, n as f64);
-    let p = k / n;
-    let d = 1.0 + z * z / n;
-    let c = (p + z * z / (2.0 * n)) / d;
-    let h = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / d;
-    (c - h, c + h)
-}
-
-fn fixed() -> Traffic {
-    let mut t = Traffic::default();
-    t.durations.queue_wait = Dist::Fixed(30.0);
-    t.durations.patience = Dist::Fixed(300.0);
-    t.durations.talk = Dist::Fixed(240.0);
-    t
-}
+use sim::{fixed_traffic as fixed, wilson999};
 
 /// Two agents (the default tenant's first two: which agent answers, and who takes a transfer, are
 /// uniform picks, so 20 agents multiply the leaves by up to 400) and every agent event.
