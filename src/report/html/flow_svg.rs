@@ -114,6 +114,8 @@ fn edges_of(script: &Script, info_of: &dyn Fn(usize) -> NodeInfo) -> Vec<Edge> {
             } else {
                 let share = inf.edge_share.get(&key.0).map(|s| format!("{s:.1}%"));
                 match (only_next, share) {
+                    // With traffic, an edge no contact took says so; without, a `next:` is plain.
+                    (true, None) if inf.share.is_some() => "0 contacts".to_string(),
                     (true, None) => String::new(),
                     (true, Some(s)) => s,
                     (false, None) => names.join(" / "),
