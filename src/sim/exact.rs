@@ -348,6 +348,27 @@ struct Group {
     sensitivity: std::collections::BTreeMap<(u32, u32), BigRational>,
 }
 
+/// A fast hasher for the class index (keys are long vectors of small counters, hashed once per
+/// leaf; the map is never iterated, so its order cannot reach the output).
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for c in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..c.len()].copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// The counters of a one-contact tally that say which class it is (recorded time aside: a
 /// reward, accumulated separately).
 fn class_key(t: &Tally) -> Vec<u64> {
@@ -402,7 +423,7 @@ pub fn explore_with(
     sensitivity: bool,
 ) -> Result<Exact, TooManyRuns> {
     let mut groups: Vec<Group> = Vec::new();
-    let mut index: HashMap<Vec<u64>, usize> = HashMap::new();
+    let mut index: HashMap<Vec<u64>, usize, std::hash::BuildHasherDefault<WordHasher>> = HashMap::default();
     // Recorded ms (full, agent only, ivr, statements) × mass.
     let mut ms = [BigRational::zero(), BigRational::zero(), BigRational::zero(), BigRational::zero()];
     let mut residual = BigRational::zero();
@@ -526,7 +547,7 @@ pub fn explore_with(
 #[allow(clippy::too_many_arguments)]
 fn summarise(
     p: &Compiled,
-    mut groups: Vec<Group>,
+    groups: Vec<Group>,
     ms: [BigRational; 4],
     residual: BigRational,
     n: u64,
@@ -546,28 +567,50 @@ fn summarise(
         all.merge(&g.tally);
     }
     let keys = flatten(&all, p);
-    let flats: Vec<HashMap<Vec<String>, u64>> =
-        groups.iter().map(|g| flatten(&g.tally, p).into_iter().collect()).collect();
+    let lists: Vec<Vec<(Vec<String>, u64)>> = groups.iter().map(|g| flatten(&g.tally, p)).collect();
     let exact = !hybrid && residual.is_zero();
     let mut probabilities = Vec::new();
     let mut expected = Vec::new();
     let mut per = vec![0.0f64; n as usize];
-    for (path, _) in keys {
-        let mut total = BigRational::zero();
-        per.iter_mut().for_each(|v| *v = 0.0);
-        for (g, flat) in groups.iter_mut().zip(&flats) {
-            let c = flat.get(&path).copied().unwrap_or(0);
-            if c == 0 {
-                continue;
-            }
-            total += &g.mass * BigRational::from_integer(BigInt::from(c));
+    // Sums over groups in one common denominator (the lcm of the groups' masses'): each key's
+    // total is then integer products and sums, reduced once — not a gcd per group and key.
+    let common = groups.iter().fold(BigInt::one(), |l, g| {
+        let d = g.mass.denom();
+        let (mut a, mut b) = (l.clone(), d.clone());
+        while !b.is_zero() {
+            let r = &a % &b;
+            (a, b) = (b, r);
+        }
+        l / a * d
+    });
+    let scaled: Vec<BigInt> = groups.iter().map(|g| g.mass.numer() * (&common / g.mass.denom())).collect();
+    // Each group's counts added to their keys' totals (per sample too, when hybrid): one pass
+    // over the groups' counts, in group order (so each key's f64 sums have a fixed order).
+    let key_ix: HashMap<&[String], usize> =
+        keys.iter().enumerate().map(|(i, (k, _))| (k.as_slice(), i)).collect();
+    let mut totals = vec![BigInt::zero(); keys.len()];
+    let mut per_key: Vec<Vec<f64>> =
+        if hybrid { vec![vec![0.0; n as usize]; keys.len()] } else { Vec::new() };
+    for ((g, list), scaled) in groups.iter().zip(&lists).zip(&scaled) {
+        for (path, c) in list {
+            let (Some(&i), true) = (key_ix.get(path.as_slice()), *c > 0) else { continue };
+            totals[i] += scaled * BigInt::from(*c);
             if hybrid {
                 for &(j, m) in &g.per_sample {
-                    per[j as usize] += m * c as f64;
+                    per_key[i][j as usize] += m * *c as f64;
                 }
             }
         }
-        let mean = total / &samples;
+    }
+    drop(key_ix);
+    let flats: Vec<HashMap<Vec<String>, u64>> =
+        if exact { lists.into_iter().map(|l| l.into_iter().collect()).collect() } else { Vec::new() };
+    for (i, (path, _)) in keys.into_iter().enumerate() {
+        let total = std::mem::take(&mut totals[i]);
+        if hybrid {
+            per.copy_from_slice(&per_key[i]);
+        }
+        let mean = BigRational::new(total, common.clone()) / &samples;
         let half_width = hybrid.then(|| {
             let mu = per.iter().sum::<f64>() / n as f64;
             let var = if n > 1 {

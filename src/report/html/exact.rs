@@ -96,6 +96,10 @@ fn note(e: &Exact) -> String {
 pub(super) fn summary_groups(e: &Exact) -> Vec<RowGroup> {
     let mut rows: Vec<(&str, String, Vec<&str>, &'static str)> =
         SUMMARY.iter().map(|(g, l, path, c)| (*g, l.to_string(), path.to_vec(), *c)).collect();
+    // Only when the traffic models IVR hang-ups: the key exists then.
+    if find(e, &["hung_up_in_ivr"]).is_some() {
+        rows.push((CALLS, "hung up in the IVR".into(), vec!["hung_up_in_ivr"], "bar-none"));
+    }
     for &f in crate::sim::outcome::Finding::ALL {
         let name = f.as_str();
         if find(e, &["findings", name]).is_some_and(|v| v.value > 0.0) {
@@ -167,6 +171,8 @@ pub(super) fn policy_bars(e: &Exact, sampled: &Report) -> Vec<Bar> {
                         fraction_or_none(&f).filter(|f| !matches!(*f, "0" | "1")).map(str::to_string),
                     )
                 }
+                // Exact, and no contact matches the policy: no effective share to give.
+                (None, true) => Share::Exact(None),
                 _ => {
                     // Not exact: the ratio of the two intervals' ends.
                     let (hm, hr) = (

@@ -40,29 +40,32 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 // out (its duration still counts) and hangs up — "the contact could get stuck"
                 // [help:menu]. After answer the talk's own release ends the call.
                 if self.phase() == CallPhase::Ivr {
-                    let end = later(self.c.t, dur);
-                    // a caller whose IVR patience runs out while the action plays hangs
-                    // up first; the script never gets stuck.
-                    if let Some(hang_up) = self.ivr_hang_up_before(end) {
-                        self.c.t = self.c.t.max(hang_up);
-                        self.hang_up_in_ivr(out);
-                        return;
-                    }
-                    self.c.t = end;
-                    out.add_at(Finding::Stuck, at);
-                    tr!(
-                        self,
-                        "finding",
-                        at,
-                        None,
-                        "stuck: the branch taken is not wired; the caller hangs up"
-                    );
-                    self.release(out);
+                    self.stuck_in_ivr(at, dur, out);
                 } else {
                     tr!(self, "branch", at, None, "the branch taken is not wired: the thread ends");
                 }
             }
         }
+    }
+
+    /// An unwired branch in the IVR: the caller hears the action out and hangs up (`stuck`) —
+    /// unless the caller's IVR patience runs out first. Out of line and cold: the
+    /// per-action `goto` stays as small as it was.
+    #[cold]
+    #[inline(never)]
+    fn stuck_in_ivr(&mut self, at: Option<ActionIx>, dur: u64, out: &mut Outcome) {
+        let end = later(self.c.t, dur);
+        // a caller whose IVR patience runs out while the action plays hangs up first; the
+        // script never gets stuck.
+        if let Some(hang_up) = self.ivr_hang_up_before(end) {
+            self.c.t = self.c.t.max(hang_up);
+            self.hang_up_in_ivr(out);
+            return;
+        }
+        self.c.t = end;
+        out.add_at(Finding::Stuck, at);
+        tr!(self, "finding", at, None, "stuck: the branch taken is not wired; the caller hangs up");
+        self.release(out);
     }
 
     /// Run the action at `pc` (the event loop calls this only when a thread exists). Each arm

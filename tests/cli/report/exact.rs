@@ -37,6 +37,18 @@ fn exact_report_shows_fractions_and_no_whiskers() {
     assert_eq!(exact, page(&["scripts/consent-gdpr.yaml", "--traffic", tp, "--exact", "--jobs", "3"]));
 }
 
+/// with the IVR patience set, the exact page has the "hung up in the IVR" bar, exact.
+#[test]
+fn exact_report_shows_ivr_hang_ups_when_the_traffic_models_them() {
+    let t = tempfile::Builder::new().suffix(".yaml").tempfile().unwrap();
+    std::fs::write(t.path(), "durations: {queue_wait: 30, patience: 300, talk: 240, ivr_patience: 5}\n")
+        .unwrap();
+    let p = page(&["scripts/consent-gdpr.yaml", "--traffic", t.path().to_str().unwrap(), "--exact"]);
+    assert!(p.contains("hung up in the IVR"), "no IVR hang-up bar");
+    assert!(p.contains("Exact: every share below is an exact probability"));
+    assert!(!p.contains("class=\"ci\""));
+}
+
 #[test]
 fn hybrid_exact_report_says_not_exact_and_keeps_intervals() {
     // Default traffic: exponential durations, sampled (hybrid).
