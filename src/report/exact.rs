@@ -141,22 +141,22 @@ pub fn verdict(e: &Exact) -> Verdict {
     }
 }
 
+/// What the analysis cost, in words: "N runs of the engine, N leaves, N classes of contact", plus
+/// the samples of the random durations when the run is hybrid (with the seed, when given).
+pub fn effort(e: &Exact, seed: Option<u64>) -> String {
+    let samples = match (e.samples > 1, seed) {
+        (false, _) => String::new(),
+        (true, Some(seed)) => format!(", {} samples of the random durations (seed {seed})", e.samples),
+        (true, None) => format!(", {} samples of the random durations", e.samples),
+    };
+    format!("{} runs of the engine, {} leaves, {} classes of contact{samples}", e.runs, e.leaves, e.classes)
+}
+
 /// The terminal report: one line per key, grouped by the report's sections.
 pub fn human(e: &Exact, script: &str, seed: u64) -> String {
     use std::fmt::Write;
     let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "{script} — exact analysis: {} runs of the engine, {} leaves, {} classes of contact{}",
-        e.runs,
-        e.leaves,
-        e.classes,
-        if e.samples > 1 {
-            format!(", {} samples of the random durations (seed {seed})", e.samples)
-        } else {
-            String::new()
-        }
-    );
+    let _ = writeln!(s, "{script} — exact analysis: {}", effort(e, Some(seed)));
     s.push('\n');
     if e.exact {
         s.push_str("Exact: every probability below is exact, with its fraction.\n");

@@ -40,17 +40,7 @@ pub(super) struct ExactView {
 }
 
 pub(super) fn view(e: &Exact) -> ExactView {
-    let effort = format!(
-        "{} runs of the engine, {} leaves, {} classes of contact{}",
-        e.runs,
-        e.leaves,
-        e.classes,
-        if e.samples > 1 {
-            format!(", {} samples of the random durations", e.samples)
-        } else {
-            String::new()
-        }
-    );
+    let effort = crate::report::exact::effort(e, None);
     ExactView {
         exact: e.exact,
         headline: if e.exact {
