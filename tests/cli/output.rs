@@ -126,14 +126,23 @@ fn sigint_during_a_long_write_leaves_no_temp_file() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("calls.jsonl");
     std::fs::write(&out, "previous run\n").unwrap();
-    let mut child = command()
-        .args(["simulate", "--calls", "50000000", "--jobs", "1", "--calls-out"])
+    let mut cmd = command();
+    cmd.args(["simulate", "--calls", "50000000", "--jobs", "1", "--calls-out"])
         .arg(&out)
         .arg(SCRIPT)
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+        .stderr(std::process::Stdio::null());
+    // recflow keeps a signal its parent ignores ignored (nohup semantics), and a background job
+    // of a non-interactive shell inherits SIGINT ignored; give the child the default action so
+    // the test does not depend on how it was launched.
+    // SAFETY: `signal` is async-signal-safe, as `pre_exec` requires.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut cmd, || {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
     // Wait until the temporary file exists (the run is under way).
     let start = std::time::Instant::now();
     while temp_files(dir.path()).is_empty() {
