@@ -18,9 +18,9 @@
 //! (→ ONSIGNAL, once per button that is On), the release at any time before release (→ ONRELEASE,
 //! or the end of the contact).
 
+use crate::source::hash::FxBuild;
 use std::collections::HashMap;
 use std::collections::VecDeque;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::num::NonZeroU32;
 
 use super::infer::{Facts, STATEMENT_VAR};
@@ -394,7 +394,7 @@ impl PathIndex {
     fn build(reach: &Reach, script: &Script) -> PathIndex {
         let n = reach.nodes.len();
         // The file of each action's copy (the id's prefix before `:` in a linked script).
-        let mut files: HashMap<&str, u32, BuildHasherDefault<FxHasher>> = HashMap::default();
+        let mut files: HashMap<&str, u32, FxBuild> = HashMap::default();
         let file: Vec<Option<u32>> = script
             .actions
             .iter()
@@ -552,7 +552,7 @@ struct Explorer<'a> {
     /// (issue 11 point 4: a templated `Record` may start or stop); `None` = its own kind.
     alternatives: Vec<Option<Vec<Kind>>>,
     precise: bool,
-    index: HashMap<(Point, StateKey), NodeId, BuildHasherDefault<FxHasher>>,
+    index: HashMap<(Point, StateKey), NodeId, FxBuild>,
     reach: Reach,
     queue: VecDeque<NodeId>,
 }
@@ -991,37 +991,6 @@ impl Explorer<'_> {
             }
             self.thread_end(id, u, Via::Implicit);
         }
-    }
-}
-
-/// A fast non-cryptographic hasher for the pair index (the keys are small integers; the map is
-/// never iterated, so its order cannot reach the output).
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(b as u64);
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.write_u64(i as u64);
-    }
-    fn write_u16(&mut self, i: u16) {
-        self.write_u64(i as u64);
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.write_u64(i as u64);
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.write_u64(i as u64);
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn finish(&self) -> u64 {
-        self.0
     }
 }
 

@@ -348,27 +348,6 @@ struct Group {
     sensitivity: std::collections::BTreeMap<(u32, u32), BigRational>,
 }
 
-/// A fast hasher for the class index (keys are long vectors of small counters, hashed once per
-/// leaf; the map is never iterated, so its order cannot reach the output).
-#[derive(Default)]
-struct WordHasher(u64);
-
-impl std::hash::Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for c in bytes.chunks(8) {
-            let mut w = [0u8; 8];
-            w[..c.len()].copy_from_slice(c);
-            self.write_u64(u64::from_le_bytes(w));
-        }
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 /// The counters of a one-contact tally that say which class it is (recorded time aside: a
 /// reward, accumulated separately).
 fn class_key(t: &Tally) -> Vec<u64> {
@@ -423,7 +402,7 @@ pub fn explore_with(
     sensitivity: bool,
 ) -> Result<Exact, TooManyRuns> {
     let mut groups: Vec<Group> = Vec::new();
-    let mut index: HashMap<Vec<u64>, usize, std::hash::BuildHasherDefault<WordHasher>> = HashMap::default();
+    let mut index: HashMap<Vec<u64>, usize, crate::source::hash::FxBuild> = HashMap::default();
     // Recorded ms (full, agent only, ivr, statements) × mass.
     let mut ms = [BigRational::zero(), BigRational::zero(), BigRational::zero(), BigRational::zero()];
     let mut residual = BigRational::zero();

@@ -14,6 +14,43 @@ pub const fn fnv1a64(bytes: &[u8]) -> u64 {
     h
 }
 
+/// A fast, non-cryptographic hasher for in-memory maps that are never iterated (so the hash
+/// cannot reach any output): lint's pair index, the exact analysis's class index. Integers are
+/// mixed one word at a time; byte strings (e.g. a `[u64]` key) eight bytes at a time.
+#[derive(Default)]
+pub struct FxHasher(u64);
+
+/// `HashMap<K, V, FxBuild>` uses [`FxHasher`].
+pub type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for c in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..c.len()].copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(i as u64);
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.write_u64(i as u64);
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(i as u64);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
