@@ -27,13 +27,45 @@ fn with_inputs(s: &Script, base: Traffic, inputs: &str) -> Traffic {
     t
 }
 
-/// A MENU that repeats on no input: {1: 0.3, 2: 0.2, none: 0.5}. The caller reaches `two`
-/// first with probability 0.2 / (0.3 + 0.2) = 0.4 — a geometric series the tree cuts at 2^-50:
-/// the value is within 1e-12, the residual is reported, and the result does not claim to be exact.
-#[test]
-fn a_menu_looping_on_no_input_reaches_2_first_with_probability_0_4() {
+fn looping_menu(inputs: &str) -> Compiled {
     let s = script(
         "  - {id: begin, type: BEGIN, next: ask}
+  - {id: ask, type: MENU, branches: {'1': one, '2': two, default: ask}}
+  - {id: one, type: HANGUP}
+  - {id: two, type: HANGUP}
+",
+    );
+    let traffic = with_inputs(&s, fixed_traffic(), inputs);
+    Compiled::compile(&s, &Tenant::default(), &traffic)
+}
+
+/// A MENU that repeats on no input: {1: 0.3, 2: 0.2, none: 0.5}. Each turn of the loop is the
+/// same state (the clock aside), so the loop is solved as a linear equation: the caller
+/// reaches `two` first with probability exactly 0.2 / (0.3 + 0.2) = 2/5, with no residual.
+#[test]
+fn a_menu_looping_on_no_input_reaches_2_first_with_probability_exactly_2_in_5() {
+    let p = looping_menu("inputs: {ask: {'1': 0.3, '2': 0.2, none: 0.5}}");
+    let e = exact::explore(&p, 1).unwrap();
+    assert!(e.exact, "{:?}", e.not_exact);
+    assert_eq!(e.residual, 0.0);
+    assert_eq!(e.residual_rational.as_deref(), Some("0"));
+    assert_eq!(value(&e, "coverage.actions.two").rational.as_deref(), Some("2/5"));
+    assert_eq!(value(&e, "coverage.actions.one").rational.as_deref(), Some("3/5"));
+    assert_eq!(value(&e, "coverage.actions.ask").rational.as_deref(), Some("1"));
+    assert_eq!(e.loops, vec!["ask".to_string()]);
+    assert!(e.loop_note.as_deref().is_some_and(|n| n.contains("1 loop") && n.contains("A-28")), "{:?}", e.loop_note);
+    // A handful of runs, not a hundred: the loop is not unrolled.
+    assert!(e.runs < 10, "{} runs", e.runs);
+}
+
+/// Without merging (the exploration the solved loop replaces), the same MENU is unrolled
+/// until paths fall below 2^-50: the value is within 1e-12 of 2/5, and the residual bounds it.
+#[test]
+fn a_loop_that_is_not_solved_is_cut_and_its_residual_bounds_the_value() {
+    // `now()` in a Snippet reads the absolute clock: no two turns are the same state.
+    let s = script(
+        "  - {id: begin, type: BEGIN, next: clock}
+  - {id: clock, type: SNIPPET, properties: {Data: 'ASSIGN t = now()'}, next: ask}
   - {id: ask, type: MENU, branches: {'1': one, '2': two, default: ask}}
   - {id: one, type: HANGUP}
   - {id: two, type: HANGUP}
@@ -43,14 +75,92 @@ fn a_menu_looping_on_no_input_reaches_2_first_with_probability_0_4() {
     let p = Compiled::compile(&s, &Tenant::default(), &traffic);
     let e = exact::explore(&p, 1).unwrap();
     let two = value(&e, "coverage.actions.two");
-    let one = value(&e, "coverage.actions.one");
-    assert!((two.value - 0.4).abs() < 1e-12, "{}", two.value);
-    assert!((one.value - 0.6).abs() < 1e-12, "{}", one.value);
     assert!(!e.exact, "a cut loop is not exact");
+    assert!(e.loops.is_empty());
     assert!(e.residual > 0.0 && e.residual < 1e-12, "residual {}", e.residual);
-    // Every probability lies in [p, p + residual].
+    assert!((two.value - 0.4).abs() < 1e-12, "{}", two.value);
     assert!(two.value <= 0.4 && 0.4 <= two.value + e.residual + 1e-16);
     assert!(e.not_exact.iter().any(|w| w.contains("loops") && w.contains("menu:ask")), "{:?}", e.not_exact);
+    assert!(e.not_exact.iter().any(|w| w.contains("now()")), "{:?}", e.not_exact);
+}
+
+/// Two MENUs that send a silent caller to each other: A {1: 0.25, none: 0.75 → B},
+/// B {1: 0.4, none: 0.6 → A}. By hand: P(A's `1` first) = 0.25 / (1 − 0.75 × 0.6) = 5/11,
+/// P(B's `1` first) = 0.75 × 0.4 / 0.55 = 6/11.
+#[test]
+fn two_menus_looping_into_each_other_are_solved_as_one_system() {
+    let s = script(
+        "  - {id: begin, type: BEGIN, next: a}
+  - {id: a, type: MENU, branches: {'1': a1, default: b}}
+  - {id: b, type: MENU, branches: {'1': b1, default: a}}
+  - {id: a1, type: HANGUP}
+  - {id: b1, type: HANGUP}
+",
+    );
+    let traffic =
+        with_inputs(&s, fixed_traffic(), "inputs: {a: {'1': 0.25, none: 0.75}, b: {'1': 0.4, none: 0.6}}");
+    let p = Compiled::compile(&s, &Tenant::default(), &traffic);
+    let e = exact::explore(&p, 1).unwrap();
+    assert!(e.exact, "{:?}", e.not_exact);
+    assert_eq!(value(&e, "coverage.actions.a1").rational.as_deref(), Some("5/11"));
+    assert_eq!(value(&e, "coverage.actions.b1").rational.as_deref(), Some("6/11"));
+    assert_eq!(value(&e, "coverage.actions.b").rational.as_deref(), Some("3/4"));
+    assert!(!e.loops.is_empty());
+}
+
+/// A loop inside a loop: outer O {1: 0.2 → inner, 2: 0.3 → done, none: 0.5 → O}, inner
+/// I {1: 0.5 → back to O, 2: 0.25 → x, none: 0.25 → I}. By hand: from O the caller reaches I
+/// before `done` with 0.2 / 0.5 = 2/5; from I, `x` with 1/3, O again with 2/3; so
+/// P(x) = a with a = 2/5 × (1/3 + 2/3 × a), a = 2/11, and P(done) = 9/11.
+#[test]
+fn a_loop_inside_a_loop_is_solved_against_the_hand_computed_closed_form() {
+    let s = script(
+        "  - {id: begin, type: BEGIN, next: o}
+  - {id: o, type: MENU, branches: {'1': i, '2': done, default: o}}
+  - {id: i, type: MENU, branches: {'1': o, '2': x, default: i}}
+  - {id: done, type: HANGUP}
+  - {id: x, type: HANGUP}
+",
+    );
+    let traffic = with_inputs(
+        &s,
+        fixed_traffic(),
+        "inputs: {o: {'1': 0.2, '2': 0.3, none: 0.5}, i: {'1': 0.5, '2': 0.25, none: 0.25}}",
+    );
+    let p = Compiled::compile(&s, &Tenant::default(), &traffic);
+    let e = exact::explore(&p, 1).unwrap();
+    assert!(e.exact, "{:?}", e.not_exact);
+    assert_eq!(value(&e, "coverage.actions.x").rational.as_deref(), Some("2/11"));
+    assert_eq!(value(&e, "coverage.actions.done").rational.as_deref(), Some("9/11"));
+    assert_eq!(value(&e, "coverage.actions.i").rational.as_deref(), Some("2/5"));
+    assert_eq!(e.residual, 0.0);
+}
+
+/// A loop whose state grows on each turn is not merged: an IVR recording runs during the
+/// MENU, so each turn records 6 s more (recorded seconds are part of the tally). The loop is
+/// cut at 2^-50 as before, and the report names the action and why.
+#[test]
+fn a_loop_whose_recorded_time_grows_is_cut_and_says_why() {
+    let s = script(
+        "  - {id: begin, type: BEGIN, next: rec}
+  - {id: rec, type: LOGRECORDINGPRO, properties: {Record: Start, RecordType: Call}, next: ask}
+  - {id: ask, type: MENU, branches: {'1': one, '2': two, default: ask}}
+  - {id: one, type: HANGUP}
+  - {id: two, type: HANGUP}
+",
+    );
+    let traffic = with_inputs(&s, fixed_traffic(), "inputs: {ask: {'1': 0.3, '2': 0.2, none: 0.5}}");
+    let p = Compiled::compile(&s, &Tenant::default(), &traffic);
+    let e = exact::explore(&p, 1).unwrap();
+    assert!(!e.exact);
+    assert!(e.loops.is_empty());
+    assert!(e.residual > 0.0 && e.residual < 1e-12, "residual {}", e.residual);
+    assert!((value(&e, "coverage.actions.two").value - 0.4).abs() < 1e-12);
+    assert!(
+        e.not_exact.iter().any(|w| w.contains("loop at action `ask`") && w.contains("recorded time")),
+        "{:?}",
+        e.not_exact
+    );
 }
 
 /// The consent question is answered with no input 5% of the time; no input goes on to the

@@ -76,6 +76,10 @@ pub fn to_json(e: &Exact, script: &str, seed: u64) -> Json {
         "explored".into(),
         json!({"runs": e.runs, "leaves": e.leaves, "classes": e.classes, "samples": e.samples}),
     );
+    // Only when there are any: reports of scripts without loops keep their shape.
+    if !e.loops.is_empty() {
+        m.insert("loops_solved".into(), json!(e.loops));
+    }
     Json::Object(m)
 }
 
@@ -149,7 +153,12 @@ pub fn effort(e: &Exact, seed: Option<u64>) -> String {
         (true, Some(seed)) => format!(", {} samples of the random durations (seed {seed})", e.samples),
         (true, None) => format!(", {} samples of the random durations", e.samples),
     };
-    format!("{} runs of the engine, {} leaves, {} classes of contact{samples}", e.runs, e.leaves, e.classes)
+    let loops = match e.loops.len() {
+        0 => String::new(),
+        1 => ", 1 loop solved exactly".to_string(),
+        n => format!(", {n} loops solved exactly"),
+    };
+    format!("{} runs of the engine, {} leaves, {} classes of contact{samples}{loops}", e.runs, e.leaves, e.classes)
 }
 
 /// The terminal report: one line per key, grouped by the report's sections.
@@ -165,6 +174,9 @@ pub fn human(e: &Exact, script: &str, seed: u64) -> String {
         for why in &e.not_exact {
             let _ = writeln!(s, "  - {why}");
         }
+    }
+    if let Some(note) = &e.loop_note {
+        let _ = writeln!(s, "Loops: {note}.");
     }
     s.push('\n');
     verdict(e).write_text(&mut s);

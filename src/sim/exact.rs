@@ -83,6 +83,34 @@ pub struct Exploring {
     /// parameters (a weighted draw's cumulative weights, a yes/no draw's probability, a uniform
     /// pick's size): replays meet the same draws again and again.
     cache: HashMap<(u32, u64), (Vec<f64>, Vec<BigRational>)>,
+    /// Merge equal states (loops, below): off when a Snippet reads the clock, and when a
+    /// sample is explored again after its loops could not be solved.
+    merge: bool,
+    /// Path length at the last checkpoint: the next is due after a new draw.
+    last_checkpoint: usize,
+    /// The states this run has been in since its last draw, one per checkpoint.
+    checkpoints: Vec<Checkpoint>,
+    /// Encoded state → index into `checkpoints` (its first visit in this run).
+    seen: HashMap<Vec<u8>, usize, crate::source::hash::FxBuild>,
+    /// This run came back to the state of `checkpoints[i]`: it ends there, a back edge.
+    back_edge: Option<usize>,
+    /// Cut outcomes of this run: (position in `path`, mass) — each is scaled by the visits of
+    /// the loop it lies in when loops are solved.
+    cuts: Vec<(usize, BigRational)>,
+}
+
+/// One state of a run, after a draw.
+#[derive(Clone, Debug)]
+struct Checkpoint {
+    /// Draws before it (its position in the path).
+    pos: usize,
+    /// The path's probability there.
+    mass: BigRational,
+    /// The script thread's next action.
+    at: Option<crate::script::ActionIx>,
+    /// The encoded state and the end of each of its parts (`engine::fingerprint`).
+    state: Vec<u8>,
+    parts: Vec<(&'static str, usize)>,
 }
 
 impl Default for Exploring {
@@ -100,6 +128,12 @@ impl Default for Exploring {
             track: false,
             visits: Vec::new(),
             cache: HashMap::new(),
+            merge: false,
+            last_checkpoint: 0,
+            checkpoints: Vec::new(),
+            seen: HashMap::default(),
+            back_edge: None,
+            cuts: Vec::new(),
         }
     }
 }
@@ -116,7 +150,7 @@ impl Exploring {
         }
         let likeliest =
             || (0..probs.len()).max_by(|&a, &b| probs[a].cmp(&probs[b]).then(b.cmp(&a))).unwrap_or(0);
-        if self.cut {
+        if self.cut || self.back_edge.is_some() {
             let k = likeliest();
             self.path.push(k as u32);
             return k;
@@ -129,6 +163,7 @@ impl Exploring {
             let child = &self.mass * pk;
             let child_f = self.mass_f * pk.to_f64().unwrap_or(0.0);
             if child_f < CUT {
+                self.cuts.push((pos, child.clone()));
                 self.residual += child;
                 if !self.cut_at.contains(&purpose) {
                     self.cut_at.push(purpose);
@@ -190,6 +225,49 @@ impl Source<'_> for Exploring {
         self.cut_at.clear();
         self.continuous.clear();
         self.visits.clear();
+        self.last_checkpoint = 0;
+        self.checkpoints.clear();
+        self.seen.clear();
+        self.back_edge = None;
+        self.cuts.clear();
+    }
+
+    const MERGES: bool = true;
+
+    fn checkpoint_due(&self) -> bool {
+        // A cut run only goes on to its end (it is no leaf): its states are not needed.
+        self.merge && !self.cut && self.path.len() > self.last_checkpoint && self.back_edge.is_none()
+    }
+
+    fn checkpoint(
+        &mut self,
+        state: &[u8],
+        parts: &[(&'static str, usize)],
+        at: Option<crate::script::ActionIx>,
+    ) -> bool {
+        let pos = self.path.len();
+        self.last_checkpoint = pos;
+        if let Some(&i) = self.seen.get(state) {
+            // A return that is certain (no draw on the way had another outcome) is no loop the
+            // equations can solve: the run goes on (and the step limit ends it).
+            if self.cut {
+                return true;
+            }
+            if self.mass < self.checkpoints[i].mass {
+                self.back_edge = Some(i);
+                return true;
+            }
+            return false;
+        }
+        self.seen.insert(state.to_vec(), self.checkpoints.len());
+        self.checkpoints.push(Checkpoint {
+            pos,
+            mass: self.mass.clone(),
+            at,
+            state: state.to_vec(),
+            parts: parts.to_vec(),
+        });
+        false
     }
 
     fn chance(&mut self, _d: &mut Draws, p: Purpose, prob: f64) -> bool {
@@ -327,8 +405,12 @@ pub struct Exact {
     pub residual_rational: Option<String>,
     /// What kept parts from being exact, one sentence each.
     pub not_exact: Vec<String>,
-    /// `--sensitivity` (exact runs only; empty otherwise).
+    /// `--sensitivity` (exact runs only; empty otherwise, and when loops were solved).
     pub sensitivity: Vec<Sensitivity>,
+    /// Loops solved exactly: the actions where their states repeat (ids, sorted).
+    pub loops: Vec<String>,
+    /// The report's sentence about them, when there are any.
+    pub loop_note: Option<String>,
 }
 
 /// [`explore`] gave up: the choice tree needs more than [`MAX_RUNS`] runs.
@@ -406,103 +488,45 @@ pub fn explore_with(
     // Recorded ms (full, agent only, ivr, statements) × mass.
     let mut ms = [BigRational::zero(), BigRational::zero(), BigRational::zero(), BigRational::zero()];
     let mut residual = BigRational::zero();
-    let mut cut_at: Vec<Purpose> = Vec::new();
-    let mut continuous: Vec<Purpose> = Vec::new();
-    let mut snippet_draws = false;
+    let mut found = Found::default();
     let (mut runs, mut leaves) = (0u64, 0u64);
     let mut hybrid;
     let mut sample = 0u64;
-    let mut budget_hit = false;
     // Hybrid: the most runs one sample took, so a sample is started only when it fits.
     let mut widest = 0u64;
     let mut stopped_early = false;
+    // A Snippet that reads the clock sees the absolute time: states equal up to the clock
+    // are not equal for it, so nothing is merged.
+    let clock = p.ops.iter().any(|op| matches!(op, super::compile::Op::Snippet { code, .. } if code.reads_clock()));
     loop {
         let before = runs;
-        let mut stack: Vec<Vec<u32>> = Vec::new();
-        let source = Exploring { track: sensitivity && sample == 0, ..Exploring::default() };
-        driver::rerun(p, source, sample, |out: &Outcome, engine| {
-            runs += 1;
-            snippet_draws |= engine.snippet_draws() > 0;
-            let s = engine.source();
-            for c in &s.continuous {
-                if !continuous.contains(c) {
-                    continuous.push(*c);
-                }
+        let track = sensitivity && sample == 0;
+        let mut merge = !clock;
+        loop {
+            let sr = explore_sample(p, sample, merge, track, runs, max_runs, &mut groups, &mut index, &mut found);
+            runs += sr.runs;
+            if sr.budget_hit {
+                return Err(TooManyRuns { runs });
             }
-            for c in &s.cut_at {
-                if !cut_at.contains(c) {
-                    cut_at.push(*c);
+            match commit(p, sr, sample, &mut groups, &mut ms, &mut residual, &mut found) {
+                Ok(n) => {
+                    leaves += n;
+                    break;
                 }
-            }
-            residual += &s.residual;
-            if !s.cut {
-                leaves += 1;
-                let mut t = Tally::new(p);
-                t.add(out);
-                let m = &s.mass;
-                for (acc, v) in ms.iter_mut().zip([t.ms_full, t.ms_agent_only, t.ms_ivr, t.ms_statements]) {
-                    if v > 0 {
-                        *acc += m * BigRational::from_integer(BigInt::from(v));
+                // Explored again without merging: loops cut at CUT, as before loops were solved.
+                Err(why) => {
+                    if !found.unsolved.contains(&why) {
+                        found.unsolved.push(why);
                     }
-                }
-                (t.ms_full, t.ms_agent_only, t.ms_ivr, t.ms_statements) = (0, 0, 0, 0);
-                let key = class_key(&t);
-                let g = *index.entry(key).or_insert_with(|| {
-                    groups.push(Group {
-                        tally: t,
-                        mass: BigRational::zero(),
-                        per_sample: Vec::new(),
-                        sensitivity: std::collections::BTreeMap::new(),
-                    });
-                    groups.len() - 1
-                });
-                let g = &mut groups[g];
-                g.mass += m;
-                // d mass / dθ for θ = "outcome o of this draw, the others scaled in
-                // proportion": mass × Σ over visits (1/p_o if o was taken, else −1/(1 − p_o)).
-                for (purpose, taken, probs) in &s.visits {
-                    for (o, po) in probs.iter().enumerate() {
-                        if po.is_zero() || po.is_one() || (probs.len() == 2 && o == 0) {
-                            continue;
-                        }
-                        let term = if o as u32 == *taken { m / po } else { -(m / (BigRational::one() - po)) };
-                        *g.sensitivity
-                            .entry((purpose.counter, o as u32))
-                            .or_insert_with(BigRational::zero) += term;
-                    }
-                }
-                let mf = s.mass_f;
-                match g.per_sample.last_mut() {
-                    Some((j, acc)) if u64::from(*j) == sample => *acc += mf,
-                    _ => g.per_sample.push((sample as u32, mf)),
+                    merge = false;
                 }
             }
-            let s = engine.source();
-            for &(pos, k) in &s.alternatives {
-                let mut prefix = s.path[..pos].to_vec();
-                prefix.push(k);
-                stack.push(prefix);
-            }
-            if runs >= max_runs && !stack.is_empty() {
-                budget_hit = true;
-                return false;
-            }
-            match stack.pop() {
-                Some(prefix) => {
-                    engine.source().prefix = prefix;
-                    true
-                }
-                None => false,
-            }
-        });
-        if budget_hit {
-            return Err(TooManyRuns { runs });
         }
         sample += 1;
         widest = widest.max(runs - before);
         // Exact unless something was sampled: then hybrid, over `samples` samples — as many as
         // the run budget holds (said in the report).
-        hybrid = !continuous.is_empty() || snippet_draws;
+        hybrid = !found.continuous.is_empty() || found.snippet_draws;
         if !hybrid || sample >= samples.max(1) {
             break;
         }
@@ -511,9 +535,52 @@ pub fn explore_with(
             break;
         }
     }
+    // Classes met only in an exploration that was redone without merging have no mass.
+    groups.retain(|g| !g.mass.is_zero() || !g.per_sample.is_empty());
     let n = sample;
-    let mut e =
-        summarise(p, groups, ms, residual, n, hybrid, &cut_at, &continuous, snippet_draws, runs, leaves);
+    let mut e = summarise(
+        p,
+        groups,
+        ms,
+        residual,
+        n,
+        hybrid,
+        &found.cut_at,
+        &found.continuous,
+        found.snippet_draws,
+        runs,
+        leaves,
+    );
+    if found.loop_sensitivity {
+        e.sensitivity.clear();
+    }
+    e.loops = found.loops.iter().cloned().collect();
+    if !e.loops.is_empty() {
+        e.loop_note = Some(format!(
+            "{} solved exactly as linear equations (the state repeats at {}); exact analysis computes \
+             them without the step limit (SEMANTICS A-28)",
+            if e.loops.len() == 1 { "1 loop".to_string() } else { format!("{} loops", e.loops.len()) },
+            e.loops.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    if e.residual > 0.0 {
+        if clock {
+            e.not_exact.push(
+                "loops: a Snippet calls now(), which reads the absolute clock, so no two turns of a loop \
+                 are the same state and none was solved"
+                    .to_string(),
+            );
+        }
+        for (action, part) in &found.unmerged {
+            e.not_exact.push(format!(
+                "loop at action `{action}` not solved: {part} differs on each turn, so no turn repeats \
+                 an earlier state (cut at 2^-50 instead)"
+            ));
+        }
+    }
+    for why in &found.unsolved {
+        e.not_exact.push(why.clone());
+    }
     if stopped_early {
         e.not_exact.push(format!(
             "{n} samples of the {samples} asked (--calls): the next would pass the budget of {max_runs} \
@@ -521,6 +588,326 @@ pub fn explore_with(
         ));
     }
     Ok(e)
+}
+
+/// States of solved loops per sample above which the loops are not solved (docs/limits.md):
+/// the sample is explored again without merging (loops cut at [`CUT`]).
+pub const MAX_LOOP_STATES: usize = 500;
+
+/// What the samples' explorations found, beyond the leaves.
+#[derive(Default)]
+struct Found {
+    continuous: Vec<Purpose>,
+    cut_at: Vec<Purpose>,
+    snippet_draws: bool,
+    /// Actions where a solved loop's state repeats (ids).
+    loops: std::collections::BTreeSet<String>,
+    /// Loops cut instead of solved: (action id, the part of the state that differs per turn).
+    unmerged: std::collections::BTreeSet<(String, &'static str)>,
+    /// Loops found but not solvable (explored again without merging), one sentence each.
+    unsolved: Vec<String>,
+    /// Loops were solved in the sample `--sensitivity` tracks: its derivatives are not built.
+    loop_sensitivity: bool,
+}
+
+/// A leaf of one sample, kept until the sample's loops are solved.
+struct Leaf {
+    group: usize,
+    /// The choices of its run (only when merging: to find the loop it lies in).
+    path: Vec<u32>,
+    mass: BigRational,
+    mass_f: f64,
+    /// Recorded ms: full, agent only, ivr, statements.
+    ms: [u64; 4],
+    visits: Vec<(Purpose, u32, Vec<BigRational>)>,
+}
+
+/// A run that came back to a state it had been in: from that state (after the choices
+/// `target`, at probability `target_mass`), it returns with probability `mass / target_mass`.
+struct Back {
+    target: Vec<u32>,
+    target_mass: BigRational,
+    at: Option<crate::script::ActionIx>,
+    path: Vec<u32>,
+    mass: BigRational,
+}
+
+/// One sample's exploration.
+#[derive(Default)]
+struct SampleRuns {
+    leaves: Vec<Leaf>,
+    backs: Vec<Back>,
+    /// Outcomes below [`CUT`]: (the choices before them, mass).
+    cuts: Vec<(Vec<u32>, BigRational)>,
+    runs: u64,
+    budget_hit: bool,
+}
+
+/// Explore sample `sample`'s choice tree by depth-first replay; with `merge`, a run that comes
+/// back to a state of its own ends there (a back edge) instead of going round again.
+#[allow(clippy::too_many_arguments)]
+fn explore_sample(
+    p: &Compiled,
+    sample: u64,
+    merge: bool,
+    track: bool,
+    runs_before: u64,
+    max_runs: u64,
+    groups: &mut Vec<Group>,
+    index: &mut HashMap<Vec<u64>, usize, crate::source::hash::FxBuild>,
+    found: &mut Found,
+) -> SampleRuns {
+    let mut sr = SampleRuns::default();
+    let mut stack: Vec<Vec<u32>> = Vec::new();
+    let source = Exploring { track, merge, ..Exploring::default() };
+    driver::rerun(p, source, sample, |out: &Outcome, engine| {
+        sr.runs += 1;
+        found.snippet_draws |= engine.snippet_draws() > 0;
+        let s = engine.source();
+        for c in &s.continuous {
+            if !found.continuous.contains(c) {
+                found.continuous.push(*c);
+            }
+        }
+        for c in &s.cut_at {
+            if !found.cut_at.contains(c) {
+                found.cut_at.push(*c);
+            }
+        }
+        for (pos, m) in &s.cuts {
+            sr.cuts.push((if merge { s.path[..*pos].to_vec() } else { Vec::new() }, m.clone()));
+        }
+        if merge && !s.cuts.is_empty() {
+            diagnose(s, p, &mut found.unmerged);
+        }
+        if let Some(i) = s.back_edge {
+            let c = &s.checkpoints[i];
+            sr.backs.push(Back {
+                target: s.path[..c.pos].to_vec(),
+                target_mass: c.mass.clone(),
+                at: c.at,
+                path: s.path.clone(),
+                mass: s.mass.clone(),
+            });
+        } else if !s.cut {
+            let mut t = Tally::new(p);
+            t.add(out);
+            let recorded = [t.ms_full, t.ms_agent_only, t.ms_ivr, t.ms_statements];
+            (t.ms_full, t.ms_agent_only, t.ms_ivr, t.ms_statements) = (0, 0, 0, 0);
+            let key = class_key(&t);
+            let group = *index.entry(key).or_insert_with(|| {
+                groups.push(Group {
+                    tally: t,
+                    mass: BigRational::zero(),
+                    per_sample: Vec::new(),
+                    sensitivity: std::collections::BTreeMap::new(),
+                });
+                groups.len() - 1
+            });
+            sr.leaves.push(Leaf {
+                group,
+                path: if merge { s.path.clone() } else { Vec::new() },
+                mass: s.mass.clone(),
+                mass_f: s.mass_f,
+                ms: recorded,
+                visits: if track { s.visits.clone() } else { Vec::new() },
+            });
+        }
+        for &(pos, k) in &s.alternatives {
+            let mut prefix = s.path[..pos].to_vec();
+            prefix.push(k);
+            stack.push(prefix);
+        }
+        if runs_before + sr.runs >= max_runs && !stack.is_empty() {
+            sr.budget_hit = true;
+            return false;
+        }
+        match stack.pop() {
+            Some(prefix) => {
+                engine.source().prefix = prefix;
+                true
+            }
+            None => false,
+        }
+    });
+    sr
+}
+
+/// A run fell below [`CUT`] with merging on: if its last state is at an action it had been at
+/// before, the first part of the state that differs between the two says why the loop did
+/// not repeat (recorded time grows, a variable counts the turns, …).
+fn diagnose(s: &Exploring, p: &Compiled, out: &mut std::collections::BTreeSet<(String, &'static str)>) {
+    let Some(last) = s.checkpoints.last() else { return };
+    fn where_(c: &Checkpoint) -> &[u8] {
+        &c.state[..c.parts.first().map_or(0, |&(_, e)| e)]
+    }
+    let Some(earlier) = s.checkpoints.iter().rev().skip(1).find(|c| where_(c) == where_(last)) else {
+        return;
+    };
+    let (mut a0, mut b0) = (0, 0);
+    for (&(label, a1), &(_, b1)) in earlier.parts.iter().zip(&last.parts) {
+        if earlier.state[a0..a1] != last.state[b0..b1] {
+            let action = last.at.map_or_else(|| "(the end of the script)".to_string(), |a| p.id(a).to_string());
+            out.insert((action, label));
+            return;
+        }
+        (a0, b0) = (a1, b1);
+    }
+}
+
+/// Solve one sample's loops and add its leaves to the groups. Each back edge says: from the
+/// state S it returns to (a *loop state*), the process comes back to S with probability q.
+/// With x_S the expected number of visits to S (the root visited once), x_S = ρ(S)·x_P + Σ
+/// q_r·x_{h(r)}, where P is the nearest loop state above S, ρ(S) the probability of the
+/// choices from P to S, and h(r) the nearest loop state above back edge r; a leaf's
+/// probability is then ρ(leaf)·x_{h(leaf)}. Solved exactly (Gaussian elimination in
+/// fractions). Returns the leaves added, or why the loops cannot be solved (then nothing is
+/// added).
+fn commit(
+    p: &Compiled,
+    sr: SampleRuns,
+    sample: u64,
+    groups: &mut [Group],
+    ms: &mut [BigRational; 4],
+    residual: &mut BigRational,
+    found: &mut Found,
+) -> Result<u64, String> {
+    // Loop states: the states back edges return to, by the choices that reach them.
+    let mut heads: HashMap<Vec<u32>, usize> = HashMap::new();
+    let mut head_mass: Vec<BigRational> = Vec::new();
+    for b in &sr.backs {
+        if !heads.contains_key(&b.target) {
+            heads.insert(b.target.clone(), head_mass.len());
+            head_mass.push(b.target_mass.clone());
+        }
+    }
+    if heads.len() > MAX_LOOP_STATES {
+        return Err(format!(
+            "loops: {} loop states in one sample, more than the {MAX_LOOP_STATES} solved (docs/limits.md): \
+             cut at 2^-50 instead",
+            heads.len()
+        ));
+    }
+    let mut lengths: Vec<usize> = heads.keys().map(Vec::len).collect();
+    lengths.sort_unstable_by(|a, b| b.cmp(a));
+    lengths.dedup();
+    // The nearest loop state at or above the first `len` choices of `path`.
+    let innermost = |path: &[u32], len: usize| -> Option<usize> {
+        lengths.iter().filter(|&&l| l <= len.min(path.len())).find_map(|&l| heads.get(&path[..l]).copied())
+    };
+    // Visits per loop state, over its mass: a leaf under loop state h has probability
+    // mass × scale[h].
+    let mut scale: Vec<BigRational> = Vec::new();
+    if !heads.is_empty() {
+        let n = heads.len();
+        let mut rows: Vec<std::collections::BTreeMap<usize, BigRational>> = vec![Default::default(); n];
+        let mut rhs = vec![BigRational::zero(); n];
+        for (prefix, &i) in &heads {
+            *rows[i].entry(i).or_insert_with(BigRational::zero) += BigRational::one();
+            match innermost(prefix, prefix.len() - 1) {
+                None => rhs[i] += &head_mass[i],
+                Some(up) => {
+                    *rows[i].entry(up).or_insert_with(BigRational::zero) -= &head_mass[i] / &head_mass[up];
+                }
+            }
+        }
+        for b in &sr.backs {
+            let t = heads[&b.target];
+            let h = innermost(&b.path, b.path.len()).unwrap_or(t);
+            *rows[t].entry(h).or_insert_with(BigRational::zero) -= &b.mass / &head_mass[h];
+        }
+        let x = solve(rows, rhs).ok_or_else(|| {
+            "loops: a loop that no path leaves (the sampled engine ends such contacts at the step \
+             limit) cannot be solved: cut at 2^-50 instead"
+                .to_string()
+        })?;
+        scale = x.iter().zip(&head_mass).map(|(x, m)| x / m).collect();
+        for b in &sr.backs {
+            if let Some(a) = b.at {
+                found.loops.insert(p.id(a).to_string());
+            }
+        }
+        if sr.leaves.iter().any(|l| !l.visits.is_empty()) {
+            found.loop_sensitivity = true;
+        }
+    }
+    let loops = !heads.is_empty();
+    let n = sr.leaves.len() as u64;
+    for leaf in sr.leaves {
+        let m = match innermost(&leaf.path, leaf.path.len()) {
+            Some(h) if loops => &leaf.mass * &scale[h],
+            _ => leaf.mass,
+        };
+        for (acc, v) in ms.iter_mut().zip(leaf.ms) {
+            if v > 0 {
+                *acc += &m * BigRational::from_integer(BigInt::from(v));
+            }
+        }
+        let g = &mut groups[leaf.group];
+        // d mass / dθ for θ = "outcome o of this draw, the others scaled in proportion":
+        // mass × Σ over visits (1/p_o if o was taken, else −1/(1 − p_o)). Not through loops.
+        if !loops {
+            for (purpose, taken, probs) in &leaf.visits {
+                for (o, po) in probs.iter().enumerate() {
+                    if po.is_zero() || po.is_one() || (probs.len() == 2 && o == 0) {
+                        continue;
+                    }
+                    let term = if o as u32 == *taken { &m / po } else { -(&m / (BigRational::one() - po)) };
+                    *g.sensitivity.entry((purpose.counter, o as u32)).or_insert_with(BigRational::zero) += term;
+                }
+            }
+        }
+        let mf = if loops { m.to_f64().unwrap_or(0.0) } else { leaf.mass_f };
+        g.mass += m;
+        match g.per_sample.last_mut() {
+            Some((j, acc)) if u64::from(*j) == sample => *acc += mf,
+            _ => g.per_sample.push((sample as u32, mf)),
+        }
+    }
+    for (prefix, m) in sr.cuts {
+        *residual += match innermost(&prefix, prefix.len()) {
+            Some(h) if loops => &m * &scale[h],
+            _ => m,
+        };
+    }
+    Ok(n)
+}
+
+/// Solve `rows · x = rhs` (sparse rows) exactly; `None` when the matrix is singular.
+fn solve(
+    mut rows: Vec<std::collections::BTreeMap<usize, BigRational>>,
+    mut rhs: Vec<BigRational>,
+) -> Option<Vec<BigRational>> {
+    let n = rows.len();
+    for col in 0..n {
+        let pivot = (col..n).find(|&r| rows[r].get(&col).is_some_and(|v| !v.is_zero()))?;
+        rows.swap(col, pivot);
+        rhs.swap(col, pivot);
+        let pv = rows[col][&col].clone();
+        let prow: Vec<(usize, BigRational)> = rows[col].iter().map(|(&k, v)| (k, v / &pv)).collect();
+        let prhs = &rhs[col] / &pv;
+        rows[col] = prow.iter().cloned().collect();
+        rhs[col] = prhs.clone();
+        for r in 0..n {
+            if r == col {
+                continue;
+            }
+            let Some(f) = rows[r].remove(&col) else { continue };
+            for (k, v) in &prow {
+                if *k == col {
+                    continue;
+                }
+                let e = rows[r].get(k).cloned().unwrap_or_else(BigRational::zero) - &f * v;
+                if e.is_zero() {
+                    rows[r].remove(k);
+                } else {
+                    rows[r].insert(*k, e);
+                }
+            }
+            rhs[r] = &rhs[r] - &f * &prhs;
+        }
+    }
+    Some(rhs)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -700,6 +1087,8 @@ fn summarise(
         residual_rational: (!hybrid).then(|| fraction(&residual)),
         not_exact,
         sensitivity,
+        loops: Vec::new(),
+        loop_note: None,
     }
 }
 
@@ -917,6 +1306,22 @@ mod tests {
         assert_eq!(percent(0.4), "40%");
         assert_eq!(percent(0.0), "0%");
         assert_eq!(percent(1.0), "100%");
+    }
+
+    /// A loop no path leaves (every outcome goes round again) gives a singular system: no
+    /// solution, so the loop is not solved (explored without merging instead).
+    #[test]
+    fn a_loop_no_path_leaves_has_no_solution() {
+        let r = |n: i64, d: i64| BigRational::new(n.into(), d.into());
+        // x = 1/2 + x (a certain return): singular.
+        let rows = vec![std::collections::BTreeMap::from([(0, r(1, 1) - r(1, 1))])];
+        assert_eq!(solve(rows, vec![r(1, 2)]), None);
+        // x = 1/2 + 1/2 x, y = 1/4 x + 1/2 y: x = 1, y = 1/2.
+        let rows = vec![
+            std::collections::BTreeMap::from([(0, r(1, 2))]),
+            std::collections::BTreeMap::from([(0, r(-1, 4)), (1, r(1, 2))]),
+        ];
+        assert_eq!(solve(rows, vec![r(1, 2), r(0, 1)]), Some(vec![r(1, 1), r(1, 2)]));
     }
 
     #[test]

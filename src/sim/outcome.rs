@@ -300,6 +300,98 @@ impl Outcome {
         self.findings |= 1 << f as u8;
     }
 
+    /// What of this contact so far its tally and the rest of its run can read, appended to
+    /// `out` in a canonical byte form, every time as its distance from `now` (exact analysis
+    /// merges equal states: `sim::exact`). The engine never reads a segment's times, nor the
+    /// time of DNR, nor the order of the actions run and branches taken (coverage counts
+    /// contacts, so the tally reads their sets): those are left out or encoded as sets.
+    /// Closed recordings and statements keep their times (their length is recorded time, and
+    /// the consent judgement compares them with the answer's times).
+    pub fn encode_state(&self, now: u64, out: &mut Vec<u8>) {
+        let Outcome {
+            id: _,
+            duration_ms,
+            abandoned,
+            hung_up_in_ivr,
+            dnr_at_ms,
+            segments,
+            recordings,
+            statements,
+            findings,
+            finding_at,
+            consent,
+            without_consent_by,
+            path,
+            branches,
+            policy_matched,
+            unmodelled_snippet,
+            unmodelled,
+            templated_fallback,
+        } = self;
+        let w = |out: &mut Vec<u8>, x: u64| out.extend_from_slice(&x.to_le_bytes());
+        let ago = |x: u64| now.wrapping_sub(x);
+        let ix = |a: Option<ActionIx>| a.map_or(u64::MAX, |a| a.index() as u64);
+        w(out, *duration_ms);
+        out.extend_from_slice(&[
+            u8::from(*abandoned),
+            u8::from(*hung_up_in_ivr),
+            u8::from(dnr_at_ms.is_some()),
+            u8::from(*unmodelled_snippet > 0),
+            *without_consent_by,
+            consent.map_or(255, |c| c as u8),
+        ]);
+        w(out, segments.len() as u64);
+        for s in segments {
+            out.push(s.kind as u8);
+            w(out, s.agent.map_or(u64::MAX, |a| a.index() as u64));
+        }
+        w(out, recordings.len() as u64);
+        for r in recordings {
+            let who = match r.initiator {
+                Initiator::Studio => u64::MAX,
+                Initiator::Rod => u64::MAX - 1,
+                Initiator::Policy(p) => p.index() as u64,
+            };
+            for x in [u64::from(r.segment), r.mode as u64, who, ago(r.from_ms), ago(r.to_ms), r.ended_by as u64] {
+                w(out, x);
+            }
+        }
+        w(out, statements.len() as u64);
+        for s in statements {
+            for x in
+                [u64::from(s.n), ago(s.from_ms), ago(s.to_ms), u64::from(s.saved), s.ended_by as u64, ix(s.at)]
+            {
+                w(out, x);
+            }
+        }
+        w(out, u64::from(*findings));
+        for a in finding_at {
+            w(out, ix(*a));
+        }
+        let mut set: Vec<u64> = path.iter().map(|a| a.index() as u64).collect();
+        set.sort_unstable();
+        set.dedup();
+        w(out, set.len() as u64);
+        set.iter().for_each(|&x| w(out, x));
+        set.clear();
+        set.extend(branches.iter().map(|b| b.index() as u64));
+        set.sort_unstable();
+        set.dedup();
+        w(out, set.len() as u64);
+        set.iter().for_each(|&x| w(out, x));
+        for m in policy_matched {
+            out.push(u8::from(*m));
+        }
+        for list in [unmodelled, templated_fallback] {
+            set.clear();
+            set.extend(list.iter().map(|&x| u64::from(x)));
+            set.sort_unstable();
+            set.dedup();
+            w(out, set.len() as u64);
+            set.iter().for_each(|&x| w(out, x));
+        }
+    }
+
     /// Add finding `f`, found at action `at` (the first place is kept).
     pub fn add_at(&mut self, f: Finding, at: Option<ActionIx>) {
         self.add(f);

@@ -214,6 +214,17 @@ impl Draws {
         ((u128::from(self.next_u64(p)) * n as u128) >> 64) as usize
     }
 
+    /// The contact's key and every purpose's draws so far, appended to `out` (exact analysis:
+    /// the next draw of a purpose depends on how many it has made).
+    pub fn encode_state(&self, out: &mut Vec<u8>) {
+        for w in [self.key.0, self.key.1] {
+            out.extend_from_slice(&w.to_le_bytes());
+        }
+        for c in &self.counters {
+            out.extend_from_slice(&c.to_le_bytes());
+        }
+    }
+
     /// Index into cumulative weights (last = total).
     pub fn weighted(&mut self, p: Purpose, cumulative: &[f64]) -> usize {
         let total = *cumulative.last().unwrap_or(&0.0);
@@ -256,6 +267,22 @@ pub trait Source<'p>: Clone + Send {
     #[inline(always)]
     fn branch(&mut self, _ix: ActionIx) -> Option<(u32, Option<(VarId, &'p str)>)> {
         None
+    }
+
+    /// Exact analysis merges equal states (`sim::exact`): the engine then hands the source a
+    /// canonical encoding of its state ([`Source::checkpoint`]). `false` for every other
+    /// source, a constant: the sampled engine never encodes anything.
+    const MERGES: bool = false;
+    /// Whether the engine should encode its state now (a draw was taken since the last time).
+    #[inline(always)]
+    fn checkpoint_due(&self) -> bool {
+        false
+    }
+    /// The engine's state here, encoded (`state`), at the script thread's next action `at`.
+    /// `true` ends the contact's run now: the state repeats an earlier one of the same run.
+    #[inline(always)]
+    fn checkpoint(&mut self, _state: &[u8], _parts: &[(&'static str, usize)], _at: Option<ActionIx>) -> bool {
+        false
     }
 
     // Every random draw of the engine goes through these five, so a source can answer a draw

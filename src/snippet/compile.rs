@@ -365,6 +365,63 @@ impl Vars {
         self.contact_work.get()
     }
 
+    /// Everything a later program run, template render or variable read of this contact can
+    /// depend on, appended to `out` in a canonical byte form (exact analysis compares states
+    /// by it: `sim::exact`). Left out: the buffer pool and key scratch (cleared before every
+    /// use), the path index and `Global:` flags (fixed per program), the mocked results
+    /// (fixed per test case; their positions are in), and the explain trace. The work so far
+    /// is in as a separate part ([`Vars::work`]): the caller labels it.
+    pub fn encode_state(&self, out: &mut Vec<u8>) {
+        let Vars {
+            values,
+            unknown,
+            global: _,
+            pool: _,
+            trace: _,
+            paths: _,
+            extra,
+            stack,
+            key_buf: _,
+            clock_secs,
+            seed,
+            draws,
+            contact_work: _,
+            unmodelled,
+            mocks: _,
+            mock_pos,
+        } = self;
+        let text = |out: &mut Vec<u8>, s: &str| {
+            out.extend_from_slice(&(s.len() as u64).to_le_bytes());
+            out.extend_from_slice(s.as_bytes());
+        };
+        out.extend_from_slice(&(values.len() as u64).to_le_bytes());
+        for (v, u) in values.iter().zip(unknown) {
+            text(out, v);
+            out.push(u8::from(*u));
+        }
+        let mut keys: Vec<&String> = extra.keys().collect();
+        keys.sort();
+        out.extend_from_slice(&(keys.len() as u64).to_le_bytes());
+        for k in keys {
+            let (v, u, scope) = &extra[k];
+            text(out, k);
+            text(out, v);
+            out.push(u8::from(*u));
+            out.extend_from_slice(&scope.to_le_bytes());
+        }
+        out.extend_from_slice(&(stack.len() as u64).to_le_bytes());
+        for (v, u) in stack {
+            text(out, v);
+            out.push(u8::from(*u));
+        }
+        for w in [*clock_secs as u64, *seed, *draws, u64::from(*unmodelled)] {
+            out.extend_from_slice(&w.to_le_bytes());
+        }
+        for n in mock_pos {
+            out.extend_from_slice(&n.to_le_bytes());
+        }
+    }
+
     /// `Global:` variables with their values (ids ascending; empty ones included).
     pub fn iter_globals(&self) -> impl Iterator<Item = (VarId, &str)> + '_ {
         self.values
@@ -528,6 +585,9 @@ pub struct Program {
     pub(crate) line_starts: Vec<usize>,
     /// Member slots of each dynamic data object root (`DYNAMIC x` clears them).
     pub(crate) members: HashMap<VarId, Vec<VarId>>,
+    /// The program calls `now()`: what it computes depends on the absolute simulated clock
+    /// (exact analysis merges no states of such a script: `sim::exact`).
+    pub(crate) reads_clock: bool,
 }
 
 /// The names local to a FUNCTION: its parameters and every non-`Global:` variable it assigns,
@@ -608,6 +668,8 @@ struct Compiler<'a> {
     /// Keys of the variables this program uses as dynamic data objects (DYNAMIC, member writes,
     /// `parsejson`): on them `x.length` is a member, elsewhere the method form of `length()`.
     objects: BTreeSet<String>,
+    /// A `now()` call was compiled ([`Program::reads_clock`]).
+    clock: bool,
 }
 
 impl<'a> Compiler<'a> {
@@ -623,6 +685,7 @@ impl<'a> Compiler<'a> {
             scope: None,
             members: HashMap::new(),
             objects: BTreeSet::new(),
+            clock: false,
         }
     }
 }
@@ -889,6 +952,7 @@ impl Compiler<'_> {
             ExprKind::Index(a, i) => CKind::Index(Box::new(self.expr(a)), Box::new(self.expr(i))),
             ExprKind::Call { name, args, method } => self.call(name, args, *method),
         };
+        self.clock |= matches!(kind, CKind::Call(Func::Now, _));
         CExpr { kind, at: e.offset as u32 }
     }
 
@@ -997,7 +1061,22 @@ impl Program {
         let members = c.members;
         let slots = c.symbols.len();
         let globals = c.symbols.ids().filter(|&id| c.symbols.is_global(id)).collect();
-        Program { body, funcs, slots, globals, writes, line_starts: ast.line_starts.clone(), members }
+        let reads_clock = c.clock;
+        Program {
+            body,
+            funcs,
+            slots,
+            globals,
+            writes,
+            line_starts: ast.line_starts.clone(),
+            members,
+            reads_clock,
+        }
+    }
+
+    /// The program calls `now()` (the absolute simulated clock).
+    pub fn reads_clock(&self) -> bool {
+        self.reads_clock
     }
 
     /// Variables the program may assign (ASSIGN targets, member paths and loop variables; not

@@ -67,6 +67,10 @@ pub struct Engine<'p, O: Observer = (), S: Source<'p> = Sampled> {
     /// case's [`Scripted`](crate::sim::rng::Scripted) plan. A type parameter, so the sampled
     /// engine carries no plan and checks none.
     src: S,
+    /// Exact analysis only ([`Source::MERGES`]): the encoded state and its parts' ends
+    /// (`fingerprint.rs`), reused from checkpoint to checkpoint.
+    state: Vec<u8>,
+    parts: Vec<(&'static str, usize)>,
 }
 
 /// One `explain` line: `tr!(self, kind, action, rule, format...)`.
@@ -104,6 +108,7 @@ impl<'p> Engine<'p, ()> {
 mod consent;
 mod dispatch;
 mod events;
+mod fingerprint;
 mod observe;
 mod recording;
 mod state;
@@ -128,7 +133,16 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             c.vars.set_mocks(&plan.external);
         }
         let behaviours = events::behaviours(p, src.plan().is_some());
-        Engine { p, globals: crate::sim::vars::globals(&p.symbols), behaviours, c, obs, src }
+        Engine {
+            p,
+            globals: crate::sim::vars::globals(&p.symbols),
+            behaviours,
+            c,
+            obs,
+            src,
+            state: Vec::new(),
+            parts: Vec::new(),
+        }
     }
 
     /// The observer (what it collected for the last contact).
@@ -220,6 +234,20 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         // event just started (ONANSWER's Start, say) take effect before the next event of the
         // same millisecond (§2 ordering). The loop ends when there is no thread and no event.
         loop {
+            // Exact analysis: after each new draw the state is encoded; a state this run has
+            // been in before (a loop) ends the run here (`sim::exact`). A constant `false` for
+            // every other source.
+            if S::MERGES && self.src.checkpoint_due() {
+                let (mut state, mut parts) = (std::mem::take(&mut self.state), std::mem::take(&mut self.parts));
+                self.encode_state(out, &mut state, &mut parts);
+                let repeat = self.src.checkpoint(&state, &parts, self.c.pc);
+                (self.state, self.parts) = (state, parts);
+                if repeat {
+                    self.c.pc = None;
+                    self.c.events.clear();
+                    break;
+                }
+            }
             let next_ev = self.next_event();
             let run_thread = match (self.c.pc, next_ev) {
                 (Some(_), Some(i)) => self.c.ready <= self.c.events[i].at,

@@ -1,0 +1,218 @@
+//! The state of a contact in progress, encoded for exact analysis (`sim::exact`): two points of
+//! a run whose encodings are equal have the same future — the same draws ahead with the same
+//! probabilities, the same tally at the end — so a run that comes back to a state it has been
+//! in is a loop, and its return probability goes into a linear equation instead of more runs.
+//!
+//! What is in: everything of [`Ctx`](super::state::Ctx) and of the [`Outcome`] so far that a
+//! later action, event, the end of the contact or the report's tally reads, with every time as
+//! its distance from the clock `t` (a loop moves the clock on each turn; nothing in the engine
+//! reads the absolute clock except a Snippet's `now()`, and exact analysis merges nothing in a
+//! script that calls it). What is out: the clock itself, and the action counter `steps` — the
+//! step limit is the one thing that would tell the turns of a loop apart, and exact analysis
+//! computes the model without it (SEMANTICS A-28). The Studio arming step numbers are kept by
+//! their order only: they are only ever compared with each other.
+//!
+//! Only an engine whose source merges states ([`Source::MERGES`]) calls this: `simulate`'s
+//! per-contact loop never does (the check is a constant).
+
+use super::events::EvKind;
+use super::{Engine, Observer};
+use crate::sim::outcome::{Initiator, Outcome};
+use crate::sim::rng::Source;
+
+/// The labels of the parts of an encoding, in order: the first is where the script thread is
+/// (two states at the same place that differ are told apart by the first other part that
+/// differs, which names why a loop was not merged).
+pub const PARTS: [&str; 11] = [
+    "where the script is",
+    "the call's state (phase, agent, flags, policy samples)",
+    "the times of pending events relative to the clock",
+    "the open recording's recorded time, which grows each turn",
+    "the times since the answer and the release",
+    "the consent answer's times",
+    "the open statement",
+    "the script's variables",
+    "the Snippet and template work, which grows each turn (the per-contact work budget)",
+    "the draws of random durations",
+    "the contact's recordings, statements and findings so far",
+];
+
+impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
+    /// The state now, into `buf` (cleared first); `parts` gets the end offset of each of
+    /// [`PARTS`].
+    pub(super) fn encode_state(&self, out: &Outcome, buf: &mut Vec<u8>, parts: &mut Vec<(&'static str, usize)>) {
+        buf.clear();
+        parts.clear();
+        let super::state::Ctx {
+            t,
+            phase,
+            pc,
+            ready,
+            steps: _,
+            direction,
+            ani,
+            dnis,
+            skill,
+            seg,
+            rec,
+            start_seq,
+            rao_seq,
+            ivr_pending,
+            rod_on,
+            policies_off,
+            dnr,
+            agent,
+            deciding,
+            first_answer,
+            answered,
+            external,
+            call_end,
+            stmt_open,
+            stmt_in_var,
+            stmt_n,
+            handlers,
+            consent,
+            refusal_stop,
+            buttons_on,
+            draws,
+            vars,
+            samples,
+            events,
+            times,
+            scratch,
+            id_buf,
+            invalid,
+        } = &self.c;
+        let now = *t;
+        let w = |buf: &mut Vec<u8>, x: u64| buf.extend_from_slice(&x.to_le_bytes());
+        let ago = |x: u64| now.wrapping_sub(x);
+        let opt = |x: Option<usize>| x.map_or(u64::MAX, |x| x as u64);
+        let end = |buf: &Vec<u8>, parts: &mut Vec<(&'static str, usize)>| {
+            let i = parts.len();
+            parts.push((PARTS[i], buf.len()));
+        };
+        // Where the script is.
+        w(buf, opt(pc.map(|a| a.index())));
+        buf.push(phase.map_or(255, |p| p as u8));
+        buf.push(*handlers);
+        end(buf, parts);
+        // The call's state.
+        w(buf, opt(*seg));
+        buf.push(direction.map_or(255, |d| d as u8));
+        for x in [
+            ani.map(|n| n.index()),
+            dnis.map(|n| n.index()),
+            skill.map(|s| s.index()),
+            agent.map(|a| a.index()),
+            deciding.map(|d| d.index()),
+        ] {
+            w(buf, opt(x));
+        }
+        buf.extend_from_slice(&[
+            u8::from(*rod_on),
+            u8::from(*policies_off),
+            u8::from(*dnr),
+            u8::from(*answered),
+            u8::from(*external),
+        ]);
+        // only the order of the arming steps matters.
+        let seqs = [*start_seq, *rao_seq, ivr_pending.map(|(s, _)| s)];
+        for (i, a) in seqs.iter().enumerate() {
+            for b in &seqs[i + 1..] {
+                buf.push(match (a, b) {
+                    (Some(a), Some(b)) => a.cmp(b) as i8 as u8,
+                    (Some(_), None) => 10,
+                    (None, Some(_)) => 11,
+                    (None, None) => 12,
+                });
+            }
+        }
+        w(buf, opt(ivr_pending.map(|(_, a)| a.index())));
+        buf.extend_from_slice(samples);
+        w(buf, buttons_on.len() as u64);
+        for (b, a) in buttons_on {
+            w(buf, b.index() as u64);
+            w(buf, a.index() as u64);
+        }
+        end(buf, parts);
+        // Pending events and the thread's next action, relative to the clock; their list's
+        // order carries no meaning (`events.rs`), so sorted.
+        w(buf, ready.wrapping_sub(now));
+        let mut evs: Vec<[u64; 5]> = events
+            .iter()
+            .map(|e| {
+                let (k, a, b) = match e.kind {
+                    EvKind::Answer => (0, 0, 0),
+                    EvKind::Abandon => (1, 0, 0),
+                    EvKind::TransferAgent => (2, 0, 0),
+                    EvKind::TransferExternal => (3, 0, 0),
+                    EvKind::Conference => (4, 0, 0),
+                    EvKind::Disposition => (5, 0, 0),
+                    EvKind::Rod { supervisor } => (6, u64::from(supervisor), 0),
+                    EvKind::Press { seq, pos } => (7, u64::from(seq), u64::from(pos)),
+                    EvKind::ScriptedPress { pos } => (8, u64::from(pos), 0),
+                    EvKind::Release => (9, 0, 0),
+                    EvKind::IvrHangUp => (10, 0, 0),
+                };
+                [e.at.wrapping_sub(now), u64::from(e.class), e.sub, k, a * (1 << 32) + b]
+            })
+            .collect();
+        evs.sort_unstable();
+        w(buf, evs.len() as u64);
+        evs.iter().flatten().for_each(|&x| w(buf, x));
+        w(buf, times.len() as u64);
+        times.iter().for_each(|&x| w(buf, x.wrapping_sub(now)));
+        end(buf, parts);
+        // The open recording.
+        match rec {
+            Some(r) => {
+                let who = match r.initiator {
+                    Initiator::Studio => u64::MAX,
+                    Initiator::Rod => u64::MAX - 1,
+                    Initiator::Policy(p) => p.index() as u64,
+                };
+                for x in [1, r.mode as u64, who, ago(r.from)] {
+                    w(buf, x);
+                }
+            }
+            None => w(buf, 0),
+        }
+        end(buf, parts);
+        // Answer and release (R12 measures between them).
+        for x in [first_answer, call_end] {
+            w(buf, x.map_or(u64::MAX, ago));
+            buf.push(u8::from(x.is_some()));
+        }
+        end(buf, parts);
+        // The consent answer, and the refusal's stop.
+        match consent {
+            Some((a, asked, at, menu)) => {
+                for x in [*a as u64, ago(*asked), ago(*at), menu.index() as u64] {
+                    w(buf, x);
+                }
+            }
+            None => w(buf, u64::MAX),
+        }
+        w(buf, refusal_stop.map_or(u64::MAX, ago));
+        buf.push(u8::from(refusal_stop.is_some()));
+        end(buf, parts);
+        // Statements.
+        for x in [opt(*stmt_open), opt(*stmt_in_var), u64::from(*stmt_n)] {
+            w(buf, x);
+        }
+        end(buf, parts);
+        // Variables, and the text buffers an action may read back.
+        vars.encode_state(buf);
+        for s in [scratch, id_buf, invalid] {
+            w(buf, s.len() as u64);
+            buf.extend_from_slice(s.as_bytes());
+        }
+        end(buf, parts);
+        w(buf, vars.work());
+        end(buf, parts);
+        draws.encode_state(buf);
+        end(buf, parts);
+        out.encode_state(now, buf);
+        end(buf, parts);
+    }
+}
