@@ -185,10 +185,13 @@ fn main() {
                     unchecked += 1;
                 }
                 Ok((e, c)) => {
-                    let how = if e.exact {
+                    let how = if e.exact && !e.loops.is_empty() {
+                        "exact, loop solved".to_string()
+                    } else if e.exact {
                         "exact".to_string()
                     } else if e.probabilities.iter().any(|v| v.half_width.is_some()) {
-                        format!("hybrid ({} samples)", e.samples)
+                        let loops = if e.loops.is_empty() { "" } else { ", loop" };
+                        format!("hybrid ({} samples{loops})", e.samples)
                     } else {
                         format!("residual {:.1e}", e.residual)
                     };

@@ -278,3 +278,32 @@ fn sensitivity_needs_exact_and_is_listed_in_json() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--sensitivity: not computed"));
     assert!(!String::from_utf8_lossy(&out.stdout).contains("Sensitivity:"));
 }
+
+/// A MENU that repeats on no input, through the command line: the loop is solved, the header
+/// and the "Loops:" line say so, the JSON lists where its state repeats and gives `2/5`, and
+/// `--sensitivity` says on stderr why it was not computed.
+#[test]
+fn exact_solved_loop_is_named_in_the_report_and_the_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("loop.yaml");
+    std::fs::write(
+        &script,
+        "script: loop\nactions:\n  - {id: begin, type: BEGIN, next: ask}\n  - {id: ask, type: MENU, branches: {'1': one, '2': two, default: ask}}\n  - {id: one, type: HANGUP}\n  - {id: two, type: HANGUP}\n",
+    )
+    .unwrap();
+    let traffic = dir.path().join("traffic.yaml");
+    std::fs::write(&traffic, format!("{FIXED}inputs: {{ask: {{'1': 0.3, '2': 0.2, none: 0.5}}}}\n")).unwrap();
+    let (s, t) = (script.to_str().unwrap(), traffic.to_str().unwrap());
+    let out = recflow(&["simulate", s, "--exact", "--traffic", t, "--sensitivity"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.lines().next().unwrap().ends_with(", 1 loop solved exactly"), "{text}");
+    assert!(text.contains("Exact: every probability below is exact"), "{text}");
+    assert!(text.contains("Loops: 1 loop solved exactly as linear equations (the state repeats at `ask`)"), "{text}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--sensitivity: not computed: the script's loops"));
+    let v = json(&["simulate", s, "--exact", "--traffic", t, "--format", "json"]);
+    assert_eq!(v["exact"], true);
+    assert_eq!(v["loops_solved"], serde_json::json!(["ask"]));
+    assert_eq!(v["rational"]["coverage"]["actions"]["two"], "2/5");
+    assert_eq!(v["residual"], 0.0);
+}
