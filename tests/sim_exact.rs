@@ -129,7 +129,8 @@ fn an_outcome_no_sample_showed_keeps_an_upper_bound() {
     assert_eq!(a.value, 0.0, "no sample abandons (seed 1)");
     let [lo, hi] = a.interval.unwrap();
     assert_eq!(lo, 0.0);
-    assert!(hi > 0.5 && hi >= 1.0 / 1001.0, "[{lo}, {hi}]");
+    // The KL bound at mean 0 over 8 samples: 1 - 0.00025^(1/8) ≈ 0.645, above the true 1/1001.
+    assert!(hi > 0.6 && hi < 0.7, "[{lo}, {hi}]");
     // A sampled run of 200 000 contacts: its share lies under the bound too.
     let sampled = recflow::sim::simulate(&p, 200_000, |_| {}).abandoned as f64 / 200_000.0;
     assert!(sampled > 0.0 && sampled <= hi, "sampled {sampled} vs [{lo}, {hi}]");
