@@ -53,7 +53,11 @@ fn a_menu_looping_on_no_input_reaches_2_first_with_probability_exactly_2_in_5() 
     assert_eq!(value(&e, "coverage.actions.one").rational.as_deref(), Some("3/5"));
     assert_eq!(value(&e, "coverage.actions.ask").rational.as_deref(), Some("1"));
     assert_eq!(e.loops, vec!["ask".to_string()]);
-    assert!(e.loop_note.as_deref().is_some_and(|n| n.contains("1 loop") && n.contains("A-28")), "{:?}", e.loop_note);
+    assert!(
+        e.loop_note.as_deref().is_some_and(|n| n.contains("1 loop") && n.contains("A-28")),
+        "{:?}",
+        e.loop_note
+    );
     // A handful of runs, not a hundred: the loop is not unrolled.
     assert!(e.runs < 10, "{} runs", e.runs);
 }

@@ -162,7 +162,10 @@ pub fn effort(e: &Exact, seed: Option<u64>) -> String {
         1 => ", 1 loop solved exactly".to_string(),
         n => format!(", {n} loops solved exactly"),
     };
-    format!("{} runs of the engine, {} leaves, {} classes of contact{samples}{loops}", e.runs, e.leaves, e.classes)
+    format!(
+        "{} runs of the engine, {} leaves, {} classes of contact{samples}{loops}",
+        e.runs, e.leaves, e.classes
+    )
 }
 
 /// The terminal report: one line per key, grouped by the report's sections.

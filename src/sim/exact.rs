@@ -500,13 +500,15 @@ pub fn explore_with(
     let mut stopped_early = false;
     // A Snippet that reads the clock sees the absolute time: states equal up to the clock
     // are not equal for it, so nothing is merged.
-    let clock = p.ops.iter().any(|op| matches!(op, super::compile::Op::Snippet { code, .. } if code.reads_clock()));
+    let clock =
+        p.ops.iter().any(|op| matches!(op, super::compile::Op::Snippet { code, .. } if code.reads_clock()));
     loop {
         let before = runs;
         let track = sensitivity && sample == 0;
         let mut merge = !clock;
         loop {
-            let sr = explore_sample(p, sample, merge, track, runs, max_runs, &mut groups, &mut index, &mut found);
+            let sr =
+                explore_sample(p, sample, merge, track, runs, max_runs, &mut groups, &mut index, &mut found);
             runs += sr.runs;
             if sr.budget_hit {
                 return Err(TooManyRuns { runs });
@@ -576,8 +578,8 @@ pub fn explore_with(
         }
         for (action, part) in &found.unmerged {
             e.not_exact.push(format!(
-                "loop at action `{action}` not solved: {part} differs on each turn, so no turn repeats \
-                 an earlier state (cut at 2^-50 instead)"
+                "loop at action `{action}` not solved: {part} differs on each turn, so no turn \
+                 repeats an earlier state (cut at 2^-50 instead)"
             ));
         }
     }
@@ -750,7 +752,8 @@ fn diagnose(s: &Exploring, p: &Compiled, out: &mut std::collections::BTreeSet<(S
     let (mut a0, mut b0) = (0, 0);
     for (&(label, a1), &(_, b1)) in earlier.parts.iter().zip(&last.parts) {
         if earlier.state[a0..a1] != last.state[b0..b1] {
-            let action = last.at.map_or_else(|| "(the end of the script)".to_string(), |a| p.id(a).to_string());
+            let action =
+                last.at.map_or_else(|| "(the end of the script)".to_string(), |a| p.id(a).to_string());
             out.insert((action, label));
             return;
         }
@@ -856,7 +859,8 @@ fn commit(
                         continue;
                     }
                     let term = if o as u32 == *taken { &m / po } else { -(&m / (BigRational::one() - po)) };
-                    *g.sensitivity.entry((purpose.counter, o as u32)).or_insert_with(BigRational::zero) += term;
+                    *g.sensitivity.entry((purpose.counter, o as u32)).or_insert_with(BigRational::zero) +=
+                        term;
                 }
             }
         }

@@ -352,15 +352,22 @@ impl Outcome {
                 Initiator::Rod => u64::MAX - 1,
                 Initiator::Policy(p) => p.index() as u64,
             };
-            for x in [u64::from(r.segment), r.mode as u64, who, ago(r.from_ms), ago(r.to_ms), r.ended_by as u64] {
+            for x in
+                [u64::from(r.segment), r.mode as u64, who, ago(r.from_ms), ago(r.to_ms), r.ended_by as u64]
+            {
                 w(out, x);
             }
         }
         w(out, statements.len() as u64);
         for s in statements {
-            for x in
-                [u64::from(s.n), ago(s.from_ms), ago(s.to_ms), u64::from(s.saved), s.ended_by as u64, ix(s.at)]
-            {
+            for x in [
+                u64::from(s.n),
+                ago(s.from_ms),
+                ago(s.to_ms),
+                u64::from(s.saved),
+                s.ended_by as u64,
+                ix(s.at),
+            ] {
                 w(out, x);
             }
         }

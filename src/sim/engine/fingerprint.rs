@@ -27,20 +27,25 @@ pub const PARTS: [&str; 11] = [
     "where the script is",
     "the call's state (phase, agent, flags, policy samples)",
     "the times of pending events relative to the clock",
-    "the open recording's recorded time, which grows each turn",
+    "the open recording's recorded time",
     "the times since the answer and the release",
     "the consent answer's times",
     "the open statement",
     "the script's variables",
-    "the Snippet and template work, which grows each turn (the per-contact work budget)",
-    "the draws of random durations",
+    "the Snippet and template work (the per-contact work budget)",
+    "the number of random durations drawn",
     "the contact's recordings, statements and findings so far",
 ];
 
 impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     /// The state now, into `buf` (cleared first); `parts` gets the end offset of each of
     /// [`PARTS`].
-    pub(super) fn encode_state(&self, out: &Outcome, buf: &mut Vec<u8>, parts: &mut Vec<(&'static str, usize)>) {
+    pub(super) fn encode_state(
+        &self,
+        out: &Outcome,
+        buf: &mut Vec<u8>,
+        parts: &mut Vec<(&'static str, usize)>,
+    ) {
         buf.clear();
         parts.clear();
         let super::state::Ctx {

@@ -238,7 +238,8 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             // been in before (a loop) ends the run here (`sim::exact`). A constant `false` for
             // every other source.
             if S::MERGES && self.src.checkpoint_due() {
-                let (mut state, mut parts) = (std::mem::take(&mut self.state), std::mem::take(&mut self.parts));
+                let (mut state, mut parts) =
+                    (std::mem::take(&mut self.state), std::mem::take(&mut self.parts));
                 self.encode_state(out, &mut state, &mut parts);
                 let repeat = self.src.checkpoint(&state, &parts, self.c.pc);
                 (self.state, self.parts) = (state, parts);

@@ -299,7 +299,10 @@ fn exact_solved_loop_is_named_in_the_report_and_the_json() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.lines().next().unwrap().ends_with(", 1 loop solved exactly"), "{text}");
     assert!(text.contains("Exact: every probability below is exact"), "{text}");
-    assert!(text.contains("Loops: 1 loop solved exactly as linear equations (the state repeats at `ask`)"), "{text}");
+    assert!(
+        text.contains("Loops: 1 loop solved exactly as linear equations (the state repeats at `ask`)"),
+        "{text}"
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("--sensitivity: not computed: the script's loops"));
     let v = json(&["simulate", s, "--exact", "--traffic", t, "--format", "json"]);
     assert_eq!(v["exact"], true);
