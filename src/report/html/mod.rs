@@ -157,6 +157,8 @@ struct Section {
     statements: String,
     recorded_time: String,
     graph: String,
+    /// Called-script groups drawn in the flow (collapsible), 0 for a script that calls nothing.
+    groups: usize,
     legend: Vec<Legend>,
     /// The script's load warnings (`file:line:col code: message`), as `recflow lint` prints
     /// them (issue 25: the page showed none).
@@ -526,7 +528,8 @@ fn section(input: &Input<'_>, model: &Model<'_>, k: usize, changed: &[String]) -
         Some(e) => exact::node_info(e, changed, script),
         None => node_info(&heat::collect(script, p), changed, script),
     };
-    let graph = flow_svg::flow_svg(script, &flow, &info, &graph_id);
+    let clusters = input.linked.map(heat::clusters).unwrap_or_default();
+    let graph = flow_svg::flow_svg(script, &flow, &info, &graph_id, &clusters);
     let legend = flow_svg::legend(script, &flow)
         .into_iter()
         .map(|(class, fill, stroke, text)| Legend { class, fill, stroke, text })
@@ -585,6 +588,7 @@ fn section(input: &Input<'_>, model: &Model<'_>, k: usize, changed: &[String]) -
         statements: charts::amounts(&statements),
         recorded_time: charts::amounts(&recorded_time),
         graph,
+        groups: clusters.len(),
         legend,
         warnings: script
             .warnings
