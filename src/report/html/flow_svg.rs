@@ -269,7 +269,8 @@ pub fn flow_svg(script: &Script, flow: &Flow, info: &[NodeInfo], id: &str, group
         }
     }
     let collapse = !groups.is_empty() && n > COLLAPSE_OVER;
-    let inner_of = |e: &Edge| (group_of[e.from] == group_of[e.to] && group_of[e.from] != TOP).then(|| group_of[e.from]);
+    let inner_of =
+        |e: &Edge| (group_of[e.from] == group_of[e.to] && group_of[e.from] != TOP).then(|| group_of[e.from]);
     struct Inner {
         lay: layered::Layout,
         edges: Vec<usize>,

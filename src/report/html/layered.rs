@@ -88,7 +88,7 @@ pub const LABEL_ROW: f64 = 14.0;
 /// Baseline of the first label row under the rank's bottom.
 const LABEL_TOP: f64 = 12.0;
 /// Space under a rank besides its label rows (for the edges to bend).
-pub const RANK_GAP: f64 = 26.0;
+pub const RANK_GAP: f64 = 30.0;
 /// Least horizontal space between two labels of one row.
 const LABEL_GAP: f64 = 8.0;
 /// Width a self-loop takes on the right of its node (included in the node's size).
@@ -419,8 +419,17 @@ pub fn layout(sizes: &[Size], edges: &[(usize, usize)], label_w: &[f64]) -> Layo
     }
     let height = y;
     let pos: Vec<(f64, f64)> = (0..n).map(|v| (left[v], tops[rank[v]])).collect();
-    let mut lay =
-        Layout { pos, routes: Vec::new(), width, height, rank: rank.clone(), tops, rank_h, gaps, label_rows: rows };
+    let mut lay = Layout {
+        pos,
+        routes: Vec::new(),
+        width,
+        height,
+        rank: rank.clone(),
+        tops,
+        rank_h,
+        gaps,
+        label_rows: rows,
+    };
 
     // ---- routes -----------------------------------------------------------------------------
     let heights: Vec<f64> = sizes.iter().map(|s| s.1).collect();
@@ -433,16 +442,21 @@ pub fn layout(sizes: &[Size], edges: &[(usize, usize)], label_w: &[f64]) -> Layo
         .iter()
         .enumerate()
         .map(|(e, _)| {
-            let ly = if label_rank[e] == usize::MAX { Y { rank: 0, base: Base::Top, off: 0.0 } } else { label_y(e) };
+            let ly = if label_rank[e] == usize::MAX {
+                Y { rank: 0, base: Base::Top, off: 0.0 }
+            } else {
+                label_y(e)
+            };
             Route { points: vec![], ys: vec![], label_at: (label_x[e], 0.0), label_y: ly }
         })
         .collect();
     for (k, &(a, b, e)) in dag.iter().enumerate() {
         let c = &chains[k];
         let ra = rank[a];
-        // Straight down from the port past its label's row, then bending to the next point.
-        let past = if label_w.get(e).copied().unwrap_or(0.0) > 0.0 {
-            LABEL_TOP + 3.0 + label_row[e] as f64 * LABEL_ROW
+        // Straight down from the port past every label row under the rank, then bending to the
+        // next point: a label sits beside its own edge, and no bend runs along a row of labels.
+        let past = if lay.label_rows[ra] > 0 {
+            LABEL_TOP + 3.0 + (lay.label_rows[ra] - 1) as f64 * LABEL_ROW
         } else {
             0.0
         };
@@ -618,8 +632,8 @@ mod tests {
             for &(f, b) in &labels[i + 1..] {
                 assert!(disjoint(a, b), "labels of edges {e} and {f} overlap: {a:?} {b:?}");
             }
-            for v in 0..sizes.len() {
-                let n = (l.pos[v].0, l.pos[v].1, l.pos[v].0 + sizes[v].0, l.pos[v].1 + sizes[v].1);
+            for (v, (p, sz)) in l.pos.iter().zip(&sizes).enumerate() {
+                let n = (p.0, p.1, p.0 + sz.0, p.1 + sz.1);
                 assert!(disjoint(a, n), "label of edge {e} over node {v}: {a:?} {n:?}");
             }
             assert!(a.2 <= l.width + 1e-9, "label of edge {e} inside the drawing's width");
@@ -640,7 +654,10 @@ mod tests {
             if p.is_empty() || edges[e].0 != 0 {
                 continue;
             }
-            assert!((p[0].0 + 4.0 - b.0).abs() < 1e-9 && p[1].0 == p[0].0 && p[1].1 >= b.3 - 1e-9, "{e}: {p:?} {b:?}");
+            assert!(
+                (p[0].0 + 4.0 - b.0).abs() < 1e-9 && p[1].0 == p[0].0 && p[1].1 >= b.3 - 1e-9,
+                "{e}: {p:?} {b:?}"
+            );
         }
     }
 

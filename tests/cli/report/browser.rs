@@ -345,7 +345,11 @@ fn check_in_browser(browser: &Path, html: &Path, name: &str, width: u32) -> Chec
                     .unwrap()
                     .iter()
                     .map(|x| {
-                        (x["title"].as_str().unwrap().to_string(), strs(&x["members"]), x["collapsed"].as_bool().unwrap())
+                        (
+                            x["title"].as_str().unwrap().to_string(),
+                            strs(&x["members"]),
+                            x["collapsed"].as_bool().unwrap(),
+                        )
                     })
                     .collect(),
                 toggle: (!g["toggle"].is_null()).then(|| {
@@ -378,7 +382,12 @@ fn check_in_browser(browser: &Path, html: &Path, name: &str, width: u32) -> Chec
                     .map(|k| c["colours"][k].as_str().unwrap().to_string()),
                 groups: (!c["groups"].is_null()).then(|| {
                     let g = &c["groups"];
-                    (strs(&g["lit"]), strs(&g["want"]), g["frame"].as_str().unwrap().to_string(), n(&g["after"]))
+                    (
+                        strs(&g["lit"]),
+                        strs(&g["want"]),
+                        g["frame"].as_str().unwrap().to_string(),
+                        n(&g["after"]),
+                    )
                 }),
             })
             .collect(),
@@ -547,7 +556,10 @@ fn called_scripts_are_collapsible_groups_in_headless_chromium() {
     assert_eq!(before.shown as usize, count("consent-no-input-leak"));
     assert_eq!(after.shown, 0, "collapsed: its actions are hidden");
     assert!(after.frame < before.frame / 3.0, "collapsed to one box: {before:?} → {after:?}");
-    assert!(after.svg < before.svg - (before.frame - after.frame) * 0.9, "the drawing closes up: {before:?} → {after:?}");
+    assert!(
+        after.svg < before.svg - (before.frame - after.frame) * 0.9,
+        "the drawing closes up: {before:?} → {after:?}"
+    );
     assert!(before.attached && after.attached, "arrows into the group end on it: {before:?} {after:?}");
     assert_eq!((before.clash, after.clash, back.clash), (0, 0, 0), "no box over a group's frame");
     assert!((back.svg - before.svg).abs() < 1.0 && back.frame == before.frame && back.shown == before.shown);
