@@ -8,7 +8,8 @@
 //! place: the unit tests compare every mapping's keys with the loader's own key lists, so a key
 //! the loader learns fails the build here until the schema learns it too. The schemas are as
 //! lenient as the loaders: Studio JSON allows members recflow keeps but does not model, property
-//! values are any scalar or list (the catalogue checks them with located messages).
+//! values are any scalar or list (the catalogue checks them with located messages) except the
+//! closed sets of `catalogue::CLOSED_PROPERTIES`, which are enums.
 
 #![allow(dead_code)] // Fields exist to be described, never read.
 
@@ -100,8 +101,9 @@ struct StudioFile {
     header: Option<StudioHeader>,
     /// Action id → action.
     actions: BTreeMap<String, StudioAction>,
-    /// Action id → index → `{name, value}`.
-    properties: Option<BTreeMap<String, BTreeMap<String, StudioProperty>>>,
+    /// Action id → index → `{name, value}` (an array of `{name, value}` is read too). A
+    /// closed-set property (`Record`, `State`, …) is checked by its name: see `StudioProperty`.
+    properties: Option<BTreeMap<String, Option<StudioProperties>>>,
     /// Action id → outgoing branches.
     branches: Option<BTreeMap<String, Vec<StudioBranch>>>,
 }
@@ -129,28 +131,41 @@ struct StudioAction {
     action_id: Option<Id>,
     /// The Studio action name (BEGIN, MENU, LOGRECORDINGPRO…).
     name: String,
-    label: Option<String>,
-    x: Option<f64>,
-    y: Option<f64>,
+    /// The caption (Studio writes `0` for some blank ones: a number is its text).
+    label: Option<Id>,
+    x: Option<serde_json::Value>,
+    y: Option<serde_json::Value>,
     /// recflow's consent annotation (`{accept: [...]}`).
     #[serde(rename = "recflowConsent")]
     recflow_consent: Option<Consent>,
 }
 
+/// One action's properties: Studio's `{"0": {name, value}, …}`, or a list of them.
+#[derive(Deserialize, JsonSchema)]
+#[serde(untagged)]
+enum StudioProperties {
+    ByIndex(BTreeMap<String, StudioProperty>),
+    List(Vec<StudioProperty>),
+}
+
+/// `{name, value}`; Studio exports carry blank entries (`{}`) and more fields (`editor`).
 #[derive(Deserialize, JsonSchema)]
 struct StudioProperty {
-    name: String,
-    value: serde_json::Value,
+    name: Option<String>,
+    /// A string, a list of strings; numbers and booleans are read as their text.
+    value: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize, JsonSchema)]
 struct StudioBranch {
     /// Target action id (absent: not wired).
     to: Option<Id>,
-    label: Option<String>,
+    /// The digit, CASE value or result name (a number is its text).
+    label: Option<Id>,
     #[serde(rename = "type")]
     kind: Option<String>,
-    index: Option<i64>,
+    /// Branch order, when every branch has a numeric one.
+    index: Option<serde_json::Value>,
 }
 
 /// A tenant: agents and recording policies (FORMATS §3, docs/tenant-and-traffic.md). Keys left
@@ -528,7 +543,7 @@ fn closed_sets(
         let closed: serde_json::Map<String, serde_json::Value> = CLOSED_PROPERTIES
             .iter()
             .filter(|c| c.action == ty)
-            .map(|c| (format!("^{}$", any_case(c.property, true)), closed_value(c)))
+            .map(|c| (format!("^{}$", any_case(c.property, false)), closed_value(c)))
             .collect();
         if closed.is_empty() {
             continue;
@@ -539,6 +554,42 @@ fn closed_sets(
         }));
     }
     action["allOf"] = serde_json::Value::Array(cases);
+}
+
+/// Issue 24: the closed-set properties in Studio JSON. An action's properties sit apart from
+/// the action (`properties[id]`, its type in `actions[id].name`), and JSON Schema cannot join two
+/// parts of a document on a key, so a property entry is checked by its *name* (any case, as the
+/// loader's lookup): an entry named `Record` takes `Record`'s values whatever action it
+/// belongs to. No other catalogue type lists these names (a unit test keeps it so); a property
+/// of that name on another type (an unknown property, read by no rule) is marked too —
+/// docs/editor.md says so. Studio writes `null` or `""` for a blank value (the default).
+fn studio_closed_values(schema: Option<&mut serde_json::Map<String, serde_json::Value>>) {
+    use crate::script::catalogue::CLOSED_PROPERTIES;
+    use serde_json::json;
+    let Some(entry) = schema.and_then(|s| s.get_mut("$defs")).and_then(|d| d.get_mut("StudioProperty"))
+    else {
+        return;
+    };
+    let mut names: Vec<String> = CLOSED_PROPERTIES.iter().map(|c| c.property.to_ascii_lowercase()).collect();
+    names.sort();
+    names.dedup();
+    let mut cases = Vec::new();
+    for name in names {
+        let sets: Vec<_> =
+            CLOSED_PROPERTIES.iter().filter(|c| c.property.eq_ignore_ascii_case(&name)).collect();
+        let mut any_of = vec![json!({"type": "null"})];
+        let mut description = Vec::new();
+        for c in &sets {
+            let v = closed_value(c);
+            description.push(v["description"].as_str().unwrap_or_default().to_owned());
+            any_of.extend(v["anyOf"].as_array().into_iter().flatten().cloned());
+        }
+        cases.push(json!({
+            "if": {"properties": {"name": {"type": "string", "pattern": format!("^{}$", any_case(sets[0].property, false))}}, "required": ["name"]},
+            "then": {"properties": {"value": {"description": description.join("; "), "anyOf": any_of}}},
+        }));
+    }
+    entry["allOf"] = serde_json::Value::Array(cases);
 }
 
 /// The published schemas: (file name under `schemas/`, pretty JSON with a final newline).
@@ -552,6 +603,7 @@ pub fn all() -> Vec<(&'static str, String)> {
     closed_sets(script.as_object_mut(), "ActionDef", "type", true);
     let mut studio = schema_for!(StudioFile);
     closed_sets(studio.as_object_mut(), "StudioAction", "name", false);
+    studio_closed_values(studio.as_object_mut());
     vec![
         ("script.schema.json", pretty(script)),
         ("studio-json.schema.json", pretty(studio)),
@@ -585,6 +637,22 @@ mod tests {
     fn schema(name: &str) -> serde_json::Value {
         let text = all().into_iter().find(|(n, _)| *n == name).unwrap().1;
         serde_json::from_str(&text).unwrap()
+    }
+
+    /// The Studio JSON schema checks a closed-set property by its name alone (JSON Schema cannot
+    /// join `properties[id]` with `actions[id].name`): sound only while no other catalogue type
+    /// lists a property of that name. A type that does fails here until the schema learns it.
+    #[test]
+    fn closed_property_names_belong_to_one_type() {
+        use crate::script::catalogue::{CATALOGUE, CLOSED_PROPERTIES};
+        for c in CLOSED_PROPERTIES {
+            let listed: Vec<&str> = CATALOGUE
+                .iter()
+                .filter(|t| t.properties.iter().any(|p| p.eq_ignore_ascii_case(c.property)))
+                .map(|t| t.name)
+                .collect();
+            assert_eq!(listed, [c.action], "`{}` is listed by {listed:?}", c.property);
+        }
     }
 
     /// One fact, one place: each mapping of the schemas has exactly the loader's keys.

@@ -242,3 +242,104 @@ fn every_bundled_script_validates_against_the_enums() {
     }
     assert!(checked >= 15, "only {checked} scripts found");
 }
+
+/// Issue 24 point 6 for Studio JSON: a closed-set property (`catalogue::CLOSED_PROPERTIES`) is
+/// checked by its name — `properties[id]` sits apart from `actions[id].name` and JSON Schema
+/// cannot join the two (docs/editor.md) — with what the Studio JSON loader reads: any case, the
+/// synonyms, JSON booleans where a boolean is read, `null` / `""` (the default), `{var}`
+/// templates where resolved; a misspelt value fails both the schema and the loader.
+#[test]
+fn studio_json_schema_knows_closed_values() {
+    let v = validator("studio-json.schema.json");
+    let doc = |ty: &str, props: &str| -> (String, serde_json::Value) {
+        let text = format!(
+            r#"{{"header": {{"scriptName": "x"}},
+ "actions": {{"1": {{"name": "BEGIN"}}, "2": {{"name": "{ty}"}}}},
+ "properties": {{"2": {props}}},
+ "branches": {{"1": [{{"to": "2", "type": "default"}}]}}}}"#
+        );
+        let value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+        (text, value)
+    };
+    let bad = |ty: &str, props: &str| {
+        let (text, value) = doc(ty, props);
+        assert!(!v.is_valid(&value), "the schema accepted {props}");
+        assert!(recflow::script::load_str("bad.json", &text).is_err(), "the loader read {props}");
+    };
+    let good = |ty: &str, props: &str| {
+        let (text, value) = doc(ty, props);
+        let errors: Vec<String> =
+            v.iter_errors(&value).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{props}: {errors:?}");
+        recflow::script::load_str("good.json", &text)
+            .unwrap_or_else(|e| panic!("the loader refused {props}: {}", e.render_plain(100)));
+    };
+    bad("LOGRECORDINGPRO", r#"{"0": {"name": "Record", "value": "Strat"}}"#);
+    bad("LOGRECORDINGPRO", r#"[{"name": "record", "value": "Strat"}]"#);
+    bad("LOGRECORDINGPRO", r#"{"0": {"name": "Record", "value": true}}"#);
+    bad("INDICATE", r#"{"0": {"name": "Name", "value": "B"}, "1": {"name": "State", "value": "Onn"}}"#);
+    bad(
+        "LOGRECORDINGPRO",
+        r#"{"0": {"name": "Record", "value": "Start"}, "1": {"name": "RecordType", "value": "{t}"}}"#,
+    );
+    bad("MENU", r#"{"0": {"name": "Sensitive", "value": 1}}"#);
+    good("LOGRECORDINGPRO", r#"{"0": {"name": "Record", "value": "{how}"}}"#);
+    good(
+        "LOGRECORDINGPRO",
+        r#"{"0": {"name": "Record", "value": " stop "}, "1": {"name": "UseRecordingStatementId", "value": true}}"#,
+    );
+    good(
+        "Log Recording Pro",
+        r#"[{"name": "RECORD", "value": "START"}, {"name": "RecordType", "value": null}]"#,
+    );
+    good(
+        "MENU",
+        r#"{"0": {"name": "Phrase", "value": "Hi"}, "1": {"name": "Sensitive", "value": "False"}, "2": {}}"#,
+    );
+    good(
+        "INDICATE",
+        r#"{"0": {"name": "Name", "value": "B", "editor": "text"}, "1": {"name": "State", "value": false}}"#,
+    );
+    // Other properties of the same action are free (the loader checks them with located errors).
+    good("MENU", r#"{"0": {"name": "Phrase", "value": "Hi"}, "1": {"name": "Timeout", "value": 5}}"#);
+    for c in recflow::script::catalogue::CLOSED_PROPERTIES {
+        let rest = match (c.action, c.property) {
+            ("LOGRECORDINGPRO", "Record") => "",
+            ("LOGRECORDINGPRO", _) => r#", {"name": "Record", "value": "Start"}"#,
+            ("INDICATE", _) => r#", {"name": "Name", "value": "B"}"#,
+            _ => "",
+        };
+        for value in c.values.iter().chain(c.synonyms) {
+            for spelt in [value.to_string(), value.to_ascii_uppercase(), value.to_ascii_lowercase()] {
+                good(c.action, &format!(r#"[{{"name": "{}", "value": "{spelt}"}}{rest}]"#, c.property));
+            }
+            bad(c.action, &format!(r#"[{{"name": "{}", "value": "{value}x"}}{rest}]"#, c.property));
+        }
+        if c.boolean {
+            good(c.action, &format!(r#"[{{"name": "{}", "value": true}}{rest}]"#, c.property));
+        }
+    }
+}
+
+/// The Studio JSON schema accepts every Studio JSON file the loader reads: the bundled scripts
+/// and the test corpus (`tests/fixtures`), without an unknown-type warning (the schema marks
+/// an unknown type, as it is usually a typo).
+#[test]
+fn studio_json_schema_accepts_what_the_loader_reads() {
+    let v = validator("studio-json.schema.json");
+    let mut all = Vec::new();
+    studio_files(&root().join("scripts"), &mut all);
+    studio_files(&root().join("tests"), &mut all);
+    all.sort();
+    let mut checked = 0;
+    for path in &all {
+        let Ok(script) = recflow::script::load_path(path) else { continue };
+        if script.warnings.iter().any(|w| w.kind.code() == "load::unknown-type") {
+            continue;
+        }
+        let value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        check(&v, path, &value);
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} Studio JSON files load");
+}

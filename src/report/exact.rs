@@ -52,10 +52,7 @@ pub fn to_json(e: &Exact, script: &str, seed: u64) -> Json {
     if e.samples > 1 {
         m.insert(
             "interval999".into(),
-            nest(&e.probabilities, |v| {
-                v.half_width
-                    .map(|h| json!([rounded((v.value - h).max(0.0)), rounded((v.value + h).min(1.0))]))
-            }),
+            nest(&e.probabilities, |v| v.interval.map(|[lo, hi]| json!([rounded(lo), rounded(hi)]))),
         );
     }
     m.insert("expected".into(), nest(&e.expected, |v| Some(rounded(v.value))));
@@ -79,6 +76,13 @@ pub fn to_json(e: &Exact, script: &str, seed: u64) -> Json {
     Json::Object(m)
 }
 
+/// A hybrid probability's 99.9% interval in percent: `[41.198, 43.897] (99.9%)`.
+fn interval_text([lo, hi]: [f64; 2]) -> String {
+    // No `-0.000` from float noise at 0.
+    let pct = |x: f64| format!("{:.3}", (x * 100.0).max(0.0));
+    format!("[{}, {}] (99.9%)", pct(lo), pct(hi))
+}
+
 pub fn json(e: &Exact, script: &str, seed: u64) -> String {
     let mut s = serde_json::to_string_pretty(&to_json(e, script, seed)).unwrap_or_default();
     s.push('\n');
@@ -92,7 +96,7 @@ pub fn yaml(e: &Exact, script: &str, seed: u64) -> String {
 /// The verdict the human report opens with, as the sampled report's (issue 19 point 3; one
 /// catalogue, `sim::findings`; one [`Verdict`] type, shown by the text and HTML views): per
 /// class, one line per finding kind with a probability above 0 — the probability, its fraction
-/// (or 99.9% half-width when hybrid), what it means, the lint rules that predict it — and a
+/// (or its 99.9% interval when hybrid), what it means, the lint rules that predict it — and a
 /// class with probability 0 says so.
 pub fn verdict(e: &Exact) -> Verdict {
     use crate::sim::findings::{Class, Finding};
@@ -117,8 +121,8 @@ pub fn verdict(e: &Exact) -> Verdict {
             if let Some(r) = v.rational.as_deref().and_then(fraction_or_none) {
                 let _ = write!(how, " = {r}");
             }
-            if let Some(h) = v.half_width {
-                let _ = write!(how, " ± {:.3} points (99.9%)", h * 100.0);
+            if let Some(iv) = v.interval {
+                let _ = write!(how, " {}", interval_text(iv));
             }
             let text =
                 format!("{how} of contacts {}{}  [{class} {}]", k.verdict, k.predicting_suffix(), k.name);
@@ -183,8 +187,8 @@ pub fn human(e: &Exact, script: &str, seed: u64) -> String {
         if let Some(r) = v.rational.as_deref().and_then(fraction_or_none) {
             let _ = write!(line, "  = {r}");
         }
-        if let Some(h) = v.half_width {
-            let _ = write!(line, "  ± {:.3} points (99.9%)", if h < 5e-13 { 0.0 } else { h * 100.0 });
+        if let Some(iv) = v.interval {
+            let _ = write!(line, "  {}", interval_text(iv));
         }
         s.push_str(line.trim_end());
         s.push('\n');
@@ -245,8 +249,8 @@ pub fn diff_json(
             if let Some(r) = &c.rational {
                 m.insert("rational".into(), json!(r));
             }
-            if let Some(h) = c.half_width {
-                m.insert("half_width999".into(), rounded(h));
+            if let Some([lo, hi]) = c.interval {
+                m.insert("interval999".into(), json!([rounded(lo), rounded(hi)]));
             }
             Json::Object(m)
         })
@@ -310,8 +314,8 @@ pub fn diff_human(
             if let Some(r) = c.rational.as_deref().and_then(fraction_or_none) {
                 let _ = write!(line, "  = {r}");
             }
-            if let Some(h) = c.half_width {
-                let _ = write!(line, "  ± {:.3} (99.9%)", h * 100.0);
+            if let Some([lo, hi]) = c.interval {
+                let _ = write!(line, "  [{:+.3}, {:+.3}] points (99.9%)", lo * 100.0, hi * 100.0);
             }
             s.push_str(line.trim_end());
             s.push('\n');

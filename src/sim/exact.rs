@@ -22,7 +22,8 @@
 //!   places, so they cannot be split by one closed form. When a run draws one, the analysis
 //!   becomes *hybrid*: the durations are sampled `samples` times (keyed draws, as `simulate`),
 //!   the discrete choices are still enumerated exactly for each sample, and each probability
-//!   is the mean over the samples with a 99.9% interval.
+//!   is the mean over the samples with a 99.9% interval valid for any number of samples
+//!   (`stats::mean_interval_01`).
 //! - **Snippet `random()`** and a Snippet's choice on an unknown value are drawn outside the
 //!   keyed draws: hybrid as above (they vary with the sample).
 //! - **Loops** (a MENU repeating on no input) make the tree infinite: a path whose probability
@@ -50,8 +51,8 @@ pub const MAX_RUNS: u64 = 1_000_000;
 /// such paths, and their total mass is reported as the residual.
 pub const CUT: f64 = 1.0 / (1u64 << 50) as f64;
 
-/// The two-sided 99.9% normal quantile (intervals of the hybrid mode).
-const Z999: f64 = 3.290_526_731_491_926;
+/// The error probability of the hybrid mode's intervals (99.9%; `stats::mean_interval_01`).
+const DELTA: f64 = 0.001;
 
 /// The source of chance of exact analysis: replays `prefix`, then branches.
 #[derive(Clone, Debug)]
@@ -302,8 +303,9 @@ pub struct Value {
     pub rational: Option<String>,
     /// The same fraction as a number (`diff --exact` subtracts them).
     pub ratio: Option<BigRational>,
-    /// Hybrid mode: the 99.9% half-width over the duration samples.
-    pub half_width: Option<f64>,
+    /// Hybrid mode: the 99.9% interval `[lo, hi]` of the mean over the duration samples
+    /// (`stats::mean_interval_01`: valid for any number of samples, inside [0, 1]).
+    pub interval: Option<[f64; 2]>,
 }
 
 /// The result of [`explore`].
@@ -590,20 +592,20 @@ fn summarise(
             per.copy_from_slice(&per_key[i]);
         }
         let mean = BigRational::new(total, common.clone()) / &samples;
-        let half_width = hybrid.then(|| {
-            let mu = per.iter().sum::<f64>() / n as f64;
-            let var = if n > 1 {
-                per.iter().map(|v| (v - mu) * (v - mu)).sum::<f64>() / (n - 1) as f64
-            } else {
-                0.0
-            };
-            Z999 * (var / n as f64).sqrt()
+        let is_expectation = path.first().is_some_and(|k| k == "statements");
+        // Probabilities lie in [0, 1] per sample; expected counts do not (no interval).
+        let value = mean.to_f64().unwrap_or(0.0);
+        // The per-sample values are f64 sums of leaf masses (1 may be 0.9999999999999999): the
+        // interval is widened to hold the exact mean.
+        let interval = (hybrid && !is_expectation).then(|| {
+            let [lo, hi] = crate::stats::mean_interval_01(&per, DELTA);
+            [lo.min(value), hi.max(value)]
         });
         let v = Value {
-            value: mean.to_f64().unwrap_or(0.0),
+            value,
             rational: exact.then(|| fraction(&mean)),
             ratio: exact.then(|| mean.clone()),
-            half_width,
+            interval,
             path,
         };
         if v.path.first().is_some_and(|k| k == "statements") {
@@ -619,7 +621,7 @@ fn summarise(
             value: secs.to_f64().unwrap_or(0.0),
             rational: exact.then(|| fraction(&secs)),
             ratio: exact.then(|| secs.clone()),
-            half_width: None,
+            interval: None,
         });
     }
     let mut not_exact = Vec::new();
@@ -757,9 +759,10 @@ pub struct Change {
     pub difference: f64,
     /// The exact difference, when both analyses are exact.
     pub rational: Option<String>,
-    /// Hybrid: the sum of the two 99.9% half-widths (the same duration samples in both runs,
-    /// so the intervals are not independent: their sum bounds the difference's).
-    pub half_width: Option<f64>,
+    /// Hybrid: bounds of new − old from the two 99.9% intervals, `[new.lo − old.hi, new.hi −
+    /// old.lo]` (the same duration samples in both runs, so the intervals are not independent:
+    /// this holds whenever both do).
+    pub interval: Option<[f64; 2]>,
 }
 
 /// `diff --exact`: every probability key of either version whose value differs (exact: any
@@ -789,16 +792,15 @@ pub fn compare(old: &Exact, new: &Exact) -> (Vec<Change>, Vec<String>) {
             (Some(a), Some(b)) => Some(b - a),
             _ => None,
         };
-        let half_width = match (old.exact && new.exact, &o, &n) {
+        // A side's interval: its own, or the point when exact (a missing key: 0).
+        let bounds = |v: &Option<Value>, x: f64| v.as_ref().and_then(|v| v.interval).unwrap_or([x, x]);
+        let interval = match (old.exact && new.exact, bounds(&o, ov), bounds(&n, nv)) {
             (true, _, _) => None,
-            (false, o, n) => Some(
-                o.as_ref().and_then(|v| v.half_width).unwrap_or(0.0)
-                    + n.as_ref().and_then(|v| v.half_width).unwrap_or(0.0),
-            ),
+            (false, [olo, ohi], [nlo, nhi]) => Some([nlo - ohi, nhi - olo]),
         };
-        let changed = match (&exact_difference, half_width) {
+        let changed = match (&exact_difference, interval) {
             (Some(d), _) => !d.is_zero() || o.is_none() != n.is_none(),
-            (None, Some(h)) => (nv - ov).abs() > h || o.is_none() != n.is_none(),
+            (None, Some([lo, hi])) => lo > 0.0 || hi < 0.0 || o.is_none() != n.is_none(),
             (None, None) => ov != nv,
         };
         if changed {
@@ -808,7 +810,7 @@ pub fn compare(old: &Exact, new: &Exact) -> (Vec<Change>, Vec<String>) {
                 new: n.map(|v| v.value),
                 difference: exact_difference.as_ref().and_then(|d| d.to_f64()).unwrap_or(nv - ov),
                 rational: exact_difference.as_ref().map(fraction),
-                half_width,
+                interval,
             });
         }
     }

@@ -67,8 +67,8 @@ fn share(e: &Exact, v: Option<&Value>) -> (f64, Share) {
         let f = v.and_then(|v| v.rational.as_deref()).filter(|f| !matches!(*f, "0" | "1"));
         return (100.0 * p, Share::Exact(f.and_then(fraction_or_none).map(str::to_string)));
     }
-    let h = v.and_then(|v| v.half_width).unwrap_or(0.0);
-    let ci = [100.0 * (p - h).max(0.0), 100.0 * (p + h + e.residual).min(1.0)];
+    let [lo, hi] = v.and_then(|v| v.interval).unwrap_or([p, p]);
+    let ci = [100.0 * lo, 100.0 * (hi + e.residual).min(1.0)];
     let what = match (e.samples > 1, e.residual > 0.0) {
         (true, false) => " (99.9% interval over the samples of the random durations; not exact)",
         (false, true) => " ([p, p + residual]: loop paths below 2^-50 not explored; not exact)",
@@ -165,12 +165,13 @@ pub(super) fn policy_bars(e: &Exact, sampled: &Report) -> Vec<Bar> {
                 (None, true) => Share::Exact(None),
                 _ => {
                     // Not exact: the ratio of the two intervals' ends.
-                    let (hm, hr) = (
-                        matched.and_then(|v| v.half_width).unwrap_or(0.0),
-                        recorded.and_then(|v| v.half_width).unwrap_or(0.0) + e.residual,
+                    let ([mlo, mhi], [rlo, rhi]) = (
+                        matched.and_then(|v| v.interval).unwrap_or([m, m]),
+                        recorded.and_then(|v| v.interval).unwrap_or([r, r]),
                     );
-                    let lo = if m + hm > 0.0 { (r - hr).max(0.0) / (m + hm) } else { 0.0 };
-                    let hi = if m - hm > 0.0 { ((r + hr) / (m - hm)).min(1.0) } else { 1.0 };
+                    let rhi = rhi + e.residual;
+                    let lo = if mhi > 0.0 { rlo / mhi } else { 0.0 };
+                    let hi = if mlo > 0.0 { (rhi / mlo).min(1.0) } else { 1.0 };
                     Share::Interval(
                         [100.0 * lo, 100.0 * hi],
                         " (interval from the 99.9% intervals of matched and recorded; not exact)",

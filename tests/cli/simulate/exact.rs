@@ -56,7 +56,7 @@ fn exact_human_report_opens_with_the_verdict() {
     let out = recflow(&["simulate", "scripts/mistake-consent-leak.yaml", "--exact", "--calls", "20"]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("Verdict (estimated probability per contact)"), "{text}");
-    assert!(text.contains("points (99.9%) of contacts recorded without consent"), "{text}");
+    assert!(text.contains("] (99.9%) of contacts recorded without consent"), "{text}");
     assert!(text.contains("  ✓ no warning in any of the 20 samples"), "{text}");
 }
 
