@@ -34,6 +34,7 @@
 use std::collections::HashMap;
 
 use num_bigint::BigInt;
+use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{One, ToPrimitive, Zero};
 
@@ -555,15 +556,7 @@ fn summarise(
     let mut per = vec![0.0f64; n as usize];
     // Sums over groups in one common denominator (the lcm of the groups' masses'): each key's
     // total is then integer products and sums, reduced once — not a gcd per group and key.
-    let common = groups.iter().fold(BigInt::one(), |l, g| {
-        let d = g.mass.denom();
-        let (mut a, mut b) = (l.clone(), d.clone());
-        while !b.is_zero() {
-            let r = &a % &b;
-            (a, b) = (b, r);
-        }
-        l / a * d
-    });
+    let common = groups.iter().fold(BigInt::one(), |l, g| l.lcm(g.mass.denom()));
     let scaled: Vec<BigInt> = groups.iter().map(|g| g.mass.numer() * (&common / g.mass.denom())).collect();
     // Each group's counts added to their keys' totals (per sample too, when hybrid): one pass
     // over the groups' counts, in group order (so each key's f64 sums have a fixed order).
