@@ -482,6 +482,37 @@ fn html_report_renders_in_headless_chromium_with_working_finding_paths() {
     assert_eq!(c.graphs[0].nodes, 36);
     assert_legible(&c, "report-large");
 
+    // A busy CASE: nine long branch names under one box (the placement before issue 24's last
+    // round drew 8 pairs of these labels over each other).
+    let tiers = [
+        "gold-customer",
+        "silver-customer",
+        "bronze-customer",
+        "platinum",
+        "new-caller",
+        "returning",
+        "vip-line",
+        "staff-line",
+        "partner",
+    ];
+    let mut case = String::from(
+        "script: case9\nactions:\n  - {id: begin, type: BEGIN, next: k}\n  - id: k\n    type: CASE\n    properties: {Variable: tier}\n    branches: {",
+    );
+    for (i, t) in tiers.iter().enumerate() {
+        case += &format!("{t}: t{i}, ");
+    }
+    case += "default: t9}\n";
+    for i in 0..10 {
+        case += &format!("  - {{id: t{i}, type: HANGUP}}\n");
+    }
+    let case_script = dir.join("case9.yaml");
+    std::fs::write(&case_script, case).unwrap();
+    let busy = dir.join("report-case9.html");
+    write_report(&["report", case_script.to_str().unwrap()], &busy);
+    let c = check_in_browser(&browser, &busy, "report-case9", 1400);
+    assert_eq!((c.graphs[0].nodes, c.graphs[0].edges), (12, 11));
+    assert_legible(&c, "report-case9");
+
     // A change OLD → NEW, whose new script has lint findings.
     let old = "scripts/consent-gdpr.yaml";
     let new = "scripts/mistake-consent-leak.yaml";
