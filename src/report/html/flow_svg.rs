@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use svg::Node as _;
 use svg::node::element::{Group, Path, Rectangle, Text, Title};
 
-use super::layered;
+use super::layered::{self, LOOP_W};
 use crate::flow::Flow;
 use crate::report::graph::{Role, nodes, type_line};
 use crate::script::{Action, Kind, Script};
@@ -38,8 +38,6 @@ pub struct NodeInfo {
     pub edge_share: BTreeMap<usize, f64>,
 }
 
-/// Width of the space a self-loop takes on the right of its node.
-const LOOP_W: f64 = 34.0;
 /// Approximate advance of a character: node id (13 px, bold) and other lines (11.5 px).
 const ID_CHAR: f64 = 8.0;
 const TEXT_CHAR: f64 = 6.6;
@@ -163,24 +161,177 @@ fn arrowhead(tip: (f64, f64), dir: (f64, f64)) -> Path {
     )
 }
 
+/// A called script's copy drawn as a group (a framed cluster with its name), from
+/// [`crate::report::heat::clusters`]: actions `first..first + len`.
+pub use crate::report::heat::Cluster;
+
+/// Groups start collapsed when the script has more actions than this (the page would be large:
+/// the 50-call library is 2 052 actions); below it they start expanded. Either way each group's
+/// header collapses or expands it.
+pub const COLLAPSE_OVER: usize = 150;
+
+/// Inside a group: padding, the header's height, and the height of a collapsed group.
+const GPAD: f64 = 12.0;
+const GHEAD: f64 = 30.0;
+const GCOLLAPSED: f64 = 50.0;
+/// Advance of a character of an edge label (11 px) and of a group title (13 px, bold): wide
+/// enough for DejaVu Sans, the widest common system-ui font.
+const LABEL_CHAR: f64 = 7.0;
+const TITLE_CHAR: f64 = 8.4;
+
+fn label_width(l: &str) -> f64 {
+    if l.is_empty() { 0.0 } else { l.chars().count() as f64 * LABEL_CHAR + 2.0 }
+}
+
+/// The path of an edge through `p` with its arrowhead at the last point (the line stops short of
+/// the tip, so the head keeps its size and colour).
+fn edge_shapes(p: &[(f64, f64)]) -> (String, Path) {
+    let last = p.len() - 1;
+    let up = p[last].1 < p[last - 1].1;
+    let dir = (0.0, if up { -1.0 } else { 1.0 });
+    let mut q = p.to_vec();
+    q[last].1 -= dir.1 * 8.0;
+    (path_d(&q), arrowhead(p[last], dir))
+}
+
+/// The self-loop of a node whose box is at `(x, y)`, `(bw, bh)`: path and arrowhead.
+fn self_loop(x: f64, y: f64, bw: f64, bh: f64) -> (String, Path) {
+    let (rx, y0, y1) = (x + bw, y + bh * 0.3, y + bh * 0.7);
+    let d = format!(
+        "M {rx:.1} {y0:.1} C {:.1} {:.1}, {:.1} {:.1}, {:.1} {y1:.1}",
+        rx + LOOP_W - 4.0,
+        y0 - 6.0,
+        rx + LOOP_W - 4.0,
+        y1 + 6.0,
+        rx + 9.0
+    );
+    (d, arrowhead((rx, y1), (-1.0, 0.0)))
+}
+
+/// `rank base off` of a [`layered::Y`] for the page's script (`t` top, `b` rank bottom, a number:
+/// that top-level node's bottom).
+fn y_attr(y: layered::Y) -> String {
+    let base = match y.base {
+        layered::Base::Top => "t".to_string(),
+        layered::Base::RankBottom => "b".to_string(),
+        layered::Base::NodeBottom(v) => v.to_string(),
+    };
+    format!("{} {base} {:.1}", y.rank, y.off)
+}
+
+fn edge_group(e: &Edge) -> Group {
+    Group::new()
+        .set("class", if e.unexercised { "edge unexercised" } else { "edge" })
+        .set("data-from", e.from.to_string())
+        .set("data-to", e.to.to_string())
+}
+
+fn label_text(e: &Edge, at: (f64, f64)) -> Text {
+    Text::new(e.label.clone())
+        .set("x", format!("{:.1}", at.0))
+        .set("y", format!("{:.1}", at.1))
+        .set("class", if e.unexercised { "elabel unexercised" } else { "elabel" })
+        .set("data-from", e.from.to_string())
+        .set("data-to", e.to.to_string())
+}
+
 /// Draw the flow. `info` is indexed by action (may be empty: no traffic). `id` prefixes the
-/// element ids so that two graphs can live in one page.
-pub fn flow_svg(script: &Script, flow: &Flow, info: &[NodeInfo], id: &str) -> String {
+/// element ids so that two graphs can live in one page. `groups`: the copies of called scripts
+/// (empty for a script that calls nothing), each drawn as a collapsible frame.
+///
+/// With groups the layout is per group, then placed: each group's actions are laid out on their
+/// own, and the top level lays out the entry script's actions and one box per group; edges into
+/// or out of a group are routed to its frame and continue inside to their action. Collapsing a
+/// group only changes the height of its rank, so the page's script restacks the ranks (every y is
+/// written as a [`layered::Y`]) without laying anything out again.
+pub fn flow_svg(script: &Script, flow: &Flow, info: &[NodeInfo], id: &str, groups: &[Cluster]) -> String {
     let all = nodes(script, flow);
+    let n = all.len();
     let none = NodeInfo::default();
     let info_of = |i: usize| info.get(i).unwrap_or(&none).clone();
-    let texts: Vec<Vec<String>> =
-        (0..all.len()).map(|i| lines(script, i, info.get(i).unwrap_or(&none))).collect();
+    let texts: Vec<Vec<String>> = (0..n).map(|i| lines(script, i, info.get(i).unwrap_or(&none))).collect();
     let boxes: Vec<(f64, f64)> = texts.iter().map(|l| box_size(l)).collect();
     let edges = edges_of(script, &info_of);
-    let mut looped = vec![false; all.len()];
+    let label_w: Vec<f64> = edges.iter().map(|e| label_width(&e.label)).collect();
+    let mut looped = vec![false; n];
     for e in edges.iter().filter(|e| e.from == e.to) {
         looped[e.from] = true;
     }
     let sizes: Vec<(f64, f64)> =
         boxes.iter().zip(&looped).map(|(&(w, h), &l)| (if l { w + LOOP_W } else { w }, h)).collect();
-    let pairs: Vec<(usize, usize)> = edges.iter().map(|e| (e.from, e.to)).collect();
-    let lay = layered::layout(&sizes, &pairs);
+
+    // Membership, then each group laid out on its own.
+    const TOP: usize = usize::MAX;
+    let mut group_of = vec![TOP; n];
+    for (g, c) in groups.iter().enumerate() {
+        for slot in group_of.iter_mut().skip(c.first).take(c.len) {
+            *slot = g;
+        }
+    }
+    let collapse = !groups.is_empty() && n > COLLAPSE_OVER;
+    let inner_of =
+        |e: &Edge| (group_of[e.from] == group_of[e.to] && group_of[e.from] != TOP).then(|| group_of[e.from]);
+    struct Inner {
+        lay: layered::Layout,
+        edges: Vec<usize>,
+        size: (f64, f64),
+    }
+    let inners: Vec<Inner> = groups
+        .iter()
+        .enumerate()
+        .map(|(g, c)| {
+            let ids: Vec<usize> = (0..edges.len()).filter(|&k| inner_of(&edges[k]) == Some(g)).collect();
+            let pairs: Vec<(usize, usize)> =
+                ids.iter().map(|&k| (edges[k].from - c.first, edges[k].to - c.first)).collect();
+            let lw: Vec<f64> = ids.iter().map(|&k| label_w[k]).collect();
+            let lay = layered::layout(&sizes[c.first..c.first + c.len], &pairs, &lw);
+            let title_w = (group_title(c).chars().count() as f64) * TITLE_CHAR + 30.0;
+            // Without the space under the last rank, but for its labels (a self-loop's).
+            let last = lay.label_rows.last().map_or(0.0, |&k| k as f64 * layered::LABEL_ROW);
+            let inner_h = lay.height - lay.gaps.last().copied().unwrap_or(0.0) + last;
+            let size = (lay.width.max(title_w) + 2.0 * GPAD, GHEAD + inner_h + GPAD);
+            Inner { lay, edges: ids, size }
+        })
+        .collect();
+
+    // The top level: the actions outside every group, then one node per group.
+    let mut top_ix = vec![TOP; n];
+    let mut top_sizes: Vec<(f64, f64)> = Vec::new();
+    for i in 0..n {
+        if group_of[i] == TOP {
+            top_ix[i] = top_sizes.len();
+            top_sizes.push(sizes[i]);
+        }
+    }
+    let group_base = top_sizes.len();
+    for inner in &inners {
+        top_sizes.push((inner.size.0, if collapse { GCOLLAPSED } else { inner.size.1 }));
+    }
+    let top_of = |i: usize| if group_of[i] == TOP { top_ix[i] } else { group_base + group_of[i] };
+    let top_edges: Vec<usize> = (0..edges.len()).filter(|&k| inner_of(&edges[k]).is_none()).collect();
+    let top_pairs: Vec<(usize, usize)> =
+        top_edges.iter().map(|&k| (top_of(edges[k].from), top_of(edges[k].to))).collect();
+    let top_lw: Vec<f64> = top_edges.iter().map(|&k| label_w[k]).collect();
+    let lay = layered::layout(&top_sizes, &top_pairs, &top_lw);
+
+    // Where every action is drawn (groups as laid out at the top, expanded or not).
+    let group_at = |g: usize| lay.pos[group_base + g];
+    let pos: Vec<(f64, f64)> = (0..n)
+        .map(|i| match group_of[i] {
+            TOP => lay.pos[top_ix[i]],
+            g => {
+                let (gx, gy) = group_at(g);
+                let (x, y) = inners[g].lay.pos[i - groups[g].first];
+                (gx + GPAD + x, gy + GHEAD + y)
+            }
+        })
+        .collect();
+
+    // A point on a group's frame as drawn expanded (what is inside is only shown then).
+    let frame_point = |g: usize, x: f64, top: bool| {
+        let gy = group_at(g).1;
+        (x, if top { gy } else { gy + inners[g].size.1 })
+    };
 
     let pad = 20.0;
     let (w, h) = (lay.width + 2.0 * pad, lay.height + 2.0 * pad);
@@ -191,73 +342,128 @@ pub fn flow_svg(script: &Script, flow: &Flow, info: &[NodeInfo], id: &str) -> St
         .set("width", w.round())
         .set("height", h.round())
         .set("role", "img");
+    let relayout = !groups.is_empty();
+    if relayout {
+        let join = |v: &[f64]| v.iter().map(|x| format!("{x:.1}")).collect::<Vec<_>>().join(" ");
+        doc = doc.set("data-gaps", join(&lay.gaps)).set("data-top0", join(&lay.tops));
+    }
+    // Parts drawn inside each group (they move and hide with it).
+    let mut inside: Vec<Vec<Box<dyn svg::Node>>> = (0..groups.len()).map(|_| Vec::new()).collect();
+    let mut inside_labels: Vec<Vec<Text>> = (0..groups.len()).map(|_| Vec::new()).collect();
+
+    // Top-level edges, continued inside a group to the action they join.
     let mut group_edges = Group::new().set("class", "edges");
     let mut group_labels = Group::new().set("class", "elabels");
-    for (e, r) in edges.iter().zip(&lay.routes) {
-        let class = if e.unexercised { "edge unexercised" } else { "edge" };
-        let mut g = Group::new()
-            .set("class", class)
-            .set("data-from", e.from.to_string())
-            .set("data-to", e.to.to_string());
-        let (label_at, d, tip, dir);
+    for (t, &k) in top_edges.iter().enumerate() {
+        let e = &edges[k];
+        let r = &lay.routes[t];
+        let mut g = edge_group(e);
         if e.from == e.to {
-            // A loop on the right side: out at 35% of the height, back in at 65%.
-            let (x, y) = lay.pos[e.from];
+            let (x, y) = pos[e.from];
             let (bw, bh) = boxes[e.from];
-            let (rx, y0, y1) = (x + bw, y + bh * 0.3, y + bh * 0.7);
-            d = format!(
-                "M {rx:.1} {y0:.1} C {:.1} {:.1}, {:.1} {:.1}, {:.1} {y1:.1}",
-                rx + LOOP_W - 4.0,
-                y0 - 6.0,
-                rx + LOOP_W - 4.0,
-                y1 + 6.0,
-                rx + 9.0
-            );
-            tip = (rx, y1);
-            dir = (-1.0, 0.0);
-            label_at = (rx + 4.0, y + bh + 12.0);
+            let (d, head) = self_loop(x, y, bw, bh);
+            g.append(Path::new().set("d", d).set("class", "line"));
+            g.append(head);
+            if relayout {
+                g = g.set("data-shift", lay.rank[top_ix[e.from]]);
+            }
         } else {
-            let p = &r.points;
-            let last = p.len() - 1;
-            let up = p[last].1 < p[last - 1].1;
-            dir = (0.0, if up { -1.0 } else { 1.0 });
-            tip = p[last];
-            let mut q = p.clone();
-            q[last].1 -= dir.1 * 8.0;
-            d = path_d(&q);
-            label_at = r.label_at;
+            let (d, mut head) = edge_shapes(&r.points);
+            let (gf, gt) = (group_of[e.from], group_of[e.to]);
+            if gt != TOP {
+                // Into a group: collapsed, the arrow ends on its frame; expanded, it continues
+                // to its action (the frame's arrowhead is hidden).
+                g = g.set("data-gin", gt);
+                if !collapse {
+                    head = head.set("class", "ah off");
+                }
+                let last = r.points.len() - 1;
+                let from_above = r.ys[last].base == layered::Base::Top;
+                let at = frame_point(gt, r.points[last].0, from_above);
+                let short = (at.0, if from_above { at.1 - 8.0 } else { at.1 + 8.0 });
+                let (mx, my) = port(pos[e.to], boxes[e.to], at.0, from_above);
+                let (d2, head2) = edge_shapes(&[short, at, (mx, my)]);
+                let mut x = edge_group(e).set("class", "edge gpart");
+                x.append(Path::new().set("d", d2).set("class", "line"));
+                x.append(head2);
+                inside[gt].push(Box::new(x));
+            }
+            if gf != TOP {
+                // Out of a group: from its action to the frame.
+                let from_below = r.ys[0].base != layered::Base::Top;
+                let at = frame_point(gf, r.points[0].0, !from_below);
+                let (mx, my) = port(pos[e.from], boxes[e.from], at.0, !from_below);
+                let mut x = edge_group(e).set("class", "edge gpart");
+                x.append(Path::new().set("d", path_d(&[(mx, my), at])).set("class", "line"));
+                inside[gf].push(Box::new(x));
+            }
+            g.append(Path::new().set("d", d).set("class", "line"));
+            g.append(head);
+            if relayout {
+                let xs: Vec<String> = r.points.iter().map(|p| format!("{:.1}", p.0)).collect();
+                let ys: Vec<String> = r.ys.iter().map(|&y| y_attr(y)).collect();
+                g = g.set("data-xs", xs.join(" ")).set("data-ys", ys.join(" "));
+            }
         }
-        g.append(Path::new().set("d", d).set("class", "line"));
-        g.append(arrowhead(tip, dir));
         group_edges.append(g);
         if !e.label.is_empty() {
-            group_labels.append(
-                Text::new(e.label.clone())
-                    .set("x", format!("{:.1}", label_at.0))
-                    .set("y", format!("{:.1}", label_at.1))
-                    .set("class", if e.unexercised { "elabel unexercised" } else { "elabel" })
-                    .set("data-from", e.from.to_string())
-                    .set("data-to", e.to.to_string()),
-            );
+            let mut l = label_text(e, r.label_at);
+            if relayout {
+                l = l.set("data-ly", y_attr(r.label_y));
+            }
+            group_labels.append(l);
+        }
+    }
+    // Edges inside each group, as its own layout routed them.
+    for (gi, inner) in inners.iter().enumerate() {
+        let (gx, gy) = group_at(gi);
+        let (ox, oy) = (gx + GPAD, gy + GHEAD);
+        for (t, &k) in inner.edges.iter().enumerate() {
+            let e = &edges[k];
+            let r = &inner.lay.routes[t];
+            let mut g = edge_group(e);
+            let (d, head) = if e.from == e.to {
+                let (x, y) = pos[e.from];
+                self_loop(x, y, boxes[e.from].0, boxes[e.from].1)
+            } else {
+                let p: Vec<(f64, f64)> = r.points.iter().map(|&(x, y)| (x + ox, y + oy)).collect();
+                edge_shapes(&p)
+            };
+            g.append(Path::new().set("d", d).set("class", "line"));
+            g.append(head);
+            inside[gi].push(Box::new(g));
+            if !e.label.is_empty() {
+                inside_labels[gi].push(label_text(e, (r.label_at.0 + ox, r.label_at.1 + oy)));
+            }
         }
     }
     doc.append(group_edges);
-    let mut group = Group::new().set("class", "nodes");
-    for (i, n) in all.iter().enumerate() {
-        let (x, y) = lay.pos[i];
+
+    let mut top_nodes = Group::new().set("class", "nodes");
+    let mut member_nodes: Vec<Vec<Group>> = (0..groups.len()).map(|_| Vec::new()).collect();
+    for (i, nd) in all.iter().enumerate() {
+        let (x, y) = pos[i];
         let (bw, bh) = boxes[i];
         let inf = info_of(i);
-        let (fill, stroke) = n.role.colours();
+        let (fill, stroke) = nd.role.colours();
         let heat_fill = inf.share.map(crate::report::heat::heat_colour);
-        let mut class = format!("node role-{}", n.role.class());
-        if !n.reachable {
+        let mut class = format!("node role-{}", nd.role.class());
+        if !nd.reachable {
             class.push_str(" unreachable");
         }
         if inf.changed {
             class.push_str(" changed");
         }
         let mut g = Group::new().set("class", class).set("data-node", i);
-        let a = n.action;
+        if relayout && group_of[i] == TOP {
+            let v = top_ix[i];
+            g = g
+                .set("data-tv", v)
+                .set("data-rank", lay.rank[v])
+                .set("data-shift", lay.rank[v])
+                .set("data-h", format!("{:.1}", sizes[i].1));
+        }
+        let a = nd.action;
         g.append(Title::new(format!("{} — {}", a.id, type_line(a))));
         // Fill: traffic share when known (as `graph --heat`); the role shows in the border and
         // a colour band on the left (as `graph` colours it).
@@ -267,7 +473,7 @@ pub fn flow_svg(script: &Script, flow: &Flow, info: &[NodeInfo], id: &str) -> St
                 .set("y", y)
                 .set("width", bw)
                 .set("height", bh)
-                .set("rx", if matches!(n.role, Role::Begin | Role::Event) { 12 } else { 4 })
+                .set("rx", if matches!(nd.role, Role::Begin | Role::Event) { 12 } else { 4 })
                 .set("fill", heat_fill.unwrap_or_else(|| fill.to_string()))
                 .set("stroke", stroke)
                 .set("class", "box"),
@@ -289,12 +495,94 @@ pub fn flow_svg(script: &Script, flow: &Flow, info: &[NodeInfo], id: &str) -> St
                     .set("class", if k == 0 { "nid" } else { "ntext" }),
             );
         }
-        group.append(g);
+        match group_of[i] {
+            TOP => top_nodes.append(g),
+            gi => member_nodes[gi].push(g),
+        }
     }
-    doc.append(group);
+    doc.append(top_nodes);
+
+    // The groups: frame, header (the toggle), then what is inside.
+    for (gi, c) in groups.iter().enumerate() {
+        let v = group_base + gi;
+        let (gx, gy) = group_at(gi);
+        let (gw, gh) = inners[gi].size;
+        let mut g = Group::new()
+            .set("class", if collapse { "group collapsed" } else { "group" })
+            .set("data-group", gi)
+            .set("data-first", c.first)
+            .set("data-len", c.len)
+            .set("data-tv", v)
+            .set("data-rank", lay.rank[v])
+            .set("data-shift", lay.rank[v])
+            .set("data-h", format!("{gh:.1}"))
+            .set("data-hc", format!("{GCOLLAPSED:.1}"));
+        g.append(Title::new(format!("{} — {} actions", c.title, c.len)));
+        g.append(
+            Rectangle::new()
+                .set("x", gx)
+                .set("y", gy)
+                .set("width", gw)
+                .set("height", if collapse { GCOLLAPSED } else { gh })
+                .set("rx", 8)
+                .set("class", "gframe"),
+        );
+        let mut head = Group::new()
+            .set("class", "gtoggle")
+            .set("tabindex", 0)
+            .set("role", "button")
+            .set("aria-expanded", if collapse { "false" } else { "true" });
+        head.append(
+            Rectangle::new()
+                .set("x", gx)
+                .set("y", gy)
+                .set("width", gw)
+                .set("height", GHEAD - 6.0)
+                .set("rx", 8)
+                .set("class", "ghead"),
+        );
+        head.append(
+            Text::new(if collapse { "▸" } else { "▾" })
+                .set("x", gx + 10.0)
+                .set("y", gy + 17.0)
+                .set("class", "gmark"),
+        );
+        head.append(Text::new(group_title(c)).set("x", gx + 26.0).set("y", gy + 17.0).set("class", "gtitle"));
+        g.append(head);
+        g.append(
+            Text::new(format!("{} actions inside — select the title to expand", c.len))
+                .set("x", gx + 26.0)
+                .set("y", gy + 40.0)
+                .set("class", "gmore"),
+        );
+        let mut body = Group::new().set("class", "ginner");
+        for x in inside[gi].drain(..) {
+            body.append(x);
+        }
+        for x in member_nodes[gi].drain(..) {
+            body.append(x);
+        }
+        for x in inside_labels[gi].drain(..) {
+            body.append(x);
+        }
+        g.append(body);
+        doc.append(g);
+    }
     // Labels last: drawn over edges that pass by.
     doc.append(group_labels);
     doc.to_string()
+}
+
+/// A group's title: the called script, its file and which copy (one per RUNSUB call site).
+fn group_title(c: &Cluster) -> String {
+    c.title.clone()
+}
+
+/// Where an edge continuing inside a group meets its action: on the box's top (`top`) or
+/// bottom, at `x` kept inside the box.
+fn port(at: (f64, f64), bx: (f64, f64), x: f64, top: bool) -> (f64, f64) {
+    let px = x.clamp(at.0 + 10.0, at.0 + bx.0 - 10.0);
+    (px, if top { at.1 } else { at.1 + bx.1 })
 }
 
 /// The legend entries of a script's roles: (css class, fill, stroke, text).

@@ -149,6 +149,9 @@ struct Section {
     graph_id: String,
     /// The verdict lines of this script's run, as the text report prints them.
     verdict: Verdict,
+    /// The verdict's heading without its leading `Verdict ` (`(1000 simulated contacts)`), for a
+    /// page with several scripts: the card's title already says "Verdict".
+    verdict_detail: String,
     summary: String,
     summary_legend: Vec<Key>,
     policies: Option<String>,
@@ -157,6 +160,8 @@ struct Section {
     statements: String,
     recorded_time: String,
     graph: String,
+    /// Called-script groups drawn in the flow (collapsible), 0 for a script that calls nothing.
+    groups: usize,
     legend: Vec<Legend>,
     /// The script's load warnings (`file:line:col code: message`), as `recflow lint` prints
     /// them (issue 25: the page showed none).
@@ -526,7 +531,8 @@ fn section(input: &Input<'_>, model: &Model<'_>, k: usize, changed: &[String]) -
         Some(e) => exact::node_info(e, changed, script),
         None => node_info(&heat::collect(script, p), changed, script),
     };
-    let graph = flow_svg::flow_svg(script, &flow, &info, &graph_id);
+    let clusters = input.linked.map(heat::clusters).unwrap_or_default();
+    let graph = flow_svg::flow_svg(script, &flow, &info, &graph_id, &clusters);
     let legend = flow_svg::legend(script, &flow)
         .into_iter()
         .map(|(class, fill, stroke, text)| Legend { class, fill, stroke, text })
@@ -577,6 +583,7 @@ fn section(input: &Input<'_>, model: &Model<'_>, k: usize, changed: &[String]) -
         name: script.name.clone(),
         path: input.path.clone(),
         graph_id,
+        verdict_detail: verdict.heading.strip_prefix("Verdict ").unwrap_or(&verdict.heading).to_string(),
         verdict,
         summary: charts::bars(&groups),
         summary_legend: summary_legend(&groups),
@@ -585,6 +592,7 @@ fn section(input: &Input<'_>, model: &Model<'_>, k: usize, changed: &[String]) -
         statements: charts::amounts(&statements),
         recorded_time: charts::amounts(&recorded_time),
         graph,
+        groups: clusters.len(),
         legend,
         warnings: script
             .warnings
@@ -635,9 +643,34 @@ fn header(inputs: &[&Input<'_>], model: &Model<'_>) -> Header {
     }
 }
 
+/// Text whose `` `code` `` spans (the Markdown backticks the terminal shows as they are) become
+/// `<code>` in HTML: the text is escaped first, then each pair of backticks becomes a `<code>`
+/// element; an unpaired backtick stays as it is.
+fn code_spans(text: &str) -> String {
+    let escaped = minijinja::HtmlEscape(text).to_string();
+    let parts: Vec<&str> = escaped.split('`').collect();
+    // Backticks: parts.len() - 1; the spans that have both ends are the odd parts up to `2 * pairs`.
+    let pairs = (parts.len() - 1) / 2;
+    let mut out = String::with_capacity(escaped.len() + 16);
+    for (k, part) in parts.iter().enumerate() {
+        if k % 2 == 0 {
+            out.push_str(part);
+        } else if k <= 2 * pairs {
+            out.push_str("<code>");
+            out.push_str(part);
+            out.push_str("</code>");
+        } else {
+            out.push('`');
+            out.push_str(part);
+        }
+    }
+    out
+}
+
 fn render(page: &Page) -> Result<String, minijinja::Error> {
     let mut env = minijinja::Environment::new();
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
+    env.add_filter("code", |text: String| minijinja::Value::from_safe_string(code_spans(&text)));
     env.add_template("report.html", TEMPLATE)?;
     let html = env.get_template("report.html")?.render(page)?;
     // Issue 21 F12: a bidi override or isolate from a script (an action id, a label, a phrase, a
@@ -739,4 +772,20 @@ pub fn diff_report(
         sections,
         diff: Some(view),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::code_spans;
+
+    #[test]
+    fn backtick_spans_become_code_after_escaping() {
+        assert_eq!(
+            code_spans("both take `default` when `default` is wired"),
+            "both take <code>default</code> when <code>default</code> is wired"
+        );
+        // Script text inside a span is escaped; an unpaired backtick stays a backtick.
+        assert_eq!(code_spans("MENU `<b>&` then ` alone"), "MENU <code>&lt;b&gt;&amp;</code> then ` alone");
+        assert_eq!(code_spans("no code"), "no code");
+    }
 }

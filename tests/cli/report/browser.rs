@@ -104,9 +104,52 @@ const HARNESS: &str = r#"<script>
           if (w > 1 && h > 1) { over.push(l.textContent.trim()); }
         });
       });
-      var edges = svg.querySelectorAll("g.edge").length;
+      // Edge labels drawn over each other (those shown).
+      var lr = Array.prototype.filter.call(labels, shown).map(function (l) { return [l.textContent.trim(), l.getBoundingClientRect()]; });
+      var crossed = [];
+      for (var i = 0; i < lr.length; i++) { for (var j = i + 1; j < lr.length; j++) {
+        var a = lr[i][1], b = lr[j][1];
+        if (Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5) {
+          crossed.push(lr[i][0] + " / " + lr[j][0]);
+        }
+      } }
+      // Edges: one g.edge per drawn edge; a part of an edge continued inside a group does not count.
+      var edges = svg.querySelectorAll("g.edge:not(.gpart)").length;
       var labelled = Array.prototype.filter.call(labels, function (l) { return l.textContent.trim() !== ""; }).length;
-      graphs.push({ id: svg.id, nodes: svg.querySelectorAll("g.node").length, edges: edges, labelled: labelled, over: over });
+      // Called-script groups: title, member action ids, collapsed; then one group collapsed or
+      // expanded by its title and back, measuring what changed.
+      var groups = Array.prototype.map.call(svg.querySelectorAll("g.group"), function (g) {
+        return { title: g.querySelector(".gtitle").textContent.trim(),
+          members: Array.prototype.map.call(g.querySelectorAll("g.node .nid"), function (t) { return t.textContent.trim(); }),
+          collapsed: g.classList.contains("collapsed") };
+      });
+      var toggle = null, g0 = svg.querySelector("g.group");
+      if (g0) {
+        var state = function () {
+          var f = g0.querySelector(".gframe").getBoundingClientRect();
+          var grow = function (r) { return { left: r.left - 2, right: r.right + 2, top: r.top - 2, bottom: r.bottom + 2 }; };
+          var meet = function (a, b) { return Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5; };
+          // Arrowheads into the group that are shown: on its frame when collapsed, else inside.
+          var heads = Array.prototype.filter.call(svg.querySelectorAll('g.edge[data-gin="' + g0.dataset.group + '"] .ah, g.group[data-group="' + g0.dataset.group + '"] .gpart .ah'), shown);
+          var attached = heads.length > 0 && heads.every(function (h) { return meet(grow(h.getBoundingClientRect()), f); });
+          // No box outside a group over a group's frame, no two frames over each other.
+          var frames = Array.prototype.map.call(svg.querySelectorAll("g.group > .gframe"), function (r) { return r.getBoundingClientRect(); });
+          var tops = Array.prototype.map.call(svg.querySelectorAll("g.nodes > g.node .box"), function (r) { return r.getBoundingClientRect(); });
+          var clash = 0;
+          frames.forEach(function (a, i) {
+            tops.forEach(function (b) { if (meet(a, b)) { clash++; } });
+            frames.slice(i + 1).forEach(function (b) { if (meet(a, b)) { clash++; } });
+          });
+          return { collapsed: g0.classList.contains("collapsed"), frame: f.height, svg: svg.getBoundingClientRect().height,
+            shown: Array.prototype.filter.call(g0.querySelectorAll("g.node"), shown).length, attached: attached, clash: clash,
+            mark: g0.querySelector(".gmark").textContent.trim(), expanded: g0.querySelector(".gtoggle").getAttribute("aria-expanded") };
+        };
+        var flip = function () { g0.querySelector(".gtoggle").dispatchEvent(new MouseEvent("click", { bubbles: true })); };
+        var before = state(); flip(); var after = state(); flip();
+        toggle = { before: before, after: after, back: state() };
+      }
+      graphs.push({ id: svg.id, nodes: svg.querySelectorAll("g.node").length, edges: edges, labelled: labelled, over: over,
+        crossed: crossed, groups: groups, toggle: toggle });
     });
     // Timeline labels overlapping each other.
     var tl = [];
@@ -145,7 +188,20 @@ const HARNESS: &str = r#"<script>
         edge: css(".edge.hl .line", "stroke"), head: css(".edge.hl .ah", "fill"),
         box: css(".node.hl .box", "stroke"), faded: css(".node:not(.hl)", "opacity")
       };
-      clicks.push({ graph: ul.dataset.graph, want: want, lit: lit, selected: li.classList.contains("selected"), colours: colours });
+      // With every group collapsed, the groups the path goes through are lit instead.
+      var inGroups = null, bar = document.querySelector('.zoombar[data-graph="' + ul.dataset.graph + '"]');
+      var all = bar && bar.querySelector('button[data-groups="collapse"]');
+      if (all) {
+        all.click();
+        var lit_groups = Array.prototype.map.call(svg.querySelectorAll("g.group.hl"), function (g) { return g.dataset.group; });
+        var want_groups = Array.prototype.filter.call(svg.querySelectorAll("g.group"), function (g) {
+          return want.some(function (n) { return g.querySelector('.node[data-node="' + n + '"]') !== null; });
+        }).map(function (g) { return g.dataset.group; });
+        var frame = css(".group.hl .gframe", "stroke");
+        bar.querySelector('button[data-groups="expand"]').click();
+        inGroups = { lit: lit_groups, want: want_groups, frame: frame, after: svg.querySelectorAll("g.group.hl").length };
+      }
+      clicks.push({ graph: ul.dataset.graph, want: want, lit: lit, selected: li.classList.contains("selected"), colours: colours, groups: inGroups });
     });
     var resources = performance.getEntriesByType("resource").map(function (r) { return r.name; });
     var pre = document.createElement("pre");
@@ -168,6 +224,26 @@ struct Graph {
     edges: usize,
     labelled: usize,
     over: Vec<String>,
+    /// Pairs of shown edge labels drawn over each other.
+    crossed: Vec<String>,
+    /// The called-script groups: title, the ids of the actions inside, collapsed.
+    groups: Vec<(String, Vec<String>, bool)>,
+    /// The first group as drawn, then collapsed or expanded by its title, then back.
+    toggle: Option<[GroupState; 3]>,
+}
+
+/// A group as drawn: collapsed, its frame's and the drawing's height, its actions shown, whether
+/// the arrowheads into it are on it, boxes or frames drawn over frames, its ▸/▾ and aria-expanded.
+#[derive(Debug, PartialEq)]
+struct GroupState {
+    collapsed: bool,
+    frame: f64,
+    svg: f64,
+    shown: u64,
+    attached: bool,
+    clash: u64,
+    mark: String,
+    expanded: String,
 }
 
 /// A finding clicked: its graph, the nodes it should light, those lit, whether the item is
@@ -179,6 +255,9 @@ struct Click {
     lit: Vec<String>,
     selected: bool,
     colours: [String; 4],
+    /// With every group collapsed: the groups lit, those the path goes through, the lit frame's
+    /// colour, and the groups still lit once expanded again.
+    groups: Option<(Vec<String>, Vec<String>, String, u64)>,
 }
 
 struct Checked {
@@ -260,6 +339,34 @@ fn check_in_browser(browser: &Path, html: &Path, name: &str, width: u32) -> Chec
                 edges: n(&g["edges"]) as usize,
                 labelled: n(&g["labelled"]) as usize,
                 over: strs(&g["over"]),
+                crossed: strs(&g["crossed"]),
+                groups: g["groups"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| {
+                        (
+                            x["title"].as_str().unwrap().to_string(),
+                            strs(&x["members"]),
+                            x["collapsed"].as_bool().unwrap(),
+                        )
+                    })
+                    .collect(),
+                toggle: (!g["toggle"].is_null()).then(|| {
+                    ["before", "after", "back"].map(|k| {
+                        let t = &g["toggle"][k];
+                        GroupState {
+                            collapsed: t["collapsed"].as_bool().unwrap(),
+                            frame: t["frame"].as_f64().unwrap(),
+                            svg: t["svg"].as_f64().unwrap(),
+                            shown: n(&t["shown"]),
+                            attached: t["attached"].as_bool().unwrap(),
+                            clash: n(&t["clash"]),
+                            mark: t["mark"].as_str().unwrap().to_string(),
+                            expanded: t["expanded"].as_str().unwrap().to_string(),
+                        }
+                    })
+                }),
             })
             .collect(),
         clicks: v["clicks"]
@@ -273,6 +380,15 @@ fn check_in_browser(browser: &Path, html: &Path, name: &str, width: u32) -> Chec
                 selected: c["selected"].as_bool().unwrap(),
                 colours: ["edge", "head", "box", "faded"]
                     .map(|k| c["colours"][k].as_str().unwrap().to_string()),
+                groups: (!c["groups"].is_null()).then(|| {
+                    let g = &c["groups"];
+                    (
+                        strs(&g["lit"]),
+                        strs(&g["want"]),
+                        g["frame"].as_str().unwrap().to_string(),
+                        n(&g["after"]),
+                    )
+                }),
             })
             .collect(),
         small: strs(&v["small"]),
@@ -314,6 +430,7 @@ fn assert_legible(c: &Checked, name: &str) {
             g.edges
         );
         assert!(g.over.is_empty(), "{name} {}: edge labels over node boxes: {:?}", g.id, g.over);
+        assert!(g.crossed.is_empty(), "{name} {}: edge labels over each other: {:?}", g.id, g.crossed);
     }
     assert!(c.small.is_empty(), "{name}: text under 10 px at 1400 px: {:?}", c.small);
     assert!(c.timeline_overlaps.is_empty(), "{name}: timeline labels overlap: {:?}", c.timeline_overlaps);
@@ -365,6 +482,37 @@ fn html_report_renders_in_headless_chromium_with_working_finding_paths() {
     assert_eq!(c.graphs[0].nodes, 36);
     assert_legible(&c, "report-large");
 
+    // A busy CASE: nine long branch names under one box (the placement before issue 24's last
+    // round drew 8 pairs of these labels over each other).
+    let tiers = [
+        "gold-customer",
+        "silver-customer",
+        "bronze-customer",
+        "platinum",
+        "new-caller",
+        "returning",
+        "vip-line",
+        "staff-line",
+        "partner",
+    ];
+    let mut case = String::from(
+        "script: case9\nactions:\n  - {id: begin, type: BEGIN, next: k}\n  - id: k\n    type: CASE\n    properties: {Variable: tier}\n    branches: {",
+    );
+    for (i, t) in tiers.iter().enumerate() {
+        case += &format!("{t}: t{i}, ");
+    }
+    case += "default: t9}\n";
+    for i in 0..10 {
+        case += &format!("  - {{id: t{i}, type: HANGUP}}\n");
+    }
+    let case_script = dir.join("case9.yaml");
+    std::fs::write(&case_script, case).unwrap();
+    let busy = dir.join("report-case9.html");
+    write_report(&["report", case_script.to_str().unwrap()], &busy);
+    let c = check_in_browser(&browser, &busy, "report-case9", 1400);
+    assert_eq!((c.graphs[0].nodes, c.graphs[0].edges), (12, 11));
+    assert_legible(&c, "report-case9");
+
     // A change OLD → NEW, whose new script has lint findings.
     let old = "scripts/consent-gdpr.yaml";
     let new = "scripts/mistake-consent-leak.yaml";
@@ -394,4 +542,65 @@ fn html_report_renders_in_headless_chromium_with_working_finding_paths() {
         );
     }
     assert_phone(&browser, &change, "report-diff-390");
+}
+
+/// Issue 24, Build 2: a script that calls others draws each called script's copy as a labelled
+/// group holding its actions; selecting the group's title collapses it to one box (edges then end
+/// on the box, the drawing gets shorter, nothing overlaps) and again expands it exactly as it was;
+/// a finding whose path runs through groups lights the path's actions, and, with the groups
+/// collapsed, the groups it runs through.
+#[test]
+fn called_scripts_are_collapsible_groups_in_headless_chromium() {
+    let Some(browser) = browser() else {
+        assert!(std::env::var_os("CI").is_none(), "no Chromium found under CI");
+        eprintln!("SKIPPED: no Chromium-family browser on PATH (install `chromium` or set RECFLOW_BROWSER)");
+        return;
+    };
+    let folder = "scripts/tenant-consent-subscript";
+    let page = out_dir().join("report-groups.html");
+    write_report(&["report", &format!("{folder}/mistake-main.yaml")], &page);
+    let c = check_in_browser(&browser, &page, "report-groups", 1400);
+    assert_legible(&c, "report-groups");
+    let g = &c.graphs[0];
+    let count = |f: &str| actions(&format!("{folder}/{f}.yaml"));
+    assert_eq!(g.nodes, count("mistake-main") + count("consent-no-input-leak") + count("routing"));
+    // One group per called script (each RUNSUB call site has its own copy), named with its file,
+    // holding exactly that script's actions; a flow this small starts expanded.
+    let titles: Vec<&str> = g.groups.iter().map(|x| x.0.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["consent-no-input-leak (consent-no-input-leak.yaml), copy 1", "routing (routing.yaml), copy 2"]
+    );
+    for ((title, members, collapsed), (script, file)) in
+        g.groups.iter().zip([("consent-no-input-leak", "consent-no-input-leak"), ("routing", "routing")])
+    {
+        assert_eq!(members.len(), count(file), "{title}: {members:?}");
+        assert!(members.iter().all(|m| m.starts_with(&format!("{script}:"))), "{title}: {members:?}");
+        assert!(!collapsed, "{title}: a small flow starts expanded");
+    }
+    // Collapsed by its title: one short box, its actions hidden, the arrows into it end on it,
+    // the drawing shorter; expanded again: as drawn at first.
+    let [before, after, back] = g.toggle.as_ref().expect("a group to toggle");
+    assert!(!before.collapsed && after.collapsed && !back.collapsed);
+    assert_eq!((before.mark.as_str(), after.mark.as_str()), ("▾", "▸"));
+    assert_eq!((before.expanded.as_str(), after.expanded.as_str()), ("true", "false"));
+    assert_eq!(before.shown as usize, count("consent-no-input-leak"));
+    assert_eq!(after.shown, 0, "collapsed: its actions are hidden");
+    assert!(after.frame < before.frame / 3.0, "collapsed to one box: {before:?} → {after:?}");
+    assert!(
+        after.svg < before.svg - (before.frame - after.frame) * 0.9,
+        "the drawing closes up: {before:?} → {after:?}"
+    );
+    assert!(before.attached && after.attached, "arrows into the group end on it: {before:?} {after:?}");
+    assert_eq!((before.clash, after.clash, back.clash), (0, 0, 0), "no box over a group's frame");
+    assert!((back.svg - before.svg).abs() < 1.0 && back.frame == before.frame && back.shown == before.shown);
+    // C001's path runs from the entry script through both groups: its actions light up, and with
+    // every group collapsed, exactly the groups it runs through (amber frames).
+    let k = &c.clicks[0];
+    assert_eq!(sorted_unique(k.lit.clone()), sorted_unique(k.want.clone()));
+    let (lit, want, frame, after) = k.groups.as_ref().expect("the groups of the path");
+    assert_eq!(want, &["0", "1"], "the path runs through both groups");
+    assert_eq!(lit, want, "collapsed groups on the path are lit");
+    assert_eq!(frame, "rgb(255, 171, 0)");
+    assert_eq!(*after, 0, "expanded again, the path's actions are lit, not the groups");
 }

@@ -103,6 +103,21 @@ fn big_scripts_and_libraries_lay_out_in_seconds() {
     let m = dir.path().join("main.yaml");
     let (page, took) = report(dir.path(), &[m.to_str().unwrap(), "--calls", "200"]);
     assert_eq!(page.matches("<g class=\"node ").count(), 2 + 50 + 50 * 40, "every linked action drawn");
+    // Each RUNSUB call site's copy of `sub` is a group holding its 40 actions; 2 052 actions make
+    // a large page, so the groups start collapsed (docs/report.md).
+    let groups: Vec<&str> = page.split("<g class=\"group collapsed\" data-first=\"").skip(1).collect();
+    assert_eq!(groups.len(), 50, "one collapsed group per call site");
+    assert!(!page.contains("<g class=\"group\" data-first="), "none expanded");
+    for (k, g) in groups.iter().enumerate() {
+        assert!(g.contains(&format!("sub (sub.yaml), copy {}", k + 1)), "group {k} titled");
+        assert_eq!(g.matches("<g class=\"node ").count(), 40, "group {k} holds the copy's actions");
+        let ids: Vec<&str> =
+            g.split("class=\"nid\"").skip(1).map(|t| t[t.find('>').unwrap() + 1..].trim_start()).collect();
+        assert!(
+            ids.len() == 40 && ids.iter().all(|t| t.starts_with("sub:")),
+            "group {k}: only `sub:` actions"
+        );
+    }
     // A watchdog, not a measurement (it runs in ~0.5 s): layout-rs never finished this library.
     assert!(took < Duration::from_secs(60), "library report took {took:?}");
 

@@ -50,6 +50,13 @@ fn report_simulates_the_linked_library_and_locates_findings_in_their_files() {
     // C001 is in the subscript's file, at the MENU's `default` branch (as `recflow lint` says).
     assert!(page.contains("(consent-no-input-leak.yaml:18:7)"), "C001 located in its own file");
     assert!(!page.contains("(mistake-main.yaml:18:7)"));
+    // Each called script is a group in the flow, titled with its script and file, expanded (a
+    // small flow); the zoom bar offers to collapse or expand them all.
+    assert_eq!(page.matches("<g class=\"group\" data-first=").count(), 2);
+    assert!(page.contains("consent-no-input-leak (consent-no-input-leak.yaml), copy 1"));
+    assert!(page.contains("routing (routing.yaml), copy 2"));
+    assert!(page.contains("2 called-script groups"));
+    assert!(page.contains("data-groups=\"collapse\""));
 }
 
 #[test]

@@ -39,7 +39,10 @@ fn verdict_text(page: &str) -> Vec<String> {
     let mut blocks = Vec::new();
     for block in section.split("<div class=\"vblock\">").skip(1) {
         let mut s = String::new();
-        s += &unescape(between(block, "<p class=\"vhead\">", "</p>")[0]);
+        // One script: the card's title is the heading; several: the card says "Verdict" and each
+        // script's block the rest of its heading.
+        let head = unescape(between(block, "class=\"vhead\">", "</")[0]);
+        s += &if head.starts_with("Verdict") { head } else { format!("Verdict {head}") };
         s.push('\n');
         for li in between(block, "\"><span class=\"mark\">", "</li>") {
             let (mark, rest) = li.split_once("</span> ").unwrap();
@@ -83,6 +86,11 @@ fn the_page_opens_with_the_text_reports_verdict_lines() {
     let text = simulate_verdict(&[&args[..], &calls[..]].concat());
     assert!(text.contains("✗ ") && text.contains("(lint C001, C003)"), "a violation to show: {text}");
     assert_eq!(verdict_text(&page), vec![text]);
+    // The card says "Verdict" once: its title is the text report's heading.
+    let card = &page[page.find("<section class=\"verdict\"").unwrap()..];
+    let card = &card[..card.find("</section>").unwrap()];
+    assert_eq!(card.matches("Verdict").count(), 1, "{card}");
+    assert!(card.contains("<h2 class=\"vhead\">Verdict (600 simulated contacts)</h2>"), "{card}");
     // First thing after the title: before what was assumed, the charts and the flow.
     let at = |needle: &str| page.find(needle).unwrap_or_else(|| panic!("{needle} missing"));
     assert!(at("<section class=\"verdict\"") < at("<section class=\"assumed\""));
@@ -97,7 +105,11 @@ fn the_page_opens_with_the_text_reports_verdict_lines() {
         blocks,
         vec![simulate_verdict(&[old, "--calls", "300"]), simulate_verdict(&[new, "--calls", "300"])]
     );
-    assert!(page.contains("<h3>old: <code>scripts&#x2f;consent-gdpr.yaml</code></h3>"));
+    assert!(page.contains(
+        "<h3>old: <code>scripts&#x2f;consent-gdpr.yaml</code> <span class=\"vhead\">(300 simulated contacts)</span></h3>"
+    ));
+    let card = &page[page.find("<section class=\"verdict\"").unwrap()..];
+    assert_eq!(card[..card.find("</section>").unwrap()].matches("Verdict").count(), 1);
 }
 
 #[test]
@@ -123,6 +135,9 @@ fn what_this_run_assumed_names_every_file_with_its_sha256_and_the_traffic_in_wor
     // The traffic file's answers in words, and the default durations.
     assert!(assumed.contains("MENU consent answered:"), "{assumed}");
     assert!(assumed.contains("no input"), "{assumed}");
+    // Code in the sentences is code on the page, not Markdown backticks shown as they are.
+    assert!(assumed.contains("(both take <code>default</code>)"), "{assumed}");
+    assert!(!assumed.contains('`'), "backticks shown literally: {assumed}");
     assert!(assumed.contains("talk exponential, mean 240 s"), "{assumed}");
     assert!(assumed.contains("recording policies:") || assumed.contains("no recording policy"), "{assumed}");
 
