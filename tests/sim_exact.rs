@@ -27,15 +27,19 @@ fn with_inputs(s: &Script, base: Traffic, inputs: &str) -> Traffic {
     t
 }
 
-fn looping_menu(inputs: &str) -> Compiled {
-    let s = script(
-        "  - {id: begin, type: BEGIN, next: ask}
-  - {id: ask, type: MENU, branches: {'1': one, '2': two, default: ask}}
-  - {id: one, type: HANGUP}
-  - {id: two, type: HANGUP}
-",
-    );
-    let traffic = with_inputs(&s, fixed_traffic(), inputs);
+/// The MENU `ask` {1: 0.3, 2: 0.2, none: 0.5} that repeats on no input, after action `before`
+/// (one YAML flow mapping with `id: first` and `next: ask`; empty: none).
+fn looping_menu(before: &str) -> Compiled {
+    let (next, before) =
+        if before.is_empty() { ("ask", String::new()) } else { ("first", format!("  - {before}\n")) };
+    let s = script(&format!(
+        "  - {{id: begin, type: BEGIN, next: {next}}}
+{before}  - {{id: ask, type: MENU, branches: {{'1': one, '2': two, default: ask}}}}
+  - {{id: one, type: HANGUP}}
+  - {{id: two, type: HANGUP}}
+"
+    ));
+    let traffic = with_inputs(&s, fixed_traffic(), "inputs: {ask: {'1': 0.3, '2': 0.2, none: 0.5}}");
     Compiled::compile(&s, &Tenant::default(), &traffic)
 }
 
@@ -44,7 +48,7 @@ fn looping_menu(inputs: &str) -> Compiled {
 /// reaches `two` first with probability exactly 0.2 / (0.3 + 0.2) = 2/5, with no residual.
 #[test]
 fn a_menu_looping_on_no_input_reaches_2_first_with_probability_exactly_2_in_5() {
-    let p = looping_menu("inputs: {ask: {'1': 0.3, '2': 0.2, none: 0.5}}");
+    let p = looping_menu("");
     let e = exact::explore(&p, 1).unwrap();
     assert!(e.exact, "{:?}", e.not_exact);
     assert_eq!(e.residual, 0.0);
@@ -67,16 +71,7 @@ fn a_menu_looping_on_no_input_reaches_2_first_with_probability_exactly_2_in_5() 
 #[test]
 fn a_loop_that_is_not_solved_is_cut_and_its_residual_bounds_the_value() {
     // `now()` in a Snippet reads the absolute clock: no two turns are the same state.
-    let s = script(
-        "  - {id: begin, type: BEGIN, next: clock}
-  - {id: clock, type: SNIPPET, properties: {Data: 'ASSIGN t = now()'}, next: ask}
-  - {id: ask, type: MENU, branches: {'1': one, '2': two, default: ask}}
-  - {id: one, type: HANGUP}
-  - {id: two, type: HANGUP}
-",
-    );
-    let traffic = with_inputs(&s, fixed_traffic(), "inputs: {ask: {'1': 0.3, '2': 0.2, none: 0.5}}");
-    let p = Compiled::compile(&s, &Tenant::default(), &traffic);
+    let p = looping_menu("{id: first, type: SNIPPET, properties: {Data: 'ASSIGN t = now()'}, next: ask}");
     let e = exact::explore(&p, 1).unwrap();
     let two = value(&e, "coverage.actions.two");
     assert!(!e.exact, "a cut loop is not exact");
@@ -145,16 +140,9 @@ fn a_loop_inside_a_loop_is_solved_against_the_hand_computed_closed_form() {
 /// cut at 2^-50 as before, and the report names the action and why.
 #[test]
 fn a_loop_whose_recorded_time_grows_is_cut_and_says_why() {
-    let s = script(
-        "  - {id: begin, type: BEGIN, next: rec}
-  - {id: rec, type: LOGRECORDINGPRO, properties: {Record: Start, RecordType: Call}, next: ask}
-  - {id: ask, type: MENU, branches: {'1': one, '2': two, default: ask}}
-  - {id: one, type: HANGUP}
-  - {id: two, type: HANGUP}
-",
+    let p = looping_menu(
+        "{id: first, type: LOGRECORDINGPRO, properties: {Record: Start, RecordType: Call}, next: ask}",
     );
-    let traffic = with_inputs(&s, fixed_traffic(), "inputs: {ask: {'1': 0.3, '2': 0.2, none: 0.5}}");
-    let p = Compiled::compile(&s, &Tenant::default(), &traffic);
     let e = exact::explore(&p, 1).unwrap();
     assert!(!e.exact);
     assert!(e.loops.is_empty());
