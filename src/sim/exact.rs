@@ -381,7 +381,16 @@ fn class_key(t: &Tally) -> Vec<u64> {
     k.extend_from_slice(&t.without_by_answer);
     k.extend_from_slice(&t.without_by);
     k.extend_from_slice(&t.class_contacts);
-    k.extend(t.coverage.counts());
+    // Coverage sparsely: a run touches a few hundred of a large script's thousands of
+    // counters. (index, count) of each counter above 0; the part before has the same length
+    // for every tally of one program (its lists of variable length end in u64::MAX), so equal
+    // keys are still equal tallies.
+    for (i, c) in t.coverage.counts().enumerate() {
+        if c > 0 {
+            k.push(i as u64);
+            k.push(c);
+        }
+    }
     k
 }
 
@@ -549,7 +558,17 @@ fn summarise(
         all.merge(&g.tally);
     }
     let keys = flatten(&all, p);
-    let lists: Vec<Vec<(Vec<String>, u64)>> = groups.iter().map(|g| flatten(&g.tally, p)).collect();
+    // Each group's counts by report key: coverage (most keys of a large script, few of them
+    // above 0 in one group) straight from its counters, by the index of their keys below; the
+    // rest from the group's report without coverage.
+    let lists: Vec<Vec<(Vec<String>, u64)>> = groups
+        .iter()
+        .map(|g| {
+            let mut t = g.tally.clone();
+            t.coverage = super::coverage::Coverage::default();
+            flatten(&t, p)
+        })
+        .collect();
     let exact = !hybrid && residual.is_zero();
     let mut probabilities = Vec::new();
     let mut expected = Vec::new();
@@ -576,9 +595,43 @@ fn summarise(
             }
         }
     }
+    // Coverage counter → key index, as the report names them (`coverage.actions.ID`,
+    // `coverage.branches.ID/BRANCH`); a key named twice takes its last counter, as the
+    // report's map does.
+    let mut cov_ix: Vec<Option<usize>> = Vec::new();
+    let mut last: HashMap<usize, usize> = HashMap::new();
+    let names = p
+        .coverage
+        .actions
+        .iter()
+        .map(|k| ("actions", k))
+        .chain(p.coverage.branches.iter().map(|(k, _, _)| ("branches", k)));
+    for (j, (kind, k)) in names.enumerate() {
+        let path = ["coverage".to_string(), kind.to_string(), k.clone()];
+        let i = key_ix.get(&path[..]).copied();
+        if let Some(i) = i
+            && let Some(prev) = last.insert(i, j)
+        {
+            cov_ix[prev] = None;
+        }
+        cov_ix.push(i);
+    }
+    for (g, scaled) in groups.iter().zip(&scaled) {
+        for (j, c) in g.tally.coverage.counts().enumerate() {
+            let (Some(Some(i)), true) = (cov_ix.get(j), c > 0) else { continue };
+            totals[*i] += scaled * BigInt::from(c);
+            if hybrid {
+                for &(s, m) in &g.per_sample {
+                    per_key[*i][s as usize] += m * c as f64;
+                }
+            }
+        }
+    }
     drop(key_ix);
+    // Sensitivity reads the groups' finding counts (not coverage) by key.
+    let sensitive = exact && groups.iter().any(|g| !g.sensitivity.is_empty());
     let flats: Vec<HashMap<Vec<String>, u64>> =
-        if exact { lists.into_iter().map(|l| l.into_iter().collect()).collect() } else { Vec::new() };
+        if sensitive { lists.into_iter().map(|l| l.into_iter().collect()).collect() } else { Vec::new() };
     for (i, (path, _)) in keys.into_iter().enumerate() {
         let total = std::mem::take(&mut totals[i]);
         if hybrid {
@@ -619,7 +672,7 @@ fn summarise(
     }
     let mut not_exact = Vec::new();
     let mut sensitivity = Vec::new();
-    if exact && groups.iter().any(|g| !g.sensitivity.is_empty()) {
+    if sensitive {
         for v in &probabilities {
             let violation = v.path.len() == 2
                 && v.path[0] == "findings"
