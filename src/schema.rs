@@ -369,7 +369,19 @@ struct GivenDef {
     /// id of an action whose result comes from outside (RESTAPI, HOURS, CAPTURE, …) → the
     /// branches it takes, visit by visit.
     external: Option<BTreeMap<String, Vec<String>>>,
+    /// seconds after arrival at which the caller hangs up if still in the IVR (replaces
+    /// the traffic's `durations.ivr_patience`); `false` / `none`: never.
+    ivr_patience: Option<IvrPatienceDef>,
     agent: Option<CaseAgentDef>,
+}
+
+/// Seconds after arrival, or `false` / `none` (the caller never hangs up in the IVR).
+#[derive(Deserialize, JsonSchema)]
+#[serde(untagged)]
+enum IvrPatienceDef {
+    Seconds(f64),
+    Never(bool),
+    NeverWord(String),
 }
 
 /// An agent event: `false` / `none` (never), `true` (at a drawn time), seconds after the
@@ -443,6 +455,8 @@ struct ExpectDef {
     dnr: Option<bool>,
     /// Whether the caller abandoned the queue.
     abandoned: Option<bool>,
+    /// Whether the caller hung up during the IVR (A-27, `ivr_patience`).
+    hung_up_in_ivr: Option<bool>,
 }
 
 #[derive(Deserialize, JsonSchema)]

@@ -222,6 +222,66 @@ fn as_test_cases_of_generated_scripts_pass() {
     assert_eq!(checked.get(), 48 * 2 * 6);
 }
 
+/// A-27 in test files: `given.ivr_patience` fixes when the caller hangs up if still in the IVR
+/// (seconds after arrival, or `false`: never, whatever the traffic says), and
+/// `expect.hung_up_in_ivr` checks it; `explain --as-test` of a contact whose caller hung up in
+/// the IVR pins the drawn patience, so the printed case reproduces the hang-up and passes.
+#[test]
+fn a27_a_case_fixes_and_checks_the_callers_ivr_patience() {
+    let script = common::sim::load("tests/fixtures/crosscheck/statement-lost-in-ivr.yaml");
+    // No IVR patience in the traffic: a case can still make the caller hang up in the greeting.
+    let p = Compiled::compile(&script, &Tenant::default(), &Traffic::default());
+    let text = "script: s.yaml
+cases:
+  - name: a caller who hangs up during the greeting loses the statement
+    given: {ivr_patience: 1.5}
+    expect: {hung_up_in_ivr: true, abandoned: false, findings: [statement_lost], statements: {saved: 0, lost: 1}}
+  - name: a caller who hears the greeting out keeps it
+    given: {ivr_patience: 60}
+    expect: {hung_up_in_ivr: false, statements: {saved: 1, lost: 0}}
+  - name: without the key nobody hangs up in the IVR
+    expect: {hung_up_in_ivr: false}
+  - name: a wrong expectation fails, named
+    given: {ivr_patience: 1.5}
+    expect: {hung_up_in_ivr: false}
+";
+    let results = run_cases(&script, p, text);
+    assert_eq!(results.len(), 4);
+    assert!(results[..3].iter().all(|r| r.passed()), "{}", failures(&results[..3]));
+    let miss = &results[3].failures;
+    assert_eq!(miss.len(), 1, "{miss:?}");
+    assert_eq!(
+        (miss[0].key.as_str(), miss[0].expected.as_str(), miss[0].actual.as_str()),
+        ("hung_up_in_ivr", "false", "true")
+    );
+
+    // The traffic makes every caller hang up after 1.5 s; `ivr_patience: false` overrides it.
+    let mut traffic = Traffic::default();
+    traffic.durations.ivr_patience = Some(recflow::model::Dist::Fixed(1.5));
+    let p = Compiled::compile(&script, &Tenant::default(), &traffic);
+    let text = "script: s.yaml
+cases:
+  - name: the traffic's patience applies
+    expect: {hung_up_in_ivr: true}
+  - name: false means never
+    given: {ivr_patience: false}
+    expect: {hung_up_in_ivr: false, statements: {saved: 1, lost: 0}}
+";
+    let results = run_cases(&script, p.clone(), text);
+    assert!(results.iter().all(|r| r.passed()), "{}", failures(&results));
+
+    // `explain --as-test` pins the drawn patience and expects the hang-up; the case passes.
+    let case = scenario::as_test::case_yaml(&p, 0, "s.yaml");
+    assert!(case.contains("      ivr_patience: 1.5\n"), "{case}");
+    assert!(case.contains("      hung_up_in_ivr: true\n"), "{case}");
+    let results = run_cases(&script, p, &format!("script: s.yaml\ncases:\n{case}"));
+    assert!(results[0].passed(), "{}", failures(&results));
+    // Without a drawn patience the printed case says nothing about it (older files unchanged).
+    let p = Compiled::compile(&script, &Tenant::default(), &Traffic::default());
+    let case = scenario::as_test::case_yaml(&p, 0, "s.yaml");
+    assert!(!case.contains("ivr_patience") && !case.contains("hung_up_in_ivr"), "{case}");
+}
+
 /// Hostile test files load to located errors or run, never panic: huge numbers, the last
 /// contact index, deep nesting, wrong types everywhere, an empty file.
 #[test]

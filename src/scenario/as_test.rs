@@ -22,6 +22,7 @@ enum Drawn {
     Branch(ActionIx, String),
     Answered(u64),
     Talk(u64),
+    IvrPatience(u64),
     Event(AgentEvent, u64),
     Press(u64, crate::sim::ids::ButtonId),
 }
@@ -39,6 +40,7 @@ impl Observer for Decisions {
             Decision::Branch(ix, name) => Drawn::Branch(ix, name.to_string()),
             Decision::Answered { after } => Drawn::Answered(after),
             Decision::Talk(ms) => Drawn::Talk(ms),
+            Decision::IvrPatience(ms) => Drawn::IvrPatience(ms),
             Decision::Event(e, at) => Drawn::Event(e, at),
             Decision::Press(at, b) => Drawn::Press(at, b),
         });
@@ -137,6 +139,12 @@ pub fn case_yaml(p: &Compiled, call: u64, script_name: &str) -> String {
             let _ = writeln!(s, "        {}: [{}]", q(id), list.join(", "));
         }
     }
+    // the caller's IVR patience, when one was drawn (the traffic sets it).
+    let ivr_patience =
+        drawn.iter().find_map(|d| if let Drawn::IvrPatience(ms) = d { Some(*ms) } else { None });
+    if let Some(ms) = ivr_patience {
+        let _ = writeln!(s, "      ivr_patience: {}", secs(ms));
+    }
     // The agent: only when one answered (otherwise nothing was drawn for it).
     let answered = drawn.iter().find_map(|d| if let Drawn::Answered(ms) = d { Some(*ms) } else { None });
     let talk = drawn.iter().find_map(|d| if let Drawn::Talk(ms) = d { Some(*ms) } else { None });
@@ -191,5 +199,8 @@ pub fn case_yaml(p: &Compiled, call: u64, script_name: &str) -> String {
     let _ = writeln!(s, "      statements: {{saved: {saved}, lost: {}}}", o.statements.len() - saved);
     let _ = writeln!(s, "      dnr: {}", o.dnr_at_ms.is_some());
     let _ = writeln!(s, "      abandoned: {}", o.abandoned);
+    if ivr_patience.is_some() {
+        let _ = writeln!(s, "      hung_up_in_ivr: {}", o.hung_up_in_ivr);
+    }
     s
 }

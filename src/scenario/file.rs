@@ -16,14 +16,24 @@ use crate::source::{LoadError, LoadErrorKind, LoadErrors, Source, Span};
 
 pub const TOP_KEYS: &[&str] = &["script", "tenant", "traffic", "seed", "cases"];
 pub const CASE_KEYS: &[&str] = &["name", "seed", "call", "given", "expect"];
-pub const GIVEN_KEYS: &[&str] = &["inputs", "variables", "ani", "dnis", "direction", "external", "agent"];
+pub const GIVEN_KEYS: &[&str] =
+    &["inputs", "variables", "ani", "dnis", "direction", "external", "ivr_patience", "agent"];
 pub const AGENT_KEYS: &[&str] =
     &["answers_after", "talk", "presses", "transfer", "conference", "disposition", "rod", "supervisor_rod"];
 pub const PRESS_KEYS: &[&str] = &["at", "button"];
 pub const TRANSFER_KEYS: &[&str] = &["to", "at"];
 pub const EVENT_KEYS: &[&str] = &["at"];
-pub const EXPECT_KEYS: &[&str] =
-    &["recorded", "findings", "visits", "not_visits", "variables", "statements", "dnr", "abandoned"];
+pub const EXPECT_KEYS: &[&str] = &[
+    "recorded",
+    "findings",
+    "visits",
+    "not_visits",
+    "variables",
+    "statements",
+    "dnr",
+    "abandoned",
+    "hung_up_in_ivr",
+];
 pub const STATEMENT_KEYS: &[&str] = &["saved", "lost"];
 /// `expect.recorded` values.
 pub const RECORDED: &[&str] = &["none", "full", "agent_only", "ivr"];
@@ -73,6 +83,9 @@ pub struct Given {
     pub direction: Option<Direction>,
     /// Function name or action id → results, in order.
     pub external: Vec<(At<String>, Vec<At<String>>)>,
+    /// seconds after arrival at which the caller hangs up if still in the IVR;
+    /// `Some(None)` (`false`): never. `None`: as the traffic says.
+    pub ivr_patience: Option<Option<f64>>,
     pub agent: Agent,
 }
 
@@ -121,6 +134,7 @@ pub struct Expect {
     pub lost: Option<u64>,
     pub dnr: Option<bool>,
     pub abandoned: Option<bool>,
+    pub hung_up_in_ivr: Option<bool>,
 }
 
 /// Load and check one test file (its shape only; ids and names are checked against the script
@@ -351,6 +365,13 @@ fn parse_given(cx: &mut Ctx<'_>, v: &Node) -> Given {
                     g.external.push((At { v: name, span: k.span }, results));
                 }
             }
+            "ivr_patience" => {
+                g.ivr_patience = match &v.value {
+                    Value::Bool(false) | Value::Null => Some(None),
+                    Value::Str(s) if s.eq_ignore_ascii_case("none") => Some(None),
+                    _ => seconds(cx, v, "`ivr_patience`").map(Some),
+                }
+            }
             "agent" => g.agent = parse_agent(cx, v),
             _ => {}
         }
@@ -547,6 +568,7 @@ fn parse_expect(cx: &mut Ctx<'_>, v: &Node) -> Expect {
             }
             "dnr" => x.dnr = cx.bool(v, "`dnr`"),
             "abandoned" => x.abandoned = cx.bool(v, "`abandoned`"),
+            "hung_up_in_ivr" => x.hung_up_in_ivr = cx.bool(v, "`hung_up_in_ivr`"),
             _ => {}
         }
     }

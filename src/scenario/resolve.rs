@@ -28,6 +28,7 @@ pub struct Checks {
     pub lost: Option<u64>,
     pub dnr: Option<bool>,
     pub abandoned: Option<bool>,
+    pub hung_up_in_ivr: Option<bool>,
 }
 
 /// Resolves the cases of one test file against one program (which it may extend: an ANI the
@@ -266,6 +267,7 @@ impl Resolver<'_> {
                 }
             }
         }
+        plan.ivr_patience = g.ivr_patience.map(|s| s.map(ms));
         let a = &g.agent;
         plan.answers_after = a.answers_after.map(ms);
         plan.talk = a.talk.map(ms);
@@ -326,6 +328,7 @@ impl Resolver<'_> {
             lost: x.lost,
             dnr: x.dnr,
             abandoned: x.abandoned,
+            hung_up_in_ivr: x.hung_up_in_ivr,
             ..Checks::default()
         };
         if let Some(list) = &x.findings {

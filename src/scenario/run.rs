@@ -260,6 +260,11 @@ pub fn compare(p: &Compiled, c: &Checks, o: &Outcome, vars: &[(VarId, String)]) 
     {
         miss("abandoned", want.to_string(), o.abandoned.to_string());
     }
+    if let Some(want) = c.hung_up_in_ivr
+        && want != o.hung_up_in_ivr
+    {
+        miss("hung_up_in_ivr", want.to_string(), o.hung_up_in_ivr.to_string());
+    }
     bad
 }
 

@@ -371,6 +371,9 @@ pub struct Plan {
     pub answers_after: Option<u64>,
     /// Talk time (ms).
     pub talk: Option<u64>,
+    /// when the caller hangs up if still in the IVR (ms after arrival); `Some(None)`:
+    /// never. `None`: as the traffic says (`durations.ivr_patience`).
+    pub ivr_patience: Option<Option<u64>>,
     /// Per [`AgentEvent`].
     pub happen: [Happen; 6],
     /// The agent's button presses (ms after answer, button); `Some` replaces traffic presses.

@@ -209,9 +209,15 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         self.c.ready = 0;
         // a caller who hangs up during the IVR does so this long after arrival, unless
         // REQAGENT queues the contact first. Drawn only when the traffic sets it.
-        if let Some((dist, purpose)) = p.ivr_patience {
-            let ms = self.sample_ms(dist, purpose);
+        // A test case's `ivr_patience` replaces the draw (`false`: never).
+        let patience = match (self.src.plan().and_then(|plan| plan.ivr_patience), p.ivr_patience) {
+            (Some(fixed), _) => fixed,
+            (None, Some((dist, purpose))) => Some(self.sample_ms(dist, purpose)),
+            (None, None) => None,
+        };
+        if let Some(ms) = patience {
             tr!(self, "note", None, Some("A-27"), "the caller hangs up after {ms} ms if still in the IVR");
+            self.obs.decided(Decision::IvrPatience(ms));
             self.push_event(ms, events::EvKind::IvrHangUp);
         }
 

@@ -85,6 +85,8 @@ pub enum Decision<'a> {
         after: u64,
     },
     Talk(u64),
+    /// the caller hangs up this long after arrival if still in the IVR.
+    IvrPatience(u64),
     /// An agent event, ms after the answer.
     Event(crate::sim::rng::AgentEvent, u64),
     /// A MAX button press, ms after the answer.
