@@ -459,14 +459,15 @@ fn class_key(t: &Tally) -> Vec<u64> {
     k.extend_from_slice(&t.unmodelled);
     k.push(u64::MAX);
     k.extend_from_slice(&t.templated_fallback);
+    k.push(u64::MAX);
     k.extend_from_slice(&t.consent_answers);
     k.extend_from_slice(&t.without_by_answer);
     k.extend_from_slice(&t.without_by);
     k.extend_from_slice(&t.class_contacts);
     // Coverage sparsely: a run touches a few hundred of a large script's thousands of
     // counters. (index, count) of each counter above 0; the part before has the same length
-    // for every tally of one program (its lists of variable length end in u64::MAX), so equal
-    // keys are still equal tallies.
+    // for every tally of one program once its lists of variable length are read (each ends in
+    // u64::MAX, which no count reaches), so equal keys are still equal tallies.
     for (i, c) in t.coverage.counts().enumerate() {
         if c > 0 {
             k.push(i as u64);
