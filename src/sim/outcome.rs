@@ -375,28 +375,14 @@ impl Outcome {
         for a in finding_at {
             w(out, ix(*a));
         }
-        let mut set: Vec<u64> = path.iter().map(|a| a.index() as u64).collect();
-        set.sort_unstable();
-        set.dedup();
-        w(out, set.len() as u64);
-        set.iter().for_each(|&x| w(out, x));
-        set.clear();
-        set.extend(branches.iter().map(|b| b.index() as u64));
-        set.sort_unstable();
-        set.dedup();
-        w(out, set.len() as u64);
-        set.iter().for_each(|&x| w(out, x));
+        let mut set = Vec::new();
+        write_set(out, &mut set, path.iter().map(|a| a.index() as u64));
+        write_set(out, &mut set, branches.iter().map(|b| b.index() as u64));
         for m in policy_matched {
             out.push(u8::from(*m));
         }
-        for list in [unmodelled, templated_fallback] {
-            set.clear();
-            set.extend(list.iter().map(|&x| u64::from(x)));
-            set.sort_unstable();
-            set.dedup();
-            w(out, set.len() as u64);
-            set.iter().for_each(|&x| w(out, x));
-        }
+        write_set(out, &mut set, unmodelled.iter().map(|&x| u64::from(x)));
+        write_set(out, &mut set, templated_fallback.iter().map(|&x| u64::from(x)));
     }
 
     /// Add finding `f`, found at action `at` (the first place is kept).
@@ -519,4 +505,15 @@ pub fn initiator_name(p: &Compiled, i: Initiator) -> String {
 /// Append `s` as a JSON string literal.
 pub fn json_str(out: &mut String, s: &str) {
     out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()));
+}
+
+/// `values` as a set for a state encoding (`Outcome::encode_state`): its size, then its members
+/// in increasing order, each once (`set` is scratch space).
+fn write_set(out: &mut Vec<u8>, set: &mut Vec<u64>, values: impl Iterator<Item = u64>) {
+    set.clear();
+    set.extend(values);
+    set.sort_unstable();
+    set.dedup();
+    out.extend_from_slice(&(set.len() as u64).to_le_bytes());
+    set.iter().for_each(|&x| out.extend_from_slice(&x.to_le_bytes()));
 }
