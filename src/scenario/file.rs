@@ -366,11 +366,8 @@ fn parse_given(cx: &mut Ctx<'_>, v: &Node) -> Given {
                 }
             }
             "ivr_patience" => {
-                g.ivr_patience = match &v.value {
-                    Value::Bool(false) | Value::Null => Some(None),
-                    Value::Str(s) if s.eq_ignore_ascii_case("none") => Some(None),
-                    _ => seconds(cx, v, "`ivr_patience`").map(Some),
-                }
+                g.ivr_patience =
+                    if never(v) { Some(None) } else { seconds(cx, v, "`ivr_patience`").map(Some) }
             }
             "agent" => g.agent = parse_agent(cx, v),
             _ => {}
@@ -383,12 +380,21 @@ fn seconds(cx: &mut Ctx<'_>, v: &Node, what: &str) -> Option<f64> {
     cx.seconds(v, what, "a number of seconds, e.g. 12 or 2.5")
 }
 
+/// `false`, `none` or an empty value: something does not happen (an agent event, a transfer,
+/// the caller's IVR hang-up).
+fn never(v: &Node) -> bool {
+    match &v.value {
+        Value::Bool(false) | Value::Null => true,
+        Value::Str(s) => s.eq_ignore_ascii_case("none"),
+        _ => false,
+    }
+}
+
 /// `false` / `none`: never; `true`: at a drawn time; a number or `{at: S}`: seconds after the
 /// answer.
 fn event(cx: &mut Ctx<'_>, v: &Node, what: &str) -> Option<EventSpec> {
     match &v.value {
-        Value::Bool(false) | Value::Null => Some(EventSpec::Never),
-        Value::Str(s) if s.eq_ignore_ascii_case("none") => Some(EventSpec::Never),
+        _ if never(v) => Some(EventSpec::Never),
         Value::Bool(true) => Some(EventSpec::Drawn),
         Value::Int(_) | Value::Float(_) => seconds(cx, v, what).map(EventSpec::At),
         Value::Map(entries) => {
@@ -499,8 +505,7 @@ fn parse_agent(cx: &mut Ctx<'_>, v: &Node) -> Agent {
             }
             "transfer" => {
                 a.transfer = match &v.value {
-                    Value::Bool(false) | Value::Null => Some(Vec::new()),
-                    Value::Str(s) if s.eq_ignore_ascii_case("none") => Some(Vec::new()),
+                    _ if never(v) => Some(Vec::new()),
                     Value::Seq(items) => Some(items.iter().filter_map(|n| one_transfer(cx, n)).collect()),
                     _ => one_transfer(cx, v).map(|t| vec![t]),
                 }
