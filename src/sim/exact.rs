@@ -84,7 +84,7 @@ pub struct Exploring {
     /// The outcome probabilities of each draw as fractions, computed once per purpose and
     /// parameters (a weighted draw's cumulative weights, a yes/no draw's probability, a uniform
     /// pick's size): replays meet the same draws again and again.
-    cache: HashMap<(u32, u64), (Vec<f64>, Vec<BigRational>)>,
+    cache: HashMap<(u32, u64), (Vec<f64>, std::sync::Arc<Probs>)>,
     /// Merge equal states (loops, below): off when a Snippet reads the clock, and when a
     /// sample is explored again after its loops could not be solved.
     merge: bool,
@@ -124,6 +124,26 @@ struct Mark {
     visits: usize,
     checkpoints: usize,
     last_checkpoint: usize,
+}
+
+/// The outcome probabilities of one draw, as fractions and as the f64 the cut compares.
+#[derive(Debug)]
+struct Probs {
+    exact: Vec<BigRational>,
+    float: Vec<f64>,
+}
+
+impl Probs {
+    fn new(exact: Vec<BigRational>) -> Probs {
+        let float = exact.iter().map(|q| q.to_f64().unwrap_or(0.0)).collect();
+        Probs { exact, float }
+    }
+}
+
+/// `a × b` not reduced: a path's mass is only multiplied, compared and, at its leaf, added in
+/// (which reduces); a gcd at every draw was most of the cost of a run.
+fn times(a: &BigRational, b: &BigRational) -> BigRational {
+    BigRational::new_raw(a.numer() * b.numer(), a.denom() * b.denom())
 }
 
 /// A weighted or yes/no draw of a run (`--sensitivity`): its position in the path, purpose,
@@ -178,11 +198,12 @@ impl Default for Exploring {
 
 impl Exploring {
     /// One discrete draw with outcome probabilities `probs` (zeros allowed, summing to 1).
-    fn decide(&mut self, purpose: Purpose, probs: &[BigRational]) -> usize {
+    fn decide(&mut self, purpose: Purpose, p: &Probs) -> usize {
+        let (probs, float) = (&p.exact, &p.float);
         let pos = self.path.len();
         if let Some(&k) = self.prefix.get(pos) {
-            self.mass *= &probs[k as usize];
-            self.mass_f *= probs[k as usize].to_f64().unwrap_or(0.0);
+            self.mass = times(&self.mass, &probs[k as usize]);
+            self.mass_f *= float[k as usize];
             self.path.push(k);
             return k as usize;
         }
@@ -193,28 +214,28 @@ impl Exploring {
             self.path.push(k as u32);
             return k;
         }
-        let mut chosen: Option<(usize, BigRational, f64)> = None;
+        let mut chosen: Option<(usize, f64)> = None;
         for (k, pk) in probs.iter().enumerate() {
             if pk.is_zero() {
                 continue;
             }
-            let child = &self.mass * pk;
-            let child_f = self.mass_f * pk.to_f64().unwrap_or(0.0);
+            let child_f = self.mass_f * float[k];
             if child_f < CUT {
+                let child = times(&self.mass, pk);
                 self.cuts.push((pos, child.clone()));
                 self.residual += child;
                 if !self.cut_at.contains(&purpose) {
                     self.cut_at.push(purpose);
                 }
             } else if chosen.is_none() {
-                chosen = Some((k, child, child_f));
+                chosen = Some((k, child_f));
             } else {
                 self.alternatives.push((pos, k as u32));
             }
         }
         let k = match chosen {
-            Some((k, child, child_f)) => {
-                self.mass = child;
+            Some((k, child_f)) => {
+                self.mass = times(&self.mass, &probs[k]);
                 self.mass_f = child_f;
                 k
             }
@@ -234,11 +255,11 @@ impl Exploring {
         key: (u32, u64),
         cumulative: &[f64],
         make: impl FnOnce() -> Vec<BigRational>,
-    ) -> Vec<BigRational> {
+    ) -> std::sync::Arc<Probs> {
         match self.cache.get(&key) {
             Some((c, probs)) if c.as_slice() == cumulative => probs.clone(),
             _ => {
-                let probs = make();
+                let probs = std::sync::Arc::new(Probs::new(make()));
                 self.cache.insert(key, (cumulative.to_vec(), probs.clone()));
                 probs
             }
@@ -393,7 +414,7 @@ impl Source<'_> for Exploring {
         });
         let k = self.decide(p, &probs);
         if self.track {
-            self.visits.push((self.path.len() - 1, p, k as u32, probs));
+            self.visits.push((self.path.len() - 1, p, k as u32, probs.exact.clone()));
         }
         k == 1
     }
@@ -432,7 +453,7 @@ impl Source<'_> for Exploring {
         });
         let k = self.decide(p, &weights);
         if self.track {
-            self.visits.push((self.path.len() - 1, p, k as u32, weights));
+            self.visits.push((self.path.len() - 1, p, k as u32, weights.exact.clone()));
         }
         k
     }
@@ -533,11 +554,39 @@ pub struct TooManyRuns {
     pub runs: u64,
 }
 
+/// A sum of fractions, most of them with one of a few denominators (a leaf's mass is not
+/// reduced: the product of its draws' denominators, which the leaves of a class mostly share):
+/// the numerators are added per denominator, and the terms reduced and added once, at the end.
+#[derive(Default)]
+struct Sum(Vec<(BigInt, BigInt)>);
+
+impl Sum {
+    /// Add `c × r`.
+    fn add(&mut self, r: &BigRational, c: u64) {
+        let n = if c == 1 { r.numer().clone() } else { r.numer() * BigInt::from(c) };
+        if let Some((_, acc)) = self.0.iter_mut().find(|(d, _)| d == r.denom()) {
+            *acc += n;
+            return;
+        }
+        // Many denominators (loops scale masses): fold them into one reduced term.
+        if self.0.len() >= 16 {
+            let t = self.total();
+            self.0 = vec![(t.denom().clone(), t.numer().clone())];
+        }
+        self.0.push((r.denom().clone(), n));
+    }
+
+    fn total(&self) -> BigRational {
+        self.0.iter().fold(BigRational::zero(), |a, (d, n)| a + BigRational::new(n.clone(), d.clone()))
+    }
+}
+
 /// Leaves with equal tallies (durations aside), merged.
 struct Group {
     tally: Tally,
-    /// Exact total mass (over samples).
+    /// Exact total mass (over samples): added up in `sum`, reduced once at the end.
     mass: BigRational,
+    sum: Sum,
     /// Hybrid: mass per sample.
     per_sample: Vec<(u32, f64)>,
     /// `--sensitivity`: Σ d mass / dθ over the group's leaves, per (purpose counter, outcome).
@@ -623,7 +672,7 @@ fn explore_runs(
     let mut groups: Vec<Group> = Vec::new();
     let mut index: HashMap<Vec<u64>, usize, crate::source::hash::FxBuild> = HashMap::default();
     // Recorded ms (full, agent only, ivr, statements) × mass.
-    let mut ms = [BigRational::zero(), BigRational::zero(), BigRational::zero(), BigRational::zero()];
+    let mut ms: [Sum; 4] = Default::default();
     let mut residual = BigRational::zero();
     let mut found = Found::default();
     let (mut runs, mut leaves) = (0u64, 0u64);
@@ -684,6 +733,10 @@ fn explore_runs(
             break;
         }
     }
+    for g in &mut groups {
+        g.mass = g.sum.total();
+    }
+    let ms = ms.map(|m| m.total());
     // Classes met only in an exploration that was redone without merging have no mass.
     groups.retain(|g| !g.mass.is_zero() || !g.per_sample.is_empty());
     let n = sample;
@@ -853,6 +906,7 @@ fn explore_sample(
                 groups.push(Group {
                     tally: t,
                     mass: BigRational::zero(),
+                    sum: Sum::default(),
                     per_sample: Vec::new(),
                     sensitivity: std::collections::BTreeMap::new(),
                 });
@@ -923,7 +977,7 @@ fn commit(
     sr: SampleRuns,
     sample: u64,
     groups: &mut [Group],
-    ms: &mut [BigRational; 4],
+    ms: &mut [Sum; 4],
     residual: &mut BigRational,
     found: &mut Found,
 ) -> Result<u64, String> {
@@ -1007,7 +1061,7 @@ fn commit(
         };
         for (acc, v) in ms.iter_mut().zip(leaf.ms) {
             if v > 0 {
-                *acc += &m * BigRational::from_integer(BigInt::from(v));
+                acc.add(&m, v);
             }
         }
         let g = &mut groups[leaf.group];
@@ -1043,7 +1097,7 @@ fn commit(
             }
         }
         let mf = if loops { m.to_f64().unwrap_or(0.0) } else { leaf.mass_f };
-        g.mass += m;
+        g.sum.add(&m, 1);
         match g.per_sample.last_mut() {
             Some((j, acc)) if u64::from(*j) == sample => *acc += mf,
             _ => g.per_sample.push((sample as u32, mf)),
@@ -1706,15 +1760,17 @@ mod tests {
         let half = BigRational::new(1.into(), 2.into());
         let third = BigRational::new(1.into(), 3.into());
         let p = Purpose { hash: 0, counter: 0 };
-        assert_eq!(e.decide(p, &[half.clone(), half.clone()]), 0);
-        assert_eq!(e.decide(p, &[third.clone(), third.clone(), third.clone()]), 0);
+        let halves = Probs::new(vec![half.clone(), half]);
+        let thirds = Probs::new(vec![third.clone(), third.clone(), third]);
+        assert_eq!(e.decide(p, &halves), 0);
+        assert_eq!(e.decide(p, &thirds), 0);
         assert_eq!(e.mass, BigRational::new(1.into(), 6.into()));
         assert_eq!(e.alternatives, vec![(0, 1), (1, 1), (1, 2)]);
         // Replaying a prefix takes its outcomes and multiplies their probabilities.
         e.reset();
         e.prefix = vec![1, 2];
-        assert_eq!(e.decide(p, &[half.clone(), half]), 1);
-        assert_eq!(e.decide(p, &[third.clone(), third.clone(), third]), 2);
+        assert_eq!(e.decide(p, &halves), 1);
+        assert_eq!(e.decide(p, &thirds), 2);
         assert!(e.alternatives.is_empty());
         assert_eq!(e.mass, BigRational::new(1.into(), 6.into()));
     }
