@@ -100,6 +100,9 @@ pub struct Exploring {
     /// the first `back_at` choices).
     back_edge: Option<usize>,
     back_at: usize,
+    /// With `back_edge`: the recorded-time total the open recording goes to and the ms it
+    /// recorded since that state (a reward: `engine::fingerprint` leaves its length out).
+    back_ms: Option<(usize, u64)>,
     /// Cut outcomes of this run: (position in `path`, mass) — each is scaled by the visits of
     /// the loop it lies in when loops are solved.
     cuts: Vec<(usize, BigRational)>,
@@ -162,6 +165,8 @@ struct Checkpoint {
     /// The encoded state and the end of each of its parts (`engine::fingerprint`).
     state: Vec<u8>,
     parts: Vec<(&'static str, usize)>,
+    /// The open recording there (its length is not in `state`).
+    rec: Option<crate::sim::rng::OpenRec>,
     /// The state's hash, and the checkpoint before it with the same hash.
     hash: u64,
     same_hash: Option<usize>,
@@ -188,6 +193,7 @@ impl Default for Exploring {
             seen: HashMap::default(),
             back_edge: None,
             back_at: 0,
+            back_ms: None,
             cuts: Vec::new(),
             marks: Vec::new(),
             last_save: 0,
@@ -360,6 +366,7 @@ impl Source<'_> for Exploring {
         state: &[u8],
         parts: &[(&'static str, usize)],
         at: Option<crate::script::ActionIx>,
+        rec: Option<crate::sim::rng::OpenRec>,
     ) -> bool {
         let pos = self.path.len();
         self.last_checkpoint = pos;
@@ -371,8 +378,15 @@ impl Source<'_> for Exploring {
         };
         let head = self.seen.get(&hash).copied();
         let mut same = head;
+        // The same state, and the same open recording (a state whose recording started
+        // elsewhere is another one, though no such pair is known to occur: a recording that
+        // closed after recording anything is in the state).
+        let same_rec = |c: &Checkpoint| match (c.rec, rec) {
+            (Some(a), Some(b)) => a.from == b.from && a.total == b.total,
+            (a, b) => a.is_none() && b.is_none(),
+        };
         while let Some(j) = same {
-            if self.checkpoints[j].state == state {
+            if self.checkpoints[j].state == state && same_rec(&self.checkpoints[j]) {
                 break;
             }
             same = self.checkpoints[j].same_hash;
@@ -386,6 +400,8 @@ impl Source<'_> for Exploring {
             if self.mass < self.checkpoints[i].mass {
                 self.back_edge = Some(i);
                 self.back_at = pos;
+                self.back_ms =
+                    rec.zip(self.checkpoints[i].rec).map(|(now, then)| (now.total, now.now - then.now));
                 return true;
             }
             return false;
@@ -397,6 +413,7 @@ impl Source<'_> for Exploring {
             at,
             state: state.to_vec(),
             parts: parts.to_vec(),
+            rec,
             hash,
             same_hash: head,
         });
@@ -829,6 +846,8 @@ struct Back {
     mass: BigRational,
     /// `--sensitivity`: the draws of its run up to the return.
     visits: Vec<Visit>,
+    /// The recorded-time total and the ms the open recording recorded on the way round.
+    ms: Option<(usize, u64)>,
 }
 
 /// One sample's exploration.
@@ -895,6 +914,7 @@ fn explore_sample(
                 } else {
                     Vec::new()
                 },
+                ms: s.back_ms.filter(|&(_, d)| d > 0),
             });
         } else if !s.cut {
             let mut t = Tally::new(p);
@@ -997,6 +1017,13 @@ fn commit(
             heads.len()
         ));
     }
+    // Recorded time that grows on the turns is added up below for one loop state only.
+    if heads.len() > 1 && sr.backs.iter().any(|b| b.ms.is_some()) {
+        return Err("loops: recorded time grows on the turns of a loop nested in or chained to \
+                    another, which exact analysis adds up for one loop state only (docs/exact.md): \
+                    cut at 2^-50 instead"
+            .to_string());
+    }
     let mut lengths: Vec<usize> = heads.keys().map(Vec::len).collect();
     lengths.sort_unstable_by(|a, b| b.cmp(a));
     lengths.dedup();
@@ -1043,6 +1070,21 @@ fn commit(
         for b in &sr.backs {
             if let Some(a) = b.at {
                 found.loops.insert(p.id(a).to_string());
+            }
+        }
+    }
+    // Recorded time as a reward (PRISM / Storm cumulative rewards): a leaf's run went round
+    // no loop, so its recorded ms are those of the first pass; each turn that returns by back
+    // edge r adds the ms its open recording recorded on the way, Δ_r, and is taken
+    // ρ(r)·x_{h(r)} times on average. With one loop state that sum is exact: every turn
+    // starts at the same state, whatever leaf follows. With more (nested or chained loops)
+    // the ms of a turn of an inner loop state would go to whichever recording is open at its
+    // outer one's leaves, which is not worked out: such loops are cut instead.
+    if sr.backs.iter().any(|b| b.ms.is_some()) {
+        for b in &sr.backs {
+            if let Some((total, d)) = b.ms {
+                let h = innermost(&b.path, b.path.len()).unwrap_or(heads[&b.target]);
+                ms[total].add(&(&b.mass * &scale[h]), d);
             }
         }
     }

@@ -254,6 +254,16 @@ impl Draws {
 ///
 /// `'p` is the lifetime of the plan (and of the compiled program): what a source returns
 /// borrows from it, never from the engine.
+/// The open recording at a checkpoint of exact analysis (`sim::exact`): which recorded-time
+/// total its length goes to (0 full, 1 agent only, 2 IVR: `Tally`'s order), when it started,
+/// and the clock now. Its length is a reward: the state encoding leaves it out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpenRec {
+    pub total: usize,
+    pub from: u64,
+    pub now: u64,
+}
+
 pub trait Source<'p>: Clone + Send {
     /// Start a contact: per-contact cursors (visit counts) back to 0.
     #[inline(always)]
@@ -287,10 +297,18 @@ pub trait Source<'p>: Clone + Send {
     fn checkpoint_due(&self) -> bool {
         false
     }
-    /// The engine's state here, encoded (`state`), at the script thread's next action `at`.
-    /// `true` ends the contact's run now: the state repeats an earlier one of the same run.
+    /// The engine's state here, encoded (`state`), at the script thread's next action `at`;
+    /// `rec` is the open recording, which the encoding leaves its length out of (a reward,
+    /// `engine::fingerprint`). `true` ends the contact's run now: the state repeats an earlier
+    /// one of the same run.
     #[inline(always)]
-    fn checkpoint(&mut self, _state: &[u8], _parts: &[(&'static str, usize)], _at: Option<ActionIx>) -> bool {
+    fn checkpoint(
+        &mut self,
+        _state: &[u8],
+        _parts: &[(&'static str, usize)],
+        _at: Option<ActionIx>,
+        _rec: Option<OpenRec>,
+    ) -> bool {
         false
     }
 

@@ -11,6 +11,8 @@
 //! step limit is the one thing that would tell the turns of a loop apart, and exact analysis
 //! computes the model without it (SEMANTICS A-28). The Studio arming step numbers are kept by
 //! their order only: they are only ever compared with each other.
+//! The open recording's length is out too: it is a reward, added up per turn of a loop by
+//! `sim::exact` (`encode_state` returns the recording for that).
 //!
 //! Only an engine whose source merges states ([`Source::MERGES`]) calls this: `simulate`'s
 //! per-contact loop never does (the check is a constant).
@@ -18,7 +20,7 @@
 use super::events::EvKind;
 use super::{Engine, Observer};
 use crate::sim::outcome::{Initiator, Outcome};
-use crate::sim::rng::Source;
+use crate::sim::rng::{OpenRec, Source};
 
 /// The labels of the parts of an encoding, in order: the first is where the script thread is
 /// (two states at the same place that differ are told apart by the first other part that
@@ -27,7 +29,7 @@ pub const PARTS: [&str; 11] = [
     "where the script is",
     "the call's state (phase, agent, flags, policy samples)",
     "the times of pending events relative to the clock",
-    "the open recording's recorded time",
+    "the open recording (not its length)",
     "the times since the answer and the release",
     "the consent answer's times",
     "the open statement",
@@ -39,13 +41,13 @@ pub const PARTS: [&str; 11] = [
 
 impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     /// The state now, into `buf` (cleared first); `parts` gets the end offset of each of
-    /// [`PARTS`].
+    /// [`PARTS`]. Returns the open recording, whose length is left out of `buf` (below).
     pub(super) fn encode_state(
         &self,
         out: &Outcome,
         buf: &mut Vec<u8>,
         parts: &mut Vec<(&'static str, usize)>,
-    ) {
+    ) -> Option<OpenRec> {
         buf.clear();
         parts.clear();
         let super::state::Ctx {
@@ -168,7 +170,14 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         w(buf, times.len() as u64);
         times.iter().for_each(|&x| w(buf, x.wrapping_sub(now)));
         end(buf, parts);
-        // The open recording.
+        // The open recording, without its length: how long it has run is read only by the
+        // tally's recorded-time totals when it closes (a reward, added up by `sim::exact` per
+        // turn of a loop). Every other reader compares its start with a time: a time before
+        // the state is in the encoding too (as its distance from the clock, which grows on
+        // each turn, so no turn repeats), and a later time is at or after the clock, hence
+        // after the start on every turn — except in the millisecond it started (a zero-length
+        // interval is dropped; a consent answer in that millisecond is not "before"), so
+        // whether it started at this very millisecond is in.
         match rec {
             Some(r) => {
                 let who = match r.initiator {
@@ -176,7 +185,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                     Initiator::Rod => u64::MAX - 1,
                     Initiator::Policy(p) => p.index() as u64,
                 };
-                for x in [1, r.mode as u64, who, ago(r.from)] {
+                for x in [1, r.mode as u64, who, u64::from(r.from == now)] {
                     w(buf, x);
                 }
             }
@@ -219,5 +228,16 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         end(buf, parts);
         out.encode_state(now, buf);
         end(buf, parts);
+        // The recorded-time total its length will go to: an interval never spans two
+        // segments (R10), so the current segment's kind and the mode decide, as in the tally;
+        // outside a segment it will be dropped (no reward).
+        let r = rec.as_ref()?;
+        let s = (*seg)?;
+        let total = match (out.segments[s].kind, r.mode) {
+            (crate::sim::outcome::SegmentKind::Ivr, _) => 2,
+            (_, crate::sim::outcome::Mode::Full) => 0,
+            (_, crate::sim::outcome::Mode::AgentOnly) => 1,
+        };
+        Some(OpenRec { total, from: r.from, now })
     }
 }

@@ -276,8 +276,8 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             if S::MERGES && self.src.checkpoint_due() {
                 let (mut state, mut parts) =
                     (std::mem::take(&mut self.state), std::mem::take(&mut self.parts));
-                self.encode_state(out, &mut state, &mut parts);
-                let repeat = self.src.checkpoint(&state, &parts, self.c.pc);
+                let rec = self.encode_state(out, &mut state, &mut parts);
+                let repeat = self.src.checkpoint(&state, &parts, self.c.pc, rec);
                 (self.state, self.parts) = (state, parts);
                 if repeat {
                     self.c.pc = None;
