@@ -99,6 +99,15 @@ pub struct Exploring {
     /// Cut outcomes of this run: (position in `path`, mass) — each is scaled by the visits of
     /// the loop it lies in when loops are solved.
     cuts: Vec<(usize, BigRational)>,
+    /// Random durations are symbolic (threshold splitting, `sim::thresholds`); off when a
+    /// sample is explored again with sampled durations.
+    symbolic: bool,
+    /// Why this run could not keep its durations symbolic (the first reason; with the
+    /// duration drawn, when a draw was the reason).
+    cannot: Option<(String, Option<Purpose>)>,
+    /// A threshold probability of this run has no exact fraction (an exponential's CDF):
+    /// taken as its f64's exact value.
+    irrational: bool,
 }
 
 /// One state of a run, after a draw.
@@ -136,6 +145,9 @@ impl Default for Exploring {
             seen: HashMap::default(),
             back_edge: None,
             cuts: Vec::new(),
+            symbolic: false,
+            cannot: None,
+            irrational: false,
         }
     }
 }
@@ -209,11 +221,6 @@ impl Exploring {
         }
     }
 
-    fn continuous(&mut self, p: Purpose) {
-        if !self.continuous.contains(&p) {
-            self.continuous.push(p);
-        }
-    }
 }
 
 impl Source<'_> for Exploring {
@@ -232,9 +239,33 @@ impl Source<'_> for Exploring {
         self.seen.clear();
         self.back_edge = None;
         self.cuts.clear();
+        self.cannot = None;
+        self.irrational = false;
     }
 
     const MERGES: bool = true;
+    const SYMBOLIC: bool = true;
+
+    fn symbolic(&self) -> bool {
+        self.symbolic
+    }
+
+    fn threshold(&mut self, p: Purpose, q: &super::thresholds::Prob) -> bool {
+        let below = match &q.exact {
+            Some(x) => x.clone(),
+            None => {
+                self.irrational = true;
+                BigRational::from_float(q.f).unwrap_or_else(BigRational::zero)
+            }
+        };
+        self.decide(p, &[BigRational::one() - &below, below]) == 1
+    }
+
+    fn cannot(&mut self, why: String) {
+        if self.symbolic && self.cannot.is_none() {
+            self.cannot = Some((why, None));
+        }
+    }
 
     fn checkpoint_due(&self) -> bool {
         // A cut run only goes on to its end (it is no leaf): its states are not needed.
@@ -338,6 +369,18 @@ impl Source<'_> for Exploring {
     }
 }
 
+impl Exploring {
+    /// A duration drawn while durations are symbolic: threshold splitting has no place for it.
+    fn continuous(&mut self, p: Purpose) {
+        if self.symbolic && self.cannot.is_none() {
+            self.cannot = Some((String::new(), Some(p)));
+        }
+        if !self.continuous.contains(&p) {
+            self.continuous.push(p);
+        }
+    }
+}
+
 /// `x` (> 0) as a fraction: the simplest fraction with a denominator up to 10⁷ within
 /// `scale × 2⁻⁴⁸` of it (weights are decimals in YAML, and sums and quotients of them in f64
 /// carry rounding of a few ulps: 0.93 / 3 reads as 31/100), else the exact binary value of the
@@ -414,6 +457,9 @@ pub struct Exact {
     pub loops: Vec<String>,
     /// The report's sentence about them, when there are any.
     pub loop_note: Option<String>,
+    /// Random durations were split at thresholds where an exponential's CDF gave the
+    /// probability: exact for the continuous-time model, evaluated in f64 — no fractions.
+    pub closed_form_f64: bool,
 }
 
 /// [`explore`] gave up: the choice tree needs more than [`MAX_RUNS`] runs.
@@ -496,6 +542,33 @@ pub fn explore_with(
     max_runs: u64,
     sensitivity: bool,
 ) -> Result<Exact, TooManyRuns> {
+    // Random durations symbolic first (threshold splitting); where that cannot go, the whole
+    // analysis again with them sampled (hybrid), saying why.
+    match explore_as(p, samples, max_runs, sensitivity, true)? {
+        Ok(e) => Ok(e),
+        Err(why) => {
+            let mut e = match explore_as(p, samples, max_runs, sensitivity, false)? {
+                Ok(e) => e,
+                Err(_) => unreachable!("sampled durations never need symbolic ones"),
+            };
+            e.not_exact.insert(
+                0,
+                format!("random durations are not split exactly at their thresholds (docs/exact.md): {why}"),
+            );
+            Ok(e)
+        }
+    }
+}
+
+/// [`explore_with`], with random durations symbolic (`Err`: why they cannot be, found in the
+/// first run that needed more) or sampled.
+fn explore_as(
+    p: &Compiled,
+    samples: u64,
+    max_runs: u64,
+    sensitivity: bool,
+    symbolic: bool,
+) -> Result<Result<Exact, String>, TooManyRuns> {
     let mut groups: Vec<Group> = Vec::new();
     let mut index: HashMap<Vec<u64>, usize, crate::source::hash::FxBuild> = HashMap::default();
     // Recorded ms (full, agent only, ivr, statements) × mass.
@@ -517,8 +590,19 @@ pub fn explore_with(
         let track = sensitivity && sample == 0;
         let mut merge = !clock;
         loop {
-            let sr =
-                explore_sample(p, sample, merge, track, runs, max_runs, &mut groups, &mut index, &mut found);
+            let sr = explore_sample(
+                p,
+                sample,
+                (merge, track, symbolic),
+                runs,
+                max_runs,
+                &mut groups,
+                &mut index,
+                &mut found,
+            );
+            if let Some(why) = found.cannot.take() {
+                return Ok(Err(why));
+            }
             runs += sr.runs;
             if sr.budget_hit {
                 return Err(TooManyRuns { runs });
@@ -596,13 +680,25 @@ pub fn explore_with(
     for why in &found.unsolved {
         e.not_exact.push(why.clone());
     }
+    // A threshold probability was an exponential's CDF: exact for the model, but evaluated in
+    // f64, so the fractions would be the f64s' long binary values — none is given.
+    if found.irrational {
+        e.closed_form_f64 = true;
+        e.residual_rational = None;
+        for v in e.probabilities.iter_mut().chain(e.expected.iter_mut()) {
+            (v.rational, v.ratio) = (None, None);
+        }
+        for x in &mut e.sensitivity {
+            x.rational.clear();
+        }
+    }
     if stopped_early {
         e.not_exact.push(format!(
             "{n} samples of the {samples} asked (--calls): the next would pass the budget of {max_runs} \
              runs of the engine (docs/limits.md)"
         ));
     }
-    Ok(e)
+    Ok(Ok(e))
 }
 
 /// States of solved loops per sample above which the loops are not solved (docs/limits.md):
@@ -623,6 +719,10 @@ struct Found {
     unsolved: Vec<String>,
     /// Loops were solved in the sample `--sensitivity` tracks: its derivatives are not built.
     loop_sensitivity: bool,
+    /// Why random durations could not stay symbolic (the exploration is then redone).
+    cannot: Option<String>,
+    /// Some threshold probability was evaluated in f64 (an exponential's CDF).
+    irrational: bool,
 }
 
 /// A leaf of one sample, kept until the sample's loops are solved.
@@ -664,8 +764,7 @@ struct SampleRuns {
 fn explore_sample(
     p: &Compiled,
     sample: u64,
-    merge: bool,
-    track: bool,
+    (merge, track, symbolic): (bool, bool, bool),
     runs_before: u64,
     max_runs: u64,
     groups: &mut Vec<Group>,
@@ -674,11 +773,24 @@ fn explore_sample(
 ) -> SampleRuns {
     let mut sr = SampleRuns::default();
     let mut stack: Vec<Vec<u32>> = Vec::new();
-    let source = Exploring { track, merge, ..Exploring::default() };
+    let source = Exploring { track, merge, symbolic, ..Exploring::default() };
     driver::rerun(p, source, sample, |out: &Outcome, engine| {
         sr.runs += 1;
         found.snippet_draws |= engine.snippet_draws() > 0;
         let s = engine.source();
+        if let Some((why, drawn)) = &s.cannot {
+            found.cannot = Some(match drawn {
+                None => why.clone(),
+                Some(q) => format!(
+                    "the random duration `{}` is drawn where a fixed time is needed (the script \
+                     thread's next action, the caller's IVR hang-up, a time inside the talk): only \
+                     the time of one pending event can stay random",
+                    p.purposes.key(*q)
+                ),
+            });
+            return false;
+        }
+        found.irrational |= s.irrational;
         for c in &s.continuous {
             if !found.continuous.contains(c) {
                 found.continuous.push(*c);
@@ -1107,9 +1219,9 @@ fn summarise(
     };
     if !continuous.is_empty() {
         not_exact.push(format!(
-            "random durations {} are compared by the engine at many points: sampled ({n} samples), \
+            "random durations {} are sampled ({n} samples): \
              each probability is the mean over the samples with a 99.9% interval; the discrete \
-             choices are still enumerated exactly for every sample (fixed durations are exact)",
+             choices are still enumerated exactly for every sample",
             names(continuous)
         ));
     }
@@ -1142,6 +1254,7 @@ fn summarise(
         sensitivity,
         loops: Vec::new(),
         loop_note: None,
+        closed_form_f64: false,
     }
 }
 

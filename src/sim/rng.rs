@@ -285,6 +285,26 @@ pub trait Source<'p>: Clone + Send {
         false
     }
 
+    /// Exact analysis keeps random durations symbolic (`sim::thresholds`): the engine then
+    /// asks [`Source::threshold`] at each comparison instead of drawing. `false` for every
+    /// other source, a constant: the sampled engine never looks.
+    const SYMBOLIC: bool = false;
+    /// Whether this run keeps random durations symbolic (exact analysis explores again with
+    /// sampled durations when it cannot).
+    #[inline(always)]
+    fn symbolic(&self) -> bool {
+        false
+    }
+    /// A symbolic duration compared with a threshold: `true` ("below") with probability `q`.
+    #[inline(always)]
+    fn threshold(&mut self, _p: Purpose, _q: &crate::sim::thresholds::Prob) -> bool {
+        false
+    }
+    /// Symbolic durations cannot go on here, because `why`: the run goes on (its values are
+    /// not used) and exact analysis explores again with sampled durations.
+    #[inline(always)]
+    fn cannot(&mut self, _why: String) {}
+
     // Every random draw of the engine goes through these five, so a source can answer a draw
     // itself. The defaults are the keyed draws ([`Draws`]), inlined: `Sampled` and `Scripted`
     // draw exactly as before. `sim::exact`'s `Exploring` source answers the discrete ones
