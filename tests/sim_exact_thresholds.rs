@@ -20,7 +20,8 @@ fn value<'e>(e: &'e Exact, path: &str) -> &'e exact::Value {
 }
 
 fn traffic(s: &Script, inputs: &str, queue_wait: Dist, patience: Dist, talk: Dist) -> Traffic {
-    let mut t = parse_traffic("traffic.yaml", inputs, s).unwrap_or_else(|e| panic!("{}", e.render_plain(100)));
+    let mut t =
+        parse_traffic("traffic.yaml", inputs, s).unwrap_or_else(|e| panic!("{}", e.render_plain(100)));
     t.durations = fixed_traffic().durations;
     t.durations.queue_wait = queue_wait;
     t.durations.patience = patience;

@@ -17,10 +17,12 @@
 //! report's own [`Tally`]; a key's probability is the sum over leaves of mass × count.
 //!
 //! What is not exact, and said so ([`Exact::not_exact`]):
-//! - **Random durations** (`exp`, `uniform`: queue wait, patience, talk, event times) are
-//!   continuous draws; the engine compares them with each other and with fixed times in many
-//!   places, so they cannot be split by one closed form. When a run draws one, the analysis
-//!   becomes *hybrid*: the durations are sampled `samples` times (keyed draws, as `simulate`),
+//! - **Random durations** (`exp`, `uniform`: queue wait, patience, talk) are kept symbolic and
+//!   split at the engine's comparisons in closed form (`sim::thresholds`, SEMANTICS A-29):
+//!   exact. Where that has no closed form here (a uniform racing an exponential, events inside
+//!   a random talk, a random action duration, two random times pending at once) the first run
+//!   that needs it says why ([`Source::cannot`]) and the analysis is redone *hybrid*: the
+//!   durations are sampled `samples` times (keyed draws, as `simulate`),
 //!   the discrete choices are still enumerated exactly for each sample, and each probability
 //!   is the mean over the samples with a 99.9% interval valid for any number of samples
 //!   (`stats::mean_interval_01`).
@@ -220,7 +222,6 @@ impl Exploring {
             }
         }
     }
-
 }
 
 impl Source<'_> for Exploring {

@@ -370,8 +370,11 @@ impl Outcome {
         }
         w(out, statements.len() as u64);
         for (i, s) in statements.iter().enumerate() {
-            let (from, to) =
-                if open == Some(i) { (ago(s.from_ms), ago(s.to_ms)) } else { (past(s.from_ms), past(s.to_ms)) };
+            let (from, to) = if open == Some(i) {
+                (ago(s.from_ms), ago(s.to_ms))
+            } else {
+                (past(s.from_ms), past(s.to_ms))
+            };
             for x in [
                 u64::from(s.n),
                 from,

@@ -146,11 +146,11 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         }
         let mut cell = sym.cell;
         let rel = |x: u64| x.saturating_sub(sym.base) as f64;
-        if let Some(c) = competitor {
-            if !self.below(&mut cell, rel(c), sym.purpose) {
-                self.c.sym = Some(Sym { cell, ..sym });
-                return;
-            }
+        if let Some(c) = competitor
+            && !self.below(&mut cell, rel(c), sym.purpose)
+        {
+            self.c.sym = Some(Sym { cell, ..sym });
+            return;
         }
         // It fires first. R12 compares the agent-connected time with the short-call threshold
         // when the release comes: split there too, so the clock value falls on the right side.

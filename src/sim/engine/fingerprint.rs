@@ -19,10 +19,10 @@
 //! per-contact loop never does (the check is a constant).
 
 use super::events::{EvKind, SYM_AT};
-use crate::sim::thresholds::Law;
 use super::{Engine, Observer};
 use crate::sim::outcome::{Initiator, Outcome};
 use crate::sim::rng::Source;
+use crate::sim::thresholds::Law;
 
 /// The labels of the parts of an encoding, in order: the first is where the script thread is
 /// (two states at the same place that differ are told apart by the first other part that
