@@ -94,8 +94,10 @@ pub struct Exploring {
     last_checkpoint: usize,
     /// The states this run has been in since its last draw, one per checkpoint.
     checkpoints: Vec<Checkpoint>,
-    /// Encoded state → index into `checkpoints` (its first visit in this run).
-    seen: HashMap<Vec<u8>, usize, crate::source::hash::FxBuild>,
+    /// Hash of an encoded state → the last of `checkpoints` with that hash (the others are
+    /// chained by [`Checkpoint::same_hash`]); states are compared byte for byte, each stored
+    /// once, in its checkpoint.
+    seen: HashMap<u64, usize, crate::source::hash::FxBuild>,
     /// This run came back to the state of `checkpoints[i]`: it ends there, a back edge.
     back_edge: Option<usize>,
     /// Cut outcomes of this run: (position in `path`, mass) — each is scaled by the visits of
@@ -110,6 +112,27 @@ pub struct Exploring {
     /// A threshold probability of this run has no exact fraction (an exponential's CDF):
     /// taken as its f64's exact value.
     irrational: bool,
+    /// What this source was at each state the engine saved in this run ([`Source::saved`]):
+    /// a later run whose choices share the first `Mark::path` resumes from there.
+    marks: Vec<Mark>,
+    /// Path length at the last save: the next is due after a new draw.
+    last_save: usize,
+    /// Save nothing and resume nothing: every run replays its prefix from arrival (a test
+    /// compares the two).
+    replay: bool,
+}
+
+/// The source's part of a saved state: everything a run builds is appended to, so lengths
+/// say what it was (and the mass, which is multiplied).
+#[derive(Clone, Debug)]
+struct Mark {
+    path: usize,
+    mass: BigRational,
+    mass_f: f64,
+    continuous: usize,
+    visits: usize,
+    checkpoints: usize,
+    last_checkpoint: usize,
 }
 
 /// One state of a run, after a draw.
@@ -124,6 +147,9 @@ struct Checkpoint {
     /// The encoded state and the end of each of its parts (`engine::fingerprint`).
     state: Vec<u8>,
     parts: Vec<(&'static str, usize)>,
+    /// The state's hash, and the checkpoint before it with the same hash.
+    hash: u64,
+    same_hash: Option<usize>,
 }
 
 impl Default for Exploring {
@@ -150,6 +176,9 @@ impl Default for Exploring {
             symbolic: false,
             cannot: None,
             irrational: false,
+            marks: Vec::new(),
+            last_save: 0,
+            replay: false,
         }
     }
 }
@@ -242,6 +271,63 @@ impl Source<'_> for Exploring {
         self.cuts.clear();
         self.cannot = None;
         self.irrational = false;
+        self.marks.clear();
+        self.last_save = 0;
+    }
+
+    const RESUMES: bool = true;
+
+    fn save_due(&self) -> bool {
+        // Past a cut or a back edge the run makes no new branch point: nothing resumes there.
+        !self.replay && !self.cut && self.back_edge.is_none() && self.path.len() > self.last_save
+    }
+
+    fn saved(&mut self, n: usize) {
+        self.marks.truncate(n);
+        self.marks.push(Mark {
+            path: self.path.len(),
+            mass: self.mass.clone(),
+            mass_f: self.mass_f,
+            continuous: self.continuous.len(),
+            visits: self.visits.len(),
+            checkpoints: self.checkpoints.len(),
+            last_checkpoint: self.last_checkpoint,
+        });
+        self.last_save = self.path.len();
+    }
+
+    fn resume(&mut self) -> Option<usize> {
+        // The prefix's last choice is the one no run has taken yet; the choices before it are
+        // the last run's (depth-first order), so are its saved states up to there. The run
+        // goes on from the latest of them as a replay of the prefix would have reached it: a
+        // replayed choice adds no alternative, cut or residual, so those start empty.
+        let pos = self.prefix.len().checked_sub(1)?;
+        let i = self.marks.iter().rposition(|m| m.path <= pos)?;
+        self.marks.truncate(i + 1);
+        let m = &self.marks[i];
+        debug_assert!(self.path.len() >= m.path && self.path[..m.path] == self.prefix[..m.path]);
+        self.path.truncate(m.path);
+        self.mass.clone_from(&m.mass);
+        self.mass_f = m.mass_f;
+        self.alternatives.clear();
+        self.cut = false;
+        self.residual.set_zero();
+        self.cut_at.clear();
+        self.continuous.truncate(m.continuous);
+        self.visits.truncate(m.visits);
+        // Last first: each is the head of its hash's chain when it goes.
+        while self.checkpoints.len() > m.checkpoints {
+            let Some(c) = self.checkpoints.pop() else { break };
+            match c.same_hash {
+                Some(j) => self.seen.insert(c.hash, j),
+                None => self.seen.remove(&c.hash),
+            };
+        }
+        self.last_checkpoint = m.last_checkpoint;
+        self.back_edge = None;
+        self.cuts.clear();
+        self.last_save = m.path;
+        Some(i)
     }
 
     const MERGES: bool = true;
@@ -281,7 +367,21 @@ impl Source<'_> for Exploring {
     ) -> bool {
         let pos = self.path.len();
         self.last_checkpoint = pos;
-        if let Some(&i) = self.seen.get(state) {
+        let hash = {
+            use std::hash::Hasher;
+            let mut h = crate::source::hash::FxHasher::default();
+            h.write(state);
+            h.finish()
+        };
+        let head = self.seen.get(&hash).copied();
+        let mut same = head;
+        while let Some(j) = same {
+            if self.checkpoints[j].state == state {
+                break;
+            }
+            same = self.checkpoints[j].same_hash;
+        }
+        if let Some(i) = same {
             // A return that is certain (no draw on the way had another outcome) is no loop the
             // equations can solve: the run goes on (and the step limit ends it).
             if self.cut {
@@ -293,13 +393,15 @@ impl Source<'_> for Exploring {
             }
             return false;
         }
-        self.seen.insert(state.to_vec(), self.checkpoints.len());
+        self.seen.insert(hash, self.checkpoints.len());
         self.checkpoints.push(Checkpoint {
             pos,
             mass: self.mass.clone(),
             at,
             state: state.to_vec(),
             parts: parts.to_vec(),
+            hash,
+            same_hash: head,
         });
         false
     }
@@ -543,12 +645,24 @@ pub fn explore_with(
     max_runs: u64,
     sensitivity: bool,
 ) -> Result<Exact, TooManyRuns> {
-    // Random durations symbolic first (threshold splitting); where that cannot go, the whole
-    // analysis again with them sampled (hybrid), saying why.
-    match explore_as(p, samples, max_runs, sensitivity, true)? {
+    explore_runs(p, samples, max_runs, sensitivity, false)
+}
+
+/// [`explore_with`]; `replay`: every run starts at arrival and replays its prefix of choices,
+/// instead of resuming from a state an earlier run saved (the result is the same: a test
+/// compares them). Random durations symbolic first (threshold splitting); where that cannot
+/// go, the whole analysis again with them sampled (hybrid), saying why.
+fn explore_runs(
+    p: &Compiled,
+    samples: u64,
+    max_runs: u64,
+    sensitivity: bool,
+    replay: bool,
+) -> Result<Exact, TooManyRuns> {
+    match explore_as(p, samples, max_runs, sensitivity, replay, true)? {
         Ok(e) => Ok(e),
         Err(why) => {
-            let mut e = match explore_as(p, samples, max_runs, sensitivity, false)? {
+            let mut e = match explore_as(p, samples, max_runs, sensitivity, replay, false)? {
                 Ok(e) => e,
                 Err(_) => unreachable!("sampled durations never need symbolic ones"),
             };
@@ -561,13 +675,14 @@ pub fn explore_with(
     }
 }
 
-/// [`explore_with`], with random durations symbolic (`Err`: why they cannot be, found in the
+/// [`explore_runs`], with random durations symbolic (`Err`: why they cannot be, found in the
 /// first run that needed more) or sampled.
 fn explore_as(
     p: &Compiled,
     samples: u64,
     max_runs: u64,
     sensitivity: bool,
+    replay: bool,
     symbolic: bool,
 ) -> Result<Result<Exact, String>, TooManyRuns> {
     let mut groups: Vec<Group> = Vec::new();
@@ -594,7 +709,7 @@ fn explore_as(
             let sr = explore_sample(
                 p,
                 sample,
-                (merge, track, symbolic),
+                (merge, track, replay, symbolic),
                 runs,
                 max_runs,
                 &mut groups,
@@ -765,7 +880,7 @@ struct SampleRuns {
 fn explore_sample(
     p: &Compiled,
     sample: u64,
-    (merge, track, symbolic): (bool, bool, bool),
+    (merge, track, replay, symbolic): (bool, bool, bool, bool),
     runs_before: u64,
     max_runs: u64,
     groups: &mut Vec<Group>,
@@ -774,7 +889,7 @@ fn explore_sample(
 ) -> SampleRuns {
     let mut sr = SampleRuns::default();
     let mut stack: Vec<Vec<u32>> = Vec::new();
-    let source = Exploring { track, merge, symbolic, ..Exploring::default() };
+    let source = Exploring { track, merge, replay, symbolic, ..Exploring::default() };
     driver::rerun(p, source, sample, |out: &Outcome, engine| {
         sr.runs += 1;
         found.snippet_draws |= engine.snippet_draws() > 0;
@@ -1489,6 +1604,55 @@ mod tests {
             std::collections::BTreeMap::from([(0, r(-1, 4)), (1, r(1, 2))]),
         ];
         assert_eq!(solve(rows, vec![r(1, 2), r(0, 1)]), Some(vec![r(1, 1), r(1, 2)]));
+    }
+
+    /// Resuming a run from the state an earlier run saved gives what replaying its choices
+    /// from arrival gives, byte for byte: every example script, with fixed durations (exact;
+    /// `--sensitivity`), with the default traffic and a busy one (hybrid: ROD, transfers,
+    /// dispositions, presses), and the looping MENUs (solved, and cut).
+    #[test]
+    fn resuming_from_saved_states_is_replaying() {
+        use crate::model::{Dist, Tenant, Traffic};
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(root.join("scripts"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|f| {
+                f.extension().is_some_and(|x| x == "yaml") && !f.to_string_lossy().ends_with(".test.yaml")
+            })
+            .collect();
+        files.sort();
+        files.push(root.join("examples/loop-menu.yaml"));
+        files.push(root.join("examples/loop-menu-recording.yaml"));
+        assert!(files.len() > 10);
+        let mut fixed = Traffic::default();
+        fixed.durations.queue_wait = Dist::Fixed(30.0);
+        fixed.durations.patience = Dist::Fixed(300.0);
+        fixed.durations.talk = Dist::Fixed(240.0);
+        let mut busy = Traffic::default();
+        busy.agent.rod = 0.1;
+        busy.agent.transfer_agent = 0.2;
+        busy.agent.transfer_external = 0.1;
+        busy.agent.disposition = 0.3;
+        busy.agent.conference = 0.1;
+        busy.agent.presses = vec![crate::model::PressSequence {
+            p: 0.5,
+            buttons: vec!["Start Recorded Statement".into(), "Stop Recorded Statement".into()],
+        }];
+        let mut resumed = 0;
+        for f in &files {
+            let s = crate::script::load_path(f).unwrap_or_else(|e| panic!("{}", e.render_plain(100)));
+            for (traffic, samples, sensitivity) in
+                [(&fixed, 1, true), (&Traffic::default(), 3, false), (&busy, 2, false)]
+            {
+                let p = Compiled::compile(&s, &Tenant::default(), traffic);
+                let a = explore_runs(&p, samples, MAX_RUNS, sensitivity, false).unwrap();
+                let b = explore_runs(&p, samples, MAX_RUNS, sensitivity, true).unwrap();
+                assert_eq!(format!("{a:?}"), format!("{b:?}"), "{}", f.display());
+                resumed += a.runs;
+            }
+        }
+        assert!(resumed > 1000, "{resumed} runs");
     }
 
     #[test]

@@ -401,6 +401,45 @@ impl Outcome {
         write_set(out, &mut set, templated_fallback.iter().map(|&x| u64::from(x)));
     }
 
+    /// `o`, reusing this outcome's buffers (exact analysis resumes a run from an outcome saved
+    /// earlier in it: `sim::exact`). Every field is named: a field added
+    /// without a copy does not compile.
+    pub fn copy_from(&mut self, o: &Outcome) {
+        let Outcome {
+            id,
+            duration_ms,
+            abandoned,
+            hung_up_in_ivr,
+            dnr_at_ms,
+            segments,
+            recordings,
+            statements,
+            findings,
+            finding_at,
+            consent,
+            without_consent_by,
+            path,
+            branches,
+            policy_matched,
+            unmodelled_snippet,
+            unmodelled,
+            templated_fallback,
+        } = self;
+        (*id, *duration_ms, *abandoned, *hung_up_in_ivr, *dnr_at_ms) =
+            (o.id, o.duration_ms, o.abandoned, o.hung_up_in_ivr, o.dnr_at_ms);
+        (*findings, *finding_at, *consent, *without_consent_by) =
+            (o.findings, o.finding_at, o.consent, o.without_consent_by);
+        *unmodelled_snippet = o.unmodelled_snippet;
+        segments.clone_from(&o.segments);
+        recordings.clone_from(&o.recordings);
+        statements.clone_from(&o.statements);
+        path.clone_from(&o.path);
+        branches.clone_from(&o.branches);
+        policy_matched.clone_from(&o.policy_matched);
+        unmodelled.clone_from(&o.unmodelled);
+        templated_fallback.clone_from(&o.templated_fallback);
+    }
+
     /// Add finding `f`, found at action `at` (the first place is kept).
     pub fn add_at(&mut self, f: Finding, at: Option<ActionIx>) {
         self.add(f);

@@ -71,6 +71,7 @@ impl Purposes {
 }
 
 /// The random source of one contact. Reused across contacts by a worker (`reset`).
+#[derive(Clone)]
 pub struct Draws {
     /// The ChaCha8 state of block 0 for `ChaCha8Rng::seed_from_u64(seed)` after the two
     /// column quarter rounds that do not read the stream words ([`chacha8_start`]): the same
@@ -214,6 +215,14 @@ impl Draws {
         ((u128::from(self.next_u64(p)) * n as u128) >> 64) as usize
     }
 
+    /// The state of `o` (the same engine's draws, saved earlier in the contact), reusing this
+    /// one's buffer: exact analysis resumes a run from a saved state (`sim::exact`).
+    pub fn copy_from(&mut self, o: &Draws) {
+        let Draws { chacha_start, key, first, counters } = self;
+        (*chacha_start, *key, *first) = (o.chacha_start, o.key, o.first);
+        counters.clone_from(&o.counters);
+    }
+
     /// The contact's key and every purpose's draws so far, appended to `out` (exact analysis:
     /// the next draw of a purpose depends on how many it has made).
     pub fn encode_state(&self, out: &mut Vec<u8>) {
@@ -304,6 +313,28 @@ pub trait Source<'p>: Clone + Send {
     /// not used) and exact analysis explores again with sampled durations.
     #[inline(always)]
     fn cannot(&mut self, _why: String) {}
+    /// Exact analysis runs one contact again and again, each run sharing a prefix of choices
+    /// with the one before: the engine then saves its state after new draws
+    /// ([`Source::save_due`], [`Source::saved`]) and starts a run from the latest saved state
+    /// its choices share ([`Source::resume`]) instead of replaying the prefix from arrival.
+    /// `false` for every other source, a constant: the sampled engine never saves anything.
+    const RESUMES: bool = false;
+    /// Whether the engine should save its state now (a draw was taken since the last save).
+    #[inline(always)]
+    fn save_due(&self) -> bool {
+        false
+    }
+    /// The engine saved its state as save number `n` of this run (0-based; the ones from `n`
+    /// on of an earlier run are gone): the source keeps its own state for it.
+    #[inline(always)]
+    fn saved(&mut self, _n: usize) {}
+    /// At the start of a run: the save to start from (the source has put itself back to its
+    /// state then, and forgotten the later ones), or `None` to start at arrival (the source
+    /// is reset).
+    #[inline(always)]
+    fn resume(&mut self) -> Option<usize> {
+        None
+    }
 
     // Every random draw of the engine goes through these five, so a source can answer a draw
     // itself. The defaults are the keyed draws ([`Draws`]), inlined: `Sampled` and `Scripted`

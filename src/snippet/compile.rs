@@ -291,6 +291,40 @@ impl Vars {
         self.mock_pos.iter_mut().for_each(|n| *n = 0);
     }
 
+    /// The per-contact state of `o` (a copy of this engine's variables saved earlier in the
+    /// same contact), reusing this one's buffers: exact analysis resumes a run from a saved
+    /// state (`sim::exact`). Not copied: what is fixed per program or test case (the path
+    /// index, the mocked results) and the scratch (buffer pool, key buffer), cleared before use.
+    pub fn copy_from(&mut self, o: &Vars) {
+        let Vars {
+            values,
+            unknown,
+            global,
+            pool: _,
+            trace,
+            paths: _,
+            extra,
+            stack,
+            key_buf: _,
+            clock_secs,
+            seed,
+            draws,
+            contact_work,
+            unmodelled,
+            mocks: _,
+            mock_pos,
+        } = self;
+        values.clone_from(&o.values);
+        unknown.clone_from(&o.unknown);
+        global.clone_from(&o.global);
+        trace.clone_from(&o.trace);
+        extra.clone_from(&o.extra);
+        stack.clone_from(&o.stack);
+        (*clock_secs, *seed, *draws, *unmodelled) = (o.clock_secs, o.seed, o.draws, o.unmodelled);
+        contact_work.set(o.contact_work.get());
+        mock_pos.clone_from(&o.mock_pos);
+    }
+
     /// Results for external calls, by lower-case function name, consumed in call order per
     /// contact (`recflow test`'s `given.external`).
     pub fn set_mocks(&mut self, mocks: &[(Box<str>, Vec<Box<str>>)]) {

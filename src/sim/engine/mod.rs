@@ -71,6 +71,10 @@ pub struct Engine<'p, O: Observer = (), S: Source<'p> = Sampled> {
     /// (`fingerprint.rs`), reused from checkpoint to checkpoint.
     state: Vec<u8>,
     parts: Vec<(&'static str, usize)>,
+    /// Exact analysis only ([`Source::RESUMES`]): the states saved in this run (`saved[..n]`,
+    /// with the outcome so far), the slots past `n` kept for their buffers.
+    saved: Vec<(Ctx, Outcome)>,
+    saved_n: usize,
 }
 
 /// One `explain` line: `tr!(self, kind, action, rule, format...)`.
@@ -142,6 +146,8 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             src,
             state: Vec::new(),
             parts: Vec::new(),
+            saved: Vec::new(),
+            saved_n: 0,
         }
     }
 
@@ -165,6 +171,23 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     /// whole first, so the result depends only on (seed, `id`, program).
     pub fn run(&mut self, id: u64, out: &mut Outcome) {
         let p = self.p;
+        // Exact analysis: from a state saved in an earlier run of this contact, when the
+        // source's choices share it (the observer is `()`: nothing of it to restore).
+        if S::RESUMES {
+            debug_assert!(!O::TRACE, "a resumed run has no timeline before its saved state");
+            match self.src.resume() {
+                Some(i) => {
+                    let (c, o) = &self.saved[i];
+                    self.c.copy_from(c);
+                    out.copy_from(o);
+                    self.saved_n = i + 1;
+                    self.event_loop(out);
+                    self.finish(out);
+                    return;
+                }
+                None => self.saved_n = 0,
+            }
+        }
         out.clear(id, p.policies.len());
         self.c.reset(id);
         self.src.reset();
@@ -235,10 +258,17 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             self.push_event(ms, events::EvKind::IvrHangUp);
         }
 
-        // The event loop. Whichever is due first runs: the thread's next action or the earliest
-        // pending event. On a tie the thread goes first (`ready <= at`), so the 0-ms actions an
-        // event just started (ONANSWER's Start, say) take effect before the next event of the
-        // same millisecond (§2 ordering). The loop ends when there is no thread and no event.
+        self.event_loop(out);
+        self.finish(out);
+    }
+
+    /// The event loop. Whichever is due first runs: the thread's next action or the earliest
+    /// pending event. On a tie the thread goes first (`ready <= at`), so the 0-ms actions an
+    /// event just started (ONANSWER's Start, say) take effect before the next event of the
+    /// same millisecond (§2 ordering). The loop ends when there is no thread and no event.
+    /// Everything it reads is in `self.c` and `out`: exact analysis resumes it from a saved
+    /// copy of them.
+    fn event_loop(&mut self, out: &mut Outcome) {
         loop {
             // Exact analysis: after each new draw the state is encoded; a state this run has
             // been in before (a loop) ends the run here (`sim::exact`). A constant `false` for
@@ -254,6 +284,19 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                     self.c.events.clear();
                     break;
                 }
+            }
+            // Exact analysis: the state after new draws, saved for the runs that share them.
+            if S::RESUMES && self.src.save_due() {
+                let n = self.saved_n;
+                match self.saved.get_mut(n) {
+                    Some((c, o)) => {
+                        c.copy_from(&self.c);
+                        o.copy_from(out);
+                    }
+                    None => self.saved.push((self.c.clone(), out.clone())),
+                }
+                self.saved_n = n + 1;
+                self.src.saved(n);
             }
             // Exact analysis: a pending random time is placed against the earliest fixed one
             // first (`events.rs`). A constant `false` for every other source.
@@ -311,7 +354,6 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 self.fire(e.kind, out);
             }
         }
-        self.finish(out);
     }
 
     /// The call's phase; `None` only before arrival, which no action ever sees.

@@ -42,6 +42,7 @@ pub(super) struct Active {
 /// (issue 9): the scalars of the call, and the reusable buffers (cleared, capacity kept). The
 /// reset destructures every field, so a field added here without a reset does not compile —
 /// nothing can survive from contact *i − 1* into contact *i* (SEMANTICS §5).
+#[derive(Clone)]
 pub(super) struct Ctx {
     /// The simulated clock, ms since arrival; it only moves forward.
     pub(super) t: u64,
@@ -236,5 +237,70 @@ impl Ctx {
         scratch.clear();
         id_buf.clear();
         invalid.clear();
+    }
+    /// The state of `o` (this engine's state saved earlier in the same contact), reusing this
+    /// one's buffers: exact analysis resumes a run from a saved state instead of replaying it
+    /// (`sim::exact`). Every field is named (no `..`), as in [`Ctx::reset`].
+    pub(super) fn copy_from(&mut self, o: &Ctx) {
+        let Ctx {
+            t,
+            phase,
+            pc,
+            ready,
+            steps,
+            direction,
+            ani,
+            dnis,
+            skill,
+            seg,
+            rec,
+            start_seq,
+            rao_seq,
+            ivr_pending,
+            rod_on,
+            policies_off,
+            dnr,
+            agent,
+            deciding,
+            first_answer,
+            answered,
+            external,
+            call_end,
+            stmt_open,
+            stmt_in_var,
+            stmt_n,
+            handlers,
+            consent,
+            refusal_stop,
+            buttons_on,
+            draws,
+            vars,
+            samples,
+            events,
+            sym,
+            times,
+            scratch,
+            id_buf,
+            invalid,
+        } = self;
+        (*t, *ready, *steps, *stmt_n, *handlers) = (o.t, o.ready, o.steps, o.stmt_n, o.handlers);
+        (*phase, *pc, *direction) = (o.phase, o.pc, o.direction);
+        (*ani, *dnis, *skill, *agent, *deciding) = (o.ani, o.dnis, o.skill, o.agent, o.deciding);
+        (*seg, *stmt_open, *stmt_in_var) = (o.seg, o.stmt_open, o.stmt_in_var);
+        (*rec, *start_seq, *rao_seq, *ivr_pending) = (o.rec, o.start_seq, o.rao_seq, o.ivr_pending);
+        (*first_answer, *call_end, *consent, *refusal_stop) =
+            (o.first_answer, o.call_end, o.consent, o.refusal_stop);
+        (*rod_on, *policies_off, *dnr, *answered, *external) =
+            (o.rod_on, o.policies_off, o.dnr, o.answered, o.external);
+        buttons_on.clone_from(&o.buttons_on);
+        draws.copy_from(&o.draws);
+        vars.copy_from(&o.vars);
+        samples.clone_from(&o.samples);
+        events.clone_from(&o.events);
+        *sym = o.sym;
+        times.clone_from(&o.times);
+        scratch.clone_from(&o.scratch);
+        id_buf.clone_from(&o.id_buf);
+        invalid.clone_from(&o.invalid);
     }
 }
