@@ -11,7 +11,9 @@
 //! policy sampling, agent picks, agent events, press sequences, direction / ANI / DNIS) is a
 //! branch point of a choice tree. A run replays a prefix of choices; at the first draw past
 //! the prefix it records the draw's outcomes and their probabilities, takes the first and goes
-//! on; the other outcomes become prefixes of later runs (depth-first search with replay). Each
+//! on; the other outcomes become prefixes of later runs (depth-first search; a run starts from
+//! the engine state saved after the last draw it shares with the run before, not from
+//! arrival: [`Source::resume`]). Each
 //! run ends in one leaf, whose probability is the product of the chosen outcomes'
 //! probabilities, kept as a fraction (`num-rational`). The leaf's outcome is tallied by the
 //! report's own [`Tally`]; a key's probability is the sum over leaves of mass × count.
@@ -26,9 +28,11 @@
 //!   (`stats::mean_interval_01`).
 //! - **Snippet `random()`** and a Snippet's choice on an unknown value are drawn outside the
 //!   keyed draws: hybrid as above (they vary with the sample).
-//! - **Loops** (a MENU repeating on no input) make the tree infinite: a path whose probability
-//!   falls below [`CUT`] is not explored and its mass is reported as `residual`; every
-//!   probability then lies in `[p, p + residual]`.
+//! - **Loops** (a MENU repeating on no input) make the tree infinite: a state that repeats on
+//!   its own path is a loop, solved as linear equations (and `--sensitivity` through them by
+//!   the derivative of that system); a loop whose state grows is cut where a path's
+//!   probability falls below [`CUT`], its mass reported as `residual`; every probability then
+//!   lies in `[p, p + residual]`.
 //! - More than [`MAX_RUNS`] runs: an error, never a hang.
 
 use std::collections::HashMap;
