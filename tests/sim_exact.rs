@@ -368,3 +368,137 @@ fn generated_scripts_exact_probabilities_lie_in_the_sampled_intervals() {
     }
     assert!(checked.get() > 1000, "{} probabilities checked", checked.get());
 }
+
+/// `--sensitivity` through a solved loop, against the closed form: a consent MENU asked again
+/// on no input, {1: a = 0.3, 2: b = 0.2, none: 0.5}, whose decline (2) still reaches the
+/// agent the 100% policy records. P(recorded without consent) = b / (a + b) = 2/5. One more
+/// unit of `2`, the others scaled by (1 − b − ε) / (1 − b): d = a / ((1 − b)(a + b)²) = 3/2;
+/// of `1`: −b / ((1 − a)(a + b)²) = −8/7; of no input: a and b scale alike, so 0 (no entry).
+#[test]
+fn sensitivity_through_a_solved_loop_is_the_closed_form() {
+    let s = script(
+        "  - {id: begin, type: BEGIN, next: consent}
+  - {id: consent, type: MENU, consent: {accept: ['1']}, properties: {Phrase: Press 1 to allow recording}, branches: {'1': queue, '2': queue, default: consent}}
+  - {id: queue, type: REQAGENT, properties: {Skill: Sales}, next: hold}
+  - {id: hold, type: MUSIC, properties: {SecondstoPlay: 30}, next: hold}
+",
+    );
+    let traffic = with_inputs(&s, fixed_traffic(), "inputs: {consent: {'1': 0.3, '2': 0.2, none: 0.5}}");
+    let p = Compiled::compile(&s, &Tenant::default(), &traffic);
+    let e = exact::explore_with(&p, 1, exact::MAX_RUNS, true).unwrap();
+    assert!(e.exact, "{:?}", e.not_exact);
+    assert_eq!(e.loops, vec!["consent".to_string()]);
+    assert_eq!(value(&e, "findings.recorded_without_consent").rational.as_deref(), Some("2/5"));
+    let d = |outcome: &str| {
+        e.sensitivity
+            .iter()
+            .find(|x| {
+                x.finding == "recorded_without_consent" && x.draw == "menu:consent" && x.outcome == outcome
+            })
+            .map(|x| x.rational.clone())
+    };
+    assert_eq!(d("2").as_deref(), Some("3/2"), "{:?}", e.sensitivity);
+    assert_eq!(d("1").as_deref(), Some("-8/7"), "{:?}", e.sensitivity);
+    assert_eq!(d("none"), None, "{:?}", e.sensitivity);
+}
+
+/// `--sensitivity` through solved loops, against finite differences: generated scripts (the
+/// fixed proptest seed) behind a MENU `again` that repeats on no input or an unlisted digit and
+/// hangs up on `2`. Every MENU's inputs are given; for each MENU and outcome, the central
+/// difference (P(θ + ε) − P(θ − ε)) / 2ε of each violation's exact probability — the outcome's
+/// weight moved by ±ε, the others scaled in proportion — matches the derivative reported
+/// (0 when none is).
+#[test]
+fn sensitivity_through_solved_loops_matches_finite_differences() {
+    use proptest::test_runner::{Config as Cases, TestRng, TestRunner};
+    const EPS: f64 = 1e-5;
+    let strategy = (
+        proptest::collection::vec(generated::block(), 0..6),
+        proptest::collection::vec(generated::block(), 0..3),
+    );
+    let cases = Cases { cases: 24, failure_persistence: None, ..Cases::default() };
+    let mut runner = TestRunner::new_with_rng(cases.clone(), TestRng::deterministic_rng(cases.rng_algorithm));
+    let (checked, nonzero) = (std::cell::Cell::new(0u64), std::cell::Cell::new(0u64));
+    let outcomes = ["1", "2", "none", "0"];
+    let result = runner.run(&strategy, |(ivr, answer)| {
+        let text = generated::script(&ivr, &answer);
+        let mut looped = String::new();
+        for line in text.lines() {
+            match line.strip_prefix("  - {id: begin, type: BEGIN, next: ") {
+                Some(rest) => {
+                    let first = rest.trim_end_matches('}');
+                    looped.push_str("  - {id: begin, type: BEGIN, next: again}\n");
+                    looped.push_str(&format!(
+                        "  - {{id: again, type: MENU, branches: {{'1': {first}, '2': bye, default: again}}}}\n  - {{id: bye, type: HANGUP}}\n"
+                    ));
+                }
+                None => {
+                    looped.push_str(line);
+                    looped.push('\n');
+                }
+            }
+        }
+        let s = recflow::script::load_str("g.yaml", &looped)
+            .unwrap_or_else(|e| panic!("{}\n{looped}", e.render_plain(100)));
+        let menus: Vec<String> = s.actions.iter().filter(|a| a.type_name == "MENU").map(|a| a.id.clone()).collect();
+        let base = |id: &str| if id == "again" { [0.3, 0.2, 0.4, 0.1] } else { [0.4, 0.3, 0.2, 0.1] };
+        // The traffic with MENU `moved`'s outcome `o` moved by `eps` (the others in proportion).
+        let compile = |moved: Option<(&str, usize, f64)>| {
+            let mut y = String::from("inputs:\n");
+            for m in &menus {
+                let mut w = base(m);
+                if let Some((id, o, eps)) = moved
+                    && id == m
+                {
+                    let scale = (1.0 - w[o] - eps) / (1.0 - w[o]);
+                    w = w.map(|x| x * scale);
+                    w[o] = base(m)[o] + eps;
+                }
+                y.push_str(&format!(
+                    "  {m}: {{'1': {:e}, '2': {:e}, none: {:e}, '0': {:e}}}\n",
+                    w[0], w[1], w[2], w[3]
+                ));
+            }
+            Compiled::compile(&s, &Tenant::default(), &with_inputs(&s, fixed_traffic(), &y))
+        };
+        let e = exact::explore_with(&compile(None), 1, exact::MAX_RUNS, true).unwrap();
+        assert!(e.exact && e.loops.contains(&"again".to_string()), "{:?}\n{looped}", e.not_exact);
+        let violations: Vec<&exact::Value> = e
+            .probabilities
+            .iter()
+            .filter(|v| v.path[0] == "findings" && e.sensitivity.iter().any(|x| x.finding == v.path[1]))
+            .collect();
+        for m in &menus {
+            for (o, name) in outcomes.iter().enumerate() {
+                let at = |eps: f64| exact::explore(&compile(Some((m, o, eps))), 1).unwrap();
+                let (up, down) = (at(EPS), at(-EPS));
+                for v in &violations {
+                    let p = |x: &Exact| x.probabilities.iter().find(|w| w.path == v.path).map_or(0.0, |w| w.value);
+                    let fd = (p(&up) - p(&down)) / (2.0 * EPS);
+                    let reported = e
+                        .sensitivity
+                        .iter()
+                        .find(|x| x.finding == v.path[1] && x.draw == format!("menu:{m}") && x.outcome == *name)
+                        .map_or(0.0, |x| x.derivative);
+                    assert!(
+                        (fd - reported).abs() < 1e-6,
+                        "{}: d/d menu:{m} = {name}: finite difference {fd}, reported {reported}\n{looped}",
+                        v.path.join(".")
+                    );
+                    checked.set(checked.get() + 1);
+                    nonzero.set(nonzero.get() + u64::from(reported != 0.0));
+                }
+            }
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    assert!(
+        checked.get() >= 60 && nonzero.get() >= 30,
+        "{} checked, {} nonzero",
+        checked.get(),
+        nonzero.get()
+    );
+}

@@ -155,11 +155,6 @@ fn exact(a: &Simulate, program: &sim::Compiled, calls: u64) -> std::io::Result<E
             "recflow: --sensitivity: not computed: the analysis is not exact (see \"Not exact\"); \
              give fixed durations"
         );
-    } else if a.sensitivity && !result.loops.is_empty() {
-        eprintln!(
-            "recflow: --sensitivity: not computed: the script's loops were solved as linear equations, \
-             and the derivative through them is not built (docs/exact.md)"
-        );
     }
     let name = program.name.as_str();
     let text = match a.format {

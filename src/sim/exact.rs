@@ -11,7 +11,9 @@
 //! policy sampling, agent picks, agent events, press sequences, direction / ANI / DNIS) is a
 //! branch point of a choice tree. A run replays a prefix of choices; at the first draw past
 //! the prefix it records the draw's outcomes and their probabilities, takes the first and goes
-//! on; the other outcomes become prefixes of later runs (depth-first search with replay). Each
+//! on; the other outcomes become prefixes of later runs (depth-first search; a run starts from
+//! the engine state saved after the last draw it shares with the run before, not from
+//! arrival: [`Source::resume`]). Each
 //! run ends in one leaf, whose probability is the product of the chosen outcomes'
 //! probabilities, kept as a fraction (`num-rational`). The leaf's outcome is tallied by the
 //! report's own [`Tally`]; a key's probability is the sum over leaves of mass × count.
@@ -28,9 +30,11 @@
 //!   (`stats::mean_interval_01`).
 //! - **Snippet `random()`** and a Snippet's choice on an unknown value are drawn outside the
 //!   keyed draws: hybrid as above (they vary with the sample).
-//! - **Loops** (a MENU repeating on no input) make the tree infinite: a path whose probability
-//!   falls below [`CUT`] is not explored and its mass is reported as `residual`; every
-//!   probability then lies in `[p, p + residual]`.
+//! - **Loops** (a MENU repeating on no input) make the tree infinite: a state that repeats on
+//!   its own path is a loop, solved as linear equations (and `--sensitivity` through them by
+//!   the derivative of that system); a loop whose state grows is cut where a path's
+//!   probability falls below [`CUT`], its mass reported as `residual`; every probability then
+//!   lies in `[p, p + residual]`.
 //! - More than [`MAX_RUNS`] runs: an error, never a hang.
 
 use std::collections::HashMap;
@@ -82,11 +86,11 @@ pub struct Exploring {
     /// `--sensitivity`: every weighted or yes/no draw of the run — its purpose, the outcome
     /// taken and the outcome probabilities (uniform picks are not traffic weights).
     track: bool,
-    visits: Vec<(Purpose, u32, Vec<BigRational>)>,
+    visits: Vec<Visit>,
     /// The outcome probabilities of each draw as fractions, computed once per purpose and
     /// parameters (a weighted draw's cumulative weights, a yes/no draw's probability, a uniform
     /// pick's size): replays meet the same draws again and again.
-    cache: HashMap<(u32, u64), (Vec<f64>, Vec<BigRational>)>,
+    cache: HashMap<(u32, u64), (Vec<f64>, std::sync::Arc<Probs>)>,
     /// Merge equal states (loops, below): off when a Snippet reads the clock, and when a
     /// sample is explored again after its loops could not be solved.
     merge: bool,
@@ -98,8 +102,10 @@ pub struct Exploring {
     /// chained by [`Checkpoint::same_hash`]); states are compared byte for byte, each stored
     /// once, in its checkpoint.
     seen: HashMap<u64, usize, crate::source::hash::FxBuild>,
-    /// This run came back to the state of `checkpoints[i]`: it ends there, a back edge.
+    /// This run came back to the state of `checkpoints[i]`: it ends there, a back edge (after
+    /// the first `back_at` choices).
     back_edge: Option<usize>,
+    back_at: usize,
     /// Cut outcomes of this run: (position in `path`, mass) — each is scaled by the visits of
     /// the loop it lies in when loops are solved.
     cuts: Vec<(usize, BigRational)>,
@@ -134,6 +140,30 @@ struct Mark {
     checkpoints: usize,
     last_checkpoint: usize,
 }
+
+/// The outcome probabilities of one draw, as fractions and as the f64 the cut compares.
+#[derive(Debug)]
+struct Probs {
+    exact: Vec<BigRational>,
+    float: Vec<f64>,
+}
+
+impl Probs {
+    fn new(exact: Vec<BigRational>) -> Probs {
+        let float = exact.iter().map(|q| q.to_f64().unwrap_or(0.0)).collect();
+        Probs { exact, float }
+    }
+}
+
+/// `a × b` not reduced: a path's mass is only multiplied, compared and, at its leaf, added in
+/// (which reduces); a gcd at every draw was most of the cost of a run.
+fn times(a: &BigRational, b: &BigRational) -> BigRational {
+    BigRational::new_raw(a.numer() * b.numer(), a.denom() * b.denom())
+}
+
+/// A weighted or yes/no draw of a run (`--sensitivity`): its position in the path, purpose,
+/// the outcome taken and the outcome probabilities.
+type Visit = (usize, Purpose, u32, Vec<BigRational>);
 
 /// One state of a run, after a draw.
 #[derive(Clone, Debug)]
@@ -172,6 +202,7 @@ impl Default for Exploring {
             checkpoints: Vec::new(),
             seen: HashMap::default(),
             back_edge: None,
+            back_at: 0,
             cuts: Vec::new(),
             symbolic: false,
             cannot: None,
@@ -185,11 +216,12 @@ impl Default for Exploring {
 
 impl Exploring {
     /// One discrete draw with outcome probabilities `probs` (zeros allowed, summing to 1).
-    fn decide(&mut self, purpose: Purpose, probs: &[BigRational]) -> usize {
+    fn decide(&mut self, purpose: Purpose, p: &Probs) -> usize {
+        let (probs, float) = (&p.exact, &p.float);
         let pos = self.path.len();
         if let Some(&k) = self.prefix.get(pos) {
-            self.mass *= &probs[k as usize];
-            self.mass_f *= probs[k as usize].to_f64().unwrap_or(0.0);
+            self.mass = times(&self.mass, &probs[k as usize]);
+            self.mass_f *= float[k as usize];
             self.path.push(k);
             return k as usize;
         }
@@ -200,28 +232,28 @@ impl Exploring {
             self.path.push(k as u32);
             return k;
         }
-        let mut chosen: Option<(usize, BigRational, f64)> = None;
+        let mut chosen: Option<(usize, f64)> = None;
         for (k, pk) in probs.iter().enumerate() {
             if pk.is_zero() {
                 continue;
             }
-            let child = &self.mass * pk;
-            let child_f = self.mass_f * pk.to_f64().unwrap_or(0.0);
+            let child_f = self.mass_f * float[k];
             if child_f < CUT {
+                let child = times(&self.mass, pk);
                 self.cuts.push((pos, child.clone()));
                 self.residual += child;
                 if !self.cut_at.contains(&purpose) {
                     self.cut_at.push(purpose);
                 }
             } else if chosen.is_none() {
-                chosen = Some((k, child, child_f));
+                chosen = Some((k, child_f));
             } else {
                 self.alternatives.push((pos, k as u32));
             }
         }
         let k = match chosen {
-            Some((k, child, child_f)) => {
-                self.mass = child;
+            Some((k, child_f)) => {
+                self.mass = times(&self.mass, &probs[k]);
                 self.mass_f = child_f;
                 k
             }
@@ -241,11 +273,11 @@ impl Exploring {
         key: (u32, u64),
         cumulative: &[f64],
         make: impl FnOnce() -> Vec<BigRational>,
-    ) -> Vec<BigRational> {
+    ) -> std::sync::Arc<Probs> {
         match self.cache.get(&key) {
             Some((c, probs)) if c.as_slice() == cumulative => probs.clone(),
             _ => {
-                let probs = make();
+                let probs = std::sync::Arc::new(Probs::new(make()));
                 self.cache.insert(key, (cumulative.to_vec(), probs.clone()));
                 probs
             }
@@ -345,7 +377,7 @@ impl Source<'_> for Exploring {
                 BigRational::from_float(q.f).unwrap_or_else(BigRational::zero)
             }
         };
-        self.decide(p, &[BigRational::one() - &below, below]) == 1
+        self.decide(p, &Probs::new(vec![BigRational::one() - &below, below])) == 1
     }
 
     fn cannot(&mut self, why: String) {
@@ -389,6 +421,7 @@ impl Source<'_> for Exploring {
             }
             if self.mass < self.checkpoints[i].mass {
                 self.back_edge = Some(i);
+                self.back_at = pos;
                 return true;
             }
             return false;
@@ -417,7 +450,7 @@ impl Source<'_> for Exploring {
         });
         let k = self.decide(p, &probs);
         if self.track {
-            self.visits.push((p, k as u32, probs));
+            self.visits.push((self.path.len() - 1, p, k as u32, probs.exact.clone()));
         }
         k == 1
     }
@@ -456,7 +489,7 @@ impl Source<'_> for Exploring {
         });
         let k = self.decide(p, &weights);
         if self.track {
-            self.visits.push((p, k as u32, weights));
+            self.visits.push((self.path.len() - 1, p, k as u32, weights.exact.clone()));
         }
         k
     }
@@ -554,7 +587,8 @@ pub struct Exact {
     pub residual_rational: Option<String>,
     /// What kept parts from being exact, one sentence each.
     pub not_exact: Vec<String>,
-    /// `--sensitivity` (exact runs only; empty otherwise, and when loops were solved).
+    /// `--sensitivity` (exact runs only; empty otherwise). Through solved loops too: the
+    /// derivative of the loops' linear system.
     pub sensitivity: Vec<Sensitivity>,
     /// Loops solved exactly: the actions where their states repeat (ids, sorted).
     pub loops: Vec<String>,
@@ -571,11 +605,39 @@ pub struct TooManyRuns {
     pub runs: u64,
 }
 
+/// A sum of fractions, most of them with one of a few denominators (a leaf's mass is not
+/// reduced: the product of its draws' denominators, which the leaves of a class mostly share):
+/// the numerators are added per denominator, and the terms reduced and added once, at the end.
+#[derive(Default)]
+struct Sum(Vec<(BigInt, BigInt)>);
+
+impl Sum {
+    /// Add `c × r`.
+    fn add(&mut self, r: &BigRational, c: u64) {
+        let n = if c == 1 { r.numer().clone() } else { r.numer() * BigInt::from(c) };
+        if let Some((_, acc)) = self.0.iter_mut().find(|(d, _)| d == r.denom()) {
+            *acc += n;
+            return;
+        }
+        // Many denominators (loops scale masses): fold them into one reduced term.
+        if self.0.len() >= 16 {
+            let t = self.total();
+            self.0 = vec![(t.denom().clone(), t.numer().clone())];
+        }
+        self.0.push((r.denom().clone(), n));
+    }
+
+    fn total(&self) -> BigRational {
+        self.0.iter().fold(BigRational::zero(), |a, (d, n)| a + BigRational::new(n.clone(), d.clone()))
+    }
+}
+
 /// Leaves with equal tallies (durations aside), merged.
 struct Group {
     tally: Tally,
-    /// Exact total mass (over samples).
+    /// Exact total mass (over samples): added up in `sum`, reduced once at the end.
     mass: BigRational,
+    sum: Sum,
     /// Hybrid: mass per sample.
     per_sample: Vec<(u32, f64)>,
     /// `--sensitivity`: Σ d mass / dθ over the group's leaves, per (purpose counter, outcome).
@@ -688,7 +750,7 @@ fn explore_as(
     let mut groups: Vec<Group> = Vec::new();
     let mut index: HashMap<Vec<u64>, usize, crate::source::hash::FxBuild> = HashMap::default();
     // Recorded ms (full, agent only, ivr, statements) × mass.
-    let mut ms = [BigRational::zero(), BigRational::zero(), BigRational::zero(), BigRational::zero()];
+    let mut ms: [Sum; 4] = Default::default();
     let mut residual = BigRational::zero();
     let mut found = Found::default();
     let (mut runs, mut leaves) = (0u64, 0u64);
@@ -750,6 +812,10 @@ fn explore_as(
             break;
         }
     }
+    for g in &mut groups {
+        g.mass = g.sum.total();
+    }
+    let ms = ms.map(|m| m.total());
     // Classes met only in an exploration that was redone without merging have no mass.
     groups.retain(|g| !g.mass.is_zero() || !g.per_sample.is_empty());
     let n = sample;
@@ -766,9 +832,6 @@ fn explore_as(
         runs,
         leaves,
     );
-    if found.loop_sensitivity {
-        e.sensitivity.clear();
-    }
     e.loops = found.loops.iter().cloned().collect();
     if !e.loops.is_empty() {
         e.loop_note = Some(format!(
@@ -833,8 +896,6 @@ struct Found {
     unmerged: std::collections::BTreeSet<(String, &'static str)>,
     /// Loops found but not solvable (explored again without merging), one sentence each.
     unsolved: Vec<String>,
-    /// Loops were solved in the sample `--sensitivity` tracks: its derivatives are not built.
-    loop_sensitivity: bool,
     /// Why random durations could not stay symbolic (the exploration is then redone).
     cannot: Option<String>,
     /// Some threshold probability was evaluated in f64 (an exponential's CDF).
@@ -850,7 +911,7 @@ struct Leaf {
     mass_f: f64,
     /// Recorded ms: full, agent only, ivr, statements.
     ms: [u64; 4],
-    visits: Vec<(Purpose, u32, Vec<BigRational>)>,
+    visits: Vec<Visit>,
 }
 
 /// A run that came back to a state it had been in: from that state (after the choices
@@ -861,11 +922,15 @@ struct Back {
     at: Option<crate::script::ActionIx>,
     path: Vec<u32>,
     mass: BigRational,
+    /// `--sensitivity`: the draws of its run up to the return.
+    visits: Vec<Visit>,
 }
 
 /// One sample's exploration.
 #[derive(Default)]
 struct SampleRuns {
+    /// Its draws were tracked for `--sensitivity`.
+    track: bool,
     leaves: Vec<Leaf>,
     backs: Vec<Back>,
     /// Outcomes below [`CUT`]: (the choices before them, mass).
@@ -887,7 +952,7 @@ fn explore_sample(
     index: &mut HashMap<Vec<u64>, usize, crate::source::hash::FxBuild>,
     found: &mut Found,
 ) -> SampleRuns {
-    let mut sr = SampleRuns::default();
+    let mut sr = SampleRuns { track, ..SampleRuns::default() };
     let mut stack: Vec<Vec<u32>> = Vec::new();
     let source = Exploring { track, merge, replay, symbolic, ..Exploring::default() };
     driver::rerun(p, source, sample, |out: &Outcome, engine| {
@@ -931,6 +996,11 @@ fn explore_sample(
                 at: c.at,
                 path: s.path.clone(),
                 mass: s.mass.clone(),
+                visits: if track {
+                    s.visits.iter().filter(|v| v.0 < s.back_at).cloned().collect()
+                } else {
+                    Vec::new()
+                },
             });
         } else if !s.cut {
             let mut t = Tally::new(p);
@@ -942,6 +1012,7 @@ fn explore_sample(
                 groups.push(Group {
                     tally: t,
                     mass: BigRational::zero(),
+                    sum: Sum::default(),
                     per_sample: Vec::new(),
                     sensitivity: std::collections::BTreeMap::new(),
                 });
@@ -1012,7 +1083,7 @@ fn commit(
     sr: SampleRuns,
     sample: u64,
     groups: &mut [Group],
-    ms: &mut [BigRational; 4],
+    ms: &mut [Sum; 4],
     residual: &mut BigRational,
     found: &mut Found,
 ) -> Result<u64, String> {
@@ -1042,6 +1113,10 @@ fn commit(
     // Visits per loop state, over its mass: a leaf under loop state h has probability
     // mass × scale[h].
     let mut scale: Vec<BigRational> = Vec::new();
+    // `--sensitivity` through the loops: the expected visits x of each loop state, and their
+    // derivatives dx[h] per (purpose counter, outcome).
+    let mut x_visits: Vec<BigRational> = Vec::new();
+    let mut dx: Vec<Derivative> = Vec::new();
     if !heads.is_empty() {
         let n = heads.len();
         let mut rows: Vec<std::collections::BTreeMap<usize, BigRational>> = vec![Default::default(); n];
@@ -1060,50 +1135,75 @@ fn commit(
             let h = innermost(&b.path, b.path.len()).unwrap_or(t);
             *rows[t].entry(h).or_insert_with(BigRational::zero) -= &b.mass / &head_mass[h];
         }
+        let matrix = sr.track.then(|| rows.clone());
         let x = solve(rows, rhs).ok_or_else(|| {
             "loops: a loop that no path leaves (the sampled engine ends such contacts at the step \
              limit) cannot be solved: cut at 2^-50 instead"
                 .to_string()
         })?;
+        if let Some(matrix) = matrix {
+            dx = loop_derivatives(&sr, &heads, &head_mass, &innermost, matrix, &x);
+            x_visits.clone_from(&x);
+        }
         scale = x.iter().zip(&head_mass).map(|(x, m)| x / m).collect();
         for b in &sr.backs {
             if let Some(a) = b.at {
                 found.loops.insert(p.id(a).to_string());
             }
         }
-        if sr.leaves.iter().any(|l| !l.visits.is_empty()) {
-            found.loop_sensitivity = true;
-        }
     }
     let loops = !heads.is_empty();
+    // The choices before each loop state.
+    let mut heads_len = vec![0; heads.len()];
+    for (prefix, &i) in &heads {
+        heads_len[i] = prefix.len();
+    }
     let n = sr.leaves.len() as u64;
     for leaf in sr.leaves {
-        let m = match innermost(&leaf.path, leaf.path.len()) {
-            Some(h) if loops => &leaf.mass * &scale[h],
-            _ => leaf.mass,
+        // Under loop state h (`--sensitivity`): ρ = mass / mass(h), the choices after h.
+        let (m, rho) = match innermost(&leaf.path, leaf.path.len()) {
+            Some(h) if loops => (&leaf.mass * &scale[h], sr.track.then(|| (h, &leaf.mass / &head_mass[h]))),
+            _ => (leaf.mass, None),
         };
         for (acc, v) in ms.iter_mut().zip(leaf.ms) {
             if v > 0 {
-                *acc += &m * BigRational::from_integer(BigInt::from(v));
+                acc.add(&m, v);
             }
         }
         let g = &mut groups[leaf.group];
-        // d mass / dθ for θ = "outcome o of this draw, the others scaled in proportion":
-        // mass × Σ over visits (1/p_o if o was taken, else −1/(1 − p_o)). Not through loops.
-        if !loops {
-            for (purpose, taken, probs) in &leaf.visits {
-                for (o, po) in probs.iter().enumerate() {
-                    if po.is_zero() || po.is_one() || (probs.len() == 2 && o == 0) {
-                        continue;
+        // d mass / dθ for θ = "outcome o of this draw, the others scaled in proportion". Not
+        // under a loop state: mass × Σ over the path's visits of the draw (1/p_o if o was
+        // taken, else −1/(1 − p_o)). Under loop state h, the leaf's probability is ρ · x_h
+        // (ρ = mass / mass(h), the choices after h): d = ρ · (x_h · (D(leaf) − D(h)) + dx_h),
+        // D the log-derivative of a path's mass (the sum above).
+        if sr.track {
+            match rho {
+                None => {
+                    for (k, d) in log_derivative(&leaf.visits, usize::MAX) {
+                        *g.sensitivity.entry(k).or_insert_with(BigRational::zero) += &m * d;
                     }
-                    let term = if o as u32 == *taken { &m / po } else { -(&m / (BigRational::one() - po)) };
-                    *g.sensitivity.entry((purpose.counter, o as u32)).or_insert_with(BigRational::zero) +=
-                        term;
+                }
+                Some((h, rho)) => {
+                    let mut d = log_derivative(&leaf.visits, usize::MAX);
+                    for (k, v) in log_derivative(&leaf.visits, heads_len[h]) {
+                        *d.entry(k).or_insert_with(BigRational::zero) -= v;
+                    }
+                    for v in d.values_mut() {
+                        *v *= &x_visits[h];
+                    }
+                    for (k, v) in &dx[h] {
+                        *d.entry(*k).or_insert_with(BigRational::zero) += v;
+                    }
+                    for (k, v) in d {
+                        if !v.is_zero() {
+                            *g.sensitivity.entry(k).or_insert_with(BigRational::zero) += &rho * v;
+                        }
+                    }
                 }
             }
         }
         let mf = if loops { m.to_f64().unwrap_or(0.0) } else { leaf.mass_f };
-        g.mass += m;
+        g.sum.add(&m, 1);
         match g.per_sample.last_mut() {
             Some((j, acc)) if u64::from(*j) == sample => *acc += mf,
             _ => g.per_sample.push((sample as u32, mf)),
@@ -1118,11 +1218,113 @@ fn commit(
     Ok(n)
 }
 
+/// d/dθ per (purpose counter, outcome): θ is "outcome o of the draw, the others scaled in
+/// proportion" (`--sensitivity`).
+type Derivative = std::collections::BTreeMap<(u32, u32), BigRational>;
+
+/// The log-derivative of the mass of the first `below` choices of a run whose draws are
+/// `visits`: Σ over its visits of each draw (1/p_o if outcome o was taken, else −1/(1 − p_o)),
+/// per (purpose counter, outcome). A yes/no draw varies only its `yes`; a probability of 0 or 1
+/// is no traffic weight.
+fn log_derivative(visits: &[Visit], below: usize) -> Derivative {
+    let mut d = Derivative::new();
+    for (_, purpose, taken, probs) in visits.iter().filter(|v| v.0 < below) {
+        for (o, po) in probs.iter().enumerate() {
+            if po.is_zero() || po.is_one() || (probs.len() == 2 && o == 0) {
+                continue;
+            }
+            let term = if o as u32 == *taken { po.recip() } else { -(BigRational::one() - po).recip() };
+            *d.entry((purpose.counter, o as u32)).or_insert_with(BigRational::zero) += term;
+        }
+    }
+    d
+}
+
+/// The derivatives of the expected visits `x` of the loop states (`A x = b`, built in
+/// [`commit`]): `A dx = db − dA x` per direction θ (Storm / PRISM's parametric engines
+/// differentiate the same system). Each entry of A and b is a ratio of path masses, so its
+/// derivative is itself times the difference of the two paths' log-derivatives; the right-hand
+/// side of row S is therefore, with x held fixed, the derivative of S's own equation:
+/// ρ(S) · x_P · (D(S) − D(P)) (or ρ(S) · D(S) from the start) plus, per back edge r into S,
+/// ρ(r) · x_h(r) · (D(r) − D(h(r))).
+fn loop_derivatives(
+    sr: &SampleRuns,
+    heads: &HashMap<Vec<u32>, usize>,
+    head_mass: &[BigRational],
+    innermost: &impl Fn(&[u32], usize) -> Option<usize>,
+    matrix: Vec<std::collections::BTreeMap<usize, BigRational>>,
+    x: &[BigRational],
+) -> Vec<Derivative> {
+    let n = head_mass.len();
+    // D of each loop state: from the draws of a back edge that returns to it, before it.
+    let mut d_head: Vec<Option<Derivative>> = vec![None; n];
+    for b in &sr.backs {
+        let t = heads[&b.target];
+        if d_head[t].is_none() {
+            d_head[t] = Some(log_derivative(&b.visits, b.target.len()));
+        }
+    }
+    let d_head: Vec<Derivative> = d_head.into_iter().map(Option::unwrap_or_default).collect();
+    // Row S's right-hand side per θ: coefficient × (D(a) − D(b)).
+    let mut rows: Vec<Derivative> = vec![Derivative::new(); n];
+    let add = |row: &mut Derivative, c: &BigRational, a: &Derivative, b: Option<&Derivative>| {
+        for (k, v) in a {
+            *row.entry(*k).or_insert_with(BigRational::zero) += c * v;
+        }
+        for (k, v) in b.into_iter().flatten() {
+            *row.entry(*k).or_insert_with(BigRational::zero) -= c * v;
+        }
+    };
+    let mut ordered: Vec<(&Vec<u32>, usize)> = heads.iter().map(|(k, &i)| (k, i)).collect();
+    ordered.sort_by_key(|&(_, i)| i);
+    for (prefix, i) in ordered {
+        match innermost(prefix, prefix.len() - 1) {
+            None => add(&mut rows[i], &head_mass[i], &d_head[i], None),
+            Some(up) => {
+                let c = &head_mass[i] / &head_mass[up] * &x[up];
+                add(&mut rows[i], &c, &d_head[i], Some(&d_head[up]));
+            }
+        }
+    }
+    for b in &sr.backs {
+        let t = heads[&b.target];
+        let h = innermost(&b.path, b.path.len()).unwrap_or(t);
+        let c = &b.mass / &head_mass[h] * &x[h];
+        add(&mut rows[t], &c, &log_derivative(&b.visits, usize::MAX), Some(&d_head[h]));
+    }
+    let keys: Vec<(u32, u32)> = {
+        let mut k: Vec<(u32, u32)> = rows.iter().flat_map(|r| r.keys().copied()).collect();
+        k.sort_unstable();
+        k.dedup();
+        k
+    };
+    if keys.is_empty() {
+        return vec![Derivative::new(); n];
+    }
+    let rhs: Vec<Vec<BigRational>> = rows
+        .iter()
+        .map(|r| keys.iter().map(|k| r.get(k).cloned().unwrap_or_else(BigRational::zero)).collect())
+        .collect();
+    // The matrix was solved for x already, so it is not singular here.
+    let Some(dx) = solve_columns(matrix, rhs) else { return vec![Derivative::new(); n] };
+    dx.into_iter().map(|col| keys.iter().copied().zip(col).filter(|(_, v)| !v.is_zero()).collect()).collect()
+}
+
 /// Solve `rows · x = rhs` (sparse rows) exactly; `None` when the matrix is singular.
 fn solve(
-    mut rows: Vec<std::collections::BTreeMap<usize, BigRational>>,
-    mut rhs: Vec<BigRational>,
+    rows: Vec<std::collections::BTreeMap<usize, BigRational>>,
+    rhs: Vec<BigRational>,
 ) -> Option<Vec<BigRational>> {
+    let x = solve_columns(rows, rhs.into_iter().map(|b| vec![b]).collect())?;
+    Some(x.into_iter().map(|mut c| c.pop().unwrap_or_else(BigRational::zero)).collect())
+}
+
+/// Solve `rows · X = rhs` for every column of `rhs` (`rhs[r]`: row `r`'s value in each
+/// column) at once, exactly; `None` when the matrix is singular.
+fn solve_columns(
+    mut rows: Vec<std::collections::BTreeMap<usize, BigRational>>,
+    mut rhs: Vec<Vec<BigRational>>,
+) -> Option<Vec<Vec<BigRational>>> {
     let n = rows.len();
     for col in 0..n {
         let pivot = (col..n).find(|&r| rows[r].get(&col).is_some_and(|v| !v.is_zero()))?;
@@ -1130,9 +1332,9 @@ fn solve(
         rhs.swap(col, pivot);
         let pv = rows[col][&col].clone();
         let prow: Vec<(usize, BigRational)> = rows[col].iter().map(|(&k, v)| (k, v / &pv)).collect();
-        let prhs = &rhs[col] / &pv;
+        let prhs: Vec<BigRational> = rhs[col].iter().map(|b| b / &pv).collect();
         rows[col] = prow.iter().cloned().collect();
-        rhs[col] = prhs.clone();
+        rhs[col].clone_from(&prhs);
         for r in 0..n {
             if r == col {
                 continue;
@@ -1149,7 +1351,11 @@ fn solve(
                     rows[r].insert(*k, e);
                 }
             }
-            rhs[r] = &rhs[r] - &f * &prhs;
+            for (b, pb) in rhs[r].iter_mut().zip(&prhs) {
+                if !pb.is_zero() {
+                    *b -= &f * pb;
+                }
+            }
         }
     }
     Some(rhs)
@@ -1661,15 +1867,17 @@ mod tests {
         let half = BigRational::new(1.into(), 2.into());
         let third = BigRational::new(1.into(), 3.into());
         let p = Purpose { hash: 0, counter: 0 };
-        assert_eq!(e.decide(p, &[half.clone(), half.clone()]), 0);
-        assert_eq!(e.decide(p, &[third.clone(), third.clone(), third.clone()]), 0);
+        let halves = Probs::new(vec![half.clone(), half]);
+        let thirds = Probs::new(vec![third.clone(), third.clone(), third]);
+        assert_eq!(e.decide(p, &halves), 0);
+        assert_eq!(e.decide(p, &thirds), 0);
         assert_eq!(e.mass, BigRational::new(1.into(), 6.into()));
         assert_eq!(e.alternatives, vec![(0, 1), (1, 1), (1, 2)]);
         // Replaying a prefix takes its outcomes and multiplies their probabilities.
         e.reset();
         e.prefix = vec![1, 2];
-        assert_eq!(e.decide(p, &[half.clone(), half]), 1);
-        assert_eq!(e.decide(p, &[third.clone(), third.clone(), third]), 2);
+        assert_eq!(e.decide(p, &halves), 1);
+        assert_eq!(e.decide(p, &thirds), 2);
         assert!(e.alternatives.is_empty());
         assert_eq!(e.mass, BigRational::new(1.into(), 6.into()));
     }

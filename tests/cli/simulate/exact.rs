@@ -305,7 +305,7 @@ fn sensitivity_needs_exact_and_is_listed_in_json() {
 
 /// A MENU that repeats on no input, through the command line: the loop is solved, the header
 /// and the "Loops:" line say so, the JSON lists where its state repeats and gives `2/5`, and
-/// `--sensitivity` says on stderr why it was not computed.
+/// `--sensitivity` is computed through the loop (stderr says nothing).
 #[test]
 fn exact_solved_loop_is_named_in_the_report_and_the_json() {
     let dir = tempfile::tempdir().unwrap();
@@ -327,10 +327,36 @@ fn exact_solved_loop_is_named_in_the_report_and_the_json() {
         text.contains("Loops: 1 loop solved exactly as linear equations (the state repeats at `ask`)"),
         "{text}"
     );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--sensitivity: not computed: the script's loops"));
+    // Computed through the loop (no violation here, so no line of it).
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("not computed"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v = json(&["simulate", s, "--exact", "--traffic", t, "--format", "json"]);
     assert_eq!(v["exact"], true);
     assert_eq!(v["loops_solved"], serde_json::json!(["ask"]));
     assert_eq!(v["rational"]["coverage"]["actions"]["two"], "2/5");
     assert_eq!(v["residual"], 0.0);
+}
+
+/// `--sensitivity` through a solved loop, on the command line: examples/loop-consent.yaml's
+/// consent question repeats on no input; its decline still reaches the recording agent.
+#[test]
+fn exact_sensitivity_through_a_solved_loop() {
+    let out = recflow(&[
+        "simulate",
+        "examples/loop-consent.yaml",
+        "--exact",
+        "--sensitivity",
+        "--traffic",
+        "examples/traffic-loop-menu.yaml",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("1 loop solved exactly"), "{text}");
+    assert!(text.contains("menu:ask = 2") && text.contains("= 3/2"), "{text}");
+    assert!(text.contains("menu:ask = 1") && text.contains("= -8/7"), "{text}");
+    assert!(!text.contains("menu:ask = none"), "{text}");
 }
