@@ -289,7 +289,7 @@ fn sensitivity_needs_exact_and_is_listed_in_json() {
             .any(|r| r["draw"] == "menu:consent" && r["outcome"] == "none" && r["rational"] == "93/95"),
         "{rows:?}"
     );
-    // Not exact (random durations): said on stderr, nothing listed.
+    // Not exact (random durations sampled: a uniform queue wait): said on stderr, nothing listed.
     let out = recflow(&[
         "simulate",
         "scripts/mistake-consent-leak.yaml",
@@ -297,6 +297,8 @@ fn sensitivity_needs_exact_and_is_listed_in_json() {
         "--sensitivity",
         "--calls",
         "20",
+        "--traffic",
+        "examples/traffic-uniform-wait.yaml",
     ]);
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--sensitivity: not computed"));
