@@ -6,19 +6,11 @@ mod common;
 
 use common::generated;
 
-use common::sim::{fixed_traffic, script};
+use common::sim::{exact_value as value, fixed_traffic, script};
 use recflow::model::{Dist, Tenant, Traffic, parse_traffic};
 use recflow::script::Script;
 use recflow::sim::Compiled;
 use recflow::sim::exact::{self, Exact};
-
-fn value<'e>(e: &'e Exact, path: &str) -> &'e exact::Value {
-    let want: Vec<&str> = path.split('.').collect();
-    e.probabilities
-        .iter()
-        .find(|v| v.path.iter().map(String::as_str).eq(want.iter().copied()))
-        .unwrap_or_else(|| panic!("no probability `{path}`"))
-}
 
 fn with_inputs(s: &Script, base: Traffic, inputs: &str) -> Traffic {
     let mut t =

@@ -5,19 +5,11 @@
 
 mod common;
 
-use common::sim::{fixed_traffic, script};
+use common::sim::{exact_value as value, fixed_traffic, script};
 use recflow::model::{Dist, Tenant, Traffic, parse_traffic};
 use recflow::script::Script;
 use recflow::sim::Compiled;
-use recflow::sim::exact::{self, Exact};
-
-fn value<'e>(e: &'e Exact, path: &str) -> &'e exact::Value {
-    let want: Vec<&str> = path.split('.').collect();
-    e.probabilities
-        .iter()
-        .find(|v| v.path.iter().map(String::as_str).eq(want.iter().copied()))
-        .unwrap_or_else(|| panic!("no probability `{path}`"))
-}
+use recflow::sim::exact;
 
 fn traffic(s: &Script, inputs: &str, queue_wait: Dist, patience: Dist, talk: Dist) -> Traffic {
     let mut t =
