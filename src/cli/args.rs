@@ -320,8 +320,8 @@ pub struct SimulateArgs {
     pub exact: bool,
     /// With --exact: for each violation finding, how its probability changes per unit of each
     /// traffic probability that affects it (a MENU input, a branch weight, a policy's
-    /// percent, an agent event), computed exactly from the same runs. Needs an exact analysis
-    /// (fixed durations).
+    /// percent, an agent event), computed exactly from the same runs (through solved loops
+    /// too). Needs an exact analysis (fixed durations).
     #[arg(long, requires = "exact")]
     pub sensitivity: bool,
     /// Exit 1 when a finding of this class (or worse) occurred in a simulated contact: a CI

@@ -46,7 +46,11 @@ pub fn to_json(e: &Exact, script: &str, seed: u64) -> Json {
         m.insert("seed".into(), json!(seed));
     }
     m.insert("probabilities".into(), nest(&e.probabilities, |v| Some(rounded(v.value))));
-    if e.exact {
+    // Random durations split where an exponential's CDF gave the probability: exact for the
+    // model, evaluated in f64 — no fractions (`sim::exact::Exact::closed_form_f64`).
+    if e.exact && e.closed_form_f64 {
+        m.insert("closed_form".into(), json!("f64"));
+    } else if e.exact {
         m.insert("rational".into(), nest(&e.probabilities, |v| v.rational.clone().map(Json::from)));
     }
     if e.samples > 1 {
@@ -63,8 +67,12 @@ pub fn to_json(e: &Exact, script: &str, seed: u64) -> Json {
             .sensitivity
             .iter()
             .map(|x| {
-                json!({"finding": x.finding, "draw": x.draw, "outcome": x.outcome,
-                       "derivative": rounded(x.derivative), "rational": x.rational})
+                let mut row = json!({"finding": x.finding, "draw": x.draw, "outcome": x.outcome,
+                                     "derivative": rounded(x.derivative), "rational": x.rational});
+                if x.rational.is_empty() {
+                    row.as_object_mut().map(|r| r.remove("rational"));
+                }
+                row
             })
             .collect();
         m.insert("sensitivity".into(), Json::Array(rows));
@@ -174,7 +182,13 @@ pub fn human(e: &Exact, script: &str, seed: u64) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{script} — exact analysis: {}", effort(e, Some(seed)));
     s.push('\n');
-    if e.exact {
+    if e.exact && e.closed_form_f64 {
+        s.push_str(
+            "Exact (closed form, f64): every probability below is exact for the continuous-time model of \
+             the random durations (SEMANTICS A-29), split at the engine's comparisons; their CDF values \
+             are evaluated in f64, so no fractions are shown.\n",
+        );
+    } else if e.exact {
         s.push_str("Exact: every probability below is exact, with its fraction.\n");
     } else {
         s.push_str("Not exact:\n");
@@ -234,7 +248,7 @@ pub fn human(e: &Exact, script: &str, seed: u64) -> String {
             }
             let mut line =
                 format!("    {:<40} {:>+16.12}", format!("{} = {}", x.draw, x.outcome), x.derivative);
-            if let Some(r) = fraction_or_none(&x.rational) {
+            if let Some(r) = fraction_or_none(&x.rational).filter(|r| !r.is_empty()) {
                 let _ = write!(line, "  = {r}");
             }
             s.push_str(line.trim_end());

@@ -11,24 +11,30 @@
 //! policy sampling, agent picks, agent events, press sequences, direction / ANI / DNIS) is a
 //! branch point of a choice tree. A run replays a prefix of choices; at the first draw past
 //! the prefix it records the draw's outcomes and their probabilities, takes the first and goes
-//! on; the other outcomes become prefixes of later runs (depth-first search with replay). Each
+//! on; the other outcomes become prefixes of later runs (depth-first search; a run starts from
+//! the engine state saved after the last draw it shares with the run before, not from
+//! arrival: [`Source::resume`]). Each
 //! run ends in one leaf, whose probability is the product of the chosen outcomes'
 //! probabilities, kept as a fraction (`num-rational`). The leaf's outcome is tallied by the
 //! report's own [`Tally`]; a key's probability is the sum over leaves of mass × count.
 //!
 //! What is not exact, and said so ([`Exact::not_exact`]):
-//! - **Random durations** (`exp`, `uniform`: queue wait, patience, talk, event times) are
-//!   continuous draws; the engine compares them with each other and with fixed times in many
-//!   places, so they cannot be split by one closed form. When a run draws one, the analysis
-//!   becomes *hybrid*: the durations are sampled `samples` times (keyed draws, as `simulate`),
+//! - **Random durations** (`exp`, `uniform`: queue wait, patience, talk) are kept symbolic and
+//!   split at the engine's comparisons in closed form (`sim::thresholds`, SEMANTICS A-29):
+//!   exact. Where that has no closed form here (a uniform racing an exponential, events inside
+//!   a random talk, a random action duration, two random times pending at once) the first run
+//!   that needs it says why ([`Source::cannot`]) and the analysis is redone *hybrid*: the
+//!   durations are sampled `samples` times (keyed draws, as `simulate`),
 //!   the discrete choices are still enumerated exactly for each sample, and each probability
 //!   is the mean over the samples with a 99.9% interval valid for any number of samples
 //!   (`stats::mean_interval_01`).
 //! - **Snippet `random()`** and a Snippet's choice on an unknown value are drawn outside the
 //!   keyed draws: hybrid as above (they vary with the sample).
-//! - **Loops** (a MENU repeating on no input) make the tree infinite: a path whose probability
-//!   falls below [`CUT`] is not explored and its mass is reported as `residual`; every
-//!   probability then lies in `[p, p + residual]`.
+//! - **Loops** (a MENU repeating on no input) make the tree infinite: a state that repeats on
+//!   its own path is a loop, solved as linear equations (and `--sensitivity` through them by
+//!   the derivative of that system); a loop whose state grows is cut where a path's
+//!   probability falls below [`CUT`], its mass reported as `residual`; every probability then
+//!   lies in `[p, p + residual]`.
 //! - More than [`MAX_RUNS`] runs: an error, never a hang.
 
 use std::collections::HashMap;
@@ -106,6 +112,15 @@ pub struct Exploring {
     /// Cut outcomes of this run: (position in `path`, mass) — each is scaled by the visits of
     /// the loop it lies in when loops are solved.
     cuts: Vec<(usize, BigRational)>,
+    /// Random durations are symbolic (threshold splitting, `sim::thresholds`); off when a
+    /// sample is explored again with sampled durations.
+    symbolic: bool,
+    /// Why this run could not keep its durations symbolic (the first reason; with the
+    /// duration drawn, when a draw was the reason).
+    cannot: Option<(String, Option<Purpose>)>,
+    /// A threshold probability of this run has no exact fraction (an exponential's CDF):
+    /// taken as its f64's exact value.
+    irrational: bool,
     /// What this source was at each state the engine saved in this run ([`Source::saved`]):
     /// a later run whose choices share the first `Mark::path` resumes from there.
     marks: Vec<Mark>,
@@ -195,6 +210,9 @@ impl Default for Exploring {
             back_at: 0,
             back_ms: None,
             cuts: Vec::new(),
+            symbolic: false,
+            cannot: None,
+            irrational: false,
             marks: Vec::new(),
             last_save: 0,
             replay: false,
@@ -271,12 +289,6 @@ impl Exploring {
             }
         }
     }
-
-    fn continuous(&mut self, p: Purpose) {
-        if !self.continuous.contains(&p) {
-            self.continuous.push(p);
-        }
-    }
 }
 
 impl Source<'_> for Exploring {
@@ -295,6 +307,8 @@ impl Source<'_> for Exploring {
         self.seen.clear();
         self.back_edge = None;
         self.cuts.clear();
+        self.cannot = None;
+        self.irrational = false;
         self.marks.clear();
         self.last_save = 0;
     }
@@ -355,6 +369,28 @@ impl Source<'_> for Exploring {
     }
 
     const MERGES: bool = true;
+    const SYMBOLIC: bool = true;
+
+    fn symbolic(&self) -> bool {
+        self.symbolic
+    }
+
+    fn threshold(&mut self, p: Purpose, q: &super::thresholds::Prob) -> bool {
+        let below = match &q.exact {
+            Some(x) => x.clone(),
+            None => {
+                self.irrational = true;
+                BigRational::from_float(q.f).unwrap_or_else(BigRational::zero)
+            }
+        };
+        self.decide(p, &Probs::new(vec![BigRational::one() - &below, below])) == 1
+    }
+
+    fn cannot(&mut self, why: String) {
+        if self.symbolic && self.cannot.is_none() {
+            self.cannot = Some((why, None));
+        }
+    }
 
     fn checkpoint_due(&self) -> bool {
         // A cut run only goes on to its end (it is no leaf): its states are not needed.
@@ -486,6 +522,18 @@ impl Source<'_> for Exploring {
     }
 }
 
+impl Exploring {
+    /// A duration drawn while durations are symbolic: threshold splitting has no place for it.
+    fn continuous(&mut self, p: Purpose) {
+        if self.symbolic && self.cannot.is_none() {
+            self.cannot = Some((String::new(), Some(p)));
+        }
+        if !self.continuous.contains(&p) {
+            self.continuous.push(p);
+        }
+    }
+}
+
 /// `x` (> 0) as a fraction: the simplest fraction with a denominator up to 10⁷ within
 /// `scale × 2⁻⁴⁸` of it (weights are decimals in YAML, and sums and quotients of them in f64
 /// carry rounding of a few ulps: 0.93 / 3 reads as 31/100), else the exact binary value of the
@@ -563,6 +611,9 @@ pub struct Exact {
     pub loops: Vec<String>,
     /// The report's sentence about them, when there are any.
     pub loop_note: Option<String>,
+    /// Random durations were split at thresholds where an exponential's CDF gave the
+    /// probability: exact for the continuous-time model, evaluated in f64 — no fractions.
+    pub closed_form_f64: bool,
 }
 
 /// [`explore`] gave up: the choice tree needs more than [`MAX_RUNS`] runs.
@@ -678,7 +729,8 @@ pub fn explore_with(
 
 /// [`explore_with`]; `replay`: every run starts at arrival and replays its prefix of choices,
 /// instead of resuming from a state an earlier run saved (the result is the same: a test
-/// compares them).
+/// compares them). Random durations symbolic first (threshold splitting); where that cannot
+/// go, the whole analysis again with them sampled (hybrid), saying why.
 fn explore_runs(
     p: &Compiled,
     samples: u64,
@@ -686,6 +738,32 @@ fn explore_runs(
     sensitivity: bool,
     replay: bool,
 ) -> Result<Exact, TooManyRuns> {
+    match explore_as(p, samples, max_runs, sensitivity, replay, true)? {
+        Ok(e) => Ok(e),
+        Err(why) => {
+            let mut e = match explore_as(p, samples, max_runs, sensitivity, replay, false)? {
+                Ok(e) => e,
+                Err(_) => unreachable!("sampled durations never need symbolic ones"),
+            };
+            e.not_exact.insert(
+                0,
+                format!("random durations are not split exactly at their thresholds (docs/exact.md): {why}"),
+            );
+            Ok(e)
+        }
+    }
+}
+
+/// [`explore_runs`], with random durations symbolic (`Err`: why they cannot be, found in the
+/// first run that needed more) or sampled.
+fn explore_as(
+    p: &Compiled,
+    samples: u64,
+    max_runs: u64,
+    sensitivity: bool,
+    replay: bool,
+    symbolic: bool,
+) -> Result<Result<Exact, String>, TooManyRuns> {
     let mut groups: Vec<Group> = Vec::new();
     let mut index: HashMap<Vec<u64>, usize, crate::source::hash::FxBuild> = HashMap::default();
     // Recorded ms (full, agent only, ivr, statements) × mass.
@@ -710,15 +788,16 @@ fn explore_runs(
             let sr = explore_sample(
                 p,
                 sample,
-                merge,
-                track,
-                replay,
+                (merge, track, replay, symbolic),
                 runs,
                 max_runs,
                 &mut groups,
                 &mut index,
                 &mut found,
             );
+            if let Some(why) = found.cannot.take() {
+                return Ok(Err(why));
+            }
             runs += sr.runs;
             if sr.budget_hit {
                 return Err(TooManyRuns { runs });
@@ -797,13 +876,25 @@ fn explore_runs(
     for why in &found.unsolved {
         e.not_exact.push(why.clone());
     }
+    // A threshold probability was an exponential's CDF: exact for the model, but evaluated in
+    // f64, so the fractions would be the f64s' long binary values — none is given.
+    if found.irrational {
+        e.closed_form_f64 = true;
+        e.residual_rational = None;
+        for v in e.probabilities.iter_mut().chain(e.expected.iter_mut()) {
+            (v.rational, v.ratio) = (None, None);
+        }
+        for x in &mut e.sensitivity {
+            x.rational.clear();
+        }
+    }
     if stopped_early {
         e.not_exact.push(format!(
             "{n} samples of the {samples} asked (--calls): the next would pass the budget of {max_runs} \
              runs of the engine (docs/limits.md)"
         ));
     }
-    Ok(e)
+    Ok(Ok(e))
 }
 
 /// States of solved loops per sample above which the loops are not solved (docs/limits.md):
@@ -822,6 +913,10 @@ struct Found {
     unmerged: std::collections::BTreeSet<(String, &'static str)>,
     /// Loops found but not solvable (explored again without merging), one sentence each.
     unsolved: Vec<String>,
+    /// Why random durations could not stay symbolic (the exploration is then redone).
+    cannot: Option<String>,
+    /// Some threshold probability was evaluated in f64 (an exponential's CDF).
+    irrational: bool,
 }
 
 /// A leaf of one sample, kept until the sample's loops are solved.
@@ -869,9 +964,7 @@ struct SampleRuns {
 fn explore_sample(
     p: &Compiled,
     sample: u64,
-    merge: bool,
-    track: bool,
-    replay: bool,
+    (merge, track, replay, symbolic): (bool, bool, bool, bool),
     runs_before: u64,
     max_runs: u64,
     groups: &mut Vec<Group>,
@@ -880,11 +973,24 @@ fn explore_sample(
 ) -> SampleRuns {
     let mut sr = SampleRuns { track, ..SampleRuns::default() };
     let mut stack: Vec<Vec<u32>> = Vec::new();
-    let source = Exploring { track, merge, replay, ..Exploring::default() };
+    let source = Exploring { track, merge, replay, symbolic, ..Exploring::default() };
     driver::rerun(p, source, sample, |out: &Outcome, engine| {
         sr.runs += 1;
         found.snippet_draws |= engine.snippet_draws() > 0;
         let s = engine.source();
+        if let Some((why, drawn)) = &s.cannot {
+            found.cannot = Some(match drawn {
+                None => why.clone(),
+                Some(q) => format!(
+                    "the random duration `{}` is drawn where a fixed time is needed (the script \
+                     thread's next action, the caller's IVR hang-up, a time inside the talk): only \
+                     the time of one pending event can stay random",
+                    p.purposes.key(*q)
+                ),
+            });
+            return false;
+        }
+        found.irrational |= s.irrational;
         for c in &s.continuous {
             if !found.continuous.contains(c) {
                 found.continuous.push(*c);
@@ -1477,9 +1583,9 @@ fn summarise(
     };
     if !continuous.is_empty() {
         not_exact.push(format!(
-            "random durations {} are compared by the engine at many points: sampled ({n} samples), \
+            "random durations {} are sampled ({n} samples): \
              each probability is the mean over the samples with a 99.9% interval; the discrete \
-             choices are still enumerated exactly for every sample (fixed durations are exact)",
+             choices are still enumerated exactly for every sample",
             names(continuous)
         ));
     }
@@ -1512,6 +1618,7 @@ fn summarise(
         sensitivity,
         loops: Vec::new(),
         loop_note: None,
+        closed_form_f64: false,
     }
 }
 

@@ -27,7 +27,8 @@
 //! - `explain.rs`: the `Trace` sink — one contact's timeline;
 //! - `precision.rs`: `--precision` — consecutive ranges until every share is known to ±P;
 //! - `exact.rs`: `--exact` — the same engine run once per combination of discrete choices
-//!   (an `Exploring` source), each run's tally weighted by its probability.
+//!   (an `Exploring` source), each run's tally weighted by its probability; `thresholds.rs`:
+//!   the closed forms that split random durations at the engine's comparisons.
 //!
 //! See `docs/architecture.md` for the diagram of stages and sinks.
 //!
@@ -59,6 +60,7 @@ pub mod precision;
 pub mod rng;
 pub mod sysvars;
 pub mod templated;
+pub mod thresholds;
 pub mod vars;
 
 pub use aggregate::{Report, Tally, simulate, simulate_chunks, tally};

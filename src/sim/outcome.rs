@@ -305,9 +305,13 @@ impl Outcome {
     /// merges equal states: `sim::exact`). The engine never reads a segment's times, nor the
     /// time of DNR, nor the order of the actions run and branches taken (coverage counts
     /// contacts, so the tally reads their sets): those are left out or encoded as sets.
-    /// Closed recordings and statements keep their times (their length is recorded time, and
-    /// the consent judgement compares them with the answer's times).
-    pub fn encode_state(&self, now: u64, out: &mut Vec<u8>) {
+    /// Closed recordings and statements are encoded by their length (recorded time) and by
+    /// `past` of their ends: nothing later reads their distance from the clock, only their order
+    /// and equality against the consent answer's times and each other (`engine::consent`), so
+    /// `past` may map each time to its rank among the contact's past times (`engine::fingerprint`)
+    /// — the turns of a hold loop after a recording closed then repeat a state. The open
+    /// statement (`open`) keeps its distance from `now`: its length still grows.
+    pub fn encode_state(&self, now: u64, past: impl Fn(u64) -> u64, open: Option<usize>, out: &mut Vec<u8>) {
         let Outcome {
             id: _,
             duration_ms,
@@ -352,18 +356,30 @@ impl Outcome {
                 Initiator::Rod => u64::MAX - 1,
                 Initiator::Policy(p) => p.index() as u64,
             };
-            for x in
-                [u64::from(r.segment), r.mode as u64, who, ago(r.from_ms), ago(r.to_ms), r.ended_by as u64]
-            {
+            for x in [
+                u64::from(r.segment),
+                r.mode as u64,
+                who,
+                past(r.from_ms),
+                past(r.to_ms),
+                r.to_ms.wrapping_sub(r.from_ms),
+                r.ended_by as u64,
+            ] {
                 w(out, x);
             }
         }
         w(out, statements.len() as u64);
-        for s in statements {
+        for (i, s) in statements.iter().enumerate() {
+            let (from, to) = if open == Some(i) {
+                (ago(s.from_ms), ago(s.to_ms))
+            } else {
+                (past(s.from_ms), past(s.to_ms))
+            };
             for x in [
                 u64::from(s.n),
-                ago(s.from_ms),
-                ago(s.to_ms),
+                from,
+                to,
+                s.to_ms.wrapping_sub(s.from_ms),
                 u64::from(s.saved),
                 s.ended_by as u64,
                 ix(s.at),

@@ -312,6 +312,25 @@ pub trait Source<'p>: Clone + Send {
         false
     }
 
+    /// Exact analysis keeps random durations symbolic (`sim::thresholds`): the engine then
+    /// asks [`Source::threshold`] at each comparison instead of drawing. `false` for every
+    /// other source, a constant: the sampled engine never looks.
+    const SYMBOLIC: bool = false;
+    /// Whether this run keeps random durations symbolic (exact analysis explores again with
+    /// sampled durations when it cannot).
+    #[inline(always)]
+    fn symbolic(&self) -> bool {
+        false
+    }
+    /// A symbolic duration compared with a threshold: `true` ("below") with probability `q`.
+    #[inline(always)]
+    fn threshold(&mut self, _p: Purpose, _q: &crate::sim::thresholds::Prob) -> bool {
+        false
+    }
+    /// Symbolic durations cannot go on here, because `why`: the run goes on (its values are
+    /// not used) and exact analysis explores again with sampled durations.
+    #[inline(always)]
+    fn cannot(&mut self, _why: String) {}
     /// Exact analysis runs one contact again and again, each run sharing a prefix of choices
     /// with the one before: the engine then saves its state after new draws
     /// ([`Source::save_due`], [`Source::saved`]) and starts a run from the latest saved state

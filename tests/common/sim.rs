@@ -106,3 +106,12 @@ pub fn wilson999(k: u64, n: u64) -> (f64, f64) {
     let h = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / d;
     (c - h, c + h)
 }
+
+/// The probability at `path` (`findings.recorded_without_consent`) of an exact analysis.
+pub fn exact_value<'e>(e: &'e sim::exact::Exact, path: &str) -> &'e sim::exact::Value {
+    let want: Vec<&str> = path.split('.').collect();
+    e.probabilities
+        .iter()
+        .find(|v| v.path.iter().map(String::as_str).eq(want.iter().copied()))
+        .unwrap_or_else(|| panic!("no probability `{path}`"))
+}

@@ -43,7 +43,12 @@ pub(super) fn view(e: &Exact) -> ExactView {
     let effort = crate::report::exact::effort(e, None);
     ExactView {
         exact: e.exact,
-        headline: if e.exact {
+        headline: if e.exact && e.closed_form_f64 {
+            format!(
+                "Exact (closed form, f64): every share below is an exact probability of the continuous-time \
+                 model; the random durations' CDF values are evaluated in f64 ({effort})."
+            )
+        } else if e.exact {
             format!("Exact: every share below is an exact probability, with its fraction ({effort}).")
         } else {
             format!("Not exact ({effort}):")

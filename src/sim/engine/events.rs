@@ -15,6 +15,7 @@ use crate::sim::ids::{AgentId, ButtonId, SkillId};
 use crate::sim::outcome::{EndedBy, Outcome, RecEnd, Segment, SegmentKind};
 use crate::sim::rng::Source;
 use crate::sim::rng::{AgentEvent, Happen, Purpose};
+use crate::sim::thresholds::{self, Cell, When};
 
 /// What can happen to a call from outside the script: drawn from traffic when the contact
 /// queues (answer or abandon) and when an agent answers (everything else).
@@ -59,6 +60,20 @@ pub(super) struct Ev {
     pub(super) kind: EvKind,
 }
 
+/// `Ev::at` of the one pending event whose time is random (exact analysis, [`Sym`]): later
+/// than every real time, so the scheduler never picks it before [`Engine::resolve_symbolic`]
+/// has decided where it falls.
+pub(super) const SYM_AT: u64 = u64::MAX;
+
+/// Exact analysis (`sim::thresholds`): the pending event at `SYM_AT` happens at `base + X`,
+/// X in `cell`; `purpose` names the duration.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Sym {
+    pub(super) base: u64,
+    pub(super) cell: Cell,
+    pub(super) purpose: Purpose,
+}
+
 /// The talk's behaviours an engine draws at each answer, in §2 order with their
 /// [`AgentEvent`] index: those with probability > 0 (most traffic sets one or two of the six),
 /// or all six when a test case's plan may fix any of them.
@@ -91,6 +106,81 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             }
         }
         best
+    }
+
+    /// Exact analysis: schedule `kind` at `base + X`, X in `cell` — symbolic, decided by
+    /// [`Engine::resolve_symbolic`] at each comparison. One at a time: a second one is
+    /// beyond threshold splitting ([`Source::cannot`]; it then happens at its representative).
+    pub(super) fn push_symbolic(&mut self, base: u64, cell: Cell, purpose: Purpose, kind: EvKind) {
+        if self.c.events.iter().any(|e| e.at == SYM_AT) {
+            self.src.cannot(
+                "two random times would be pending at once (threshold splitting keeps one random time \
+                 pending and compares it with fixed ones)"
+                    .to_string(),
+            );
+            self.push_event(later(base, cell.representative()), kind);
+            return;
+        }
+        self.c.sym = Some(Sym { base, cell, purpose });
+        self.push_event(SYM_AT, kind);
+    }
+
+    /// Exact analysis, before the scheduler picks what runs next: where does the pending random
+    /// time fall against the earliest fixed one (the thread's next action, another event)? The
+    /// source branches on "before" with the closed-form conditional probability; after it the
+    /// cell is narrowed to `[c, hi)` and the fixed one runs; before it the event gets its
+    /// clock value (the narrowed cell's representative, after R12's threshold for a release)
+    /// and runs first.
+    pub(super) fn resolve_symbolic(&mut self) {
+        let Some(sym) = self.c.sym else { return };
+        let Some(i) = self.c.events.iter().position(|e| e.at == SYM_AT) else {
+            // Cleared with the events (a release, REQAGENT dropping the IVR hang-up).
+            self.c.sym = None;
+            return;
+        };
+        let mut competitor = self.c.pc.map(|_| self.c.ready.max(self.c.t));
+        for e in &self.c.events {
+            if e.at != SYM_AT {
+                competitor = Some(competitor.map_or(e.at, |c| c.min(e.at)));
+            }
+        }
+        let mut cell = sym.cell;
+        let rel = |x: u64| x.saturating_sub(sym.base) as f64;
+        if let Some(c) = competitor
+            && !self.below(&mut cell, rel(c), sym.purpose)
+        {
+            self.c.sym = Some(Sym { cell, ..sym });
+            return;
+        }
+        // It fires first. R12 compares the agent-connected time with the short-call threshold
+        // when the release comes: split there too, so the clock value falls on the right side.
+        if matches!(self.c.events[i].kind, EvKind::Release)
+            && let Some(first) = self.c.first_answer
+        {
+            let threshold = rel(later(first, self.p.short_call_ms));
+            self.below(&mut cell, threshold, sym.purpose);
+        }
+        self.c.events[i].at = later(sym.base, cell.representative());
+        self.c.sym = None;
+    }
+
+    /// Branch on "X < c" for X in `cell` (no branch when one side has probability 0), and
+    /// narrow `cell` to the side taken. `true`: below.
+    fn below(&mut self, cell: &mut Cell, c: f64, purpose: Purpose) -> bool {
+        let q = cell.below(c);
+        let below = if q.f <= 0.0 {
+            false
+        } else if q.f >= 1.0 {
+            true
+        } else {
+            self.src.threshold(purpose, &q)
+        };
+        if below {
+            cell.hi = cell.hi.min(c);
+        } else {
+            cell.lo = cell.lo.max(c);
+        }
+        below
     }
 
     /// Schedule `kind` at `at`, with its §2 tie rank. Abandon ranks with release: both end the
@@ -261,6 +351,30 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         if !p.skills[skill.index()].is_empty() {
             p.sysvars.skill(&mut self.c.vars, &p.skills[skill.index()]);
         }
+        // Exact analysis: the race in closed form (`sim::thresholds::race`).
+        if S::SYMBOLIC && self.src.symbolic() {
+            match thresholds::race(p.queue_wait, p.patience) {
+                Ok(None) => {}
+                Ok(Some(race)) => {
+                    let abandon = match (race.abandon.f <= 0.0, race.abandon.f >= 1.0) {
+                        (true, _) => false,
+                        (_, true) => true,
+                        _ => self.src.threshold(p.fixed.patience, &race.abandon),
+                    };
+                    let (kind, when, purpose) = if abandon {
+                        (EvKind::Abandon, race.abandon_at, p.fixed.patience)
+                    } else {
+                        (EvKind::Answer, race.answer_at, p.fixed.queue_wait)
+                    };
+                    match when {
+                        When::At(ms) => self.push_event(later(t, ms), kind),
+                        When::Random(cell) => self.push_symbolic(t, cell, purpose, kind),
+                    }
+                    return;
+                }
+                Err(why) => self.src.cannot(why),
+            }
+        }
         // Both drawn at once, so the contact's fate in the queue is one comparison and one
         // pending event, not a race between two events.
         let mut wait = self.sample_ms(p.queue_wait, p.fixed.queue_wait);
@@ -301,14 +415,19 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         trm!(self, Some(Mark::Answer), "event", None, None, "agent {} answers", self.agent_name(agent));
         self.begin_segment_recording(out);
 
-        let mut talk = self.sample_ms(p.talk, p.fixed.talk);
+        // Exact analysis: a random talk is a symbolic release (no event inside it is drawn
+        // then: `symbolic_talk` says when it cannot be).
+        let symbolic = S::SYMBOLIC && self.symbolic_talk(t);
+        let mut talk = if symbolic { 0 } else { self.sample_ms(p.talk, p.fixed.talk) };
         let plan = self.src.plan();
         if let Some(fixed) = plan.and_then(|plan| plan.talk) {
             talk = fixed;
         }
-        tr!(self, "note", None, None, "talk {talk} ms");
-        self.obs.decided(Decision::Talk(talk));
-        self.push_event(later(t, talk), EvKind::Release);
+        if !symbolic {
+            tr!(self, "note", None, None, "talk {talk} ms");
+            self.obs.decided(Decision::Talk(talk));
+            self.push_event(later(t, talk), EvKind::Release);
+        }
         // `talk >= 2`: an event must fall strictly inside the talk (§2), which needs 1 ms room.
         // Only the behaviours that can happen are listed ([`behaviours`]): those with p > 0,
         // and for a test case's plan all six (it may fix one traffic never draws).
@@ -363,6 +482,26 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             }
         }
         self.c.answered = true;
+    }
+
+    /// Exact analysis: a random talk becomes a symbolic release at `t + T` — unless agent
+    /// events or presses may happen inside it (their times are uniform fractions of T: a
+    /// second random time depending on the first), which threshold splitting does not cover.
+    fn symbolic_talk(&mut self, t: u64) -> bool {
+        let p = self.p;
+        let Some(law) = (if self.src.symbolic() { thresholds::law(p.talk) } else { None }) else {
+            return false;
+        };
+        if !self.behaviours.is_empty() || p.presses.iter().any(|s| s.p > 0.0) {
+            self.src.cannot(format!(
+                "agent events or presses happen at uniform times inside a random talk ({}): each \
+                 such time is a fraction of the talk, a second random time that depends on the first",
+                thresholds::describe(p.talk)
+            ));
+            return false;
+        }
+        self.push_symbolic(t, Cell::of(law), p.fixed.talk, EvKind::Release);
+        true
     }
 
     /// The traffic's MAX press sequences of one talk, each drawn from its own purposes.

@@ -7,7 +7,10 @@
 //! later action, event, the end of the contact or the report's tally reads, with every time as
 //! its distance from the clock `t` (a loop moves the clock on each turn; nothing in the engine
 //! reads the absolute clock except a Snippet's `now()`, and exact analysis merges nothing in a
-//! script that calls it). What is out: the clock itself, and the action counter `steps` — the
+//! script that calls it) — or, for a past time only ever compared by order with other past
+//! times and the clock (the consent answer's, closed recordings' and statements' ends), as its
+//! rank among them; the pending random time of threshold splitting as its law and cell
+//! relative to the clock (`sim::thresholds`). What is out: the clock itself, and the action counter `steps` — the
 //! step limit is the one thing that would tell the turns of a loop apart, and exact analysis
 //! computes the model without it (SEMANTICS A-28). The Studio arming step numbers are kept by
 //! their order only: they are only ever compared with each other.
@@ -17,10 +20,11 @@
 //! Only an engine whose source merges states ([`Source::MERGES`]) calls this: `simulate`'s
 //! per-contact loop never does (the check is a constant).
 
-use super::events::EvKind;
+use super::events::{EvKind, SYM_AT};
 use super::{Engine, Observer};
 use crate::sim::outcome::{Initiator, Outcome};
 use crate::sim::rng::{OpenRec, Source};
+use crate::sim::thresholds::Law;
 
 /// The labels of the parts of an encoding, in order: the first is where the script thread is
 /// (two states at the same place that differ are told apart by the first other part that
@@ -85,6 +89,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             vars,
             samples,
             events,
+            sym,
             times,
             scratch,
             id_buf,
@@ -93,6 +98,25 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         let now = *t;
         let w = |buf: &mut Vec<u8>, x: u64| buf.extend_from_slice(&x.to_le_bytes());
         let ago = |x: u64| now.wrapping_sub(x);
+        // Past times that are only ever compared with each other and with the clock (by order
+        // or equality: the consent answer's, the refusal's stop, closed recordings' and
+        // statements' ends — `consent.rs`) are encoded by their rank among every past time of
+        // the contact, the clock included; times whose distance matters (the open recording's
+        // start — its length, a reward: below —, the answer and release R12 measures, the open
+        // statement, pending events) keep
+        // their distance from the clock. A hold loop's turns after a consent question then
+        // repeat a state.
+        let mut anchors: Vec<u64> = vec![now];
+        if let Some((_, asked, at, _)) = consent {
+            anchors.extend([*asked, *at]);
+        }
+        anchors.extend(refusal_stop.iter().chain(first_answer).chain(call_end).copied());
+        anchors.extend(rec.map(|r| r.from));
+        anchors.extend(out.recordings.iter().flat_map(|r| [r.from_ms, r.to_ms]));
+        anchors.extend(out.statements.iter().flat_map(|s| [s.from_ms, s.to_ms]));
+        anchors.sort_unstable();
+        anchors.dedup();
+        let rank = |x: u64| anchors.binary_search(&x).map_or(u64::MAX, |i| i as u64);
         let opt = |x: Option<usize>| x.map_or(u64::MAX, |x| x as u64);
         let end = |buf: &Vec<u8>, parts: &mut Vec<(&'static str, usize)>| {
             let i = parts.len();
@@ -161,23 +185,39 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                     EvKind::Release => (9, 0, 0),
                     EvKind::IvrHangUp => (10, 0, 0),
                 };
-                [e.at.wrapping_sub(now), u64::from(e.class), e.sub, k, a * (1 << 32) + b]
+                let at = if e.at == SYM_AT { u64::MAX } else { e.at.wrapping_sub(now) };
+                [at, u64::from(e.class), e.sub, k, a * (1 << 32) + b]
             })
             .collect();
         evs.sort_unstable();
         w(buf, evs.len() as u64);
         evs.iter().flatten().for_each(|&x| w(buf, x));
+        // The pending random time (`sim::thresholds`): its law and cell relative to the clock.
+        // An exponential's cell [lo, ∞) at lo = now is the same law on every turn of a hold
+        // loop (memoryless), so the turns merge; a bounded cell shrinks, so they do not (and end).
+        match sym.filter(|_| events.iter().any(|e| e.at == SYM_AT)) {
+            Some(s) => {
+                let shift = now.saturating_sub(s.base) as f64;
+                let (tag, x, y) = match s.cell.law {
+                    Law::Exp { mean } => (1, mean, 0.0),
+                    Law::Uniform { a, b } => (2, a - shift, b - shift),
+                };
+                w(buf, tag);
+                for v in [x, y, s.cell.lo - shift, s.cell.hi - shift] {
+                    w(buf, v.to_bits());
+                }
+                w(buf, u64::from(s.purpose.counter));
+            }
+            None => w(buf, 0),
+        }
         w(buf, times.len() as u64);
         times.iter().for_each(|&x| w(buf, x.wrapping_sub(now)));
         end(buf, parts);
         // The open recording, without its length: how long it has run is read only by the
         // tally's recorded-time totals when it closes (a reward, added up by `sim::exact` per
-        // turn of a loop). Every other reader compares its start with a time: a time before
-        // the state is in the encoding too (as its distance from the clock, which grows on
-        // each turn, so no turn repeats), and a later time is at or after the clock, hence
-        // after the start on every turn — except in the millisecond it started (a zero-length
-        // interval is dropped; a consent answer in that millisecond is not "before"), so
-        // whether it started at this very millisecond is in.
+        // turn of a loop). Every other reader compares its start with a time, by order or
+        // equality (the consent answer's "before", a refusal's stop, the drop of a zero-length
+        // interval): its rank among the past times and the clock keeps all of those.
         match rec {
             Some(r) => {
                 let who = match r.initiator {
@@ -185,7 +225,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                     Initiator::Rod => u64::MAX - 1,
                     Initiator::Policy(p) => p.index() as u64,
                 };
-                for x in [1, r.mode as u64, who, u64::from(r.from == now)] {
+                for x in [1, r.mode as u64, who, rank(r.from)] {
                     w(buf, x);
                 }
             }
@@ -193,21 +233,23 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         }
         end(buf, parts);
         // Answer and release (R12 measures between them).
+        // (With their ranks: the order of every past time is then in the encoding.)
         for x in [first_answer, call_end] {
             w(buf, x.map_or(u64::MAX, ago));
+            w(buf, x.map_or(u64::MAX, rank));
             buf.push(u8::from(x.is_some()));
         }
         end(buf, parts);
         // The consent answer, and the refusal's stop.
         match consent {
             Some((a, asked, at, menu)) => {
-                for x in [*a as u64, ago(*asked), ago(*at), menu.index() as u64] {
+                for x in [*a as u64, rank(*asked), rank(*at), menu.index() as u64] {
                     w(buf, x);
                 }
             }
             None => w(buf, u64::MAX),
         }
-        w(buf, refusal_stop.map_or(u64::MAX, ago));
+        w(buf, refusal_stop.map_or(u64::MAX, rank));
         buf.push(u8::from(refusal_stop.is_some()));
         end(buf, parts);
         // Statements.
@@ -226,7 +268,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         end(buf, parts);
         draws.encode_state(buf);
         end(buf, parts);
-        out.encode_state(now, buf);
+        out.encode_state(now, rank, *stmt_open, buf);
         end(buf, parts);
         // The recorded-time total its length will go to: an interval never spans two
         // segments (R10), so the current segment's kind and the mode decide, as in the tally;

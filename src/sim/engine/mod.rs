@@ -298,6 +298,11 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 self.saved_n = n + 1;
                 self.src.saved(n);
             }
+            // Exact analysis: a pending random time is placed against the earliest fixed one
+            // first (`events.rs`). A constant `false` for every other source.
+            if S::SYMBOLIC && self.c.sym.is_some() {
+                self.resolve_symbolic();
+            }
             let next_ev = self.next_event();
             let run_thread = match (self.c.pc, next_ev) {
                 (Some(_), Some(i)) => self.c.ready <= self.c.events[i].at,

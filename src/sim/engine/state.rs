@@ -6,7 +6,7 @@
 //! through a reused buffer nobody cleared; keeping all of it here, with a reset that names every
 //! field, makes that class of bug a compile error instead of a wrong report.
 
-use super::events::Ev;
+use super::events::{Ev, Sym};
 use crate::model::Direction;
 use crate::script::ActionIx;
 use crate::sim::compile::Compiled;
@@ -114,6 +114,9 @@ pub(super) struct Ctx {
     pub(super) samples: Vec<u8>,
     /// Pending events (see `events.rs` for why a plain Vec).
     pub(super) events: Vec<Ev>,
+    /// Exact analysis only: the law of the one pending event whose time is random
+    /// (`events::SYM_AT`, `sim::thresholds`). Always `None` when sampling.
+    pub(super) sym: Option<Sym>,
     /// Scratch for one press sequence's times, sorted before they become events.
     pub(super) times: Vec<u64>,
     /// Rendered ASSIGN value (cleared before each render, too).
@@ -163,6 +166,7 @@ impl Ctx {
             vars: Vars::new(&p.symbols),
             samples: vec![0; p.policies.len()],
             events: Vec::with_capacity(16),
+            sym: None,
             times: Vec::new(),
             scratch: String::new(),
             id_buf: String::new(),
@@ -210,6 +214,7 @@ impl Ctx {
             vars,
             samples,
             events,
+            sym,
             times,
             scratch,
             id_buf,
@@ -227,6 +232,7 @@ impl Ctx {
         vars.reset();
         samples.iter_mut().for_each(|s| *s = 0);
         events.clear();
+        *sym = None;
         times.clear();
         scratch.clear();
         id_buf.clear();
@@ -271,6 +277,7 @@ impl Ctx {
             vars,
             samples,
             events,
+            sym,
             times,
             scratch,
             id_buf,
@@ -290,6 +297,7 @@ impl Ctx {
         vars.copy_from(&o.vars);
         samples.clone_from(&o.samples);
         events.clone_from(&o.events);
+        *sym = o.sym;
         times.clone_from(&o.times);
         scratch.clone_from(&o.scratch);
         id_buf.clone_from(&o.id_buf);

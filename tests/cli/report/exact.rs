@@ -51,8 +51,15 @@ fn exact_report_shows_ivr_hang_ups_when_the_traffic_models_them() {
 
 #[test]
 fn hybrid_exact_report_says_not_exact_and_keeps_intervals() {
-    // Default traffic: exponential durations, sampled (hybrid).
-    let p = page(&["scripts/consent-gdpr.yaml", "--exact", "--calls", "40"]);
+    // A uniform queue wait against exponential patience: sampled (hybrid).
+    let p = page(&[
+        "scripts/consent-gdpr.yaml",
+        "--exact",
+        "--calls",
+        "40",
+        "--traffic",
+        "examples/traffic-uniform-wait.yaml",
+    ]);
     assert!(p.contains("Not exact ("), "no not-exact headline");
     // The reason, its Markdown code spans as HTML code (issue 24: no literal backticks).
     assert!(

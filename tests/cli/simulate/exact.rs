@@ -52,8 +52,17 @@ fn exact_human_report_opens_with_the_verdict() {
         "{text}"
     );
     assert!(text.contains("  ✓ no warning (probability 0)"), "{text}");
-    // Sampled durations: estimated, with the interval, and "none" bounded by the samples.
-    let out = recflow(&["simulate", "scripts/mistake-consent-leak.yaml", "--exact", "--calls", "20"]);
+    // Sampled durations (a uniform queue wait: no closed form used): estimated, with the
+    // interval, and "none" bounded by the samples.
+    let out = recflow(&[
+        "simulate",
+        "scripts/mistake-consent-leak.yaml",
+        "--exact",
+        "--calls",
+        "20",
+        "--traffic",
+        "examples/traffic-uniform-wait.yaml",
+    ]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("Verdict (estimated probability per contact)"), "{text}");
     assert!(text.contains("] (99.9%) of contacts recorded without consent"), "{text}");
@@ -118,18 +127,33 @@ fn exact_json_has_probabilities_and_rationals_under_the_report_keys() {
 
 #[test]
 fn exact_with_random_durations_says_not_exact_and_gives_intervals() {
-    let e = json(&["simulate", "scripts/consent-gdpr.yaml", "--exact", "--calls", "200", "--format", "json"]);
+    // A uniform queue wait against exponential patience: no closed form used, so sampled.
+    let uniform = "examples/traffic-uniform-wait.yaml";
+    let e = json(&[
+        "simulate",
+        "scripts/consent-gdpr.yaml",
+        "--exact",
+        "--calls",
+        "200",
+        "--traffic",
+        uniform,
+        "--format",
+        "json",
+    ]);
     assert_eq!(e["exact"], false);
     assert!(e.get("rational").is_none(), "no fractions when durations were sampled");
     let why = e["not_exact"][0].as_str().unwrap();
-    assert!(why.contains("`talk`") && why.contains("sampled (200 samples)"), "{why}");
+    assert!(why.contains("not split exactly") && why.contains("uniform(0, 60 s)"), "{why}");
+    let sampled = e["not_exact"][1].as_str().unwrap();
+    assert!(sampled.contains("`talk`") && sampled.contains("sampled (200 samples)"), "{sampled}");
     let ci = e["interval999"]["recorded"]["any"].as_array().unwrap();
     assert!(ci[0].as_f64().unwrap() < ci[1].as_f64().unwrap());
     assert_eq!(e["explored"]["samples"], 200);
     // The human report says it first.
-    let out = recflow(&["simulate", "scripts/consent-gdpr.yaml", "--exact", "--calls", "50"]);
+    let out =
+        recflow(&["simulate", "scripts/consent-gdpr.yaml", "--exact", "--calls", "50", "--traffic", uniform]);
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("Not exact:\n  - random durations"), "{text}");
+    assert!(text.contains("Not exact:\n  - random durations are not split exactly"), "{text}");
 }
 
 #[test]
@@ -265,7 +289,7 @@ fn sensitivity_needs_exact_and_is_listed_in_json() {
             .any(|r| r["draw"] == "menu:consent" && r["outcome"] == "none" && r["rational"] == "93/95"),
         "{rows:?}"
     );
-    // Not exact (random durations): said on stderr, nothing listed.
+    // Not exact (random durations sampled: a uniform queue wait): said on stderr, nothing listed.
     let out = recflow(&[
         "simulate",
         "scripts/mistake-consent-leak.yaml",
@@ -273,6 +297,8 @@ fn sensitivity_needs_exact_and_is_listed_in_json() {
         "--sensitivity",
         "--calls",
         "20",
+        "--traffic",
+        "examples/traffic-uniform-wait.yaml",
     ]);
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--sensitivity: not computed"));

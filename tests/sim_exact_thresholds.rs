@@ -1,0 +1,203 @@
+//! Exact analysis of random durations by threshold splitting (`sim::thresholds`, docs/exact.md
+//! "Random durations: threshold splitting", SEMANTICS A-29): closed forms checked to 1e-12,
+//! computed here independently of the code under test, and the honest fallback to sampling
+//! where no closed form is used.
+
+mod common;
+
+use common::sim::{exact_value as value, fixed_traffic, script};
+use recflow::model::{Dist, Tenant, Traffic, parse_traffic};
+use recflow::script::Script;
+use recflow::sim::Compiled;
+use recflow::sim::exact;
+
+fn traffic(s: &Script, inputs: &str, queue_wait: Dist, patience: Dist, talk: Dist) -> Traffic {
+    let mut t =
+        parse_traffic("traffic.yaml", inputs, s).unwrap_or_else(|e| panic!("{}", e.render_plain(100)));
+    t.durations = fixed_traffic().durations;
+    t.durations.queue_wait = queue_wait;
+    t.durations.patience = patience;
+    t.durations.talk = talk;
+    t
+}
+
+/// A consent MENU whose `default` (no input, 5%) goes straight to REQAGENT; `2` declines
+/// (DONOTRECORD). The default tenant's policy records every agent segment at 100%. After
+/// REQAGENT the thread ends: the caller waits in the queue with nothing else going on.
+const CONSENT_LEAK: &str = "  - {id: begin, type: BEGIN, next: consent}
+  - {id: consent, type: MENU, consent: {accept: ['1']}, branches: {'1': queue, '2': dnr, default: queue}}
+  - {id: dnr, type: DONOTRECORD, next: queue}
+  - {id: queue, type: REQAGENT, properties: {Skill: Sales}}
+";
+
+const INPUTS: &str = "inputs: {consent: {'1': 0.8, '2': 0.15, none: 0.05}}";
+
+/// Issue 23's closed form: queue wait exp(30 s) against patience exp(300 s), fixed talk. The
+/// caller is answered when the wait comes first: P = λw / (λw + λp) = (1/30) / (1/30 + 1/300)
+/// = 10/11, so recorded without consent = 0.05 × 10/11 = 1/22 and abandoned = 1/11 — exact,
+/// with their fractions (every input of the closed form is rational).
+#[test]
+fn exponential_wait_against_exponential_patience_records_exactly_5_percent_of_10_in_11() {
+    let s = script(CONSENT_LEAK);
+    let t = traffic(&s, INPUTS, Dist::Exp(30.0), Dist::Exp(300.0), Dist::Fixed(240.0));
+    let p = Compiled::compile(&s, &Tenant::default(), &t);
+    let e = exact::explore(&p, 1000).unwrap();
+    assert!(e.exact, "{:?}", e.not_exact);
+    assert!(e.not_exact.is_empty(), "{:?}", e.not_exact);
+    assert_eq!(e.samples, 1, "no duration is sampled");
+    assert!(!e.closed_form_f64);
+    let (lw, lp) = (1.0 / 30.0, 1.0 / 300.0);
+    let answered = lw / (lw + lp);
+    let v = value(&e, "findings.recorded_without_consent");
+    assert!((v.value - 0.05 * answered).abs() < 1e-12, "{}", v.value);
+    assert_eq!(v.rational.as_deref(), Some("1/22"));
+    let a = value(&e, "abandoned");
+    assert!((a.value - (1.0 - answered)).abs() < 1e-12, "{}", a.value);
+    assert_eq!(a.rational.as_deref(), Some("1/11"));
+}
+
+/// The same with the issue's own script, whose caller waits in a hold loop (MUSIC 30 s,
+/// repeated) after the consent question: each turn splits the random answer time at the loop's
+/// next action; the turns repeat a state (the exponential is memoryless, and the consent
+/// answer's times are kept by their order, not their distance from the clock), so the loop is
+/// solved: exact, 1/22 to 1e-12.
+#[test]
+fn the_issues_script_with_its_hold_loop_is_exact_and_records_1_in_22_without_consent() {
+    let s = common::sim::load("scripts/mistake-consent-leak.yaml");
+    let t = traffic(&s, INPUTS, Dist::Exp(30.0), Dist::Exp(300.0), Dist::Fixed(240.0));
+    let p = Compiled::compile(&s, &Tenant::default(), &t);
+    let e = exact::explore(&p, 1000).unwrap();
+    assert!(e.exact, "{:?}", e.not_exact);
+    assert_eq!(e.residual, 0.0);
+    assert_eq!(e.loops, vec!["hold".to_string()]);
+    let want = 0.05 * (1.0 / 30.0) / (1.0 / 30.0 + 1.0 / 300.0);
+    let v = value(&e, "findings.recorded_without_consent");
+    assert!((v.value - want).abs() < 1e-12, "{} vs {want}", v.value);
+    assert!((value(&e, "abandoned").value - 1.0 / 11.0).abs() < 1e-12);
+}
+
+/// A fixed queue wait w = 30 s against exponential patience (mean m = 300 s): the caller
+/// abandons when patience runs out first, P = 1 − e^(−w/m). Exact for the model, but the CDF
+/// is evaluated in f64: no fractions.
+#[test]
+fn fixed_wait_against_exponential_patience_abandons_with_its_cdf() {
+    let s = script(CONSENT_LEAK);
+    let t = traffic(&s, INPUTS, Dist::Fixed(30.0), Dist::Exp(300.0), Dist::Fixed(240.0));
+    let p = Compiled::compile(&s, &Tenant::default(), &t);
+    let e = exact::explore(&p, 1000).unwrap();
+    assert!(e.exact, "{:?}", e.not_exact);
+    assert!(e.closed_form_f64);
+    let want = 1.0 - (-30.0f64 / 300.0).exp();
+    let a = value(&e, "abandoned");
+    assert!((a.value - want).abs() < 1e-12, "{} vs {want}", a.value);
+    assert!(e.probabilities.iter().all(|v| v.rational.is_none()), "no long fraction of an f64");
+    let v = value(&e, "findings.recorded_without_consent");
+    assert!((v.value - 0.05 * (1.0 - want)).abs() < 1e-12);
+    // The other way round: exponential wait (mean 30 s) against a fixed patience of 60 s:
+    // abandoned when the wait is longer, e^(−60/30).
+    let t = traffic(&s, INPUTS, Dist::Exp(30.0), Dist::Fixed(60.0), Dist::Fixed(240.0));
+    let e = exact::explore(&Compiled::compile(&s, &Tenant::default(), &t), 1000).unwrap();
+    assert!(e.exact, "{:?}", e.not_exact);
+    assert!((value(&e, "abandoned").value - (-2.0f64).exp()).abs() < 1e-12);
+}
+
+/// A uniform queue wait against exponential patience: which comes first has a closed form,
+/// the time of the first one has none recflow uses, so the analysis is hybrid as before and
+/// says why, naming both durations.
+#[test]
+fn uniform_wait_against_exponential_patience_falls_back_to_sampling_and_says_why() {
+    let s = script(CONSENT_LEAK);
+    let t = traffic(&s, INPUTS, Dist::Uniform(10.0, 60.0), Dist::Exp(300.0), Dist::Fixed(240.0));
+    let p = Compiled::compile(&s, &Tenant::default(), &t);
+    let e = exact::explore(&p, 50).unwrap();
+    assert!(!e.exact);
+    assert_eq!(e.samples, 50);
+    let why = e.not_exact.join("\n");
+    assert!(
+        why.contains("not split exactly") && why.contains("uniform(10, 60 s)") && why.contains("exp(300 s)"),
+        "{why}"
+    );
+    assert!(why.contains("`queue_wait`") && why.contains("`patience`"), "{why}");
+}
+
+/// Agent events at uniform times inside a random talk: each is a fraction of the talk, a
+/// second random time that depends on the first — hybrid, and the reason says so.
+#[test]
+fn agent_events_inside_a_random_talk_fall_back_to_sampling_and_say_why() {
+    let s = script(CONSENT_LEAK);
+    let mut t = traffic(&s, INPUTS, Dist::Fixed(30.0), Dist::Fixed(300.0), Dist::Exp(240.0));
+    t.agent.rod = 0.1;
+    let p = Compiled::compile(&s, &Tenant::default(), &t);
+    let e = exact::explore(&p, 20).unwrap();
+    assert!(!e.exact);
+    let why = e.not_exact.join("\n");
+    assert!(why.contains("inside a random talk (exp(240 s))"), "{why}");
+}
+
+/// A hold loop in the queue (MUSIC 30 s, then a 3 s PLAY, round again) while the answer time
+/// is random: each turn splits the pending answer at the loop's next action. With two
+/// exponentials the first of them is exponential (mean 300/11 s) and memoryless, so every turn
+/// is the same state and the loop is solved as a linear equation: the caller hears `again`
+/// with P(M > 30 s) = e^(−1.1), and abandons with 1/11.
+#[test]
+fn a_hold_loop_against_an_exponential_answer_time_is_solved_as_a_loop() {
+    let s = script(HOLD_LOOP);
+    let t = traffic(&s, "{}", Dist::Exp(30.0), Dist::Exp(300.0), Dist::Fixed(240.0));
+    let p = Compiled::compile(&s, &Tenant::default(), &t);
+    let e = exact::explore(&p, 1000).unwrap();
+    assert!(e.exact, "{:?}", e.not_exact);
+    assert_eq!(e.residual, 0.0);
+    assert!(e.closed_form_f64);
+    let first_mean: f64 = 1.0 / (1.0 / 30.0 + 1.0 / 300.0);
+    let again = value(&e, "coverage.actions.again");
+    assert!((again.value - (-30.0 / first_mean).exp()).abs() < 1e-12, "{}", again.value);
+    assert!((value(&e, "abandoned").value - 1.0 / 11.0).abs() < 1e-12);
+    assert!(e.loops.iter().any(|a| a == "hold" || a == "again"), "{:?}", e.loops);
+    // A few runs per agent who may answer (20 in the default tenant): the loop is not
+    // unrolled (unrolled until 2^-50 it would take some 35 turns per agent).
+    assert!(e.runs < 100, "{} runs: the loop is not unrolled", e.runs);
+}
+
+/// The same loop with a fixed patience of 300 s: the answer is W given W ≤ 300 s, a bounded
+/// cell that shrinks each turn, so the turns differ — and end when it is used up (no cut, no
+/// residual). `again` is heard when W > 30 s: e^(−1).
+#[test]
+fn a_hold_loop_against_a_bounded_answer_time_ends_when_the_cell_is_used_up() {
+    let s = script(HOLD_LOOP);
+    let t = traffic(&s, "{}", Dist::Exp(30.0), Dist::Fixed(300.0), Dist::Fixed(240.0));
+    let p = Compiled::compile(&s, &Tenant::default(), &t);
+    let e = exact::explore(&p, 1000).unwrap();
+    assert!(e.exact, "{:?}", e.not_exact);
+    assert_eq!(e.residual, 0.0);
+    assert!((value(&e, "coverage.actions.again").value - (-1.0f64).exp()).abs() < 1e-12);
+    assert!((value(&e, "abandoned").value - (-10.0f64).exp()).abs() < 1e-12);
+}
+
+const HOLD_LOOP: &str = "  - {id: begin, type: BEGIN, next: queue}
+  - {id: queue, type: REQAGENT, properties: {Skill: Sales}, next: hold}
+  - {id: hold, type: MUSIC, properties: {SecondstoPlay: 30}, next: again}
+  - {id: again, type: PLAY, next: hold}
+";
+
+/// R12: a policy recording of a call shorter than the tenant's short-call threshold (4 s) is
+/// discarded. With an exponential talk (mean 60 s) the release is split at the threshold:
+/// recorded none = P(T < 4 s) = 1 − e^(−4/60), and the expected recorded seconds are
+/// E[T; T ≥ 4 s] = (4 + 60) e^(−4/60) s (exact up to the ms the clock value is rounded to).
+#[test]
+fn r12_short_calls_with_an_exponential_talk_are_its_cdf_at_the_threshold() {
+    let s = script(
+        "  - {id: begin, type: BEGIN, next: queue}
+  - {id: queue, type: REQAGENT, properties: {Skill: Sales}}
+",
+    );
+    let t = traffic(&s, "{}", Dist::Fixed(30.0), Dist::Fixed(300.0), Dist::Exp(60.0));
+    let p = Compiled::compile(&s, &Tenant::default(), &t);
+    let e = exact::explore(&p, 1000).unwrap();
+    assert!(e.exact, "{:?}", e.not_exact);
+    let short = 1.0 - (-4.0f64 / 60.0).exp();
+    let none = value(&e, "recorded.none");
+    assert!((none.value - short).abs() < 1e-12, "{} vs {short}", none.value);
+    let secs = e.expected.iter().find(|v| v.path == ["recorded_seconds", "full"]).unwrap();
+    let want = 64.0 * (-4.0f64 / 60.0).exp();
+    assert!((secs.value - want).abs() < 1e-3, "{} vs {want}", secs.value);
+}
