@@ -217,7 +217,8 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         // tally's recorded-time totals when it closes (a reward, added up by `sim::exact` per
         // turn of a loop). Every other reader compares its start with a time, by order or
         // equality (the consent answer's "before", a refusal's stop, the drop of a zero-length
-        // interval): its rank among the past times and the clock keeps all of those.
+        // interval): its rank among the past times keeps those, and whether it is the clock
+        // (the rank does not say: the clock's own rank is not in) keeps the last.
         match rec {
             Some(r) => {
                 let who = match r.initiator {
@@ -225,7 +226,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                     Initiator::Rod => u64::MAX - 1,
                     Initiator::Policy(p) => p.index() as u64,
                 };
-                for x in [1, r.mode as u64, who, rank(r.from)] {
+                for x in [1, r.mode as u64, who, rank(r.from), u64::from(r.from == now)] {
                     w(buf, x);
                 }
             }
