@@ -35,6 +35,29 @@ fn looping_menu(before: &str) -> Compiled {
     Compiled::compile(&s, &Tenant::default(), &traffic)
 }
 
+/// The outer MENU `o` ({1 → `i`, 2 → `done`, no input → `o`}) and the inner `i` ({1 → `o`,
+/// 2 → `x`, no input → `i`}), after a recording Start when `recording`, with traffic `inputs`.
+fn loop_in_a_loop(recording: bool, inputs: &str) -> Compiled {
+    let (next, rec) = if recording {
+        (
+            "rec",
+            "  - {id: rec, type: LOGRECORDINGPRO, properties: {Record: Start, RecordType: Call}, next: o}\n",
+        )
+    } else {
+        ("o", "")
+    };
+    let s = script(&format!(
+        "  - {{id: begin, type: BEGIN, next: {next}}}
+{rec}  - {{id: o, type: MENU, branches: {{'1': i, '2': done, default: o}}}}
+  - {{id: i, type: MENU, branches: {{'1': o, '2': x, default: i}}}}
+  - {{id: done, type: HANGUP}}
+  - {{id: x, type: HANGUP}}
+"
+    ));
+    let traffic = with_inputs(&s, fixed_traffic(), inputs);
+    Compiled::compile(&s, &Tenant::default(), &traffic)
+}
+
 /// A MENU that repeats on no input: {1: 0.3, 2: 0.2, none: 0.5}. Each turn of the loop is the
 /// same state (the clock aside), so the loop is solved as a linear equation: the caller
 /// reaches `two` first with probability exactly 0.2 / (0.3 + 0.2) = 2/5, with no residual.
@@ -105,20 +128,10 @@ fn two_menus_looping_into_each_other_are_solved_as_one_system() {
 /// P(x) = a with a = 2/5 × (1/3 + 2/3 × a), a = 2/11, and P(done) = 9/11.
 #[test]
 fn a_loop_inside_a_loop_is_solved_against_the_hand_computed_closed_form() {
-    let s = script(
-        "  - {id: begin, type: BEGIN, next: o}
-  - {id: o, type: MENU, branches: {'1': i, '2': done, default: o}}
-  - {id: i, type: MENU, branches: {'1': o, '2': x, default: i}}
-  - {id: done, type: HANGUP}
-  - {id: x, type: HANGUP}
-",
-    );
-    let traffic = with_inputs(
-        &s,
-        fixed_traffic(),
+    let p = loop_in_a_loop(
+        false,
         "inputs: {o: {'1': 0.2, '2': 0.3, none: 0.5}, i: {'1': 0.5, '2': 0.25, none: 0.25}}",
     );
-    let p = Compiled::compile(&s, &Tenant::default(), &traffic);
     let e = exact::explore(&p, 1).unwrap();
     assert!(e.exact, "{:?}", e.not_exact);
     assert_eq!(value(&e, "coverage.actions.x").rational.as_deref(), Some("2/11"));
@@ -167,21 +180,10 @@ fn a_loop_whose_recorded_time_grows_is_solved_with_the_time_as_a_reward() {
 /// a/99), so P(x) = a = 1/100.
 #[test]
 fn nested_loops_whose_recorded_time_grows_are_cut_and_say_why() {
-    let s = script(
-        "  - {id: begin, type: BEGIN, next: rec}
-  - {id: rec, type: LOGRECORDINGPRO, properties: {Record: Start, RecordType: Call}, next: o}
-  - {id: o, type: MENU, branches: {'1': i, '2': done, default: o}}
-  - {id: i, type: MENU, branches: {'1': o, '2': x, default: i}}
-  - {id: done, type: HANGUP}
-  - {id: x, type: HANGUP}
-",
-    );
-    let traffic = with_inputs(
-        &s,
-        fixed_traffic(),
+    let p = loop_in_a_loop(
+        true,
         "inputs: {o: {'1': 0.01, '2': 0.98, none: 0.01}, i: {'1': 0.01, '2': 0.98, none: 0.01}}",
     );
-    let p = Compiled::compile(&s, &Tenant::default(), &traffic);
     let e = exact::explore(&p, 1).unwrap();
     assert!(!e.exact);
     assert!(e.loops.is_empty());
