@@ -167,20 +167,25 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     /// Branch on "X < c" for X in `cell` (no branch when one side has probability 0), and
     /// narrow `cell` to the side taken. `true`: below.
     fn below(&mut self, cell: &mut Cell, c: f64, purpose: Purpose) -> bool {
-        let q = cell.below(c);
-        let below = if q.f <= 0.0 {
-            false
-        } else if q.f >= 1.0 {
-            true
-        } else {
-            self.src.threshold(purpose, &q)
-        };
+        let below = self.chance_of(purpose, &cell.below(c));
         if below {
             cell.hi = cell.hi.min(c);
         } else {
             cell.lo = cell.lo.max(c);
         }
         below
+    }
+
+    /// Whether an outcome of probability `q` happens: no branch when it is certain or
+    /// impossible, else the source branches on it ([`Source::threshold`]).
+    fn chance_of(&mut self, purpose: Purpose, q: &thresholds::Prob) -> bool {
+        if q.f <= 0.0 {
+            false
+        } else if q.f >= 1.0 {
+            true
+        } else {
+            self.src.threshold(purpose, q)
+        }
     }
 
     /// Schedule `kind` at `at`, with its §2 tie rank. Abandon ranks with release: both end the
@@ -356,11 +361,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             match thresholds::race(p.queue_wait, p.patience) {
                 Ok(None) => {}
                 Ok(Some(race)) => {
-                    let abandon = match (race.abandon.f <= 0.0, race.abandon.f >= 1.0) {
-                        (true, _) => false,
-                        (_, true) => true,
-                        _ => self.src.threshold(p.fixed.patience, &race.abandon),
-                    };
+                    let abandon = self.chance_of(p.fixed.patience, &race.abandon);
                     let (kind, when, purpose) = if abandon {
                         (EvKind::Abandon, race.abandon_at, p.fixed.patience)
                     } else {
