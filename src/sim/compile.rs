@@ -429,6 +429,9 @@ pub struct Compiled {
     pub sysvars: super::sysvars::SysVars,
     /// Action and branch keys of the coverage counters (`sim/coverage.rs`).
     pub coverage: std::sync::Arc<CoverageMap>,
+    /// The coverage counters reachable from each action (exact analysis only: built the first
+    /// time it is asked, `live.rs`).
+    pub live: std::sync::OnceLock<super::live::Live>,
 }
 
 /// Case-insensitive name table (names compare as in Studio: `Sales` = `sales`): the first
@@ -931,7 +934,13 @@ impl Compiled {
             sysvars,
             purposes,
             coverage: std::sync::Arc::new(coverage),
+            live: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The coverage counters each action can still reach (`live.rs`), built once.
+    pub fn live(&self) -> &super::live::Live {
+        self.live.get_or_init(|| super::live::Live::new(self))
     }
 
     /// Studio id of an action index.

@@ -129,6 +129,74 @@ pub struct Exploring {
     /// Save nothing and resume nothing: every run replays its prefix from arrival (a test
     /// compares the two).
     replay: bool,
+    /// Merge equal states across paths (memoisation: docs/exact.md "Merging across paths"):
+    /// a run that comes to a state whose whole subtree an earlier run explored ends there, and
+    /// that subtree's result is counted again for it. Off with `merge` off, under
+    /// `--sensitivity` and with sampled durations (hybrid).
+    memo: bool,
+    /// The states whose subtrees are explored and self-contained, this sample.
+    store: Store,
+    /// This run came to `store.states[i]`: it ends there (a *reference*), with its open
+    /// recording then (its length may differ from the stored one's: a reward).
+    ref_to: Option<(usize, Option<crate::sim::rng::OpenRec>)>,
+    /// With `ref_to`: the settled coverage of this run there.
+    ref_settled: Vec<u8>,
+}
+
+/// Bytes of encoded states (and their paths) the store of merged states may hold per sample
+/// (docs/limits.md): past it, no further state is stored (those met later are explored again,
+/// as before merging was built; the result is the same, only more runs are needed).
+pub const MAX_STORED_BYTES: usize = 256 << 20;
+
+/// States whose whole subtree has been explored, with no loop leaving it (a back edge from
+/// inside to a state above): a later run that comes to an equal state ends there.
+#[derive(Clone, Debug, Default)]
+struct Store {
+    states: Vec<Stored>,
+    /// Hash of an encoded state → the last stored state with that hash (the others are chained
+    /// by [`Stored::same_hash`]); compared byte for byte.
+    index: HashMap<u64, usize, crate::source::hash::FxBuild>,
+    bytes: usize,
+    /// [`MAX_STORED_BYTES`] was reached.
+    full: bool,
+}
+
+#[derive(Clone, Debug)]
+struct Stored {
+    state: Vec<u8>,
+    same_hash: Option<usize>,
+    /// The open recording there (its length is a reward, not in `state`), and the settled
+    /// coverage of the path that reached it first.
+    rec: Option<crate::sim::rng::OpenRec>,
+    settled: Vec<u8>,
+}
+
+impl Store {
+    fn find(&self, hash: u64, state: &[u8]) -> Option<usize> {
+        let mut at = self.index.get(&hash).copied();
+        while let Some(i) = at {
+            if self.states[i].state == state {
+                return Some(i);
+            }
+            at = self.states[i].same_hash;
+        }
+        None
+    }
+
+    /// Store checkpoint `c` (its subtree is explored).
+    fn insert(&mut self, c: &Checkpoint) {
+        let size = c.state.len() + c.settled.len() + 4 * c.pos + 160;
+        if self.full || self.bytes + size > MAX_STORED_BYTES {
+            self.full = true;
+            return;
+        }
+        if self.find(c.hash, &c.state).is_some() {
+            return;
+        }
+        self.bytes += size;
+        let same_hash = self.index.insert(c.hash, self.states.len());
+        self.states.push(Stored { state: c.state.clone(), same_hash, rec: c.rec, settled: c.settled.clone() });
+    }
 }
 
 /// The source's part of a saved state: everything a run builds is appended to, so lengths
@@ -182,6 +250,8 @@ struct Checkpoint {
     parts: Vec<(&'static str, usize)>,
     /// The open recording there (its length is not in `state`).
     rec: Option<crate::sim::rng::OpenRec>,
+    /// The settled coverage counters there (u32 each, ascending: `engine::fingerprint`).
+    settled: Vec<u8>,
     /// The state's hash, and the checkpoint before it with the same hash.
     hash: u64,
     same_hash: Option<usize>,
@@ -216,6 +286,10 @@ impl Default for Exploring {
             marks: Vec::new(),
             last_save: 0,
             replay: false,
+            memo: false,
+            store: Store::default(),
+            ref_to: None,
+            ref_settled: Vec::new(),
         }
     }
 }
@@ -233,7 +307,7 @@ impl Exploring {
         }
         let likeliest =
             || (0..probs.len()).max_by(|&a, &b| probs[a].cmp(&probs[b]).then(b.cmp(&a))).unwrap_or(0);
-        if self.cut || self.back_edge.is_some() {
+        if self.cut || self.back_edge.is_some() || self.ref_to.is_some() {
             let k = likeliest();
             self.path.push(k as u32);
             return k;
@@ -306,6 +380,7 @@ impl Source<'_> for Exploring {
         self.checkpoints.clear();
         self.seen.clear();
         self.back_edge = None;
+        self.ref_to = None;
         self.cuts.clear();
         self.cannot = None;
         self.irrational = false;
@@ -317,7 +392,11 @@ impl Source<'_> for Exploring {
 
     fn save_due(&self) -> bool {
         // Past a cut or a back edge the run makes no new branch point: nothing resumes there.
-        !self.replay && !self.cut && self.back_edge.is_none() && self.path.len() > self.last_save
+        !self.replay
+            && !self.cut
+            && self.back_edge.is_none()
+            && self.ref_to.is_none()
+            && self.path.len() > self.last_save
     }
 
     fn saved(&mut self, n: usize) {
@@ -363,6 +442,7 @@ impl Source<'_> for Exploring {
         }
         self.last_checkpoint = m.last_checkpoint;
         self.back_edge = None;
+        self.ref_to = None;
         self.cuts.clear();
         self.last_save = m.path;
         Some(i)
@@ -394,7 +474,11 @@ impl Source<'_> for Exploring {
 
     fn checkpoint_due(&self) -> bool {
         // A cut run only goes on to its end (it is no leaf): its states are not needed.
-        self.merge && !self.cut && self.path.len() > self.last_checkpoint && self.back_edge.is_none()
+        self.merge
+            && !self.cut
+            && self.path.len() > self.last_checkpoint
+            && self.back_edge.is_none()
+            && self.ref_to.is_none()
     }
 
     fn checkpoint(
@@ -406,6 +490,8 @@ impl Source<'_> for Exploring {
     ) -> bool {
         let pos = self.path.len();
         self.last_checkpoint = pos;
+        // The state's parts; after them, the settled coverage (not compared: a reward).
+        let (state, settled) = state.split_at(parts.last().map_or(state.len(), |&(_, e)| e));
         let hash = {
             use std::hash::Hasher;
             let mut h = crate::source::hash::FxHasher::default();
@@ -442,6 +528,16 @@ impl Source<'_> for Exploring {
             }
             return false;
         }
+        // Not on this path, but explored from another one, with everything that can follow:
+        // a reference to it ends the run (its subtree's result counts again, for this path).
+        if self.memo
+            && let Some(i) = self.store.find(hash, state)
+        {
+            self.ref_to = Some((i, rec));
+            self.ref_settled.clear();
+            self.ref_settled.extend_from_slice(settled);
+            return true;
+        }
         self.seen.insert(hash, self.checkpoints.len());
         self.checkpoints.push(Checkpoint {
             pos,
@@ -450,6 +546,7 @@ impl Source<'_> for Exploring {
             state: state.to_vec(),
             parts: parts.to_vec(),
             rec,
+            settled: settled.to_vec(),
             hash,
             same_hash: head,
         });
@@ -597,6 +694,10 @@ pub struct Exact {
     /// Leaves of the choice tree, and distinct tallies among them.
     pub leaves: u64,
     pub classes: usize,
+    /// Merging across paths: states whose explored subtree was stored, and runs that ended at
+    /// one of them instead of exploring it again (each counts that subtree once more).
+    pub stored: u64,
+    pub merged: u64,
     /// Samples of the random durations (1 when none was drawn).
     pub samples: u64,
     /// Mass below [`CUT`], not explored (per sample, averaged).
@@ -642,6 +743,12 @@ impl Sum {
             self.0 = vec![(t.denom().clone(), t.numer().clone())];
         }
         self.0.push((r.denom().clone(), n));
+    }
+
+    /// Add `c × r` for a signed `c`.
+    fn add_signed(&mut self, r: &BigRational, c: i64) {
+        let n = r.numer() * BigInt::from(c);
+        self.add(&BigRational::new_raw(n, r.denom().clone()), 1);
     }
 
     fn total(&self) -> BigRational {
@@ -724,7 +831,14 @@ pub fn explore_with(
     max_runs: u64,
     sensitivity: bool,
 ) -> Result<Exact, TooManyRuns> {
-    explore_runs(p, samples, max_runs, sensitivity, false)
+    explore_runs(p, samples, max_runs, sensitivity, false, true)
+}
+
+/// [`explore_within`] without merging states across paths (loops are still solved): the
+/// result is the same, with more runs (a test compares the two; not a user option).
+#[doc(hidden)]
+pub fn explore_unmerged(p: &Compiled, samples: u64, max_runs: u64) -> Result<Exact, TooManyRuns> {
+    explore_runs(p, samples, max_runs, false, false, false)
 }
 
 /// [`explore_with`]; `replay`: every run starts at arrival and replays its prefix of choices,
@@ -737,11 +851,12 @@ fn explore_runs(
     max_runs: u64,
     sensitivity: bool,
     replay: bool,
+    memo: bool,
 ) -> Result<Exact, TooManyRuns> {
-    match explore_as(p, samples, max_runs, sensitivity, replay, true)? {
+    match explore_as(p, samples, max_runs, sensitivity, (replay, memo), true)? {
         Ok(e) => Ok(e),
         Err(why) => {
-            let mut e = match explore_as(p, samples, max_runs, sensitivity, replay, false)? {
+            let mut e = match explore_as(p, samples, max_runs, sensitivity, (replay, memo), false)? {
                 Ok(e) => e,
                 Err(_) => unreachable!("sampled durations never need symbolic ones"),
             };
@@ -761,13 +876,16 @@ fn explore_as(
     samples: u64,
     max_runs: u64,
     sensitivity: bool,
-    replay: bool,
+    (replay, memo): (bool, bool),
     symbolic: bool,
 ) -> Result<Result<Exact, String>, TooManyRuns> {
     let mut groups: Vec<Group> = Vec::new();
     let mut index: HashMap<Vec<u64>, usize, crate::source::hash::FxBuild> = HashMap::default();
     // Recorded ms (full, agent only, ivr, statements) × mass.
     let mut ms: [Sum; 4] = Default::default();
+    // Merging across paths: the settled coverage of references, per counter, × probability
+    // (the difference to what their stored states' leaves counted).
+    let mut cov: std::collections::BTreeMap<u32, Sum> = Default::default();
     let mut residual = BigRational::zero();
     let mut found = Found::default();
     let (mut runs, mut leaves) = (0u64, 0u64);
@@ -775,6 +893,8 @@ fn explore_as(
     let mut sample = 0u64;
     // Hybrid: the most runs one sample took, so a sample is started only when it fits.
     let mut widest = 0u64;
+    // States stored for merging across paths, and runs that ended at one.
+    let (mut stored, mut merged) = (0u64, 0u64);
     let mut stopped_early = false;
     // A Snippet that reads the clock sees the absolute time: states equal up to the clock
     // are not equal for it, so nothing is merged.
@@ -784,11 +904,15 @@ fn explore_as(
         let before = runs;
         let track = sensitivity && sample == 0;
         let mut merge = !clock;
+        // Merging across paths: not where derivatives are tracked (a stored subtree's
+        // derivatives would have to be composed too) nor with sampled durations (the hybrid
+        // per-sample sums are f64, added leaf by leaf).
+        let mut memo = memo && !sensitivity && symbolic;
         loop {
             let sr = explore_sample(
                 p,
                 sample,
-                (merge, track, replay, symbolic),
+                (merge, memo, track, replay, symbolic),
                 runs,
                 max_runs,
                 &mut groups,
@@ -802,9 +926,22 @@ fn explore_as(
             if sr.budget_hit {
                 return Err(TooManyRuns { runs });
             }
-            match commit(p, sr, sample, &mut groups, &mut ms, &mut residual, &mut found) {
+            // A reference's recorded-time reward assumes every visit of its state ends in a
+            // leaf (no cut below it), and a Snippet's draws make the analysis hybrid: explored
+            // again without merging across paths.
+            if !sr.refs.is_empty()
+                && (found.snippet_draws
+                    || (!sr.cuts.is_empty() && sr.refs.iter().any(|r| r.ms.is_some() || !r.cov.is_empty())))
+            {
+                memo = false;
+                continue;
+            }
+            let counts = (sr.stored.len() as u64, sr.refs.len() as u64);
+            match commit(p, sr, sample, &mut groups, (&mut ms, &mut cov), &mut residual, &mut found) {
                 Ok(n) => {
                     leaves += n;
+                    stored += counts.0;
+                    merged += counts.1;
                     break;
                 }
                 // Explored again without merging: loops cut at CUT, as before loops were solved.
@@ -833,13 +970,15 @@ fn explore_as(
         g.mass = g.sum.total();
     }
     let ms = ms.map(|m| m.total());
+    let cov: std::collections::BTreeMap<u32, BigRational> =
+        cov.into_iter().map(|(j, s)| (j, s.total())).filter(|(_, x)| !x.is_zero()).collect();
     // Classes met only in an exploration that was redone without merging have no mass.
     groups.retain(|g| !g.mass.is_zero() || !g.per_sample.is_empty());
     let n = sample;
     let mut e = summarise(
         p,
         groups,
-        ms,
+        (ms, cov),
         residual,
         n,
         hybrid,
@@ -849,6 +988,7 @@ fn explore_as(
         runs,
         leaves,
     );
+    (e.stored, e.merged) = (stored, merged);
     e.loops = found.loops.iter().cloned().collect();
     if !e.loops.is_empty() {
         e.loop_note = Some(format!(
@@ -945,6 +1085,32 @@ struct Back {
     ms: Option<(usize, u64)>,
 }
 
+/// A run that came to a state explored from another path (`Store`): it counts as a visit of
+/// that state.
+struct Ref {
+    /// Index into [`SampleRuns::stored`].
+    target: usize,
+    path: Vec<u32>,
+    mass: BigRational,
+    /// The recorded-time total its open recording goes to and how many ms longer than the
+    /// stored state's it had run (a reward: its length is not in the state).
+    ms: Option<(usize, i64)>,
+    /// Settled coverage counters this run had and the stored state's path had not (+1), and
+    /// the other way round (−1).
+    cov: Vec<(u32, i64)>,
+}
+
+/// The counters in one settled list and not the other: +1 for `a`'s, −1 for `b`'s.
+fn settled_difference(a: &[u8], b: &[u8]) -> Vec<(u32, i64)> {
+    let read = |x: &[u8]| -> Vec<u32> {
+        x.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
+    };
+    let (a, b) = (read(a), read(b));
+    let mut d: Vec<(u32, i64)> = a.iter().filter(|x| b.binary_search(x).is_err()).map(|&x| (x, 1)).collect();
+    d.extend(b.iter().filter(|x| a.binary_search(x).is_err()).map(|&x| (x, -1)));
+    d
+}
+
 /// One sample's exploration.
 #[derive(Default)]
 struct SampleRuns {
@@ -952,6 +1118,10 @@ struct SampleRuns {
     track: bool,
     leaves: Vec<Leaf>,
     backs: Vec<Back>,
+    refs: Vec<Ref>,
+    /// The stored states (in the order their subtrees were finished): the choices that reached
+    /// each first, and their probability.
+    stored: Vec<(Vec<u32>, BigRational)>,
     /// Outcomes below [`CUT`]: (the choices before them, mass).
     cuts: Vec<(Vec<u32>, BigRational)>,
     runs: u64,
@@ -959,12 +1129,13 @@ struct SampleRuns {
 }
 
 /// Explore sample `sample`'s choice tree by depth-first replay; with `merge`, a run that comes
-/// back to a state of its own ends there (a back edge) instead of going round again.
+/// back to a state of its own ends there (a back edge) instead of going round again, and with
+/// `memo` too a run that comes to a state whose subtree is explored ends there (a reference).
 #[allow(clippy::too_many_arguments)]
 fn explore_sample(
     p: &Compiled,
     sample: u64,
-    (merge, track, replay, symbolic): (bool, bool, bool, bool),
+    (merge, memo, track, replay, symbolic): (bool, bool, bool, bool, bool),
     runs_before: u64,
     max_runs: u64,
     groups: &mut Vec<Group>,
@@ -973,7 +1144,11 @@ fn explore_sample(
 ) -> SampleRuns {
     let mut sr = SampleRuns { track, ..SampleRuns::default() };
     let mut stack: Vec<Vec<u32>> = Vec::new();
-    let source = Exploring { track, merge, replay, symbolic, ..Exploring::default() };
+    let memo = memo && merge;
+    let source = Exploring { track, merge, memo, replay, symbolic, ..Exploring::default() };
+    // The states on the current path whose subtrees are being explored: (position in the
+    // path, no back edge from inside goes above it so far).
+    let mut open: Vec<(usize, bool)> = Vec::new();
     driver::rerun(p, source, sample, |out: &Outcome, engine| {
         sr.runs += 1;
         found.snippet_draws |= engine.snippet_draws() > 0;
@@ -1022,7 +1197,7 @@ fn explore_sample(
                 },
                 ms: s.back_ms.filter(|&(_, d)| d > 0),
             });
-        } else if !s.cut {
+        } else if !s.cut && s.ref_to.is_none() {
             let mut t = Tally::new(p);
             t.add(out);
             let recorded = [t.ms_full, t.ms_agent_only, t.ms_ivr, t.ms_statements];
@@ -1047,10 +1222,55 @@ fn explore_sample(
                 visits: if track { s.visits.clone() } else { Vec::new() },
             });
         }
+        if let Some((i, rec)) = s.ref_to {
+            let stored = &s.store.states[i];
+            sr.refs.push(Ref {
+                target: i,
+                path: s.path.clone(),
+                mass: s.mass.clone(),
+                ms: rec.zip(stored.rec).and_then(|(now, then)| {
+                    let d = (now.now - now.from) as i64 - (then.now - then.from) as i64;
+                    (d != 0).then_some((now.total, d))
+                }),
+                cov: settled_difference(&s.ref_settled, &stored.settled),
+            });
+        }
         for &(pos, k) in &s.alternatives {
             let mut prefix = s.path[..pos].to_vec();
             prefix.push(k);
             stack.push(prefix);
+        }
+        if memo {
+            // The run's new states open subtrees; a back edge closes none but marks every
+            // open one below its target as not self-contained; the next run's prefix (its
+            // last choice new) leaves every subtree deeper than its shared part: those are
+            // finished, and the self-contained ones are stored.
+            let top = open.last().map(|&(pos, _)| pos);
+            for c in &s.checkpoints {
+                if top.is_none_or(|t| c.pos > t) {
+                    open.push((c.pos, true));
+                }
+            }
+            if let Some(i) = s.back_edge {
+                let to = s.checkpoints[i].pos;
+                for f in open.iter_mut().filter(|f| f.0 > to) {
+                    f.1 = false;
+                }
+            }
+            let shared = stack.last().map_or(0, Vec::len);
+            while let Some(&(pos, contained)) = open.last() {
+                if pos < shared {
+                    break;
+                }
+                open.pop();
+                if contained && let Ok(j) = s.checkpoints.binary_search_by_key(&pos, |c| c.pos) {
+                    let n = s.store.states.len();
+                    s.store.insert(&s.checkpoints[j]);
+                    if s.store.states.len() > n {
+                        sr.stored.push((s.path[..pos].to_vec(), s.checkpoints[j].mass.clone()));
+                    }
+                }
+            }
         }
         if runs_before + sr.runs >= max_runs && !stack.is_empty() {
             sr.budget_hit = true;
@@ -1103,7 +1323,7 @@ fn commit(
     sr: SampleRuns,
     sample: u64,
     groups: &mut [Group],
-    ms: &mut [Sum; 4],
+    (ms, cov): (&mut [Sum; 4], &mut std::collections::BTreeMap<u32, Sum>),
     residual: &mut BigRational,
     found: &mut Found,
 ) -> Result<u64, String> {
@@ -1179,6 +1399,85 @@ fn commit(
             }
         }
     }
+    // Merging across paths (docs/exact.md): a stored state S that references came to is
+    // visited, besides on its own path, once per reference r (with probability W(r)), and the
+    // same things follow each visit — S's subtree is self-contained, so its loops' visits
+    // scale with S's. Everything below S therefore counts f(S) = 1 + Σ_r W(r) / W(S) times,
+    // where W of a point is its path's mass, times the visits per mass of the nearest loop
+    // state above it, times f of every referenced state above it. A reference is made after
+    // its state's subtree is finished, so every referenced state above S or above one of its
+    // references finished after S: f is computed in the reverse order of finishing.
+    let mut memo_of: HashMap<&[u32], usize> = HashMap::new();
+    for r in &sr.refs {
+        memo_of.entry(sr.stored[r.target].0.as_slice()).or_insert(r.target);
+    }
+    let mut memo_lengths: Vec<usize> = memo_of.keys().map(|k| k.len()).collect();
+    memo_lengths.sort_unstable_by(|a, b| b.cmp(a));
+    memo_lengths.dedup();
+    let mut f: Vec<Option<BigRational>> = vec![None; sr.stored.len()];
+    // Π f over the referenced states at or above the first `len` choices of `path`.
+    let memo_factor = |f: &[Option<BigRational>], path: &[u32], len: usize| -> Option<BigRational> {
+        let mut acc: Option<BigRational> = None;
+        for &l in memo_lengths.iter().filter(|&&l| l <= len.min(path.len())) {
+            if let Some(&t) = memo_of.get(&path[..l]) {
+                let ft = f[t].as_ref().expect("a referenced state above finished later");
+                acc = Some(acc.map_or_else(|| ft.clone(), |a| a * ft));
+            }
+        }
+        acc
+    };
+    let loop_scale = |path: &[u32], len: usize| -> Option<&BigRational> {
+        if heads.is_empty() { None } else { innermost(path, len).map(|h| &scale[h]) }
+    };
+    let weight = |f: &[Option<BigRational>], path: &[u32], len: usize, mass: &BigRational| -> BigRational {
+        let mut w = mass.clone();
+        if let Some(x) = loop_scale(path, len) {
+            w *= x;
+        }
+        if let Some(x) = memo_factor(f, path, len) {
+            w *= x;
+        }
+        w
+    };
+    let mut by_target: Vec<Vec<usize>> = vec![Vec::new(); sr.stored.len()];
+    for (i, r) in sr.refs.iter().enumerate() {
+        by_target[r.target].push(i);
+    }
+    let mut ref_weight: Vec<BigRational> = vec![BigRational::zero(); sr.refs.len()];
+    for t in (0..sr.stored.len()).rev() {
+        if by_target[t].is_empty() {
+            continue;
+        }
+        let (prefix, mass) = &sr.stored[t];
+        let w_s = weight(&f, prefix, prefix.len() - 1, mass);
+        let mut into = BigRational::zero();
+        for &i in &by_target[t] {
+            let r = &sr.refs[i];
+            ref_weight[i] = weight(&f, &r.path, r.path.len(), &r.mass);
+            into += &ref_weight[i];
+        }
+        f[t] = Some(BigRational::one() + into / w_s);
+    }
+    let memo = !sr.refs.is_empty();
+    let scaled = |path: &[u32], len: usize, m: BigRational| -> BigRational {
+        match memo.then(|| memo_factor(&f, path, len)).flatten() {
+            Some(x) => m * x,
+            None => m,
+        }
+    };
+    // A reference's open recording had run d ms longer than the stored state's: each of its
+    // visits ends in a leaf (no cut in this sample, else it is explored again without
+    // merging), whose recording is d ms longer than below the stored state.
+    // Likewise its settled coverage: each of its leaves counts the counters this run had
+    // settled, not those of the stored state's path.
+    for (r, w) in sr.refs.iter().zip(&ref_weight) {
+        if let Some((total, d)) = r.ms {
+            ms[total].add_signed(w, d);
+        }
+        for &(j, d) in &r.cov {
+            cov.entry(j).or_default().add_signed(w, d);
+        }
+    }
     // Recorded time as a reward (PRISM / Storm cumulative rewards): a leaf's run went round
     // no loop, so its recorded ms are those of the first pass; each turn that returns by back
     // edge r adds the ms its open recording recorded on the way, Δ_r, and is taken
@@ -1190,7 +1489,7 @@ fn commit(
         for b in &sr.backs {
             if let Some((total, d)) = b.ms {
                 let h = innermost(&b.path, b.path.len()).unwrap_or(heads[&b.target]);
-                ms[total].add(&(&b.mass * &scale[h]), d);
+                ms[total].add(&scaled(&b.path, b.path.len(), &b.mass * &scale[h]), d);
             }
         }
     }
@@ -1207,6 +1506,7 @@ fn commit(
             Some(h) if loops => (&leaf.mass * &scale[h], sr.track.then(|| (h, &leaf.mass / &head_mass[h]))),
             _ => (leaf.mass, None),
         };
+        let m = scaled(&leaf.path, leaf.path.len(), m);
         for (acc, v) in ms.iter_mut().zip(leaf.ms) {
             if v > 0 {
                 acc.add(&m, v);
@@ -1244,7 +1544,7 @@ fn commit(
                 }
             }
         }
-        let mf = if loops { m.to_f64().unwrap_or(0.0) } else { leaf.mass_f };
+        let mf = if loops || memo { m.to_f64().unwrap_or(0.0) } else { leaf.mass_f };
         g.sum.add(&m, 1);
         match g.per_sample.last_mut() {
             Some((j, acc)) if u64::from(*j) == sample => *acc += mf,
@@ -1252,10 +1552,11 @@ fn commit(
         }
     }
     for (prefix, m) in sr.cuts {
-        *residual += match innermost(&prefix, prefix.len()) {
+        let m = match innermost(&prefix, prefix.len()) {
             Some(h) if loops => &m * &scale[h],
             _ => m,
         };
+        *residual += scaled(&prefix, prefix.len(), m);
     }
     Ok(n)
 }
@@ -1407,7 +1708,7 @@ fn solve_columns(
 fn summarise(
     p: &Compiled,
     groups: Vec<Group>,
-    ms: [BigRational; 4],
+    (ms, cov): ([BigRational; 4], std::collections::BTreeMap<u32, BigRational>),
     residual: BigRational,
     n: u64,
     hybrid: bool,
@@ -1495,6 +1796,13 @@ fn summarise(
             }
         }
     }
+    // Merging across paths: the coverage references settled, beyond their stored states'.
+    let mut correction: HashMap<usize, BigRational> = HashMap::new();
+    for (j, x) in &cov {
+        if let Some(Some(i)) = cov_ix.get(*j as usize) {
+            *correction.entry(*i).or_insert_with(BigRational::zero) += x;
+        }
+    }
     drop(key_ix);
     // Sensitivity reads the groups' finding counts (not coverage) by key.
     let sensitive = exact && groups.iter().any(|g| !g.sensitivity.is_empty());
@@ -1505,7 +1813,10 @@ fn summarise(
         if hybrid {
             per.copy_from_slice(&per_key[i]);
         }
-        let mean = BigRational::new(total, common.clone()) / &samples;
+        let mut mean = BigRational::new(total, common.clone()) / &samples;
+        if let Some(x) = correction.get(&i) {
+            mean += x / &samples;
+        }
         let is_expectation = path.first().is_some_and(|k| k == "statements");
         // Probabilities lie in [0, 1] per sample; expected counts do not (no interval).
         let value = mean.to_f64().unwrap_or(0.0);
@@ -1619,6 +1930,8 @@ fn summarise(
         loops: Vec::new(),
         loop_note: None,
         closed_form_f64: false,
+        stored: 0,
+        merged: 0,
     }
 }
 
@@ -1894,8 +2207,8 @@ mod tests {
                 [(&fixed, 1, true), (&Traffic::default(), 3, false), (&busy, 2, false)]
             {
                 let p = Compiled::compile(&s, &Tenant::default(), traffic);
-                let a = explore_runs(&p, samples, MAX_RUNS, sensitivity, false).unwrap();
-                let b = explore_runs(&p, samples, MAX_RUNS, sensitivity, true).unwrap();
+                let a = explore_runs(&p, samples, MAX_RUNS, sensitivity, false, true).unwrap();
+                let b = explore_runs(&p, samples, MAX_RUNS, sensitivity, true, true).unwrap();
                 assert_eq!(format!("{a:?}"), format!("{b:?}"), "{}", f.display());
                 resumed += a.runs;
             }

@@ -28,7 +28,9 @@
 //! - `precision.rs`: `--precision` — consecutive ranges until every share is known to ±P;
 //! - `exact.rs`: `--exact` — the same engine run once per combination of discrete choices
 //!   (an `Exploring` source), each run's tally weighted by its probability; `thresholds.rs`:
-//!   the closed forms that split random durations at the engine's comparisons.
+//!   the closed forms that split random durations at the engine's comparisons; `live.rs`: the
+//!   coverage counters a contact can still set from where its thread is (what of its coverage
+//!   exact analysis keeps in a state).
 //!
 //! See `docs/architecture.md` for the diagram of stages and sinks.
 //!
@@ -55,6 +57,7 @@ pub mod explain;
 pub mod findings;
 pub mod ids;
 pub mod linked;
+pub mod live;
 pub mod outcome;
 pub mod precision;
 pub mod rng;

@@ -311,7 +311,14 @@ impl Outcome {
     /// `past` may map each time to its rank among the contact's past times (`engine::fingerprint`)
     /// — the turns of a hold loop after a recording closed then repeat a state. The open
     /// statement (`open`) keeps its distance from `now`: its length still grows.
-    pub fn encode_state(&self, now: u64, past: impl Fn(u64) -> u64, open: Option<usize>, out: &mut Vec<u8>) {
+    pub fn encode_state(
+        &self,
+        now: u64,
+        past: impl Fn(u64) -> u64,
+        open: Option<usize>,
+        live: (impl Fn(ActionIx) -> bool, impl Fn(super::compile::BranchIx) -> bool),
+        out: &mut Vec<u8>,
+    ) {
         let Outcome {
             id: _,
             duration_ms,
@@ -392,8 +399,10 @@ impl Outcome {
             w(out, ix(*a));
         }
         let mut set = Vec::new();
-        write_set(out, &mut set, path.iter().map(|a| a.index() as u64));
-        write_set(out, &mut set, branches.iter().map(|b| b.index() as u64));
+        // Coverage only where it can still change (`sim::live`): the rest is settled, a
+        // reward of the path (`sim::exact`).
+        write_set(out, &mut set, path.iter().filter(|&&a| live.0(a)).map(|a| a.index() as u64));
+        write_set(out, &mut set, branches.iter().filter(|&&b| live.1(b)).map(|b| b.index() as u64));
         for m in policy_matched {
             out.push(u8::from(*m));
         }

@@ -15,7 +15,9 @@
 //! computes the model without it (SEMANTICS A-28). The Studio arming step numbers are kept by
 //! their order only: they are only ever compared with each other.
 //! The open recording's length is out too: it is a reward, added up per turn of a loop by
-//! `sim::exact` (`encode_state` returns the recording for that).
+//! `sim::exact` (`encode_state` returns the recording for that). So is the coverage no path
+//! from here can change any more (`sim::live`: actions and branches no longer reachable), which
+//! follows the state's parts as a list the comparison leaves out.
 //!
 //! Only an engine whose source merges states ([`Source::MERGES`]) calls this: `simulate`'s
 //! per-contact loop never does (the check is a constant).
@@ -45,7 +47,8 @@ pub const PARTS: [&str; 11] = [
 
 impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     /// The state now, into `buf` (cleared first); `parts` gets the end offset of each of
-    /// [`PARTS`]. Returns the open recording, whose length is left out of `buf` (below).
+    /// [`PARTS`], and what follows the last is the settled coverage (below), not part of the
+    /// state. Returns the open recording, whose length is left out of `buf` (below).
     pub(super) fn encode_state(
         &self,
         out: &Outcome,
@@ -269,8 +272,27 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         end(buf, parts);
         draws.encode_state(buf);
         end(buf, parts);
-        out.encode_state(now, rank, *stmt_open, buf);
+        // Coverage that can still change from here (`sim::live`); the rest is settled: after
+        // the last part, the settled counters (u32 each, ascending) — the path's history, not
+        // compared (`sim::exact` adds the difference where two paths merge).
+        let live = self.p.live();
+        let key = &self.p.coverage.action_key;
+        let actions = self.p.coverage.actions.len();
+        let at = *pc;
+        let action_live = |a: crate::script::ActionIx| live.can_set(at, key[a.index()] as usize);
+        let branch_live = |b: crate::sim::compile::BranchIx| live.can_set(at, actions + b.index());
+        out.encode_state(now, rank, *stmt_open, (action_live, branch_live), buf);
         end(buf, parts);
+        let mut settled: Vec<u32> = out
+            .path
+            .iter()
+            .filter(|&&a| !action_live(a))
+            .map(|a| key[a.index()])
+            .chain(out.branches.iter().filter(|&&b| !branch_live(b)).map(|b| (actions + b.index()) as u32))
+            .collect();
+        settled.sort_unstable();
+        settled.dedup();
+        settled.iter().for_each(|x| buf.extend_from_slice(&x.to_le_bytes()));
         // The recorded-time total its length will go to: an interval never spans two
         // segments (R10), so the current segment's kind and the mode decide, as in the tally;
         // outside a segment it will be dropped (no reward).
