@@ -6,7 +6,6 @@
 
 mod common;
 
-
 use common::sim::{exact_value as value, fixed_traffic, script};
 use recflow::model::{Tenant, Traffic, parse_traffic};
 use recflow::script::Script;
@@ -41,7 +40,8 @@ fn result(e: &Exact) -> String {
 /// Merged and unmerged analyses of `p` agree; returns the merged one.
 fn same_both_ways(p: &Compiled, samples: u64, what: &str) -> Exact {
     let merged = exact::explore(p, samples).unwrap_or_else(|e| panic!("{what}: {e:?}"));
-    let unmerged = exact::explore_unmerged(p, samples, exact::MAX_RUNS).unwrap_or_else(|e| panic!("{what}: {e:?}"));
+    let unmerged =
+        exact::explore_unmerged(p, samples, exact::MAX_RUNS).unwrap_or_else(|e| panic!("{what}: {e:?}"));
     assert_eq!(result(&merged), result(&unmerged), "{what}");
     // (Where loops are cut, a sample whose references need a reward is explored again without
     // merging: more runs, the same result.)
@@ -200,7 +200,9 @@ fn every_example_is_the_same_merged_and_not() {
     for f in &files {
         let s = recflow::script::load_path(f).unwrap_or_else(|e| panic!("{}", e.render_plain(100)));
         let looping = f.to_string_lossy().contains("loop-");
-        for (traffic, samples) in [(fixed_traffic(), 1), (Traffic::default(), 3), (common::sim::busy_traffic(), 2)] {
+        for (traffic, samples) in
+            [(fixed_traffic(), 1), (Traffic::default(), 3), (common::sim::busy_traffic(), 2)]
+        {
             let traffic = if looping { with_inputs(&s, traffic, loop_inputs) } else { traffic };
             let p = Compiled::compile(&s, &Tenant::default(), &traffic);
             merged += same_both_ways(&p, samples, &f.display().to_string()).merged;

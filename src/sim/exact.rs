@@ -195,7 +195,12 @@ impl Store {
         }
         self.bytes += size;
         let same_hash = self.index.insert(c.hash, self.states.len());
-        self.states.push(Stored { state: c.state.clone(), same_hash, rec: c.rec, settled: c.settled.clone() });
+        self.states.push(Stored {
+            state: c.state.clone(),
+            same_hash,
+            rec: c.rec,
+            settled: c.settled.clone(),
+        });
     }
 }
 

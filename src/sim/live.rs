@@ -113,12 +113,8 @@ impl Live {
             }
         }
         let mut handlers = vec![0u64; words];
-        let entries = p
-            .handler_sets
-            .iter()
-            .flatten()
-            .chain([&p.on_answer, &p.on_release, &p.on_signal])
-            .flatten();
+        let entries =
+            p.handler_sets.iter().flatten().chain([&p.on_answer, &p.on_release, &p.on_signal]).flatten();
         for h in entries {
             for (w, o) in handlers.iter_mut().zip(&from[h.index() * words..(h.index() + 1) * words]) {
                 *w |= o;
