@@ -386,6 +386,20 @@ impl Source<'_> for Exploring {
         self.decide(p, &Probs::new(vec![BigRational::one() - &below, below])) == 1
     }
 
+    fn split(&mut self, p: Purpose, q: &[super::thresholds::Prob]) -> usize {
+        let probs = q
+            .iter()
+            .map(|q| match &q.exact {
+                Some(x) => x.clone(),
+                None => {
+                    self.irrational = true;
+                    BigRational::from_float(q.f).unwrap_or_else(BigRational::zero)
+                }
+            })
+            .collect();
+        self.decide(p, &Probs::new(probs))
+    }
+
     fn cannot(&mut self, why: String) {
         if self.symbolic && self.cannot.is_none() {
             self.cannot = Some((why, None));
