@@ -191,6 +191,11 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         }
         out.clear(id, p.policies.len());
         self.c.reset(id);
+        // Exact analysis only: the talk's symbolic times (`talk.rs`; `Ctx::reset` leaves them,
+        // the sampled engine never writes them).
+        if S::SYMBOLIC {
+            self.c.talk.clear();
+        }
         self.src.reset();
         // Snippet choices on unknown values and `random()`: from (seed, contact) only.
         self.c.vars.set_seed(p.seed.rotate_left(17) ^ id.wrapping_mul(0x9E37_79B9_7F4A_7C15));

@@ -220,7 +220,9 @@ impl Ctx {
             samples,
             events,
             sym,
-            talk,
+            // Written only under `Source::SYMBOLIC` (exact analysis), which resets it in
+            // `Engine::run`: the sampled engine's per-contact reset does not touch it.
+            talk: _,
             times,
             scratch,
             id_buf,
@@ -239,7 +241,6 @@ impl Ctx {
         samples.iter_mut().for_each(|s| *s = 0);
         events.clear();
         *sym = None;
-        talk.clear();
         times.clear();
         scratch.clear();
         id_buf.clear();

@@ -242,7 +242,8 @@ fn statement_presses_in_a_fixed_talk_are_exact_and_lie_in_the_sampled_interval()
     let presses = std::fs::read_to_string(common::repo("examples/traffic-statement-presses.yaml")).unwrap();
     let f = tempfile::Builder::new().suffix(".yaml").tempfile().unwrap();
     std::fs::write(f.path(), format!("{FIXED}{presses}")).unwrap();
-    let scripts = ["scripts/max-recorded-statements.yaml", "scripts/mistake-statement-lost.yaml"].map(common::repo);
+    let scripts =
+        ["scripts/max-recorded-statements.yaml", "scripts/mistake-statement-lost.yaml"].map(common::repo);
     let checked = check_against_sampled(&scripts, f.path().to_str().unwrap());
     assert!(checked > 100, "{checked} probabilities checked");
 }
