@@ -11,8 +11,8 @@
 //!
 //! - `fixed`: fixed queue wait, patience and talk (exact, or cut loops with a residual);
 //! - `exp`: exponential queue wait (mean 30 s), patience (300 s) and talk (240 s): exact by
-//!   threshold splitting (docs/exact.md; the sampled engine's ms rounding, A-29, is far below
-//!   the interval's width);
+//!   threshold splitting (docs/exact.md; the sampled engine's ms rounding, A-29, is bounded by
+//!   the allowance below);
 //! - `busy`: two agents, and the same durations with ROD, supervisor ROD, transfers to an agent and to an external number,
 //!   dispositions and a conference (their times are uniform in the talk: hybrid, up to 200
 //!   samples of the durations within 500 000 runs of the engine; the 99.9% interval over the
@@ -23,6 +23,17 @@
 //! the 99.9% Wilson interval of the sampled count. It prints one line per script and model and
 //! a total: at the 99.9% level about 1 in 1 000 keys whose probability is strictly between 0
 //! and 1 falls outside by chance.
+//!
+//! **The A-29 allowance.** Exact analysis computes the continuous-time model; the sampled engine
+//! rounds every random duration to the whole millisecond (an event inside a fixed talk to a
+//! whole ms of it). Coupling the two (one continuous draw X, the engine using X rounded), they
+//! take different paths only when some comparison the engine makes with X flips — the two
+//! compared times within 1 ms of each other, or X within 0.5 ms of 0 (a zero-length segment or
+//! statement is dropped). That has probability at most 2 ms × the density's maximum per
+//! comparison, so a key may differ by at most `allowance(model)` = [`COMPARISONS`] × 2 ms ×
+//! Σ f_max over the random times of a contact ([`allowance`]; docs/exact.md "Checked against
+//! sampling"). A key outside the Wilson interval but within the
+//! allowance is listed and counted apart (`within A-29`), not hidden; one beyond it is `outside`.
 
 use std::fmt::Write as _;
 
@@ -88,9 +99,59 @@ fn with_loop(text: &str) -> String {
     out
 }
 
+/// Comparisons one random time of a contact is assumed to take part in, for the A-29 allowance:
+/// the queue race, the script thread's next action (the hold loop), R12's short-call threshold
+/// and the zero-length test — an assumption of this check, stated in docs/exact.md.
+const COMPARISONS: f64 = 4.0;
+
+/// The largest density of a duration law, per second (0 for a fixed one).
+fn density_max(d: &recflow::model::Dist) -> f64 {
+    use recflow::model::Dist;
+    match *d {
+        Dist::Fixed(_) => 0.0,
+        Dist::Exp(mean) if mean > 0.0 => 1.0 / mean,
+        Dist::Uniform(a, b) if b > a => 1.0 / (b - a),
+        _ => 0.0,
+    }
+}
+
+/// The A-29 allowance of a model (module docs): how far the ms-clock engine's probability of any
+/// key may lie from the continuous-time model's. Each duration law counts once per contact —
+/// the three examples' models draw each of them at most once (MENU, PLAY and MUSIC durations
+/// are fixed in all of them) — and each agent event or press inside a fixed talk T is uniform
+/// on it (density 1/T); inside a random talk they are sampled by exact analysis too (hybrid),
+/// so both sides round them the same way.
+fn allowance(traffic: &Traffic) -> f64 {
+    let d = &traffic.durations;
+    let mut f: f64 = [&d.menu, &d.play, &d.music, &d.queue_wait, &d.patience, &d.talk]
+        .into_iter()
+        .chain(d.ivr_patience.as_ref())
+        .map(density_max)
+        .sum();
+    if let recflow::model::Dist::Fixed(talk) = d.talk {
+        let a = &traffic.agent;
+        let kinds =
+            [a.rod, a.supervisor_rod, a.transfer_agent, a.transfer_external, a.conference, a.disposition];
+        let mut events = kinds.iter().filter(|&&p| p > 0.0).count();
+        // Presses: the traffic's sequences, or the script's own buttons now and then (at most
+        // the two statement buttons the examples use).
+        events += if a.presses_given {
+            a.presses.iter().filter(|s| s.p > 0.0).map(|s| s.buttons.len()).sum()
+        } else {
+            2
+        };
+        if talk > 0.0 {
+            f += events as f64 / talk;
+        }
+    }
+    COMPARISONS * 0.002 * f
+}
+
 struct Checked {
     keys: u64,
     inner: u64,
+    /// Outside the Wilson interval but within the A-29 allowance.
+    within: Vec<String>,
     outside: Vec<String>,
 }
 
@@ -105,7 +166,8 @@ fn check(
     let e = exact::explore_within(&p, samples, 500_000)
         .map_err(|e| format!("past the run budget ({} runs)", e.runs))?;
     let sampled = serde_json::to_value(recflow::sim::simulate(&p, n, |_| {})).unwrap();
-    let mut c = Checked { keys: 0, inner: 0, outside: Vec::new() };
+    let tau = allowance(traffic);
+    let mut c = Checked { keys: 0, inner: 0, within: Vec::new(), outside: Vec::new() };
     for v in &e.probabilities {
         let mut x = &sampled;
         for k in &v.path {
@@ -124,8 +186,11 @@ fn check(
         if v.value > 0.0 && v.value < 1.0 {
             c.inner += 1;
         }
-        if ehi < lo - 1e-12 || elo > hi + 1e-12 {
-            c.outside.push(format!("{} exact {} vs {k}/{n} [{lo:.6}, {hi:.6}]", v.path.join("."), v.value));
+        let line = || format!("{} exact {} vs {k}/{n} [{lo:.6}, {hi:.6}]", v.path.join("."), v.value);
+        if ehi + tau < lo - 1e-12 || elo - tau > hi + 1e-12 {
+            c.outside.push(line());
+        } else if ehi < lo - 1e-12 || elo > hi + 1e-12 {
+            c.within.push(format!("{} (allowance {tau:.1e})", line()));
         }
     }
     Ok((e, c))
@@ -173,19 +238,23 @@ fn main() {
             }
         }
     }
+    let models = [
+        ("fixed", (Tenant::default(), fixed())),
+        ("exp", (Tenant::default(), exponential())),
+        ("busy", busy()),
+    ];
     println!("exact vs {n} sampled contacts (99.9% Wilson interval), key by key");
+    for (model, (_, traffic)) in &models {
+        println!("A-29 allowance of `{model}`: {:.2e}", allowance(traffic));
+    }
     println!(
-        "{:<44} {:<6} {:<22} {:>6} {:>6} {:>8}",
-        "script", "model", "exact?", "keys", "(0,1)", "outside"
+        "{:<44} {:<6} {:<22} {:>6} {:>6} {:>8} {:>8}",
+        "script", "model", "exact?", "keys", "(0,1)", "A-29", "outside"
     );
-    let (mut keys, mut inner, mut outside, mut unchecked) = (0u64, 0u64, 0u64, 0u64);
+    let (mut keys, mut inner, mut within, mut outside, mut unchecked) = (0u64, 0u64, 0u64, 0u64, 0u64);
     for (name, s) in &scripts {
-        for (model, world) in [
-            ("fixed", (Tenant::default(), fixed())),
-            ("exp", (Tenant::default(), exponential())),
-            ("busy", busy()),
-        ] {
-            match check(s, &world, n, 200) {
+        for (model, world) in &models {
+            match check(s, world, n, 200) {
                 Ok((e, c)) => {
                     let how = if e.exact && !e.loops.is_empty() {
                         "exact, loop solved".to_string()
@@ -198,16 +267,21 @@ fn main() {
                         format!("residual {:.1e}", e.residual)
                     };
                     println!(
-                        "{name:<44} {model:<6} {how:<22} {:>6} {:>6} {:>8}",
+                        "{name:<44} {model:<6} {how:<22} {:>6} {:>6} {:>8} {:>8}",
                         c.keys,
                         c.inner,
+                        c.within.len(),
                         c.outside.len()
                     );
+                    for o in &c.within {
+                        println!("    within A-29: {o}");
+                    }
                     for o in &c.outside {
                         println!("    outside: {o}");
                     }
                     keys += c.keys;
                     inner += c.inner;
+                    within += c.within.len() as u64;
                     outside += c.outside.len() as u64;
                 }
                 Err(why) => {
@@ -219,7 +293,8 @@ fn main() {
     }
     println!(
         "total: {keys} keys checked ({inner} with a probability strictly between 0 and 1), {outside} outside \
-         (about {:.1} expected by chance at 99.9%); {unchecked} script × model pairs not checked",
+         (about {:.1} expected by chance at 99.9%), {within} more outside the Wilson interval but within the \
+         A-29 allowance; {unchecked} script × model pairs not checked",
         inner as f64 / 1000.0
     );
 }
