@@ -369,3 +369,28 @@ fn a_handler_lasting_after_a_random_press_falls_back_to_sampling_and_says_why() 
     let why = e.not_exact.join("\n");
     assert!(why.contains("3000 ms after an agent event or press") && why.contains("either side"), "{why}");
 }
+
+/// The talk's splits make paths as unlikely as they come — five agent behaviours (each
+/// certain) before an ONANSWER action 50 ms into the 240 s talk: (50/240 000)^5 ≈ 4e-19 —
+/// yet the tree is finite (the talk ends): nothing is cut below 2^-50, no residual, no loop
+/// reported, exact. The ROD records exactly when it comes before the external transfer: 1/2.
+#[test]
+fn unlikely_splits_of_the_talk_are_explored_not_cut() {
+    let s = script(
+        "  - {id: begin, type: BEGIN, next: queue}
+  - {id: queue, type: REQAGENT, properties: {Skill: Sales}}
+  - {id: answered, type: ONANSWER, next: wait}
+  - {id: wait, type: WAIT, properties: {Seconds: 0.05}}
+",
+    );
+    let mut tenant = Tenant::default();
+    tenant.agents.truncate(2);
+    let mut t = traffic(&s, "{}", Dist::Fixed(30.0), Dist::Fixed(300.0), Dist::Fixed(240.0));
+    let a = &mut t.agent;
+    (a.rod, a.transfer_agent, a.transfer_external, a.conference, a.disposition) = (1.0, 1.0, 1.0, 1.0, 1.0);
+    let e = exact::explore(&Compiled::compile(&s, &tenant, &t), 50).unwrap();
+    assert!(e.exact, "{:?}", e.not_exact);
+    assert_eq!(e.residual, 0.0);
+    assert!(e.not_exact.is_empty(), "{:?}", e.not_exact);
+    assert_eq!(value(&e, "initiators.rod").rational.as_deref(), Some("1/2"));
+}

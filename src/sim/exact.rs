@@ -129,6 +129,10 @@ pub struct Exploring {
     /// Save nothing and resume nothing: every run replays its prefix from arrival (a test
     /// compares the two).
     replay: bool,
+    /// The draw being decided is one of a talk's symbolic times ([`Source::split`]): its
+    /// outcomes are never cut — such splits are finite (the talk ends), so a path made unlikely
+    /// by them is no loop, and cutting it would report a residual and a loop that are not there.
+    uncut: bool,
 }
 
 /// The source's part of a saved state: everything a run builds is appended to, so lengths
@@ -216,6 +220,7 @@ impl Default for Exploring {
             marks: Vec::new(),
             last_save: 0,
             replay: false,
+            uncut: false,
         }
     }
 }
@@ -244,7 +249,7 @@ impl Exploring {
                 continue;
             }
             let child_f = self.mass_f * float[k];
-            if child_f < CUT {
+            if child_f < CUT && !self.uncut {
                 let child = times(&self.mass, pk);
                 self.cuts.push((pos, child.clone()));
                 self.residual += child;
@@ -397,7 +402,10 @@ impl Source<'_> for Exploring {
                 }
             })
             .collect();
-        self.decide(p, &Probs::new(probs))
+        self.uncut = true;
+        let k = self.decide(p, &Probs::new(probs));
+        self.uncut = false;
+        k
     }
 
     fn cannot(&mut self, why: String) {

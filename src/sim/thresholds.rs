@@ -67,7 +67,7 @@ impl Prob {
         Prob { f: 1.0, exact: Some(BigRational::one()) }
     }
     /// 1 − self.
-    fn complement(&self) -> Prob {
+    pub fn complement(&self) -> Prob {
         Prob { f: 1.0 - self.f, exact: self.exact.as_ref().map(|q| BigRational::one() - q) }
     }
     /// The exact fraction `q` (and its f64).

@@ -313,8 +313,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                     k += run;
                 }
                 _ => {
-                    let purpose = self.talk_purpose();
-                    if !self.chance_of(purpose, &q) {
+                    if self.choose(&[q.complement(), q.clone()]) == 0 {
                         above.push(i);
                     }
                     k += 1;
