@@ -201,3 +201,196 @@ fn r12_short_calls_with_an_exponential_talk_are_its_cdf_at_the_threshold() {
     let want = 64.0 * (-4.0f64 / 60.0).exp();
     assert!((secs.value - want).abs() < 1e-3, "{} vs {want}", secs.value);
 }
+
+// ---- The talk's agent events and presses with a fixed talk (`engine::talk`) ----
+
+/// The default tenant (one 100% policy, 20 agents) and a fixed talk of 240 s; `agent` sets the
+/// talk's behaviours.
+fn talk_world(s: &Script, agent: impl FnOnce(&mut Traffic)) -> exact::Exact {
+    let mut t = traffic(s, "{}", Dist::Fixed(30.0), Dist::Fixed(300.0), Dist::Fixed(240.0));
+    agent(&mut t);
+    let p = Compiled::compile(s, &Tenant::default(), &t);
+    exact::explore(&p, 50).unwrap()
+}
+
+const T: f64 = 240.0;
+
+/// One ROD at a uniform time in the 240 s talk against a Studio Stop at a fixed c = 60 s
+/// (ONANSWER: Start, WAIT 60 s, Stop). Before the Stop, Studio already records (the ROD changes
+/// nothing, and the Stop ends it); after it, ROD records from then on. So a ROD recording
+/// exists with P(X > c) = 1 − c/T = 3/4, times the 10% who ask for ROD: 3/40, exact. ROD
+/// records T − X given X > c, whose mean is (T − c)/2 = 90 s: 0.1 × 3/4 × 90 = 6.75 s per
+/// contact (the clock value of X is the conditional mean, A-29).
+#[test]
+fn a_rod_at_a_uniform_time_against_a_studio_stop_at_a_fixed_time_is_c_over_t() {
+    let s = script(
+        "  - {id: begin, type: BEGIN, next: queue}
+  - {id: queue, type: REQAGENT, properties: {Skill: Sales}}
+  - {id: answered, type: ONANSWER, next: start}
+  - {id: start, type: LOGRECORDINGPRO, properties: {Record: Start}, next: wait}
+  - {id: wait, type: WAIT, properties: {Seconds: 60}, next: stop}
+  - {id: stop, type: LOGRECORDINGPRO, properties: {Record: Stop}}
+",
+    );
+    let e = talk_world(&s, |t| t.agent.rod = 0.1);
+    assert!(e.exact, "{:?}", e.not_exact);
+    assert_eq!(e.samples, 1, "no duration is sampled");
+    let c = 60.0;
+    let v = value(&e, "initiators.rod");
+    assert!((v.value - 0.1 * (1.0 - c / T)).abs() < 1e-12, "{}", v.value);
+    assert_eq!(v.rational.as_deref(), Some("3/40"));
+    let secs = e.expected.iter().find(|v| v.path == ["recorded_seconds", "full"]).unwrap();
+    // Studio records the first 60 s of every contact, ROD the rest after a later ROD.
+    let want = 60.0 + 0.1 * (1.0 - c / T) * (T - c) / 2.0;
+    assert!((secs.value - want).abs() < 1e-3, "{} vs {want}", secs.value);
+}
+
+/// Two events racing inside the talk, both certain: ROD and a transfer to an external number.
+/// After the transfer the agent's ROD no longer happens (A-20), so a ROD recording exists
+/// exactly when the ROD comes first: each of two iid uniform times is the first with 1/2.
+#[test]
+fn two_events_racing_in_a_fixed_talk_are_each_first_with_one_half() {
+    let s = script(
+        "  - {id: begin, type: BEGIN, next: queue}
+  - {id: queue, type: REQAGENT, properties: {Skill: Sales}}
+",
+    );
+    let e = talk_world(&s, |t| {
+        t.agent.rod = 1.0;
+        t.agent.transfer_external = 1.0;
+    });
+    assert!(e.exact, "{:?}", e.not_exact);
+    let v = value(&e, "initiators.rod");
+    assert!((v.value - 0.5).abs() < 1e-12, "{}", v.value);
+    assert_eq!(v.rational.as_deref(), Some("1/2"));
+    // And three: add a disposition (R11: it ends policy recording, not ROD). The ROD still
+    // records exactly when it comes before the transfer, 1/2, whatever the disposition does.
+    let e = talk_world(&s, |t| {
+        t.agent.rod = 1.0;
+        t.agent.transfer_external = 1.0;
+        t.agent.disposition = 1.0;
+    });
+    assert!(e.exact, "{:?}", e.not_exact);
+    assert_eq!(value(&e, "initiators.rod").rational.as_deref(), Some("1/2"));
+}
+
+/// The MAX recorded-statement sequence (Start, then Stop, p = 1/2) against the release: both
+/// presses fall inside the talk, so every pressing contact captures and saves its statement,
+/// and the statement lasts U(2) − U(1) of two uniform times, whose mean is T/3 = 80 s:
+/// 0.5 × 80 = 40 s per contact.
+#[test]
+fn a_two_press_statement_sequence_against_the_release_lasts_a_third_of_the_talk() {
+    let s = common::sim::load("scripts/max-recorded-statements.yaml");
+    let e = talk_world(&s, |t| {
+        t.agent.presses = vec![recflow::model::PressSequence {
+            p: 0.5,
+            buttons: vec!["Start Recorded Statement".into(), "Stop Recorded Statement".into()],
+        }];
+        t.agent.presses_given = true;
+    });
+    assert!(e.exact, "{:?}", e.not_exact);
+    assert_eq!(value(&e, "coverage.actions.statement-stop").rational.as_deref(), Some("1/2"));
+    let secs = e.expected.iter().find(|v| v.path == ["recorded_seconds", "statements"]);
+    let secs = secs.unwrap_or_else(|| panic!("{:?}", e.expected.iter().map(|v| &v.path).collect::<Vec<_>>()));
+    assert!((secs.value - 0.5 * T / 3.0).abs() < 1e-3, "{}", secs.value);
+}
+
+/// The same sequence against an ONANSWER action at a fixed time c = 60 s: the buttons are
+/// turned On only then (WAIT 60 s, then the INDICATEs). N, the number of the two presses
+/// before c, is Binomial(2, q = c/T = 1/4). A press before c finds its button Off and does
+/// nothing. So the Start works when N = 0, (1 − q)² = 9/16, and the Stop (whose press is the
+/// later one) when N ≤ 1, 1 − q² = 15/16; times the 1/2 who press.
+#[test]
+fn a_two_press_sequence_against_an_onanswer_action_at_a_fixed_time_is_binomial() {
+    let s = script(
+        "  - {id: begin, type: BEGIN, next: queue}
+  - {id: queue, type: REQAGENT, properties: {Skill: Sales}}
+  - {id: answered, type: ONANSWER, next: wait}
+  - {id: wait, type: WAIT, properties: {Seconds: 60}, next: show-start}
+  - {id: show-start, type: INDICATE, properties: {Name: Start, State: On, ActionType: Signal, Parameters: [StartStatement]}, next: show-stop}
+  - {id: show-stop, type: INDICATE, properties: {Name: Stop, State: On, ActionType: Signal, Parameters: [StopStatement]}}
+  - {id: signal, type: ONSIGNAL, next: which}
+  - {id: which, type: CASE, properties: {Variable: SP1}, branches: {StartStatement: statement-start, StopStatement: statement-stop}}
+  - {id: statement-start, type: LOGRECORDINGPRO, properties: {Record: Start, UseRecordingStatementId: True}, next: save}
+  - {id: save, type: SNIPPET, properties: {Data: 'ASSIGN Global:_id = RecordingStatementId'}}
+  - {id: statement-stop, type: LOGRECORDINGPRO, properties: {Record: Stop, UseRecordingStatementId: True}}
+",
+    );
+    let e = talk_world(&s, |t| {
+        t.agent.presses =
+            vec![recflow::model::PressSequence { p: 0.5, buttons: vec!["Start".into(), "Stop".into()] }];
+        t.agent.presses_given = true;
+    });
+    assert!(e.exact, "{:?}", e.not_exact);
+    let q = 60.0 / T;
+    let start = value(&e, "coverage.actions.statement-start");
+    assert!((start.value - 0.5 * (1.0 - q) * (1.0 - q)).abs() < 1e-12, "{}", start.value);
+    assert_eq!(start.rational.as_deref(), Some("9/32"));
+    let stop = value(&e, "coverage.actions.statement-stop");
+    assert!((stop.value - 0.5 * (1.0 - q * q)).abs() < 1e-12, "{}", stop.value);
+    assert_eq!(stop.rational.as_deref(), Some("15/32"));
+}
+
+/// Beyond threshold splitting: the ONSIGNAL handler plays a 3 s prompt after the Start press,
+/// so the thread's next action is 3 s after a random time, while the Stop press is still
+/// pending at a time after that same random time — the two are not independent. The analysis
+/// falls back to sampling and says why.
+#[test]
+fn a_handler_lasting_after_a_random_press_falls_back_to_sampling_and_says_why() {
+    let s = script(
+        "  - {id: begin, type: BEGIN, next: queue}
+  - {id: queue, type: REQAGENT, properties: {Skill: Sales}}
+  - {id: answered, type: ONANSWER, next: show-start}
+  - {id: show-start, type: INDICATE, properties: {Name: Start, State: On, ActionType: Signal, Parameters: [StartStatement]}, next: show-stop}
+  - {id: show-stop, type: INDICATE, properties: {Name: Stop, State: On, ActionType: Signal, Parameters: [StopStatement]}}
+  - {id: signal, type: ONSIGNAL, next: prompt}
+  - {id: prompt, type: PLAY, next: which}
+  - {id: which, type: CASE, properties: {Variable: SP1}, branches: {StartStatement: statement-start, StopStatement: statement-stop}}
+  - {id: statement-start, type: LOGRECORDINGPRO, properties: {Record: Start, UseRecordingStatementId: True}}
+  - {id: statement-stop, type: LOGRECORDINGPRO, properties: {Record: Stop, UseRecordingStatementId: True}}
+",
+    );
+    let e = talk_world(&s, |t| {
+        t.agent.presses =
+            vec![recflow::model::PressSequence { p: 0.5, buttons: vec!["Start".into(), "Stop".into()] }];
+        t.agent.presses_given = true;
+    });
+    assert!(!e.exact);
+    assert_eq!(e.samples, 50);
+    let why = e.not_exact.join("\n");
+    assert!(why.contains("not split exactly") && why.contains("relative to another random time"), "{why}");
+    // One press alone: the prompt after it ends 3 s after a random time, which the release at
+    // the end of the talk may come before (a press in its last 3 s) or not.
+    let e = talk_world(&s, |t| {
+        t.agent.presses = vec![recflow::model::PressSequence { p: 0.5, buttons: vec!["Start".into()] }];
+        t.agent.presses_given = true;
+    });
+    assert!(!e.exact);
+    let why = e.not_exact.join("\n");
+    assert!(why.contains("3000 ms after an agent event or press") && why.contains("either side"), "{why}");
+}
+
+/// The talk's splits make paths as unlikely as they come — five agent behaviours (each
+/// certain) before an ONANSWER action 50 ms into the 240 s talk: (50/240 000)^5 ≈ 4e-19 —
+/// yet the tree is finite (the talk ends): nothing is cut below 2^-50, no residual, no loop
+/// reported, exact. The ROD records exactly when it comes before the external transfer: 1/2.
+#[test]
+fn unlikely_splits_of_the_talk_are_explored_not_cut() {
+    let s = script(
+        "  - {id: begin, type: BEGIN, next: queue}
+  - {id: queue, type: REQAGENT, properties: {Skill: Sales}}
+  - {id: answered, type: ONANSWER, next: wait}
+  - {id: wait, type: WAIT, properties: {Seconds: 0.05}}
+",
+    );
+    let mut tenant = Tenant::default();
+    tenant.agents.truncate(2);
+    let mut t = traffic(&s, "{}", Dist::Fixed(30.0), Dist::Fixed(300.0), Dist::Fixed(240.0));
+    let a = &mut t.agent;
+    (a.rod, a.transfer_agent, a.transfer_external, a.conference, a.disposition) = (1.0, 1.0, 1.0, 1.0, 1.0);
+    let e = exact::explore(&Compiled::compile(&s, &tenant, &t), 50).unwrap();
+    assert!(e.exact, "{:?}", e.not_exact);
+    assert_eq!(e.residual, 0.0);
+    assert!(e.not_exact.is_empty(), "{:?}", e.not_exact);
+    assert_eq!(value(&e, "initiators.rod").rational.as_deref(), Some("1/2"));
+}

@@ -129,6 +129,10 @@ pub struct Exploring {
     /// Save nothing and resume nothing: every run replays its prefix from arrival (a test
     /// compares the two).
     replay: bool,
+    /// The draw being decided is one of a talk's symbolic times ([`Source::split`]): its
+    /// outcomes are never cut — such splits are finite (the talk ends), so a path made unlikely
+    /// by them is no loop, and cutting it would report a residual and a loop that are not there.
+    uncut: bool,
     /// Merge equal states across paths (memoisation: docs/exact.md "Merging across paths"):
     /// a run that comes to a state whose whole subtree an earlier run explored ends there, and
     /// that subtree's result is counted again for it. Off with `merge` off, under
@@ -295,6 +299,7 @@ impl Default for Exploring {
             store: Store::default(),
             ref_to: None,
             ref_settled: Vec::new(),
+            uncut: false,
         }
     }
 }
@@ -323,7 +328,7 @@ impl Exploring {
                 continue;
             }
             let child_f = self.mass_f * float[k];
-            if child_f < CUT {
+            if child_f < CUT && !self.uncut {
                 let child = times(&self.mass, pk);
                 self.cuts.push((pos, child.clone()));
                 self.residual += child;
@@ -469,6 +474,23 @@ impl Source<'_> for Exploring {
             }
         };
         self.decide(p, &Probs::new(vec![BigRational::one() - &below, below])) == 1
+    }
+
+    fn split(&mut self, p: Purpose, q: &[super::thresholds::Prob]) -> usize {
+        let probs = q
+            .iter()
+            .map(|q| match &q.exact {
+                Some(x) => x.clone(),
+                None => {
+                    self.irrational = true;
+                    BigRational::from_float(q.f).unwrap_or_else(BigRational::zero)
+                }
+            })
+            .collect();
+        self.uncut = true;
+        let k = self.decide(p, &Probs::new(probs));
+        self.uncut = false;
+        k
     }
 
     fn cannot(&mut self, why: String) {

@@ -327,6 +327,13 @@ pub trait Source<'p>: Clone + Send {
     fn threshold(&mut self, _p: Purpose, _q: &crate::sim::thresholds::Prob) -> bool {
         false
     }
+    /// Symbolic times placed among several outcomes (how many of a talk's uniform times fall
+    /// before a fixed time, which of them comes first: `engine::talk`): outcome `k` with
+    /// probability `q[k]` (they sum to 1). The sampled engine never asks.
+    #[inline(always)]
+    fn split(&mut self, _p: Purpose, _q: &[crate::sim::thresholds::Prob]) -> usize {
+        0
+    }
     /// Symbolic durations cannot go on here, because `why`: the run goes on (its values are
     /// not used) and exact analysis explores again with sampled durations.
     #[inline(always)]

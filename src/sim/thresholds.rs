@@ -18,7 +18,7 @@
 //! is evaluated in f64 ([`Prob::exact`] is then `None`).
 
 use num_rational::BigRational;
-use num_traits::{One, Zero};
+use num_traits::{One, ToPrimitive, Zero};
 
 use crate::model::Dist;
 
@@ -67,9 +67,34 @@ impl Prob {
         Prob { f: 1.0, exact: Some(BigRational::one()) }
     }
     /// 1 − self.
-    fn complement(&self) -> Prob {
+    pub fn complement(&self) -> Prob {
         Prob { f: 1.0 - self.f, exact: self.exact.as_ref().map(|q| BigRational::one() - q) }
     }
+    /// The exact fraction `q` (and its f64).
+    pub fn rational(q: BigRational) -> Prob {
+        Prob { f: q.to_f64().unwrap_or(0.0), exact: Some(q) }
+    }
+}
+
+/// The talk's uniform times (`engine::talk`): P(N = n) for n = 0..=m, N the number of m iid
+/// times uniform on [lo, hi) that fall before c (lo < c < hi) — Binomial(m, (c − lo)/(hi − lo)),
+/// exact fractions (whole ms).
+pub fn binomial_below(m: u32, lo: u64, c: u64, hi: u64) -> Vec<Prob> {
+    let q = BigRational::new((c - lo).into(), (hi - lo).into());
+    let r = BigRational::one() - &q;
+    let mut out = Vec::with_capacity(m as usize + 1);
+    let mut choose = num_bigint::BigInt::one();
+    for n in 0..=m {
+        let p = BigRational::from_integer(choose.clone()) * pow(&q, n) * pow(&r, m - n);
+        out.push(Prob::rational(p));
+        // C(m, n + 1) = C(m, n) (m − n) / (n + 1).
+        choose = choose * (m - n) / (n + 1);
+    }
+    out
+}
+
+fn pow(x: &BigRational, n: u32) -> BigRational {
+    (0..n).fold(BigRational::one(), |a, _| a * x)
 }
 
 /// A decimal read back as its fraction (`sim::exact::rational`): ms of a decimal number of

@@ -371,6 +371,15 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             Op::Snippet { code, next, error } => {
                 // `now()` and the date functions read the simulated clock.
                 self.c.vars.set_clock_ms(self.c.t);
+                // Exact analysis: a clock value that stands for a random time (`talk.rs`) is
+                // not one `now()` may read.
+                if S::SYMBOLIC && self.c.talk.clock.is_some() && code.reads_clock() {
+                    self.talk_cannot(
+                        "a Snippet reads the clock (now()) at a time relative to an agent event or \
+                         press at a random time inside the talk"
+                            .to_string(),
+                    );
+                }
                 let result = code.run(&mut self.c.vars);
                 let unmodelled = self.c.vars.take_unmodelled();
                 if unmodelled > 0 {

@@ -140,7 +140,8 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         };
         let mut competitor = self.c.pc.map(|_| self.c.ready.max(self.c.t));
         for e in &self.c.events {
-            if e.at != SYM_AT {
+            // (A talk's symbolic times are never pending with this one: `talk.rs`.)
+            if e.at < super::talk::GROUP_AT {
                 competitor = Some(competitor.map_or(e.at, |c| c.min(e.at)));
             }
         }
@@ -178,7 +179,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
 
     /// Whether an outcome of probability `q` happens: no branch when it is certain or
     /// impossible, else the source branches on it ([`Source::threshold`]).
-    fn chance_of(&mut self, purpose: Purpose, q: &thresholds::Prob) -> bool {
+    pub(super) fn chance_of(&mut self, purpose: Purpose, q: &thresholds::Prob) -> bool {
         if q.f <= 0.0 {
             false
         } else if q.f >= 1.0 {
@@ -424,6 +425,13 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         if let Some(fixed) = plan.and_then(|plan| plan.talk) {
             talk = fixed;
         }
+        // Exact analysis with a fixed talk: its events' and presses' times stay symbolic, iid
+        // uniform on the talk (`talk.rs`), placed at the scheduler's comparisons.
+        let grouped = S::SYMBOLIC
+            && !symbolic
+            && plan.is_none()
+            && self.src.symbolic()
+            && thresholds::law(p.talk).is_none();
         if !symbolic {
             tr!(self, "note", None, None, "talk {talk} ms");
             self.obs.decided(Decision::Talk(talk));
@@ -443,7 +451,9 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                     Happen::Never => false,
                     Happen::At(_) => true,
                 };
-                if happens {
+                if happens && grouped {
+                    self.push_event(super::talk::GROUP_AT, kind);
+                } else if happens {
                     let at = match fixed {
                         Happen::At(Some(ms)) => ms.clamp(1, talk - 1),
                         _ => self.inside_talk(b.at, talk),
@@ -464,7 +474,10 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 }
             }
         } else {
-            self.traffic_presses(t, talk);
+            self.traffic_presses(t, talk, grouped);
+        }
+        if grouped {
+            self.talk_opens(t, talk);
         }
 
         // ONANSWER replaces whatever the thread was doing (usually the hold loop), once;
@@ -505,11 +518,21 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         true
     }
 
-    /// The traffic's MAX press sequences of one talk, each drawn from its own purposes.
-    fn traffic_presses(&mut self, t: u64, talk: u64) {
+    /// The traffic's MAX press sequences of one talk, each drawn from its own purposes
+    /// (`grouped`: exact analysis, their times symbolic, `talk.rs`).
+    fn traffic_presses(&mut self, t: u64, talk: u64, grouped: bool) {
         let p = self.p;
         for (j, seq) in p.presses.iter().enumerate() {
             if seq.p > 0.0 && talk >= 2 && self.src.chance(&mut self.c.draws, seq.happens, seq.p) {
+                if grouped {
+                    for k in 0..seq.buttons.len() {
+                        self.push_event(
+                            super::talk::GROUP_AT,
+                            EvKind::Press { seq: j as u32, pos: k as u32 },
+                        );
+                    }
+                    continue;
+                }
                 self.c.times.clear();
                 for _ in &seq.buttons {
                     let x = self.inside_talk(seq.at, talk);
@@ -643,6 +666,9 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         self.c.call_end = Some(t);
         // Nothing that was scheduled for the talk can happen after the call ended.
         self.c.events.clear();
+        if S::SYMBOLIC {
+            self.talk_released(out);
+        }
         match self.p.handler_sets[self.c.handlers as usize][1] {
             Some(or) => {
                 tr!(self, "event", Some(or), None, "ONRELEASE fires");

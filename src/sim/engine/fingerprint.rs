@@ -23,6 +23,7 @@
 //! per-contact loop never does (the check is a constant).
 
 use super::events::{EvKind, SYM_AT};
+use super::talk::GROUP_AT;
 use super::{Engine, Observer};
 use crate::sim::outcome::{Initiator, Outcome};
 use crate::sim::rng::{OpenRec, Source};
@@ -93,6 +94,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             samples,
             events,
             sym,
+            talk,
             times,
             scratch,
             id_buf,
@@ -188,7 +190,14 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                     EvKind::Release => (9, 0, 0),
                     EvKind::IvrHangUp => (10, 0, 0),
                 };
-                let at = if e.at == SYM_AT { u64::MAX } else { e.at.wrapping_sub(now) };
+                let at = if e.at == SYM_AT {
+                    u64::MAX
+                } else if e.at >= GROUP_AT {
+                    // A talk time still symbolic: its slot (`talk.rs`), slots in time order.
+                    u64::MAX - 1 - (e.at - GROUP_AT)
+                } else {
+                    e.at.wrapping_sub(now)
+                };
                 [at, u64::from(e.class), e.sub, k, a * (1 << 32) + b]
             })
             .collect();
@@ -213,6 +222,8 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             }
             None => w(buf, 0),
         }
+        // The talk's symbolic times (`talk.rs`): slots and random clock values, relative to the clock.
+        talk.encode(now, buf);
         w(buf, times.len() as u64);
         times.iter().for_each(|&x| w(buf, x.wrapping_sub(now)));
         end(buf, parts);

@@ -118,6 +118,7 @@ mod recording;
 mod state;
 mod statements;
 mod studio;
+mod talk;
 
 pub use observe::{Decision, Mark, Observer, Timeline, TraceStep, Visits};
 use state::{CallPhase, Ctx};
@@ -190,6 +191,11 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         }
         out.clear(id, p.policies.len());
         self.c.reset(id);
+        // Exact analysis only: the talk's symbolic times (`talk.rs`; `Ctx::reset` leaves them,
+        // the sampled engine never writes them).
+        if S::SYMBOLIC {
+            self.c.talk.clear();
+        }
         self.src.reset();
         // Snippet choices on unknown values and `random()`: from (seed, contact) only.
         self.c.vars.set_seed(p.seed.rotate_left(17) ^ id.wrapping_mul(0x9E37_79B9_7F4A_7C15));
@@ -303,6 +309,10 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             if S::SYMBOLIC && self.c.sym.is_some() {
                 self.resolve_symbolic();
             }
+            // … and the talk's symbolic event and press times (`talk.rs`).
+            if S::SYMBOLIC && self.c.talk.active() {
+                self.resolve_talk();
+            }
             let next_ev = self.next_event();
             let run_thread = match (self.c.pc, next_ev) {
                 (Some(_), Some(i)) => self.c.ready <= self.c.events[i].at,
@@ -311,6 +321,9 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 (None, None) => break,
             };
             if run_thread {
+                if S::SYMBOLIC {
+                    self.talk_thread();
+                }
                 // `max`: an event may have moved the clock past the thread's ready time.
                 self.c.t = self.c.t.max(self.c.ready);
                 // A loop in the script (MUSIC/WAIT forever, CASE back to itself) must end:
@@ -331,6 +344,10 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 self.c.steps += 1;
                 let at = self.c.pc;
                 self.step(out);
+                // Exact analysis: the thread's next action is relative to the clock (`talk.rs`).
+                if S::SYMBOLIC {
+                    self.c.talk.ready = self.c.talk.clock;
+                }
                 // Snippet / template work is bounded per contact: past the budget the contact
                 // ends here, at the action that spent it (issue 21, F01).
                 if self.c.vars.work() > crate::snippet::MAX_CONTACT_WORK {
@@ -351,7 +368,18 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 // `swap_remove`: the list's order carries no meaning, ties are in the key.
                 let e = self.c.events.swap_remove(i);
                 self.c.t = self.c.t.max(e.at);
-                self.fire(e.kind, out);
+                if S::SYMBOLIC {
+                    // Exact analysis: the clock stands for a random time or not (`talk.rs`), and
+                    // so does the thread's next action when the event (re)started it.
+                    self.talk_event(e.at);
+                    let thread = (self.c.pc, self.c.ready);
+                    self.fire(e.kind, out);
+                    if (self.c.pc, self.c.ready) != thread {
+                        self.c.talk.ready = self.c.talk.clock;
+                    }
+                } else {
+                    self.fire(e.kind, out);
+                }
             }
         }
     }

@@ -7,6 +7,7 @@
 //! field, makes that class of bug a compile error instead of a wrong report.
 
 use super::events::{Ev, Sym};
+use super::talk::Talk;
 use crate::model::Direction;
 use crate::script::ActionIx;
 use crate::sim::compile::Compiled;
@@ -117,6 +118,9 @@ pub(super) struct Ctx {
     /// Exact analysis only: the law of the one pending event whose time is random
     /// (`events::SYM_AT`, `sim::thresholds`). Always `None` when sampling.
     pub(super) sym: Option<Sym>,
+    /// Exact analysis only: the talk's pending event and press times kept symbolic
+    /// (`talk.rs`). Always empty when sampling.
+    pub(super) talk: Talk,
     /// Scratch for one press sequence's times, sorted before they become events.
     pub(super) times: Vec<u64>,
     /// Rendered ASSIGN value (cleared before each render, too).
@@ -167,6 +171,7 @@ impl Ctx {
             samples: vec![0; p.policies.len()],
             events: Vec::with_capacity(16),
             sym: None,
+            talk: Talk::default(),
             times: Vec::new(),
             scratch: String::new(),
             id_buf: String::new(),
@@ -215,6 +220,9 @@ impl Ctx {
             samples,
             events,
             sym,
+            // Written only under `Source::SYMBOLIC` (exact analysis), which resets it in
+            // `Engine::run`: the sampled engine's per-contact reset does not touch it.
+            talk: _,
             times,
             scratch,
             id_buf,
@@ -278,6 +286,7 @@ impl Ctx {
             samples,
             events,
             sym,
+            talk,
             times,
             scratch,
             id_buf,
@@ -298,6 +307,7 @@ impl Ctx {
         samples.clone_from(&o.samples);
         events.clone_from(&o.events);
         *sym = o.sym;
+        talk.copy_from(&o.talk);
         times.clone_from(&o.times);
         scratch.clone_from(&o.scratch);
         id_buf.clone_from(&o.id_buf);

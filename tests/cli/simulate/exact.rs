@@ -221,51 +221,62 @@ fn leaves(v: &serde_json::Value, path: &mut Vec<String>, out: &mut Vec<(Vec<Stri
 
 /// Every example script, fixed durations: each exact probability lies inside the 99.9% Wilson
 /// interval of a 20 000-contact sampled run of the same model (the same key of the report's
-/// counts). Scripts whose runs draw a random time (agent presses at uniform times) are
-/// checked too, with the hybrid interval added to the Wilson one. Deterministic (seed 1).
+/// counts). Every one is exact — the statement scripts too, whose MAX presses fall at uniform
+/// times inside the fixed talk (threshold splitting, `engine::talk`): no hybrid interval is
+/// needed. Deterministic (seed 1).
 #[test]
 fn every_example_exact_probability_lies_in_the_sampled_interval() {
-    const N: u64 = 20_000;
     let t = fixed_traffic();
-    let tp = t.path().to_str().unwrap();
     let mut scripts = common::single_examples();
     scripts.push(common::repo("scripts/tenant-consent-subscript/main.yaml"));
     scripts.push(common::repo("scripts/tenant-consent-subscript/mistake-main.yaml"));
-    let (mut exact_scripts, mut checked) = (Vec::new(), 0);
+    let checked = check_against_sampled(&scripts, t.path().to_str().unwrap());
+    assert!(checked > 500, "{checked} probabilities checked");
+}
+
+/// The statement scripts with their own traffic (the agent presses Start then Stop on half of
+/// the calls, examples/traffic-statement-presses.yaml) and a fixed talk: exact, and inside the
+/// sampled interval.
+#[test]
+fn statement_presses_in_a_fixed_talk_are_exact_and_lie_in_the_sampled_interval() {
+    let presses = std::fs::read_to_string(common::repo("examples/traffic-statement-presses.yaml")).unwrap();
+    let f = tempfile::Builder::new().suffix(".yaml").tempfile().unwrap();
+    std::fs::write(f.path(), format!("{FIXED}{presses}")).unwrap();
+    let scripts =
+        ["scripts/max-recorded-statements.yaml", "scripts/mistake-statement-lost.yaml"].map(common::repo);
+    let checked = check_against_sampled(&scripts, f.path().to_str().unwrap());
+    assert!(checked > 100, "{checked} probabilities checked");
+}
+
+/// Each script under traffic `tp`: `--exact` is exact (no sampled duration), and each of its
+/// probabilities lies inside the 99.9% Wilson interval of 20 000 sampled contacts. Returns
+/// the number of probabilities checked.
+fn check_against_sampled(scripts: &[std::path::PathBuf], tp: &str) -> usize {
+    const N: u64 = 20_000;
     let n = N.to_string();
-    for path in &scripts {
+    let mut checked = 0;
+    for path in scripts {
         let sp = path.to_str().unwrap();
-        let e = json(&["simulate", sp, "--exact", "--traffic", tp, "--calls", "400", "--format", "json"]);
+        let e = json(&["simulate", sp, "--exact", "--traffic", tp, "--format", "json"]);
+        assert_eq!(e["exact"], true, "{sp}: {}", e["not_exact"]);
+        assert!(e.get("interval999").is_none(), "{sp}: nothing sampled");
         let s = json(&["simulate", sp, "--traffic", tp, "--calls", &n, "--format", "json"]);
         let mut probs = Vec::new();
         leaves(&e["probabilities"], &mut Vec::new(), &mut probs);
-        if e["exact"] == true {
-            exact_scripts.push(path.file_name().unwrap().to_string_lossy().to_string());
-        }
         for (key, p) in &probs {
             let Some(k) = count(&s, key) else {
                 panic!("{sp}: `{}` is not a count of the report", key.join("."))
             };
             let (lo, hi) = common::sim::wilson999(k, N);
-            // Hybrid: the half-width of the duration samples widens the interval.
-            let h = e.get("interval999").map_or(0.0, |_| {
-                let mut v = &e["interval999"];
-                for k in key {
-                    v = &v[k];
-                }
-                (v[1].as_f64().unwrap() - v[0].as_f64().unwrap()) / 2.0
-            });
             assert!(
-                lo - h - 1e-12 <= *p && *p <= hi + h + 1e-12,
-                "{sp}: `{}`: exact {p} outside [{lo}, {hi}] ± {h} of {k}/{N} sampled",
+                lo - 1e-12 <= *p && *p <= hi + 1e-12,
+                "{sp}: `{}`: exact {p} outside [{lo}, {hi}] of {k}/{N} sampled",
                 key.join(".")
             );
             checked += 1;
         }
     }
-    // Most examples are exact with fixed durations; the statement scripts draw press times.
-    assert!(exact_scripts.len() >= 10, "exact: {exact_scripts:?}");
-    assert!(checked > 500, "{checked} probabilities checked");
+    checked
 }
 
 #[test]
