@@ -298,6 +298,16 @@ mod tests {
     }
 
     #[test]
+    fn the_talks_times_split_binomially_in_fractions() {
+        // Two uniform times on [0, 240 s) against 60 s: none, one, both before it.
+        let q = binomial_below(2, 0, 60_000, 240_000);
+        let r = |n: i64, d: i64| Some(BigRational::new(n.into(), d.into()));
+        assert_eq!(q.iter().map(|p| p.exact.clone()).collect::<Vec<_>>(), vec![r(9, 16), r(6, 16), r(1, 16)]);
+        let sum: f64 = binomial_below(7, 1_000, 1_003, 1_010).iter().map(|p| p.f).sum();
+        assert!((sum - 1.0).abs() < 1e-15, "{sum}");
+    }
+
+    #[test]
     fn uniform_against_exponential_has_no_closed_form_here() {
         let why = race(Dist::Uniform(10.0, 60.0), Dist::Exp(300.0)).unwrap_err();
         assert!(why.contains("uniform(10, 60 s)") && why.contains("exp(300 s)"), "{why}");

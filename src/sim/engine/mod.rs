@@ -28,6 +28,7 @@
 //! | `studio.rs` | Studio recording actions: LOGRECORDINGPRO Start/Stop, RECORDAGENTONLY, DONOTRECORD | R1, R3–R6, A-6, A-7, A-17 |
 //! | `statements.rs` | recorded statements and their ids | R13, A-15, A-16, A-18 |
 //! | `consent.rs` | the end-of-contact judgement: recordings vs the consent answer, lost statements | issue 19 findings |
+//! | `talk.rs` | exact analysis only: a fixed talk's agent events and presses kept symbolic | A-29 |
 
 use super::compile::Compiled;
 use super::outcome::{EndedBy, Finding, Initiator, Outcome, Segment, SegmentKind};
