@@ -36,6 +36,14 @@
 //!   probability falls below [`CUT`], its mass reported as `residual`; every probability then
 //!   lies in `[p, p + residual]`.
 //! - More than [`MAX_RUNS`] runs: an error, never a hang.
+//!
+//! **Merging across paths** (docs/exact.md): a state whose whole subtree is explored, with no
+//! back edge from inside it to a state above, is stored (`Store`, at most
+//! [`MAX_STORED_BYTES`]); a later run that comes to an equal state ends there (a reference),
+//! and [`commit`] counts everything below the stored state once more per reference, adding the
+//! reference's own open-recording length and settled coverage (`sim::live`) as rewards. No
+//! probability changes; only the runs, leaves and classes explored drop (a test compares every
+//! example both ways: `exact::explore_unmerged`). Off under `--sensitivity` and hybrid.
 
 use std::collections::HashMap;
 
