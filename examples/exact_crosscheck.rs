@@ -13,10 +13,12 @@
 //! - `exp`: exponential queue wait (mean 30 s), patience (300 s) and talk (240 s): exact by
 //!   threshold splitting (docs/exact.md; the sampled engine's ms rounding, A-29, is bounded by
 //!   the allowance below);
-//! - `busy`: two agents, and the same durations with ROD, supervisor ROD, transfers to an agent and to an external number,
-//!   dispositions and a conference (their times are uniform in the talk: hybrid, up to 200
-//!   samples of the durations within 500 000 runs of the engine; the 99.9% interval over the
-//!   samples, `stats::mean_interval_01`, holds for any number of them)
+//! - `busy`: two agents, and the fixed durations of `fixed` with ROD, supervisor ROD, transfers
+//!   to an agent and to an external number, dispositions and a conference: their times are
+//!   uniform in the fixed talk and split exactly (`engine::talk`, docs/exact.md); where that
+//!   falls back (more than 720 orders of a talk's items, a time relative to a random one), hybrid:
+//!   up to 200 samples of the durations within 500 000 runs of the engine, the 99.9% interval
+//!   over the samples (`stats::mean_interval_01`) holding for any number of them
 //!
 //! — it explores the exact probabilities (`sim::exact`) and simulates N contacts, and checks key
 //! by key that the exact value (its interval `[lo, hi + residual]` when not exact) meets
