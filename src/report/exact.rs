@@ -158,7 +158,8 @@ pub fn verdict(e: &Exact) -> Verdict {
 }
 
 /// What the analysis cost, in words: "N runs of the engine, N leaves, N classes of contact", plus
-/// the samples of the random durations when the run is hybrid (with the seed, when given).
+/// the runs that ended at a merged state (docs/exact.md "Merging across paths"), and the samples
+/// of the random durations when the run is hybrid (with the seed, when given).
 pub fn effort(e: &Exact, seed: Option<u64>) -> String {
     let samples = match (e.samples > 1, seed) {
         (false, _) => String::new(),
@@ -170,10 +171,20 @@ pub fn effort(e: &Exact, seed: Option<u64>) -> String {
         1 => ", 1 loop solved exactly".to_string(),
         n => format!(", {n} loops solved exactly"),
     };
-    format!(
-        "{} runs of the engine, {} leaves, {} classes of contact{samples}{loops}",
-        e.runs, e.leaves, e.classes
-    )
+    // Merged runs count their stored subtree again without exploring it, so the classes are
+    // those of the leaves explored: a lower bound of the contact's distinct results.
+    if e.merged > 0 {
+        format!(
+            "{} runs of the engine ({} ended at a state already explored from another path, counted \
+             again), {} leaves, {} classes of contact among them{samples}{loops}",
+            e.runs, e.merged, e.leaves, e.classes
+        )
+    } else {
+        format!(
+            "{} runs of the engine, {} leaves, {} classes of contact{samples}{loops}",
+            e.runs, e.leaves, e.classes
+        )
+    }
 }
 
 /// The terminal report: one line per key, grouped by the report's sections.
