@@ -394,3 +394,64 @@ fn unlikely_splits_of_the_talk_are_explored_not_cut() {
     assert!(e.not_exact.is_empty(), "{:?}", e.not_exact);
     assert_eq!(value(&e, "initiators.rod").rational.as_deref(), Some("1/2"));
 }
+
+/// The traffic of the IVR hang-up tests: fixed durations (PLAY 3 s, MENU 8 s), the given
+/// `ivr_patience` (A-27), the MENU `m`'s input `2` (not wired) for every caller.
+fn ivr_world(s: &Script, ivr_patience: Dist) -> exact::Exact {
+    let inputs = if s.actions.iter().any(|a| a.id == "m") { "inputs: {m: {'2': 1.0}}" } else { "inputs: {}" };
+    let mut t = traffic(s, inputs, Dist::Fixed(30.0), Dist::Fixed(300.0), Dist::Fixed(240.0));
+    t.durations.play = Dist::Fixed(3.0);
+    t.durations.menu = Dist::Fixed(8.0);
+    t.durations.ivr_patience = Some(ivr_patience);
+    let p = Compiled::compile(s, &Tenant::default(), &t);
+    exact::explore(&p, 1000).unwrap()
+}
+
+/// A random IVR patience (A-27) is a symbolic hang-up split at the thread's actions: two PLAYs
+/// of 3 s before REQAGENT, so the caller hangs up in the IVR when the patience X < 6 s —
+/// 1/2 exactly for X ~ uniform(0, 12 s), 1 − e^(−0.6) for X ~ exp(10 s) — and is never sampled.
+#[test]
+fn a_random_ivr_patience_hangs_up_with_its_cdf_at_the_ivr_s_end() {
+    let s = script(
+        "  - {id: begin, type: BEGIN, next: a}
+  - {id: a, type: PLAY, next: b}
+  - {id: b, type: PLAY, next: queue}
+  - {id: queue, type: REQAGENT, properties: {Skill: Sales}}
+",
+    );
+    let e = ivr_world(&s, Dist::Uniform(0.0, 12.0));
+    assert!(e.exact && e.not_exact.is_empty(), "{:?}", e.not_exact);
+    assert_eq!(e.samples, 1, "no duration is sampled");
+    let v = value(&e, "hung_up_in_ivr");
+    assert!((v.value - 0.5).abs() < 1e-12, "{}", v.value);
+    assert_eq!(v.rational.as_deref(), Some("1/2"));
+    // Half of them hang up during the first PLAY: the second is heard by 3/4 of callers.
+    assert!((value(&e, "coverage.actions.b").value - 0.75).abs() < 1e-12);
+
+    let e = ivr_world(&s, Dist::Exp(10.0));
+    assert!(e.exact && e.not_exact.is_empty(), "{:?}", e.not_exact);
+    assert_eq!(e.samples, 1);
+    let want = 1.0 - (-0.6f64).exp();
+    let v = value(&e, "hung_up_in_ivr");
+    assert!((v.value - want).abs() < 1e-12, "{} vs {want}", v.value);
+    assert!((value(&e, "coverage.actions.b").value - (-0.3f64).exp()).abs() < 1e-12);
+}
+
+/// An unwired branch in the IVR: the caller hears the MENU out (8 s) and hangs up, `stuck` —
+/// unless the IVR patience runs out first (A-27). The symbolic hang-up is split at the MENU's
+/// end: with X ~ uniform(0, 16 s), half are `stuck` and half hang up, exactly.
+#[test]
+fn a_random_ivr_patience_against_an_unwired_branch_is_split_at_the_action_s_end() {
+    let s = script(
+        "  - {id: begin, type: BEGIN, next: m}
+  - {id: m, type: MENU, branches: {'1': queue}}
+  - {id: queue, type: REQAGENT, properties: {Skill: Sales}}
+",
+    );
+    let e = ivr_world(&s, Dist::Uniform(0.0, 16.0));
+    assert!(e.exact && e.not_exact.is_empty(), "{:?}", e.not_exact);
+    let hung = value(&e, "hung_up_in_ivr");
+    let stuck = value(&e, "findings.stuck");
+    assert_eq!(hung.rational.as_deref(), Some("1/2"), "{}", hung.value);
+    assert_eq!(stuck.rational.as_deref(), Some("1/2"), "{}", stuck.value);
+}

@@ -830,7 +830,8 @@ fn a27_ivr_patience_hangs_up_during_ivr_media_only() {
     assert!(!o.hung_up_in_ivr && o.has(Finding::Stuck));
     assert_eq!(o.duration_ms, 11_000, "MENU 6 s + Timeout 5 s (no input)");
     // `--exact`: a fixed IVR patience is no random draw — the analysis stays exact, and every
-    // contact hangs up; an exp one makes it hybrid, as other random durations do.
+    // contact hangs up; an exp one is split where the engine compares it (threshold
+    // splitting, A-29): exactly P(exp(6 s) < 6 s) = 1 − e^(−1), nothing sampled.
     let prob = |e: &recflow::sim::exact::Exact| {
         let v = e.probabilities.iter().find(|v| v.path == ["hung_up_in_ivr"]).expect("the key");
         (v.value, v.rational.clone())
@@ -841,8 +842,9 @@ fn a27_ivr_patience_hangs_up_during_ivr_media_only() {
     assert_eq!(prob(&e), (1.0, Some("1".to_string())));
     let p = Compiled::compile(&s, &tenant(0.0), &with(Some(Dist::Exp(6.0))));
     let e = recflow::sim::exact::explore(&p, 200).unwrap();
-    assert!(!e.exact);
-    assert!((0.5..0.75).contains(&prob(&e).0), "{:?}", prob(&e));
+    assert!(e.exact && e.not_exact.is_empty(), "{:?}", e.not_exact);
+    assert_eq!(e.samples, 1, "no duration is sampled");
+    assert!((prob(&e).0 - (1.0 - (-1.0f64).exp())).abs() < 1e-12, "{:?}", prob(&e));
 }
 
 #[test]

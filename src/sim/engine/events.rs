@@ -301,14 +301,21 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         self.release(out);
     }
 
-    /// when the caller's pending IVR hang-up falls before `end` (ms), its time.
-    pub(super) fn ivr_hang_up_before(&self, end: u64) -> Option<u64> {
-        self.c
-            .events
-            .iter()
-            .filter(|e| matches!(e.kind, EvKind::IvrHangUp))
-            .map(|e| e.at)
-            .find(|&at| at < end)
+    /// when the caller's pending IVR hang-up falls before `end` (ms), its time. Exact
+    /// analysis: a symbolic hang-up is split at `end` here (the only place its time is read
+    /// as a number): before it, it gets its clock value in the narrowed cell.
+    pub(super) fn ivr_hang_up_before(&mut self, end: u64) -> Option<u64> {
+        let at = self.c.events.iter().filter(|e| matches!(e.kind, EvKind::IvrHangUp)).map(|e| e.at).next()?;
+        if S::SYMBOLIC
+            && at == SYM_AT
+            && let Some(sym) = self.c.sym
+        {
+            let mut cell = sym.cell;
+            let before = self.below(&mut cell, end.saturating_sub(sym.base) as f64, sym.purpose);
+            self.c.sym = Some(Sym { cell, ..sym });
+            return before.then(|| later(sym.base, cell.representative()).min(end.saturating_sub(1)));
+        }
+        (at < end).then_some(at)
     }
 
     /// REQAGENT (SEMANTICS §2): the IVR segment ends, the caller queues for `skill`, and either
@@ -351,6 +358,10 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         self.c.phase = Some(CallPhase::Queued);
         // the caller's IVR patience no longer applies once queued (`patience` does).
         self.c.events.retain(|e| !matches!(e.kind, EvKind::IvrHangUp));
+        if S::SYMBOLIC && !self.c.events.iter().any(|e| e.at == SYM_AT) {
+            // The symbolic hang-up, if it was one, is gone with its event.
+            self.c.sym = None;
+        }
         self.c.skill = Some(skill);
         // SKILL / SKILLNAME (docs/variables.md); `""` is the placeholder of a templated skill no
         // agent lists: templated.rs already set them to the name.

@@ -256,6 +256,21 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         // A test case's `ivr_patience` replaces the draw (`false`: never).
         let patience = match (self.src.plan().and_then(|plan| plan.ivr_patience), p.ivr_patience) {
             (Some(fixed), _) => fixed,
+            // Exact analysis: a random IVR patience is a symbolic hang-up, split where the
+            // scheduler compares it (the thread's next action, an unwired branch's end).
+            (None, Some((dist, purpose)))
+                if S::SYMBOLIC
+                    && self.src.symbolic()
+                    && let Some(law) = crate::sim::thresholds::law(dist) =>
+            {
+                self.push_symbolic(
+                    0,
+                    crate::sim::thresholds::Cell::of(law),
+                    purpose,
+                    events::EvKind::IvrHangUp,
+                );
+                None
+            }
             (None, Some((dist, purpose))) => Some(self.sample_ms(dist, purpose)),
             (None, None) => None,
         };
