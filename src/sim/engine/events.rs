@@ -305,7 +305,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     /// analysis: a symbolic hang-up is split at `end` here (the only place its time is read
     /// as a number): before it, it gets its clock value in the narrowed cell.
     pub(super) fn ivr_hang_up_before(&mut self, end: u64) -> Option<u64> {
-        let at = self.c.events.iter().filter(|e| matches!(e.kind, EvKind::IvrHangUp)).map(|e| e.at).next()?;
+        let at = self.c.events.iter().find(|e| matches!(e.kind, EvKind::IvrHangUp))?.at;
         if S::SYMBOLIC
             && at == SYM_AT
             && let Some(sym) = self.c.sym
@@ -313,7 +313,8 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             let mut cell = sym.cell;
             let before = self.below(&mut cell, end.saturating_sub(sym.base) as f64, sym.purpose);
             self.c.sym = Some(Sym { cell, ..sym });
-            return before.then(|| later(sym.base, cell.representative()).min(end.saturating_sub(1)));
+            // The narrowed cell ends at `end`, so its value is before it.
+            return before.then(|| later(sym.base, cell.representative()));
         }
         (at < end).then_some(at)
     }
