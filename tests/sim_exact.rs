@@ -36,24 +36,16 @@ fn looping_menu(before: &str) -> Compiled {
 }
 
 /// The outer MENU `o` ({1 → `i`, 2 → `done`, no input → `o`}) and the inner `i` ({1 → `o`,
-/// 2 → `x`, no input → `i`}), after a recording Start when `recording`, with traffic `inputs`.
-fn loop_in_a_loop(recording: bool, inputs: &str) -> Compiled {
-    let (next, rec) = if recording {
-        (
-            "rec",
-            "  - {id: rec, type: LOGRECORDINGPRO, properties: {Record: Start, RecordType: Call}, next: o}\n",
-        )
-    } else {
-        ("o", "")
-    };
-    let s = script(&format!(
-        "  - {{id: begin, type: BEGIN, next: {next}}}
-{rec}  - {{id: o, type: MENU, branches: {{'1': i, '2': done, default: o}}}}
-  - {{id: i, type: MENU, branches: {{'1': o, '2': x, default: i}}}}
-  - {{id: done, type: HANGUP}}
-  - {{id: x, type: HANGUP}}
-"
-    ));
+/// 2 → `x`, no input → `i`}), with traffic `inputs`.
+fn loop_in_a_loop(inputs: &str) -> Compiled {
+    let s = script(
+        "  - {id: begin, type: BEGIN, next: o}
+  - {id: o, type: MENU, branches: {'1': i, '2': done, default: o}}
+  - {id: i, type: MENU, branches: {'1': o, '2': x, default: i}}
+  - {id: done, type: HANGUP}
+  - {id: x, type: HANGUP}
+",
+    );
     let traffic = with_inputs(&s, fixed_traffic(), inputs);
     Compiled::compile(&s, &Tenant::default(), &traffic)
 }
@@ -128,10 +120,8 @@ fn two_menus_looping_into_each_other_are_solved_as_one_system() {
 /// P(x) = a with a = 2/5 × (1/3 + 2/3 × a), a = 2/11, and P(done) = 9/11.
 #[test]
 fn a_loop_inside_a_loop_is_solved_against_the_hand_computed_closed_form() {
-    let p = loop_in_a_loop(
-        false,
-        "inputs: {o: {'1': 0.2, '2': 0.3, none: 0.5}, i: {'1': 0.5, '2': 0.25, none: 0.25}}",
-    );
+    let p =
+        loop_in_a_loop("inputs: {o: {'1': 0.2, '2': 0.3, none: 0.5}, i: {'1': 0.5, '2': 0.25, none: 0.25}}");
     let e = exact::explore(&p, 1).unwrap();
     assert!(e.exact, "{:?}", e.not_exact);
     assert_eq!(value(&e, "coverage.actions.x").rational.as_deref(), Some("2/11"));
@@ -172,28 +162,205 @@ fn a_loop_whose_recorded_time_grows_is_solved_with_the_time_as_a_reward() {
     assert_eq!(find("recorded_seconds.full").value, 0.0);
 }
 
-/// A loop inside a loop with a recording open across both: recorded time is added up per turn
-/// for one loop state only, so these loops are cut at 2^-50, and the report says why. Outer O
-/// {1: 0.01 → inner, 2: 0.98 → done, none: 0.01 → O}, inner I {1: 0.01 → O, 2: 0.98 → x,
-/// none: 0.01 → I} (turns this unlikely keep the unrolled tree small). By hand: from O, I
-/// before `done` with 1/99; from I, `x` with 98/99, O again with 1/99: a = 1/99 × (98/99 +
-/// a/99), so P(x) = a = 1/100.
+/// The MENU prompt (`durations.menu`) and the no-input `Timeout` of the loop tests below, in
+/// seconds: a turn answered lasts `PROMPT`, one with no input `PROMPT + TIMEOUT` (A-25).
+const PROMPT: f64 = 6.0;
+const TIMEOUT: f64 = 4.0;
+
+/// `actions` (YAML, `Timeout: {TIMEOUT}` in every MENU's properties: `{timeout}`) with fixed
+/// durations, `durations.menu` = [`PROMPT`], and traffic `inputs`.
+fn timed(actions: &str, inputs: &str) -> Compiled {
+    let s = script(&actions.replace("{timeout}", &format!("Timeout: {TIMEOUT}")));
+    let mut base = fixed_traffic();
+    base.durations.menu = Dist::Fixed(PROMPT);
+    let traffic = with_inputs(&s, base, inputs);
+    Compiled::compile(&s, &Tenant::default(), &traffic)
+}
+
+/// The expected value at `path` (`recorded_seconds.ivr`).
+fn expected<'e>(e: &'e Exact, path: &str) -> &'e exact::Value {
+    e.expected
+        .iter()
+        .find(|v| v.path.join(".") == path)
+        .unwrap_or_else(|| panic!("no expected `{path}` in {:?}", e.expected))
+}
+
+/// `p`'s exact analysis, where the loops are solved: exact, residual 0, no reason given — and
+/// every probability inside the interval `[p, p + residual]` of the cut run (no state merged,
+/// the loops unrolled to 2^-50, as before they were solved), which is not exact.
+fn solved_where_it_was_cut(p: &Compiled) -> Exact {
+    let e = exact::explore(p, 1).unwrap();
+    assert!(e.exact, "{:?}", e.not_exact);
+    assert!(e.not_exact.is_empty(), "{:?}", e.not_exact);
+    assert_eq!(e.residual, 0.0);
+    assert!(!e.loops.is_empty());
+    let cut = exact::explore_cut(p, 1, exact::MAX_RUNS).unwrap();
+    assert!(!cut.exact && cut.residual > 0.0 && cut.loops.is_empty(), "{:?}", cut.not_exact);
+    assert_eq!(e.probabilities.len(), cut.probabilities.len());
+    for (v, c) in e.probabilities.iter().zip(&cut.probabilities) {
+        assert_eq!(v.path, c.path);
+        assert!(
+            c.value - 1e-15 <= v.value && v.value <= c.value + cut.residual + 1e-15,
+            "`{}`: solved {} outside the cut run's [{}, {} + {}]",
+            v.path.join("."),
+            v.value,
+            c.value,
+            c.value,
+            cut.residual
+        );
+    }
+    // Cut paths record nothing: the cut run's expectations are lower bounds.
+    for (v, c) in e.expected.iter().zip(&cut.expected) {
+        assert!(c.value <= v.value + 1e-9, "`{}`: {} < cut {}", v.path.join("."), v.value, c.value);
+    }
+    e
+}
+
+/// `n` sampled contacts of `p`: the 99.9% (normal) intervals of the mean recorded seconds per
+/// contact and of the mean statement seconds, from each contact's own record (`--calls-out`).
+fn sampled_seconds(p: &Compiled, n: u64) -> [(f64, f64); 2] {
+    let lines = common::sim::batch_lines(p, n);
+    assert_eq!(lines.len() as u64, n);
+    let seconds = |c: &serde_json::Value, key: &str| -> f64 {
+        c[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["to_ms"].as_u64().unwrap() - r["from_ms"].as_u64().unwrap()) as f64 / 1000.0)
+            .sum()
+    };
+    let contacts: Vec<serde_json::Value> = lines.iter().map(|l| serde_json::from_str(l).unwrap()).collect();
+    ["recordings", "statements"].map(|key| {
+        let xs: Vec<f64> = contacts.iter().map(|c| seconds(c, key)).collect();
+        let mean = xs.iter().sum::<f64>() / n as f64;
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+        let h = 3.290_526_731_491_926 * (var / n as f64).sqrt();
+        (mean - h, mean + h)
+    })
+}
+
+/// A recorded statement opened (and its id saved) before the looping MENU stays open on every
+/// turn: its length, like an open recording's, is a reward and not part of the state, so the
+/// loop is solved (before: the statement's start was in the state, and the loop was cut at
+/// 2^-50). By hand: the caller goes round again q / (1 − q) times on average, each turn with no
+/// input lasting PROMPT + TIMEOUT, and the answered turn PROMPT: the statement records
+/// (PROMPT + TIMEOUT) · q / (1 − q) + PROMPT seconds per contact (examples/loop-menu-statement.yaml
+/// with the default timings: 17 s).
 #[test]
-fn nested_loops_whose_recorded_time_grows_are_cut_and_say_why() {
-    let p = loop_in_a_loop(
-        true,
-        "inputs: {o: {'1': 0.01, '2': 0.98, none: 0.01}, i: {'1': 0.01, '2': 0.98, none: 0.01}}",
+fn a_loop_with_a_statement_open_is_solved_with_its_length_as_a_reward() {
+    let (one, two, q) = (0.3, 0.2, 0.5);
+    let p = timed(
+        "  - {id: begin, type: BEGIN, next: st}
+  - {id: st, type: LOGRECORDINGPRO, properties: {Record: Start, RecordType: Call, UseRecordingStatementId: True}, next: save}
+  - {id: save, type: ASSIGN, properties: {Variable: 'Global:stmt', Value: '{RecordingStatementId}'}, next: ask}
+  - {id: ask, type: MENU, properties: {{timeout}}, branches: {'1': one, '2': two, default: ask}}
+  - {id: one, type: HANGUP}
+  - {id: two, type: HANGUP}
+",
+        &format!("inputs: {{ask: {{'1': {one}, '2': {two}, none: {q}}}}}"),
     );
-    let e = exact::explore(&p, 1).unwrap();
-    assert!(!e.exact);
-    assert!(e.loops.is_empty());
-    assert!(e.residual > 0.0 && e.residual < 1e-12, "residual {}", e.residual);
-    assert!((value(&e, "coverage.actions.x").value - 0.01).abs() < 1e-12);
-    assert!(
-        e.not_exact.iter().any(|w| w.contains("recorded time grows") && w.contains("one loop state only")),
-        "{:?}",
-        e.not_exact
+    let e = solved_where_it_was_cut(&p);
+    assert_eq!(e.loops, vec!["ask".to_string()]);
+    let two_first = two / (one + two);
+    assert!((value(&e, "coverage.actions.two").value - two_first).abs() < 1e-12);
+    let want = (PROMPT + TIMEOUT) * q / (1.0 - q) + PROMPT;
+    let got = expected(&e, "recorded_seconds.statements").value;
+    assert!((got - want).abs() < 1e-9, "{got} s of statement, want {want} s");
+    for (key, want) in [("statements.captured", 1.0), ("statements.saved", 1.0), ("statements.lost", 0.0)] {
+        assert!((expected(&e, key).value - want).abs() < 1e-12, "{key}");
+    }
+    assert_eq!(expected(&e, "recorded_seconds.ivr").value, 0.0);
+    let [_, (lo, hi)] = sampled_seconds(&p, 20_000);
+    assert!(lo <= got && got <= hi, "exact {got} s outside the sampled [{lo}, {hi}]");
+}
+
+/// The outer MENU `o` ({1 → the inner `i`, 2 → `done`, no input → `o`}) and the inner `i` ({1 →
+/// `o`, 2 → `x`, no input → `i`}), after a recording Start and a statement Start (its id saved):
+/// both stay open across both loops, with inputs `(a1, a2, a0)` at `o` and `(b1, b2, b0)` at `i`.
+fn nested_loops_recording(a: (f64, f64, f64), b: (f64, f64, f64)) -> Compiled {
+    timed(
+        "  - {id: begin, type: BEGIN, next: rec}
+  - {id: rec, type: LOGRECORDINGPRO, properties: {Record: Start, RecordType: Call}, next: st}
+  - {id: st, type: LOGRECORDINGPRO, properties: {Record: Start, RecordType: Call, UseRecordingStatementId: True}, next: save}
+  - {id: save, type: ASSIGN, properties: {Variable: 'Global:stmt', Value: '{RecordingStatementId}'}, next: o}
+  - {id: o, type: MENU, properties: {{timeout}}, branches: {'1': i, '2': done, default: o}}
+  - {id: i, type: MENU, properties: {{timeout}}, branches: {'1': o, '2': x, default: i}}
+  - {id: done, type: HANGUP}
+  - {id: x, type: HANGUP}
+",
+        &format!(
+            "inputs: {{o: {{'1': {}, '2': {}, none: {}}}, i: {{'1': {}, '2': {}, none: {}}}}}",
+            a.0, a.1, a.2, b.0, b.1, b.2
+        ),
+    )
+}
+
+/// Recorded time across nested loops: each turn's ms is a reward on its back edge, taken (its
+/// probability from the nearest loop state above it) × (that state's expected visits) times
+/// on average — the inner loop state is visited several times per turn of the outer one, and
+/// its visits count each (before: cut at 2^-50, "recorded time grows on the turns of a loop
+/// nested in or chained to another"). By hand, with x_o and x_i the expected visits of the two
+/// MENUs: x_i = a1 · x_o / (1 − b0), x_o = 1 + a0 · x_o + b1 · x_i, so x_o = 1 / (1 − a0 − a1 ·
+/// b1 / (1 − b0)); each visit lasts PROMPT, plus TIMEOUT when there is no input, and the
+/// recording and the statement record all of it: x_o · (PROMPT + a0 · TIMEOUT) + x_i ·
+/// (PROMPT + b0 · TIMEOUT) seconds per contact; P(x) = b2 · x_i, P(done) = a2 · x_o.
+#[test]
+fn recorded_time_across_nested_loops_is_solved_through_the_loop_states_visits() {
+    for (a, b, compare_cut) in [
+        // Unlikely turns: the cut run's tree stays small.
+        ((0.1, 0.85, 0.05), (0.1, 0.8, 0.1), true),
+        ((0.2, 0.3, 0.5), (0.5, 0.25, 0.25), false),
+    ] {
+        let p = nested_loops_recording(a, b);
+        let e = if compare_cut {
+            solved_where_it_was_cut(&p)
+        } else {
+            let e = exact::explore(&p, 1).unwrap();
+            assert!(e.exact && e.residual == 0.0, "{:?}", e.not_exact);
+            e
+        };
+        let x_o = 1.0 / (1.0 - a.2 - a.0 * b.0 / (1.0 - b.2));
+        let x_i = a.0 * x_o / (1.0 - b.2);
+        assert!((value(&e, "coverage.actions.x").value - b.1 * x_i).abs() < 1e-12);
+        assert!((value(&e, "coverage.actions.done").value - a.1 * x_o).abs() < 1e-12);
+        let want = x_o * (PROMPT + a.2 * TIMEOUT) + x_i * (PROMPT + b.2 * TIMEOUT);
+        for key in ["recorded_seconds.ivr", "recorded_seconds.statements"] {
+            let got = expected(&e, key).value;
+            assert!((got - want).abs() < 1e-9, "{a:?} {b:?}: {key} {got} s, want {want} s");
+        }
+        let [(lo, hi), (slo, shi)] = sampled_seconds(&p, 20_000);
+        assert!(lo <= want && want <= hi, "{a:?} {b:?}: exact {want} s outside the sampled [{lo}, {hi}]");
+        assert!(slo <= want && want <= shi, "{a:?} {b:?}: exact {want} s outside the sampled [{slo}, {shi}]");
+    }
+}
+
+/// Chained loops: two MENUs that send a silent caller to each other, A {1: a1 → hang up, no
+/// input: 1 − a1 → B}, B {1: b1 → hang up, no input: 1 − b1 → A}, with a statement open across
+/// both. By hand: x_A = 1 / (1 − (1 − a1)(1 − b1)), x_B = (1 − a1) · x_A, and the statement
+/// records x_A · (PROMPT + (1 − a1) · TIMEOUT) + x_B · (PROMPT + (1 − b1) · TIMEOUT) seconds.
+#[test]
+fn a_statement_open_across_chained_loops_is_solved() {
+    let (a1, b1) = (0.25, 0.4);
+    let p = timed(
+        "  - {id: begin, type: BEGIN, next: st}
+  - {id: st, type: LOGRECORDINGPRO, properties: {Record: Start, RecordType: Call, UseRecordingStatementId: True}, next: save}
+  - {id: save, type: ASSIGN, properties: {Variable: 'Global:stmt', Value: '{RecordingStatementId}'}, next: a}
+  - {id: a, type: MENU, properties: {{timeout}}, branches: {'1': a1, default: b}}
+  - {id: b, type: MENU, properties: {{timeout}}, branches: {'1': b1, default: a}}
+  - {id: a1, type: HANGUP}
+  - {id: b1, type: HANGUP}
+",
+        &format!("inputs: {{a: {{'1': {a1}, none: {}}}, b: {{'1': {b1}, none: {}}}}}", 1.0 - a1, 1.0 - b1),
     );
+    let e = solved_where_it_was_cut(&p);
+    let x_a = 1.0 / (1.0 - (1.0 - a1) * (1.0 - b1));
+    let x_b = (1.0 - a1) * x_a;
+    assert!((value(&e, "coverage.actions.a1").value - a1 * x_a).abs() < 1e-12);
+    let want = x_a * (PROMPT + (1.0 - a1) * TIMEOUT) + x_b * (PROMPT + (1.0 - b1) * TIMEOUT);
+    let got = expected(&e, "recorded_seconds.statements").value;
+    assert!((got - want).abs() < 1e-9, "{got} s, want {want} s");
+    let [_, (lo, hi)] = sampled_seconds(&p, 20_000);
+    assert!(lo <= got && got <= hi, "exact {got} s outside the sampled [{lo}, {hi}]");
 }
 
 /// The same loop with a Snippet that counts the turns: the variable differs on each turn, so

@@ -41,8 +41,8 @@
 //! back edge from inside it to a state above, is stored (`Store`, at most
 //! [`MAX_STORED_BYTES`]); a later run that comes to an equal state ends there (a reference),
 //! and [`commit`] counts everything below the stored state once more per reference, adding the
-//! reference's own open-recording length and settled coverage (`sim::live`) as rewards. No
-//! probability changes; only the runs, leaves and classes explored drop (a test compares every
+//! reference's own open recording's and statement's lengths and settled coverage (`sim::live`)
+//! as rewards. No probability changes; only the runs, leaves and classes explored drop (a test compares every
 //! example both ways: `exact::explore_unmerged`). Off under `--sensitivity` and hybrid.
 
 use std::collections::HashMap;
@@ -114,9 +114,10 @@ pub struct Exploring {
     /// the first `back_at` choices).
     back_edge: Option<usize>,
     back_at: usize,
-    /// With `back_edge`: the recorded-time total the open recording goes to and the ms it
-    /// recorded since that state (a reward: `engine::fingerprint` leaves its length out).
-    back_ms: Option<(usize, u64)>,
+    /// With `back_edge`: per open recording and statement, the recorded-time total it goes to
+    /// and the ms it recorded since that state (a reward: `engine::fingerprint` leaves its
+    /// length out).
+    back_ms: Rewards<u64>,
     /// Cut outcomes of this run: (position in `path`, mass) — each is scaled by the visits of
     /// the loop it lies in when loops are solved.
     cuts: Vec<(usize, BigRational)>,
@@ -149,8 +150,8 @@ pub struct Exploring {
     /// The states whose subtrees are explored and self-contained, this sample.
     store: Store,
     /// This run came to `store.states[i]`: it ends there (a *reference*), with its open
-    /// recording then (its length may differ from the stored one's: a reward).
-    ref_to: Option<(usize, Option<crate::sim::rng::OpenRec>)>,
+    /// recording and statement then (their lengths may differ from the stored ones': rewards).
+    ref_to: Option<(usize, crate::sim::rng::OpenRec)>,
     /// With `ref_to`: the settled coverage of this run there.
     ref_settled: Vec<u8>,
 }
@@ -177,11 +178,15 @@ struct Store {
 struct Stored {
     state: Vec<u8>,
     same_hash: Option<usize>,
-    /// The open recording there (its length is a reward, not in `state`), and the settled
-    /// coverage of the path that reached it first.
-    rec: Option<crate::sim::rng::OpenRec>,
+    /// The open recording and statement there (their lengths are rewards, not in `state`),
+    /// and the settled coverage of the path that reached it first.
+    rec: crate::sim::rng::OpenRec,
     settled: Vec<u8>,
 }
+
+/// Per open interval whose length is a reward (the recording, the statement:
+/// [`crate::sim::rng::OpenRec`]), the recorded-time total it goes to and how many ms it adds.
+type Rewards<T> = [Option<(usize, T)>; 2];
 
 impl Store {
     fn find(&self, hash: u64, state: &[u8]) -> Option<usize> {
@@ -265,8 +270,8 @@ struct Checkpoint {
     /// The encoded state and the end of each of its parts (`engine::fingerprint`).
     state: Vec<u8>,
     parts: Vec<(&'static str, usize)>,
-    /// The open recording there (its length is not in `state`).
-    rec: Option<crate::sim::rng::OpenRec>,
+    /// The open recording and statement there (their lengths are not in `state`).
+    rec: crate::sim::rng::OpenRec,
     /// The settled coverage counters there (u32 each, ascending: `engine::fingerprint`).
     settled: Vec<u8>,
     /// The state's hash, and the checkpoint before it with the same hash.
@@ -295,7 +300,7 @@ impl Default for Exploring {
             seen: HashMap::default(),
             back_edge: None,
             back_at: 0,
-            back_ms: None,
+            back_ms: [None; 2],
             cuts: Vec::new(),
             symbolic: false,
             cannot: None,
@@ -521,7 +526,7 @@ impl Source<'_> for Exploring {
         state: &[u8],
         parts: &[(&'static str, usize)],
         at: Option<crate::script::ActionIx>,
-        rec: Option<crate::sim::rng::OpenRec>,
+        rec: crate::sim::rng::OpenRec,
     ) -> bool {
         let pos = self.path.len();
         self.last_checkpoint = pos;
@@ -535,13 +540,10 @@ impl Source<'_> for Exploring {
         };
         let head = self.seen.get(&hash).copied();
         let mut same = head;
-        // The same state, and the same open recording (a state whose recording started
-        // elsewhere is another one, though no such pair is known to occur: a recording that
-        // closed after recording anything is in the state).
-        let same_rec = |c: &Checkpoint| match (c.rec, rec) {
-            (Some(a), Some(b)) => a.from == b.from && a.total == b.total,
-            (a, b) => a.is_none() && b.is_none(),
-        };
+        // The same state, and the same open recording and statement (a state whose recording
+        // started elsewhere is another one, though no such pair is known to occur: a recording
+        // that closed after recording anything is in the state).
+        let same_rec = |c: &Checkpoint| c.rec.open == rec.open;
         while let Some(j) = same {
             if self.checkpoints[j].state == state && same_rec(&self.checkpoints[j]) {
                 break;
@@ -557,8 +559,8 @@ impl Source<'_> for Exploring {
             if self.mass < self.checkpoints[i].mass {
                 self.back_edge = Some(i);
                 self.back_at = pos;
-                self.back_ms =
-                    rec.zip(self.checkpoints[i].rec).map(|(now, then)| (now.total, now.now - then.now));
+                let then = self.checkpoints[i].rec;
+                self.back_ms = rec.open.map(|o| o.map(|(total, _)| (total, rec.now - then.now)));
                 return true;
             }
             return false;
@@ -866,14 +868,33 @@ pub fn explore_with(
     max_runs: u64,
     sensitivity: bool,
 ) -> Result<Exact, TooManyRuns> {
-    explore_runs(p, samples, max_runs, sensitivity, false, true)
+    explore_runs(p, samples, max_runs, sensitivity, false, Merging::Paths)
 }
 
 /// [`explore_within`] without merging states across paths (loops are still solved): the
 /// result is the same, with more runs (a test compares the two; not a user option).
 #[doc(hidden)]
 pub fn explore_unmerged(p: &Compiled, samples: u64, max_runs: u64) -> Result<Exact, TooManyRuns> {
-    explore_runs(p, samples, max_runs, false, false, false)
+    explore_runs(p, samples, max_runs, false, false, Merging::Loops)
+}
+
+/// [`explore_within`] merging no states at all: loops are unrolled and cut at [`CUT`], as
+/// before they were solved (a test compares a solved loop with its cut run; not a user option).
+#[doc(hidden)]
+pub fn explore_cut(p: &Compiled, samples: u64, max_runs: u64) -> Result<Exact, TooManyRuns> {
+    explore_runs(p, samples, max_runs, false, false, Merging::Nothing)
+}
+
+/// Which equal states exploration merges.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Merging {
+    /// None: loops are cut at [`CUT`].
+    Nothing,
+    /// A state equal to one on the run's own path: loops, solved.
+    Loops,
+    /// Loops, and a state equal to one explored from another path (docs/exact.md "Merging
+    /// across paths").
+    Paths,
 }
 
 /// [`explore_with`]; `replay`: every run starts at arrival and replays its prefix of choices,
@@ -886,12 +907,12 @@ fn explore_runs(
     max_runs: u64,
     sensitivity: bool,
     replay: bool,
-    memo: bool,
+    merging: Merging,
 ) -> Result<Exact, TooManyRuns> {
-    match explore_as(p, samples, max_runs, sensitivity, (replay, memo), true)? {
+    match explore_as(p, samples, max_runs, sensitivity, (replay, merging), true)? {
         Ok(e) => Ok(e),
         Err(why) => {
-            let mut e = match explore_as(p, samples, max_runs, sensitivity, (replay, memo), false)? {
+            let mut e = match explore_as(p, samples, max_runs, sensitivity, (replay, merging), false)? {
                 Ok(e) => e,
                 Err(_) => unreachable!("sampled durations never need symbolic ones"),
             };
@@ -911,7 +932,7 @@ fn explore_as(
     samples: u64,
     max_runs: u64,
     sensitivity: bool,
-    (replay, memo): (bool, bool),
+    (replay, merging): (bool, Merging),
     symbolic: bool,
 ) -> Result<Result<Exact, String>, TooManyRuns> {
     let mut groups: Vec<Group> = Vec::new();
@@ -938,11 +959,11 @@ fn explore_as(
     loop {
         let before = runs;
         let track = sensitivity && sample == 0;
-        let mut merge = !clock;
+        let mut merge = !clock && merging != Merging::Nothing;
         // Merging across paths: not where derivatives are tracked (a stored subtree's
         // derivatives would have to be composed too) nor with sampled durations (the hybrid
         // per-sample sums are f64, added leaf by leaf).
-        let mut memo = memo && !sensitivity && symbolic;
+        let mut memo = merging == Merging::Paths && !sensitivity && symbolic;
         loop {
             let sr = explore_sample(
                 p,
@@ -966,7 +987,8 @@ fn explore_as(
             // again without merging across paths.
             if !sr.refs.is_empty()
                 && (found.snippet_draws
-                    || (!sr.cuts.is_empty() && sr.refs.iter().any(|r| r.ms.is_some() || !r.cov.is_empty())))
+                    || (!sr.cuts.is_empty()
+                        && sr.refs.iter().any(|r| r.ms.iter().any(Option::is_some) || !r.cov.is_empty())))
             {
                 memo = false;
                 continue;
@@ -1116,8 +1138,9 @@ struct Back {
     mass: BigRational,
     /// `--sensitivity`: the draws of its run up to the return.
     visits: Vec<Visit>,
-    /// The recorded-time total and the ms the open recording recorded on the way round.
-    ms: Option<(usize, u64)>,
+    /// Per open recording and statement: the recorded-time total and the ms it recorded on the
+    /// way round (above 0).
+    ms: Rewards<u64>,
 }
 
 /// A run that came to a state explored from another path (`Store`): it counts as a visit of
@@ -1127,9 +1150,10 @@ struct Ref {
     target: usize,
     path: Vec<u32>,
     mass: BigRational,
-    /// The recorded-time total its open recording goes to and how many ms longer than the
-    /// stored state's it had run (a reward: its length is not in the state).
-    ms: Option<(usize, i64)>,
+    /// Per open recording and statement: the recorded-time total it goes to and how many ms
+    /// longer than the stored state's it had run (not 0; a reward: its length is not in the
+    /// state).
+    ms: Rewards<i64>,
     /// Settled coverage counters this run had and the stored state's path had not (+1), and
     /// the other way round (−1).
     cov: Vec<(u32, i64)>,
@@ -1230,7 +1254,7 @@ fn explore_sample(
                 } else {
                     Vec::new()
                 },
-                ms: s.back_ms.filter(|&(_, d)| d > 0),
+                ms: s.back_ms.map(|o| o.filter(|&(_, d)| d > 0)),
             });
         } else if !s.cut && s.ref_to.is_none() {
             let mut t = Tally::new(p);
@@ -1263,10 +1287,14 @@ fn explore_sample(
                 target: i,
                 path: s.path.clone(),
                 mass: s.mass.clone(),
-                ms: rec.zip(stored.rec).and_then(|(now, then)| {
-                    let d = (now.now - now.from) as i64 - (then.now - then.from) as i64;
-                    (d != 0).then_some((now.total, d))
-                }),
+                ms: {
+                    let (now, then) = (rec.lengths(), stored.rec.lengths());
+                    std::array::from_fn(|k| {
+                        let ((total, a), (_, b)) = now[k].zip(then[k])?;
+                        let d = a as i64 - b as i64;
+                        (d != 0).then_some((total, d))
+                    })
+                },
                 cov: settled_difference(&s.ref_settled, &stored.settled),
             });
         }
@@ -1377,13 +1405,6 @@ fn commit(
              cut at 2^-50 instead",
             heads.len()
         ));
-    }
-    // Recorded time that grows on the turns is added up below for one loop state only.
-    if heads.len() > 1 && sr.backs.iter().any(|b| b.ms.is_some()) {
-        return Err("loops: recorded time grows on the turns of a loop nested in or chained to \
-                    another, which exact analysis adds up for one loop state only (docs/exact.md): \
-                    cut at 2^-50 instead"
-            .to_string());
     }
     let mut lengths: Vec<usize> = heads.keys().map(Vec::len).collect();
     lengths.sort_unstable_by(|a, b| b.cmp(a));
@@ -1500,32 +1521,37 @@ fn commit(
             None => m,
         }
     };
-    // A reference's open recording had run d ms longer than the stored state's: each of its
-    // visits ends in a leaf (no cut in this sample, else it is explored again without
-    // merging), whose recording is d ms longer than below the stored state.
+    // A reference's open recording (or statement) had run d ms longer than the stored
+    // state's: each of its visits ends in a leaf (no cut in this sample, else it is explored
+    // again without merging), whose recording (statement) is d ms longer than below the
+    // stored state.
     // Likewise its settled coverage: each of its leaves counts the counters this run had
     // settled, not those of the stored state's path.
     for (r, w) in sr.refs.iter().zip(&ref_weight) {
-        if let Some((total, d)) = r.ms {
+        for &(total, d) in r.ms.iter().flatten() {
             ms[total].add_signed(w, d);
         }
         for &(j, d) in &r.cov {
             cov.entry(j).or_default().add_signed(w, d);
         }
     }
-    // Recorded time as a reward (PRISM / Storm cumulative rewards): a leaf's run went round
-    // no loop, so its recorded ms are those of the first pass; each turn that returns by back
-    // edge r adds the ms its open recording recorded on the way, Δ_r, and is taken
-    // ρ(r)·x_{h(r)} times on average. With one loop state that sum is exact: every turn
-    // starts at the same state, whatever leaf follows. With more (nested or chained loops)
-    // the ms of a turn of an inner loop state would go to whichever recording is open at its
-    // outer one's leaves, which is not worked out: such loops are cut instead.
-    if sr.backs.iter().any(|b| b.ms.is_some()) {
-        for b in &sr.backs {
-            if let Some((total, d)) = b.ms {
-                let h = innermost(&b.path, b.path.len()).unwrap_or(heads[&b.target]);
-                ms[total].add(&scaled(&b.path, b.path.len(), &b.mass * &scale[h]), d);
-            }
+    // Recorded time as a reward (PRISM / Storm cumulative rewards). Let c(v) be the ms
+    // recorded from arrival to a point v of the explored tree along its path (closed
+    // recordings and statements, and the open ones' lengths so far). A contact follows the
+    // tree from arrival; each time it reaches the end e_r of a back edge r it goes on as from
+    // r's loop state t(r) (the same state), and it ends in a leaf. Its recorded ms are the
+    // sum over those pieces, c(e_r) − c(t(r)) for each back edge taken and c(leaf) for the
+    // last, which telescopes to c(leaf) + Σ_r (times r is taken) × Δ_r, Δ_r = c(e_r) − c(t(r))
+    // — the ms the open recording and statement recorded from t(r) round to e_r on r's own
+    // path (the same ones are open at both ends, so nothing closed in between). Expected:
+    // Σ_leaves P(leaf)·c(leaf) + Σ_r E[times r is taken]·Δ_r, and r is taken ρ(r)·x_{h(r)}
+    // times on average, ρ(r) its probability from the nearest loop state h(r) above its end —
+    // for any number of loop states, nested (an inner loop state visited several times per
+    // turn of the outer one: x counts every visit) or chained.
+    for b in &sr.backs {
+        for &(total, d) in b.ms.iter().flatten() {
+            let h = innermost(&b.path, b.path.len()).unwrap_or(heads[&b.target]);
+            ms[total].add(&scaled(&b.path, b.path.len(), &b.mass * &scale[h]), d);
         }
     }
     let loops = !heads.is_empty();
@@ -2242,8 +2268,8 @@ mod tests {
                 [(&fixed, 1, true), (&Traffic::default(), 3, false), (&busy, 2, false)]
             {
                 let p = Compiled::compile(&s, &Tenant::default(), traffic);
-                let a = explore_runs(&p, samples, MAX_RUNS, sensitivity, false, true).unwrap();
-                let b = explore_runs(&p, samples, MAX_RUNS, sensitivity, true, true).unwrap();
+                let a = explore_runs(&p, samples, MAX_RUNS, sensitivity, false, Merging::Paths).unwrap();
+                let b = explore_runs(&p, samples, MAX_RUNS, sensitivity, true, Merging::Paths).unwrap();
                 assert_eq!(format!("{a:?}"), format!("{b:?}"), "{}", f.display());
                 resumed += a.runs;
             }

@@ -310,7 +310,9 @@ impl Outcome {
     /// and equality against the consent answer's times and each other (`engine::consent`), so
     /// `past` may map each time to its rank among the contact's past times (`engine::fingerprint`)
     /// — the turns of a hold loop after a recording closed then repeat a state. The open
-    /// statement (`open`) keeps its distance from `now`: its length still grows.
+    /// statement (`open`) too, and whether it started at `now`: its length, which still grows,
+    /// is a reward (`sim::exact`), read by nothing but the tally and the drop of a zero-length
+    /// statement at its end.
     pub fn encode_state(
         &self,
         now: u64,
@@ -340,7 +342,6 @@ impl Outcome {
             templated_fallback,
         } = self;
         let w = |out: &mut Vec<u8>, x: u64| out.extend_from_slice(&x.to_le_bytes());
-        let ago = |x: u64| now.wrapping_sub(x);
         let ix = |a: Option<ActionIx>| a.map_or(u64::MAX, |a| a.index() as u64);
         w(out, *duration_ms);
         out.extend_from_slice(&[
@@ -377,8 +378,11 @@ impl Outcome {
         }
         w(out, statements.len() as u64);
         for (i, s) in statements.iter().enumerate() {
+            // The open statement's length is a reward (`engine::fingerprint`): its start by its
+            // rank, as closed ones', and whether it started in this very millisecond (a
+            // zero-length statement is dropped at its end, §4) instead of its end.
             let (from, to) = if open == Some(i) {
-                (ago(s.from_ms), ago(s.to_ms))
+                (past(s.from_ms), u64::from(s.from_ms == now))
             } else {
                 (past(s.from_ms), past(s.to_ms))
             };

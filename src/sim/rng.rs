@@ -242,6 +242,30 @@ impl Draws {
     }
 }
 
+/// What is open at a checkpoint of exact analysis (`sim::exact`) whose length is a reward, not
+/// part of the state (the state encoding leaves it out: `engine::fingerprint`): the open
+/// recording and the open recorded statement, each as (the recorded-time total its length goes
+/// to — 0 full, 1 agent only, 2 IVR, 3 statements: `Tally`'s order —, when it started); and the
+/// clock now.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OpenRec {
+    /// The open recording (in a segment), then the open statement.
+    pub open: [Option<(usize, u64)>; 2],
+    pub now: u64,
+}
+
+impl OpenRec {
+    /// Nothing open.
+    pub fn is_empty(&self) -> bool {
+        self.open.iter().all(Option::is_none)
+    }
+
+    /// Each open interval's total and how long it has run so far.
+    pub fn lengths(&self) -> [Option<(usize, u64)>; 2] {
+        self.open.map(|o| o.map(|(total, from)| (total, self.now - from)))
+    }
+}
+
 /// Where a contact's chance comes from (STYLE round 3: one engine, several sources of chance).
 ///
 /// The engine asks for each decision the outside world makes by purpose (`sim/rng.rs` keys the
@@ -254,16 +278,6 @@ impl Draws {
 ///
 /// `'p` is the lifetime of the plan (and of the compiled program): what a source returns
 /// borrows from it, never from the engine.
-/// The open recording at a checkpoint of exact analysis (`sim::exact`): which recorded-time
-/// total its length goes to (0 full, 1 agent only, 2 IVR: `Tally`'s order), when it started,
-/// and the clock now. Its length is a reward: the state encoding leaves it out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct OpenRec {
-    pub total: usize,
-    pub from: u64,
-    pub now: u64,
-}
-
 pub trait Source<'p>: Clone + Send {
     /// Start a contact: per-contact cursors (visit counts) back to 0.
     #[inline(always)]
@@ -298,7 +312,7 @@ pub trait Source<'p>: Clone + Send {
         false
     }
     /// The engine's state here, encoded (`state`), at the script thread's next action `at`;
-    /// `rec` is the open recording, which the encoding leaves its length out of (a reward,
+    /// `rec` is the open recording and statement, whose lengths the encoding leaves out (rewards,
     /// `engine::fingerprint`). `true` ends the contact's run now: the state repeats an earlier
     /// one of the same run.
     #[inline(always)]
@@ -307,7 +321,7 @@ pub trait Source<'p>: Clone + Send {
         _state: &[u8],
         _parts: &[(&'static str, usize)],
         _at: Option<ActionIx>,
-        _rec: Option<OpenRec>,
+        _rec: OpenRec,
     ) -> bool {
         false
     }

@@ -14,8 +14,11 @@
 //! step limit is the one thing that would tell the turns of a loop apart, and exact analysis
 //! computes the model without it (SEMANTICS A-28). The Studio arming step numbers are kept by
 //! their order only: they are only ever compared with each other.
-//! The open recording's length is out too: it is a reward, added up per turn of a loop by
-//! `sim::exact` (`encode_state` returns the recording for that). So is the coverage no path
+//! The open recording's length is out too, and so is the open recorded statement's: they are
+//! rewards, added up per turn of a loop by `sim::exact` (`encode_state` returns them for that).
+//! Nothing but the tally's recorded seconds reads either length, except the drop of a
+//! zero-length interval at its end, which only asks whether it started in this very
+//! millisecond (kept in the state). So is the coverage no path
 //! from here can change any more (`sim::live`: actions and branches no longer reachable), which
 //! follows the state's parts as a list the comparison leaves out.
 //!
@@ -49,13 +52,14 @@ pub const PARTS: [&str; 11] = [
 impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     /// The state now, into `buf` (cleared first); `parts` gets the end offset of each of
     /// [`PARTS`], and what follows the last is the settled coverage (below), not part of the
-    /// state. Returns the open recording, whose length is left out of `buf` (below).
+    /// state. Returns the open recording and statement, whose lengths are left out of `buf`
+    /// (below).
     pub(super) fn encode_state(
         &self,
         out: &Outcome,
         buf: &mut Vec<u8>,
         parts: &mut Vec<(&'static str, usize)>,
-    ) -> Option<OpenRec> {
+    ) -> OpenRec {
         buf.clear();
         parts.clear();
         let super::state::Ctx {
@@ -106,9 +110,9 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         // Past times that are only ever compared with each other and with the clock (by order
         // or equality: the consent answer's, the refusal's stop, closed recordings' and
         // statements' ends — `consent.rs`) are encoded by their rank among every past time of
-        // the contact, the clock included; times whose distance matters (the open recording's
-        // start — its length, a reward: below —, the answer and release R12 measures, the open
-        // statement, pending events) keep
+        // the contact, the clock included; so are the starts of the open recording and the open
+        // statement, whose distance from the clock (their lengths) is a reward (below). Times
+        // whose distance matters (the answer and release R12 measures, pending events) keep
         // their distance from the clock. A hold loop's turns after a consent question then
         // repeat a state.
         let mut anchors: Vec<u64> = vec![now];
@@ -304,16 +308,19 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         settled.sort_unstable();
         settled.dedup();
         settled.iter().for_each(|x| buf.extend_from_slice(&x.to_le_bytes()));
-        // The recorded-time total its length will go to: an interval never spans two
-        // segments (R10), so the current segment's kind and the mode decide, as in the tally;
-        // outside a segment it will be dropped (no reward).
-        let r = rec.as_ref()?;
-        let s = (*seg)?;
-        let total = match (out.segments[s].kind, r.mode) {
-            (crate::sim::outcome::SegmentKind::Ivr, _) => 2,
-            (_, crate::sim::outcome::Mode::Full) => 0,
-            (_, crate::sim::outcome::Mode::AgentOnly) => 1,
-        };
-        Some(OpenRec { total, from: r.from, now })
+        // The recorded-time total the open recording's length will go to: an interval never
+        // spans two segments (R10), so the current segment's kind and the mode decide, as in the
+        // tally; outside a segment it will be dropped (no reward). The open statement's goes to
+        // the statements' total.
+        let recording = rec.as_ref().zip(*seg).map(|(r, s)| {
+            let total = match (out.segments[s].kind, r.mode) {
+                (crate::sim::outcome::SegmentKind::Ivr, _) => 2,
+                (_, crate::sim::outcome::Mode::Full) => 0,
+                (_, crate::sim::outcome::Mode::AgentOnly) => 1,
+            };
+            (total, r.from)
+        });
+        let statement = stmt_open.map(|i| (3, out.statements[i].from_ms));
+        OpenRec { open: [recording, statement], now }
     }
 }
