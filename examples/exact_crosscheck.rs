@@ -135,7 +135,9 @@ fn density_max(d: &recflow::model::Dist) -> f64 {
 /// the three examples' models draw each of them at most once (MENU, PLAY and MUSIC durations
 /// are fixed in all of them) — and each agent event or press inside a fixed talk T is uniform
 /// on it (density 1/T); inside a random talk they are sampled by exact analysis too (hybrid),
-/// so both sides round them the same way.
+/// so both sides round them the same way. The queue race's pieces (`sim::thresholds::race`:
+/// the first of the wait and the patience, density f_P S_W + f_W S_P ≤ f_W + f_P) need nothing
+/// more: the sum over the two laws bounds them.
 fn allowance(traffic: &Traffic) -> f64 {
     let d = &traffic.durations;
     let mut f: f64 = [&d.menu, &d.play, &d.music, &d.queue_wait, &d.patience, &d.talk]
