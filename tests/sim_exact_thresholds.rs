@@ -159,7 +159,8 @@ fn two_uniforms_race_exactly_in_fractions_with_and_without_a_hold_loop() {
 fn the_uniform_wait_example_is_exact() {
     let s = common::sim::load("scripts/consent-gdpr.yaml");
     let text = std::fs::read_to_string(common::repo("examples/traffic-uniform-wait.yaml")).unwrap();
-    let t = parse_traffic("traffic-uniform-wait.yaml", &text, &s).unwrap_or_else(|e| panic!("{}", e.render_plain(100)));
+    let t = parse_traffic("traffic-uniform-wait.yaml", &text, &s)
+        .unwrap_or_else(|e| panic!("{}", e.render_plain(100)));
     let e = exact::explore(&Compiled::compile(&s, &Tenant::default(), &t), 1000).unwrap();
     assert!(e.exact, "{:?}", e.not_exact);
     assert!(e.not_exact.is_empty());

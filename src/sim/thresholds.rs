@@ -219,7 +219,11 @@ impl Cell {
                 let (num, den) = (part(c), part(hi));
                 // Only a degenerate law (an astronomically small mean) leaves no room here: its
                 // mass is then all at lo.
-                let f = if den > 0.0 && num.is_finite() && den.is_finite() { (num / den).clamp(0.0, 1.0) } else { 1.0 };
+                let f = if den > 0.0 && num.is_finite() && den.is_finite() {
+                    (num / den).clamp(0.0, 1.0)
+                } else {
+                    1.0
+                };
                 let exact = mean.is_infinite().then(|| {
                     let g = |x: f64| Law::h_exact(fa, fb, a, b, x);
                     let (g0, gc, gh) = (g(lo), g(c), g(hi));
@@ -412,7 +416,9 @@ fn pieces(lw: Law, lp: Law) -> Vec<Piece> {
             let prob = if mean.is_finite() {
                 Prob { f: (decay * d * (h0 * ma + h1 * mb) / n).clamp(0.0, 1.0), exact: None }
             } else {
-                Prob::rational((frac(x1) - frac(x0)) * (g0 + g1) / (BigRational::from_integer(2.into()) * &n_exact))
+                Prob::rational(
+                    (frac(x1) - frac(x0)) * (g0 + g1) / (BigRational::from_integer(2.into()) * &n_exact),
+                )
             };
             if prob.f <= 0.0 && prob.exact.as_ref().is_none_or(Zero::is_zero) {
                 continue;
@@ -534,7 +540,12 @@ mod tests {
         ];
         for (a, b, fa, fb, mean) in laws {
             let law = Law::Lin { a, b, fa, fb, mean };
-            for (lo, hi) in [(a, b), (a + (b - a) / 3.0, b), (a, a + (b - a) * 0.7), (a + (b - a) * 0.45, a + (b - a) * 0.55)] {
+            for (lo, hi) in [
+                (a, b),
+                (a + (b - a) / 3.0, b),
+                (a, a + (b - a) * 0.7),
+                (a + (b - a) * 0.45, a + (b - a) * 0.55),
+            ] {
                 let cell = Cell { law, lo, hi };
                 for t in [0.001, 0.2, 0.5, 0.93] {
                     let c = lo + (hi - lo) * t;
@@ -550,7 +561,11 @@ mod tests {
     #[test]
     fn a_linear_cell_is_a_fraction_and_its_mean_is_a_third_of_the_way() {
         // Density ∝ 60 − x (s) on [20, 60): ∫20^40 / ∫20^60 = 600 / 800 = 3/4, mean 20 + 40/3.
-        let c = Cell { law: Law::Lin { a: 20_000.0, b: 60_000.0, fa: 40_000.0, fb: 0.0, mean: f64::INFINITY }, lo: 20_000.0, hi: 60_000.0 };
+        let c = Cell {
+            law: Law::Lin { a: 20_000.0, b: 60_000.0, fa: 40_000.0, fb: 0.0, mean: f64::INFINITY },
+            lo: 20_000.0,
+            hi: 60_000.0,
+        };
         assert_eq!(c.below(40_000.0).exact, Some(BigRational::new(3.into(), 4.into())));
         close(c.mean(), 20_000.0 + 40_000.0 / 3.0, 1e-15);
         assert_eq!(c.representative(), 33_333);
@@ -584,7 +599,8 @@ mod tests {
         // A tiny interval (1 µs) of a mild exponential, where the antiderivative
         // −m e^(−x/m)(α + βx + βm) cancels in all but a few digits: still to 1e-12, and
         // within r = d/m of the linear law.
-        let exp = Cell { law: Law::Lin { a: 0.0, b: 1e-3, fa: 2.0, fb: 1.0, mean: 300_000.0 }, lo: 0.0, hi: 1e-3 };
+        let exp =
+            Cell { law: Law::Lin { a: 0.0, b: 1e-3, fa: 2.0, fb: 1.0, mean: 300_000.0 }, lo: 0.0, hi: 1e-3 };
         let want = simpson(exp.law, 0.0, 4e-4, false) / simpson(exp.law, 0.0, 1e-3, false);
         close(exp.below(4e-4).f, want, 1e-12);
         close(exp.mean(), simpson(exp.law, 0.0, 1e-3, true) / simpson(exp.law, 0.0, 1e-3, false), 1e-12);
@@ -647,11 +663,10 @@ mod tests {
         // ∫ (1/60)(200 − x)/180 dx = (200·40 − (60² − 20²)/2)/10800 = 6400/10800 = 16/27.
         let o = race_pieces(Dist::Uniform(0.0, 60.0), Dist::Uniform(20.0, 200.0));
         let r = |n: i64, d: i64| Some(BigRational::new(n.into(), d.into()));
-        assert_eq!(o.iter().map(|o| (o.abandon, o.p.exact.clone())).collect::<Vec<_>>(), vec![
-            (false, r(1, 3)),
-            (true, r(2, 27)),
-            (false, r(16, 27))
-        ]);
+        assert_eq!(
+            o.iter().map(|o| (o.abandon, o.p.exact.clone())).collect::<Vec<_>>(),
+            vec![(false, r(1, 3)), (true, r(2, 27)), (false, r(16, 27))]
+        );
         // The abandonment's time: density ∝ 60 − x on [20, 60): before 40 s with 3/4.
         assert_eq!(o[1].at.below(40_000.0).exact, r(3, 4));
         // The two the other way round: W ~ U(20, 200 s), P ~ U(0, 60 s): P(abandon) = 1 − 2/27.
