@@ -83,6 +83,16 @@ fn exponential() -> Traffic {
     t
 }
 
+/// Random MENU and PLAY durations (the script thread's next action at a random time), the rest
+/// fixed: exact where nothing else is pending when the thread resumes (docs/exact.md "Actions
+/// of random length"), hybrid otherwise.
+fn random_actions() -> Traffic {
+    let mut t = fixed();
+    t.durations.menu = recflow::model::Dist::Uniform(2.0, 8.0);
+    t.durations.play = recflow::model::Dist::Exp(3.0);
+    t
+}
+
 /// The generated script with a MENU in front that repeats on no input or an unlisted digit.
 fn with_loop(text: &str) -> String {
     let mut out = String::new();
@@ -244,6 +254,7 @@ fn main() {
         ("fixed", (Tenant::default(), fixed())),
         ("exp", (Tenant::default(), exponential())),
         ("busy", busy()),
+        ("timed", (Tenant::default(), random_actions())),
     ];
     println!("exact vs {n} sampled contacts (99.9% Wilson interval), key by key");
     for (model, (_, traffic)) in &models {

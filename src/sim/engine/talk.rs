@@ -190,7 +190,9 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 ));
                 return;
             }
-            if self.c.sym.is_some() {
+            // (A thread's random next action is dropped at this answer: ONANSWER restarts
+            // the thread or it parks, A-4.)
+            if self.c.sym.is_some_and(|s| !s.thread) {
                 self.talk_cannot(
                     "agent events or presses inside the talk while another random time is pending"
                         .to_string(),
