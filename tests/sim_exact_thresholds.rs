@@ -497,7 +497,8 @@ fn random_action_durations_in_the_ivr_are_exact() {
         assert!((r.value - v.value).abs() < 1e-12, "{path}: {} vs {}", r.value, v.value);
         assert_eq!(r.rational, v.rational, "{path}");
     }
-    let secs = |e: &exact::Exact| e.expected.iter().find(|v| v.path == ["recorded_seconds", "ivr"]).unwrap().value;
+    let secs =
+        |e: &exact::Exact| e.expected.iter().find(|v| v.path == ["recorded_seconds", "ivr"]).unwrap().value;
     assert!((secs(&random) - 11.0).abs() < 1e-3, "{}", secs(&random));
     assert!((secs(&fixed) - 11.0).abs() < 1e-9, "{}", secs(&fixed));
 }

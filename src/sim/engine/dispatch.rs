@@ -4,10 +4,10 @@
 //! in the IVR, the call (`stuck`). Recording actions delegate to `studio.rs` and
 //! `statements.rs`, REQAGENT to `events.rs`.
 
+use super::events::{EvKind, SYM_AT};
 use super::state::CallPhase;
 use super::{Decision, Engine, Mark, Observer, TraceStep, later};
 use crate::script::ActionIx;
-use super::events::{EvKind, SYM_AT};
 use crate::sim::compile::{DistMs, Next, Op};
 use crate::sim::outcome::{ConsentAnswer, Finding, Outcome};
 use crate::sim::rng::Source;
@@ -66,9 +66,12 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     /// Why a random action duration cannot be the one pending random time (exact analysis).
     #[cold]
     fn why_not_symbolic(&self) -> Option<String> {
-        let what = "the script thread's next action comes at a random time (a random durations.menu, play or music)";
+        let what =
+            "the script thread's next action comes at a random time (a random durations.menu, play or music)";
         if self.reads_clock {
-            Some(format!("{what}, and a Snippet reads the clock (now()): it would read that time as a number"))
+            Some(format!(
+                "{what}, and a Snippet reads the clock (now()): it would read that time as a number"
+            ))
         } else if self.sym_pending() {
             Some(format!(
                 "{what} while another random time is pending (threshold splitting keeps one random time \
@@ -109,7 +112,8 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 // and hangs up, unless a (fixed) IVR patience runs out first.
                 let at = self.c.pc.take();
                 let mut cell = cell;
-                let hang_up = self.c.events.iter().find(|e| matches!(e.kind, EvKind::IvrHangUp)).map(|e| e.at);
+                let hang_up =
+                    self.c.events.iter().find(|e| matches!(e.kind, EvKind::IvrHangUp)).map(|e| e.at);
                 if let Some(h) = hang_up
                     && !self.below(&mut cell, h.saturating_sub(base) as f64, d.purpose)
                 {

@@ -146,9 +146,10 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             p,
             globals: crate::sim::vars::globals(&p.symbols),
             behaviours,
-            reads_clock: p.ops.iter().any(
-                |op| matches!(op, crate::sim::compile::Op::Snippet { code, .. } if code.reads_clock()),
-            ),
+            reads_clock: p
+                .ops
+                .iter()
+                .any(|op| matches!(op, crate::sim::compile::Op::Snippet { code, .. } if code.reads_clock())),
             c,
             obs,
             src,
