@@ -13,6 +13,9 @@
 //! - `exp`: exponential queue wait (mean 30 s), patience (300 s) and talk (240 s): exact by
 //!   threshold splitting (docs/exact.md; the sampled engine's ms rounding, A-29, is bounded by
 //!   the allowance below);
+//! - `u-exp`, `exp-u`, `u-u`: `exp` with a uniform queue wait (0–60 s) against the exponential
+//!   patience, the exponential wait against a uniform patience (10–120 s), and two uniforms
+//!   (0–60 s against 20–200 s): the queue race split into its pieces in closed form;
 //! - `busy`: two agents, and the fixed durations of `fixed` with ROD, supervisor ROD, transfers
 //!   to an agent and to an external number, dispositions and a conference: their times are
 //!   uniform in the fixed talk and split exactly (`engine::talk`, docs/exact.md); where that
@@ -93,6 +96,16 @@ fn random_actions() -> Traffic {
     t
 }
 
+/// The queue race of a uniform against an exponential, the other way round, and of two
+/// uniforms (exponential talk, no agent events): exact by threshold splitting, the race split
+/// into its pieces (docs/exact.md "Random durations: threshold splitting").
+fn race(wait: recflow::model::Dist, patience: recflow::model::Dist) -> Traffic {
+    let mut t = exponential();
+    t.durations.queue_wait = wait;
+    t.durations.patience = patience;
+    t
+}
+
 /// The generated script with a MENU in front that repeats on no input or an unlisted digit.
 fn with_loop(text: &str) -> String {
     let mut out = String::new();
@@ -132,7 +145,9 @@ fn density_max(d: &recflow::model::Dist) -> f64 {
 /// the three examples' models draw each of them at most once (MENU, PLAY and MUSIC durations
 /// are fixed in all of them) — and each agent event or press inside a fixed talk T is uniform
 /// on it (density 1/T); inside a random talk they are sampled by exact analysis too (hybrid),
-/// so both sides round them the same way.
+/// so both sides round them the same way. The queue race's pieces (`sim::thresholds::race`:
+/// the first of the wait and the patience, density f_P S_W + f_W S_P ≤ f_W + f_P) need nothing
+/// more: the sum over the two laws bounds them.
 fn allowance(traffic: &Traffic) -> f64 {
     let d = &traffic.durations;
     let mut f: f64 = [&d.menu, &d.play, &d.music, &d.queue_wait, &d.patience, &d.talk]
@@ -209,6 +224,7 @@ fn check(
 }
 
 fn main() {
+    use recflow::model::Dist;
     let n: u64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
     let mut scripts: Vec<(String, recflow::script::Script)> = Vec::new();
     for dir in ["scripts", "scripts/studio-json"] {
@@ -254,6 +270,9 @@ fn main() {
         ("fixed", (Tenant::default(), fixed())),
         ("exp", (Tenant::default(), exponential())),
         ("busy", busy()),
+        ("u-exp", (Tenant::default(), race(Dist::Uniform(0.0, 60.0), Dist::Exp(300.0)))),
+        ("exp-u", (Tenant::default(), race(Dist::Exp(30.0), Dist::Uniform(10.0, 120.0)))),
+        ("u-u", (Tenant::default(), race(Dist::Uniform(0.0, 60.0), Dist::Uniform(20.0, 200.0)))),
         ("timed", (Tenant::default(), random_actions())),
     ];
     println!("exact vs {n} sampled contacts (99.9% Wilson interval), key by key");

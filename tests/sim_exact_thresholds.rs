@@ -101,23 +101,74 @@ fn fixed_wait_against_exponential_patience_abandons_with_its_cdf() {
     assert!((value(&e, "abandoned").value - (-2.0f64).exp()).abs() < 1e-12);
 }
 
-/// A uniform queue wait against exponential patience: which comes first has a closed form,
-/// the time of the first one has none recflow uses, so the analysis is hybrid as before and
-/// says why, naming both durations.
+/// A uniform queue wait U(a, b) = U(10, 60 s) against exponential patience (mean m = 300 s):
+/// the race splits into three pieces (abandons before a, abandons in [a, b), answered in
+/// [a, b)), each in closed form: abandoned = 1 − (m/(b − a))(e^(−a/m) − e^(−b/m)) (the
+/// answer's density e^(−x/m)/(b − a) on [a, b)). Exact (f64 closed form).
 #[test]
-fn uniform_wait_against_exponential_patience_falls_back_to_sampling_and_says_why() {
+fn uniform_wait_against_exponential_patience_is_exact_by_its_pieces() {
     let s = script(CONSENT_LEAK);
     let t = traffic(&s, INPUTS, Dist::Uniform(10.0, 60.0), Dist::Exp(300.0), Dist::Fixed(240.0));
-    let p = Compiled::compile(&s, &Tenant::default(), &t);
-    let e = exact::explore(&p, 50).unwrap();
-    assert!(!e.exact);
-    assert_eq!(e.samples, 50);
-    let why = e.not_exact.join("\n");
-    assert!(
-        why.contains("not split exactly") && why.contains("uniform(10, 60 s)") && why.contains("exp(300 s)"),
-        "{why}"
-    );
-    assert!(why.contains("`queue_wait`") && why.contains("`patience`"), "{why}");
+    let e = exact::explore(&Compiled::compile(&s, &Tenant::default(), &t), 50).unwrap();
+    assert!(e.exact, "{:?}", e.not_exact);
+    assert!(e.not_exact.is_empty() && e.closed_form_f64 && e.samples == 1);
+    let (a, b, m) = (10.0f64, 60.0f64, 300.0f64);
+    let answered = m / (b - a) * ((-a / m).exp() - (-b / m).exp());
+    let v = value(&e, "abandoned").value;
+    assert!((v - (1.0 - answered)).abs() < 1e-12, "{v} vs {}", 1.0 - answered);
+    let v = value(&e, "findings.recorded_without_consent").value;
+    assert!((v - 0.05 * answered).abs() < 1e-12, "{v}");
+}
+
+/// The mirror image: exponential wait (mean m = 30 s) against a uniform patience U(10, 120 s):
+/// the caller abandons at x in [a, b) with density e^(−x/m)/(b − a), so abandoned =
+/// (m/(b − a))(e^(−a/m) − e^(−b/m)).
+#[test]
+fn exponential_wait_against_uniform_patience_is_exact_by_its_pieces() {
+    let s = script(CONSENT_LEAK);
+    let t = traffic(&s, INPUTS, Dist::Exp(30.0), Dist::Uniform(10.0, 120.0), Dist::Fixed(240.0));
+    let e = exact::explore(&Compiled::compile(&s, &Tenant::default(), &t), 50).unwrap();
+    assert!(e.exact, "{:?}", e.not_exact);
+    let (a, b, m) = (10.0f64, 120.0f64, 30.0f64);
+    let abandoned = m / (b - a) * ((-a / m).exp() - (-b / m).exp());
+    let v = value(&e, "abandoned").value;
+    assert!((v - abandoned).abs() < 1e-12, "{v} vs {abandoned}");
+}
+
+/// Two uniforms, W ~ U(0, 60 s) and P ~ U(20, 200 s): P(P < W) = ∫20^60 (1/180)(60 − x)/60 dx
+/// = 800/10800 = 2/27, every piece a fraction, so the result is one: recorded without consent
+/// = 0.05 × 25/27 = 5/108. The same with the script, whose hold loop (MUSIC) splits
+/// the pending answer's and abandonment's bounded cells on every turn until they end.
+#[test]
+fn two_uniforms_race_exactly_in_fractions_with_and_without_a_hold_loop() {
+    for s in [script(CONSENT_LEAK), common::sim::load("scripts/mistake-consent-leak.yaml")] {
+        let t = traffic(&s, INPUTS, Dist::Uniform(0.0, 60.0), Dist::Uniform(20.0, 200.0), Dist::Fixed(240.0));
+        let e = exact::explore(&Compiled::compile(&s, &Tenant::default(), &t), 50).unwrap();
+        assert!(e.exact, "{:?}", e.not_exact);
+        assert!(!e.closed_form_f64, "every input is a fraction");
+        assert_eq!(value(&e, "abandoned").rational.as_deref(), Some("2/27"));
+        assert_eq!(value(&e, "findings.recorded_without_consent").rational.as_deref(), Some("5/108"));
+        assert!((value(&e, "abandoned").value - 2.0 / 27.0).abs() < 1e-15);
+    }
+}
+
+/// `examples/traffic-uniform-wait.yaml` (a uniform queue wait 0–60 s, the default exponential
+/// patience 300 s and talk) with consent-gdpr: exact, abandoned = 1 − 5 (1 − e^(−0.2)) (the
+/// example docs/exact.md shows), nothing sampled.
+#[test]
+fn the_uniform_wait_example_is_exact() {
+    let s = common::sim::load("scripts/consent-gdpr.yaml");
+    let text = std::fs::read_to_string(common::repo("examples/traffic-uniform-wait.yaml")).unwrap();
+    let t = parse_traffic("traffic-uniform-wait.yaml", &text, &s)
+        .unwrap_or_else(|e| panic!("{}", e.render_plain(100)));
+    let e = exact::explore(&Compiled::compile(&s, &Tenant::default(), &t), 1000).unwrap();
+    assert!(e.exact, "{:?}", e.not_exact);
+    assert!(e.not_exact.is_empty());
+    assert_eq!(e.samples, 1);
+    assert!(e.probabilities.iter().all(|v| v.interval.is_none()));
+    let want = 1.0 - 5.0 * (1.0 - (-0.2f64).exp());
+    let v = value(&e, "abandoned").value;
+    assert!((v - want).abs() < 1e-12, "{v} vs {want}");
 }
 
 /// Agent events at uniform times inside a random talk: each is a fraction of the talk, a

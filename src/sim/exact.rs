@@ -485,7 +485,7 @@ impl Source<'_> for Exploring {
     }
 
     fn split(&mut self, p: Purpose, q: &[super::thresholds::Prob]) -> usize {
-        let probs = q
+        let mut probs: Vec<BigRational> = q
             .iter()
             .map(|q| match &q.exact {
                 Some(x) => x.clone(),
@@ -495,6 +495,14 @@ impl Source<'_> for Exploring {
                 }
             })
             .collect();
+        // f64 closed forms (a queue race's pieces, `thresholds::race`) sum to 1 only up to
+        // rounding: the last outcome takes the rest of the mass exactly, so none is lost.
+        if q.iter().any(|q| q.exact.is_none())
+            && let Some(last) = probs.iter().rposition(|x| !x.is_zero())
+        {
+            let rest: BigRational = probs[..last].iter().sum();
+            probs[last] = (BigRational::one() - rest).max(BigRational::zero());
+        }
         self.uncut = true;
         let k = self.decide(p, &Probs::new(probs));
         self.uncut = false;

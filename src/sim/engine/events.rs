@@ -439,22 +439,35 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         }
         // Exact analysis: the race in closed form (`sim::thresholds::race`).
         if S::SYMBOLIC && self.src.symbolic() {
-            match thresholds::race(p.queue_wait, p.patience) {
-                Ok(None) => {}
-                Ok(Some(race)) => {
-                    let abandon = self.chance_of(p.fixed.patience, &race.abandon);
-                    let (kind, when, purpose) = if abandon {
-                        (EvKind::Abandon, race.abandon_at, p.fixed.patience)
-                    } else {
-                        (EvKind::Answer, race.answer_at, p.fixed.queue_wait)
-                    };
-                    match when {
-                        When::At(ms) => self.push_event(later(t, ms), kind),
-                        When::Random(cell) => self.push_symbolic(t, cell, purpose, kind),
-                    }
-                    return;
+            let (abandon, when) = match thresholds::race(p.queue_wait, p.patience) {
+                None => (None, When::At(0)),
+                Some(thresholds::Race::Binary { abandon, abandon_at, answer_at }) => {
+                    let abandon = self.chance_of(p.fixed.patience, &abandon);
+                    (Some(abandon), if abandon { abandon_at } else { answer_at })
                 }
-                Err(why) => self.src.cannot(why),
+                // Several outcomes: which of the two comes first, on which piece.
+                Some(thresholds::Race::Pieces(pieces)) => {
+                    let k = match pieces.len() {
+                        1 => 0,
+                        _ => {
+                            let q: Vec<thresholds::Prob> = pieces.iter().map(|o| o.p.clone()).collect();
+                            self.src.split(p.fixed.patience, &q)
+                        }
+                    };
+                    (Some(pieces[k].abandon), When::Random(pieces[k].at))
+                }
+            };
+            if let Some(abandon) = abandon {
+                let (kind, purpose) = if abandon {
+                    (EvKind::Abandon, p.fixed.patience)
+                } else {
+                    (EvKind::Answer, p.fixed.queue_wait)
+                };
+                match when {
+                    When::At(ms) => self.push_event(later(t, ms), kind),
+                    When::Random(cell) => self.push_symbolic(t, cell, purpose, kind),
+                }
+                return;
             }
         }
         // Both drawn at once, so the contact's fate in the queue is one comparison and one

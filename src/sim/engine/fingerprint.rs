@@ -218,10 +218,17 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 let (tag, x, y) = match s.cell.law {
                     Law::Exp { mean } => (1, mean, 0.0),
                     Law::Uniform { a, b } => (2, a - shift, b - shift),
+                    Law::Lin { a, b, .. } => (3, a - shift, b - shift),
                 };
                 w(buf, tag);
                 for v in [x, y, s.cell.lo - shift, s.cell.hi - shift] {
                     w(buf, v.to_bits());
+                }
+                // A race's piece: its linear factor's end values and its exponential's mean.
+                if let Law::Lin { fa, fb, mean, .. } = s.cell.law {
+                    for v in [fa, fb, mean] {
+                        w(buf, v.to_bits());
+                    }
                 }
                 w(buf, u64::from(s.purpose.counter) | (u64::from(s.thread) << 63));
             }

@@ -52,8 +52,8 @@ fn exact_human_report_opens_with_the_verdict() {
         "{text}"
     );
     assert!(text.contains("  ✓ no warning (probability 0)"), "{text}");
-    // Sampled durations (a uniform queue wait: no closed form used): estimated, with the
-    // interval, and "none" bounded by the samples.
+    // Sampled durations (ROD at a uniform time inside a random talk: no closed form used):
+    // estimated, with the interval, and "none" bounded by the samples.
     let out = recflow(&[
         "simulate",
         "scripts/mistake-consent-leak.yaml",
@@ -61,7 +61,7 @@ fn exact_human_report_opens_with_the_verdict() {
         "--calls",
         "20",
         "--traffic",
-        "examples/traffic-uniform-wait.yaml",
+        "examples/traffic-random-talk-events.yaml",
     ]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("Verdict (estimated probability per contact)"), "{text}");
@@ -127,8 +127,8 @@ fn exact_json_has_probabilities_and_rationals_under_the_report_keys() {
 
 #[test]
 fn exact_with_random_durations_says_not_exact_and_gives_intervals() {
-    // A uniform queue wait against exponential patience: no closed form used, so sampled.
-    let uniform = "examples/traffic-uniform-wait.yaml";
+    // ROD at a uniform time inside a random talk: no closed form used, so sampled.
+    let uniform = "examples/traffic-random-talk-events.yaml";
     let e = json(&[
         "simulate",
         "scripts/consent-gdpr.yaml",
@@ -143,7 +143,7 @@ fn exact_with_random_durations_says_not_exact_and_gives_intervals() {
     assert_eq!(e["exact"], false);
     assert!(e.get("rational").is_none(), "no fractions when durations were sampled");
     let why = e["not_exact"][0].as_str().unwrap();
-    assert!(why.contains("not split exactly") && why.contains("uniform(0, 60 s)"), "{why}");
+    assert!(why.contains("not split exactly") && why.contains("inside a random talk (exp(240 s))"), "{why}");
     let sampled = e["not_exact"][1].as_str().unwrap();
     assert!(sampled.contains("`talk`") && sampled.contains("sampled (200 samples)"), "{sampled}");
     let ci = e["interval999"]["recorded"]["any"].as_array().unwrap();
@@ -248,6 +248,27 @@ fn statement_presses_in_a_fixed_talk_are_exact_and_lie_in_the_sampled_interval()
     assert!(checked > 100, "{checked} probabilities checked");
 }
 
+/// The queue race of a uniform against an exponential, an exponential against a uniform, and
+/// two uniforms (split into pieces in closed form, `sim::thresholds::race`): exact, with no
+/// sampled duration, and each probability inside the 99.9% Wilson interval of 20 000 sampled
+/// contacts — with the consent scripts' hold loop (MUSIC in the queue) comparing the answer's
+/// and the abandonment's times on every turn. The uniform example file is one of them.
+#[test]
+fn the_three_queue_race_shapes_are_exact_and_lie_in_the_sampled_interval() {
+    let scripts = ["scripts/consent-gdpr.yaml", "scripts/mistake-consent-leak.yaml"].map(common::repo);
+    let mut checked = check_against_sampled(&scripts, "examples/traffic-uniform-wait.yaml");
+    for race in [
+        "queue_wait: {uniform: [0, 60]}, patience: {exp: 300}",
+        "queue_wait: {exp: 30}, patience: {uniform: [10, 120]}",
+        "queue_wait: {uniform: [0, 60]}, patience: {uniform: [20, 200]}",
+    ] {
+        let f = tempfile::Builder::new().suffix(".yaml").tempfile().unwrap();
+        std::fs::write(f.path(), format!("durations: {{{race}, talk: 240}}\n")).unwrap();
+        checked += check_against_sampled(&scripts, f.path().to_str().unwrap());
+    }
+    assert!(checked > 300, "{checked} probabilities checked");
+}
+
 /// Each script under traffic `tp`: `--exact` is exact (no sampled duration), and each of its
 /// probabilities lies inside the 99.9% Wilson interval of 20 000 sampled contacts. Returns
 /// the number of probabilities checked.
@@ -300,7 +321,8 @@ fn sensitivity_needs_exact_and_is_listed_in_json() {
             .any(|r| r["draw"] == "menu:consent" && r["outcome"] == "none" && r["rational"] == "93/95"),
         "{rows:?}"
     );
-    // Not exact (random durations sampled: a uniform queue wait): said on stderr, nothing listed.
+    // Not exact (random durations sampled: ROD inside a random talk): said on stderr, nothing
+    // listed.
     let out = recflow(&[
         "simulate",
         "scripts/mistake-consent-leak.yaml",
@@ -309,7 +331,7 @@ fn sensitivity_needs_exact_and_is_listed_in_json() {
         "--calls",
         "20",
         "--traffic",
-        "examples/traffic-uniform-wait.yaml",
+        "examples/traffic-random-talk-events.yaml",
     ]);
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--sensitivity: not computed"));
