@@ -418,7 +418,7 @@ fn a_handler_lasting_after_a_random_press_falls_back_to_sampling_and_says_why() 
     });
     assert!(!e.exact);
     let why = e.not_exact.join("\n");
-    assert!(why.contains("3000 ms after an agent event or press") && why.contains("either side"), "{why}");
+    assert!(why.contains("3000 ms after a random time (an agent event or press") && why.contains("either side"), "{why}");
 }
 
 /// The talk's splits make paths as unlikely as they come — five agent behaviours (each
@@ -576,16 +576,32 @@ fn a_random_action_at_an_unwired_branch_is_split_at_a_fixed_ivr_patience() {
     assert_eq!(value(&e, "hung_up_in_ivr").rational.as_deref(), Some("3/4"));
 }
 
-/// Where one random action duration is not enough: after a PLAY of random length the thread
-/// goes on while the caller's fixed IVR hang-up is still pending, so the next comparison would
-/// read the random time again — hybrid, with the reason named. With a random IVR patience
-/// as well, two random times would be pending at once: hybrid too.
+/// After a PLAY of random length X ~ uniform(2, 8 s) the thread goes on while the caller's
+/// fixed IVR hang-up is still pending: the MENU's end at X + 6 s is compared with it only where
+/// that holds for every X. Patience 20 s: always after, so exact (nobody hangs up), the
+/// same probabilities as fixed durations.
+#[test]
+fn a_time_after_a_random_action_is_compared_where_it_holds_for_every_value() {
+    let s = script(TIMED_IVR);
+    let e = timed_ivr(&s, Dist::Uniform(2.0, 8.0), Dist::Fixed(6.0), Some(Dist::Fixed(20.0)));
+    assert!(e.exact && e.not_exact.is_empty(), "{:?}", e.not_exact);
+    assert_eq!(value(&e, "hung_up_in_ivr").rational.as_deref(), Some("0"));
+    let fixed = timed_ivr(&s, Dist::Fixed(5.0), Dist::Fixed(6.0), Some(Dist::Fixed(20.0)));
+    for v in &fixed.probabilities {
+        assert_eq!(value(&e, &v.path.join(".")).rational, v.rational, "{}", v.path.join("."));
+    }
+}
+
+/// Where one random action duration is not enough: with a fixed IVR patience of 10 s, the
+/// MENU's end at X + 6 s falls on either side of it, a second comparison that reads X — hybrid,
+/// with the reason named. With a random IVR patience as well, two random times would be
+/// pending at once: hybrid too.
 #[test]
 fn a_random_action_duration_beyond_threshold_splitting_falls_back_with_its_reason() {
     let s = script(TIMED_IVR);
-    let e = timed_ivr(&s, Dist::Uniform(2.0, 8.0), Dist::Fixed(6.0), Some(Dist::Fixed(20.0)));
+    let e = timed_ivr(&s, Dist::Uniform(2.0, 8.0), Dist::Fixed(6.0), Some(Dist::Fixed(10.0)));
     assert!(!e.exact);
-    assert!(e.not_exact[0].contains("still pending"), "{:?}", e.not_exact);
+    assert!(e.not_exact[0].contains("fixed time that this random time may fall on either side of"), "{:?}", e.not_exact);
     let e = timed_ivr(&s, Dist::Uniform(2.0, 8.0), Dist::Fixed(6.0), Some(Dist::Exp(20.0)));
     assert!(!e.exact);
     assert!(e.not_exact[0].contains("another random time is pending"), "{:?}", e.not_exact);

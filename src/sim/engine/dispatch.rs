@@ -77,8 +77,13 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 "{what} while another random time is pending (threshold splitting keeps one random time \
                  pending and compares it with fixed ones)"
             ))
-        } else if self.c.talk.active() || self.c.talk.clock.is_some() {
+        } else if !self.c.talk.cells.is_empty() {
             Some(format!("{what} inside a talk whose agent events or presses are at random times"))
+        } else if self.c.talk.clock.is_some() || self.c.talk.ready.is_some() {
+            Some(format!(
+                "{what} after an earlier random time, while an event at a fixed time is pending: \
+                 the two are compared through a sum of random times"
+            ))
         } else {
             None
         }

@@ -171,16 +171,19 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 self.c.sym = Some(Sym { cell, ..sym });
                 return;
             }
-            self.src.cannot(
-                "the script thread's next action comes at a random time (a random durations.menu, \
-                 play or music) while an event at a fixed time is still pending: their later \
-                 comparisons would read the random time again (threshold splitting compares one \
-                 random time once with fixed ones)"
-                    .to_string(),
-            );
         }
         let at = later(sym.base, cell.representative());
         self.c.ready = at;
+        // Events still pending at fixed times: the thread's next times stand for X plus a
+        // known offset, compared with them only where that holds for every value X can take
+        // (`talk.rs`, the same rule as after a random time inside the talk); otherwise beyond
+        // threshold splitting, and the source is told why there.
+        if !self.c.events.is_empty() {
+            let (lo, hi) = cell.support();
+            let hi = if hi < crate::source::MAX_MS as f64 { later(sym.base, hi.ceil() as u64) } else { u64::MAX };
+            let lo = later(sym.base, lo.max(0.0).floor() as u64);
+            self.c.talk.ready = Some(super::talk::Float { rep: at, lo, hi });
+        }
         // A consent MENU's answer is given when the MENU ends (`dispatch.rs`).
         if let Some((_, _, end, _)) = &mut self.c.consent
             && *end == SYM_AT

@@ -258,9 +258,9 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             && self.c.events.iter().any(|e| e.at < GROUP_AT && float_below(f, at, e.at).is_none())
         {
             self.talk_cannot(format!(
-                "the script thread's next action is {} ms after an agent event or press at a random \
-                 time inside the talk, and is compared with a fixed time that this random time may \
-                 fall on either side of",
+                "the script thread's next action is {} ms after a random time (an agent event or \
+                 press inside the talk, or the end of an action of random length), and is compared \
+                 with a fixed time that this random time may fall on either side of",
                 at - f.rep
             ));
         }
