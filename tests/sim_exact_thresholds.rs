@@ -418,7 +418,10 @@ fn a_handler_lasting_after_a_random_press_falls_back_to_sampling_and_says_why() 
     });
     assert!(!e.exact);
     let why = e.not_exact.join("\n");
-    assert!(why.contains("3000 ms after a random time (an agent event or press") && why.contains("either side"), "{why}");
+    assert!(
+        why.contains("3000 ms after a random time (an agent event or press") && why.contains("either side"),
+        "{why}"
+    );
 }
 
 /// The talk's splits make paths as unlikely as they come — five agent behaviours (each
@@ -601,7 +604,11 @@ fn a_random_action_duration_beyond_threshold_splitting_falls_back_with_its_reaso
     let s = script(TIMED_IVR);
     let e = timed_ivr(&s, Dist::Uniform(2.0, 8.0), Dist::Fixed(6.0), Some(Dist::Fixed(10.0)));
     assert!(!e.exact);
-    assert!(e.not_exact[0].contains("fixed time that this random time may fall on either side of"), "{:?}", e.not_exact);
+    assert!(
+        e.not_exact[0].contains("fixed time that this random time may fall on either side of"),
+        "{:?}",
+        e.not_exact
+    );
     let e = timed_ivr(&s, Dist::Uniform(2.0, 8.0), Dist::Fixed(6.0), Some(Dist::Exp(20.0)));
     assert!(!e.exact);
     assert!(e.not_exact[0].contains("another random time is pending"), "{:?}", e.not_exact);

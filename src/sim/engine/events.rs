@@ -156,8 +156,9 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     /// The thread's random next action against the earliest pending event at c: before it with
     /// the closed-form conditional probability, at the narrowed cell's representative; after
     /// it, the event runs first and the thread stays parked (narrowed to X ≥ c − base). When
-    /// the thread runs first while events are still pending, their later comparisons with the
-    /// thread's next times would read X again: beyond threshold splitting ([`Source::cannot`]).
+    /// the thread runs first while events are still pending, its next times are compared with
+    /// them only where the result holds for every value of X (`talk.rs`), else
+    /// [`Source::cannot`].
     fn resolve_thread(&mut self, sym: Sym) {
         if !self.thread_parked() {
             self.c.sym = None;
@@ -166,11 +167,11 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         let mut cell = sym.cell;
         // (No event is at `SYM_AT` or in the talk's group while the thread is parked: the
         // thread is kept symbolic only without them, and events that start a talk restart it.)
-        if let Some(c) = self.c.events.iter().map(|e| e.at).min() {
-            if !self.below(&mut cell, c.saturating_sub(sym.base) as f64, sym.purpose) {
-                self.c.sym = Some(Sym { cell, ..sym });
-                return;
-            }
+        if let Some(c) = self.c.events.iter().map(|e| e.at).min()
+            && !self.below(&mut cell, c.saturating_sub(sym.base) as f64, sym.purpose)
+        {
+            self.c.sym = Some(Sym { cell, ..sym });
+            return;
         }
         let at = later(sym.base, cell.representative());
         self.c.ready = at;
@@ -180,7 +181,8 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         // threshold splitting, and the source is told why there.
         if !self.c.events.is_empty() {
             let (lo, hi) = cell.support();
-            let hi = if hi < crate::source::MAX_MS as f64 { later(sym.base, hi.ceil() as u64) } else { u64::MAX };
+            let hi =
+                if hi < crate::source::MAX_MS as f64 { later(sym.base, hi.ceil() as u64) } else { u64::MAX };
             let lo = later(sym.base, lo.max(0.0).floor() as u64);
             self.c.talk.ready = Some(super::talk::Float { rep: at, lo, hi });
         }
