@@ -86,6 +86,16 @@ fn exponential() -> Traffic {
     t
 }
 
+/// Random MENU and PLAY durations (the script thread's next action at a random time), the rest
+/// fixed: exact where nothing else is pending when the thread resumes (docs/exact.md "Actions
+/// of random length"), hybrid otherwise.
+fn random_actions() -> Traffic {
+    let mut t = fixed();
+    t.durations.menu = recflow::model::Dist::Uniform(2.0, 8.0);
+    t.durations.play = recflow::model::Dist::Exp(3.0);
+    t
+}
+
 /// The queue race of a uniform against an exponential, the other way round, and of two
 /// uniforms (exponential talk, no agent events): exact by threshold splitting, the race split
 /// into its pieces (docs/exact.md "Random durations: threshold splitting").
@@ -263,6 +273,7 @@ fn main() {
         ("u-exp", (Tenant::default(), race(Dist::Uniform(0.0, 60.0), Dist::Exp(300.0)))),
         ("exp-u", (Tenant::default(), race(Dist::Exp(30.0), Dist::Uniform(10.0, 120.0)))),
         ("u-u", (Tenant::default(), race(Dist::Uniform(0.0, 60.0), Dist::Uniform(20.0, 200.0)))),
+        ("timed", (Tenant::default(), random_actions())),
     ];
     println!("exact vs {n} sampled contacts (99.9% Wilson interval), key by key");
     for (model, (_, traffic)) in &models {

@@ -418,7 +418,10 @@ fn a_handler_lasting_after_a_random_press_falls_back_to_sampling_and_says_why() 
     });
     assert!(!e.exact);
     let why = e.not_exact.join("\n");
-    assert!(why.contains("3000 ms after an agent event or press") && why.contains("either side"), "{why}");
+    assert!(
+        why.contains("3000 ms after a random time (an agent event or press") && why.contains("either side"),
+        "{why}"
+    );
 }
 
 /// The talk's splits make paths as unlikely as they come — five agent behaviours (each
@@ -505,4 +508,108 @@ fn a_random_ivr_patience_against_an_unwired_branch_is_split_at_the_action_s_end(
     let stuck = value(&e, "findings.stuck");
     assert_eq!(hung.rational.as_deref(), Some("1/2"), "{}", hung.value);
     assert_eq!(stuck.rational.as_deref(), Some("1/2"), "{}", stuck.value);
+}
+
+/// The IVR of [`random_action_durations_in_the_ivr_are_exact`]: an IVR recording started at
+/// BEGIN runs through a PLAY and a MENU until REQAGENT, so its expected length is the sum of
+/// the two actions' mean durations.
+const TIMED_IVR: &str = "  - {id: begin, type: BEGIN, next: rec}
+  - {id: rec, type: LOGRECORDINGPRO, properties: {Record: Start, RecordType: Call}, next: a}
+  - {id: a, type: PLAY, next: m}
+  - {id: m, type: MENU, branches: {'1': queue, '2': queue}}
+  - {id: queue, type: REQAGENT, properties: {Skill: Sales}}
+";
+
+fn timed_ivr(s: &Script, play: Dist, menu: Dist, ivr_patience: Option<Dist>) -> exact::Exact {
+    let mut t = traffic(
+        s,
+        "inputs: {m: {'1': 0.25, '2': 0.75}}",
+        Dist::Fixed(30.0),
+        Dist::Fixed(300.0),
+        Dist::Fixed(240.0),
+    );
+    (t.durations.play, t.durations.menu, t.durations.ivr_patience) = (play, menu, ivr_patience);
+    let p = Compiled::compile(s, &Tenant::default(), &t);
+    exact::explore(&p, 1000).unwrap()
+}
+
+/// Random `durations.play` / `menu` in an IVR where nothing else is pending: the thread's next
+/// action is a random time nothing compares with, so every probability is the one of fixed
+/// durations — exact, never sampled — and the IVR recording's expected length is the sum of
+/// the means: uniform(2, 8 s) → 5 s, exp(6 s) → 6 s.
+#[test]
+fn random_action_durations_in_the_ivr_are_exact() {
+    let s = script(TIMED_IVR);
+    let random = timed_ivr(&s, Dist::Uniform(2.0, 8.0), Dist::Exp(6.0), None);
+    assert!(random.exact && random.not_exact.is_empty(), "{:?}", random.not_exact);
+    assert_eq!(random.samples, 1, "no duration is sampled");
+    let fixed = timed_ivr(&s, Dist::Fixed(5.0), Dist::Fixed(6.0), None);
+    assert!(fixed.exact);
+    for v in &fixed.probabilities {
+        let path = v.path.join(".");
+        let r = value(&random, &path);
+        assert!((r.value - v.value).abs() < 1e-12, "{path}: {} vs {}", r.value, v.value);
+        assert_eq!(r.rational, v.rational, "{path}");
+    }
+    let secs =
+        |e: &exact::Exact| e.expected.iter().find(|v| v.path == ["recorded_seconds", "ivr"]).unwrap().value;
+    assert!((secs(&random) - 11.0).abs() < 1e-3, "{}", secs(&random));
+    assert!((secs(&fixed) - 11.0).abs() < 1e-9, "{}", secs(&fixed));
+}
+
+/// A MUSIC of random length at an unwired branch in the IVR, against a fixed IVR patience of
+/// 6 s: the caller hears it out and hangs up (`stuck`) when X < 6 s − 3 s (the PLAY before
+/// it), else the patience runs out first — uniform(0, 12 s): 1/4 stuck, 3/4 hung up, exactly.
+#[test]
+fn a_random_action_at_an_unwired_branch_is_split_at_a_fixed_ivr_patience() {
+    let s = script(
+        "  - {id: begin, type: BEGIN, next: a}
+  - {id: a, type: PLAY, next: tune}
+  - {id: tune, type: MUSIC}
+",
+    );
+    let mut t = traffic(&s, "inputs: {}", Dist::Fixed(30.0), Dist::Fixed(300.0), Dist::Fixed(240.0));
+    t.durations.play = Dist::Fixed(3.0);
+    t.durations.music = Dist::Uniform(0.0, 12.0);
+    t.durations.ivr_patience = Some(Dist::Fixed(6.0));
+    let p = Compiled::compile(&s, &Tenant::default(), &t);
+    let e = exact::explore(&p, 1000).unwrap();
+    assert!(e.exact && e.not_exact.is_empty(), "{:?}", e.not_exact);
+    assert_eq!(value(&e, "findings.stuck").rational.as_deref(), Some("1/4"));
+    assert_eq!(value(&e, "hung_up_in_ivr").rational.as_deref(), Some("3/4"));
+}
+
+/// After a PLAY of random length X ~ uniform(2, 8 s) the thread goes on while the caller's
+/// fixed IVR hang-up is still pending: the MENU's end at X + 6 s is compared with it only where
+/// that holds for every X. Patience 20 s: always after, so exact (nobody hangs up), the
+/// same probabilities as fixed durations.
+#[test]
+fn a_time_after_a_random_action_is_compared_where_it_holds_for_every_value() {
+    let s = script(TIMED_IVR);
+    let e = timed_ivr(&s, Dist::Uniform(2.0, 8.0), Dist::Fixed(6.0), Some(Dist::Fixed(20.0)));
+    assert!(e.exact && e.not_exact.is_empty(), "{:?}", e.not_exact);
+    assert_eq!(value(&e, "hung_up_in_ivr").rational.as_deref(), Some("0"));
+    let fixed = timed_ivr(&s, Dist::Fixed(5.0), Dist::Fixed(6.0), Some(Dist::Fixed(20.0)));
+    for v in &fixed.probabilities {
+        assert_eq!(value(&e, &v.path.join(".")).rational, v.rational, "{}", v.path.join("."));
+    }
+}
+
+/// Where one random action duration is not enough: with a fixed IVR patience of 10 s, the
+/// MENU's end at X + 6 s falls on either side of it, a second comparison that reads X — hybrid,
+/// with the reason named. With a random IVR patience as well, two random times would be
+/// pending at once: hybrid too.
+#[test]
+fn a_random_action_duration_beyond_threshold_splitting_falls_back_with_its_reason() {
+    let s = script(TIMED_IVR);
+    let e = timed_ivr(&s, Dist::Uniform(2.0, 8.0), Dist::Fixed(6.0), Some(Dist::Fixed(10.0)));
+    assert!(!e.exact);
+    assert!(
+        e.not_exact[0].contains("fixed time that this random time may fall on either side of"),
+        "{:?}",
+        e.not_exact
+    );
+    let e = timed_ivr(&s, Dist::Uniform(2.0, 8.0), Dist::Fixed(6.0), Some(Dist::Exp(20.0)));
+    assert!(!e.exact);
+    assert!(e.not_exact[0].contains("another random time is pending"), "{:?}", e.not_exact);
 }

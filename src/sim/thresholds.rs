@@ -178,7 +178,8 @@ impl Cell {
     }
 
     /// For a uniform law, the cell's bounds inside its support.
-    fn support(&self) -> (f64, f64) {
+    /// The values X can take: the cell cut to the law's support.
+    pub fn support(&self) -> (f64, f64) {
         match self.law {
             Law::Exp { .. } => (self.lo, self.hi),
             Law::Uniform { a, b } | Law::Lin { a, b, .. } => (self.lo.max(a), self.hi.min(b)),

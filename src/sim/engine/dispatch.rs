@@ -4,12 +4,14 @@
 //! in the IVR, the call (`stuck`). Recording actions delegate to `studio.rs` and
 //! `statements.rs`, REQAGENT to `events.rs`.
 
+use super::events::{EvKind, SYM_AT};
 use super::state::CallPhase;
 use super::{Decision, Engine, Mark, Observer, TraceStep, later};
 use crate::script::ActionIx;
-use crate::sim::compile::{Next, Op};
+use crate::sim::compile::{DistMs, Next, Op};
 use crate::sim::outcome::{ConsentAnswer, Finding, Outcome};
 use crate::sim::rng::Source;
+use crate::sim::thresholds::{self, Cell};
 use crate::sim::vars::{Template, VarId};
 
 impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
@@ -45,6 +47,90 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                     tr!(self, "branch", at, None, "the branch taken is not wired: the thread ends");
                 }
             }
+        }
+    }
+
+    /// An action's duration drawn from `d`, or `None` when exact analysis keeps it symbolic
+    /// (then [`Engine::goto_after`] parks the thread until a random time): decided before the
+    /// action changes anything.
+    fn action_ms(&mut self, d: DistMs) -> Option<u64> {
+        if S::SYMBOLIC && self.src.symbolic() && thresholds::law(d.dist).is_some() {
+            match self.why_not_symbolic() {
+                None => return None,
+                Some(why) => self.src.cannot(why),
+            }
+        }
+        Some(self.sample_ms(d.dist, d.purpose))
+    }
+
+    /// Why a random action duration cannot be the one pending random time (exact analysis).
+    #[cold]
+    fn why_not_symbolic(&self) -> Option<String> {
+        let what =
+            "the script thread's next action comes at a random time (a random durations.menu, play or music)";
+        if self.reads_clock {
+            Some(format!(
+                "{what}, and a Snippet reads the clock (now()): it would read that time as a number"
+            ))
+        } else if self.sym_pending() {
+            Some(format!(
+                "{what} while another random time is pending (threshold splitting keeps one random time \
+                 pending and compares it with fixed ones)"
+            ))
+        } else if !self.c.talk.cells.is_empty() {
+            Some(format!("{what} inside a talk whose agent events or presses are at random times"))
+        } else if self.c.talk.clock.is_some() || self.c.talk.ready.is_some() {
+            Some(format!(
+                "{what} after an earlier random time, while an event at a fixed time is pending: \
+                 the two are compared through a sum of random times"
+            ))
+        } else {
+            None
+        }
+    }
+
+    /// Continue at `next` after `dur` ms, or — `dur` kept symbolic by [`Engine::action_ms`] —
+    /// after `extra` ms plus a random X of `d`'s law: the thread's next action is then the
+    /// pending random time (`events.rs`, `resolve_symbolic`).
+    fn goto_after(&mut self, next: Next, dur: Option<u64>, extra: u64, d: DistMs, out: &mut Outcome) {
+        match dur {
+            Some(dur) => self.goto(next, dur, out),
+            None => self.goto_symbolic(next, later(self.c.t, extra), d, out),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn goto_symbolic(&mut self, next: Next, base: u64, d: DistMs, out: &mut Outcome) {
+        let Some(law) = thresholds::law(d.dist) else {
+            // `action_ms` keeps only a random duration symbolic.
+            return self.goto(next, base - self.c.t, out);
+        };
+        let cell = Cell::of(law);
+        match next {
+            Some(_) => {
+                self.goto(next, 0, out);
+                self.park_thread(base, cell, d.purpose);
+            }
+            None if self.phase() == CallPhase::Ivr => {
+                // An unwired branch in the IVR (`stuck_in_ivr`): the caller hears the action out
+                // and hangs up, unless a (fixed) IVR patience runs out first.
+                let at = self.c.pc.take();
+                let mut cell = cell;
+                let hang_up =
+                    self.c.events.iter().find(|e| matches!(e.kind, EvKind::IvrHangUp)).map(|e| e.at);
+                if let Some(h) = hang_up
+                    && !self.below(&mut cell, h.saturating_sub(base) as f64, d.purpose)
+                {
+                    self.c.t = self.c.t.max(h);
+                    self.hang_up_in_ivr(out);
+                    return;
+                }
+                self.c.t = later(base, cell.representative());
+                out.add_at(Finding::Stuck, at);
+                self.release(out);
+            }
+            None => self.goto(next, 0, out),
         }
     }
 
@@ -212,7 +298,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 };
                 // A-1, A-25: `durations.menu` (the prompt and the answer), plus the Timeout when
                 // no input came, or the InterDigitTimeout after an input short of MaxDigits.
-                let prompt = self.sample_ms(m.duration.dist, m.duration.purpose);
+                let prompt = self.action_ms(m.duration);
                 let inter_digit = menu_values.inter_digit_ms.unwrap_or(m.inter_digit_ms);
                 let wait = match choice {
                     None => menu_values.timeout_ms.unwrap_or(m.timeout_ms),
@@ -226,7 +312,9 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                     }
                     Some(_) => 0,
                 };
-                let dur = prompt.saturating_add(wait).min(crate::source::MAX_MS);
+                // `None`: kept symbolic (exact analysis), the MENU ends at a random time.
+                let dur = prompt.map(|prompt| prompt.saturating_add(wait).min(crate::source::MAX_MS));
+                let end = dur.map_or(SYM_AT, |dur| later(self.c.t, dur));
                 // A consent question: remember the answer, when it was asked and when given (the
                 // MENU's start and end); the contact's recordings are judged against it when it
                 // ends (issue 19; A-24: the last answer decides).
@@ -238,11 +326,11 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                         (Some(d), None) if c.accept_other.iter().any(|a| a == d) => ConsentAnswer::Accepted,
                         (Some(_), None) => ConsentAnswer::UnlistedDigit,
                     };
-                    self.c.consent = Some((answer, self.c.t, later(self.c.t, dur), ix));
+                    self.c.consent = Some((answer, self.c.t, end, ix));
                 }
                 trm!(
                     self,
-                    Some(Mark::Menu { input: choice.map(str::to_string), at_ms: later(self.c.t, dur) }),
+                    Some(Mark::Menu { input: choice.map(str::to_string), at_ms: end }),
                     "action",
                     Some(ix),
                     None,
@@ -251,7 +339,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                     target.map_or("(not wired)", |t| p.id(t.to)),
                     p.symbols.name(m.var),
                     choice.unwrap_or(""),
-                    dur,
+                    dur.unwrap_or_default(),
                     match (choice, wait) {
                         (_, 0) => String::new(),
                         (None, w) => format!(" (no input: Timeout {w} ms after the prompt, A-25)"),
@@ -260,7 +348,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 );
                 // IVR media: an earlier IVR Start is now IVR-only (A-6).
                 self.ivr_media(ix);
-                self.goto(target, dur, out);
+                self.goto_after(target, dur, wait, m.duration, out);
             }
             Op::Play { next, duration } => {
                 if released {
@@ -268,24 +356,24 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 }
                 tr!(self, "action", Some(ix), None, "PLAY");
                 self.ivr_media(ix);
-                let dur = self.sample_ms(duration.dist, duration.purpose);
-                self.goto(*next, dur, out);
+                let dur = self.action_ms(*duration);
+                self.goto_after(*next, dur, 0, *duration, out);
             }
             // MUSIC playing its whole file (A-26): traffic `durations.music`, then OnComplete.
             Op::Music { duration, complete, default } => {
                 if released {
                     return self.media_after_release(ix, "MUSIC", *default, out);
                 }
-                let dur = self.sample_ms(duration.dist, duration.purpose);
+                let dur = self.action_ms(*duration);
                 tr!(
                     self,
                     "action",
                     Some(ix),
                     Some("A-26"),
                     "MUSIC: the whole file, durations.music = {} ms",
-                    dur
+                    dur.unwrap_or_default()
                 );
-                self.goto(*complete, dur, out);
+                self.goto_after(*complete, dur, 0, *duration, out);
             }
             // MUSIC and WAIT: a fixed duration; only MUSIC is media (A-3), and neither is IVR
             // media (A-6), so hold music after a Start does not disarm it.

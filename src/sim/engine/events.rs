@@ -72,6 +72,9 @@ pub(super) struct Sym {
     pub(super) base: u64,
     pub(super) cell: Cell,
     pub(super) purpose: Purpose,
+    /// The random time is the script thread's next action (`Ctx::ready` is `SYM_AT` meanwhile:
+    /// a random `durations.menu` / `play` / `music`, `dispatch.rs`), not a pending event's.
+    pub(super) thread: bool,
 }
 
 /// The talk's behaviours an engine draws at each answer, in §2 order with their
@@ -112,7 +115,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     /// [`Engine::resolve_symbolic`] at each comparison. One at a time: a second one is
     /// beyond threshold splitting ([`Source::cannot`]; it then happens at its representative).
     pub(super) fn push_symbolic(&mut self, base: u64, cell: Cell, purpose: Purpose, kind: EvKind) {
-        if self.c.events.iter().any(|e| e.at == SYM_AT) {
+        if self.sym_pending() {
             self.src.cannot(
                 "two random times would be pending at once (threshold splitting keeps one random time \
                  pending and compares it with fixed ones)"
@@ -121,8 +124,75 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             self.push_event(later(base, cell.representative()), kind);
             return;
         }
-        self.c.sym = Some(Sym { base, cell, purpose });
+        self.c.sym = Some(Sym { base, cell, purpose, thread: false });
         self.push_event(SYM_AT, kind);
+    }
+
+    /// Exact analysis: a random time is pending — an event's (at `SYM_AT`) or the script
+    /// thread's next action ([`Sym::thread`]; an event that restarted or ended the thread
+    /// dropped it).
+    pub(super) fn sym_pending(&self) -> bool {
+        match self.c.sym {
+            Some(s) if s.thread => self.thread_parked(),
+            Some(_) => self.c.events.iter().any(|e| e.at == SYM_AT),
+            None => false,
+        }
+    }
+
+    /// The script thread waits for an action of random duration (exact analysis).
+    fn thread_parked(&self) -> bool {
+        self.c.pc.is_some() && self.c.ready == SYM_AT
+    }
+
+    /// Exact analysis: the script thread's next action is at `base + X`, X in `cell`, after an
+    /// action of random duration; placed against the pending events by
+    /// [`Engine::resolve_symbolic`].
+    pub(super) fn park_thread(&mut self, base: u64, cell: Cell, purpose: Purpose) {
+        debug_assert!(!self.sym_pending() && self.c.pc.is_some());
+        self.c.ready = SYM_AT;
+        self.c.sym = Some(Sym { base, cell, purpose, thread: true });
+    }
+
+    /// The thread's random next action against the earliest pending event at c: before it with
+    /// the closed-form conditional probability, at the narrowed cell's representative; after
+    /// it, the event runs first and the thread stays parked (narrowed to X ≥ c − base). When
+    /// the thread runs first while events are still pending, its next times are compared with
+    /// them only where the result holds for every value of X (`talk.rs`), else
+    /// [`Source::cannot`].
+    fn resolve_thread(&mut self, sym: Sym) {
+        if !self.thread_parked() {
+            self.c.sym = None;
+            return;
+        }
+        let mut cell = sym.cell;
+        // (No event is at `SYM_AT` or in the talk's group while the thread is parked: the
+        // thread is kept symbolic only without them, and events that start a talk restart it.)
+        if let Some(c) = self.c.events.iter().map(|e| e.at).min()
+            && !self.below(&mut cell, c.saturating_sub(sym.base) as f64, sym.purpose)
+        {
+            self.c.sym = Some(Sym { cell, ..sym });
+            return;
+        }
+        let at = later(sym.base, cell.representative());
+        self.c.ready = at;
+        // Events still pending at fixed times: the thread's next times stand for X plus a
+        // known offset, compared with them only where that holds for every value X can take
+        // (`talk.rs`, the same rule as after a random time inside the talk); otherwise beyond
+        // threshold splitting, and the source is told why there.
+        if !self.c.events.is_empty() {
+            let (lo, hi) = cell.support();
+            let hi =
+                if hi < crate::source::MAX_MS as f64 { later(sym.base, hi.ceil() as u64) } else { u64::MAX };
+            let lo = later(sym.base, lo.max(0.0).floor() as u64);
+            self.c.talk.ready = Some(super::talk::Float { rep: at, lo, hi });
+        }
+        // A consent MENU's answer is given when the MENU ends (`dispatch.rs`).
+        if let Some((_, _, end, _)) = &mut self.c.consent
+            && *end == SYM_AT
+        {
+            *end = at;
+        }
+        self.c.sym = None;
     }
 
     /// Exact analysis, before the scheduler picks what runs next: where does the pending random
@@ -133,6 +203,9 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     /// and runs first.
     pub(super) fn resolve_symbolic(&mut self) {
         let Some(sym) = self.c.sym else { return };
+        if sym.thread {
+            return self.resolve_thread(sym);
+        }
         let Some(i) = self.c.events.iter().position(|e| e.at == SYM_AT) else {
             // Cleared with the events (a release, REQAGENT dropping the IVR hang-up).
             self.c.sym = None;
@@ -167,7 +240,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
 
     /// Branch on "X < c" for X in `cell` (no branch when one side has probability 0), and
     /// narrow `cell` to the side taken. `true`: below.
-    fn below(&mut self, cell: &mut Cell, c: f64, purpose: Purpose) -> bool {
+    pub(super) fn below(&mut self, cell: &mut Cell, c: f64, purpose: Purpose) -> bool {
         let below = self.chance_of(purpose, &cell.below(c));
         if below {
             cell.hi = cell.hi.min(c);

@@ -25,7 +25,7 @@
 //! Only an engine whose source merges states ([`Source::MERGES`]) calls this: `simulate`'s
 //! per-contact loop never does (the check is a constant).
 
-use super::events::{EvKind, SYM_AT};
+use super::events::{EvKind, SYM_AT, Sym};
 use super::talk::GROUP_AT;
 use super::{Engine, Observer};
 use crate::sim::outcome::{Initiator, Outcome};
@@ -177,7 +177,9 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         end(buf, parts);
         // Pending events and the thread's next action, relative to the clock; their list's
         // order carries no meaning (`events.rs`), so sorted.
-        w(buf, ready.wrapping_sub(now));
+        // (`SYM_AT`: the thread waits for an action of random duration, the pending random
+        // time below.)
+        w(buf, if *ready == SYM_AT { u64::MAX } else { ready.wrapping_sub(now) });
         let mut evs: Vec<[u64; 5]> = events
             .iter()
             .map(|e| {
@@ -211,7 +213,10 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         // The pending random time (`sim::thresholds`): its law and cell relative to the clock.
         // An exponential's cell [lo, ∞) at lo = now is the same law on every turn of a hold
         // loop (memoryless), so the turns merge; a bounded cell shrinks, so they do not (and end).
-        match sym.filter(|_| events.iter().any(|e| e.at == SYM_AT)) {
+        let pending = |s: &Sym| {
+            if s.thread { pc.is_some() && *ready == SYM_AT } else { events.iter().any(|e| e.at == SYM_AT) }
+        };
+        match sym.filter(pending) {
             Some(s) => {
                 let shift = now.saturating_sub(s.base) as f64;
                 let (tag, x, y) = match s.cell.law {
@@ -229,7 +234,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                         w(buf, v.to_bits());
                     }
                 }
-                w(buf, u64::from(s.purpose.counter));
+                w(buf, u64::from(s.purpose.counter) | (u64::from(s.thread) << 63));
             }
             None => w(buf, 0),
         }

@@ -61,6 +61,9 @@ pub struct Engine<'p, O: Observer = (), S: Source<'p> = Sampled> {
     /// The talk's behaviours that can happen, in §2 order, listed once per engine
     /// (`events::behaviours`): the answer only draws those.
     behaviours: Vec<(u8, crate::sim::compile::Behaviour, events::EvKind)>,
+    /// A Snippet reads the clock (`now()`, the date functions), listed once per engine: exact
+    /// analysis then keeps no action's duration symbolic (`dispatch.rs`, `goto_drawn`).
+    reads_clock: bool,
     /// Per-contact state, reset as a whole before each contact.
     c: Ctx,
     obs: O,
@@ -143,6 +146,10 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             p,
             globals: crate::sim::vars::globals(&p.symbols),
             behaviours,
+            reads_clock: p
+                .ops
+                .iter()
+                .any(|op| matches!(op, crate::sim::compile::Op::Snippet { code, .. } if code.reads_clock())),
             c,
             obs,
             src,

@@ -190,7 +190,9 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 ));
                 return;
             }
-            if self.c.sym.is_some() {
+            // (A thread's random next action is dropped at this answer: ONANSWER restarts
+            // the thread or it parks, A-4.)
+            if self.c.sym.is_some_and(|s| !s.thread) {
                 self.talk_cannot(
                     "agent events or presses inside the talk while another random time is pending"
                         .to_string(),
@@ -256,9 +258,9 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             && self.c.events.iter().any(|e| e.at < GROUP_AT && float_below(f, at, e.at).is_none())
         {
             self.talk_cannot(format!(
-                "the script thread's next action is {} ms after an agent event or press at a random \
-                 time inside the talk, and is compared with a fixed time that this random time may \
-                 fall on either side of",
+                "the script thread's next action is {} ms after a random time (an agent event or \
+                 press inside the talk, or the end of an action of random length), and is compared \
+                 with a fixed time that this random time may fall on either side of",
                 at - f.rep
             ));
         }
