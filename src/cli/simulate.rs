@@ -20,7 +20,7 @@ pub fn run(term: &Term, a: &Simulate) -> std::io::Result<ExitKind> {
     let program = world.program();
     let calls = world.traffic.calls;
     if a.exact {
-        return exact(a, &program, calls);
+        return exact(term, a, &program, calls);
     }
 
     // Progress only for a terminal, and only once the run has taken a second.
@@ -135,9 +135,41 @@ pub fn run(term: &Term, a: &Simulate) -> std::io::Result<ExitKind> {
 
 /// `simulate --exact`: explore the choice tree (`sim::exact`), render, and apply `--fail-on` /
 /// `--min-coverage` to the probabilities (a class or branch with probability > 0 occurred).
-fn exact(a: &Simulate, program: &sim::Compiled, calls: u64) -> std::io::Result<ExitKind> {
+fn exact(term: &Term, a: &Simulate, program: &sim::Compiled, calls: u64) -> std::io::Result<ExitKind> {
     use crate::report::exact as render;
-    let result = match sim::exact::explore_with(program, calls, sim::exact::MAX_RUNS, a.sensitivity) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    // Progress for a terminal once the exploration has taken a second: the runs of the engine
+    // against the budget (a long one is a bounded random time split at a short hold loop's
+    // turns, docs/exact.md "Not yet"). Stderr only; the result does not depend on it.
+    let done = AtomicBool::new(false);
+    let explored = std::thread::scope(|scope| {
+        if term.stderr_tty {
+            scope.spawn(|| {
+                let started = Instant::now();
+                let from = sim::exact::RUNS_SO_FAR.load(Ordering::Relaxed);
+                let bar = indicatif::ProgressBar::hidden();
+                bar.set_length(sim::exact::MAX_RUNS);
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "exploring: {pos}/{len} runs of the engine (the budget), {elapsed}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                while !done.load(Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(100));
+                    if started.elapsed() > Duration::from_secs(1) && bar.is_hidden() {
+                        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                    }
+                    bar.set_position(sim::exact::RUNS_SO_FAR.load(Ordering::Relaxed) - from);
+                }
+                bar.finish_and_clear();
+            });
+        }
+        let r = sim::exact::explore_with(program, calls, sim::exact::MAX_RUNS, a.sensitivity);
+        done.store(true, Ordering::Relaxed);
+        r
+    });
+    let result = match explored {
         Ok(r) => r,
         Err(e) => {
             eprintln!(

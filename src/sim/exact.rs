@@ -863,6 +863,10 @@ pub fn explore(p: &Compiled, samples: u64) -> Result<Exact, TooManyRuns> {
     explore_with(p, samples, MAX_RUNS, false)
 }
 
+/// Runs of the engine so far, in every exploration of this process: read only by `simulate
+/// --exact`'s progress display on a terminal (never by a result, so outputs stay the same).
+pub static RUNS_SO_FAR: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// [`explore`] with a run budget of `max_runs` instead of [`MAX_RUNS`].
 pub fn explore_within(p: &Compiled, samples: u64, max_runs: u64) -> Result<Exact, TooManyRuns> {
     explore_with(p, samples, max_runs, false)
@@ -1218,6 +1222,7 @@ fn explore_sample(
     let mut open: Vec<(usize, bool)> = Vec::new();
     driver::rerun(p, source, sample, |out: &Outcome, engine| {
         sr.runs += 1;
+        RUNS_SO_FAR.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         found.snippet_draws |= engine.snippet_draws() > 0;
         let s = engine.source();
         if let Some((why, drawn)) = &s.cannot {
