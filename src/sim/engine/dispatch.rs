@@ -10,8 +10,9 @@ use super::{Decision, Engine, Mark, Observer, TraceStep, later};
 use crate::script::ActionIx;
 use crate::sim::compile::{DistMs, Next, Op};
 use crate::sim::outcome::{ConsentAnswer, Finding, Outcome};
+use crate::sim::rng::Purpose;
 use crate::sim::rng::Source;
-use crate::sim::thresholds::{self, Cell};
+use crate::sim::thresholds::{self, Cell, Law};
 use crate::sim::vars::{Template, VarId};
 
 impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
@@ -50,17 +51,20 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         }
     }
 
-    /// An action's duration drawn from `d`, or `None` when exact analysis keeps it symbolic
-    /// (then [`Engine::goto_after`] parks the thread until a random time): decided before the
-    /// action changes anything.
-    fn action_ms(&mut self, d: DistMs) -> Option<u64> {
-        if S::SYMBOLIC && self.src.symbolic() && thresholds::law(d.dist).is_some() {
+    /// An action's duration drawn from `d`, or `Err(law)` when exact analysis keeps it symbolic
+    /// (then [`Engine::goto_after`] parks the thread until a random time of that law): decided
+    /// before the action changes anything.
+    fn action_ms(&mut self, d: DistMs) -> Result<u64, Law> {
+        if S::SYMBOLIC
+            && self.src.symbolic()
+            && let Some(law) = thresholds::law(d.dist)
+        {
             match self.why_not_symbolic() {
-                None => return None,
+                None => return Err(law),
                 Some(why) => self.src.cannot(why),
             }
         }
-        Some(self.sample_ms(d.dist, d.purpose))
+        Ok(self.sample_ms(d.dist, d.purpose))
     }
 
     /// Why a random action duration cannot be the one pending random time (exact analysis).
@@ -90,27 +94,22 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     }
 
     /// Continue at `next` after `dur` ms, or — `dur` kept symbolic by [`Engine::action_ms`] —
-    /// after `extra` ms plus a random X of `d`'s law: the thread's next action is then the
+    /// after `extra` ms plus a random X of its law: the thread's next action is then the
     /// pending random time (`events.rs`, `resolve_symbolic`).
-    fn goto_after(&mut self, next: Next, dur: Option<u64>, extra: u64, d: DistMs, out: &mut Outcome) {
+    fn goto_after(&mut self, next: Next, dur: Result<u64, Law>, extra: u64, d: DistMs, out: &mut Outcome) {
         match dur {
-            Some(dur) => self.goto(next, dur, out),
-            None => self.goto_symbolic(next, later(self.c.t, extra), d, out),
+            Ok(dur) => self.goto(next, dur, out),
+            Err(law) => self.goto_symbolic(next, later(self.c.t, extra), Cell::of(law), d.purpose, out),
         }
     }
 
     #[cold]
     #[inline(never)]
-    fn goto_symbolic(&mut self, next: Next, base: u64, d: DistMs, out: &mut Outcome) {
-        let Some(law) = thresholds::law(d.dist) else {
-            // `action_ms` keeps only a random duration symbolic.
-            return self.goto(next, base - self.c.t, out);
-        };
-        let cell = Cell::of(law);
+    fn goto_symbolic(&mut self, next: Next, base: u64, cell: Cell, purpose: Purpose, out: &mut Outcome) {
         match next {
             Some(_) => {
                 self.goto(next, 0, out);
-                self.park_thread(base, cell, d.purpose);
+                self.park_thread(base, cell, purpose);
             }
             None if self.phase() == CallPhase::Ivr => {
                 // An unwired branch in the IVR (`stuck_in_ivr`): the caller hears the action out
@@ -120,15 +119,13 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 let hang_up =
                     self.c.events.iter().find(|e| matches!(e.kind, EvKind::IvrHangUp)).map(|e| e.at);
                 if let Some(h) = hang_up
-                    && !self.below(&mut cell, h.saturating_sub(base) as f64, d.purpose)
+                    && !self.below(&mut cell, h.saturating_sub(base) as f64, purpose)
                 {
                     self.c.t = self.c.t.max(h);
                     self.hang_up_in_ivr(out);
                     return;
                 }
-                self.c.t = later(base, cell.representative());
-                out.add_at(Finding::Stuck, at);
-                self.release(out);
+                self.stuck(at, later(base, cell.representative()), out);
             }
             None => self.goto(next, 0, out),
         }
@@ -148,6 +145,11 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             self.hang_up_in_ivr(out);
             return;
         }
+        self.stuck(at, end, out);
+    }
+
+    /// The caller heard the unwired branch's action out, until `end`, and hangs up: `stuck`.
+    fn stuck(&mut self, at: Option<ActionIx>, end: u64, out: &mut Outcome) {
         self.c.t = end;
         out.add_at(Finding::Stuck, at);
         tr!(self, "finding", at, None, "stuck: the branch taken is not wired; the caller hangs up");
@@ -312,7 +314,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                     }
                     Some(_) => 0,
                 };
-                // `None`: kept symbolic (exact analysis), the MENU ends at a random time.
+                // `Err`: kept symbolic (exact analysis), the MENU ends at a random time.
                 let dur = prompt.map(|prompt| prompt.saturating_add(wait).min(crate::source::MAX_MS));
                 let end = dur.map_or(SYM_AT, |dur| later(self.c.t, dur));
                 // A consent question: remember the answer, when it was asked and when given (the
