@@ -771,33 +771,81 @@ pub struct TooManyRuns {
 /// A sum of fractions, most of them with one of a few denominators (a leaf's mass is not
 /// reduced: the product of its draws' denominators, which the leaves of a class mostly share):
 /// the numerators are added per denominator, and the terms reduced and added once, at the end.
+/// A term whose denominator divides a kept one's, or is a multiple of it, joins that term
+/// without a gcd: the unreduced masses of paths that extend one another (the turns of a hold
+/// loop) have such nested denominators, and reducing a sum of fractions of ten thousand bits
+/// at every term was most of the cost of a long exploration.
 #[derive(Default)]
-struct Sum(Vec<(BigInt, BigInt)>);
+struct Sum {
+    /// (denominator, numerator) per kept term.
+    terms: Vec<(BigInt, BigInt)>,
+    /// The term the last addition joined: tried first (terms come in depth-first order).
+    last: usize,
+}
 
 impl Sum {
     /// Add `c × r`.
     fn add(&mut self, r: &BigRational, c: u64) {
         let n = if c == 1 { r.numer().clone() } else { r.numer() * BigInt::from(c) };
-        if let Some((_, acc)) = self.0.iter_mut().find(|(d, _)| d == r.denom()) {
-            *acc += n;
+        self.add_term(r.denom(), n);
+    }
+
+    /// Add `n / d` (`d` > 0).
+    fn add_term(&mut self, d: &BigInt, n: BigInt) {
+        if let Some(i) = self.terms.iter().position(|(e, _)| e == d) {
+            self.terms[i].1 += n;
+            self.last = i;
             return;
         }
-        // Many denominators (loops scale masses): fold them into one reduced term.
-        if self.0.len() >= 16 {
-            let t = self.total();
-            self.0 = vec![(t.denom().clone(), t.numer().clone())];
+        let order = std::iter::once(self.last).chain((0..self.terms.len()).filter(|&i| i != self.last));
+        for i in order.take(self.terms.len()) {
+            if join(&mut self.terms[i], d, &n) {
+                self.last = i;
+                return;
+            }
         }
-        self.0.push((r.denom().clone(), n));
+        // Many unrelated denominators (loops scale masses): fold them into one reduced term.
+        if self.terms.len() >= 16 {
+            let t = self.total();
+            self.terms = vec![(t.denom().clone(), t.numer().clone())];
+        }
+        self.terms.push((d.clone(), n));
+        self.last = self.terms.len() - 1;
     }
 
     /// Add `c × r` for a signed `c`.
     fn add_signed(&mut self, r: &BigRational, c: i64) {
-        let n = r.numer() * BigInt::from(c);
-        self.add(&BigRational::new_raw(n, r.denom().clone()), 1);
+        self.add_term(r.denom(), r.numer() * BigInt::from(c));
     }
 
     fn total(&self) -> BigRational {
-        self.0.iter().fold(BigRational::zero(), |a, (d, n)| a + BigRational::new(n.clone(), d.clone()))
+        self.terms.iter().fold(BigRational::zero(), |a, (d, n)| a + BigRational::new(n.clone(), d.clone()))
+    }
+}
+
+/// `(e, m) += n / d` without a gcd when one denominator divides the other (one division, of
+/// a cost in the quotient's length); false, and nothing changed, when neither does.
+fn join((e, m): &mut (BigInt, BigInt), d: &BigInt, n: &BigInt) -> bool {
+    use std::cmp::Ordering;
+    match d.bits().cmp(&e.bits()) {
+        Ordering::Greater => {
+            let (q, rest) = d.div_rem(e);
+            if !rest.is_zero() {
+                return false;
+            }
+            *m *= q;
+            *m += n;
+            e.clone_from(d);
+            true
+        }
+        _ => {
+            let (q, rest) = e.div_rem(d);
+            if !rest.is_zero() {
+                return false;
+            }
+            *m += n * q;
+            true
+        }
     }
 }
 
@@ -1519,13 +1567,13 @@ fn commit(
         }
         let (prefix, mass) = &sr.stored[t];
         let w_s = weight(&f, prefix, prefix.len() - 1, mass);
-        let mut into = BigRational::zero();
+        let mut into = Sum::default();
         for &i in &by_target[t] {
             let r = &sr.refs[i];
             ref_weight[i] = weight(&f, &r.path, r.path.len(), &r.mass);
-            into += &ref_weight[i];
+            into.add(&ref_weight[i], 1);
         }
-        f[t] = Some(BigRational::one() + into / w_s);
+        f[t] = Some(BigRational::one() + into.total() / w_s);
     }
     let memo = !sr.refs.is_empty();
     let scaled = |path: &[u32], len: usize, m: BigRational| -> BigRational {
