@@ -322,6 +322,69 @@ pub struct AgentIx {
     pub recordable: bool,
 }
 
+/// One skill's agents in classes of agents nothing in the model tells apart: the same team,
+/// recordability and skills, matched by the same recording and Do Not Record policies, and a
+/// script that never reads `AGENTID` (the only place an agent's id reaches the contact; the
+/// timeline's trace names it, but exact analysis keeps no trace). Which agent of a class
+/// answers changes nothing but the id, so exact analysis draws the class (weighted by its
+/// size) and takes its first member: contacts answered by alike agents then reach equal states
+/// and merge (docs/exact.md "Merging across paths"). The sampled engine never reads this.
+#[derive(Clone, Debug, Default)]
+pub struct AgentClasses {
+    /// Cumulative class sizes (the last is the skill's agent count), for a weighted draw.
+    pub cumulative: Vec<f64>,
+    /// Each class's members, in the skill list's order.
+    pub members: Vec<Vec<AgentId>>,
+}
+
+/// [`Compiled::agent_classes`]: `per_skill` grouped by everything the engine reads of an agent
+/// but its id; empty when `AGENTID` is read or when grouping merges nothing.
+fn agent_classes(
+    per_skill: &[Vec<AgentId>],
+    agents: &[AgentIx],
+    filters: &[&MatchIx],
+    reads_agent_id: bool,
+) -> Vec<AgentClasses> {
+    if reads_agent_id {
+        return Vec::new();
+    }
+    // An agent's signature: team, recordability, the skills it is listed under, the policies
+    // that name it. Agents with equal signatures are alike.
+    let signature = |a: AgentId| {
+        let skills: Vec<bool> = per_skill.iter().map(|l| l.contains(&a)).collect();
+        let named: Vec<bool> = filters.iter().map(|f| f.agents.contains(&Some(a))).collect();
+        let ix = &agents[a.index()];
+        (ix.team, ix.recordable, skills, named)
+    };
+    let classes: Vec<AgentClasses> = per_skill
+        .iter()
+        .map(|list| {
+            let mut sigs = Vec::new();
+            let mut members: Vec<Vec<AgentId>> = Vec::new();
+            for &a in list {
+                let sig = signature(a);
+                match sigs.iter().position(|s| *s == sig) {
+                    Some(k) => members[k].push(a),
+                    None => {
+                        sigs.push(sig);
+                        members.push(vec![a]);
+                    }
+                }
+            }
+            let mut total = 0.0;
+            let cumulative = members
+                .iter()
+                .map(|m| {
+                    total += m.len() as f64;
+                    total
+                })
+                .collect();
+            AgentClasses { cumulative, members }
+        })
+        .collect();
+    if classes.iter().all(|c| c.members.iter().all(|m| m.len() == 1)) { Vec::new() } else { classes }
+}
+
 /// One agent-side behaviour of the traffic file (probability per contact, uniform time).
 #[derive(Clone, Copy, Debug)]
 pub struct Behaviour {
@@ -381,6 +444,10 @@ pub struct Compiled {
     pub agents_by_skill: Vec<Vec<AgentId>>,
     /// Per skill: purpose of the answering-agent draw (`agent:<skill>`).
     pub agent_pick: Vec<Purpose>,
+    /// Exact analysis only (`sim::exact`): per skill, its agents grouped into classes no
+    /// part of the model can tell apart ([`AgentClasses`]); empty when each agent is its own
+    /// class (the script reads `AGENTID`, or no two agents are alike).
+    pub agent_classes: Vec<AgentClasses>,
     pub agents: Vec<AgentIx>,
     pub teams: Vec<String>,
     pub numbers: Vec<String>,
@@ -848,6 +915,8 @@ impl Compiled {
                 }
             }
         }
+        let filters: Vec<&MatchIx> = policies.iter().map(|p| &p.filter).chain(&dnr_policies).collect();
+        let agent_classes = agent_classes(&agents_by_skill, &agents, &filters, sysvars.agent_id.is_some());
         let agent_pick =
             skills.list.iter().map(|s| purposes.intern(&format!("agent:{}", s.to_lowercase()))).collect();
 
@@ -898,6 +967,7 @@ impl Compiled {
             skills: skills.list,
             agents_by_skill,
             agent_pick,
+            agent_classes,
             agents,
             teams: teams.list,
             numbers: numbers.list,

@@ -653,6 +653,27 @@ impl Source<'_> for Exploring {
         k
     }
 
+    fn class(&mut self, _d: &mut Draws, p: Purpose, cumulative: &[f64]) -> usize {
+        let total = cumulative.last().copied().unwrap_or(0.0);
+        if cumulative.len() <= 1 || total <= 0.0 {
+            return 0;
+        }
+        // Class sizes are whole numbers: the fractions are exact. Cached apart from the traffic
+        // weights' draws of the same purpose (`weighted`'s key).
+        let sizes = self.probabilities((p.counter, u64::MAX - 1), cumulative, || {
+            let mut prev = 0.0;
+            cumulative
+                .iter()
+                .map(|&c| {
+                    let w = c - prev;
+                    prev = c;
+                    BigRational::new(BigInt::from(w as u64), BigInt::from(total as u64))
+                })
+                .collect()
+        });
+        self.decide(p, &sizes)
+    }
+
     fn unit(&mut self, d: &mut Draws, p: Purpose) -> f64 {
         self.continuous(p);
         d.unit(p)

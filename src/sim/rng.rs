@@ -395,6 +395,14 @@ pub trait Source<'p>: Clone + Send {
     fn weighted(&mut self, d: &mut Draws, p: Purpose, cumulative: &[f64]) -> usize {
         d.weighted(p, cumulative)
     }
+    /// Exact analysis: which class of alike agents answers (`Compiled::agent_classes`),
+    /// weighted by the classes' `cumulative` sizes — a uniform pick among the agents, up to
+    /// what nothing tells apart. Not a traffic weight (`--sensitivity` leaves it out). The
+    /// engine asks only when [`Source::MERGES`].
+    #[inline(always)]
+    fn class(&mut self, d: &mut Draws, p: Purpose, cumulative: &[f64]) -> usize {
+        d.weighted(p, cumulative)
+    }
     /// Uniform in [0, 1) for a continuous duration ([`Draws::unit`]).
     #[inline(always)]
     fn unit(&mut self, d: &mut Draws, p: Purpose) -> f64 {

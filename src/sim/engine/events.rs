@@ -11,6 +11,7 @@ use super::state::CallPhase;
 use super::{Decision, Engine, Mark, Observer, TraceStep, later};
 use crate::script::ActionIx;
 use crate::sim::compile::Behaviour;
+use crate::sim::compile::AgentClasses;
 use crate::sim::ids::{AgentId, ButtonId, SkillId};
 use crate::sim::outcome::{EndedBy, Outcome, RecEnd, Segment, SegmentKind};
 use crate::sim::rng::Source;
@@ -662,8 +663,15 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     /// current agent when another one exists.
     pub(super) fn pick_agent(&mut self, purpose: Purpose, avoid_current: bool) -> Option<AgentId> {
         let p = self.p;
-        let list = &p.agents_by_skill[self.c.skill?.index()];
+        let skill = self.c.skill?.index();
+        let list = &p.agents_by_skill[skill];
         let current = if avoid_current { self.c.agent } else { None };
+        if S::MERGES
+            && let Some(classes) = p.agent_classes.get(skill)
+            && let Some(agent) = self.pick_alike(classes, purpose, current)
+        {
+            return Some(agent);
+        }
         match (list.len(), current) {
             (0, _) => None,
             (1, _) | (_, None) => Some(list[self.src.index(&mut self.c.draws, purpose, list.len())]),
@@ -673,6 +681,40 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 let others = list.iter().copied().filter(|&a| a != cur);
                 others.clone().nth(k).or_else(|| others.clone().next_back())
             }
+        }
+    }
+
+    /// Exact analysis: [`Engine::pick_agent`] by class of alike agents
+    /// (`Compiled::agent_classes`): the class drawn by its size (less the current agent, who
+    /// is avoided), then its first member other than the current one. The same distribution
+    /// over what the model can see as the uniform pick. `None` where that does not hold: no
+    /// agent, or a current agent outside this skill's list (the uniform pick then skips the
+    /// list's last agent, `pick_agent`'s own rule, and is made as it is).
+    fn pick_alike(&mut self, classes: &AgentClasses, purpose: Purpose, current: Option<AgentId>) -> Option<AgentId> {
+        let members = &classes.members;
+        let others = |m: &Vec<AgentId>| m.iter().copied().find(|&a| Some(a) != current);
+        match current {
+            None => {
+                let k = self.src.class(&mut self.c.draws, purpose, &classes.cumulative);
+                members.get(k)?.first().copied()
+            }
+            Some(cur) if members.iter().flatten().any(|&a| a == cur) => {
+                let mut total = 0.0;
+                let cumulative: Vec<f64> = members
+                    .iter()
+                    .map(|m| {
+                        total += m.iter().filter(|&&a| a != cur).count() as f64;
+                        total
+                    })
+                    .collect();
+                if total <= 0.0 {
+                    // The current agent is the skill's only one: it takes the transfer again.
+                    return Some(cur);
+                }
+                let k = self.src.class(&mut self.c.draws, purpose, &cumulative);
+                members.get(k).and_then(others)
+            }
+            Some(_) => None,
         }
     }
 
