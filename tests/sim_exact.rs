@@ -487,10 +487,10 @@ fn an_outcome_no_sample_showed_keeps_an_upper_bound() {
 fn a_tree_past_the_run_budget_is_an_error() {
     let s = common::sim::load("scripts/consent-gdpr.yaml");
     let p = Compiled::compile(&s, &Tenant::default(), &fixed_traffic());
-    // 4 inputs × 20 agents = 80 leaves.
-    assert_eq!(exact::explore_within(&p, 1, 1000).unwrap().leaves, 80);
-    let err = exact::explore_within(&p, 1, 50).unwrap_err();
-    assert_eq!(err.runs, 50);
+    // 4 inputs × one class of 20 alike agents = 4 leaves.
+    assert_eq!(exact::explore_within(&p, 1, 1000).unwrap().leaves, 4);
+    let err = exact::explore_within(&p, 1, 3).unwrap_err();
+    assert_eq!(err.runs, 3);
 }
 
 /// Hybrid: samples of the random durations stop where the budget would be passed, and the

@@ -69,7 +69,12 @@ fn same_by_class_and_by_agent(p: &Compiled, samples: u64, what: &str) -> (Exact,
     assert_eq!(by_agent.samples, samples.min(by_agent.samples.max(1)), "{what}");
     assert_eq!(result(&by_class), result(&by_agent), "{what}");
     close(&by_class, &by_agent, what);
-    assert!(by_class.runs <= by_agent.runs, "{what}: {} runs by class, {} by agent", by_class.runs, by_agent.runs);
+    assert!(
+        by_class.runs <= by_agent.runs,
+        "{what}: {} runs by class, {} by agent",
+        by_class.runs,
+        by_agent.runs
+    );
     (by_class, by_agent)
 }
 
@@ -101,7 +106,8 @@ fn a_script_that_reads_agentid_keeps_every_agent_apart() {
     );
     // Four alike agents, no policy: only the script records, and only for agent1.
     let agents = "agents: [{id: agent1, team: t}, {id: agent2, team: t}, {id: agent3, team: t}, {id: agent4, team: t}]\n";
-    let tenant = parse_tenant("tenant.yaml", agents, None).unwrap_or_else(|e| panic!("{}", e.render_plain(100))).0;
+    let tenant =
+        parse_tenant("tenant.yaml", agents, None).unwrap_or_else(|e| panic!("{}", e.render_plain(100))).0;
     let p = Compiled::compile(&s, &tenant, &fixed_traffic());
     assert!(p.agent_classes.is_empty(), "AGENTID is read: no classes");
     let e = exact::explore(&p, 1).expect("explores");
@@ -133,7 +139,11 @@ fn by_class_equals_by_agent_on_every_example_tenant_and_traffic() {
     .iter()
     .map(|p| load(p))
     .collect();
-    let tenants = [Tenant::default(), tenant("examples/tenant-sales-qa.yaml"), tenant("examples/tenant-dnr-outbound.yaml")];
+    let tenants = [
+        Tenant::default(),
+        tenant("examples/tenant-sales-qa.yaml"),
+        tenant("examples/tenant-dnr-outbound.yaml"),
+    ];
     let mut busy_fixed = busy_traffic();
     busy_fixed.durations = fixed_traffic().durations;
     let traffics: [(&str, Traffic); 3] =

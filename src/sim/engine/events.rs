@@ -10,8 +10,8 @@
 use super::state::CallPhase;
 use super::{Decision, Engine, Mark, Observer, TraceStep, later};
 use crate::script::ActionIx;
-use crate::sim::compile::Behaviour;
 use crate::sim::compile::AgentClasses;
+use crate::sim::compile::Behaviour;
 use crate::sim::ids::{AgentId, ButtonId, SkillId};
 use crate::sim::outcome::{EndedBy, Outcome, RecEnd, Segment, SegmentKind};
 use crate::sim::rng::Source;
@@ -690,7 +690,12 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     /// over what the model can see as the uniform pick. `None` where that does not hold: no
     /// agent, or a current agent outside this skill's list (the uniform pick then skips the
     /// list's last agent, `pick_agent`'s own rule, and is made as it is).
-    fn pick_alike(&mut self, classes: &AgentClasses, purpose: Purpose, current: Option<AgentId>) -> Option<AgentId> {
+    fn pick_alike(
+        &mut self,
+        classes: &AgentClasses,
+        purpose: Purpose,
+        current: Option<AgentId>,
+    ) -> Option<AgentId> {
         let members = &classes.members;
         let others = |m: &Vec<AgentId>| m.iter().copied().find(|&a| Some(a) != current);
         match current {
