@@ -154,7 +154,22 @@ pub struct Exploring {
     ref_to: Option<(usize, crate::sim::rng::OpenRec)>,
     /// With `ref_to`: the settled coverage of this run there.
     ref_settled: Vec<u8>,
+    /// Split points of the random times of actions of random length, per duration purpose
+    /// (counter; absolute clock ms, ascending): learned by earlier explorations of this
+    /// analysis ([`Source::learn`]), fixed during this one.
+    learned: Learned,
+    /// Split points this run found it needs ([`Source::learn`]): the exploration stops and
+    /// starts again with them.
+    needs: Vec<(u32, u64)>,
 }
+
+/// Split points per duration purpose (its counter; absolute clock ms, ascending).
+type Learned = Vec<(u32, Vec<u64>)>;
+
+/// The most split points exact analysis learns for the random times of actions of random
+/// length, over all of them (docs/limits.md): each one learned means exploring again, so past
+/// it the analysis is hybrid, the reason named.
+pub const MAX_SPLIT_POINTS: usize = 16;
 
 /// Bytes of encoded states (and their paths) the store of merged states may hold per sample
 /// (docs/limits.md): past it, no further state is stored (those met later are explored again,
@@ -313,6 +328,8 @@ impl Default for Exploring {
             ref_to: None,
             ref_settled: Vec::new(),
             uncut: false,
+            learned: Vec::new(),
+            needs: Vec::new(),
         }
     }
 }
@@ -406,6 +423,7 @@ impl Source<'_> for Exploring {
         self.ref_to = None;
         self.cuts.clear();
         self.cannot = None;
+        self.needs.clear();
         self.irrational = false;
         self.marks.clear();
         self.last_save = 0;
@@ -467,6 +485,7 @@ impl Source<'_> for Exploring {
         self.back_edge = None;
         self.ref_to = None;
         self.cuts.clear();
+        self.needs.clear();
         self.last_save = m.path;
         Some(i)
     }
@@ -518,6 +537,27 @@ impl Source<'_> for Exploring {
         if self.symbolic && self.cannot.is_none() {
             self.cannot = Some((why, None));
         }
+    }
+
+    fn split_points(&self, p: Purpose) -> &[u64] {
+        self.learned.iter().find(|(c, _)| *c == p.counter).map_or(&[], |(_, v)| v.as_slice())
+    }
+
+    fn learn(&mut self, p: Purpose, at: u64) -> bool {
+        // A point already learned is applied wherever it lies inside the random time's cell,
+        // so it is never needed again: refused, so that exploring again always learns something.
+        if !self.symbolic || self.split_points(p).contains(&at) {
+            return false;
+        }
+        if self.needs.contains(&(p.counter, at)) {
+            return true;
+        }
+        let learned: usize = self.learned.iter().map(|(_, v)| v.len()).sum();
+        if learned + self.needs.len() >= MAX_SPLIT_POINTS {
+            return false;
+        }
+        self.needs.push((p.counter, at));
+        true
     }
 
     fn checkpoint_due(&self) -> bool {
@@ -980,8 +1020,9 @@ enum Merging {
 
 /// [`explore_with`]; `replay`: every run starts at arrival and replays its prefix of choices,
 /// instead of resuming from a state an earlier run saved (the result is the same: a test
-/// compares them). Random durations symbolic first (threshold splitting); where that cannot
-/// go, the whole analysis again with them sampled (hybrid), saying why.
+/// compares them). Random durations symbolic first (threshold splitting) — again with the
+/// split points a run found it needs, as long as it needs new ones ([`MAX_SPLIT_POINTS`]) —;
+/// where that cannot go, the whole analysis again with them sampled (hybrid), saying why.
 fn explore_runs(
     p: &Compiled,
     samples: u64,
@@ -990,32 +1031,57 @@ fn explore_runs(
     replay: bool,
     merging: Merging,
 ) -> Result<Exact, TooManyRuns> {
-    match explore_as(p, samples, max_runs, sensitivity, (replay, merging), true)? {
-        Ok(e) => Ok(e),
-        Err(why) => {
-            let mut e = match explore_as(p, samples, max_runs, sensitivity, (replay, merging), false)? {
-                Ok(e) => e,
-                Err(_) => unreachable!("sampled durations never need symbolic ones"),
-            };
-            e.not_exact.insert(
-                0,
-                format!("random durations are not split exactly at their thresholds (docs/exact.md): {why}"),
-            );
-            Ok(e)
+    // Split points of actions of random length, learned exploration by exploration (at most
+    // `MAX_SPLIT_POINTS`: each exploration that needs more learns at least one, or says why not).
+    let mut learned: Learned = Vec::new();
+    let why = loop {
+        match explore_as(p, samples, max_runs, sensitivity, (replay, merging), Some(&learned))? {
+            Ok(e) => return Ok(e),
+            Err(Fallback::Learn(points)) => {
+                for (counter, at) in points {
+                    match learned.iter_mut().find(|(c, _)| *c == counter) {
+                        Some((_, v)) => v.push(at),
+                        None => learned.push((counter, vec![at])),
+                    }
+                }
+                learned.sort_by_key(|(c, _)| *c);
+                for (_, v) in &mut learned {
+                    v.sort_unstable();
+                    v.dedup();
+                }
+            }
+            Err(Fallback::Cannot(why)) => break why,
         }
-    }
+    };
+    let mut e = match explore_as(p, samples, max_runs, sensitivity, (replay, merging), None)? {
+        Ok(e) => e,
+        Err(_) => unreachable!("sampled durations never need symbolic ones"),
+    };
+    e.not_exact
+        .insert(0, format!("random durations are not split exactly at their thresholds (docs/exact.md): {why}"));
+    Ok(e)
 }
 
-/// [`explore_runs`], with random durations symbolic (`Err`: why they cannot be, found in the
-/// first run that needed more) or sampled.
+/// Why an exploration with symbolic durations stopped before its end.
+enum Fallback {
+    /// A time after an action of random length needs these split points of it (duration
+    /// purpose counter, absolute ms): explore again with them.
+    Learn(Vec<(u32, u64)>),
+    /// Threshold splitting cannot go on, because of this: explore again with sampled durations.
+    Cannot(String),
+}
+
+/// [`explore_runs`], with random durations symbolic (`Some`: the split points learned so far;
+/// `Err`: what the first run that needed more found) or sampled (`None`).
 fn explore_as(
     p: &Compiled,
     samples: u64,
     max_runs: u64,
     sensitivity: bool,
     (replay, merging): (bool, Merging),
-    symbolic: bool,
-) -> Result<Result<Exact, String>, TooManyRuns> {
+    learned: Option<&Learned>,
+) -> Result<Result<Exact, Fallback>, TooManyRuns> {
+    let symbolic = learned.is_some();
     let mut groups: Vec<Group> = Vec::new();
     let mut index: HashMap<Vec<u64>, usize, crate::source::hash::FxBuild> = HashMap::default();
     // Recorded ms (full, agent only, ivr, statements) × mass.
@@ -1049,15 +1115,18 @@ fn explore_as(
             let sr = explore_sample(
                 p,
                 sample,
-                (merge, memo, track, replay, symbolic),
+                (merge, memo, track, replay, learned),
                 runs,
                 max_runs,
                 &mut groups,
                 &mut index,
                 &mut found,
             );
+            if !found.learn.is_empty() {
+                return Ok(Err(Fallback::Learn(std::mem::take(&mut found.learn))));
+            }
             if let Some(why) = found.cannot.take() {
-                return Ok(Err(why));
+                return Ok(Err(Fallback::Cannot(why)));
             }
             runs += sr.runs;
             if sr.budget_hit {
@@ -1193,6 +1262,9 @@ struct Found {
     unsolved: Vec<String>,
     /// Why random durations could not stay symbolic (the exploration is then redone).
     cannot: Option<String>,
+    /// Split points a run needs (the exploration is then redone with them; before `cannot`:
+    /// a run that needs a point goes on with values it will not use).
+    learn: Vec<(u32, u64)>,
     /// Some threshold probability was evaluated in f64 (an exponential's CDF).
     irrational: bool,
 }
@@ -1275,7 +1347,7 @@ struct SampleRuns {
 fn explore_sample(
     p: &Compiled,
     sample: u64,
-    (merge, memo, track, replay, symbolic): (bool, bool, bool, bool, bool),
+    (merge, memo, track, replay, learned): (bool, bool, bool, bool, Option<&Learned>),
     runs_before: u64,
     max_runs: u64,
     groups: &mut Vec<Group>,
@@ -1285,7 +1357,9 @@ fn explore_sample(
     let mut sr = SampleRuns { track, ..SampleRuns::default() };
     let mut stack: Vec<Vec<u32>> = Vec::new();
     let memo = memo && merge;
-    let source = Exploring { track, merge, memo, replay, symbolic, ..Exploring::default() };
+    let symbolic = learned.is_some();
+    let learned = learned.cloned().unwrap_or_default();
+    let source = Exploring { track, merge, memo, replay, symbolic, learned, ..Exploring::default() };
     // The states on the current path whose subtrees are being explored: (position in the
     // path, no back edge from inside goes above it so far).
     let mut open: Vec<(usize, bool)> = Vec::new();
@@ -1294,6 +1368,10 @@ fn explore_sample(
         RUNS_SO_FAR.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         found.snippet_draws |= engine.snippet_draws() > 0;
         let s = engine.source();
+        if !s.needs.is_empty() {
+            found.learn.clone_from(&s.needs);
+            return false;
+        }
         if let Some((why, drawn)) = &s.cannot {
             found.cannot = Some(match drawn {
                 None => why.clone(),

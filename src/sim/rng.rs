@@ -352,6 +352,23 @@ pub trait Source<'p>: Clone + Send {
     /// not used) and exact analysis explores again with sampled durations.
     #[inline(always)]
     fn cannot(&mut self, _why: String) {}
+    /// Exact analysis: the points (absolute clock ms, ascending) at which the random time of
+    /// an action of random length with duration purpose `p` is split before the script thread
+    /// resumes (`engine::events`, `resolve_thread`) — learned from earlier explorations, in which
+    /// a time after it fell on either side of a fixed one ([`Source::learn`]). Empty for every
+    /// other source.
+    #[inline(always)]
+    fn split_points(&self, _p: Purpose) -> &[u64] {
+        &[]
+    }
+    /// Exact analysis: a time after an action of random length (purpose `p`) falls on either
+    /// side of a fixed time unless that random time is split at `at` (absolute clock ms). `true`:
+    /// the source learns the point (this run's values are not used; the analysis explores again
+    /// with it); `false`: it learns no more (the caller says [`Source::cannot`]).
+    #[inline(always)]
+    fn learn(&mut self, _p: Purpose, _at: u64) -> bool {
+        false
+    }
     /// Exact analysis runs one contact again and again, each run sharing a prefix of choices
     /// with the one before: the engine then saves its state after new draws
     /// ([`Source::save_due`], [`Source::saved`]) and starts a run from the latest saved state

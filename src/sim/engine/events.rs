@@ -158,8 +158,11 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     /// the closed-form conditional probability, at the narrowed cell's representative; after
     /// it, the event runs first and the thread stays parked (narrowed to X ≥ c − base). When
     /// the thread runs first while events are still pending, its next times are compared with
-    /// them only where the result holds for every value of X (`talk.rs`), else
-    /// [`Source::cannot`].
+    /// them only where the result holds for every value of X (`talk.rs`): X's cell is split
+    /// first at the points learned where a time after it fell on either side of a fixed one
+    /// ([`Source::split_points`]), each piece with its own representative, so that those
+    /// comparisons hold on each piece; a comparison that still does not names its point
+    /// ([`Source::learn`]: the analysis explores again with it).
     fn resolve_thread(&mut self, sym: Sym) {
         if !self.thread_parked() {
             self.c.sym = None;
@@ -174,6 +177,9 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             self.c.sym = Some(Sym { cell, ..sym });
             return;
         }
+        if !self.c.events.is_empty() {
+            self.split_at_learned(&mut cell, sym);
+        }
         let at = later(sym.base, cell.representative());
         self.c.ready = at;
         // Events still pending at fixed times: the thread's next times stand for X plus a
@@ -185,7 +191,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             let hi =
                 if hi < crate::source::MAX_MS as f64 { later(sym.base, hi.ceil() as u64) } else { u64::MAX };
             let lo = later(sym.base, lo.max(0.0).floor() as u64);
-            self.c.talk.ready = Some(super::talk::Float { rep: at, lo, hi });
+            self.c.talk.ready = Some(super::talk::Float { rep: at, lo, hi, key: Some(sym.purpose) });
         }
         // A consent MENU's answer is given when the MENU ends (`dispatch.rs`).
         if let Some((_, _, end, _)) = &mut self.c.consent
@@ -194,6 +200,23 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             *end = at;
         }
         self.c.sym = None;
+    }
+
+    /// Split the thread's random time (X in `cell`) at the learned points inside it (absolute
+    /// ms, ascending): below each in turn with the closed-form conditional probability, so the
+    /// cell becomes the piece between two consecutive points that X falls in.
+    fn split_at_learned(&mut self, cell: &mut Cell, sym: Sym) {
+        for k in 0..self.src.split_points(sym.purpose).len() {
+            let Some(x) = self.src.split_points(sym.purpose)[k].checked_sub(sym.base) else { continue };
+            let (lo, hi) = cell.support();
+            let x = x as f64;
+            if x <= lo {
+                continue;
+            }
+            if x >= hi || self.below(cell, x, sym.purpose) {
+                break;
+            }
+        }
     }
 
     /// Exact analysis, before the scheduler picks what runs next: where does the pending random
@@ -390,6 +413,23 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             // The narrowed cell ends at `end`, so its value is before it.
             return before.then(|| later(sym.base, cell.representative()));
         }
+        // Exact analysis: `end` may be relative to a random time (the thread resumed after an
+        // action of random length, `talk.rs`): decided for every value of it, else split there.
+        if S::SYMBOLIC
+            && let Some(f) = self.c.talk.clock
+        {
+            let end_first = self.float_before(f, end, at, || {
+                format!(
+                    "an unwired branch's action ends {} ms after a random time (the end of an action of \
+                     random length), and the caller's IVR patience runs out at a fixed time that this \
+                     random time may fall on either side of",
+                    end.saturating_sub(f.rep)
+                )
+            });
+            if let Some(end_first) = end_first {
+                return (!end_first).then_some(at);
+            }
+        }
         (at < end).then_some(at)
     }
 
@@ -436,6 +476,12 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         if S::SYMBOLIC && !self.c.events.iter().any(|e| e.at == SYM_AT) {
             // The symbolic hang-up, if it was one, is gone with its event.
             self.c.sym = None;
+        }
+        if S::SYMBOLIC && self.c.events.is_empty() {
+            // Nothing is pending: every time from now on (the queue's, the talk's, the thread's)
+            // is relative to the clock, so whether the clock stands for a random time (`talk.rs`)
+            // no longer matters — the comparisons between them are the same for every value of it.
+            (self.c.talk.clock, self.c.talk.ready) = (None, None);
         }
         self.c.skill = Some(skill);
         // SKILL / SKILLNAME (docs/variables.md); `""` is the placeholder of a templated skill no

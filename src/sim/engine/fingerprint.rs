@@ -235,6 +235,18 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                     }
                 }
                 w(buf, u64::from(s.purpose.counter) | (u64::from(s.thread) << 63));
+                // A thread's random time is split where it resumes at the points learned for it
+                // (`events.rs`, `resolve_thread`): those inside its cell, relative to the clock.
+                if s.thread {
+                    let (lo, hi) = s.cell.support();
+                    let inside = |x: &&u64| {
+                        let rel = x.wrapping_sub(s.base) as f64;
+                        **x > s.base && rel > lo && rel < hi
+                    };
+                    let points = self.src.split_points(s.purpose);
+                    w(buf, points.iter().filter(inside).count() as u64);
+                    points.iter().filter(inside).for_each(|&x| w(buf, x.wrapping_sub(now)));
+                }
             }
             None => w(buf, 0),
         }

@@ -51,6 +51,11 @@ pub(super) struct Float {
     pub(super) rep: u64,
     pub(super) lo: u64,
     pub(super) hi: u64,
+    /// X is the end of an action of random length with this duration purpose (`events.rs`,
+    /// `resolve_thread`): a comparison on either side of a fixed time then names the point X
+    /// must be split at ([`Source::learn`]). Not in the state's encoding: it only names that
+    /// point, and a run that needs one is not used (the analysis explores again).
+    pub(super) key: Option<Purpose>,
 }
 
 /// Pending talk times, each uniform on [lo, hi) independently. `from`: `lo` is itself the
@@ -253,17 +258,56 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             }
         }
         // Something fixed or the thread runs next. The thread, at a time relative to a random
-        // one, against the fixed events: decided for every value of that time, or beyond this.
-        if let Some((at, Some(f))) = thread
-            && self.c.events.iter().any(|e| e.at < GROUP_AT && float_below(f, at, e.at).is_none())
-        {
-            self.talk_cannot(format!(
-                "the script thread's next action is {} ms after a random time (an agent event or \
-                 press inside the talk, or the end of an action of random length), and is compared \
-                 with a fixed time that this random time may fall on either side of",
-                at - f.rep
-            ));
+        // one, against the fixed events: decided for every value of that time, else split there
+        // (learned) or beyond this.
+        if let Some((at, Some(f))) = thread {
+            let mut k = 0;
+            while let Some(e) = self.c.events.get(k).copied() {
+                k += 1;
+                if e.at < GROUP_AT {
+                    self.float_before(f, at, e.at, || {
+                        format!(
+                            "the script thread's next action is {} ms after a random time (an agent \
+                             event or press inside the talk, or the end of an action of random \
+                             length), and is compared with a fixed time that this random time may \
+                             fall on either side of",
+                            at.saturating_sub(f.rep)
+                        )
+                    });
+                }
+            }
         }
+    }
+
+    /// Whether F (`at`, relative to the random time `f`) is before the fixed time `c` for every
+    /// value of it. When that depends on the value (`None`): a random time that ends an action
+    /// of random length is split at F = c from the next exploration on (the source learns the
+    /// point, [`Source::learn`]); any other — or past the most points learned — is beyond
+    /// threshold splitting, because `why`.
+    pub(super) fn float_before(
+        &mut self,
+        f: Float,
+        at: u64,
+        c: u64,
+        why: impl FnOnce() -> String,
+    ) -> Option<bool> {
+        let below = float_below(f, at, c);
+        if below.is_none() {
+            // F < c ⇔ X < c − (F − rep): a point strictly inside (lo, hi), since F is on
+            // either side.
+            let point = c.saturating_sub(at.saturating_sub(f.rep));
+            match f.key {
+                Some(p) if self.src.learn(p, point) => {}
+                Some(_) => self.talk_cannot(format!(
+                    "{} (threshold splitting splits such a random time at up to {} points learned \
+                     from these comparisons, and this one needs more)",
+                    why(),
+                    crate::sim::exact::MAX_SPLIT_POINTS
+                )),
+                None => self.talk_cannot(why()),
+            }
+        }
+        below
     }
 
     /// The purpose the talk's splits are named by (cuts, `sim::exact`).
@@ -367,7 +411,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         let chosen = cands[self.choose(&q)].0;
         let mean = s.lo as f64 + (s.hi - s.lo) as f64 / (j + 1) as f64;
         let x = (mean.round() as u64).clamp(s.lo + 1, s.hi - j);
-        let f = Float { rep: x, lo: s.min(), hi: s.hi };
+        let f = Float { rep: x, lo: s.min(), hi: s.hi, key: None };
         self.c.events[chosen].at = x;
         if j == 1 {
             self.drop_slot(0);
@@ -413,13 +457,14 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         self.c.talk.firing = None;
         if let (Some(f), Some(first)) = (self.c.talk.clock, self.c.first_answer)
             && out.recordings.iter().any(|r| matches!(r.initiator, Initiator::Policy(_)))
-            && float_below(f, self.c.t, super::later(first, self.p.short_call_ms)).is_none()
         {
-            self.talk_cannot(
-                "the call is released at a time relative to an agent event or press at a random time \
-                 inside the talk, and R12's short-call threshold may fall on either side of it"
-                    .to_string(),
-            );
+            let threshold = super::later(first, self.p.short_call_ms);
+            self.float_before(f, self.c.t, threshold, || {
+                "the call is released at a time relative to a random time (an agent event or press \
+                 inside the talk, or the end of an action of random length), and R12's short-call \
+                 threshold may fall on either side of it"
+                    .to_string()
+            });
         }
     }
 
