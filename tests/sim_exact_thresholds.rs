@@ -595,21 +595,215 @@ fn a_time_after_a_random_action_is_compared_where_it_holds_for_every_value() {
     }
 }
 
-/// Where one random action duration is not enough: with a fixed IVR patience of 10 s, the
-/// MENU's end at X + 6 s falls on either side of it, a second comparison that reads X — hybrid,
-/// with the reason named. With a random IVR patience as well, two random times would be
-/// pending at once: hybrid too.
+/// Two random times at once are beyond threshold splitting: a random IVR patience pending
+/// while a PLAY of random length plays — hybrid, with the reason named.
 #[test]
 fn a_random_action_duration_beyond_threshold_splitting_falls_back_with_its_reason() {
     let s = script(TIMED_IVR);
-    let e = timed_ivr(&s, Dist::Uniform(2.0, 8.0), Dist::Fixed(6.0), Some(Dist::Fixed(10.0)));
-    assert!(!e.exact);
-    assert!(
-        e.not_exact[0].contains("fixed time that this random time may fall on either side of"),
-        "{:?}",
-        e.not_exact
-    );
     let e = timed_ivr(&s, Dist::Uniform(2.0, 8.0), Dist::Fixed(6.0), Some(Dist::Exp(20.0)));
     assert!(!e.exact);
     assert!(e.not_exact[0].contains("another random time is pending"), "{:?}", e.not_exact);
+}
+
+/// Every probability of `e` inside the 99.9% Wilson interval of `n` sampled contacts of the
+/// same program (the sampled engine rounds durations to the ms, A-29: far inside).
+fn agrees_with_sampling(e: &exact::Exact, p: &Compiled, n: u64) {
+    let sampled = serde_json::to_value(recflow::sim::simulate(p, n, |_| {})).unwrap();
+    let mut checked = 0;
+    for v in &e.probabilities {
+        let mut x = &sampled;
+        for k in &v.path {
+            x = match x {
+                serde_json::Value::Array(rows) => rows.iter().find(|r| r["name"] == k.as_str()).unwrap(),
+                _ => &x[k],
+            };
+        }
+        let k = x.as_u64().unwrap_or_else(|| panic!("`{}` is not a count", v.path.join(".")));
+        let (lo, hi) = common::sim::wilson999(k, n);
+        assert!(
+            lo - 1e-12 <= v.value && v.value <= hi + 1e-12,
+            "`{}`: exact {} outside [{lo}, {hi}] of {k}/{n}",
+            v.path.join("."),
+            v.value
+        );
+        checked += 1;
+    }
+    assert!(checked > 20, "{checked} probabilities checked");
+}
+
+fn ivr_seconds(e: &exact::Exact) -> f64 {
+    e.expected.iter().find(|v| v.path == ["recorded_seconds", "ivr"]).unwrap().value
+}
+
+/// Issue 23 point 1: after a PLAY of random length X ~ uniform(a, b) = (2, 8 s) the MENU ends
+/// at X + 6 s, against the caller's fixed IVR patience c = 10 s: the caller reaches REQAGENT
+/// when X + 6 < 10 ⇔ X < 4 — one random duration against a constant, exact: P = (4 − a)/(b − a)
+/// = 1/3, hung up 2/3. The IVR recording (from arrival) lasts X + 6 s or 10 s: expected
+/// (1/3)(E[X | X < 4] + 6) + (2/3) · 10 = (1/3) · 9 + 20/3 s, exact up to the ms rounding of the
+/// pieces' representatives (A-29). And the sampled engine agrees.
+#[test]
+fn a_time_after_a_random_action_on_either_side_of_a_fixed_patience_is_split_there() {
+    let s = script(TIMED_IVR);
+    let (a, b, c, menu) = (2.0, 8.0, 10.0, 6.0);
+    let e = timed_ivr(&s, Dist::Uniform(a, b), Dist::Fixed(menu), Some(Dist::Fixed(c)));
+    assert!(e.exact && e.not_exact.is_empty(), "{:?}", e.not_exact);
+    assert_eq!(e.samples, 1, "no duration is sampled");
+    let reach = (c - menu - a) / (b - a);
+    let hung = value(&e, "hung_up_in_ivr");
+    assert!((hung.value - (1.0 - reach)).abs() < 1e-12, "{}", hung.value);
+    assert_eq!(hung.rational.as_deref(), Some("2/3"));
+    assert_eq!(value(&e, "coverage.actions.queue").rational.as_deref(), Some("1/3"));
+    let want = reach * ((a + (c - menu)) / 2.0 + menu) + (1.0 - reach) * c;
+    assert!((ivr_seconds(&e) - want).abs() < 1e-3, "{} vs {want}", ivr_seconds(&e));
+    let mut t = traffic(
+        &s,
+        "inputs: {m: {'1': 0.25, '2': 0.75}}",
+        Dist::Fixed(30.0),
+        Dist::Fixed(300.0),
+        Dist::Fixed(240.0),
+    );
+    (t.durations.play, t.durations.menu, t.durations.ivr_patience) =
+        (Dist::Uniform(a, b), Dist::Fixed(menu), Some(Dist::Fixed(c)));
+    agrees_with_sampling(&e, &Compiled::compile(&s, &Tenant::default(), &t), 100_000);
+}
+
+/// The same with an exponential PLAY, X ~ exp(m = 6 s): the caller reaches REQAGENT when
+/// X < c − 6 s = 4 s, P = 1 − e^(−4/m) (an exponential's CDF: exact, in f64). The IVR recording
+/// lasts X + 6 s then, else 10 s: E = E[X; X < 4] + 6 P + 10 (1 − P), E[X; X < d] =
+/// m (1 − e^(−d/m)) − d e^(−d/m).
+#[test]
+fn an_exponential_action_against_a_fixed_patience_is_its_cdf_at_the_threshold() {
+    let s = script(TIMED_IVR);
+    let (m, c, menu) = (6.0f64, 10.0, 6.0);
+    let e = timed_ivr(&s, Dist::Exp(m), Dist::Fixed(menu), Some(Dist::Fixed(c)));
+    assert!(e.exact && e.not_exact.is_empty(), "{:?}", e.not_exact);
+    assert!(e.closed_form_f64);
+    let d = c - menu;
+    let reach = 1.0 - (-d / m).exp();
+    let v = value(&e, "coverage.actions.queue").value;
+    assert!((v - reach).abs() < 1e-12, "{v} vs {reach}");
+    let v = value(&e, "hung_up_in_ivr").value;
+    assert!((v - (1.0 - reach)).abs() < 1e-12, "{v}");
+    let below = m * (1.0 - (-d / m).exp()) - d * (-d / m).exp();
+    let want = below + menu * reach + c * (1.0 - reach);
+    assert!((ivr_seconds(&e) - want).abs() < 1e-3, "{} vs {want}", ivr_seconds(&e));
+}
+
+/// Two thresholds on the same random time: after the PLAY X ~ uniform(2, 8 s), two fixed
+/// MUSICs of 3 s end at X + 3 and X + 6 s, each against the fixed IVR patience of 10 s: the
+/// second MUSIC starts when X < 7 (5/6), REQAGENT is reached when X < 4 (1/3). X is split at
+/// both points.
+#[test]
+fn two_thresholds_on_one_random_action_split_it_twice() {
+    let s = script(
+        "  - {id: begin, type: BEGIN, next: a}
+  - {id: a, type: PLAY, next: b}
+  - {id: b, type: MUSIC, properties: {SecondstoPlay: 3}, next: c}
+  - {id: c, type: MUSIC, properties: {SecondstoPlay: 3}, next: queue}
+  - {id: queue, type: REQAGENT, properties: {Skill: Sales}}
+",
+    );
+    let mut t = traffic(&s, "inputs: {}", Dist::Fixed(30.0), Dist::Fixed(300.0), Dist::Fixed(240.0));
+    t.durations.play = Dist::Uniform(2.0, 8.0);
+    t.durations.ivr_patience = Some(Dist::Fixed(10.0));
+    let p = Compiled::compile(&s, &Tenant::default(), &t);
+    let e = exact::explore(&p, 1000).unwrap();
+    assert!(e.exact && e.not_exact.is_empty(), "{:?}", e.not_exact);
+    let q = |x: f64| (x - 2.0) / 6.0;
+    for (key, want, fraction) in [
+        ("coverage.actions.c", q(7.0), "5/6"),
+        ("coverage.actions.queue", q(4.0), "1/3"),
+        ("hung_up_in_ivr", 1.0 - q(4.0), "2/3"),
+    ] {
+        let v = value(&e, key);
+        assert!((v.value - want).abs() < 1e-12, "{key}: {} vs {want}", v.value);
+        assert_eq!(v.rational.as_deref(), Some(fraction), "{key}");
+    }
+    agrees_with_sampling(&e, &p, 100_000);
+}
+
+/// An unwired branch after an action of random length: the caller hears the MENU out (8 s),
+/// `stuck`, unless the fixed IVR patience (12 s) runs out first — the MENU's end X + 8 s against
+/// 12 s, X ~ uniform(0, 6 s) the PLAY before it: stuck when X < 4, 2/3. (Before, the MENU's
+/// end was compared at X's representative alone: 3 + 8 < 12, every caller stuck.)
+#[test]
+fn an_unwired_branch_after_a_random_action_is_split_at_the_fixed_patience() {
+    let s = script(
+        "  - {id: begin, type: BEGIN, next: a}
+  - {id: a, type: PLAY, next: m}
+  - {id: m, type: MENU, branches: {'1': queue}}
+  - {id: queue, type: REQAGENT, properties: {Skill: Sales}}
+",
+    );
+    let mut t =
+        traffic(&s, "inputs: {m: {'2': 1.0}}", Dist::Fixed(30.0), Dist::Fixed(300.0), Dist::Fixed(240.0));
+    (t.durations.play, t.durations.menu) = (Dist::Uniform(0.0, 6.0), Dist::Fixed(8.0));
+    t.durations.ivr_patience = Some(Dist::Fixed(12.0));
+    let p = Compiled::compile(&s, &Tenant::default(), &t);
+    let e = exact::explore(&p, 1000).unwrap();
+    assert!(e.exact && e.not_exact.is_empty(), "{:?}", e.not_exact);
+    assert_eq!(value(&e, "findings.stuck").rational.as_deref(), Some("2/3"));
+    assert_eq!(value(&e, "hung_up_in_ivr").rational.as_deref(), Some("1/3"));
+    agrees_with_sampling(&e, &p, 100_000);
+}
+
+/// Once REQAGENT drops the IVR hang-up nothing is pending: the queue's times, the hold loop's
+/// and the thread's are all relative to the end of the random PLAY, so a hold MUSIC of 29 s
+/// against a fixed queue wait of 30 s is decided for every value of it (before: compared as if
+/// the answer were at a fixed time, either side, hybrid). The same probabilities as a fixed
+/// PLAY.
+#[test]
+fn times_after_reqagent_are_relative_to_the_random_action_and_exact() {
+    let s = script(
+        "  - {id: begin, type: BEGIN, next: a}
+  - {id: a, type: PLAY, next: queue}
+  - {id: queue, type: REQAGENT, properties: {Skill: Sales}, next: hold}
+  - {id: hold, type: MUSIC, properties: {SecondstoPlay: 29}, next: hold}
+",
+    );
+    let world = |play: Dist| {
+        let mut t = traffic(&s, "inputs: {}", Dist::Fixed(30.0), Dist::Fixed(300.0), Dist::Fixed(240.0));
+        t.durations.play = play;
+        t.durations.ivr_patience = Some(Dist::Fixed(20.0));
+        exact::explore(&Compiled::compile(&s, &Tenant::default(), &t), 1000).unwrap()
+    };
+    let e = world(Dist::Uniform(2.0, 8.0));
+    assert!(e.exact && e.not_exact.is_empty(), "{:?}", e.not_exact);
+    let fixed = world(Dist::Fixed(5.0));
+    for v in &fixed.probabilities {
+        assert_eq!(value(&e, &v.path.join(".")).rational, v.rational, "{}", v.path.join("."));
+    }
+}
+
+/// Past the most split points learned ([`exact::MAX_SPLIT_POINTS`], 16): after a PLAY of
+/// random length X ~ uniform(0, 100 s), eighteen fixed MUSICs of 3 s each end before or after
+/// the fixed IVR patience of 60 s — 18 points of X (60 − 3k s) — hybrid, the reason named.
+/// Twelve of them (12 points) are exact: REQAGENT at X + 36 s < 60 s, P = 24/100.
+#[test]
+fn past_the_most_split_points_an_action_of_random_length_falls_back_with_its_reason() {
+    let chain = |n: usize| {
+        let mut y =
+            String::from("  - {id: begin, type: BEGIN, next: a}\n  - {id: a, type: PLAY, next: m1}\n");
+        for k in 1..=n {
+            let next = if k == n { "queue".to_string() } else { format!("m{}", k + 1) };
+            y += &format!("  - {{id: m{k}, type: MUSIC, properties: {{SecondstoPlay: 3}}, next: {next}}}\n");
+        }
+        y += "  - {id: queue, type: REQAGENT, properties: {Skill: Sales}}\n";
+        let s = script(&y);
+        let mut t = traffic(&s, "inputs: {}", Dist::Fixed(30.0), Dist::Fixed(300.0), Dist::Fixed(240.0));
+        t.durations.play = Dist::Uniform(0.0, 100.0);
+        t.durations.ivr_patience = Some(Dist::Fixed(60.0));
+        exact::explore(&Compiled::compile(&s, &Tenant::default(), &t), 100).unwrap()
+    };
+    assert_eq!(exact::MAX_SPLIT_POINTS, 16);
+    let e = chain(12);
+    assert!(e.exact && e.not_exact.is_empty(), "{:?}", e.not_exact);
+    assert_eq!(value(&e, "coverage.actions.queue").rational.as_deref(), Some("6/25"));
+    let e = chain(18);
+    assert!(!e.exact);
+    assert!(
+        e.not_exact[0].contains("either side of") && e.not_exact[0].contains("up to 16 points learned"),
+        "{:?}",
+        e.not_exact
+    );
 }

@@ -1057,8 +1057,10 @@ fn explore_runs(
         Ok(e) => e,
         Err(_) => unreachable!("sampled durations never need symbolic ones"),
     };
-    e.not_exact
-        .insert(0, format!("random durations are not split exactly at their thresholds (docs/exact.md): {why}"));
+    e.not_exact.insert(
+        0,
+        format!("random durations are not split exactly at their thresholds (docs/exact.md): {why}"),
+    );
     Ok(e)
 }
 
