@@ -21,8 +21,9 @@
 //! What is not exact, and said so ([`Exact::not_exact`]):
 //! - **Random durations** (`exp`, `uniform`: queue wait, patience, talk) are kept symbolic and
 //!   split at the engine's comparisons in closed form (`sim::thresholds`, SEMANTICS A-29):
-//!   exact. Where that has no closed form here (a uniform racing an exponential, events inside
-//!   a random talk, a random action duration, two random times pending at once) the first run
+//!   exact (a time after an action of random length on either side of a fixed one: split at
+//!   points learned by exploring again, [`MAX_SPLIT_POINTS`]). Where that has no closed form
+//!   here (events inside a random talk, two random times pending at once) the first run
 //!   that needs it says why ([`Source::cannot`]) and the analysis is redone *hybrid*: the
 //!   durations are sampled `samples` times (keyed draws, as `simulate`),
 //!   the discrete choices are still enumerated exactly for each sample, and each probability
