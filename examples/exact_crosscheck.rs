@@ -7,7 +7,7 @@
 //!
 //! For every example script (`scripts/*.yaml`, `scripts/studio-json/*.json`), 24 generated
 //! scripts (a fixed proptest seed: `tests/common/generated.rs`) and the same 24 with a MENU that
-//! loops on no input or an unlisted digit in front, under three models —
+//! loops on no input or an unlisted digit in front, under eight models —
 //!
 //! - `fixed`: fixed queue wait, patience and talk (exact, or cut loops with a residual);
 //! - `exp`: exponential queue wait (mean 30 s), patience (300 s) and talk (240 s): exact by
@@ -21,7 +21,11 @@
 //!   uniform in the fixed talk and split exactly (`engine::talk`, docs/exact.md); where that
 //!   falls back (more than 720 orders of a talk's items, a time relative to a random one), hybrid:
 //!   up to 200 samples of the durations within 500 000 runs of the engine, the 99.9% interval
-//!   over the samples (`stats::mean_interval_01`) holding for any number of them
+//!   over the samples (`stats::mean_interval_01`) holding for any number of them;
+//! - `timed`: `fixed` with a random MENU (uniform 2–8 s) and PLAY (exp, mean 3 s): the script
+//!   thread's next action at a random time; `t-ivr`: the same with a fixed IVR patience of
+//!   20 s, which a time after such an action may fall on either side of (split exactly at
+//!   learned points, docs/exact.md "Actions of random length"; a sum of random times, hybrid)
 //!
 //! — it explores the exact probabilities (`sim::exact`) and simulates N contacts, and checks key
 //! by key that the exact value (its interval `[lo, hi + residual]` when not exact) meets
@@ -93,6 +97,15 @@ fn random_actions() -> Traffic {
     let mut t = fixed();
     t.durations.menu = recflow::model::Dist::Uniform(2.0, 8.0);
     t.durations.play = recflow::model::Dist::Exp(3.0);
+    t
+}
+
+/// [`random_actions`] with a fixed IVR patience of 20 s: a time after an action of random
+/// length falls on either side of it, split exactly at learned points (docs/exact.md "Actions
+/// of random length").
+fn random_actions_patience() -> Traffic {
+    let mut t = random_actions();
+    t.durations.ivr_patience = Some(recflow::model::Dist::Fixed(20.0));
     t
 }
 
@@ -274,6 +287,7 @@ fn main() {
         ("exp-u", (Tenant::default(), race(Dist::Exp(30.0), Dist::Uniform(10.0, 120.0)))),
         ("u-u", (Tenant::default(), race(Dist::Uniform(0.0, 60.0), Dist::Uniform(20.0, 200.0)))),
         ("timed", (Tenant::default(), random_actions())),
+        ("t-ivr", (Tenant::default(), random_actions_patience())),
     ];
     println!("exact vs {n} sampled contacts (99.9% Wilson interval), key by key");
     for (model, (_, traffic)) in &models {
