@@ -881,8 +881,65 @@ impl Sum {
     }
 
     fn total(&self) -> BigRational {
-        self.terms.iter().fold(BigRational::zero(), |a, (d, n)| a + BigRational::new(n.clone(), d.clone()))
+        let (mut num, mut den) = (BigInt::zero(), BigInt::one());
+        for (d, n) in &self.terms {
+            let g = gcd(&den, d);
+            num = num * (d / &g) + n * (&den / &g);
+            den = den / g * d;
+        }
+        ratio(num, den)
     }
+}
+
+/// The greatest common divisor of `a` and `b` (≥ 0). `num-bigint`'s (Stein's, bit by bit) takes
+/// one pass over the longer number per bit of it when the other is short — a path's mass is a
+/// long numerator over a power of two times a few small factors, and reducing it with
+/// `BigRational::new` was most of the cost of a long exploration. So: the factors of two are
+/// taken out by shifts, and a long number against a short one by a remainder (Euclid's step)
+/// until both are short or of a similar length.
+fn gcd(a: &BigInt, b: &BigInt) -> BigInt {
+    use num_bigint::BigUint;
+    let (a, b) = (a.magnitude(), b.magnitude());
+    if a.is_zero() || b.is_zero() {
+        return BigInt::from(a + b);
+    }
+    let twos = a.trailing_zeros().unwrap_or(0).min(b.trailing_zeros().unwrap_or(0));
+    let (mut a, mut b): (BigUint, BigUint) =
+        (a >> a.trailing_zeros().unwrap_or(0), b >> b.trailing_zeros().unwrap_or(0));
+    loop {
+        if a < b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        if b.is_zero() {
+            break;
+        }
+        if let (Some(x), Some(y)) = (a.to_u64(), b.to_u64()) {
+            a = BigUint::from(x.gcd(&y));
+            break;
+        }
+        if a.bits() < b.bits() + 64 {
+            a = a.gcd(&b);
+            break;
+        }
+        a %= &b;
+    }
+    BigInt::from(a << twos)
+}
+
+/// `n / d` reduced, as `BigRational::new` gives it (the sign on the numerator), with [`gcd`].
+fn ratio(n: BigInt, d: BigInt) -> BigRational {
+    let g = gcd(&n, &d);
+    let (n, d) = if g.is_one() { (n, d) } else { (n / &g, d / g) };
+    if d.sign() == num_bigint::Sign::Minus {
+        BigRational::new_raw(-n, -d)
+    } else {
+        BigRational::new_raw(n, d)
+    }
+}
+
+/// `a × b`, reduced with [`gcd`].
+fn product(a: &BigRational, b: &BigRational) -> BigRational {
+    ratio(a.numer() * b.numer(), a.denom() * b.denom())
 }
 
 /// `(e, m) += n / d` without a gcd when one denominator divides the other (one division, of
@@ -1304,8 +1361,11 @@ struct Back {
 struct Ref {
     /// Index into [`SampleRuns::stored`].
     target: usize,
-    path: Vec<u32>,
-    mass: BigRational,
+    /// The choices before its last, and its probability: shared by the references that
+    /// differ only in their last choice (the agents who answer on one turn of a hold loop), so
+    /// that references to long paths do not each keep a copy.
+    base: std::rc::Rc<RefBase>,
+    last: u32,
     /// Per open recording and statement: the recorded-time total it goes to and how many ms
     /// longer than the stored state's it had run (not 0; a reward: its length is not in the
     /// state).
@@ -1313,6 +1373,22 @@ struct Ref {
     /// Settled coverage counters this run had and the stored state's path had not (+1), and
     /// the other way round (−1).
     cov: Vec<(u32, i64)>,
+}
+
+/// What sibling references share: the choices before their last, and their probability.
+struct RefBase {
+    prefix: Vec<u32>,
+    mass: BigRational,
+}
+
+impl Ref {
+    /// The choices of its run, into `buf`.
+    fn path<'a>(&self, buf: &'a mut Vec<u32>) -> &'a [u32] {
+        buf.clear();
+        buf.extend_from_slice(&self.base.prefix);
+        buf.push(self.last);
+        buf
+    }
 }
 
 /// The counters in one settled list and not the other: +1 for `a`'s, −1 for `b`'s.
@@ -1446,10 +1522,21 @@ fn explore_sample(
         }
         if let Some((i, rec)) = s.ref_to {
             let stored = &s.store.states[i];
+            let (before, last) = s.path.split_at(s.path.len().saturating_sub(1));
+            let base = match sr.refs.last() {
+                Some(r)
+                    if r.base.prefix == before
+                        && r.base.mass.numer() == s.mass.numer()
+                        && r.base.mass.denom() == s.mass.denom() =>
+                {
+                    r.base.clone()
+                }
+                _ => std::rc::Rc::new(RefBase { prefix: before.to_vec(), mass: s.mass.clone() }),
+            };
             sr.refs.push(Ref {
                 target: i,
-                path: s.path.clone(),
-                mass: s.mass.clone(),
+                base,
+                last: last.first().copied().unwrap_or(0),
                 ms: {
                     let (now, then) = (rec.lengths(), stored.rec.lengths());
                     std::array::from_fn(|k| {
@@ -1648,21 +1735,29 @@ fn commit(
     let loop_scale = |path: &[u32], len: usize| -> Option<&BigRational> {
         if heads.is_empty() { None } else { innermost(path, len).map(|h| &scale[h]) }
     };
-    let weight = |f: &[Option<BigRational>], path: &[u32], len: usize, mass: &BigRational| -> BigRational {
-        let mut w = mass.clone();
+    // The mass scaled by the loop and the referenced states above it, `None` when nothing is
+    // above (then the mass itself: not copied).
+    let scale_weight = |f: &[Option<BigRational>], path: &[u32], len: usize, mass: &BigRational| {
+        let mut w: Option<BigRational> = None;
         if let Some(x) = loop_scale(path, len) {
-            w *= x;
+            w = Some(product(mass, x));
         }
         if let Some(x) = memo_factor(f, path, len) {
-            w *= x;
+            w = Some(product(w.as_ref().unwrap_or(mass), &x));
         }
         w
+    };
+    let weight = |f: &[Option<BigRational>], path: &[u32], len: usize, mass: &BigRational| -> BigRational {
+        scale_weight(f, path, len, mass).unwrap_or_else(|| mass.clone())
     };
     let mut by_target: Vec<Vec<usize>> = vec![Vec::new(); sr.stored.len()];
     for (i, r) in sr.refs.iter().enumerate() {
         by_target[r.target].push(i);
     }
-    let mut ref_weight: Vec<BigRational> = vec![BigRational::zero(); sr.refs.len()];
+    // Kept only for the references with a reward (most have none, and a weight is as long
+    // as its path).
+    let mut ref_weight: Vec<Option<BigRational>> = vec![None; sr.refs.len()];
+    let mut buf = Vec::new();
     for t in (0..sr.stored.len()).rev() {
         if by_target[t].is_empty() {
             continue;
@@ -1672,10 +1767,17 @@ fn commit(
         let mut into = Sum::default();
         for &i in &by_target[t] {
             let r = &sr.refs[i];
-            ref_weight[i] = weight(&f, &r.path, r.path.len(), &r.mass);
-            into.add(&ref_weight[i], 1);
+            let path = r.path(&mut buf);
+            let w = scale_weight(&f, path, path.len(), &r.base.mass);
+            into.add(w.as_ref().unwrap_or(&r.base.mass), 1);
+            if r.ms.iter().any(Option::is_some) || !r.cov.is_empty() {
+                ref_weight[i] = Some(w.unwrap_or_else(|| r.base.mass.clone()));
+            }
         }
-        f[t] = Some(BigRational::one() + into.total() / w_s);
+        // 1 + into / w_s, reduced once.
+        let into = into.total();
+        let (n, d) = (into.numer() * w_s.denom(), into.denom() * w_s.numer());
+        f[t] = Some(ratio(&n + &d, d));
     }
     let memo = !sr.refs.is_empty();
     let scaled = |path: &[u32], len: usize, m: BigRational| -> BigRational {
@@ -1691,6 +1793,7 @@ fn commit(
     // Likewise its settled coverage: each of its leaves counts the counters this run had
     // settled, not those of the stored state's path.
     for (r, w) in sr.refs.iter().zip(&ref_weight) {
+        let Some(w) = w else { continue };
         for &(total, d) in r.ms.iter().flatten() {
             ms[total].add_signed(w, d);
         }
