@@ -382,14 +382,8 @@ fn a_two_press_sequence_against_an_onanswer_action_at_a_fixed_time_is_binomial()
     assert_eq!(stop.rational.as_deref(), Some("15/32"));
 }
 
-/// Beyond threshold splitting: the ONSIGNAL handler plays a 3 s prompt after the Start press,
-/// so the thread's next action is 3 s after a random time, while the Stop press is still
-/// pending at a time after that same random time — the two are not independent. The analysis
-/// falls back to sampling and says why.
-#[test]
-fn a_handler_lasting_after_a_random_press_falls_back_to_sampling_and_says_why() {
-    let s = script(
-        "  - {id: begin, type: BEGIN, next: queue}
+/// An ONSIGNAL handler that plays a prompt (3 s) and then starts or stops a statement.
+const HANDLER_AFTER_PRESS: &str = "  - {id: begin, type: BEGIN, next: queue}
   - {id: queue, type: REQAGENT, properties: {Skill: Sales}}
   - {id: answered, type: ONANSWER, next: show-start}
   - {id: show-start, type: INDICATE, properties: {Name: Start, State: On, ActionType: Signal, Parameters: [StartStatement]}, next: show-stop}
@@ -399,8 +393,15 @@ fn a_handler_lasting_after_a_random_press_falls_back_to_sampling_and_says_why() 
   - {id: which, type: CASE, properties: {Variable: SP1}, branches: {StartStatement: statement-start, StopStatement: statement-stop}}
   - {id: statement-start, type: LOGRECORDINGPRO, properties: {Record: Start, UseRecordingStatementId: True}}
   - {id: statement-stop, type: LOGRECORDINGPRO, properties: {Record: Stop, UseRecordingStatementId: True}}
-",
-    );
+";
+
+/// Beyond threshold splitting: the ONSIGNAL handler plays a 3 s prompt after the Start press,
+/// so the thread's next action is 3 s after a random time, while the Stop press is still
+/// pending at a time after that same random time — the two are not independent. The analysis
+/// falls back to sampling and says why.
+#[test]
+fn a_handler_lasting_after_a_random_press_falls_back_to_sampling_and_says_why() {
+    let s = script(HANDLER_AFTER_PRESS);
     let e = talk_world(&s, |t| {
         t.agent.presses =
             vec![recflow::model::PressSequence { p: 0.5, buttons: vec!["Start".into(), "Stop".into()] }];
@@ -410,18 +411,30 @@ fn a_handler_lasting_after_a_random_press_falls_back_to_sampling_and_says_why() 
     assert_eq!(e.samples, 50);
     let why = e.not_exact.join("\n");
     assert!(why.contains("not split exactly") && why.contains("relative to another random time"), "{why}");
-    // One press alone: the prompt after it ends 3 s after a random time, which the release at
-    // the end of the talk may come before (a press in its last 3 s) or not.
-    let e = talk_world(&s, |t| {
-        t.agent.presses = vec![recflow::model::PressSequence { p: 0.5, buttons: vec!["Start".into()] }];
-        t.agent.presses_given = true;
-    });
-    assert!(!e.exact);
-    let why = e.not_exact.join("\n");
-    assert!(
-        why.contains("3000 ms after a random time (an agent event or press") && why.contains("either side"),
-        "{why}"
-    );
+}
+
+/// One press alone, with the handler of the test above: the prompt ends 3 s after the press at
+/// U ~ uniform(0, T), T = 240 s, and the release at T comes first when U > T − 3 s — one random
+/// time against a fixed one, so the press's slot is split at T − 3 s (a point learned from the
+/// first exploration): the statement starts with 0.5 × (T − 3)/T = 79/160, and lasts T − U − 3 s,
+/// E = 0.5 × (T − 3)² / (2T) s. And the sampled engine agrees.
+#[test]
+fn a_handler_lasting_after_a_single_press_is_split_where_the_release_may_come_first() {
+    let s = script(HANDLER_AFTER_PRESS);
+    let mut t = traffic(&s, "{}", Dist::Fixed(30.0), Dist::Fixed(300.0), Dist::Fixed(T));
+    t.agent.presses = vec![recflow::model::PressSequence { p: 0.5, buttons: vec!["Start".into()] }];
+    t.agent.presses_given = true;
+    let p = Compiled::compile(&s, &Tenant::default(), &t);
+    let e = exact::explore(&p, 50).unwrap();
+    assert!(e.exact && e.not_exact.is_empty(), "{:?}", e.not_exact);
+    let d = 3.0;
+    let v = value(&e, "coverage.actions.statement-start");
+    assert!((v.value - 0.5 * (T - d) / T).abs() < 1e-12, "{}", v.value);
+    assert_eq!(v.rational.as_deref(), Some("79/160"));
+    let secs = e.expected.iter().find(|v| v.path == ["recorded_seconds", "statements"]).unwrap().value;
+    let want = 0.5 * (T - d) * (T - d) / (2.0 * T);
+    assert!((secs - want).abs() < 1e-3, "{secs} vs {want}");
+    agrees_with_sampling(&e, &p, 100_000);
 }
 
 /// The talk's splits make paths as unlikely as they come — five agent behaviours (each

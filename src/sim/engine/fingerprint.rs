@@ -252,6 +252,17 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         }
         // The talk's symbolic times (`talk.rs`): slots and random clock values, relative to the clock.
         talk.encode(now, buf);
+        // Points learned for the talk's items split its slots of fixed bounds (`talk.rs`,
+        // `resolve_talk`): those inside one, relative to the clock (none learned: nothing
+        // written, the same for every state of the exploration).
+        let points = self.src.split_points(self.p.fixed.talk);
+        if !points.is_empty() {
+            for s in talk.cells.iter().filter(|s| s.from.is_none()) {
+                let inside = points.iter().filter(|&&x| x > s.lo && x < s.hi);
+                w(buf, inside.clone().count() as u64);
+                inside.for_each(|&x| w(buf, x.wrapping_sub(now)));
+            }
+        }
         w(buf, times.len() as u64);
         times.iter().for_each(|&x| w(buf, x.wrapping_sub(now)));
         end(buf, parts);

@@ -23,8 +23,12 @@
 //! All of those are exact fractions. The clock value X is a stand-in: the probabilities never
 //! depend on it, and recorded seconds, affine in it, are exact up to its rounding (A-29). So a
 //! time *relative to* X (a handler's thread running from X, an action lasting d ms after it:
-//! X + d) is only compared where the comparison holds for every value X can take ([`Float`]);
-//! otherwise — and in every other case this does not cover — the source is told it
+//! X + d) is only compared where the comparison holds for every value X can take ([`Float`]).
+//! Where it falls on either side of a fixed time c and X is the first item of a slot of fixed
+//! bounds — or the end of an action of random length, `events.rs` — X + d < c ⇔ X < c − d: the
+//! source learns that point ([`Source::learn`]) and the analysis explores again, splitting the
+//! slot there as at a fixed time ([`Engine::resolve_talk`]), so that the comparison holds on each
+//! side. Otherwise — and in every other case this does not cover — the source is told it
 //! [`cannot`](Source::cannot) (the analysis is then redone with sampled durations, the reason
 //! named). Nothing here runs in `simulate`'s per-contact loop: every call is behind the
 //! constant [`Source::SYMBOLIC`].
@@ -241,6 +245,16 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                     Place::Cannot => cannot = true,
                 }
             }
+            // A point learned where a time after one of the talk's items fell on either side of a
+            // fixed one ([`Engine::float_before`]): the slot is split there as at a fixed time,
+            // so the item that fires is on one side of it (a slot of fixed bounds only).
+            let purpose = self.talk_purpose();
+            if first.from.is_none()
+                && let Some(&c) =
+                    self.src.split_points(purpose).iter().find(|&&c| c > first.lo && c < first.hi)
+            {
+                split = Some(split.map_or(c, |s| s.min(c)));
+            }
             if cannot {
                 return self.talk_cannot(
                     "an agent event or press at a random time inside the talk is compared with a time \
@@ -411,7 +425,10 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         let chosen = cands[self.choose(&q)].0;
         let mean = s.lo as f64 + (s.hi - s.lo) as f64 / (j + 1) as f64;
         let x = (mean.round() as u64).clamp(s.lo + 1, s.hi - j);
-        let f = Float { rep: x, lo: s.min(), hi: s.hi, key: None };
+        // A time after it that falls on either side of a fixed one names the point to split
+        // this slot at — where the slot's bounds are fixed (`resolve_talk`).
+        let key = s.from.is_none().then(|| self.talk_purpose());
+        let f = Float { rep: x, lo: s.min(), hi: s.hi, key };
         self.c.events[chosen].at = x;
         if j == 1 {
             self.drop_slot(0);
