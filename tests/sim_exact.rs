@@ -737,3 +737,49 @@ fn sensitivity_through_solved_loops_matches_finite_differences() {
         nonzero.get()
     );
 }
+
+/// A talk of many orders (five agent behaviours, supervisor ROD and a two-press sequence: 8
+/// items, 8!/2! = 20 160 orders, past the six behaviours' 720) is split exactly — every
+/// probability inside the 99.9% interval of a sampled run — and where enumerating them all
+/// passes the run budget, the analysis falls back to 720 orders (hybrid) with that reason
+/// instead of stopping without an answer.
+#[test]
+fn a_talk_of_many_orders_is_split_exactly_and_falls_back_past_the_run_budget() {
+    let s = common::sim::load("scripts/max-recorded-statements.yaml");
+    let mut traffic = common::sim::busy_traffic();
+    traffic.durations = fixed_traffic().durations;
+    traffic.agent.supervisor_rod = 0.1;
+    let p = Compiled::compile(&s, &Tenant::default(), &traffic);
+    assert_eq!(recflow::sim::engine::most_orders(&p), (8, 20_160.0));
+    let e = exact::explore(&p, 1).unwrap();
+    assert!(e.exact, "{:?}", e.not_exact);
+    const N: u64 = 20_000;
+    let sampled = serde_json::to_value(recflow::sim::simulate(&p, N, |_| {})).unwrap();
+    let mut checked = 0;
+    for v in e.probabilities.iter().filter(|v| v.path[0] != "coverage") {
+        let mut x = &sampled;
+        for k in &v.path {
+            x = match x {
+                serde_json::Value::Array(rows) => rows.iter().find(|r| r["name"] == k.as_str()).unwrap(),
+                _ => &x[k],
+            };
+        }
+        let k = x.as_u64().unwrap_or_else(|| panic!("`{}` is not a count", v.path.join(".")));
+        let (lo, hi) = common::sim::wilson999(k, N);
+        assert!(lo - 1e-12 <= v.value && v.value <= hi + 1e-12, "{:?}: {} vs [{lo}, {hi}]", v.path, v.value);
+        checked += 1;
+    }
+    assert!(checked > 20, "{checked}");
+    // Within a budget smaller than the exact tree: 720 orders, hybrid, and why.
+    let small = e.runs / 2;
+    let h = exact::explore_within(&p, 20, small).unwrap();
+    assert!(!h.exact && h.samples >= 1 && h.runs <= small, "{} samples, {} runs", h.samples, h.runs);
+    assert!(
+        h.not_exact[0].contains(
+            "in 20160 orders, more than the 720 threshold splitting enumerates once enumerating all of them \
+             has passed the budget of runs"
+        ),
+        "{:?}",
+        h.not_exact
+    );
+}

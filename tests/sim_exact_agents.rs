@@ -67,8 +67,25 @@ fn same_by_class_and_by_agent(p: &Compiled, samples: u64, what: &str) -> (Exact,
     let by_agent = exact::explore(&each, samples).unwrap_or_else(|e| panic!("{what}: {e:?}"));
     // (Hybrid: as many samples both ways — the pick by agent must not have met the run budget.)
     assert_eq!(by_agent.samples, samples.min(by_agent.samples.max(1)), "{what}");
-    assert_eq!(result(&by_class), result(&by_agent), "{what}");
-    close(&by_class, &by_agent, what);
+    if by_agent.residual > 0.0 || by_class.residual > 0.0 {
+        // A loop through transfers between agents is cut (its state grows: who holds the
+        // contact, the times pending). The cut trees differ — by class a path is one class's,
+        // with its mass — so each gives [p, p + residual]: the two must overlap.
+        let (ra, rc) = (by_agent.residual, by_class.residual);
+        assert!(ra < 1e-9 && rc < 1e-9, "{what}: residuals {ra} / {rc}");
+        for (x, y) in by_class.probabilities.iter().zip(&by_agent.probabilities) {
+            assert!(
+                x.value <= y.value + ra + 1e-12 && y.value <= x.value + rc + 1e-12,
+                "{what}: {:?} [{}, + {rc}] vs [{}, + {ra}]",
+                x.path,
+                x.value,
+                y.value,
+            );
+        }
+    } else {
+        assert_eq!(result(&by_class), result(&by_agent), "{what}");
+        close(&by_class, &by_agent, what);
+    }
     assert!(
         by_class.runs <= by_agent.runs,
         "{what}: {} runs by class, {} by agent",
@@ -152,12 +169,19 @@ fn by_class_equals_by_agent_on_every_example_tenant_and_traffic() {
     for s in &scripts {
         for (ti, t) in tenants.iter().enumerate() {
             for (name, traffic) in &traffics {
-                let p = Compiled::compile(s, t, traffic);
+                // The busy traffic transfers to another agent: by agent, 20 × 19 pairs of agents
+                // times every order of the talk's items pass the run budget (and the analysis
+                // falls back to hybrid, where by class it is exact). Three agents there.
+                let mut t = t.clone();
+                if name.starts_with("busy") {
+                    // (Transfers back and forth between three agents apart make the one slow
+                    // case, 400 000 runs by agent: its tenant's first two, alike, suffice.)
+                    let slow = ti == 1 && s.name == "mistake-dnr-after-answer";
+                    t.agents.truncate(if slow { 2 } else { 3 });
+                }
+                let p = Compiled::compile(s, &t, traffic);
                 let what = format!("{} / tenant {ti} / {name}", s.name);
-                // The busy traffic's talk holds too many orders to split: hybrid, and each
-                // sample enumerates 20 × 19 agent pairs by agent.
-                let samples = if name.starts_with("busy") { 2 } else { 20 };
-                let (by_class, by_agent) = same_by_class_and_by_agent(&p, samples, &what);
+                let (by_class, by_agent) = same_by_class_and_by_agent(&p, 20, &what);
                 fewer += usize::from(by_class.runs < by_agent.runs);
             }
         }

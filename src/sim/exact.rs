@@ -159,6 +159,8 @@ pub struct Exploring {
     /// (counter; absolute clock ms, ascending): learned by earlier explorations of this
     /// analysis ([`Source::learn`]), fixed during this one.
     learned: Learned,
+    /// The most orders of a talk's items split exactly ([`MAX_ORDERS`], [`FEW_ORDERS`]).
+    max_orders: f64,
     /// Split points this run found it needs ([`Source::learn`]): the exploration stops and
     /// starts again with them.
     needs: Vec<(u32, u64)>,
@@ -330,6 +332,7 @@ impl Default for Exploring {
             ref_settled: Vec::new(),
             uncut: false,
             learned: Vec::new(),
+            max_orders: FEW_ORDERS,
             needs: Vec::new(),
         }
     }
@@ -496,6 +499,10 @@ impl Source<'_> for Exploring {
 
     fn symbolic(&self) -> bool {
         self.symbolic
+    }
+
+    fn max_orders(&self) -> f64 {
+        self.max_orders
     }
 
     fn threshold(&mut self, p: Purpose, q: &super::thresholds::Prob) -> bool {
@@ -1092,8 +1099,19 @@ fn explore_runs(
     // Split points of actions of random length, learned exploration by exploration (at most
     // `MAX_SPLIT_POINTS`: each exploration that needs more learns at least one, or says why not).
     let mut learned: Learned = Vec::new();
+    // The most orders of a talk's items split exactly: many first; where that passes the run
+    // budget, few (the talk's times are then sampled, hybrid, instead of no answer at all).
+    let mut max_orders = MAX_ORDERS;
     let why = loop {
-        match explore_as(p, samples, max_runs, sensitivity, (replay, merging), Some(&learned))? {
+        let symbolic = Symbolic { learned: &learned, max_orders };
+        let found = match explore_as(p, samples, max_runs, sensitivity, (replay, merging), Some(symbolic)) {
+            Err(_) if max_orders > FEW_ORDERS && super::engine::most_orders(p).1 > FEW_ORDERS => {
+                max_orders = FEW_ORDERS;
+                continue;
+            }
+            found => found?,
+        };
+        match found {
             Ok(e) => return Ok(e),
             Err(Fallback::Learn(points)) => {
                 for (counter, at) in points {
@@ -1122,6 +1140,24 @@ fn explore_runs(
     Ok(e)
 }
 
+/// The most orders of one talk's agent events and presses that threshold splitting
+/// enumerates at first ([`explore_runs`]; docs/limits.md): 200 000 takes ~120 000 runs and under
+/// a second for the statement scripts (10 items); past it, or where the first exploration passes
+/// the run budget, [`FEW_ORDERS`].
+pub const MAX_ORDERS: f64 = 200_000.0;
+
+/// The most orders split exactly where [`MAX_ORDERS`] passed the run budget (6! = 720: the six
+/// agent behaviours at once); past it the talk's times are sampled (hybrid, reason named).
+pub const FEW_ORDERS: f64 = 720.0;
+
+/// How far threshold splitting goes in one exploration: the split points of actions of random
+/// length learned so far, and the most orders of a talk's items it enumerates.
+#[derive(Clone, Copy)]
+struct Symbolic<'a> {
+    learned: &'a Learned,
+    max_orders: f64,
+}
+
 /// Why an exploration with symbolic durations stopped before its end.
 enum Fallback {
     /// A time after an action of random length needs these split points of it (duration
@@ -1139,9 +1175,9 @@ fn explore_as(
     max_runs: u64,
     sensitivity: bool,
     (replay, merging): (bool, Merging),
-    learned: Option<&Learned>,
+    how: Option<Symbolic>,
 ) -> Result<Result<Exact, Fallback>, TooManyRuns> {
-    let symbolic = learned.is_some();
+    let symbolic = how.is_some();
     let mut groups: Vec<Group> = Vec::new();
     let mut index: HashMap<Vec<u64>, usize, crate::source::hash::FxBuild> = HashMap::default();
     // Recorded ms (full, agent only, ivr, statements) × mass.
@@ -1175,7 +1211,7 @@ fn explore_as(
             let sr = explore_sample(
                 p,
                 sample,
-                (merge, memo, track, replay, learned),
+                (merge, memo, track, replay, how),
                 runs,
                 max_runs,
                 &mut groups,
@@ -1426,7 +1462,7 @@ struct SampleRuns {
 fn explore_sample(
     p: &Compiled,
     sample: u64,
-    (merge, memo, track, replay, learned): (bool, bool, bool, bool, Option<&Learned>),
+    (merge, memo, track, replay, how): (bool, bool, bool, bool, Option<Symbolic>),
     runs_before: u64,
     max_runs: u64,
     groups: &mut Vec<Group>,
@@ -1436,9 +1472,11 @@ fn explore_sample(
     let mut sr = SampleRuns { track, ..SampleRuns::default() };
     let mut stack: Vec<Vec<u32>> = Vec::new();
     let memo = memo && merge;
-    let symbolic = learned.is_some();
-    let learned = learned.cloned().unwrap_or_default();
-    let source = Exploring { track, merge, memo, replay, symbolic, learned, ..Exploring::default() };
+    let symbolic = how.is_some();
+    let learned = how.map(|h| h.learned.clone()).unwrap_or_default();
+    let max_orders = how.map_or(FEW_ORDERS, |h| h.max_orders);
+    let source =
+        Exploring { track, merge, memo, replay, symbolic, learned, max_orders, ..Exploring::default() };
     // The states on the current path whose subtrees are being explored: (position in the
     // path, no back edge from inside goes above it so far).
     let mut open: Vec<(usize, bool)> = Vec::new();

@@ -326,6 +326,13 @@ pub trait Source<'p>: Clone + Send {
         false
     }
 
+    /// Exact analysis: the most orders of one talk's agent events and presses that threshold
+    /// splitting enumerates (`sim::exact::MAX_ORDERS`); past it the talk's times are sampled.
+    #[inline(always)]
+    fn max_orders(&self) -> f64 {
+        0.0
+    }
+
     /// Exact analysis keeps random durations symbolic (`sim::thresholds`): the engine then
     /// asks [`Source::threshold`] at each comparison instead of drawing. `false` for every
     /// other source, a constant: the sampled engine never looks.

@@ -126,6 +126,7 @@ mod talk;
 
 pub use observe::{Decision, Mark, Observer, Timeline, TraceStep, Visits};
 use state::{CallPhase, Ctx};
+pub use talk::most_orders;
 
 impl<'p, O: Observer> Engine<'p, O> {
     /// An engine whose observer is `obs` (a [`Timeline`] for `explain`, [`Visits`] for heat).

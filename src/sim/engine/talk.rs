@@ -45,10 +45,6 @@ use num_rational::BigRational;
 /// never picks it before [`Engine::resolve_talk`] has given it a time.
 pub(super) const GROUP_AT: u64 = u64::MAX - (1 << 20);
 
-/// The most orders of one talk's events and presses exact analysis enumerates (6! = 720: the
-/// six agent behaviours at once); past it the talk's times are sampled (hybrid, reason named).
-pub const MAX_ORDERS: f64 = 720.0;
-
 /// A clock value that stands for a random time: `rep` for X, X in (lo, hi).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Float {
@@ -182,6 +178,16 @@ fn float_below(f: Float, at: u64, c: u64) -> Option<bool> {
     }
 }
 
+/// The most items one talk can hold under the traffic (every behaviour and press sequence that
+/// can happen), and their orders: n! over each sequence's length! (its presses keep their
+/// order).
+pub fn most_orders(p: &crate::sim::Compiled) -> (u64, f64) {
+    let seqs = p.presses.iter().filter(|s| s.p > 0.0).map(|s| s.buttons.len() as u64);
+    let n = super::events::behaviours(p, false).len() as u64 + seqs.clone().sum::<u64>();
+    let fact = |k: u64| (1..=k).map(|i| i as f64).product::<f64>();
+    (n, fact(n) / seqs.map(fact).product::<f64>())
+}
+
 impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     /// At the answer, after the talk's events and presses were scheduled at [`GROUP_AT`]: they
     /// are iid uniform on the talk [t, t + talk).
@@ -191,11 +197,18 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             // Every order of the items is a run of its own: bounded by the most the traffic
             // can put in one talk (decided at the first answer, not after the runs of the
             // talks with fewer items).
-            let (n, orders) = self.most_orders();
-            if orders > MAX_ORDERS {
+            let (n, orders) = most_orders(self.p);
+            let most = self.src.max_orders();
+            if orders > most {
+                // (Fewer than `MAX_ORDERS`: enumerating them all passed the run budget first.)
+                let budget = if orders <= crate::sim::exact::MAX_ORDERS {
+                    " once enumerating all of them has passed the budget of runs"
+                } else {
+                    ""
+                };
                 self.talk_cannot(format!(
                     "a talk may hold {n} agent events and presses, in {orders} orders, more than the \
-                     {MAX_ORDERS} threshold splitting enumerates"
+                     {most} threshold splitting enumerates{budget}"
                 ));
                 return;
             }
@@ -210,16 +223,6 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             }
             self.c.talk.cells.push(Slot { lo: t, hi: super::later(t, talk), from: None });
         }
-    }
-
-    /// The most items one talk can hold under the traffic (every behaviour and press sequence
-    /// that can happen), and their orders: n! over each sequence's length! (its presses keep
-    /// their order).
-    fn most_orders(&self) -> (u64, f64) {
-        let seqs = self.p.presses.iter().filter(|s| s.p > 0.0).map(|s| s.buttons.len() as u64);
-        let n = self.behaviours.len() as u64 + seqs.clone().sum::<u64>();
-        let fact = |k: u64| (1..=k).map(|i| i as f64).product::<f64>();
-        (n, fact(n) / seqs.map(fact).product::<f64>())
     }
 
     /// Before the scheduler picks what runs next: place the talk's pending times against the
