@@ -783,3 +783,56 @@ fn a_talk_of_many_orders_is_split_exactly_and_falls_back_past_the_run_budget() {
         h.not_exact
     );
 }
+
+/// More work than the work budget (steps of the engine, and each run's path and fraction):
+/// the same error path as the run budget, naming the budget, its value and what was spent —
+/// never a hang, and never a clock (the same input stops at the same run on any machine).
+#[test]
+fn an_exploration_past_the_work_budget_is_an_error() {
+    let s = common::sim::load("scripts/consent-gdpr.yaml");
+    let p = Compiled::compile(&s, &Tenant::default(), &fixed_traffic());
+    let within = |work| exact::explore_budget(&p, 1, exact::Budget { runs: exact::MAX_RUNS, work }, false);
+    assert_eq!(within(exact::MAX_WORK).unwrap().leaves, 4);
+    let err = within(100).unwrap_err();
+    assert_eq!(err.limit, exact::Limit::Work(100));
+    assert!(err.work >= 100 && err.runs < 4, "{err:?}");
+    let message = err.message(Some("consent-gdpr"));
+    assert!(
+        message.starts_with("exact analysis needs more than 100 steps of the engine on consent-gdpr (the work budget, docs/limits.md)"),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!("stopped after {} runs and {} steps", err.runs, err.work)),
+        "{message}"
+    );
+    // Deterministic: the same budget stops at the same run.
+    assert_eq!(within(100).unwrap_err(), err);
+    // The run budget's message is unchanged.
+    let runs = exact::explore_within(&p, 1, 3).unwrap_err();
+    assert_eq!(runs.limit, exact::Limit::Runs(3));
+    assert_eq!(runs.message(None), "stopped after 3 runs of the engine (the limit is 3, docs/limits.md)");
+}
+
+/// A bounded random time against a short hold loop: each turn splits it, so the runs and
+/// their paths grow with the wait's bound over the turn. The work budget stops it where the
+/// run budget would not (its runs are far below `MAX_RUNS`).
+#[test]
+fn a_bounded_wait_against_a_short_hold_loop_passes_the_work_budget_before_the_runs() {
+    // Its hold MUSIC plays 1 s a turn (SecondstoPlay); the queue wait is uniform over 10 minutes.
+    let yaml = std::fs::read_to_string(common::repo("scripts/mistake-consent-leak.yaml"))
+        .unwrap()
+        .replace("{SecondstoPlay: 30}", "{SecondstoPlay: 1}");
+    let path = std::env::temp_dir().join(format!("recflow-hold1-{}.yaml", std::process::id()));
+    std::fs::write(&path, yaml).unwrap();
+    let s = recflow::script::load_path(&path).unwrap_or_else(|e| panic!("{}", e.render_plain(100)));
+    let _ = std::fs::remove_file(&path);
+    let mut traffic = Traffic::default();
+    traffic.durations.queue_wait = Dist::Uniform(0.0, 600.0);
+    let p = Compiled::compile(&s, &Tenant::default(), &traffic);
+    let full = exact::explore(&p, 1).unwrap();
+    assert!(full.runs > 1000, "a 1 s hold loop splits a 600 s wait once per turn: {} runs", full.runs);
+    let err = exact::explore_budget(&p, 1, exact::Budget { runs: exact::MAX_RUNS, work: 200_000 }, false)
+        .unwrap_err();
+    assert_eq!(err.limit, exact::Limit::Work(200_000));
+    assert!(err.runs < full.runs);
+}

@@ -91,12 +91,7 @@ fn exact(
         match exact::explore(p, calls) {
             Ok(r) => results.push(r),
             Err(e) => {
-                eprintln!(
-                    "recflow: --exact: stopped after {} runs of the engine on {} (the limit is {}, docs/limits.md)",
-                    e.runs,
-                    p.name,
-                    exact::MAX_RUNS
-                );
+                eprintln!("recflow: --exact: {}", e.message(Some(&p.name)));
                 return Ok(ExitKind::BadInput);
             }
         }

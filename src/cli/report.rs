@@ -181,12 +181,9 @@ pub fn run(term: &Term, a: &Report) -> std::io::Result<ExitKind> {
                 Ok(e) => exact.push(e),
                 Err(e) => {
                     eprintln!(
-                        "recflow: --exact: stopped after {} runs of the engine on {} (the limit is {}, \
-                         docs/limits.md): sample instead (without --exact), or with random durations \
+                        "recflow: --exact: {}: sample instead (without --exact), or with random durations \
                          give fewer --calls",
-                        e.runs,
-                        p.name,
-                        crate::sim::exact::MAX_RUNS
+                        e.message(Some(&p.name))
                     );
                     return Ok(ExitKind::BadInput);
                 }

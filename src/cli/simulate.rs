@@ -147,20 +147,30 @@ fn exact(term: &Term, a: &Simulate, program: &sim::Compiled, calls: u64) -> std:
             scope.spawn(|| {
                 let started = Instant::now();
                 let from = sim::exact::RUNS_SO_FAR.load(Ordering::Relaxed);
+                let from_work = sim::exact::WORK_SO_FAR.load(Ordering::Relaxed);
                 let bar = indicatif::ProgressBar::hidden();
-                bar.set_length(sim::exact::MAX_RUNS);
                 bar.set_style(
-                    indicatif::ProgressStyle::with_template(
-                        "exploring: {pos}/{len} runs of the engine (the budget), {elapsed}",
-                    )
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                    indicatif::ProgressStyle::with_template("exploring: {pos}/{len} {msg}, {elapsed}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
                 );
                 while !done.load(Ordering::Relaxed) {
                     std::thread::sleep(Duration::from_millis(100));
                     if started.elapsed() > Duration::from_secs(1) && bar.is_hidden() {
                         bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
                     }
-                    bar.set_position(sim::exact::RUNS_SO_FAR.load(Ordering::Relaxed) - from);
+                    // Against whichever budget is nearer: the runs, or the work (long paths).
+                    let runs = sim::exact::RUNS_SO_FAR.load(Ordering::Relaxed) - from;
+                    let work = sim::exact::WORK_SO_FAR.load(Ordering::Relaxed) - from_work;
+                    let (max_runs, max_work) = (sim::exact::MAX_RUNS, sim::exact::MAX_WORK);
+                    if u128::from(work) * u128::from(max_runs) > u128::from(runs) * u128::from(max_work) {
+                        bar.set_length(max_work);
+                        bar.set_message("steps of the engine (the work budget)");
+                        bar.set_position(work);
+                    } else {
+                        bar.set_length(max_runs);
+                        bar.set_message("runs of the engine (the budget)");
+                        bar.set_position(runs);
+                    }
                 }
                 bar.finish_and_clear();
             });
@@ -172,12 +182,14 @@ fn exact(term: &Term, a: &Simulate, program: &sim::Compiled, calls: u64) -> std:
     let result = match explored {
         Ok(r) => r,
         Err(e) => {
+            let why = match e.limit {
+                sim::exact::Limit::Runs(_) => "the script's choices multiply past what can be enumerated; ",
+                sim::exact::Limit::Work(_) => "",
+            };
             eprintln!(
-                "recflow: --exact: stopped after {} runs of the engine (the limit is {}, docs/limits.md): \
-                 the script's choices multiply past what can be enumerated; sample instead \
-                 (`--precision`), or with random durations give fewer --calls",
-                e.runs,
-                sim::exact::MAX_RUNS
+                "recflow: --exact: {}: {why}sample instead (`--precision`), or with random durations give \
+                 fewer --calls",
+                e.message(None)
             );
             return Ok(ExitKind::BadInput);
         }

@@ -63,6 +63,35 @@ use super::rng::{Draws, Purpose, Source};
 /// stops with an error (docs/limits.md).
 pub const MAX_RUNS: u64 = 1_000_000;
 
+/// Steps of work of one exact analysis (all its runs, samples and explorations together)
+/// before it stops with an error, as [`MAX_RUNS`] does (docs/limits.md). A step is an action
+/// or an event the engine runs (a resumed run's replay included) or a unit of Snippet and
+/// template work (`snippet::MAX_CONTACT_WORK`), each run adds 50 ([`RUN_WORK`]) and the
+/// length of its path of choices and the 64-bit words of its probability's fraction — what
+/// its arithmetic, its copies and the sums over the leaves cost, which grows with the path.
+/// The runs alone do not bound the time: a bounded random time against a 1 s hold loop
+/// splits once per turn, and each run's path, and fraction, grows with the turns. Counted,
+/// not timed, so the result never depends on the machine; chosen so that the slowest kind of
+/// step measured (fractions of long paths) stays within about 30 s of one core of a 2-core
+/// machine (docs/exact.md "Budget").
+pub const MAX_WORK: u64 = 250_000_000;
+
+/// The steps of work a run counts besides its own ([`MAX_WORK`]): its tally, class and
+/// bookkeeping cost about as much as 50 actions of the engine.
+const RUN_WORK: u64 = 50;
+
+/// What an exploration may spend: runs of the engine and steps of work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    pub runs: u64,
+    pub work: u64,
+}
+
+impl Budget {
+    /// [`MAX_RUNS`] and [`MAX_WORK`].
+    pub const DEFAULT: Budget = Budget { runs: MAX_RUNS, work: MAX_WORK };
+}
+
 /// A path whose probability falls below this is not explored (2⁻⁵⁰ ≈ 8.9e-16): only loops make
 /// such paths, and their total mass is reported as the residual.
 pub const CUT: f64 = 1.0 / (1u64 << 50) as f64;
@@ -86,8 +115,6 @@ pub struct Exploring {
     /// This run fell below [`CUT`] at a new branch point: it is not a leaf, its mass is in
     /// `residual` already, and it only runs to its end.
     cut: bool,
-    /// Mass cut in this run.
-    residual: BigRational,
     /// Purposes whose draws were cut in this run.
     cut_at: Vec<Purpose>,
     /// Purposes drawn as continuous values (durations, times) in this run.
@@ -306,7 +333,6 @@ impl Default for Exploring {
             mass_f: 1.0,
             alternatives: Vec::new(),
             cut: false,
-            residual: BigRational::zero(),
             cut_at: Vec::new(),
             continuous: Vec::new(),
             track: false,
@@ -363,9 +389,7 @@ impl Exploring {
             }
             let child_f = self.mass_f * float[k];
             if child_f < CUT && !self.uncut {
-                let child = times(&self.mass, pk);
-                self.cuts.push((pos, child.clone()));
-                self.residual += child;
+                self.cuts.push((pos, times(&self.mass, pk)));
                 if !self.cut_at.contains(&purpose) {
                     self.cut_at.push(purpose);
                 }
@@ -416,7 +440,6 @@ impl Source<'_> for Exploring {
         self.mass_f = 1.0;
         self.alternatives.clear();
         self.cut = false;
-        self.residual = BigRational::zero();
         self.cut_at.clear();
         self.continuous.clear();
         self.visits.clear();
@@ -473,7 +496,6 @@ impl Source<'_> for Exploring {
         self.mass_f = m.mass_f;
         self.alternatives.clear();
         self.cut = false;
-        self.residual.set_zero();
         self.cut_at.clear();
         self.continuous.truncate(m.continuous);
         self.visits.truncate(m.visits);
@@ -831,10 +853,44 @@ pub struct Exact {
     pub closed_form_f64: bool,
 }
 
-/// [`explore`] gave up: the choice tree needs more than [`MAX_RUNS`] runs.
+/// [`explore`] gave up: the choice tree needs more than [`MAX_RUNS`] runs, or more than
+/// [`MAX_WORK`] steps of work.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TooManyRuns {
+    /// Runs of the engine and steps of work spent when it stopped (the runs of the
+    /// exploration that stopped; the work of the whole analysis).
     pub runs: u64,
+    pub work: u64,
+    /// The budget that was passed, and its value.
+    pub limit: Limit,
+}
+
+/// Which part of a [`Budget`] an exploration passed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Limit {
+    Runs(u64),
+    Work(u64),
+}
+
+impl TooManyRuns {
+    /// What `simulate`, `diff` and `report --exact` say (after `recflow: --exact: `), with the
+    /// script's name when there are several.
+    pub fn message(&self, on: Option<&str>) -> String {
+        let on = on.map(|n| format!(" on {n}")).unwrap_or_default();
+        match self.limit {
+            Limit::Runs(max) => {
+                format!(
+                    "stopped after {} runs of the engine{on} (the limit is {max}, docs/limits.md)",
+                    self.runs
+                )
+            }
+            Limit::Work(max) => format!(
+                "exact analysis needs more than {max} steps of the engine{on} (the work budget, \
+                 docs/limits.md): stopped after {} runs and {} steps",
+                self.runs, self.work
+            ),
+        }
+    }
 }
 
 /// A sum of fractions, most of them with one of a few denominators (a leaf's mass is not
@@ -1037,6 +1093,10 @@ pub fn explore(p: &Compiled, samples: u64) -> Result<Exact, TooManyRuns> {
     explore_with(p, samples, MAX_RUNS, false)
 }
 
+/// Steps of work so far ([`MAX_WORK`]), in every exploration of this process: read only by
+/// the progress display, as [`RUNS_SO_FAR`].
+pub static WORK_SO_FAR: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// Runs of the engine so far, in every exploration of this process: read only by `simulate
 /// --exact`'s progress display on a terminal (never by a result, so outputs stay the same).
 pub static RUNS_SO_FAR: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -1054,21 +1114,32 @@ pub fn explore_with(
     max_runs: u64,
     sensitivity: bool,
 ) -> Result<Exact, TooManyRuns> {
-    explore_runs(p, samples, max_runs, sensitivity, false, Merging::Paths)
+    explore_budget(p, samples, Budget { runs: max_runs, work: MAX_WORK }, sensitivity)
+}
+
+/// [`explore_with`] within `budget` (a test's small work budget; not a user option).
+#[doc(hidden)]
+pub fn explore_budget(
+    p: &Compiled,
+    samples: u64,
+    budget: Budget,
+    sensitivity: bool,
+) -> Result<Exact, TooManyRuns> {
+    explore_runs(p, samples, budget, sensitivity, false, Merging::Paths)
 }
 
 /// [`explore_within`] without merging states across paths (loops are still solved): the
 /// result is the same, with more runs (a test compares the two; not a user option).
 #[doc(hidden)]
 pub fn explore_unmerged(p: &Compiled, samples: u64, max_runs: u64) -> Result<Exact, TooManyRuns> {
-    explore_runs(p, samples, max_runs, false, false, Merging::Loops)
+    explore_runs(p, samples, Budget { runs: max_runs, work: MAX_WORK }, false, false, Merging::Loops)
 }
 
 /// [`explore_within`] merging no states at all: loops are unrolled and cut at [`CUT`], as
 /// before they were solved (a test compares a solved loop with its cut run; not a user option).
 #[doc(hidden)]
 pub fn explore_cut(p: &Compiled, samples: u64, max_runs: u64) -> Result<Exact, TooManyRuns> {
-    explore_runs(p, samples, max_runs, false, false, Merging::Nothing)
+    explore_runs(p, samples, Budget { runs: max_runs, work: MAX_WORK }, false, false, Merging::Nothing)
 }
 
 /// Which equal states exploration merges.
@@ -1091,11 +1162,13 @@ enum Merging {
 fn explore_runs(
     p: &Compiled,
     samples: u64,
-    max_runs: u64,
+    budget: Budget,
     sensitivity: bool,
     replay: bool,
     merging: Merging,
 ) -> Result<Exact, TooManyRuns> {
+    // Work spent by every exploration below (the work budget is the whole analysis's).
+    let mut work = 0u64;
     // Split points of actions of random length, learned exploration by exploration (at most
     // `MAX_SPLIT_POINTS`: each exploration that needs more learns at least one, or says why not).
     let mut learned: Learned = Vec::new();
@@ -1104,13 +1177,17 @@ fn explore_runs(
     let mut max_orders = MAX_ORDERS;
     let why = loop {
         let symbolic = Symbolic { learned: &learned, max_orders };
-        let found = match explore_as(p, samples, max_runs, sensitivity, (replay, merging), Some(symbolic)) {
-            Err(_) if max_orders > FEW_ORDERS && super::engine::most_orders(p).1 > FEW_ORDERS => {
-                max_orders = FEW_ORDERS;
-                continue;
-            }
-            found => found?,
-        };
+        let found =
+            match explore_as(p, samples, (budget, &mut work), sensitivity, (replay, merging), Some(symbolic))
+            {
+                Err(_) if max_orders > FEW_ORDERS && super::engine::most_orders(p).1 > FEW_ORDERS => {
+                    // Its own work budget: the exploration with many orders spent this one's.
+                    max_orders = FEW_ORDERS;
+                    work = 0;
+                    continue;
+                }
+                found => found?,
+            };
         match found {
             Ok(e) => return Ok(e),
             Err(Fallback::Learn(points)) => {
@@ -1129,7 +1206,7 @@ fn explore_runs(
             Err(Fallback::Cannot(why)) => break why,
         }
     };
-    let mut e = match explore_as(p, samples, max_runs, sensitivity, (replay, merging), None)? {
+    let mut e = match explore_as(p, samples, (budget, &mut work), sensitivity, (replay, merging), None)? {
         Ok(e) => e,
         Err(_) => unreachable!("sampled durations never need symbolic ones"),
     };
@@ -1172,7 +1249,7 @@ enum Fallback {
 fn explore_as(
     p: &Compiled,
     samples: u64,
-    max_runs: u64,
+    (budget, work): (Budget, &mut u64),
     sensitivity: bool,
     (replay, merging): (bool, Merging),
     how: Option<Symbolic>,
@@ -1190,17 +1267,17 @@ fn explore_as(
     let (mut runs, mut leaves) = (0u64, 0u64);
     let mut hybrid;
     let mut sample = 0u64;
-    // Hybrid: the most runs one sample took, so a sample is started only when it fits.
-    let mut widest = 0u64;
+    // Hybrid: the most runs and work one sample took, so a sample is started only when it fits.
+    let (mut widest, mut widest_work) = (0u64, 0u64);
     // States stored for merging across paths, and runs that ended at one.
     let (mut stored, mut merged) = (0u64, 0u64);
-    let mut stopped_early = false;
+    let mut stopped_early = None;
     // A Snippet that reads the clock sees the absolute time: states equal up to the clock
     // are not equal for it, so nothing is merged.
     let clock =
         p.ops.iter().any(|op| matches!(op, super::compile::Op::Snippet { code, .. } if code.reads_clock()));
     loop {
-        let before = runs;
+        let (before, before_work) = (runs, *work);
         let track = sensitivity && sample == 0;
         let mut merge = !clock && merging != Merging::Nothing;
         // Merging across paths: not where derivatives are tracked (a stored subtree's
@@ -1212,8 +1289,8 @@ fn explore_as(
                 p,
                 sample,
                 (merge, memo, track, replay, how),
-                runs,
-                max_runs,
+                (runs, *work),
+                budget,
                 &mut groups,
                 &mut index,
                 &mut found,
@@ -1225,8 +1302,9 @@ fn explore_as(
                 return Ok(Err(Fallback::Cannot(why)));
             }
             runs += sr.runs;
-            if sr.budget_hit {
-                return Err(TooManyRuns { runs });
+            *work += sr.work;
+            if let Some(limit) = sr.budget_hit {
+                return Err(TooManyRuns { runs, work: *work, limit });
             }
             // A reference's recorded-time reward assumes every visit of its state ends in a
             // leaf (no cut below it), and a Snippet's draws make the analysis hybrid: explored
@@ -1258,14 +1336,19 @@ fn explore_as(
         }
         sample += 1;
         widest = widest.max(runs - before);
+        widest_work = widest_work.max(*work - before_work);
         // Exact unless something was sampled: then hybrid, over `samples` samples — as many as
         // the run budget holds (said in the report).
         hybrid = !found.continuous.is_empty() || found.snippet_draws;
         if !hybrid || sample >= samples.max(1) {
             break;
         }
-        if runs + widest > max_runs {
-            stopped_early = true;
+        if runs + widest > budget.runs {
+            stopped_early = Some(Limit::Runs(budget.runs));
+            break;
+        }
+        if *work + widest_work > budget.work {
+            stopped_early = Some(Limit::Work(budget.work));
             break;
         }
     }
@@ -1331,10 +1414,13 @@ fn explore_as(
             x.rational.clear();
         }
     }
-    if stopped_early {
+    if let Some(limit) = stopped_early {
+        let budget = match limit {
+            Limit::Runs(max) => format!("the budget of {max} runs of the engine"),
+            Limit::Work(max) => format!("the work budget of {max} steps of the engine"),
+        };
         e.not_exact.push(format!(
-            "{n} samples of the {samples} asked (--calls): the next would pass the budget of {max_runs} \
-             runs of the engine (docs/limits.md)"
+            "{n} samples of the {samples} asked (--calls): the next would pass {budget} (docs/limits.md)"
         ));
     }
     Ok(Ok(e))
@@ -1452,7 +1538,9 @@ struct SampleRuns {
     /// Outcomes below [`CUT`]: (the choices before them, mass).
     cuts: Vec<(Vec<u32>, BigRational)>,
     runs: u64,
-    budget_hit: bool,
+    /// Work of its runs (steps of the engine, and each run's path and fraction: [`MAX_WORK`]).
+    work: u64,
+    budget_hit: Option<Limit>,
 }
 
 /// Explore sample `sample`'s choice tree by depth-first replay; with `merge`, a run that comes
@@ -1463,8 +1551,8 @@ fn explore_sample(
     p: &Compiled,
     sample: u64,
     (merge, memo, track, replay, how): (bool, bool, bool, bool, Option<Symbolic>),
-    runs_before: u64,
-    max_runs: u64,
+    (runs_before, work_before): (u64, u64),
+    budget: Budget,
     groups: &mut Vec<Group>,
     index: &mut HashMap<Vec<u64>, usize, crate::source::hash::FxBuild>,
     found: &mut Found,
@@ -1484,7 +1572,13 @@ fn explore_sample(
         sr.runs += 1;
         RUNS_SO_FAR.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         found.snippet_draws |= engine.snippet_draws() > 0;
+        // The work budget: the run's steps, and its path and fraction (`MAX_WORK`).
+        let steps = engine.take_steps();
         let s = engine.source();
+        let words = |x: &BigInt| x.bits().div_ceil(64);
+        let work = RUN_WORK + steps + s.path.len() as u64 + words(s.mass.numer()) + words(s.mass.denom());
+        sr.work += work;
+        WORK_SO_FAR.fetch_add(work, std::sync::atomic::Ordering::Relaxed);
         if !s.needs.is_empty() {
             found.learn.clone_from(&s.needs);
             return false;
@@ -1623,8 +1717,12 @@ fn explore_sample(
                 }
             }
         }
-        if runs_before + sr.runs >= max_runs && !stack.is_empty() {
-            sr.budget_hit = true;
+        if runs_before + sr.runs >= budget.runs && !stack.is_empty() {
+            sr.budget_hit = Some(Limit::Runs(budget.runs));
+            return false;
+        }
+        if work_before + sr.work >= budget.work && !stack.is_empty() {
+            sr.budget_hit = Some(Limit::Work(budget.work));
             return false;
         }
         match stack.pop() {
@@ -1765,7 +1863,7 @@ fn commit(
         for &l in memo_lengths.iter().filter(|&&l| l <= len.min(path.len())) {
             if let Some(&t) = memo_of.get(&path[..l]) {
                 let ft = f[t].as_ref().expect("a referenced state above finished later");
-                acc = Some(acc.map_or_else(|| ft.clone(), |a| a * ft));
+                acc = Some(acc.map_or_else(|| ft.clone(), |a| product(&a, ft)));
             }
         }
         acc
@@ -1820,7 +1918,7 @@ fn commit(
     let memo = !sr.refs.is_empty();
     let scaled = |path: &[u32], len: usize, m: BigRational| -> BigRational {
         match memo.then(|| memo_factor(&f, path, len)).flatten() {
-            Some(x) => m * x,
+            Some(x) => product(&m, &x),
             None => m,
         }
     };
@@ -1855,7 +1953,7 @@ fn commit(
     for b in &sr.backs {
         for &(total, d) in b.ms.iter().flatten() {
             let h = innermost(&b.path, b.path.len()).unwrap_or(heads[&b.target]);
-            ms[total].add(&scaled(&b.path, b.path.len(), &b.mass * &scale[h]), d);
+            ms[total].add(&scaled(&b.path, b.path.len(), product(&b.mass, &scale[h])), d);
         }
     }
     let loops = !heads.is_empty();
@@ -1868,7 +1966,9 @@ fn commit(
     for leaf in sr.leaves {
         // Under loop state h (`--sensitivity`): ρ = mass / mass(h), the choices after h.
         let (m, rho) = match innermost(&leaf.path, leaf.path.len()) {
-            Some(h) if loops => (&leaf.mass * &scale[h], sr.track.then(|| (h, &leaf.mass / &head_mass[h]))),
+            Some(h) if loops => {
+                (product(&leaf.mass, &scale[h]), sr.track.then(|| (h, &leaf.mass / &head_mass[h])))
+            }
             _ => (leaf.mass, None),
         };
         let m = scaled(&leaf.path, leaf.path.len(), m);
@@ -1916,13 +2016,17 @@ fn commit(
             _ => g.per_sample.push((sample as u32, mf)),
         }
     }
+    // The cut mass, added up without a gcd per path (`Sum`).
+    let mut cut = Sum::default();
+    cut.add(residual, 1);
     for (prefix, m) in sr.cuts {
         let m = match innermost(&prefix, prefix.len()) {
-            Some(h) if loops => &m * &scale[h],
+            Some(h) if loops => product(&m, &scale[h]),
             _ => m,
         };
-        *residual += scaled(&prefix, prefix.len(), m);
+        cut.add(&scaled(&prefix, prefix.len(), m), 1);
     }
+    *residual = cut.total();
     Ok(n)
 }
 

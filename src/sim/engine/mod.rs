@@ -79,6 +79,10 @@ pub struct Engine<'p, O: Observer = (), S: Source<'p> = Sampled> {
     /// with the outcome so far), the slots past `n` kept for their buffers.
     saved: Vec<(Ctx, Outcome)>,
     saved_n: usize,
+    /// Exact analysis only ([`Source::RESUMES`]): turns of the event loop (an action or an
+    /// event each) since [`Engine::take_steps`] last read them — the engine's share of exact
+    /// analysis's work budget (`sim::exact::MAX_WORK`). Never written by the sampled engine.
+    steps: u64,
 }
 
 /// One `explain` line: `tr!(self, kind, action, rule, format...)`.
@@ -158,6 +162,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             parts: Vec::new(),
             saved: Vec::new(),
             saved_n: 0,
+            steps: 0,
         }
     }
 
@@ -169,6 +174,12 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
     /// The source of chance (exact analysis sets the next run's choices on it between runs).
     pub fn source(&mut self) -> &mut S {
         &mut self.src
+    }
+
+    /// Exact analysis: the actions and events the engine ran since the last call, replays
+    /// included (the work budget counts them; 0 for any source that does not resume).
+    pub fn take_steps(&mut self) -> u64 {
+        std::mem::take(&mut self.steps)
     }
 
     /// Snippet draws of the last contact (`random()`, a choice on an unknown value): drawn
@@ -315,6 +326,9 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                     break;
                 }
             }
+            if S::RESUMES {
+                self.steps += 1;
+            }
             // Exact analysis: the state after new draws, saved for the runs that share them.
             if S::RESUMES && self.src.save_due() {
                 let n = self.saved_n;
@@ -367,7 +381,13 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 }
                 self.c.steps += 1;
                 let at = self.c.pc;
+                // Exact analysis's work budget counts Snippet and template work too (a unit
+                // costs about what an action does).
+                let work = if S::RESUMES { self.c.vars.work() } else { 0 };
                 self.step(out);
+                if S::RESUMES {
+                    self.steps += self.c.vars.work().saturating_sub(work);
+                }
                 // Exact analysis: the thread's next action is relative to the clock (`talk.rs`).
                 if S::SYMBOLIC {
                     self.c.talk.ready = self.c.talk.clock;
