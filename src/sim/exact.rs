@@ -36,7 +36,9 @@
 //!   the derivative of that system); a loop whose state grows is cut where a path's
 //!   probability falls below [`CUT`], its mass reported as `residual`; every probability then
 //!   lies in `[p, p + residual]`.
-//! - More than [`MAX_RUNS`] runs: an error, never a hang.
+//! - More than [`MAX_RUNS`] runs, or more than [`MAX_WORK`] steps of work (the engine's actions
+//!   and events, and each run's path and fraction: long paths cost more than their runs): an
+//!   error, never a hang.
 //!
 //! **Merging across paths** (docs/exact.md): a state whose whole subtree is explored, with no
 //! back edge from inside it to a state above, is stored (`Store`, at most
@@ -2676,8 +2678,10 @@ mod tests {
                 [(&fixed, 1, true), (&Traffic::default(), 3, false), (&busy, 2, false)]
             {
                 let p = Compiled::compile(&s, &Tenant::default(), traffic);
-                let a = explore_runs(&p, samples, MAX_RUNS, sensitivity, false, Merging::Paths).unwrap();
-                let b = explore_runs(&p, samples, MAX_RUNS, sensitivity, true, Merging::Paths).unwrap();
+                let a =
+                    explore_runs(&p, samples, Budget::DEFAULT, sensitivity, false, Merging::Paths).unwrap();
+                let b =
+                    explore_runs(&p, samples, Budget::DEFAULT, sensitivity, true, Merging::Paths).unwrap();
                 assert_eq!(format!("{a:?}"), format!("{b:?}"), "{}", f.display());
                 resumed += a.runs;
             }
