@@ -777,7 +777,7 @@ fn a_talk_of_many_orders_is_split_exactly_and_falls_back_past_the_run_budget() {
     assert!(
         h.not_exact[0].contains(
             "in 20160 orders, more than the 720 threshold splitting enumerates once enumerating all of them \
-             has passed the budget of runs"
+             has passed the run or work budget"
         ),
         "{:?}",
         h.not_exact

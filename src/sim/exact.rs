@@ -1175,7 +1175,7 @@ fn explore_runs(
     // `MAX_SPLIT_POINTS`: each exploration that needs more learns at least one, or says why not).
     let mut learned: Learned = Vec::new();
     // The most orders of a talk's items split exactly: many first; where that passes the run
-    // budget, few (the talk's times are then sampled, hybrid, instead of no answer at all).
+    // or work budget, few (the talk's times are then sampled, hybrid, instead of no answer).
     let mut max_orders = MAX_ORDERS;
     let why = loop {
         let symbolic = Symbolic { learned: &learned, max_orders };

@@ -200,9 +200,9 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             let (n, orders) = most_orders(self.p);
             let most = self.src.max_orders();
             if orders > most {
-                // (Fewer than `MAX_ORDERS`: enumerating them all passed the run budget first.)
+                // (Fewer than `MAX_ORDERS`: enumerating them all passed the run or work budget first.)
                 let budget = if orders <= crate::sim::exact::MAX_ORDERS {
-                    " once enumerating all of them has passed the budget of runs"
+                    " once enumerating all of them has passed the run or work budget (docs/limits.md)"
                 } else {
                     ""
                 };
