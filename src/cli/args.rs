@@ -194,9 +194,9 @@ pub struct ReportArgs {
     pub precision: PrecisionArgs,
     /// Exact shares instead of sampled ones (as `simulate --exact`, docs/exact.md): every bar
     /// is the probability that a contact counts there, with its fraction and no interval
-    /// whisker, and the flow is shaded by exact probabilities. Random durations (`exp`,
-    /// `uniform`) cannot be enumerated: a script that draws them says "Not exact" on the page
-    /// and keeps 99.9% intervals over --calls samples; give fixed durations for exact answers.
+    /// whisker, and the flow is shaded by exact probabilities. Random durations are split at
+    /// the times they are compared with, as in `simulate --exact`; where that cannot go the
+    /// page says "Not exact" and why, and keeps 99.9% intervals over --calls samples.
     /// Example contacts stay sampled (--calls, --seed) so that `explain` replays them. Two
     /// scripts need --separate (`diff --exact` compares two versions exactly).
     #[arg(long, conflicts_with = "precision")]
@@ -311,17 +311,23 @@ pub struct SimulateArgs {
     pub precision: PrecisionArgs,
     /// Compute every probability the report counts exactly instead of sampling: the engine
     /// runs once per combination of the traffic's discrete choices (MENU inputs, branches,
-    /// policy sampling, agents, agent events), each run weighted by its probability, printed
-    /// as a fraction (`1/22`). Random durations (`exp`, `uniform`) cannot be enumerated: they
-    /// are then sampled --calls times (--seed) and the report says "Not exact" with 99.9%
-    /// intervals; give fixed durations for exact answers. Loops leave a residual, reported.
-    /// See docs/exact.md.
+    /// policy sampling, alike agents as one class, agent events, presses), each run weighted
+    /// by its probability, printed as a fraction (`1/22`). Random durations (`exp`,
+    /// `uniform`) are split where the engine compares them with a time (queue wait against
+    /// patience, talk against R12's threshold, a random MENU / PLAY / MUSIC against the IVR
+    /// patience…), by their closed-form laws; loops (a MENU repeated on no input, a hold
+    /// loop) are solved as linear equations. Where a part cannot be exact (two random times
+    /// added or multiplied, a Snippet's random(), a loop whose state grows) the report says
+    /// "Not exact" and why, and gives 99.9% intervals over --calls samples (--seed) or a
+    /// residual. Bounded: at most 1 000 000 runs and 250 000 000 steps of the engine, else
+    /// exit 2 (docs/limits.md). See docs/exact.md.
     #[arg(long, conflicts_with_all = ["precision", "calls_out"])]
     pub exact: bool,
     /// With --exact: for each violation finding, how its probability changes per unit of each
     /// traffic probability that affects it (a MENU input, a branch weight, a policy's
     /// percent, an agent event), computed exactly from the same runs (through solved loops
-    /// too). Needs an exact analysis (fixed durations).
+    /// too). Needs an exact analysis: not computed (and said so) when the report is "Not
+    /// exact".
     #[arg(long, requires = "exact")]
     pub sensitivity: bool,
     /// Exit 1 when a finding of this class (or worse) occurred in a simulated contact: a CI
@@ -474,8 +480,9 @@ pub struct DiffArgs {
     pub min_exercised: u64,
     /// Compare exact probabilities instead of sampled contacts (docs/exact.md): every key of
     /// the report whose probability differs, old → new, with the exact difference as a
-    /// fraction; no sampling noise. Random durations make both sides "not exact" (sampled,
-    /// with intervals). With --fail-on-change: exit 1 when any probability changed.
+    /// fraction; no sampling noise. Where a side cannot be exact (see `simulate --exact`) it
+    /// says "not exact" and why, with intervals. With --fail-on-change: exit 1 when any
+    /// probability changed.
     #[arg(long, conflicts_with = "min_exercised")]
     pub exact: bool,
 }

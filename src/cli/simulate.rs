@@ -196,8 +196,8 @@ fn exact(term: &Term, a: &Simulate, program: &sim::Compiled, calls: u64) -> std:
     };
     if a.sensitivity && !result.exact {
         eprintln!(
-            "recflow: --sensitivity: not computed: the analysis is not exact (see \"Not exact\"); \
-             give fixed durations"
+            "recflow: --sensitivity: not computed: the analysis is not exact (see \"Not exact\": \
+             its reasons say which durations or choices to fix)"
         );
     }
     let name = program.name.as_str();
