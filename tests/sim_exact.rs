@@ -447,9 +447,8 @@ fn a_uniform_queue_wait_is_exact_and_matches_the_closed_form() {
 }
 
 /// Issue 23: a hybrid run over few samples. Queue wait uniform(0, 2 s) against patience
-/// exp(1000 s), and the consent MENU of random length (uniform(4, 10 s)) while a random IVR
-/// patience (exp(10⁵ s)) is pending (hybrid: two random times pending at once, so every
-/// duration is sampled): P(abandoned) =
+/// exp(1000 s), and ROD inside a random talk (hybrid: no closed form for a time inside the
+/// talk, so every duration is sampled): P(abandoned) =
 /// 1 − 500 (1 − e^(−0.002)) ≈ 0.1%, which none of 8 duration samples shows (mean 0). Its 99.9%
 /// interval is still not a point: the upper end is above 0 and above the true 1/1001 (the normal
 /// interval gave [0, 0]). Every interval stays in [0, 1] around its value, and a second run gives
@@ -461,8 +460,6 @@ fn an_outcome_no_sample_showed_keeps_an_upper_bound() {
     traffic.durations.queue_wait = Dist::Uniform(0.0, 2.0);
     traffic.durations.patience = Dist::Exp(1000.0);
     traffic.durations.talk = Dist::Exp(240.0);
-    traffic.durations.menu = Dist::Uniform(4.0, 10.0);
-    traffic.durations.ivr_patience = Some(Dist::Exp(100_000.0));
     traffic.agent.rod = 0.05;
     let p = Compiled::compile(&s, &Tenant::default(), &traffic);
     let e = exact::explore(&p, 8).unwrap();
@@ -501,10 +498,8 @@ fn a_tree_past_the_run_budget_is_an_error() {
 #[test]
 fn hybrid_samples_stop_at_the_budget_and_say_so() {
     let s = common::sim::load("scripts/consent-gdpr.yaml");
-    // A random MENU while a random IVR patience is pending: hybrid (no closed form used).
+    // ROD inside the default random talk: hybrid (no closed form used).
     let mut traffic = Traffic::default();
-    traffic.durations.menu = Dist::Uniform(4.0, 10.0);
-    traffic.durations.ivr_patience = Some(Dist::Exp(60.0));
     traffic.agent.rod = 0.05;
     let p = Compiled::compile(&s, &Tenant::default(), &traffic);
     let e = exact::explore_within(&p, 1000, 4000).unwrap();

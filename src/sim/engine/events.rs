@@ -563,21 +563,9 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         self.begin_segment_recording(out);
 
         // Exact analysis: a random talk is a symbolic release (no event inside it is drawn
-        // then), or — agent events or presses may happen inside it — a *scaled* talk: its
-        // items are drawn first, grouped, and the talk gets its length once they are
-        // (`scaled_talk`).
-        let random = if S::SYMBOLIC { self.random_talk() } else { None };
-        let items = !self.behaviours.is_empty() || p.presses.iter().any(|s| s.p > 0.0);
-        let symbolic = S::SYMBOLIC && random.is_some_and(|law| !items && self.symbolic_talk(t, law));
-        let scaled = S::SYMBOLIC && random.is_some() && items && self.scalable_talk();
-        let mut talk = if symbolic {
-            0
-        } else if scaled {
-            // (Only gates the draws below: grouped items need no length yet.)
-            2
-        } else {
-            self.sample_ms(p.talk, p.fixed.talk)
-        };
+        // then: `symbolic_talk` says when it cannot be).
+        let symbolic = S::SYMBOLIC && self.symbolic_talk(t);
+        let mut talk = if symbolic { 0 } else { self.sample_ms(p.talk, p.fixed.talk) };
         let plan = self.src.plan();
         if let Some(fixed) = plan.and_then(|plan| plan.talk) {
             talk = fixed;
@@ -588,8 +576,8 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             && !symbolic
             && plan.is_none()
             && self.src.symbolic()
-            && (scaled || thresholds::law(p.talk).is_none());
-        if !symbolic && !scaled {
+            && thresholds::law(p.talk).is_none();
+        if !symbolic {
             tr!(self, "note", None, None, "talk {talk} ms");
             self.obs.decided(Decision::Talk(talk));
             self.push_event(later(t, talk), EvKind::Release);
@@ -633,9 +621,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         } else {
             self.traffic_presses(t, talk, grouped);
         }
-        if scaled && let Some(law) = random {
-            self.scaled_talk(t, law);
-        } else if grouped {
+        if grouped {
             self.talk_opens(t, talk);
         }
 
@@ -657,62 +643,24 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         self.c.answered = true;
     }
 
-    /// Exact analysis: the talk's law when it is random and kept symbolic.
-    fn random_talk(&self) -> Option<thresholds::Law> {
-        if self.src.symbolic() { thresholds::law(self.p.talk) } else { None }
-    }
-
-    /// Exact analysis, a random talk with agent events or presses possible in it: whether it
-    /// can be scaled (`scaled_talk`) — not under a test case's plan, whose times are fixed.
-    fn scalable_talk(&mut self) -> bool {
-        if self.src.plan().is_none() {
-            return true;
-        }
-        self.src.cannot(format!(
-            "agent events or presses happen at uniform times inside a random talk ({}) under a \
-             test case's plan",
-            thresholds::describe(self.p.talk)
-        ));
-        false
-    }
-
-    /// Exact analysis: a random talk with no agent events or presses possible in it becomes a
-    /// symbolic release at `t + T`.
-    fn symbolic_talk(&mut self, t: u64, law: thresholds::Law) -> bool {
-        self.push_symbolic(t, Cell::of(law), self.p.fixed.talk, EvKind::Release);
-        true
-    }
-
-    /// Exact analysis: a random talk T whose agent events and presses were drawn (grouped at
-    /// `talk::GROUP_AT`). Given T they are iid t + T·U_i, the U_i independent of T: their order
-    /// is that of a fixed talk's, and what is linear in their times and the end has expectation
-    /// E[T]·E[g(U)]. So T's cell is split at every fixed time the release is compared with
-    /// before any item fires — R12's short-call threshold — and the talk runs as a fixed one of
-    /// the cell's representative T̄ (its conditional mean, A-29), *scaled*: any comparison of an
-    /// item with a fixed time inside the talk, or of a time after an item with anything, is
-    /// beyond this (`talk.rs`). No item drawn: the symbolic release as without items.
-    fn scaled_talk(&mut self, t: u64, law: thresholds::Law) {
+    /// Exact analysis: a random talk becomes a symbolic release at `t + T` — unless agent
+    /// events or presses may happen inside it (their times are uniform fractions of T: a
+    /// second random time depending on the first), which threshold splitting does not cover.
+    fn symbolic_talk(&mut self, t: u64) -> bool {
         let p = self.p;
-        let group = super::talk::GROUP_AT;
-        if !self.c.events.iter().any(|e| e.at >= group && e.at < SYM_AT) {
-            self.symbolic_talk(t, law);
-            return;
+        let Some(law) = (if self.src.symbolic() { thresholds::law(p.talk) } else { None }) else {
+            return false;
+        };
+        if !self.behaviours.is_empty() || p.presses.iter().any(|s| s.p > 0.0) {
+            self.src.cannot(format!(
+                "agent events or presses happen at uniform times inside a random talk ({}): each \
+                 such time is a fraction of the talk, a second random time that depends on the first",
+                thresholds::describe(p.talk)
+            ));
+            return false;
         }
-        let mut cell = Cell::of(law);
-        if let Some(first) = self.c.first_answer {
-            let threshold = later(first, p.short_call_ms).saturating_sub(t);
-            self.below(&mut cell, threshold as f64, p.fixed.talk);
-        }
-        let talk = cell.representative();
-        let (_, hi) = cell.support();
-        let hi = if hi < crate::source::MAX_MS as f64 { later(t, hi.ceil() as u64) } else { u64::MAX };
-        tr!(self, "note", None, None, "talk {talk} ms (the mean of its cell: a random talk, scaled)");
-        self.obs.decided(Decision::Talk(talk));
-        self.push_event(later(t, talk), EvKind::Release);
-        self.talk_opens(t, talk);
-        if !self.c.talk.cells.is_empty() {
-            self.c.talk.scaled = Some(super::talk::Scaled { from: t, hi });
-        }
+        self.push_symbolic(t, Cell::of(law), p.fixed.talk, EvKind::Release);
+        true
     }
 
     /// The traffic's MAX press sequences of one talk, each drawn from its own purposes

@@ -74,22 +74,6 @@ impl Slot {
     }
 }
 
-/// A random talk T with agent events or presses, run as a fixed talk of its cell's
-/// representative (`events.rs`, `scaled_talk`): from the answer at `from` until the release,
-/// which T puts before `hi` (absolute ms; `u64::MAX`: unbounded).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) struct Scaled {
-    pub(super) from: u64,
-    pub(super) hi: u64,
-}
-
-impl Scaled {
-    /// A fixed time the talk's items or end may fall on either side of, depending on T.
-    fn inside(&self, c: u64) -> bool {
-        c > self.from && c < self.hi
-    }
-}
-
 /// The talk's symbolic state. Always empty when sampling.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Talk {
@@ -102,24 +86,22 @@ pub(super) struct Talk {
     pub(super) ready: Option<Float>,
     /// The item [`Engine::resolve_talk`] has just let fire: its clock value and what it stands for.
     pub(super) firing: Option<(u64, Float)>,
-    /// The talk is a random one, scaled: only the order of its items is read.
-    pub(super) scaled: Option<Scaled>,
 }
 
 impl Talk {
     pub(super) fn clear(&mut self) {
         self.cells.clear();
-        (self.clock, self.ready, self.firing, self.scaled) = (None, None, None, None);
+        (self.clock, self.ready, self.firing) = (None, None, None);
     }
 
     pub(super) fn copy_from(&mut self, o: &Talk) {
         self.cells.clone_from(&o.cells);
-        (self.clock, self.ready, self.firing, self.scaled) = (o.clock, o.ready, o.firing, o.scaled);
+        (self.clock, self.ready, self.firing) = (o.clock, o.ready, o.firing);
     }
 
     /// Something for [`Engine::resolve_talk`] to place.
     pub(super) fn active(&self) -> bool {
-        !self.cells.is_empty() || self.ready.is_some() || self.scaled.is_some()
+        !self.cells.is_empty() || self.ready.is_some()
     }
 
     /// Into a state encoding (`fingerprint.rs`): every time relative to the clock `now`.
@@ -141,20 +123,8 @@ impl Talk {
         float(buf, self.clock);
         float(buf, self.ready);
         float(buf, self.firing.map(|(_, f)| f));
-        // Scaled or not decides what is beyond this (a fixed time inside the talk).
-        match self.scaled {
-            Some(sc) => {
-                [1, sc.from.wrapping_sub(now), sc.hi.wrapping_sub(now)].iter().for_each(|&x| w(buf, x))
-            }
-            None => w(buf, 0),
-        }
     }
 }
-
-/// Why a time relative to an item of a scaled talk is beyond threshold splitting.
-const SCALED: &str = "a time relative to an item is X + d with X = t + T·U, and its comparison \
-    with another item, the talk's end or a fixed time depends on the talk's length T, not only \
-    on the order of the items";
 
 /// Where a competitor (a time the scheduler compares, at `at`; relative to a random time when
 /// `float`) lies against a slot's items.
@@ -263,11 +233,6 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             let f = if self.c.ready >= self.c.t { self.c.talk.ready } else { self.c.talk.clock };
             (self.c.ready.max(self.c.t), f)
         });
-        if let Some(sc) = self.c.talk.scaled
-            && let Some(why) = self.scaled_beyond(sc, thread)
-        {
-            return self.talk_cannot(why);
-        }
         while let Some(first) = self.c.talk.cells.first().copied() {
             if !self.c.events.iter().any(|e| e.at == GROUP_AT) {
                 self.drop_slot(0);
@@ -288,7 +253,6 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             // so the item that fires is on one side of it (a slot of fixed bounds only).
             let purpose = self.talk_purpose();
             if first.from.is_none()
-                && self.c.talk.scaled.is_none()
                 && let Some(&c) =
                     self.src.split_points(purpose).iter().find(|&&c| c > first.lo && c < first.hi)
             {
@@ -317,9 +281,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             let mut k = 0;
             while let Some(e) = self.c.events.get(k).copied() {
                 k += 1;
-                // (A scaled talk: X itself is before the talk's end for every T.)
-                let end = self.c.talk.scaled.is_some() && matches!(e.kind, EvKind::Release);
-                if e.at < GROUP_AT && !(end && at == f.rep) {
+                if e.at < GROUP_AT {
                     self.float_before(f, at, e.at, || {
                         format!(
                             "the script thread's next action is {} ms after a random time (an agent \
@@ -347,14 +309,6 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         why: impl FnOnce() -> String,
     ) -> Option<bool> {
         let below = float_below(f, at, c);
-        // A scaled talk (a random one): X stands for t + T·U, decided here only against a time
-        // no value of T puts on the other side.
-        if let Some(sc) = self.c.talk.scaled
-            && (at != f.rep || sc.inside(c))
-        {
-            self.talk_cannot(format!("{}, inside a random talk: {SCALED}", why()));
-            return below;
-        }
         if below.is_none() {
             // F < c ⇔ X < c − (F − rep): a point strictly inside (lo, hi), since F is on
             // either side.
@@ -371,37 +325,6 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
             }
         }
         below
-    }
-
-    /// A scaled talk (`Scaled`), before the scheduler picks what runs next: why what is pending
-    /// is beyond it — a fixed time inside the talk (the thread's next action, a fixed event other
-    /// than the release), or the thread at a time after an item's (a handler lasting d > 0 ms
-    /// after it): both are compared with the items or the end, which depends on T's law.
-    fn scaled_beyond(&self, sc: Scaled, thread: Option<(u64, Option<Float>)>) -> Option<String> {
-        let fixed = self
-            .c
-            .events
-            .iter()
-            .filter(|e| e.at < GROUP_AT && !matches!(e.kind, EvKind::Release))
-            .map(|e| e.at)
-            .chain(thread.and_then(|(at, f)| f.is_none().then_some(at)));
-        if let Some(c) = fixed.into_iter().find(|&c| sc.inside(c)) {
-            return Some(format!(
-                "agent events or presses happen inside a random talk, and are compared with a fixed \
-                 time {} ms after the answer (the script thread's next action or an event): the chance \
-                 of an item before it, E[min(1, (c − t)/T)], depends on the talk's law, not on its \
-                 mean",
-                c - sc.from
-            ));
-        }
-        match thread {
-            Some((at, Some(f))) if at != f.rep => Some(format!(
-                "the script thread's next action is {} ms after an agent event or press inside a \
-                 random talk: {SCALED}",
-                at - f.rep
-            )),
-            _ => None,
-        }
     }
 
     /// The purpose the talk's splits are named by (cuts, `sim::exact`).
@@ -507,7 +430,7 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         let x = (mean.round() as u64).clamp(s.lo + 1, s.hi - j);
         // A time after it that falls on either side of a fixed one names the point to split
         // this slot at — where the slot's bounds are fixed (`resolve_talk`).
-        let key = (s.from.is_none() && self.c.talk.scaled.is_none()).then(|| self.talk_purpose());
+        let key = s.from.is_none().then(|| self.talk_purpose());
         let f = Float { rep: x, lo: s.min(), hi: s.hi, key };
         self.c.events[chosen].at = x;
         if j == 1 {
@@ -563,8 +486,6 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                     .to_string()
             });
         }
-        // (Only now: R12's comparison above is one more that must not depend on T.)
-        self.c.talk.scaled = None;
     }
 
     /// Beyond this: the source is told why, and the run goes on (its values are not used) with

@@ -51,19 +51,19 @@ fn exact_report_shows_ivr_hang_ups_when_the_traffic_models_them() {
 
 #[test]
 fn hybrid_exact_report_says_not_exact_and_keeps_intervals() {
-    // A random MENU while a random IVR patience is pending: sampled (hybrid).
+    // ROD at a uniform time inside a random talk: sampled (hybrid).
     let p = page(&[
         "scripts/consent-gdpr.yaml",
         "--exact",
         "--calls",
         "40",
         "--traffic",
-        "examples/traffic-hybrid.yaml",
+        "examples/traffic-random-talk-events.yaml",
     ]);
     assert!(p.contains("Not exact ("), "no not-exact headline");
     // The reason, its Markdown code spans as HTML code (issue 24: no literal backticks).
     assert!(
-        p.contains("random durations <code>ivr_patience</code>, <code>menu_time:consent</code>, <code>patience</code>, <code>queue_wait</code>, <code>rod_at</code>, <code>talk</code>"),
+        p.contains("random durations <code>patience</code>, <code>queue_wait</code>, <code>rod_at</code>, <code>talk</code>"),
         "no reason"
     );
     assert!(p.contains("class=\"ci\""), "a hybrid share keeps its interval");

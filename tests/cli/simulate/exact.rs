@@ -52,7 +52,7 @@ fn exact_human_report_opens_with_the_verdict() {
         "{text}"
     );
     assert!(text.contains("  ✓ no warning (probability 0)"), "{text}");
-    // Sampled durations (a random MENU while a random IVR patience is pending: no closed form):
+    // Sampled durations (ROD at a uniform time inside a random talk: no closed form used):
     // estimated, with the interval, and "none" bounded by the samples.
     let out = recflow(&[
         "simulate",
@@ -61,7 +61,7 @@ fn exact_human_report_opens_with_the_verdict() {
         "--calls",
         "20",
         "--traffic",
-        "examples/traffic-hybrid.yaml",
+        "examples/traffic-random-talk-events.yaml",
     ]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("Verdict (estimated probability per contact)"), "{text}");
@@ -127,8 +127,8 @@ fn exact_json_has_probabilities_and_rationals_under_the_report_keys() {
 
 #[test]
 fn exact_with_random_durations_says_not_exact_and_gives_intervals() {
-    // A random MENU while a random IVR patience is pending: no closed form used, so sampled.
-    let uniform = "examples/traffic-hybrid.yaml";
+    // ROD at a uniform time inside a random talk: no closed form used, so sampled.
+    let uniform = "examples/traffic-random-talk-events.yaml";
     let e = json(&[
         "simulate",
         "scripts/consent-gdpr.yaml",
@@ -143,10 +143,7 @@ fn exact_with_random_durations_says_not_exact_and_gives_intervals() {
     assert_eq!(e["exact"], false);
     assert!(e.get("rational").is_none(), "no fractions when durations were sampled");
     let why = e["not_exact"][0].as_str().unwrap();
-    assert!(
-        why.contains("not split exactly") && why.contains("while another random time is pending"),
-        "{why}"
-    );
+    assert!(why.contains("not split exactly") && why.contains("inside a random talk (exp(240 s))"), "{why}");
     let sampled = e["not_exact"][1].as_str().unwrap();
     assert!(sampled.contains("`talk`") && sampled.contains("sampled (200 samples)"), "{sampled}");
     let ci = e["interval999"]["recorded"]["any"].as_array().unwrap();
@@ -324,7 +321,7 @@ fn sensitivity_needs_exact_and_is_listed_in_json() {
             .any(|r| r["draw"] == "menu:consent" && r["outcome"] == "none" && r["rational"] == "93/95"),
         "{rows:?}"
     );
-    // Not exact (random durations sampled: a random MENU while another is pending): said on stderr, nothing
+    // Not exact (random durations sampled: ROD inside a random talk): said on stderr, nothing
     // listed.
     let out = recflow(&[
         "simulate",
@@ -334,7 +331,7 @@ fn sensitivity_needs_exact_and_is_listed_in_json() {
         "--calls",
         "20",
         "--traffic",
-        "examples/traffic-hybrid.yaml",
+        "examples/traffic-random-talk-events.yaml",
     ]);
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--sensitivity: not computed"));
