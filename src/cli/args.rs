@@ -319,8 +319,8 @@ pub struct SimulateArgs {
     /// loop) are solved as linear equations. Where a part cannot be exact (two random times
     /// added or multiplied, a Snippet's random(), a loop whose state grows) the report says
     /// "Not exact" and why, and gives 99.9% intervals over --calls samples (--seed) or a
-    /// residual. Bounded: at most 1 000 000 runs and 250 000 000 steps of the engine, else
-    /// exit 2 (docs/limits.md). See docs/exact.md.
+    /// residual. Bounded: at most 1 000 000 runs of the engine per exploration and 250 000 000
+    /// steps for the whole analysis, else exit 2 (docs/limits.md). See docs/exact.md.
     #[arg(long, conflicts_with_all = ["precision", "calls_out"])]
     pub exact: bool,
     /// With --exact: for each violation finding, how its probability changes per unit of each

@@ -349,27 +349,45 @@ fn agent_classes(
         return Vec::new();
     }
     // An agent's signature: team, recordability, the skills it is listed under, the policies
-    // that name it. Agents with equal signatures are alike.
-    let signature = |a: AgentId| {
-        let skills: Vec<bool> = per_skill.iter().map(|l| l.contains(&a)).collect();
-        let named: Vec<bool> = filters.iter().map(|f| f.agents.contains(&Some(a))).collect();
-        let ix = &agents[a.index()];
-        (ix.team, ix.recordable, skills, named)
-    };
+    // that name it. Agents with equal signatures are alike. Built in one pass over each list
+    // (linear in the tenant: no list is searched per agent), then interned into class ids.
+    let mut skills_of: Vec<Vec<u32>> = vec![Vec::new(); agents.len()];
+    for (k, list) in per_skill.iter().enumerate() {
+        for a in list {
+            skills_of[a.index()].push(k as u32);
+        }
+    }
+    let mut named_by: Vec<Vec<u32>> = vec![Vec::new(); agents.len()];
+    for (f, filter) in filters.iter().enumerate() {
+        for a in filter.agents.iter().flatten() {
+            let named = &mut named_by[a.index()];
+            if named.last() != Some(&(f as u32)) {
+                named.push(f as u32);
+            }
+        }
+    }
+    let mut ids: std::collections::HashMap<(TeamId, bool, &[u32], &[u32]), usize> = Default::default();
+    let class_of: Vec<usize> = agents
+        .iter()
+        .enumerate()
+        .map(|(a, ix)| {
+            let next = ids.len();
+            *ids.entry((ix.team, ix.recordable, &skills_of[a], &named_by[a])).or_insert(next)
+        })
+        .collect();
     let classes: Vec<AgentClasses> = per_skill
         .iter()
         .map(|list| {
-            let mut sigs = Vec::new();
+            // Class id → its position in this skill's classes, in list order.
+            let mut at: std::collections::HashMap<usize, usize> = Default::default();
             let mut members: Vec<Vec<AgentId>> = Vec::new();
             for &a in list {
-                let sig = signature(a);
-                match sigs.iter().position(|s| *s == sig) {
-                    Some(k) => members[k].push(a),
-                    None => {
-                        sigs.push(sig);
-                        members.push(vec![a]);
-                    }
+                let next = members.len();
+                let k = *at.entry(class_of[a.index()]).or_insert(next);
+                if k == next {
+                    members.push(Vec::new());
                 }
+                members[k].push(a);
             }
             let mut total = 0.0;
             let cumulative = members

@@ -581,6 +581,11 @@ impl Source<'_> for Exploring {
         if !self.symbolic || self.split_points(p).contains(&at) {
             return false;
         }
+        // A run past a cut, a back edge or a stored state only goes on to its end, its values
+        // unused: what it meets there is not needed (learning it would explore everything again).
+        if self.cut || self.back_edge.is_some() || self.ref_to.is_some() {
+            return true;
+        }
         if self.needs.contains(&(p.counter, at)) {
             return true;
         }
@@ -1297,6 +1302,9 @@ fn explore_as(
                 &mut index,
                 &mut found,
             );
+            // (Counted before an early end too: the work budget is the whole analysis's, over
+            // every exploration that learns a split point or finds it cannot stay symbolic.)
+            *work += sr.work;
             if !found.learn.is_empty() {
                 return Ok(Err(Fallback::Learn(std::mem::take(&mut found.learn))));
             }
@@ -1304,7 +1312,6 @@ fn explore_as(
                 return Ok(Err(Fallback::Cannot(why)));
             }
             runs += sr.runs;
-            *work += sr.work;
             if let Some(limit) = sr.budget_hit {
                 return Err(TooManyRuns { runs, work: *work, limit });
             }
@@ -2678,12 +2685,12 @@ mod tests {
                 [(&fixed, 1, true), (&Traffic::default(), 3, false), (&busy, 2, false)]
             {
                 let p = Compiled::compile(&s, &Tenant::default(), traffic);
-                let a =
-                    explore_runs(&p, samples, Budget::DEFAULT, sensitivity, false, Merging::Paths).unwrap();
-                let b =
-                    explore_runs(&p, samples, Budget::DEFAULT, sensitivity, true, Merging::Paths).unwrap();
-                assert_eq!(format!("{a:?}"), format!("{b:?}"), "{}", f.display());
-                resumed += a.runs;
+                for merging in [Merging::Loops, Merging::Paths] {
+                    let a = explore_runs(&p, samples, Budget::DEFAULT, sensitivity, false, merging).unwrap();
+                    let b = explore_runs(&p, samples, Budget::DEFAULT, sensitivity, true, merging).unwrap();
+                    assert_eq!(format!("{a:?}"), format!("{b:?}"), "{} {merging:?}", f.display());
+                    resumed += a.runs;
+                }
             }
         }
         assert!(resumed > 1000, "{resumed} runs");

@@ -183,9 +183,18 @@ fn float_below(f: Float, at: u64, c: u64) -> Option<bool> {
 /// order).
 pub fn most_orders(p: &crate::sim::Compiled) -> (u64, f64) {
     let seqs = p.presses.iter().filter(|s| s.p > 0.0).map(|s| s.buttons.len() as u64);
-    let n = super::events::behaviours(p, false).len() as u64 + seqs.clone().sum::<u64>();
-    let fact = |k: u64| (1..=k).map(|i| i as f64).product::<f64>();
-    (n, fact(n) / seqs.map(fact).product::<f64>())
+    let singles = std::iter::repeat_n(1, super::events::behaviours(p, false).len());
+    // The multinomial coefficient as a running product of binomials, C(n, k) for each group
+    // joining: it only grows, so a huge one is +∞ (refused), never ∞/∞ = NaN (two factorials
+    // past 170 items).
+    let (mut n, mut orders) = (0u64, 1.0f64);
+    for k in singles.chain(seqs) {
+        for i in 1..=k {
+            n += 1;
+            orders *= n as f64 / i as f64;
+        }
+    }
+    (n, orders)
 }
 
 impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
