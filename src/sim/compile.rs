@@ -337,6 +337,10 @@ pub struct AgentClasses {
     pub members: Vec<Vec<AgentId>>,
 }
 
+/// What tells an agent apart ([`agent_classes`]): team, recordability, the skills it is listed
+/// under and the policy filters that name it (indices).
+type Signature<'a> = (TeamId, bool, &'a [u32], &'a [u32]);
+
 /// [`Compiled::agent_classes`]: `per_skill` grouped by everything the engine reads of an agent
 /// but its id; empty when `AGENTID` is read or when grouping merges nothing.
 fn agent_classes(
@@ -366,7 +370,7 @@ fn agent_classes(
             }
         }
     }
-    let mut ids: std::collections::HashMap<(TeamId, bool, &[u32], &[u32]), usize> = Default::default();
+    let mut ids: std::collections::HashMap<Signature, usize> = Default::default();
     let class_of: Vec<usize> = agents
         .iter()
         .enumerate()
