@@ -753,23 +753,7 @@ fn a_talk_of_many_orders_is_split_exactly_and_falls_back_past_the_run_budget() {
     assert_eq!(recflow::sim::engine::most_orders(&p), (8, 20_160.0));
     let e = exact::explore(&p, 1).unwrap();
     assert!(e.exact, "{:?}", e.not_exact);
-    const N: u64 = 20_000;
-    let sampled = serde_json::to_value(recflow::sim::simulate(&p, N, |_| {})).unwrap();
-    let mut checked = 0;
-    for v in e.probabilities.iter().filter(|v| v.path[0] != "coverage") {
-        let mut x = &sampled;
-        for k in &v.path {
-            x = match x {
-                serde_json::Value::Array(rows) => rows.iter().find(|r| r["name"] == k.as_str()).unwrap(),
-                _ => &x[k],
-            };
-        }
-        let k = x.as_u64().unwrap_or_else(|| panic!("`{}` is not a count", v.path.join(".")));
-        let (lo, hi) = common::sim::wilson999(k, N);
-        assert!(lo - 1e-12 <= v.value && v.value <= hi + 1e-12, "{:?}: {} vs [{lo}, {hi}]", v.path, v.value);
-        checked += 1;
-    }
-    assert!(checked > 20, "{checked}");
+    common::sim::agrees_with_sampling(&e, &p, 20_000);
     // Within a budget smaller than the exact tree: 720 orders, hybrid, and why.
     let small = e.runs / 2;
     let h = exact::explore_within(&p, 20, small).unwrap();

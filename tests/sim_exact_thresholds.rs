@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::sim::{exact_value as value, fixed_traffic, script};
+use common::sim::{agrees_with_sampling, exact_value as value, fixed_traffic, script};
 use recflow::model::{Dist, Tenant, Traffic, parse_traffic};
 use recflow::script::Script;
 use recflow::sim::Compiled;
@@ -616,32 +616,6 @@ fn a_random_action_duration_beyond_threshold_splitting_falls_back_with_its_reaso
     let e = timed_ivr(&s, Dist::Uniform(2.0, 8.0), Dist::Fixed(6.0), Some(Dist::Exp(20.0)));
     assert!(!e.exact);
     assert!(e.not_exact[0].contains("another random time is pending"), "{:?}", e.not_exact);
-}
-
-/// Every probability of `e` inside the 99.9% Wilson interval of `n` sampled contacts of the
-/// same program (the sampled engine rounds durations to the ms, A-29: far inside).
-fn agrees_with_sampling(e: &exact::Exact, p: &Compiled, n: u64) {
-    let sampled = serde_json::to_value(recflow::sim::simulate(p, n, |_| {})).unwrap();
-    let mut checked = 0;
-    for v in &e.probabilities {
-        let mut x = &sampled;
-        for k in &v.path {
-            x = match x {
-                serde_json::Value::Array(rows) => rows.iter().find(|r| r["name"] == k.as_str()).unwrap(),
-                _ => &x[k],
-            };
-        }
-        let k = x.as_u64().unwrap_or_else(|| panic!("`{}` is not a count", v.path.join(".")));
-        let (lo, hi) = common::sim::wilson999(k, n);
-        assert!(
-            lo - 1e-12 <= v.value && v.value <= hi + 1e-12,
-            "`{}`: exact {} outside [{lo}, {hi}] of {k}/{n}",
-            v.path.join("."),
-            v.value
-        );
-        checked += 1;
-    }
-    assert!(checked > 20, "{checked} probabilities checked");
 }
 
 fn ivr_seconds(e: &exact::Exact) -> f64 {

@@ -115,3 +115,29 @@ pub fn exact_value<'e>(e: &'e sim::exact::Exact, path: &str) -> &'e sim::exact::
         .find(|v| v.path.iter().map(String::as_str).eq(want.iter().copied()))
         .unwrap_or_else(|| panic!("no probability `{path}`"))
 }
+
+/// Every probability of `e` inside the 99.9% Wilson interval of `n` sampled contacts of the
+/// same program (the sampled engine rounds durations to the ms, A-29: far inside).
+pub fn agrees_with_sampling(e: &sim::exact::Exact, p: &Compiled, n: u64) {
+    let sampled = serde_json::to_value(recflow::sim::simulate(p, n, |_| {})).unwrap();
+    let mut checked = 0;
+    for v in &e.probabilities {
+        let mut x = &sampled;
+        for k in &v.path {
+            x = match x {
+                serde_json::Value::Array(rows) => rows.iter().find(|r| r["name"] == k.as_str()).unwrap(),
+                _ => &x[k],
+            };
+        }
+        let k = x.as_u64().unwrap_or_else(|| panic!("`{}` is not a count", v.path.join(".")));
+        let (lo, hi) = wilson999(k, n);
+        assert!(
+            lo - 1e-12 <= v.value && v.value <= hi + 1e-12,
+            "`{}`: exact {} outside [{lo}, {hi}] of {k}/{n}",
+            v.path.join("."),
+            v.value
+        );
+        checked += 1;
+    }
+    assert!(checked > 20, "{checked} probabilities checked");
+}
