@@ -393,15 +393,7 @@ fn agent_classes(
                 }
                 members[k].push(a);
             }
-            let mut total = 0.0;
-            let cumulative = members
-                .iter()
-                .map(|m| {
-                    total += m.len() as f64;
-                    total
-                })
-                .collect();
-            AgentClasses { cumulative, members }
+            AgentClasses { cumulative: cumulative(members.iter().map(|m| m.len() as f64)), members }
         })
         .collect();
     if classes.iter().all(|c| c.members.iter().all(|m| m.len() == 1)) { Vec::new() } else { classes }
@@ -543,7 +535,7 @@ fn intern(names: &mut Names, name: &str) -> u32 {
     i
 }
 
-fn cumulative(weights: impl Iterator<Item = f64>) -> Vec<f64> {
+pub(crate) fn cumulative(weights: impl Iterator<Item = f64>) -> Vec<f64> {
     let mut acc = 0.0;
     weights
         .map(|w| {
@@ -554,6 +546,12 @@ fn cumulative(weights: impl Iterator<Item = f64>) -> Vec<f64> {
 }
 
 impl Compiled {
+    /// A Snippet reads the clock (`now()`, the date functions): exact analysis then merges no
+    /// states and keeps no action's duration symbolic (`sim::exact`, `engine/dispatch.rs`).
+    pub fn reads_clock(&self) -> bool {
+        self.ops.iter().any(|op| matches!(op, Op::Snippet { code, .. } if code.reads_clock()))
+    }
+
     pub fn compile(script: &Script, tenant: &Tenant, traffic: &Traffic) -> Compiled {
         Self::compile_scoped(script, &[], tenant, traffic)
     }

@@ -1281,8 +1281,7 @@ fn explore_as(
     let mut stopped_early = None;
     // A Snippet that reads the clock sees the absolute time: states equal up to the clock
     // are not equal for it, so nothing is merged.
-    let clock =
-        p.ops.iter().any(|op| matches!(op, super::compile::Op::Snippet { code, .. } if code.reads_clock()));
+    let clock = p.reads_clock();
     loop {
         let (before, before_work) = (runs, *work);
         let track = sensitivity && sample == 0;

@@ -81,7 +81,10 @@ pub(super) struct Sym {
 /// The talk's behaviours an engine draws at each answer, in §2 order with their
 /// [`AgentEvent`] index: those with probability > 0 (most traffic sets one or two of the six),
 /// or all six when a test case's plan may fix any of them.
-pub(super) fn behaviours(p: &crate::sim::Compiled, all: bool) -> Vec<(u8, Behaviour, EvKind)> {
+pub(super) fn behaviours(
+    p: &crate::sim::Compiled,
+    all: bool,
+) -> impl Iterator<Item = (u8, Behaviour, EvKind)> {
     let six: [(Behaviour, EvKind); 6] = [
         (p.transfer_agent, EvKind::TransferAgent),
         (p.transfer_external, EvKind::TransferExternal),
@@ -92,9 +95,8 @@ pub(super) fn behaviours(p: &crate::sim::Compiled, all: bool) -> Vec<(u8, Behavi
     ];
     six.into_iter()
         .enumerate()
-        .filter(|(_, (b, _))| all || b.p > 0.0)
+        .filter(move |(_, (b, _))| all || b.p > 0.0)
         .map(|(i, (b, kind))| (i as u8, b, kind))
-        .collect()
 }
 
 impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
@@ -750,15 +752,10 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
                 members.get(k)?.first().copied()
             }
             Some(cur) if members.iter().flatten().any(|&a| a == cur) => {
-                let mut total = 0.0;
-                let cumulative: Vec<f64> = members
-                    .iter()
-                    .map(|m| {
-                        total += m.iter().filter(|&&a| a != cur).count() as f64;
-                        total
-                    })
-                    .collect();
-                if total <= 0.0 {
+                let cumulative = crate::sim::compile::cumulative(
+                    members.iter().map(|m| m.iter().filter(|&&a| a != cur).count() as f64),
+                );
+                if cumulative.last().is_none_or(|&total| total <= 0.0) {
                     // The current agent is the skill's only one: it takes the transfer again.
                     return Some(cur);
                 }

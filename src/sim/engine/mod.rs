@@ -146,15 +146,12 @@ impl<'p, O: Observer, S: Source<'p>> Engine<'p, O, S> {
         if let Some(plan) = src.plan() {
             c.vars.set_mocks(&plan.external);
         }
-        let behaviours = events::behaviours(p, src.plan().is_some());
+        let behaviours = events::behaviours(p, src.plan().is_some()).collect();
         Engine {
             p,
             globals: crate::sim::vars::globals(&p.symbols),
             behaviours,
-            reads_clock: p
-                .ops
-                .iter()
-                .any(|op| matches!(op, crate::sim::compile::Op::Snippet { code, .. } if code.reads_clock())),
+            reads_clock: p.reads_clock(),
             c,
             obs,
             src,

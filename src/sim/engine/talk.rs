@@ -183,7 +183,7 @@ fn float_below(f: Float, at: u64, c: u64) -> Option<bool> {
 /// order).
 pub fn most_orders(p: &crate::sim::Compiled) -> (u64, f64) {
     let seqs = p.presses.iter().filter(|s| s.p > 0.0).map(|s| s.buttons.len() as u64);
-    let singles = std::iter::repeat_n(1, super::events::behaviours(p, false).len());
+    let singles = super::events::behaviours(p, false).map(|_| 1);
     // The multinomial coefficient as a running product of binomials, C(n, k) for each group
     // joining: it only grows, so a huge one is +∞ (refused), never ∞/∞ = NaN (two factorials
     // past 170 items).
